@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli;
+
+/// <summary>The streams a command writes to, and the one way every command reports success, results and failure.</summary>
+/// <remarks>Human-readable progress and tables go to stderr when <c>--json</c> is given, so stdout holds exactly one JSON object.</remarks>
+public sealed class CliContext(TextWriter stdout, TextWriter stderr)
+{
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Error { get; } = stderr;
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The standard <c>--json</c> flag; add it to every command.</summary>
+    public static Option<bool> JsonOption() => new("--json") { Description = "Print one JSON object (snake_case keys) on stdout instead of text." };
+
+    /// <summary>A Spectre console for tables and progress bars: stdout normally, stderr under --json.</summary>
+    public IAnsiConsole Console(bool json) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(json ? Error : Out),
+        Ansi = AnsiSupport.Detect,
+        ColorSystem = ColorSystemSupport.Detect,
+    });
+
+    public void WriteJson(object result) => Out.WriteLine(JsonSerializer.Serialize(result, result.GetType(), JsonOptions));
+
+    /// <summary>Wraps a command body: any exception becomes one line on stderr and exit code 1.</summary>
+    public void SetAction(Command command, Func<ParseResult, int> body)
+    {
+        command.SetAction(parse =>
+        {
+            try { return body(parse); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Error.WriteLine($"np {command.Name}: error: {Describe(e)}");
+                return 1;
+            }
+        });
+    }
+
+    private static string Describe(Exception e)
+    {
+        // Wrapper exceptions (reflection, aggregate) carry the useful message inside.
+        while (e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException is not null) e = e.InnerException!;
+        return e.Message.ReplaceLineEndings(" ");
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using System.Reflection;
+
+namespace NeuralPipelines.Cli;
+
+/// <summary>The <c>np</c> entry point: finds every <see cref="ICliCommand"/> in this assembly and runs the one asked for.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs one command line with the given streams (tests call this in-process).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var context = new CliContext(stdout, stderr);
+        var root = new RootCommand("np: train, evaluate, export and score machine-learning models in .NET (NeuralPipelines).");
+        foreach (var command in Discover().OrderBy(c => c.Name))
+            root.Subcommands.Add(command.Create(context));
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
+        return parse.Invoke(config);
+    }
+
+    private static IEnumerable<ICliCommand> Discover() =>
+        typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(ICliCommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .Select(t => (ICliCommand)Activator.CreateInstance(t)!);
+}

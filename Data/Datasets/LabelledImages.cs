@@ -1,0 +1,37 @@
+namespace NeuralPipelines.Data.Datasets;
+
+/// <summary>Images with class labels, pixels scaled to [0, 1], stored NCHW in one array.</summary>
+public sealed class LabelledImages
+{
+    public LabelledImages(string source, float[] pixels, int[] labels, int channels, int height, int width, int classes)
+    {
+        int per = channels * height * width;
+        if (per <= 0) throw new ArgumentException($"{source}: image size {channels}×{height}×{width} is empty.");
+        if (pixels.Length != labels.Length * per)
+            throw new ArgumentException($"{source}: {labels.Length} labels but {pixels.Length} pixels ({pixels.Length / (double)per:0.##} images of {channels}×{height}×{width}).");
+        foreach (int l in labels)
+            if (l < 0 || l >= classes) throw new ArgumentException($"{source}: label {l} is outside 0..{classes - 1}.");
+        Source = source; Pixels = pixels; Labels = labels;
+        Channels = channels; Height = height; Width = width; Classes = classes;
+    }
+
+    /// <summary>Where the images came from (file or dataset name), for messages.</summary>
+    public string Source { get; }
+    public float[] Pixels { get; }
+    public int[] Labels { get; }
+    public int Channels { get; }
+    public int Height { get; }
+    public int Width { get; }
+    public int Classes { get; }
+    public int Count => Labels.Length;
+    public int ImageLength => Channels * Height * Width;
+
+    public ReadOnlySpan<float> Image(int i) => Pixels.AsSpan(i * ImageLength, ImageLength);
+
+    /// <summary>The first <paramref name="n"/> images (for quick runs and tests).</summary>
+    public LabelledImages Take(int n)
+    {
+        n = Math.Min(n, Count);
+        return new LabelledImages(Source, Pixels[..(n * ImageLength)], Labels[..n], Channels, Height, Width, Classes);
+    }
+}

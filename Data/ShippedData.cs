@@ -1,0 +1,27 @@
+namespace NeuralPipelines.Data;
+
+/// <summary>Finds the small datasets the project ships under <c>Data/files/</c>.</summary>
+/// <remarks>They are copied beside every binary that references this project; running from a source checkout
+/// (e.g. a script using the library from another folder) falls back to the folder in the repository.</remarks>
+public static class ShippedData
+{
+    public static string Folder { get; } = Locate();
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Folder, .. parts]);
+
+    public static string Mnist => Path("mnist-10k");
+
+    public static string Tabular(string fileName) => Path("tabular", fileName);
+
+    private static string Locate()
+    {
+        var beside = System.IO.Path.Combine(AppContext.BaseDirectory, "files");
+        if (Directory.Exists(beside)) return beside;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "Data", "files");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException($"The shipped datasets were not found beside {AppContext.BaseDirectory} nor in a Data/files folder above it.");
+    }
+}

@@ -1,0 +1,83 @@
+using NeuralPipelines.Models.Init;
+using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Tensors;
+
+namespace NeuralPipelines.Models.Layers;
+
+/// <summary>A fully connected layer: z = x·wᵀ + b, with w stored [outputs × inputs] as in Nielsen's w_jk.</summary>
+[LayerKind("dense")]
+public sealed class Dense : Layer
+{
+    private readonly Parameter _weight, _bias;
+    private Tensor? _input, _output, _inputGradient;
+
+    public Dense(int inputs, int outputs, Initializer init = Initializer.Scaled, Random? rng = null)
+    {
+        if (inputs <= 0 || outputs <= 0) throw new ArgumentException($"Dense needs positive sizes, got {inputs}→{outputs}.");
+        Inputs = inputs;
+        Outputs = outputs;
+        Init = init;
+        rng ??= new Random(0);
+        _weight = new Parameter("weight", new Tensor(outputs, inputs), decays: true);
+        _bias = new Parameter("bias", new Tensor(outputs), decays: false);
+        Initializers.Fill(_weight.Value.Span, init, inputs, outputs, rng);
+        // Nielsen draws biases from N(0,1) too; ReLU nets start better at zero.
+        if (init is Initializer.Normal or Initializer.Scaled) Initializers.FillNormal(_bias.Value.Span, 1.0, rng);
+    }
+
+    public Dense(LayerSpec spec)
+        : this(spec.GetInt("inputs"), spec.GetInt("outputs"), Initializers.Parse(spec.GetString("init", "scaled"))) { }
+
+    public int Inputs { get; }
+    public int Outputs { get; }
+    public Initializer Init { get; }
+    public Parameter Weight => _weight;
+    public Parameter Bias => _bias;
+
+    public override IReadOnlyList<Parameter> Parameters => [_weight, _bias];
+
+    public override LayerSpec Spec =>
+        new LayerSpec("dense").With("inputs", Inputs).With("outputs", Outputs).With("init", Initializers.Name(Init));
+
+    public override int[] OutputShape(ReadOnlySpan<int> inputShape)
+    {
+        int n = 1;
+        foreach (int d in inputShape) n *= d;
+        if (n != Inputs)
+            throw new ArgumentException($"Dense expects {Inputs} inputs per example but got shape {Tensor.ShapeText(inputShape)} ({n} values).");
+        return [Outputs];
+    }
+
+    public override Tensor Forward(Tensor x, bool training)
+    {
+        int batch = x.Dim(0);
+        if (x.ItemLength != Inputs)
+            throw new ArgumentException($"Dense expects {Inputs} inputs per example but got a tensor of shape {Tensor.ShapeText(x.Shape)}.");
+        _input = x;
+        var y = Tensor.Ensure(ref _output, batch, Outputs);
+        // z = x·wᵀ, then + b on each row.
+        Gemm.Multiply(false, true, batch, Outputs, Inputs, x.Span, Inputs, _weight.Value.Span, Inputs, y.Span, Outputs);
+        var b = _bias.Value.Span;
+        for (int i = 0; i < batch; i++)
+        {
+            var row = y.Span.Slice(i * Outputs, Outputs);
+            TensorPrimitives.Add(row, b, row);
+        }
+        return y;
+    }
+
+    public override Tensor Backward(Tensor dy)
+    {
+        var x = _input ?? throw new InvalidOperationException("Dense.Backward called before Forward.");
+        int batch = x.Dim(0);
+        // ∂C/∂w = δ·aᵀ (summed over the batch): dw[out×in] += dyᵀ[out×batch]·x[batch×in].
+        Gemm.Multiply(true, false, Outputs, Inputs, batch, dy.Span, Outputs, x.Span, Inputs, _weight.Gradient.Span, Inputs, accumulate: true);
+        // ∂C/∂b = δ (summed over the batch).
+        var db = _bias.Gradient.Span;
+        for (int i = 0; i < batch; i++) TensorPrimitives.Add(db, dy.Span.Slice(i * Outputs, Outputs), db);
+        // δˡ⁻¹ before σ': wᵀδ, i.e. dx[batch×in] = dy[batch×out]·w[out×in].
+        var dx = Tensor.Ensure(ref _inputGradient, x.Shape);
+        Gemm.Multiply(false, false, batch, Inputs, Outputs, dy.Span, Outputs, _weight.Value.Span, Inputs, dx.Span, Inputs);
+        return dx;
+    }
+}

@@ -1,0 +1,57 @@
+using NeuralPipelines.Models.Tensors;
+
+namespace NeuralPipelines.Models.Layers;
+
+/// <summary>A differentiable building block: forward, backward and the parameters it owns.</summary>
+/// <remarks>
+/// Tensors are batched: axis 0 is the mini-batch. <see cref="Forward"/> keeps what <see cref="Backward"/> needs;
+/// <see cref="Backward"/> takes ∂C/∂output, adds ∂C/∂θ into each <see cref="Parameter.Gradient"/> and returns ∂C/∂input.
+/// Returned tensors are owned by the layer and reused on the next call: copy them if you need them longer.
+/// </remarks>
+public abstract class Layer
+{
+    public abstract Tensor Forward(Tensor x, bool training);
+
+    public abstract Tensor Backward(Tensor dy);
+
+    /// <summary>This layer's own trainable parameters (not its children's).</summary>
+    public virtual IReadOnlyList<Parameter> Parameters => [];
+
+    /// <summary>State that is saved with the weights but not trained (batch-norm running statistics).</summary>
+    public virtual IReadOnlyList<Tensor> Buffers => [];
+
+    /// <summary>Sub-layers of a composite (Sequential, Residual, Branches).</summary>
+    public virtual IReadOnlyList<Layer> Children => [];
+
+    /// <summary>The per-example output shape for a per-example input shape (the batch axis excluded).</summary>
+    /// <exception cref="ArgumentException">The input shape does not fit this layer; the message names both shapes.</exception>
+    public abstract int[] OutputShape(ReadOnlySpan<int> inputShape);
+
+    /// <summary>What it takes to rebuild this layer (without its weights): kind, arguments and children.</summary>
+    public abstract LayerSpec Spec { get; }
+
+    /// <summary>Every parameter of this layer and its descendants, in a fixed depth-first order.</summary>
+    public IEnumerable<Parameter> AllParameters()
+    {
+        foreach (var p in Parameters) yield return p;
+        foreach (var c in Children)
+            foreach (var p in c.AllParameters()) yield return p;
+    }
+
+    /// <summary>Every buffer of this layer and its descendants, in a fixed depth-first order.</summary>
+    public IEnumerable<Tensor> AllBuffers()
+    {
+        foreach (var b in Buffers) yield return b;
+        foreach (var c in Children)
+            foreach (var b in c.AllBuffers()) yield return b;
+    }
+
+    public long ParameterCount() => AllParameters().Sum(p => (long)p.Value.Length);
+
+    public void ZeroGradients()
+    {
+        foreach (var p in AllParameters()) p.ZeroGradient();
+    }
+
+    public override string ToString() => Spec.ToString();
+}
