@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralPipelines.Models.Kernels;
 
@@ -27,8 +28,8 @@ internal static unsafe class GemmPacking
                 if (mr == MR)
                     for (int p = 0; p < kc; p++, src += lda, panel += MR)
                     {
-                        panel[0] = src[0]; panel[1] = src[1]; panel[2] = src[2];
-                        panel[3] = src[3]; panel[4] = src[4]; panel[5] = src[5];
+                        Vector128.Store(Vector128.Load(src), panel);
+                        *(long*)(panel + 4) = *(long*)(src + 4);
                     }
                 else
                     for (int p = 0; p < kc; p++, src += lda, panel += MR)
@@ -36,17 +37,23 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // A is stored m×k: read each of the MR rows along k and scatter with stride MR.
+                // A is stored m×k: read the MR rows 8 values of k at a time and transpose in registers.
+                int p0v = 0;
+                if (mr == MR && Avx.IsSupported)
+                {
+                    float* s0 = a + (nint)(i0 + ir) * lda + p0;
+                    for (; p0v + 8 <= kc; p0v += 8) PackA6x8(s0 + p0v, lda, panel + p0v * MR);
+                }
                 for (int r = 0; r < MR; r++)
                 {
                     float* d = panel + r;
                     if (r < mr)
                     {
                         float* src = a + (nint)(i0 + ir + r) * lda + p0;
-                        for (int p = 0; p < kc; p++) d[p * MR] = src[p];
+                        for (int p = p0v; p < kc; p++) d[p * MR] = src[p];
                     }
                     else
-                        for (int p = 0; p < kc; p++) d[p * MR] = 0f;
+                        for (int p = p0v; p < kc; p++) d[p * MR] = 0f;
                 }
             }
         }
@@ -79,17 +86,55 @@ internal static unsafe class GemmPacking
         {
             float* panel = dst + (nint)q * kc * NR;
             int nr = Math.Min(NR, nc - q * NR);
+            int pv = 0;
+            if (nr == NR && Avx.IsSupported)
+            {
+                float* src = b + (nint)(j0 + q * NR) * ldb + p0;
+                for (; pv + 8 <= kc; pv += 8)
+                {
+                    PackB8x8(src + pv, ldb, panel + pv * NR);
+                    PackB8x8(src + pv + 8 * (nint)ldb, ldb, panel + pv * NR + 8);
+                }
+            }
             for (int j = 0; j < NR; j++)
             {
                 float* d = panel + j;
                 if (j < nr)
                 {
                     float* src = b + (nint)(j0 + q * NR + j) * ldb + p0;
-                    for (int p = 0; p < kc; p++) d[p * NR] = src[p];
+                    for (int p = pv; p < kc; p++) d[p * NR] = src[p];
                 }
                 else
-                    for (int p = 0; p < kc; p++) d[p * NR] = 0f;
+                    for (int p = pv; p < kc; p++) d[p * NR] = 0f;
             }
         }
+    }
+
+    /// <summary>Six rows × 8 values of k → 8 packed columns of 6. Each 8-wide store spills 2 floats into the next
+    /// column's slots, which the next store overwrites; the last spills into the next panel (written later) or the
+    /// buffer's slack.</summary>
+    private static void PackA6x8(float* src, int lda, float* dst)
+    {
+        var r0 = Vector256.Load(src); var r1 = Vector256.Load(src + lda);
+        var r2 = Vector256.Load(src + 2 * (nint)lda); var r3 = Vector256.Load(src + 3 * (nint)lda);
+        var r4 = Vector256.Load(src + 4 * (nint)lda); var r5 = Vector256.Load(src + 5 * (nint)lda);
+        var r6 = Vector256<float>.Zero; var r7 = Vector256<float>.Zero;
+        GemmTranspose.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Vector256.Store(r0, dst); Vector256.Store(r1, dst + MR); Vector256.Store(r2, dst + 2 * MR);
+        Vector256.Store(r3, dst + 3 * MR); Vector256.Store(r4, dst + 4 * MR); Vector256.Store(r5, dst + 5 * MR);
+        Vector256.Store(r6, dst + 6 * MR); Vector256.Store(r7, dst + 7 * MR);
+    }
+
+    /// <summary>Eight stored rows of Bᵀ (8 output columns) × 8 values of k → 8 rows of 8 in the panel (stride NR).</summary>
+    private static void PackB8x8(float* src, int ldb, float* dst)
+    {
+        var r0 = Vector256.Load(src); var r1 = Vector256.Load(src + ldb);
+        var r2 = Vector256.Load(src + 2 * (nint)ldb); var r3 = Vector256.Load(src + 3 * (nint)ldb);
+        var r4 = Vector256.Load(src + 4 * (nint)ldb); var r5 = Vector256.Load(src + 5 * (nint)ldb);
+        var r6 = Vector256.Load(src + 6 * (nint)ldb); var r7 = Vector256.Load(src + 7 * (nint)ldb);
+        GemmTranspose.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Vector256.Store(r0, dst); Vector256.Store(r1, dst + NR); Vector256.Store(r2, dst + 2 * NR);
+        Vector256.Store(r3, dst + 3 * NR); Vector256.Store(r4, dst + 4 * NR); Vector256.Store(r5, dst + 5 * NR);
+        Vector256.Store(r6, dst + 6 * NR); Vector256.Store(r7, dst + 7 * NR);
     }
 }

@@ -30,11 +30,14 @@ internal sealed unsafe class GemmWorkspace(bool doubleBuffered)
         else if (Capacity(_packedB1) < floats) _b1 = Allocate(floats, out _packedB1);
     }
 
-    private static int Capacity(float[] array) => Math.Max(0, array.Length - 16);
+    private static int Capacity(float[] array) => Math.Max(0, array.Length - Slack);
+
+    /// <summary>Room for the 64-byte alignment offset (≤ 15 floats) plus the 2-float overrun of packing's 8-wide stores.</summary>
+    private const int Slack = 32;
 
     private static float* Allocate(int floats, out float[] array)
     {
-        array = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+        array = GC.AllocateUninitializedArray<float>(floats + Slack, pinned: true);
         array.AsSpan().Fill(0f);
         fixed (float* p = array)
         {
