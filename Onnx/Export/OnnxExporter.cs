@@ -27,6 +27,7 @@ public static class OnnxExporter
         builder.UniqueName(ModelCard.InputName);
         builder.UniqueName(ModelCard.ScoresName);
         builder.UniqueName(ModelCard.ProbabilitiesName);
+        builder.UniqueName(ModelCard.PredictedClassName);
         graph.Input.Add(OnnxGraphBuilder.BatchedFloat(ModelCard.InputName, BatchDimension, card.InputShape));
 
         var context = new OnnxExportContext(builder);
@@ -40,6 +41,13 @@ public static class OnnxExporter
             bool endsInSoftmax = LastLeaf(network).Spec.Kind == "softmax";
             Output(builder, endsInSoftmax ? "Identity" : "Softmax", ModelCard.ProbabilitiesName, y,
                 endsInSoftmax ? [] : [OnnxGraphBuilder.Attribute("axis", -1L)]);
+            var argMax = new NodeProto { OpType = "ArgMax", Name = builder.UniqueName($"{ModelCard.PredictedClassName}/ArgMax") };
+            argMax.Input.Add(y.Name);
+            argMax.Output.Add(ModelCard.PredictedClassName);
+            argMax.Attribute.Add(OnnxGraphBuilder.Attribute("axis", 1L));
+            argMax.Attribute.Add(OnnxGraphBuilder.Attribute("keepdims", 0L));
+            graph.Node.Add(argMax);
+            graph.Output.Add(OnnxGraphBuilder.Batched(ModelCard.PredictedClassName, TensorProto.Types.DataType.Int64, BatchDimension, []));
         }
 
         var model = new ModelProto

@@ -70,7 +70,11 @@ public sealed class OnnxGraphBuilder
     }
 
     /// <summary>A float tensor type whose first axis is the symbolic batch dimension.</summary>
-    public static ValueInfoProto BatchedFloat(string name, string batchDim, ReadOnlySpan<int> perExample)
+    public static ValueInfoProto BatchedFloat(string name, string batchDim, ReadOnlySpan<int> perExample) =>
+        Batched(name, TensorProto.Types.DataType.Float, batchDim, perExample);
+
+    /// <summary>A tensor type of the given element type whose first axis is the symbolic batch dimension.</summary>
+    public static ValueInfoProto Batched(string name, TensorProto.Types.DataType type, string batchDim, ReadOnlySpan<int> perExample)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = batchDim });
@@ -78,7 +82,7 @@ public sealed class OnnxGraphBuilder
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         };
     }
 }

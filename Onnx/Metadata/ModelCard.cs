@@ -11,6 +11,7 @@ public sealed record ModelCard
     public const string InputName = "input";
     public const string ScoresName = "scores";
     public const string ProbabilitiesName = "probabilities";
+    public const string PredictedClassName = "predicted_class";
 
     /// <summary>The zoo name ("mlp", "lenet5"...) or a free description of a hand-built network.</summary>
     public required string Architecture { get; init; }
@@ -50,7 +51,7 @@ public sealed record ModelCard
             ["input_name"] = InputName,
             ["input_shape"] = string.Join(',', InputShape.Select(d => d.ToString(CultureInfo.InvariantCulture))),
             ["input_layout"] = InputShape.Length == 3 ? "NCHW" : "NF",
-            ["outputs"] = $"{ScoresName}: the network's last layer; {ProbabilitiesName}: softmax over {ScoresName} (the same values when the network already ends in softmax)",
+            ["outputs"] = $"{ScoresName}: the network's last layer; {ProbabilitiesName}: softmax over {ScoresName} (the same values when the network already ends in softmax); {PredictedClassName}: argmax of {ScoresName} (int64, 0-based index into class_labels)",
             ["project_version"] = ProjectVersion,
         };
         if (Normalization is not null) p["normalization"] = JsonSerializer.Serialize(Normalization, Json);

@@ -142,21 +142,32 @@ public sealed class OnnxScorer : IDisposable
         _runOptions.Dispose();
     }
 
+    private static readonly object EnvLogGate = new();
+
     private static (InferenceSession, string, string?) Open(byte[] model, OnnxScorerOptions options, string source)
     {
         string? reason = null;
         if (options.PreferCuda)
         {
             var cuda = NewOptions(options);
-            try
+            // ONNX Runtime prints its own multi-line error when the provider library fails to load; we report the
+            // reason ourselves in one line, so its environment logger is quietened for the attempt.
+            lock (EnvLogGate)
             {
-                cuda.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                return (new InferenceSession(model, cuda), "CUDA", null);
-            }
-            catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
-            {
-                reason = FirstLine(e.Message);
-                cuda.Dispose();
+                var env = OrtEnv.Instance();
+                var level = env.EnvLogLevel;
+                env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+                try
+                {
+                    cuda.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+                    return (new InferenceSession(model, cuda), "CUDA", null);
+                }
+                catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+                {
+                    reason = FirstLine(e.Message);
+                    cuda.Dispose();
+                }
+                finally { env.EnvLogLevel = level; }
             }
         }
         var cpu = NewOptions(options);

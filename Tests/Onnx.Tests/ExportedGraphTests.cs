@@ -35,7 +35,7 @@ public sealed class ExportedGraphTests
         var dims = input.Type.TensorType.Shape.Dim;
         Assert.Equal("batch", dims[0].DimParam);
         Assert.Equal([1L, 4, 4], dims.Skip(1).Select(d => d.DimValue));
-        Assert.Equal(["scores", "probabilities"], model.Graph.Output.Select(o => o.Name));
+        Assert.Equal(["scores", "probabilities", "predicted_class"], model.Graph.Output.Select(o => o.Name));
         Assert.All(model.Graph.Output, o => Assert.Equal("batch", o.Type.TensorType.Shape.Dim[0].DimParam));
     }
 
