@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race sgemm|shapes|mlp [--threads N] [--epochs N] [--no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race sgemm|shapes|mlp [--threads N] [--parallel-threshold MNK] [--no-adapt] [--epochs N] [--no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -10,6 +10,8 @@ public static class RaceCommand
     {
         string mode = args.Length > 0 ? args[0] : "sgemm";
         Models.Kernels.Gemm.Threads = Option("--threads", Models.Kernels.Gemm.Threads);
+        Models.Kernels.Gemm.ParallelThreshold = Option("--parallel-threshold", (int)Models.Kernels.Gemm.ParallelThreshold);
+        if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
         output.WriteLine($"threads {Models.Kernels.Gemm.Threads}, processors {Environment.ProcessorCount}");
         if (Array.IndexOf(args, "--no-wait") < 0)
             output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet():F2} cores");
