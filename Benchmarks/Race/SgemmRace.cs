@@ -22,6 +22,20 @@ public static class SgemmRace
         Report(output, "dx   dh·W1       ", false, false, 64, 784, 100);
     }
 
+    /// <summary>Managed bytes the whole process allocates over many calls after a warm-up call (should be 0).</summary>
+    public static void Allocation(TextWriter output)
+    {
+        foreach (var (m, n, k, calls) in new[] { (1024, 1024, 1024, 20), (300, 200, 600, 400), (64, 100, 784, 2000), (7, 9, 5, 10000) })
+        {
+            var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
+            Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < calls; i++) Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+            output.WriteLine($"RESULT alloc {m}×{n}×{k}: {GC.GetTotalAllocatedBytes(precise: true) - before} bytes over {calls} calls " +
+                             $"(team calls so far {Gemm.TeamCalls})");
+        }
+    }
+
     private static void Report(TextWriter output, string name, bool ta, bool tb, int m, int n, int k)
     {
         var rng = new Random(42);
