@@ -57,8 +57,8 @@ public sealed class DatasetsCommand : ICliCommand
     {
         var json = CliContext.JsonOption();
         var name = new Argument<string>("name") { Description = "The dataset to fetch (fashion-mnist)." };
-        var url = new Option<string?>("--url") { Description = $"Base URL to download from instead of the standard location (also ${FashionMnistSource.UrlVariable})." };
-        var to = new Option<string?>("--to") { Description = "Download into this folder, even if a copy exists elsewhere (default: the per-user cache, and only when no copy is found)." };
+        var url = new Option<string?>("--url") { HelpName = "BASE", Description = $"Base URL to download from instead of the standard location (also ${FashionMnistSource.UrlVariable})." };
+        var to = new Option<string?>("--to") { HelpName = "DIR", Description = "Download into this folder, even if a copy exists elsewhere (default: the per-user cache, and only when no copy is found)." };
         var command = new Command("fetch", "Make a dataset available on this machine: report where it already is, or download it with a progress bar. " +
             "Each file is downloaded to a temporary name and kept only when its SHA-256 matches.") { name, url, to, json };
         context.SetAction(command, parse =>

@@ -95,6 +95,22 @@ public class DatasetsCommandTests
     }
 
     [Fact]
+    public void Info_of_a_truncated_gzip_names_the_file()
+    {
+        using var tmp = new TempFolder();
+        foreach (var name in new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" })
+            File.Copy(ShippedDataPath("mnist-10k", name), tmp.File(name));
+        var cut = tmp.File("t10k-images-idx3-ubyte.gz");
+        var bytes = File.ReadAllBytes(cut);
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+
+        var (code, stdout, stderr) = Np("datasets", "info", tmp.Path);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        AssertOneErrorLine(stderr, cut + ": truncated or corrupt gzip file");
+    }
+
+    [Fact]
     public void Fetch_from_a_server_with_the_wrong_files_fails_naming_the_url_and_keeps_nothing()
     {
         using var server = new LocalFileServer();
