@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NeuralPipelines.Data.Catalog;
+using NeuralPipelines.Data.Csv;
 using NeuralPipelines.Data.Datasets;
 using Spectre.Console;
 
@@ -125,10 +126,9 @@ public sealed class DatasetsCommand : ICliCommand
 
     private static CsvInfo DescribeCsv(DatasetLocation location)
     {
-        var columns = CsvHeaderCheck.ReadColumnNames(location.Path);
-        // Counts non-empty lines after the header; a quoted field spanning lines would count twice (the CSV reader is exact).
-        long rows = File.ReadLines(location.Path).Skip(1).LongCount(l => l.Trim().Length > 0);
-        return new CsvInfo(location.Name, "csv", location.Path, columns.Length, columns, rows);
+        // Reads the whole table, so a bad cell is reported here (file, line, column) rather than at training time.
+        var table = CsvReader.Read(location.Path);
+        return new CsvInfo(location.Name, "csv", location.Path, table.ColumnNames.Count, [.. table.ColumnNames], table.RowCount);
     }
 
     private static string Format(object? value) => value switch

@@ -62,6 +62,16 @@ public class DatasetsCommandTests
     }
 
     [Fact]
+    public void Info_of_a_csv_with_a_bad_cell_names_the_file()
+    {
+        using var tmp = new TempFolder();
+        var path = tmp.Write("bad.csv", "a,b,target\n1,2,0\n3,oops,1\n");
+        var (code, _, stderr) = Np("datasets", "info", path);
+        Assert.Equal(1, code);
+        AssertOneErrorLine(stderr, path);
+    }
+
+    [Fact]
     public void Info_of_a_folder_without_idx_files_is_one_error_line_naming_the_folder()
     {
         using var tmp = new TempFolder();
