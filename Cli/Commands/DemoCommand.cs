@@ -51,7 +51,8 @@ public sealed class DemoCommand : ICliCommand
             console.WriteLine();
             console.MarkupLineInterpolated($"Done in {total.Elapsed.TotalSeconds:F1} s. {demo.Written.Count} files in {folder}:");
             foreach (var file in demo.Written) console.MarkupLineInterpolated($"  {Path.GetFileName(file)}");
-            console.MarkupLine("Next: np score --model <file>.zip --data <csv> --output predictions.csv, or np regress / np classify --help.");
+            console.MarkupLine("Next: np score --model FILE.zip --data CSV --output preds.csv");
+            console.MarkupLine("      np regress --help, np classify --help");
             if (asJson)
                 context.WriteJson(new { OutputFolder = folder, Seconds = total.Elapsed.TotalSeconds, Steps = results, Files = demo.Written });
             return 0;

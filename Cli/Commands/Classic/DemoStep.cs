@@ -31,7 +31,7 @@ public sealed class DemoContext(string outputFolder, IAnsiConsole console)
     public void Wrote(string path, string what)
     {
         _written.Add(path);
-        Console.MarkupLineInterpolated($"  [green]wrote[/] {path} — {what}");
+        Console.MarkupLineInterpolated($"  [green]wrote[/] {Path.GetFileName(path)}: {what}");
     }
 
     /// <summary>Results that earlier steps leave for later ones (e.g. a saved model to score).</summary>
