@@ -9,6 +9,7 @@ namespace NeuralPipelines.Models.Layers;
 public sealed class Dense : Layer
 {
     private readonly Parameter _weight, _bias;
+    private readonly Parameter[] _parameters;
     private Tensor? _input, _output, _inputGradient;
 
     public Dense(int inputs, int outputs, Initializer init = Initializer.Scaled, Random? rng = null)
@@ -20,6 +21,7 @@ public sealed class Dense : Layer
         rng ??= new Random(0);
         _weight = new Parameter("weight", new Tensor(outputs, inputs), decays: true);
         _bias = new Parameter("bias", new Tensor(outputs), decays: false);
+        _parameters = [_weight, _bias];
         Initializers.Fill(_weight.Value.Span, init, inputs, outputs, rng);
         // Nielsen draws biases from N(0,1) too; ReLU nets start better at zero.
         if (init is Initializer.Normal or Initializer.Scaled) Initializers.FillNormal(_bias.Value.Span, 1.0, rng);
@@ -34,7 +36,8 @@ public sealed class Dense : Layer
     public Parameter Weight => _weight;
     public Parameter Bias => _bias;
 
-    public override IReadOnlyList<Parameter> Parameters => [_weight, _bias];
+    // One cached array: the training step reads this every batch and must not allocate.
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
 
     public override LayerSpec Spec =>
         new LayerSpec("dense").With("inputs", Inputs).With("outputs", Outputs).With("init", Initializers.Name(Init));

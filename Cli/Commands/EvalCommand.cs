@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Globalization;
+using NeuralPipelines.Cli.Commands.Training;
+using NeuralPipelines.Models.Losses;
+using NeuralPipelines.Models.Training;
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli.Commands;
+
+/// <summary><c>np eval</c>: accuracy, cost and confusion matrix of a checkpoint on a dataset's test split.</summary>
+public sealed class EvalCommand : ICliCommand
+{
+    public string Name => "eval";
+
+    public Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint written by np train.", Required = true };
+        var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split) or a folder of IDX files; its test split is scored.", DefaultValueFactory = _ => "mnist" };
+        var json = CliContext.JsonOption();
+        var command = new Command("eval", "Evaluate a trained checkpoint on a dataset's test split: accuracy, mean cost and the confusion matrix (rows: actual class, columns: predicted).");
+        command.Options.Add(model);
+        command.Options.Add(data);
+        command.Options.Add(json);
+        context.SetAction(command, parse =>
+        {
+            bool asJson = parse.GetValue(json);
+            var checkpoint = Checkpoint.Load(parse.GetValue(model)!);
+            var split = DatasetLoader.Load(parse.GetValue(data)!);
+            var test = split.Test;
+            checkpoint.EnsureMatches(null, [test.Channels, test.Height, test.Width]);
+            if (test.Classes != checkpoint.ClassLabels.Length)
+                throw new ArgumentException($"{test.Source} has {test.Classes} classes but the checkpoint's network has {checkpoint.ClassLabels.Length} outputs.");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var result = Evaluator.Evaluate(checkpoint.Network, LossFunctions.Create(checkpoint.Cost), test, checkpoint.Normalization);
+            double seconds = clock.Elapsed.TotalSeconds;
+
+            var console = context.Console(asJson);
+            console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/] on {split.Name} (test split): accuracy [bold]{100 * result.Accuracy:F2}%[/] ({(int)Math.Round(result.Accuracy * result.Count)}/{result.Count}), {checkpoint.Cost} cost {result.Loss:F4}, {result.Count / Math.Max(seconds, 1e-9):N0} images/s");
+            var table = new Table().Title("confusion matrix (rows actual, columns predicted)");
+            table.AddColumn("");
+            foreach (var label in checkpoint.ClassLabels) table.AddColumn(new TableColumn(label).RightAligned());
+            for (int i = 0; i < result.Confusion.Length; i++)
+                table.AddRow([checkpoint.ClassLabels[i], .. result.Confusion[i].Select(c => c.ToString(CultureInfo.InvariantCulture))]);
+            console.Write(table);
+            if (asJson)
+                context.WriteJson(new
+                {
+                    Model = parse.GetValue(model),
+                    Architecture = checkpoint.Architecture,
+                    Dataset = split.Name,
+                    Images = result.Count,
+                    Accuracy = result.Accuracy,
+                    TestAccuracy = result.Accuracy,
+                    Loss = result.Loss,
+                    Cost = checkpoint.Cost,
+                    ImagesPerSecond = result.Count / Math.Max(seconds, 1e-9),
+                    ClassLabels = checkpoint.ClassLabels,
+                    Confusion = result.Confusion,
+                });
+            return 0;
+        });
+        return command;
+    }
+}

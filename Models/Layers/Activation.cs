@@ -1,0 +1,37 @@
+using NeuralPipelines.Models.Tensors;
+
+namespace NeuralPipelines.Models.Layers;
+
+/// <summary>An elementwise nonlinearity a = σ(z). Backward multiplies by σ'(z): the "⊙ σ'(z)" factor of BP1 and BP2.</summary>
+/// <remarks>Subclasses give σ and σ' (in whichever of z or a is cheaper); the bookkeeping lives here once.</remarks>
+public abstract class Activation : Layer
+{
+    private Tensor? _input, _output, _inputGradient;
+
+    public override int[] OutputShape(ReadOnlySpan<int> inputShape) => inputShape.ToArray();
+
+    public override Tensor Forward(Tensor x, bool training)
+    {
+        _input = x;
+        var a = Tensor.Ensure(ref _output, x.Shape);
+        Activate(x.Span, a.Span);
+        return a;
+    }
+
+    public override Tensor Backward(Tensor dy)
+    {
+        var z = _input ?? throw new InvalidOperationException($"{GetType().Name}.Backward called before Forward.");
+        if (dy.Length != z.Length)
+            throw new ArgumentException($"{GetType().Name}.Backward got a gradient of shape {Tensor.ShapeText(dy.Shape)} for an output of shape {Tensor.ShapeText(z.Shape)}.");
+        var dx = Tensor.Ensure(ref _inputGradient, dy.Shape);
+        // δ = ∂C/∂a ⊙ σ'(z)   (BP1 at the output layer, the second half of BP2 below it)
+        MultiplyByDerivative(z.Span, _output!.Span, dy.Span, dx.Span);
+        return dx;
+    }
+
+    /// <summary>a = σ(z), elementwise.</summary>
+    protected abstract void Activate(ReadOnlySpan<float> z, Span<float> a);
+
+    /// <summary>dx = dy ⊙ σ'(z); both z and a = σ(z) are given so σ' can use the cheaper one.</summary>
+    protected abstract void MultiplyByDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> dx);
+}

@@ -1,0 +1,37 @@
+using NeuralPipelines.Data.Augmentation;
+using NeuralPipelines.Models.Optimizers;
+
+namespace NeuralPipelines.Models.Training;
+
+/// <summary>Everything that decides how a network is trained. Saved in checkpoints, so a resumed run uses the same values.</summary>
+public sealed record TrainerOptions
+{
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 10;
+    /// <summary>Base learning rate η (the schedule scales it per epoch).</summary>
+    public float LearningRate { get; init; } = 0.1f;
+    public LearningRateSchedule Schedule { get; init; } = new();
+    public OptimizerSettings Optimizer { get; init; } = new();
+    /// <summary>L2 regularisation λ (Nielsen's weight decay, divided by the training-set size n).</summary>
+    public float L2 { get; init; }
+    /// <summary>L1 regularisation λ (divided by n).</summary>
+    public float L1 { get; init; }
+    public int Seed { get; init; } = 1;
+    /// <summary>Stop when test accuracy has not improved for this many epochs (0 = never stop early).</summary>
+    public int Patience { get; init; }
+    /// <summary>When set, the checkpoint is rewritten after every epoch (atomically), so the file is always the last good state.</summary>
+    public string? CheckpointPath { get; init; }
+    public AugmentationOptions? Augmentation { get; init; }
+    /// <summary>Also measure loss and accuracy on the whole training set after each epoch (costs a forward pass over it).</summary>
+    public bool EvaluateTrainingSet { get; init; } = true;
+
+    public void Validate()
+    {
+        if (Epochs < 0) throw new ArgumentException($"Epochs must be ≥ 0, got {Epochs}.");
+        if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
+        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
+        if (L2 < 0 || L1 < 0) throw new ArgumentException($"Regularisation λ must be ≥ 0 (L2 {L2}, L1 {L1}).");
+        if (Patience < 0) throw new ArgumentException($"Patience must be ≥ 0, got {Patience}.");
+        Schedule.RateAt(LearningRate, 0, Math.Max(1, Epochs));
+    }
+}
