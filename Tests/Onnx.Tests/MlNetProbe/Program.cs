@@ -12,7 +12,7 @@ if (args.Length != 3)
 }
 var ml = new MLContext(seed: 0);
 var model = ml.Model.Load(args[0], out var schema);
-var column = schema.Single();
+var column = schema.First(c => c.Type is VectorDataViewType);
 int width = ((VectorDataViewType)column.Type).Size;
 var raw = File.ReadAllBytes(args[1]);
 var flat = new float[raw.Length / 4];
