@@ -2,22 +2,40 @@ using NeuralPipelines.Data.Idx;
 
 namespace NeuralPipelines.Data.Datasets;
 
-/// <summary>Loads an MNIST-style folder: train-images/labels and t10k-images/labels IDX files, gzip or raw.</summary>
+/// <summary>An MNIST-style folder: train-images/labels and t10k-images/labels IDX files, gzip or raw.</summary>
 public static class IdxImageFolder
 {
-    private static readonly string[] Stems = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+    /// <summary>The four file names (without <c>.gz</c>) that MNIST, Fashion-MNIST and their kin publish.</summary>
+    public static readonly IReadOnlyList<string> Stems = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
     /// <summary>True when the folder holds all four files (raw or .gz).</summary>
-    public static bool Holds(string folder) => Stems.All(s => Find(folder, s) is not null);
+    public static bool Holds(string folder) => Directory.Exists(folder) && Stems.All(s => Find(folder, s) is not null);
+
+    /// <summary>The four files' paths in <see cref="Stems"/> order; an error naming the folder and what is missing otherwise.</summary>
+    public static string[] Files(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException(File.Exists(folder) ? $"{folder}: is a file, not a dataset folder." : $"{folder}: no such dataset folder.");
+        var found = Stems.Select(s => Find(folder, s)).ToArray();
+        if (found.All(f => f is not null)) return found!;
+        var missing = Stems.Where((_, i) => found[i] is null).ToList();
+        string need = $"an IDX dataset folder needs {string.Join(", ", Stems)} (each raw or .gz)";
+        throw new FileNotFoundException(missing.Count == Stems.Count
+            ? $"{folder}: holds no IDX files; {need}."
+            : $"{folder}: missing IDX file{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}; {need}.");
+    }
 
     public static TrainTestSplit Load(string folder, string? name = null)
     {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such dataset folder.");
-        string Need(string stem) => Find(folder, stem)
-            ?? throw new FileNotFoundException($"{folder}: no IDX file {stem} (or {stem}.gz) in this folder; an IDX dataset folder needs {string.Join(", ", Stems)}.");
-        var train = LoadPair(Need(Stems[0]), Need(Stems[1]));
-        var test = LoadPair(Need(Stems[2]), Need(Stems[3]));
-        return new TrainTestSplit(name ?? Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), train, test);
+        var files = Files(folder);
+        var train = LoadPair(files[0], files[1]);
+        var test = LoadPair(files[2], files[3]);
+        if (train.Height != test.Height || train.Width != test.Width)
+            throw new InvalidDataException($"{files[0]} holds {train.Height}×{train.Width} images but {files[2]} holds {test.Height}×{test.Width}.");
+        int classes = Math.Max(train.Classes, test.Classes);
+        if (train.Classes != classes) train = WithClasses(train, classes);
+        if (test.Classes != classes) test = WithClasses(test, classes);
+        return new TrainTestSplit(name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), train, test);
     }
 
     public static LabelledImages LoadPair(string imagesPath, string labelsPath)
@@ -25,16 +43,38 @@ public static class IdxImageFolder
         var images = IdxReader.Read(imagesPath);
         var labels = IdxReader.Read(labelsPath);
         if (images.Dimensions.Length != 3)
-            throw new InvalidDataException($"{imagesPath}: expected images of rank 3 (count×rows×columns), found rank {images.Dimensions.Length}.");
+            throw new InvalidDataException($"{imagesPath}: expected images of rank 3 (count×rows×columns), found rank {images.Dimensions.Length} [{string.Join("×", images.Dimensions)}].");
         if (labels.Dimensions.Length != 1)
-            throw new InvalidDataException($"{labelsPath}: expected labels of rank 1, found rank {labels.Dimensions.Length}.");
+            throw new InvalidDataException($"{labelsPath}: expected labels of rank 1 (count), found rank {labels.Dimensions.Length} [{string.Join("×", labels.Dimensions)}].");
         if (images.Dimensions[0] != labels.Dimensions[0])
             throw new InvalidDataException($"{imagesPath} holds {images.Dimensions[0]} images but {labelsPath} holds {labels.Dimensions[0]} labels.");
         float scale = images.Type == IdxType.UnsignedByte ? 1f / 255f : 1f;
-        var y = labels.ToInts();
+        var y = labels.ToInts(labelsPath);
+        if (y.Length > 0 && y.Min() < 0) throw new InvalidDataException($"{labelsPath}: negative label {y.Min()}.");
         int classes = y.Length == 0 ? 10 : Math.Max(10, y.Max() + 1);
         return new LabelledImages(imagesPath, images.ToFloats(scale), y, 1, images.Dimensions[1], images.Dimensions[2], classes);
     }
+
+    /// <summary>Writes a single-channel split as the four gzip IDX files (pixels in [0, 1] stored as bytes 0–255).</summary>
+    public static void Save(string folder, TrainTestSplit split)
+    {
+        Directory.CreateDirectory(folder);
+        SavePair(folder, split.Train, Stems[0], Stems[1]);
+        SavePair(folder, split.Test, Stems[2], Stems[3]);
+    }
+
+    private static void SavePair(string folder, LabelledImages set, string imagesStem, string labelsStem)
+    {
+        if (set.Channels != 1) throw new ArgumentException($"{set.Source}: IDX image folders hold one channel, not {set.Channels}.");
+        var pixels = new byte[set.Pixels.Length];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)Math.Clamp(MathF.Round(set.Pixels[i] * 255f), 0f, 255f);
+        var labels = set.Labels.Select(l => l <= byte.MaxValue ? (byte)l : throw new ArgumentException($"{set.Source}: label {l} does not fit an IDX byte.")).ToArray();
+        IdxWriter.Write(Path.Combine(folder, imagesStem + ".gz"), IdxArray.FromBytes([set.Count, set.Height, set.Width], pixels));
+        IdxWriter.Write(Path.Combine(folder, labelsStem + ".gz"), IdxArray.FromBytes([set.Count], labels));
+    }
+
+    private static LabelledImages WithClasses(LabelledImages s, int classes) =>
+        new(s.Source, s.Pixels, s.Labels, s.Channels, s.Height, s.Width, classes);
 
     private static string? Find(string folder, string stem)
     {

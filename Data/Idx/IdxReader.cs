@@ -1,66 +1,105 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
+using NeuralPipelines.Data.IO;
 
 namespace NeuralPipelines.Data.Idx;
 
 /// <summary>Reads IDX files (LeCun's MNIST format), raw or gzip-compressed, checking everything the header promises.</summary>
+/// <remarks>Every error is an <see cref="InvalidDataException"/> whose message starts with the file's path and says
+/// what is wrong: the magic number, the rank, a dimension, or a length that disagrees with the dimensions.</remarks>
 public static class IdxReader
 {
+    /// <summary>What an IDX header says: element type and dimensions.</summary>
+    public sealed record Header(IdxType Type, int[] Dimensions)
+    {
+        public long Count => IdxArray.ElementCount(Dimensions);
+        public long PayloadLength => Count * IdxArray.ElementSize(Type);
+        public override string ToString() => $"{Type} [{string.Join("×", Dimensions)}]";
+    }
+
     public static IdxArray Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such IDX file.", path);
-        byte[] bytes;
+        using var stream = Open(path);
         try
         {
-            bytes = IsGzip(path) ? Gunzip(path) : File.ReadAllBytes(path);
+            return Read(stream, path);
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException) when (stream is CheckedGzipStream gzip)
         {
-            throw new InvalidDataException($"{path}: the gzip stream is corrupt or truncated ({e.Message}).", e);
+            // Damaged compressed data often still inflates to something, whose header is then nonsense; the
+            // gzip damage is the real cause, so report that when the rest of the stream shows it.
+            gzip.CopyTo(Stream.Null);
+            throw;
         }
-        return Parse(bytes, path);
     }
 
-    /// <summary>Parses an IDX image held in memory; <paramref name="source"/> names it in error messages.</summary>
+    /// <summary>Reads only the header (type and dimensions), without decompressing the payload.</summary>
+    public static Header ReadHeader(string path)
+    {
+        using var stream = Open(path);
+        return ReadHeader(stream, path);
+    }
+
+    /// <summary>Reads one IDX array from a stream of IDX bytes (already decompressed), then checks nothing follows it.</summary>
+    public static IdxArray Read(Stream stream, string source)
+    {
+        var header = ReadHeader(stream, source);
+        if (header.PayloadLength > Array.MaxLength)
+            throw new InvalidDataException($"{source}: dimensions [{string.Join("×", header.Dimensions)}] of {header.Type} need {header.PayloadLength} bytes, more than one array can hold.");
+        var payload = new byte[header.PayloadLength];
+        int got = stream.ReadAtLeast(payload, payload.Length, throwOnEndOfStream: false);
+        long headerLength = 4 + 4L * header.Dimensions.Length;
+        if (got < payload.Length)
+            throw new InvalidDataException(
+                $"{source}: truncated: dimensions [{string.Join("×", header.Dimensions)}] of {header.Type} need {headerLength + payload.Length} bytes but the data ends after {headerLength + got}.");
+        if (stream.ReadByte() >= 0)
+        {
+            long extra = 1;
+            var sink = new byte[81920];
+            int n;
+            while ((n = stream.Read(sink)) > 0) extra += n;
+            throw new InvalidDataException(
+                $"{source}: dimensions [{string.Join("×", header.Dimensions)}] of {header.Type} need {headerLength + payload.Length} bytes but the data has {extra} more (trailing data, or wrong dimensions).");
+        }
+        return new IdxArray(header.Type, header.Dimensions, payload);
+    }
+
+    /// <summary>Parses an IDX file held in memory; <paramref name="source"/> names it in error messages.</summary>
     public static IdxArray Parse(ReadOnlySpan<byte> bytes, string source)
     {
-        if (bytes.Length < 4) throw new InvalidDataException($"{source}: {bytes.Length} bytes is too short for an IDX header.");
-        if (bytes[0] != 0 || bytes[1] != 0)
-            throw new InvalidDataException($"{source}: wrong magic number 0x{bytes[0]:X2}{bytes[1]:X2}{bytes[2]:X2}{bytes[3]:X2} (an IDX file starts with two zero bytes).");
-        var type = (IdxType)bytes[2];
-        if (!Enum.IsDefined(type)) throw new InvalidDataException($"{source}: unknown IDX element type 0x{bytes[2]:X2} in the magic number.");
-        int rank = bytes[3];
-        if (rank == 0) throw new InvalidDataException($"{source}: IDX rank 0 (no dimensions).");
-        int header = 4 + 4 * rank;
-        if (bytes.Length < header) throw new InvalidDataException($"{source}: header declares {rank} dimensions but the file ends after {bytes.Length} bytes.");
+        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        return Read(stream, source);
+    }
+
+    private static Header ReadHeader(Stream stream, string source)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        int got = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        if (got < 4) throw new InvalidDataException($"{source}: {got} bytes is too short for an IDX header (the magic number alone is 4 bytes).");
+        string magicHex = $"0x{magic[0]:X2}{magic[1]:X2}{magic[2]:X2}{magic[3]:X2}";
+        if (magic[0] != 0 || magic[1] != 0)
+            throw new InvalidDataException($"{source}: wrong magic number {magicHex}: an IDX file starts with two zero bytes, then the element type and the rank (MNIST images are 0x00000803).");
+        var type = (IdxType)magic[2];
+        if (!Enum.IsDefined(type))
+            throw new InvalidDataException($"{source}: wrong magic number {magicHex}: unknown IDX element type 0x{magic[2]:X2} (known: 08 ubyte, 09 sbyte, 0B int16, 0C int32, 0D float32, 0E float64).");
+        int rank = magic[3];
+        if (rank == 0) throw new InvalidDataException($"{source}: wrong magic number {magicHex}: rank 0 (an IDX array needs at least one dimension).");
+        var dimBytes = new byte[4 * rank];
+        got = stream.ReadAtLeast(dimBytes, dimBytes.Length, throwOnEndOfStream: false);
+        if (got < dimBytes.Length)
+            throw new InvalidDataException($"{source}: truncated header: rank {rank} needs {4 + dimBytes.Length} header bytes but the data ends after {4 + got}.");
         var dims = new int[rank];
-        long count = 1;
         for (int i = 0; i < rank; i++)
         {
-            dims[i] = BinaryPrimitives.ReadInt32BigEndian(bytes[(4 + 4 * i)..]);
+            dims[i] = BinaryPrimitives.ReadInt32BigEndian(dimBytes.AsSpan(4 * i));
             if (dims[i] < 0) throw new InvalidDataException($"{source}: dimension {i} is negative ({dims[i]}).");
-            count *= dims[i];
         }
-        long expected = header + count * IdxArray.ElementSize(type);
-        if (bytes.Length != expected)
-            throw new InvalidDataException(
-                $"{source}: dimensions [{string.Join("×", dims)}] need {expected} bytes but the file has {bytes.Length}" +
-                (bytes.Length < expected ? " (truncated)." : " (trailing data)."));
-        return new IdxArray(type, dims, bytes[header..].ToArray());
+        return new Header(type, dims);
     }
 
-    private static bool IsGzip(string path)
+    private static Stream Open(string path)
     {
-        using var f = File.OpenRead(path);
-        return f.ReadByte() == 0x1F && f.ReadByte() == 0x8B;
-    }
-
-    private static byte[] Gunzip(string path)
-    {
-        using var f = File.OpenRead(path);
-        using var gz = new GZipStream(f, CompressionMode.Decompress);
-        using var ms = new MemoryStream();
-        gz.CopyTo(ms);
-        return ms.ToArray();
+        if (!File.Exists(path))
+            throw new FileNotFoundException(Directory.Exists(path) ? $"{path}: is a folder, not an IDX file." : $"{path}: no such IDX file.", path);
+        return CheckedGzipStream.OpenContent(path);
     }
 }

@@ -1,29 +1,116 @@
-
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>Single-precision matrix product, the kernel every dense and convolution layer runs on.</summary>
-/// <remarks>Row-major; op(X) is X or Xᵀ. <see cref="GemmReference"/> is its plain twin.</remarks>
-public static class Gemm
+/// <remarks>
+/// Row-major; op(X) is X or Xᵀ. Packed panels, a 6×16 register-blocked FMA micro-kernel (<see cref="GemmMicroKernel"/>)
+/// and a persistent team of threads (<see cref="GemmTeam"/>); <see cref="GemmReference"/> is its plain twin.
+/// Results are deterministic for a given <see cref="Threads"/> setting and, since each element of C is one fused
+/// multiply-add chain over k in a fixed order, identical across thread counts too. Safe to call from several threads:
+/// a caller that finds the team busy computes its product alone.
+/// </remarks>
+public static unsafe class Gemm
 {
+    private static readonly object s_configure = new();
+    private static int s_threads = DefaultThreads;
+    private static GemmTeam? s_team;
+    [ThreadStatic] private static GemmWorkspace? t_alone;
+
+    /// <summary>The default thread count: the processor count, capped at 4 (the packed-B sharing scales no further).</summary>
+    public static int DefaultThreads => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>Threads one product may use (1 = always on the calling thread).</summary>
+    public static int Threads
+    {
+        get => s_threads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            lock (s_configure)
+            {
+                if (value == s_threads) return;
+                s_threads = value;
+                var old = s_team;
+                s_team = null;
+                old?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Products with fewer multiply-adds (m·n·k) than this run on the calling thread: waking the team costs more.</summary>
+    public static long ParallelThreshold { get; set; } = 1L << 22;
+
+    /// <summary>When true (the default), the team steps back to one thread for a while after a call in which the caller
+    /// spent a third of its time waiting for its partners: on a shared machine a spinning team collapses when another
+    /// process holds a core. Results are the same bits either way.</summary>
+    public static bool AdaptToLoad { get; set; } = true;
+
+    /// <summary>How many calls ran on the thread team (a diagnostic: the rest ran on their calling thread).</summary>
+    public static long TeamCalls => Interlocked.Read(ref s_teamCalls);
+    private static long s_teamCalls;
+
     /// <summary>C[m×n] = op(A)[m×k]·op(B)[k×n] (+ C when <paramref name="accumulate"/>).</summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false)
     {
         GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        // Interim row-times-panel form (i-p-j) with SIMD axpy; the packed, register-blocked kernel replaces it.
-        for (int i = 0; i < m; i++)
+        if (m == 0 || n == 0) return;
+        if (k == 0)
         {
-            var ci = c.Slice(i * ldc, n);
-            if (!accumulate) ci.Clear();
-            for (int p = 0; p < k; p++)
-            {
-                float av = transA ? a[p * lda + i] : a[i * lda + p];
-                if (av == 0f) continue;
-                if (!transB)
-                    TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), av, ci, ci);
-                else
-                    for (int j = 0; j < n; j++) ci[j] += av * b[j * ldb + p];
-            }
+            // An empty sum: C = 0, or C unchanged when accumulating.
+            if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+            return;
         }
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var g = new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            if (s_threads > 1 && (long)m * n * k >= ParallelThreshold && Team() is { } team
+                && !(AdaptToLoad && team.BackingOff)
+                && Split(m, n, team.Threads, out bool splitRows))
+            {
+                if (Monitor.TryEnter(team.Gate))
+                {
+                    try
+                    {
+                        if (team.Usable)
+                        {
+                            team.Run(g, splitRows);
+                            Interlocked.Increment(ref s_teamCalls);
+                            return;
+                        }
+                    }
+                    finally { Monitor.Exit(team.Gate); }
+                }
+            }
+            Alone(g);
+        }
+    }
+
+    /// <summary>How the threads share C: by rows when each gets at least one MC block, else by 16-column panels.</summary>
+    private static bool Split(int m, int n, int threads, out bool splitRows)
+    {
+        int rowPanels = (m + GemmBlocking.MR - 1) / GemmBlocking.MR;
+        int colPanels = (Math.Min(n, GemmBlocking.NC) + GemmBlocking.NR - 1) / GemmBlocking.NR;
+        splitRows = m >= threads * GemmBlocking.MC || colPanels < threads;
+        return splitRows ? rowPanels >= threads : colPanels >= threads;
+    }
+
+    /// <summary>The shared team for the current <see cref="Threads"/>, started on first use; null when single-threaded.</summary>
+    private static GemmTeam? Team()
+    {
+        var team = s_team;
+        if (team is not null) return team;
+        lock (s_configure)
+        {
+            if (s_threads < 2) return null;
+            return s_team ??= new GemmTeam(s_threads);
+        }
+    }
+
+    private static void Alone(in GemmProblem g)
+    {
+        var w = t_alone ??= new GemmWorkspace(doubleBuffered: false);
+        w.EnsureA();
+        w.EnsureB(GemmBlocking.PackedBLength(g.N, g.K));
+        GemmDriver.Run(g, 0, 1, splitRows: true, w, w.PackedA, barrier: null);
     }
 }

@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using NeuralPipelines.Benchmarks.Race;
+
+namespace NeuralPipelines.Benchmarks;
+
+/// <summary>
+/// BenchmarkDotNet suites (<c>dotnet run -c Release --project Benchmarks -- --filter '*Sgemm*'</c>), or a quick race
+/// without BenchmarkDotNet that prints the same figures the libtorch peer prints (<c>-- race sgemm</c>).
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "race") return RaceCommand.Run(args[1..], Console.Out);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

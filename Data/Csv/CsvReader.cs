@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+
+namespace NeuralPipelines.Data.Csv;
+
+/// <summary>Reads a CSV file with a header row and numeric cells into a <see cref="CsvTable"/>.</summary>
+/// <remarks>Comma-separated, numbers in the invariant culture ("1.5", "2e-3"), optional double quotes around a cell
+/// (a quoted cell may hold commas; "" is a quote). Blank lines are skipped. Everything else that is wrong stops the
+/// read with a <see cref="CsvFormatException"/> that names the file, the line and the column, so a user can go
+/// straight to the cell: a ragged row, an empty or non-numeric cell, NaN or infinity, an empty file.</remarks>
+public static class CsvReader
+{
+    public static CsvTable Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file.", path);
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Parse(reader, path);
+    }
+
+    /// <summary>Parses CSV text; <paramref name="source"/> names it in error messages.</summary>
+    public static CsvTable Parse(TextReader reader, string source)
+    {
+        var lineNumber = 0;
+        string[]? header = null;
+        while (header is null)
+        {
+            var line = reader.ReadLine();
+            lineNumber++;
+            if (line is null)
+                throw new CsvFormatException($"{source}: the file is empty; expected a header row naming the columns.", source);
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            header = SplitCells(line, source, lineNumber).Select(c => c.Trim()).ToArray();
+        }
+        var headerLine = lineNumber;
+        for (var c = 0; c < header.Length; c++)
+            if (header[c].Length == 0)
+                throw new CsvFormatException($"{source}: line {headerLine}, column {c + 1}: the header cell is empty; every column needs a name.", source, headerLine, $"column {c + 1}");
+
+        var columns = header.Select(_ => new List<double>()).ToArray();
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var cells = SplitCells(line, source, lineNumber);
+            if (cells.Count != header.Length)
+                throw new CsvFormatException(
+                    $"{source}: line {lineNumber}: {cells.Count} cells, but the header (line {headerLine}) names {header.Length} columns.",
+                    source, lineNumber);
+            for (var c = 0; c < cells.Count; c++)
+                columns[c].Add(ParseNumber(cells[c], source, lineNumber, c, header[c]));
+        }
+        return new CsvTable(source, header, columns.Select(c => c.ToArray()).ToArray());
+    }
+
+    private static double ParseNumber(string cell, string source, int line, int column, string name)
+    {
+        var text = cell.Trim();
+        var where = $"{source}: line {line}, column {column + 1} '{name}'";
+        if (text.Length == 0)
+            throw new CsvFormatException($"{where}: the cell is empty; expected a number.", source, line, $"{name} (column {column + 1})");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            throw new CsvFormatException($"{where}: '{text}' is not a number.", source, line, $"{name} (column {column + 1})");
+        // NaN or infinity would poison every sum downstream; refuse them here where the cell can still be named.
+        if (!double.IsFinite(value))
+            throw new CsvFormatException($"{where}: '{text}' is not a finite number.", source, line, $"{name} (column {column + 1})");
+        return value;
+    }
+
+    /// <summary>Splits one line at commas, honouring double-quoted cells.</summary>
+    private static List<string> SplitCells(string line, string source, int lineNumber)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var ch = line[i];
+            if (quoted)
+            {
+                if (ch != '"') cell.Append(ch);
+                else if (i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
+                else quoted = false;
+            }
+            else if (ch == '"') quoted = true;
+            else if (ch == ',') { cells.Add(cell.ToString()); cell.Clear(); }
+            else cell.Append(ch);
+        }
+        if (quoted)
+            throw new CsvFormatException($"{source}: line {lineNumber}: a double quote opens a cell that never closes.", source, lineNumber);
+        cells.Add(cell.ToString());
+        return cells;
+    }
+}

@@ -1,0 +1,70 @@
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>The Goto/BLIS loop nest around the micro-kernel, run by each thread of a team on its share of C.</summary>
+/// <remarks>
+/// For each NC-wide column block and each KC-deep step: all threads pack the shared B block together, meet at one
+/// barrier, then each packs its own MC×KC blocks of A and runs the tiles of its share. B is double-buffered, so the
+/// packing of step s+1 may start while a slower thread still reads step s, and one barrier per step is enough.
+/// The k steps are the same whatever the thread count, so every element of C sees the same sums in the same order.
+/// </remarks>
+internal static unsafe class GemmDriver
+{
+    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR, MC = GemmBlocking.MC, KC = GemmBlocking.KC, NC = GemmBlocking.NC;
+
+    /// <summary>Runs participant <paramref name="t"/> of <paramref name="threads"/>; returns the Stopwatch ticks it waited at barriers.</summary>
+    /// <param name="splitRows">Share C by rows (each thread packs its own A) rather than by column panels (small m).</param>
+    public static long Run(in GemmProblem g, int t, int threads, bool splitRows, GemmWorkspace shared, float* packedA, GemmBarrier? barrier)
+    {
+        int m = g.M, n = g.N, k = g.K;
+        int rowPanels = (m + MR - 1) / MR;
+        int rowFrom = Math.Min(m, rowPanels * t / threads * MR), rowTo = Math.Min(m, rowPanels * (t + 1) / threads * MR);
+        int step = 0;
+        long waited = 0;
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            int colPanels = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += KC, step++)
+            {
+                int kc = Math.Min(KC, k - pc);
+                float* packedB = shared.PackedB(step);
+                if (g.TransB)
+                    GemmPacking.PackBColumns(g.B, g.Ldb, pc, jc, nc, kc, colPanels * t / threads, colPanels * (t + 1) / threads, packedB);
+                else
+                    GemmPacking.PackBRows(g.B, g.Ldb, pc, jc, nc, kc, kc * t / threads, kc * (t + 1) / threads, packedB);
+                if (barrier is not null) waited += barrier.SignalAndWait();
+
+                bool add = g.Accumulate || pc > 0;
+                if (splitRows)
+                {
+                    for (int ic = rowFrom; ic < rowTo; ic += MC)
+                        Block(g, ic, Math.Min(MC, rowTo - ic), jc, nc, pc, kc, 0, colPanels, packedA, packedB, add);
+                }
+                else
+                {
+                    int qFrom = colPanels * t / threads, qTo = colPanels * (t + 1) / threads;
+                    if (qFrom == qTo) continue;
+                    for (int ic = 0; ic < m; ic += MC)
+                        Block(g, ic, Math.Min(MC, m - ic), jc, nc, pc, kc, qFrom, qTo, packedA, packedB, add);
+                }
+            }
+        }
+        return waited;
+    }
+
+    /// <summary>Packs rows ic..ic+mc of A for this k step and runs the tiles of column panels qFrom..qTo.</summary>
+    private static void Block(in GemmProblem g, int ic, int mc, int jc, int nc, int pc, int kc, int qFrom, int qTo,
+        float* packedA, float* packedB, bool add)
+    {
+        GemmPacking.PackA(g.TransA, g.A, g.Lda, ic, pc, mc, kc, packedA);
+        int ldc = g.Ldc;
+        for (int q = qFrom; q < qTo; q++)
+        {
+            int nr = Math.Min(NR, nc - q * NR);
+            float* bq = packedB + (nint)q * kc * NR;
+            float* cq = g.C + (nint)ic * ldc + jc + q * NR;
+            for (int ir = 0; ir < mc; ir += MR)
+                GemmMicroKernel.Tile(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, Math.Min(MR, mc - ir), nr, add);
+        }
+    }
+}

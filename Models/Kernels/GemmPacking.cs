@@ -1,0 +1,140 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>Copies blocks of op(A) and op(B) into the panel layouts the micro-kernel streams through.</summary>
+/// <remarks>
+/// Packed A: row panels of MR rows; inside a panel, for each k the MR values of that column (<c>[p*MR + r]</c>).
+/// Packed B: column panels of NR columns; inside a panel, for each k the NR values of that row (<c>[p*NR + j]</c>).
+/// Panels cut by the edge of the matrix are padded with zeros, so the micro-kernel always runs full tiles.
+/// Every source is read along its rows (contiguous memory); the scatter goes into the small, cache-resident target.
+/// </remarks>
+internal static unsafe class GemmPacking
+{
+    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+
+    /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] into <paramref name="dst"/> (ceil(mc/MR) panels of kc×MR).</summary>
+    public static void PackA(bool transA, float* a, int lda, int i0, int p0, int mc, int kc, float* dst)
+    {
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            int mr = Math.Min(MR, mc - ir);
+            float* panel = dst + (nint)ir * kc;
+            if (transA)
+            {
+                // A is stored k×m: op(A)[i, p] = a[p*lda + i]; the MR values for one k are contiguous.
+                float* src = a + (nint)p0 * lda + i0 + ir;
+                if (mr == MR)
+                    for (int p = 0; p < kc; p++, src += lda, panel += MR)
+                    {
+                        Vector128.Store(Vector128.Load(src), panel);
+                        *(long*)(panel + 4) = *(long*)(src + 4);
+                    }
+                else
+                    for (int p = 0; p < kc; p++, src += lda, panel += MR)
+                        for (int r = 0; r < MR; r++) panel[r] = r < mr ? src[r] : 0f;
+            }
+            else
+            {
+                // A is stored m×k: read the MR rows 8 values of k at a time and transpose in registers.
+                int p0v = 0;
+                if (mr == MR && Avx.IsSupported)
+                {
+                    float* s0 = a + (nint)(i0 + ir) * lda + p0;
+                    for (; p0v + 8 <= kc; p0v += 8) PackA6x8(s0 + p0v, lda, panel + p0v * MR);
+                }
+                for (int r = 0; r < MR; r++)
+                {
+                    float* d = panel + r;
+                    if (r < mr)
+                    {
+                        float* src = a + (nint)(i0 + ir + r) * lda + p0;
+                        for (int p = p0v; p < kc; p++) d[p * MR] = src[p];
+                    }
+                    else
+                        for (int p = p0v; p < kc; p++) d[p * MR] = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs rows <paramref name="pFrom"/>..<paramref name="pTo"/> of op(B)[p0..p0+kc, j0..j0+nc] (all panels).</summary>
+    /// <remarks>For B stored k×n: each thread takes a range of k rows and reads each row whole, in order.</remarks>
+    public static void PackBRows(float* b, int ldb, int p0, int j0, int nc, int kc, int pFrom, int pTo, float* dst)
+    {
+        int full = nc / NR, rest = nc - full * NR;
+        for (int p = pFrom; p < pTo; p++)
+        {
+            float* src = b + (nint)(p0 + p) * ldb + j0;
+            float* d = dst + p * NR;
+            for (int q = 0; q < full; q++, src += NR, d += (nint)kc * NR)
+            {
+                Vector256.Store(Vector256.Load(src), d);
+                Vector256.Store(Vector256.Load(src + 8), d + 8);
+            }
+            if (rest > 0)
+                for (int j = 0; j < NR; j++) d[j] = j < rest ? src[j] : 0f;
+        }
+    }
+
+    /// <summary>Packs column panels <paramref name="qFrom"/>..<paramref name="qTo"/> of op(B)[p0..p0+kc, j0..j0+nc], B stored n×k.</summary>
+    /// <remarks>op(B)[p, j] = b[j*ldb + p]: each stored row (one output column) is read along k and scattered with stride NR.</remarks>
+    public static void PackBColumns(float* b, int ldb, int p0, int j0, int nc, int kc, int qFrom, int qTo, float* dst)
+    {
+        for (int q = qFrom; q < qTo; q++)
+        {
+            float* panel = dst + (nint)q * kc * NR;
+            int nr = Math.Min(NR, nc - q * NR);
+            int pv = 0;
+            if (nr == NR && Avx.IsSupported)
+            {
+                float* src = b + (nint)(j0 + q * NR) * ldb + p0;
+                for (; pv + 8 <= kc; pv += 8)
+                {
+                    PackB8x8(src + pv, ldb, panel + pv * NR);
+                    PackB8x8(src + pv + 8 * (nint)ldb, ldb, panel + pv * NR + 8);
+                }
+            }
+            for (int j = 0; j < NR; j++)
+            {
+                float* d = panel + j;
+                if (j < nr)
+                {
+                    float* src = b + (nint)(j0 + q * NR + j) * ldb + p0;
+                    for (int p = pv; p < kc; p++) d[p * NR] = src[p];
+                }
+                else
+                    for (int p = pv; p < kc; p++) d[p * NR] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Six rows × 8 values of k → 8 packed columns of 6. Each 8-wide store spills 2 floats into the next
+    /// column's slots, which the next store overwrites; the last spills into the next panel (written later) or the
+    /// buffer's slack.</summary>
+    private static void PackA6x8(float* src, int lda, float* dst)
+    {
+        var r0 = Vector256.Load(src); var r1 = Vector256.Load(src + lda);
+        var r2 = Vector256.Load(src + 2 * (nint)lda); var r3 = Vector256.Load(src + 3 * (nint)lda);
+        var r4 = Vector256.Load(src + 4 * (nint)lda); var r5 = Vector256.Load(src + 5 * (nint)lda);
+        var r6 = Vector256<float>.Zero; var r7 = Vector256<float>.Zero;
+        GemmTranspose.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Vector256.Store(r0, dst); Vector256.Store(r1, dst + MR); Vector256.Store(r2, dst + 2 * MR);
+        Vector256.Store(r3, dst + 3 * MR); Vector256.Store(r4, dst + 4 * MR); Vector256.Store(r5, dst + 5 * MR);
+        Vector256.Store(r6, dst + 6 * MR); Vector256.Store(r7, dst + 7 * MR);
+    }
+
+    /// <summary>Eight stored rows of Bᵀ (8 output columns) × 8 values of k → 8 rows of 8 in the panel (stride NR).</summary>
+    private static void PackB8x8(float* src, int ldb, float* dst)
+    {
+        var r0 = Vector256.Load(src); var r1 = Vector256.Load(src + ldb);
+        var r2 = Vector256.Load(src + 2 * (nint)ldb); var r3 = Vector256.Load(src + 3 * (nint)ldb);
+        var r4 = Vector256.Load(src + 4 * (nint)ldb); var r5 = Vector256.Load(src + 5 * (nint)ldb);
+        var r6 = Vector256.Load(src + 6 * (nint)ldb); var r7 = Vector256.Load(src + 7 * (nint)ldb);
+        GemmTranspose.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Vector256.Store(r0, dst); Vector256.Store(r1, dst + NR); Vector256.Store(r2, dst + 2 * NR);
+        Vector256.Store(r3, dst + 3 * NR); Vector256.Store(r4, dst + 4 * NR); Vector256.Store(r5, dst + 5 * NR);
+        Vector256.Store(r6, dst + 6 * NR); Vector256.Store(r7, dst + 7 * NR);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>The one persistent set of worker threads that every parallel GEMM call shares.</summary>
+/// <remarks>
+/// Threads are started once and then wait for work (spin briefly, then sleep), so a call starts no thread and
+/// allocates nothing. The caller is participant 0 and does its share of the work itself. A caller must hold
+/// <see cref="Gate"/> for the whole call; a second concurrent caller that cannot get it runs single-threaded instead
+/// of queueing behind the first (two teams spinning on two cores would starve each other).
+/// </remarks>
+internal sealed unsafe class GemmTeam : IDisposable
+{
+    private readonly GemmBarrier _barrier;
+    private readonly GemmWorkspace _shared = new(doubleBuffered: true);
+    private readonly GemmWorkspace[] _own;
+    private int _generation;
+    private bool _stopped;
+    private GemmProblem _job;
+    private bool _splitRows;
+
+    public GemmTeam(int threads)
+    {
+        Threads = threads;
+        _barrier = new GemmBarrier(threads);
+        _own = new GemmWorkspace[threads];
+        _own[0] = _shared;
+        for (int t = 1; t < threads; t++)
+        {
+            _own[t] = new GemmWorkspace(doubleBuffered: false);
+            int id = t;
+            new Thread(() => Work(id)) { IsBackground = true, Name = $"gemm-{id}" }.Start();
+        }
+    }
+
+    /// <summary>Held by the caller for the duration of one call.</summary>
+    public object Gate { get; } = new();
+
+    public int Threads { get; }
+
+    /// <summary>False once disposed: a caller that got the gate of a retired team must not use it.</summary>
+    public bool Usable => !_stopped;
+
+    /// <summary>Runs one product on all threads of the team; the caller holds <see cref="Gate"/>.</summary>
+    public void Run(in GemmProblem g, bool splitRows)
+    {
+        _shared.EnsureB(GemmBlocking.PackedBLength(g.N, g.K));
+        foreach (var w in _own) w.EnsureA();
+        _job = g;
+        _splitRows = splitRows;
+        long start = Stopwatch.GetTimestamp();
+        _barrier.Release(ref _generation, _generation + 1);   // publishes the job (full fence) and wakes sleepers
+        long waited = GemmDriver.Run(g, 0, Threads, splitRows, _shared, _shared.PackedA, _barrier);
+        waited += _barrier.SignalAndWait();                    // every share written: the caller may return
+        long elapsed = Stopwatch.GetTimestamp() - start;
+
+        // The caller waited for a third of the call or more: a partner was descheduled (another process holds a core)
+        // or woke too slowly for a product this small. Work alone for a while, longer each time it happens again.
+        if (waited * 3 > elapsed)
+        {
+            _strikes = Math.Min(_strikes + 1, 6);
+            _aloneUntil = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100 << _strikes);
+        }
+        else _strikes = 0;
+    }
+
+    private int _strikes;
+    private long _aloneUntil;
+
+    /// <summary>True while the team backs off after calls in which the caller mostly waited for its partners.</summary>
+    public bool BackingOff => Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil);
+
+    private void Work(int t)
+    {
+        int seen = 0;
+        while (true)
+        {
+            _barrier.WaitWhile(ref _generation, seen);
+            seen = Volatile.Read(ref _generation);
+            if (Volatile.Read(ref _stopped)) return;
+            GemmDriver.Run(_job, t, Threads, _splitRows, _shared, _own[t].PackedA, _barrier);
+            _barrier.SignalAndWait();
+        }
+    }
+
+    /// <summary>Lets the workers end; waits for a call in flight to finish first.</summary>
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            if (_stopped) return;
+            Volatile.Write(ref _stopped, true);
+            _barrier.Release(ref _generation, _generation + 1);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>Pack buffers, grown on demand and then reused, so that GEMM calls allocate nothing after warm-up.</summary>
+/// <remarks>
+/// Pinned arrays on the pinned-object heap, aligned to 64 bytes by an offset; the GC frees them with their owner.
+/// New buffers are written once at once: untouched pages map to the shared zero page and would make first timings lie.
+/// </remarks>
+internal sealed unsafe class GemmWorkspace(bool doubleBuffered)
+{
+    private float[] _packedA = [], _packedB0 = [], _packedB1 = [];
+    private float* _a, _b0, _b1;
+
+    /// <summary>This thread's packed A block (MC×KC).</summary>
+    public float* PackedA => _a;
+
+    /// <summary>Packed B for even (0) or odd (1) k steps: two so that the next step's packing can overlap this step's use.</summary>
+    public float* PackedB(int step) => (step & 1) == 0 ? _b0 : _b1;
+
+    /// <summary>Makes packed A hold a full MC×KC block.</summary>
+    public void EnsureA()
+    {
+        if (_packedA.Length == 0) _a = Allocate(GemmBlocking.PackedALength, out _packedA);
+    }
+
+    /// <summary>Makes the packed-B buffer(s) hold <paramref name="floats"/> floats (one buffer unless double-buffered).</summary>
+    public void EnsureB(int floats)
+    {
+        if (Capacity(_packedB0) < floats) _b0 = Allocate(floats, out _packedB0);
+        if (!doubleBuffered) _b1 = _b0;
+        else if (Capacity(_packedB1) < floats) _b1 = Allocate(floats, out _packedB1);
+    }
+
+    private static int Capacity(float[] array) => Math.Max(0, array.Length - Slack);
+
+    /// <summary>Room for the 64-byte alignment offset (≤ 15 floats) plus the 2-float overrun of packing's 8-wide stores.</summary>
+    private const int Slack = 32;
+
+    private static float* Allocate(int floats, out float[] array)
+    {
+        array = GC.AllocateUninitializedArray<float>(floats + Slack, pinned: true);
+        array.AsSpan().Fill(0f);
+        fixed (float* p = array)
+        {
+            nint offset = (64 - (nint)p % 64) % 64 / sizeof(float);
+            return p + offset;
+        }
+    }
+}

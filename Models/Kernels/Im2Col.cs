@@ -1,0 +1,134 @@
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>
+/// Lays a batch of images out as a matrix so that convolution becomes one GEMM (im2col), and folds such a matrix back (col2im).
+/// </summary>
+/// <remarks>
+/// The column matrix is [C·kH·kW rows × N·OH·OW columns], row-major: image n owns the column block n·P … (n+1)·P − 1.
+/// One GEMM over the whole batch keeps the GEMM's n large even when a layer has few output channels (LeNet's 6 and 16),
+/// which is where a per-image GEMM loses most of its speed. Rows are independent, so unfolding splits over rows;
+/// folding splits over channels (a channel's rows only touch that channel's pixels), so both are race-free and
+/// give the same bits on any number of threads. <see cref="Im2ColReference"/> is the plain twin.
+/// </remarks>
+public static class Im2Col
+{
+    // Below this many floats the thread hand-off costs more than it saves.
+    private const int ParallelThreshold = 1 << 15;
+
+    /// <summary>columns = im2col(images); every entry is written (zeros where the window hangs over the padding).</summary>
+    public static void Unfold(ReadOnlySpan<float> images, int batch, Im2ColGeometry g, Span<float> columns)
+    {
+        long total = (long)g.Rows * batch * g.OutPixels;
+        Check(images.Length, columns.Length, batch, g);
+        unsafe
+        {
+            fixed (float* src = images)
+            fixed (float* dst = columns)
+            {
+                nint s = (nint)src, d = (nint)dst;
+                if (total < ParallelThreshold || g.Rows == 1)
+                    for (int r = 0; r < g.Rows; r++) UnfoldRow((float*)s, batch, g, (float*)d, r);
+                else
+                    Parallel.For(0, g.Rows, r => UnfoldRow((float*)s, batch, g, (float*)d, r));
+            }
+        }
+    }
+
+    /// <summary>images = col2im(columns): overwrites <paramref name="images"/> with the sum of the entries read from each pixel.</summary>
+    public static void Fold(ReadOnlySpan<float> columns, int batch, Im2ColGeometry g, Span<float> images)
+    {
+        long total = (long)g.Rows * batch * g.OutPixels;
+        Check(images.Length, columns.Length, batch, g);
+        unsafe
+        {
+            fixed (float* src = columns)
+            fixed (float* dst = images)
+            {
+                nint s = (nint)src, d = (nint)dst;
+                if (total < ParallelThreshold || g.Channels == 1)
+                    for (int c = 0; c < g.Channels; c++) FoldChannel((float*)s, batch, g, (float*)d, c);
+                else
+                    Parallel.For(0, g.Channels, c => FoldChannel((float*)s, batch, g, (float*)d, c));
+            }
+        }
+    }
+
+    private static void Check(int imagesLength, int columnsLength, int batch, Im2ColGeometry g)
+    {
+        long needImages = (long)batch * g.ImageLength, needColumns = (long)g.Rows * batch * g.OutPixels;
+        if (imagesLength < needImages || columnsLength < needColumns)
+            throw new ArgumentException(
+                $"im2col of {batch}×[{g.Channels}×{g.Height}×{g.Width}] needs {needImages} image floats and {needColumns} column floats; got {imagesLength} and {columnsLength}.");
+    }
+
+    /// <summary>The valid output columns [lo, hi) for kernel offset <paramref name="offset"/>: those reading inside the image.</summary>
+    private static (int Lo, int Hi) ValidRange(int outSize, int inSize, int stride, int offset)
+    {
+        // Input index = o·stride + offset, with offset = k·dilation − pad; need 0 ≤ index < inSize.
+        int lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+        int hi = inSize - offset <= 0 ? 0 : (inSize - offset - 1) / stride + 1;
+        lo = Math.Min(lo, outSize);
+        hi = Math.Clamp(hi, lo, outSize);
+        return (lo, hi);
+    }
+
+    private static unsafe void UnfoldRow(float* images, int batch, Im2ColGeometry g, float* columns, int row)
+    {
+        int kj = row % g.KernelW, ki = row / g.KernelW % g.KernelH, c = row / (g.KernelW * g.KernelH);
+        int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow;
+        int offH = ki * g.DilationH - g.PadH, offW = kj * g.DilationW - g.PadW;
+        var (yLo, yHi) = ValidRange(oh, g.Height, g.StrideH, offH);
+        var (xLo, xHi) = ValidRange(ow, g.Width, g.StrideW, offW);
+        float* dstRow = columns + (long)row * batch * p;
+        for (int n = 0; n < batch; n++)
+        {
+            float* plane = images + (long)n * g.ImageLength + (long)c * g.Height * g.Width;
+            float* dst = dstRow + (long)n * p;
+            if (yLo > 0) new Span<float>(dst, yLo * ow).Clear();
+            for (int y = yLo; y < yHi; y++)
+            {
+                float* d = dst + y * ow;
+                float* s = plane + (y * g.StrideH + offH) * g.Width + offW;
+                for (int x = 0; x < xLo; x++) d[x] = 0f;
+                if (g.StrideW == 1)
+                    new ReadOnlySpan<float>(s + xLo, xHi - xLo).CopyTo(new Span<float>(d + xLo, xHi - xLo));
+                else
+                    for (int x = xLo; x < xHi; x++) d[x] = s[x * g.StrideW];
+                for (int x = xHi; x < ow; x++) d[x] = 0f;
+            }
+            if (yHi < oh) new Span<float>(dst + yHi * ow, (oh - yHi) * ow).Clear();
+        }
+    }
+
+    private static unsafe void FoldChannel(float* columns, int batch, Im2ColGeometry g, float* images, int c)
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, hw = g.Height * g.Width;
+        for (int n = 0; n < batch; n++) new Span<float>(images + (long)n * g.ImageLength + (long)c * hw, hw).Clear();
+        for (int ki = 0; ki < g.KernelH; ki++)
+            for (int kj = 0; kj < g.KernelW; kj++)
+            {
+                int row = (c * g.KernelH + ki) * g.KernelW + kj;
+                int offH = ki * g.DilationH - g.PadH, offW = kj * g.DilationW - g.PadW;
+                var (yLo, yHi) = ValidRange(oh, g.Height, g.StrideH, offH);
+                var (xLo, xHi) = ValidRange(ow, g.Width, g.StrideW, offW);
+                float* srcRow = columns + (long)row * batch * p;
+                for (int n = 0; n < batch; n++)
+                {
+                    float* plane = images + (long)n * g.ImageLength + (long)c * hw;
+                    float* src = srcRow + (long)n * p;
+                    for (int y = yLo; y < yHi; y++)
+                    {
+                        float* s = src + y * ow;
+                        float* d = plane + (y * g.StrideH + offH) * g.Width + offW;
+                        if (g.StrideW == 1)
+                        {
+                            var dst = new Span<float>(d + xLo, xHi - xLo);
+                            TensorPrimitives.Add(dst, new ReadOnlySpan<float>(s + xLo, xHi - xLo), dst);
+                        }
+                        else
+                            for (int x = xLo; x < xHi; x++) d[x * g.StrideW] += s[x];
+                    }
+                }
+            }
+    }
+}

@@ -1,0 +1,167 @@
+using NeuralPipelines.Models.Init;
+using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Tensors;
+
+namespace NeuralPipelines.Models.Layers.Conv;
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as in every framework): z[n,o] = Σ_c w[o,c] ⋆ x[n,c] + b[o],
+/// with stride, zero padding and dilation. Weight [out × in × kH × kW] and bias [out], the PyTorch/ONNX layout.
+/// </summary>
+/// <remarks>
+/// Fast path: im2col of the whole batch, then one GEMM: Z[out × N·P] = W[out × in·kH·kW] · cols[in·kH·kW × N·P].
+/// Backward uses the same matrices: ∂C/∂w = δ·colsᵀ, ∂C/∂cols = wᵀ·δ, then col2im gives ∂C/∂x.
+/// </remarks>
+[LayerKind("conv2d")]
+public sealed class Conv2d : Layer
+{
+    private readonly Parameter _weight;
+    private readonly Parameter? _bias;
+    private Tensor? _columns, _z, _output, _delta, _inputGradient, _weightTransposed;
+    private Im2ColGeometry _geometry;
+    private int _batch;
+
+    public Conv2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
+        (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
+    {
+        if (inChannels <= 0 || outChannels <= 0)
+            throw new ArgumentException($"Conv2d needs positive channel counts, got {inChannels}→{outChannels}.");
+        InChannels = inChannels; OutChannels = outChannels;
+        Kernel = kernel; Stride = stride; Padding = padding; Dilation = dilation; Init = init;
+        // Validates kernel/stride/dilation/padding signs with a nominal input large enough for the window.
+        Geometry(Dilation.H * (kernel.H - 1) + 1, Dilation.W * (kernel.W - 1) + 1).Validate("Conv2d");
+        rng ??= new Random(0);
+        int fanIn = inChannels * kernel.H * kernel.W, fanOut = outChannels * kernel.H * kernel.W;
+        _weight = new Parameter("weight", new Tensor(outChannels, inChannels, kernel.H, kernel.W), decays: true);
+        Initializers.Fill(_weight.Value.Span, init, fanIn, fanOut, rng);
+        // Biases start at zero: with He initialisation the ReLU units are then symmetric around their threshold.
+        if (bias) _bias = new Parameter("bias", new Tensor(outChannels), decays: false);
+    }
+
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, int dilation = 1,
+        bool bias = true, Initializer init = Initializer.He, Random? rng = null)
+        : this(inChannels, outChannels, (kernel, kernel), (stride, stride), (padding, padding), (dilation, dilation), bias, init, rng) { }
+
+    public Conv2d(LayerSpec spec)
+        : this(spec.GetInt("in_channels"), spec.GetInt("out_channels"), ConvShape.Pair(spec, "kernel", 1),
+            ConvShape.Pair(spec, "stride", 1), ConvShape.Pair(spec, "padding", 0), ConvShape.Pair(spec, "dilation", 1),
+            spec.GetBool("bias", true), Initializers.Parse(spec.GetString("init", "he")))
+    {
+        InputGradient = spec.GetBool("input_gradient", true);
+    }
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public (int H, int W) Kernel { get; }
+    public (int H, int W) Stride { get; }
+    public (int H, int W) Padding { get; }
+    public (int H, int W) Dilation { get; }
+    public Initializer Init { get; }
+    /// <summary>
+    /// False for a network's first layer, whose ∂C/∂x nobody reads: backward then skips the wᵀδ product and col2im
+    /// (a third of the layer's work) and returns zeros. Saved in the spec so a reloaded network keeps the saving.
+    /// </summary>
+    public bool InputGradient { get; set; } = true;
+
+    public Parameter Weight => _weight;
+    /// <summary>Null when the layer was built without a bias (a batch-norm follows it).</summary>
+    public Parameter? Bias => _bias;
+
+    public override IReadOnlyList<Parameter> Parameters => _bias is null ? [_weight] : [_weight, _bias];
+
+    public override LayerSpec Spec
+    {
+        get
+        {
+            var spec = new LayerSpec("conv2d")
+                .With("in_channels", InChannels).With("out_channels", OutChannels)
+                .With("kernel", ConvShape.Ints(Kernel)).With("stride", ConvShape.Ints(Stride))
+                .With("padding", ConvShape.Ints(Padding)).With("dilation", ConvShape.Ints(Dilation))
+                .With("bias", _bias is not null).With("init", Initializers.Name(Init));
+            return InputGradient ? spec : spec.With("input_gradient", false);
+        }
+    }
+
+    private Im2ColGeometry Geometry(int height, int width) =>
+        new(InChannels, height, width, Kernel.H, Kernel.W, Stride.H, Stride.W, Padding.H, Padding.W, Dilation.H, Dilation.W);
+
+    public override int[] OutputShape(ReadOnlySpan<int> inputShape)
+    {
+        var (_, h, w) = ConvShape.Image("Conv2d", inputShape, InChannels);
+        var g = Geometry(h, w);
+        g.Validate("Conv2d");
+        return [OutChannels, g.OutHeight, g.OutWidth];
+    }
+
+    public override Tensor Forward(Tensor x, bool training)
+    {
+        var (n, _, h, w) = ConvShape.Batch("Conv2d", x, InChannels);
+        var g = Geometry(h, w);
+        g.Validate("Conv2d");
+        _geometry = g; _batch = n;
+        int p = g.OutPixels, cols = n * p;
+        var columns = Tensor.Ensure(ref _columns, g.Rows, cols);
+        Im2Col.Unfold(x.Span, n, g, columns.Span);
+        // z = w·a over the whole batch at once.
+        var z = Tensor.Ensure(ref _z, OutChannels, cols);
+        if (Im2ColProducts.SuitsExpand(OutChannels, g.Rows))
+            Im2ColProducts.Expand(OutChannels, cols, g.Rows, _weight.Value.Span, g.Rows, columns.Span, cols, z.Span, cols);
+        else
+            Gemm.Multiply(false, false, OutChannels, cols, g.Rows, _weight.Value.Span, g.Rows, columns.Span, cols, z.Span, cols);
+        // Scatter [out × N·P] to NCHW, adding b.
+        var y = Tensor.Ensure(ref _output, n, OutChannels, g.OutHeight, g.OutWidth);
+        var zs = z.Span; var ys = y.Span;
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < OutChannels; o++)
+            {
+                var src = zs.Slice(o * cols + i * p, p);
+                var dst = ys.Slice((i * OutChannels + o) * p, p);
+                if (_bias is null) src.CopyTo(dst);
+                else TensorPrimitives.Add(src, _bias.Value[o], dst);
+            }
+        return y;
+    }
+
+    public override Tensor Backward(Tensor dy)
+    {
+        var columns = _columns ?? throw new InvalidOperationException("Conv2d.Backward called before Forward.");
+        var g = _geometry; int n = _batch, p = g.OutPixels, cols = n * p;
+        if (!dy.ShapeEquals([n, OutChannels, g.OutHeight, g.OutWidth]))
+            throw new ArgumentException($"Conv2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText([n, OutChannels, g.OutHeight, g.OutWidth])} but got {Tensor.ShapeText(dy.Shape)}.");
+        // Gather δ from NCHW to [out × N·P]; ∂C/∂b = Σ δ over batch and pixels.
+        var delta = Tensor.Ensure(ref _delta, OutChannels, cols);
+        var ds = delta.Span; var dys = dy.Span;
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < OutChannels; o++)
+            {
+                var src = dys.Slice((i * OutChannels + o) * p, p);
+                src.CopyTo(ds.Slice(o * cols + i * p, p));
+                if (_bias is not null) _bias.Gradient[o] += TensorPrimitives.Sum(src);
+            }
+        // ∂C/∂w = δ·aᵀ, with a the unfolded input.
+        if (Im2ColProducts.SuitsReduce(OutChannels, g.Rows))
+            Im2ColProducts.Reduce(OutChannels, g.Rows, cols, ds, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows);
+        else
+            Gemm.Multiply(false, true, OutChannels, g.Rows, cols, ds, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows, accumulate: true);
+        var dx = Tensor.Ensure(ref _inputGradient, n, InChannels, g.Height, g.Width);
+        if (!InputGradient)
+        {
+            dx.Clear();
+            return dx;
+        }
+        // wᵀδ in column form; the columns are no longer needed, so their buffer takes it (one less large allocation).
+        if (Im2ColProducts.SuitsExpand(g.Rows, OutChannels))
+        {
+            // wᵀ is small: transpose it once so the product streams δ's rows.
+            var wt = Tensor.Ensure(ref _weightTransposed, g.Rows, OutChannels);
+            var w = _weight.Value.Span;
+            for (int o = 0; o < OutChannels; o++)
+                for (int r = 0; r < g.Rows; r++) wt[r * OutChannels + o] = w[o * g.Rows + r];
+            Im2ColProducts.Expand(g.Rows, cols, OutChannels, wt.Span, OutChannels, ds, cols, columns.Span, cols);
+        }
+        else
+            Gemm.Multiply(true, false, g.Rows, cols, OutChannels, _weight.Value.Span, g.Rows, ds, cols, columns.Span, cols);
+        Im2Col.Fold(columns.Span, n, g, dx.Span);
+        return dx;
+    }
+}

@@ -1,0 +1,153 @@
+using NeuralPipelines.Models.Init;
+using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Tensors;
+
+namespace NeuralPipelines.Models.Layers.Conv;
+
+/// <summary>
+/// Transposed convolution (the adjoint of <see cref="Conv2d"/>, pix2pix's up-sampling step): each input pixel scatters a
+/// weighted copy of the kernel into the output. Weight [in × out × kH × kW] and bias [out], the PyTorch/ONNX layout.
+/// </summary>
+/// <remarks>
+/// Output size: (in − 1)·stride − 2·pad + dilation·(k − 1) + output_padding + 1. Output padding resolves the size
+/// ambiguity of a strided convolution (several input sizes give the same output) and must be smaller than the stride.
+/// Fast path: cols = wᵀ·x with one GEMM over the batch, then col2im; backward is im2col of δ and two GEMMs.
+/// </remarks>
+[LayerKind("conv_transpose2d")]
+public sealed class ConvTranspose2d : Layer
+{
+    private readonly Parameter _weight;
+    private readonly Parameter? _bias;
+    private Tensor? _inputMatrix, _columns, _output, _deltaMatrix, _inputGradient;
+    private Im2ColGeometry _geometry;
+    private int _batch;
+
+    public ConvTranspose2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
+        (int H, int W) outputPadding, (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
+    {
+        if (inChannels <= 0 || outChannels <= 0)
+            throw new ArgumentException($"ConvTranspose2d needs positive channel counts, got {inChannels}→{outChannels}.");
+        if (outputPadding.H < 0 || outputPadding.W < 0 || outputPadding.H >= stride.H || outputPadding.W >= stride.W)
+            throw new ArgumentException($"ConvTranspose2d: output padding {outputPadding.H}×{outputPadding.W} must be non-negative and smaller than the stride {stride.H}×{stride.W}.");
+        InChannels = inChannels; OutChannels = outChannels;
+        Kernel = kernel; Stride = stride; Padding = padding; OutputPadding = outputPadding; Dilation = dilation; Init = init;
+        Geometry(1, 1).Validate("ConvTranspose2d");
+        rng ??= new Random(0);
+        // Each output pixel sums in·kH·kW / stride² terms on average; fan-in as PyTorch counts it for this layout.
+        int fanIn = outChannels * kernel.H * kernel.W, fanOut = inChannels * kernel.H * kernel.W;
+        _weight = new Parameter("weight", new Tensor(inChannels, outChannels, kernel.H, kernel.W), decays: true);
+        Initializers.Fill(_weight.Value.Span, init, fanIn, fanOut, rng);
+        if (bias) _bias = new Parameter("bias", new Tensor(outChannels), decays: false);
+    }
+
+    public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, int outputPadding = 0,
+        int dilation = 1, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
+        : this(inChannels, outChannels, (kernel, kernel), (stride, stride), (padding, padding), (outputPadding, outputPadding),
+            (dilation, dilation), bias, init, rng) { }
+
+    public ConvTranspose2d(LayerSpec spec)
+        : this(spec.GetInt("in_channels"), spec.GetInt("out_channels"), ConvShape.Pair(spec, "kernel", 1),
+            ConvShape.Pair(spec, "stride", 1), ConvShape.Pair(spec, "padding", 0), ConvShape.Pair(spec, "output_padding", 0),
+            ConvShape.Pair(spec, "dilation", 1), spec.GetBool("bias", true), Initializers.Parse(spec.GetString("init", "he"))) { }
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public (int H, int W) Kernel { get; }
+    public (int H, int W) Stride { get; }
+    public (int H, int W) Padding { get; }
+    public (int H, int W) OutputPadding { get; }
+    public (int H, int W) Dilation { get; }
+    public Initializer Init { get; }
+    public Parameter Weight => _weight;
+    public Parameter? Bias => _bias;
+
+    public override IReadOnlyList<Parameter> Parameters => _bias is null ? [_weight] : [_weight, _bias];
+
+    public override LayerSpec Spec => new LayerSpec("conv_transpose2d")
+        .With("in_channels", InChannels).With("out_channels", OutChannels)
+        .With("kernel", ConvShape.Ints(Kernel)).With("stride", ConvShape.Ints(Stride))
+        .With("padding", ConvShape.Ints(Padding)).With("output_padding", ConvShape.Ints(OutputPadding))
+        .With("dilation", ConvShape.Ints(Dilation))
+        .With("bias", _bias is not null).With("init", Initializers.Name(Init));
+
+    private int OutSize(int size, int k, int s, int p, int op, int d) => (size - 1) * s - 2 * p + d * (k - 1) + op + 1;
+
+    /// <summary>The forward convolution this layer is the transpose of: from our output (size given) back to our input.</summary>
+    private Im2ColGeometry Geometry(int inHeight, int inWidth) => new(OutChannels,
+        OutSize(inHeight, Kernel.H, Stride.H, Padding.H, OutputPadding.H, Dilation.H),
+        OutSize(inWidth, Kernel.W, Stride.W, Padding.W, OutputPadding.W, Dilation.W),
+        Kernel.H, Kernel.W, Stride.H, Stride.W, Padding.H, Padding.W, Dilation.H, Dilation.W);
+
+    private Im2ColGeometry CheckedGeometry(int h, int w)
+    {
+        var g = Geometry(h, w);
+        if (g.Height <= 0 || g.Width <= 0)
+            throw new ArgumentException($"ConvTranspose2d: input [{InChannels}×{h}×{w}] gives an empty output [{OutChannels}×{g.Height}×{g.Width}] (padding {Padding.H}×{Padding.W} too large).");
+        return g;
+    }
+
+    public override int[] OutputShape(ReadOnlySpan<int> inputShape)
+    {
+        var (_, h, w) = ConvShape.Image("ConvTranspose2d", inputShape, InChannels);
+        var g = CheckedGeometry(h, w);
+        return [OutChannels, g.Height, g.Width];
+    }
+
+    public override Tensor Forward(Tensor x, bool training)
+    {
+        var (n, _, h, w) = ConvShape.Batch("ConvTranspose2d", x, InChannels);
+        var g = CheckedGeometry(h, w);
+        _geometry = g; _batch = n;
+        int p = h * w, cols = n * p;
+        // a as [in × N·P]: the batch side by side, so one GEMM serves every image.
+        var a = Tensor.Ensure(ref _inputMatrix, InChannels, cols);
+        var xs = x.Span; var am = a.Span;
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < InChannels; c++)
+                xs.Slice((i * InChannels + c) * p, p).CopyTo(am.Slice(c * cols + i * p, p));
+        var columns = Tensor.Ensure(ref _columns, g.Rows, cols);
+        Gemm.Multiply(true, false, g.Rows, cols, InChannels, _weight.Value.Span, g.Rows, am, cols, columns.Span, cols);
+        var y = Tensor.Ensure(ref _output, n, OutChannels, g.Height, g.Width);
+        Im2Col.Fold(columns.Span, n, g, y.Span);
+        if (_bias is not null)
+        {
+            int hw = g.Height * g.Width;
+            for (int i = 0; i < n; i++)
+                for (int o = 0; o < OutChannels; o++)
+                {
+                    var plane = y.Span.Slice((i * OutChannels + o) * hw, hw);
+                    TensorPrimitives.Add(plane, _bias.Value[o], plane);
+                }
+        }
+        return y;
+    }
+
+    public override Tensor Backward(Tensor dy)
+    {
+        var a = _inputMatrix ?? throw new InvalidOperationException("ConvTranspose2d.Backward called before Forward.");
+        var g = _geometry; int n = _batch, p = g.OutPixels, cols = n * p;
+        if (!dy.ShapeEquals([n, OutChannels, g.Height, g.Width]))
+            throw new ArgumentException($"ConvTranspose2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText([n, OutChannels, g.Height, g.Width])} but got {Tensor.ShapeText(dy.Shape)}.");
+        if (_bias is not null)
+        {
+            int hw = g.Height * g.Width;
+            for (int i = 0; i < n; i++)
+                for (int o = 0; o < OutChannels; o++)
+                    _bias.Gradient[o] += TensorPrimitives.Sum(dy.Span.Slice((i * OutChannels + o) * hw, hw));
+        }
+        // The adjoint of col2im is im2col: δ in column form.
+        var columns = Tensor.Ensure(ref _columns, g.Rows, cols);
+        Im2Col.Unfold(dy.Span, n, g, columns.Span);
+        // ∂C/∂w = a·δᵀ (w is [in × out·kH·kW]).
+        Gemm.Multiply(false, true, InChannels, g.Rows, cols, a.Span, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows, accumulate: true);
+        // ∂C/∂a = w·δ, then back from [in × N·P] to NCHW.
+        var da = Tensor.Ensure(ref _deltaMatrix, InChannels, cols);
+        Gemm.Multiply(false, false, InChannels, cols, g.Rows, _weight.Value.Span, g.Rows, columns.Span, cols, da.Span, cols);
+        var dx = Tensor.Ensure(ref _inputGradient, n, InChannels, g.OutHeight, g.OutWidth);
+        var dxs = dx.Span; var das = da.Span;
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < InChannels; c++)
+                das.Slice(c * cols + i * p, p).CopyTo(dxs.Slice((i * InChannels + c) * p, p));
+        return dx;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Buffers;
+using Microsoft.ML.OnnxRuntime;
+using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
+using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Onnx.Metadata;
+
+namespace NeuralPipelines.Onnx.Scoring;
+
+/// <summary>Scores rows with one ONNX Runtime session: CUDA when it can be loaded, otherwise the CPU (saying why, once);
+/// rows go through in batches; one instance may be shared by any number of threads.</summary>
+/// <remarks>
+/// Thread safety: <see cref="InferenceSession"/>.Run is safe to call concurrently, and every buffer a call uses is
+/// rented for that call alone, so the scorer holds no mutable state after construction.
+/// </remarks>
+public sealed class OnnxScorer : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string[] _inputNames, _outputNames;
+    private readonly long[] _inputDims;
+    // Only read by Run, so one instance serves every thread.
+    private readonly RunOptions _runOptions = new();
+
+    public OnnxScorer(byte[] model, OnnxScorerOptions? options = null, string source = "ONNX model")
+    {
+        Options = options ?? new OnnxScorerOptions();
+        if (Options.BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {Options.BatchSize}.");
+        Source = source;
+        (_session, ExecutionProvider, FallbackReason) = Open(model, Options, source);
+        try
+        {
+            if (_session.InputMetadata.Count != 1)
+                throw new InvalidDataException($"{source}: the scorer needs a model with one input, this one has {_session.InputMetadata.Count} ({string.Join(", ", _session.InputMetadata.Keys)}).");
+            var (inputName, input) = _session.InputMetadata.First();
+            if (input.ElementDataType != TensorElementType.Float)
+                throw new InvalidDataException($"{source}: input '{inputName}' holds {input.ElementDataType}, the scorer feeds float32.");
+            var dims = input.Dimensions;
+            if (dims.Length < 2 || dims[1..].Any(d => d <= 0))
+                throw new InvalidDataException($"{source}: input '{inputName}' has shape [{string.Join(",", dims)}]; the scorer needs a batch axis followed by fixed sizes.");
+            InputShape = dims[1..].ToArray();
+            InputLength = InputShape.Aggregate(1, (a, b) => a * b);
+            _inputNames = [inputName];
+            _inputDims = [0, .. InputShape.Select(d => (long)d)];
+
+            OutputName = Options.OutputName
+                ?? (_session.OutputMetadata.ContainsKey(ModelCard.ProbabilitiesName) ? ModelCard.ProbabilitiesName : _session.OutputMetadata.Keys.First());
+            if (!_session.OutputMetadata.TryGetValue(OutputName, out var output))
+                throw new InvalidDataException($"{source}: there is no output '{OutputName}'; the model's outputs are {string.Join(", ", _session.OutputMetadata.Keys)}.");
+            var outDims = output.Dimensions;
+            if (outDims.Length < 2 || outDims[1..].Any(d => d <= 0))
+                throw new InvalidDataException($"{source}: output '{OutputName}' has shape [{string.Join(",", outDims)}]; the scorer needs a batch axis followed by fixed sizes.");
+            OutputLength = outDims[1..].Aggregate(1, (a, b) => a * b);
+            _outputNames = [OutputName];
+
+            var props = _session.ModelMetadata.CustomMetadataMap;
+            Card = props.ContainsKey("input_shape") ? ModelCard.FromProperties(props.AsReadOnly(), source) : null;
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens an ONNX file; a missing, truncated or corrupt file raises an exception naming it.</summary>
+    public static OnnxScorer Load(string path, OnnxScorerOptions? options = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such ONNX model file.", path);
+        return new OnnxScorer(File.ReadAllBytes(path), options, path);
+    }
+
+    public OnnxScorerOptions Options { get; }
+
+    public string Source { get; }
+
+    /// <summary>"CUDA" or "CPU": where this session runs.</summary>
+    public string ExecutionProvider { get; }
+
+    /// <summary>Why CUDA was not used (null when it was, or when it was not asked for).</summary>
+    public string? FallbackReason { get; }
+
+    /// <summary>The per-example input shape (batch axis excluded).</summary>
+    public int[] InputShape { get; }
+
+    public int InputLength { get; }
+
+    public string OutputName { get; }
+
+    /// <summary>Values per row in the output (the number of classes for a classifier).</summary>
+    public int OutputLength { get; }
+
+    /// <summary>The NeuralPipelines model card, when the model carries one.</summary>
+    public ModelCard? Card { get; }
+
+    /// <summary>Scores <paramref name="count"/> rows laid out one after another; returns count × <see cref="OutputLength"/> values.</summary>
+    public float[] Score(ReadOnlySpan<float> rows, int count)
+    {
+        var result = new float[(long)count * OutputLength];
+        Score(rows, count, result);
+        return result;
+    }
+
+    /// <summary>Scores into a caller-owned span (count × <see cref="OutputLength"/>).</summary>
+    public void Score(ReadOnlySpan<float> rows, int count, Span<float> output)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
+        if (rows.Length != (long)count * InputLength)
+            throw new ArgumentException(
+                $"{Source}: {count} rows of shape {Tensor.ShapeText(InputShape)} need {(long)count * InputLength} values, but {rows.Length} were given.");
+        if (output.Length < (long)count * OutputLength)
+            throw new ArgumentException($"{Source}: the output span holds {output.Length} values; {count} rows need {(long)count * OutputLength}.");
+
+        int batch = Math.Min(Options.BatchSize, Math.Max(count, 1));
+        var buffer = ArrayPool<float>.Shared.Rent(batch * InputLength);
+        try
+        {
+            for (int start = 0; start < count; start += batch)
+            {
+                int n = Math.Min(batch, count - start);
+                rows.Slice(start * InputLength, n * InputLength).CopyTo(buffer);
+                var dims = (long[])_inputDims.Clone();
+                dims[0] = n;
+                using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, n * InputLength), dims);
+                using var results = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+                results[0].GetTensorDataAsSpan<float>().CopyTo(output.Slice(start * OutputLength, n * OutputLength));
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(buffer); }
+    }
+
+    /// <summary>The index of the largest output of each row (the predicted class).</summary>
+    public int[] Predict(ReadOnlySpan<float> rows, int count)
+    {
+        var scores = Score(rows, count);
+        var classes = new int[count];
+        for (int i = 0; i < count; i++) classes[i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(scores.AsSpan(i * OutputLength, OutputLength));
+        return classes;
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+
+    private static readonly object EnvLogGate = new();
+
+    private static (InferenceSession, string, string?) Open(byte[] model, OnnxScorerOptions options, string source)
+    {
+        string? reason = null;
+        if (options.PreferCuda)
+        {
+            var cuda = NewOptions(options);
+            // ONNX Runtime prints its own multi-line error when the provider library fails to load; we report the
+            // reason ourselves in one line, so its environment logger is quietened for the attempt.
+            lock (EnvLogGate)
+            {
+                var env = OrtEnv.Instance();
+                var level = env.EnvLogLevel;
+                env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+                try
+                {
+                    cuda.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+                    return (new InferenceSession(model, cuda), "CUDA", null);
+                }
+                catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+                {
+                    reason = FirstLine(e.Message);
+                    cuda.Dispose();
+                }
+                finally { env.EnvLogLevel = level; }
+            }
+        }
+        var cpu = NewOptions(options);
+        try
+        {
+            var session = new InferenceSession(model, cpu);
+            if (reason is not null)
+                (options.Log ?? Console.Error.WriteLine)(
+                    $"np: ONNX Runtime's CUDA execution provider could not be loaded ({reason}); scoring {source} on the CPU with {options.IntraOpNumThreads} threads.");
+            return (session, "CPU", reason);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{source}: not a readable ONNX model ({FirstLine(e.Message)}).", e);
+        }
+        finally { cpu.Dispose(); }
+    }
+
+    private static SessionOptions NewOptions(OnnxScorerOptions o) => new()
+    {
+        IntraOpNumThreads = o.IntraOpNumThreads,
+        InterOpNumThreads = o.InterOpNumThreads,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+    };
+
+    private static string FirstLine(string message)
+    {
+        var line = message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? message;
+        return line.Trim();
+    }
+}

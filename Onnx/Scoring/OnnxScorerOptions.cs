@@ -1,0 +1,26 @@
+namespace NeuralPipelines.Onnx.Scoring;
+
+/// <summary>How an <see cref="OnnxScorer"/> runs: device, threads, batch size and where its one log line goes.</summary>
+public sealed record OnnxScorerOptions
+{
+    /// <summary>Ask for the CUDA execution provider first (the default); false goes straight to the CPU.</summary>
+    public bool PreferCuda { get; init; } = true;
+
+    public int CudaDeviceId { get; init; }
+
+    /// <summary>Threads ONNX Runtime uses inside one operator (a Gemm, a Conv). Explicit rather than ORT's guess,
+    /// so that scoring shares the machine predictably with the caller's own threads.</summary>
+    public int IntraOpNumThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Threads across independent operators; our graphs are chains, so one is enough.</summary>
+    public int InterOpNumThreads { get; init; } = 1;
+
+    /// <summary>Rows per ONNX Runtime call.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>The output to read; null picks <c>probabilities</c> when the model has it, else its first output.</summary>
+    public string? OutputName { get; init; }
+
+    /// <summary>Where the scorer reports a CUDA → CPU fallback (one line). Default: standard error.</summary>
+    public Action<string>? Log { get; init; }
+}

@@ -1,0 +1,49 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Onnx;
+
+namespace NeuralPipelines.Pipelines.Linear;
+
+/// <summary>A fitted linear regression from <see cref="LeastSquaresTrainer"/> or <see cref="GradientDescentTrainer"/>:
+/// scores through ML.NET's own <see cref="OnnxTransformer"/> and exposes the double-precision <see cref="Model"/>.</summary>
+/// <remarks>Saving writes the inner OnnxTransformer (with the ONNX bytes embedded), so <c>mlContext.Model.Save</c>
+/// works like for any ML.NET transformer; <c>mlContext.Model.Load</c> gives back that OnnxTransformer, which scores
+/// identically (the same ONNX graph runs in both). The double coefficients are in the ONNX metadata.</remarks>
+public sealed class LinearRegressionTransformer : ITransformer
+{
+    internal LinearRegressionTransformer(OnnxTransformer scorer, LinearModel model, GradientDescentResult? gradientDescent)
+    {
+        Scorer = scorer;
+        Model = model;
+        GradientDescent = gradientDescent;
+    }
+
+    /// <summary>The model on the raw feature columns, in double precision.</summary>
+    public LinearModel Model { get; }
+
+    /// <summary>The per-epoch losses when the model came from gradient descent; null for the closed form.</summary>
+    public GradientDescentResult? GradientDescent { get; }
+
+    /// <summary>The ML.NET transformer that does the scoring and the saving.</summary>
+    public OnnxTransformer Scorer { get; }
+
+    public bool IsRowToRowMapper => ((ITransformer)Scorer).IsRowToRowMapper;
+
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Scorer.GetOutputSchema(inputSchema);
+
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)Scorer).GetRowToRowMapper(inputSchema);
+
+    public IDataView Transform(IDataView input) => Scorer.Transform(input);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Scorer).Save(ctx);
+
+    /// <summary>Wraps a fitted model as an ML.NET transformer reading <paramref name="featureColumnName"/> and writing <paramref name="scoreColumnName"/>.</summary>
+    public static LinearRegressionTransformer Create(MLContext ml, LinearModel model, IDataView data,
+        string featureColumnName = "Features", string scoreColumnName = "Score", GradientDescentResult? gradientDescent = null)
+    {
+        var bytes = LinearModelOnnx.Build(model, featureColumnName, scoreColumnName);
+        using var stream = new MemoryStream(bytes);
+        var scorer = ml.Transforms.ApplyOnnxModel([scoreColumnName], [featureColumnName], stream).Fit(data);
+        return new LinearRegressionTransformer(scorer, model, gradientDescent);
+    }
+}

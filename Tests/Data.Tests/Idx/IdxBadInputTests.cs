@@ -1,0 +1,187 @@
+using System.IO.Compression;
+using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Data.Idx;
+using NeuralPipelines.Tests;
+
+namespace NeuralPipelines.Data.Tests.Idx;
+
+/// <summary>Every way an IDX file can be wrong gives one message that names the file and says what is wrong.</summary>
+public class IdxBadInputTests
+{
+    private static byte[] ValidIdx() => Encode(IdxArray.FromBytes([4, 3, 2], Enumerable.Range(0, 24).Select(i => (byte)(i * 10)).ToArray()));
+
+    private static byte[] Encode(IdxArray a)
+    {
+        var ms = new MemoryStream();
+        IdxWriter.Write(ms, a);
+        return ms.ToArray();
+    }
+
+    private static byte[] Gzip(byte[] raw)
+    {
+        var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Optimal, leaveOpen: true)) gz.Write(raw);
+        return ms.ToArray();
+    }
+
+    private static InvalidDataException ReadFails(TempFolder tmp, string name, byte[] bytes)
+    {
+        var path = tmp.File(name);
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => IdxReader.Read(path));
+        Assert.StartsWith(path + ":", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        return e;
+    }
+
+    [Fact]
+    public void Wrong_magic_number()
+    {
+        using var tmp = new TempFolder();
+        var bytes = ValidIdx();
+        bytes[0] = 0x50; bytes[1] = 0x4B; // a zip file, say
+        Assert.Contains("wrong magic number 0x504B0803", ReadFails(tmp, "zip.idx", bytes).Message);
+    }
+
+    [Fact]
+    public void Wrong_magic_number_inside_gzip()
+    {
+        using var tmp = new TempFolder();
+        Assert.Contains("wrong magic number", ReadFails(tmp, "text.gz", Gzip("hello, world\n"u8.ToArray())).Message);
+    }
+
+    [Fact]
+    public void Unknown_element_type()
+    {
+        using var tmp = new TempFolder();
+        var bytes = ValidIdx();
+        bytes[2] = 0x0A;
+        Assert.Contains("unknown IDX element type 0x0A", ReadFails(tmp, "t.idx", bytes).Message);
+    }
+
+    [Fact]
+    public void Rank_zero()
+    {
+        using var tmp = new TempFolder();
+        Assert.Contains("rank 0", ReadFails(tmp, "r0.idx", [0, 0, 8, 0]).Message);
+    }
+
+    [Fact]
+    public void Rank_larger_than_the_header_holds()
+    {
+        using var tmp = new TempFolder();
+        var bytes = ValidIdx();
+        bytes[3] = 200; // 200 dimensions promised, the file ends long before
+        Assert.Contains("truncated header: rank 200", ReadFails(tmp, "r200.idx", bytes).Message);
+    }
+
+    [Fact]
+    public void Dimensions_that_promise_more_than_the_file_holds()
+    {
+        using var tmp = new TempFolder();
+        var bytes = ValidIdx();
+        bytes[7] = 5; // 5×3×2 = 30 bytes promised, 24 present
+        var m = ReadFails(tmp, "dims.idx", bytes).Message;
+        Assert.Contains("[5×3×2]", m);
+        Assert.Contains("need 46 bytes but the data ends after 40", m);
+    }
+
+    [Fact]
+    public void Dimensions_that_promise_less_than_the_file_holds()
+    {
+        using var tmp = new TempFolder();
+        var bytes = ValidIdx();
+        bytes[7] = 3;
+        Assert.Contains("6 more (trailing data", ReadFails(tmp, "dims.idx", bytes).Message);
+    }
+
+    [Fact]
+    public void Negative_dimension()
+    {
+        using var tmp = new TempFolder();
+        var bytes = ValidIdx();
+        bytes[4] = 0xFF;
+        Assert.Contains("dimension 0 is negative", ReadFails(tmp, "neg.idx", bytes).Message);
+    }
+
+    [Fact]
+    public void Truncated_raw_file()
+    {
+        using var tmp = new TempFolder();
+        var bytes = ValidIdx();
+        Assert.Contains("truncated", ReadFails(tmp, "cut.idx", bytes[..^5]).Message);
+        Assert.Contains("too short for an IDX header", ReadFails(tmp, "tiny.idx", bytes[..3]).Message);
+        Assert.Contains("too short for an IDX header", ReadFails(tmp, "empty.idx", []).Message);
+    }
+
+    [Theory]
+    [InlineData(1)]   // only the last byte of the trailer missing: all data decompresses, the trailer check catches it
+    [InlineData(8)]   // the whole trailer missing
+    [InlineData(40)]  // cut inside the compressed data
+    public void Truncated_gzip(int cut)
+    {
+        using var tmp = new TempFolder();
+        var gz = Gzip(Encode(IdxArray.FromBytes([50, 10, 10], Enumerable.Range(0, 5000).Select(i => (byte)(i * 7919 % 251)).ToArray())));
+        Assert.Contains("truncated", ReadFails(tmp, "cut.gz", gz[..^cut]).Message);
+    }
+
+    [Fact]
+    public void Gzip_shorter_than_its_header_and_trailer()
+    {
+        using var tmp = new TempFolder();
+        Assert.Contains("truncated gzip", ReadFails(tmp, "stub.gz", Gzip(ValidIdx())[..12]).Message);
+    }
+
+    [Fact]
+    public void Corrupt_gzip()
+    {
+        using var tmp = new TempFolder();
+        var gz = Gzip(Encode(IdxArray.FromBytes([50, 10, 10], Enumerable.Range(0, 5000).Select(i => (byte)(i * 7919 % 251)).ToArray())));
+        for (int i = 20; i < 40; i++) gz[i] ^= 0x5A;
+        var m = ReadFails(tmp, "bad.gz", gz).Message;
+        Assert.True(m.Contains("corrupt"), m);
+    }
+
+    [Fact]
+    public void Corrupt_gzip_trailer_crc()
+    {
+        using var tmp = new TempFolder();
+        var gz = Gzip(ValidIdx());
+        gz[^6] ^= 0xFF; // inside the CRC-32
+        Assert.Contains("corrupt", ReadFails(tmp, "crc.gz", gz).Message);
+    }
+
+    [Fact]
+    public void Missing_file_names_it()
+    {
+        using var tmp = new TempFolder();
+        var e = Assert.Throws<FileNotFoundException>(() => IdxReader.Read(tmp.File("nope.gz")));
+        Assert.Contains("nope.gz", e.Message);
+    }
+
+    [Fact]
+    public void Images_of_the_wrong_rank_are_named_in_the_dataset_loader()
+    {
+        using var tmp = new TempFolder();
+        var images = tmp.File("images.gz");
+        var labels = tmp.File("labels.gz");
+        IdxWriter.Write(images, IdxArray.FromBytes([4, 6], new byte[24]));
+        IdxWriter.Write(labels, IdxArray.FromBytes([4], new byte[4]));
+        var e = Assert.Throws<InvalidDataException>(() => IdxImageFolder.LoadPair(images, labels));
+        Assert.Contains(images, e.Message);
+        Assert.Contains("rank 2", e.Message);
+    }
+
+    [Fact]
+    public void Images_and_labels_that_disagree_in_count_name_both_files()
+    {
+        using var tmp = new TempFolder();
+        var images = tmp.File("images.gz");
+        var labels = tmp.File("labels.gz");
+        IdxWriter.Write(images, IdxArray.FromBytes([4, 3, 2], new byte[24]));
+        IdxWriter.Write(labels, IdxArray.FromBytes([5], new byte[5]));
+        var e = Assert.Throws<InvalidDataException>(() => IdxImageFolder.LoadPair(images, labels));
+        Assert.Contains(images, e.Message);
+        Assert.Contains(labels, e.Message);
+    }
+}

@@ -1,0 +1,66 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Models.Tests.Conv;
+
+public class Im2ColTests
+{
+    public static TheoryData<int[]> Geometries => new()
+    {
+        // C, H, W, kH, kW, sH, sW, pH, pW, dH, dW
+        { [1, 5, 5, 3, 3, 1, 1, 0, 0, 1, 1] },
+        { [2, 7, 6, 3, 3, 1, 1, 1, 1, 1, 1] },
+        { [3, 9, 8, 3, 3, 2, 2, 1, 1, 2, 2] },
+        { [2, 6, 11, 2, 3, 2, 1, 1, 0, 1, 2] },
+        { [4, 5, 5, 1, 1, 1, 1, 0, 0, 1, 1] },
+        { [1, 4, 4, 5, 5, 1, 1, 2, 2, 1, 1] },
+        { [16, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1] }, // large enough to take the parallel path
+    };
+
+    [Theory, MemberData(nameof(Geometries))]
+    public void Unfold_and_fold_match_their_reference(int[] a)
+    {
+        var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+        int c = a[0], h = a[1], w = a[2];
+        int batch = 3;
+        var rng = new Random(5);
+        var images = GradientChecker.Random(rng, batch, c, h, w).Data;
+        var fast = new float[g.Rows * batch * g.OutPixels];
+        var slow = new float[fast.Length];
+        Array.Fill(fast, float.NaN); // every entry must be written, padding included
+        Im2Col.Unfold(images, batch, g, fast);
+        Im2ColReference.Unfold(images, batch, g, slow);
+        Assert.Equal(slow, fast);
+
+        var columns = GradientChecker.Random(rng, g.Rows, batch * g.OutPixels).Data;
+        var foldFast = Enumerable.Repeat(float.NaN, images.Length).ToArray();
+        var foldSlow = new float[images.Length];
+        Im2Col.Fold(columns, batch, g, foldFast);
+        Im2ColReference.Fold(columns, batch, g, foldSlow);
+        for (int i = 0; i < foldSlow.Length; i++) Assert.Equal(foldSlow[i], foldFast[i], 5);
+    }
+
+    [Fact]
+    public void Fold_is_the_adjoint_of_unfold()
+    {
+        // ⟨unfold(x), c⟩ = ⟨x, fold(c)⟩ is what makes col2im the right backward for im2col.
+        var g = new Im2ColGeometry(2, 7, 5, 3, 2, 2, 1, 1, 1, 2, 1);
+        var rng = new Random(9);
+        var x = GradientChecker.Random(rng, 2, 2, 7, 5).Data;
+        var c = GradientChecker.Random(rng, g.Rows, 2 * g.OutPixels).Data;
+        var ux = new float[c.Length]; var fc = new float[x.Length];
+        Im2Col.Unfold(x, 2, g, ux);
+        Im2Col.Fold(c, 2, g, fc);
+        double left = 0, right = 0;
+        for (int i = 0; i < c.Length; i++) left += (double)ux[i] * c[i];
+        for (int i = 0; i < x.Length; i++) right += (double)x[i] * fc[i];
+        Assert.Equal(left, right, 4);
+    }
+
+    [Fact]
+    public void Short_buffers_are_an_error_naming_the_sizes()
+    {
+        var g = new Im2ColGeometry(1, 4, 4, 3, 3);
+        var e = Assert.Throws<ArgumentException>(() => Im2Col.Unfold(new float[16], 1, g, new float[10]));
+        Assert.Contains("36", e.Message);
+    }
+}

@@ -1,0 +1,212 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Models.Tests.Kernels;
+
+/// <summary>The packed, threaded <see cref="Gemm"/> against its plain twin <see cref="GemmReference"/>.</summary>
+[Collection(nameof(GemmThreadsCollection))]
+public class GemmTests
+{
+    private static readonly (bool A, bool B)[] Transposes = [(false, false), (true, false), (false, true), (true, true)];
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 7, 7)]
+    [InlineData(63, 63, 63)]
+    [InlineData(129, 129, 129)]
+    [InlineData(1, 129, 63)]
+    [InlineData(129, 1, 7)]
+    [InlineData(7, 63, 1)]
+    [InlineData(6, 16, 256)]
+    [InlineData(5, 17, 257)]
+    [InlineData(64, 100, 784)]
+    [InlineData(100, 784, 64)]
+    [InlineData(64, 10, 100)]
+    [InlineData(145, 33, 513)]
+    public void Matches_the_reference_for_every_transpose(int m, int n, int k)
+    {
+        int seed = m * 1_000_003 + n * 1009 + k;
+        foreach (var (ta, tb) in Transposes)
+        {
+            Compare(ta, tb, m, n, k, pad: 0, accumulate: false, seed++);
+            Compare(ta, tb, m, n, k, pad: 3, accumulate: true, seed++);
+        }
+    }
+
+    [Fact]
+    public void Matches_the_reference_on_square_256_with_both_thread_counts()
+    {
+        foreach (int threads in new[] { 1, 2 })
+            WithThreads(threads, () =>
+            {
+                foreach (var (ta, tb) in Transposes) Compare(ta, tb, 256, 256, 256, pad: 5, accumulate: ta, seed: 11);
+            });
+    }
+
+    [Fact]
+    public void Matches_the_reference_on_random_shapes()
+    {
+        var rng = new Random(2024);
+        int[] sizes = [1, 2, 5, 6, 7, 15, 16, 17, 31, 63, 64, 65, 129, 200, 300];
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int m = sizes[rng.Next(sizes.Length)], n = sizes[rng.Next(sizes.Length)], k = sizes[rng.Next(sizes.Length)];
+            var (ta, tb) = Transposes[rng.Next(4)];
+            Compare(ta, tb, m, n, k, pad: rng.Next(3) * 4, accumulate: rng.Next(2) == 1, seed: trial);
+        }
+    }
+
+    [Fact]
+    public void Wide_and_deep_products_cross_every_block_edge()
+    {
+        // n > NC (2048) and k > 2·KC: several column blocks and k steps, on both thread counts.
+        foreach (int threads in new[] { 1, 2 })
+            WithThreads(threads, () =>
+            {
+                Compare(false, false, 13, 2100, 600, pad: 1, accumulate: false, seed: 5);
+                Compare(true, true, 300, 40, 530, pad: 2, accumulate: true, seed: 6);
+            });
+    }
+
+    [Fact]
+    public void Empty_sizes_leave_c_alone_or_zero_it()
+    {
+        var c = new float[] { 1, 2, 3, 4 };
+        Gemm.Multiply(false, false, 0, 2, 3, [], 3, new float[6], 2, c, 2);
+        Gemm.Multiply(false, false, 2, 0, 3, new float[6], 3, [], 0, c, 2);
+        Assert.Equal([1, 2, 3, 4], c);
+        Gemm.Multiply(false, false, 2, 2, 0, [], 0, [], 2, c, 2, accumulate: true);
+        Assert.Equal([1, 2, 3, 4], c);
+        Gemm.Multiply(false, false, 2, 2, 0, [], 0, [], 2, c, 2);
+        Assert.Equal([0, 0, 0, 0], c);
+    }
+
+    [Fact]
+    public void A_short_operand_is_an_error_that_names_it()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            Gemm.Multiply(false, true, 4, 5, 6, new float[24], 6, new float[29], 6, new float[20], 5));
+        Assert.Contains("operand B", e.Message);
+        e = Assert.Throws<ArgumentException>(() =>
+            Gemm.Multiply(false, false, 4, 5, 6, new float[24], 5, new float[30], 5, new float[20], 5));
+        Assert.Contains("operand A", e.Message);
+    }
+
+    [Theory]
+    [InlineData(256, 256, 256)]   // split by column panels
+    [InlineData(400, 96, 300)]    // split by rows
+    [InlineData(64, 784, 100)]    // the MLP's backward shapes, small m
+    [InlineData(100, 784, 64)]
+    public void One_and_two_threads_give_identical_bits(int m, int n, int k)
+    {
+        long threshold = Gemm.ParallelThreshold;
+        bool adapt = Gemm.AdaptToLoad;
+        try
+        {
+            Gemm.ParallelThreshold = 1;
+            Gemm.AdaptToLoad = false;   // always the team, even on a busy machine
+            foreach (var (ta, tb) in Transposes)
+            {
+                var (a, b, lda, ldb) = Operands(ta, tb, m, n, k, pad: 1, seed: m + n + k);
+                float[] one = Run(1);
+                long teamCalls = Gemm.TeamCalls;
+                float[] two = Run(2), twoAgain = Run(2);
+                Assert.Equal(teamCalls + 2, Gemm.TeamCalls);
+                Assert.True(one.AsSpan().SequenceEqual(two), $"{Name(ta, tb, m, n, k)}: 1 and 2 threads differ");
+                Assert.True(two.AsSpan().SequenceEqual(twoAgain), $"{Name(ta, tb, m, n, k)}: two runs on 2 threads differ");
+
+                float[] Run(int threads)
+                {
+                    var c = new float[m * n];
+                    WithThreads(threads, () => Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n));
+                    return c;
+                }
+            }
+        }
+        finally { Gemm.ParallelThreshold = threshold; Gemm.AdaptToLoad = adapt; }
+    }
+
+    [Fact]
+    public void Concurrent_callers_each_get_their_own_exact_product()
+    {
+        const int m = 200, n = 160, k = 300;
+        WithThreads(2, () =>
+        {
+            var (a, b, lda, ldb) = Operands(false, true, m, n, k, pad: 0, seed: 77);
+            var expected = new float[m * n];
+            Gemm.Multiply(false, true, m, n, k, a, lda, b, ldb, expected, n);
+            var failures = 0;
+            Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+            {
+                var c = new float[m * n];
+                for (int rep = 0; rep < 5; rep++)
+                {
+                    c.AsSpan().Fill(float.NaN);
+                    Gemm.Multiply(false, true, m, n, k, a, lda, b, ldb, c, n);
+                    if (!c.AsSpan().SequenceEqual(expected)) Interlocked.Increment(ref failures);
+                }
+            });
+            Assert.Equal(0, failures);
+        });
+    }
+
+    /// <summary>Runs fast and reference on the same operands; the error of each element is judged against Σ|a||b|.</summary>
+    private static void Compare(bool ta, bool tb, int m, int n, int k, int pad, bool accumulate, int seed)
+    {
+        var (a, b, lda, ldb) = Operands(ta, tb, m, n, k, pad, seed);
+        int ldc = n + pad;
+        var rng = new Random(seed + 1);
+        var start = new float[m * ldc];
+        for (int i = 0; i < start.Length; i++) start[i] = accumulate ? (float)(rng.NextDouble() * 2 - 1) : float.NaN;
+        // The padding between rows of C must survive untouched.
+        for (int i = 0; i < m; i++) for (int j = n; j < ldc; j++) start[i * ldc + j] = 12345f;
+
+        var fast = (float[])start.Clone();
+        Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, fast, ldc, accumulate);
+        var reference = (float[])start.Clone();
+        GemmReference.Multiply(ta, tb, m, n, k, a, lda, b, ldb, reference, ldc, accumulate);
+        var scale = new float[m * ldc];
+        GemmReference.Multiply(ta, tb, m, n, k, Abs(a), lda, Abs(b), ldb, scale, ldc);
+
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < ldc; j++)
+            {
+                int at = i * ldc + j;
+                if (j >= n) { Assert.Equal(12345f, fast[at]); continue; }
+                float bound = 1e-5f * (scale[at] + (accumulate ? Math.Abs(start[at]) : 0f)) + 1e-30f;
+                float error = Math.Abs(fast[at] - reference[at]);
+                if (!(error <= bound))
+                    Assert.Fail($"{Name(ta, tb, m, n, k)} pad {pad} acc {accumulate}: C[{i},{j}] = {fast[at]}, reference {reference[at]} (bound {bound})");
+            }
+    }
+
+    private static (float[] A, float[] B, int Lda, int Ldb) Operands(bool ta, bool tb, int m, int n, int k, int pad, int seed)
+    {
+        var rng = new Random(seed);
+        int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
+        int lda = aCols + pad, ldb = bCols + pad;
+        return (Random(aRows * lda), Random(bRows * ldb), lda, ldb);
+
+        float[] Random(int length)
+        {
+            var x = new float[length];
+            for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            return x;
+        }
+    }
+
+    private static float[] Abs(float[] x) => Array.ConvertAll(x, MathF.Abs);
+
+    private static string Name(bool ta, bool tb, int m, int n, int k) => $"{(ta ? "Aᵀ" : "A")}·{(tb ? "Bᵀ" : "B")} {m}×{n}×{k}";
+
+    private static void WithThreads(int threads, Action body)
+    {
+        int before = Gemm.Threads;
+        Gemm.Threads = threads;
+        try { body(); }
+        finally { Gemm.Threads = before; }
+    }
+}
+
+/// <summary>Tests that change <see cref="Gemm.Threads"/> run one at a time.</summary>
+[CollectionDefinition(nameof(GemmThreadsCollection), DisableParallelization = true)]
+public class GemmThreadsCollection;

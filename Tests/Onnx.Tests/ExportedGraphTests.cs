@@ -1,0 +1,113 @@
+using global::Onnx;
+using NeuralPipelines.Models.Init;
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Onnx.Export;
+using NeuralPipelines.Onnx.Metadata;
+using NeuralPipelines.Models.Training;
+using NeuralPipelines.Onnx.Tests.Support;
+
+namespace NeuralPipelines.Onnx.Tests;
+
+/// <summary>The structure of an exported model: opset, dynamic batch axis, names, initializers and metadata_props.</summary>
+public sealed class ExportedGraphTests
+{
+    private static (Layer, ModelCard) Mlp() =>
+        (new Sequential(new Dense(16, 8, Initializer.He, new Random(1)), new ReLU(), new Dense(8, 3, Initializer.Xavier, new Random(2))),
+         new ModelCard
+         {
+             Architecture = "mlp",
+             InputShape = [1, 4, 4],
+             Normalization = new Normalization([0.13f], [0.31f]),
+             ClassLabels = ["cat", "dog", "bird"],
+             Metrics = new Dictionary<string, double> { ["accuracy"] = 0.91, ["loss"] = 0.25 },
+             Seed = 42,
+         });
+
+    [Fact]
+    public void Model_has_opset_17_a_dynamic_batch_axis_and_named_input_and_outputs()
+    {
+        var (net, card) = Mlp();
+        var model = ModelProto.Parser.ParseFrom(OnnxExporter.ExportBytes(net, card));
+
+        Assert.Equal(8, model.IrVersion);
+        Assert.Contains(model.OpsetImport, o => o.Domain == "" && o.Version == 17);
+        var input = Assert.Single(model.Graph.Input);
+        Assert.Equal("input", input.Name);
+        var dims = input.Type.TensorType.Shape.Dim;
+        Assert.Equal("batch", dims[0].DimParam);
+        Assert.Equal([1L, 4, 4], dims.Skip(1).Select(d => d.DimValue));
+        Assert.Equal(["scores", "probabilities", "predicted_class"], model.Graph.Output.Select(o => o.Name));
+        Assert.All(model.Graph.Output, o => Assert.Equal("batch", o.Type.TensorType.Shape.Dim[0].DimParam));
+    }
+
+    [Fact]
+    public void Weights_are_initializers_with_the_trained_values()
+    {
+        var (net, card) = Mlp();
+        var model = ModelProto.Parser.ParseFrom(OnnxExporter.ExportBytes(net, card));
+        var first = (Dense)net.Children[0];
+        var w = Assert.Single(model.Graph.Initializer, t => t.Name == "net.0.weight");
+        Assert.Equal([8L, 16], w.Dims);
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(w.RawData.Span).ToArray();
+        Assert.Equal(first.Weight.Value.Span.ToArray(), values);
+        // 2 × (weight, bias) + normalisation mean and std: nothing else is baked in.
+        Assert.Equal(6, model.Graph.Initializer.Count);
+    }
+
+    [Fact]
+    public void Metadata_props_carry_the_model_card_and_read_back()
+    {
+        var (net, card) = Mlp();
+        var model = ModelProto.Parser.ParseFrom(OnnxExporter.ExportBytes(net, card));
+        var props = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+
+        foreach (var key in new[] { "architecture", "layers", "input_shape", "normalization", "class_labels", "metrics", "seed", "project_version", "output_activation" })
+            Assert.True(props.ContainsKey(key), $"metadata_props lacks '{key}'");
+        var back = ModelCard.FromProperties(props, "test");
+        Assert.Equal("mlp", back.Architecture);
+        Assert.Equal([1, 4, 4], back.InputShape);
+        Assert.Equal(["cat", "dog", "bird"], back.ClassLabels);
+        Assert.Equal(0.91, back.Metrics!["accuracy"]);
+        Assert.Equal(42, back.Seed);
+        Assert.Equal([0.13f], back.Normalization!.Mean);
+        Assert.Equal(ModelCard.DefaultVersion, back.ProjectVersion);
+        // The layer spec rebuilds the same architecture.
+        Assert.Equal(net.Spec.ToString(), LayerSpec.FromJson(back.Layers!).ToString());
+    }
+
+    [Fact]
+    public void A_layer_without_an_exporter_is_named_in_the_error()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExporter.ExportBytes(new Sequential(new Unexportable()), ExportHarness.Card("x", 3)));
+        Assert.Contains("unexportable", e.Message);
+        Assert.Contains("Dense", e.Message);
+    }
+
+    [Fact]
+    public void An_input_shape_that_does_not_fit_the_network_names_both_shapes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.ExportBytes(new Dense(10, 2), ExportHarness.Card("x", 1, 3, 3)));
+        Assert.Contains("10", e.Message);
+        Assert.Contains("[1×3×3]", e.Message);
+    }
+
+    [OnnxCheckerFact]
+    public void The_checker_rejects_a_broken_graph_so_its_verdicts_mean_something()
+    {
+        var (net, card) = Mlp();
+        var model = OnnxExporter.Export(net, card);
+        model.Graph.Node[^1].Input[0] = "nowhere";
+        using var temp = new TempFolder();
+        var path = temp.File("broken.onnx");
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        Assert.NotNull(OnnxChecker.Check(path));
+    }
+
+    private sealed class Unexportable : Layer
+    {
+        public override Models.Tensors.Tensor Forward(Models.Tensors.Tensor x, bool training) => x;
+        public override Models.Tensors.Tensor Backward(Models.Tensors.Tensor dy) => dy;
+        public override int[] OutputShape(ReadOnlySpan<int> inputShape) => inputShape.ToArray();
+        public override LayerSpec Spec => new("unexportable");
+    }
+}

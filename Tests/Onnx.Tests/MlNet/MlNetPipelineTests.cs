@@ -1,0 +1,111 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using NeuralPipelines.Onnx.MlNet;
+using NeuralPipelines.Onnx.Scoring;
+using NeuralPipelines.Onnx.Tests.Support;
+
+namespace NeuralPipelines.Onnx.Tests.MlNet;
+
+/// <summary>The ML.NET pipeline over an exported model: same scores as the batched scorer, saved and loaded as an ML.NET zip.</summary>
+public sealed class MlNetPipelineTests
+{
+    public sealed class Row
+    {
+        [VectorType(16)] public float[] Features { get; set; } = [];
+    }
+
+    public sealed class Prediction
+    {
+        public float[] Score { get; set; } = [];
+        public long[] PredictedClass { get; set; } = [];
+    }
+
+    private static (IDataView Data, float[] Flat) Rows(MLContext ml, int count, int seed)
+    {
+        var flat = TestModels.RandomRows(count, 16, seed);
+        var rows = Enumerable.Range(0, count).Select(i => new Row { Features = flat[(i * 16)..((i + 1) * 16)] }).ToArray();
+        return (ml.Data.LoadFromEnumerable(rows), flat);
+    }
+
+    private static float[][] Scores(IDataView scored) =>
+        scored.GetColumn<VBuffer<float>>(OnnxModelColumns.Score).Select(v => v.DenseValues().ToArray()).ToArray();
+
+    [Fact]
+    public void The_pipeline_scores_like_the_batched_scorer()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var ml = new MLContext(1);
+        var (data, flat) = Rows(ml, 40, 5);
+        var model = OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data);
+        var scored = model.Transform(data);
+
+        Assert.Equal(["Features", "Score", "PredictedClass"], scored.Schema.Select(c => c.Name));
+        using var scorer = new OnnxScorer(onnx, new OnnxScorerOptions { PreferCuda = false });
+        var expected = scorer.Score(flat, 40);
+        var actual = Scores(scored);
+        var predicted = scored.GetColumn<VBuffer<long>>(OnnxModelColumns.PredictedClass).Select(v => v.GetItemOrDefault(0)).ToArray();
+        var classes = scorer.Predict(flat, 40);
+        for (int i = 0; i < 40; i++)
+        {
+            for (int j = 0; j < 3; j++) Assert.Equal(expected[i * 3 + j], actual[i][j], 1e-6f);
+            Assert.Equal(classes[i], predicted[i]);
+        }
+    }
+
+    [Fact]
+    public void Model_save_then_load_scores_identically_and_predicts_single_rows()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var ml = new MLContext(1);
+        var (data, flat) = Rows(ml, 25, 6);
+        var model = OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data);
+        var before = Scores(model.Transform(data));
+
+        using var temp = new TempFolder();
+        var zip = temp.File("model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var fresh = new MLContext(2);
+        var loaded = fresh.Model.Load(zip, out var schema);
+        Assert.Equal("Features", Assert.Single(schema).Name);
+        var after = Scores(loaded.Transform(data));
+        Assert.Equal(before, after);
+
+        var engine = fresh.Model.CreatePredictionEngine<Row, Prediction>(loaded);
+        var one = engine.Predict(new Row { Features = flat[(3 * 16)..(4 * 16)] });
+        Assert.Equal(before[3], one.Score);
+        Assert.Equal(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(before[3]), (int)one.PredictedClass[0]);
+    }
+
+    [Fact]
+    public void A_feature_column_of_the_wrong_size_is_refused_at_fit()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new Wide { Features = new float[20] } });
+        var e = Assert.ThrowsAny<Exception>(() => OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data));
+        Assert.Contains("input", e.Message);
+    }
+
+    private sealed class Wide { [VectorType(20)] public float[] Features { get; set; } = []; }
+}
+
+/// <summary>A saved zip is read by a separate process that knows nothing of NeuralPipelines.</summary>
+public sealed class MlNetFreshProcessTests
+{
+    [Fact]
+    public void A_fresh_plain_mlnet_process_loads_the_zip_and_scores_identically()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp(seed: 9);
+        var ml = new MLContext(1);
+        var flat = TestModels.RandomRows(30, 16, 8);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 30).Select(i => new MlNetPipelineTests.Row { Features = flat[(i * 16)..((i + 1) * 16)] }));
+        var model = OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data);
+        var here = model.Transform(data).GetColumn<VBuffer<float>>(OnnxModelColumns.Score).Select(v => v.DenseValues().ToArray()).ToArray();
+
+        using var temp = new TempFolder();
+        var zip = temp.File("model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var there = MlNetProbe.Score(zip, flat, temp.Path);
+        Assert.Equal(here, there);
+    }
+}

@@ -1,0 +1,123 @@
+using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Onnx.Scoring;
+using NeuralPipelines.Onnx.Tests.Support;
+
+namespace NeuralPipelines.Onnx.Tests;
+
+public sealed class OnnxScorerTests
+{
+    private static OnnxScorer Cpu(byte[] onnx, int batch = 256) =>
+        new(onnx, new OnnxScorerOptions { PreferCuda = false, IntraOpNumThreads = 1, BatchSize = batch });
+
+    [Fact]
+    public void Without_cuda_it_falls_back_to_the_cpu_and_says_why_in_one_line()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var log = new List<string>();
+        using var scorer = new OnnxScorer(onnx, new OnnxScorerOptions { IntraOpNumThreads = 1, Log = log.Add });
+        if (scorer.ExecutionProvider == "CUDA")
+        {
+            // On a GPU machine nothing must be logged.
+            Assert.Empty(log);
+            return;
+        }
+        Assert.Equal("CPU", scorer.ExecutionProvider);
+        var line = Assert.Single(log);
+        Assert.Contains("CUDA", line);
+        Assert.Contains(scorer.FallbackReason!, line);
+        Assert.DoesNotContain('\n', line);
+        scorer.Score(TestModels.RandomRows(5, 16, 1), 5);
+        Assert.Single(log);
+    }
+
+    [Fact]
+    public void Asking_for_the_cpu_logs_nothing()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var log = new List<string>();
+        using var scorer = new OnnxScorer(onnx, new OnnxScorerOptions { PreferCuda = false, Log = log.Add });
+        Assert.Equal("CPU", scorer.ExecutionProvider);
+        Assert.Null(scorer.FallbackReason);
+        Assert.Empty(log);
+    }
+
+    [Fact]
+    public void Scores_are_the_networks_softmax_probabilities()
+    {
+        var (net, card, onnx) = TestModels.SmallMlp();
+        using var scorer = Cpu(onnx);
+        Assert.Equal("probabilities", scorer.OutputName);
+        Assert.Equal([1, 4, 4], scorer.InputShape);
+        Assert.Equal(3, scorer.OutputLength);
+        Assert.Equal("mlp", scorer.Card!.Architecture);
+
+        var x = TestModels.RandomRows(7, 16, 2);
+        var p = scorer.Score(x, 7);
+        var logits = net.Forward(new Tensor((float[])x.Clone(), 7, 1, 4, 4), training: false).Span.ToArray();
+        for (int i = 0; i < 7; i++)
+        {
+            var expected = new float[3];
+            System.Numerics.Tensors.TensorPrimitives.SoftMax(logits.AsSpan(i * 3, 3), expected);
+            for (int j = 0; j < 3; j++) Assert.Equal(expected[j], p[i * 3 + j], 1e-5f);
+        }
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.AsSpan(i * 3, 3))), scorer.Predict(x, 7));
+    }
+
+    [Fact]
+    public void Batching_does_not_change_the_answer()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var x = TestModels.RandomRows(600, 16, 3);
+        using var big = Cpu(onnx, batch: 256);
+        using var single = Cpu(onnx, batch: 1);
+        var a = big.Score(x, 600);
+        var b = single.Score(x, 600);
+        for (int i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i], 1e-6f);
+    }
+
+    [Fact]
+    public void One_scorer_shared_by_many_threads_gives_each_the_same_answer_as_alone()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        using var scorer = Cpu(onnx, batch: 64);
+        var inputs = Enumerable.Range(0, 8).Select(t => TestModels.RandomRows(300 + t * 17, 16, 100 + t)).ToArray();
+        var alone = inputs.Select(x => scorer.Score(x, x.Length / 16)).ToArray();
+        var together = new float[inputs.Length][];
+        Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+        {
+            for (int repeat = 0; repeat < 5; repeat++) together[t] = scorer.Score(inputs[t], inputs[t].Length / 16);
+        });
+        for (int t = 0; t < inputs.Length; t++) Assert.Equal(alone[t], together[t]);
+    }
+
+    [Fact]
+    public void Rows_of_the_wrong_size_are_refused_naming_the_shape()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        using var scorer = Cpu(onnx);
+        var e = Assert.Throws<ArgumentException>(() => scorer.Score(new float[3 * 15], 3));
+        Assert.Contains("[1×4×4]", e.Message);
+        Assert.Contains("45", e.Message);
+    }
+
+    [Fact]
+    public void A_truncated_onnx_file_is_refused_with_its_name()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        using var temp = new TempFolder();
+        var path = temp.File("truncated.onnx");
+        File.WriteAllBytes(path, onnx[..(onnx.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(path, new OnnxScorerOptions { PreferCuda = false }));
+        Assert.StartsWith(path, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_onnx_is_refused_with_its_name()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("notes.onnx", "this is not a protobuf at all, just some text");
+        var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(path, new OnnxScorerOptions { PreferCuda = false }));
+        Assert.StartsWith(path, e.Message);
+    }
+}
