@@ -21,7 +21,7 @@ public sealed class TrainCommand : ICliCommand
     {
         var arch = new Argument<string?>("architecture")
         {
-            Description = $"mlp (sized by --layers) or a model-zoo network: {string.Join(", ", ModelZoo.Architectures.Select(a => a.Name))}. Optional with --resume.",
+            Description = $"mlp (sized by --layers) or a model-zoo network: {string.Join(", ", ModelZoo.Architectures.Where(a => a.Name != "mlp").Select(a => a.Name).DefaultIfEmpty("(none yet)"))}. Optional with --resume.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var layers = new Option<string>("--layers") { Description = "MLP layer sizes, input first, classes last.", DefaultValueFactory = _ => "784,30,10" };
