@@ -1,0 +1,73 @@
+using NeuralPipelines.Data;
+using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Models.Optimizers;
+using NeuralPipelines.Models.Training;
+using NeuralPipelines.Models.Zoo;
+using NeuralPipelines.Tests;
+using Xunit.Abstractions;
+
+namespace NeuralPipelines.Models.Tests.Conv;
+
+/// <summary>The zoo's networks learn real digits through the trainer; short runs here, the full ones are in docs/EXPERIMENTS.md.</summary>
+public class ZooTrainingTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<TrainTestSplit> Mnist = new(() => IdxImageFolder.Load(ShippedData.Mnist, "mnist"));
+
+    private TrainingResult Train(string architecture, int trainImages, int epochs, int batch, float lr, string path, bool testOnTrain = false)
+    {
+        var data = Mnist.Value;
+        var train = data.Train.Take(trainImages);
+        var split = new TrainTestSplit(data.Name, train, testOnTrain ? train : data.Test.Take(1000));
+        var net = ModelZoo.Build(architecture, new ZooOptions(1, 28, 28, 10, Seed: 1));
+        var ck = new Checkpoint(net, architecture, [1, 28, 28], Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), "log-likelihood")
+        {
+            Training = new TrainingState
+            {
+                Options = new TrainerOptions
+                {
+                    Epochs = epochs, BatchSize = batch, LearningRate = lr, Optimizer = new OptimizerSettings("sgd", 0.9f),
+                    EvaluateTrainingSet = false, CheckpointPath = path,
+                },
+            },
+        };
+        var result = new Trainer(ck).Fit(split);
+        foreach (var e in result.History) output.WriteLine(e.ToString());
+        return result;
+    }
+
+    [Fact]
+    public void LeNet5_learns_digits_in_two_epochs_and_its_checkpoint_reloads()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("lenet5.ckpt");
+        var result = Train("lenet5", 4000, 2, 32, 0.05f, path);
+        Assert.True(result.TestAccuracy >= 0.90, $"test accuracy {result.TestAccuracy:P2}");
+
+        // The saved network rebuilds from its spec and scores the same.
+        var reloaded = Checkpoint.Load(path);
+        Assert.Equal("lenet5", reloaded.Architecture);
+        var again = Evaluator.Evaluate(reloaded.Network, new Losses.LogLikelihoodCost(), Mnist.Value.Test.Take(1000), reloaded.Normalization);
+        Assert.Equal(result.TestAccuracy, again.Accuracy, 6);
+    }
+
+    /// <summary>Gradients flow through skip connections and batch-norm: ResNet-8 fits 128 digits (measured on those digits,
+    /// in inference mode, i.e. with the running statistics) within 12 short epochs.</summary>
+    [Fact]
+    public void ResNet_fits_a_small_sample_through_skips_and_batch_norm()
+    {
+        using var temp = new TempFolder();
+        var result = Train("resnet", 128, 12, 16, 0.05f, temp.File("resnet.ckpt"), testOnTrain: true);
+        Assert.True(result.TestAccuracy >= 0.90, $"accuracy on the 128 training digits {result.TestAccuracy:P2}");
+    }
+
+    [LongFact]
+    public void Every_zoo_network_learns_digits_in_one_epoch()
+    {
+        using var temp = new TempFolder();
+        foreach (var name in new[] { "alexnet", "vgg", "googlenet", "resnet14" })
+        {
+            var result = Train(name, 8000, 1, 64, 0.05f, temp.File(name + ".ckpt"));
+            Assert.True(result.TestAccuracy >= 0.90, $"{name}: test accuracy {result.TestAccuracy:P2}");
+        }
+    }
+}
