@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race sgemm|shapes [--threads N]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race sgemm|shapes|mlp [--threads N] [--parallel-threshold MNK] [--no-adapt] [--epochs N] [--no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -9,16 +9,24 @@ public static class RaceCommand
     public static int Run(string[] args, TextWriter output)
     {
         string mode = args.Length > 0 ? args[0] : "sgemm";
-        int at = Array.IndexOf(args, "--threads");
-        if (at >= 0) Models.Kernels.Gemm.Threads = int.Parse(args[at + 1]);
+        Models.Kernels.Gemm.Threads = Option("--threads", Models.Kernels.Gemm.Threads);
+        Models.Kernels.Gemm.ParallelThreshold = Option("--parallel-threshold", (int)Models.Kernels.Gemm.ParallelThreshold);
+        if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
         output.WriteLine($"threads {Models.Kernels.Gemm.Threads}, processors {Environment.ProcessorCount}");
         if (Array.IndexOf(args, "--no-wait") < 0)
             output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet():F2} cores");
+        int Option(string name, int fallback)
+        {
+            int at = Array.IndexOf(args, name);
+            return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : fallback;
+        }
+
         switch (mode)
         {
             case "sgemm": SgemmRace.Square(output); return 0;
             case "shapes": SgemmRace.MlpShapes(output); return 0;
-            default: Console.Error.WriteLine($"race: unknown mode {mode} (sgemm | shapes)"); return 2;
+            case "mlp": MlpRace.Run(output, Option("--epochs", 10)); return 0;
+            default: Console.Error.WriteLine($"race: unknown mode {mode} (sgemm | shapes | mlp)"); return 2;
         }
     }
 }

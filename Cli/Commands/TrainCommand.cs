@@ -71,6 +71,8 @@ public sealed class TrainCommand : ICliCommand
                 checkpoint = Checkpoint.Load(resumePath);
                 checkpoint.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
                 var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
+                if (checkpoint.Metadata.TryGetValue("train_images", out var trained) && trained != split.Train.Count.ToString(CultureInfo.InvariantCulture))
+                    throw new ArgumentException($"{resumePath} was trained on {trained} images but --data/--train-limit give {split.Train.Count}; resume with the same training data.");
                 state.Options = state.Options with
                 {
                     Epochs = parse.GetValue(epochs) ?? state.Options.Epochs,
@@ -157,10 +159,14 @@ public sealed class TrainCommand : ICliCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("training", maxValue: 1);
+                    var throttle = System.Diagnostics.Stopwatch.StartNew();
                     result = trainer.Fit(split,
                         new SyncProgress<EpochReport>(PrintEpoch),
                         new SyncProgress<BatchProgress>(b =>
                         {
+                            // Redrawing per batch would cost more than a small network's step: update ten times a second.
+                            if (b.Batch != b.Batches && throttle.ElapsedMilliseconds < 100) return;
+                            throttle.Restart();
                             task.Description = $"epoch {b.Epoch}/{b.Epochs}  cost {b.Loss:F4}";
                             task.Value = (double)b.Batch / b.Batches;
                         }));

@@ -41,12 +41,22 @@ public sealed class DatasetCatalog
     /// <param name="nameOrPath">A known name, a folder of IDX files, or a .csv file.</param>
     /// <param name="progress">Receives download progress, if a download happens.</param>
     /// <param name="baseUrl">Overrides where a download comes from (else the dataset's environment variable, else its standard location).</param>
-    public DatasetLocation Resolve(string nameOrPath, IProgress<DownloadProgress>? progress = null, string? baseUrl = null)
+    public DatasetLocation Resolve(string nameOrPath, IProgress<DownloadProgress>? progress = null, string? baseUrl = null) =>
+        Resolve(nameOrPath, known => Fetch(known, progress, baseUrl));
+
+    /// <summary>Resolves a name or a path without downloading: a known dataset missing from this machine is an error
+    /// that says how to fetch it.</summary>
+    public DatasetLocation ResolveLocal(string nameOrPath) =>
+        Resolve(nameOrPath, known => FindLocal(known) ?? throw new DirectoryNotFoundException(
+            $"{known.Name} is not on this machine (searched {string.Join(", ", Paths.Candidates(known.Name).Select(c => c.Folder))}); " +
+            $"run `np datasets fetch {known.Name}` to download it into {Paths.CacheFolder(known.Name)}."));
+
+    private DatasetLocation Resolve(string nameOrPath, Func<KnownDataset, DatasetLocation> locateKnown)
     {
         if (string.IsNullOrWhiteSpace(nameOrPath))
             throw new ArgumentException($"No dataset given; name one of {string.Join(", ", KnownNames)}, or give a folder of IDX files or a .csv file.");
         var known = Lookup(nameOrPath);
-        if (known is not null) return Fetch(known, progress, baseUrl);
+        if (known is not null) return locateKnown(known);
 
         if (Directory.Exists(nameOrPath))
         {

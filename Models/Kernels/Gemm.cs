@@ -39,6 +39,15 @@ public static unsafe class Gemm
     /// <summary>Products with fewer multiply-adds (m·n·k) than this run on the calling thread: waking the team costs more.</summary>
     public static long ParallelThreshold { get; set; } = 1L << 22;
 
+    /// <summary>When true (the default), the team steps back to one thread for a while after a call in which the caller
+    /// spent a third of its time waiting for its partners: on a shared machine a spinning team collapses when another
+    /// process holds a core. Results are the same bits either way.</summary>
+    public static bool AdaptToLoad { get; set; } = true;
+
+    /// <summary>How many calls ran on the thread team (a diagnostic: the rest ran on their calling thread).</summary>
+    public static long TeamCalls => Interlocked.Read(ref s_teamCalls);
+    private static long s_teamCalls;
+
     /// <summary>C[m×n] = op(A)[m×k]·op(B)[k×n] (+ C when <paramref name="accumulate"/>).</summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false)
@@ -55,6 +64,7 @@ public static unsafe class Gemm
         {
             var g = new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
             if (s_threads > 1 && (long)m * n * k >= ParallelThreshold && Team() is { } team
+                && !(AdaptToLoad && team.BackingOff)
                 && Split(m, n, team.Threads, out bool splitRows))
             {
                 if (Monitor.TryEnter(team.Gate))
@@ -64,6 +74,7 @@ public static unsafe class Gemm
                         if (team.Usable)
                         {
                             team.Run(g, splitRows);
+                            Interlocked.Increment(ref s_teamCalls);
                             return;
                         }
                     }

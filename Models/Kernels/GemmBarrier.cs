@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>A reusable barrier for the GEMM team that spins briefly, then blocks.</summary>
@@ -19,17 +21,19 @@ internal sealed class GemmBarrier(int participants)
 
     public int Participants => _participants;
 
-    /// <summary>Arrives and waits until all participants have arrived.</summary>
-    public void SignalAndWait()
+    /// <summary>Arrives and waits until all participants have arrived; returns the Stopwatch ticks spent waiting.</summary>
+    public long SignalAndWait()
     {
         int phase = Volatile.Read(ref _phase);
         if (Interlocked.Decrement(ref _remaining) == 0)
         {
             _remaining = _participants;
             Release(ref _phase, phase + 1);
-            return;
+            return 0;
         }
+        long start = Stopwatch.GetTimestamp();
         WaitWhile(ref _phase, phase);
+        return Stopwatch.GetTimestamp() - start;
     }
 
     /// <summary>Publishes a new value of a phase-like counter and wakes sleepers of this barrier.</summary>
@@ -44,12 +48,12 @@ internal sealed class GemmBarrier(int participants)
     public void WaitWhile(ref int counter, int seen)
     {
         if (Volatile.Read(ref counter) != seen) return;
-        long until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(Spin.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        long until = Stopwatch.GetTimestamp() + (long)(Spin.TotalSeconds * Stopwatch.Frequency);
         do
         {
             Thread.SpinWait(4);
             if (Volatile.Read(ref counter) != seen) return;
-        } while (System.Diagnostics.Stopwatch.GetTimestamp() < until);
+        } while (Stopwatch.GetTimestamp() < until);
         lock (_gate)
         {
             Interlocked.Increment(ref _sleepers);

@@ -11,14 +11,15 @@ internal static unsafe class GemmDriver
 {
     private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR, MC = GemmBlocking.MC, KC = GemmBlocking.KC, NC = GemmBlocking.NC;
 
-    /// <summary>Runs participant <paramref name="t"/> of <paramref name="threads"/>.</summary>
+    /// <summary>Runs participant <paramref name="t"/> of <paramref name="threads"/>; returns the Stopwatch ticks it waited at barriers.</summary>
     /// <param name="splitRows">Share C by rows (each thread packs its own A) rather than by column panels (small m).</param>
-    public static void Run(in GemmProblem g, int t, int threads, bool splitRows, GemmWorkspace shared, float* packedA, GemmBarrier? barrier)
+    public static long Run(in GemmProblem g, int t, int threads, bool splitRows, GemmWorkspace shared, float* packedA, GemmBarrier? barrier)
     {
         int m = g.M, n = g.N, k = g.K;
         int rowPanels = (m + MR - 1) / MR;
         int rowFrom = Math.Min(m, rowPanels * t / threads * MR), rowTo = Math.Min(m, rowPanels * (t + 1) / threads * MR);
         int step = 0;
+        long waited = 0;
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
@@ -31,7 +32,7 @@ internal static unsafe class GemmDriver
                     GemmPacking.PackBColumns(g.B, g.Ldb, pc, jc, nc, kc, colPanels * t / threads, colPanels * (t + 1) / threads, packedB);
                 else
                     GemmPacking.PackBRows(g.B, g.Ldb, pc, jc, nc, kc, kc * t / threads, kc * (t + 1) / threads, packedB);
-                barrier?.SignalAndWait();
+                if (barrier is not null) waited += barrier.SignalAndWait();
 
                 bool add = g.Accumulate || pc > 0;
                 if (splitRows)
@@ -48,6 +49,7 @@ internal static unsafe class GemmDriver
                 }
             }
         }
+        return waited;
     }
 
     /// <summary>Packs rows ic..ic+mc of A for this k step and runs the tiles of column panels qFrom..qTo.</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>The one persistent set of worker threads that every parallel GEMM call shares.</summary>
@@ -46,10 +48,27 @@ internal sealed unsafe class GemmTeam : IDisposable
         foreach (var w in _own) w.EnsureA();
         _job = g;
         _splitRows = splitRows;
+        long start = Stopwatch.GetTimestamp();
         _barrier.Release(ref _generation, _generation + 1);   // publishes the job (full fence) and wakes sleepers
-        GemmDriver.Run(g, 0, Threads, splitRows, _shared, _shared.PackedA, _barrier);
-        _barrier.SignalAndWait();                              // every share written: the caller may return
+        long waited = GemmDriver.Run(g, 0, Threads, splitRows, _shared, _shared.PackedA, _barrier);
+        waited += _barrier.SignalAndWait();                    // every share written: the caller may return
+        long elapsed = Stopwatch.GetTimestamp() - start;
+
+        // The caller waited for a third of the call or more: a partner was descheduled (another process holds a core)
+        // or woke too slowly for a product this small. Work alone for a while, longer each time it happens again.
+        if (waited * 3 > elapsed)
+        {
+            _strikes = Math.Min(_strikes + 1, 6);
+            _aloneUntil = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100 << _strikes);
+        }
+        else _strikes = 0;
     }
+
+    private int _strikes;
+    private long _aloneUntil;
+
+    /// <summary>True while the team backs off after calls in which the caller mostly waited for its partners.</summary>
+    public bool BackingOff => Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil);
 
     private void Work(int t)
     {

@@ -56,6 +56,19 @@ public class DatasetCatalogTests
     }
 
     [Fact]
+    public void Resolving_without_download_says_how_to_fetch_a_missing_dataset()
+    {
+        using var server = new LocalFileServer();
+        using var tmp = new TempFolder();
+        var catalog = IsolatedCatalog(tmp, server.BaseUrl, new SyntheticIdxDataset().Files);
+        var e = Assert.Throws<DirectoryNotFoundException>(() => catalog.ResolveLocal("fashion-mnist"));
+        Assert.Contains("np datasets fetch fashion-mnist", e.Message);
+        Assert.Contains(tmp.File("cache/fashion-mnist"), e.Message);
+        Assert.Empty(server.Requests);
+        Assert.Equal(DatasetOrigin.Shipped, catalog.ResolveLocal("mnist").Origin);
+    }
+
+    [Fact]
     public void Search_order_is_data_dir_then_cache_then_system_and_never_downloads_when_found()
     {
         using var server = new LocalFileServer(); // serves nothing: any download attempt fails

@@ -99,13 +99,18 @@ public class GemmTests
     public void One_and_two_threads_give_identical_bits(int m, int n, int k)
     {
         long threshold = Gemm.ParallelThreshold;
+        bool adapt = Gemm.AdaptToLoad;
         try
         {
             Gemm.ParallelThreshold = 1;
+            Gemm.AdaptToLoad = false;   // always the team, even on a busy machine
             foreach (var (ta, tb) in Transposes)
             {
                 var (a, b, lda, ldb) = Operands(ta, tb, m, n, k, pad: 1, seed: m + n + k);
-                float[] one = Run(1), two = Run(2), twoAgain = Run(2);
+                float[] one = Run(1);
+                long teamCalls = Gemm.TeamCalls;
+                float[] two = Run(2), twoAgain = Run(2);
+                Assert.Equal(teamCalls + 2, Gemm.TeamCalls);
                 Assert.True(one.AsSpan().SequenceEqual(two), $"{Name(ta, tb, m, n, k)}: 1 and 2 threads differ");
                 Assert.True(two.AsSpan().SequenceEqual(twoAgain), $"{Name(ta, tb, m, n, k)}: two runs on 2 threads differ");
 
@@ -117,7 +122,7 @@ public class GemmTests
                 }
             }
         }
-        finally { Gemm.ParallelThreshold = threshold; }
+        finally { Gemm.ParallelThreshold = threshold; Gemm.AdaptToLoad = adapt; }
     }
 
     [Fact]

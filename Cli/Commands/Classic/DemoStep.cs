@@ -1,0 +1,39 @@
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli.Commands.Classic;
+
+/// <summary>One step of <c>np demo</c>: does a piece of the project's main job on shipped data, says what it did, names what it wrote.</summary>
+/// <remarks>The demo is just the list in <see cref="DemoCommand.Steps"/>; a new capability joins it as one more small class.</remarks>
+public abstract class DemoStep
+{
+    /// <summary>A short key for the JSON output, e.g. "diabetes-regression".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line saying what the step does.</summary>
+    public abstract string Title { get; }
+
+    /// <summary>Runs the step; returns the figures worth reporting (serialised under the step's name in --json).</summary>
+    public abstract object Run(DemoContext context);
+}
+
+/// <summary>What a demo step gets: where to write, where to talk, and a list that records every file written.</summary>
+public sealed class DemoContext(string outputFolder, IAnsiConsole console)
+{
+    private readonly List<string> _written = [];
+
+    public string OutputFolder { get; } = outputFolder;
+    public IAnsiConsole Console { get; } = console;
+    public IReadOnlyList<string> Written => _written;
+
+    /// <summary>The path for an output file in the demo folder (the step writes it, then calls <see cref="Wrote"/>).</summary>
+    public string PathFor(string fileName) => Path.Combine(OutputFolder, fileName);
+
+    public void Wrote(string path, string what)
+    {
+        _written.Add(path);
+        Console.MarkupLineInterpolated($"  [green]wrote[/] {path} — {what}");
+    }
+
+    /// <summary>Results that earlier steps leave for later ones (e.g. a saved model to score).</summary>
+    public Dictionary<string, object> Shared { get; } = [];
+}
