@@ -188,13 +188,22 @@ public sealed unsafe class OnnxScorer : IDisposable
         finally { cpu.Dispose(); }
     }
 
-    private static SessionOptions NewOptions(OnnxScorerOptions o) => new()
+    private static SessionOptions NewOptions(OnnxScorerOptions o)
     {
-        IntraOpNumThreads = o.IntraOpNumThreads,
-        InterOpNumThreads = o.InterOpNumThreads,
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-    };
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = o.IntraOpNumThreads,
+            InterOpNumThreads = o.InterOpNumThreads,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        if (!o.AllowSpinning)
+        {
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
+        return options;
+    }
 
     private static string FirstLine(string message)
     {
