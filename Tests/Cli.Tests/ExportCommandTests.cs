@@ -60,6 +60,21 @@ public sealed class ExportCommandTests
     }
 
     [Fact]
+    public void With_mlnet_it_also_writes_a_zip_that_validates_like_the_onnx_file()
+    {
+        using var temp = new TempFolder();
+        var ckpt = Train(temp);
+        var onnx = temp.File("mlp.onnx");
+        var zip = temp.File("mlp.zip");
+        var (code, _, err) = Np("export", "--model", ckpt, "--out", onnx, "--mlnet", zip);
+        Assert.True(code == 0, err);
+        using var a = NeuralPipelines.Onnx.Validation.SavedModel.Load(onnx);
+        using var b = NeuralPipelines.Onnx.Validation.SavedModel.Load(zip);
+        Assert.Equal("mlnet", b.Format);
+        Assert.Equal(a.Evaluate("mnist", limit: 300).Confusion, b.Evaluate("mnist", limit: 300).Confusion);
+    }
+
+    [Fact]
     public void A_truncated_checkpoint_gives_one_line_a_non_zero_exit_and_no_file()
     {
         using var temp = new TempFolder();
