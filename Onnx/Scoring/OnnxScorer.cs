@@ -8,8 +8,8 @@ namespace NeuralPipelines.Onnx.Scoring;
 /// <summary>Scores rows with one ONNX Runtime session: CUDA when it can be loaded, otherwise the CPU (saying why, once);
 /// rows go through in batches; one instance may be shared by any number of threads.</summary>
 /// <remarks>
-/// Thread safety: <see cref="InferenceSession"/>.Run is safe to call concurrently, and every buffer a call uses is
-/// rented for that call alone, so the scorer holds no mutable state after construction.
+/// Thread safety: <see cref="InferenceSession"/>.Run is safe to call concurrently, and a call reads and writes only the
+/// caller's own memory (pinned for the call), so the scorer holds no mutable state after construction.
 /// </remarks>
 public sealed unsafe class OnnxScorer : IDisposable
 {
