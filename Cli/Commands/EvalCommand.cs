@@ -15,7 +15,7 @@ public sealed class EvalCommand : ICliCommand
     public Command Create(CliContext context)
     {
         var model = new Option<string>("--model") { Description = "Checkpoint written by np train.", Required = true };
-        var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split) or a folder of IDX files; its test split is scored.", DefaultValueFactory = _ => "mnist" };
+        var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split), fashion-mnist or a folder of IDX files; its test split is scored.", DefaultValueFactory = _ => "mnist" };
         var json = CliContext.JsonOption();
         var command = new Command("eval", "Evaluate a trained checkpoint on a dataset's test split: accuracy, mean cost and the confusion matrix (rows: actual class, columns: predicted).");
         command.Options.Add(model);
