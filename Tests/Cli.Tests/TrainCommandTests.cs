@@ -66,6 +66,10 @@ public class TrainCommandTests
     [InlineData("mlp --init zeros", "Unknown initialisation 'zeros'")]
     [InlineData("mlp --data /no/such/folder", "/no/such/folder")]
     [InlineData("mlp --augment zoom=3", "Unknown augmentation 'zoom'")]
+    [InlineData("mlp --optimizer rmsprop", "Unknown optimizer 'rmsprop'")]
+    [InlineData("mlp --lr -1", "Learning rate must be a positive number")]
+    [InlineData("mlp --batch-size 0", "Batch size must be positive")]
+    [InlineData("mlp --schedule exponential", "Unknown learning-rate schedule 'exponential'")]
     public void Bad_options_fail_with_one_clear_line(string args, string expected)
     {
         using var folder = new TempFolder();
