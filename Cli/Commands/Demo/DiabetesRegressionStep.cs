@@ -1,10 +1,11 @@
+using NeuralPipelines.Cli.Commands.Classic;
 using Microsoft.ML;
 using NeuralPipelines.Data;
 using NeuralPipelines.Pipelines.Linear;
 using NeuralPipelines.Pipelines.Tabular;
 using Spectre.Console;
 
-namespace NeuralPipelines.Cli.Commands.Classic;
+namespace NeuralPipelines.Cli.Commands.Demo;
 
 /// <summary>Linear regression on diabetes two ways, side by side: closed form (QR) and plain gradient descent.</summary>
 public sealed class DiabetesRegressionStep : DemoStep

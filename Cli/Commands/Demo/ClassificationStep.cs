@@ -1,7 +1,8 @@
+using NeuralPipelines.Cli.Commands.Classic;
 using NeuralPipelines.Data;
 using NeuralPipelines.Pipelines.Tabular;
 
-namespace NeuralPipelines.Cli.Commands.Classic;
+namespace NeuralPipelines.Cli.Commands.Demo;
 
 /// <summary>Logistic regression on a shipped table with a stratified 80/20 split; prints the test figures and saves the model.</summary>
 public sealed class ClassificationStep(string name, string title, string shortName) : DemoStep

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace NeuralPipelines.Cli.Commands.Classic;
+namespace NeuralPipelines.Cli.Commands.Demo;
 
 /// <summary>One step of <c>np demo</c>: does a piece of the project's main job on shipped data, says what it did, names what it wrote.</summary>
 /// <remarks>The demo is just the list in <see cref="DemoCommand.Steps"/>; a new capability joins it as one more small class.</remarks>

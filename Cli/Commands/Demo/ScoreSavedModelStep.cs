@@ -1,10 +1,11 @@
+using NeuralPipelines.Cli.Commands.Classic;
 using Microsoft.ML;
 using NeuralPipelines.Data;
 using NeuralPipelines.Data.Csv;
 using NeuralPipelines.Pipelines.Tabular;
 using Spectre.Console;
 
-namespace NeuralPipelines.Cli.Commands.Classic;
+namespace NeuralPipelines.Cli.Commands.Demo;
 
 /// <summary>Loads the saved diabetes model the way a user's application would (mlContext.Model.Load), scores the CSV,
 /// and checks the scores against the ones the freshly trained pipeline gave.</summary>
