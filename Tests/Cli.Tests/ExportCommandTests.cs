@@ -59,6 +59,23 @@ public sealed class ExportCommandTests
         Assert.Equal(checkpoint.ClassLabels, scorer.Card!.ClassLabels);
     }
 
+    [Theory]
+    [InlineData("lenet5")]
+    [InlineData("resnet")]
+    public void A_zoo_checkpoint_from_np_train_exports_within_tolerance(string architecture)
+    {
+        using var temp = new TempFolder();
+        var ckpt = temp.File($"{architecture}.ckpt");
+        var (trained, _, trainErr) = Np("train", architecture, "--epochs", "1", "--train-limit", "100", "--batch-size", "20",
+            "--no-train-eval", "--normalize", "--out", ckpt, "--json");
+        Assert.True(trained == 0, trainErr);
+        var (code, stdout, err) = Np("export", "--model", ckpt, "--out", temp.File($"{architecture}.onnx"), "--json");
+        Assert.True(code == 0, err);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.True(report.RootElement.GetProperty("parity_max_error").GetDouble() <= 1e-4);
+        Assert.Equal(architecture, report.RootElement.GetProperty("architecture").GetString());
+    }
+
     [Fact]
     public void With_mlnet_it_also_writes_a_zip_that_validates_like_the_onnx_file()
     {
