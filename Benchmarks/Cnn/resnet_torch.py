@@ -4,7 +4,8 @@ The libtorch 2.10 peer (../shared/peers/libtorch/run.sh) has no ResNet mode, so 
 (Models/Zoo/ResNet.cs: conv3x3-16 + BN + ReLU stem, one basic block per stage at 16/32/64 channels, strided 1x1+BN
 projections, global average pool, FC) with cross-entropy and SGD lr 0.05 momentum 0.9 at batch 64 on 1x28x28 inputs,
 using as many threads as there are cores. Median of 7 repetitions of an inner loop of >= 0.25 s after 5 warm-up steps.
-Usage: /usr/bin/python3 Benchmarks/Cnn/resnet_torch.py [--lenet]
+Usage: /usr/bin/python3 Benchmarks/Cnn/resnet_torch.py [--lenet] [--threads N]
+(--threads 1 avoids the collapse of a spinning thread team when other processes hold the cores.)
 """
 import os, sys, time
 import torch
@@ -12,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 torch.manual_seed(42)
-torch.set_num_threads(os.cpu_count())
+torch.set_num_threads(int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else os.cpu_count())
 
 
 def unit(i, o, k, s, relu=True):
