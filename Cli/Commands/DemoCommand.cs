@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using NeuralPipelines.Cli.Commands.Classic;
+using NeuralPipelines.Cli.Commands.Demo;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli.Commands;
@@ -17,6 +17,7 @@ public sealed class DemoCommand : ICliCommand
         ClassificationStep.BreastCancer(),
         ClassificationStep.Iris(),
         new ScoreSavedModelStep(),
+        new NeuralNetworkStep(),
     ];
 
     public Command Create(CliContext context)
@@ -26,7 +27,8 @@ public sealed class DemoCommand : ICliCommand
         var command = new Command("demo",
             "Run the project's main job on the shipped data (no downloads, under a minute): linear regression in closed form and by " +
             "gradient descent, binary and multiclass logistic regression, each as an ML.NET pipeline saved with mlContext.Model.Save, " +
-            "then a saved model loaded back and scored. Says what each step did and which files it wrote.");
+            "then a saved model loaded back and scored; finally a 784-100-10 network trained on MNIST digits with our trainer, exported to ONNX, " +
+            "saved as an ML.NET model, reloaded and scored in batches through ONNX Runtime. Says what each step did and which files it wrote.");
         command.Options.Add(output);
         command.Options.Add(json);
         context.SetAction(command, parse =>
@@ -51,7 +53,9 @@ public sealed class DemoCommand : ICliCommand
             console.WriteLine();
             console.MarkupLineInterpolated($"Done in {total.Elapsed.TotalSeconds:F1} s. {demo.Written.Count} files in {folder}:");
             foreach (var file in demo.Written) console.MarkupLineInterpolated($"  {Path.GetFileName(file)}");
-            console.MarkupLine("Next: np score --model <file>.zip --data <csv> --output predictions.csv, or np regress / np classify --help.");
+            console.MarkupLine("Next: np score --model FILE.zip --data CSV --output preds.csv");
+            console.MarkupLine("      np train mlp --layers 784,100,10 --activation relu --cost log-likelihood --lr 0.1 --momentum 0.9 --batch-size 64 --epochs 10 --out mlp.ckpt");
+            console.MarkupLine("      np export --model mlp.ckpt --out mlp.onnx;  np validate --help;  np regress --help");
             if (asJson)
                 context.WriteJson(new { OutputFolder = folder, Seconds = total.Elapsed.TotalSeconds, Steps = results, Files = demo.Written });
             return 0;

@@ -15,7 +15,7 @@ public sealed class EvalCommand : ICliCommand
     public Command Create(CliContext context)
     {
         var model = new Option<string>("--model") { Description = "Checkpoint written by np train.", Required = true };
-        var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split) or a folder of IDX files; its test split is scored.", DefaultValueFactory = _ => "mnist" };
+        var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split), fashion-mnist or a folder of IDX files; its test split is scored.", DefaultValueFactory = _ => "mnist" };
         var json = CliContext.JsonOption();
         var command = new Command("eval", "Evaluate a trained checkpoint on a dataset's test split: accuracy, mean cost and the confusion matrix (rows: actual class, columns: predicted).");
         command.Options.Add(model);
@@ -35,6 +35,7 @@ public sealed class EvalCommand : ICliCommand
             double seconds = clock.Elapsed.TotalSeconds;
 
             var console = context.Console(asJson);
+            if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
             console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/] on {split.Name} (test split): accuracy [bold]{100 * result.Accuracy:F2}%[/] ({(int)Math.Round(result.Accuracy * result.Count)}/{result.Count}), {checkpoint.Cost} cost {result.Loss:F4}, {result.Count / Math.Max(seconds, 1e-9):N0} images/s");
             var table = new Table().Title("confusion matrix (rows actual, columns predicted)");
             table.AddColumn("");

@@ -41,7 +41,7 @@ public sealed class ScoreCommand : ICliCommand
             if (asJson)
                 context.WriteJson(new { Model = modelPath, Data = table.Source, Output = outputPath, Rows = rows, Seconds = seconds });
             else
-                context.Console(false).MarkupLineInterpolated($"scored {rows} rows of {table.Source} with {modelPath} in {seconds:F2} s; wrote {outputPath}");
+                context.Console(false).MarkupLineInterpolated($"scored {rows} rows of {Path.GetFileName(table.Source)} with {Path.GetFileName(modelPath)} in {seconds:F2} s; wrote {outputPath}");
             return 0;
         });
         return command;

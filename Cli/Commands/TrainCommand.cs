@@ -21,7 +21,7 @@ public sealed class TrainCommand : ICliCommand
     {
         var arch = new Argument<string?>("architecture")
         {
-            Description = $"mlp (sized by --layers) or a model-zoo network: {string.Join(", ", ModelZoo.Architectures.Select(a => a.Name))}. Optional with --resume.",
+            Description = $"mlp (sized by --layers) or a model-zoo network: {string.Join(", ", ModelZoo.Architectures.Where(a => a.Name != "mlp").Select(a => a.Name).DefaultIfEmpty("(none yet)"))}. Optional with --resume.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var layers = new Option<string>("--layers") { Description = "MLP layer sizes, input first, classes last.", DefaultValueFactory = _ => "784,30,10" };
@@ -44,7 +44,7 @@ public sealed class TrainCommand : ICliCommand
         };
         var patience = new Option<int>("--patience") { Description = "Early stopping: stop after this many epochs without a better test accuracy (0 = off)." };
         var normalize = new Option<bool>("--normalize") { Description = "Standardise pixels by the training set's per-channel mean and deviation (saved in the checkpoint)." };
-        var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split) or a folder of IDX files.", DefaultValueFactory = _ => "mnist" };
+        var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split), fashion-mnist (found locally or downloaded) or a folder of IDX files.", DefaultValueFactory = _ => "mnist" };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images (quick runs)." };
         var seed = new Option<int>("--seed") { Description = "Seed for initial weights, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default ARCH.ckpt). Curves go beside it as NAME.curves.png." };
@@ -136,6 +136,8 @@ public sealed class TrainCommand : ICliCommand
     private static int Run(CliContext context, Checkpoint checkpoint, TrainTestSplit split, bool asJson)
     {
         var console = context.Console(asJson);
+        // Spectre wraps at 80 columns when it cannot see a terminal; a log of epoch lines reads better unwrapped.
+        if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
         var state = checkpoint.Training!;
         var o = state.Options;
         string path = o.CheckpointPath!;

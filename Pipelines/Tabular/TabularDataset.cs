@@ -7,7 +7,7 @@ namespace NeuralPipelines.Pipelines.Tabular;
 public sealed class TabularDataset
 {
     /// <summary>Column names that the pipelines produce themselves; a CSV column with one of these names would be overwritten.</summary>
-    public static readonly IReadOnlyList<string> ReservedNames = ["Features", "Score", "PredictedLabel", "Probability"];
+    public static readonly IReadOnlyList<string> ReservedNames = ["Features", "Score", "PredictedLabel", "Probability", "PredictedClass"];
 
     public TabularDataset(string source, string labelName, IReadOnlyList<string> featureNames, double[][] rows, double[] labels)
     {

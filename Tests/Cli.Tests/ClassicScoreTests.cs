@@ -47,6 +47,26 @@ public class ClassicScoreTests
         Assert.True(CsvReader.Read(fresh).HasColumn(column));
     }
 
+    // One case per kind of saved last transformer (a fresh process costs seconds): ridge saves like closed form,
+    // ogd like sdca, binary sdca like sgd (calibrated linear), multiclass sdca like lbfgs (maximum entropy).
+    [Theory]
+    [InlineData("regress", "diabetes", "--method", "gd")]
+    [InlineData("regress", "diabetes", "--method", "sdca")]
+    [InlineData("classify", "breast-cancer", "--trainer", "sgd")]
+    [InlineData("classify", "iris", "--trainer", "sgd")]
+    public void Every_other_method_scores_identically_in_a_fresh_process(string command, string data, string option, string value)
+    {
+        using var dir = new TempFolder();
+        var model = dir.File("model.zip");
+        ClassicCli.Json(command, "--data", data, option, value, "--out", model);
+        var inProcess = dir.File("a.csv");
+        ClassicCli.Json("score", "--model", model, "--data", data, "--output", inProcess);
+        var fresh = dir.File("b.csv");
+        var (code, _, stderr) = ClassicCli.FreshProcess("score", "--model", model, "--data", data, "--output", fresh);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(File.ReadAllText(inProcess), File.ReadAllText(fresh));
+    }
+
     [Fact]
     public void The_label_column_may_be_absent_and_columns_may_come_in_any_order()
     {

@@ -48,6 +48,20 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_run_resumed_from_the_command_line_ends_with_the_same_weights_as_an_uninterrupted_one()
+    {
+        using var folder = new TempFolder();
+        string[] common = ["--layers", "784,20,10", "--activation", "relu", "--init", "he", "--dropout", "0.2", "--augment",
+                           "--momentum", "0.9", "--lr", "0.05", "--train-limit", "1000", "--no-train-eval", "--seed", "4"];
+        Assert.Equal(0, Np(["train", "mlp", .. common, "--epochs", "2", "--out", folder.File("straight.ckpt")]).Code);
+        Assert.Equal(0, Np(["train", "mlp", .. common, "--epochs", "1", "--out", folder.File("split.ckpt")]).Code);
+        var resumed = Np("train", "--resume", folder.File("split.ckpt"), "--epochs", "2", "--train-limit", "1000");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        static float[] Weights(string path) => Checkpoint.Load(path).Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
+        Assert.Equal(Weights(folder.File("straight.ckpt")), Weights(folder.File("split.ckpt")));
+    }
+
+    [Fact]
     public void The_issue_command_line_is_accepted_and_prints_per_epoch_accuracy()
     {
         using var folder = new TempFolder();
@@ -66,6 +80,10 @@ public class TrainCommandTests
     [InlineData("mlp --init zeros", "Unknown initialisation 'zeros'")]
     [InlineData("mlp --data /no/such/folder", "/no/such/folder")]
     [InlineData("mlp --augment zoom=3", "Unknown augmentation 'zoom'")]
+    [InlineData("mlp --optimizer rmsprop", "Unknown optimizer 'rmsprop'")]
+    [InlineData("mlp --lr -1", "Learning rate must be a positive number")]
+    [InlineData("mlp --batch-size 0", "Batch size must be positive")]
+    [InlineData("mlp --schedule exponential", "Unknown learning-rate schedule 'exponential'")]
     public void Bad_options_fail_with_one_clear_line(string args, string expected)
     {
         using var folder = new TempFolder();

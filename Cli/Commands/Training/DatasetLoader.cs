@@ -1,20 +1,15 @@
-using NeuralPipelines.Data;
+using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Datasets;
 
 namespace NeuralPipelines.Cli.Commands.Training;
 
-/// <summary>Turns a --data value into images: "mnist" is the shipped MNIST-10k split, anything else a folder of IDX files.</summary>
+/// <summary>Turns a --data value into images through the dataset catalog: a known name (mnist, the shipped 10k split;
+/// fashion-mnist, found locally or downloaded) or a folder of IDX files.</summary>
 internal static class DatasetLoader
 {
-    public static TrainTestSplit Load(string data)
-    {
-        if (string.Equals(data, "mnist", StringComparison.OrdinalIgnoreCase) || string.Equals(data, "mnist-10k", StringComparison.OrdinalIgnoreCase))
-            return IdxImageFolder.Load(ShippedData.Mnist, "mnist");
-        if (Directory.Exists(data)) return IdxImageFolder.Load(data);
-        throw new ArgumentException($"--data {data}: not a known dataset name (mnist) nor an existing folder of IDX files.");
-    }
+    public static TrainTestSplit Load(string data) => new DatasetCatalog().LoadImages(data);
 
-    /// <summary>Keeps the first <paramref name="limit"/> training images (for quick runs); null keeps all.</summary>
+    /// <summary>Keeps the first <paramref name="trainLimit"/> training and <paramref name="testLimit"/> test images (quick runs); null keeps all.</summary>
     public static TrainTestSplit Limit(TrainTestSplit split, int? trainLimit, int? testLimit) =>
         trainLimit is null && testLimit is null ? split
         : split with

@@ -45,6 +45,23 @@ public class LayerGradientTests(ITestOutputHelper output)
         Assert.Equal([2, 1, 3, 4], layer.Backward(new Tensor(2, 3)).ShapeArray());
     }
 
+    [Fact]
+    public void A_first_dense_layer_without_input_gradient_gets_the_same_weight_gradients()
+    {
+        var x = GradientCheck.Random(8, 1f, 0f, 4, 6);
+        var dy = GradientCheck.Random(9, 1f, 0f, 4, 3);
+        var full = new Dense(6, 3, Initializer.Scaled, new Random(1));
+        var first = new Dense(6, 3, Initializer.Scaled, new Random(1)) { InputGradient = false };
+        full.Forward(x, true); var dxFull = full.Backward(dy);
+        first.Forward(x, true); var dxFirst = first.Backward(dy);
+        Assert.Equal(full.Weight.Gradient.Span.ToArray(), first.Weight.Gradient.Span.ToArray());
+        Assert.Equal(full.Bias.Gradient.Span.ToArray(), first.Bias.Gradient.Span.ToArray());
+        Assert.All(dxFirst.Span.ToArray(), v => Assert.Equal(0f, v));
+        Assert.Contains(dxFull.Span.ToArray(), v => v != 0f);
+        var rebuilt = (Dense)LayerRegistry.Build(LayerSpec.FromJson(first.Spec.ToJson()));
+        Assert.False(rebuilt.InputGradient);
+    }
+
     /// <summary>Fixes dropout masks between the forward passes of a finite-difference probe.</summary>
     internal static void Reseed(Layer layer)
     {

@@ -1,16 +1,17 @@
+using NeuralPipelines.Cli.Commands.Classic;
 using Microsoft.ML;
 using NeuralPipelines.Data;
 using NeuralPipelines.Pipelines.Linear;
 using NeuralPipelines.Pipelines.Tabular;
 using Spectre.Console;
 
-namespace NeuralPipelines.Cli.Commands.Classic;
+namespace NeuralPipelines.Cli.Commands.Demo;
 
 /// <summary>Linear regression on diabetes two ways, side by side: closed form (QR) and plain gradient descent.</summary>
 public sealed class DiabetesRegressionStep : DemoStep
 {
     public override string Name => "diabetes-regression";
-    public override string Title => "Linear regression on diabetes (442 rows, 10 columns): closed form vs gradient descent";
+    public override string Title => "Linear regression on diabetes: closed form vs gradient descent";
 
     public override object Run(DemoContext context)
     {
@@ -24,9 +25,9 @@ public sealed class DiabetesRegressionStep : DemoStep
         var losses = gd.GradientDescent!.EpochLosses;
 
         var c = context.Console;
-        c.MarkupLine("  Both are the same ML.NET pipeline, Concatenate → trainer; only the last step differs:");
-        c.MarkupLine("  [bold]LeastSquares()[/] solves min ‖y − b − Xw‖² by Householder QR in double precision;");
-        c.MarkupLine("  [bold]GradientDescent()[/] takes 3000 full-batch steps of η = 0.3 on standardised columns.");
+        c.MarkupLine("  442 rows, 10 columns. Two ML.NET pipelines, Concatenate → trainer:");
+        c.MarkupLine("  [bold]LeastSquares()[/] solves min ‖y − b − Xw‖² by QR in double precision;");
+        c.MarkupLine("  [bold]GradientDescent()[/] takes 3000 full-batch steps, η = 0.3, standardised.");
         var table = new Table().AddColumn("term").AddColumn(new TableColumn("closed form").RightAligned()).AddColumn(new TableColumn("gradient descent").RightAligned());
         table.AddRow("(intercept)", Figures.G(closed.Model.Intercept, 7), Figures.G(gd.Model.Intercept, 7));
         for (var j = 0; j < data.FeatureNames.Count; j++)
@@ -34,15 +35,16 @@ public sealed class DiabetesRegressionStep : DemoStep
         table.AddRow("[bold]R²[/]", Figures.G(closedFigures.RSquared), Figures.G(gdFigures.RSquared));
         table.AddRow("RMSE", Figures.G(closedFigures.Rmse), Figures.G(gdFigures.Rmse));
         c.Write(table);
-        c.MarkupLineInterpolated($"  gradient descent's mean squared error: epoch 1 {Figures.G(losses[0])}, epoch 100 {Figures.G(losses[99])}, epoch 3000 {Figures.G(losses[^1])}");
-        c.MarkupLineInterpolated($"  its predictions are within {Figures.G(distance.Predictions, 2)} (relative L2) of the closed form's; coefficients within {Figures.G(distance.Coefficients, 2)}");
+        c.MarkupLineInterpolated($"  gradient descent's MSE by epoch: 1: {Figures.G(losses[0])}, 100: {Figures.G(losses[99])}, 3000: {Figures.G(losses[^1])}");
+        c.MarkupLine("  its distance to the closed form (relative L2):");
+        c.MarkupLineInterpolated($"    predictions {Figures.G(distance.Predictions, 2)}, coefficients {Figures.G(distance.Coefficients, 2)}");
 
         var closedPath = context.PathFor("diabetes-closed-form.zip");
         ModelFile.Save(ml, closed.Pipeline, closed.InputSchema, closedPath);
-        context.Wrote(closedPath, "the closed-form pipeline as an ML.NET model (the linear map inside as ONNX)");
+        context.Wrote(closedPath, "closed-form pipeline (ML.NET zip, ONNX inside)");
         var gdPath = context.PathFor("diabetes-gradient-descent.zip");
         ModelFile.Save(ml, gd.Pipeline, gd.InputSchema, gdPath);
-        context.Wrote(gdPath, "the gradient-descent pipeline, same format");
+        context.Wrote(gdPath, "gradient-descent pipeline, same format");
         context.Shared["diabetes-model"] = closedPath;
         context.Shared["diabetes-scores"] = closedScores;
 

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace NeuralPipelines.Cli.Commands.Classic;
+namespace NeuralPipelines.Cli.Commands.Demo;
 
 /// <summary>One step of <c>np demo</c>: does a piece of the project's main job on shipped data, says what it did, names what it wrote.</summary>
 /// <remarks>The demo is just the list in <see cref="DemoCommand.Steps"/>; a new capability joins it as one more small class.</remarks>
@@ -31,7 +31,7 @@ public sealed class DemoContext(string outputFolder, IAnsiConsole console)
     public void Wrote(string path, string what)
     {
         _written.Add(path);
-        Console.MarkupLineInterpolated($"  [green]wrote[/] {path} — {what}");
+        Console.MarkupLineInterpolated($"  [green]wrote[/] {Path.GetFileName(path)}: {what}");
     }
 
     /// <summary>Results that earlier steps leave for later ones (e.g. a saved model to score).</summary>
