@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NeuralPipelines.Cli.Commands.Training;
 using NeuralPipelines.Data.Augmentation;
+using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
@@ -62,7 +63,10 @@ public sealed class TrainCommand : ICliCommand
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json);
-            var split = DatasetLoader.Limit(DatasetLoader.Load(parse.GetValue(data)!), parse.GetValue(trainLimit), null);
+            var limit = parse.GetValue(trainLimit);
+            if (limit < 1) throw new ArgumentException($"--train-limit must be at least 1, got {limit}.");
+            var split = new DatasetCatalog().LoadImages(parse.GetValue(data)!);
+            if (limit is int n) split = split with { Train = split.Train.Take(n) };
             string? resumePath = parse.GetValue(resume);
             string? archName = parse.GetValue(arch);
             Checkpoint checkpoint;
@@ -141,6 +145,7 @@ public sealed class TrainCommand : ICliCommand
         var state = checkpoint.Training!;
         var o = state.Options;
         string path = o.CheckpointPath!;
+        o.Validate(); // before the header line, so bad options print nothing but the error
         console.MarkupLineInterpolated($"[bold]np train {checkpoint.Architecture}[/]: {checkpoint.Network.ParameterCount():N0} parameters, {split.Train.Count} training / {split.Test.Count} test images, cost {checkpoint.Cost}, {o.Optimizer.Kind} η={o.LearningRate}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.Epochs}");
 
         var perEpoch = new List<double>();
