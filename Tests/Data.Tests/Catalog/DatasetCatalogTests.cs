@@ -156,6 +156,15 @@ public class DatasetCatalogTests
     }
 
     [Fact]
+    public void A_shipped_table_resolves_by_its_short_name()
+    {
+        var location = new DatasetCatalog().Resolve("breast-cancer");
+        Assert.Equal((DatasetKind.Csv, DatasetOrigin.Shipped, ShippedData.Tabular("breast_cancer.csv")), (location.Kind, location.Origin, location.Path));
+        Assert.Equal(ShippedData.Tabular("iris.csv"), ShippedData.TablePath("iris"));
+        Assert.Null(ShippedData.TablePath("iris.csv"));
+    }
+
+    [Fact]
     public void Csv_problems_name_the_file()
     {
         using var tmp = new TempFolder();
