@@ -10,7 +10,7 @@ internal sealed class TabularOptions
 {
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "CSV file with a header row and numeric cells, or a shipped table: diabetes, breast-cancer, iris.",
+        Description = $"CSV file with a header row and numeric cells, or a shipped table: {ShippedTableNames}.",
         Required = true,
     };
 
@@ -32,8 +32,11 @@ internal sealed class TabularOptions
         foreach (var option in new Option[] { Data, Label, TestFraction, Seed, Out }) command.Options.Add(option);
     }
 
-    /// <summary>A shipped table's short name (the catalog's names: diabetes, breast-cancer, iris) becomes its path; anything else is a path already.</summary>
+    /// <summary>A shipped table's short name (<see cref="ShippedData.Tables"/>) becomes its path; anything else is a path already.</summary>
     public static string ResolvePath(string data) => ShippedData.TablePath(data) ?? data;
+
+    /// <summary>"diabetes, breast-cancer, iris", for help texts.</summary>
+    public static string ShippedTableNames => string.Join(", ", ShippedData.Tables.Keys);
 
     /// <summary>Reads the CSV named by --data with the --label column (default: the last one).</summary>
     public TabularDataset Read(ParseResult parse)
