@@ -1,11 +1,4 @@
 namespace NeuralPipelines.Data.Catalog;
 
 /// <summary>A resolved dataset: its name, what it is, and the folder or file that holds it.</summary>
-public sealed record DatasetLocation(string Name, DatasetKind Kind, string Path, DatasetOrigin Origin)
-{
-    public string Describe() => Kind switch
-    {
-        DatasetKind.IdxImages => $"{Name}: IDX image dataset in {Path} ({Origin})",
-        _ => $"{Name}: CSV table {Path}",
-    };
-}
+public sealed record DatasetLocation(string Name, DatasetKind Kind, string Path, DatasetOrigin Origin);
