@@ -84,6 +84,9 @@ public class TrainCommandTests
     [InlineData("mlp --lr -1", "Learning rate must be a positive number")]
     [InlineData("mlp --batch-size 0", "Batch size must be positive")]
     [InlineData("mlp --schedule exponential", "Unknown learning-rate schedule 'exponential'")]
+    [InlineData("mlp --momentum 1.5", "SGD momentum must be in [0, 1)")]
+    [InlineData("mlp --train-limit 0", "--train-limit must be at least 1")]
+    [InlineData("mlp --train-limit -5", "--train-limit must be at least 1, got -5")]
     public void Bad_options_fail_with_one_clear_line(string args, string expected)
     {
         using var folder = new TempFolder();
@@ -91,6 +94,7 @@ public class TrainCommandTests
         Assert.NotEqual(0, code);
         Assert.Contains(expected, stderr);
         Assert.StartsWith("np train: error:", stderr.Trim());
+        Assert.Equal("", stdout); // checked before the header line is printed
         Assert.False(File.Exists(folder.File("x.ckpt")));
     }
 
