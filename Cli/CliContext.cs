@@ -42,10 +42,19 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
             try { return body(parse); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                Error.WriteLine($"np {command.Name}: error: {Describe(e)}");
+                Error.WriteLine($"np {FullName(command)}: error: {Describe(e)}");
                 return 1;
             }
         });
+    }
+
+    // A subcommand's errors read "np datasets fetch: error: ..." rather than "np fetch: ...".
+    private static string FullName(Command command)
+    {
+        var names = new List<string> { command.Name };
+        for (var parent = Parent(command); parent is not null; parent = Parent(parent)) names.Insert(0, parent.Name);
+        return string.Join(' ', names);
+        static Command? Parent(Command c) => c.Parents.OfType<Command>().FirstOrDefault(p => p is not RootCommand);
     }
 
     private static string Describe(Exception e)

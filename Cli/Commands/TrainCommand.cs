@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NeuralPipelines.Cli.Commands.Training;
 using NeuralPipelines.Data.Augmentation;
+using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
@@ -21,7 +22,7 @@ public sealed class TrainCommand : ICliCommand
     {
         var arch = new Argument<string?>("architecture")
         {
-            Description = $"mlp (sized by --layers) or a model-zoo network: {string.Join(", ", ModelZoo.Architectures.Select(a => a.Name))}. Optional with --resume.",
+            Description = $"mlp (sized by --layers) or a model-zoo network: {string.Join(", ", ModelZoo.Architectures.Where(a => a.Name != "mlp").Select(a => a.Name).DefaultIfEmpty("(none yet)"))}. Optional with --resume.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var layers = new Option<string>("--layers") { Description = "MLP layer sizes, input first, classes last.", DefaultValueFactory = _ => "784,30,10" };
@@ -44,7 +45,7 @@ public sealed class TrainCommand : ICliCommand
         };
         var patience = new Option<int>("--patience") { Description = "Early stopping: stop after this many epochs without a better test accuracy (0 = off)." };
         var normalize = new Option<bool>("--normalize") { Description = "Standardise pixels by the training set's per-channel mean and deviation (saved in the checkpoint)." };
-        var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split) or a folder of IDX files.", DefaultValueFactory = _ => "mnist" };
+        var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split), fashion-mnist (found locally or downloaded) or a folder of IDX files.", DefaultValueFactory = _ => "mnist" };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images (quick runs)." };
         var seed = new Option<int>("--seed") { Description = "Seed for initial weights, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default ARCH.ckpt). Curves go beside it as NAME.curves.png." };
@@ -62,81 +63,95 @@ public sealed class TrainCommand : ICliCommand
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json);
-            var split = DatasetLoader.Limit(DatasetLoader.Load(parse.GetValue(data)!), parse.GetValue(trainLimit), null);
+            var limit = parse.GetValue(trainLimit);
+            if (limit < 1) throw new ArgumentException($"--train-limit must be at least 1, got {limit}.");
+            var split = new DatasetCatalog().LoadImages(parse.GetValue(data)!);
+            if (limit is int n) split = split with { Train = split.Train.Take(n) };
             string? resumePath = parse.GetValue(resume);
             string? archName = parse.GetValue(arch);
-            Checkpoint checkpoint;
-            if (resumePath is not null)
-            {
-                checkpoint = Checkpoint.Load(resumePath);
-                checkpoint.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
-                var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
-                state.Options = state.Options with
-                {
-                    Epochs = parse.GetValue(epochs) ?? state.Options.Epochs,
-                    CheckpointPath = parse.GetValue(output) ?? resumePath,
-                };
-            }
-            else
-            {
-                if (archName is null) throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT.");
-                bool isMlp = archName.Equals("mlp", StringComparison.OrdinalIgnoreCase);
-                string costName = parse.GetValue(cost) ?? (isMlp ? "cross-entropy" : "log-likelihood");
-                string optimizerName = parse.GetValue(optimizer)!.ToLowerInvariant();
-                float rate = parse.GetValue(lr) ?? (optimizerName == "adam" ? 0.001f : isMlp ? 0.5f : 0.05f);
-                var augmentation = parse.GetResult(augment) is null ? null : AugmentationOptions.Parse(parse.GetValue(augment) ?? "standard");
-                var train = split.Train;
-                Layer network;
-                if (isMlp)
-                {
-                    var sizes = Mlp.ParseSizes(parse.GetValue(layers)!);
-                    if (sizes[0] != train.ImageLength)
-                        throw new ArgumentException($"--layers starts with {sizes[0]} inputs but {train.Source} images have {train.Channels}×{train.Height}×{train.Width} = {train.ImageLength} pixels.");
-                    if (sizes[^1] != train.Classes)
-                        throw new ArgumentException($"--layers ends with {sizes[^1]} outputs but the dataset has {train.Classes} classes.");
-                    network = Mlp.Build(new MlpOptions(sizes, parse.GetValue(activation)!, Initializers.Parse(parse.GetValue(init)!),
-                        parse.GetValue(dropout), costName, parse.GetValue(seed)));
-                }
-                else
-                    network = ModelZoo.Build(archName, new ZooOptions(train.Channels, train.Height, train.Width, train.Classes, parse.GetValue(seed), parse.GetValue(dropout)));
-                var labels = Enumerable.Range(0, train.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-                var normalization = parse.GetValue(normalize) ? Normalization.Measure(train) : null;
-                checkpoint = new Checkpoint(network, isMlp ? "mlp" : ModelZoo.Get(archName).Name, [train.Channels, train.Height, train.Width], labels, costName, normalization)
-                {
-                    Training = new TrainingState
-                    {
-                        Options = new TrainerOptions
-                        {
-                            Epochs = parse.GetValue(epochs) ?? 30,
-                            BatchSize = parse.GetValue(batch),
-                            LearningRate = rate,
-                            Schedule = LearningRateSchedule.Parse(parse.GetValue(schedule)!),
-                            Optimizer = new OptimizerSettings(optimizerName, parse.GetValue(momentum)),
-                            L2 = parse.GetValue(l2),
-                            L1 = parse.GetValue(l1),
-                            Seed = parse.GetValue(seed),
-                            Patience = parse.GetValue(patience),
-                            CheckpointPath = parse.GetValue(output) ?? archName.ToLowerInvariant() + ".ckpt",
-                            Augmentation = augmentation,
-                            EvaluateTrainingSet = !parse.GetValue(noTrainEval),
-                        },
-                    },
-                };
-                checkpoint.SetMetadata("dataset", split.Name);
-                checkpoint.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));
-                if (isMlp) checkpoint.SetMetadata("layers", parse.GetValue(layers)!);
-            }
+            var checkpoint = resumePath is not null ? Resume(parse, resumePath, archName, split)
+                : Start(parse, archName ?? throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT."), split);
             return Run(context, checkpoint, split, asJson);
         });
         return command;
+
+        // A resumed run keeps the options saved in the checkpoint; only the epoch count and the output path may change.
+        Checkpoint Resume(ParseResult parse, string resumePath, string? archName, TrainTestSplit split)
+        {
+            var checkpoint = Checkpoint.Load(resumePath);
+            checkpoint.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
+            var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
+            if (checkpoint.Metadata.TryGetValue("train_images", out var trained) && trained != split.Train.Count.ToString(CultureInfo.InvariantCulture))
+                throw new ArgumentException($"{resumePath} was trained on {trained} images but --data/--train-limit give {split.Train.Count}; resume with the same training data.");
+            state.Options = state.Options with
+            {
+                Epochs = parse.GetValue(epochs) ?? state.Options.Epochs,
+                CheckpointPath = parse.GetValue(output) ?? resumePath,
+            };
+            return checkpoint;
+        }
+
+        Checkpoint Start(ParseResult parse, string archName, TrainTestSplit split)
+        {
+            bool isMlp = archName.Equals("mlp", StringComparison.OrdinalIgnoreCase);
+            string costName = parse.GetValue(cost) ?? (isMlp ? "cross-entropy" : "log-likelihood");
+            string optimizerName = parse.GetValue(optimizer)!.ToLowerInvariant();
+            float rate = parse.GetValue(lr) ?? (optimizerName == "adam" ? 0.001f : isMlp ? 0.5f : 0.05f);
+            var augmentation = parse.GetResult(augment) is null ? null : AugmentationOptions.Parse(parse.GetValue(augment) ?? "standard");
+            var train = split.Train;
+            var network = isMlp
+                ? BuildMlp(parse, train, costName)
+                : ModelZoo.Build(archName, new ZooOptions(train.Channels, train.Height, train.Width, train.Classes, parse.GetValue(seed), parse.GetValue(dropout)));
+            var labels = Enumerable.Range(0, train.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            var normalization = parse.GetValue(normalize) ? Normalization.Measure(train) : null;
+            var checkpoint = new Checkpoint(network, isMlp ? "mlp" : ModelZoo.Get(archName).Name, [train.Channels, train.Height, train.Width], labels, costName, normalization)
+            {
+                Training = new TrainingState
+                {
+                    Options = new TrainerOptions
+                    {
+                        Epochs = parse.GetValue(epochs) ?? 30,
+                        BatchSize = parse.GetValue(batch),
+                        LearningRate = rate,
+                        Schedule = LearningRateSchedule.Parse(parse.GetValue(schedule)!),
+                        Optimizer = new OptimizerSettings(optimizerName, parse.GetValue(momentum)),
+                        L2 = parse.GetValue(l2),
+                        L1 = parse.GetValue(l1),
+                        Seed = parse.GetValue(seed),
+                        Patience = parse.GetValue(patience),
+                        CheckpointPath = parse.GetValue(output) ?? archName.ToLowerInvariant() + ".ckpt",
+                        Augmentation = augmentation,
+                        EvaluateTrainingSet = !parse.GetValue(noTrainEval),
+                    },
+                },
+            };
+            checkpoint.SetMetadata("dataset", split.Name);
+            checkpoint.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));
+            if (isMlp) checkpoint.SetMetadata("layers", parse.GetValue(layers)!);
+            return checkpoint;
+        }
+
+        Layer BuildMlp(ParseResult parse, LabelledImages train, string costName)
+        {
+            var sizes = Mlp.ParseSizes(parse.GetValue(layers)!);
+            if (sizes[0] != train.ImageLength)
+                throw new ArgumentException($"--layers starts with {sizes[0]} inputs but {train.Source} images have {train.Channels}×{train.Height}×{train.Width} = {train.ImageLength} pixels.");
+            if (sizes[^1] != train.Classes)
+                throw new ArgumentException($"--layers ends with {sizes[^1]} outputs but the dataset has {train.Classes} classes.");
+            return Mlp.Build(new MlpOptions(sizes, parse.GetValue(activation)!, Initializers.Parse(parse.GetValue(init)!),
+                parse.GetValue(dropout), costName, parse.GetValue(seed)));
+        }
     }
 
     private static int Run(CliContext context, Checkpoint checkpoint, TrainTestSplit split, bool asJson)
     {
         var console = context.Console(asJson);
+        // Spectre wraps at 80 columns when it cannot see a terminal; a log of epoch lines reads better unwrapped.
+        if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
         var state = checkpoint.Training!;
         var o = state.Options;
         string path = o.CheckpointPath!;
+        o.Validate(); // before the header line, so bad options print nothing but the error
         console.MarkupLineInterpolated($"[bold]np train {checkpoint.Architecture}[/]: {checkpoint.Network.ParameterCount():N0} parameters, {split.Train.Count} training / {split.Test.Count} test images, cost {checkpoint.Cost}, {o.Optimizer.Kind} η={o.LearningRate}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.Epochs}");
 
         var perEpoch = new List<double>();
@@ -157,10 +172,14 @@ public sealed class TrainCommand : ICliCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask("training", maxValue: 1);
+                    var throttle = System.Diagnostics.Stopwatch.StartNew();
                     result = trainer.Fit(split,
                         new SyncProgress<EpochReport>(PrintEpoch),
                         new SyncProgress<BatchProgress>(b =>
                         {
+                            // Redrawing per batch would cost more than a small network's step: update ten times a second.
+                            if (b.Batch != b.Batches && throttle.ElapsedMilliseconds < 100) return;
+                            throttle.Restart();
                             task.Description = $"epoch {b.Epoch}/{b.Epochs}  cost {b.Loss:F4}";
                             task.Value = (double)b.Batch / b.Batches;
                         }));

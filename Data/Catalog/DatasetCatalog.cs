@@ -5,7 +5,7 @@ namespace NeuralPipelines.Data.Catalog;
 
 /// <summary>Turns what a user types — a dataset name or a path — into a dataset on disk, downloading it when needed.</summary>
 /// <remarks>Names: <c>mnist</c> (shipped) and <c>fashion-mnist</c> (searched for in <see cref="DatasetSearchPaths"/>,
-/// otherwise downloaded into the per-user cache). Paths: any folder holding the four IDX files, any <c>.csv</c> file
+/// otherwise downloaded into the per-user cache), and the shipped tables (<see cref="ShippedData.Tables"/>). Paths: any folder holding the four IDX files, any <c>.csv</c> file
 /// with a header row. A name wins over a same-named folder in the working directory; write <c>./mnist</c> for the folder.</remarks>
 public sealed class DatasetCatalog
 {
@@ -41,12 +41,24 @@ public sealed class DatasetCatalog
     /// <param name="nameOrPath">A known name, a folder of IDX files, or a .csv file.</param>
     /// <param name="progress">Receives download progress, if a download happens.</param>
     /// <param name="baseUrl">Overrides where a download comes from (else the dataset's environment variable, else its standard location).</param>
-    public DatasetLocation Resolve(string nameOrPath, IProgress<DownloadProgress>? progress = null, string? baseUrl = null)
+    public DatasetLocation Resolve(string nameOrPath, IProgress<DownloadProgress>? progress = null, string? baseUrl = null) =>
+        Resolve(nameOrPath, known => Fetch(known, progress, baseUrl));
+
+    /// <summary>Resolves a name or a path without downloading: a known dataset missing from this machine is an error
+    /// that says how to fetch it.</summary>
+    public DatasetLocation ResolveLocal(string nameOrPath) =>
+        Resolve(nameOrPath, known => FindLocal(known) ?? throw new DirectoryNotFoundException(
+            $"{known.Name} is not on this machine (searched {string.Join(", ", Paths.Candidates(known.Name).Select(c => c.Folder))}); " +
+            $"run `np datasets fetch {known.Name}` to download it into {Paths.CacheFolder(known.Name)}."));
+
+    private DatasetLocation Resolve(string nameOrPath, Func<KnownDataset, DatasetLocation> locateKnown)
     {
         if (string.IsNullOrWhiteSpace(nameOrPath))
             throw new ArgumentException($"No dataset given; name one of {string.Join(", ", KnownNames)}, or give a folder of IDX files or a .csv file.");
         var known = Lookup(nameOrPath);
-        if (known is not null) return Fetch(known, progress, baseUrl);
+        if (known is not null) return locateKnown(known);
+        if (ShippedData.TablePath(nameOrPath) is { } table)
+            return new DatasetLocation(nameOrPath.ToLowerInvariant(), DatasetKind.Csv, table, DatasetOrigin.Shipped);
 
         if (Directory.Exists(nameOrPath))
         {
@@ -63,7 +75,7 @@ public sealed class DatasetCatalog
         }
         if (csv) throw new FileNotFoundException($"{nameOrPath}: no such CSV file.", nameOrPath);
         throw new ArgumentException(
-            $"Unknown dataset '{nameOrPath}': not a known name ({string.Join(", ", KnownNames)}) and no folder or .csv file of that name exists.");
+            $"Unknown dataset '{nameOrPath}': not a known name ({string.Join(", ", KnownNames)}; tables {string.Join(", ", ShippedData.Tables.Keys)}) and no folder or .csv file of that name exists.");
     }
 
     /// <summary>A known dataset's local copy, downloading it into the per-user cache when there is none.</summary>

@@ -101,7 +101,14 @@ public sealed class FileDownloader
             if (!string.Equals(actual, file.ContentSha256, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidDataException(
                     $"{url}: SHA-256 mismatch: expected {file.ContentSha256.ToLowerInvariant()}, got {actual} (digest of the file's content); the download was discarded.");
-            File.Move(temp, target, overwrite: false);
+            try
+            {
+                File.Move(temp, target, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                // Another process fetching the same dataset finished this file first; its copy was verified too.
+            }
             progress?.Report(new DownloadProgress(file.Name, index, count, received, received, Completed: true));
         }
         finally

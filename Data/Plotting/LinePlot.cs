@@ -13,6 +13,10 @@ public sealed class LinePlot
     public string YLabel { get; set; } = "";
     /// <summary>Plot y on a base-10 logarithmic axis (values ≤ 0 are skipped).</summary>
     public bool LogY { get; set; }
+    /// <summary>Smallest distance between x ticks (1 for epochs, so no tick falls between two).</summary>
+    public double MinXStep { get; set; }
+    /// <summary>Put the legend in the lower right corner (for rising curves such as accuracy) instead of the upper right.</summary>
+    public bool LegendBottom { get; set; }
 
     public IReadOnlyList<Series> AllSeries => _series;
 
@@ -37,7 +41,7 @@ public sealed class LinePlot
         var ys = _series.SelectMany(s => s.Y).Where(v => double.IsFinite(v) && (!LogY || v > 0)).Select(Ty).ToArray();
         var (xMin, xMax) = Range(xs);
         var (yMin, yMax) = Range(ys);
-        var xTicks = Ticks(xMin, xMax, 8); var yTicks = LogY ? LogTicks(yMin, yMax) : Ticks(yMin, yMax, 6);
+        var xTicks = Ticks(xMin, xMax, 8, MinXStep); var yTicks = LogY ? LogTicks(yMin, yMax) : Ticks(yMin, yMax, 6);
         xMin = Math.Min(xMin, xTicks[0]); xMax = Math.Max(xMax, xTicks[^1]);
         yMin = Math.Min(yMin, yTicks[0]); yMax = Math.Max(yMax, yTicks[^1]);
         double Px(double v) => x0 + (v - xMin) / (xMax - xMin) * w;
@@ -76,7 +80,8 @@ public sealed class LinePlot
         }
 
         // Legend, top right inside the axes.
-        int lx = x0 + w - 8 - _series.Select(s => PixelFont.Measure(s.Name, scale)).DefaultIfEmpty(0).Max() - 28, ly = y0 + 8;
+        int lx = x0 + w - 8 - _series.Select(s => PixelFont.Measure(s.Name, scale)).DefaultIfEmpty(0).Max() - 28;
+        int ly = LegendBottom ? y0 + h - 8 - 18 * _series.Count : y0 + 8;
         foreach (var s in _series)
         {
             canvas.FillRectangle(lx - 4, ly - 3, 28 + PixelFont.Measure(s.Name, scale) + 8, 16, PlotColors.White);
@@ -95,9 +100,9 @@ public sealed class LinePlot
     }
 
     /// <summary>Round tick values (1, 2 or 5 × 10ᵏ apart) covering [lo, hi].</summary>
-    public static double[] Ticks(double lo, double hi, int target)
+    public static double[] Ticks(double lo, double hi, int target, double minStep = 0)
     {
-        double raw = (hi - lo) / Math.Max(1, target), mag = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double raw = Math.Max((hi - lo) / Math.Max(1, target), minStep), mag = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         double step = new[] { 1.0, 2.0, 5.0, 10.0 }.Select(f => f * mag).First(s => s >= raw);
         double first = Math.Floor(lo / step) * step, last = Math.Ceiling(hi / step) * step;
         var ticks = new List<double>();

@@ -28,19 +28,32 @@ public sealed class Dense : Layer
     }
 
     public Dense(LayerSpec spec)
-        : this(spec.GetInt("inputs"), spec.GetInt("outputs"), Initializers.Parse(spec.GetString("init", "scaled"))) { }
+        : this(spec.GetInt("inputs"), spec.GetInt("outputs"), Initializers.Parse(spec.GetString("init", "scaled")))
+    {
+        InputGradient = spec.GetBool("input_gradient", true);
+    }
 
     public int Inputs { get; }
     public int Outputs { get; }
     public Initializer Init { get; }
+    /// <summary>False for a network's first layer, whose ∂C/∂x nobody reads: backward then skips the wᵀδ product
+    /// (a third of a dense layer's work per step) and returns zeros. Kept in the spec so a reloaded network keeps it.</summary>
+    public bool InputGradient { get; set; } = true;
+
     public Parameter Weight => _weight;
     public Parameter Bias => _bias;
 
     // One cached array: the training step reads this every batch and must not allocate.
     public override IReadOnlyList<Parameter> Parameters => _parameters;
 
-    public override LayerSpec Spec =>
-        new LayerSpec("dense").With("inputs", Inputs).With("outputs", Outputs).With("init", Initializers.Name(Init));
+    public override LayerSpec Spec
+    {
+        get
+        {
+            var spec = new LayerSpec("dense").With("inputs", Inputs).With("outputs", Outputs).With("init", Initializers.Name(Init));
+            return InputGradient ? spec : spec.With("input_gradient", false);
+        }
+    }
 
     public override int[] OutputShape(ReadOnlySpan<int> inputShape)
     {
@@ -72,14 +85,22 @@ public sealed class Dense : Layer
     public override Tensor Backward(Tensor dy)
     {
         var x = _input ?? throw new InvalidOperationException("Dense.Backward called before Forward.");
+        CheckGradient(dy, _output!);
         int batch = x.Dim(0);
-        // ∂C/∂w = δ·aᵀ (summed over the batch): dw[out×in] += dyᵀ[out×batch]·x[batch×in].
+        // dy is δˡ, this layer's error (the activation after it has applied ⊙ σ'(z): BP1 or BP2).
+        // BP4: ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, summed over the batch: dw[out×in] += dyᵀ[out×batch]·x[batch×in].
         Gemm.Multiply(true, false, Outputs, Inputs, batch, dy.Span, Outputs, x.Span, Inputs, _weight.Gradient.Span, Inputs, accumulate: true);
-        // ∂C/∂b = δ (summed over the batch).
+        // BP3: ∂C/∂bˡⱼ = δˡⱼ, summed over the batch.
         var db = _bias.Gradient.Span;
         for (int i = 0; i < batch; i++) TensorPrimitives.Add(db, dy.Span.Slice(i * Outputs, Outputs), db);
-        // δˡ⁻¹ before σ': wᵀδ, i.e. dx[batch×in] = dy[batch×out]·w[out×in].
+        // BP2's first half: (wˡ)ᵀδˡ, the error handed to the layer below (which multiplies by its σ'):
+        // dx[batch×in] = dy[batch×out]·w[out×in].
         var dx = Tensor.Ensure(ref _inputGradient, x.Shape);
+        if (!InputGradient)
+        {
+            dx.Clear();
+            return dx;
+        }
         Gemm.Multiply(false, false, batch, Inputs, Outputs, dy.Span, Outputs, _weight.Value.Span, Inputs, dx.Span, Inputs);
         return dx;
     }

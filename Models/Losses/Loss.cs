@@ -2,7 +2,8 @@ using NeuralPipelines.Models.Tensors;
 
 namespace NeuralPipelines.Models.Losses;
 
-/// <summary>A cost C over a mini-batch and its gradient ∂C/∂(network output): the ∇ₐC that starts backpropagation.</summary>
+/// <summary>A cost C over a mini-batch and its gradient ∂C/∂(network output): the ∇ₐC of BP1, δᴸ = ∇ₐC ⊙ σ'(zᴸ), that starts
+/// backpropagation. The fused costs (cross-entropy, log-likelihood) take logits and return δᴸ itself, σ'(zᴸ) already cancelled.</summary>
 /// <remarks>
 /// C is the mean over the batch of the per-example cost Cₓ (Nielsen's C = (1/n) Σₓ Cₓ), so the gradient of each example
 /// is ∂Cₓ/∂a divided by the batch size, and SGD with learning rate η is exactly Nielsen's w → w − (η/m) Σₓ ∇Cₓ.

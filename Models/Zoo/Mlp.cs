@@ -25,7 +25,8 @@ public static class Mlp
         for (int i = 0; i + 1 < o.Sizes.Length; i++)
         {
             bool output = i + 2 == o.Sizes.Length;
-            layers.Add(new Dense(o.Sizes[i], o.Sizes[i + 1], o.Init, rng));
+            // The first layer's ∂C/∂x would be the gradient with respect to the pixels, which nothing reads.
+            layers.Add(new Dense(o.Sizes[i], o.Sizes[i + 1], o.Init, rng) { InputGradient = i > 0 });
             if (!output)
             {
                 layers.Add(Activations.Create(o.Activation));

@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Onnx.Metadata;
@@ -33,7 +32,8 @@ public static class ExportParity
         var theirs = scorer.Score(x, batch);
 
         var normalized = (float[])x.Clone();
-        card.Normalization?.Apply(normalized, card.InputShape);
+        if (card.Normalization is { } norm)
+            for (int i = 0; i < batch; i++) norm.Apply(normalized.AsSpan(i * card.InputLength, card.InputLength), card.InputShape[0]);
         var ours = network.Forward(new Tensor(normalized, [batch, .. card.InputShape]), training: false).Span;
         if (ours.Length != theirs.Length)
             throw new InvalidOperationException($"The network gives {ours.Length} values for {batch} rows but the ONNX model gives {theirs.Length}.");

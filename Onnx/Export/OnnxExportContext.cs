@@ -44,6 +44,13 @@ public sealed class OnnxExportContext(OnnxGraphBuilder builder)
     public OnnxValue Node(string opType, int[] outputShape, IEnumerable<string> inputs, params global::Onnx.AttributeProto[] attributes) =>
         new(Builder.AddNode(opType, Name(opType.ToLowerInvariant()), inputs, attributes), outputShape);
 
+    /// <summary>Reshapes to [N, ..perExample], keeping the batch axis dynamic (0 copies the input's batch size).</summary>
+    public OnnxValue Reshape(OnnxValue input, int[] perExample)
+    {
+        var shape = Builder.AddInt64Initializer(Name("shape"), [0L, .. perExample.Select(d => (long)d)]);
+        return Node("Reshape", perExample, [input.Name, shape]);
+    }
+
     /// <summary>Flattens [N, d1, d2, ...] to [N, d1·d2·...]; returns the input unchanged when it is already a matrix.</summary>
     public OnnxValue Flatten(OnnxValue input)
     {

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using global::Onnx;
 using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Metadata;
 
 namespace NeuralPipelines.Onnx.Export;
@@ -38,9 +39,14 @@ public static class OnnxExporter
         Output(builder, "Identity", ModelCard.ScoresName, y, []);
         if (y.Rank == 1)
         {
-            bool endsInSoftmax = LastLeaf(network).Spec.Kind == "softmax";
-            Output(builder, endsInSoftmax ? "Identity" : "Softmax", ModelCard.ProbabilitiesName, y,
-                endsInSoftmax ? [] : [OnnxGraphBuilder.Attribute("axis", -1L)]);
+            string op = card.OutputActivation switch
+            {
+                "softmax" => LastLeaf(network) is Softmax ? "Identity" : "Softmax",
+                "sigmoid" => "Sigmoid",
+                "none" => "Identity",
+                var other => throw new ArgumentException($"Unknown output activation '{other}': use softmax, sigmoid or none."),
+            };
+            Output(builder, op, ModelCard.ProbabilitiesName, y, op == "Softmax" ? [OnnxGraphBuilder.Attribute("axis", -1L)] : []);
             var argMax = new NodeProto { OpType = "ArgMax", Name = builder.UniqueName($"{ModelCard.PredictedClassName}/ArgMax") };
             argMax.Input.Add(y.Name);
             argMax.Output.Add(ModelCard.PredictedClassName);
@@ -72,16 +78,19 @@ public static class OnnxExporter
     /// <summary>Writes the model atomically: readers see the old file or the whole new one.</summary>
     public static void Save(ModelProto model, string path) => AtomicFile.Write(path, s => model.WriteTo(s));
 
-    /// <summary>(x − mean) / std as Sub and Div with constants shaped to broadcast over the channel axis.</summary>
-    private static OnnxValue Normalize(OnnxValue x, InputNormalization norm, OnnxGraphBuilder builder)
+    /// <summary>(x − mean) / std as Sub and Mul with constants shaped to broadcast over the channel axis.</summary>
+    private static OnnxValue Normalize(OnnxValue x, Normalization norm, OnnxGraphBuilder builder)
     {
-        norm.Validate(x.Shape);
-        // [C, 1, 1] broadcasts against [N, C, H, W]; a single value is a scalar.
-        int[] dims = norm.Mean.Length == 1 ? [] : [norm.Mean.Length, .. Enumerable.Repeat(1, x.Rank - 1)];
+        int channels = x.Rank == 0 ? 1 : x.Shape[0];
+        if (norm.Mean.Length != channels || norm.Std.Length != channels)
+            throw new ArgumentException($"Normalisation has {norm.Mean.Length} mean(s) and {norm.Std.Length} std(s) but the input shape {Models.Tensors.Tensor.ShapeText(x.Shape)} has {channels} channel(s).");
+        // [C, 1, 1] broadcasts against [N, C, H, W].
+        int[] dims = [channels, .. Enumerable.Repeat(1, x.Rank - 1)];
         var mean = builder.AddInitializer("normalization.mean", dims, norm.Mean);
-        var std = builder.AddInitializer("normalization.std", dims, norm.Std);
+        // Multiplying by 1/std (computed in float) is the trainer's own arithmetic, so parity is exact here.
+        var inverseStd = builder.AddInitializer("normalization.inverse_std", dims, norm.Std.Select(s => 1f / s).ToArray());
         var centred = builder.AddNode("Sub", "normalization.centred", [x.Name, mean]);
-        return new OnnxValue(builder.AddNode("Div", "normalization.output", [centred, std]), x.Shape);
+        return new OnnxValue(builder.AddNode("Mul", "normalization.output", [centred, inverseStd]), x.Shape);
     }
 
     private static void Output(OnnxGraphBuilder builder, string op, string name, OnnxValue from, AttributeProto[] attributes)

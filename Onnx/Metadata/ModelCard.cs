@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Onnx.Metadata;
 
@@ -19,9 +20,19 @@ public sealed record ModelCard
     /// <summary>The per-example input shape, batch axis excluded: [C, H, W] for images, [features] for vectors.</summary>
     public required int[] InputShape { get; init; }
 
-    /// <summary>Per-channel (or single) mean and standard deviation subtracted from and divided into raw inputs;
-    /// the exporter puts them in the graph so the ONNX model takes raw values (pixels in [0, 1]).</summary>
-    public InputNormalization? Normalization { get; init; }
+    /// <summary>Per-channel mean and standard deviation the trainer applied before the network; the exporter puts them
+    /// in the graph, so the ONNX model takes raw values (pixels in [0, 1]) and the metadata records them.</summary>
+    public Normalization? Normalization { get; init; }
+
+    /// <summary>What turns the network's output into class scores: "softmax" (the output is logits), "sigmoid" or "none"
+    /// (the network's own last layer already gives them), as decided by the cost it was trained with.</summary>
+    public string OutputActivation { get; init; } = "softmax";
+
+    /// <summary>The cost the network was trained with, when known.</summary>
+    public string? Cost { get; init; }
+
+    /// <summary>Other facts about the training run (dataset, sizes), kept as text.</summary>
+    public IReadOnlyDictionary<string, string>? Training { get; init; }
 
     public IReadOnlyList<string>? ClassLabels { get; init; }
 
@@ -38,6 +49,49 @@ public sealed record ModelCard
     public static string DefaultVersion { get; } =
         typeof(ModelCard).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
+    /// <summary>The card of a trained checkpoint: its architecture, input, normalisation, labels, cost, and the seed and
+    /// test metrics the trainer recorded in its metadata.</summary>
+    public static ModelCard FromCheckpoint(Checkpoint checkpoint)
+    {
+        var metrics = new Dictionary<string, double>();
+        var training = new Dictionary<string, string>();
+        int? seed = null;
+        foreach (var (key, value) in checkpoint.Metadata)
+        {
+            if (key == "seed" && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int s)) seed = s;
+            else if (key.StartsWith("test_", StringComparison.Ordinal) || key.StartsWith("train_", StringComparison.Ordinal) || key == "epochs_completed")
+            {
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) metrics[key] = v;
+                else training[key] = value;
+            }
+            else training[key] = value;
+        }
+        if (checkpoint.Training is { } state)
+        {
+            metrics["epochs_completed"] = state.CompletedEpochs;
+            if (state.History.Count > 0)
+            {
+                var last = state.History[^1];
+                metrics["test_accuracy"] = last.TestAccuracy;
+                metrics["test_loss"] = last.TestLoss;
+                metrics["train_accuracy"] = last.TrainAccuracy;
+                metrics["train_loss"] = last.TrainLoss;
+            }
+        }
+        return new ModelCard
+        {
+            Architecture = checkpoint.Architecture,
+            InputShape = checkpoint.InputShape,
+            Normalization = checkpoint.Normalization,
+            ClassLabels = checkpoint.ClassLabels,
+            OutputActivation = checkpoint.OutputActivation,
+            Cost = checkpoint.Cost,
+            Metrics = metrics,
+            Seed = seed,
+            Training = training,
+        };
+    }
+
     public int InputLength => InputShape.Aggregate(1, (a, b) => a * b);
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -51,7 +105,8 @@ public sealed record ModelCard
             ["input_name"] = InputName,
             ["input_shape"] = string.Join(',', InputShape.Select(d => d.ToString(CultureInfo.InvariantCulture))),
             ["input_layout"] = InputShape.Length == 3 ? "NCHW" : "NF",
-            ["outputs"] = $"{ScoresName}: the network's last layer; {ProbabilitiesName}: softmax over {ScoresName} (the same values when the network already ends in softmax); {PredictedClassName}: argmax of {ScoresName} (int64, 0-based index into class_labels)",
+            ["outputs"] = $"{ScoresName}: the network's last layer; {ProbabilitiesName}: {OutputActivation} of {ScoresName} (the class scores); {PredictedClassName}: argmax of {ScoresName} (int64, 0-based index into class_labels)",
+            ["output_activation"] = OutputActivation,
             ["project_version"] = ProjectVersion,
         };
         if (Normalization is not null) p["normalization"] = JsonSerializer.Serialize(Normalization, Json);
@@ -59,6 +114,8 @@ public sealed record ModelCard
         if (Metrics is not null) p["metrics"] = JsonSerializer.Serialize(Metrics, Json);
         if (Seed is int seed) p["seed"] = seed.ToString(CultureInfo.InvariantCulture);
         if (Layers is not null) p["layers"] = Layers;
+        if (Cost is not null) p["cost"] = Cost;
+        if (Training is not null) p["training"] = JsonSerializer.Serialize(Training, Json);
         return p;
     }
 
@@ -81,7 +138,10 @@ public sealed record ModelCard
         {
             Architecture = Get("architecture"),
             InputShape = shape,
-            Normalization = Parse<InputNormalization>("normalization"),
+            Normalization = Parse<Normalization>("normalization"),
+            OutputActivation = p.TryGetValue("output_activation", out var act) ? act : "softmax",
+            Cost = p.TryGetValue("cost", out var cost) ? cost : null,
+            Training = Parse<Dictionary<string, string>>("training"),
             ClassLabels = Parse<string[]>("class_labels"),
             Metrics = Parse<Dictionary<string, double>>("metrics"),
             Seed = p.TryGetValue("seed", out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : null,

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 using NeuralPipelines.Models.Tensors;
@@ -9,14 +8,14 @@ namespace NeuralPipelines.Onnx.Scoring;
 /// <summary>Scores rows with one ONNX Runtime session: CUDA when it can be loaded, otherwise the CPU (saying why, once);
 /// rows go through in batches; one instance may be shared by any number of threads.</summary>
 /// <remarks>
-/// Thread safety: <see cref="InferenceSession"/>.Run is safe to call concurrently, and every buffer a call uses is
-/// rented for that call alone, so the scorer holds no mutable state after construction.
+/// Thread safety: <see cref="InferenceSession"/>.Run is safe to call concurrently, and a call reads and writes only the
+/// caller's own memory (pinned for the call), so the scorer holds no mutable state after construction.
 /// </remarks>
-public sealed class OnnxScorer : IDisposable
+public sealed unsafe class OnnxScorer : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string[] _inputNames, _outputNames;
-    private readonly long[] _inputDims;
+    private readonly long[] _inputDims, _outputDims;
     // Only read by Run, so one instance serves every thread.
     private readonly RunOptions _runOptions = new();
 
@@ -49,6 +48,7 @@ public sealed class OnnxScorer : IDisposable
             if (outDims.Length < 2 || outDims[1..].Any(d => d <= 0))
                 throw new InvalidDataException($"{source}: output '{OutputName}' has shape [{string.Join(",", outDims)}]; the scorer needs a batch axis followed by fixed sizes.");
             OutputLength = outDims[1..].Aggregate(1, (a, b) => a * b);
+            _outputDims = outDims[1..].Select(d => (long)d).ToArray();
             _outputNames = [OutputName];
 
             var props = _session.ModelMetadata.CustomMetadataMap;
@@ -110,21 +110,23 @@ public sealed class OnnxScorer : IDisposable
             throw new ArgumentException($"{Source}: the output span holds {output.Length} values; {count} rows need {(long)count * OutputLength}.");
 
         int batch = Math.Min(Options.BatchSize, Math.Max(count, 1));
-        var buffer = ArrayPool<float>.Shared.Rent(batch * InputLength);
-        try
+        // The caller's memory is handed to ONNX Runtime as it is (pinned for the call): no copy in, and the output
+        // is written straight into the caller's span. Nothing is shared between calls, so threads never meet.
+        fixed (float* input = rows)
+        fixed (float* result = output)
         {
             for (int start = 0; start < count; start += batch)
             {
                 int n = Math.Min(batch, count - start);
-                rows.Slice(start * InputLength, n * InputLength).CopyTo(buffer);
-                var dims = (long[])_inputDims.Clone();
-                dims[0] = n;
-                using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, n * InputLength), dims);
-                using var results = _session.Run(_runOptions, _inputNames, [input], _outputNames);
-                results[0].GetTensorDataAsSpan<float>().CopyTo(output.Slice(start * OutputLength, n * OutputLength));
+                var inDims = (long[])_inputDims.Clone();
+                inDims[0] = n;
+                using var x = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, inDims,
+                    (IntPtr)(input + (long)start * InputLength), (long)n * InputLength * sizeof(float));
+                using var y = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, [n, .. _outputDims],
+                    (IntPtr)(result + (long)start * OutputLength), (long)n * OutputLength * sizeof(float));
+                _session.Run(_runOptions, _inputNames, [x], _outputNames, [y]);
             }
         }
-        finally { ArrayPool<float>.Shared.Return(buffer); }
     }
 
     /// <summary>The index of the largest output of each row (the predicted class).</summary>
@@ -186,13 +188,22 @@ public sealed class OnnxScorer : IDisposable
         finally { cpu.Dispose(); }
     }
 
-    private static SessionOptions NewOptions(OnnxScorerOptions o) => new()
+    private static SessionOptions NewOptions(OnnxScorerOptions o)
     {
-        IntraOpNumThreads = o.IntraOpNumThreads,
-        InterOpNumThreads = o.InterOpNumThreads,
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-    };
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = o.IntraOpNumThreads,
+            InterOpNumThreads = o.InterOpNumThreads,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        if (!o.AllowSpinning)
+        {
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
+        return options;
+    }
 
     private static string FirstLine(string message)
     {

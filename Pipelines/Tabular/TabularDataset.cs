@@ -7,7 +7,7 @@ namespace NeuralPipelines.Pipelines.Tabular;
 public sealed class TabularDataset
 {
     /// <summary>Column names that the pipelines produce themselves; a CSV column with one of these names would be overwritten.</summary>
-    public static readonly IReadOnlyList<string> ReservedNames = ["Features", "Score", "PredictedLabel", "Probability"];
+    public static readonly IReadOnlyList<string> ReservedNames = ["Features", "Score", "PredictedLabel", "Probability", "PredictedClass"];
 
     public TabularDataset(string source, string labelName, IReadOnlyList<string> featureNames, double[][] rows, double[] labels)
     {
@@ -72,13 +72,27 @@ public sealed class TabularDataset
     }
 
     /// <summary>A seeded shuffle, then the first <paramref name="testFraction"/> of the rows (at least one) become the test set.</summary>
-    public (TabularDataset Train, TabularDataset Test) Split(double testFraction, int seed)
+    /// <param name="stratify">Split each label value's rows separately (for classification), so train and test keep the
+    /// class proportions and a small test set does not happen to over-represent one class.</param>
+    public (TabularDataset Train, TabularDataset Test) Split(double testFraction, int seed, bool stratify = false)
     {
         if (!(testFraction > 0 && testFraction < 1)) throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must lie strictly between 0 and 1.");
-        var order = Enumerable.Range(0, Count).ToArray();
-        new Random(seed).Shuffle(order);
-        var testCount = Math.Clamp((int)Math.Round(testFraction * Count), 1, Count - 1);
-        return (Subset(order[testCount..]), Subset(order[..testCount]));
+        if (Count < 2) throw new InvalidOperationException($"{Source}: {Count} row(s) cannot be split into a training and a test set.");
+        var random = new Random(seed);
+        var groups = stratify
+            ? Enumerable.Range(0, Count).GroupBy(i => Labels[i]).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray()
+            : [Enumerable.Range(0, Count).ToArray()];
+        var train = new List<int>();
+        var test = new List<int>();
+        foreach (var group in groups)
+        {
+            random.Shuffle(group);
+            var testCount = group.Length < 2 ? 0 : Math.Clamp((int)Math.Round(testFraction * group.Length), 1, group.Length - 1);
+            test.AddRange(group[..testCount]);
+            train.AddRange(group[testCount..]);
+        }
+        if (test.Count == 0) throw new InvalidOperationException($"{Source}: the test fraction {testFraction} leaves no test rows.");
+        return (Subset(train), Subset(test));
     }
 
     public TabularDataset Subset(IReadOnlyList<int> indices) =>

@@ -3,6 +3,7 @@ using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Onnx.Export;
 using NeuralPipelines.Onnx.Metadata;
+using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Tests.Support;
 
 namespace NeuralPipelines.Onnx.Tests;
@@ -16,7 +17,7 @@ public sealed class ExportedGraphTests
          {
              Architecture = "mlp",
              InputShape = [1, 4, 4],
-             Normalization = new InputNormalization([0.13f], [0.31f]),
+             Normalization = new Normalization([0.13f], [0.31f]),
              ClassLabels = ["cat", "dog", "bird"],
              Metrics = new Dictionary<string, double> { ["accuracy"] = 0.91, ["loss"] = 0.25 },
              Seed = 42,
@@ -60,7 +61,7 @@ public sealed class ExportedGraphTests
         var model = ModelProto.Parser.ParseFrom(OnnxExporter.ExportBytes(net, card));
         var props = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
 
-        foreach (var key in new[] { "architecture", "layers", "input_shape", "normalization", "class_labels", "metrics", "seed", "project_version" })
+        foreach (var key in new[] { "architecture", "layers", "input_shape", "normalization", "class_labels", "metrics", "seed", "project_version", "output_activation" })
             Assert.True(props.ContainsKey(key), $"metadata_props lacks '{key}'");
         var back = ModelCard.FromProperties(props, "test");
         Assert.Equal("mlp", back.Architecture);

@@ -12,10 +12,10 @@ internal static class TrainingCurves
     public static void Write(string path, IReadOnlyList<EpochReport> history, string title)
     {
         var epochs = history.Select(h => (double)h.Epoch).ToArray();
-        var loss = new LinePlot { Title = title + " - COST", XLabel = "EPOCH", YLabel = "COST" };
+        var loss = new LinePlot { Title = title + " - COST", XLabel = "EPOCH", YLabel = "COST", MinXStep = 1 };
         loss.Add("TRAIN", epochs, history.Select(h => h.TrainLoss).ToArray(), PlotColors.Blue);
         loss.Add("TEST", epochs, history.Select(h => h.TestLoss).ToArray(), PlotColors.Orange);
-        var accuracy = new LinePlot { Title = title + " - ACCURACY %", XLabel = "EPOCH", YLabel = "%" };
+        var accuracy = new LinePlot { Title = title + " - ACCURACY %", XLabel = "EPOCH", YLabel = "%", MinXStep = 1, LegendBottom = true };
         accuracy.Add("TRAIN", epochs, history.Select(h => 100 * h.TrainAccuracy).ToArray(), PlotColors.Blue);
         accuracy.Add("TEST", epochs, history.Select(h => 100 * h.TestAccuracy).ToArray(), PlotColors.Orange);
         PlotImage.WritePng(path, [loss, accuracy]);

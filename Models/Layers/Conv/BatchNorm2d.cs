@@ -75,14 +75,16 @@ public sealed class BatchNorm2d : Layer
             float mean, variance;
             if (training)
             {
-                // Two passes in double: the one-pass Σx² − (Σx)² form cancels badly when |μ| ≫ σ.
+                // Two passes (the one-pass Σx² − (Σx)² form cancels badly when |μ| ≫ σ); per-plane sums in float,
+                // the sum over planes in double. x − μ goes through x̂'s buffer, which the next loop overwrites anyway.
                 double sum = 0;
                 for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum(xs.Slice((i * c + ch) * hw, hw));
                 double mu = sum / count, sq = 0;
                 for (int i = 0; i < n; i++)
                 {
-                    var plane = xs.Slice((i * c + ch) * hw, hw);
-                    for (int k = 0; k < plane.Length; k++) { double d = plane[k] - mu; sq += d * d; }
+                    var centred = xhs.Slice((i * c + ch) * hw, hw);
+                    TensorPrimitives.Subtract(xs.Slice((i * c + ch) * hw, hw), (float)mu, centred);
+                    sq += TensorPrimitives.Dot(centred, centred);
                 }
                 mean = (float)mu; variance = (float)(sq / count);
                 float m = Momentum;

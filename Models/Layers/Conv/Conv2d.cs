@@ -17,7 +17,7 @@ public sealed class Conv2d : Layer
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
-    private Tensor? _columns, _z, _output, _delta, _inputGradient;
+    private Tensor? _columns, _z, _output, _delta, _inputGradient, _weightTransposed;
     private Im2ColGeometry _geometry;
     private int _batch;
 
@@ -45,7 +45,10 @@ public sealed class Conv2d : Layer
     public Conv2d(LayerSpec spec)
         : this(spec.GetInt("in_channels"), spec.GetInt("out_channels"), ConvShape.Pair(spec, "kernel", 1),
             ConvShape.Pair(spec, "stride", 1), ConvShape.Pair(spec, "padding", 0), ConvShape.Pair(spec, "dilation", 1),
-            spec.GetBool("bias", true), Initializers.Parse(spec.GetString("init", "he"))) { }
+            spec.GetBool("bias", true), Initializers.Parse(spec.GetString("init", "he")))
+    {
+        InputGradient = spec.GetBool("input_gradient", true);
+    }
 
     public int InChannels { get; }
     public int OutChannels { get; }
@@ -54,17 +57,30 @@ public sealed class Conv2d : Layer
     public (int H, int W) Padding { get; }
     public (int H, int W) Dilation { get; }
     public Initializer Init { get; }
+    /// <summary>
+    /// False for a network's first layer, whose ∂C/∂x nobody reads: backward then skips the wᵀδ product and col2im
+    /// (a third of the layer's work) and returns zeros. Saved in the spec so a reloaded network keeps the saving.
+    /// </summary>
+    public bool InputGradient { get; set; } = true;
+
     public Parameter Weight => _weight;
     /// <summary>Null when the layer was built without a bias (a batch-norm follows it).</summary>
     public Parameter? Bias => _bias;
 
     public override IReadOnlyList<Parameter> Parameters => _bias is null ? [_weight] : [_weight, _bias];
 
-    public override LayerSpec Spec => new LayerSpec("conv2d")
-        .With("in_channels", InChannels).With("out_channels", OutChannels)
-        .With("kernel", ConvShape.Ints(Kernel)).With("stride", ConvShape.Ints(Stride))
-        .With("padding", ConvShape.Ints(Padding)).With("dilation", ConvShape.Ints(Dilation))
-        .With("bias", _bias is not null).With("init", Initializers.Name(Init));
+    public override LayerSpec Spec
+    {
+        get
+        {
+            var spec = new LayerSpec("conv2d")
+                .With("in_channels", InChannels).With("out_channels", OutChannels)
+                .With("kernel", ConvShape.Ints(Kernel)).With("stride", ConvShape.Ints(Stride))
+                .With("padding", ConvShape.Ints(Padding)).With("dilation", ConvShape.Ints(Dilation))
+                .With("bias", _bias is not null).With("init", Initializers.Name(Init));
+            return InputGradient ? spec : spec.With("input_gradient", false);
+        }
+    }
 
     private Im2ColGeometry Geometry(int height, int width) =>
         new(InChannels, height, width, Kernel.H, Kernel.W, Stride.H, Stride.W, Padding.H, Padding.W, Dilation.H, Dilation.W);
@@ -88,7 +104,10 @@ public sealed class Conv2d : Layer
         Im2Col.Unfold(x.Span, n, g, columns.Span);
         // z = w·a over the whole batch at once.
         var z = Tensor.Ensure(ref _z, OutChannels, cols);
-        Gemm.Multiply(false, false, OutChannels, cols, g.Rows, _weight.Value.Span, g.Rows, columns.Span, cols, z.Span, cols);
+        if (Im2ColProducts.SuitsExpand(OutChannels, g.Rows))
+            Im2ColProducts.Expand(OutChannels, cols, g.Rows, _weight.Value.Span, g.Rows, columns.Span, cols, z.Span, cols);
+        else
+            Gemm.Multiply(false, false, OutChannels, cols, g.Rows, _weight.Value.Span, g.Rows, columns.Span, cols, z.Span, cols);
         // Scatter [out × N·P] to NCHW, adding b.
         var y = Tensor.Ensure(ref _output, n, OutChannels, g.OutHeight, g.OutWidth);
         var zs = z.Span; var ys = y.Span;
@@ -120,10 +139,28 @@ public sealed class Conv2d : Layer
                 if (_bias is not null) _bias.Gradient[o] += TensorPrimitives.Sum(src);
             }
         // ∂C/∂w = δ·aᵀ, with a the unfolded input.
-        Gemm.Multiply(false, true, OutChannels, g.Rows, cols, ds, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows, accumulate: true);
-        // wᵀδ in column form; the columns are no longer needed, so their buffer takes it (one less large allocation).
-        Gemm.Multiply(true, false, g.Rows, cols, OutChannels, _weight.Value.Span, g.Rows, ds, cols, columns.Span, cols);
+        if (Im2ColProducts.SuitsReduce(OutChannels, g.Rows))
+            Im2ColProducts.Reduce(OutChannels, g.Rows, cols, ds, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows);
+        else
+            Gemm.Multiply(false, true, OutChannels, g.Rows, cols, ds, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows, accumulate: true);
         var dx = Tensor.Ensure(ref _inputGradient, n, InChannels, g.Height, g.Width);
+        if (!InputGradient)
+        {
+            dx.Clear();
+            return dx;
+        }
+        // wᵀδ in column form; the columns are no longer needed, so their buffer takes it (one less large allocation).
+        if (Im2ColProducts.SuitsExpand(g.Rows, OutChannels))
+        {
+            // wᵀ is small: transpose it once so the product streams δ's rows.
+            var wt = Tensor.Ensure(ref _weightTransposed, g.Rows, OutChannels);
+            var w = _weight.Value.Span;
+            for (int o = 0; o < OutChannels; o++)
+                for (int r = 0; r < g.Rows; r++) wt[r * OutChannels + o] = w[o * g.Rows + r];
+            Im2ColProducts.Expand(g.Rows, cols, OutChannels, wt.Span, OutChannels, ds, cols, columns.Span, cols);
+        }
+        else
+            Gemm.Multiply(true, false, g.Rows, cols, OutChannels, _weight.Value.Span, g.Rows, ds, cols, columns.Span, cols);
         Im2Col.Fold(columns.Span, n, g, dx.Span);
         return dx;
     }

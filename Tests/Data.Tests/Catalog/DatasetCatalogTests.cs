@@ -56,6 +56,19 @@ public class DatasetCatalogTests
     }
 
     [Fact]
+    public void Resolving_without_download_says_how_to_fetch_a_missing_dataset()
+    {
+        using var server = new LocalFileServer();
+        using var tmp = new TempFolder();
+        var catalog = IsolatedCatalog(tmp, server.BaseUrl, new SyntheticIdxDataset().Files);
+        var e = Assert.Throws<DirectoryNotFoundException>(() => catalog.ResolveLocal("fashion-mnist"));
+        Assert.Contains("np datasets fetch fashion-mnist", e.Message);
+        Assert.Contains(tmp.File("cache/fashion-mnist"), e.Message);
+        Assert.Empty(server.Requests);
+        Assert.Equal(DatasetOrigin.Shipped, catalog.ResolveLocal("mnist").Origin);
+    }
+
+    [Fact]
     public void Search_order_is_data_dir_then_cache_then_system_and_never_downloads_when_found()
     {
         using var server = new LocalFileServer(); // serves nothing: any download attempt fails
@@ -143,12 +156,23 @@ public class DatasetCatalogTests
     }
 
     [Fact]
+    public void A_shipped_table_resolves_by_its_short_name()
+    {
+        var location = new DatasetCatalog().Resolve("breast-cancer");
+        Assert.Equal((DatasetKind.Csv, DatasetOrigin.Shipped, ShippedData.Tabular("breast_cancer.csv")), (location.Kind, location.Origin, location.Path));
+        Assert.Equal(ShippedData.Tabular("iris.csv"), ShippedData.TablePath("iris"));
+        Assert.Null(ShippedData.TablePath("iris.csv"));
+    }
+
+    [Fact]
     public void Csv_problems_name_the_file()
     {
         using var tmp = new TempFolder();
         var catalog = new DatasetCatalog();
         var noHeader = tmp.Write("nohead.csv", "5.1,3.5,1.4,0.2,0\n4.9,3.0,1.4,0.2,0\n");
         Assert.Contains("expected a header row", Assert.Throws<InvalidDataException>(() => catalog.Resolve(noHeader)).Message);
+        var lateNoHeader = tmp.Write("late.csv", "\n\n5.1,3.5\n4.9,3.0\n");
+        Assert.Contains("line 3 holds only numbers", Assert.Throws<InvalidDataException>(() => catalog.Resolve(lateNoHeader)).Message);
         var empty = tmp.Write("empty.csv", "");
         Assert.StartsWith(empty + ": the file is empty", Assert.Throws<InvalidDataException>(() => catalog.Resolve(empty)).Message);
         var blank = tmp.Write("blank.csv", "a,,c\n1,2,3\n");

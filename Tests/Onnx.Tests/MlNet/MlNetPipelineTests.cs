@@ -88,3 +88,24 @@ public sealed class MlNetPipelineTests
 
     private sealed class Wide { [VectorType(20)] public float[] Features { get; set; } = []; }
 }
+
+/// <summary>A saved zip is read by a separate process that knows nothing of NeuralPipelines.</summary>
+public sealed class MlNetFreshProcessTests
+{
+    [Fact]
+    public void A_fresh_plain_mlnet_process_loads_the_zip_and_scores_identically()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp(seed: 9);
+        var ml = new MLContext(1);
+        var flat = TestModels.RandomRows(30, 16, 8);
+        var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 30).Select(i => new MlNetPipelineTests.Row { Features = flat[(i * 16)..((i + 1) * 16)] }));
+        var model = OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data);
+        var here = model.Transform(data).GetColumn<VBuffer<float>>(OnnxModelColumns.Score).Select(v => v.DenseValues().ToArray()).ToArray();
+
+        using var temp = new TempFolder();
+        var zip = temp.File("model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var there = MlNetProbe.Score(zip, flat, temp.Path);
+        Assert.Equal(here, there);
+    }
+}

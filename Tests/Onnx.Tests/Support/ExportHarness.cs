@@ -24,13 +24,18 @@ public static class ExportHarness
         return bytes;
     }
 
-    /// <summary>Writes the model and runs the official checker with full_check on it.</summary>
-    public static void AssertChecked(byte[] onnx, string name)
+    /// <summary>Writes the models and runs the official checker with full_check on each.</summary>
+    public static void AssertChecked(IEnumerable<(string Name, byte[] Onnx)> models)
     {
         using var temp = new TempFolder();
-        var path = temp.File(name + ".onnx");
-        File.WriteAllBytes(path, onnx);
-        var problem = OnnxChecker.Check(path);
-        Assert.True(problem is null, $"onnx.checker rejected {name}: {problem}");
+        var paths = new List<string>();
+        foreach (var (name, onnx) in models)
+        {
+            var path = temp.File(name + ".onnx");
+            File.WriteAllBytes(path, onnx);
+            paths.Add(path);
+        }
+        var rejected = OnnxChecker.CheckAll(paths).Where(kv => kv.Value is not null).Select(kv => $"{Path.GetFileName(kv.Key)}: {kv.Value}").ToArray();
+        Assert.True(rejected.Length == 0, $"onnx.checker rejected {rejected.Length} of {paths.Count} models: {string.Join(" | ", rejected)}");
     }
 }

@@ -41,6 +41,42 @@ public class LinearPipelineTests
     }
 
     [Fact]
+    public void A_saved_least_squares_model_serves_a_prediction_engine_as_a_line_of_business_app_would()
+    {
+        var ml = new MLContext(seed: 1);
+        var diabetes = TestData.Diabetes;
+        var data = diabetes.ToDataView(LabelKind.Regression);
+        var model = ml.Transforms.Concatenate("Features", [.. diabetes.FeatureNames])
+            .Append(ml.Regression.Trainers.LeastSquares(labelColumnName: "target")).Fit(data);
+        using var dir = new TempFolder();
+        var path = dir.File("diabetes.zip");
+        ml.Model.Save(model, data.Schema, path);
+
+        var app = new MLContext();
+        var engine = app.Model.CreatePredictionEngine<Patient, Progression>(app.Model.Load(path, out _));
+        var first = diabetes.Rows[0];
+        var patient = new Patient
+        {
+            age = (float)first[0], sex = (float)first[1], bmi = (float)first[2], bp = (float)first[3], s1 = (float)first[4],
+            s2 = (float)first[5], s3 = (float)first[6], s4 = (float)first[7], s5 = (float)first[8], s6 = (float)first[9],
+        };
+        var score = engine.Predict(patient).Score[0];
+        Assert.Equal(model.LastTransformer.Model.Predict(first), score, 1e-3);
+    }
+
+#pragma warning disable IDE1006 // ML.NET matches columns by field name: these are the CSV's column names.
+    private sealed class Patient
+    {
+        public float age, sex, bmi, bp, s1, s2, s3, s4, s5, s6;
+    }
+
+    private sealed class Progression
+    {
+        [VectorType(1)] public float[] Score = [];
+    }
+#pragma warning restore IDE1006
+
+    [Fact]
     public void Gradient_descent_sits_in_a_pipeline_and_reports_its_losses()
     {
         var ml = new MLContext(seed: 1);

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using NeuralPipelines.Cli.Commands.Classic;
+using NeuralPipelines.Data.Catalog;
+using NeuralPipelines.Data.Csv;
+using NeuralPipelines.Data.Datasets;
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli.Commands;
+
+/// <summary><c>np datasets list | fetch | info</c>: which datasets this machine has, downloading one, and what one holds.</summary>
+public sealed class DatasetsCommand : ICliCommand
+{
+    public string Name => "datasets";
+
+    public Command Create(CliContext context)
+    {
+        var command = new Command(Name,
+            "Find, download and describe datasets. Names: mnist (10,000 digits shipped with np), fashion-mnist " +
+            "(looked for in $NP_DATA_DIR/fashion-mnist, the per-user cache, /usr/share/datasets/fashion-mnist; otherwise " +
+            $"downloaded from its public location into the cache, each file's SHA-256 checked); the shipped tables {TabularOptions.ShippedTableNames}. Anywhere a dataset is " +
+            "expected you may also give a folder holding MNIST-style IDX files or a .csv file with a header row.");
+        command.Subcommands.Add(List(context));
+        command.Subcommands.Add(Fetch(context));
+        command.Subcommands.Add(Info(context));
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var json = CliContext.JsonOption();
+        var command = new Command("list", "List the datasets np knows by name: where each was found on this machine, or where a fetch would put it.") { json };
+        context.SetAction(command, parse =>
+        {
+            var catalog = new DatasetCatalog();
+            var rows = catalog.Known.Select(k =>
+            {
+                var found = catalog.FindLocal(k);
+                return new ListedDataset(k.Name, k.Summary, found is not null, found?.Origin.ToString(), found?.Path,
+                    found is null && k.Download is not null ? catalog.Paths.CacheFolder(k.Name) : null,
+                    k.Download?.BaseUrl());
+            }).ToList();
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(new { datasets = rows, cache = catalog.Paths.CacheRoot, data_dir = catalog.Paths.DataDirectory });
+                return 0;
+            }
+            var table = new Table().AddColumns("name", "where", "what");
+            foreach (var r in rows)
+                table.AddRow(Markup.Escape(r.Name),
+                    r.Present ? $"{Markup.Escape(r.Path!)} [grey]({r.Origin})[/]" : $"[yellow]not present[/]; would download to {Markup.Escape(r.WouldDownloadTo!)}",
+                    Markup.Escape(r.Summary));
+            context.Console(json: false).Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Fetch(CliContext context)
+    {
+        var json = CliContext.JsonOption();
+        var name = new Argument<string>("name") { Description = "The dataset to fetch (fashion-mnist)." };
+        var url = new Option<string?>("--url") { HelpName = "BASE", Description = $"Base URL to download from instead of the standard location (also ${FashionMnistSource.UrlVariable})." };
+        var to = new Option<string?>("--to") { HelpName = "DIR", Description = "Download into this folder, even if a copy exists elsewhere (default: the per-user cache, and only when no copy is found)." };
+        var command = new Command("fetch", "Make a dataset available on this machine: report where it already is, or download it with a progress bar. " +
+            "Each file is downloaded to a temporary name and kept only when its SHA-256 matches.") { name, url, to, json };
+        context.SetAction(command, parse =>
+        {
+            bool asJson = parse.GetValue(json);
+            var catalog = new DatasetCatalog();
+            var requested = parse.GetValue(name)!;
+            var known = catalog.Lookup(requested)
+                ?? throw new ArgumentException($"Unknown dataset '{requested}': fetch knows {string.Join(", ", catalog.KnownNames)}.");
+            var folder = parse.GetValue(to);
+            var existing = folder is null ? catalog.FindLocal(known) : null;
+            var location = existing ?? DownloadProgressBar.Run(context.Console(asJson), progress =>
+                folder is null
+                    ? catalog.Fetch(known, progress, parse.GetValue(url))
+                    : catalog.FetchInto(known, folder, progress, parse.GetValue(url)));
+            if (asJson)
+                context.WriteJson(new { name = location.Name, path = location.Path, origin = location.Origin.ToString(), downloaded = existing is null });
+            else if (existing is not null)
+                context.Out.WriteLine($"{location.Name} is already on this machine: {location.Path} ({location.Origin}); nothing to download.");
+            else
+                context.Out.WriteLine($"{location.Name}: downloaded and verified into {location.Path}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Info(CliContext context)
+    {
+        var json = CliContext.JsonOption();
+        var target = new Argument<string>("dataset") { Description = $"A dataset name (mnist, fashion-mnist, or a shipped table: {TabularOptions.ShippedTableNames}), a folder of IDX files, or a .csv file." };
+        var command = new Command("info", "Describe a dataset: for images the train/test counts, image shape and classes (reading and checking every file); " +
+            "for a CSV file its columns and rows. Does not download: use `np datasets fetch` first.") { target, json };
+        context.SetAction(command, parse =>
+        {
+            var catalog = new DatasetCatalog();
+            var location = catalog.ResolveLocal(parse.GetValue(target)!);
+            object info = location.Kind == DatasetKind.IdxImages ? DescribeImages(catalog, location) : DescribeCsv(location);
+            if (parse.GetValue(json)) { context.WriteJson(info); return 0; }
+            var console = context.Console(json: false);
+            var grid = new Grid().AddColumn().AddColumn();
+            foreach (var p in info.GetType().GetProperties())
+                grid.AddRow(Markup.Escape(p.Name), Markup.Escape(Format(p.GetValue(info))));
+            console.Write(grid);
+            return 0;
+        });
+        return command;
+    }
+
+    private static ImageDatasetInfo DescribeImages(DatasetCatalog catalog, DatasetLocation location)
+    {
+        var split = IdxImageFolder.Load(location.Path, location.Name);
+        var names = catalog.Lookup(location.Name)?.ClassNames;
+        return new ImageDatasetInfo(location.Name, "idx-images", location.Path, location.Origin.ToString(),
+            split.Train.Count, split.Test.Count, [split.Train.Channels, split.Train.Height, split.Train.Width],
+            split.Train.Classes, names, Histogram(split.Train), Histogram(split.Test));
+    }
+
+    private static int[] Histogram(LabelledImages set)
+    {
+        var counts = new int[set.Classes];
+        foreach (int l in set.Labels) counts[l]++;
+        return counts;
+    }
+
+    private static CsvInfo DescribeCsv(DatasetLocation location)
+    {
+        // Reads the whole table, so a bad cell is reported here (file, line, column) rather than at training time.
+        var table = CsvReader.Read(location.Path);
+        return new CsvInfo(location.Name, "csv", location.Path, table.ColumnNames.Count, [.. table.ColumnNames], table.RowCount);
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        System.Collections.IEnumerable e => string.Join(", ", e.Cast<object>()),
+        _ => value.ToString() ?? "",
+    };
+
+    private sealed record ListedDataset(string Name, string Summary, bool Present, string? Origin, string? Path, string? WouldDownloadTo, string? Url);
+
+    private sealed record ImageDatasetInfo(string Name, string Kind, string Path, string Origin, int Train, int Test,
+        int[] ImageShape, int Classes, IReadOnlyList<string>? ClassNames, int[] TrainLabelCounts, int[] TestLabelCounts);
+
+    private sealed record CsvInfo(string Name, string Kind, string Path, int ColumnCount, string[] Columns, long Rows);
+}

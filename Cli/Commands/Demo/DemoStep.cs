@@ -1,0 +1,17 @@
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli.Commands.Demo;
+
+/// <summary>One step of <c>np demo</c>: does a piece of the project's main job on shipped data, says what it did, names what it wrote.</summary>
+/// <remarks>The demo is just the list in <see cref="DemoCommand.Steps"/>; a new capability joins it as one more small class.</remarks>
+public abstract class DemoStep
+{
+    /// <summary>A short key for the JSON output, e.g. "diabetes-regression".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line saying what the step does.</summary>
+    public abstract string Title { get; }
+
+    /// <summary>Runs the step; returns the figures worth reporting (serialised under the step's name in --json).</summary>
+    public abstract object Run(DemoContext context);
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Diagnostics;
+using NeuralPipelines.Cli.Commands.Demo;
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli.Commands;
+
+/// <summary><c>np demo</c>: the project's main job on the shipped data in under a minute, explained step by step.</summary>
+public sealed class DemoCommand : ICliCommand
+{
+    public string Name => "demo";
+
+    /// <summary>The demo, in order. Each step is one small class; add a capability by adding a step.</summary>
+    public static IReadOnlyList<DemoStep> Steps { get; } =
+    [
+        new DiabetesRegressionStep(),
+        ClassificationStep.BreastCancer(),
+        ClassificationStep.Iris(),
+        new ScoreSavedModelStep(),
+        new NeuralNetworkStep(),
+    ];
+
+    public Command Create(CliContext context)
+    {
+        var output = new Option<string>("--out") { Description = "Folder for the models and predictions the demo writes (created if missing).", DefaultValueFactory = _ => "np-demo" };
+        var json = CliContext.JsonOption();
+        var command = new Command("demo",
+            "Run the project's main job on the shipped data (no downloads, under a minute): linear regression in closed form and by " +
+            "gradient descent, binary and multiclass logistic regression, each as an ML.NET pipeline saved with mlContext.Model.Save, " +
+            "then a saved model loaded back and scored; finally a 784-100-10 network trained on MNIST digits with our trainer, exported to ONNX, " +
+            "saved as an ML.NET model, reloaded and scored in batches through ONNX Runtime. Says what each step did and which files it wrote.");
+        command.Options.Add(output);
+        command.Options.Add(json);
+        context.SetAction(command, parse =>
+        {
+            var asJson = parse.GetValue(json);
+            var folder = Path.GetFullPath(parse.GetValue(output)!);
+            Directory.CreateDirectory(folder);
+            var console = context.Console(asJson);
+            var demo = new DemoContext(folder, console);
+            var total = Stopwatch.StartNew();
+            var results = new List<object>();
+            for (var i = 0; i < Steps.Count; i++)
+            {
+                var step = Steps[i];
+                console.WriteLine();
+                console.MarkupLineInterpolated($"[bold blue]Step {i + 1}/{Steps.Count}:[/] [bold]{step.Title}[/]");
+                var clock = Stopwatch.StartNew();
+                var figures = step.Run(demo);
+                console.MarkupLineInterpolated($"  [grey]({clock.Elapsed.TotalSeconds:F1} s)[/]");
+                results.Add(new { step.Name, step.Title, Seconds = clock.Elapsed.TotalSeconds, Figures = figures });
+            }
+            console.WriteLine();
+            console.MarkupLineInterpolated($"Done in {total.Elapsed.TotalSeconds:F1} s. {demo.Written.Count} files in {folder}:");
+            foreach (var file in demo.Written) console.MarkupLineInterpolated($"  {Path.GetFileName(file)}");
+            console.MarkupLine("Next: np score --model FILE.zip --data CSV --output preds.csv");
+            console.MarkupLine("      np train mlp --layers 784,100,10 --activation relu --cost log-likelihood --lr 0.1 --momentum 0.9 --batch-size 64 --epochs 10 --out mlp.ckpt");
+            console.MarkupLine("      np export --model mlp.ckpt --out mlp.onnx;  np validate --help;  np regress --help");
+            if (asJson)
+                context.WriteJson(new { OutputFolder = folder, Seconds = total.Elapsed.TotalSeconds, Steps = results, Files = demo.Written });
+            return 0;
+        });
+        return command;
+    }
+}

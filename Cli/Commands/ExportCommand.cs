@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Google.Protobuf;
+using NeuralPipelines.Data.IO;
+using NeuralPipelines.Models.Training;
+using NeuralPipelines.Onnx.Export;
+using NeuralPipelines.Onnx.Metadata;
+using NeuralPipelines.Onnx.MlNet;
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli.Commands;
+
+/// <summary><c>np export</c>: a trained checkpoint to an ONNX model, checked against ONNX Runtime before it is written.</summary>
+public sealed class ExportCommand : ICliCommand
+{
+    public string Name => "export";
+
+    public Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint written by np train.", Required = true };
+        var output = new Option<string>("--out") { Description = "ONNX file to write (replaced atomically; nothing is written if the export fails its check).", Required = true };
+        var seed = new Option<int>("--parity-seed") { Description = "Seed of the random batch used to compare our forward pass with ONNX Runtime.", DefaultValueFactory = _ => 1 };
+        var mlnet = new Option<string?>("--mlnet") { Description = "Also write an ML.NET model zip (mlContext.Model.Load, PredictionEngine) that scores the same ONNX model." };
+        var featureColumn = new Option<string>("--feature-column") { Description = "Input column of the ML.NET zip: a vector of C·H·W floats.", DefaultValueFactory = _ => "Features" };
+        var json = CliContext.JsonOption();
+        var command = new Command("export",
+            "Export a trained checkpoint to ONNX (opset 17): input 'input' [batch, C, H, W] of raw pixels (normalisation is in the graph), " +
+            "outputs 'scores', 'probabilities' and 'predicted_class', weights as initializers, and metadata (architecture, input shape, " +
+            "normalisation, class labels, metrics, seed, version). Before writing, ONNX Runtime runs the model on a random batch and its " +
+            "answer must match the trainer's forward pass to 1e-4.");
+        command.Options.Add(model);
+        command.Options.Add(output);
+        command.Options.Add(seed);
+        command.Options.Add(mlnet);
+        command.Options.Add(featureColumn);
+        command.Options.Add(json);
+        context.SetAction(command, parse =>
+        {
+            bool asJson = parse.GetValue(json);
+            string source = parse.GetValue(model)!, target = parse.GetValue(output)!;
+            var checkpoint = Checkpoint.Load(source);
+            var card = ModelCard.FromCheckpoint(checkpoint);
+            var onnx = OnnxExporter.Export(checkpoint.Network, card);
+            var bytes = onnx.ToByteArray();
+            var parity = ExportParity.Check(checkpoint.Network, card, bytes, batch: 3, seed: parse.GetValue(seed));
+            if (!parity.Passed)
+                throw new InvalidOperationException(
+                    $"{source}: ONNX Runtime's answer differs from the trainer's by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}); nothing was written.");
+            // The zip first: if it cannot be made, neither file is written.
+            string? zip = parse.GetValue(mlnet);
+            if (zip is not null) OnnxModelZip.Save(bytes, card, parse.GetValue(featureColumn)!, zip);
+            AtomicFile.WriteAllBytes(target, bytes);
+
+            var console = context.Console(asJson);
+            console.MarkupLineInterpolated(
+                $"[bold]{checkpoint.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxExporter.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
+            if (zip is not null) console.MarkupLineInterpolated($"ML.NET model zip → {zip} (input column {parse.GetValue(featureColumn)}, outputs Score and PredictedClass)");
+            console.MarkupLineInterpolated(
+                $"input {ModelCard.InputName} [[batch, {string.Join(", ", card.InputShape)}]]; outputs {string.Join(", ", onnx.Graph.Output.Select(o => o.Name))}; parity on a batch of {parity.Batch}: max |Δ| {parity.MaxAbsoluteError:g3}");
+            if (asJson)
+                context.WriteJson(new
+                {
+                    Model = source,
+                    Out = target,
+                    Bytes = bytes.Length,
+                    Architecture = checkpoint.Architecture,
+                    Opset = OnnxExporter.Opset,
+                    InputName = ModelCard.InputName,
+                    InputShape = card.InputShape,
+                    Outputs = onnx.Graph.Output.Select(o => o.Name).ToArray(),
+                    Nodes = onnx.Graph.Node.Count,
+                    Initializers = onnx.Graph.Initializer.Count,
+                    Mlnet = zip,
+                    ParityBatch = parity.Batch,
+                    ParityMaxError = parity.MaxError,
+                    ParityMaxAbsoluteError = parity.MaxAbsoluteError,
+                    Metadata = onnx.MetadataProps.ToDictionary(p => p.Key, p => p.Value),
+                });
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using NeuralPipelines.Data.IO;
+using NeuralPipelines.Onnx.Validation;
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli.Commands.Onnx;
+
+/// <summary><c>np validate</c>: checks a saved model (ONNX, ML.NET zip or checkpoint) against a dataset's test split.</summary>
+public sealed class ValidateCommand : ICliCommand
+{
+    public string Name => "validate";
+
+    public Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "The saved model: an ONNX file (np export), an ML.NET zip (mlContext.Model.Save) or a checkpoint (np train).", Required = true };
+        var data = new Option<string>("--data") { Description = "Dataset whose test split is scored: mnist (the shipped 10k split) or a folder of IDX files.", DefaultValueFactory = _ => "mnist" };
+        var limit = new Option<int?>("--limit") { Description = "Score only the first N test images." };
+        var minAccuracy = new Option<double?>("--min-accuracy") { Description = "Fail (exit 1) when accuracy is below this fraction, e.g. 0.95." };
+        var report = new Option<string?>("--report") { Description = "Also write the evaluation as JSON to this file (only when validation passes)." };
+        var json = CliContext.JsonOption();
+        var command = new Command("validate",
+            "Load a saved model and score a labelled test set: accuracy, per-class recall, log-loss and throughput. " +
+            "With --min-accuracy it is a gate for CI: exit 1 with one line naming the shortfall. The same checks are a library call: " +
+            "SavedModel.Load(path).Evaluate(\"mnist\").AssertAccuracyAtLeast(0.95).");
+        foreach (var o in new Option[] { model, data, limit, minAccuracy, report, json }) command.Options.Add(o);
+        context.SetAction(command, parse =>
+        {
+            bool asJson = parse.GetValue(json);
+            using var saved = SavedModel.Load(parse.GetValue(model)!);
+            var evaluation = saved.Evaluate(parse.GetValue(data)!, parse.GetValue(limit));
+            if (parse.GetValue(minAccuracy) is double min) evaluation.AssertAccuracyAtLeast(min);
+            var result = new
+            {
+                Model = saved.Path,
+                Format = saved.Format,
+                Dataset = evaluation.Dataset,
+                Images = evaluation.Count,
+                Accuracy = evaluation.Accuracy,
+                RecordedAccuracy = evaluation.RecordedAccuracy,
+                LogLoss = evaluation.LogLoss,
+                Recall = evaluation.ClassLabels.Zip(evaluation.Recall).ToDictionary(p => p.First, p => p.Second),
+                ImagesPerSecond = evaluation.RowsPerSecond,
+                Confusion = evaluation.Confusion,
+            };
+            if (parse.GetValue(report) is { } path)
+                AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(result, CliContext.JsonOptions));
+            var console = context.Console(asJson);
+            console.MarkupLineInterpolated(
+                $"[bold]{saved.Path}[/] ({saved.Format}) on {evaluation.Dataset}: accuracy [bold]{(100 * evaluation.Accuracy).ToString("F2", CultureInfo.InvariantCulture)}%[/] ({evaluation.Correct}/{evaluation.Count}), {evaluation.RowsPerSecond:N0} images/s");
+            if (asJson) context.WriteJson(result);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.ML;
+
+namespace NeuralPipelines.Pipelines.Neural;
+
+/// <summary>Our neural-network trainer in ML.NET's catalog: <c>mlContext.MulticlassClassification.Trainers.NeuralNetwork(...)</c>.</summary>
+/// <remarks>ML.NET keeps a catalog's environment internal, so the trainer gets a context of its own; training draws
+/// its random numbers from <see cref="NeuralNetworkOptions.Seed"/>, so nothing observable depends on which context that is.</remarks>
+public static class NeuralNetworkCatalog
+{
+    public static NeuralNetworkTrainer NeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, NeuralNetworkOptions options) =>
+        new(new MLContext(seed: options.Seed), options);
+
+    /// <summary>Trains <paramref name="architecture"/> ("mlp" or a zoo name) on a vector column of pixels and a class label.</summary>
+    public static NeuralNetworkTrainer NeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string architecture = "mlp", string labelColumnName = "Label", string featureColumnName = "Features",
+        int epochs = 5, int batchSize = 32, float learningRate = 0.05f, int seed = 1) =>
+        catalog.NeuralNetwork(new NeuralNetworkOptions
+        {
+            Architecture = architecture,
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            Epochs = epochs,
+            BatchSize = batchSize,
+            LearningRate = learningRate,
+            Seed = seed,
+        });
+}

@@ -1,0 +1,97 @@
+using Microsoft.ML;
+using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Models.Init;
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Optimizers;
+using NeuralPipelines.Models.Training;
+using NeuralPipelines.Models.Zoo;
+using NeuralPipelines.Onnx.Export;
+using NeuralPipelines.Onnx.Metadata;
+using NeuralPipelines.Onnx.MlNet;
+
+namespace NeuralPipelines.Pipelines.Neural;
+
+/// <summary>ML.NET estimator that trains an MLP or a model-zoo network with our trainer on an image-vector column and a
+/// class label, exports it to ONNX and returns a <see cref="NeuralNetworkTransformer"/>.</summary>
+/// <remarks>Written as <c>mlContext.MulticlassClassification.Trainers.NeuralNetwork(...)</c>.</remarks>
+public sealed class NeuralNetworkTrainer(MLContext ml, NeuralNetworkOptions options) : IEstimator<NeuralNetworkTransformer>
+{
+    public NeuralNetworkOptions Options { get; } = options;
+
+    public NeuralNetworkTransformer Fit(IDataView input)
+    {
+        var o = Options;
+        var (images, classLabels) = NeuralTrainingData.Read(input, o.FeatureColumnName, o.LabelColumnName, o.InputShape);
+        var split = Split(images, o.ValidationFraction, o.Seed);
+        var network = Build(o, images, classLabels.Length);
+        var normalization = o.Normalize ? Normalization.Measure(split.Train) : null;
+        var checkpoint = new Checkpoint(network, o.Architecture, [images.Channels, images.Height, images.Width], classLabels, o.Cost, normalization)
+        {
+            Training = new TrainingState
+            {
+                Options = new TrainerOptions
+                {
+                    Epochs = o.Epochs,
+                    BatchSize = o.BatchSize,
+                    LearningRate = o.LearningRate,
+                    Optimizer = new OptimizerSettings("sgd", o.Momentum),
+                    Seed = o.Seed,
+                    EvaluateTrainingSet = false,
+                },
+            },
+        };
+        checkpoint.SetMetadata("dataset", $"IDataView ({split.Train.Count} training rows, {split.Test.Count} held out)");
+        var result = new Trainer(checkpoint).Fit(split, o.Progress);
+
+        var card = ModelCard.FromCheckpoint(checkpoint);
+        var onnx = OnnxExporter.ExportBytes(network, card);
+        var parity = ExportParity.Check(network, card, onnx);
+        if (!parity.Passed)
+            throw new InvalidOperationException($"The exported {o.Architecture} model differs from the trained network by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}).");
+        var scorer = OnnxModelEstimators.Create(ml, onnx, o.FeatureColumnName, o.GpuDeviceId).Fit(input);
+        return new NeuralNetworkTransformer(scorer, checkpoint, card, onnx, result);
+    }
+
+    /// <summary>The columns the fitted transformer adds, worked out with a one-weight stand-in model (ML.NET's
+    /// <see cref="SchemaShape"/> columns can only be made by its own estimators).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var features = inputSchema.FirstOrDefault(c => c.Name == Options.FeatureColumnName);
+        if (features.Name is null) throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' is not in the input.");
+        if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != Microsoft.ML.Data.NumberDataViewType.Single)
+            throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' is {features.ItemType} ({features.Kind}); the neural network needs a known-size vector of Single.");
+        if (inputSchema.FirstOrDefault(c => c.Name == Options.LabelColumnName).Name is null)
+            throw new ArgumentException($"The label column '{Options.LabelColumnName}' is not in the input.");
+        var standIn = OnnxExporter.ExportBytes(new Dense(1, 2), new ModelCard { Architecture = "stand-in", InputShape = [1] });
+        return OnnxModelEstimators.Create(ml, standIn, Options.FeatureColumnName).GetOutputSchema(inputSchema);
+    }
+
+    private static Layer Build(NeuralNetworkOptions o, LabelledImages images, int classes)
+    {
+        if (string.Equals(o.Architecture, "mlp", StringComparison.OrdinalIgnoreCase))
+            return Mlp.Build(new MlpOptions([images.ImageLength, .. o.HiddenLayers, classes], o.Activation,
+                o.Activation is "relu" or "leaky-relu" ? Initializer.He : Initializer.Scaled, o.Dropout, o.Cost, o.Seed));
+        return ModelZoo.Build(o.Architecture, new ZooOptions(images.Channels, images.Height, images.Width, classes, o.Seed, o.Dropout));
+    }
+
+    /// <summary>A seeded shuffle, then the last <paramref name="fraction"/> of rows held out for per-epoch test figures.</summary>
+    private static TrainTestSplit Split(LabelledImages images, double fraction, int seed)
+    {
+        if (fraction is < 0 or >= 1) throw new ArgumentException($"The validation fraction must be in [0, 1), got {fraction}.");
+        int n = images.Count, held = (int)Math.Round(n * fraction), kept = n - held;
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        LabelledImages Subset(ReadOnlySpan<int> rows, string what)
+        {
+            var pixels = new float[rows.Length * images.ImageLength];
+            var labels = new int[rows.Length];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                images.Image(rows[i]).CopyTo(pixels.AsSpan(i * images.ImageLength));
+                labels[i] = images.Labels[rows[i]];
+            }
+            return new LabelledImages($"{images.Source} ({what})", pixels, labels, images.Channels, images.Height, images.Width, images.Classes);
+        }
+        return new TrainTestSplit("IDataView", Subset(order.AsSpan(0, kept), "training rows"), Subset(order.AsSpan(kept), "held-out rows"));
+    }
+}

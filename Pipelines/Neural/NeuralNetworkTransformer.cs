@@ -1,0 +1,53 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using NeuralPipelines.Models.Training;
+using NeuralPipelines.Onnx.Metadata;
+using NeuralPipelines.Onnx.Scoring;
+
+namespace NeuralPipelines.Pipelines.Neural;
+
+/// <summary>A trained network as an ML.NET transformer: it scores through ML.NET's own ONNX transformer over the exported
+/// model (columns <c>Score</c> and <c>PredictedClass</c>), and keeps the checkpoint and the ONNX bytes for other uses.</summary>
+/// <remarks>
+/// Saving writes the inner chain of ML.NET transformers, with the ONNX bytes embedded, so <c>mlContext.Model.Save</c>
+/// works as for any ML.NET model and <c>mlContext.Model.Load</c> gives back that chain, which scores identically in any
+/// process (it needs only ML.NET and ONNX Runtime). <see cref="CreateScorer"/> is the fast path over the same bytes.
+/// </remarks>
+public sealed class NeuralNetworkTransformer : ITransformer
+{
+    internal NeuralNetworkTransformer(ITransformer scorer, Checkpoint checkpoint, ModelCard card, byte[] onnx, TrainingResult? training)
+    {
+        Scorer = scorer;
+        Checkpoint = checkpoint;
+        Card = card;
+        OnnxModel = onnx;
+        Training = training;
+    }
+
+    /// <summary>The ML.NET transformer chain that scores and is saved.</summary>
+    public ITransformer Scorer { get; }
+
+    /// <summary>The trained network with its input shape, labels and normalisation (save it with <c>Checkpoint.Save</c>).</summary>
+    public Checkpoint Checkpoint { get; }
+
+    public ModelCard Card { get; }
+
+    /// <summary>The exported ONNX model (write it to a file to use it outside .NET).</summary>
+    public byte[] OnnxModel { get; }
+
+    /// <summary>The per-epoch history of the run that produced this model.</summary>
+    public TrainingResult? Training { get; }
+
+    /// <summary>A batched ONNX Runtime scorer over the same model: many rows per call, CUDA when present.</summary>
+    public OnnxScorer CreateScorer(OnnxScorerOptions? options = null) => new(OnnxModel, options, $"{Card.Architecture} ONNX model");
+
+    public bool IsRowToRowMapper => Scorer.IsRowToRowMapper;
+
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Scorer.GetOutputSchema(inputSchema);
+
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Scorer.GetRowToRowMapper(inputSchema);
+
+    public IDataView Transform(IDataView input) => Scorer.Transform(input);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Scorer).Save(ctx);
+}

@@ -1,0 +1,36 @@
+using Microsoft.ML;
+using Microsoft.ML.Transforms.Onnx;
+using NeuralPipelines.Data.IO;
+
+namespace NeuralPipelines.Pipelines.Tabular;
+
+/// <summary>Saves and loads fitted pipelines as ML.NET model zips (<c>mlContext.Model.Save/Load</c>), atomically,
+/// with one clear error for a file that is not a model.</summary>
+public static class ModelFile
+{
+    public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, string path) =>
+        AtomicFile.Write(path, stream => ml.Model.Save(model, inputSchema, stream));
+
+    public static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
+        // ML.NET finds a saved transformer's loader among registered assemblies; in a fresh process the ONNX
+        // transformer's assembly may not be loaded yet, so register it before reading a model that may contain one.
+        ml.ComponentCatalog.RegisterAssembly(typeof(OnnxTransformer).Assembly);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return ml.Model.Load(stream, out inputSchema);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{path}: not an ML.NET model file ({Flatten(e)}).", e);
+        }
+    }
+
+    private static string Flatten(Exception e)
+    {
+        while (e.InnerException is not null && e.Message.Length < 10) e = e.InnerException;
+        return e.Message.ReplaceLineEndings(" ").TrimEnd('.');
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace NeuralPipelines.Pipelines.Tabular;
+
+/// <summary>Logistic regression on a CSV table as the ML.NET pipeline a user would write:
+/// Concatenate(feature columns) → NormalizeMeanVariance → binary or multiclass trainer.</summary>
+/// <remarks>Binary labels become booleans (true = the larger label value); multiclass labels arrive as keys whose
+/// values are the CSV's class values, and a final MapKeyToValue writes them out as <c>PredictedClass</c>.</remarks>
+public static class TabularClassification
+{
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, TabularDataset data, LabelKind kind, ClassificationTrainer trainer)
+    {
+        var label = data.LabelName;
+        var features = ml.Transforms.Concatenate("Features", [.. data.FeatureNames])
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"));
+        if (kind == LabelKind.Binary)
+        {
+            var binary = ml.BinaryClassification.Trainers;
+            return trainer switch
+            {
+                ClassificationTrainer.Lbfgs => features.Append(binary.LbfgsLogisticRegression(label)),
+                ClassificationTrainer.Sdca => features.Append(binary.SdcaLogisticRegression(label)),
+                ClassificationTrainer.Sgd => features.Append(binary.SgdCalibrated(label)),
+                _ => throw new ArgumentOutOfRangeException(nameof(trainer), trainer, "Unknown trainer."),
+            };
+        }
+        if (kind != LabelKind.Multiclass) throw new ArgumentException($"Classification needs a binary or multiclass label, not {kind}.");
+        var multi = ml.MulticlassClassification.Trainers;
+        IEstimator<ITransformer> classifier = trainer switch
+        {
+            ClassificationTrainer.Lbfgs => multi.LbfgsMaximumEntropy(label),
+            ClassificationTrainer.Sdca => multi.SdcaMaximumEntropy(label),
+            ClassificationTrainer.Sgd => multi.OneVersusAll(ml.BinaryClassification.Trainers.SgdCalibrated(label), labelColumnName: label),
+            _ => throw new ArgumentOutOfRangeException(nameof(trainer), trainer, "Unknown trainer."),
+        };
+        return features.Append(classifier).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel"));
+    }
+
+    /// <param name="classes">The label values of the whole dataset, so train and test subsets agree on the classes.</param>
+    public static ClassificationRun Train(MLContext ml, TabularDataset train, ClassificationTrainer trainer, double[] classes)
+    {
+        var kind = classes.Length == 2 ? LabelKind.Binary : LabelKind.Multiclass;
+        var view = train.ToDataView(kind, classes);
+        var pipeline = Pipeline(ml, train, kind, trainer).Fit(view);
+        return new ClassificationRun(pipeline, view.Schema, kind, classes, trainer);
+    }
+
+    public static ClassificationFigures Evaluate(MLContext ml, ClassificationRun run, TabularDataset data)
+    {
+        var scored = run.Pipeline.Transform(data.ToDataView(run.Kind, run.Classes));
+        if (run.Kind == LabelKind.Binary)
+        {
+            var m = ml.BinaryClassification.Evaluate(scored, data.LabelName);
+            var c = m.ConfusionMatrix;
+            // ML.NET lists the positive class first; ours are in label order [negative, positive].
+            int Count(int truth, int predicted) => (int)c.Counts[truth][predicted];
+            int[][] matrix = [[Count(1, 1), Count(1, 0)], [Count(0, 1), Count(0, 0)]];
+            return new ClassificationFigures(LabelKind.Binary, m.Accuracy, m.LogLoss, m.AreaUnderRocCurve, m.F1Score, null, run.Classes, matrix, data.Count);
+        }
+        var mm = ml.MulticlassClassification.Evaluate(scored, data.LabelName);
+        var counts = mm.ConfusionMatrix.Counts.Select(r => r.Select(v => (int)v).ToArray()).ToArray();
+        return new ClassificationFigures(LabelKind.Multiclass, mm.MicroAccuracy, mm.LogLoss, null, null, mm.MacroAccuracy, run.Classes, counts, data.Count);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using NeuralPipelines.Data.Csv;
+using NeuralPipelines.Data.IO;
+
+namespace NeuralPipelines.Pipelines.Tabular;
+
+/// <summary>Scores a CSV table with a loaded pipeline and writes the input columns plus the prediction columns as CSV.</summary>
+/// <remarks>Every CSV column goes in as a float column under its own name, so a pipeline that starts with
+/// <c>Concatenate</c> over named columns finds them whatever their order; a label column may be present or not.
+/// The output gets each new scalar column (Score, Probability, PredictedLabel as 0/1, PredictedClass) and each
+/// new vector column slot by slot (a multiclass Score becomes Score_0 … Score_k−1).</remarks>
+public static class TabularScorer
+{
+    public static int Score(ITransformer model, CsvTable table, string modelPath, string outputPath)
+    {
+        var columns = table.ColumnNames.Select(n => new DataColumn(n, table.Column(n).Select(v => (float)v).ToArray())).ToArray();
+        var input = new ColumnarDataView(columns);
+        DataViewSchema outputSchema;
+        try { outputSchema = model.GetOutputSchema(input.Schema); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{table.Source} does not fit the model {modelPath}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+        var scored = model.Transform(input);
+        var outputs = scored.Schema
+            .Where(c => !c.IsHidden && input.Schema.GetColumnOrNull(c.Name) is null && c.Name != "Features")
+            .Where(c => Writable(c.Type))
+            .ToArray();
+        if (outputs.Length == 0) throw new InvalidDataException($"{modelPath}: the model adds no numeric prediction column to write.");
+
+        var header = new List<string>(table.ColumnNames);
+        var writers = new List<Func<DataViewRowCursor, Action<List<string>>>>();
+        foreach (var column in outputs)
+        {
+            var width = column.Type is VectorDataViewType v ? v.Size : 1;
+            if (width == 1) header.Add(column.Name);
+            else for (var k = 0; k < width; k++) header.Add($"{column.Name}_{k}");
+            writers.Add(cursor => Writer(cursor, column));
+        }
+
+        var rows = 0;
+        AtomicFile.Write(outputPath, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            writer.WriteLine(string.Join(',', header.Select(Quote)));
+            using var cursor = scored.GetRowCursor(outputs);
+            var append = writers.Select(w => w(cursor)).ToArray();
+            var cells = new List<string>();
+            while (cursor.MoveNext())
+            {
+                cells.Clear();
+                foreach (var name in table.ColumnNames) cells.Add(Format(table.Column(name)[rows]));
+                foreach (var a in append) a(cells);
+                writer.WriteLine(string.Join(',', cells));
+                rows++;
+            }
+        });
+        return rows;
+    }
+
+    private static bool Writable(DataViewType type) => type switch
+    {
+        VectorDataViewType v => v.Size > 0 && (v.ItemType == NumberDataViewType.Single || v.ItemType == NumberDataViewType.Double),
+        _ => type == NumberDataViewType.Single || type == NumberDataViewType.Double || type == BooleanDataViewType.Instance,
+    };
+
+    private static Action<List<string>> Writer(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        switch (column.Type)
+        {
+            case VectorDataViewType v when v.ItemType == NumberDataViewType.Single:
+            {
+                var get = cursor.GetGetter<VBuffer<float>>(column);
+                VBuffer<float> value = default;
+                return cells => { get(ref value); foreach (var x in value.DenseValues()) cells.Add(Format(x)); };
+            }
+            case VectorDataViewType:
+            {
+                var get = cursor.GetGetter<VBuffer<double>>(column);
+                VBuffer<double> value = default;
+                return cells => { get(ref value); foreach (var x in value.DenseValues()) cells.Add(Format(x)); };
+            }
+            case var t when t == NumberDataViewType.Single:
+            {
+                var get = cursor.GetGetter<float>(column);
+                float value = 0;
+                return cells => { get(ref value); cells.Add(Format(value)); };
+            }
+            case var t when t == NumberDataViewType.Double:
+            {
+                var get = cursor.GetGetter<double>(column);
+                double value = 0;
+                return cells => { get(ref value); cells.Add(Format(value)); };
+            }
+            default:
+            {
+                var get = cursor.GetGetter<bool>(column);
+                var value = false;
+                return cells => { get(ref value); cells.Add(value ? "1" : "0"); };
+            }
+        }
+    }
+
+    private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    private static string Format(float v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Quote(string name) => name.Contains(',') || name.Contains('"') ? $"\"{name.Replace("\"", "\"\"")}\"" : name;
+}

@@ -1,0 +1,84 @@
+using NeuralPipelines.Tests;
+
+namespace NeuralPipelines.Cli.Tests;
+
+/// <summary>Every kind of bad input: one line naming the file and what is wrong, a non-zero exit, no file left behind.</summary>
+public class ClassicBadInputTests
+{
+    [Fact]
+    public void A_ragged_row_names_the_file_and_line_and_writes_no_model()
+    {
+        using var dir = new TempFolder();
+        var csv = dir.Write("ragged.csv", "x,y,target\n1,2,3\n4,5\n");
+        var model = dir.File("m.zip");
+        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", csv, "--out", model], "ragged.csv: line 3", "2 cells");
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.zip*"));
+        Assert.Empty(Directory.GetFiles(dir.Path, ".*"));
+    }
+
+    [Fact]
+    public void A_non_numeric_cell_names_the_line_and_column()
+    {
+        using var dir = new TempFolder();
+        var csv = dir.Write("cells.csv", "x,y,target\n1,2,0\n4,abc,1\n5,6,0\n7,8,1\n");
+        ClassicCli.AssertFailsWithOneLine("classify", ["classify", "--data", csv], "cells.csv: line 3, column 2 'y'", "'abc' is not a number");
+    }
+
+    [Fact]
+    public void A_missing_label_column_lists_the_columns()
+    {
+        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", "diabetes", "--label", "progression"], "diabetes.csv", "no column 'progression'", "'bmi'");
+    }
+
+    [Fact]
+    public void An_empty_file_says_so()
+    {
+        using var dir = new TempFolder();
+        var csv = dir.Write("empty.csv", "");
+        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", csv], "empty.csv", "empty");
+    }
+
+    [Fact]
+    public void A_missing_file_names_it()
+    {
+        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", "/nonexistent/table.csv"], "/nonexistent/table.csv", "no such file");
+    }
+
+    [Fact]
+    public void Collinear_columns_are_named_and_ridge_is_suggested()
+    {
+        using var dir = new TempFolder();
+        var csv = dir.Write("collinear.csv", "a,b,twice_a,target\n1,5,2,3\n2,3,4,5\n3,8,6,4\n4,1,8,9\n5,7,10,6\n");
+        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", csv], "'twice_a' is a linear combination of 'a'", "ridge");
+        Assert.Equal(0, ClassicCli.Np("regress", "--data", csv, "--method", "ridge", "--lambda", "0.1").Code);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_model_names_it_and_leaves_no_output()
+    {
+        using var dir = new TempFolder();
+        var notModel = dir.Write("notes.zip", "these are not the weights you are looking for");
+        var output = dir.File("predictions.csv");
+        ClassicCli.AssertFailsWithOneLine("score", ["score", "--model", notModel, "--data", "diabetes", "--output", output], "notes.zip", "not an ML.NET model");
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.csv*"));
+        Assert.Empty(Directory.GetFiles(dir.Path, ".*"));
+    }
+
+    [Fact]
+    public void Data_without_the_model_columns_names_the_missing_column_and_leaves_no_output()
+    {
+        using var dir = new TempFolder();
+        var model = dir.File("diabetes.zip");
+        ClassicCli.Json("regress", "--data", "diabetes", "--out", model);
+        var csv = dir.Write("partial.csv", "age,sex\n50,1\n");
+        var output = dir.File("predictions.csv");
+        ClassicCli.AssertFailsWithOneLine("score", ["score", "--model", model, "--data", csv, "--output", output], "partial.csv", "diabetes.zip", "bmi");
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void A_bad_test_fraction_fails_before_any_work()
+    {
+        ClassicCli.AssertFailsWithOneLine("classify", ["classify", "--data", "iris", "--test-fraction", "1.5"], "--test-fraction", "1.5");
+    }
+}

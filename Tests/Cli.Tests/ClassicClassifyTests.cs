@@ -1,0 +1,32 @@
+namespace NeuralPipelines.Cli.Tests;
+
+public class ClassicClassifyTests
+{
+    [Fact]
+    public void Breast_cancer_prints_accuracy_log_loss_auc_and_the_confusion_matrix()
+    {
+        var json = ClassicCli.Json("classify", "--data", "breast-cancer", "--label", "target", "--seed", "2");
+        Assert.Equal("binary", json.GetProperty("kind").GetString());
+        Assert.True(json.GetProperty("accuracy").GetDouble() >= 0.95);
+        Assert.InRange(json.GetProperty("log_loss").GetDouble(), 0, 0.5);
+        Assert.True(json.GetProperty("auc").GetDouble() > 0.97);
+        Assert.Equal(113, json.GetProperty("confusion_matrix").EnumerateArray().Sum(r => r.EnumerateArray().Sum(c => c.GetInt32())));
+    }
+
+    [Fact]
+    public void Iris_prints_micro_and_macro_accuracy()
+    {
+        var json = ClassicCli.Json("classify", "--data", "iris", "--trainer", "lbfgs");
+        Assert.Equal("multiclass", json.GetProperty("kind").GetString());
+        Assert.True(json.GetProperty("micro_accuracy").GetDouble() >= 0.93);
+        Assert.True(json.GetProperty("macro_accuracy").GetDouble() >= 0.93);
+        Assert.Equal(3, json.GetProperty("confusion_matrix").GetArrayLength());
+        Assert.True(json.GetProperty("log_loss").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void A_numeric_target_is_sent_to_regress()
+    {
+        ClassicCli.AssertFailsWithOneLine("classify", ["classify", "--data", "diabetes"], "diabetes.csv", "np regress");
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace NeuralPipelines.Cli.Tests;
+
+/// <summary>Runs <c>np</c> in-process (or, for the fresh-process checks, as a child <c>dotnet np.dll</c>) for the classic-ML tests.</summary>
+internal static class ClassicCli
+{
+    public static (int Code, string Out, string Err) Np(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    public static JsonElement Json(params string[] args)
+    {
+        var (code, stdout, stderr) = Np([.. args, "--json"]);
+        Assert.True(code == 0, $"np {string.Join(' ', args)} exited {code}: {stderr}");
+        return JsonDocument.Parse(stdout).RootElement;
+    }
+
+    /// <summary>Asserts the failure contract: non-zero exit, nothing on stdout, exactly one line on stderr naming the command and the given words.</summary>
+    public static string AssertFailsWithOneLine(string command, string[] args, params string[] mustContain)
+    {
+        var (code, stdout, stderr) = Np(args);
+        Assert.NotEqual(0, code);
+        Assert.Equal("", stdout);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line on stderr, got:\n{stderr}");
+        Assert.StartsWith($"np {command}: error: ", lines[0]);
+        foreach (var word in mustContain) Assert.Contains(word, lines[0]);
+        return lines[0];
+    }
+
+    /// <summary>Runs <c>dotnet np.dll ARGS</c> in a new process: nothing loaded in this one can help it.</summary>
+    public static (int Code, string Out, string Err) FreshProcess(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "np.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true); throw new TimeoutException("np did not finish within 2 minutes."); }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

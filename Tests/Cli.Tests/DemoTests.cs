@@ -1,0 +1,43 @@
+using NeuralPipelines.Tests;
+
+namespace NeuralPipelines.Cli.Tests;
+
+public class DemoTests
+{
+    [Fact]
+    public void The_demo_runs_every_step_on_shipped_data_and_writes_what_it_says()
+    {
+        using var dir = new TempFolder();
+        var folder = Path.Combine(dir.Path, "demo-out");
+        var json = ClassicCli.Json("demo", "--out", folder);
+
+        var steps = json.GetProperty("steps").EnumerateArray().ToArray();
+        Assert.Equal(DemoStepNames, steps.Select(s => s.GetProperty("name").GetString()).ToArray());
+        var regression = steps[0].GetProperty("figures");
+        Assert.Equal(0.517748, regression.GetProperty("closed_form").GetProperty("r2").GetDouble(), 1e-5);
+        Assert.True(regression.GetProperty("distance_to_closed_form").GetProperty("predictions").GetDouble() < 1e-3);
+        Assert.True(steps[1].GetProperty("figures").GetProperty("accuracy").GetDouble() >= 0.93);
+        Assert.True(steps[2].GetProperty("figures").GetProperty("accuracy").GetDouble() >= 0.93);
+        Assert.True(steps[3].GetProperty("figures").GetProperty("identical_to_trained_pipeline").GetBoolean());
+        var neural = steps[4].GetProperty("figures");
+        Assert.True(neural.GetProperty("test_accuracy").GetDouble() >= 0.93, $"MNIST accuracy {neural.GetProperty("test_accuracy").GetDouble()}");
+        Assert.Contains(neural.GetProperty("execution_provider").GetString(), new[] { "CPU", "CUDA" });
+
+        var files = json.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray();
+        Assert.Equal(7, files.Length);
+        Assert.All(files, f => Assert.True(File.Exists(f), f));
+        Assert.Equal(files.Order(), Directory.GetFiles(folder).Order());
+        Assert.True(json.GetProperty("seconds").GetDouble() < 60);
+    }
+
+    private static readonly string[] DemoStepNames = ["diabetes-regression", "breast-cancer-classification", "iris-classification", "score-saved-model", "mnist-neural-network"];
+
+    [Fact]
+    public void Demo_help_says_what_it_does()
+    {
+        var (code, stdout, _) = ClassicCli.Np("demo", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("under a minute", stdout);
+        Assert.Contains("--out", stdout);
+    }
+}

@@ -1,0 +1,153 @@
+using System.IO.Compression;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using NeuralPipelines.Cli;
+using NeuralPipelines.Models.Init;
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Onnx.Export;
+using NeuralPipelines.Onnx.Metadata;
+using NeuralPipelines.Onnx.MlNet;
+using NeuralPipelines.Tests;
+
+namespace NeuralPipelines.Cli.Tests;
+
+/// <summary><c>np validate</c> on good models of each format and on the bad inputs a user meets: a truncated or corrupt
+/// ONNX file, a model whose input shape does not match the data, a wrong column type, a zip that is not an ML.NET model.
+/// Each bad input gives one line on stderr, a non-zero exit, and no report file.</summary>
+public sealed class ExportValidateCommandTests
+{
+    private static (int Code, string Out, string Err) Np(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>An untrained 784 → 10 model: enough to exercise loading and scoring.</summary>
+    private static byte[] DigitsOnnx(int[] inputShape) =>
+        OnnxExporter.ExportBytes(new Dense(inputShape.Aggregate(1, (a, b) => a * b), 10, Initializer.Scaled, new Random(1)),
+            new ModelCard { Architecture = "dense", InputShape = inputShape, ClassLabels = Enumerable.Range(0, 10).Select(i => $"{i}").ToArray() });
+
+    private static void AssertRefused(TempFolder temp, string model, params string[] expected)
+    {
+        var report = temp.File("report.json");
+        var (code, stdout, err) = Np("validate", "--model", model, "--limit", "50", "--report", report);
+        Assert.NotEqual(0, code);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("np validate: error: ", line);
+        foreach (var e in expected) Assert.Contains(e, line);
+        Assert.False(File.Exists(report), "a report was written for a failed validation");
+    }
+
+    [Fact]
+    public void A_good_onnx_model_is_scored_and_reported()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("digits.onnx");
+        File.WriteAllBytes(onnx, DigitsOnnx([1, 28, 28]));
+        var report = temp.File("report.json");
+        var (code, stdout, err) = Np("validate", "--model", onnx, "--limit", "100", "--report", report, "--json");
+        Assert.True(code == 0, err);
+        Assert.Contains("\"images\": 100", stdout);
+        Assert.True(File.Exists(report));
+    }
+
+    [Fact]
+    public void A_truncated_onnx_file_is_refused()
+    {
+        using var temp = new TempFolder();
+        var bytes = DigitsOnnx([1, 28, 28]);
+        var onnx = temp.File("truncated.onnx");
+        File.WriteAllBytes(onnx, bytes[..(bytes.Length / 3)]);
+        AssertRefused(temp, onnx, onnx, "ONNX");
+    }
+
+    [Fact]
+    public void A_corrupt_onnx_file_is_refused()
+    {
+        using var temp = new TempFolder();
+        var bytes = DigitsOnnx([1, 28, 28]);
+        new Random(5).NextBytes(bytes.AsSpan(10, 200));
+        var onnx = temp.File("corrupt.onnx");
+        File.WriteAllBytes(onnx, bytes);
+        AssertRefused(temp, onnx, onnx);
+    }
+
+    [Fact]
+    public void A_model_whose_input_shape_does_not_match_the_data_names_both_shapes()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("cifar-shaped.onnx");
+        File.WriteAllBytes(onnx, DigitsOnnx([3, 32, 32]));
+        AssertRefused(temp, onnx, "[3×32×32]", "[1×28×28]");
+    }
+
+    [Fact]
+    public void An_mlnet_model_whose_input_column_has_the_wrong_type_is_refused()
+    {
+        using var temp = new TempFolder();
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new DoubleRow { Features = new double[784] } });
+        var model = ml.Transforms.Conversion.ConvertType("Features", outputKind: DataKind.Single).Fit(data);
+        var zip = temp.File("doubles.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        AssertRefused(temp, zip, "'Features'", "Double");
+    }
+
+    [Fact]
+    public void A_zip_that_is_not_an_mlnet_model_is_refused()
+    {
+        using var temp = new TempFolder();
+        var zip = temp.File("photos.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        using (var w = new StreamWriter(archive.CreateEntry("readme.txt").Open()))
+            w.Write("holiday photos");
+        AssertRefused(temp, zip, zip, "not an ML.NET model");
+    }
+
+    [Fact]
+    public void A_good_mlnet_zip_is_scored_like_its_onnx_model()
+    {
+        using var temp = new TempFolder();
+        var bytes = DigitsOnnx([1, 28, 28]);
+        var onnx = temp.File("digits.onnx");
+        File.WriteAllBytes(onnx, bytes);
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new FloatRow { Features = new float[784] } });
+        var zip = temp.File("digits.zip");
+        ml.Model.Save(OnnxModelEstimators.Create(ml, bytes, "Features").Fit(data), data.Schema, zip);
+
+        var (code1, out1, err1) = Np("validate", "--model", onnx, "--limit", "200", "--json");
+        var (code2, out2, err2) = Np("validate", "--model", zip, "--limit", "200", "--json");
+        Assert.True(code1 == 0, err1);
+        Assert.True(code2 == 0, err2);
+        string Confusion(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("confusion").GetRawText();
+        Assert.Equal(Confusion(out1), Confusion(out2));
+        Assert.Contains("\"format\": \"mlnet\"", out2);
+    }
+
+    [Fact]
+    public void Falling_below_the_minimum_accuracy_fails_the_gate_without_a_report()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("untrained.onnx");
+        File.WriteAllBytes(onnx, DigitsOnnx([1, 28, 28]));
+        var report = temp.File("report.json");
+        var (code, _, err) = Np("validate", "--model", onnx, "--limit", "100", "--min-accuracy", "0.9", "--report", report);
+        Assert.Equal(1, code);
+        Assert.Contains("below the required 90.00%", err);
+        Assert.False(File.Exists(report));
+    }
+
+    private sealed class DoubleRow
+    {
+        [VectorType(784)] public double[] Features { get; set; } = [];
+    }
+
+    private sealed class FloatRow
+    {
+        [VectorType(784)] public float[] Features { get; set; } = [];
+    }
+}

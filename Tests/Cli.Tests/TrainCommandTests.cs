@@ -1,0 +1,122 @@
+using System.Text.Json;
+using NeuralPipelines.Cli;
+using NeuralPipelines.Models.Training;
+using NeuralPipelines.Tests;
+
+namespace NeuralPipelines.Cli.Tests;
+
+/// <summary><c>np train</c> and <c>np eval</c> end to end on the shipped MNIST split, in-process.</summary>
+public class TrainCommandTests
+{
+    private static (int Code, string Out, string Err) Np(params string[] args)
+    {
+        var stdout = new StringWriter(); var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Train_then_eval_then_resume_with_json_output()
+    {
+        using var folder = new TempFolder();
+        var ckpt = folder.File("mlp.ckpt");
+        var (code, stdout, stderr) = Np("train", "mlp", "--layers", "784,30,10", "--activation", "sigmoid", "--cost", "cross-entropy",
+            "--init", "scaled", "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "10", "--epochs", "2", "--data", "mnist",
+            "--seed", "1", "--train-limit", "3000", "--l2", "1.0", "--dropout", "0.1", "--augment", "--out", ckpt, "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        foreach (var key in new[] { "test_accuracy", "train_accuracy", "train_seconds", "images_per_second", "epochs", "per_epoch" })
+            Assert.True(root.TryGetProperty(key, out _), $"missing key {key} in {stdout}");
+        Assert.True(root.GetProperty("test_accuracy").GetDouble() > 0.8, stdout);
+        Assert.Equal(2, root.GetProperty("per_epoch").GetArrayLength());
+        Assert.Contains("epoch 2/2", stderr);
+        Assert.True(File.Exists(ckpt));
+        Assert.True(File.Exists(folder.File("mlp.curves.png")));
+
+        var eval = Np("eval", "--model", ckpt, "--data", "mnist", "--json");
+        Assert.True(eval.Code == 0, eval.Err);
+        using var evalJson = JsonDocument.Parse(eval.Out);
+        Assert.Equal(root.GetProperty("test_accuracy").GetDouble(), evalJson.RootElement.GetProperty("accuracy").GetDouble(), 9);
+        Assert.Equal(10, evalJson.RootElement.GetProperty("confusion").GetArrayLength());
+
+        var resumed = Np("train", "--resume", ckpt, "--epochs", "3", "--train-limit", "3000", "--json");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        using var resumedJson = JsonDocument.Parse(resumed.Out);
+        Assert.Equal(3, resumedJson.RootElement.GetProperty("epochs").GetInt32());
+        Assert.Equal(3, Checkpoint.Load(ckpt).Training!.CompletedEpochs);
+    }
+
+    [Fact]
+    public void A_run_resumed_from_the_command_line_ends_with_the_same_weights_as_an_uninterrupted_one()
+    {
+        using var folder = new TempFolder();
+        string[] common = ["--layers", "784,20,10", "--activation", "relu", "--init", "he", "--dropout", "0.2", "--augment",
+                           "--momentum", "0.9", "--lr", "0.05", "--train-limit", "1000", "--no-train-eval", "--seed", "4"];
+        Assert.Equal(0, Np(["train", "mlp", .. common, "--epochs", "2", "--out", folder.File("straight.ckpt")]).Code);
+        Assert.Equal(0, Np(["train", "mlp", .. common, "--epochs", "1", "--out", folder.File("split.ckpt")]).Code);
+        var resumed = Np("train", "--resume", folder.File("split.ckpt"), "--epochs", "2", "--train-limit", "1000");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        static float[] Weights(string path) => Checkpoint.Load(path).Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
+        Assert.Equal(Weights(folder.File("straight.ckpt")), Weights(folder.File("split.ckpt")));
+    }
+
+    [Fact]
+    public void The_issue_command_line_is_accepted_and_prints_per_epoch_accuracy()
+    {
+        using var folder = new TempFolder();
+        var (code, stdout, stderr) = Np("train", "mlp", "--layers", "784,30,10", "--activation", "sigmoid", "--cost", "quadratic",
+            "--init", "normal", "--optimizer", "sgd", "--lr", "3.0", "--batch-size", "10", "--epochs", "1", "--data", "mnist",
+            "--seed", "1", "--train-limit", "1000", "--out", folder.File("mlp.ckpt"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("epoch 1/1", stdout);
+        Assert.Contains("test", stdout);
+    }
+
+    [Theory]
+    [InlineData("no-such-net", "Unknown architecture 'no-such-net'")]
+    [InlineData("mlp --layers 100,10", "--layers starts with 100 inputs")]
+    [InlineData("mlp --cost hinge", "Unknown cost 'hinge'")]
+    [InlineData("mlp --init zeros", "Unknown initialisation 'zeros'")]
+    [InlineData("mlp --data /no/such/folder", "/no/such/folder")]
+    [InlineData("mlp --augment zoom=3", "Unknown augmentation 'zoom'")]
+    [InlineData("mlp --optimizer rmsprop", "Unknown optimizer 'rmsprop'")]
+    [InlineData("mlp --lr -1", "Learning rate must be a positive number")]
+    [InlineData("mlp --batch-size 0", "Batch size must be positive")]
+    [InlineData("mlp --schedule exponential", "Unknown learning-rate schedule 'exponential'")]
+    [InlineData("mlp --momentum 1.5", "SGD momentum must be in [0, 1)")]
+    [InlineData("mlp --train-limit 0", "--train-limit must be at least 1")]
+    [InlineData("mlp --train-limit -5", "--train-limit must be at least 1, got -5")]
+    public void Bad_options_fail_with_one_clear_line(string args, string expected)
+    {
+        using var folder = new TempFolder();
+        var (code, stdout, stderr) = Np(["train", .. args.Split(' '), "--epochs", "1", "--out", folder.File("x.ckpt")]);
+        Assert.NotEqual(0, code);
+        Assert.Contains(expected, stderr);
+        Assert.StartsWith("np train: error:", stderr.Trim());
+        Assert.Equal("", stdout); // checked before the header line is printed
+        Assert.False(File.Exists(folder.File("x.ckpt")));
+    }
+
+    [Fact]
+    public void Eval_names_a_file_that_is_not_a_checkpoint()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("model.ckpt", "not a model");
+        var (code, _, stderr) = Np("eval", "--model", path);
+        Assert.Equal(1, code);
+        Assert.Contains(path, stderr);
+    }
+
+    [Fact]
+    public void Resuming_as_another_architecture_names_both()
+    {
+        using var folder = new TempFolder();
+        var ckpt = folder.File("m.ckpt");
+        Assert.Equal(0, Np("train", "mlp", "--epochs", "1", "--train-limit", "200", "--out", ckpt).Code);
+        var (code, _, stderr) = Np("train", "lenet5", "--resume", ckpt);
+        Assert.NotEqual(0, code);
+        Assert.Contains("mlp", stderr);
+        Assert.Contains("lenet5", stderr);
+    }
+}

@@ -1,0 +1,52 @@
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Layers.Conv;
+using NeuralPipelines.Models.Optimizers;
+using NeuralPipelines.Models.Training;
+using NeuralPipelines.Tests;
+
+namespace NeuralPipelines.Models.Tests.Training;
+
+/// <summary>The training loop and checkpoints with convolution, pooling and batch norm (whose running statistics are
+/// buffers, not parameters): what the model-zoo networks are made of.</summary>
+public class ConvolutionalTrainingTests
+{
+    private static Checkpoint SmallCnn(string? path, int epochs) =>
+        new(new Sequential(
+                new Conv2d(1, 4, 5, rng: new Random(1)) { InputGradient = false }, new BatchNorm2d(4), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Dropout(0.2f), new Dense(4 * 12 * 12, 10, Init.Initializer.He, new Random(2))),
+            "small-cnn", [1, 28, 28], Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), "log-likelihood")
+        {
+            Training = new TrainingState
+            {
+                Options = new TrainerOptions
+                {
+                    Epochs = epochs, BatchSize = 32, LearningRate = 0.05f, Optimizer = new OptimizerSettings("sgd", 0.9f),
+                    CheckpointPath = path, EvaluateTrainingSet = false, Seed = 2,
+                },
+            },
+        };
+
+    [Fact]
+    public void A_small_cnn_learns_and_resumes_exactly_including_batch_norm_statistics()
+    {
+        var data = MnistTrainingTests.Mnist.Value with
+        {
+            Train = MnistTrainingTests.Mnist.Value.Train.Take(1500),
+            Test = MnistTrainingTests.Mnist.Value.Test.Take(500),
+        };
+        using var folder = new TempFolder();
+        var straight = SmallCnn(null, 2);
+        var result = new Trainer(straight).Fit(data);
+        Assert.True(result.TestAccuracy > 0.85, $"test accuracy {result.TestAccuracy:P2}");
+        Assert.NotEmpty(straight.Network.AllBuffers());
+
+        var path = folder.File("cnn.ckpt");
+        new Trainer(SmallCnn(path, 1)).Fit(data);
+        var resumed = Checkpoint.Load(path);
+        resumed.Training!.Options = resumed.Training.Options with { Epochs = 2 };
+        new Trainer(resumed).Fit(data);
+
+        Assert.Equal(straight.Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()), resumed.Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()));
+        Assert.Equal(straight.Network.AllBuffers().SelectMany(b => b.Span.ToArray()), resumed.Network.AllBuffers().SelectMany(b => b.Span.ToArray()));
+    }
+}
