@@ -15,7 +15,8 @@ public static unsafe class Gemm
     private static GemmTeam? s_team;
     [ThreadStatic] private static GemmWorkspace? t_alone;
 
-    /// <summary>The default thread count: the processor count, capped at 4 (the packed-B sharing scales no further).</summary>
+    /// <summary>The default thread count: the processor count, capped at 4 (one shared packed-B block and a barrier per
+    /// k step are meant for a few cores; measured on 2).</summary>
     public static int DefaultThreads => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     /// <summary>Threads one product may use (1 = always on the calling thread).</summary>

@@ -59,9 +59,10 @@ internal sealed unsafe class GemmTeam : IDisposable
         waited += _barrier.SignalAndWait();                    // every share written: the caller may return
         long elapsed = Stopwatch.GetTimestamp() - start;
 
-        // The caller waited for a third of the call or more: a partner was descheduled (another process holds a core)
-        // or woke too slowly for a product this small. Work alone for a while, longer each time it happens again.
-        if (waited * 3 > elapsed)
+        // The caller waited for a third of the call or more, and longer than a sleeping worker takes to wake: a partner
+        // was descheduled (another process holds a core). Work alone for a while, longer each time it happens again.
+        // (Without the absolute floor, the wake-up after a back-off would itself count, and the team would never return.)
+        if (waited * 3 > elapsed && waited > Stopwatch.Frequency / 2000)
         {
             _strikes = Math.Min(_strikes + 1, 6);
             _aloneUntil = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100 << _strikes);
