@@ -145,9 +145,7 @@ public sealed class TrainCommand : ICliCommand
 
     private static int Run(CliContext context, Checkpoint checkpoint, TrainTestSplit split, bool asJson)
     {
-        var console = context.Console(asJson);
-        // Spectre wraps at 80 columns when it cannot see a terminal; a log of epoch lines reads better unwrapped.
-        if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
+        var console = context.LogConsole(asJson);
         var state = checkpoint.Training!;
         var o = state.Options;
         string path = o.CheckpointPath!;
