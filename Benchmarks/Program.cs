@@ -12,6 +12,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "race") return RaceCommand.Run(args[1..], Console.Out);
+        if (args.Length > 0 && args[0] == "race-cnn") return Cnn.CnnRace.Run(args[1..], Console.Out);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

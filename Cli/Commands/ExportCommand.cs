@@ -4,6 +4,7 @@ using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Export;
 using NeuralPipelines.Onnx.Metadata;
+using NeuralPipelines.Onnx.MlNet;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli.Commands;
@@ -18,6 +19,8 @@ public sealed class ExportCommand : ICliCommand
         var model = new Option<string>("--model") { Description = "Checkpoint written by np train.", Required = true };
         var output = new Option<string>("--out") { Description = "ONNX file to write (replaced atomically; nothing is written if the export fails its check).", Required = true };
         var seed = new Option<int>("--parity-seed") { Description = "Seed of the random batch used to compare our forward pass with ONNX Runtime.", DefaultValueFactory = _ => 1 };
+        var mlnet = new Option<string?>("--mlnet") { Description = "Also write an ML.NET model zip (mlContext.Model.Load, PredictionEngine) that scores the same ONNX model." };
+        var featureColumn = new Option<string>("--feature-column") { Description = "Input column of the ML.NET zip: a vector of C·H·W floats.", DefaultValueFactory = _ => "Features" };
         var json = CliContext.JsonOption();
         var command = new Command("export",
             "Export a trained checkpoint to ONNX (opset 17): input 'input' [batch, C, H, W] of raw pixels (normalisation is in the graph), " +
@@ -27,6 +30,8 @@ public sealed class ExportCommand : ICliCommand
         command.Options.Add(model);
         command.Options.Add(output);
         command.Options.Add(seed);
+        command.Options.Add(mlnet);
+        command.Options.Add(featureColumn);
         command.Options.Add(json);
         context.SetAction(command, parse =>
         {
@@ -40,11 +45,15 @@ public sealed class ExportCommand : ICliCommand
             if (!parity.Passed)
                 throw new InvalidOperationException(
                     $"{source}: ONNX Runtime's answer differs from the trainer's by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}); nothing was written.");
+            // The zip first: if it cannot be made, neither file is written.
+            string? zip = parse.GetValue(mlnet);
+            if (zip is not null) OnnxModelZip.Save(bytes, card, parse.GetValue(featureColumn)!, zip);
             AtomicFile.WriteAllBytes(target, bytes);
 
             var console = context.Console(asJson);
             console.MarkupLineInterpolated(
                 $"[bold]{checkpoint.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxExporter.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
+            if (zip is not null) console.MarkupLineInterpolated($"ML.NET model zip → {zip} (input column {parse.GetValue(featureColumn)}, outputs Score and PredictedClass)");
             console.MarkupLineInterpolated(
                 $"input {ModelCard.InputName} [[batch, {string.Join(", ", card.InputShape)}]]; outputs {string.Join(", ", onnx.Graph.Output.Select(o => o.Name))}; parity on a batch of {parity.Batch}: max |Δ| {parity.MaxAbsoluteError:g3}");
             if (asJson)
@@ -60,6 +69,7 @@ public sealed class ExportCommand : ICliCommand
                     Outputs = onnx.Graph.Output.Select(o => o.Name).ToArray(),
                     Nodes = onnx.Graph.Node.Count,
                     Initializers = onnx.Graph.Initializer.Count,
+                    Mlnet = zip,
                     ParityBatch = parity.Batch,
                     ParityMaxError = parity.MaxError,
                     ParityMaxAbsoluteError = parity.MaxAbsoluteError,

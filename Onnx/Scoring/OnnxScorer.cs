@@ -8,8 +8,8 @@ namespace NeuralPipelines.Onnx.Scoring;
 /// <summary>Scores rows with one ONNX Runtime session: CUDA when it can be loaded, otherwise the CPU (saying why, once);
 /// rows go through in batches; one instance may be shared by any number of threads.</summary>
 /// <remarks>
-/// Thread safety: <see cref="InferenceSession"/>.Run is safe to call concurrently, and every buffer a call uses is
-/// rented for that call alone, so the scorer holds no mutable state after construction.
+/// Thread safety: <see cref="InferenceSession"/>.Run is safe to call concurrently, and a call reads and writes only the
+/// caller's own memory (pinned for the call), so the scorer holds no mutable state after construction.
 /// </remarks>
 public sealed unsafe class OnnxScorer : IDisposable
 {
@@ -188,13 +188,22 @@ public sealed unsafe class OnnxScorer : IDisposable
         finally { cpu.Dispose(); }
     }
 
-    private static SessionOptions NewOptions(OnnxScorerOptions o) => new()
+    private static SessionOptions NewOptions(OnnxScorerOptions o)
     {
-        IntraOpNumThreads = o.IntraOpNumThreads,
-        InterOpNumThreads = o.InterOpNumThreads,
-        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-    };
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = o.IntraOpNumThreads,
+            InterOpNumThreads = o.InterOpNumThreads,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        if (!o.AllowSpinning)
+        {
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
+        return options;
+    }
 
     private static string FirstLine(string message)
     {

@@ -15,6 +15,11 @@ public sealed record OnnxScorerOptions
     /// <summary>Threads across independent operators; our graphs are chains, so one is enough.</summary>
     public int InterOpNumThreads { get; init; } = 1;
 
+    /// <summary>Whether ONNX Runtime's worker threads spin while waiting for work. Off by default: spinning saves a few
+    /// microseconds per operator on an idle machine, but where other work competes for the cores the spinning threads take
+    /// them from the thread that has the work (measured: 2.4× slower at 2 threads on a busy 2-core machine, see docs/ONNX.md).</summary>
+    public bool AllowSpinning { get; init; }
+
     /// <summary>Rows per ONNX Runtime call.</summary>
     public int BatchSize { get; init; } = 256;
 

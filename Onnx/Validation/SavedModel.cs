@@ -4,6 +4,7 @@ using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using NeuralPipelines.Data;
+using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Training;
@@ -127,13 +128,10 @@ public sealed class SavedModel : IDisposable
         return new SavedModel(path, "mlnet", width, null, null, Score, null);
     }
 
-    /// <summary>Scores the test split of a dataset: "mnist" (the shipped 10k split) or a folder of IDX files.</summary>
+    /// <summary>Scores the test split of a dataset the catalog knows: "mnist" (shipped), "fashion-mnist", or a folder of IDX files.</summary>
     public ModelEvaluation Evaluate(string dataset, int? limit = null)
     {
-        var split = string.Equals(dataset, "mnist", StringComparison.OrdinalIgnoreCase)
-            ? IdxImageFolder.Load(ShippedData.Mnist, "mnist")
-            : Directory.Exists(dataset) ? IdxImageFolder.Load(dataset)
-            : throw new ArgumentException($"{dataset}: not a known dataset name (mnist) nor an existing folder of IDX files.");
+        var split = new DatasetCatalog().LoadImages(dataset);
         var test = limit is int n ? split.Test.Take(n) : split.Test;
         return Evaluate(test);
     }

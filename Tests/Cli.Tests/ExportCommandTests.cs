@@ -59,6 +59,38 @@ public sealed class ExportCommandTests
         Assert.Equal(checkpoint.ClassLabels, scorer.Card!.ClassLabels);
     }
 
+    [Theory]
+    [InlineData("lenet5")]
+    [InlineData("resnet")]
+    public void A_zoo_checkpoint_from_np_train_exports_within_tolerance(string architecture)
+    {
+        using var temp = new TempFolder();
+        var ckpt = temp.File($"{architecture}.ckpt");
+        var (trained, _, trainErr) = Np("train", architecture, "--epochs", "1", "--train-limit", "100", "--batch-size", "20",
+            "--no-train-eval", "--normalize", "--out", ckpt, "--json");
+        Assert.True(trained == 0, trainErr);
+        var (code, stdout, err) = Np("export", "--model", ckpt, "--out", temp.File($"{architecture}.onnx"), "--json");
+        Assert.True(code == 0, err);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.True(report.RootElement.GetProperty("parity_max_error").GetDouble() <= 1e-4);
+        Assert.Equal(architecture, report.RootElement.GetProperty("architecture").GetString());
+    }
+
+    [Fact]
+    public void With_mlnet_it_also_writes_a_zip_that_validates_like_the_onnx_file()
+    {
+        using var temp = new TempFolder();
+        var ckpt = Train(temp);
+        var onnx = temp.File("mlp.onnx");
+        var zip = temp.File("mlp.zip");
+        var (code, _, err) = Np("export", "--model", ckpt, "--out", onnx, "--mlnet", zip);
+        Assert.True(code == 0, err);
+        using var a = NeuralPipelines.Onnx.Validation.SavedModel.Load(onnx);
+        using var b = NeuralPipelines.Onnx.Validation.SavedModel.Load(zip);
+        Assert.Equal("mlnet", b.Format);
+        Assert.Equal(a.Evaluate("mnist", limit: 300).Confusion, b.Evaluate("mnist", limit: 300).Confusion);
+    }
+
     [Fact]
     public void A_truncated_checkpoint_gives_one_line_a_non_zero_exit_and_no_file()
     {

@@ -12,6 +12,7 @@ public sealed class Branches : Layer
 {
     private readonly Layer[] _branches;
     private readonly Tensor?[] _branchGradients;
+    private readonly Tensor[] _branchOutputs;
     private int[] _itemLengths = [];
     private Tensor? _output, _inputGradient;
 
@@ -20,6 +21,7 @@ public sealed class Branches : Layer
         if (branches.Length == 0) throw new ArgumentException("Branches needs at least one branch.");
         _branches = branches;
         _branchGradients = new Tensor?[branches.Length];
+        _branchOutputs = new Tensor[branches.Length];
     }
 
     public Branches(LayerSpec spec) : this(spec.Children.Select(LayerRegistry.Build).ToArray()) { }
@@ -44,7 +46,7 @@ public sealed class Branches : Layer
 
     public override Tensor Forward(Tensor x, bool training)
     {
-        var outputs = new Tensor[_branches.Length];
+        var outputs = _branchOutputs; // reused: a steady-state step allocates nothing
         int channels = 0;
         for (int i = 0; i < _branches.Length; i++)
         {
@@ -54,7 +56,8 @@ public sealed class Branches : Layer
                 throw new ArgumentException($"Branches: branch {i} gives {Tensor.ShapeText(o.Shape)} but branch 0 gives {Tensor.ShapeText(outputs[0].Shape)}; only the channel axis may differ.");
             channels += o.Dim(1);
         }
-        int[] shape = outputs[0].ShapeArray();
+        Span<int> shape = stackalloc int[outputs[0].Rank];
+        outputs[0].Shape.CopyTo(shape);
         shape[1] = channels;
         var y = Tensor.Ensure(ref _output, shape);
         if (_itemLengths.Length != _branches.Length) _itemLengths = new int[_branches.Length];
@@ -77,10 +80,11 @@ public sealed class Branches : Layer
             throw new ArgumentException($"Branches.Backward expects ∂C/∂y of shape {Tensor.ShapeText(y.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
         int n = dy.Dim(0), item = y.ItemLength, offset = 0;
         Tensor? dx = null;
+        Span<int> shape = stackalloc int[dy.Rank];
         for (int b = 0; b < _branches.Length; b++)
         {
             int len = _itemLengths[b];
-            int[] shape = dy.ShapeArray();
+            dy.Shape.CopyTo(shape);
             shape[1] = len / (item / dy.Dim(1));
             var db = Tensor.Ensure(ref _branchGradients[b], shape);
             for (int i = 0; i < n; i++) dy.Span.Slice(i * item + offset, len).CopyTo(db.Span.Slice(i * len, len));

@@ -75,6 +75,21 @@ public sealed class NeuralNetworkTrainerTests
     }
 
     [Fact]
+    public void A_zoo_network_trains_through_the_same_estimator()
+    {
+        var ml = new MLContext(1);
+        var model = ml.MulticlassClassification.Trainers.NeuralNetwork(new NeuralNetworkOptions
+        {
+            Architecture = "lenet5", Epochs = 1, BatchSize = 20, LearningRate = 0.05f, Seed = 2,
+        }).Fit(MnistRows.View(ml, MnistRows.Train(1000)));
+        var test = MnistRows.Test(300);
+        using var scorer = model.CreateScorer(new OnnxScorerOptions { PreferCuda = false });
+        double accuracy = scorer.Predict(test.Pixels, test.Count).Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Count;
+        Assert.Equal("lenet5", model.Card.Architecture);
+        Assert.True(accuracy > 0.5, $"LeNet-5 after one epoch on 900 digits: {accuracy:P1}");
+    }
+
+    [Fact]
     public void A_feature_column_of_doubles_is_refused_naming_the_column_and_its_type()
     {
         var ml = new MLContext(1);

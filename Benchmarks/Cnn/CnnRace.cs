@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using NeuralPipelines.Benchmarks.Race;
+using NeuralPipelines.Models.Tensors;
+
+namespace NeuralPipelines.Benchmarks.Cnn;
+
+/// <summary>
+/// <c>race-cnn lenet|resnet|resnet14|resnet20 [--epochs N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
+/// epoch; the measured model trains N epochs and images/s is the median; inference is batch 256 over the test set, 2 warm-up
+/// and 15 timed passes, median), and a ResNet-8 training step at batch 64 (median of 7 repetitions).
+/// </summary>
+public static class CnnRace
+{
+    public static int Run(string[] args, TextWriter output)
+    {
+        string mode = args.Length > 0 ? args[0] : "lenet";
+        int at = Array.IndexOf(args, "--epochs");
+        int epochs = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        output.WriteLine($"processors {Environment.ProcessorCount}, GEMM threads {Models.Kernels.Gemm.Threads}");
+        if (Array.IndexOf(args, "--no-wait") < 0)
+            output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet():F2} cores");
+        switch (mode)
+        {
+            case "lenet": LeNet(output, epochs); return 0;
+            case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
+            default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet | resnet14 | resnet20)"); return 2;
+        }
+    }
+
+    public static void LeNet(TextWriter output, int epochs)
+    {
+        var data = CnnWorkload.LoadMnist();
+        new CnnWorkload("lenet5", data, seed: 43).Epoch();
+        var model = new CnnWorkload("lenet5", data, seed: 42);
+        var rates = new List<double>();
+        var whole = MachineLoad.Start();
+        for (int e = 1; e <= epochs; e++)
+        {
+            var load = MachineLoad.Start();
+            var sw = Stopwatch.StartNew();
+            double cost = model.Epoch();
+            rates.Add(model.TrainCount / sw.Elapsed.TotalSeconds);
+            output.WriteLine($"  lenet epoch {e}: {rates[^1]:F0} img/s, mean cost {cost:F4} [other processes {load.OtherCores:F2} cores]");
+        }
+        double accuracy = model.TestAccuracy();
+        var sorted = rates.Order().ToArray();
+        output.WriteLine($"RESULT lenet: train median {sorted[sorted.Length / 2]:F0} img/s over {epochs} epochs (min {sorted[0]:F0}, max {sorted[^1]:F0}); " +
+                         $"test acc {100 * accuracy:F2}% [other processes {whole.OtherCores:F2} cores]");
+
+        // Inference: the trained model, evaluation mode, batch 256 over the test set.
+        var test = data.Test;
+        var batch = new Tensor(256, test.Channels, test.Height, test.Width);
+        double Pass()
+        {
+            var sw = Stopwatch.StartNew();
+            for (int s = 0; s < test.Count; s += 256)
+            {
+                int n = Math.Min(256, test.Count - s);
+                var x = n == 256 ? batch : new Tensor(n, test.Channels, test.Height, test.Width);
+                test.Pixels.AsSpan(s * test.ImageLength, n * test.ImageLength).CopyTo(x.Span);
+                model.Network.Forward(x, training: false);
+            }
+            return test.Count / sw.Elapsed.TotalSeconds;
+        }
+        Pass(); Pass();
+        var loadInference = MachineLoad.Start();
+        var passes = Enumerable.Range(0, 15).Select(_ => Pass()).Order().ToArray();
+        output.WriteLine($"RESULT lenet_inference: median {passes[7]:F0} img/s at batch 256 (min {passes[0]:F0}, max {passes[^1]:F0}) " +
+                         $"[other processes {loadInference.OtherCores:F2} cores]");
+    }
+
+    public static void ResNet(TextWriter output, string architecture = "resnet")
+    {
+        var work = new CnnWorkload(architecture, CnnWorkload.LoadMnist(), seed: 42);
+        int start = 0;
+        var load = MachineLoad.Start();
+        var (median, min, max) = Timing.SecondsPerCall(() =>
+        {
+            work.TrainBatch(start);
+            start = start + 128 > work.TrainCount ? 0 : start + 64;
+        }, warmUp: 5);
+        output.WriteLine($"RESULT {architecture}_step: median {median * 1e3:F2} ms per batch-64 step = {64 / median:F0} img/s " +
+                         $"(min {min * 1e3:F2}, max {max * 1e3:F2} ms) [other processes {load.OtherCores:F2} cores]");
+    }
+}

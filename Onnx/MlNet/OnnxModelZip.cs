@@ -1,0 +1,29 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using NeuralPipelines.Data.IO;
+using NeuralPipelines.Onnx.Metadata;
+
+namespace NeuralPipelines.Onnx.MlNet;
+
+/// <summary>Writes an exported model as an ML.NET model zip that a line-of-business app opens with
+/// <c>mlContext.Model.Load</c> and scores with a PredictionEngine, without referencing NeuralPipelines.</summary>
+public static class OnnxModelZip
+{
+    /// <summary>Saves the pipeline of <see cref="OnnxModelEstimators.Create"/> reading a <paramref name="featureColumn"/> of
+    /// <see cref="ModelCard.InputLength"/> floats; the file is written atomically.</summary>
+    public static void Save(byte[] onnx, ModelCard card, string featureColumn, string path)
+    {
+        var ml = new MLContext(seed: 0);
+        var definition = SchemaDefinition.Create(typeof(FeatureRow));
+        definition[0].ColumnName = featureColumn;
+        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, card.InputLength);
+        var empty = ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), definition);
+        var model = OnnxModelEstimators.Create(ml, onnx, featureColumn).Fit(empty);
+        AtomicFile.Write(path, stream => ml.Model.Save(model, empty.Schema, stream));
+    }
+
+    private sealed class FeatureRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+}
