@@ -88,6 +88,8 @@ public sealed class TrainCommand : ICliCommand
             var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
             if (checkpoint.Metadata.TryGetValue("train_images", out var trained) && trained != split.Train.Count.ToString(CultureInfo.InvariantCulture))
                 throw new ArgumentException($"{resumePath} was trained on {trained} images but --data/--train-limit give {split.Train.Count}; resume with the same training data.");
+            if (parse.GetValue(epochs) is int total && total < state.CompletedEpochs)
+                throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
             state.Options = state.Options with
             {
                 Epochs = parse.GetValue(epochs) ?? state.Options.Epochs,

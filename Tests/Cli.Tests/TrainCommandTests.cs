@@ -118,6 +118,9 @@ public class TrainCommandTests
         Assert.NotEqual(0, code);
         Assert.Equal("", stdout);
         Assert.Contains("--lr, --seed: a resumed run keeps the options saved in", stderr);
+        var fewer = Np("train", "--resume", ckpt, "--epochs", "0", "--train-limit", "200");
+        Assert.NotEqual(0, fewer.Code);
+        Assert.Contains("--epochs 0 is fewer than the 1 epochs", fewer.Err);
     }
 
     [Fact]
