@@ -15,6 +15,7 @@ public static class SgemmRace
     public static void MlpShapes(TextWriter output)
     {
         Report(output, "forward 1  x·W1ᵀ ", false, true, 64, 100, 784);
+        Report(output, "forward 1' x·W1  ", false, false, 64, 100, 784);   // the same product with W stored k×n
         Report(output, "forward 2  h·W2ᵀ ", false, true, 64, 10, 100);
         Report(output, "dW2  dyᵀ·h       ", true, false, 10, 100, 64);
         Report(output, "dh   dy·W2       ", false, false, 64, 100, 10);
