@@ -32,8 +32,7 @@ public sealed class EvalCommand : ICliCommand
             var result = Evaluator.Evaluate(checkpoint.Network, LossFunctions.Create(checkpoint.Cost), test, checkpoint.Normalization);
             double seconds = clock.Elapsed.TotalSeconds;
 
-            var console = context.Console(asJson);
-            if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
+            var console = context.LogConsole(asJson);
             console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/] on {split.Name} (test split): accuracy [bold]{100 * result.Accuracy:F2}%[/] ({(int)Math.Round(result.Accuracy * result.Count)}/{result.Count}), {checkpoint.Cost} cost {result.Loss:F4}, {result.Count / Math.Max(seconds, 1e-9):N0} images/s");
             var table = new Table().Title("confusion matrix (rows actual, columns predicted)");
             table.AddColumn("");

@@ -49,7 +49,7 @@ public sealed class TrainCommand : ICliCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images (quick runs)." };
         var seed = new Option<int>("--seed") { Description = "Seed for initial weights, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default ARCH.ckpt). Curves go beside it as NAME.curves.png." };
-        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out and --data may change." };
+        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out, --data and --train-limit may be given (others are refused)." };
         var noTrainEval = new Option<bool>("--no-train-eval") { Description = "Skip measuring the whole training set after each epoch (faster; train figures become running averages)." };
         var json = CliContext.JsonOption();
 
@@ -78,11 +78,18 @@ public sealed class TrainCommand : ICliCommand
         // A resumed run keeps the options saved in the checkpoint; only the epoch count and the output path may change.
         Checkpoint Resume(ParseResult parse, string resumePath, string? archName, TrainTestSplit split)
         {
+            // Saying --lr 0.01 and having it silently ignored would be worse than refusing it.
+            var saved = new Option[] { layers, activation, cost, init, optimizer, lr, momentum, batch, schedule, l2, l1, dropout, augment, patience, normalize, seed, noTrainEval };
+            var given = saved.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (given.Count > 0)
+                throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
             var checkpoint = Checkpoint.Load(resumePath);
             checkpoint.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
             var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
             if (checkpoint.Metadata.TryGetValue("train_images", out var trained) && trained != split.Train.Count.ToString(CultureInfo.InvariantCulture))
                 throw new ArgumentException($"{resumePath} was trained on {trained} images but --data/--train-limit give {split.Train.Count}; resume with the same training data.");
+            if (parse.GetValue(epochs) is int total && total < state.CompletedEpochs)
+                throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
             state.Options = state.Options with
             {
                 Epochs = parse.GetValue(epochs) ?? state.Options.Epochs,
@@ -145,9 +152,7 @@ public sealed class TrainCommand : ICliCommand
 
     private static int Run(CliContext context, Checkpoint checkpoint, TrainTestSplit split, bool asJson)
     {
-        var console = context.Console(asJson);
-        // Spectre wraps at 80 columns when it cannot see a terminal; a log of epoch lines reads better unwrapped.
-        if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
+        var console = context.LogConsole(asJson);
         var state = checkpoint.Training!;
         var o = state.Options;
         string path = o.CheckpointPath!;

@@ -109,6 +109,21 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Resuming_refuses_options_the_checkpoint_fixes_rather_than_ignoring_them()
+    {
+        using var folder = new TempFolder();
+        var ckpt = folder.File("m.ckpt");
+        Assert.Equal(0, Np("train", "mlp", "--epochs", "1", "--train-limit", "200", "--out", ckpt).Code);
+        var (code, stdout, stderr) = Np("train", "--resume", ckpt, "--epochs", "2", "--train-limit", "200", "--lr", "0.01", "--seed", "3");
+        Assert.NotEqual(0, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("--lr, --seed: a resumed run keeps the options saved in", stderr);
+        var fewer = Np("train", "--resume", ckpt, "--epochs", "0", "--train-limit", "200");
+        Assert.NotEqual(0, fewer.Code);
+        Assert.Contains("--epochs 0 is fewer than the 1 epochs", fewer.Err);
+    }
+
+    [Fact]
     public void Resuming_as_another_architecture_names_both()
     {
         using var folder = new TempFolder();
