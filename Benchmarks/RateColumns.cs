@@ -22,7 +22,7 @@ public static class RateColumns
     {
         public string Id => $"{nameof(RateColumn)}.{name}";
         public string ColumnName => name;
-        public bool AlwaysShow => false;
+        public bool AlwaysShow => true;   // a one-row summary would otherwise hide it (all values equal)
         public ColumnCategory Category => ColumnCategory.Custom;
         public int PriorityInCategory => 0;
         public bool IsNumeric => true;

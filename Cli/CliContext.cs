@@ -32,6 +32,15 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
         ColorSystem = ColorSystemSupport.Detect,
     });
 
+    /// <summary>Like <see cref="Console"/>, for logs of one line per event (epochs, results): when the output is not a
+    /// terminal Spectre would wrap at 80 columns, and a log reads better unwrapped.</summary>
+    public IAnsiConsole LogConsole(bool json)
+    {
+        var console = Console(json);
+        if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
+        return console;
+    }
+
     public void WriteJson(object result) => Out.WriteLine(JsonSerializer.Serialize(result, result.GetType(), JsonOptions));
 
     /// <summary>Wraps a command body: any exception becomes one line on stderr and exit code 1.</summary>

@@ -13,6 +13,17 @@ public static class ShippedData
 
     public static string Tabular(string fileName) => Path("tabular", fileName);
 
+    /// <summary>The short names of the tables shipped under <c>tabular/</c> and their files.</summary>
+    public static IReadOnlyDictionary<string, string> Tables { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["diabetes"] = "diabetes.csv",
+        ["breast-cancer"] = "breast_cancer.csv",
+        ["iris"] = "iris.csv",
+    };
+
+    /// <summary>The path of the shipped table called <paramref name="name"/> (e.g. <c>diabetes</c>); null for any other name.</summary>
+    public static string? TablePath(string name) => Tables.TryGetValue(name, out var file) ? Tabular(file) : null;
+
     private static string Locate()
     {
         var beside = System.IO.Path.Combine(AppContext.BaseDirectory, "files");

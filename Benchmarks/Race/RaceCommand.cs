@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race sgemm|shapes|mlp [--threads N] [--parallel-threshold MNK] [--no-adapt] [--epochs N] [--no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race sgemm|shapes|mlp|alloc [--threads N] [--parallel-threshold MNK] [--no-adapt] [--epochs N] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -14,7 +14,7 @@ public static class RaceCommand
         if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
         output.WriteLine($"threads {Models.Kernels.Gemm.Threads}, processors {Environment.ProcessorCount}");
         if (Array.IndexOf(args, "--no-wait") < 0)
-            output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet():F2} cores");
+            output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet(Option("--wait", 60)):F2} cores");
         int Option(string name, int fallback)
         {
             int at = Array.IndexOf(args, name);
@@ -26,7 +26,8 @@ public static class RaceCommand
             case "sgemm": SgemmRace.Square(output); return 0;
             case "shapes": SgemmRace.MlpShapes(output); return 0;
             case "mlp": MlpRace.Run(output, Option("--epochs", 10)); return 0;
-            default: Console.Error.WriteLine($"race: unknown mode {mode} (sgemm | shapes | mlp)"); return 2;
+            case "alloc": SgemmRace.Allocation(output); return 0;
+            default: Console.Error.WriteLine($"race: unknown mode {mode} (sgemm | shapes | mlp | alloc)"); return 2;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NeuralPipelines.Cli.Commands.Classic;
 using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Csv;
 using NeuralPipelines.Data.Datasets;
@@ -16,7 +17,7 @@ public sealed class DatasetsCommand : ICliCommand
         var command = new Command(Name,
             "Find, download and describe datasets. Names: mnist (10,000 digits shipped with np), fashion-mnist " +
             "(looked for in $NP_DATA_DIR/fashion-mnist, the per-user cache, /usr/share/datasets/fashion-mnist; otherwise " +
-            "downloaded from its public location into the cache, each file's SHA-256 checked). Anywhere a dataset is " +
+            $"downloaded from its public location into the cache, each file's SHA-256 checked); the shipped tables {TabularOptions.ShippedTableNames}. Anywhere a dataset is " +
             "expected you may also give a folder holding MNIST-style IDX files or a .csv file with a header row.");
         command.Subcommands.Add(List(context));
         command.Subcommands.Add(Fetch(context));
@@ -89,7 +90,7 @@ public sealed class DatasetsCommand : ICliCommand
     private static Command Info(CliContext context)
     {
         var json = CliContext.JsonOption();
-        var target = new Argument<string>("dataset") { Description = "A dataset name (mnist, fashion-mnist), a folder of IDX files, or a .csv file." };
+        var target = new Argument<string>("dataset") { Description = $"A dataset name (mnist, fashion-mnist, or a shipped table: {TabularOptions.ShippedTableNames}), a folder of IDX files, or a .csv file." };
         var command = new Command("info", "Describe a dataset: for images the train/test counts, image shape and classes (reading and checking every file); " +
             "for a CSV file its columns and rows. Does not download: use `np datasets fetch` first.") { target, json };
         context.SetAction(command, parse =>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using NeuralPipelines.Cli.Commands.Training;
+using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Training;
 using Spectre.Console;
@@ -25,17 +25,14 @@ public sealed class EvalCommand : ICliCommand
         {
             bool asJson = parse.GetValue(json);
             var checkpoint = Checkpoint.Load(parse.GetValue(model)!);
-            var split = DatasetLoader.Load(parse.GetValue(data)!);
+            var split = new DatasetCatalog().LoadImages(parse.GetValue(data)!);
             var test = split.Test;
-            checkpoint.EnsureMatches(null, [test.Channels, test.Height, test.Width]);
-            if (test.Classes != checkpoint.ClassLabels.Length)
-                throw new ArgumentException($"{test.Source} has {test.Classes} classes but the checkpoint's network has {checkpoint.ClassLabels.Length} outputs.");
+            checkpoint.EnsureFits(test);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = Evaluator.Evaluate(checkpoint.Network, LossFunctions.Create(checkpoint.Cost), test, checkpoint.Normalization);
             double seconds = clock.Elapsed.TotalSeconds;
 
-            var console = context.Console(asJson);
-            if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
+            var console = context.LogConsole(asJson);
             console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/] on {split.Name} (test split): accuracy [bold]{100 * result.Accuracy:F2}%[/] ({(int)Math.Round(result.Accuracy * result.Count)}/{result.Count}), {checkpoint.Cost} cost {result.Loss:F4}, {result.Count / Math.Max(seconds, 1e-9):N0} images/s");
             var table = new Table().Title("confusion matrix (rows actual, columns predicted)");
             table.AddColumn("");

@@ -17,7 +17,7 @@ public sealed class ScoreCommand : ICliCommand
         var model = new Option<string>("--model") { Description = "An ML.NET model zip, e.g. written by np regress/classify --out.", Required = true };
         var data = new Option<string>("--data")
         {
-            Description = "CSV with the columns the model was trained on (any order; the label column may be absent), or a shipped table: diabetes, breast-cancer, iris.",
+            Description = $"CSV with the columns the model was trained on (any order; the label column may be absent), or a shipped table: {TabularOptions.ShippedTableNames}.",
             Required = true,
         };
         var output = new Option<string>("--output") { Description = "Where to write the input columns plus the prediction columns (written whole or not at all).", Required = true };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NeuralPipelines.Cli.Commands.Training;
 using NeuralPipelines.Data.Augmentation;
+using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
@@ -48,7 +49,7 @@ public sealed class TrainCommand : ICliCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images (quick runs)." };
         var seed = new Option<int>("--seed") { Description = "Seed for initial weights, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default ARCH.ckpt). Curves go beside it as NAME.curves.png." };
-        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out and --data may change." };
+        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out, --data and --train-limit may be given (others are refused)." };
         var noTrainEval = new Option<bool>("--no-train-eval") { Description = "Skip measuring the whole training set after each epoch (faster; train figures become running averages)." };
         var json = CliContext.JsonOption();
 
@@ -62,85 +63,100 @@ public sealed class TrainCommand : ICliCommand
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json);
-            var split = DatasetLoader.Limit(DatasetLoader.Load(parse.GetValue(data)!), parse.GetValue(trainLimit), null);
+            var limit = parse.GetValue(trainLimit);
+            if (limit < 1) throw new ArgumentException($"--train-limit must be at least 1, got {limit}.");
+            var split = new DatasetCatalog().LoadImages(parse.GetValue(data)!);
+            if (limit is int n) split = split with { Train = split.Train.Take(n) };
             string? resumePath = parse.GetValue(resume);
             string? archName = parse.GetValue(arch);
-            Checkpoint checkpoint;
-            if (resumePath is not null)
-            {
-                checkpoint = Checkpoint.Load(resumePath);
-                checkpoint.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
-                var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
-                if (checkpoint.Metadata.TryGetValue("train_images", out var trained) && trained != split.Train.Count.ToString(CultureInfo.InvariantCulture))
-                    throw new ArgumentException($"{resumePath} was trained on {trained} images but --data/--train-limit give {split.Train.Count}; resume with the same training data.");
-                state.Options = state.Options with
-                {
-                    Epochs = parse.GetValue(epochs) ?? state.Options.Epochs,
-                    CheckpointPath = parse.GetValue(output) ?? resumePath,
-                };
-            }
-            else
-            {
-                if (archName is null) throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT.");
-                bool isMlp = archName.Equals("mlp", StringComparison.OrdinalIgnoreCase);
-                string costName = parse.GetValue(cost) ?? (isMlp ? "cross-entropy" : "log-likelihood");
-                string optimizerName = parse.GetValue(optimizer)!.ToLowerInvariant();
-                float rate = parse.GetValue(lr) ?? (optimizerName == "adam" ? 0.001f : isMlp ? 0.5f : 0.05f);
-                var augmentation = parse.GetResult(augment) is null ? null : AugmentationOptions.Parse(parse.GetValue(augment) ?? "standard");
-                var train = split.Train;
-                Layer network;
-                if (isMlp)
-                {
-                    var sizes = Mlp.ParseSizes(parse.GetValue(layers)!);
-                    if (sizes[0] != train.ImageLength)
-                        throw new ArgumentException($"--layers starts with {sizes[0]} inputs but {train.Source} images have {train.Channels}×{train.Height}×{train.Width} = {train.ImageLength} pixels.");
-                    if (sizes[^1] != train.Classes)
-                        throw new ArgumentException($"--layers ends with {sizes[^1]} outputs but the dataset has {train.Classes} classes.");
-                    network = Mlp.Build(new MlpOptions(sizes, parse.GetValue(activation)!, Initializers.Parse(parse.GetValue(init)!),
-                        parse.GetValue(dropout), costName, parse.GetValue(seed)));
-                }
-                else
-                    network = ModelZoo.Build(archName, new ZooOptions(train.Channels, train.Height, train.Width, train.Classes, parse.GetValue(seed), parse.GetValue(dropout)));
-                var labels = Enumerable.Range(0, train.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-                var normalization = parse.GetValue(normalize) ? Normalization.Measure(train) : null;
-                checkpoint = new Checkpoint(network, isMlp ? "mlp" : ModelZoo.Get(archName).Name, [train.Channels, train.Height, train.Width], labels, costName, normalization)
-                {
-                    Training = new TrainingState
-                    {
-                        Options = new TrainerOptions
-                        {
-                            Epochs = parse.GetValue(epochs) ?? 30,
-                            BatchSize = parse.GetValue(batch),
-                            LearningRate = rate,
-                            Schedule = LearningRateSchedule.Parse(parse.GetValue(schedule)!),
-                            Optimizer = new OptimizerSettings(optimizerName, parse.GetValue(momentum)),
-                            L2 = parse.GetValue(l2),
-                            L1 = parse.GetValue(l1),
-                            Seed = parse.GetValue(seed),
-                            Patience = parse.GetValue(patience),
-                            CheckpointPath = parse.GetValue(output) ?? archName.ToLowerInvariant() + ".ckpt",
-                            Augmentation = augmentation,
-                            EvaluateTrainingSet = !parse.GetValue(noTrainEval),
-                        },
-                    },
-                };
-                checkpoint.SetMetadata("dataset", split.Name);
-                checkpoint.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));
-                if (isMlp) checkpoint.SetMetadata("layers", parse.GetValue(layers)!);
-            }
+            var checkpoint = resumePath is not null ? Resume(parse, resumePath, archName, split)
+                : Start(parse, archName ?? throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT."), split);
             return Run(context, checkpoint, split, asJson);
         });
         return command;
+
+        // A resumed run keeps the options saved in the checkpoint; only the epoch count and the output path may change.
+        Checkpoint Resume(ParseResult parse, string resumePath, string? archName, TrainTestSplit split)
+        {
+            // Saying --lr 0.01 and having it silently ignored would be worse than refusing it.
+            var saved = new Option[] { layers, activation, cost, init, optimizer, lr, momentum, batch, schedule, l2, l1, dropout, augment, patience, normalize, seed, noTrainEval };
+            var given = saved.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (given.Count > 0)
+                throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
+            var checkpoint = Checkpoint.Load(resumePath);
+            checkpoint.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
+            var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
+            if (checkpoint.Metadata.TryGetValue("train_images", out var trained) && trained != split.Train.Count.ToString(CultureInfo.InvariantCulture))
+                throw new ArgumentException($"{resumePath} was trained on {trained} images but --data/--train-limit give {split.Train.Count}; resume with the same training data.");
+            if (parse.GetValue(epochs) is int total && total < state.CompletedEpochs)
+                throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
+            state.Options = state.Options with
+            {
+                Epochs = parse.GetValue(epochs) ?? state.Options.Epochs,
+                CheckpointPath = parse.GetValue(output) ?? resumePath,
+            };
+            return checkpoint;
+        }
+
+        Checkpoint Start(ParseResult parse, string archName, TrainTestSplit split)
+        {
+            bool isMlp = archName.Equals("mlp", StringComparison.OrdinalIgnoreCase);
+            string costName = parse.GetValue(cost) ?? (isMlp ? "cross-entropy" : "log-likelihood");
+            string optimizerName = parse.GetValue(optimizer)!.ToLowerInvariant();
+            float rate = parse.GetValue(lr) ?? (optimizerName == "adam" ? 0.001f : isMlp ? 0.5f : 0.05f);
+            var augmentation = parse.GetResult(augment) is null ? null : AugmentationOptions.Parse(parse.GetValue(augment) ?? "standard");
+            var train = split.Train;
+            var network = isMlp
+                ? BuildMlp(parse, train, costName)
+                : ModelZoo.Build(archName, new ZooOptions(train.Channels, train.Height, train.Width, train.Classes, parse.GetValue(seed), parse.GetValue(dropout)));
+            var labels = Enumerable.Range(0, train.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            var normalization = parse.GetValue(normalize) ? Normalization.Measure(train) : null;
+            var checkpoint = new Checkpoint(network, isMlp ? "mlp" : ModelZoo.Get(archName).Name, [train.Channels, train.Height, train.Width], labels, costName, normalization)
+            {
+                Training = new TrainingState
+                {
+                    Options = new TrainerOptions
+                    {
+                        Epochs = parse.GetValue(epochs) ?? 30,
+                        BatchSize = parse.GetValue(batch),
+                        LearningRate = rate,
+                        Schedule = LearningRateSchedule.Parse(parse.GetValue(schedule)!),
+                        Optimizer = new OptimizerSettings(optimizerName, parse.GetValue(momentum)),
+                        L2 = parse.GetValue(l2),
+                        L1 = parse.GetValue(l1),
+                        Seed = parse.GetValue(seed),
+                        Patience = parse.GetValue(patience),
+                        CheckpointPath = parse.GetValue(output) ?? archName.ToLowerInvariant() + ".ckpt",
+                        Augmentation = augmentation,
+                        EvaluateTrainingSet = !parse.GetValue(noTrainEval),
+                    },
+                },
+            };
+            checkpoint.SetMetadata("dataset", split.Name);
+            checkpoint.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));
+            if (isMlp) checkpoint.SetMetadata("layers", parse.GetValue(layers)!);
+            return checkpoint;
+        }
+
+        Layer BuildMlp(ParseResult parse, LabelledImages train, string costName)
+        {
+            var sizes = Mlp.ParseSizes(parse.GetValue(layers)!);
+            if (sizes[0] != train.ImageLength)
+                throw new ArgumentException($"--layers starts with {sizes[0]} inputs but {train.Source} images have {train.Channels}×{train.Height}×{train.Width} = {train.ImageLength} pixels.");
+            if (sizes[^1] != train.Classes)
+                throw new ArgumentException($"--layers ends with {sizes[^1]} outputs but the dataset has {train.Classes} classes.");
+            return Mlp.Build(new MlpOptions(sizes, parse.GetValue(activation)!, Initializers.Parse(parse.GetValue(init)!),
+                parse.GetValue(dropout), costName, parse.GetValue(seed)));
+        }
     }
 
     private static int Run(CliContext context, Checkpoint checkpoint, TrainTestSplit split, bool asJson)
     {
-        var console = context.Console(asJson);
-        // Spectre wraps at 80 columns when it cannot see a terminal; a log of epoch lines reads better unwrapped.
-        if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
+        var console = context.LogConsole(asJson);
         var state = checkpoint.Training!;
         var o = state.Options;
         string path = o.CheckpointPath!;
+        o.Validate(); // before the header line, so bad options print nothing but the error
         console.MarkupLineInterpolated($"[bold]np train {checkpoint.Architecture}[/]: {checkpoint.Network.ParameterCount():N0} parameters, {split.Train.Count} training / {split.Test.Count} test images, cost {checkpoint.Cost}, {o.Optimizer.Kind} η={o.LearningRate}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.Epochs}");
 
         var perEpoch = new List<double>();

@@ -5,7 +5,7 @@ namespace NeuralPipelines.Data.Catalog;
 
 /// <summary>Turns what a user types — a dataset name or a path — into a dataset on disk, downloading it when needed.</summary>
 /// <remarks>Names: <c>mnist</c> (shipped) and <c>fashion-mnist</c> (searched for in <see cref="DatasetSearchPaths"/>,
-/// otherwise downloaded into the per-user cache). Paths: any folder holding the four IDX files, any <c>.csv</c> file
+/// otherwise downloaded into the per-user cache), and the shipped tables (<see cref="ShippedData.Tables"/>). Paths: any folder holding the four IDX files, any <c>.csv</c> file
 /// with a header row. A name wins over a same-named folder in the working directory; write <c>./mnist</c> for the folder.</remarks>
 public sealed class DatasetCatalog
 {
@@ -57,6 +57,8 @@ public sealed class DatasetCatalog
             throw new ArgumentException($"No dataset given; name one of {string.Join(", ", KnownNames)}, or give a folder of IDX files or a .csv file.");
         var known = Lookup(nameOrPath);
         if (known is not null) return locateKnown(known);
+        if (ShippedData.TablePath(nameOrPath) is { } table)
+            return new DatasetLocation(nameOrPath.ToLowerInvariant(), DatasetKind.Csv, table, DatasetOrigin.Shipped);
 
         if (Directory.Exists(nameOrPath))
         {
@@ -73,7 +75,7 @@ public sealed class DatasetCatalog
         }
         if (csv) throw new FileNotFoundException($"{nameOrPath}: no such CSV file.", nameOrPath);
         throw new ArgumentException(
-            $"Unknown dataset '{nameOrPath}': not a known name ({string.Join(", ", KnownNames)}) and no folder or .csv file of that name exists.");
+            $"Unknown dataset '{nameOrPath}': not a known name ({string.Join(", ", KnownNames)}; tables {string.Join(", ", ShippedData.Tables.Keys)}) and no folder or .csv file of that name exists.");
     }
 
     /// <summary>A known dataset's local copy, downloading it into the per-user cache when there is none.</summary>

@@ -17,24 +17,20 @@ public static class CsvReader
         return Parse(reader, path);
     }
 
+    /// <summary>Reads only the header row (the first non-blank line): the column names, checked as <see cref="Read"/> checks them.</summary>
+    public static CsvHeader ReadHeader(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file.", path);
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var lineNumber = 0;
+        return ReadHeader(reader, path, ref lineNumber);
+    }
+
     /// <summary>Parses CSV text; <paramref name="source"/> names it in error messages.</summary>
     public static CsvTable Parse(TextReader reader, string source)
     {
         var lineNumber = 0;
-        string[]? header = null;
-        while (header is null)
-        {
-            var line = reader.ReadLine();
-            lineNumber++;
-            if (line is null)
-                throw new CsvFormatException($"{source}: the file is empty; expected a header row naming the columns.", source);
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            header = SplitCells(line, source, lineNumber).Select(c => c.Trim()).ToArray();
-        }
-        var headerLine = lineNumber;
-        for (var c = 0; c < header.Length; c++)
-            if (header[c].Length == 0)
-                throw new CsvFormatException($"{source}: line {headerLine}, column {c + 1}: the header cell is empty; every column needs a name.", source, headerLine, $"column {c + 1}");
+        var (header, headerLine) = ReadHeader(reader, source, ref lineNumber);
 
         var columns = header.Select(_ => new List<double>()).ToArray();
         while (reader.ReadLine() is { } line)
@@ -50,6 +46,24 @@ public static class CsvReader
                 columns[c].Add(ParseNumber(cells[c], source, lineNumber, c, header[c]));
         }
         return new CsvTable(source, header, columns.Select(c => c.ToArray()).ToArray());
+    }
+
+    private static CsvHeader ReadHeader(TextReader reader, string source, ref int lineNumber)
+    {
+        string[]? header = null;
+        while (header is null)
+        {
+            var line = reader.ReadLine();
+            lineNumber++;
+            if (line is null)
+                throw new CsvFormatException($"{source}: the file is empty; expected a header row naming the columns.", source);
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            header = SplitCells(line, source, lineNumber).Select(c => c.Trim()).ToArray();
+        }
+        for (var c = 0; c < header.Length; c++)
+            if (header[c].Length == 0)
+                throw new CsvFormatException($"{source}: line {lineNumber}, column {c + 1}: the header cell is empty; every column needs a name.", source, lineNumber, $"column {c + 1}");
+        return new CsvHeader(header, lineNumber);
     }
 
     private static double ParseNumber(string cell, string source, int line, int column, string name)

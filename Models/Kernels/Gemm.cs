@@ -48,6 +48,9 @@ public static unsafe class Gemm
     public static long TeamCalls => Interlocked.Read(ref s_teamCalls);
     private static long s_teamCalls;
 
+    /// <summary>Managed bytes the team's worker threads allocated inside calls (0 expected; for tests).</summary>
+    internal static long WorkerAllocatedBytes => s_team?.WorkerAllocatedBytes ?? 0;
+
     /// <summary>C[m×n] = op(A)[m×k]·op(B)[k×n] (+ C when <paramref name="accumulate"/>).</summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false)
@@ -63,23 +66,27 @@ public static unsafe class Gemm
         fixed (float* pa = a, pb = b, pc = c)
         {
             var g = new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
-            if (s_threads > 1 && (long)m * n * k >= ParallelThreshold && Team() is { } team
-                && !(AdaptToLoad && team.BackingOff)
-                && Split(m, n, team.Threads, out bool splitRows))
+            // The team's gate also guards its pack buffers: a caller that holds it computes on them, with the team
+            // or alone (small product, or backing off); one that finds it taken uses its own thread's buffers.
+            if (s_threads > 1 && Team() is { } team && Monitor.TryEnter(team.Gate))
             {
-                if (Monitor.TryEnter(team.Gate))
+                try
                 {
-                    try
+                    if (team.Usable)
                     {
-                        if (team.Usable)
+                        bool splitRows = false;
+                        bool parallel = (long)m * n * k >= ParallelThreshold && !(AdaptToLoad && team.BackingOff)
+                                        && Split(m, n, team.Threads, out splitRows);
+                        if (parallel)
                         {
                             team.Run(g, splitRows);
                             Interlocked.Increment(ref s_teamCalls);
-                            return;
                         }
+                        else team.RunAlone(g);
+                        return;
                     }
-                    finally { Monitor.Exit(team.Gate); }
                 }
+                finally { Monitor.Exit(team.Gate); }
             }
             Alone(g);
         }

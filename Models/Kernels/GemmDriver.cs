@@ -18,15 +18,19 @@ internal static unsafe class GemmDriver
         int m = g.M, n = g.N, k = g.K;
         int rowPanels = (m + MR - 1) / MR;
         int rowFrom = Math.Min(m, rowPanels * t / threads * MR), rowTo = Math.Min(m, rowPanels * (t + 1) / threads * MR);
+        // Equal k steps of at most KC (784 → 4 × 196, not 3 × 256 + 16): a short last step would pay the full cost of
+        // loading and storing C for little work. Depends on k only, so the summation order stays fixed.
+        int depth = (k + KC - 1) / KC;
+        int kcStep = (k + depth - 1) / depth;
         int step = 0;
         long waited = 0;
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
             int colPanels = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC, step++)
+            for (int pc = 0; pc < k; pc += kcStep, step++)
             {
-                int kc = Math.Min(KC, k - pc);
+                int kc = Math.Min(kcStep, k - pc);
                 float* packedB = shared.PackedB(step);
                 if (g.TransB)
                     GemmPacking.PackBColumns(g.B, g.Ldb, pc, jc, nc, kc, colPanels * t / threads, colPanels * (t + 1) / threads, packedB);

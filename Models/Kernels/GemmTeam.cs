@@ -33,6 +33,11 @@ internal sealed unsafe class GemmTeam : IDisposable
         }
     }
 
+    private long _workerAllocatedBytes;
+
+    /// <summary>Managed bytes the workers allocated while running their shares (a test checks it stays 0).</summary>
+    public long WorkerAllocatedBytes => Interlocked.Read(ref _workerAllocatedBytes);
+
     /// <summary>Held by the caller for the duration of one call.</summary>
     public object Gate { get; } = new();
 
@@ -70,6 +75,14 @@ internal sealed unsafe class GemmTeam : IDisposable
     /// <summary>True while the team backs off after calls in which the caller mostly waited for its partners.</summary>
     public bool BackingOff => Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil);
 
+    /// <summary>Runs one product on the caller's thread alone, on the team's buffers; the caller holds <see cref="Gate"/>.</summary>
+    public void RunAlone(in GemmProblem g)
+    {
+        _shared.EnsureA();
+        _shared.EnsureB(GemmBlocking.PackedBLength(g.N, g.K));
+        GemmDriver.Run(g, 0, 1, splitRows: true, _shared, _shared.PackedA, barrier: null);
+    }
+
     private void Work(int t)
     {
         int seen = 0;
@@ -78,7 +91,9 @@ internal sealed unsafe class GemmTeam : IDisposable
             _barrier.WaitWhile(ref _generation, seen);
             seen = Volatile.Read(ref _generation);
             if (Volatile.Read(ref _stopped)) return;
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             GemmDriver.Run(_job, t, Threads, _splitRows, _shared, _own[t].PackedA, _barrier);
+            Interlocked.Add(ref _workerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
             _barrier.SignalAndWait();
         }
     }

@@ -21,8 +21,7 @@ public abstract class Activation : Layer
     public override Tensor Backward(Tensor dy)
     {
         var z = _input ?? throw new InvalidOperationException($"{GetType().Name}.Backward called before Forward.");
-        if (dy.Length != z.Length)
-            throw new ArgumentException($"{GetType().Name}.Backward got a gradient of shape {Tensor.ShapeText(dy.Shape)} for an output of shape {Tensor.ShapeText(z.Shape)}.");
+        CheckGradient(dy, z);
         var dx = Tensor.Ensure(ref _inputGradient, dy.Shape);
         // δ = ∂C/∂a ⊙ σ'(z)   (BP1 at the output layer, the second half of BP2 below it)
         MultiplyByDerivative(z.Span, _output!.Span, dy.Span, dx.Span);

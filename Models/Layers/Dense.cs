@@ -85,6 +85,7 @@ public sealed class Dense : Layer
     public override Tensor Backward(Tensor dy)
     {
         var x = _input ?? throw new InvalidOperationException("Dense.Backward called before Forward.");
+        CheckGradient(dy, _output!);
         int batch = x.Dim(0);
         // dy is δˡ, this layer's error (the activation after it has applied ⊙ σ'(z): BP1 or BP2).
         // BP4: ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, summed over the batch: dw[out×in] += dyᵀ[out×batch]·x[batch×in].

@@ -46,6 +46,7 @@ public sealed class Dropout : Layer, IStochasticLayer
     public override Tensor Backward(Tensor dy)
     {
         var mask = _mask ?? throw new InvalidOperationException("Dropout.Backward called before Forward.");
+        CheckGradient(dy, mask);
         // A dropped unit passed nothing forward, so nothing flows back through it: ∂C/∂x = ∂C/∂y ⊙ mask.
         var dx = Tensor.Ensure(ref _inputGradient, dy.Shape);
         TensorPrimitives.Multiply(dy.Span, mask.Span, dx.Span);

@@ -54,4 +54,13 @@ public abstract class Layer
     }
 
     public override string ToString() => Spec.ToString();
+
+    /// <summary>Fails, naming both shapes, when ∂C/∂output does not have one value per output of the last forward pass.</summary>
+    /// <remarks>Backward's kernels index by the forward pass's sizes, so a wrong-sized gradient would otherwise read past
+    /// its end or silently train on the wrong numbers.</remarks>
+    protected void CheckGradient(Tensor dy, Tensor output)
+    {
+        if (dy.Length != output.Length)
+            throw new ArgumentException($"{GetType().Name}.Backward got a gradient of shape {Tensor.ShapeText(dy.Shape)} for an output of shape {Tensor.ShapeText(output.Shape)}.");
+    }
 }

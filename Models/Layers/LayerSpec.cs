@@ -56,7 +56,7 @@ public sealed class LayerSpec
     {
         var s = GetString(name);
         try { return parse(s); }
-        catch (FormatException) { throw new FormatException($"Layer '{Kind}' has an unreadable argument {name}='{s}'."); }
+        catch (Exception e) when (e is FormatException or OverflowException) { throw new FormatException($"Layer '{Kind}' has an unreadable argument {name}='{s}'."); }
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

@@ -42,6 +42,7 @@ public sealed class Softmax : Layer
     public override Tensor Backward(Tensor dy)
     {
         var a = _output ?? throw new InvalidOperationException("Softmax.Backward called before Forward.");
+        CheckGradient(dy, a);
         var dx = Tensor.Ensure(ref _inputGradient, dy.Shape);
         int n = a.Dim(0), k = a.ItemLength;
         for (int i = 0; i < n; i++)

@@ -10,8 +10,7 @@ public sealed class Adam : Optimizer
 
     public Adam(IReadOnlyList<Parameter> parameters, OptimizerSettings settings) : base(parameters, settings)
     {
-        if (!(settings.Beta1 is >= 0f and < 1f) || !(settings.Beta2 is >= 0f and < 1f) || !(settings.Epsilon > 0f))
-            throw new ArgumentException($"Adam needs 0 ≤ β₁, β₂ < 1 and ε > 0, got β₁={settings.Beta1}, β₂={settings.Beta2}, ε={settings.Epsilon}.");
+        settings.CheckAs("adam");
         _state = Parameters.SelectMany(p => new[] { new Tensor(p.Value.ShapeArray()), new Tensor(p.Value.ShapeArray()) }).ToArray();
     }
 

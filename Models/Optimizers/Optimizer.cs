@@ -32,10 +32,9 @@ public abstract class Optimizer
 
     protected abstract void Update(int index, Parameter p, float learningRate);
 
-    public static Optimizer Create(OptimizerSettings settings, IReadOnlyList<Parameter> parameters) => settings.Kind.ToLowerInvariant() switch
+    public static Optimizer Create(OptimizerSettings settings, IReadOnlyList<Parameter> parameters)
     {
-        "sgd" => new Sgd(parameters, settings),
-        "adam" => new Adam(parameters, settings),
-        _ => throw new ArgumentException($"Unknown optimizer '{settings.Kind}': use {string.Join(", ", OptimizerSettings.Kinds)}."),
-    };
+        settings.Validate(); // names an unknown kind
+        return settings.Kind.Equals("adam", StringComparison.OrdinalIgnoreCase) ? new Adam(parameters, settings) : new Sgd(parameters, settings);
+    }
 }

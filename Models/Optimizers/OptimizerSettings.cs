@@ -6,4 +6,26 @@ namespace NeuralPipelines.Models.Optimizers;
 public sealed record OptimizerSettings(string Kind = "sgd", float Momentum = 0f, float Beta1 = 0.9f, float Beta2 = 0.999f, float Epsilon = 1e-8f)
 {
     public static readonly string[] Kinds = ["sgd", "adam"];
+
+    /// <summary>Fails, naming the value, on an unknown kind or a hyperparameter out of range, so a bad option is
+    /// reported before any training starts rather than when the first optimiser is built.</summary>
+    public void Validate() => CheckAs(Kind);
+
+    /// <summary>Checks the hyperparameters the optimiser of <paramref name="kind"/> reads (each optimiser's constructor
+    /// calls this for its own kind, whatever <see cref="Kind"/> says).</summary>
+    internal void CheckAs(string kind)
+    {
+        switch (kind.ToLowerInvariant())
+        {
+            case "sgd":
+                if (!(Momentum >= 0f && Momentum < 1f)) throw new ArgumentException($"SGD momentum must be in [0, 1), got {Momentum}.");
+                break;
+            case "adam":
+                if (!(Beta1 is >= 0f and < 1f) || !(Beta2 is >= 0f and < 1f) || !(Epsilon > 0f))
+                    throw new ArgumentException($"Adam needs 0 ≤ β₁, β₂ < 1 and ε > 0, got β₁={Beta1}, β₂={Beta2}, ε={Epsilon}.");
+                break;
+            default:
+                throw new ArgumentException($"Unknown optimizer '{kind}': use {string.Join(", ", Kinds)}.");
+        }
+    }
 }

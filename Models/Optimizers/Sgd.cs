@@ -15,7 +15,7 @@ public sealed class Sgd : Optimizer
 
     public Sgd(IReadOnlyList<Parameter> parameters, OptimizerSettings settings) : base(parameters, settings)
     {
-        if (!(settings.Momentum >= 0f && settings.Momentum < 1f)) throw new ArgumentException($"SGD momentum must be in [0, 1), got {settings.Momentum}.");
+        settings.CheckAs("sgd");
         _velocity = settings.Momentum > 0f ? Parameters.Select(p => new Tensor(p.Value.ShapeArray())).ToArray() : [];
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Losses;
@@ -85,6 +86,14 @@ public sealed class Checkpoint
             throw new ArgumentException($"The checkpoint holds a {Architecture} network, not {architecture}.");
         if (!InputShape.AsSpan().SequenceEqual(inputShape))
             throw new ArgumentException($"The checkpoint's network takes inputs of shape {Tensor.ShapeText(InputShape)} but the data has shape {Tensor.ShapeText(inputShape)}.");
+    }
+
+    /// <summary>Throws when <paramref name="images"/> do not fit this network: another image shape or another number of classes.</summary>
+    public void EnsureFits(LabelledImages images)
+    {
+        EnsureMatches(null, [images.Channels, images.Height, images.Width]);
+        if (images.Classes != ClassLabels.Length)
+            throw new ArgumentException($"{images.Source} has {images.Classes} classes but the checkpoint's network has {ClassLabels.Length} outputs.");
     }
 
     public void Save(string path)

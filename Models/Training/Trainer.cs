@@ -28,7 +28,7 @@ public sealed class Trainer(Checkpoint checkpoint)
         var state = ck.Training ?? throw new InvalidOperationException("The checkpoint has no training state: set Checkpoint.Training first.");
         var o = state.Options;
         o.Validate();
-        CheckData(data.Train); CheckData(data.Test);
+        ck.EnsureFits(data.Train); ck.EnsureFits(data.Test);
         if (data.Train.Count == 0) throw new ArgumentException($"{data.Train.Source}: the training set is empty.");
 
         var network = ck.Network;
@@ -103,13 +103,6 @@ public sealed class Trainer(Checkpoint checkpoint)
         var last = state.History.Count > 0 ? state.History[^1] : null;
         return new TrainingResult(ck, state.History, last?.TestAccuracy ?? double.NaN, last?.TrainAccuracy ?? double.NaN,
             state.TrainSeconds, state.ImagesSeen / Math.Max(state.TrainSeconds, 1e-9), state.StopReason);
-    }
-
-    private void CheckData(LabelledImages images)
-    {
-        Checkpoint.EnsureMatches(null, [images.Channels, images.Height, images.Width]);
-        if (images.Classes != Checkpoint.ClassLabels.Length)
-            throw new ArgumentException($"{images.Source} has {images.Classes} classes but the network has {Checkpoint.ClassLabels.Length} outputs.");
     }
 
     private static TrainingDivergedException Diverged(string what, int epoch, int batch, int batches, string? path, int goodEpochs)

@@ -32,6 +32,7 @@ public sealed record TrainerOptions
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
         if (L2 < 0 || L1 < 0) throw new ArgumentException($"Regularisation λ must be ≥ 0 (L2 {L2}, L1 {L1}).");
         if (Patience < 0) throw new ArgumentException($"Patience must be ≥ 0, got {Patience}.");
+        Optimizer.Validate();
         Schedule.RateAt(LearningRate, 0, Math.Max(1, Epochs));
     }
 }

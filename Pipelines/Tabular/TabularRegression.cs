@@ -33,7 +33,10 @@ public static class TabularRegression
     public static RegressionRun Train(MLContext ml, TabularDataset train, RegressionSettings settings)
     {
         var view = train.ToDataView(LabelKind.Regression);
-        var pipeline = Pipeline(ml, train, settings).Fit(view);
+        ITransformer pipeline;
+        // The solver knows columns, not files: the message gains the table the columns came from.
+        try { pipeline = Pipeline(ml, train, settings).Fit(view); }
+        catch (RankDeficientException e) { throw new RankDeficientException($"{train.Source}: {e.Message}", e.ConstantColumns, e.CollinearColumns); }
         var last = ((IEnumerable<ITransformer>)pipeline).Last();
         return last switch
         {

@@ -49,7 +49,7 @@ public class ClassicBadInputTests
     {
         using var dir = new TempFolder();
         var csv = dir.Write("collinear.csv", "a,b,twice_a,target\n1,5,2,3\n2,3,4,5\n3,8,6,4\n4,1,8,9\n5,7,10,6\n");
-        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", csv], "'twice_a' is a linear combination of 'a'", "ridge");
+        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", csv], "collinear.csv: ", "'twice_a' is a linear combination of 'a'", "ridge");
         Assert.Equal(0, ClassicCli.Np("regress", "--data", csv, "--method", "ridge", "--lambda", "0.1").Code);
     }
 

@@ -62,6 +62,16 @@ public class DatasetsCommandTests
     }
 
     [Fact]
+    public void Info_knows_the_shipped_tables_by_the_names_regress_and_classify_take()
+    {
+        var (code, stdout, stderr) = Np("datasets", "info", "iris", "--json");
+        Assert.True(code == 0, stderr);
+        var info = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(150, info.GetProperty("rows").GetInt64());
+        Assert.Equal("iris", info.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public void Info_of_a_csv_with_a_bad_cell_names_the_file()
     {
         using var tmp = new TempFolder();

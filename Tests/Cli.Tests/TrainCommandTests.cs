@@ -84,6 +84,9 @@ public class TrainCommandTests
     [InlineData("mlp --lr -1", "Learning rate must be a positive number")]
     [InlineData("mlp --batch-size 0", "Batch size must be positive")]
     [InlineData("mlp --schedule exponential", "Unknown learning-rate schedule 'exponential'")]
+    [InlineData("mlp --momentum 1.5", "SGD momentum must be in [0, 1)")]
+    [InlineData("mlp --train-limit 0", "--train-limit must be at least 1")]
+    [InlineData("mlp --train-limit -5", "--train-limit must be at least 1, got -5")]
     public void Bad_options_fail_with_one_clear_line(string args, string expected)
     {
         using var folder = new TempFolder();
@@ -91,6 +94,7 @@ public class TrainCommandTests
         Assert.NotEqual(0, code);
         Assert.Contains(expected, stderr);
         Assert.StartsWith("np train: error:", stderr.Trim());
+        Assert.Equal("", stdout); // checked before the header line is printed
         Assert.False(File.Exists(folder.File("x.ckpt")));
     }
 
@@ -102,6 +106,21 @@ public class TrainCommandTests
         var (code, _, stderr) = Np("eval", "--model", path);
         Assert.Equal(1, code);
         Assert.Contains(path, stderr);
+    }
+
+    [Fact]
+    public void Resuming_refuses_options_the_checkpoint_fixes_rather_than_ignoring_them()
+    {
+        using var folder = new TempFolder();
+        var ckpt = folder.File("m.ckpt");
+        Assert.Equal(0, Np("train", "mlp", "--epochs", "1", "--train-limit", "200", "--out", ckpt).Code);
+        var (code, stdout, stderr) = Np("train", "--resume", ckpt, "--epochs", "2", "--train-limit", "200", "--lr", "0.01", "--seed", "3");
+        Assert.NotEqual(0, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("--lr, --seed: a resumed run keeps the options saved in", stderr);
+        var fewer = Np("train", "--resume", ckpt, "--epochs", "0", "--train-limit", "200");
+        Assert.NotEqual(0, fewer.Code);
+        Assert.Contains("--epochs 0 is fewer than the 1 epochs", fewer.Err);
     }
 
     [Fact]

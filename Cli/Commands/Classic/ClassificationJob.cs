@@ -57,10 +57,3 @@ internal static class ClassificationJob
         if (o.ModelPath is not null) console.MarkupLineInterpolated($"  saved the pipeline to {o.ModelPath}");
     }
 }
-
-/// <summary>The result of <c>np classify</c>, serialised as its JSON output (snake_case keys).</summary>
-/// <param name="ConfusionMatrix">Rows: actual class, columns: predicted class, both in <paramref name="Classes"/> order.</param>
-internal sealed record ClassificationOutcome(
-    string Data, string Label, string Kind, string Trainer, string TrainerName, int TrainRows, int TestRows,
-    double Accuracy, double LogLoss, double? Auc, double? F1, double? MicroAccuracy, double? MacroAccuracy,
-    double[] Classes, int[][] ConfusionMatrix, string? ModelPath);

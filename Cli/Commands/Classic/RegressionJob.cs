@@ -29,9 +29,8 @@ internal static class RegressionJob
         {
             // The seed's two approaches side by side: the same rows solved in closed form, in double precision.
             var closedForm = LeastSquaresSolver.Solve(train.Rows, train.Labels, train.FeatureNames, fallbackLambda: 1e-6);
-            var distance = LinearModelDistance.Between(run.Model, closedForm, train.Rows);
             gd = new GradientDescentReport(descent.LearningRate, descent.EpochLosses.Count, descent.EpochLosses[^1], descent.EpochLosses,
-                new DistanceReport(distance.Coefficients, distance.Intercept, distance.Predictions));
+                LinearModelDistance.Between(run.Model, closedForm, train.Rows));
         }
         if (outPath is not null) ModelFile.Save(ml, run.Pipeline, run.InputSchema, outPath);
 
@@ -65,13 +64,3 @@ internal static class RegressionJob
         if (o.ModelPath is not null) console.MarkupLineInterpolated($"  saved the pipeline to {o.ModelPath}");
     }
 }
-
-/// <summary>The result of <c>np regress</c>, serialised as its JSON output (snake_case keys).</summary>
-internal sealed record RegressionOutcome(
-    string Data, string Label, string Method, int TrainRows, int TestRows, string EvaluatedOn,
-    double R2, double Rmse, double Mae, double Intercept, IReadOnlyDictionary<string, double> Coefficients,
-    IReadOnlyList<string> Notes, string? ModelPath, GradientDescentReport? GradientDescent);
-
-internal sealed record GradientDescentReport(double LearningRate, int Epochs, double FinalLoss, IReadOnlyList<double> EpochLosses, DistanceReport DistanceToClosedForm);
-
-internal sealed record DistanceReport(double Coefficients, double Intercept, double Predictions);

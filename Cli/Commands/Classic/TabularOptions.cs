@@ -8,17 +8,9 @@ namespace NeuralPipelines.Cli.Commands.Classic;
 /// <summary>The options <c>np regress</c> and <c>np classify</c> share: which CSV, which label, how to split, where to save.</summary>
 internal sealed class TabularOptions
 {
-    /// <summary>Short names for the tables shipped under Data/files/tabular.</summary>
-    public static readonly IReadOnlyDictionary<string, string> ShippedTables = new Dictionary<string, string>
-    {
-        ["diabetes"] = "diabetes.csv",
-        ["breast-cancer"] = "breast_cancer.csv",
-        ["iris"] = "iris.csv",
-    };
-
     public Option<string> Data { get; } = new("--data")
     {
-        Description = "CSV file with a header row and numeric cells, or a shipped table: diabetes, breast-cancer, iris.",
+        Description = $"CSV file with a header row and numeric cells, or a shipped table: {ShippedTableNames}.",
         Required = true,
     };
 
@@ -40,8 +32,11 @@ internal sealed class TabularOptions
         foreach (var option in new Option[] { Data, Label, TestFraction, Seed, Out }) command.Options.Add(option);
     }
 
-    public static string ResolvePath(string data) =>
-        ShippedTables.TryGetValue(data, out var file) ? ShippedData.Tabular(file) : data;
+    /// <summary>A shipped table's short name (<see cref="ShippedData.Tables"/>) becomes its path; anything else is a path already.</summary>
+    public static string ResolvePath(string data) => ShippedData.TablePath(data) ?? data;
+
+    /// <summary>"diabetes, breast-cancer, iris", for help texts.</summary>
+    public static string ShippedTableNames => string.Join(", ", ShippedData.Tables.Keys);
 
     /// <summary>Reads the CSV named by --data with the --label column (default: the last one).</summary>
     public TabularDataset Read(ParseResult parse)

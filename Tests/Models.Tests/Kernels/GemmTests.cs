@@ -149,6 +149,33 @@ public class GemmTests
         });
     }
 
+    [Fact]
+    public void Calls_allocate_nothing_after_warm_up()
+    {
+        // Neither the caller's thread nor the team's worker may allocate (the test host's own threads do, so the
+        // process-wide count cannot be used here; Benchmarks' `race alloc` shows it is 0 in a quiet process).
+        bool adapt = Gemm.AdaptToLoad;
+        try
+        {
+            Gemm.AdaptToLoad = false;
+            WithThreads(2, () =>
+            {
+                foreach (var (m, n, k, calls) in new[] { (300, 200, 600, 200), (64, 100, 784, 2000), (7, 9, 5, 2000) })
+                {
+                    var (a, b, lda, ldb) = Operands(false, true, m, n, k, pad: 0, seed: 3);
+                    var c = new float[m * n];
+                    Gemm.Multiply(false, true, m, n, k, a, lda, b, ldb, c, n);   // warm-up: pack buffers, team, JIT
+                    long worker = Gemm.WorkerAllocatedBytes, caller = GC.GetAllocatedBytesForCurrentThread(), team = Gemm.TeamCalls;
+                    for (int i = 0; i < calls; i++) Gemm.Multiply(false, true, m, n, k, a, lda, b, ldb, c, n);
+                    Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
+                    Assert.Equal(0, Gemm.WorkerAllocatedBytes - worker);
+                    if ((long)m * n * k >= Gemm.ParallelThreshold) Assert.Equal(team + calls, Gemm.TeamCalls);
+                }
+            });
+        }
+        finally { Gemm.AdaptToLoad = adapt; }
+    }
+
     /// <summary>Runs fast and reference on the same operands; the error of each element is judged against Σ|a||b|.</summary>
     private static void Compare(bool ta, bool tb, int m, int n, int k, int pad, bool accumulate, int seed)
     {

@@ -84,4 +84,25 @@ public class ActivationLayerTests
         Assert.Contains("784", e.Message);
         Assert.Contains("[3×32×32]", e.Message);
     }
+
+    public static TheoryData<string> TopLevelLayers => new() { "dense", "sigmoid", "softmax", "dropout" };
+
+    [Theory]
+    [MemberData(nameof(TopLevelLayers))]
+    public void A_gradient_of_the_wrong_size_names_both_shapes(string kind)
+    {
+        Layer layer = kind switch
+        {
+            "dense" => new Dense(4, 3),
+            "softmax" => new Softmax(),
+            "dropout" => new Dropout(0.5f),
+            _ => Activations.Create(kind),
+        };
+        var x = new Tensor(new float[2 * 4], 2, 4);
+        var y = layer.Forward(x, training: true);
+        var dy = new Tensor(new float[y.Length + 1], y.Length + 1);
+        var e = Assert.Throws<ArgumentException>(() => layer.Backward(dy));
+        Assert.Contains(Tensor.ShapeText(y.Shape), e.Message);
+        Assert.Contains($"[{y.Length + 1}]", e.Message);
+    }
 }

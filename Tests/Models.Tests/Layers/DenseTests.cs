@@ -31,6 +31,16 @@ public class DenseTests
         Assert.Equal(net.ParameterCount(), rebuilt.ParameterCount());
     }
 
+    [Theory]
+    [InlineData("x12")]
+    [InlineData("99999999999")] // overflows an int: still reported as the unreadable argument
+    public void An_unreadable_size_in_a_spec_names_the_argument(string inputs)
+    {
+        var spec = LayerSpec.FromJson(new Dense(4, 3).Spec.ToJson().Replace("\"4\"", $"\"{inputs}\""));
+        var e = Assert.Throws<FormatException>(() => LayerRegistry.Build(spec));
+        Assert.Contains($"inputs='{inputs}'", e.Message);
+    }
+
     [Fact]
     public void Interim_gemm_agrees_with_its_reference()
     {

@@ -62,6 +62,26 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void The_added_gradient_is_the_derivative_of_the_reported_penalty()
+    {
+        var p = new Parameter("weight", new Tensor([0.7f, -1.3f, 2.1f], 3), decays: true);
+        var bias = new Parameter("bias", new Tensor([5f], 1), decays: false);
+        var reg = new Regularizer(l2: 3f, l1: 2f, trainingSetSize: 10);
+        reg.AddGradients([p, bias]);
+        Assert.Equal(0f, bias.Gradient[0]);
+        Assert.Equal(3.0 / 20 * (0.49 + 1.69 + 4.41) + 2.0 / 10 * (0.7 + 1.3 + 2.1), reg.Penalty([p, bias]), 5);
+        const float h = 1e-2f; // central differences are exact for the quadratic part; |w| is smooth away from 0
+        for (int i = 0; i < 3; i++)
+        {
+            float w = p.Value[i];
+            p.Value[i] = w + h; double up = reg.Penalty([p]);
+            p.Value[i] = w - h; double down = reg.Penalty([p]);
+            p.Value[i] = w;
+            Assert.Equal((up - down) / (2 * h), p.Gradient[i], 3);
+        }
+    }
+
+    [Fact]
     public void Unknown_optimizer_is_named()
     {
         var e = Assert.Throws<ArgumentException>(() => Optimizer.Create(new OptimizerSettings("rmsprop"), []));

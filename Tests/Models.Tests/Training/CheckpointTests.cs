@@ -1,3 +1,4 @@
+using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Optimizers;
@@ -84,5 +85,15 @@ public class CheckpointTests
         Assert.Contains("[1×3×4]", e2.Message); Assert.Contains("[3×32×32]", e2.Message);
         var e3 = Assert.Throws<ArgumentException>(() => new Checkpoint(new Dense(12, 4), "mlp", [1, 3, 4], ["a", "b"], "quadratic"));
         Assert.Contains("2 class labels", e3.Message);
+    }
+
+    [Fact]
+    public void Images_with_another_class_count_are_an_error_naming_the_data_and_both_counts()
+    {
+        var ck = Sample();
+        var images = new LabelledImages("four.idx", new float[2 * 12], [0, 3], 1, 3, 4, classes: 4);
+        var e = Assert.Throws<ArgumentException>(() => ck.EnsureFits(images));
+        Assert.Contains("four.idx has 4 classes", e.Message);
+        Assert.Contains($"{ck.ClassLabels.Length} outputs", e.Message);
     }
 }
