@@ -23,6 +23,7 @@ public static class CnnRace
         {
             case "lenet": LeNet(output, epochs); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
+            case "layers": Layers(output); return 0;
             default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet | resnet14 | resnet20)"); return 2;
         }
     }
@@ -67,6 +68,34 @@ public static class CnnRace
         var passes = Enumerable.Range(0, 15).Select(_ => Pass()).Order().ToArray();
         output.WriteLine($"RESULT lenet_inference: median {passes[7]:F0} img/s at batch 256 (min {passes[0]:F0}, max {passes[^1]:F0}) " +
                          $"[other processes {loadInference.OtherCores:F2} cores]");
+    }
+
+    /// <summary>Forward + backward of ResNet-8's layer kinds at its batch-64 shapes, one at a time: where a step's time goes.</summary>
+    public static void Layers(TextWriter output)
+    {
+        var rng = new Random(1);
+        (string Name, Models.Layers.Layer Layer, int[] Shape)[] cases =
+        [
+            ("conv 1→16 3×3 @28", new Models.Layers.Conv.Conv2d(1, 16, 3, 1, 1, bias: false, rng: rng), [64, 1, 28, 28]),
+            ("conv 16→16 3×3 @28", new Models.Layers.Conv.Conv2d(16, 16, 3, 1, 1, bias: false, rng: rng), [64, 16, 28, 28]),
+            ("conv 16→32 3×3 /2 @28", new Models.Layers.Conv.Conv2d(16, 32, 3, 2, 1, bias: false, rng: rng), [64, 16, 28, 28]),
+            ("conv 32→32 3×3 @14", new Models.Layers.Conv.Conv2d(32, 32, 3, 1, 1, bias: false, rng: rng), [64, 32, 14, 14]),
+            ("conv 32→64 3×3 /2 @14", new Models.Layers.Conv.Conv2d(32, 64, 3, 2, 1, bias: false, rng: rng), [64, 32, 14, 14]),
+            ("conv 64→64 3×3 @7", new Models.Layers.Conv.Conv2d(64, 64, 3, 1, 1, bias: false, rng: rng), [64, 64, 7, 7]),
+            ("batch-norm 16 @28", new Models.Layers.Conv.BatchNorm2d(16), [64, 16, 28, 28]),
+            ("relu 16 @28", new Models.Layers.ReLU(), [64, 16, 28, 28]),
+        ];
+        foreach (var (name, layer, shape) in cases)
+        {
+            var x = new Tensor(shape);
+            for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() - 0.5);
+            var y = layer.Forward(x, true);
+            var dy = new Tensor(y.ShapeArray());
+            for (int i = 0; i < dy.Length; i++) dy[i] = (float)(rng.NextDouble() - 0.5);
+            var (f, _, _) = Timing.SecondsPerCall(() => layer.Forward(x, true), warmUp: 3);
+            var (b, _, _) = Timing.SecondsPerCall(() => { layer.Forward(x, true); layer.Backward(dy); }, warmUp: 3);
+            output.WriteLine($"  {name,-24} forward {f * 1e3,7:F2} ms   backward {(b - f) * 1e3,7:F2} ms");
+        }
     }
 
     public static void ResNet(TextWriter output, string architecture = "resnet")
