@@ -85,6 +85,18 @@ public static class CnnRace
             ("batch-norm 16 @28", new Models.Layers.Conv.BatchNorm2d(16), [64, 16, 28, 28]),
             ("relu 16 @28", new Models.Layers.ReLU(), [64, 16, 28, 28]),
         ];
+        // ∂C/∂w at the network's shapes through both products (Im2ColProducts.SuitsReduce picks between them from this).
+        foreach (var (ci, co, hh, kk) in new[] { (16, 16, 28, 3), (6, 16, 14, 5), (1, 6, 28, 5), (1, 16, 28, 3), (16, 32, 28, 1) })
+        {
+            var g = new Models.Kernels.Im2ColGeometry(ci, hh, hh, kk, kk, 1, 1, kk / 2, kk / 2);
+            int cols = 64 * g.OutPixels;
+            var colm = new float[g.Rows * cols]; var w = new float[co * g.Rows]; var z = new float[co * cols];
+            var gw = new float[co * g.Rows];
+            for (int i = 0; i < colm.Length; i++) colm[i] = i % 7 - 3;
+            void T(string what, Action a) { var (m, _, _) = Timing.SecondsPerCall(a, warmUp: 2); output.WriteLine($"  {ci}→{co} {kk}×{kk} @{hh} {what,-16} {m * 1e3,7:F2} ms"); }
+            T("∂C/∂w gemm", () => Models.Kernels.Gemm.Multiply(false, true, co, g.Rows, cols, z, cols, colm, cols, gw, g.Rows, accumulate: true));
+            T("∂C/∂w reduce", () => Models.Kernels.Im2ColProducts.Reduce(co, g.Rows, cols, z, cols, colm, cols, gw, g.Rows));
+        }
         foreach (var (name, layer, shape) in cases)
         {
             var x = new Tensor(shape);
