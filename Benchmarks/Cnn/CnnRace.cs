@@ -24,6 +24,20 @@ public static class CnnRace
             case "lenet": LeNet(output, epochs); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
             case "layers": Layers(output); return 0;
+            case "lenet-layers":
+            {
+                var net = new Models.Zoo.LeNet5().Build(new Models.Zoo.ZooOptions(1, 28, 28, 10, 1, 0));
+                var x = new Tensor(256, 1, 28, 28);
+                for (int i = 0; i < x.Length; i++) x[i] = (i * 7 % 13) / 13f;
+                foreach (var l in net.Children.Count > 0 ? net.Children[0].Children.Count > 0 ? net.Children[0].Children : net.Children : [net])
+                {
+                    var input = x;
+                    var (m, _, _) = Timing.SecondsPerCall(() => l.Forward(input, false), warmUp: 3);
+                    output.WriteLine($"  {l.Spec.Kind,-12} {m * 1e3,7:F3} ms");
+                    x = l.Forward(x, false);
+                }
+                return 0;
+            }
             default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet | resnet14 | resnet20)"); return 2;
         }
     }

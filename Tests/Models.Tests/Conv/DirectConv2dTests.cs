@@ -18,6 +18,7 @@ public class DirectConv2dTests
         { [3, 9, 13, 3, 3, 0, 1, 5, 2] },     // several input channels, width not a multiple of eight, uneven padding
         { [2, 8, 12, 2, 4, 1, 0, 9, 1] },      // a group of eight and a group of one
         { [1, 28, 28, 5, 5, 2, 2, 6, 64] },   // enough work for the parallel path
+        { [6, 14, 14, 5, 5, 0, 0, 16, 4] },   // LeNet's second layer: 150 taps, 10-pixel rows (one full vector, one partial)
     };
 
     [Theory, MemberData(nameof(Shapes))]
