@@ -120,7 +120,8 @@ public static class CnnRace
             for (int i = 0; i < dy.Length; i++) dy[i] = (float)(rng.NextDouble() - 0.5);
             var (f, _, _) = Timing.SecondsPerCall(() => layer.Forward(x, true), warmUp: 3);
             var (b, _, _) = Timing.SecondsPerCall(() => { layer.Forward(x, true); layer.Backward(dy); }, warmUp: 3);
-            output.WriteLine($"  {name,-24} forward {f * 1e3,7:F2} ms   backward {(b - f) * 1e3,7:F2} ms");
+            var (fi, _, _) = Timing.SecondsPerCall(() => layer.Forward(x, false), warmUp: 3);
+            output.WriteLine($"  {name,-24} forward {f * 1e3,7:F2} ms   backward {(b - f) * 1e3,7:F2} ms   inference forward {fi * 1e3,7:F2} ms");
         }
     }
 

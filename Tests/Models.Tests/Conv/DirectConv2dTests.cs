@@ -63,6 +63,22 @@ public class DirectConv2dTests
     }
 
     [Fact]
+    public void Conv2d_training_pass_through_the_direct_kernel_matches_the_definition_and_finite_differences()
+    {
+        var rng = new Random(8);
+        var conv = new Conv2d(2, 3, 3, padding: 1, rng: rng);
+        var x = GradientChecker.Random(rng, 2, 2, 9, 9);
+        var g = new Im2ColGeometry(2, 9, 9, 3, 3, 1, 1, 1, 1);
+        Assert.True(DirectConv2d.Suits(g) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
+        var expected = new float[2 * 3 * 81];
+        DirectConv2dReference.Forward(x.Span, 2, g, conv.Weight.Value.Span, 3, conv.Bias!.Value.Span, expected);
+        var y = conv.Forward(x, training: true).Span.ToArray();
+        for (int i = 0; i < expected.Length; i++) Close(expected[i], y[i]);
+        var result = GradientChecker.Check(conv, x);
+        Assert.True(result.Error <= 1e-3, result.ToString());
+    }
+
+    [Fact]
     public void Max_pool_inference_equals_training_and_backward_after_it_routes_to_the_winners()
     {
         var rng = new Random(4);
