@@ -23,6 +23,21 @@ public static class CnnRace
         {
             case "lenet": LeNet(output, epochs); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
+            case "layers": Layers(output); return 0;
+            case "lenet-layers":
+            {
+                var net = new Models.Zoo.LeNet5().Build(new Models.Zoo.ZooOptions(1, 28, 28, 10, 1, 0));
+                var x = new Tensor(256, 1, 28, 28);
+                for (int i = 0; i < x.Length; i++) x[i] = (i * 7 % 13) / 13f;
+                foreach (var l in net.Children.Count > 0 ? net.Children[0].Children.Count > 0 ? net.Children[0].Children : net.Children : [net])
+                {
+                    var input = x;
+                    var (m, _, _) = Timing.SecondsPerCall(() => l.Forward(input, false), warmUp: 3);
+                    output.WriteLine($"  {l.Spec.Kind,-12} {m * 1e3,7:F3} ms");
+                    x = l.Forward(x, false);
+                }
+                return 0;
+            }
             default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet | resnet14 | resnet20)"); return 2;
         }
     }
@@ -67,6 +82,47 @@ public static class CnnRace
         var passes = Enumerable.Range(0, 15).Select(_ => Pass()).Order().ToArray();
         output.WriteLine($"RESULT lenet_inference: median {passes[7]:F0} img/s at batch 256 (min {passes[0]:F0}, max {passes[^1]:F0}) " +
                          $"[other processes {loadInference.OtherCores:F2} cores]");
+    }
+
+    /// <summary>Forward + backward of ResNet-8's layer kinds at its batch-64 shapes, one at a time: where a step's time goes.</summary>
+    public static void Layers(TextWriter output)
+    {
+        var rng = new Random(1);
+        (string Name, Models.Layers.Layer Layer, int[] Shape)[] cases =
+        [
+            ("conv 1→16 3×3 @28", new Models.Layers.Conv.Conv2d(1, 16, 3, 1, 1, bias: false, rng: rng), [64, 1, 28, 28]),
+            ("conv 16→16 3×3 @28", new Models.Layers.Conv.Conv2d(16, 16, 3, 1, 1, bias: false, rng: rng), [64, 16, 28, 28]),
+            ("conv 16→32 3×3 /2 @28", new Models.Layers.Conv.Conv2d(16, 32, 3, 2, 1, bias: false, rng: rng), [64, 16, 28, 28]),
+            ("conv 32→32 3×3 @14", new Models.Layers.Conv.Conv2d(32, 32, 3, 1, 1, bias: false, rng: rng), [64, 32, 14, 14]),
+            ("conv 32→64 3×3 /2 @14", new Models.Layers.Conv.Conv2d(32, 64, 3, 2, 1, bias: false, rng: rng), [64, 32, 14, 14]),
+            ("conv 64→64 3×3 @7", new Models.Layers.Conv.Conv2d(64, 64, 3, 1, 1, bias: false, rng: rng), [64, 64, 7, 7]),
+            ("batch-norm 16 @28", new Models.Layers.Conv.BatchNorm2d(16), [64, 16, 28, 28]),
+            ("relu 16 @28", new Models.Layers.ReLU(), [64, 16, 28, 28]),
+        ];
+        // ∂C/∂w at the network's shapes through both products (Im2ColProducts.SuitsReduce picks between them from this).
+        foreach (var (ci, co, hh, kk) in new[] { (16, 16, 28, 3), (6, 16, 14, 5), (1, 6, 28, 5), (1, 16, 28, 3), (16, 32, 28, 1) })
+        {
+            var g = new Models.Kernels.Im2ColGeometry(ci, hh, hh, kk, kk, 1, 1, kk / 2, kk / 2);
+            int cols = 64 * g.OutPixels;
+            var colm = new float[g.Rows * cols]; var w = new float[co * g.Rows]; var z = new float[co * cols];
+            var gw = new float[co * g.Rows];
+            for (int i = 0; i < colm.Length; i++) colm[i] = i % 7 - 3;
+            void T(string what, Action a) { var (m, _, _) = Timing.SecondsPerCall(a, warmUp: 2); output.WriteLine($"  {ci}→{co} {kk}×{kk} @{hh} {what,-16} {m * 1e3,7:F2} ms"); }
+            T("∂C/∂w gemm", () => Models.Kernels.Gemm.Multiply(false, true, co, g.Rows, cols, z, cols, colm, cols, gw, g.Rows, accumulate: true));
+            T("∂C/∂w reduce", () => Models.Kernels.Im2ColProducts.Reduce(co, g.Rows, cols, z, cols, colm, cols, gw, g.Rows));
+        }
+        foreach (var (name, layer, shape) in cases)
+        {
+            var x = new Tensor(shape);
+            for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() - 0.5);
+            var y = layer.Forward(x, true);
+            var dy = new Tensor(y.ShapeArray());
+            for (int i = 0; i < dy.Length; i++) dy[i] = (float)(rng.NextDouble() - 0.5);
+            var (f, _, _) = Timing.SecondsPerCall(() => layer.Forward(x, true), warmUp: 3);
+            var (b, _, _) = Timing.SecondsPerCall(() => { layer.Forward(x, true); layer.Backward(dy); }, warmUp: 3);
+            var (fi, _, _) = Timing.SecondsPerCall(() => layer.Forward(x, false), warmUp: 3);
+            output.WriteLine($"  {name,-24} forward {f * 1e3,7:F2} ms   backward {(b - f) * 1e3,7:F2} ms   inference forward {fi * 1e3,7:F2} ms");
+        }
     }
 
     public static void ResNet(TextWriter output, string architecture = "resnet")

@@ -26,8 +26,12 @@ public static class Im2ColProducts
     /// beyond that the packed GEMM's cache blocking wins).</summary>
     public static bool SuitsExpand(int m, int k) => Avx2.IsSupported && Fma.IsSupported && m <= 32 && k <= 32;
 
-    /// <summary>True when <see cref="Reduce"/> beats the general <see cref="Gemm"/> (measured: a result of at most ~4k entries).</summary>
-    public static bool SuitsReduce(int m, int k) => Avx2.IsSupported && Fma.IsSupported && (long)m * k <= 4096;
+    /// <summary>True when <see cref="Reduce"/> beats the general <see cref="Gemm"/>: a result of at most 256 entries.</summary>
+    /// <remarks>Measured with <c>race-cnn layers</c> at batch 64 (∂C/∂w, Reduce against GEMM): 6×25 (LeNet conv1) 0.46 against
+    /// 1.02 ms and 16×9 (ResNet stem) 0.36 against 1.15 ms, but 16×150 (LeNet conv2) 1.87 against 1.10, 16×144 (ResNet
+    /// 16-channel 3×3) 8.95 against 6.34 and 32×16 (1×1 shortcut) 1.48 against 1.17: Reduce's dot products load three
+    /// vectors per two FMAs, which only pays while the GEMM's packing dominates, i.e. for tiny results.</remarks>
+    public static bool SuitsReduce(int m, int k) => Avx2.IsSupported && Fma.IsSupported && (long)m * k <= 256;
 
     /// <summary>C[M×n] = A[M×K]·B[K×n] (+ C when <paramref name="accumulate"/>); row-major, leading dimensions lda, ldb, ldc.</summary>
     public static void Expand(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,

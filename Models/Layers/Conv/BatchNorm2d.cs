@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NeuralPipelines.Models.Tensors;
 
 namespace NeuralPipelines.Models.Layers.Conv;
@@ -102,12 +104,11 @@ public sealed class BatchNorm2d : Layer
             {
                 int o = (i * c + ch) * hw;
                 var xhp = xhs.Slice(o, hw);
-                // x̂ = (x − μ)·(1/σ), y = γ·x̂ + β
-                TensorPrimitives.Subtract(xs.Slice(o, hw), mean, xhp);
+                // x̂ = (x − μ)·(1/σ), y = γ·x̂ + β: two sweeps over the plane. In training x̂'s buffer already holds x − μ
+                // (same float μ) from the variance pass, so only the scaling is left.
+                if (!training) TensorPrimitives.Subtract(xs.Slice(o, hw), mean, xhp);
                 TensorPrimitives.Multiply(xhp, inv, xhp);
-                var yp = ys.Slice(o, hw);
-                TensorPrimitives.Multiply(xhp, g, yp);
-                TensorPrimitives.Add(yp, b, yp);
+                Affine(xhp, g, b, ys.Slice(o, hw));
             }
         }
         return y;
@@ -142,11 +143,10 @@ public sealed class BatchNorm2d : Layer
                 if (_trainedForward)
                 {
                     // μ and σ depend on every x of the channel: ∂C/∂x = γ/σ · (δ − mean(δ) − x̂·mean(δ·x̂)).
+                    // Two sweeps: dx = x̂·(−γ/σ·mean(δ·x̂)) − γ/σ·mean(δ), then dx += γ/σ·δ.
                     float meanDy = (float)(sumDy / count), meanDyXh = (float)(sumDyXh / count);
-                    TensorPrimitives.Multiply(xhs.Slice(o, hw), -meanDyXh, dxp);
-                    TensorPrimitives.Add(dxp, dys.Slice(o, hw), dxp);
-                    TensorPrimitives.Add(dxp, -meanDy, dxp);
-                    TensorPrimitives.Multiply(dxp, scale, dxp);
+                    Affine(xhs.Slice(o, hw), -scale * meanDyXh, -scale * meanDy, dxp);
+                    TensorPrimitives.MultiplyAdd(dys.Slice(o, hw), scale, dxp, dxp);
                 }
                 else
                     // Fixed statistics make the layer affine: ∂C/∂x = γ/σ · δ.
@@ -154,5 +154,18 @@ public sealed class BatchNorm2d : Layer
             }
         }
         return dx;
+    }
+
+    /// <summary>y = a·x + b with scalar a and b, eight lanes at a time (TensorPrimitives has no scalar-scalar form).</summary>
+    private static void Affine(ReadOnlySpan<float> x, float a, float b, Span<float> y)
+    {
+        if (y.Length < x.Length) throw new ArgumentException($"Affine: destination of {y.Length} floats is shorter than the source of {x.Length}.");
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        var va = Vector256.Create(a); var vb = Vector256.Create(b);
+        int i = 0;
+        for (; i + 8 <= x.Length; i += 8)
+            Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, (nuint)i), va, vb).StoreUnsafe(ref yr, (nuint)i);
+        for (; i < x.Length; i++) y[i] = MathF.FusedMultiplyAdd(x[i], a, b);
     }
 }

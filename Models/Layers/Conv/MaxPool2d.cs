@@ -11,6 +11,8 @@ public sealed class MaxPool2d : Layer
     private Tensor? _output, _inputGradient;
     private int[] _argmax = [];
     private int[] _inputShape = [];
+    // Set when an inference pass kept no winners: Backward then finds them in this input first.
+    private Tensor? _winnersLater;
 
     public MaxPool2d((int H, int W) kernel, (int H, int W)? stride = null, (int H, int W)? padding = null)
     {
@@ -51,6 +53,42 @@ public sealed class MaxPool2d : Layer
         _inputShape = x.ShapeArray();
         int oh = g.OutHeight, ow = g.OutWidth, planes = n * c;
         var y = Tensor.Ensure(ref _output, n, c, oh, ow);
+        if (!training)
+        {
+            // Inference needs no winners (they only route δ backward): the common 2×2/2 pool becomes a plain maximum.
+            if (Kernel == (2, 2) && Stride == (2, 2) && Padding == (0, 0))
+            {
+                MaxOf2x2(x.Span, planes, h, w, y.Span, oh, ow);
+                _winnersLater = x;
+                return y;
+            }
+        }
+        _winnersLater = null;
+        Winners(x, y, g);
+        return y;
+    }
+
+    /// <summary>y = the maximum of each 2×2 block (stride 2, no padding): two rows at a time, no bookkeeping.</summary>
+    private static void MaxOf2x2(ReadOnlySpan<float> xs, int planes, int h, int w, Span<float> ys, int oh, int ow)
+    {
+        for (int pl = 0; pl < planes; pl++)
+        {
+            var plane = xs.Slice(pl * h * w, h * w);
+            var output = ys.Slice(pl * oh * ow, oh * ow);
+            for (int i = 0; i < oh; i++)
+            {
+                var top = plane.Slice(2 * i * w, w); var bottom = plane.Slice((2 * i + 1) * w, w);
+                var row = output.Slice(i * ow, ow);
+                for (int j = 0; j < ow; j++)
+                    row[j] = MathF.Max(MathF.Max(top[2 * j], top[2 * j + 1]), MathF.Max(bottom[2 * j], bottom[2 * j + 1]));
+            }
+        }
+    }
+
+    private void Winners(Tensor x, Tensor y, Im2ColGeometry g)
+    {
+        int n = x.Dim(0), c = x.Dim(1), h = x.Dim(2), w = x.Dim(3);
+        int oh = g.OutHeight, ow = g.OutWidth, planes = n * c;
         if (_argmax.Length < y.Length) _argmax = new int[y.Length];
         var xs = x.Span; var ys = y.Span;
         for (int pl = 0; pl < planes; pl++)
@@ -75,7 +113,6 @@ public sealed class MaxPool2d : Layer
                 }
             }
         }
-        return y;
     }
 
     public override Tensor Backward(Tensor dy)
@@ -83,6 +120,13 @@ public sealed class MaxPool2d : Layer
         if (_inputShape.Length == 0) throw new InvalidOperationException("MaxPool2d.Backward called before Forward.");
         if (dy.Length != _output!.Length)
             throw new ArgumentException($"MaxPool2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText(_output.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
+        if (_winnersLater is { } input)
+        {
+            // Backward after an inference pass (rare: saliency, checks): find the winners it skipped.
+            var (_, c, h, w) = ConvShape.Batch("MaxPool2d", input, 0);
+            Winners(input, _output, Geometry(c, h, w));
+            _winnersLater = null;
+        }
         var dx = Tensor.Ensure(ref _inputGradient, _inputShape);
         dx.Clear();
         var dxs = dx.Span; var dys = dy.Span;
