@@ -21,11 +21,11 @@ public class MlpTrainingBenchmarks
     public double TrainingStep()
     {
         double cost = _mlp.TrainBatch(_start);
-        _start += MlpWorkload.Batch;
+        _start += MlpWorkload.BatchSize;
         if (_start >= _mlp.TrainCount) _start = 0;
         return cost;
     }
 
     /// <summary>Images per call, for the images/s column.</summary>
-    public double Images => MlpWorkload.Batch;
+    public double Images => MlpWorkload.BatchSize;
 }

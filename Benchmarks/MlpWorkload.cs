@@ -1,67 +1,17 @@
-using NeuralPipelines.Data;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
-using NeuralPipelines.Models.Losses;
-using NeuralPipelines.Models.Optimizers;
-using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Benchmarks;
 
-/// <summary>
-/// The libtorch peer's <c>mlp</c> workload on our trainer: 784-100-10, ReLU, softmax + log-likelihood (= log-softmax +
-/// NLL), SGD learning rate 0.1 with momentum 0.9, batch 64, pixels in [0, 1], a fresh shuffle per epoch.
-/// </summary>
-public sealed class MlpWorkload
+/// <summary>The libtorch peer's <c>mlp</c> workload on our trainer: 784-100-10, ReLU, SGD learning rate 0.1, batch 64.</summary>
+public sealed class MlpWorkload(TrainTestSplit data, int seed) : SgdWorkload(Build(seed), data, learningRate: 0.1f, BatchSize, seed)
 {
-    public const int Batch = 64;
-    public const float LearningRate = 0.1f;
+    public const int BatchSize = 64;
 
-    private readonly LabelledImages _train;
-    private readonly BatchAssembler _batches;
-    private readonly int[] _order;
-    private readonly Random _shuffle;
-
-    public MlpWorkload(TrainTestSplit data, int seed)
+    private static Layer Build(int seed)
     {
-        Data = data;
-        _train = data.Train;
         var rng = new Random(seed);
-        Network = new Sequential(new Dense(784, 100, Initializer.He, rng), new ReLU(), new Dense(100, 10, Initializer.Scaled, rng));
-        var optimizer = Optimizer.Create(new OptimizerSettings("sgd", Momentum: 0.9f), Network.AllParameters().ToList());
-        Step = new TrainingStep(Network, new LogLikelihoodCost(), optimizer, regularizer: null);
-        _batches = new BatchAssembler(_train);
-        _order = Enumerable.Range(0, _train.Count).ToArray();
-        _shuffle = new Random(seed);
+        return new Sequential(new Dense(784, 100, Initializer.He, rng), new ReLU(), new Dense(100, 10, Initializer.Scaled, rng));
     }
-
-    public static TrainTestSplit LoadMnist() => IdxImageFolder.Load(ShippedData.Mnist);
-
-    public TrainTestSplit Data { get; }
-    public Sequential Network { get; }
-    public TrainingStep Step { get; }
-    public int TrainCount => _train.Count;
-
-    /// <summary>One epoch over the training set; returns the mean batch cost.</summary>
-    public double Epoch()
-    {
-        _shuffle.Shuffle(_order);
-        double sum = 0; int batches = 0;
-        for (int s = 0; s < _order.Length; s += Batch)
-        {
-            sum += TrainBatch(s);
-            batches++;
-        }
-        return sum / batches;
-    }
-
-    /// <summary>One SGD step on the batch that starts at <paramref name="start"/> of the current order.</summary>
-    public double TrainBatch(int start)
-    {
-        int count = Math.Min(Batch, _order.Length - start);
-        _batches.Fill(_order, start, count, augmentationRng: null);
-        return Step.Run(_batches.Images, _batches.Targets, LearningRate);
-    }
-
-    public double TestAccuracy() => Evaluator.Evaluate(Network, Step.Loss, Data.Test).Accuracy;
 }

@@ -1,67 +1,9 @@
-using NeuralPipelines.Data;
 using NeuralPipelines.Data.Datasets;
-using NeuralPipelines.Models.Layers;
-using NeuralPipelines.Models.Losses;
-using NeuralPipelines.Models.Optimizers;
-using NeuralPipelines.Models.Training;
 using NeuralPipelines.Models.Zoo;
 
 namespace NeuralPipelines.Benchmarks.Cnn;
 
-/// <summary>
-/// The libtorch peer's <c>lenet</c> workload on our trainer, for any zoo network: softmax + log-likelihood
-/// (= cross-entropy on logits), SGD learning rate 0.05 with momentum 0.9, batch 64, pixels in [0, 1], a fresh shuffle per epoch.
-/// </summary>
-public sealed class CnnWorkload
-{
-    public const float LearningRate = 0.05f;
-
-    private readonly LabelledImages _train;
-    private readonly BatchAssembler _batches;
-    private readonly int[] _order;
-    private readonly Random _shuffle;
-
-    public CnnWorkload(string architecture, TrainTestSplit data, int seed, int batch = 64)
-    {
-        Data = data;
-        Batch = batch;
-        _train = data.Train;
-        Network = ModelZoo.Build(architecture, new ZooOptions(_train.Channels, _train.Height, _train.Width, _train.Classes, seed));
-        var optimizer = Optimizer.Create(new OptimizerSettings("sgd", Momentum: 0.9f), Network.AllParameters().ToList());
-        Step = new TrainingStep(Network, new LogLikelihoodCost(), optimizer, regularizer: null);
-        _batches = new BatchAssembler(_train);
-        _order = Enumerable.Range(0, _train.Count).ToArray();
-        _shuffle = new Random(seed);
-    }
-
-    public static TrainTestSplit LoadMnist() => IdxImageFolder.Load(ShippedData.Mnist);
-
-    public TrainTestSplit Data { get; }
-    public int Batch { get; }
-    public Layer Network { get; }
-    public TrainingStep Step { get; }
-    public int TrainCount => _train.Count;
-
-    /// <summary>One epoch over the training set; returns the mean batch cost.</summary>
-    public double Epoch()
-    {
-        _shuffle.Shuffle(_order);
-        double sum = 0; int batches = 0;
-        for (int s = 0; s < _order.Length; s += Batch)
-        {
-            sum += TrainBatch(s);
-            batches++;
-        }
-        return sum / batches;
-    }
-
-    /// <summary>One SGD step on the batch that starts at <paramref name="start"/> of the current order.</summary>
-    public double TrainBatch(int start)
-    {
-        int count = Math.Min(Batch, _order.Length - start);
-        _batches.Fill(_order, start, count, augmentationRng: null);
-        return Step.Run(_batches.Images, _batches.Targets, LearningRate);
-    }
-
-    public double TestAccuracy() => Evaluator.Evaluate(Network, Step.Loss, Data.Test).Accuracy;
-}
+/// <summary>The libtorch peer's <c>lenet</c> workload on our trainer, for any zoo network: SGD learning rate 0.05, batch 64.</summary>
+public sealed class CnnWorkload(string architecture, TrainTestSplit data, int seed, int batch = 64)
+    : SgdWorkload(ModelZoo.Build(architecture, new ZooOptions(data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.Classes, seed)),
+        data, learningRate: 0.05f, batch, seed);
