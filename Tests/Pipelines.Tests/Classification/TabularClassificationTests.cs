@@ -10,8 +10,8 @@ public class TabularClassificationTests
     [Fact]
     public void Breast_cancer_logistic_regression_reaches_95_percent_on_fixed_stratified_splits()
     {
-        // One 114-row test set moves accuracy in steps of 0.9 %, so the claim is checked on five fixed splits:
-        // every one at least 94 %, their mean at least 95 % (measured: 94.7, 99.1, 95.6, 98.2, 98.2 %).
+        // The claim (≥ 95 % on a fixed split) is checked on each of five fixed stratified splits, not on one chosen split
+        // (measured with plain L2 logistic regression: 95.6, 98.2, 96.5, 99.1, 99.1 %).
         var ml = new MLContext(seed: 1);
         var data = TestData.BreastCancer;
         Assert.Equal(LabelKind.Binary, data.InferLabelKind());
@@ -22,7 +22,7 @@ public class TabularClassificationTests
             var run = TabularClassification.Train(ml, train, ClassificationTrainer.Lbfgs, data.Classes);
             var figures = TabularClassification.Evaluate(ml, run, test);
             Assert.Equal(113, figures.Rows);
-            Assert.True(figures.Accuracy >= 0.94, $"seed {seed}: test accuracy {figures.Accuracy:P2}");
+            Assert.True(figures.Accuracy >= 0.95, $"seed {seed}: test accuracy {figures.Accuracy:P2}");
             Assert.InRange(figures.LogLoss, 0, 0.5);
             Assert.True(figures.Auc > 0.97, $"AUC {figures.Auc}");
             // The confusion matrix, in label order, agrees with the accuracy and the test labels.
