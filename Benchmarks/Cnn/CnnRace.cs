@@ -24,6 +24,7 @@ public static class CnnRace
             case "lenet": LeNet(output, epochs); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
             case "layers": Layers(output); return 0;
+            case "profile": Profile(output, args.Length > 1 ? args[1] : "resnet"); return 0;
             case "lenet-layers":
             {
                 var net = new Models.Zoo.LeNet5().Build(new Models.Zoo.ZooOptions(1, 28, 28, 10, 1, 0));
@@ -123,6 +124,95 @@ public static class CnnRace
             var (fi, _, _) = Timing.SecondsPerCall(() => layer.Forward(x, false), warmUp: 3);
             output.WriteLine($"  {name,-24} forward {f * 1e3,7:F2} ms   backward {(b - f) * 1e3,7:F2} ms   inference forward {fi * 1e3,7:F2} ms");
         }
+    }
+
+    /// <summary>Forward (training) and backward of each top-level layer of a zoo network at batch 64, in network order:
+    /// where one training step's time goes, with every layer seeing the shapes it sees in the real step.</summary>
+    public static void Profile(TextWriter output, string architecture)
+    {
+        var net = Models.Zoo.ModelZoo.Build(architecture, new Models.Zoo.ZooOptions(1, 28, 28, 10, 42));
+        var rng = new Random(1);
+        var x = new Tensor(64, 1, 28, 28);
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        var x0 = x;
+        double totalF = 0, totalB = 0;
+        var layers = net.Children.Count == 1 ? net.Children[0].Children : net.Children;
+        x = Chain(layers, x, "", rng, output, ref totalF, ref totalB);
+        output.WriteLine($"  sum of layers: forward {totalF * 1e3:F2} ms, backward {totalB * 1e3:F2} ms");
+        var whole = x0;
+        var last = net.Forward(whole, true);
+        var dLast = new Tensor(last.ShapeArray());
+        var (wf, _, _) = Timing.SecondsPerCall(() => net.Forward(whole, true), warmUp: 2);
+        var (wfb, _, _) = Timing.SecondsPerCall(() => { net.Forward(whole, true); net.Backward(dLast); }, warmUp: 2);
+        output.WriteLine($"  whole network: forward {wf * 1e3:F2} ms, backward {(wfb - wf) * 1e3:F2} ms");
+        // In place: the same layers timed inside whole passes (each layer's inputs as the previous layer left them).
+        var leaves = new List<Models.Layers.Layer>();
+        void Collect(Models.Layers.Layer l) { if (l.Children.Count == 0) leaves.Add(l); else if (l is Models.Layers.Conv.Residual r) { var probe = new Probe(r.Shortcut); leaves.Add(new Mark(probe)); Collect(r.Body); leaves.Add(probe); } else foreach (var c in l.Children) Collect(c); }
+        Collect(net);
+        var fwd = new double[leaves.Count]; var bwd = new double[leaves.Count];
+        var outs = new Tensor[leaves.Count];
+        for (int rep = 0; rep < 30; rep++)
+        {
+            var t = whole;
+            for (int i = 0; i < leaves.Count; i++) { long s0 = Stopwatch.GetTimestamp(); t = leaves[i].Forward(t, true); if (rep >= 10) fwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / 20; outs[i] = t; }
+            var d = new Tensor(t.ShapeArray());
+            for (int i = leaves.Count - 1; i >= 0; i--) { long s0 = Stopwatch.GetTimestamp(); d = leaves[i].Backward(d); if (rep >= 10) bwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / 20; }
+        }
+        for (int i = 0; i < leaves.Count; i++)
+            output.WriteLine($"  in place {leaves[i].Spec.Kind,-14} {Tensor.ShapeText(outs[i].Shape),-16} forward {fwd[i],7:F2} ms   backward {bwd[i],7:F2} ms");
+        output.WriteLine($"  in place total: forward {fwd.Sum():F2} ms, backward {bwd.Sum():F2} ms");
+    }
+
+    // Times each layer on its real input; a residual block's body is timed layer by layer as well (indented, not summed).
+    private static Tensor Chain(IReadOnlyList<Models.Layers.Layer> layers, Tensor x, string indent, Random rng, TextWriter output,
+        ref double totalF, ref double totalB)
+    {
+        foreach (var layer in layers)
+        {
+            var input = x;
+            var y = layer.Forward(input, true);
+            var dy = new Tensor(y.ShapeArray());
+            for (int i = 0; i < dy.Length; i++) dy[i] = (float)(rng.NextDouble() - 0.5) * 1e-3f;
+            var (f, _, _) = Timing.SecondsPerCall(() => layer.Forward(input, true), warmUp: 2);
+            var (fb, _, _) = Timing.SecondsPerCall(() => { layer.Forward(input, true); layer.Backward(dy); }, warmUp: 2);
+            if (indent.Length == 0) { totalF += f; totalB += fb - f; }
+            output.WriteLine($"  {indent}{layer.Spec.Kind,-14} {Tensor.ShapeText(input.Shape),-16} forward {f * 1e3,7:F2} ms   backward {(fb - f) * 1e3,7:F2} ms");
+            if (layer.Children.Count > 0 && layer.Children[0] is Models.Layers.Conv.Residual residual)
+            {
+                double ignoredF = 0, ignoredB = 0;
+                Chain(residual.Body.Children, input, indent + "  ", rng, output, ref ignoredF, ref ignoredB);
+                if (residual.Shortcut is { } shortcut) Chain(shortcut.Children, input, indent + "  shortcut ", rng, output, ref ignoredF, ref ignoredB);
+            }
+            x = layer.Forward(input, true).Clone();
+        }
+        return x;
+    }
+
+    // Stands in for a residual block's junction when its body is timed layer by layer: runs the shortcut on the input the
+    // body saw (kept by the probe before the body) and adds. Only for the profile above; approximate (the probe sees the body's
+    // output, so it re-runs the shortcut on the body's input that Residual would have used).
+    private sealed class Probe(Models.Layers.Layer? shortcut) : Models.Layers.Layer
+    {
+        public Tensor? BodyInput;
+        private Tensor? _sum;
+        public override Models.Layers.LayerSpec Spec => new("junction");
+        public override int[] OutputShape(ReadOnlySpan<int> inputShape) => inputShape.ToArray();
+        public override Tensor Forward(Tensor f, bool training)
+        {
+            var skip = shortcut?.Forward(BodyInput!, training) ?? BodyInput!;
+            var y = Tensor.Ensure(ref _sum, f.Shape);
+            System.Numerics.Tensors.TensorPrimitives.Add(f.Span, skip.Span, y.Span);
+            return y;
+        }
+        public override Tensor Backward(Tensor dy) { shortcut?.Backward(dy); return dy; }
+    }
+
+    private sealed class Mark(Probe probe) : Models.Layers.Layer
+    {
+        public override Models.Layers.LayerSpec Spec => new("mark");
+        public override int[] OutputShape(ReadOnlySpan<int> inputShape) => inputShape.ToArray();
+        public override Tensor Forward(Tensor x, bool training) { probe.BodyInput = x; return x; }
+        public override Tensor Backward(Tensor dy) => dy;
     }
 
     public static void ResNet(TextWriter output, string architecture = "resnet")

@@ -21,12 +21,49 @@ public static class DirectConv2d
 {
     private const int Lanes = 8, Group = 8;
 
-    /// <summary>True where this kernel beats im2col + product: stride and dilation 1, at most 160 taps per output (C·kH·kW),
+    /// <summary>True where this kernel beats im2col + product: stride and dilation 1, at most 320 taps per output (C·kH·kW),
     /// an output at least one vector wide. Measured at batch 256 (<c>race-cnn lenet-layers</c>): LeNet's first layer
-    /// (25 taps) and second (6×5×5 = 150 taps on 14×14, 3.40 → 1.37 ms, although its 10-pixel rows fill 10 of 16 lanes).</summary>
+    /// (25 taps) and second (6×5×5 = 150 taps on 14×14, 3.40 → 1.37 ms, although its 10-pixel rows fill 10 of 16 lanes);
+    /// at batch 64 (<c>race-cnn layers</c>) ResNet's 32→32 3×3 on 14×14 (288 taps, 3.02 → 1.86 ms). Not 64→64 3×3 on
+    /// 7×7 (576 taps, 7-pixel rows: 2.01 → 2.31 ms).</summary>
     public static bool Suits(Im2ColGeometry g) =>
         Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
-        && g.Rows <= 160 && g.OutWidth >= Lanes;
+        && g.Rows <= 320 && g.OutWidth >= Lanes;
+
+    /// <summary>
+    /// The geometry of a stride-1 convolution's input gradient read as a convolution of its own: ∂C/∂x = conv(δ, w′) with
+    /// w′[c,o,i,j] = w[o,c,kH−1−i,kW−1−j] (channels swapped, taps flipped) and padding k − 1 − p, which gives back the
+    /// input's size. Null where that reading does not hold (stride or dilation above 1, or padding above k − 1).
+    /// </summary>
+    public static Im2ColGeometry? InputGradientGeometry(Im2ColGeometry g, int outChannels) =>
+        g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1 && g.PadH < g.KernelH && g.PadW < g.KernelW
+            ? new Im2ColGeometry(outChannels, g.OutHeight, g.OutWidth, g.KernelH, g.KernelW, 1, 1, g.KernelH - 1 - g.PadH, g.KernelW - 1 - g.PadW)
+            : null;
+
+    /// <summary>True where <see cref="InputGradient"/> applies and beats col2im of wᵀδ.</summary>
+    public static bool SuitsInputGradient(Im2ColGeometry g, int outChannels) => InputGradientGeometry(g, outChannels) is { } t && Suits(t);
+
+    /// <summary>
+    /// inputGradient[N×C×H×W] = ∂C/∂x of the convolution g with weight [O×C×kH×kW], from δ = gradients [N×O×OH×OW]:
+    /// the forward kernel run on δ with the flipped, channel-swapped weights (see <see cref="InputGradientGeometry"/>).
+    /// </summary>
+    /// <remarks>Why: the column route writes and then folds a [C·kH·kW × N·OH·OW] matrix (29 MB for ResNet's 16-channel
+    /// layers at batch 64), so it is bound by memory traffic; this route touches each image's planes only.</remarks>
+    public static void InputGradient(ReadOnlySpan<float> gradients, int batch, Im2ColGeometry g, ReadOnlySpan<float> weight, int outChannels,
+        Span<float> inputGradient)
+    {
+        var t = InputGradientGeometry(g, outChannels) is { } tg && Suits(tg)
+            ? tg : throw new ArgumentException($"DirectConv2d.InputGradient does not handle this geometry ({g}); check SuitsInputGradient first.");
+        if (weight.Length < outChannels * g.Rows)
+            throw new ArgumentException($"DirectConv2d.InputGradient needs {outChannels * g.Rows} weights, got {weight.Length}.");
+        int c = g.Channels, kh = g.KernelH, kw = g.KernelW, taps = kh * kw;
+        var flipped = new float[c * outChannels * taps];
+        for (int o = 0; o < outChannels; o++)
+            for (int ci = 0; ci < c; ci++)
+                for (int k = 0; k < taps; k++)
+                    flipped[(ci * outChannels + o) * taps + taps - 1 - k] = weight[(o * c + ci) * taps + k];
+        Forward(gradients, batch, t, flipped, c, default, inputGradient);
+    }
 
     // Per-thread zero-bordered copy of one image, reused between calls so a steady-state pass allocates nothing.
     [ThreadStatic] private static float[]? _padded;
@@ -73,23 +110,12 @@ public static class DirectConv2d
     private static unsafe void Image(float* x, Im2ColGeometry g, float* wt, float* bias, int outChannels, int ldw, float* y)
     {
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow;
-        // Padded plane: the rows and columns the windows reach, plus slack so the last (partial) vector reads zeros.
-        int ph = oh + g.KernelH - 1, pw = (ow + Lanes - 1) / Lanes * Lanes + g.KernelW - 1, plane = ph * pw;
-        int need = g.Channels * plane;
+        var (ph, pw) = PaddedImage.PlaneSize(g, Lanes);
+        int plane = ph * pw, need = g.Channels * plane;
         if (_padded is null || _padded.Length < need) _padded = new float[need];
-        var padded = _padded;
-        Array.Clear(padded, 0, need);
-        fixed (float* pp = padded)
+        fixed (float* pp = _padded)
         {
-            for (int c = 0; c < g.Channels; c++)
-                for (int r = 0; r < g.Height; r++)
-                {
-                    int pr = r + g.PadH;
-                    if (pr >= ph) break;
-                    int w0 = Math.Max(0, -g.PadW), len = Math.Min(g.Width, pw - g.PadW) - w0;
-                    if (len > 0) new ReadOnlySpan<float>(x + ((long)c * g.Height + r) * g.Width + w0, len)
-                        .CopyTo(new Span<float>(pp + c * plane + pr * pw + g.PadW + w0, len));
-                }
+            PaddedImage.Fill(x, g, pp, ph, pw);
             float* tail = stackalloc float[Lanes * Group];
             for (int o0 = 0; o0 < outChannels; o0 += Group)
             {

@@ -9,19 +9,24 @@ namespace NeuralPipelines.Models.Layers.Conv;
 /// with stride, zero padding and dilation. Weight [out × in × kH × kW] and bias [out], the PyTorch/ONNX layout.
 /// </summary>
 /// <remarks>
-/// Fast path: im2col of the whole batch, then one GEMM: Z[out × N·P] = W[out × in·kH·kW] · cols[in·kH·kW × N·P].
-/// Backward uses the same matrices: ∂C/∂w = δ·colsᵀ, ∂C/∂cols = wᵀ·δ, then col2im gives ∂C/∂x.
+/// Two routes, chosen per geometry. Column route: im2col of the whole batch, then one GEMM:
+/// Z[out × N·P] = W[out × in·kH·kW] · cols[in·kH·kW × N·P]; backward uses the same matrices: ∂C/∂w = δ·colsᵀ,
+/// ∂C/∂cols = wᵀ·δ, then col2im gives ∂C/∂x. Direct route, for stride-1 layers with few taps per output (LeNet's, and
+/// ResNet's 16- and 32-channel 3×3 layers): <see cref="DirectConv2d"/> for the output and for ∂C/∂x (a convolution of δ
+/// with the flipped weights), <see cref="DirectConv2dWeightGradient"/> for ∂C/∂w; no column matrix is ever built.
 /// </remarks>
 [LayerKind("conv2d")]
 public sealed class Conv2d : Layer
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
-    private Tensor? _columns, _z, _output, _delta, _inputGradient, _weightTransposed;
+    private Tensor? _columns, _z, _output, _delta, _inputGradient, _weightTransposed, _workspace;
     private Im2ColGeometry _geometry;
     private int _batch;
-    // Set when an inference pass went the direct way and left no column matrix: Backward then unfolds this input first.
-    private Tensor? _unfoldedLater;
+    // The last input, which Backward reads for ∂C/∂w (the caller keeps it unchanged until then, as every layer's input),
+    // and whether _columns still holds its unfolded form from the forward pass.
+    private Tensor? _input;
+    private bool _columnsHoldInput, _deltaGathered;
 
     public Conv2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
@@ -100,21 +105,20 @@ public sealed class Conv2d : Layer
         var (n, _, h, w) = ConvShape.Batch("Conv2d", x, InChannels);
         var g = Geometry(h, w);
         g.Validate("Conv2d");
-        _geometry = g; _batch = n;
+        _geometry = g; _batch = n; _input = x;
         int p = g.OutPixels, cols = n * p;
-        _unfoldedLater = null;
         if (DirectConv2d.Suits(g))
         {
-            // The direct kernel beats im2col + product (16→16 3×3 at 28×28, batch 64: 1.9 against 7.2 ms). Inference
-            // needs no column matrix at all; training still builds it now, for ∂C/∂w in the backward pass.
+            // The direct kernel beats im2col + product (16→16 3×3 at 28×28, batch 64: 1.9 against 7.2 ms) and leaves no
+            // column matrix behind; Backward works from the input itself (direct ∂C/∂w) or unfolds it then.
+            _columnsHoldInput = false;
             var direct = Tensor.Ensure(ref _output, n, OutChannels, g.OutHeight, g.OutWidth);
             DirectConv2d.Forward(x.Span, n, g, _weight.Value.Span, OutChannels, _bias is null ? default : _bias.Value.Span, direct.Span);
-            if (training) Im2Col.Unfold(x.Span, n, g, Tensor.Ensure(ref _columns, g.Rows, cols).Span);
-            else _unfoldedLater = x;
             return direct;
         }
         var columns = Tensor.Ensure(ref _columns, g.Rows, cols);
         Im2Col.Unfold(x.Span, n, g, columns.Span);
+        _columnsHoldInput = true;
         // z = w·a over the whole batch at once.
         var z = Tensor.Ensure(ref _z, OutChannels, cols);
         if (Im2ColProducts.SuitsExpand(OutChannels, g.Rows))
@@ -137,38 +141,47 @@ public sealed class Conv2d : Layer
 
     public override Tensor Backward(Tensor dy)
     {
+        var input = _input ?? throw new InvalidOperationException("Conv2d.Backward called before Forward.");
         var g = _geometry; int n = _batch, p = g.OutPixels, cols = n * p;
-        if (_unfoldedLater is { } input)
-        {
-            // Backward after a direct inference pass (rare: saliency, checks): build the columns it skipped.
-            Im2Col.Unfold(input.Span, n, g, Tensor.Ensure(ref _columns, g.Rows, cols).Span);
-            _unfoldedLater = null;
-        }
-        var columns = _columns ?? throw new InvalidOperationException("Conv2d.Backward called before Forward.");
         if (!dy.ShapeEquals([n, OutChannels, g.OutHeight, g.OutWidth]))
             throw new ArgumentException($"Conv2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText([n, OutChannels, g.OutHeight, g.OutWidth])} but got {Tensor.ShapeText(dy.Shape)}.");
-        // Gather δ from NCHW to [out × N·P]; ∂C/∂b = Σ δ over batch and pixels.
-        var delta = Tensor.Ensure(ref _delta, OutChannels, cols);
-        var ds = delta.Span; var dys = dy.Span;
-        for (int i = 0; i < n; i++)
-            for (int o = 0; o < OutChannels; o++)
-            {
-                var src = dys.Slice((i * OutChannels + o) * p, p);
-                src.CopyTo(ds.Slice(o * cols + i * p, p));
-                if (_bias is not null) _bias.Gradient[o] += TensorPrimitives.Sum(src);
-            }
+        var dys = dy.Span;
+        // ∂C/∂b = Σ δ over batch and pixels.
+        if (_bias is not null)
+            for (int i = 0; i < n; i++)
+                for (int o = 0; o < OutChannels; o++)
+                    _bias.Gradient[o] += TensorPrimitives.Sum(dys.Slice((i * OutChannels + o) * p, p));
+        _deltaGathered = false;
         // ∂C/∂w = δ·aᵀ, with a the unfolded input.
-        if (Im2ColProducts.SuitsReduce(OutChannels, g.Rows))
-            Im2ColProducts.Reduce(OutChannels, g.Rows, cols, ds, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows);
+        if (DirectConv2dWeightGradient.Suits(g) && !_columnsHoldInput)
+        {
+            var workspace = Tensor.Ensure(ref _workspace, DirectConv2dWeightGradient.WorkspaceLength(g, OutChannels, n));
+            DirectConv2dWeightGradient.Accumulate(input.Span, dys, n, g, OutChannels, _weight.Gradient.Span, workspace.Span);
+        }
         else
-            Gemm.Multiply(false, true, OutChannels, g.Rows, cols, ds, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows, accumulate: true);
+        {
+            var columns = Tensor.Ensure(ref _columns, g.Rows, cols);
+            if (!_columnsHoldInput) Im2Col.Unfold(input.Span, n, g, columns.Span);
+            _columnsHoldInput = true;
+            if (Im2ColProducts.SuitsReduce(OutChannels, g.Rows))
+                Im2ColProducts.Reduce(OutChannels, g.Rows, cols, Delta(dy), cols, columns.Span, cols, _weight.Gradient.Span, g.Rows);
+            else
+                Gemm.Multiply(false, true, OutChannels, g.Rows, cols, Delta(dy), cols, columns.Span, cols, _weight.Gradient.Span, g.Rows, accumulate: true);
+        }
         var dx = Tensor.Ensure(ref _inputGradient, n, InChannels, g.Height, g.Width);
         if (!InputGradient)
         {
             dx.Clear();
             return dx;
         }
-        // wᵀδ in column form; the columns are no longer needed, so their buffer takes it (one less large allocation).
+        if (DirectConv2d.SuitsInputGradient(g, OutChannels))
+        {
+            DirectConv2d.InputGradient(dys, n, g, _weight.Value.Span, OutChannels, dx.Span);
+            return dx;
+        }
+        // wᵀδ in column form, then col2im; the columns are no longer needed, so their buffer takes it.
+        var wtd = Tensor.Ensure(ref _columns, g.Rows, cols);
+        _columnsHoldInput = false;
         if (Im2ColProducts.SuitsExpand(g.Rows, OutChannels))
         {
             // wᵀ is small: transpose it once so the product streams δ's rows.
@@ -176,11 +189,25 @@ public sealed class Conv2d : Layer
             var w = _weight.Value.Span;
             for (int o = 0; o < OutChannels; o++)
                 for (int r = 0; r < g.Rows; r++) wt[r * OutChannels + o] = w[o * g.Rows + r];
-            Im2ColProducts.Expand(g.Rows, cols, OutChannels, wt.Span, OutChannels, ds, cols, columns.Span, cols);
+            Im2ColProducts.Expand(g.Rows, cols, OutChannels, wt.Span, OutChannels, Delta(dy), cols, wtd.Span, cols);
         }
         else
-            Gemm.Multiply(true, false, g.Rows, cols, OutChannels, _weight.Value.Span, g.Rows, ds, cols, columns.Span, cols);
-        Im2Col.Fold(columns.Span, n, g, dx.Span);
+            Gemm.Multiply(true, false, g.Rows, cols, OutChannels, _weight.Value.Span, g.Rows, Delta(dy), cols, wtd.Span, cols);
+        Im2Col.Fold(wtd.Span, n, g, dx.Span);
         return dx;
+    }
+
+    /// <summary>δ gathered from NCHW to [out × N·P] for the column route, at most once per backward pass.</summary>
+    private Span<float> Delta(Tensor dy)
+    {
+        int n = _batch, p = _geometry.OutPixels, cols = n * p;
+        var delta = Tensor.Ensure(ref _delta, OutChannels, cols).Span;
+        if (_deltaGathered) return delta;
+        var dys = dy.Span;
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < OutChannels; o++)
+                dys.Slice((i * OutChannels + o) * p, p).CopyTo(delta.Slice(o * cols + i * p, p));
+        _deltaGathered = true;
+        return delta;
     }
 }

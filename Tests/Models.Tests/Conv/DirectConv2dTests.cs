@@ -42,6 +42,80 @@ public class DirectConv2dTests
         }
     }
 
+    public static TheoryData<int[]> GradientShapes => new()
+    {
+        // C, H, W, kH, kW, pH, pW, out channels, batch
+        { [16, 28, 28, 3, 3, 1, 1, 16, 5] },  // ResNet's first stage (28-pixel rows: three full vectors and a half)
+        { [3, 14, 14, 3, 3, 1, 1, 6, 3] },    // out channels not a multiple of four, 14-pixel rows
+        { [2, 7, 7, 3, 3, 1, 1, 5, 2] },      // rows narrower than one vector
+        { [3, 9, 13, 3, 3, 0, 2, 5, 1] },     // no padding in height, two in width; one image (one slice)
+        { [1, 28, 28, 3, 3, 1, 1, 16, 9] },   // a ResNet stem; more images than slices, unevenly divided
+        { [4, 10, 17, 5, 3, 2, 1, 4, 2] },    // a taller kernel
+        { [32, 14, 14, 3, 3, 1, 1, 32, 6] },  // ResNet's second stage, enough work for the parallel path
+    };
+
+    [Theory, MemberData(nameof(GradientShapes))]
+    public void Direct_weight_gradient_matches_its_reference(int[] a)
+    {
+        var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
+        int outChannels = a[7], batch = a[8];
+        if (!DirectConv2dWeightGradient.Suits(g)) { Assert.False(System.Runtime.Intrinsics.X86.Fma.IsSupported); return; }
+        var rng = new Random(12);
+        var x = GradientChecker.Random(rng, batch, a[0], a[1], a[2]).Data;
+        var dy = GradientChecker.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
+        // Both accumulate: start from the same non-zero gradient.
+        var start = GradientChecker.Random(rng, outChannels, a[0], a[3], a[4]).Data;
+        var fast = (float[])start.Clone(); var slow = (float[])start.Clone();
+        var workspace = Enumerable.Repeat(float.NaN, DirectConv2dWeightGradient.WorkspaceLength(g, outChannels, batch)).ToArray();
+        DirectConv2dWeightGradient.Accumulate(x, dy, batch, g, outChannels, fast, workspace);
+        DirectConv2dReference.WeightGradient(x, dy, batch, g, outChannels, slow);
+        for (int i = 0; i < slow.Length; i++) Assert.True(Math.Abs(slow[i] - fast[i]) <= 1e-4f * (1 + Math.Abs(slow[i])), $"∂C/∂w[{i}]: expected {slow[i]}, got {fast[i]}");
+        // The same bits again (the workspace is cleared, not trusted) and on one thread.
+        var again = (float[])start.Clone();
+        DirectConv2dWeightGradient.Accumulate(x, dy, batch, g, outChannels, again, workspace);
+        Assert.Equal(fast, again);
+    }
+
+    [Theory, MemberData(nameof(GradientShapes))]
+    public void Direct_input_gradient_matches_its_reference(int[] a)
+    {
+        var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
+        int outChannels = a[7], batch = a[8];
+        if (!DirectConv2d.SuitsInputGradient(g, outChannels)) return; // e.g. 7-pixel rows: the column route takes those
+        var rng = new Random(13);
+        var w = GradientChecker.Random(rng, outChannels, a[0], a[3], a[4]).Data;
+        var dy = GradientChecker.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
+        var fast = Enumerable.Repeat(float.NaN, batch * g.ImageLength).ToArray();
+        var slow = new float[fast.Length];
+        DirectConv2d.InputGradient(dy, batch, g, w, outChannels, fast);
+        DirectConv2dReference.InputGradient(dy, batch, g, w, outChannels, slow);
+        for (int i = 0; i < slow.Length; i++) Close(slow[i], fast[i]);
+    }
+
+    [Fact]
+    public void The_direct_and_column_routes_of_Conv2d_give_the_same_gradients()
+    {
+        // 16→16 3×3 at 12×12 goes the direct way; the same layer with dilation 1 but stride 2 would not, so compare the
+        // direct layer against the definition's gradients instead: ∂C/∂w and ∂C/∂x through the reference twins.
+        var rng = new Random(5);
+        var conv = new Conv2d(16, 16, 3, padding: 1, rng: rng);
+        var x = GradientChecker.Random(rng, 3, 16, 12, 12);
+        var g = new Im2ColGeometry(16, 12, 12, 3, 3, 1, 1, 1, 1);
+        Assert.True(DirectWays(g, 16) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
+        conv.Forward(x, training: true);
+        var dy = GradientChecker.Random(rng, 3, 16, 12, 12);
+        var dx = conv.Backward(dy).Span.ToArray();
+        var dw = new float[conv.Weight.Value.Length];
+        DirectConv2dReference.WeightGradient(x.Span, dy.Span, 3, g, 16, dw);
+        var dxRef = new float[x.Length];
+        DirectConv2dReference.InputGradient(dy.Span, 3, g, conv.Weight.Value.Span, 16, dxRef);
+        for (int i = 0; i < dw.Length; i++) Assert.True(Math.Abs(dw[i] - conv.Weight.Gradient[i]) <= 1e-4f * (1 + Math.Abs(dw[i])), $"∂C/∂w[{i}]");
+        for (int i = 0; i < dx.Length; i++) Close(dxRef[i], dx[i]);
+    }
+
+    private static bool DirectWays(Im2ColGeometry g, int outChannels) =>
+        DirectConv2d.Suits(g) && DirectConv2dWeightGradient.Suits(g) && DirectConv2d.SuitsInputGradient(g, outChannels);
+
     [Fact]
     public void Conv2d_inference_through_the_direct_kernel_equals_its_training_pass_and_still_has_gradients()
     {

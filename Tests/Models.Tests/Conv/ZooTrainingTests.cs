@@ -13,7 +13,8 @@ public class ZooTrainingTests(ITestOutputHelper output)
 {
     private static readonly Lazy<TrainTestSplit> Mnist = new(() => IdxImageFolder.Load(ShippedData.Mnist, "mnist"));
 
-    private TrainingResult Train(string architecture, int trainImages, int epochs, int batch, float lr, string path, bool testOnTrain = false)
+    private TrainingResult Train(string architecture, int trainImages, int epochs, int batch, float lr, string path, bool testOnTrain = false,
+        string schedule = "constant")
     {
         var data = Mnist.Value;
         var train = data.Train.Take(trainImages);
@@ -27,6 +28,7 @@ public class ZooTrainingTests(ITestOutputHelper output)
                 {
                     Epochs = epochs, BatchSize = batch, LearningRate = lr, Optimizer = new OptimizerSettings("sgd", 0.9f),
                     EvaluateTrainingSet = false, CheckpointPath = path,
+                    Schedule = LearningRateSchedule.Parse(schedule),
                 },
             },
         };
@@ -51,12 +53,14 @@ public class ZooTrainingTests(ITestOutputHelper output)
     }
 
     /// <summary>Gradients flow through skip connections and batch-norm: ResNet-8 fits 128 digits (measured on those digits,
-    /// in inference mode, i.e. with the running statistics) within 12 short epochs.</summary>
+    /// in inference mode, i.e. with the running statistics) within 12 short epochs. The rate anneals (cosine): at a constant
+    /// 0.05 the weights still move at the end, the running statistics trail them, and the inference-mode accuracy swung
+    /// between 51 and 98 % from one epoch to the next, so the last epoch's figure depended on float summation order.</summary>
     [Fact]
     public void ResNet_fits_a_small_sample_through_skips_and_batch_norm()
     {
         using var temp = new TempFolder();
-        var result = Train("resnet", 128, 12, 16, 0.05f, temp.File("resnet.ckpt"), testOnTrain: true);
+        var result = Train("resnet", 128, 12, 16, 0.05f, temp.File("resnet.ckpt"), testOnTrain: true, schedule: "cosine");
         Assert.True(result.TestAccuracy >= 0.90, $"accuracy on the 128 training digits {result.TestAccuracy:P2}");
     }
 
