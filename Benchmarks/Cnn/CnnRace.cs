@@ -24,6 +24,52 @@ public static class CnnRace
             case "lenet": LeNet(output, epochs); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
             case "layers": Layers(output); return 0;
+            case "steps":
+            {
+                // Step-by-step times of the ResNet-8 step: the spread and what the runtime did meanwhile.
+                var work = new CnnWorkload(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "resnet", CnnWorkload.LoadMnist(), seed: 42);
+                for (int i = 0; i < 10; i++) work.TrainBatch(i * 64);
+                int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+                long alloc = GC.GetTotalAllocatedBytes(true);
+                var ms = new double[200];
+                for (int i = 0; i < ms.Length; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    work.TrainBatch(i * 64 % (work.TrainCount - 64));
+                    ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                }
+                var sorted = ms.Order().ToArray();
+                output.WriteLine($"steps: p10 {sorted[20]:F1} p50 {sorted[100]:F1} p90 {sorted[180]:F1} max {sorted[^1]:F1} ms; " +
+                                 $"GC {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
+                                 $"{(GC.GetTotalAllocatedBytes(true) - alloc) / ms.Length / 1024.0:F1} KB per step");
+                output.WriteLine(string.Join(" ", ms.Take(60).Select(m => m.ToString("F0"))));
+                // The same step in its phases.
+                var step = work.Step; var net = work.Network;
+                var batchData = new Models.Training.BatchAssembler(work.Data.Train);
+                var order = Enumerable.Range(0, work.TrainCount).ToArray();
+                var phase = new double[5];
+                Tensor? grad = null;
+                for (int i = 0; i < 100; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    batchData.Fill(order, i * 64 % (work.TrainCount - 64), 64, null);
+                    long t1 = Stopwatch.GetTimestamp();
+                    foreach (var prm in step.Optimizer.Parameters) prm.ZeroGradient();
+                    var yOut = net.Forward(batchData.Images, true);
+                    long t2 = Stopwatch.GetTimestamp();
+                    grad = Tensor.Ensure(ref grad, yOut.Shape);
+                    step.Loss.Compute(yOut, batchData.Targets, grad);
+                    long t3 = Stopwatch.GetTimestamp();
+                    net.Backward(grad);
+                    long t4 = Stopwatch.GetTimestamp();
+                    step.Optimizer.Step(0.05f);
+                    long t5 = Stopwatch.GetTimestamp();
+                    phase[0] += t1 - t0; phase[1] += t2 - t1; phase[2] += t3 - t2; phase[3] += t4 - t3; phase[4] += t5 - t4;
+                }
+                output.WriteLine("phases (ms): " + string.Join(", ", new[] { "fill", "forward", "loss", "backward", "update" }
+                    .Select((n, i) => $"{n} {phase[i] / Stopwatch.Frequency * 1e3 / 100:F2}")));
+                return 0;
+            }
             case "profile": Profile(output, args.Length > 1 ? args[1] : "resnet"); return 0;
             case "lenet-layers":
             {
@@ -215,6 +261,12 @@ public static class CnnRace
         public override Tensor Backward(Tensor dy) => dy;
     }
 
+    /// <summary>Steps before timing starts. The runtime compiles each method twice (quickly, then optimised once it has been
+    /// called ~30 times and profiled), and a layer's methods run once per step: with 5 warm-up steps, as the PyTorch
+    /// script uses, the first timed steps still ran quick code (measured: p50 47 ms with a tail to 120 ms, against 45 ms
+    /// and a tail to 57 ms with tiering off). 60 steps is about 3 s, after which the step time is flat.</summary>
+    public const int WarmUpSteps = 60;
+
     public static void ResNet(TextWriter output, string architecture = "resnet")
     {
         var work = new CnnWorkload(architecture, CnnWorkload.LoadMnist(), seed: 42);
@@ -224,7 +276,7 @@ public static class CnnRace
         {
             work.TrainBatch(start);
             start = start + 128 > work.TrainCount ? 0 : start + 64;
-        }, warmUp: 5);
+        }, warmUp: WarmUpSteps);
         output.WriteLine($"RESULT {architecture}_step: median {median * 1e3:F2} ms per batch-64 step = {64 / median:F0} img/s " +
                          $"(min {min * 1e3:F2}, max {max * 1e3:F2} ms) [other processes {load.OtherCores:F2} cores]");
     }
