@@ -5,30 +5,30 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// Convolution computed straight from the image, without the im2col column matrix, for layers with few input taps
-/// (LeNet's layers: 1 channel 5×5 and 6 channels 5×5; a ResNet stem: 1 channel, 3×3). y[n,o] = Σ w[o,c,i,j]·x[n,c,·+i,·+j] + b[o].
+/// Convolution computed straight from the image, without the im2col column matrix, for stride-1 layers (LeNet's, and
+/// ResNet's 3×3 layers other than the strided ones). y[n,o] = Σ w[o,c,i,j]·x[n,c,·+i,·+j] + b[o].
 /// </summary>
 /// <remarks>
 /// Why: with one input channel im2col writes kH·kW floats per output pixel and the product then reads them all back,
-/// so the layer is bound by memory traffic, not arithmetic. Here each image is first copied into a zero-bordered plane
-/// (so the inner loop has no edge tests), and then eight adjacent output pixels of up to eight output channels live in
-/// eight AVX registers while the taps stream past: one unaligned load of the image row and one broadcast weight per
-/// channel and tap. The bias starts the sums. Stride 1 and dilation 1 only (see <see cref="Suits"/>).
+/// so the layer is bound by memory traffic, not arithmetic; with more channels the column matrix outgrows the caches
+/// (29 MB for a 16-channel 3×3 layer on 28×28 at batch 64). Here each image is first copied into zero-bordered planes
+/// (so the inner loop has no edge tests), read as one long row each, and 24 consecutive positions of four output channels
+/// live in twelve AVX registers while the taps stream past (see <see cref="Block4x24"/>). The bias starts the sums.
+/// Stride 1 and dilation 1 only (see <see cref="Suits"/>).
 /// Images are shared out between threads; each writes only its own output planes, so the bits do not depend on the
 /// thread count. The plain twin is <see cref="DirectConv2dReference"/>.
 /// </remarks>
 public static class DirectConv2d
 {
-    private const int Lanes = 8, Group = 8;
+    private const int Lanes = 8, Group = 4, Block = 3 * Lanes;
 
-    /// <summary>True where this kernel beats im2col + product: stride and dilation 1, at most 320 taps per output (C·kH·kW),
-    /// an output at least one vector wide. Measured at batch 256 (<c>race-cnn lenet-layers</c>): LeNet's first layer
-    /// (25 taps) and second (6×5×5 = 150 taps on 14×14, 3.40 → 1.37 ms, although its 10-pixel rows fill 10 of 16 lanes);
-    /// at batch 64 (<c>race-cnn layers</c>) ResNet's 32→32 3×3 on 14×14 (288 taps, 3.02 → 1.86 ms). Not 64→64 3×3 on
-    /// 7×7 (576 taps, 7-pixel rows: 2.01 → 2.31 ms).</summary>
+    /// <summary>True where this kernel beats im2col + product: stride and dilation 1, at most 640 taps per output (C·kH·kW),
+    /// output rows of at least 7 pixels (narrower rows waste more of each block on the dropped positions). Measured with
+    /// <c>race-cnn layers</c> at batch 64, forward, against im2col + GEMM: ResNet's 16→16 3×3 on 28×28 1.32 against 3.15 ms,
+    /// 32→32 on 14×14 1.49 against 3.02 ms, 64→64 on 7×7 1.77 against 1.99 ms; and LeNet's layers at batch 256.</summary>
     public static bool Suits(Im2ColGeometry g) =>
         Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
-        && g.Rows <= 320 && g.OutWidth >= Lanes;
+        && g.Rows <= 640 && g.OutWidth >= 7;
 
     /// <summary>
     /// The geometry of a stride-1 convolution's input gradient read as a convolution of its own: ∂C/∂x = conv(δ, w′) with
@@ -67,7 +67,7 @@ public static class DirectConv2d
 
     // Per-thread zero-bordered copy of one image, and the caller's rearranged weights and bias, reused between calls so a
     // steady-state pass allocates no arrays (a ResNet-8 step allocated 0.2 MB of them before).
-    [ThreadStatic] private static float[]? _padded, _transposed, _bias, _flipped;
+    [ThreadStatic] private static float[]? _padded, _staged, _transposed, _bias, _flipped;
 
     private static float[] Scratch(ref float[]? buffer, int length)
     {
@@ -119,57 +119,58 @@ public static class DirectConv2d
     private static unsafe void Image(float* x, Im2ColGeometry g, float* wt, float* bias, int outChannels, int ldw, float* y)
     {
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow;
-        var (ph, pw) = PaddedImage.PlaneSize(g, Lanes);
-        int plane = ph * pw, need = g.Channels * plane;
+        // Flattened planes: output pixel (r, c) is position q = r·pw + c, and tap (i, j) of it sits at q + i·pw + j, so a
+        // block of 24 positions may run across row ends; the positions with c ≥ ow are computed and dropped.
+        int ph = oh + g.KernelH - 1, pw = ow + g.KernelW - 1, plane = ph * pw;
+        int last = (oh - 1) * pw + ow, span = (last + Block - 1) / Block * Block;
+        int need = g.Channels * plane + Block, stage = ldw * span;
         if (_padded is null || _padded.Length < need) _padded = new float[need];
-        fixed (float* pp = _padded)
+        if (_staged is null || _staged.Length < stage) _staged = new float[stage];
+        fixed (float* pp = _padded) fixed (float* ps = _staged)
         {
             PaddedImage.Fill(x, g, pp, ph, pw);
-            float* tail = stackalloc float[Lanes * Group];
+            // The last block reads up to a block past the last plane (into positions that are dropped): keep it finite.
+            new Span<float>(pp + g.Channels * plane, Block).Clear();
             for (int o0 = 0; o0 < outChannels; o0 += Group)
-            {
-                int group = Math.Min(Group, outChannels - o0);
+                for (int q = 0; q < last; q += Block)
+                    Block4x24(pp + q, g, pw, plane, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
+            for (int o = 0; o < outChannels; o++)
                 for (int r = 0; r < oh; r++)
-                    for (int x0 = 0; x0 < ow; x0 += Lanes)
-                    {
-                        bool full = x0 + Lanes <= ow;
-                        Block8(pp + r * pw + x0, g, pw, plane, wt + o0, ldw, bias + o0, group,
-                            full ? y + (long)o0 * p + r * ow + x0 : tail, full ? p : Lanes);
-                        if (!full)
-                            for (int o = 0; o < group; o++)
-                                new ReadOnlySpan<float>(tail + o * Lanes, ow - x0).CopyTo(new Span<float>(y + (long)(o0 + o) * p + r * ow + x0, ow - x0));
-                    }
-            }
+                    new ReadOnlySpan<float>(ps + (long)o * span + r * pw, ow).CopyTo(new Span<float>(y + (long)o * p + r * ow, ow));
         }
     }
 
+    /// <summary>Four output channels × 24 consecutive positions: twelve accumulators; per tap three loads of the plane and
+    /// four broadcast weights feed twelve FMAs (the 8×8 block this replaced loaded nine times per eight FMAs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Block8(float* src, Im2ColGeometry g, int pw, int plane, float* wt, int ldw, float* bias, int rows, float* dst, int ldd)
+    private static unsafe void Block4x24(float* src, Im2ColGeometry g, int pw, int plane, float* wt, int ldw, float* bias, float* dst, int ldd)
     {
-        var a0 = Vector256.Create(bias[0]); var a1 = Vector256.Create(bias[1]); var a2 = Vector256.Create(bias[2]); var a3 = Vector256.Create(bias[3]);
-        var a4 = Vector256.Create(bias[4]); var a5 = Vector256.Create(bias[5]); var a6 = Vector256.Create(bias[6]); var a7 = Vector256.Create(bias[7]);
+        var a00 = Vector256.Create(bias[0]); var a01 = a00; var a02 = a00;
+        var a10 = Vector256.Create(bias[1]); var a11 = a10; var a12 = a10;
+        var a20 = Vector256.Create(bias[2]); var a21 = a20; var a22 = a20;
+        var a30 = Vector256.Create(bias[3]); var a31 = a30; var a32 = a30;
         float* w = wt;
+        int kh = g.KernelH, kw = g.KernelW;
         for (int c = 0; c < g.Channels; c++)
-            for (int i = 0; i < g.KernelH; i++)
+            for (int i = 0; i < kh; i++)
             {
                 float* row = src + c * plane + i * pw;
-                for (int j = 0; j < g.KernelW; j++, w += ldw)
+                for (int j = 0; j < kw; j++, w += ldw)
                 {
-                    var v = Avx.LoadVector256(row + j);
-                    a0 = Fma.MultiplyAdd(Vector256.Create(w[0]), v, a0); a1 = Fma.MultiplyAdd(Vector256.Create(w[1]), v, a1);
-                    a2 = Fma.MultiplyAdd(Vector256.Create(w[2]), v, a2); a3 = Fma.MultiplyAdd(Vector256.Create(w[3]), v, a3);
-                    a4 = Fma.MultiplyAdd(Vector256.Create(w[4]), v, a4); a5 = Fma.MultiplyAdd(Vector256.Create(w[5]), v, a5);
-                    a6 = Fma.MultiplyAdd(Vector256.Create(w[6]), v, a6); a7 = Fma.MultiplyAdd(Vector256.Create(w[7]), v, a7);
+                    var x0 = Avx.LoadVector256(row + j); var x1 = Avx.LoadVector256(row + j + Lanes); var x2 = Avx.LoadVector256(row + j + 2 * Lanes);
+                    var b = Vector256.Create(w[0]);
+                    a00 = Fma.MultiplyAdd(b, x0, a00); a01 = Fma.MultiplyAdd(b, x1, a01); a02 = Fma.MultiplyAdd(b, x2, a02);
+                    b = Vector256.Create(w[1]);
+                    a10 = Fma.MultiplyAdd(b, x0, a10); a11 = Fma.MultiplyAdd(b, x1, a11); a12 = Fma.MultiplyAdd(b, x2, a12);
+                    b = Vector256.Create(w[2]);
+                    a20 = Fma.MultiplyAdd(b, x0, a20); a21 = Fma.MultiplyAdd(b, x1, a21); a22 = Fma.MultiplyAdd(b, x2, a22);
+                    b = Vector256.Create(w[3]);
+                    a30 = Fma.MultiplyAdd(b, x0, a30); a31 = Fma.MultiplyAdd(b, x1, a31); a32 = Fma.MultiplyAdd(b, x2, a32);
                 }
             }
-        // Only the group's real channels are stored (the padding channels computed zeros nobody wants).
-        Avx.Store(dst, a0);
-        if (rows > 1) Avx.Store(dst + ldd, a1);
-        if (rows > 2) Avx.Store(dst + 2 * ldd, a2);
-        if (rows > 3) Avx.Store(dst + 3 * ldd, a3);
-        if (rows > 4) Avx.Store(dst + 4 * ldd, a4);
-        if (rows > 5) Avx.Store(dst + 5 * ldd, a5);
-        if (rows > 6) Avx.Store(dst + 6 * ldd, a6);
-        if (rows > 7) Avx.Store(dst + 7 * ldd, a7);
+        Avx.Store(dst, a00); Avx.Store(dst + Lanes, a01); Avx.Store(dst + 2 * Lanes, a02);
+        dst += ldd; Avx.Store(dst, a10); Avx.Store(dst + Lanes, a11); Avx.Store(dst + 2 * Lanes, a12);
+        dst += ldd; Avx.Store(dst, a20); Avx.Store(dst + Lanes, a21); Avx.Store(dst + 2 * Lanes, a22);
+        dst += ldd; Avx.Store(dst, a30); Avx.Store(dst + Lanes, a31); Avx.Store(dst + 2 * Lanes, a32);
     }
 }

@@ -23,10 +23,12 @@ public static class DirectConv2dWeightGradient
 {
     private const int Lanes = 8, Block = 4, Slices = 4, KernelW = 3;
 
-    /// <summary>True where this kernel applies: AVX2 + FMA, stride and dilation 1, kernel width 3, padding at most 2.</summary>
+    /// <summary>True where this kernel applies and pays: AVX2 + FMA, stride and dilation 1, kernel width 3, padding at most 2,
+    /// output rows at least one vector wide. On 7-pixel rows (ResNet's 64→64 layer) each tile runs only seven vector steps
+    /// between its twelve read-add-writes, and unfolding + GEMM was faster (backward 4.0 against 5.5 ms).</summary>
     public static bool Suits(Im2ColGeometry g) =>
         Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
-        && g.KernelW == KernelW && g.PadH < g.KernelH && g.PadW < g.KernelW;
+        && g.KernelW == KernelW && g.PadH < g.KernelH && g.PadW < g.KernelW && g.OutWidth >= Lanes;
 
     /// <summary>Floats of the workspace <see cref="Accumulate"/> needs: one set of lane-wise partial sums per slice.</summary>
     public static int WorkspaceLength(Im2ColGeometry g, int outChannels, int batch) =>

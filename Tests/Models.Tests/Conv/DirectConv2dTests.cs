@@ -13,12 +13,13 @@ public class DirectConv2dTests
     public static TheoryData<int[]> Shapes => new()
     {
         // C, H, W, kH, kW, pH, pW, out channels, batch
-        { [1, 28, 28, 5, 5, 2, 2, 6, 3] },    // LeNet's first layer: six channels run as a padded group of eight
-        { [1, 28, 28, 3, 3, 1, 1, 16, 2] },   // a ResNet stem: two full groups
+        { [1, 28, 28, 5, 5, 2, 2, 6, 3] },    // LeNet's first layer: six channels run as two groups of four (two padding channels)
+        { [1, 28, 28, 3, 3, 1, 1, 16, 2] },   // a ResNet stem: four full groups
         { [3, 9, 13, 3, 3, 0, 1, 5, 2] },     // several input channels, width not a multiple of eight, uneven padding
-        { [2, 8, 12, 2, 4, 1, 0, 9, 1] },      // a group of eight and a group of one
+        { [2, 8, 12, 2, 4, 1, 0, 9, 1] },      // two groups of four and a group of one
+        { [64, 7, 7, 3, 3, 1, 1, 64, 3] },    // ResNet's 64→64 on 7×7: 576 taps, blocks running across row ends
         { [1, 28, 28, 5, 5, 2, 2, 6, 64] },   // enough work for the parallel path
-        { [6, 14, 14, 5, 5, 0, 0, 16, 4] },   // LeNet's second layer: 150 taps, 10-pixel rows (one full vector, one partial)
+        { [6, 14, 14, 5, 5, 0, 0, 16, 4] },   // LeNet's second layer: 150 taps, 10-pixel rows (blocks of 24 positions cross the 14-wide padded rows)
     };
 
     [Theory, MemberData(nameof(Shapes))]
@@ -47,11 +48,13 @@ public class DirectConv2dTests
         // C, H, W, kH, kW, pH, pW, out channels, batch
         { [16, 28, 28, 3, 3, 1, 1, 16, 5] },  // ResNet's first stage (28-pixel rows: three full vectors and a half)
         { [3, 14, 14, 3, 3, 1, 1, 6, 3] },    // out channels not a multiple of four, 14-pixel rows
-        { [2, 7, 7, 3, 3, 1, 1, 5, 2] },      // rows narrower than one vector
+        { [2, 7, 7, 3, 3, 1, 1, 5, 2] },      // rows narrower than one vector (∂C/∂x only)
+        { [2, 8, 9, 3, 3, 1, 1, 5, 2] },      // rows exactly one vector wide
         { [3, 9, 13, 3, 3, 0, 2, 5, 1] },     // no padding in height, two in width; one image (one slice)
         { [1, 28, 28, 3, 3, 1, 1, 16, 9] },   // a ResNet stem; more images than slices, unevenly divided
         { [4, 10, 17, 5, 3, 2, 1, 4, 2] },    // a taller kernel
         { [32, 14, 14, 3, 3, 1, 1, 32, 6] },  // ResNet's second stage, enough work for the parallel path
+        { [6, 14, 14, 5, 5, 0, 0, 16, 3] },   // LeNet's second layer (∂C/∂x only: its ∂C/∂x reads δ with padding 4)
     };
 
     [Theory, MemberData(nameof(GradientShapes))]
@@ -59,6 +62,8 @@ public class DirectConv2dTests
     {
         var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
         int outChannels = a[7], batch = a[8];
+        // Rows narrower than a vector and other kernel widths go through the columns; every other shape must take this kernel.
+        if (g.OutWidth < 8 || g.KernelW != 3) { Assert.False(DirectConv2dWeightGradient.Suits(g)); return; }
         if (!DirectConv2dWeightGradient.Suits(g)) { Assert.False(System.Runtime.Intrinsics.X86.Fma.IsSupported); return; }
         var rng = new Random(12);
         var x = GradientChecker.Random(rng, batch, a[0], a[1], a[2]).Data;
@@ -81,7 +86,7 @@ public class DirectConv2dTests
     {
         var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
         int outChannels = a[7], batch = a[8];
-        if (!DirectConv2d.SuitsInputGradient(g, outChannels)) return; // e.g. 7-pixel rows: the column route takes those
+        if (!DirectConv2d.SuitsInputGradient(g, outChannels)) { Assert.False(System.Runtime.Intrinsics.X86.Fma.IsSupported); return; }
         var rng = new Random(13);
         var w = GradientChecker.Random(rng, outChannels, a[0], a[3], a[4]).Data;
         var dy = GradientChecker.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;

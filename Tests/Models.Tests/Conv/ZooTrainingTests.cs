@@ -37,12 +37,14 @@ public class ZooTrainingTests(ITestOutputHelper output)
         return result;
     }
 
+    /// <summary>At a constant rate the second epoch's test accuracy moved between 88 and 92 % with nothing but the order in
+    /// which a kernel adds its products; the annealed rate (cosine: the second epoch at half the rate) gives 93.7 %.</summary>
     [Fact]
     public void LeNet5_learns_digits_in_two_epochs_and_its_checkpoint_reloads()
     {
         using var temp = new TempFolder();
         var path = temp.File("lenet5.ckpt");
-        var result = Train("lenet5", 4000, 2, 32, 0.05f, path);
+        var result = Train("lenet5", 4000, 2, 32, 0.05f, path, schedule: "cosine");
         Assert.True(result.TestAccuracy >= 0.90, $"test accuracy {result.TestAccuracy:P2}");
 
         // The saved network rebuilds from its spec and scores the same.
