@@ -21,7 +21,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// </remarks>
 public static class DirectConv2dWeightGradient
 {
-    private const int Lanes = 8, Block = 4, Slices = 4, KernelW = 3;
+    private const int Lanes = 8, Block = 4, Slices = 8, KernelW = 3;
 
     /// <summary>True where this kernel applies and pays: AVX2 + FMA, stride and dilation 1, kernel width 3, padding at most 2,
     /// output rows at least one vector wide. On 7-pixel rows (ResNet's 64→64 layer) each tile runs only seven vector steps
@@ -61,15 +61,11 @@ public static class DirectConv2dWeightGradient
             {
                 nint ix = (nint)px, id = (nint)pd, iw = (nint)pw;
                 long work = (long)batch * outChannels * g.OutPixels * g.Rows;
-                int threads = work < (1 << 18) ? 1 : Math.Min(Environment.ProcessorCount, slices);
-                void Share(int t)
-                {
-                    for (int s = t; s < slices; s += threads)
-                        Slice((float*)ix, (float*)id, batch * s / slices, batch * (s + 1) / slices, g, outChannels,
-                            (float*)iw + (long)s * sliceLength);
-                }
-                if (threads == 1) Share(0);
-                else Parallel.For(0, threads, Share);
+                void One(int s) => Slice((float*)ix, (float*)id, batch * s / slices, batch * (s + 1) / slices, g, outChannels,
+                    (float*)iw + (long)s * sliceLength);
+                // Slices are handed out as threads ask (a pool thread that wakes late takes fewer); each has its own partial sums.
+                if (work < (1 << 18) || Environment.ProcessorCount == 1) for (int s = 0; s < slices; s++) One(s);
+                else Parallel.For(0, slices, One);
             }
         }
         // Lanes, then slices, in a fixed order.
