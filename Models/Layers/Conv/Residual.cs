@@ -54,7 +54,7 @@ public sealed class Residual : Layer
         if (!f.ShapeEquals(s.Shape))
             throw new ArgumentException($"Residual: the body gives {Tensor.ShapeText(f.Shape)} but the shortcut gives {Tensor.ShapeText(s.Shape)}; add a projection shortcut.");
         var y = Tensor.Ensure(ref _output, f.Shape);
-        TensorPrimitives.Add(f.Span, s.Span, y.Span);
+        Elementwise.For(y.Length, (f, s, y), static (t, at, n) => TensorPrimitives.Add(t.f.Span.Slice(at, n), t.s.Span.Slice(at, n), t.y.Span.Slice(at, n)));
         return y;
     }
 
@@ -65,7 +65,7 @@ public sealed class Residual : Layer
         // The identity's Jacobian is I, so its share of ∂C/∂x is δ itself.
         var dSkip = _shortcut?.Backward(dy) ?? dy;
         var dx = Tensor.Ensure(ref _inputGradient, dBody.Shape);
-        TensorPrimitives.Add(dBody.Span, dSkip.Span, dx.Span);
+        Elementwise.For(dx.Length, (dBody, dSkip, dx), static (t, at, n) => TensorPrimitives.Add(t.dBody.Span.Slice(at, n), t.dSkip.Span.Slice(at, n), t.dx.Span.Slice(at, n)));
         return dx;
     }
 }

@@ -18,6 +18,32 @@ public class ActivationLayerTests
     }
 
     [Fact]
+    public void ReLU_and_residual_sums_over_tensors_long_enough_to_be_shared_between_threads_match_the_definition()
+    {
+        // 3 × 16 × 40 × 40 = 76 800 floats: three chunks of Elementwise, the last one partial.
+        var rng = new Random(2);
+        var z = new Tensor(3, 16, 40, 40); var dy = new Tensor(3, 16, 40, 40);
+        for (int i = 0; i < z.Length; i++) { z[i] = (float)(rng.NextDouble() - 0.5); dy[i] = (float)rng.NextDouble(); }
+        Assert.True(z.Length > 2 * Elementwise.Chunk);
+        var relu = new ReLU();
+        var a = relu.Forward(z, true);
+        var dz = relu.Backward(dy);
+        for (int i = 0; i < z.Length; i++)
+        {
+            Assert.Equal(Math.Max(z[i], 0f), a[i]);
+            Assert.Equal(z[i] > 0 ? dy[i] : 0f, dz[i]);
+        }
+        var block = new NeuralPipelines.Models.Layers.Conv.Residual(new ReLU());
+        var y = block.Forward(z, true);
+        var dx = block.Backward(dy);
+        for (int i = 0; i < z.Length; i++)
+        {
+            Assert.Equal(Math.Max(z[i], 0f) + z[i], y[i]);
+            Assert.Equal((z[i] > 0 ? dy[i] : 0f) + dy[i], dx[i]);
+        }
+    }
+
+    [Fact]
     public void Softmax_rows_are_distributions_even_for_huge_logits()
     {
         var p = new Softmax().Forward(new Tensor([1000f, 999f, -1000f, 1f, 2f, 3f], 2, 3), false);
