@@ -27,8 +27,7 @@ public static class DirectConv2d
     /// <c>race-cnn layers</c> at batch 64, forward, against im2col + GEMM: ResNet's 16→16 3×3 on 28×28 1.32 against 3.15 ms,
     /// 32→32 on 14×14 1.49 against 3.02 ms, 64→64 on 7×7 1.77 against 1.99 ms; and LeNet's layers at batch 256.</summary>
     public static bool Suits(Im2ColGeometry g) =>
-        Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
-        && g.Rows <= 640 && g.OutWidth >= 7;
+        Avx2.IsSupported && Fma.IsSupported && g.Rows <= 640 && g.OutWidth >= 7;
 
     /// <summary>
     /// The geometry of a stride-1 convolution's input gradient read as a convolution of its own: ∂C/∂x = conv(δ, w′) with
@@ -68,6 +67,7 @@ public static class DirectConv2d
     // Per-thread zero-bordered copy of one image, and the caller's rearranged weights and bias, reused between calls so a
     // steady-state pass allocates no arrays (a ResNet-8 step allocated 0.2 MB of them before).
     [ThreadStatic] private static float[]? _padded, _staged, _transposed, _bias, _flipped;
+    [ThreadStatic] private static int[]? _offsets;
 
     private static float[] Scratch(ref float[]? buffer, int length)
     {
@@ -96,13 +96,19 @@ public static class DirectConv2d
         var b = Scratch(ref _bias, ldw);
         Array.Clear(b, 0, ldw);
         if (bias.Length != 0) bias[..outChannels].CopyTo(b);
+        var layout = new FlatPlanes(g);
+        if (_offsets is null || _offsets.Length < taps) _offsets = new int[taps];
+        var offsets = _offsets;
+        for (int c = 0, t = 0; c < g.Channels; c++)
+            for (int i = 0; i < g.KernelH; i++)
+                for (int j = 0; j < g.KernelW; j++) offsets[t++] = layout.Offset(c, i, j);
         unsafe
         {
-            fixed (float* px = images) fixed (float* py = output) fixed (float* pw = wt) fixed (float* pb = b)
+            fixed (float* px = images) fixed (float* py = output) fixed (float* pw = wt) fixed (float* pb = b) fixed (int* po = offsets)
             {
-                nint ix = (nint)px, iy = (nint)py, iw = (nint)pw, ib = (nint)pb;
+                nint ix = (nint)px, iy = (nint)py, iw = (nint)pw, ib = (nint)pb, io = (nint)po;
                 long work = (long)batch * outChannels * g.OutPixels * taps;
-                void One(int n) => Image((float*)ix + (long)n * g.ImageLength, g, (float*)iw, (float*)ib, outChannels, ldw,
+                void One(int n) => Image((float*)ix + (long)n * g.ImageLength, layout, (int*)io, (float*)iw, (float*)ib, outChannels, ldw,
                     (float*)iy + (long)n * outChannels * g.OutPixels);
                 // One image per work item, handed out as threads ask: a pool thread that wakes late takes fewer images
                 // instead of leaving the caller to wait for a fixed half (a fixed split cost 0.4–0.6 ms per layer in a step).
@@ -112,24 +118,22 @@ public static class DirectConv2d
         }
     }
 
-    private static unsafe void Image(float* x, Im2ColGeometry g, float* wt, float* bias, int outChannels, int ldw, float* y)
+    private static unsafe void Image(float* x, in FlatPlanes layout, int* offsets, float* wt, float* bias, int outChannels, int ldw, float* y)
     {
-        int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow;
-        // Flattened planes: output pixel (r, c) is position q = r·pw + c, and tap (i, j) of it sits at q + i·pw + j, so a
-        // block of 24 positions may run across row ends; the positions with c ≥ ow are computed and dropped.
-        int ph = oh + g.KernelH - 1, pw = ow + g.KernelW - 1, plane = ph * pw;
-        int last = (oh - 1) * pw + ow, span = (last + Block - 1) / Block * Block;
-        int need = g.Channels * plane + Block, stage = ldw * span;
+        var g = layout.G;
+        int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, pw = layout.Width;
+        int last = layout.Positions, span = (last + Block - 1) / Block * Block;
+        int need = g.Channels * layout.ChannelLength + Block, stage = ldw * span;
         if (_padded is null || _padded.Length < need) _padded = new float[need];
         if (_staged is null || _staged.Length < stage) _staged = new float[stage];
         fixed (float* pp = _padded) fixed (float* ps = _staged)
         {
-            PaddedImage.Fill(x, g, pp, ph, pw);
+            layout.Fill(x, pp);
             // The last block reads up to a block past the last plane (into positions that are dropped): keep it finite.
-            new Span<float>(pp + g.Channels * plane, Block).Clear();
+            new Span<float>(pp + g.Channels * layout.ChannelLength, Block).Clear();
             for (int o0 = 0; o0 < outChannels; o0 += Group)
                 for (int q = 0; q < last; q += Block)
-                    Block4x24(pp + q, g, pw, plane, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
+                    Block4x24(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
             for (int o = 0; o < outChannels; o++)
                 for (int r = 0; r < oh; r++)
                     new ReadOnlySpan<float>(ps + (long)o * span + r * pw, ow).CopyTo(new Span<float>(y + (long)o * p + r * ow, ow));
@@ -139,31 +143,26 @@ public static class DirectConv2d
     /// <summary>Four output channels × 24 consecutive positions: twelve accumulators; per tap three loads of the plane and
     /// four broadcast weights feed twelve FMAs (the 8×8 block this replaced loaded nine times per eight FMAs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Block4x24(float* src, Im2ColGeometry g, int pw, int plane, float* wt, int ldw, float* bias, float* dst, int ldd)
+    private static unsafe void Block4x24(float* src, int* offsets, int taps, float* wt, int ldw, float* bias, float* dst, int ldd)
     {
         var a00 = Vector256.Create(bias[0]); var a01 = a00; var a02 = a00;
         var a10 = Vector256.Create(bias[1]); var a11 = a10; var a12 = a10;
         var a20 = Vector256.Create(bias[2]); var a21 = a20; var a22 = a20;
         var a30 = Vector256.Create(bias[3]); var a31 = a30; var a32 = a30;
         float* w = wt;
-        int kh = g.KernelH, kw = g.KernelW;
-        for (int c = 0; c < g.Channels; c++)
-            for (int i = 0; i < kh; i++)
-            {
-                float* row = src + c * plane + i * pw;
-                for (int j = 0; j < kw; j++, w += ldw)
-                {
-                    var x0 = Avx.LoadVector256(row + j); var x1 = Avx.LoadVector256(row + j + Lanes); var x2 = Avx.LoadVector256(row + j + 2 * Lanes);
-                    var b = Vector256.Create(w[0]);
-                    a00 = Fma.MultiplyAdd(b, x0, a00); a01 = Fma.MultiplyAdd(b, x1, a01); a02 = Fma.MultiplyAdd(b, x2, a02);
-                    b = Vector256.Create(w[1]);
-                    a10 = Fma.MultiplyAdd(b, x0, a10); a11 = Fma.MultiplyAdd(b, x1, a11); a12 = Fma.MultiplyAdd(b, x2, a12);
-                    b = Vector256.Create(w[2]);
-                    a20 = Fma.MultiplyAdd(b, x0, a20); a21 = Fma.MultiplyAdd(b, x1, a21); a22 = Fma.MultiplyAdd(b, x2, a22);
-                    b = Vector256.Create(w[3]);
-                    a30 = Fma.MultiplyAdd(b, x0, a30); a31 = Fma.MultiplyAdd(b, x1, a31); a32 = Fma.MultiplyAdd(b, x2, a32);
-                }
-            }
+        for (int t = 0; t < taps; t++, w += ldw)
+        {
+            float* row = src + offsets[t];
+            var x0 = Avx.LoadVector256(row); var x1 = Avx.LoadVector256(row + Lanes); var x2 = Avx.LoadVector256(row + 2 * Lanes);
+            var b = Vector256.Create(w[0]);
+            a00 = Fma.MultiplyAdd(b, x0, a00); a01 = Fma.MultiplyAdd(b, x1, a01); a02 = Fma.MultiplyAdd(b, x2, a02);
+            b = Vector256.Create(w[1]);
+            a10 = Fma.MultiplyAdd(b, x0, a10); a11 = Fma.MultiplyAdd(b, x1, a11); a12 = Fma.MultiplyAdd(b, x2, a12);
+            b = Vector256.Create(w[2]);
+            a20 = Fma.MultiplyAdd(b, x0, a20); a21 = Fma.MultiplyAdd(b, x1, a21); a22 = Fma.MultiplyAdd(b, x2, a22);
+            b = Vector256.Create(w[3]);
+            a30 = Fma.MultiplyAdd(b, x0, a30); a31 = Fma.MultiplyAdd(b, x1, a31); a32 = Fma.MultiplyAdd(b, x2, a32);
+        }
         Avx.Store(dst, a00); Avx.Store(dst + Lanes, a01); Avx.Store(dst + 2 * Lanes, a02);
         dst += ldd; Avx.Store(dst, a10); Avx.Store(dst + Lanes, a11); Avx.Store(dst + 2 * Lanes, a12);
         dst += ldd; Avx.Store(dst, a20); Avx.Store(dst + Lanes, a21); Avx.Store(dst + 2 * Lanes, a22);

@@ -11,9 +11,10 @@ namespace NeuralPipelines.Models.Layers.Conv;
 /// <remarks>
 /// Two routes, chosen per geometry. Column route: im2col of the whole batch, then one GEMM:
 /// Z[out × N·P] = W[out × in·kH·kW] · cols[in·kH·kW × N·P]; backward uses the same matrices: ∂C/∂w = δ·colsᵀ,
-/// ∂C/∂cols = wᵀ·δ, then col2im gives ∂C/∂x. Direct route, for stride-1 layers with few taps per output (LeNet's, and
-/// ResNet's 16- and 32-channel 3×3 layers): <see cref="DirectConv2d"/> for the output and for ∂C/∂x (a convolution of δ
-/// with the flipped weights), <see cref="DirectConv2dWeightGradient"/> for ∂C/∂w; no column matrix is ever built.
+/// ∂C/∂cols = wᵀ·δ, then col2im gives ∂C/∂x. Direct route, for layers with at most 640 taps per output (every zoo layer
+/// but the widest): <see cref="DirectConv2d"/> for the output (any stride and dilation) and, for stride 1, for ∂C/∂x (a
+/// convolution of δ with the flipped weights); <see cref="DirectConv2dWeightGradient"/> for ∂C/∂w of stride-1 3-wide
+/// kernels. Whatever the direct route does not cover, backward does through columns, unfolding the input then.
 /// </remarks>
 [LayerKind("conv2d")]
 public sealed class Conv2d : Layer

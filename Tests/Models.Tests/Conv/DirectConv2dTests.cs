@@ -12,7 +12,12 @@ public class DirectConv2dTests
 
     public static TheoryData<int[]> Shapes => new()
     {
-        // C, H, W, kH, kW, pH, pW, out channels, batch
+        // C, H, W, kH, kW, pH, pW, out channels, batch [, stride H, stride W, dilation H, dilation W]
+        { [16, 28, 28, 3, 3, 1, 1, 32, 3, 2, 2, 1, 1] },  // ResNet's strided 3×3: four phase planes per channel
+        { [16, 28, 28, 1, 1, 0, 0, 32, 2, 2, 2, 1, 1] },  // its 1×1 strided projection
+        { [3, 17, 15, 3, 2, 1, 0, 5, 2, 3, 2, 1, 1] },    // odd sizes, stride 3 × 2, a 3×2 kernel
+        { [2, 16, 19, 3, 3, 2, 1, 6, 2, 1, 1, 2, 2] },    // dilation 2
+        { [2, 20, 21, 3, 3, 1, 2, 5, 2, 2, 1, 2, 3] },    // stride and dilation together
         { [1, 28, 28, 5, 5, 2, 2, 6, 3] },    // LeNet's first layer: six channels run as two groups of four (two padding channels)
         { [1, 28, 28, 3, 3, 1, 1, 16, 2] },   // a ResNet stem: four full groups
         { [3, 9, 13, 3, 3, 0, 1, 5, 2] },     // several input channels, width not a multiple of eight, uneven padding
@@ -25,7 +30,9 @@ public class DirectConv2dTests
     [Theory, MemberData(nameof(Shapes))]
     public void Direct_convolution_matches_its_reference(int[] a)
     {
-        var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
+        var g = a.Length > 9
+            ? new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], a[9], a[10], a[5], a[6], a[11], a[12])
+            : new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
         int outChannels = a[7], batch = a[8];
         Assert.True(DirectConv2d.Suits(g) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
         if (!DirectConv2d.Suits(g)) return;
