@@ -5,47 +5,49 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// ∂C/∂w of a stride-1 convolution with 3-wide kernels, computed straight from the images and δ, without the im2col
-/// column matrix: ∂C/∂w[o,c,i,j] = Σ_n Σ_y,x δ[n,o,y,x]·x[n,c,y+i−p,x+j−p].
+/// ∂C/∂w of a convolution computed straight from the images and δ, without the im2col column matrix:
+/// ∂C/∂w[o,c,i,j] = Σ_n Σ_y,x δ[n,o,y,x]·x[n,c,y·s+i·d−p,x·s+j·d−p].
 /// </summary>
 /// <remarks>
 /// Why: through columns this is a product whose inner dimension is N·OH·OW (50 176 for ResNet's 28×28 layers at batch 64)
-/// over a column matrix of 29 MB that the forward pass had to write and this pass reads back; the layer is then bound by
-/// memory traffic. Here each image is copied into zero-bordered planes (<see cref="PaddedImage"/>) and δ into rows
-/// rounded up to whole vectors, both small enough for L2, and a tile of four output channels by the three taps of one
-/// kernel row keeps twelve vector accumulators (eight pixels each) in registers while the image rows stream past:
-/// per eight pixels, three loads of the image row (shifted by 0, 1, 2), four of δ, twelve FMAs.
-/// The lanes are summed once at the end. Images are cut into a fixed number of slices, each reduced into its own
-/// partial sums, and the partials are added in slice order, so the bits do not depend on the thread count.
+/// over a column matrix of 29 MB that one pass writes and the next reads back; the layer is then bound by memory traffic.
+/// Here each image is dealt into the layout of the forward kernel (<see cref="FlatPlanes"/>: tap t of output position q
+/// is at q + offset[t]) and δ is copied into the same positions, zero where a position is dropped, so every tap's sum is
+/// one long dot product over q. A tile of four output channels by three taps keeps twelve vector accumulators (eight
+/// positions each) in registers while the positions stream past: per eight positions, three loads of the planes, four
+/// of δ, twelve FMAs. The lanes are summed once at the end. Images are cut into a fixed number of slices, each reduced
+/// into its own partial sums, and the partials are added in slice order, so the bits do not depend on the thread count.
 /// The plain twin is <see cref="DirectConv2dReference.WeightGradient"/>.
 /// </remarks>
 public static class DirectConv2dWeightGradient
 {
-    private const int Lanes = 8, Block = 4, Slices = 8, KernelW = 3;
+    private const int Lanes = 8, Block = 4, Taps = 3, Slices = 8;
 
-    /// <summary>True where this kernel applies and pays: AVX2 + FMA, stride and dilation 1, kernel width 3, padding at most 2,
-    /// output rows at least one vector wide. On 7-pixel rows (ResNet's 64→64 layer) each tile runs only seven vector steps
-    /// between its twelve read-add-writes, and unfolding + GEMM was faster (backward 4.0 against 5.5 ms).</summary>
+    /// <summary>True where this kernel pays (it is correct for any geometry, and tested so): AVX2 + FMA, stride 1, a kernel
+    /// larger than 1×1, output rows at least one vector wide. Measured in a ResNet-8 step (<c>race-cnn profile</c>), against
+    /// unfolding + GEMM: better on the 16→16 and 32→32 3×3 layers (backward 3.25 → 3.0 ms); worse on 7-pixel rows (each tile
+    /// runs only a few vector steps between its twelve read-add-writes: 4.0 against 5.5 ms), on the stride-2 3×3 layer
+    /// (3.9 against 4.5 ms: its four phase planes spread the taps' loads) and on the 1×1 projection.</summary>
     public static bool Suits(Im2ColGeometry g) =>
-        Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
-        && g.KernelW == KernelW && g.PadH < g.KernelH && g.PadW < g.KernelW && g.OutWidth >= Lanes;
+        Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.KernelH * g.KernelW > 1 && g.OutWidth >= Lanes;
 
     /// <summary>Floats of the workspace <see cref="Accumulate"/> needs: one set of lane-wise partial sums per slice.</summary>
     public static int WorkspaceLength(Im2ColGeometry g, int outChannels, int batch) =>
         Math.Min(Slices, Math.Max(batch, 1)) * SliceLength(g, outChannels);
 
-    private static int SliceLength(Im2ColGeometry g, int outChannels) => RoundUp(outChannels, Block) * g.Rows * Lanes;
+    private static int SliceLength(Im2ColGeometry g, int outChannels) => RoundUp(outChannels, Block) * RoundUp(g.Rows, Taps) * Lanes;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    // Per-thread padded copies of one image and of its δ, reused between calls so a steady-state pass allocates no arrays.
-    [ThreadStatic] private static float[]? _padded, _delta;
+    // Per-thread copies of one image and of its δ in the flat layout, reused so a steady-state pass allocates no arrays.
+    [ThreadStatic] private static float[]? _planes, _delta;
+    [ThreadStatic] private static int[]? _offsets;
 
     /// <summary>weightGradient[O×C×kH×kW] += ∂C/∂w from images [N×C×H×W] and gradients δ [N×O×OH×OW].</summary>
     public static void Accumulate(ReadOnlySpan<float> images, ReadOnlySpan<float> gradients, int batch, Im2ColGeometry g, int outChannels,
         Span<float> weightGradient, Span<float> workspace)
     {
-        if (!Suits(g)) throw new ArgumentException($"DirectConv2dWeightGradient does not handle this geometry ({g}); check Suits first.");
+        if (!Avx2.IsSupported || !Fma.IsSupported) throw new PlatformNotSupportedException("DirectConv2dWeightGradient needs AVX2 and FMA; check Suits first.");
         long needX = (long)batch * g.ImageLength, needDy = (long)batch * outChannels * g.OutPixels;
         int slices = Math.Min(Slices, batch), sliceLength = SliceLength(g, outChannels);
         if (images.Length < needX || gradients.Length < needDy || weightGradient.Length < outChannels * g.Rows
@@ -55,86 +57,91 @@ public static class DirectConv2dWeightGradient
                 $"{needDy} gradient, {outChannels * g.Rows} weight-gradient and {slices * sliceLength} workspace floats; " +
                 $"got {images.Length}, {gradients.Length}, {weightGradient.Length} and {workspace.Length}.");
         if (batch == 0) return;
+        var layout = new FlatPlanes(g);
+        // Tap offsets in the flat layout, padded to whole tiles with a harmless offset (its sums are dropped).
+        int rows = g.Rows, taps = RoundUp(rows, Taps);
+        if (_offsets is null || _offsets.Length < taps) _offsets = new int[taps];
+        var offsets = _offsets;
+        for (int c = 0, t = 0; c < g.Channels; c++)
+            for (int i = 0; i < g.KernelH; i++)
+                for (int j = 0; j < g.KernelW; j++) offsets[t++] = layout.Offset(c, i, j);
+        for (int t = rows; t < taps; t++) offsets[t] = 0;
         unsafe
         {
-            fixed (float* px = images) fixed (float* pd = gradients) fixed (float* pw = workspace)
+            fixed (float* px = images) fixed (float* pd = gradients) fixed (float* pw = workspace) fixed (int* po = offsets)
             {
-                nint ix = (nint)px, id = (nint)pd, iw = (nint)pw;
-                long work = (long)batch * outChannels * g.OutPixels * g.Rows;
-                void One(int s) => Slice((float*)ix, (float*)id, batch * s / slices, batch * (s + 1) / slices, g, outChannels,
-                    (float*)iw + (long)s * sliceLength);
+                nint ix = (nint)px, id = (nint)pd, iw = (nint)pw, io = (nint)po;
+                long work = (long)batch * outChannels * g.OutPixels * rows;
+                void One(int s) => Slice((float*)ix, (float*)id, batch * s / slices, batch * (s + 1) / slices, layout, (int*)io, taps,
+                    outChannels, (float*)iw + (long)s * sliceLength);
                 // Slices are handed out as threads ask (a pool thread that wakes late takes fewer); each has its own partial sums.
                 if (work < (1 << 18) || Environment.ProcessorCount == 1) for (int s = 0; s < slices; s++) One(s);
                 else Parallel.For(0, slices, One);
             }
         }
-        // Lanes, then slices, in a fixed order.
-        int rows = g.Rows;
-        for (int s = 0; s < slices; s++)
-        {
-            var partial = workspace.Slice(s * sliceLength, sliceLength);
-            for (int o = 0; o < outChannels; o++)
-                for (int r = 0; r < rows; r++)
-                {
-                    var lanes = partial.Slice((o * rows + r) * Lanes, Lanes);
-                    float sum = 0;
-                    for (int l = 0; l < Lanes; l++) sum += lanes[l];
-                    weightGradient[o * rows + r] += sum;
-                }
-        }
+        // Slices into the first, in order, eight lanes at a time; then the lanes of each weight.
+        var total = workspace[..sliceLength];
+        for (int s = 1; s < slices; s++) TensorPrimitives.Add(total, workspace.Slice(s * sliceLength, sliceLength), total);
+        for (int o = 0; o < outChannels; o++)
+            for (int r = 0; r < rows; r++)
+            {
+                var lanes = total.Slice((o * taps + r) * Lanes, Lanes);
+                float sum = 0;
+                for (int l = 0; l < Lanes; l++) sum += lanes[l];
+                weightGradient[o * rows + r] += sum;
+            }
     }
 
-    private static unsafe void Slice(float* images, float* gradients, int n0, int n1, Im2ColGeometry g, int outChannels, float* partial)
+    private static unsafe void Slice(float* images, float* gradients, int n0, int n1, in FlatPlanes layout, int* offsets, int taps,
+        int outChannels, float* partial)
     {
-        new Span<float>(partial, SliceLength(g, outChannels)).Clear();
-        var (ph, pw) = PaddedImage.PlaneSize(g, Lanes);
-        int plane = ph * pw, oh = g.OutHeight, ow = g.OutWidth, p = oh * ow;
-        int vectors = (ow + Lanes - 1) / Lanes, owp = vectors * Lanes, planeDelta = oh * owp;
-        int blocks = RoundUp(outChannels, Block), kh = g.KernelH, c = g.Channels;
-        if (_padded is null || _padded.Length < c * plane) _padded = new float[c * plane];
+        var g = layout.G;
+        new Span<float>(partial, RoundUp(outChannels, Block) * taps * Lanes).Clear();
+        int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, width = layout.Width;
+        int vectors = (layout.Positions + Lanes - 1) / Lanes, planeDelta = vectors * Lanes;
+        int blocks = RoundUp(outChannels, Block), planes = g.Channels * layout.ChannelLength + planeDelta;
+        if (_planes is null || _planes.Length < planes) _planes = new float[planes];
         if (_delta is null || _delta.Length < blocks * planeDelta) _delta = new float[blocks * planeDelta];
-        int strideO = g.Rows * Lanes;
-        fixed (float* xp = _padded) fixed (float* dp = _delta)
+        int strideO = taps * Lanes;
+        fixed (float* xp = _planes) fixed (float* dp = _delta)
         {
-            // Rows of δ padded to whole vectors and channels to whole blocks, with zeros: they add nothing to the sums.
+            // δ at the flat positions, zero at the dropped ones and in the padding channels: those add nothing to the sums.
+            // The planes' tail past the last channel is read by the last vectors of the far taps: keep it finite.
             new Span<float>(dp, blocks * planeDelta).Clear();
+            new Span<float>(xp + g.Channels * layout.ChannelLength, planeDelta).Clear();
             for (int n = n0; n < n1; n++)
             {
-                PaddedImage.Fill(images + (long)n * g.ImageLength, g, xp, ph, pw);
+                layout.Fill(images + (long)n * g.ImageLength, xp);
                 float* dy = gradients + (long)n * outChannels * p;
                 for (int o = 0; o < outChannels; o++)
                     for (int y = 0; y < oh; y++)
-                        new ReadOnlySpan<float>(dy + (long)o * p + y * ow, ow).CopyTo(new Span<float>(dp + o * planeDelta + y * owp, ow));
+                        new ReadOnlySpan<float>(dy + (long)o * p + y * ow, ow).CopyTo(new Span<float>(dp + o * planeDelta + y * width, ow));
                 for (int o0 = 0; o0 < outChannels; o0 += Block)
-                    for (int ci = 0; ci < c; ci++)
-                        for (int i = 0; i < kh; i++)
-                            Tile(dp + o0 * planeDelta, planeDelta, owp, xp + ci * plane + i * pw, pw, oh, vectors,
-                                partial + (long)o0 * strideO + ((ci * kh + i) * KernelW) * Lanes, strideO);
+                    for (int t = 0; t < taps; t += Taps)
+                        Tile(dp + o0 * planeDelta, planeDelta, xp + offsets[t], xp + offsets[t + 1], xp + offsets[t + 2], vectors,
+                            partial + (long)o0 * strideO + t * Lanes, strideO);
             }
         }
     }
 
-    /// <summary>Four output channels × the three taps of one kernel row, over every pixel of one image.</summary>
+    /// <summary>Four output channels × three taps, over every position of one image.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile(float* delta, int planeDelta, int owp, float* row, int pw, int oh, int vectors, float* partial, int strideO)
+    private static unsafe void Tile(float* delta, int planeDelta, float* t0, float* t1, float* t2, int vectors, float* partial, int strideO)
     {
         Vector256<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
         Vector256<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
-        for (int y = 0; y < oh; y++)
+        float* d = delta;
+        for (int v = 0, q = 0; v < vectors; v++, q += Lanes, d += Lanes)
         {
-            float* d = delta + y * owp, r = row + y * pw;
-            for (int v = 0; v < vectors; v++, d += Lanes, r += Lanes)
-            {
-                var x0 = Avx.LoadVector256(r); var x1 = Avx.LoadVector256(r + 1); var x2 = Avx.LoadVector256(r + 2);
-                var d0 = Avx.LoadVector256(d);
-                a00 = Fma.MultiplyAdd(d0, x0, a00); a01 = Fma.MultiplyAdd(d0, x1, a01); a02 = Fma.MultiplyAdd(d0, x2, a02);
-                var d1 = Avx.LoadVector256(d + planeDelta);
-                a10 = Fma.MultiplyAdd(d1, x0, a10); a11 = Fma.MultiplyAdd(d1, x1, a11); a12 = Fma.MultiplyAdd(d1, x2, a12);
-                var d2 = Avx.LoadVector256(d + 2 * planeDelta);
-                a20 = Fma.MultiplyAdd(d2, x0, a20); a21 = Fma.MultiplyAdd(d2, x1, a21); a22 = Fma.MultiplyAdd(d2, x2, a22);
-                var d3 = Avx.LoadVector256(d + 3 * planeDelta);
-                a30 = Fma.MultiplyAdd(d3, x0, a30); a31 = Fma.MultiplyAdd(d3, x1, a31); a32 = Fma.MultiplyAdd(d3, x2, a32);
-            }
+            var x0 = Avx.LoadVector256(t0 + q); var x1 = Avx.LoadVector256(t1 + q); var x2 = Avx.LoadVector256(t2 + q);
+            var d0 = Avx.LoadVector256(d);
+            a00 = Fma.MultiplyAdd(d0, x0, a00); a01 = Fma.MultiplyAdd(d0, x1, a01); a02 = Fma.MultiplyAdd(d0, x2, a02);
+            var d1 = Avx.LoadVector256(d + planeDelta);
+            a10 = Fma.MultiplyAdd(d1, x0, a10); a11 = Fma.MultiplyAdd(d1, x1, a11); a12 = Fma.MultiplyAdd(d1, x2, a12);
+            var d2 = Avx.LoadVector256(d + 2 * planeDelta);
+            a20 = Fma.MultiplyAdd(d2, x0, a20); a21 = Fma.MultiplyAdd(d2, x1, a21); a22 = Fma.MultiplyAdd(d2, x2, a22);
+            var d3 = Avx.LoadVector256(d + 3 * planeDelta);
+            a30 = Fma.MultiplyAdd(d3, x0, a30); a31 = Fma.MultiplyAdd(d3, x1, a31); a32 = Fma.MultiplyAdd(d3, x2, a32);
         }
         Add(partial, a00, a01, a02);
         Add(partial + strideO, a10, a11, a12);

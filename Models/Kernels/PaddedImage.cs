@@ -1,18 +1,11 @@
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// One image copied into zero-bordered planes, so that the direct kernels' inner loops read every window tap without an
-/// edge test: tap (i, j) of output pixel (y, x) is plane[y + i][x + j]. Stride 1 and dilation 1 only.
+/// One image copied into zero-bordered planes of a given size (the stride-1 case of <see cref="FlatPlanes"/>): row r,
+/// column k of a plane holds pixel (r − padH, k − padW), or zero outside the image.
 /// </summary>
-/// <remarks>
-/// Each plane has the rows the windows reach and a width rounded up so that the last, partial vector of an output row
-/// still reads inside the plane (and reads zeros there).
-/// </remarks>
 internal static class PaddedImage
 {
-    public static (int Height, int Width) PlaneSize(Im2ColGeometry g, int lanes) =>
-        (g.OutHeight + g.KernelH - 1, (g.OutWidth + lanes - 1) / lanes * lanes + g.KernelW - 1);
-
     /// <summary>Copies image x [C×H×W] into <paramref name="padded"/> [C×ph×pw], zeros around it.</summary>
     public static unsafe void Fill(float* x, Im2ColGeometry g, float* padded, int ph, int pw)
     {

@@ -30,9 +30,7 @@ public class DirectConv2dTests
     [Theory, MemberData(nameof(Shapes))]
     public void Direct_convolution_matches_its_reference(int[] a)
     {
-        var g = a.Length > 9
-            ? new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], a[9], a[10], a[5], a[6], a[11], a[12])
-            : new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
+        var g = Geometry(a);
         int outChannels = a[7], batch = a[8];
         Assert.True(DirectConv2d.Suits(g) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
         if (!DirectConv2d.Suits(g)) return;
@@ -50,8 +48,17 @@ public class DirectConv2dTests
         }
     }
 
+    /// <summary>C, H, W, kH, kW, pH, pW (out channels, batch) [, stride H, stride W, dilation H, dilation W].</summary>
+    private static Im2ColGeometry Geometry(int[] a) => a.Length > 9
+        ? new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], a[9], a[10], a[5], a[6], a[11], a[12])
+        : new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
+
     public static TheoryData<int[]> GradientShapes => new()
     {
+        { [16, 28, 28, 3, 3, 1, 1, 32, 3, 2, 2, 1, 1] },  // ResNet's strided 3×3 (∂C/∂w only)
+        { [16, 28, 28, 1, 1, 0, 0, 32, 2, 2, 2, 1, 1] },  // its 1×1 projection: taps padded from 16 to 18
+        { [2, 20, 21, 3, 3, 1, 2, 5, 2, 2, 1, 2, 3] },    // stride and dilation together
+        { [1, 28, 28, 5, 5, 2, 2, 6, 9] },                // LeNet's first layer: 25 taps, more images than slices
         // C, H, W, kH, kW, pH, pW, out channels, batch
         { [16, 28, 28, 3, 3, 1, 1, 16, 5] },  // ResNet's first stage (28-pixel rows: three full vectors and a half)
         { [3, 14, 14, 3, 3, 1, 1, 6, 3] },    // out channels not a multiple of four, 14-pixel rows
@@ -67,11 +74,11 @@ public class DirectConv2dTests
     [Theory, MemberData(nameof(GradientShapes))]
     public void Direct_weight_gradient_matches_its_reference(int[] a)
     {
-        var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
+        var g = Geometry(a);
         int outChannels = a[7], batch = a[8];
-        // Rows narrower than a vector and other kernel widths go through the columns; every other shape must take this kernel.
-        if (g.OutWidth < 8 || g.KernelW != 3) { Assert.False(DirectConv2dWeightGradient.Suits(g)); return; }
-        if (!DirectConv2dWeightGradient.Suits(g)) { Assert.False(System.Runtime.Intrinsics.X86.Fma.IsSupported); return; }
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported) return;
+        // Suits says where the kernel pays; it is correct everywhere, and checked everywhere here.
+        Assert.Equal(g.OutWidth >= 8 && g.StrideH == 1 && g.StrideW == 1 && a[3] * a[4] > 1, DirectConv2dWeightGradient.Suits(g));
         var rng = new Random(12);
         var x = GradientChecker.Random(rng, batch, a[0], a[1], a[2]).Data;
         var dy = GradientChecker.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
@@ -91,7 +98,8 @@ public class DirectConv2dTests
     [Theory, MemberData(nameof(GradientShapes))]
     public void Direct_input_gradient_matches_its_reference(int[] a)
     {
-        var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], 1, 1, a[5], a[6]);
+        var g = Geometry(a);
+        if (a.Length > 9) { Assert.Null(DirectConv2d.InputGradientGeometry(g, a[7])); return; } // strided: through columns
         int outChannels = a[7], batch = a[8];
         if (!DirectConv2d.SuitsInputGradient(g, outChannels)) { Assert.False(System.Runtime.Intrinsics.X86.Fma.IsSupported); return; }
         var rng = new Random(13);
