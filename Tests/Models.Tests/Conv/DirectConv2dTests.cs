@@ -113,10 +113,10 @@ public class DirectConv2dTests
     }
 
     [Fact]
-    public void The_direct_and_column_routes_of_Conv2d_give_the_same_gradients()
+    public void Conv2d_on_the_direct_route_gives_the_gradients_of_the_definition()
     {
-        // 16→16 3×3 at 12×12 goes the direct way; the same layer with dilation 1 but stride 2 would not, so compare the
-        // direct layer against the definition's gradients instead: ∂C/∂w and ∂C/∂x through the reference twins.
+        // 16→16 3×3 at 12×12 takes the direct kernels for its output, ∂C/∂w and ∂C/∂x: compare the layer's gradients with
+        // the reference twins' (the finite-difference checks cover the layer's other routes).
         var rng = new Random(5);
         var conv = new Conv2d(16, 16, 3, padding: 1, rng: rng);
         var x = GradientChecker.Random(rng, 3, 16, 12, 12);
@@ -149,7 +149,7 @@ public class DirectConv2dTests
         conv.Weight.Gradient.Clear();
         var inferred = conv.Forward(x, training: false).Span.ToArray();
         for (int i = 0; i < trained.Length; i++) Close(trained[i], inferred[i]);
-        // Backward after an inference pass builds the columns it skipped and gives the same gradients.
+        // Backward after an inference pass works from the input the layer kept and gives the same gradients.
         var dx = conv.Backward(dyTensor).Span.ToArray();
         for (int i = 0; i < dx.Length; i++) Close(dxTrained[i], dx[i]);
         var grad = conv.Weight.Gradient.Span.ToArray();
