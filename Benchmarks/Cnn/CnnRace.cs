@@ -27,7 +27,10 @@ public static class CnnRace
             case "steps":
             {
                 // Step-by-step times of the ResNet-8 step: the spread and what the runtime did meanwhile.
+                if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
+                if (Array.IndexOf(args, "--gemm-alone") >= 0) Models.Kernels.Gemm.Threads = 1;
                 var work = new CnnWorkload(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "resnet", CnnWorkload.LoadMnist(), seed: 42);
+                long teamCalls = Models.Kernels.Gemm.TeamCalls;
                 for (int i = 0; i < 10; i++) work.TrainBatch(i * 64);
                 int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
                 long alloc = GC.GetTotalAllocatedBytes(true);
@@ -41,7 +44,8 @@ public static class CnnRace
                 var sorted = ms.Order().ToArray();
                 output.WriteLine($"steps: p10 {sorted[20]:F1} p50 {sorted[100]:F1} p90 {sorted[180]:F1} max {sorted[^1]:F1} ms; " +
                                  $"GC {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
-                                 $"{(GC.GetTotalAllocatedBytes(true) - alloc) / ms.Length / 1024.0:F1} KB per step");
+                                 $"{(GC.GetTotalAllocatedBytes(true) - alloc) / ms.Length / 1024.0:F1} KB per step; " +
+                                 $"{(Models.Kernels.Gemm.TeamCalls - teamCalls) / (double)(ms.Length + 10):F1} two-thread GEMM calls per step");
                 output.WriteLine(string.Join(" ", ms.Take(60).Select(m => m.ToString("F0"))));
                 // The same step in its phases.
                 var step = work.Step; var net = work.Network;
