@@ -43,7 +43,7 @@ internal readonly struct FlatPlanes
     public unsafe void Fill(float* x, float* planes)
     {
         var g = G;
-        if (g.StrideH == 1 && g.StrideW == 1) { PaddedImage.Fill(x, g, planes, Height, Width); return; }
+        if (g.StrideH == 1 && g.StrideW == 1) { FillOnePhase(x, planes); return; }
         for (int c = 0; c < g.Channels; c++)
             for (int a = 0; a < g.StrideH; a++)
                 for (int b = 0; b < g.StrideW; b++)
@@ -61,5 +61,20 @@ internal readonly struct FlatPlanes
                         }
                     }
                 }
+    }
+
+    /// <summary>Stride 1: one phase, so each image row lands whole in a plane row (a copy, not a gather).</summary>
+    private unsafe void FillOnePhase(float* x, float* planes)
+    {
+        var g = G;
+        new Span<float>(planes, g.Channels * Plane).Clear();
+        // The planes hold the rows and columns the windows reach; an image wider or taller than that (padding 0 and a
+        // window that does not reach the last pixels) is cut.
+        int len = Math.Min(g.Width, Width - g.PadW);
+        if (len <= 0) return;
+        for (int c = 0; c < g.Channels; c++)
+            for (int r = 0; r < g.Height && r + g.PadH < Height; r++)
+                new ReadOnlySpan<float>(x + ((long)c * g.Height + r) * g.Width, len)
+                    .CopyTo(new Span<float>(planes + c * Plane + (r + g.PadH) * Width + g.PadW, len));
     }
 }

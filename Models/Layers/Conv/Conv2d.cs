@@ -13,8 +13,9 @@ namespace NeuralPipelines.Models.Layers.Conv;
 /// Z[out × N·P] = W[out × in·kH·kW] · cols[in·kH·kW × N·P]; backward uses the same matrices: ∂C/∂w = δ·colsᵀ,
 /// ∂C/∂cols = wᵀ·δ, then col2im gives ∂C/∂x. Direct route, for layers with at most 640 taps per output (every zoo layer
 /// but the widest): <see cref="DirectConv2d"/> for the output (any stride and dilation) and, for stride 1, for ∂C/∂x (a
-/// convolution of δ with the flipped weights); <see cref="DirectConv2dWeightGradient"/> for ∂C/∂w of stride-1 3-wide
-/// kernels. Whatever the direct route does not cover, backward does through columns, unfolding the input then.
+/// convolution of δ with the flipped weights); <see cref="DirectConv2dWeightGradient"/> for ∂C/∂w of stride-1 kernels
+/// above 1×1 with rows at least 8 pixels wide. Whatever the direct route does not cover, backward does through columns,
+/// unfolding the input then.
 /// </remarks>
 [LayerKind("conv2d")]
 public sealed class Conv2d : Layer
