@@ -5,7 +5,7 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Benchmarks.Cnn;
 
 /// <summary>
-/// <c>race-cnn lenet|resnet|resnet14|resnet20 [--epochs N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
+/// <c>race-cnn lenet|resnet|resnet14|resnet20|layers|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
 /// epoch; the measured model trains N epochs and images/s is the median; inference is batch 256 over the test set, 2 warm-up
 /// and 15 timed passes, median), and a ResNet-8 training step at batch 64 (median of 7 repetitions).
 /// </summary>
@@ -24,56 +24,7 @@ public static class CnnRace
             case "lenet": LeNet(output, epochs); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
             case "layers": Layers(output); return 0;
-            case "steps":
-            {
-                // Step-by-step times of the ResNet-8 step: the spread and what the runtime did meanwhile.
-                if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
-                if (Array.IndexOf(args, "--gemm-alone") >= 0) Models.Kernels.Gemm.Threads = 1;
-                var work = new CnnWorkload(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "resnet", CnnWorkload.LoadMnist(), seed: 42);
-                long teamCalls = Models.Kernels.Gemm.TeamCalls;
-                for (int i = 0; i < 10; i++) work.TrainBatch(i * 64);
-                int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
-                long alloc = GC.GetTotalAllocatedBytes(true);
-                var ms = new double[200];
-                for (int i = 0; i < ms.Length; i++)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    work.TrainBatch(i * 64 % (work.TrainCount - 64));
-                    ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                }
-                var sorted = ms.Order().ToArray();
-                output.WriteLine($"steps: p10 {sorted[20]:F1} p50 {sorted[100]:F1} p90 {sorted[180]:F1} max {sorted[^1]:F1} ms; " +
-                                 $"GC {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
-                                 $"{(GC.GetTotalAllocatedBytes(true) - alloc) / ms.Length / 1024.0:F1} KB per step; " +
-                                 $"{(Models.Kernels.Gemm.TeamCalls - teamCalls) / (double)(ms.Length + 10):F1} two-thread GEMM calls per step");
-                output.WriteLine(string.Join(" ", ms.Take(60).Select(m => m.ToString("F0"))));
-                // The same step in its phases.
-                var step = work.Step; var net = work.Network;
-                var batchData = new Models.Training.BatchAssembler(work.Data.Train);
-                var order = Enumerable.Range(0, work.TrainCount).ToArray();
-                var phase = new double[5];
-                Tensor? grad = null;
-                for (int i = 0; i < 100; i++)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    batchData.Fill(order, i * 64 % (work.TrainCount - 64), 64, null);
-                    long t1 = Stopwatch.GetTimestamp();
-                    foreach (var prm in step.Optimizer.Parameters) prm.ZeroGradient();
-                    var yOut = net.Forward(batchData.Images, true);
-                    long t2 = Stopwatch.GetTimestamp();
-                    grad = Tensor.Ensure(ref grad, yOut.Shape);
-                    step.Loss.Compute(yOut, batchData.Targets, grad);
-                    long t3 = Stopwatch.GetTimestamp();
-                    net.Backward(grad);
-                    long t4 = Stopwatch.GetTimestamp();
-                    step.Optimizer.Step(0.05f);
-                    long t5 = Stopwatch.GetTimestamp();
-                    phase[0] += t1 - t0; phase[1] += t2 - t1; phase[2] += t3 - t2; phase[3] += t4 - t3; phase[4] += t5 - t4;
-                }
-                output.WriteLine("phases (ms): " + string.Join(", ", new[] { "fill", "forward", "loss", "backward", "update" }
-                    .Select((n, i) => $"{n} {phase[i] / Stopwatch.Frequency * 1e3 / 100:F2}")));
-                return 0;
-            }
+            case "steps": Steps(output, args); return 0;
             case "profile": Profile(output, args.Length > 1 ? args[1] : "resnet"); return 0;
             case "lenet-layers":
             {
@@ -89,7 +40,7 @@ public static class CnnRace
                 }
                 return 0;
             }
-            default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet | resnet14 | resnet20)"); return 2;
+            default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet | resnet14 | resnet20 | layers | lenet-layers | profile [NET] | steps [NET])"); return 2;
         }
     }
 
@@ -174,6 +125,58 @@ public static class CnnRace
             var (fi, _, _) = Timing.SecondsPerCall(() => layer.Forward(x, false), warmUp: 3);
             output.WriteLine($"  {name,-24} forward {f * 1e3,7:F2} ms   backward {(b - f) * 1e3,7:F2} ms   inference forward {fi * 1e3,7:F2} ms");
         }
+    }
+
+    /// <summary>200 ResNet-8 (or another zoo network's) steps one by one: their spread, what the runtime did meanwhile
+    /// (collections, bytes allocated, two-thread GEMM calls), then 100 more steps split into their phases.
+    /// <c>--no-adapt</c> keeps the GEMM team from backing off to one thread; <c>--gemm-alone</c> runs every product on one.</summary>
+    public static void Steps(TextWriter output, string[] args)
+    {
+        if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
+        if (Array.IndexOf(args, "--gemm-alone") >= 0) Models.Kernels.Gemm.Threads = 1;
+        var work = new CnnWorkload(args.Length > 1 && !args[1].StartsWith("--") ? args[1] : "resnet", CnnWorkload.LoadMnist(), seed: 42);
+        long teamCalls = Models.Kernels.Gemm.TeamCalls;
+        for (int i = 0; i < 10; i++) work.TrainBatch(i * 64);
+        int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+        long alloc = GC.GetTotalAllocatedBytes(true);
+        var ms = new double[200];
+        for (int i = 0; i < ms.Length; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            work.TrainBatch(i * 64 % (work.TrainCount - 64));
+            ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        var sorted = ms.Order().ToArray();
+        output.WriteLine($"steps: p10 {sorted[20]:F1} p50 {sorted[100]:F1} p90 {sorted[180]:F1} max {sorted[^1]:F1} ms; " +
+                         $"GC {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
+                         $"{(GC.GetTotalAllocatedBytes(true) - alloc) / ms.Length / 1024.0:F1} KB per step; " +
+                         $"{(Models.Kernels.Gemm.TeamCalls - teamCalls) / (double)(ms.Length + 10):F1} two-thread GEMM calls per step");
+        output.WriteLine(string.Join(" ", ms.Take(60).Select(m => m.ToString("F0"))));
+        // The same step in its phases.
+        var step = work.Step; var net = work.Network;
+        var batchData = new Models.Training.BatchAssembler(work.Data.Train);
+        var order = Enumerable.Range(0, work.TrainCount).ToArray();
+        var phase = new double[5];
+        Tensor? grad = null;
+        for (int i = 0; i < 100; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            batchData.Fill(order, i * 64 % (work.TrainCount - 64), 64, null);
+            long t1 = Stopwatch.GetTimestamp();
+            foreach (var prm in step.Optimizer.Parameters) prm.ZeroGradient();
+            var yOut = net.Forward(batchData.Images, true);
+            long t2 = Stopwatch.GetTimestamp();
+            grad = Tensor.Ensure(ref grad, yOut.Shape);
+            step.Loss.Compute(yOut, batchData.Targets, grad);
+            long t3 = Stopwatch.GetTimestamp();
+            net.Backward(grad);
+            long t4 = Stopwatch.GetTimestamp();
+            step.Optimizer.Step(0.05f);
+            long t5 = Stopwatch.GetTimestamp();
+            phase[0] += t1 - t0; phase[1] += t2 - t1; phase[2] += t3 - t2; phase[3] += t4 - t3; phase[4] += t5 - t4;
+        }
+        output.WriteLine("phases (ms): " + string.Join(", ", new[] { "fill", "forward", "loss", "backward", "update" }
+            .Select((n, i) => $"{n} {phase[i] / Stopwatch.Frequency * 1e3 / 100:F2}")));
     }
 
     /// <summary>Forward (training) and backward of each top-level layer of a zoo network at batch 64, in network order:

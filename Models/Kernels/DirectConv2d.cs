@@ -56,7 +56,7 @@ public static class DirectConv2d
         if (weight.Length < outChannels * g.Rows)
             throw new ArgumentException($"DirectConv2d.InputGradient needs {outChannels * g.Rows} weights, got {weight.Length}.");
         int c = g.Channels, kh = g.KernelH, kw = g.KernelW, taps = kh * kw;
-        var flipped = Scratch(ref _flipped, c * outChannels * taps);
+        var flipped = Scratch.Ensure(ref _flipped, c * outChannels * taps);
         for (int o = 0; o < outChannels; o++)
             for (int ci = 0; ci < c; ci++)
                 for (int k = 0; k < taps; k++)
@@ -68,12 +68,6 @@ public static class DirectConv2d
     // steady-state pass allocates no arrays (a ResNet-8 step allocated 0.2 MB of them before).
     [ThreadStatic] private static float[]? _padded, _staged, _transposed, _bias, _flipped;
     [ThreadStatic] private static int[]? _offsets;
-
-    private static float[] Scratch(ref float[]? buffer, int length)
-    {
-        if (buffer is null || buffer.Length < length) buffer = new float[length];
-        return buffer;
-    }
 
     /// <summary>output[N×O×OH×OW] = conv(images[N×C×H×W], weight[O×C×kH×kW]) + bias[O] (no bias when empty).</summary>
     public static void Forward(ReadOnlySpan<float> images, int batch, Im2ColGeometry g, ReadOnlySpan<float> weight, int outChannels,
@@ -89,19 +83,16 @@ public static class DirectConv2d
         // Weights transposed to [tap][o] so one tap's weights for a group of channels are adjacent, and padded with
         // zero channels to a whole number of groups (LeNet's six channels run as eight; the extra two are never stored).
         int taps = g.Rows, ldw = (outChannels + Group - 1) / Group * Group;
-        var wt = Scratch(ref _transposed, taps * ldw);
+        var wt = Scratch.Ensure(ref _transposed, taps * ldw);
         Array.Clear(wt, 0, taps * ldw);
         for (int o = 0; o < outChannels; o++)
             for (int t = 0; t < taps; t++) wt[t * ldw + o] = weight[o * taps + t];
-        var b = Scratch(ref _bias, ldw);
+        var b = Scratch.Ensure(ref _bias, ldw);
         Array.Clear(b, 0, ldw);
         if (bias.Length != 0) bias[..outChannels].CopyTo(b);
         var layout = new FlatPlanes(g);
-        if (_offsets is null || _offsets.Length < taps) _offsets = new int[taps];
-        var offsets = _offsets;
-        for (int c = 0, t = 0; c < g.Channels; c++)
-            for (int i = 0; i < g.KernelH; i++)
-                for (int j = 0; j < g.KernelW; j++) offsets[t++] = layout.Offset(c, i, j);
+        var offsets = Scratch.Ensure(ref _offsets, taps);
+        layout.WriteOffsets(offsets);
         unsafe
         {
             fixed (float* px = images) fixed (float* py = output) fixed (float* pw = wt) fixed (float* pb = b) fixed (int* po = offsets)
@@ -124,9 +115,7 @@ public static class DirectConv2d
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, pw = layout.Width;
         int last = layout.Positions, span = (last + Block - 1) / Block * Block;
         int need = g.Channels * layout.ChannelLength + Block, stage = ldw * span;
-        if (_padded is null || _padded.Length < need) _padded = new float[need];
-        if (_staged is null || _staged.Length < stage) _staged = new float[stage];
-        fixed (float* pp = _padded) fixed (float* ps = _staged)
+        fixed (float* pp = Scratch.Ensure(ref _padded, need)) fixed (float* ps = Scratch.Ensure(ref _staged, stage))
         {
             layout.Fill(x, pp);
             // The last block reads up to a block past the last plane (into positions that are dropped): keep it finite.

@@ -60,11 +60,8 @@ public static class DirectConv2dWeightGradient
         var layout = new FlatPlanes(g);
         // Tap offsets in the flat layout, padded to whole tiles with a harmless offset (its sums are dropped).
         int rows = g.Rows, taps = RoundUp(rows, Taps);
-        if (_offsets is null || _offsets.Length < taps) _offsets = new int[taps];
-        var offsets = _offsets;
-        for (int c = 0, t = 0; c < g.Channels; c++)
-            for (int i = 0; i < g.KernelH; i++)
-                for (int j = 0; j < g.KernelW; j++) offsets[t++] = layout.Offset(c, i, j);
+        var offsets = Scratch.Ensure(ref _offsets, taps);
+        layout.WriteOffsets(offsets);
         for (int t = rows; t < taps; t++) offsets[t] = 0;
         unsafe
         {
@@ -100,10 +97,8 @@ public static class DirectConv2dWeightGradient
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, width = layout.Width;
         int vectors = (layout.Positions + Lanes - 1) / Lanes, planeDelta = vectors * Lanes;
         int blocks = RoundUp(outChannels, Block), planes = g.Channels * layout.ChannelLength + planeDelta;
-        if (_planes is null || _planes.Length < planes) _planes = new float[planes];
-        if (_delta is null || _delta.Length < blocks * planeDelta) _delta = new float[blocks * planeDelta];
         int strideO = taps * Lanes;
-        fixed (float* xp = _planes) fixed (float* dp = _delta)
+        fixed (float* xp = Scratch.Ensure(ref _planes, planes)) fixed (float* dp = Scratch.Ensure(ref _delta, blocks * planeDelta))
         {
             // δ at the flat positions, zero at the dropped ones and in the padding channels: those add nothing to the sums.
             // The planes' tail past the last channel is read by the last vectors of the far taps: keep it finite.

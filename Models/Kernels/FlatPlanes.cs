@@ -39,6 +39,14 @@ internal readonly struct FlatPlanes
         return c * ChannelLength + phase * Plane + di / G.StrideH * Width + dj / G.StrideW;
     }
 
+    /// <summary>Writes <see cref="Offset"/> of every tap, in the weights' order (c, i, j), into the first C·kH·kW entries.</summary>
+    public void WriteOffsets(Span<int> offsets)
+    {
+        for (int c = 0, t = 0; c < G.Channels; c++)
+            for (int i = 0; i < G.KernelH; i++)
+                for (int j = 0; j < G.KernelW; j++) offsets[t++] = Offset(c, i, j);
+    }
+
     /// <summary>Deals image x [C×H×W] into <paramref name="planes"/> [C × phases × Height × Width], zeros outside the image.</summary>
     public unsafe void Fill(float* x, float* planes)
     {
