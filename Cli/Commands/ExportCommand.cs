@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Google.Protobuf;
 using NeuralPipelines.Data.IO;
+using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Export;
 using NeuralPipelines.Onnx.Metadata;
@@ -37,8 +39,8 @@ public sealed class ExportCommand : ICliCommand
         {
             bool asJson = parse.GetValue(json);
             string source = parse.GetValue(model)!, target = parse.GetValue(output)!;
-            var checkpoint = Checkpoint.Load(source);
-            var card = ModelCard.FromCheckpoint(checkpoint);
+            var (checkpoint, state) = ClassifierCheckpoint.Load(source);
+            var card = ModelCard.FromModel(checkpoint, state);
             var onnx = OnnxExporter.Export(checkpoint.Network, card);
             var bytes = onnx.ToByteArray();
             var parity = ExportParity.Check(checkpoint.Network, card, bytes, batch: 3, seed: parse.GetValue(seed));

@@ -27,7 +27,7 @@ public static class FunctionFit
         var x = new Tensor(points, 1); var y = new Tensor(points, 1);
         for (int i = 0; i < points; i++) { x[i] = (float)i / (points - 1); y[i] = (float)target(x[i]); }
         var step = new TrainingStep(network, new QuadraticCost(),
-            Optimizer.Create(new OptimizerSettings("adam"), network.AllParameters().ToArray()), null);
+            Optimizer.Create(new OptimizerSettings(OptimizerKind.Adam), network.AllParameters().ToArray()), null);
         for (int s = 0; s < steps; s++) step.Run(x, y, learningRate);
         var fitted = network.Forward(x, training: false);
         double mse = 0;

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using global::Onnx;
 using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Metadata;
 
@@ -41,10 +42,9 @@ public static class OnnxExporter
         {
             string op = card.OutputActivation switch
             {
-                "softmax" => LastLeaf(network) is Softmax ? "Identity" : "Softmax",
-                "sigmoid" => "Sigmoid",
-                "none" => "Identity",
-                var other => throw new ArgumentException($"Unknown output activation '{other}': use softmax, sigmoid or none."),
+                OutputActivation.Softmax => LastLeaf(network) is Softmax ? "Identity" : "Softmax",
+                OutputActivation.Sigmoid => "Sigmoid",
+                _ => "Identity",
             };
             Output(builder, op, ModelCard.ProbabilitiesName, y, op == "Softmax" ? [OnnxGraphBuilder.Attribute("axis", -1L)] : []);
             var argMax = new NodeProto { OpType = "ArgMax", Name = builder.UniqueName($"{ModelCard.PredictedClassName}/ArgMax") };

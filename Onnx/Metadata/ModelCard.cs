@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using NeuralPipelines.Models.Losses;
+using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Onnx.Metadata;
@@ -24,12 +26,12 @@ public sealed record ModelCard
     /// in the graph, so the ONNX model takes raw values (pixels in [0, 1]) and the metadata records them.</summary>
     public Normalization? Normalization { get; init; }
 
-    /// <summary>What turns the network's output into class scores: "softmax" (the output is logits), "sigmoid" or "none"
+    /// <summary>What turns the network's output into class scores: softmax (the output is logits), sigmoid or none
     /// (the network's own last layer already gives them), as decided by the cost it was trained with.</summary>
-    public string OutputActivation { get; init; } = "softmax";
+    public OutputActivation OutputActivation { get; init; } = OutputActivation.Softmax;
 
     /// <summary>The cost the network was trained with, when known.</summary>
-    public string? Cost { get; init; }
+    public CostKind? Cost { get; init; }
 
     /// <summary>Other facts about the training run (dataset, sizes), kept as text.</summary>
     public IReadOnlyDictionary<string, string>? Training { get; init; }
@@ -49,9 +51,9 @@ public sealed record ModelCard
     public static string DefaultVersion { get; } =
         typeof(ModelCard).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    /// <summary>The card of a trained checkpoint: its architecture, input, normalisation, labels, cost, and the seed and
-    /// test metrics the trainer recorded in its metadata.</summary>
-    public static ModelCard FromCheckpoint(Checkpoint checkpoint)
+    /// <summary>The card of a trained classifier: its architecture, input, normalisation, labels, cost, the seed and
+    /// test metrics the trainer recorded in its metadata, and the last epoch of its training state when given.</summary>
+    public static ModelCard FromModel(ClassifierModel checkpoint, TrainingState? trainingState = null)
     {
         var metrics = new Dictionary<string, double>();
         var training = new Dictionary<string, string>();
@@ -66,7 +68,7 @@ public sealed record ModelCard
             }
             else training[key] = value;
         }
-        if (checkpoint.Training is { } state)
+        if (trainingState is { } state)
         {
             metrics["epochs_completed"] = state.CompletedEpochs;
             if (state.History.Count > 0)
@@ -105,8 +107,8 @@ public sealed record ModelCard
             ["input_name"] = InputName,
             ["input_shape"] = string.Join(',', InputShape.Select(d => d.ToString(CultureInfo.InvariantCulture))),
             ["input_layout"] = InputShape.Length == 3 ? "NCHW" : "NF",
-            ["outputs"] = $"{ScoresName}: the network's last layer; {ProbabilitiesName}: {OutputActivation} of {ScoresName} (the class scores); {PredictedClassName}: argmax of {ScoresName} (int64, 0-based index into class_labels)",
-            ["output_activation"] = OutputActivation,
+            ["outputs"] = $"{ScoresName}: the network's last layer; {ProbabilitiesName}: {SettingNames.Name(OutputActivation)} of {ScoresName} (the class scores); {PredictedClassName}: argmax of {ScoresName} (int64, 0-based index into class_labels)",
+            ["output_activation"] = SettingNames.Name(OutputActivation),
             ["project_version"] = ProjectVersion,
         };
         if (Normalization is not null) p["normalization"] = JsonSerializer.Serialize(Normalization, Json);
@@ -114,7 +116,7 @@ public sealed record ModelCard
         if (Metrics is not null) p["metrics"] = JsonSerializer.Serialize(Metrics, Json);
         if (Seed is int seed) p["seed"] = seed.ToString(CultureInfo.InvariantCulture);
         if (Layers is not null) p["layers"] = Layers;
-        if (Cost is not null) p["cost"] = Cost;
+        if (Cost is { } cost) p["cost"] = SettingNames.Name(cost);
         if (Training is not null) p["training"] = JsonSerializer.Serialize(Training, Json);
         return p;
     }
@@ -131,6 +133,11 @@ public sealed record ModelCard
             try { return JsonSerializer.Deserialize<T>(v, Json); }
             catch (JsonException e) { throw new FormatException($"{source}: the ONNX metadata entry '{key}' is not valid JSON ({e.Message}).", e); }
         }
+        T Setting<T>(string text, string key) where T : struct, Enum
+        {
+            try { return SettingNames.Parse<T>(text, key); }
+            catch (ArgumentException e) { throw new FormatException($"{source}: the ONNX metadata entry '{key}': {e.Message}", e); }
+        }
         int[] shape;
         try { shape = Get("input_shape").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); }
         catch (FormatException) { throw new FormatException($"{source}: the ONNX metadata entry 'input_shape' ('{p["input_shape"]}') is not a list of sizes."); }
@@ -139,8 +146,8 @@ public sealed record ModelCard
             Architecture = Get("architecture"),
             InputShape = shape,
             Normalization = Parse<Normalization>("normalization"),
-            OutputActivation = p.TryGetValue("output_activation", out var act) ? act : "softmax",
-            Cost = p.TryGetValue("cost", out var cost) ? cost : null,
+            OutputActivation = p.TryGetValue("output_activation", out var act) ? Setting<OutputActivation>(act, "output_activation") : OutputActivation.Softmax,
+            Cost = p.TryGetValue("cost", out var cost) ? Setting<CostKind>(cost, "cost") : null,
             Training = Parse<Dictionary<string, string>>("training"),
             ClassLabels = Parse<string[]>("class_labels"),
             Metrics = Parse<Dictionary<string, double>>("metrics"),

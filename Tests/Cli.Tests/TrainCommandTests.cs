@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Checkpoints;
 using System.Text.Json;
 using NeuralPipelines.Cli;
 using NeuralPipelines.Models.Training;
@@ -44,7 +45,7 @@ public class TrainCommandTests
         Assert.True(resumed.Code == 0, resumed.Err);
         using var resumedJson = JsonDocument.Parse(resumed.Out);
         Assert.Equal(3, resumedJson.RootElement.GetProperty("epochs").GetInt32());
-        Assert.Equal(3, Checkpoint.Load(ckpt).Training!.CompletedEpochs);
+        Assert.Equal(3, ClassifierCheckpoint.Load(ckpt).Training!.CompletedEpochs);
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public class TrainCommandTests
         Assert.Equal(0, Np(["train", "mlp", .. common, "--epochs", "1", "--out", folder.File("split.ckpt")]).Code);
         var resumed = Np("train", "--resume", folder.File("split.ckpt"), "--epochs", "2", "--train-limit", "1000");
         Assert.True(resumed.Code == 0, resumed.Err);
-        static float[] Weights(string path) => Checkpoint.Load(path).Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
+        static float[] Weights(string path) => ClassifierCheckpoint.Load(path).Model.Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
         Assert.Equal(Weights(folder.File("straight.ckpt")), Weights(folder.File("split.ckpt")));
     }
 

@@ -26,7 +26,7 @@ public class OptimizerTests
     public void Momentum_accumulates_velocity()
     {
         var p = Param(0f, 1f);
-        var sgd = new Sgd([p], new OptimizerSettings("sgd", 0.9f));
+        var sgd = new Sgd([p], new OptimizerSettings(OptimizerKind.Sgd, 0.9f));
         sgd.Step(0.1f); // v = 1, w = −0.1
         sgd.Step(0.1f); // v = 1.9, w = −0.29
         Assert.Equal(-0.29f, p.Value[0], 5);
@@ -37,7 +37,7 @@ public class OptimizerTests
     public void Adam_first_step_has_the_size_of_the_learning_rate()
     {
         var p = Param(1f, 123f);
-        new Adam([p], new OptimizerSettings("adam")).Step(0.01f);
+        new Adam([p], new OptimizerSettings(OptimizerKind.Adam)).Step(0.01f);
         Assert.Equal(0.99f, p.Value[0], 4); // bias-corrected m/√v = sign(g) on step one
     }
 
@@ -84,7 +84,7 @@ public class OptimizerTests
     [Fact]
     public void Unknown_optimizer_is_named()
     {
-        var e = Assert.Throws<ArgumentException>(() => Optimizer.Create(new OptimizerSettings("rmsprop"), []));
+        var e = Assert.Throws<ArgumentException>(() => OptimizerSettings.ParseKind("rmsprop"));
         Assert.Contains("rmsprop", e.Message);
     }
 }
