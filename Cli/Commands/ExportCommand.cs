@@ -25,7 +25,7 @@ public sealed class ExportCommand : ICliCommand
         var featureColumn = new Option<string>("--feature-column") { Description = "Input column of the ML.NET zip: a vector of C·H·W floats.", DefaultValueFactory = _ => "Features" };
         var json = CliContext.JsonOption();
         var command = new Command("export",
-            "Export a trained checkpoint to ONNX (opset 17): input 'input' [batch, C, H, W] of raw pixels (normalisation is in the graph), " +
+            $"Export a trained checkpoint to ONNX (opset {OnnxFormat.Opset}): input 'input' [batch, C, H, W] of raw pixels (normalisation is in the graph), " +
             "outputs 'scores', 'probabilities' and 'predicted_class', weights as initializers, and metadata (architecture, input shape, " +
             "normalisation, class labels, metrics, seed, version). Before writing, ONNX Runtime runs the model on a random batch and its " +
             "answer must match the trainer's forward pass to 1e-4.");
@@ -54,7 +54,7 @@ public sealed class ExportCommand : ICliCommand
 
             var console = context.Console(asJson);
             console.MarkupLineInterpolated(
-                $"[bold]{checkpoint.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxExporter.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
+                $"[bold]{checkpoint.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxFormat.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
             if (zip is not null) console.MarkupLineInterpolated($"ML.NET model zip → {zip} (input column {parse.GetValue(featureColumn)}, outputs Score and PredictedClass)");
             console.MarkupLineInterpolated(
                 $"input {ModelCard.InputName} [[batch, {string.Join(", ", card.InputShape)}]]; outputs {string.Join(", ", onnx.Graph.Output.Select(o => o.Name))}; parity on a batch of {parity.Batch}: max |Δ| {parity.MaxAbsoluteError:g3}");
@@ -65,7 +65,7 @@ public sealed class ExportCommand : ICliCommand
                     Out = target,
                     Bytes = bytes.Length,
                     Architecture = checkpoint.Architecture,
-                    Opset = OnnxExporter.Opset,
+                    Opset = OnnxFormat.Opset,
                     InputName = ModelCard.InputName,
                     InputShape = card.InputShape,
                     Outputs = onnx.Graph.Output.Select(o => o.Name).ToArray(),

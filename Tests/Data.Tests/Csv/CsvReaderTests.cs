@@ -2,7 +2,7 @@ using NeuralPipelines.Data;
 using NeuralPipelines.Data.Csv;
 using NeuralPipelines.Tests;
 
-namespace NeuralPipelines.Pipelines.Tests.Csv;
+namespace NeuralPipelines.Data.Tests.Csv;
 
 public class CsvReaderTests
 {

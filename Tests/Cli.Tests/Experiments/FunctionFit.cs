@@ -3,11 +3,15 @@ using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Optimizers;
 using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Models.Training;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
-namespace NeuralPipelines.Models.Training;
+namespace NeuralPipelines.Cli.Tests.Experiments;
 
 /// <summary>Fits a function of one variable on [0, 1] with one hidden layer of sigmoid neurons: the setting of Nielsen's
 /// chapter 4, "a visual proof that neural nets can compute any function". More neurons, more steps to build the curve from.</summary>
+/// <remarks>Only the universality experiment uses it, so it lives beside that experiment, which draws its figure with the
+/// command line's plotting.</remarks>
 public static class FunctionFit
 {
     /// <summary>The demo's target, three periods of a sine on [0, 1]: f(x) = 0.5 + 0.4·sin(6πx). Its six rising and falling

@@ -1,6 +1,6 @@
 using NeuralPipelines.Data.Augmentation;
 
-namespace NeuralPipelines.Models.Tests.Augmentation;
+namespace NeuralPipelines.Data.Tests.Augmentation;
 
 public class ImageAugmenterTests
 {

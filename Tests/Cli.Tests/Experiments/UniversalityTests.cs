@@ -1,9 +1,8 @@
-using NeuralPipelines.Data.Plotting;
-using NeuralPipelines.Models.Training;
+using NeuralPipelines.Cli.Plots;
 using NeuralPipelines.Tests;
 using Xunit.Abstractions;
 
-namespace NeuralPipelines.Models.Tests.Training;
+namespace NeuralPipelines.Cli.Tests.Experiments;
 
 /// <summary>Universality (Nielsen ch. 4): one hidden sigmoid layer fits a 1-D function, better as it grows wider.</summary>
 public class UniversalityTests(ITestOutputHelper output)
@@ -23,13 +22,13 @@ public class UniversalityTests(ITestOutputHelper output)
         using var temp = new TempFolder();
         string folder = Environment.GetEnvironmentVariable("NP_WRITE_DOCS") == "1" ? DocsPlots() : temp.Path;
         string path = Path.Combine(folder, "universality.png");
-        var curves = new LinePlot { Title = "0.5 + 0.4 SIN(6 PI X), ONE HIDDEN SIGMOID LAYER", XLabel = "X", YLabel = "F(X)" };
         var grid = fits[0].X;
-        curves.Add("TARGET", grid, grid.Select(FunctionFit.SineTarget).ToArray(), PlotColors.Black, markers: false);
-        foreach (var f in fits) curves.Add($"{f.Width} NEURONS", f.X, f.Y, markers: false);
-        var error = new LinePlot { Title = "ERROR FALLS WITH WIDTH", XLabel = "HIDDEN NEURONS", YLabel = "MEAN SQUARED ERROR", LogY = true };
-        error.Add("MSE", widths.Select(w => (double)w).ToArray(), fits.Select(f => f.MeanSquaredError).ToArray());
-        PlotImage.WritePng(path, [curves, error]);
+        var curves = new LinePanel("0.5 + 0.4 sin(6πx), one hidden sigmoid layer", "x", "f(x)",
+            [new PlotSeries("target", grid, grid.Select(FunctionFit.SineTarget).ToArray()), .. fits.Select(f => new PlotSeries($"{f.Width} neurons", f.X, f.Y))]);
+        // The errors span three decades: their logarithm keeps the small ones readable.
+        var error = new LinePanel("error falls with width", "hidden neurons", "log₁₀ mean squared error",
+            [new PlotSeries("mse", widths.Select(w => (double)w).ToArray(), fits.Select(f => Math.Log10(f.MeanSquaredError)).ToArray())]);
+        LinePlotPng.Write(path, [curves, error]);
         Assert.True(new FileInfo(path).Length > 1000);
         output.WriteLine($"plot: {path}");
     }
