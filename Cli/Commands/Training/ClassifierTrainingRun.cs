@@ -1,3 +1,4 @@
+using NeuralPipelines.Cli.Plots;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Settings;
@@ -46,8 +47,8 @@ internal static class ClassifierTrainingRun
         string? plot = null;
         if (result.History.Count > 0)
         {
-            plot = TrainingCurves.PathFor(path);
-            TrainingCurves.Write(plot, result.History, $"{model.Architecture} {SettingNames.Name(model.Cost)}".ToUpperInvariant());
+            plot = TrainingCurvesPlot.PathFor(path);
+            TrainingCurvesPlot.Write(plot, result.History, $"{model.Architecture} {SettingNames.Name(model.Cost)}");
         }
         if (result.StopReason is not null) console.MarkupLineInterpolated($"[yellow]{result.StopReason}[/]");
         console.MarkupLineInterpolated($"test accuracy [bold]{100 * result.TestAccuracy:F2}%[/], {result.TrainSeconds:F1}s training, {result.ImagesPerSecond:N0} images/s; checkpoint {path}{(plot is null ? "" : $", curves {plot}")}");
