@@ -26,7 +26,8 @@ public static class Dcgan
         var rng = new Random(seed);
         int wide = 2 * features, seeds = wide * 7 * 7;
         return new Sequential(
-            new Dense(noise, seeds, Initializer.Dcgan, rng),
+            // Nobody reads ∂C/∂z, so the first layer skips that product.
+            new Dense(noise, seeds, Initializer.Dcgan, rng) { InputGradient = false },
             new BatchNorm1d(seeds),
             new ReLU(),
             new Reshape(wide, 7, 7),

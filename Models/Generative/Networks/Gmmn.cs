@@ -44,7 +44,8 @@ public static class Gmmn
         int from = inputs;
         foreach (int width in hidden)
         {
-            layers.Add(new Dense(from, width, Initializer.He, rng));
+            // Nobody reads ∂C/∂noise, so the first layer skips that product.
+            layers.Add(new Dense(from, width, Initializer.He, rng) { InputGradient = layers.Count > 0 });
             layers.Add(new ReLU());
             from = width;
         }
