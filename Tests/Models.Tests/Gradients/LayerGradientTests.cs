@@ -8,7 +8,7 @@ namespace NeuralPipelines.Models.Tests.Gradients;
 /// <summary>Every layer's backward pass against central finite differences, for its input and each parameter.</summary>
 public class LayerGradientTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> LayerNames => new() { "dense", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "dropout", "sequential" };
+    public static TheoryData<string> LayerNames => new() { "dense", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "dropout", "sequential", "batch-norm1d", "reshape" };
 
     internal static Layer Make(string name) => name switch
     {
@@ -21,6 +21,8 @@ public class LayerGradientTests(ITestOutputHelper output)
         "dropout" => new Dropout(0.4f),
         "sequential" => new Sequential(new Dense(5, 6, Initializer.Scaled, new Random(4)), new Tanh(), new Dropout(0.3f),
                                        new Dense(6, 4, Initializer.Scaled, new Random(5)), new Sigmoid()),
+        "batch-norm1d" => TrainedBatchNorm1d(),
+        "reshape" => new Sequential(new NeuralPipelines.Models.Layers.Conv.Reshape(1, 5), new Dense(5, 4, Initializer.Scaled, new Random(6))),
         _ => throw new ArgumentException(name),
     };
 
@@ -60,6 +62,16 @@ public class LayerGradientTests(ITestOutputHelper output)
         Assert.Contains(dxFull.Span.ToArray(), v => v != 0f);
         var rebuilt = (Dense)LayerRegistry.Build(LayerSpec.FromJson(first.Spec.ToJson()));
         Assert.False(rebuilt.InputGradient);
+    }
+
+    /// <summary>Batch-norm with γ and β away from 1 and 0, so that their gradients and the input's are all exercised.</summary>
+    private static BatchNorm1d TrainedBatchNorm1d()
+    {
+        var bn = new BatchNorm1d(5);
+        var rng = new Random(12);
+        foreach (ref float g in bn.Gamma.Value.Span) g = 0.5f + (float)rng.NextDouble();
+        foreach (ref float b in bn.Beta.Value.Span) b = (float)(rng.NextDouble() - 0.5);
+        return bn;
     }
 
     /// <summary>Fixes dropout masks between the forward passes of a finite-difference probe.</summary>
