@@ -13,7 +13,7 @@ public sealed class BceWithLogitsCost : Loss
 {
     public override string Name => "bce-with-logits";
 
-    public override string OutputActivation => "sigmoid";
+    public override OutputActivation OutputActivation => OutputActivation.Sigmoid;
 
     protected override double Example(ReadOnlySpan<float> z, ReadOnlySpan<float> y, Span<float> gradient, float scale)
     {

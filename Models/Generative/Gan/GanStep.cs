@@ -50,7 +50,7 @@ public sealed class GanStep
     /// <summary>The DCGAN recipe: Adam with η = 2e-4, β₁ = 0.5, β₂ = 0.999 for both networks (Radford et al. 2015).</summary>
     public static GanStep Dcgan(Layer generator, Layer discriminator, int noise = 64, int seed = 0)
     {
-        var adam = new OptimizerSettings("adam", Beta1: 0.5f, Beta2: 0.999f);
+        var adam = new OptimizerSettings(OptimizerKind.Adam, Beta1: 0.5f, Beta2: 0.999f);
         return new GanStep(generator, discriminator,
             Optimizer.Create(adam, generator.AllParameters().ToArray()), Optimizer.Create(adam, discriminator.AllParameters().ToArray()),
             noise, 2e-4f, seed);

@@ -46,6 +46,6 @@ public class BceWithLogitsCostTests
         // σ(−40) = 4.2e-18 is representable: the gradient there is tiny, not rounded to zero by a 1 − σ.
         Assert.Equal([-0.25f, (float)(Math.Exp(-40) / 4), 0f, 0.25f], gradient.Span.ToArray());
         Assert.Equal("bce-with-logits", new BceWithLogitsCost().Name);
-        Assert.Equal("sigmoid", new BceWithLogitsCost().OutputActivation);
+        Assert.Equal(OutputActivation.Sigmoid, new BceWithLogitsCost().OutputActivation);
     }
 }

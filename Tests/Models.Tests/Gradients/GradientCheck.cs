@@ -77,6 +77,14 @@ public static class GradientCheck
         return Error(Numeric(output, all, () => loss.Compute(output, target, null), step), grad, all);
     }
 
+    /// <summary>The error of <paramref name="analytic"/> as the gradient of the scalar <paramref name="f"/> with respect to
+    /// every value of <paramref name="x"/> (for layers whose checked mode is not the training pass, e.g. inference).</summary>
+    public static double Function(Tensor x, Func<double> f, Tensor analytic, float step = 1e-2f)
+    {
+        var all = Enumerable.Range(0, x.Length).ToArray();
+        return Error(Numeric(x, all, f, step), analytic, all);
+    }
+
     /// <summary>Central differences of <paramref name="f"/> at the given coordinates of <paramref name="values"/>.</summary>
     private static double[] Numeric(Tensor values, int[] indices, Func<double> f, float step)
     {
