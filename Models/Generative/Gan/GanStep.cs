@@ -28,7 +28,7 @@ public sealed class GanStep
 {
     private readonly Parameter[] _generatorParameters, _discriminatorParameters;
     private readonly Layer? _discriminatorInputLayer;
-    private readonly Random _noiseRng;
+    private Random _noiseRng;
     private Tensor? _noise, _real, _ones, _zeros, _gradient;
     private Tensor? _fake;
     private double _realProbability, _fakeProbability;
@@ -66,6 +66,10 @@ public sealed class GanStep
 
     /// <summary>The last generated batch, G(z) in [−1, 1] (owned by the generator: valid until its next forward pass).</summary>
     public Tensor? Fake => _fake;
+
+    /// <summary>Restarts the noise stream from <paramref name="seed"/>: a trainer reseeds per epoch so that a run resumed
+    /// after epoch e draws the same z as an uninterrupted one.</summary>
+    public void Reseed(int seed) => _noiseRng = new Random(seed);
 
     /// <summary>Runs a whole step on a batch of real images with pixels in [0, 1]; G(z) has as many images.
     /// Throws <see cref="ArgumentException"/> naming the shapes when G's images and the real ones differ.</summary>
@@ -106,7 +110,7 @@ public sealed class GanStep
         {
             double cost = DiscriminatorPass(real, target: 1f, out _realProbability);
             cost += DiscriminatorPass(fake, target: 0f, out _fakeProbability);
-            if (!double.IsFinite(cost)) throw new Training.TrainingDivergedException($"the discriminator's {Loss.Name} cost became {cost}");
+            if (!double.IsFinite(cost)) throw new NeuralPipelines.Models.Training.TrainingDivergedException($"the discriminator's {Loss.Name} cost became {cost}");
             DiscriminatorOptimizer.Step(LearningRate);
             return cost;
         }
@@ -121,7 +125,7 @@ public sealed class GanStep
         var logits = Discriminator.Forward(fake, training: true);
         var gradient = Tensor.Ensure(ref _gradient, logits.Shape);
         double cost = Loss.Compute(logits, Targets(logits, 1f), gradient);
-        if (!double.IsFinite(cost)) throw new Training.TrainingDivergedException($"the generator's {Loss.Name} cost became {cost}");
+        if (!double.IsFinite(cost)) throw new NeuralPipelines.Models.Training.TrainingDivergedException($"the generator's {Loss.Name} cost became {cost}");
         // δ at D's input is ∂C_G/∂G(z): the error that enters G's last layer.
         var dFake = Discriminator.Backward(gradient);
         Generator.Backward(dFake);

@@ -8,7 +8,7 @@ namespace NeuralPipelines.Models.Tests.Gradients;
 /// <summary>Every layer's backward pass against central finite differences, for its input and each parameter.</summary>
 public class LayerGradientTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> LayerNames => new() { "dense", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "dropout", "sequential", "batch-norm1d", "reshape" };
+    public static TheoryData<string> LayerNames => new() { "dense", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "dropout", "sequential", "batch-norm1d", "reshape", "scale-shift" };
 
     internal static Layer Make(string name) => name switch
     {
@@ -23,6 +23,7 @@ public class LayerGradientTests(ITestOutputHelper output)
                                        new Dense(6, 4, Initializer.Scaled, new Random(5)), new Sigmoid()),
         "batch-norm1d" => TrainedBatchNorm1d(),
         "reshape" => new Sequential(new NeuralPipelines.Models.Layers.Conv.Reshape(1, 5), new Dense(5, 4, Initializer.Scaled, new Random(6))),
+        "scale-shift" => new ScaleShift(-1.5f, 0.25f),
         _ => throw new ArgumentException(name),
     };
 

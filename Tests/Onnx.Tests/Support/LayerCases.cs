@@ -22,6 +22,7 @@ public static class LayerCases
         ["relu"] = () => Case("relu", [6], new Dense(6, 6, Initializer.Normal, R(3)), new ReLU()),
         ["sigmoid"] = () => Case("sigmoid", [6], new Dense(6, 6, Initializer.Normal, R(3)), new Sigmoid()),
         ["tanh"] = () => Case("tanh", [6], new Dense(6, 6, Initializer.Normal, R(3)), new Tanh()),
+        ["scale-shift"] = () => Case("scale-shift", [6], new Dense(6, 6, Initializer.Normal, R(3)), new Tanh(), ScaleShift.TanhToUnit()),
         ["leaky_relu"] = () => Case("leaky_relu", [6], new Dense(6, 6, Initializer.Normal, R(3)), new LeakyReLU(0.2f)),
         ["softmax"] = () => Case("softmax", [6], new Dense(6, 4, Initializer.Normal, R(3)), new Softmax()),
         ["softmax_on_image"] = () => Case("softmax_on_image", [2, 3, 3], new Conv2d(2, 2, 3, padding: 1, rng: R(3)), new Softmax(), new Flatten()),
