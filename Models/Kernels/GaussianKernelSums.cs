@@ -30,8 +30,8 @@ public static class GaussianKernelSums
         bool wantGradient = !gradient.IsEmpty;
         var normsA = Scratch.Ensure(ref t_normsA, n);
         var normsB = Scratch.Ensure(ref t_normsB, m);
-        for (int i = 0; i < n; i++) normsA[i] = TensorPrimitives.SumOfSquares(a.Slice(i * d, d));
-        for (int j = 0; j < m; j++) normsB[j] = TensorPrimitives.SumOfSquares(b.Slice(j * d, d));
+        for (int i = 0; i < n; i++) normsA[i] = SumOfSquares(a.Slice(i * d, d));
+        for (int j = 0; j < m; j++) normsB[j] = SumOfSquares(b.Slice(j * d, d));
         int rows = Math.Min(BlockRows, n);
         var distances = Scratch.Ensure(ref t_distances, rows * m);
         var weights = wantGradient ? Scratch.Ensure(ref t_weights, rows * m) : null;
@@ -65,7 +65,7 @@ public static class GaussianKernelSums
             for (int i = 0; i < r; i++)
             {
                 var g = gradient.Slice((i0 + i) * d, d);
-                float rowWeight = TensorPrimitives.Sum(w.Slice(i * m, m));
+                float rowWeight = (float)Sum(w.Slice(i * m, m));
                 TensorPrimitives.MultiplyAdd(wb.Slice(i * d, d), scale, g, g);
                 TensorPrimitives.MultiplyAdd(a.Slice((i0 + i) * d, d), -scale * rowWeight, g, g);
             }
@@ -80,7 +80,7 @@ public static class GaussianKernelSums
         Check(a, n, a, n, d, sigmas, default);
         if (n == 0) return 0;
         var norms = Scratch.Ensure(ref t_normsA, n);
-        for (int i = 0; i < n; i++) norms[i] = TensorPrimitives.SumOfSquares(a.Slice(i * d, d));
+        for (int i = 0; i < n; i++) norms[i] = SumOfSquares(a.Slice(i * d, d));
         int rows = Math.Min(BlockRows, n);
         var distances = Scratch.Ensure(ref t_distances, rows * n);
         // Each aᵢ with itself: ‖aᵢ − aᵢ‖² = 0 exactly, one per bandwidth (the expansion would leave rounding there).
@@ -116,13 +116,32 @@ public static class GaussianKernelSums
             float variance = sigma * sigma;
             TensorPrimitives.Multiply(squaredDistances, -0.5f / variance, k);
             TensorPrimitives.Exp(k, k);
-            sum += TensorPrimitives.Sum(k);
+            sum += Sum(k);
             if (!weights.IsEmpty) TensorPrimitives.MultiplyAdd(k, 1f / variance, weights, weights);
         }
         return sum;
     }
 
     [ThreadStatic] private static float[]? t_row;
+
+    // Reductions in a fixed order. TensorPrimitives.Sum splits a span into vector lanes from its first aligned address,
+    // so the same numbers at another address in memory can round differently, and a seeded training run would not
+    // repeat bit for bit. The exponentials dominate the time here, not these sums.
+    private static double Sum(ReadOnlySpan<float> x)
+    {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 4 <= x.Length; i += 4) { s0 += x[i]; s1 += x[i + 1]; s2 += x[i + 2]; s3 += x[i + 3]; }
+        for (; i < x.Length; i++) s0 += x[i];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static float SumOfSquares(ReadOnlySpan<float> x)
+    {
+        double s = 0;
+        foreach (float v in x) s += (double)v * v;
+        return (float)s;
+    }
 
     internal static void Check(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, ReadOnlySpan<float> sigmas, ReadOnlySpan<float> gradient)
     {
