@@ -5,7 +5,8 @@ namespace NeuralPipelines.Benchmarks;
 
 /// <summary>
 /// BenchmarkDotNet suites (<c>dotnet run -c Release --project Benchmarks -- --filter '*Sgemm*'</c>), or a quick race
-/// without BenchmarkDotNet that prints the same figures the libtorch peer prints (<c>-- race sgemm</c>).
+/// without BenchmarkDotNet that prints the same figures the libtorch peer prints (<c>-- race sgemm</c>), or the
+/// generative transform-function experiment with its plots (<c>-- transform-function</c>).
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,7 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "race") return RaceCommand.Run(args[1..], Console.Out);
         if (args.Length > 0 && args[0] == "race-cnn") return Cnn.CnnRace.Run(args[1..], Console.Out);
+        if (args.Length > 0 && args[0] == "transform-function") return Generative.TransformFunctionCommand.Run(args[1..], Console.Out);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

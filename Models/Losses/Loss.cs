@@ -8,6 +8,9 @@ namespace NeuralPipelines.Models.Losses;
 /// C is the mean over the batch of the per-example cost Cₓ (Nielsen's C = (1/n) Σₓ Cₓ), so the gradient of each example
 /// is ∂Cₓ/∂a divided by the batch size, and SGD with learning rate η is exactly Nielsen's w → w − (η/m) Σₓ ∇Cₓ.
 /// Targets are given per output unit (one-hot rows for classification).
+/// A batch-level cost, whose value is not a mean of per-example terms (the maximum mean discrepancy between a batch of
+/// generated and a batch of real samples, which may hold a different number of rows), overrides <see cref="Compute"/>
+/// whole instead of <see cref="Example"/>.
 /// </remarks>
 public abstract class Loss
 {
@@ -19,7 +22,7 @@ public abstract class Loss
     public abstract OutputActivation OutputActivation { get; }
 
     /// <summary>Returns the mean cost; when <paramref name="gradient"/> is given, writes ∂C/∂output into it (same shape as output).</summary>
-    public double Compute(Tensor output, Tensor target, Tensor? gradient)
+    public virtual double Compute(Tensor output, Tensor target, Tensor? gradient)
     {
         if (output.Length != target.Length || output.Rank == 0)
             throw new ArgumentException($"{Name} cost: output {Tensor.ShapeText(output.Shape)} and target {Tensor.ShapeText(target.Shape)} differ.");
@@ -37,7 +40,9 @@ public abstract class Loss
     }
 
     /// <summary>One example's cost Cₓ; writes scale·∂Cₓ/∂a into <paramref name="gradient"/> unless it is empty.</summary>
-    protected abstract double Example(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> gradient, float scale);
+    /// <remarks>Every per-example cost overrides this; only a batch-level cost, which overrides <see cref="Compute"/>, has none.</remarks>
+    protected virtual double Example(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> gradient, float scale) =>
+        throw new NotSupportedException($"The {Name} cost has no per-example term: it overrides Compute.");
 
     /// <summary>Turns one example's raw outputs into the scores the network's answer is read from (argmax is unchanged).</summary>
     public virtual void Activate(ReadOnlySpan<float> output, Span<float> scores) => output.CopyTo(scores);
