@@ -4,6 +4,9 @@ using NeuralPipelines.Cli.Commands.Training;
 using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Generative;
+using NeuralPipelines.Models.Generative.Training;
+using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Models.Training.Recipes;
 using NeuralPipelines.Models.Zoo;
 
@@ -19,7 +22,7 @@ public sealed class TrainCommand : ICliCommand
     {
         var arch = new Argument<string?>("architecture")
         {
-            Description = $"mlp or a model-zoo network: {string.Join(", ", ModelZoo.Architectures.Where(a => a.Name != "mlp").Select(a => a.Name))}. Optional with --resume.",
+            Description = $"mlp, a model-zoo network ({string.Join(", ", ModelZoo.Architectures.Where(a => a.Name != "mlp").Select(a => a.Name))}) or a generative model (gan, gmmn, gmmn-ae). Optional with --resume.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var options = new ClassifierTrainOptions();
@@ -27,14 +30,18 @@ public sealed class TrainCommand : ICliCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images (quick runs)." };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default ARCH.ckpt). Curves go beside it as NAME.curves.png." };
         var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out, --data and --train-limit may be given (others are refused)." };
+        var autoencoderEpochs = new Option<int?>("--autoencoder-epochs") { Description = "gmmn-ae: epochs of the auto-encoder before the generator trains on its codes." };
         var json = CliContext.JsonOption();
 
         var command = new Command("train", "Train a network on images: epochs of shuffled mini-batches, test accuracy after each, checkpoint after each.\n" +
             "With no other option, each architecture trains with its recipe, the settings that reach its documented result:\n" +
             string.Join("\n", TrainingRecipes.Known.Select(r => $"  {r.Name,-22} {r.Describe()}  → {r.Result}")) +
-            "\nAny option below replaces one value of the recipe. Example (Nielsen ch. 1): np train mlp --recipe nielsen");
+            "\nAny option below replaces one value of the recipe. Example (Nielsen ch. 1): np train mlp --recipe nielsen\n" +
+            "Generative models (their options: --epochs, --batch-size, --lr, --seed, --autoencoder-epochs):\n" +
+            string.Join("\n", Enum.GetValues<GenerativeKind>().Select(k => $"  {SettingNames.Name(k),-22} {GenerativeOptions.For(k).Describe()}")) +
+            "\n  each epoch writes NAME.samples.png (64 samples from fixed noise) beside the checkpoint.");
         command.Arguments.Add(arch);
-        foreach (var o in options.All.Concat([data, trainLimit, output, resume, json])) command.Options.Add(o);
+        foreach (var o in options.All.Concat([autoencoderEpochs, data, trainLimit, output, resume, json])) command.Options.Add(o);
 
         context.SetAction(command, parse =>
         {
@@ -45,6 +52,12 @@ public sealed class TrainCommand : ICliCommand
             var split = new DatasetCatalog().LoadImages(dataset);
             if (limit is int n) split = split with { Train = split.Train.Take(n) };
             string? resumePath = parse.GetValue(resume), archName = parse.GetValue(arch);
+            var content = resumePath is null ? null : CheckpointFile.Load(resumePath);
+            if (content is not null ? GenerativeCheckpoint.IsGenerative(content.Kind) : archName is not null && IsGenerative(archName))
+            {
+                var generative = content is not null ? ResumeGenerative(parse, resumePath!, content, archName) : StartGenerative(parse, archName!, split.Train);
+                return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson);
+            }
             var run = resumePath is not null
                 ? Resume(parse, resumePath, archName, split)
                 : Start(parse, archName ?? throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT."), dataset, split);
@@ -59,7 +72,7 @@ public sealed class TrainCommand : ICliCommand
             var given = options.FixedByCheckpoint.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (given.Count > 0)
                 throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
-            var checkpoint = ClassifierCheckpoint.Load(resumePath);
+            var checkpoint = ClassifierCheckpoint.FromContent(resumePath, CheckpointFile.Load(resumePath));
             var (model, state) = checkpoint;
             model.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
             if (state is null) throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
@@ -68,6 +81,49 @@ public sealed class TrainCommand : ICliCommand
             if (parse.GetValue(options.Epochs) is int total && total < state.CompletedEpochs)
                 throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
             state.Options = state.Options with { Epochs = parse.GetValue(options.Epochs) ?? state.Options.Epochs };
+            return (checkpoint, parse.GetValue(output) ?? resumePath);
+        }
+
+        (GenerativeCheckpoint Checkpoint, string Path) StartGenerative(ParseResult parse, string kindName, LabelledImages train)
+        {
+            var kind = SettingNames.Parse<GenerativeKind>(kindName, "generative model");
+            var classifierOnly = options.All.Except([options.Epochs, options.BatchSize, options.LearningRate, options.Seed])
+                .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (classifierOnly.Count > 0)
+                throw new ArgumentException($"{string.Join(", ", classifierOnly)}: not options of {kindName}; it takes --epochs, --batch-size, --lr, --seed and --autoencoder-epochs.");
+            var recipe = GenerativeOptions.For(kind);
+            if (parse.GetValue(autoencoderEpochs) is int ae && kind != GenerativeKind.GmmnAe)
+                throw new ArgumentException($"--autoencoder-epochs {ae}: only gmmn-ae trains an auto-encoder.");
+            var o = recipe with
+            {
+                Epochs = parse.GetValue(options.Epochs) ?? recipe.Epochs,
+                BatchSize = parse.GetValue(options.BatchSize) ?? recipe.BatchSize,
+                LearningRate = parse.GetValue(options.LearningRate) ?? recipe.LearningRate,
+                AutoencoderEpochs = parse.GetValue(autoencoderEpochs) ?? recipe.AutoencoderEpochs,
+                Seed = parse.GetValue(options.Seed),
+            };
+            var (model, state) = GenerativeSetup.Start(kind, train, o);
+            model.SetMetadata("dataset", train.Source);
+            model.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));
+            return (new GenerativeCheckpoint(model, state), parse.GetValue(output) ?? kindName.ToLowerInvariant() + ".ckpt");
+        }
+
+        (GenerativeCheckpoint Checkpoint, string Path) ResumeGenerative(ParseResult parse, string resumePath, CheckpointContent content, string? kindName)
+        {
+            var given = options.FixedByCheckpoint.Append(autoencoderEpochs).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (given.Count > 0)
+                throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
+            if (kindName is not null && !kindName.Equals(content.Kind, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"The checkpoint holds a {content.Kind} model, not {kindName}.");
+            var checkpoint = GenerativeCheckpoint.FromContent(resumePath, content);
+            var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
+            if (parse.GetValue(options.Epochs) is int total)
+            {
+                int fixedPart = state.Options.AutoencoderEpochs;
+                if (fixedPart + total < state.CompletedEpochs)
+                    throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs - fixedPart} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
+                state.Options = state.Options with { Epochs = total };
+            }
             return (checkpoint, parse.GetValue(output) ?? resumePath);
         }
 
@@ -82,4 +138,6 @@ public sealed class TrainCommand : ICliCommand
             return (new ClassifierCheckpoint(model, state), parse.GetValue(output) ?? archName.ToLowerInvariant() + ".ckpt");
         }
     }
+
+    private static bool IsGenerative(string name) => Enum.GetValues<GenerativeKind>().Any(k => SettingNames.Name(k).Equals(name, StringComparison.OrdinalIgnoreCase));
 }

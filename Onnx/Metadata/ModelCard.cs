@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NeuralPipelines.Models.Generative;
 using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Models.Training;
@@ -41,6 +42,9 @@ public sealed record ModelCard
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 
     public int? Seed { get; init; }
+
+    /// <summary>For an exported generator: the noise it reads and the images it draws; null for a classifier.</summary>
+    public GeneratorCard? Generator { get; init; }
 
     /// <summary>The NeuralPipelines version that produced the model (the assembly version by default).</summary>
     public string ProjectVersion { get; init; } = DefaultVersion;
@@ -94,9 +98,28 @@ public sealed record ModelCard
         };
     }
 
+    /// <summary>The card of a generative model's sampler (noise → pixels in [0, 1]).</summary>
+    public static ModelCard FromGenerator(GenerativeModel model, int? seed = null)
+    {
+        var training = model.Metadata.ToDictionary();
+        return new ModelCard
+        {
+            Architecture = model.Name,
+            InputShape = [model.NoiseSize],
+            OutputActivation = OutputActivation.None,
+            Generator = new GeneratorCard(model.Kind, model.Noise, model.NoiseSize, model.ImageShape),
+            Seed = seed ?? (training.TryGetValue("seed", out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null),
+            Training = training,
+        };
+    }
+
     public int InputLength => InputShape.Aggregate(1, (a, b) => a * b);
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { SettingNames.JsonConverter },
+    };
 
     /// <summary>The metadata_props entries, one key per fact.</summary>
     public IReadOnlyDictionary<string, string> ToProperties()
@@ -118,6 +141,11 @@ public sealed record ModelCard
         if (Layers is not null) p["layers"] = Layers;
         if (Cost is { } cost) p["cost"] = SettingNames.Name(cost);
         if (Training is not null) p["training"] = JsonSerializer.Serialize(Training, Json);
+        if (Generator is not null)
+        {
+            p["generator"] = JsonSerializer.Serialize(Generator, Json);
+            p["outputs"] = $"{ScoresName}: images [batch, {string.Join(", ", Generator.ImageShape)}] with pixels in [0, 1], drawn from the noise in {InputName}";
+        }
         return p;
     }
 
@@ -154,6 +182,7 @@ public sealed record ModelCard
             Seed = p.TryGetValue("seed", out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : null,
             ProjectVersion = p.TryGetValue("project_version", out var v) ? v : "unknown",
             Layers = p.TryGetValue("layers", out var l) ? l : null,
+            Generator = Parse<GeneratorCard>("generator"),
         };
     }
 }

@@ -38,6 +38,16 @@ public sealed record GenerativeOptions
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a generative model"),
     };
 
+    /// <summary>One line for <c>--help</c>.</summary>
+    public string Describe()
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        string text = string.Create(ci, $"Adam η={LearningRate} β₁={Beta1}, batch {BatchSize}, {Epochs} epochs");
+        if (Sigmas is { } s) text += $", MMD σ = {string.Join(", ", s.Select(v => v.ToString(ci)))}";
+        if (AutoencoderEpochs > 0) text += string.Create(ci, $", after {AutoencoderEpochs} auto-encoder epochs (batch {AutoencoderBatchSize}, η={AutoencoderLearningRate})");
+        return text;
+    }
+
     public void Validate()
     {
         if (Epochs < 0 || AutoencoderEpochs < 0) throw new ArgumentException($"Epochs must be ≥ 0, got {Epochs} (auto-encoder {AutoencoderEpochs}).");
