@@ -2,6 +2,7 @@ using System.CommandLine;
 using Google.Protobuf;
 using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Export;
@@ -39,11 +40,10 @@ public sealed class ExportCommand : ICliCommand
         {
             bool asJson = parse.GetValue(json);
             string source = parse.GetValue(model)!, target = parse.GetValue(output)!;
-            var (checkpoint, state) = ClassifierCheckpoint.Load(source);
-            var card = ModelCard.FromModel(checkpoint, state);
-            var onnx = OnnxExporter.Export(checkpoint.Network, card);
+            var (network, card) = Exportable(source);
+            var onnx = OnnxExporter.Export(network, card);
             var bytes = onnx.ToByteArray();
-            var parity = ExportParity.Check(checkpoint.Network, card, bytes, batch: 3, seed: parse.GetValue(seed));
+            var parity = ExportParity.Check(network, card, bytes, batch: 3, seed: parse.GetValue(seed));
             if (!parity.Passed)
                 throw new InvalidOperationException(
                     $"{source}: ONNX Runtime's answer differs from the trainer's by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}); nothing was written.");
@@ -54,7 +54,7 @@ public sealed class ExportCommand : ICliCommand
 
             var console = context.Console(asJson);
             console.MarkupLineInterpolated(
-                $"[bold]{checkpoint.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxFormat.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
+                $"[bold]{card.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxFormat.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
             if (zip is not null) console.MarkupLineInterpolated($"ML.NET model zip → {zip} (input column {parse.GetValue(featureColumn)}, outputs Score and PredictedClass)");
             console.MarkupLineInterpolated(
                 $"input {ModelCard.InputName} [[batch, {string.Join(", ", card.InputShape)}]]; outputs {string.Join(", ", onnx.Graph.Output.Select(o => o.Name))}; parity on a batch of {parity.Batch}: max |Δ| {parity.MaxAbsoluteError:g3}");
@@ -64,7 +64,7 @@ public sealed class ExportCommand : ICliCommand
                     Model = source,
                     Out = target,
                     Bytes = bytes.Length,
-                    Architecture = checkpoint.Architecture,
+                    Architecture = card.Architecture,
                     Opset = OnnxFormat.Opset,
                     InputName = ModelCard.InputName,
                     InputShape = card.InputShape,
@@ -80,5 +80,18 @@ public sealed class ExportCommand : ICliCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The network to export and its card: a classifier as trained, or a generator's sampler (noise → pixels).</summary>
+    private static (Layer Network, ModelCard Card) Exportable(string path)
+    {
+        var content = CheckpointFile.Load(path);
+        if (GenerativeCheckpoint.IsGenerative(content.Kind))
+        {
+            var generator = GenerativeCheckpoint.FromContent(path, content).Model;
+            return (generator.Sampler(), ModelCard.FromGenerator(generator));
+        }
+        var (model, state) = ClassifierCheckpoint.FromContent(path, content);
+        return (model.Network, ModelCard.FromModel(model, state));
     }
 }

@@ -1,4 +1,3 @@
-using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Settings;
@@ -60,21 +59,10 @@ public sealed class GenerativeModel
     public void SetMetadata(string key, string value) => _metadata[key] = value;
 
     /// <summary>Fills <paramref name="z"/> with noise of this model's kind.</summary>
-    public void DrawNoise(Random rng, Span<float> z)
-    {
-        if (Noise == NoiseKind.Normal) { Initializers.FillNormal(z, 1.0, rng); return; }
-        for (int i = 0; i < z.Length; i++) z[i] = (float)(2 * rng.NextDouble() - 1);
-    }
+    public void DrawNoise(Random rng, Span<float> z) => NoiseSampler.Draw(Noise, rng, z);
 
-    /// <summary>The noise of <paramref name="count"/> samples drawn with <paramref name="seed"/>: the same seed gives the same
-    /// noise here, in <c>np sample</c> and before an exported sampler.</summary>
-    public Tensor NoiseFor(int count, int seed)
-    {
-        if (count <= 0) throw new ArgumentException($"The number of samples must be positive, got {count}.");
-        var z = new Tensor(count, NoiseSize);
-        DrawNoise(new Random(seed), z.Span);
-        return z;
-    }
+    /// <summary>The noise of <paramref name="count"/> samples drawn with <paramref name="seed"/> (<see cref="NoiseSampler.For"/>).</summary>
+    public Tensor NoiseFor(int count, int seed) => NoiseSampler.For(Noise, NoiseSize, count, seed);
 
     /// <summary>noise → pixels in [0, 1] of shape [N, ..ImageShape]: the generator, GMMN+AE's decoder, the map from tanh's
     /// range, and the reshape to images. The network that is exported and that <see cref="Sample"/> runs.</summary>
