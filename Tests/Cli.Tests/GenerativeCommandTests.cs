@@ -1,0 +1,145 @@
+using System.Text.Json;
+using NeuralPipelines.Tests;
+using SixLabors.ImageSharp;
+
+namespace NeuralPipelines.Cli.Tests;
+
+/// <summary><c>np train gan|gmmn|gmmn-ae</c>, <c>np export</c> of a generator and <c>np sample</c>, end to end in a fresh
+/// folder; and every bad input of <c>np sample</c> gives one line, a non-zero exit and no file.</summary>
+public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTests.Trained>
+{
+    private readonly Trained _trained;
+
+    public GenerativeCommandTests(Trained trained) => _trained = trained;
+
+    private static (int Code, string Out, string Err) Np(params string[] args)
+    {
+        var stdout = new StringWriter(); var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>One short GMMN run and its ONNX export, shared by the tests.</summary>
+    public sealed class Trained : IDisposable
+    {
+        public readonly TempFolder Folder = new();
+        public string Checkpoint => Folder.File("gmmn.ckpt");
+        public string Onnx => Folder.File("gmmn.onnx");
+        public JsonDocument Report { get; }
+
+        public Trained()
+        {
+            var (code, stdout, stderr) = Np("train", "gmmn", "--epochs", "2", "--batch-size", "500", "--train-limit", "1000", "--out", Checkpoint, "--json");
+            if (code != 0) throw new InvalidOperationException(stderr);
+            Report = JsonDocument.Parse(stdout);
+            var export = Np("export", "--model", Checkpoint, "--out", Onnx);
+            if (export.Code != 0) throw new InvalidOperationException(export.Err);
+        }
+
+        public void Dispose() { Report.Dispose(); Folder.Dispose(); }
+    }
+
+    [Fact]
+    public void Training_writes_the_checkpoint_a_sample_grid_and_curves_and_reports_json()
+    {
+        var root = _trained.Report.RootElement;
+        Assert.Equal("gmmn", root.GetProperty("kind").GetString());
+        Assert.Equal(2, root.GetProperty("epochs").GetInt32());
+        Assert.Equal(2, root.GetProperty("per_epoch").GetArrayLength());
+        Assert.True(root.GetProperty("per_epoch")[0].GetProperty("losses").GetProperty("mmd").GetDouble() > 0);
+        var samples = root.GetProperty("samples").GetString()!;
+        using var grid = Image.Load(samples);
+        Assert.Equal((8 * 29 + 1, 8 * 29 + 1), (grid.Width, grid.Height)); // 64 images of 28×28, one-pixel gaps
+        Assert.True(File.Exists(root.GetProperty("curves").GetString()));
+    }
+
+    [Fact]
+    public void The_checkpoint_and_its_onnx_export_draw_the_same_images_for_the_same_seed()
+    {
+        using var folder = new TempFolder();
+        Assert.Equal(0, Np("sample", "--model", _trained.Checkpoint, "--count", "9", "--seed", "4", "--out", folder.File("a.png")).Code);
+        Assert.Equal(0, Np("sample", "--model", _trained.Onnx, "--count", "9", "--seed", "4", "--out", folder.File("b.png")).Code);
+        Assert.Equal(0, Np("sample", "--model", _trained.Onnx, "--count", "9", "--seed", "5", "--out", folder.File("c.png")).Code);
+        Assert.Equal(File.ReadAllBytes(folder.File("a.png")), File.ReadAllBytes(folder.File("b.png")));
+        Assert.NotEqual(File.ReadAllBytes(folder.File("a.png")), File.ReadAllBytes(folder.File("c.png")));
+
+        var (code, stdout, stderr) = Np("sample", "--model", _trained.Checkpoint, "--count", "3", "--out", folder.File("each"), "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetProperty("files").GetInt32());
+        Assert.Equal(["sample-0001.png", "sample-0002.png", "sample-0003.png"], Directory.GetFiles(folder.File("each")).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void Resuming_a_generator_continues_to_the_new_epoch_total()
+    {
+        using var folder = new TempFolder();
+        var ckpt = folder.File("g.ckpt");
+        File.Copy(_trained.Checkpoint, ckpt);
+        var (code, stdout, stderr) = Np("train", "--resume", ckpt, "--epochs", "3", "--train-limit", "1000", "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetProperty("epochs").GetInt32());
+        var refused = Np("train", "--resume", ckpt, "--epochs", "4", "--train-limit", "1000", "--lr", "0.1");
+        Assert.NotEqual(0, refused.Code);
+        Assert.Contains("--lr: a resumed run keeps the options saved in", refused.Err);
+    }
+
+    [Fact]
+    public void Sampling_a_classifier_checkpoint_is_refused_with_one_line_and_nothing_written()
+    {
+        using var folder = new TempFolder();
+        var ckpt = folder.File("mlp.ckpt");
+        Assert.Equal(0, Np("train", "mlp", "--epochs", "1", "--train-limit", "100", "--out", ckpt).Code);
+        var onnx = folder.File("mlp.onnx");
+        Assert.Equal(0, Np("export", "--model", ckpt, "--out", onnx).Code);
+        AssertRefused(Np("sample", "--model", ckpt, "--out", folder.File("x.png")), "holds a classifier model, not a generator", folder.File("x.png"));
+        AssertRefused(Np("sample", "--model", onnx, "--out", folder.File("y.png")), "not a generator", folder.File("y.png"));
+    }
+
+    [Theory]
+    [InlineData("0", "--count must be positive, got 0")]
+    [InlineData("-3", "--count must be positive, got -3")]
+    public void A_non_positive_count_is_refused(string count, string expected)
+    {
+        using var folder = new TempFolder();
+        AssertRefused(Np("sample", "--model", _trained.Checkpoint, "--count", count, "--out", folder.File("x.png")), expected, folder.File("x.png"));
+    }
+
+    [Fact]
+    public void An_unwritable_output_is_refused_and_leaves_nothing_behind()
+    {
+        using var folder = new TempFolder();
+        var file = folder.Write("taken", "I am a file");
+        // A folder path that is a file, and a PNG inside a file: neither can be written, whoever runs the test.
+        AssertRefused(Np("sample", "--model", _trained.Checkpoint, "--out", file), "a file, not a folder", null);
+        AssertRefused(Np("sample", "--model", _trained.Checkpoint, "--out", Path.Combine(file, "grid.png")), "", null);
+        Assert.Equal("I am a file", File.ReadAllText(file));
+        Assert.Single(Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
+    public void A_generator_onnx_whose_input_is_not_its_noise_vector_is_refused()
+    {
+        using var folder = new TempFolder();
+        // The generator's metadata says 10 noise values; a graph that reads 784 does not match it.
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(_trained.Onnx));
+        var dims = model.Graph.Input[0].Type.TensorType.Shape.Dim;
+        dims[1].DimValue = 784;
+        var broken = folder.File("broken.onnx");
+        File.WriteAllBytes(broken, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        var (code, stdout, stderr) = Np("sample", "--model", broken, "--out", folder.File("x.png"));
+        Assert.NotEqual(0, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("np sample: error:", stderr.Trim());
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(folder.File("x.png")));
+    }
+
+    private static void AssertRefused((int Code, string Out, string Err) run, string expected, string? notWritten)
+    {
+        Assert.NotEqual(0, run.Code);
+        Assert.Contains(expected, run.Err);
+        Assert.StartsWith("np sample: error:", run.Err.Trim());
+        Assert.Single(run.Err.Trim().Split('\n'));
+        if (notWritten is not null) Assert.False(File.Exists(notWritten));
+    }
+}
