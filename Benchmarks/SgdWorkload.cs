@@ -26,7 +26,7 @@ public abstract class SgdWorkload
         LearningRate = learningRate;
         Batch = batch;
         _train = data.Train;
-        var optimizer = Optimizer.Create(new OptimizerSettings("sgd", Momentum: 0.9f), Network.AllParameters().ToList());
+        var optimizer = Optimizer.Create(new OptimizerSettings(OptimizerKind.Sgd, Momentum: 0.9f), Network.AllParameters().ToList());
         Step = new TrainingStep(Network, new LogLikelihoodCost(), optimizer, regularizer: null);
         _batches = new BatchAssembler(_train);
         _order = Enumerable.Range(0, _train.Count).ToArray();

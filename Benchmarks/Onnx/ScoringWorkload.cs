@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Losses;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using NeuralPipelines.Data;
@@ -21,7 +22,7 @@ public sealed class ScoringWorkload
         Pixels = [.. split.Train.Pixels, .. split.Test.Pixels];
         if (Pixels.Length != Rows * 784) throw new InvalidOperationException($"Expected {Rows} MNIST images, got {Pixels.Length / 784}.");
         // Weights do not change the cost of scoring; a fixed seed keeps the workload the same run to run.
-        var network = Mlp.Build(new MlpOptions([784, 100, 10], "relu", Initializer.He, Cost: "log-likelihood", Seed: 7));
+        var network = Mlp.Build(new MlpOptions([784, 100, 10], "relu", Initializer.He, Cost: CostKind.LogLikelihood, Seed: 7));
         Onnx = OnnxExporter.ExportBytes(network, new ModelCard { Architecture = "mlp", InputShape = [1, 28, 28], Seed = 7 });
         Ml = new MLContext(seed: 1);
         var rows = Enumerable.Range(0, Rows).Select(i => new Row { Features = Pixels[(i * 784)..((i + 1) * 784)] }).ToArray();

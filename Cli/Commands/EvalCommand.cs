@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Models.Losses;
+using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Models.Training;
 using Spectre.Console;
 
@@ -24,7 +26,7 @@ public sealed class EvalCommand : ICliCommand
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json);
-            var checkpoint = Checkpoint.Load(parse.GetValue(model)!);
+            var checkpoint = ClassifierCheckpoint.Load(parse.GetValue(model)!).Model;
             var split = new DatasetCatalog().LoadImages(parse.GetValue(data)!);
             var test = split.Test;
             checkpoint.EnsureFits(test);
@@ -33,7 +35,7 @@ public sealed class EvalCommand : ICliCommand
             double seconds = clock.Elapsed.TotalSeconds;
 
             var console = context.LogConsole(asJson);
-            console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/] on {split.Name} (test split): accuracy [bold]{100 * result.Accuracy:F2}%[/] ({(int)Math.Round(result.Accuracy * result.Count)}/{result.Count}), {checkpoint.Cost} cost {result.Loss:F4}, {result.Count / Math.Max(seconds, 1e-9):N0} images/s");
+            console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/] on {split.Name} (test split): accuracy [bold]{100 * result.Accuracy:F2}%[/] ({(int)Math.Round(result.Accuracy * result.Count)}/{result.Count}), {SettingNames.Name(checkpoint.Cost)} cost {result.Loss:F4}, {result.Count / Math.Max(seconds, 1e-9):N0} images/s");
             var table = new Table().Title("confusion matrix (rows actual, columns predicted)");
             table.AddColumn("");
             foreach (var label in checkpoint.ClassLabels) table.AddColumn(new TableColumn(label).RightAligned());
@@ -50,7 +52,7 @@ public sealed class EvalCommand : ICliCommand
                     Accuracy = result.Accuracy,
                     TestAccuracy = result.Accuracy,
                     Loss = result.Loss,
-                    Cost = checkpoint.Cost,
+                    Cost = SettingNames.Name(checkpoint.Cost),
                     ImagesPerSecond = result.Count / Math.Max(seconds, 1e-9),
                     ClassLabels = checkpoint.ClassLabels,
                     Confusion = result.Confusion,

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Google.Protobuf;
 using NeuralPipelines.Data.IO;
+using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Export;
 using NeuralPipelines.Onnx.Metadata;
@@ -23,7 +26,7 @@ public sealed class ExportCommand : ICliCommand
         var featureColumn = new Option<string>("--feature-column") { Description = "Input column of the ML.NET zip: a vector of C·H·W floats.", DefaultValueFactory = _ => "Features" };
         var json = CliContext.JsonOption();
         var command = new Command("export",
-            "Export a trained checkpoint to ONNX (opset 17): input 'input' [batch, C, H, W] of raw pixels (normalisation is in the graph), " +
+            $"Export a trained checkpoint to ONNX (opset {OnnxFormat.Opset}): input 'input' [batch, C, H, W] of raw pixels (normalisation is in the graph), " +
             "outputs 'scores', 'probabilities' and 'predicted_class', weights as initializers, and metadata (architecture, input shape, " +
             "normalisation, class labels, metrics, seed, version). Before writing, ONNX Runtime runs the model on a random batch and its " +
             "answer must match the trainer's forward pass to 1e-4.");
@@ -37,11 +40,10 @@ public sealed class ExportCommand : ICliCommand
         {
             bool asJson = parse.GetValue(json);
             string source = parse.GetValue(model)!, target = parse.GetValue(output)!;
-            var checkpoint = Checkpoint.Load(source);
-            var card = ModelCard.FromCheckpoint(checkpoint);
-            var onnx = OnnxExporter.Export(checkpoint.Network, card);
+            var (network, card) = Exportable(source);
+            var onnx = OnnxExporter.Export(network, card);
             var bytes = onnx.ToByteArray();
-            var parity = ExportParity.Check(checkpoint.Network, card, bytes, batch: 3, seed: parse.GetValue(seed));
+            var parity = ExportParity.Check(network, card, bytes, batch: 3, seed: parse.GetValue(seed));
             if (!parity.Passed)
                 throw new InvalidOperationException(
                     $"{source}: ONNX Runtime's answer differs from the trainer's by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}); nothing was written.");
@@ -52,7 +54,7 @@ public sealed class ExportCommand : ICliCommand
 
             var console = context.Console(asJson);
             console.MarkupLineInterpolated(
-                $"[bold]{checkpoint.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxExporter.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
+                $"[bold]{card.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxFormat.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
             if (zip is not null) console.MarkupLineInterpolated($"ML.NET model zip → {zip} (input column {parse.GetValue(featureColumn)}, outputs Score and PredictedClass)");
             console.MarkupLineInterpolated(
                 $"input {ModelCard.InputName} [[batch, {string.Join(", ", card.InputShape)}]]; outputs {string.Join(", ", onnx.Graph.Output.Select(o => o.Name))}; parity on a batch of {parity.Batch}: max |Δ| {parity.MaxAbsoluteError:g3}");
@@ -62,8 +64,8 @@ public sealed class ExportCommand : ICliCommand
                     Model = source,
                     Out = target,
                     Bytes = bytes.Length,
-                    Architecture = checkpoint.Architecture,
-                    Opset = OnnxExporter.Opset,
+                    Architecture = card.Architecture,
+                    Opset = OnnxFormat.Opset,
                     InputName = ModelCard.InputName,
                     InputShape = card.InputShape,
                     Outputs = onnx.Graph.Output.Select(o => o.Name).ToArray(),
@@ -78,5 +80,18 @@ public sealed class ExportCommand : ICliCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The network to export and its card: a classifier as trained, or a generator's sampler (noise → pixels).</summary>
+    private static (Layer Network, ModelCard Card) Exportable(string path)
+    {
+        var content = CheckpointFile.Load(path);
+        if (GenerativeCheckpoint.IsGenerative(content.Kind))
+        {
+            var generator = GenerativeCheckpoint.FromContent(path, content).Model;
+            return (generator.Sampler(), ModelCard.FromGenerator(generator));
+        }
+        var (model, state) = ClassifierCheckpoint.FromContent(path, content);
+        return (model.Network, ModelCard.FromModel(model, state));
     }
 }

@@ -11,4 +11,7 @@ public enum Initializer
     He,
     /// <summary>U(±√(6/(n_in+n_out))): keeps variance for tanh/sigmoid both forward and backward.</summary>
     Xavier,
+    /// <summary>N(0, 0.02²) whatever the fan: Radford et al. 2015 draw every weight of a DCGAN so, and batch-norm after
+    /// each layer rescales what the small weights start with.</summary>
+    Dcgan,
 }

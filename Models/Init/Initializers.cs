@@ -3,13 +3,17 @@ namespace NeuralPipelines.Models.Init;
 /// <summary>Fills weight tensors according to an <see cref="Initializer"/>, from a seeded generator.</summary>
 public static class Initializers
 {
+    /// <summary>The standard deviation of <see cref="Initializer.Dcgan"/>.</summary>
+    public const double DcganStd = 0.02;
+
     public static Initializer Parse(string name) => name.ToLowerInvariant() switch
     {
         "scaled" => Initializer.Scaled,
         "normal" => Initializer.Normal,
         "he" => Initializer.He,
         "xavier" => Initializer.Xavier,
-        _ => throw new ArgumentException($"Unknown initialisation '{name}': use scaled, normal, he or xavier."),
+        "dcgan" => Initializer.Dcgan,
+        _ => throw new ArgumentException($"Unknown initialisation '{name}': use scaled, normal, he, xavier or dcgan."),
     };
 
     public static string Name(Initializer init) => init.ToString().ToLowerInvariant();
@@ -21,6 +25,7 @@ public static class Initializers
             case Initializer.Normal: FillNormal(w, 1.0, rng); break;
             case Initializer.Scaled: FillNormal(w, 1.0 / Math.Sqrt(fanIn), rng); break;
             case Initializer.He: FillNormal(w, Math.Sqrt(2.0 / fanIn), rng); break;
+            case Initializer.Dcgan: FillNormal(w, DcganStd, rng); break;
             case Initializer.Xavier:
                 double limit = Math.Sqrt(6.0 / (fanIn + fanOut));
                 for (int i = 0; i < w.Length; i++) w[i] = (float)((rng.NextDouble() * 2 - 1) * limit);

@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// Convolution computed straight from the image, without the im2col column matrix, for stride-1 layers (LeNet's, and
-/// ResNet's 3×3 layers other than the strided ones). y[n,o] = Σ w[o,c,i,j]·x[n,c,·+i,·+j] + b[o].
+/// Convolution computed straight from the image, without the im2col column matrix, for any stride and dilation (LeNet's
+/// layers, ResNet's 3×3 layers, strided ones included). y[n,o,y,x] = Σ w[o,c,i,j]·x[n,c,y·s − p + i·d,x·s − p + j·d] + b[o].
 /// </summary>
 /// <remarks>
 /// Why: with one input channel im2col writes kH·kW floats per output pixel and the product then reads them all back,
@@ -14,7 +14,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// (29 MB for a 16-channel 3×3 layer on 28×28 at batch 64). Here each image is first copied into zero-bordered planes
 /// (so the inner loop has no edge tests), read as one long row each, and 24 consecutive positions of four output channels
 /// live in twelve AVX registers while the taps stream past (see <see cref="Block4x24"/>). The bias starts the sums.
-/// Stride 1 and dilation 1 only (see <see cref="Suits"/>).
+/// Strides and dilations above 1 are served by the same loop through <see cref="FlatPlanes"/>, which deals the padded
+/// rows and columns into stride-phase planes so that every tap is still a fixed offset from its output position.
 /// Images are handed out to threads one at a time; each writes only its own output planes, so the bits do not depend on
 /// the thread count. The plain twin is <see cref="DirectConv2dReference"/>.
 /// </remarks>
@@ -22,7 +23,7 @@ public static class DirectConv2d
 {
     private const int Lanes = 8, Group = 4, Block = 3 * Lanes;
 
-    /// <summary>True where this kernel beats im2col + product: stride and dilation 1, at most 640 taps per output (C·kH·kW),
+    /// <summary>True where this kernel beats im2col + product: AVX2 + FMA, at most 640 taps per output (C·kH·kW),
     /// output rows of at least 7 pixels (narrower rows waste more of each block on the dropped positions). Measured with
     /// <c>race-cnn layers</c> at batch 64, forward, against im2col + GEMM: ResNet's 16→16 3×3 on 28×28 1.32 against 3.15 ms,
     /// 32→32 on 14×14 1.49 against 3.02 ms, 64→64 on 7×7 1.77 against 1.99 ms; and LeNet's layers at batch 256.</summary>

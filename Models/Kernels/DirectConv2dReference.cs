@@ -2,6 +2,8 @@ namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>The plain twins of <see cref="DirectConv2d"/> and <see cref="DirectConv2dWeightGradient"/>: the convolution's
 /// definition and its two gradients, one product at a time. Tests compare against them.</summary>
+/// <remarks><see cref="InputGradient"/> is also the definition of a transposed convolution (the scatter of each input pixel
+/// through the kernel), so the <c>ConvTranspose2d</c> tests use it as that layer's twin.</remarks>
 public static class DirectConv2dReference
 {
     /// <summary>output[n,o,y,x] = b[o] + Σ_c,i,j w[o,c,i,j]·image[n,c,y·s − p + i·d, x·s − p + j·d] (0 outside the image).</summary>

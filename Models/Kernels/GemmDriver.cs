@@ -67,7 +67,11 @@ internal static unsafe class GemmDriver
             int nr = Math.Min(NR, nc - q * NR);
             float* bq = packedB + (nint)q * kc * NR;
             float* cq = g.C + (nint)ic * ldc + jc + q * NR;
-            for (int ir = 0; ir < mc; ir += MR)
+            int ir = 0;
+            if (GemmMicroKernel.Wide && nr == NR)
+                for (; ir + 2 * MR <= mc; ir += 2 * MR)
+                    GemmMicroKernel.TilePair(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, add);
+            for (; ir < mc; ir += MR)
                 GemmMicroKernel.Tile(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, Math.Min(MR, mc - ir), nr, add);
         }
     }

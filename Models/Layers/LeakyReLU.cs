@@ -1,3 +1,5 @@
+using NeuralPipelines.Models.Kernels;
+
 namespace NeuralPipelines.Models.Layers;
 
 /// <summary>a = z for z &gt; 0, else αz. The small slope α keeps a gradient flowing through units that a plain ReLU would leave dead.</summary>
@@ -16,13 +18,8 @@ public sealed class LeakyReLU : Activation
 
     public override LayerSpec Spec => new LayerSpec("leaky-relu").With("slope", Slope);
 
-    protected override void Activate(ReadOnlySpan<float> z, Span<float> a)
-    {
-        for (int i = 0; i < a.Length; i++) a[i] = z[i] > 0f ? z[i] : Slope * z[i];
-    }
+    protected override void Activate(ReadOnlySpan<float> z, Span<float> a) => LeakyRectifier.Forward(z, Slope, a);
 
-    protected override void MultiplyByDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = z[i] > 0f ? dy[i] : Slope * dy[i];
-    }
+    protected override void MultiplyByDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> dx) =>
+        LeakyRectifier.Backward(z, dy, Slope, dx);
 }

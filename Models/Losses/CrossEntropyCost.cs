@@ -13,7 +13,7 @@ public sealed class CrossEntropyCost : Loss
 {
     public override string Name => "cross-entropy";
 
-    public override string OutputActivation => "sigmoid";
+    public override OutputActivation OutputActivation => OutputActivation.Sigmoid;
 
     protected override double Example(ReadOnlySpan<float> z, ReadOnlySpan<float> y, Span<float> gradient, float scale)
     {

@@ -7,7 +7,7 @@ public sealed class LogLikelihoodCost : Loss
 {
     public override string Name => "log-likelihood";
 
-    public override string OutputActivation => "softmax";
+    public override OutputActivation OutputActivation => OutputActivation.Softmax;
 
     protected override double Example(ReadOnlySpan<float> z, ReadOnlySpan<float> y, Span<float> gradient, float scale)
     {

@@ -17,9 +17,9 @@ public abstract class Loss
     /// <summary>The name used on the command line and in checkpoints.</summary>
     public abstract string Name { get; }
 
-    /// <summary>What the network's raw output is turned into to read it as probabilities: "none" (it already is,
-    /// e.g. a sigmoid layer), "sigmoid" or "softmax" (the loss takes logits and applies it itself).</summary>
-    public abstract string OutputActivation { get; }
+    /// <summary>What the network's raw output is turned into to read it as probabilities: none (it already is,
+    /// e.g. a sigmoid layer), sigmoid or softmax (the loss takes logits and applies it itself).</summary>
+    public abstract OutputActivation OutputActivation { get; }
 
     /// <summary>Returns the mean cost; when <paramref name="gradient"/> is given, writes ∂C/∂output into it (same shape as output).</summary>
     public virtual double Compute(Tensor output, Tensor target, Tensor? gradient)

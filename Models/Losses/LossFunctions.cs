@@ -1,15 +1,21 @@
+using NeuralPipelines.Models.Settings;
+
 namespace NeuralPipelines.Models.Losses;
 
-/// <summary>Creates costs by the names used on the command line and in checkpoints.</summary>
+/// <summary>Creates the cost of each <see cref="CostKind"/>; names are parsed only at the edges (command line, headers).</summary>
 public static class LossFunctions
 {
-    public static readonly string[] Names = ["quadratic", "cross-entropy", "log-likelihood"];
+    public static IReadOnlyList<string> Names => SettingNames.Names<CostKind>();
 
-    public static Loss Create(string name) => name.ToLowerInvariant() switch
+    public static Loss Create(CostKind kind) => kind switch
     {
-        "quadratic" => new QuadraticCost(),
-        "cross-entropy" or "crossentropy" => new CrossEntropyCost(),
-        "log-likelihood" or "loglikelihood" or "nll" => new LogLikelihoodCost(),
-        _ => throw new ArgumentException($"Unknown cost '{name}': use {string.Join(", ", Names)}."),
+        CostKind.Quadratic => new QuadraticCost(),
+        CostKind.CrossEntropy => new CrossEntropyCost(),
+        CostKind.LogLikelihood => new LogLikelihoodCost(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a cost"),
     };
+
+    /// <summary>Parses a cost's name ("nll" is read as log-likelihood, as PyTorch users write it).</summary>
+    public static CostKind Parse(string name) =>
+        name.Trim().Equals("nll", StringComparison.OrdinalIgnoreCase) ? CostKind.LogLikelihood : SettingNames.Parse<CostKind>(name, "cost");
 }

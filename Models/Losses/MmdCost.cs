@@ -32,7 +32,7 @@ public sealed class MmdCost : Loss
 
     public override string Name => "mmd";
 
-    public override string OutputActivation => "none";
+    public override OutputActivation OutputActivation => OutputActivation.None;
 
     public override double Compute(Tensor output, Tensor target, Tensor? gradient)
     {

@@ -5,7 +5,7 @@ public sealed class QuadraticCost : Loss
 {
     public override string Name => "quadratic";
 
-    public override string OutputActivation => "none";
+    public override OutputActivation OutputActivation => OutputActivation.None;
 
     protected override double Example(ReadOnlySpan<float> a, ReadOnlySpan<float> y, Span<float> gradient, float scale)
     {

@@ -10,7 +10,7 @@ public sealed class Adam : Optimizer
 
     public Adam(IReadOnlyList<Parameter> parameters, OptimizerSettings settings) : base(parameters, settings)
     {
-        settings.CheckAs("adam");
+        settings.CheckAs(OptimizerKind.Adam);
         _state = Parameters.SelectMany(p => new[] { new Tensor(p.Value.ShapeArray()), new Tensor(p.Value.ShapeArray()) }).ToArray();
     }
 

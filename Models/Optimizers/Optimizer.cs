@@ -34,7 +34,11 @@ public abstract class Optimizer
 
     public static Optimizer Create(OptimizerSettings settings, IReadOnlyList<Parameter> parameters)
     {
-        settings.Validate(); // names an unknown kind
-        return settings.Kind.Equals("adam", StringComparison.OrdinalIgnoreCase) ? new Adam(parameters, settings) : new Sgd(parameters, settings);
+        settings.Validate();
+        return settings.Kind switch
+        {
+            OptimizerKind.Adam => new Adam(parameters, settings),
+            _ => new Sgd(parameters, settings),
+        };
     }
 }

@@ -1,11 +1,15 @@
+using NeuralPipelines.Models.Settings;
+
 namespace NeuralPipelines.Models.Optimizers;
 
 /// <summary>Which optimiser and its hyperparameters (the learning rate is the schedule's, not the optimiser's).</summary>
-/// <param name="Kind">"sgd" or "adam".</param>
+/// <param name="Kind">The update rule.</param>
 /// <param name="Momentum">SGD momentum μ (0 = plain SGD).</param>
-public sealed record OptimizerSettings(string Kind = "sgd", float Momentum = 0f, float Beta1 = 0.9f, float Beta2 = 0.999f, float Epsilon = 1e-8f)
+public sealed record OptimizerSettings(OptimizerKind Kind = OptimizerKind.Sgd, float Momentum = 0f, float Beta1 = 0.9f, float Beta2 = 0.999f, float Epsilon = 1e-8f)
 {
-    public static readonly string[] Kinds = ["sgd", "adam"];
+    public static IReadOnlyList<string> Kinds => SettingNames.Names<OptimizerKind>();
+
+    public static OptimizerKind ParseKind(string text) => SettingNames.Parse<OptimizerKind>(text, "optimizer");
 
     /// <summary>Fails, naming the value, on an unknown kind or a hyperparameter out of range, so a bad option is
     /// reported before any training starts rather than when the first optimiser is built.</summary>
@@ -13,19 +17,19 @@ public sealed record OptimizerSettings(string Kind = "sgd", float Momentum = 0f,
 
     /// <summary>Checks the hyperparameters the optimiser of <paramref name="kind"/> reads (each optimiser's constructor
     /// calls this for its own kind, whatever <see cref="Kind"/> says).</summary>
-    internal void CheckAs(string kind)
+    internal void CheckAs(OptimizerKind kind)
     {
-        switch (kind.ToLowerInvariant())
+        switch (kind)
         {
-            case "sgd":
+            case OptimizerKind.Sgd:
                 if (!(Momentum >= 0f && Momentum < 1f)) throw new ArgumentException($"SGD momentum must be in [0, 1), got {Momentum}.");
                 break;
-            case "adam":
+            case OptimizerKind.Adam:
                 if (!(Beta1 is >= 0f and < 1f) || !(Beta2 is >= 0f and < 1f) || !(Epsilon > 0f))
                     throw new ArgumentException($"Adam needs 0 ≤ β₁, β₂ < 1 and ε > 0, got β₁={Beta1}, β₂={Beta2}, ε={Epsilon}.");
                 break;
             default:
-                throw new ArgumentException($"Unknown optimizer '{kind}': use {string.Join(", ", Kinds)}.");
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, $"not an optimizer: use {string.Join(", ", Kinds)}");
         }
     }
 }

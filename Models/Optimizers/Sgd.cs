@@ -15,7 +15,7 @@ public sealed class Sgd : Optimizer
 
     public Sgd(IReadOnlyList<Parameter> parameters, OptimizerSettings settings) : base(parameters, settings)
     {
-        settings.CheckAs("sgd");
+        settings.CheckAs(OptimizerKind.Sgd);
         _velocity = settings.Momentum > 0f ? Parameters.Select(p => new Tensor(p.Value.ShapeArray())).ToArray() : [];
     }
 

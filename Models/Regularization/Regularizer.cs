@@ -7,6 +7,8 @@ namespace NeuralPipelines.Models.Regularization;
 /// Applied by adding the penalty's gradient to each decaying parameter's gradient before the optimiser step:
 /// ∂C/∂w = ∂C₀/∂w + (λ₂/n) w + (λ₁/n) sgn(w). With plain SGD that is Nielsen's w → (1 − ηλ/n) w − η∂C₀/∂w (weight decay)
 /// and w → w − (ηλ/n) sgn(w) − η∂C₀/∂w. Biases are not regularised (<see cref="Parameter.Decays"/>).
+/// The reported costs are C₀ alone: the penalty only shapes the step. Adding it to both the training and the test cost
+/// (Nielsen's total_cost) belongs to the trainer's evaluation, not here.
 /// </remarks>
 public sealed class Regularizer(float l2, float l1, int trainingSetSize)
 {
@@ -28,18 +30,5 @@ public sealed class Regularizer(float l2, float l1, int trainingSetSize)
             if (a1 > 0)
                 for (int i = 0; i < w.Length; i++) g[i] += a1 * MathF.Sign(w[i]);
         }
-    }
-
-    /// <summary>The penalty's value, (λ₂/2n) Σw² + (λ₁/n) Σ|w|, for reporting the total cost.</summary>
-    public double Penalty(Parameter[] parameters)
-    {
-        double s2 = 0, s1 = 0;
-        foreach (var p in parameters)
-            if (p.Decays)
-            {
-                s2 += TensorPrimitives.SumOfSquares(p.Value.Span);
-                s1 += TensorPrimitives.SumOfMagnitudes(p.Value.Span);
-            }
-        return L2 / (2.0 * TrainingSetSize) * s2 + L1 / (double)TrainingSetSize * s1;
     }
 }

@@ -1,36 +1,41 @@
+using System.Globalization;
+using NeuralPipelines.Models.Settings;
+
 namespace NeuralPipelines.Models.Training;
 
 /// <summary>The learning rate η for each epoch: constant, step decay (×factor every k epochs) or cosine annealing to zero.</summary>
-public sealed record LearningRateSchedule(string Kind = "constant", int StepEvery = 10, float StepFactor = 0.5f)
+public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Constant, int StepEvery = 10, float StepFactor = 0.5f)
 {
-    public static readonly string[] Kinds = ["constant", "step", "cosine"];
+    public static IReadOnlyList<string> Kinds => SettingNames.Names<ScheduleKind>();
 
     /// <summary>η for zero-based <paramref name="epoch"/> out of <paramref name="epochs"/>, from base rate <paramref name="baseRate"/>.</summary>
     public float RateAt(float baseRate, int epoch, int epochs) => Kind switch
     {
-        "constant" => baseRate,
-        "step" => baseRate * MathF.Pow(StepFactor, epoch / Math.Max(1, StepEvery)),
-        "cosine" => (float)(baseRate * 0.5 * (1 + Math.Cos(Math.PI * epoch / Math.Max(1, epochs)))),
-        _ => throw new ArgumentException($"Unknown learning-rate schedule '{Kind}': use {string.Join(", ", Kinds)}."),
+        ScheduleKind.Constant => baseRate,
+        ScheduleKind.Step => baseRate * MathF.Pow(StepFactor, epoch / Math.Max(1, StepEvery)),
+        ScheduleKind.Cosine => (float)(baseRate * 0.5 * (1 + Math.Cos(Math.PI * epoch / Math.Max(1, epochs)))),
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "not a learning-rate schedule"),
     };
 
     /// <summary>Parses "constant", "cosine", "step" or "step:EVERY:FACTOR" (e.g. step:5:0.5).</summary>
     public static LearningRateSchedule Parse(string text)
     {
         var parts = text.Trim().ToLowerInvariant().Split(':');
-        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        var ci = CultureInfo.InvariantCulture;
         switch (parts[0])
         {
-            case "constant" when parts.Length == 1: return new("constant");
-            case "cosine" when parts.Length == 1: return new("cosine");
-            case "step" when parts.Length == 1: return new("step");
+            case "constant" when parts.Length == 1: return new(ScheduleKind.Constant);
+            case "cosine" when parts.Length == 1: return new(ScheduleKind.Cosine);
+            case "step" when parts.Length == 1: return new(ScheduleKind.Step);
             case "step" when parts.Length == 3 && int.TryParse(parts[1], ci, out int every) && every > 0
                                                && float.TryParse(parts[2], ci, out float factor) && factor > 0:
-                return new("step", every, factor);
+                return new(ScheduleKind.Step, every, factor);
             default:
                 throw new FormatException($"Unknown learning-rate schedule '{text}': use constant, cosine, step or step:EVERY:FACTOR.");
         }
     }
 
-    public override string ToString() => Kind == "step" ? $"step:{StepEvery}:{StepFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : Kind;
+    public override string ToString() => Kind == ScheduleKind.Step
+        ? $"step:{StepEvery}:{StepFactor.ToString(CultureInfo.InvariantCulture)}"
+        : SettingNames.Name(Kind);
 }

@@ -3,7 +3,9 @@ using NeuralPipelines.Models.Optimizers;
 
 namespace NeuralPipelines.Models.Training;
 
-/// <summary>Everything that decides how a network is trained. Saved in checkpoints, so a resumed run uses the same values.</summary>
+/// <summary>Everything that decides how a network is trained. Saved in checkpoints, so a resumed run uses the same values.
+/// The defaults here are the library's plain starting point; the values that reach the documented results for an
+/// architecture and dataset are its <see cref="Recipes.TrainingRecipe"/>.</summary>
 public sealed record TrainerOptions
 {
     public int Epochs { get; init; } = 10;
@@ -19,8 +21,6 @@ public sealed record TrainerOptions
     public int Seed { get; init; } = 1;
     /// <summary>Stop when test accuracy has not improved for this many epochs (0 = never stop early).</summary>
     public int Patience { get; init; }
-    /// <summary>When set, the checkpoint is rewritten after every epoch (atomically), so the file is always the last good state.</summary>
-    public string? CheckpointPath { get; init; }
     public AugmentationOptions? Augmentation { get; init; }
     /// <summary>Also measure loss and accuracy on the whole training set after each epoch (costs a forward pass over it).</summary>
     public bool EvaluateTrainingSet { get; init; } = true;

@@ -1,4 +1,9 @@
 namespace NeuralPipelines.Models.Training;
 
-/// <summary>The loss became NaN or infinite: training stopped, and the checkpoint file (if any) still holds the last good epoch.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
+/// <summary>The loss became NaN or infinite: training stopped. The last state handed to <see cref="TrainingCallbacks.Save"/>
+/// is the last good one.</summary>
+/// <param name="GoodEpochs">How many epochs that last good state holds (0: the initial weights).</param>
+public sealed class TrainingDivergedException(string message, int goodEpochs = 0) : Exception(message)
+{
+    public int GoodEpochs { get; } = goodEpochs;
+}

@@ -7,7 +7,7 @@ namespace NeuralPipelines.Models.Zoo;
 /// <summary>How to build a multilayer perceptron: layer sizes (input first, classes last), hidden activation, initialisation,
 /// dropout on hidden layers, and the cost it will be trained with (which decides its output layer).</summary>
 public sealed record MlpOptions(int[] Sizes, string Activation = "sigmoid", Initializer Init = Initializer.Scaled,
-    float Dropout = 0f, string Cost = "quadratic", int Seed = 1);
+    float Dropout = 0f, CostKind Cost = CostKind.Quadratic, int Seed = 1);
 
 /// <summary>Nielsen's network: Dense layers with an activation between them, e.g. [784, 30, 10].</summary>
 public static class Mlp
@@ -32,7 +32,7 @@ public static class Mlp
                 layers.Add(Activations.Create(o.Activation));
                 if (o.Dropout > 0) layers.Add(new Dropout(o.Dropout));
             }
-            else if (loss.OutputActivation == "none")
+            else if (loss.OutputActivation == OutputActivation.None)
                 layers.Add(Activations.Create(o.Activation));
         }
         return new Sequential(layers);

@@ -1,5 +1,6 @@
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Losses;
 
 namespace NeuralPipelines.Models.Zoo;
 
@@ -12,5 +13,5 @@ public sealed class MlpArchitecture : IZooArchitecture
     public string Description => "Multilayer perceptron, input-100-classes, ReLU (Nielsen ch. 1–3); np train mlp --layers sets any sizes.";
 
     public Layer Build(ZooOptions options) => Mlp.Build(new MlpOptions(
-        [options.Channels * options.Height * options.Width, 100, options.Classes], "relu", Initializer.He, options.Dropout, "log-likelihood", options.Seed));
+        [options.Channels * options.Height * options.Width, 100, options.Classes], "relu", Initializer.He, options.Dropout, CostKind.LogLikelihood, options.Seed));
 }

@@ -2,12 +2,13 @@ using Google.Protobuf;
 using global::Onnx;
 using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Metadata;
 
 namespace NeuralPipelines.Onnx.Export;
 
-/// <summary>Turns a network into an ONNX model: opset 17, a dynamic batch axis, named input and outputs, weights as
+/// <summary>Turns a network into an ONNX model: opset <see cref="OnnxFormat.Opset"/>, a dynamic batch axis, named input and outputs, weights as
 /// initializers and a <see cref="ModelCard"/> as metadata_props.</summary>
 /// <remarks>
 /// The graph takes raw inputs named <c>input</c> [batch, …InputShape] and answers two outputs: <c>scores</c> (the
@@ -17,8 +18,6 @@ namespace NeuralPipelines.Onnx.Export;
 /// </remarks>
 public static class OnnxExporter
 {
-    public const long Opset = 17;
-    public const long IrVersion = 8;
     public const string BatchDimension = "batch";
 
     public static ModelProto Export(Layer network, ModelCard card)
@@ -41,35 +40,21 @@ public static class OnnxExporter
         {
             string op = card.OutputActivation switch
             {
-                "softmax" => LastLeaf(network) is Softmax ? "Identity" : "Softmax",
-                "sigmoid" => "Sigmoid",
-                "none" => "Identity",
-                var other => throw new ArgumentException($"Unknown output activation '{other}': use softmax, sigmoid or none."),
+                OutputActivation.Softmax => LastLeaf(network) is Softmax ? "Identity" : "Softmax",
+                OutputActivation.Sigmoid => "Sigmoid",
+                _ => "Identity",
             };
             Output(builder, op, ModelCard.ProbabilitiesName, y, op == "Softmax" ? [OnnxGraphBuilder.Attribute("axis", -1L)] : []);
-            var argMax = new NodeProto { OpType = "ArgMax", Name = builder.UniqueName($"{ModelCard.PredictedClassName}/ArgMax") };
-            argMax.Input.Add(y.Name);
-            argMax.Output.Add(ModelCard.PredictedClassName);
-            argMax.Attribute.Add(OnnxGraphBuilder.Attribute("axis", 1L));
-            argMax.Attribute.Add(OnnxGraphBuilder.Attribute("keepdims", 0L));
-            graph.Node.Add(argMax);
+            builder.AddNodeWithOutput("ArgMax", ModelCard.PredictedClassName, [y.Name],
+                OnnxGraphBuilder.Attribute("axis", 1L), OnnxGraphBuilder.Attribute("keepdims", 0L));
             graph.Output.Add(OnnxGraphBuilder.Batched(ModelCard.PredictedClassName, TensorProto.Types.DataType.Int64, BatchDimension, []));
         }
 
-        var model = new ModelProto
-        {
-            IrVersion = IrVersion,
-            ProducerName = "NeuralPipelines",
-            ProducerVersion = card.ProjectVersion,
-            Domain = "org.neuralpipelines",
-            ModelVersion = 1,
-            DocString = $"{card.Architecture} exported by NeuralPipelines {card.ProjectVersion}",
-            Graph = graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        var model = OnnxFormat.Model(graph, card.ProjectVersion, $"{card.Architecture} exported by NeuralPipelines {card.ProjectVersion}");
+        model.Domain = "org.neuralpipelines";
+        model.ModelVersion = 1;
         var described = card with { Layers = network.Spec.ToJson() };
-        foreach (var (key, value) in described.ToProperties())
-            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        foreach (var (key, value) in described.ToProperties()) OnnxFormat.AddMetadata(model, key, value);
         return model;
     }
 
@@ -95,11 +80,7 @@ public static class OnnxExporter
 
     private static void Output(OnnxGraphBuilder builder, string op, string name, OnnxValue from, AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = op, Name = builder.UniqueName($"{name}/{op}") };
-        node.Input.Add(from.Name);
-        node.Output.Add(name);
-        node.Attribute.AddRange(attributes);
-        builder.Graph.Node.Add(node);
+        builder.AddNodeWithOutput(op, name, [from.Name], attributes);
         builder.Graph.Output.Add(OnnxGraphBuilder.BatchedFloat(name, BatchDimension, from.Shape));
     }
 

@@ -48,12 +48,19 @@ public sealed class OnnxGraphBuilder
     public string AddNode(string opType, string outputHint, IEnumerable<string> inputs, params AttributeProto[] attributes)
     {
         var output = UniqueName(outputHint);
-        var node = new NodeProto { OpType = opType, Name = UniqueName($"{outputHint}/{opType}") };
+        AddNodeWithOutput(opType, output, inputs, attributes);
+        return output;
+    }
+
+    /// <summary>Adds one node whose output is named exactly <paramref name="output"/>: a graph output, whose name the
+    /// caller reserved with <see cref="UniqueName"/> before any other value could take it.</summary>
+    public void AddNodeWithOutput(string opType, string output, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = UniqueName($"{output}/{opType}") };
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         node.Attribute.AddRange(attributes);
         Graph.Node.Add(node);
-        return output;
     }
 
     public static AttributeProto Attribute(string name, long value) =>
@@ -69,6 +76,14 @@ public sealed class OnnxGraphBuilder
         return a;
     }
 
+    /// <summary>A float tensor type of fixed shape (no batch axis: ML.NET's OnnxTransformer feeds one row at a time).</summary>
+    public static ValueInfoProto Float(string name, ReadOnlySpan<int> dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (int d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return Value(name, TensorProto.Types.DataType.Float, shape);
+    }
+
     /// <summary>A float tensor type whose first axis is the symbolic batch dimension.</summary>
     public static ValueInfoProto BatchedFloat(string name, string batchDim, ReadOnlySpan<int> perExample) =>
         Batched(name, TensorProto.Types.DataType.Float, batchDim, perExample);
@@ -79,10 +94,12 @@ public sealed class OnnxGraphBuilder
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = batchDim });
         foreach (int d in perExample) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
-        };
+        return Value(name, type, shape);
     }
+
+    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, TensorShapeProto shape) => new()
+    {
+        Name = name,
+        Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
+    };
 }

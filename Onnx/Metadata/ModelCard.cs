@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using NeuralPipelines.Models.Generative;
+using NeuralPipelines.Models.Losses;
+using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Onnx.Metadata;
@@ -24,12 +27,12 @@ public sealed record ModelCard
     /// in the graph, so the ONNX model takes raw values (pixels in [0, 1]) and the metadata records them.</summary>
     public Normalization? Normalization { get; init; }
 
-    /// <summary>What turns the network's output into class scores: "softmax" (the output is logits), "sigmoid" or "none"
+    /// <summary>What turns the network's output into class scores: softmax (the output is logits), sigmoid or none
     /// (the network's own last layer already gives them), as decided by the cost it was trained with.</summary>
-    public string OutputActivation { get; init; } = "softmax";
+    public OutputActivation OutputActivation { get; init; } = OutputActivation.Softmax;
 
     /// <summary>The cost the network was trained with, when known.</summary>
-    public string? Cost { get; init; }
+    public CostKind? Cost { get; init; }
 
     /// <summary>Other facts about the training run (dataset, sizes), kept as text.</summary>
     public IReadOnlyDictionary<string, string>? Training { get; init; }
@@ -40,6 +43,9 @@ public sealed record ModelCard
 
     public int? Seed { get; init; }
 
+    /// <summary>For an exported generator: the noise it reads and the images it draws; null for a classifier.</summary>
+    public GeneratorCard? Generator { get; init; }
+
     /// <summary>The NeuralPipelines version that produced the model (the assembly version by default).</summary>
     public string ProjectVersion { get; init; } = DefaultVersion;
 
@@ -49,9 +55,9 @@ public sealed record ModelCard
     public static string DefaultVersion { get; } =
         typeof(ModelCard).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    /// <summary>The card of a trained checkpoint: its architecture, input, normalisation, labels, cost, and the seed and
-    /// test metrics the trainer recorded in its metadata.</summary>
-    public static ModelCard FromCheckpoint(Checkpoint checkpoint)
+    /// <summary>The card of a trained classifier: its architecture, input, normalisation, labels, cost, the seed and
+    /// test metrics the trainer recorded in its metadata, and the last epoch of its training state when given.</summary>
+    public static ModelCard FromModel(ClassifierModel checkpoint, TrainingState? trainingState = null)
     {
         var metrics = new Dictionary<string, double>();
         var training = new Dictionary<string, string>();
@@ -66,7 +72,7 @@ public sealed record ModelCard
             }
             else training[key] = value;
         }
-        if (checkpoint.Training is { } state)
+        if (trainingState is { } state)
         {
             metrics["epochs_completed"] = state.CompletedEpochs;
             if (state.History.Count > 0)
@@ -92,9 +98,28 @@ public sealed record ModelCard
         };
     }
 
+    /// <summary>The card of a generative model's sampler (noise → pixels in [0, 1]).</summary>
+    public static ModelCard FromGenerator(GenerativeModel model, int? seed = null)
+    {
+        var training = model.Metadata.ToDictionary();
+        return new ModelCard
+        {
+            Architecture = model.Name,
+            InputShape = [model.NoiseSize],
+            OutputActivation = OutputActivation.None,
+            Generator = new GeneratorCard(model.Kind, model.Noise, model.NoiseSize, model.ImageShape),
+            Seed = seed ?? (training.TryGetValue("seed", out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null),
+            Training = training,
+        };
+    }
+
     public int InputLength => InputShape.Aggregate(1, (a, b) => a * b);
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { SettingNames.JsonConverter },
+    };
 
     /// <summary>The metadata_props entries, one key per fact.</summary>
     public IReadOnlyDictionary<string, string> ToProperties()
@@ -105,8 +130,8 @@ public sealed record ModelCard
             ["input_name"] = InputName,
             ["input_shape"] = string.Join(',', InputShape.Select(d => d.ToString(CultureInfo.InvariantCulture))),
             ["input_layout"] = InputShape.Length == 3 ? "NCHW" : "NF",
-            ["outputs"] = $"{ScoresName}: the network's last layer; {ProbabilitiesName}: {OutputActivation} of {ScoresName} (the class scores); {PredictedClassName}: argmax of {ScoresName} (int64, 0-based index into class_labels)",
-            ["output_activation"] = OutputActivation,
+            ["outputs"] = $"{ScoresName}: the network's last layer; {ProbabilitiesName}: {SettingNames.Name(OutputActivation)} of {ScoresName} (the class scores); {PredictedClassName}: argmax of {ScoresName} (int64, 0-based index into class_labels)",
+            ["output_activation"] = SettingNames.Name(OutputActivation),
             ["project_version"] = ProjectVersion,
         };
         if (Normalization is not null) p["normalization"] = JsonSerializer.Serialize(Normalization, Json);
@@ -114,8 +139,13 @@ public sealed record ModelCard
         if (Metrics is not null) p["metrics"] = JsonSerializer.Serialize(Metrics, Json);
         if (Seed is int seed) p["seed"] = seed.ToString(CultureInfo.InvariantCulture);
         if (Layers is not null) p["layers"] = Layers;
-        if (Cost is not null) p["cost"] = Cost;
+        if (Cost is { } cost) p["cost"] = SettingNames.Name(cost);
         if (Training is not null) p["training"] = JsonSerializer.Serialize(Training, Json);
+        if (Generator is not null)
+        {
+            p["generator"] = JsonSerializer.Serialize(Generator, Json);
+            p["outputs"] = $"{ScoresName}: images [batch, {string.Join(", ", Generator.ImageShape)}] with pixels in [0, 1], drawn from the noise in {InputName}";
+        }
         return p;
     }
 
@@ -131,6 +161,11 @@ public sealed record ModelCard
             try { return JsonSerializer.Deserialize<T>(v, Json); }
             catch (JsonException e) { throw new FormatException($"{source}: the ONNX metadata entry '{key}' is not valid JSON ({e.Message}).", e); }
         }
+        T Setting<T>(string text, string key) where T : struct, Enum
+        {
+            try { return SettingNames.Parse<T>(text, key); }
+            catch (ArgumentException e) { throw new FormatException($"{source}: the ONNX metadata entry '{key}': {e.Message}", e); }
+        }
         int[] shape;
         try { shape = Get("input_shape").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); }
         catch (FormatException) { throw new FormatException($"{source}: the ONNX metadata entry 'input_shape' ('{p["input_shape"]}') is not a list of sizes."); }
@@ -139,14 +174,15 @@ public sealed record ModelCard
             Architecture = Get("architecture"),
             InputShape = shape,
             Normalization = Parse<Normalization>("normalization"),
-            OutputActivation = p.TryGetValue("output_activation", out var act) ? act : "softmax",
-            Cost = p.TryGetValue("cost", out var cost) ? cost : null,
+            OutputActivation = p.TryGetValue("output_activation", out var act) ? Setting<OutputActivation>(act, "output_activation") : OutputActivation.Softmax,
+            Cost = p.TryGetValue("cost", out var cost) ? Setting<CostKind>(cost, "cost") : null,
             Training = Parse<Dictionary<string, string>>("training"),
             ClassLabels = Parse<string[]>("class_labels"),
             Metrics = Parse<Dictionary<string, double>>("metrics"),
             Seed = p.TryGetValue("seed", out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : null,
             ProjectVersion = p.TryGetValue("project_version", out var v) ? v : "unknown",
             Layers = p.TryGetValue("layers", out var l) ? l : null,
+            Generator = Parse<GeneratorCard>("generator"),
         };
     }
 }

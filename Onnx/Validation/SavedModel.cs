@@ -6,6 +6,7 @@ using Microsoft.ML.Data;
 using NeuralPipelines.Data;
 using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Metadata;
@@ -51,7 +52,7 @@ public sealed class SavedModel : IDisposable
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         var head = new byte[8];
         using (var f = File.OpenRead(path)) f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (head.AsSpan().StartsWith("NPCKPT01"u8)) return FromCheckpoint(path);
+        if (CheckpointFile.StartsWithMagic(head)) return FromCheckpoint(path);
         if (head.AsSpan().StartsWith("PK"u8)) return FromMlNetZip(path);
         return FromOnnx(path);
     }
@@ -64,8 +65,8 @@ public sealed class SavedModel : IDisposable
 
     private static SavedModel FromCheckpoint(string path)
     {
-        var ck = Checkpoint.Load(path);
-        var card = ModelCard.FromCheckpoint(ck);
+        var (ck, state) = ClassifierCheckpoint.Load(path);
+        var card = ModelCard.FromModel(ck, state);
         int length = card.InputLength;
         var gate = new object();
         float[] Score(float[] x, int n)

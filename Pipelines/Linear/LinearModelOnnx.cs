@@ -1,6 +1,6 @@
 using System.Globalization;
 using Google.Protobuf;
-using Onnx;
+using NeuralPipelines.Onnx.Export;
 
 namespace NeuralPipelines.Pipelines.Linear;
 
@@ -8,6 +8,8 @@ namespace NeuralPipelines.Pipelines.Linear;
 /// <remarks>
 /// This is how our own linear models persist inside an ML.NET zip: ML.NET cannot save a user-written transformer, but
 /// it saves its own OnnxTransformer together with the ONNX bytes, and loads it back with no code of ours.
+/// The graph is built with the exporter's <see cref="OnnxGraphBuilder"/> and declares the project's one opset
+/// (<see cref="OnnxFormat"/>), as the networks' graphs do.
 /// The input is one row, shape [d] (ML.NET's OnnxTransformer feeds one row at a time), and the output has shape [1]:
 /// ML.NET 5's OnnxTransformer cannot produce a scalar column from a tensor output (its scalar path expects ONNX
 /// sequences of maps), so Score is a one-slot float vector, read as <c>[VectorType(1)] float[] Score</c>.
@@ -16,66 +18,27 @@ namespace NeuralPipelines.Pipelines.Linear;
 /// </remarks>
 public static class LinearModelOnnx
 {
-    public const int Opset = 17;
-
     public static byte[] Build(LinearModel model, string inputName = "Features", string outputName = "Score")
     {
+        if (inputName == outputName) throw new ArgumentException($"The input and output columns must differ; both are '{inputName}'.");
         var d = model.Coefficients.Length;
-        var graph = new GraphProto { Name = "linear_regression" };
-        graph.Input.Add(TensorValue(inputName, [d]));
-        graph.Output.Add(TensorValue(outputName, [1]));
+        var builder = new OnnxGraphBuilder("linear_regression");
+        builder.UniqueName(inputName);
+        builder.UniqueName(outputName);
+        builder.Graph.Input.Add(OnnxGraphBuilder.Float(inputName, [d]));
+        builder.Graph.Output.Add(OnnxGraphBuilder.Float(outputName, [1]));
 
-        var weights = new TensorProto { Name = "coefficients", DataType = (int)TensorProto.Types.DataType.Float };
-        weights.Dims.Add(d);
-        weights.Dims.Add(1);
-        weights.FloatData.AddRange(model.Coefficients.Select(c => (float)c));
-        var bias = new TensorProto { Name = "intercept", DataType = (int)TensorProto.Types.DataType.Float };
-        bias.Dims.Add(1);
-        bias.FloatData.Add((float)model.Intercept);
-        graph.Initializer.Add(weights);
-        graph.Initializer.Add(bias);
+        var weights = builder.AddInitializer("coefficients", [d, 1], model.Coefficients.Select(c => (float)c).ToArray());
+        var bias = builder.AddInitializer("intercept", [1], [(float)model.Intercept]);
+        var weightedSum = builder.AddNode("MatMul", "weighted_sum", [inputName, weights]);
+        builder.AddNodeWithOutput("Add", outputName, [weightedSum, bias]);
 
-        var matMul = new NodeProto { Name = "weighted_sum", OpType = "MatMul" };
-        matMul.Input.Add(inputName);
-        matMul.Input.Add("coefficients");
-        matMul.Output.Add("weighted_sum");
-        var add = new NodeProto { Name = "add_intercept", OpType = "Add" };
-        add.Input.Add("weighted_sum");
-        add.Input.Add("intercept");
-        add.Output.Add(outputName);
-        graph.Node.Add(matMul);
-        graph.Node.Add(add);
-
-        var proto = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "NeuralPipelines",
-            ProducerVersion = typeof(LinearModelOnnx).Assembly.GetName().Version?.ToString() ?? "0",
-            DocString = "Linear regression: Score = Features · coefficients + intercept.",
-            Graph = graph,
-        };
-        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        proto.MetadataProps.Add(new StringStringEntryProto { Key = "feature_names", Value = string.Join('\n', model.FeatureNames) });
-        proto.MetadataProps.Add(new StringStringEntryProto
-        {
-            Key = "coefficients_double",
-            Value = string.Join('\n', model.Coefficients.Select(c => c.ToString("R", CultureInfo.InvariantCulture))),
-        });
-        proto.MetadataProps.Add(new StringStringEntryProto { Key = "intercept_double", Value = model.Intercept.ToString("R", CultureInfo.InvariantCulture) });
+        var proto = OnnxFormat.Model(builder.Graph, typeof(LinearModelOnnx).Assembly.GetName().Version?.ToString() ?? "0",
+            "Linear regression: Score = Features · coefficients + intercept.");
+        OnnxFormat.AddMetadata(proto, "feature_names", string.Join('\n', model.FeatureNames));
+        OnnxFormat.AddMetadata(proto, "coefficients_double",
+            string.Join('\n', model.Coefficients.Select(c => c.ToString("R", CultureInfo.InvariantCulture))));
+        OnnxFormat.AddMetadata(proto, "intercept_double", model.Intercept.ToString("R", CultureInfo.InvariantCulture));
         return proto.ToByteArray();
-    }
-
-    private static ValueInfoProto TensorValue(string name, int[] shape)
-    {
-        var tensorShape = new TensorShapeProto();
-        foreach (var dim in shape) tensorShape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = dim });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto
-            {
-                TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = tensorShape },
-            },
-        };
     }
 }

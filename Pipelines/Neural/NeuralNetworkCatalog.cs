@@ -10,10 +10,11 @@ public static class NeuralNetworkCatalog
     public static NeuralNetworkTrainer NeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, NeuralNetworkOptions options) =>
         new(new MLContext(seed: options.Seed), options);
 
-    /// <summary>Trains <paramref name="architecture"/> ("mlp" or a zoo name) on a vector column of pixels and a class label.</summary>
+    /// <summary>Trains <paramref name="architecture"/> ("mlp" or a zoo name) on a vector column of pixels and a class label.
+    /// A training setting left null takes the architecture's recipe value (see <see cref="NeuralNetworkOptions"/>).</summary>
     public static NeuralNetworkTrainer NeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string architecture = "mlp", string labelColumnName = "Label", string featureColumnName = "Features",
-        int epochs = 5, int batchSize = 32, float learningRate = 0.05f, int seed = 1) =>
+        int? epochs = null, int? batchSize = null, float? learningRate = null, int seed = 1) =>
         catalog.NeuralNetwork(new NeuralNetworkOptions
         {
             Architecture = architecture,

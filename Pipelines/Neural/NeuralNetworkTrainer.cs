@@ -1,10 +1,8 @@
 using Microsoft.ML;
 using NeuralPipelines.Data.Datasets;
-using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
-using NeuralPipelines.Models.Optimizers;
 using NeuralPipelines.Models.Training;
-using NeuralPipelines.Models.Zoo;
+using NeuralPipelines.Models.Training.Recipes;
 using NeuralPipelines.Onnx.Export;
 using NeuralPipelines.Onnx.Metadata;
 using NeuralPipelines.Onnx.MlNet;
@@ -23,33 +21,17 @@ public sealed class NeuralNetworkTrainer(MLContext ml, NeuralNetworkOptions opti
         var o = Options;
         var (images, classLabels) = NeuralTrainingData.Read(input, o.FeatureColumnName, o.LabelColumnName, o.InputShape);
         var split = Split(images, o.ValidationFraction, o.Seed);
-        var network = Build(o, images, classLabels.Length);
-        var normalization = o.Normalize ? Normalization.Measure(split.Train) : null;
-        var checkpoint = new Checkpoint(network, o.Architecture, [images.Channels, images.Height, images.Width], classLabels, o.Cost, normalization)
-        {
-            Training = new TrainingState
-            {
-                Options = new TrainerOptions
-                {
-                    Epochs = o.Epochs,
-                    BatchSize = o.BatchSize,
-                    LearningRate = o.LearningRate,
-                    Optimizer = new OptimizerSettings("sgd", o.Momentum),
-                    Seed = o.Seed,
-                    EvaluateTrainingSet = false,
-                },
-            },
-        };
-        checkpoint.SetMetadata("dataset", $"IDataView ({split.Train.Count} training rows, {split.Test.Count} held out)");
-        var result = new Trainer(checkpoint).Fit(split, o.Progress);
+        var (model, state) = ClassifierSetup.Start(o.Architecture, split.Train, o.Recipe, o.ToChoices(), classLabels);
+        model.SetMetadata("dataset", $"IDataView ({split.Train.Count} training rows, {split.Test.Count} held out)");
+        var result = new Trainer(model, state).Fit(split, new TrainingCallbacks { Epoch = o.Progress });
 
-        var card = ModelCard.FromCheckpoint(checkpoint);
-        var onnx = OnnxExporter.ExportBytes(network, card);
-        var parity = ExportParity.Check(network, card, onnx);
+        var card = ModelCard.FromModel(model, state);
+        var onnx = OnnxExporter.ExportBytes(model.Network, card);
+        var parity = ExportParity.Check(model.Network, card, onnx);
         if (!parity.Passed)
             throw new InvalidOperationException($"The exported {o.Architecture} model differs from the trained network by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}).");
         var scorer = OnnxModelEstimators.Create(ml, onnx, o.FeatureColumnName, o.GpuDeviceId).Fit(input);
-        return new NeuralNetworkTransformer(scorer, checkpoint, card, onnx, result);
+        return new NeuralNetworkTransformer(scorer, model, card, onnx, result);
     }
 
     /// <summary>The columns the fitted transformer adds, worked out with a one-weight stand-in model (ML.NET's
@@ -64,14 +46,6 @@ public sealed class NeuralNetworkTrainer(MLContext ml, NeuralNetworkOptions opti
             throw new ArgumentException($"The label column '{Options.LabelColumnName}' is not in the input.");
         var standIn = OnnxExporter.ExportBytes(new Dense(1, 2), new ModelCard { Architecture = "stand-in", InputShape = [1] });
         return OnnxModelEstimators.Create(ml, standIn, Options.FeatureColumnName).GetOutputSchema(inputSchema);
-    }
-
-    private static Layer Build(NeuralNetworkOptions o, LabelledImages images, int classes)
-    {
-        if (string.Equals(o.Architecture, "mlp", StringComparison.OrdinalIgnoreCase))
-            return Mlp.Build(new MlpOptions([images.ImageLength, .. o.HiddenLayers, classes], o.Activation,
-                o.Activation is "relu" or "leaky-relu" ? Initializer.He : Initializer.Scaled, o.Dropout, o.Cost, o.Seed));
-        return ModelZoo.Build(o.Architecture, new ZooOptions(images.Channels, images.Height, images.Width, classes, o.Seed, o.Dropout));
     }
 
     /// <summary>A seeded shuffle, then the last <paramref name="fraction"/> of rows held out for per-epoch test figures.</summary>

@@ -7,7 +7,7 @@ using NeuralPipelines.Onnx.Scoring;
 namespace NeuralPipelines.Pipelines.Neural;
 
 /// <summary>A trained network as an ML.NET transformer: it scores through ML.NET's own ONNX transformer over the exported
-/// model (columns <c>Score</c> and <c>PredictedClass</c>), and keeps the checkpoint and the ONNX bytes for other uses.</summary>
+/// model (columns <c>Score</c> and <c>PredictedClass</c>), and keeps the trained model and the ONNX bytes for other uses.</summary>
 /// <remarks>
 /// Saving writes the inner chain of ML.NET transformers, with the ONNX bytes embedded, so <c>mlContext.Model.Save</c>
 /// works as for any ML.NET model and <c>mlContext.Model.Load</c> gives back that chain, which scores identically in any
@@ -15,10 +15,10 @@ namespace NeuralPipelines.Pipelines.Neural;
 /// </remarks>
 public sealed class NeuralNetworkTransformer : ITransformer
 {
-    internal NeuralNetworkTransformer(ITransformer scorer, Checkpoint checkpoint, ModelCard card, byte[] onnx, TrainingResult? training)
+    internal NeuralNetworkTransformer(ITransformer scorer, ClassifierModel model, ModelCard card, byte[] onnx, TrainingResult? training)
     {
         Scorer = scorer;
-        Checkpoint = checkpoint;
+        Model = model;
         Card = card;
         OnnxModel = onnx;
         Training = training;
@@ -27,8 +27,8 @@ public sealed class NeuralNetworkTransformer : ITransformer
     /// <summary>The ML.NET transformer chain that scores and is saved.</summary>
     public ITransformer Scorer { get; }
 
-    /// <summary>The trained network with its input shape, labels and normalisation (save it with <c>Checkpoint.Save</c>).</summary>
-    public Checkpoint Checkpoint { get; }
+    /// <summary>The trained network with its input shape, labels and normalisation (save it with <c>ClassifierCheckpoint.Save</c>).</summary>
+    public ClassifierModel Model { get; }
 
     public ModelCard Card { get; }
 

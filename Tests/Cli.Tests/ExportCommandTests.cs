@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Checkpoints;
 using System.Text.Json;
 using NeuralPipelines.Cli;
 using NeuralPipelines.Data;
@@ -47,7 +48,7 @@ public sealed class ExportCommandTests
         Assert.Contains("mean", root.GetProperty("metadata").GetProperty("normalization").GetString());
 
         // The ONNX model takes raw pixels; the trainer's network takes normalised ones.
-        var checkpoint = Checkpoint.Load(ckpt);
+        var checkpoint = ClassifierCheckpoint.Load(ckpt).Model;
         var test = IdxImageFolder.Load(ShippedData.Mnist, "mnist").Test.Take(200);
         using var scorer = OnnxScorer.Load(onnx, new OnnxScorerOptions { PreferCuda = false, IntraOpNumThreads = 1 });
         var onnxClasses = scorer.Predict(test.Pixels, test.Count);

@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Checkpoints;
 using System.Text.Json;
 using NeuralPipelines.Cli;
 using NeuralPipelines.Models.Training;
@@ -20,7 +21,7 @@ public class TrainCommandTests
     {
         using var folder = new TempFolder();
         var ckpt = folder.File("mlp.ckpt");
-        var (code, stdout, stderr) = Np("train", "mlp", "--layers", "784,30,10", "--activation", "sigmoid", "--cost", "cross-entropy",
+        var (code, stdout, stderr) = Np("train", "mlp", "--recipe", "nielsen", "--layers", "784,30,10", "--activation", "sigmoid", "--cost", "cross-entropy",
             "--init", "scaled", "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "10", "--epochs", "2", "--data", "mnist",
             "--seed", "1", "--train-limit", "3000", "--l2", "1.0", "--dropout", "0.1", "--augment", "--out", ckpt, "--json");
         Assert.True(code == 0, stderr);
@@ -44,7 +45,7 @@ public class TrainCommandTests
         Assert.True(resumed.Code == 0, resumed.Err);
         using var resumedJson = JsonDocument.Parse(resumed.Out);
         Assert.Equal(3, resumedJson.RootElement.GetProperty("epochs").GetInt32());
-        Assert.Equal(3, Checkpoint.Load(ckpt).Training!.CompletedEpochs);
+        Assert.Equal(3, ClassifierCheckpoint.Load(ckpt).Training!.CompletedEpochs);
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public class TrainCommandTests
         Assert.Equal(0, Np(["train", "mlp", .. common, "--epochs", "1", "--out", folder.File("split.ckpt")]).Code);
         var resumed = Np("train", "--resume", folder.File("split.ckpt"), "--epochs", "2", "--train-limit", "1000");
         Assert.True(resumed.Code == 0, resumed.Err);
-        static float[] Weights(string path) => Checkpoint.Load(path).Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
+        static float[] Weights(string path) => ClassifierCheckpoint.Load(path).Model.Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
         Assert.Equal(Weights(folder.File("straight.ckpt")), Weights(folder.File("split.ckpt")));
     }
 
@@ -65,7 +66,7 @@ public class TrainCommandTests
     public void The_issue_command_line_is_accepted_and_prints_per_epoch_accuracy()
     {
         using var folder = new TempFolder();
-        var (code, stdout, stderr) = Np("train", "mlp", "--layers", "784,30,10", "--activation", "sigmoid", "--cost", "quadratic",
+        var (code, stdout, stderr) = Np("train", "mlp", "--recipe", "nielsen", "--layers", "784,30,10", "--activation", "sigmoid", "--cost", "quadratic",
             "--init", "normal", "--optimizer", "sgd", "--lr", "3.0", "--batch-size", "10", "--epochs", "1", "--data", "mnist",
             "--seed", "1", "--train-limit", "1000", "--out", folder.File("mlp.ckpt"));
         Assert.True(code == 0, stderr);
@@ -133,5 +134,24 @@ public class TrainCommandTests
         Assert.NotEqual(0, code);
         Assert.Contains("mlp", stderr);
         Assert.Contains("lenet5", stderr);
+    }
+
+    [Fact]
+    public void With_no_options_an_architecture_trains_with_its_recipe_and_help_shows_the_recipes()
+    {
+        using var folder = new TempFolder();
+        var (code, stdout, stderr) = Np("train", "lenet5", "--epochs", "1", "--train-limit", "256", "--out", folder.File("l.ckpt"), "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("lenet5/mnist", json.RootElement.GetProperty("recipe").GetString());
+        Assert.Contains("sgd η=0.05, batch 64, 1..1", stderr.Replace("epochs 1..1", "1..1"));
+        var (_, stored) = ClassifierCheckpoint.Load(folder.File("l.ckpt"));
+        Assert.Equal((0.9f, 64, "cosine"), (stored!.Optimizer!.Settings.Momentum, stored.Options.BatchSize, stored.Options.Schedule.ToString()));
+        Assert.NotNull(stored.Options.Augmentation);
+
+        var help = Np("train", "--help");
+        Assert.Contains("lenet5/fashion-mnist", help.Out);
+        Assert.Contains("adam η=0.002", help.Out);
+        Assert.Contains("--recipe", help.Out);
     }
 }

@@ -26,10 +26,10 @@ internal static class AdversarialGeneratorTraining
             new Dense(1, h, Initializer.He, initRng), new LeakyReLU(0.2f),
             new Dense(h, h, Initializer.He, initRng), new LeakyReLU(0.2f),
             new Dense(h, 1, Initializer.Xavier, initRng));
-        var settings = new OptimizerSettings("adam", Beta1: 0.5f);
+        var settings = new OptimizerSettings(OptimizerKind.Adam, Beta1: 0.5f);
         var optimizeG = new Adam(generator.AllParameters().ToArray(), settings);
         var optimizeD = new Adam(discriminator.AllParameters().ToArray(), settings);
-        var schedule = new LearningRateSchedule("cosine");
+        var schedule = new LearningRateSchedule(ScheduleKind.Cosine);
         var bce = new CrossEntropyCost();
         var sampler = new InverseTransformSampler(target.Distribution);
         var rng = new Random(Seeds.Derive(options.Seed, 2));

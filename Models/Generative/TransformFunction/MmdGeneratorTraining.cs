@@ -15,8 +15,8 @@ internal static class MmdGeneratorTraining
     {
         var scales = options.BandwidthScales ?? TransformFunctionOptions.DefaultBandwidthScales;
         var cost = new MmdCost(scales.Select(s => (float)(s * target.Deviation)).ToArray());
-        var optimizer = new Adam(generator.AllParameters().ToArray(), new OptimizerSettings("adam"));
-        var schedule = new LearningRateSchedule("cosine");
+        var optimizer = new Adam(generator.AllParameters().ToArray(), new OptimizerSettings(OptimizerKind.Adam));
+        var schedule = new LearningRateSchedule(ScheduleKind.Cosine);
         var sampler = new InverseTransformSampler(target.Distribution);
         var rng = new Random(Seeds.Derive(options.Seed, 2));
         int n = options.BatchSize;

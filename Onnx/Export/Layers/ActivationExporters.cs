@@ -29,3 +29,15 @@ public sealed class DropoutExporter : LayerExporter<Dropout>
     protected override OnnxValue Export(Dropout layer, OnnxValue input, OnnxExportContext context) =>
         context.Node("Identity", input.Shape, [input.Name]);
 }
+
+/// <summary>ScaleShift → Mul by s, then Add t (scalar initializers broadcast over any shape).</summary>
+public sealed class ScaleShiftExporter : LayerExporter<ScaleShift>
+{
+    protected override OnnxValue Export(ScaleShift layer, OnnxValue input, OnnxExportContext context)
+    {
+        var scale = context.Initializer("scale", [], [layer.Scale]);
+        var scaled = context.Node("Mul", input.Shape, [input.Name, scale]);
+        var shift = context.Initializer("shift", [], [layer.Shift]);
+        return context.Node("Add", input.Shape, [scaled.Name, shift]);
+    }
+}

@@ -6,15 +6,8 @@ namespace NeuralPipelines.Onnx.Export.Layers;
 /// the output size follows from strides, pads, dilations and output_padding exactly as in the layer.</summary>
 public sealed class ConvTranspose2dExporter : LayerExporter<ConvTranspose2d>
 {
-    protected override OnnxValue Export(ConvTranspose2d layer, OnnxValue input, OnnxExportContext context)
-    {
-        var inputs = new List<string> { input.Name, context.Initializer("weight", layer.Weight.Value) };
-        if (layer.Bias is { } bias) inputs.Add(context.Initializer("bias", bias.Value));
-        return context.Node("ConvTranspose", layer.OutputShape(input.Shape), inputs,
-            OnnxGraphBuilder.Attribute("kernel_shape", layer.Kernel.H, layer.Kernel.W),
-            OnnxGraphBuilder.Attribute("strides", layer.Stride.H, layer.Stride.W),
-            OnnxGraphBuilder.Attribute("pads", layer.Padding.H, layer.Padding.W, layer.Padding.H, layer.Padding.W),
-            OnnxGraphBuilder.Attribute("dilations", layer.Dilation.H, layer.Dilation.W),
+    protected override OnnxValue Export(ConvTranspose2d layer, OnnxValue input, OnnxExportContext context) =>
+        ConvolutionNode.Add(context, "ConvTranspose", input, layer.OutputShape(input.Shape), layer.Weight.Value, layer.Bias?.Value,
+            layer.Kernel, layer.Stride, layer.Padding, layer.Dilation,
             OnnxGraphBuilder.Attribute("output_padding", layer.OutputPadding.H, layer.OutputPadding.W));
-    }
 }

@@ -1,6 +1,7 @@
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -17,7 +18,7 @@ public class BatchNorm2dTests
     public void Training_output_has_zero_mean_and_unit_variance_per_channel_before_the_affine()
     {
         var bn = new BatchNorm2d(3);
-        var x = GradientChecker.Random(new Random(1), 4, 3, 5, 5);
+        var x = GradientCheck.Random(new Random(1), 4, 3, 5, 5);
         for (int i = 0; i < x.Length; i++) x[i] = x[i] * 3 + 7; // far from standard
         var y = bn.Forward(x, training: true);
         for (int c = 0; c < 3; c++)
@@ -47,7 +48,7 @@ public class BatchNorm2dTests
     [Fact]
     public void Training_mode_gradients_match_finite_differences()
     {
-        var result = GradientChecker.Check(Make(3), GradientChecker.Random(new Random(2), 4, 3, 3, 5), training: true, step: 1e-2f);
+        var result = GradientCheck.Layer(Make(3), GradientCheck.Random(new Random(2), 4, 3, 3, 5), training: true, step: 1e-2f);
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 
@@ -55,8 +56,8 @@ public class BatchNorm2dTests
     public void Inference_mode_gradients_match_finite_differences()
     {
         var bn = Make(2);
-        bn.Forward(GradientChecker.Random(new Random(5), 8, 2, 3, 3), training: true); // non-trivial running statistics
-        var result = GradientChecker.Check(bn, GradientChecker.Random(new Random(6), 2, 2, 3, 3), training: false);
+        bn.Forward(GradientCheck.Random(new Random(5), 8, 2, 3, 3), training: true); // non-trivial running statistics
+        var result = GradientCheck.Layer(bn, GradientCheck.Random(new Random(6), 2, 2, 3, 3), training: false);
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 

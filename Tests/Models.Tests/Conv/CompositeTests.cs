@@ -1,6 +1,7 @@
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -10,7 +11,7 @@ public class CompositeTests
     public void Identity_residual_adds_its_input()
     {
         var body = new Conv2d(2, 2, 3, padding: 1, rng: new Random(1));
-        var x = GradientChecker.Random(new Random(2), 1, 2, 4, 4);
+        var x = GradientCheck.Random(new Random(2), 1, 2, 4, 4);
         var f = body.Forward(x, true).Clone();
         var y = new Residual(body).Forward(x, true);
         for (int i = 0; i < y.Length; i++) Assert.Equal(f[i] + x[i], y[i], 5);
@@ -22,7 +23,7 @@ public class CompositeTests
         // No bias before batch-norm (it would be cancelled by the mean, leaving a zero gradient to compare).
         var block = new Residual(new Sequential(new Conv2d(3, 3, 3, padding: 1, bias: false, rng: new Random(1)), new BatchNorm2d(3),
             new Conv2d(3, 3, 3, padding: 1, rng: new Random(2))));
-        var result = GradientChecker.Check(block, GradientChecker.Random(new Random(3), 2, 3, 5, 5), step: 1e-2f);
+        var result = GradientCheck.Layer(block, GradientCheck.Random(new Random(3), 2, 3, 5, 5), step: 1e-2f);
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 
@@ -34,7 +35,7 @@ public class CompositeTests
             new Sequential(new Conv2d(2, 4, 3, stride: 2, padding: 1, rng: new Random(1)), new Conv2d(4, 4, 3, padding: 1, rng: new Random(2))),
             new Sequential(new Conv2d(2, 4, 1, stride: 2, bias: false, rng: new Random(3)), new BatchNorm2d(4)));
         Assert.Equal([4, 4, 3], block.OutputShape([2, 7, 5]));
-        var result = GradientChecker.Check(block, GradientChecker.Random(new Random(4), 2, 2, 7, 5), step: 1e-2f);
+        var result = GradientCheck.Layer(block, GradientCheck.Random(new Random(4), 2, 2, 7, 5), step: 1e-2f);
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 
@@ -56,7 +57,7 @@ public class CompositeTests
     public void Branches_concatenate_on_the_channel_axis()
     {
         var block = Inception();
-        var x = GradientChecker.Random(new Random(5), 2, 3, 4, 4);
+        var x = GradientCheck.Random(new Random(5), 2, 3, 4, 4);
         var first = ((Layer)block.Children[0]).Forward(x, true).Clone();
         var y = block.Forward(x, true);
         Assert.Equal([2, 6, 4, 4], y.ShapeArray());
@@ -68,12 +69,12 @@ public class CompositeTests
     [Fact]
     public void Branches_gradients_match_finite_differences()
     {
-        var x = GradientChecker.Random(new Random(6), 2, 3, 5, 5);
+        var x = GradientCheck.Random(new Random(6), 2, 3, 5, 5);
         // Shuffle the values apart so the max-pool branch has no near-ties.
         var order = Enumerable.Range(0, x.Length).ToArray();
         new Random(7).Shuffle(order);
         for (int i = 0; i < x.Length; i++) x[i] = (order[i] - x.Length / 2) * 0.01f;
-        var result = GradientChecker.Check(Inception(), x);
+        var result = GradientCheck.Layer(Inception(), x);
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 
@@ -89,10 +90,10 @@ public class CompositeTests
     [Fact]
     public void Flatten_keeps_the_batch_axis_and_its_gradient_is_exact()
     {
-        var x = GradientChecker.Random(new Random(8), 2, 3, 2, 2);
+        var x = GradientCheck.Random(new Random(8), 2, 3, 2, 2);
         var y = new Flatten().Forward(x, true);
         Assert.Equal([2, 12], y.ShapeArray());
-        var result = GradientChecker.Check(new Flatten(), x);
+        var result = GradientCheck.Layer(new Flatten(), x);
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 

@@ -1,6 +1,8 @@
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -28,9 +30,11 @@ public class Conv2dTests
     public void Forward_matches_the_direct_convolution(int inC, int outC, int h, int w, int[] k, int[] s, int[] p, int[] d, bool bias)
     {
         var conv = Make(inC, outC, k, s, p, d, bias, 1);
-        var x = GradientChecker.Random(new Random(2), 3, inC, h, w);
+        var x = GradientCheck.Random(new Random(2), 3, inC, h, w);
         var y = conv.Forward(x, training: true);
-        var expected = DirectConvolution.Forward(x, conv.Weight.Value, conv.Bias?.Value, (s[0], s[1]), (p[0], p[1]), (d[0], d[1]));
+        var g = new Im2ColGeometry(inC, h, w, k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1]);
+        var expected = new Tensor(3, outC, g.OutHeight, g.OutWidth);
+        DirectConv2dReference.Forward(x.Span, 3, g, conv.Weight.Value.Span, outC, conv.Bias is null ? [] : conv.Bias.Value.Span, expected.Span);
         Assert.Equal(expected.ShapeArray(), y.ShapeArray());
         Assert.Equal(expected.ShapeArray()[1..], conv.OutputShape([inC, h, w]));
         for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 4);
@@ -40,8 +44,8 @@ public class Conv2dTests
     public void Gradients_match_finite_differences(int inC, int outC, int h, int w, int[] k, int[] s, int[] p, int[] d, bool bias)
     {
         var conv = Make(inC, outC, k, s, p, d, bias, 3);
-        var x = GradientChecker.Random(new Random(4), 2, inC, h, w);
-        var result = GradientChecker.Check(conv, x);
+        var x = GradientCheck.Random(new Random(4), 2, inC, h, w);
+        var result = GradientCheck.Layer(conv, x);
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 
@@ -49,8 +53,8 @@ public class Conv2dTests
     public void Gradients_accumulate_across_backward_calls()
     {
         var conv = new Conv2d(1, 1, 3, padding: 1);
-        var x = GradientChecker.Random(new Random(1), 1, 1, 4, 4);
-        var dy = GradientChecker.Random(new Random(2), 1, 1, 4, 4);
+        var x = GradientCheck.Random(new Random(1), 1, 1, 4, 4);
+        var dy = GradientCheck.Random(new Random(2), 1, 1, 4, 4);
         conv.Forward(x, true); conv.Backward(dy);
         var once = conv.Weight.Gradient.Clone();
         conv.Forward(x, true); conv.Backward(dy);

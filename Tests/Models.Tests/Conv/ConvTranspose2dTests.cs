@@ -1,6 +1,8 @@
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -20,9 +22,16 @@ public class ConvTranspose2dTests
     {
         var layer = new ConvTranspose2d(inC, outC, (k[0], k[1]), (s[0], s[1]), (p[0], p[1]), (op[0], op[1]), (d[0], d[1]), rng: new Random(1));
         for (int i = 0; i < outC; i++) layer.Bias!.Value[i] = -0.2f * i;
-        var x = GradientChecker.Random(new Random(2), 2, inC, h, w);
+        var x = GradientCheck.Random(new Random(2), 2, inC, h, w);
         var y = layer.Forward(x, true);
-        var expected = DirectConvolution.Transposed(x, layer.Weight.Value, layer.Bias!.Value, (s[0], s[1]), (p[0], p[1]), (op[0], op[1]), (d[0], d[1]));
+        // A transposed convolution is the input gradient of the convolution that reads its output back down to x, so the
+        // plain twin's InputGradient, with x as the gradients, is its definition.
+        int oh = (h - 1) * s[0] - 2 * p[0] + d[0] * (k[0] - 1) + op[0] + 1, ow = (w - 1) * s[1] - 2 * p[1] + d[1] * (k[1] - 1) + op[1] + 1;
+        var g = new Im2ColGeometry(outC, oh, ow, k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1]);
+        Assert.Equal((h, w), (g.OutHeight, g.OutWidth));
+        var expected = new Tensor(2, outC, oh, ow);
+        DirectConv2dReference.InputGradient(x.Span, 2, g, layer.Weight.Value.Span, inC, expected.Span);
+        for (int i = 0; i < expected.Length; i++) expected[i] += layer.Bias!.Value[i / (oh * ow) % outC];
         Assert.Equal(expected.ShapeArray(), y.ShapeArray());
         Assert.Equal(expected.ShapeArray()[1..], layer.OutputShape([inC, h, w]));
         for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 4);
@@ -32,8 +41,8 @@ public class ConvTranspose2dTests
     public void Gradients_match_finite_differences(int inC, int outC, int h, int w, int[] k, int[] s, int[] p, int[] op, int[] d)
     {
         var layer = new ConvTranspose2d(inC, outC, (k[0], k[1]), (s[0], s[1]), (p[0], p[1]), (op[0], op[1]), (d[0], d[1]), rng: new Random(3));
-        var x = GradientChecker.Random(new Random(4), 2, inC, h, w);
-        var result = GradientChecker.Check(layer, x);
+        var x = GradientCheck.Random(new Random(4), 2, inC, h, w);
+        var result = GradientCheck.Layer(layer, x);
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 

@@ -1,6 +1,7 @@
 using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -35,9 +36,9 @@ public class DirectConv2dTests
         Assert.True(DirectConv2d.Suits(g) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
         if (!DirectConv2d.Suits(g)) return;
         var rng = new Random(11);
-        var x = GradientChecker.Random(rng, batch, a[0], a[1], a[2]).Data;
-        var w = GradientChecker.Random(rng, outChannels, a[0], a[3], a[4]).Data;
-        var b = GradientChecker.Random(rng, outChannels).Data;
+        var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
+        var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
+        var b = GradientCheck.Random(rng, outChannels).Data;
         foreach (var bias in new[] { b, [] })
         {
             var fast = Enumerable.Repeat(float.NaN, batch * outChannels * g.OutPixels).ToArray(); // every output must be written
@@ -80,10 +81,10 @@ public class DirectConv2dTests
         // Suits says where the kernel pays; it is correct everywhere, and checked everywhere here.
         Assert.Equal(g.OutWidth >= 8 && g.StrideH == 1 && g.StrideW == 1 && a[3] * a[4] > 1, DirectConv2dWeightGradient.Suits(g));
         var rng = new Random(12);
-        var x = GradientChecker.Random(rng, batch, a[0], a[1], a[2]).Data;
-        var dy = GradientChecker.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
+        var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
+        var dy = GradientCheck.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
         // Both accumulate: start from the same non-zero gradient.
-        var start = GradientChecker.Random(rng, outChannels, a[0], a[3], a[4]).Data;
+        var start = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
         var fast = (float[])start.Clone(); var slow = (float[])start.Clone();
         var workspace = Enumerable.Repeat(float.NaN, DirectConv2dWeightGradient.WorkspaceLength(g, outChannels, batch)).ToArray();
         DirectConv2dWeightGradient.Accumulate(x, dy, batch, g, outChannels, fast, workspace);
@@ -103,8 +104,8 @@ public class DirectConv2dTests
         int outChannels = a[7], batch = a[8];
         if (!DirectConv2d.SuitsInputGradient(g, outChannels)) { Assert.False(System.Runtime.Intrinsics.X86.Fma.IsSupported); return; }
         var rng = new Random(13);
-        var w = GradientChecker.Random(rng, outChannels, a[0], a[3], a[4]).Data;
-        var dy = GradientChecker.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
+        var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
+        var dy = GradientCheck.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
         var fast = Enumerable.Repeat(float.NaN, batch * g.ImageLength).ToArray();
         var slow = new float[fast.Length];
         DirectConv2d.InputGradient(dy, batch, g, w, outChannels, fast);
@@ -119,11 +120,11 @@ public class DirectConv2dTests
         // the reference twins' (the finite-difference checks cover the layer's other routes).
         var rng = new Random(5);
         var conv = new Conv2d(16, 16, 3, padding: 1, rng: rng);
-        var x = GradientChecker.Random(rng, 3, 16, 12, 12);
+        var x = GradientCheck.Random(rng, 3, 16, 12, 12);
         var g = new Im2ColGeometry(16, 12, 12, 3, 3, 1, 1, 1, 1);
         Assert.True(DirectWays(g, 16) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
         conv.Forward(x, training: true);
-        var dy = GradientChecker.Random(rng, 3, 16, 12, 12);
+        var dy = GradientCheck.Random(rng, 3, 16, 12, 12);
         var dx = conv.Backward(dy).Span.ToArray();
         var dw = new float[conv.Weight.Value.Length];
         DirectConv2dReference.WeightGradient(x.Span, dy.Span, 3, g, 16, dw);
@@ -141,9 +142,9 @@ public class DirectConv2dTests
     {
         var rng = new Random(3);
         var conv = new Conv2d(1, 6, 5, padding: 2, rng: rng);
-        var x = GradientChecker.Random(rng, 4, 1, 28, 28);
+        var x = GradientCheck.Random(rng, 4, 1, 28, 28);
         var trained = conv.Forward(x, training: true).Span.ToArray();
-        var dyTensor = GradientChecker.Random(rng, 4, 6, 28, 28);
+        var dyTensor = GradientCheck.Random(rng, 4, 6, 28, 28);
         var dxTrained = conv.Backward(dyTensor).Span.ToArray();
         var gradTrained = conv.Weight.Gradient.Span.ToArray();
         conv.Weight.Gradient.Clear();
@@ -161,14 +162,14 @@ public class DirectConv2dTests
     {
         var rng = new Random(8);
         var conv = new Conv2d(2, 3, 3, padding: 1, rng: rng);
-        var x = GradientChecker.Random(rng, 2, 2, 9, 9);
+        var x = GradientCheck.Random(rng, 2, 2, 9, 9);
         var g = new Im2ColGeometry(2, 9, 9, 3, 3, 1, 1, 1, 1);
         Assert.True(DirectConv2d.Suits(g) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
         var expected = new float[2 * 3 * 81];
         DirectConv2dReference.Forward(x.Span, 2, g, conv.Weight.Value.Span, 3, conv.Bias!.Value.Span, expected);
         var y = conv.Forward(x, training: true).Span.ToArray();
         for (int i = 0; i < expected.Length; i++) Close(expected[i], y[i]);
-        var result = GradientChecker.Check(conv, x);
+        var result = GradientCheck.Layer(conv, x);
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 
@@ -176,10 +177,10 @@ public class DirectConv2dTests
     public void Max_pool_inference_equals_training_and_backward_after_it_routes_to_the_winners()
     {
         var rng = new Random(4);
-        var x = GradientChecker.Random(rng, 3, 2, 8, 6);
+        var x = GradientCheck.Random(rng, 3, 2, 8, 6);
         var pool = new MaxPool2d(2);
         var trained = pool.Forward(x, training: true).Span.ToArray();
-        var dy = GradientChecker.Random(rng, 3, 2, 4, 3);
+        var dy = GradientCheck.Random(rng, 3, 2, 4, 3);
         var dxTrained = pool.Backward(dy).Span.ToArray();
         Assert.Equal(trained, pool.Forward(x, training: false).Span.ToArray());
         Assert.Equal(dxTrained, pool.Backward(dy).Span.ToArray());

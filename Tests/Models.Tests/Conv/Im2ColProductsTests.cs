@@ -1,5 +1,6 @@
 using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers.Conv;
+using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -47,8 +48,8 @@ public class Im2ColProductsTests
     [Fact]
     public void A_first_layer_without_input_gradient_still_learns_its_weights()
     {
-        var x = GradientChecker.Random(new Random(1), 2, 1, 6, 6);
-        var dy = GradientChecker.Random(new Random(2), 2, 3, 6, 6);
+        var x = GradientCheck.Random(new Random(1), 2, 1, 6, 6);
+        var dy = GradientCheck.Random(new Random(2), 2, 3, 6, 6);
         var full = new Conv2d(1, 3, 3, padding: 1, rng: new Random(3));
         var first = new Conv2d(1, 3, 3, padding: 1, rng: new Random(3)) { InputGradient = false };
         full.Forward(x, true); full.Backward(dy);

@@ -1,4 +1,5 @@
 using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -23,7 +24,7 @@ public class Im2ColTests
         int c = a[0], h = a[1], w = a[2];
         int batch = 3;
         var rng = new Random(5);
-        var images = GradientChecker.Random(rng, batch, c, h, w).Data;
+        var images = GradientCheck.Random(rng, batch, c, h, w).Data;
         var fast = new float[g.Rows * batch * g.OutPixels];
         var slow = new float[fast.Length];
         Array.Fill(fast, float.NaN); // every entry must be written, padding included
@@ -31,7 +32,7 @@ public class Im2ColTests
         Im2ColReference.Unfold(images, batch, g, slow);
         Assert.Equal(slow, fast);
 
-        var columns = GradientChecker.Random(rng, g.Rows, batch * g.OutPixels).Data;
+        var columns = GradientCheck.Random(rng, g.Rows, batch * g.OutPixels).Data;
         var foldFast = Enumerable.Repeat(float.NaN, images.Length).ToArray();
         var foldSlow = new float[images.Length];
         Im2Col.Fold(columns, batch, g, foldFast);
@@ -45,8 +46,8 @@ public class Im2ColTests
         // ⟨unfold(x), c⟩ = ⟨x, fold(c)⟩ is what makes col2im the right backward for im2col.
         var g = new Im2ColGeometry(2, 7, 5, 3, 2, 2, 1, 1, 1, 2, 1);
         var rng = new Random(9);
-        var x = GradientChecker.Random(rng, 2, 2, 7, 5).Data;
-        var c = GradientChecker.Random(rng, g.Rows, 2 * g.OutPixels).Data;
+        var x = GradientCheck.Random(rng, 2, 2, 7, 5).Data;
+        var c = GradientCheck.Random(rng, g.Rows, 2 * g.OutPixels).Data;
         var ux = new float[c.Length]; var fc = new float[x.Length];
         Im2Col.Unfold(x, 2, g, ux);
         Im2Col.Fold(c, 2, g, fc);

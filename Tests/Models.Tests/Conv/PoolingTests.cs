@@ -1,6 +1,7 @@
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -30,7 +31,7 @@ public class PoolingTests
     [InlineData(3, 1, 1, 5, 4)]
     public void Max_pool_gradients_match_finite_differences(int k, int s, int p, int h, int w)
     {
-        var result = GradientChecker.Check(new MaxPool2d(k, s, p), Distinct(1, 2, 3, h, w));
+        var result = GradientCheck.Layer(new MaxPool2d(k, s, p), Distinct(1, 2, 3, h, w));
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 
@@ -41,7 +42,7 @@ public class PoolingTests
     [InlineData(3, 1, 1, 5, 4, false)]
     public void Avg_pool_gradients_match_finite_differences(int k, int s, int p, int h, int w, bool includePad)
     {
-        var result = GradientChecker.Check(new AvgPool2d(k, s, p, includePad), GradientChecker.Random(new Random(3), 2, 3, h, w));
+        var result = GradientCheck.Layer(new AvgPool2d(k, s, p, includePad), GradientCheck.Random(new Random(3), 2, 3, h, w));
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 
@@ -61,7 +62,7 @@ public class PoolingTests
         var y = new GlobalAvgPool().Forward(x, false);
         Assert.Equal([1, 2, 1, 1], y.ShapeArray());
         Assert.Equal([2.5f, 25f], y.Span.ToArray());
-        var result = GradientChecker.Check(new GlobalAvgPool(), GradientChecker.Random(new Random(4), 3, 2, 5, 3));
+        var result = GradientCheck.Layer(new GlobalAvgPool(), GradientCheck.Random(new Random(4), 3, 2, 5, 3));
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 

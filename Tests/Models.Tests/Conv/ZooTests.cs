@@ -1,6 +1,7 @@
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Zoo;
+using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -15,11 +16,11 @@ public class ZooTests
         {
             var net = ModelZoo.Build(name, new ZooOptions(c, h, w, 10, Seed: 3));
             Assert.Equal([10], net.OutputShape([c, h, w]));
-            var x = GradientChecker.Random(new Random(1), 2, c, h, w);
+            var x = GradientCheck.Random(new Random(1), 2, c, h, w);
             var y = net.Forward(x, training: true);
             Assert.Equal([2, 10], y.ShapeArray());
             Assert.All(y.Span.ToArray(), v => Assert.True(float.IsFinite(v)));
-            var dx = net.Backward(GradientChecker.Random(new Random(2), 2, 10));
+            var dx = net.Backward(GradientCheck.Random(new Random(2), 2, 10));
             Assert.Equal(x.ShapeArray(), dx.ShapeArray());
             Assert.Contains(net.AllParameters(), p => TensorPrimitivesMaxAbs(p.Gradient) > 0);
         }

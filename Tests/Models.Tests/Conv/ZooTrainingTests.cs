@@ -1,7 +1,9 @@
+using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Data;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Optimizers;
 using NeuralPipelines.Models.Training;
+using NeuralPipelines.Models.Tests.Training;
 using NeuralPipelines.Models.Zoo;
 using NeuralPipelines.Tests;
 using Xunit.Abstractions;
@@ -20,19 +22,18 @@ public class ZooTrainingTests(ITestOutputHelper output)
         var train = data.Train.Take(trainImages);
         var split = new TrainTestSplit(data.Name, train, testOnTrain ? train : data.Test.Take(1000));
         var net = ModelZoo.Build(architecture, new ZooOptions(1, 28, 28, 10, Seed: 1, Dropout: dropout));
-        var ck = new Checkpoint(net, architecture, [1, 28, 28], Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), "log-likelihood")
-        {
-            Training = new TrainingState
+        var ck = new ClassifierCheckpoint(
+            new ClassifierModel(net, architecture, [1, 28, 28], Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), Losses.CostKind.LogLikelihood),
+            new TrainingState
             {
                 Options = new TrainerOptions
                 {
-                    Epochs = epochs, BatchSize = batch, LearningRate = lr, Optimizer = new OptimizerSettings("sgd", 0.9f),
-                    EvaluateTrainingSet = false, CheckpointPath = path,
+                    Epochs = epochs, BatchSize = batch, LearningRate = lr, Optimizer = new OptimizerSettings(OptimizerKind.Sgd, 0.9f),
+                    EvaluateTrainingSet = false,
                     Schedule = LearningRateSchedule.Parse(schedule),
                 },
-            },
-        };
-        var result = new Trainer(ck).Fit(split);
+            });
+        var result = ck.Fit(split, path);
         foreach (var e in result.History) output.WriteLine(e.ToString());
         return result;
     }
@@ -48,7 +49,7 @@ public class ZooTrainingTests(ITestOutputHelper output)
         Assert.True(result.TestAccuracy >= 0.90, $"test accuracy {result.TestAccuracy:P2}");
 
         // The saved network rebuilds from its spec and scores the same.
-        var reloaded = Checkpoint.Load(path);
+        var reloaded = ClassifierCheckpoint.Load(path).Model;
         Assert.Equal("lenet5", reloaded.Architecture);
         var again = Evaluator.Evaluate(reloaded.Network, new Losses.LogLikelihoodCost(), Mnist.Value.Test.Take(1000), reloaded.Normalization);
         Assert.Equal(result.TestAccuracy, again.Accuracy, 6);

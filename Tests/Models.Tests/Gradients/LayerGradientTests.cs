@@ -8,7 +8,7 @@ namespace NeuralPipelines.Models.Tests.Gradients;
 /// <summary>Every layer's backward pass against central finite differences, for its input and each parameter.</summary>
 public class LayerGradientTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> LayerNames => new() { "dense", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "dropout", "sequential" };
+    public static TheoryData<string> LayerNames => new() { "dense", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "dropout", "sequential", "batch-norm1d", "reshape", "scale-shift" };
 
     internal static Layer Make(string name) => name switch
     {
@@ -21,6 +21,9 @@ public class LayerGradientTests(ITestOutputHelper output)
         "dropout" => new Dropout(0.4f),
         "sequential" => new Sequential(new Dense(5, 6, Initializer.Scaled, new Random(4)), new Tanh(), new Dropout(0.3f),
                                        new Dense(6, 4, Initializer.Scaled, new Random(5)), new Sigmoid()),
+        "batch-norm1d" => TrainedBatchNorm1d(),
+        "reshape" => new Sequential(new NeuralPipelines.Models.Layers.Conv.Reshape(1, 5), new Dense(5, 4, Initializer.Scaled, new Random(6))),
+        "scale-shift" => new ScaleShift(-1.5f, 0.25f),
         _ => throw new ArgumentException(name),
     };
 
@@ -30,7 +33,7 @@ public class LayerGradientTests(ITestOutputHelper output)
     {
         var layer = Make(name);
         var x = GradientCheck.Random(11, 2f, 0.05f, 3, 5);
-        var (error, where) = GradientCheck.Layer(layer, x, beforeForward: () => Reseed(layer));
+        var (error, where, _) = GradientCheck.Layer(layer, x, beforeForward: () => Reseed(layer));
         output.WriteLine($"{name}: worst relative error {error:E2} ({where})");
         Assert.True(error <= GradientCheck.Tolerance, $"{name}: relative error {error:E2} at {where}");
     }
@@ -40,7 +43,7 @@ public class LayerGradientTests(ITestOutputHelper output)
     {
         var layer = new Dense(12, 3, Initializer.He, new Random(2));
         var x = GradientCheck.Random(5, 1f, 0f, 2, 1, 3, 4);
-        var (error, where) = GradientCheck.Layer(layer, x);
+        var (error, where, _) = GradientCheck.Layer(layer, x);
         Assert.True(error <= GradientCheck.Tolerance, $"relative error {error:E2} at {where}");
         Assert.Equal([2, 1, 3, 4], layer.Backward(new Tensor(2, 3)).ShapeArray());
     }
@@ -60,6 +63,16 @@ public class LayerGradientTests(ITestOutputHelper output)
         Assert.Contains(dxFull.Span.ToArray(), v => v != 0f);
         var rebuilt = (Dense)LayerRegistry.Build(LayerSpec.FromJson(first.Spec.ToJson()));
         Assert.False(rebuilt.InputGradient);
+    }
+
+    /// <summary>Batch-norm with γ and β away from 1 and 0, so that their gradients and the input's are all exercised.</summary>
+    private static BatchNorm1d TrainedBatchNorm1d()
+    {
+        var bn = new BatchNorm1d(5);
+        var rng = new Random(12);
+        foreach (ref float g in bn.Gamma.Value.Span) g = 0.5f + (float)rng.NextDouble();
+        foreach (ref float b in bn.Beta.Value.Span) b = (float)(rng.NextDouble() - 0.5);
+        return bn;
     }
 
     /// <summary>Fixes dropout masks between the forward passes of a finite-difference probe.</summary>

@@ -22,7 +22,7 @@ public class LossGradientTests(ITestOutputHelper output)
     [MemberData(nameof(Names))]
     public void Gradient_matches_finite_differences(string name)
     {
-        var loss = LossFunctions.Create(name);
+        var loss = LossFunctions.Create(LossFunctions.Parse(name));
         var outputTensor = name == "quadratic" ? GradientCheck.Random(3, 0.45f, 0f, 4, 6) : GradientCheck.Random(3, 3f, 0f, 4, 6);
         if (name == "quadratic") System.Numerics.Tensors.TensorPrimitives.Add(outputTensor.Span, 0.5f, outputTensor.Span); // sigmoid-like outputs in (0,1)
         double error = GradientCheck.Loss(loss, outputTensor, OneHot(4, 6, 9));

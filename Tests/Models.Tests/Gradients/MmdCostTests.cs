@@ -18,7 +18,7 @@ public class MmdCostTests(ITestOutputHelper output)
         var generated = GradientCheck.Random(3, scale, 0f, n, d);
         var real = GradientCheck.Random(4, scale, 0f, m, d);
         System.Numerics.Tensors.TensorPrimitives.Add(real.Span, 0.3f * scale, real.Span);
-        double error = GradientCheck.Loss(new MmdCost(sigmas), generated, real, h: 1e-2 * scale);
+        double error = GradientCheck.Loss(new MmdCost(sigmas), generated, real, step: 1e-2f * scale);
         output.WriteLine($"N={n}, M={m}, D={d}: relative error {error:E2}");
         Assert.True(error <= GradientCheck.Tolerance, $"relative error {error:E2}");
     }
@@ -37,7 +37,7 @@ public class MmdCostTests(ITestOutputHelper output)
     private sealed class HalfCrossTermMmd : Loss
     {
         public override string Name => "wrong-mmd";
-        public override string OutputActivation => "none";
+        public override OutputActivation OutputActivation => OutputActivation.None;
         public override double Compute(Tensor x, Tensor y, Tensor? gradient)
         {
             float[] s = [0.5f, 1f, 2f];

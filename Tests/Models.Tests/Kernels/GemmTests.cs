@@ -125,6 +125,34 @@ public class GemmTests
         finally { Gemm.ParallelThreshold = threshold; Gemm.AdaptToLoad = adapt; }
     }
 
+    [Theory]
+    [InlineData(128, 3136, 1024)] // a DCGAN convolution's forward product
+    [InlineData(145, 33, 513)]    // edge tiles in both directions, an odd row panel left after the pairs
+    [InlineData(12, 16, 7)]
+    public void The_512_bit_pair_tile_gives_the_256_bit_tiles_bits(int m, int n, int k)
+    {
+        bool wide = GemmMicroKernel.Wide;
+        try
+        {
+            foreach (var (ta, tb) in Transposes)
+            {
+                var (a, b, lda, ldb) = Operands(ta, tb, m, n, k, pad: 1, seed: m + 3 * n + k);
+                var start = new float[m * n];
+                for (int i = 0; i < start.Length; i++) start[i] = i % 5 - 2;
+                float[] Run(bool pair)
+                {
+                    GemmMicroKernel.Wide = pair;
+                    var c = (float[])start.Clone();
+                    Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate: true);
+                    return c;
+                }
+                Assert.True(Run(false).AsSpan().SequenceEqual(Run(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)),
+                    $"{Name(ta, tb, m, n, k)}: the pair tile changed the bits");
+            }
+        }
+        finally { GemmMicroKernel.Wide = wide; }
+    }
+
     [Fact]
     public void Concurrent_callers_each_get_their_own_exact_product()
     {

@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Tensors;
@@ -93,11 +94,11 @@ public class ActivationLayerTests
     [Fact]
     public void Mlp_output_layer_follows_the_cost()
     {
-        static string Last(string cost) => Mlp.Build(new MlpOptions([4, 3, 2], "tanh", Initializer.Scaled, 0f, cost)).Children[^1].Spec.Kind;
+        static string Last(string cost) => Mlp.Build(new MlpOptions([4, 3, 2], "tanh", Initializer.Scaled, 0f, LossFunctions.Parse(cost))).Children[^1].Spec.Kind;
         Assert.Equal("tanh", Last("quadratic"));      // reads the activation's output
         Assert.Equal("dense", Last("cross-entropy"));  // logits; sigmoid fused into the cost
         Assert.Equal("dense", Last("log-likelihood")); // logits; softmax fused into the cost
-        var withDropout = Mlp.Build(new MlpOptions([4, 3, 3, 2], "relu", Initializer.He, 0.5f, "log-likelihood"));
+        var withDropout = Mlp.Build(new MlpOptions([4, 3, 3, 2], "relu", Initializer.He, 0.5f, CostKind.LogLikelihood));
         Assert.Equal(2, withDropout.Children.Count(c => c is Dropout));
     }
 

@@ -19,9 +19,9 @@ public class AllocationTests
     public void A_training_step_allocates_nothing_after_warm_up(string optimizer, string activation, string cost)
     {
         var data = MnistTrainingTests.Mnist.Value.Train.Take(256);
-        var net = Mlp.Build(new MlpOptions([784, 64, 10], activation, Initializer.Scaled, 0.2f, cost));
+        var net = Mlp.Build(new MlpOptions([784, 64, 10], activation, Initializer.Scaled, 0.2f, LossFunctions.Parse(cost)));
         var parameters = net.AllParameters().ToArray();
-        var step = new TrainingStep(net, LossFunctions.Create(cost), Optimizer.Create(new OptimizerSettings(optimizer, 0.9f), parameters),
+        var step = new TrainingStep(net, LossFunctions.Create(LossFunctions.Parse(cost)), Optimizer.Create(new OptimizerSettings(OptimizerSettings.ParseKind(optimizer), 0.9f), parameters),
             new Regularizer(1f, 0.5f, data.Count));
         var batches = new BatchAssembler(data, normalization: new Normalization([0.1f], [0.3f]), augmentation: AugmentationOptions.Standard);
         var order = Enumerable.Range(0, data.Count).ToArray();

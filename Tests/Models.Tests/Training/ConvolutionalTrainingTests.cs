@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Optimizers;
@@ -10,21 +11,19 @@ namespace NeuralPipelines.Models.Tests.Training;
 /// buffers, not parameters): what the model-zoo networks are made of.</summary>
 public class ConvolutionalTrainingTests
 {
-    private static Checkpoint SmallCnn(string? path, int epochs) =>
-        new(new Sequential(
+    private static ClassifierCheckpoint SmallCnn(int epochs) =>
+        new(new ClassifierModel(new Sequential(
                 new Conv2d(1, 4, 5, rng: new Random(1)) { InputGradient = false }, new BatchNorm2d(4), new ReLU(), new MaxPool2d(2),
                 new Flatten(), new Dropout(0.2f), new Dense(4 * 12 * 12, 10, Init.Initializer.He, new Random(2))),
-            "small-cnn", [1, 28, 28], Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), "log-likelihood")
-        {
-            Training = new TrainingState
+            "small-cnn", [1, 28, 28], Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), Losses.CostKind.LogLikelihood),
+            new TrainingState
             {
                 Options = new TrainerOptions
                 {
-                    Epochs = epochs, BatchSize = 32, LearningRate = 0.05f, Optimizer = new OptimizerSettings("sgd", 0.9f),
-                    CheckpointPath = path, EvaluateTrainingSet = false, Seed = 2,
+                    Epochs = epochs, BatchSize = 32, LearningRate = 0.05f, Optimizer = new OptimizerSettings(OptimizerKind.Sgd, 0.9f),
+                    EvaluateTrainingSet = false, Seed = 2,
                 },
-            },
-        };
+            });
 
     [Fact]
     public void A_small_cnn_learns_and_resumes_exactly_including_batch_norm_statistics()
@@ -35,18 +34,18 @@ public class ConvolutionalTrainingTests
             Test = MnistTrainingTests.Mnist.Value.Test.Take(500),
         };
         using var folder = new TempFolder();
-        var straight = SmallCnn(null, 2);
-        var result = new Trainer(straight).Fit(data);
+        var straight = SmallCnn(2);
+        var result = straight.Fit(data);
         Assert.True(result.TestAccuracy > 0.85, $"test accuracy {result.TestAccuracy:P2}");
-        Assert.NotEmpty(straight.Network.AllBuffers());
+        Assert.NotEmpty(straight.Model.Network.AllBuffers());
 
         var path = folder.File("cnn.ckpt");
-        new Trainer(SmallCnn(path, 1)).Fit(data);
-        var resumed = Checkpoint.Load(path);
+        SmallCnn(1).Fit(data, path);
+        var resumed = ClassifierCheckpoint.Load(path);
         resumed.Training!.Options = resumed.Training.Options with { Epochs = 2 };
-        new Trainer(resumed).Fit(data);
+        resumed.Fit(data);
 
-        Assert.Equal(straight.Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()), resumed.Network.AllParameters().SelectMany(p => p.Value.Span.ToArray()));
-        Assert.Equal(straight.Network.AllBuffers().SelectMany(b => b.Span.ToArray()), resumed.Network.AllBuffers().SelectMany(b => b.Span.ToArray()));
+        Assert.Equal(straight.Weights(), resumed.Weights());
+        Assert.Equal(straight.Model.Network.AllBuffers().SelectMany(b => b.Span.ToArray()), resumed.Model.Network.AllBuffers().SelectMany(b => b.Span.ToArray()));
     }
 }

@@ -22,6 +22,7 @@ public static class LayerCases
         ["relu"] = () => Case("relu", [6], new Dense(6, 6, Initializer.Normal, R(3)), new ReLU()),
         ["sigmoid"] = () => Case("sigmoid", [6], new Dense(6, 6, Initializer.Normal, R(3)), new Sigmoid()),
         ["tanh"] = () => Case("tanh", [6], new Dense(6, 6, Initializer.Normal, R(3)), new Tanh()),
+        ["scale-shift"] = () => Case("scale-shift", [6], new Dense(6, 6, Initializer.Normal, R(3)), new Tanh(), ScaleShift.TanhToUnit()),
         ["leaky_relu"] = () => Case("leaky_relu", [6], new Dense(6, 6, Initializer.Normal, R(3)), new LeakyReLU(0.2f)),
         ["softmax"] = () => Case("softmax", [6], new Dense(6, 4, Initializer.Normal, R(3)), new Softmax()),
         ["softmax_on_image"] = () => Case("softmax_on_image", [2, 3, 3], new Conv2d(2, 2, 3, padding: 1, rng: R(3)), new Softmax(), new Flatten()),
@@ -44,6 +45,8 @@ public static class LayerCases
         ["avg_pool2d_count_include_pad"] = () => Case("avg_pool2d_count_include_pad", [2, 7, 7], new AvgPool2d(3, 2, 1, countIncludePad: true), new Flatten()),
         ["global_avg_pool"] = () => Case("global_avg_pool", [3, 5, 4], new GlobalAvgPool(), new Flatten()),
         ["batch_norm2d"] = () => Case("batch_norm2d", [3, 4, 4], TrainedBatchNorm(3, 15), new Flatten()),
+        ["batch_norm1d"] = () => Case("batch_norm1d", [5], new Dense(5, 6, Initializer.Normal, R(26)), TrainedBatchNorm1d(6, 27)),
+        ["reshape"] = () => Case("reshape", [12], new Reshape(3, 2, 2), new Conv2d(3, 2, 2, rng: R(28)), new Flatten()),
         ["residual"] = () => Case("residual", [2, 5, 5],
             new Residual(new Sequential(new Conv2d(2, 2, 3, padding: 1, rng: R(16)), new ReLU(), new Conv2d(2, 2, 3, padding: 1, rng: R(17)))),
             new ReLU(), new Flatten()),
@@ -70,6 +73,22 @@ public static class LayerCases
         var rng = R(seed + 100);
         foreach (ref float b in c.Bias!.Value.Span) b = (float)(rng.NextDouble() - 0.5);
         return c;
+    }
+
+    /// <summary>BatchNorm1d with random γ, β and running statistics moved by training forward passes.</summary>
+    private static BatchNorm1d TrainedBatchNorm1d(int features, int seed)
+    {
+        var bn = new BatchNorm1d(features, momentum: 0.5f);
+        var rng = R(seed);
+        foreach (ref float g in bn.Gamma.Value.Span) g = 0.5f + (float)rng.NextDouble();
+        foreach (ref float b in bn.Beta.Value.Span) b = (float)(rng.NextDouble() - 0.5);
+        var x = new Tensor(4, features);
+        for (int step = 0; step < 3; step++)
+        {
+            foreach (ref float v in x.Span) v = (float)(rng.NextDouble() * 3 + 1);
+            bn.Forward(x, training: true);
+        }
+        return bn;
     }
 
     /// <summary>Batch-norm with random γ, β and running statistics that training forward passes have moved away from 0 and 1.</summary>

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using NeuralPipelines.Data.Catalog;
+using NeuralPipelines.Models.Generative.Gan;
+using NeuralPipelines.Models.Generative.Networks;
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Tensors;
+
+namespace NeuralPipelines.Benchmarks.Race;
+
+/// <summary>
+/// <c>race gan</c>: the libtorch peer's <c>gan</c> workload on our trainer. One DCGAN step (D on a real batch and on
+/// G(z) detached, then G through D), batch 64, z of size 64, Adam 2e-4 (0.5, 0.999), on the shipped MNIST digits;
+/// 5 warm-up and 50 timed steps, median. <c>race gan-layers</c>: forward and backward of each layer at the step's shapes.
+/// </summary>
+public static class GanRace
+{
+    private const int Batch = 64, WarmUp = 5, Steps = 50, Seed = 42;
+
+    public static void Run(TextWriter output)
+    {
+        var train = new DatasetCatalog().LoadImages("mnist").Train;
+        var order = Permutation(train.Count, new Random(Seed));
+        var step = GanStep.Dcgan(Dcgan.Generator(seed: Seed), Dcgan.Discriminator(seed: Seed + 1), seed: Seed);
+        var real = new Tensor(Batch, train.Channels, train.Height, train.Width);
+        int length = train.Channels * train.Height * train.Width;
+        var times = new List<double>();
+        GanStepResult last = default;
+        MachineLoad? load = null;
+        var whole = Stopwatch.StartNew();
+        for (int s = 0; s < WarmUp + Steps; s++)
+        {
+            if (s == WarmUp) { load = MachineLoad.Start(); whole.Restart(); }
+            long t0 = Stopwatch.GetTimestamp();
+            // Same batches as the peer: consecutive slices of one seeded shuffle.
+            int start = s * Batch % (train.Count - Batch);
+            for (int i = 0; i < Batch; i++)
+                train.Pixels.AsSpan(order[start + i] * length, length).CopyTo(real.Span.Slice(i * length, length));
+            last = step.Run(real);
+            if (s >= WarmUp) times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+        double seconds = whole.Elapsed.TotalSeconds;
+        var sorted = times.Order().ToArray();
+        double median = sorted[sorted.Length / 2];
+        output.WriteLine($"RESULT gan step: median {1e3 * median:F2} ms/step (min {1e3 * sorted[0]:F2}, max {1e3 * sorted[^1]:F2}; " +
+                         $"{Steps} steps after {WarmUp} warm-up) = {Batch / median:F0} real img/s; last lossD {last.DiscriminatorLoss:F3} " +
+                         $"lossG {last.GeneratorLoss:F3} D(x) {last.RealProbability:F3} D(G(z)) {last.FakeProbability:F3} " +
+                         $"[other processes {load!.OtherCores:F2} cores over {seconds:F1} s]");
+    }
+
+    /// <summary>Forward and backward of every layer of both networks at batch 64, one at a time (median of 7 repetitions).</summary>
+    public static void Layers(TextWriter output)
+    {
+        var rng = new Random(1);
+        void Walk(string net, Sequential network, int[] inputShape)
+        {
+            var x = new Tensor([Batch, .. inputShape]);
+            for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            foreach (var layer in network.Children)
+            {
+                var input = x;
+                var y = layer.Forward(input, true);
+                var dy = new Tensor(y.ShapeArray());
+                for (int i = 0; i < dy.Length; i++) dy[i] = (float)(rng.NextDouble() - 0.5) * 1e-2f;
+                var (f, _, _) = Timing.SecondsPerCall(() => layer.Forward(input, true), warmUp: 3);
+                var (fb, _, _) = Timing.SecondsPerCall(() => { layer.Forward(input, true); layer.Backward(dy); }, warmUp: 3);
+                output.WriteLine($"  {net} {layer.Spec.Kind,-18} {Tensor.ShapeText(input.Shape),-16} forward {f * 1e3,7:F2} ms   backward {(fb - f) * 1e3,7:F2} ms");
+                x = layer.Forward(input, true).Clone();
+            }
+        }
+        Walk("G", Dcgan.Generator(seed: 1), [64]);
+        Walk("D", Dcgan.Discriminator(seed: 2), [1, 28, 28]);
+    }
+
+    private static int[] Permutation(int n, Random rng)
+    {
+        var p = Enumerable.Range(0, n).ToArray();
+        for (int i = n - 1; i > 0; i--)
+        {
+            int j = rng.Next(i + 1);
+            (p[i], p[j]) = (p[j], p[i]);
+        }
+        return p;
+    }
+}

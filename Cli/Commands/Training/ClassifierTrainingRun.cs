@@ -1,0 +1,73 @@
+using NeuralPipelines.Cli.Plots;
+using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Settings;
+using NeuralPipelines.Models.Training;
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli.Commands.Training;
+
+/// <summary>Runs the trainer for <c>np train</c>: a header line, one line per epoch, a progress bar on a terminal, the
+/// checkpoint rewritten after every epoch, the curves PNG and the JSON summary.</summary>
+internal static class ClassifierTrainingRun
+{
+    public static int Run(CliContext context, ClassifierCheckpoint checkpoint, string path, TrainTestSplit split, bool asJson)
+    {
+        var console = context.LogConsole(asJson);
+        var (model, state) = (checkpoint.Model, checkpoint.Training!);
+        var o = state.Options;
+        o.Validate(); // before the header line, so bad options print nothing but the error
+        string recipe = model.Metadata.TryGetValue("recipe", out var r) ? $", recipe {r}" : "";
+        console.MarkupLineInterpolated($"[bold]np train {model.Architecture}[/]: {model.Network.ParameterCount():N0} parameters, {split.Train.Count} training / {split.Test.Count} test images, cost {SettingNames.Name(model.Cost)}, {SettingNames.Name(o.Optimizer.Kind)} η={o.LearningRate}, batch {o.BatchSize}, {o.Schedule}, epochs {state.CompletedEpochs + 1}..{o.Epochs}{recipe}");
+
+        var perEpoch = new List<double>();
+        void PrintEpoch(EpochReport e)
+        {
+            perEpoch.Add(e.Seconds + e.EvaluationSeconds);
+            double eta = perEpoch.Average() * (e.Epochs - e.Epoch);
+            console.MarkupLineInterpolated(
+                $"epoch {e.Epoch}/{e.Epochs} η={e.LearningRate:G3} cost {e.TrainLoss:F4} train {100 * e.TrainAccuracy:F2}% test {100 * e.TestAccuracy:F2}% {e.Seconds:F1}s {e.ImagesPerSecond:N0} img/s ETA {TimeSpan.FromSeconds(Math.Round(eta)):g}");
+        }
+
+        var trainer = new Trainer(model, state);
+        var callbacks = new TrainingCallbacks { Save = () => checkpoint.Save(path), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
+        TrainingResult result;
+        try
+        {
+            result = console.Profile.Capabilities.Interactive && !asJson
+                ? ProgressBar.Show(console, batch => trainer.Fit(split, callbacks with { Batch = batch }))
+                : trainer.Fit(split, callbacks);
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new TrainingDivergedException(
+                $"{e.Message} The last good checkpoint ({(e.GoodEpochs == 0 ? "the initial weights" : $"after epoch {e.GoodEpochs}")}) is kept in {path}.", e.GoodEpochs);
+        }
+
+        string? plot = null;
+        if (result.History.Count > 0)
+        {
+            plot = TrainingCurvesPlot.PathFor(path);
+            TrainingCurvesPlot.Write(plot, result.History, $"{model.Architecture} {SettingNames.Name(model.Cost)}");
+        }
+        if (result.StopReason is not null) console.MarkupLineInterpolated($"[yellow]{result.StopReason}[/]");
+        console.MarkupLineInterpolated($"test accuracy [bold]{100 * result.TestAccuracy:F2}%[/], {result.TrainSeconds:F1}s training, {result.ImagesPerSecond:N0} images/s; checkpoint {path}{(plot is null ? "" : $", curves {plot}")}");
+        if (asJson)
+            context.WriteJson(new
+            {
+                Architecture = model.Architecture,
+                Recipe = model.Metadata.GetValueOrDefault("recipe"),
+                TestAccuracy = result.TestAccuracy,
+                TrainAccuracy = result.TrainAccuracy,
+                TestLoss = result.History.Count > 0 ? result.History[^1].TestLoss : double.NaN,
+                TrainSeconds = result.TrainSeconds,
+                ImagesPerSecond = result.ImagesPerSecond,
+                Epochs = state.CompletedEpochs,
+                StopReason = result.StopReason,
+                Checkpoint = path,
+                Curves = plot,
+                PerEpoch = result.History,
+            });
+        return 0;
+    }
+}

@@ -1,0 +1,48 @@
+using NeuralPipelines.Data.IO;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace NeuralPipelines.Data.Images;
+
+/// <summary>Writes images held as planar floats (channels × height × width, values in [0, 1]; one channel is grey, three
+/// are RGB) as PNG files: one image, or many tiled into a grid. Files are written atomically.</summary>
+public static class ImageWriter
+{
+    /// <summary>One image of shape [<paramref name="channels"/>, <paramref name="height"/>, <paramref name="width"/>].</summary>
+    public static void WritePng(string path, ReadOnlySpan<float> pixels, int channels, int height, int width)
+    {
+        using var image = new Image<Rgb24>(width, height);
+        Draw(image, pixels, channels, height, width, 0, 0);
+        AtomicFile.Write(path, s => image.SaveAsPng(s));
+    }
+
+    /// <summary>A grid of <paramref name="count"/> images, <paramref name="columns"/> across (default: as square as can be),
+    /// separated by a one-pixel gap.</summary>
+    public static void WriteGrid(string path, ReadOnlySpan<float> images, int count, int channels, int height, int width, int? columns = null)
+    {
+        int per = channels * height * width;
+        if (count <= 0 || images.Length < count * per)
+            throw new ArgumentException($"A grid of {count} images of [{channels}×{height}×{width}] needs {count * per} values, got {images.Length}.");
+        int cols = columns ?? (int)Math.Ceiling(Math.Sqrt(count));
+        int rows = (count + cols - 1) / cols;
+        using var image = new Image<Rgb24>(cols * (width + 1) + 1, rows * (height + 1) + 1, new Rgb24(40, 40, 40));
+        for (int i = 0; i < count; i++)
+            Draw(image, images.Slice(i * per, per), channels, height, width, 1 + (i % cols) * (width + 1), 1 + (i / cols) * (height + 1));
+        AtomicFile.Write(path, s => image.SaveAsPng(s));
+    }
+
+    private static void Draw(Image<Rgb24> image, ReadOnlySpan<float> pixels, int channels, int height, int width, int left, int top)
+    {
+        if (channels is not (1 or 3)) throw new ArgumentException($"Images have 1 (grey) or 3 (RGB) channels, got {channels}.");
+        int plane = height * width;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int i = y * width + x;
+                byte r = Byte(pixels[i]);
+                image[left + x, top + y] = channels == 1 ? new Rgb24(r, r, r) : new Rgb24(r, Byte(pixels[plane + i]), Byte(pixels[2 * plane + i]));
+            }
+    }
+
+    private static byte Byte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f);
+}

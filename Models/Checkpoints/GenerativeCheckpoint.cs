@@ -1,0 +1,68 @@
+using System.Text.Json;
+using NeuralPipelines.Models.Generative;
+using NeuralPipelines.Models.Generative.Training;
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Settings;
+
+namespace NeuralPipelines.Models.Checkpoints;
+
+/// <summary>A generative model and, while it trains, its training state, in one checkpoint file: the generator and the
+/// networks it is trained with (discriminator; auto-encoder), and every optimiser with its moments.</summary>
+public sealed record GenerativeCheckpoint(GenerativeModel Model, GenerativeTrainingState? Training)
+{
+    private const string Generator = "generator", Discriminator = "discriminator", Autoencoder = "autoencoder";
+
+    public void Save(string path)
+    {
+        var m = Model;
+        var content = new CheckpointContent
+        {
+            Kind = m.Name,
+            Networks = [new NamedNetwork(Generator, m.Name, m.Generator, [m.NoiseSize])],
+            Sections =
+            {
+                ["model"] = JsonSerializer.SerializeToNode(new ModelSection(m.NoiseSize, m.Noise, m.ImageShape, m.TanhOutput), CheckpointFile.Json),
+                ["training"] = Training is null ? null : JsonSerializer.SerializeToNode(Training, CheckpointFile.Json),
+            },
+            Metadata = new Dictionary<string, string>(m.Metadata),
+        };
+        if (m.Discriminator is { } d) content.Networks.Add(new NamedNetwork(Discriminator, m.Name, d, m.ImageShape));
+        if (m.Autoencoder is { } ae) content.Networks.Add(new NamedNetwork(Autoencoder, m.Name, ae, [m.ImageShape.Aggregate(1, (a, b) => a * b)]));
+        if (Training is not null)
+            foreach (var (name, optimizer) in Training.Optimizers.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                content.Optimizers.Add(new NamedOptimizer(name, name, optimizer));
+        CheckpointFile.Save(path, content);
+    }
+
+    /// <summary>Whether a checkpoint of this <paramref name="kind"/> holds a generative model.</summary>
+    public static bool IsGenerative(string kind) => Enum.GetValues<GenerativeKind>().Any(k => SettingNames.Name(k) == kind);
+
+    public static GenerativeCheckpoint Load(string path) => FromContent(path, CheckpointFile.Load(path));
+
+    /// <exception cref="InvalidDataException">Not a generative checkpoint (the message says what it holds instead), or unreadable.</exception>
+    public static GenerativeCheckpoint FromContent(string path, CheckpointContent content)
+    {
+        if (!IsGenerative(content.Kind))
+            throw new InvalidDataException($"{path}: the checkpoint holds a {content.Kind} model, not a generator (gan, gmmn or gmmn-ae).");
+        try
+        {
+            var kind = SettingNames.Parse<GenerativeKind>(content.Kind, "generative model");
+            var s = content.Sections.GetValueOrDefault("model").Deserialize<ModelSection>(CheckpointFile.Json)
+                    ?? throw new JsonException("the model section is missing");
+            var discriminator = content.Networks.FirstOrDefault(n => n.Name == Discriminator)?.Network;
+            var autoencoder = content.Networks.FirstOrDefault(n => n.Name == Autoencoder)?.Network as Sequential;
+            var model = new GenerativeModel(kind, content.Network(Generator).Network, s.NoiseSize, s.Noise, s.ImageShape, s.TanhOutput,
+                discriminator, autoencoder, content.Metadata);
+            var training = content.Sections.GetValueOrDefault("training").Deserialize<GenerativeTrainingState>(CheckpointFile.Json);
+            if (training is not null)
+                foreach (var o in content.Optimizers) training.Optimizers[o.Name] = o.Optimizer;
+            return new GenerativeCheckpoint(model, training);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"{path}: the generative model in the checkpoint cannot be rebuilt: {e.Message}");
+        }
+    }
+
+    private sealed record ModelSection(int NoiseSize, NoiseKind Noise, int[] ImageShape, bool TanhOutput);
+}

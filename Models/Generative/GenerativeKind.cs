@@ -1,0 +1,21 @@
+namespace NeuralPipelines.Models.Generative;
+
+/// <summary>The generative models this project trains (names: gan, gmmn, gmmn-ae).</summary>
+public enum GenerativeKind
+{
+    /// <summary>DCGAN: a generator trained against a discriminator (Goodfellow et al. 2014; Radford et al. 2015).</summary>
+    Gan,
+    /// <summary>Generative moment matching on pixels: the generator minimises √MMD² to real images (Li, Swersky and Zemel 2015).</summary>
+    Gmmn,
+    /// <summary>GMMN+AE: an auto-encoder first, then moment matching in its code space; samples go through the decoder.</summary>
+    GmmnAe,
+}
+
+/// <summary>The noise a generator reads.</summary>
+public enum NoiseKind
+{
+    /// <summary>z ~ N(0, 1) per component (DCGAN).</summary>
+    Normal,
+    /// <summary>z ~ U(−1, 1) per component (the GMMN paper).</summary>
+    Uniform,
+}

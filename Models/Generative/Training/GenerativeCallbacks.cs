@@ -1,0 +1,11 @@
+namespace NeuralPipelines.Models.Generative.Training;
+
+/// <summary>What the generative training loop tells its caller; as <see cref="Models.Training.TrainingCallbacks"/>, it knows
+/// nothing of files: <see cref="Save"/> is called before a fresh run's first epoch and after every epoch.</summary>
+public sealed record GenerativeCallbacks
+{
+    public Action? Save { get; init; }
+    /// <summary>After each epoch, after <see cref="Save"/> (a sample grid is drawn here).</summary>
+    public IProgress<GenerativeEpochReport>? Epoch { get; init; }
+    public IProgress<GenerativeBatchProgress>? Batch { get; init; }
+}

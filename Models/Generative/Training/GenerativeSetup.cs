@@ -1,0 +1,39 @@
+using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Models.Generative.Networks;
+using NeuralPipelines.Models.Layers;
+
+namespace NeuralPipelines.Models.Generative.Training;
+
+/// <summary>Builds a fresh generative model for a dataset's images and its training state from options: the networks of
+/// the DCGAN peer, and those of the GMMN paper.</summary>
+public static class GenerativeSetup
+{
+    public const int GanNoise = 64, GmmnNoise = 10, Code = 32;
+
+    public static (GenerativeModel Model, GenerativeTrainingState State) Start(GenerativeKind kind, LabelledImages train, GenerativeOptions options)
+    {
+        options.Validate();
+        int[] shape = [train.Channels, train.Height, train.Width];
+        int seed = options.Seed;
+        var model = kind switch
+        {
+            GenerativeKind.Gan when shape is not [1, 28, 28] =>
+                throw new ArgumentException($"The DCGAN networks draw 1×28×28 images; {train.Source} has {train.Channels}×{train.Height}×{train.Width}."),
+            GenerativeKind.Gan => new GenerativeModel(kind, Dcgan.Generator(GanNoise, seed: seed), GanNoise, NoiseKind.Normal, shape,
+                tanhOutput: true, discriminator: Dcgan.Discriminator(seed: seed + 1)),
+            GenerativeKind.Gmmn => new GenerativeModel(kind, Gmmn.Generator(GmmnNoise, train.ImageLength, seed), GmmnNoise, NoiseKind.Uniform, shape,
+                tanhOutput: false),
+            GenerativeKind.GmmnAe => WithAutoencoder(train, shape, seed),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a generative model"),
+        };
+        model.SetMetadata("seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return (model, new GenerativeTrainingState { Options = options });
+    }
+
+    private static GenerativeModel WithAutoencoder(LabelledImages train, int[] shape, int seed)
+    {
+        var (encoder, decoder) = Gmmn.Autoencoder(train.ImageLength, code: Code, seed: seed + 1);
+        return new GenerativeModel(GenerativeKind.GmmnAe, Gmmn.CodeGenerator(GmmnNoise, Code, seed), GmmnNoise, NoiseKind.Uniform, shape,
+            tanhOutput: false, autoencoder: new Sequential(encoder, decoder));
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Models.Generative.Gan;
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Losses;
+using NeuralPipelines.Models.Optimizers;
+using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Models.Training;
+
+namespace NeuralPipelines.Models.Generative.Training;
+
+/// <summary>The training loop of the generative models: epochs of shuffled mini-batches of real images, each batch one
+/// adversarial step (GAN) or one step of moment matching (GMMN; GMMN+AE after its auto-encoder's epochs), with the NaN
+/// guard, per-batch and per-epoch reports and a save callback.</summary>
+/// <remarks>Determinism as in <see cref="Trainer"/>: epoch e's shuffle, noise and dropout masks come from generators seeded
+/// with (seed, e), so a run resumed from the state saved after epoch e goes on bit for bit.</remarks>
+public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingState state)
+{
+    public GenerativeModel Model { get; } = model;
+    public GenerativeTrainingState State { get; } = state;
+
+    public IReadOnlyList<GenerativeEpochReport> Fit(LabelledImages train, GenerativeCallbacks? callbacks = null, CancellationToken cancellation = default)
+    {
+        var o = State.Options;
+        o.Validate();
+        int pixels = Model.ImageShape.Aggregate(1, (a, b) => a * b);
+        if (train.ImageLength != pixels || train.Channels != Model.ImageShape[0])
+            throw new ArgumentException($"{train.Source} has images of shape [{train.Channels}×{train.Height}×{train.Width}] but the {Model.Name} draws {Tensor.ShapeText(Model.ImageShape)}.");
+        if (train.Count == 0) throw new ArgumentException($"{train.Source}: the training set is empty.");
+        var batches = new BatchAssembler(train);
+        var order = new int[train.Count];
+        if (State.CompletedEpochs == 0) callbacks?.Save?.Invoke();
+
+        for (int epoch = State.CompletedEpochs; epoch < o.TotalEpochs; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            new Random(Seeds.Derive(o.Seed, epoch, 1)).Shuffle(order);
+            ReseedStochasticLayers(Seeds.Derive(o.Seed, epoch, 3));
+            var noise = new Random(Seeds.Derive(o.Seed, epoch, 4));
+            var clock = Stopwatch.StartNew();
+            bool autoencoder = Model.Kind == GenerativeKind.GmmnAe && epoch < o.AutoencoderEpochs;
+            var (phase, losses) = Model.Kind switch
+            {
+                GenerativeKind.Gan => ("gan", GanEpoch(batches, order, epoch, noise.Next(), callbacks)),
+                _ when autoencoder => ("autoencoder", AutoencoderEpoch(batches, order, epoch, callbacks)),
+                _ => ("gmmn", MmdEpoch(batches, order, epoch, noise, callbacks)),
+            };
+            clock.Stop();
+            double seconds = clock.Elapsed.TotalSeconds;
+            var report = new GenerativeEpochReport(epoch + 1, o.TotalEpochs, phase, losses, seconds, train.Count / Math.Max(seconds, 1e-9));
+            State.History.Add(report);
+            State.CompletedEpochs = epoch + 1;
+            State.TrainSeconds += seconds;
+            Model.SetMetadata("epochs_completed", State.CompletedEpochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            callbacks?.Save?.Invoke();
+            callbacks?.Epoch?.Report(report);
+        }
+        return State.History;
+    }
+
+    private Dictionary<string, double> GanEpoch(BatchAssembler batches, int[] order, int epoch, int noiseSeed, GenerativeCallbacks? callbacks)
+    {
+        var o = State.Options;
+        var g = Optimizer("generator", Model.Generator, o.Beta1);
+        var d = Optimizer("discriminator", Model.Discriminator!, o.Beta1);
+        var step = new GanStep(Model.Generator, Model.Discriminator!, g, d, Model.NoiseSize, o.LearningRate, noiseSeed);
+        var sums = new Dictionary<string, double> { ["d_loss"] = 0, ["g_loss"] = 0, ["d_real"] = 0, ["d_fake"] = 0 };
+        int count = Batches(order.Length, o.BatchSize, (b, start, n) =>
+        {
+            batches.Fill(order, start, n, null);
+            GanStepResult r;
+            try { r = step.Run(batches.Images); }
+            catch (TrainingDivergedException e) { throw Diverged(e.Message, epoch, b); }
+            sums["d_loss"] += r.DiscriminatorLoss; sums["g_loss"] += r.GeneratorLoss;
+            sums["d_real"] += r.RealProbability; sums["d_fake"] += r.FakeProbability;
+            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gan", r.GeneratorLoss));
+        });
+        return sums.ToDictionary(kv => kv.Key, kv => kv.Value / count);
+    }
+
+    /// <summary>One epoch of the auto-encoder on the quadratic reconstruction cost (its decoder ends in a sigmoid).</summary>
+    private Dictionary<string, double> AutoencoderEpoch(BatchAssembler batches, int[] order, int epoch, GenerativeCallbacks? callbacks)
+    {
+        var o = State.Options;
+        var ae = Model.Autoencoder!;
+        var step = new TrainingStep(ae, new QuadraticCost(), Optimizer("autoencoder", ae, 0.9f), regularizer: null);
+        double sum = 0;
+        int count = Batches(order.Length, o.AutoencoderBatchSize, (b, start, n) =>
+        {
+            batches.Fill(order, start, n, null);
+            var x = batches.Images.View(n, batches.Images.ItemLength);
+            double cost;
+            try { cost = step.Run(x, x, o.AutoencoderLearningRate); }
+            catch (TrainingDivergedException e) { throw Diverged(e.Message, epoch, b); }
+            sum += cost;
+            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.AutoencoderBatchSize), "autoencoder", cost));
+        });
+        return new Dictionary<string, double> { ["reconstruction"] = sum / count };
+    }
+
+    /// <summary>One epoch of moment matching: C = √MMD²(G(z), real), on pixels (GMMN) or on the encoder's codes (GMMN+AE).</summary>
+    private Dictionary<string, double> MmdEpoch(BatchAssembler batches, int[] order, int epoch, Random noise, GenerativeCallbacks? callbacks)
+    {
+        var o = State.Options;
+        var g = Model.Generator;
+        var optimizer = Optimizer("generator", g, o.Beta1);
+        var cost = new MmdCost(o.Sigmas ?? Mmd.DefaultSigmas);
+        var parameters = g.AllParameters().ToArray();
+        Tensor? z = null, gradient = null;
+        double sum = 0;
+        int count = Batches(order.Length, o.BatchSize, (b, start, n) =>
+        {
+            batches.Fill(order, start, n, null);
+            var real = batches.Images.View(n, batches.Images.ItemLength);
+            if (Model.Encoder is { } encoder) real = encoder.Forward(real, training: false);
+            z = Tensor.Ensure(ref z, n, Model.NoiseSize);
+            Model.DrawNoise(noise, z.Span);
+            var fake = g.Forward(z, training: true);
+            gradient = Tensor.Ensure(ref gradient, fake.Shape);
+            double c = cost.Compute(fake, real, gradient);
+            if (!double.IsFinite(c)) throw Diverged($"the MMD cost became {c}", epoch, b);
+            foreach (var p in parameters) p.ZeroGradient();
+            g.Backward(gradient);
+            optimizer.Step(o.LearningRate);
+            sum += c;
+            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gmmn", c));
+        });
+        return new Dictionary<string, double> { ["mmd"] = sum / count };
+    }
+
+    private Optimizer Optimizer(string name, Layer network, float beta1)
+    {
+        if (!State.Optimizers.TryGetValue(name, out var optimizer))
+            State.Optimizers[name] = optimizer = Optimizers.Optimizer.Create(
+                new OptimizerSettings(OptimizerKind.Adam, Beta1: beta1), network.AllParameters().ToArray());
+        return optimizer;
+    }
+
+    private static int Count(int n, int batch) => (n + batch - 1) / batch;
+
+    private static int Batches(int n, int batch, Action<int, int, int> run)
+    {
+        int count = Count(n, batch);
+        for (int b = 0; b < count; b++) run(b, b * batch, Math.Min(batch, n - b * batch));
+        return count;
+    }
+
+    private void ReseedStochasticLayers(int seed)
+    {
+        int i = 0;
+        void Walk(Layer l)
+        {
+            if (l is IStochasticLayer s) s.Reseed(Seeds.Derive(seed, i++));
+            foreach (var c in l.Children) Walk(c);
+        }
+        Walk(Model.Generator);
+        if (Model.Discriminator is { } d) Walk(d);
+        if (Model.Autoencoder is { } ae) Walk(ae);
+    }
+
+    private TrainingDivergedException Diverged(string what, int epoch, int batch) =>
+        new($"Training diverged at epoch {epoch + 1}, batch {batch + 1}: {what}. Try a smaller learning rate.", State.CompletedEpochs);
+}

@@ -1,0 +1,89 @@
+using NeuralPipelines.Data;
+using NeuralPipelines.Data.Csv;
+using NeuralPipelines.Tests;
+
+namespace NeuralPipelines.Data.Tests.Csv;
+
+public class CsvReaderTests
+{
+    [Fact]
+    public void Reads_the_shipped_diabetes_table_by_column_name()
+    {
+        var table = CsvReader.Read(ShippedData.Tabular("diabetes.csv"));
+        Assert.Equal(442, table.RowCount);
+        Assert.Equal(11, table.ColumnNames.Count);
+        Assert.Equal("target", table.ColumnNames[^1]);
+        Assert.Equal(59.0, table.Column("age")[0]);
+        Assert.Equal(4.8598, table.Column("s5")[0]);
+        Assert.Equal(151, table.Column("target")[0]);
+    }
+
+    [Fact]
+    public void Quoted_cells_may_hold_commas_and_blank_lines_are_skipped()
+    {
+        var table = CsvReader.Parse(new StringReader("\"a, first\",b\r\n\r\n1,\"2.5\"\n-3e2,4\n\n"), "t.csv");
+        Assert.Equal(["a, first", "b"], table.ColumnNames);
+        Assert.Equal([1, -300], table.Column("a, first"));
+        Assert.Equal([2.5, 4], table.Column("b"));
+    }
+
+    [Fact]
+    public void A_ragged_row_names_the_file_and_line()
+    {
+        using var dir = new TempFolder();
+        var path = dir.Write("ragged.csv", "a,b,c\n1,2,3\n4,5\n");
+        var e = Assert.Throws<CsvFormatException>(() => CsvReader.Read(path));
+        Assert.Contains("ragged.csv: line 3", e.Message);
+        Assert.Contains("2 cells", e.Message);
+        Assert.Contains("3 columns", e.Message);
+        Assert.Equal(3, e.Line);
+    }
+
+    [Fact]
+    public void A_non_numeric_cell_names_the_line_column_and_text()
+    {
+        using var dir = new TempFolder();
+        var path = dir.Write("words.csv", "a,b,c\n1,2,3\n4,five,6\n");
+        var e = Assert.Throws<CsvFormatException>(() => CsvReader.Read(path));
+        Assert.Contains("words.csv: line 3, column 2 'b': 'five' is not a number", e.Message);
+        Assert.Equal(3, e.Line);
+        Assert.Equal("b (column 2)", e.Column);
+    }
+
+    [Theory]
+    [InlineData("1,,3", "the cell is empty")]
+    [InlineData("1,NaN,3", "'NaN' is not a finite number")]
+    [InlineData("1,1e999,3", "is not a finite number")]
+    [InlineData("1,\"2,3", "never closes")]
+    public void Empty_non_finite_and_unclosed_cells_are_refused(string row, string expected)
+    {
+        var e = Assert.Throws<CsvFormatException>(() => CsvReader.Parse(new StringReader("a,b,c\n" + row + "\n"), "x.csv"));
+        Assert.Contains("x.csv: line 2", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void An_empty_file_says_so()
+    {
+        using var dir = new TempFolder();
+        var path = dir.Write("empty.csv", "");
+        var e = Assert.Throws<CsvFormatException>(() => CsvReader.Read(path));
+        Assert.Contains("empty.csv: the file is empty", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_column_lists_the_columns_there_are()
+    {
+        var table = CsvReader.Parse(new StringReader("a,b\n1,2\n"), "t.csv");
+        var e = Assert.Throws<CsvFormatException>(() => table.Column("label"));
+        Assert.Contains("t.csv: there is no column 'label'", e.Message);
+        Assert.Contains("'a', 'b'", e.Message);
+    }
+
+    [Fact]
+    public void Duplicate_and_empty_header_names_are_refused()
+    {
+        Assert.Contains("appears twice", Assert.Throws<CsvFormatException>(() => CsvReader.Parse(new StringReader("a,a\n1,2\n"), "d.csv")).Message);
+        Assert.Contains("column 2: the header cell is empty", Assert.Throws<CsvFormatException>(() => CsvReader.Parse(new StringReader("a,\n1,2\n"), "d.csv")).Message);
+    }
+}
