@@ -54,7 +54,7 @@ public class MmdCostTests(ITestOutputHelper output)
     private sealed class NoTermCost : Loss
     {
         public override string Name => "no-term";
-        public override string OutputActivation => "none";
+        public override OutputActivation OutputActivation => OutputActivation.None;
     }
 
     [Fact]
