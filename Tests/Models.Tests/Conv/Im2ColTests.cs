@@ -52,8 +52,8 @@ public class Im2ColTests
         var g = new Im2ColGeometry(c, h, w, k, k, stride, stride, pad, pad);
         const int batch = 5;
         var rng = new Random(c + h);
-        var images = GradientChecker.Random(rng, batch, c, h, w).Data;
-        var columns = GradientChecker.Random(rng, g.Rows, batch * g.OutPixels).Data;
+        var images = GradientCheck.Random(rng, batch, c, h, w).Data;
+        var columns = GradientCheck.Random(rng, g.Rows, batch * g.OutPixels).Data;
         (float[] Unfolded, float[] Folded) Run(bool tables)
         {
             bool was = Im2ColStrided.Enabled;
