@@ -54,7 +54,7 @@ public sealed class DemoCommand : ICliCommand
             console.MarkupLineInterpolated($"Done in {total.Elapsed.TotalSeconds:F1} s. {demo.Written.Count} files in {folder}:");
             foreach (var file in demo.Written) console.MarkupLineInterpolated($"  {Path.GetFileName(file)}");
             console.MarkupLine("Next: np score --model FILE.zip --data CSV --output preds.csv");
-            console.MarkupLine("      np train mlp --layers 784,100,10 --activation relu --cost log-likelihood --lr 0.1 --momentum 0.9 --batch-size 64 --epochs 10 --out mlp.ckpt");
+            console.MarkupLine("      np train mlp --out mlp.ckpt   (the MLP recipe; np train --help lists every recipe);  np train gan --out gan.ckpt");
             console.MarkupLine("      np export --model mlp.ckpt --out mlp.onnx;  np validate --help;  np regress --help");
             if (asJson)
                 context.WriteJson(new { OutputFolder = folder, Seconds = total.Elapsed.TotalSeconds, Steps = results, Files = demo.Written });
