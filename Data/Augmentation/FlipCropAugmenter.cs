@@ -5,11 +5,14 @@ namespace NeuralPipelines.Data.Augmentation;
 /// <remarks>All channels of an image move together (L and its ab target must stay aligned). The crop offset is drawn in
 /// −pad..pad on each axis, the flip with probability ½, all from the caller's seeded generator: three draws an image
 /// whatever is drawn, so a seed fixes the whole epoch.</remarks>
-public sealed class FlipCropAugmenter(int pad = 4)
+public sealed class FlipCropAugmenter(int pad = 4, bool flip = true)
 {
     private float[] _scratch = [];
 
     public int Pad { get; } = pad >= 0 ? pad : throw new ArgumentException($"Crop padding must be ≥ 0, got {pad}.");
+
+    /// <summary>Whether images are mirrored (the coin is tossed either way, so crops do not depend on this setting).</summary>
+    public bool Flip { get; } = flip;
 
     public void Apply(Span<float> image, int channels, int height, int width, Random rng)
     {
@@ -17,7 +20,7 @@ public sealed class FlipCropAugmenter(int pad = 4)
         if (image.Length != channels * plane)
             throw new ArgumentException($"Augmentation: an image of {image.Length} values is not {channels}×{height}×{width}.");
         if (Pad >= Math.Min(height, width)) throw new ArgumentException($"Crop padding {Pad} must be smaller than the image ({height}×{width}).");
-        bool flip = rng.Next(2) == 1;
+        bool flip = rng.Next(2) == 1 && Flip;
         int dx = rng.Next(-Pad, Pad + 1), dy = rng.Next(-Pad, Pad + 1);
         if (!flip && dx == 0 && dy == 0) return;
         if (_scratch.Length < plane) _scratch = new float[plane];
