@@ -86,6 +86,7 @@ public sealed class ExportCommand : ICliCommand
     private static (Layer Network, ModelCard Card) Exportable(string path)
     {
         var content = CheckpointFile.Load(path);
+        if (content.Kind == ColorizerCheckpoint.Kind) return NeuralPipelines.Onnx.Scoring.OnnxColorizer.Exportable(ColorizerCheckpoint.FromContent(path, content));
         if (GenerativeCheckpoint.IsGenerative(content.Kind))
         {
             var generator = GenerativeCheckpoint.FromContent(path, content).Model;

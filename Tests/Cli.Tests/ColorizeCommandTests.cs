@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NeuralPipelines.Tests;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Processing;
 
 namespace NeuralPipelines.Cli.Tests;
 
@@ -39,6 +40,37 @@ public sealed class ColorizeCommandTests
         }
         Assert.True(File.Exists(root.GetProperty("curves").GetString()));
 
+        // Export (parity-checked) and colorize a folder: any size in, the same size out; a bad file gets one line and is skipped.
+        string onnx = dir.File("c.onnx");
+        var export = Np("export", "--model", ckpt, "--out", onnx, "--json");
+        Assert.True(export.Code == 0, export.Err);
+        using (var e = JsonDocument.Parse(export.Out))
+        {
+            Assert.True(e.RootElement.GetProperty("parity_max_error").GetDouble() <= 1e-4);
+            Assert.Contains("\"size\":32", e.RootElement.GetProperty("metadata").GetProperty("colorizer").GetString());
+        }
+        string photos = dir.File("photos");
+        Directory.CreateDirectory(photos);
+        using (var wide = Image.Load(Path.Combine(NeuralPipelines.Data.ShippedData.Photos, "test", "00003.png")))
+        {
+            wide.Mutate(c => c.Resize(100, 45));
+            wide.SaveAsJpeg(Path.Combine(photos, "wide.jpg"));
+        }
+        File.WriteAllText(Path.Combine(photos, "broken.png"), "not a png");
+        var colorized = Np("colorize", "--model", onnx, "--input", photos, "--out", dir.File("out"), "--json");
+        Assert.Equal(1, colorized.Code);
+        Assert.Contains("broken.png", colorized.Err);
+        Assert.False(File.Exists(dir.File("out/broken.png")));
+        using (var result = Image.Load(dir.File("out/wide.png"))) Assert.Equal((100, 45), (result.Width, result.Height));
+        // The checkpoint and its export colour the same photo the same way (to a grey level).
+        var fromCheckpoint = Np("colorize", "--model", ckpt, "--input", Path.Combine(photos, "wide.jpg"), "--out", dir.File("out2"));
+        Assert.True(fromCheckpoint.Code == 0, fromCheckpoint.Err);
+        using (var a = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(dir.File("out/wide.png")))
+        using (var b = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(dir.File("out2/wide.png")))
+            for (int y = 0; y < 45; y += 7)
+                for (int x = 0; x < 100; x += 9)
+                    Assert.True(Math.Abs(a[x, y].R - b[x, y].R) <= 1 && Math.Abs(a[x, y].B - b[x, y].B) <= 1, $"pixel ({x}, {y})");
+
         var resumed = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--train-limit", "24", "--json");
         Assert.True(resumed.Code == 0, resumed.Err);
         using var second = JsonDocument.Parse(resumed.Out);
@@ -72,6 +104,15 @@ public sealed class ColorizeCommandTests
         var broken = Np("train", "colorize", "--data", dir.File("empty"), "--size", "32", "--ngf", "2", "--out", dir.File("b.ckpt"));
         Assert.Equal(1, broken.Code);
         Assert.Contains("broken.png", broken.Err);
+
+        var content = new NeuralPipelines.Models.Checkpoints.CheckpointContent { Kind = "gan",
+            Networks = [new("generator", "x", NeuralPipelines.Models.Generative.Pix2Pix.PatchGan.Build(ndf: 1), [3, 64, 64])] };
+        NeuralPipelines.Models.Checkpoints.CheckpointFile.Save(dir.File("gan.ckpt"), content);
+        File.Copy(Path.Combine(NeuralPipelines.Data.ShippedData.Photos, "test", "00000.png"), dir.File("p.png"));
+        var notColorizer = Np("colorize", "--model", dir.File("gan.ckpt"), "--input", dir.File("p.png"), "--out", dir.File("o"));
+        Assert.Equal(1, notColorizer.Code);
+        Assert.Contains("not a colorizer", notColorizer.Err);
+        Assert.Single(notColorizer.Err.Trim().Split('\n'));
 
         var loss = Np("train", "colorize", "--loss", "l2", "--out", dir.File("l.ckpt"));
         Assert.Equal(1, loss.Code);

@@ -11,14 +11,23 @@ namespace NeuralPipelines.Models.Generative.Pix2Pix;
 /// the same colours. Not thread-safe: layers reuse their buffers; use one Colorizer per thread.</remarks>
 public sealed class Colorizer
 {
-    private readonly Layer _generator;
+    private readonly Func<Tensor, Tensor> _predict;
 
     public Colorizer(Layer generator, int size)
     {
         var shape = generator.OutputShape([1, size, size]);
         if (!shape.SequenceEqual([2, size, size]))
             throw new ArgumentException($"A colorizer's generator must map [1×{size}×{size}] to [2×{size}×{size}], this one gives {Tensor.ShapeText(shape)}.");
-        _generator = generator; Size = size;
+        _predict = l => generator.Forward(l, training: false);
+        Size = size;
+    }
+
+    /// <summary>A colorizer over any chroma predictor (an ONNX Runtime session): <paramref name="predict"/> maps scaled L
+    /// [N × 1 × S × S] to scaled ab [N × 2 × S × S].</summary>
+    public Colorizer(Func<Tensor, Tensor> predict, int size)
+    {
+        if (size <= 0) throw new ArgumentException($"The colorizer's size must be positive, got {size}.");
+        _predict = predict; Size = size;
     }
 
     public Colorizer(ColorizerModel model) : this(model.Generator, model.Size) { }
@@ -29,7 +38,7 @@ public sealed class Colorizer
     public int Size { get; }
 
     /// <summary>Predicted chroma [N × 2 × S × S] (scaled ab) for lightness [N × 1 × S × S] (scaled L), a copy.</summary>
-    public Tensor PredictChroma(Tensor lightness) => _generator.Forward(lightness, training: false).Clone();
+    public Tensor PredictChroma(Tensor lightness) => _predict(lightness).Clone();
 
     /// <summary>The colour version of <paramref name="photo"/> (its colours, if any, are ignored: only its lightness is read).</summary>
     public RgbImage Colorize(RgbImage photo)
@@ -45,7 +54,7 @@ public sealed class Colorizer
         var l = new Tensor(1, 1, Size, Size);
         var ab = new float[2 * sp];
         LabScaling.FromSrgb(small, l.Span, ab, new float[3 * sp]);
-        var chroma = _generator.Forward(l, training: false);
+        var chroma = _predict(l);
         var bigChroma = ImageFile.ResizePlanes(chroma.Span, 2, Size, Size, h, w);
         // Combine: L* from the photo, a* and b* from the model.
         for (int i = 0; i < 2 * p; i++) full[p + i] = bigChroma[i] * LabScaling.ChromaScale;
@@ -62,7 +71,7 @@ public sealed class Colorizer
         var lab = ColorizerTrainer.ToScaledLab(photos);
         var l = new Tensor(n, 1, Size, Size);
         for (int i = 0; i < n; i++) lab.AsSpan(i * length, sp).CopyTo(l.Span.Slice(i * sp, sp));
-        var chroma = _generator.Forward(l, training: false);
+        var chroma = _predict(l);
         var result = new float[n * length];
         var scratch = new float[length];
         for (int i = 0; i < n; i++)
