@@ -71,6 +71,13 @@ public sealed class ColorizeCommandTests
                 for (int x = 0; x < 100; x += 9)
                     Assert.True(Math.Abs(a[x, y].R - b[x, y].R) <= 1 && Math.Abs(a[x, y].B - b[x, y].B) <= 1, $"pixel ({x}, {y})");
 
+        var refused = Np("train", "colorize", "--resume", ckpt, "--ngf", "8", "--epochs", "2");
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("--ngf", refused.Err);
+        var otherData = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--train-limit", "16");
+        Assert.Equal(1, otherData.Code);
+        Assert.Contains("24 photos", otherData.Err);
+
         var resumed = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--train-limit", "24", "--json");
         Assert.True(resumed.Code == 0, resumed.Err);
         using var second = JsonDocument.Parse(resumed.Out);

@@ -49,6 +49,11 @@ internal static class ColorizerTrainingRun
             ColorizerCheckpoint checkpoint;
             if (resumePath is not null)
             {
+                // Saying --ngf 32 and having it silently ignored would be worse than refusing it.
+                var given = new Option[] { loss, size, ngf, ndf, nLayers, batch, lr, lambda, pad, noFlip, seed }
+                    .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (given.Count > 0)
+                    throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
                 checkpoint = ColorizerCheckpoint.Load(resumePath);
                 if (checkpoint.Training is null) throw new ArgumentException($"{resumePath} holds a colorizer without training state; it cannot be resumed.");
                 var state = checkpoint.Training;
@@ -69,6 +74,11 @@ internal static class ColorizerTrainingRun
             var o2 = checkpoint.Training!.Options;
             var train = ImageFolder.Load(trainFolder, o2.Size, limit: parse.GetValue(trainLimit));
             var sheet = ImageFolder.Load(testFolder, o2.Size, limit: SheetPhotos);
+            string count = train.Count.ToString(CultureInfo.InvariantCulture);
+            if (resumePath is not null && checkpoint.Model.Metadata.TryGetValue("train_images", out var trained) && trained != count)
+                throw new ArgumentException($"{resumePath} was trained on {trained} photos but --data/--train-limit give {train.Count}; resume with the same training photos.");
+            checkpoint.Model.SetMetadata("train_images", count);
+            checkpoint.Model.SetMetadata("data", trainFolder);
             string path = parse.GetValue(output) ?? resumePath ?? "colorizer.ckpt";
             return Run(context, checkpoint, path, train, sheet, parse.GetValue(json));
         });
