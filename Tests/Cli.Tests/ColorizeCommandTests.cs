@@ -49,6 +49,10 @@ public sealed class ColorizeCommandTests
             Assert.True(e.RootElement.GetProperty("parity_max_error").GetDouble() <= 1e-4);
             Assert.Contains("\"size\":32", e.RootElement.GetProperty("metadata").GetProperty("colorizer").GetString());
         }
+        var zip = Np("export", "--model", ckpt, "--out", dir.File("z.onnx"), "--mlnet", dir.File("z.zip"));
+        Assert.Equal(1, zip.Code);
+        Assert.Contains("classifiers only", zip.Err);
+        Assert.False(File.Exists(dir.File("z.onnx")) || File.Exists(dir.File("z.zip")));
         string photos = dir.File("photos");
         Directory.CreateDirectory(photos);
         using (var wide = Image.Load(Path.Combine(NeuralPipelines.Data.ShippedData.Photos, "test", "00003.png")))
