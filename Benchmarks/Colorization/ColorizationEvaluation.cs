@@ -9,6 +9,7 @@ namespace NeuralPipelines.Benchmarks.Colorization;
 /// <c>colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8]</c>: the
 /// measurements of the pix2pix experiment on held-out photos. For each colorizer: mean PSNR and SSIM of the RGB result
 /// against the photo, and mean colourfulness (Hasler–Süsstrunk) against the photos' own; one JSON object on stdout. The
+/// first row of the results is the grey floor (the photo's L with a* = b* = 0). The
 /// sheet has one row per photo: grey input | each model in the order given | ground truth.
 /// </summary>
 public static class ColorizationEvaluation
@@ -37,6 +38,19 @@ public static class ColorizationEvaluation
         int n = photos.Count, length = photos.ImageLength;
         double truthColour = Enumerable.Range(0, n).Average(i => ImageQuality.Colourfulness(photos.Image(i)));
         var results = new List<object>();
+        // The floor every colorizer must beat: the photo's own lightness with a* = b* = 0.
+        double greyPsnr = 0, greySsim = 0;
+        var lab = new float[length];
+        var grey = new float[length];
+        for (int i = 0; i < n; i++)
+        {
+            CieLab.FromSrgb(photos.Image(i), lab);
+            lab.AsSpan(length / 3).Clear();
+            CieLab.ToSrgb(lab, grey);
+            greyPsnr += ImageQuality.Psnr(grey, photos.Image(i));
+            greySsim += ImageQuality.Ssim(grey, photos.Image(i), size, size);
+        }
+        results.Add(new { Model = "grey (a* = b* = 0)", Loss = "none", Epochs = (int?)null, Psnr = greyPsnr / n, Ssim = greySsim / n, Colourfulness = 0.0, ColourfulnessRatio = 0.0 });
         var colorized = new List<float[]>();
         foreach (var (path, checkpoint) in loaded)
         {
