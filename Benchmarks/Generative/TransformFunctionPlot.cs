@@ -38,7 +38,7 @@ public static class TransformFunctionPlot
             var r = results[i];
             var g = left.Add.ScatterLine(r.Curves.U, r.Curves.Generator, MethodColors[i % MethodColors.Length]);
             g.LineWidth = 2;
-            g.LegendText = $"G, {TransformFunctionCommand.Method(r.Method)} ({r.Monotonicity.ToString().ToLowerInvariant()})";
+            g.LegendText = $"G, {TransformFunctionCommand.Method(r.Method)} ({Shape(r.Monotonicity)})";
             var (x, y) = Steps(r.Curves.HistogramCenters, r.Curves.HistogramDensity);
             var h = right.Add.ScatterLine(x, y, MethodColors[i % MethodColors.Length]);
             h.LegendText = $"{TransformFunctionCommand.Method(r.Method)}: KS {r.Ks:F3} (n = {r.Draws})";
@@ -53,6 +53,13 @@ public static class TransformFunctionPlot
         figure.SavePng(temporary, 1400, 520);
         File.Move(temporary, path, overwrite: true);
     }
+
+    private static string Shape(Monotonicity m) => m switch
+    {
+        Monotonicity.Increasing => "increasing",
+        Monotonicity.Decreasing => "decreasing",
+        _ => "not monotone",
+    };
 
     /// <summary>A histogram as a step outline: each bin's value held across its width.</summary>
     private static (double[] X, double[] Y) Steps(double[] centers, double[] values)

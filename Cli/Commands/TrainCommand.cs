@@ -35,10 +35,10 @@ public sealed class TrainCommand : ICliCommand
 
         var command = new Command("train", "Train a network on images: epochs of shuffled mini-batches, test accuracy after each, checkpoint after each.\n" +
             "With no other option, each architecture trains with its recipe, the settings that reach its documented result:\n" +
-            string.Join("\n", TrainingRecipes.Known.Select(r => $"  {r.Name,-22} {r.Describe()}  → {r.Result}")) +
+            string.Join("\n", TrainingRecipes.Known.Select(r => $"  {r.Name,-24} {r.Describe()}  → {r.Result}")) +
             "\nAny option below replaces one value of the recipe. Example (Nielsen ch. 1): np train mlp --recipe nielsen\n" +
             "Generative models (their options: --epochs, --batch-size, --lr, --seed, --autoencoder-epochs):\n" +
-            string.Join("\n", Enum.GetValues<GenerativeKind>().Select(k => $"  {SettingNames.Name(k),-22} {GenerativeOptions.For(k).Describe()}")) +
+            string.Join("\n", Enum.GetValues<GenerativeKind>().Select(k => $"  {SettingNames.Name(k),-24} {GenerativeOptions.For(k).Describe()}")) +
             "\n  each epoch writes NAME.samples.png (64 samples from fixed noise) beside the checkpoint.");
         command.Arguments.Add(arch);
         // np train colorize has options of its own (--loss, --ngf, ...), so it is a subcommand rather than an architecture.

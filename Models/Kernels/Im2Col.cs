@@ -8,7 +8,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// One GEMM over the whole batch keeps the GEMM's n large even when a layer has few output channels (LeNet's 6 and 16),
 /// which is where a per-image GEMM loses most of its speed. Rows are independent, so unfolding splits over rows;
 /// folding splits over channels (a channel's rows only touch that channel's pixels), so both are race-free and
-/// give the same bits on any number of threads. <see cref="Im2ColReference"/> is the plain twin.
+/// give the same bits on any number of threads. <see cref="Im2ColReference"/> is the plain twin. Strided geometries with
+/// small images go through <see cref="Im2ColStrided"/>'s tables instead of the row loops below.
 /// </remarks>
 public static class Im2Col
 {
@@ -26,7 +27,14 @@ public static class Im2Col
             fixed (float* dst = columns)
             {
                 nint s = (nint)src, d = (nint)dst;
-                if (total < ParallelThreshold || g.Rows == 1)
+                if (Im2ColStrided.Suits(g))
+                {
+                    if (total < ParallelThreshold || g.Rows == 1)
+                        for (int r = 0; r < g.Rows; r++) Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r);
+                    else
+                        Parallel.For(0, g.Rows, r => Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r));
+                }
+                else if (total < ParallelThreshold || g.Rows == 1)
                     for (int r = 0; r < g.Rows; r++) UnfoldRow((float*)s, batch, g, (float*)d, r);
                 else
                     Parallel.For(0, g.Rows, r => UnfoldRow((float*)s, batch, g, (float*)d, r));
@@ -45,7 +53,14 @@ public static class Im2Col
             fixed (float* dst = images)
             {
                 nint s = (nint)src, d = (nint)dst;
-                if (total < ParallelThreshold || g.Channels == 1)
+                if (Im2ColStrided.Suits(g))
+                {
+                    if (total < ParallelThreshold || g.Channels == 1)
+                        for (int c = 0; c < g.Channels; c++) Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c);
+                    else
+                        Parallel.For(0, g.Channels, c => Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c));
+                }
+                else if (total < ParallelThreshold || g.Channels == 1)
                     for (int c = 0; c < g.Channels; c++) FoldChannel((float*)s, batch, g, (float*)d, c);
                 else
                     Parallel.For(0, g.Channels, c => FoldChannel((float*)s, batch, g, (float*)d, c));

@@ -35,7 +35,10 @@ internal static class ClassifierTrainingRun
         try
         {
             result = console.Profile.Capabilities.Interactive && !asJson
-                ? ProgressBar.Show(console, batch => trainer.Fit(split, callbacks with { Batch = batch }))
+                ? ProgressBar.Show(console, show => trainer.Fit(split, callbacks with
+                {
+                    Batch = new SyncProgress<BatchProgress>(b => show($"epoch {b.Epoch}/{b.Epochs}  cost {b.Loss:F4}", (double)b.Batch / b.Batches)),
+                }))
                 : trainer.Fit(split, callbacks);
         }
         catch (TrainingDivergedException e)

@@ -46,9 +46,10 @@ internal static class GenerativeTrainingRun
         try
         {
             history = console.Profile.Capabilities.Interactive && !asJson
-                ? ProgressBar.Show(console, progress => trainer.Fit(train, callbacks with
+                ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
                 {
-                    Batch = new SyncProgress<GenerativeBatchProgress>(b => progress.Report(new BatchProgress(b.Epoch, b.Epochs, b.Batch, b.Batches, b.Loss))),
+                    Batch = new SyncProgress<GenerativeBatchProgress>(b => show(
+                        $"epoch {b.Epoch}/{b.Epochs} {b.Phase}  {b.Losses}", (double)b.Batch / b.Batches)),
                 }))
                 : trainer.Fit(train, callbacks);
         }

@@ -1,12 +1,12 @@
-using NeuralPipelines.Models.Training;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli.Commands.Training;
 
-/// <summary>A one-line progress bar for a training loop on an interactive terminal, fed by its per-batch reports.</summary>
+/// <summary>A one-line progress bar for a training loop on an interactive terminal: the loop reports a description
+/// ("epoch 3/10  cost 0.1234") and the fraction of the epoch done after each batch.</summary>
 internal static class ProgressBar
 {
-    public static T Show<T>(IAnsiConsole console, Func<IProgress<BatchProgress>, T> run)
+    public static T Show<T>(IAnsiConsole console, Func<Action<string, double>, T> run)
     {
         T result = default!;
         console.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -14,14 +14,14 @@ internal static class ProgressBar
             {
                 var task = ctx.AddTask("training", maxValue: 1);
                 var throttle = System.Diagnostics.Stopwatch.StartNew();
-                result = run(new SyncProgress<BatchProgress>(b =>
+                result = run((description, fraction) =>
                 {
                     // Redrawing per batch would cost more than a small network's step: update ten times a second.
-                    if (b.Batch != b.Batches && throttle.ElapsedMilliseconds < 100) return;
+                    if (fraction < 1 && throttle.ElapsedMilliseconds < 100) return;
                     throttle.Restart();
-                    task.Description = $"epoch {b.Epoch}/{b.Epochs}  cost {b.Loss:F4}";
-                    task.Value = (double)b.Batch / b.Batches;
-                }));
+                    task.Description = description;
+                    task.Value = fraction;
+                });
             });
         return result;
     }

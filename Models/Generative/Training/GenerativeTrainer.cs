@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Generative.Gan;
 using NeuralPipelines.Models.Layers;
@@ -52,7 +53,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             State.History.Add(report);
             State.CompletedEpochs = epoch + 1;
             State.TrainSeconds += seconds;
-            Model.SetMetadata("epochs_completed", State.CompletedEpochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Model.SetMetadata("epochs_completed", State.CompletedEpochs.ToString(CultureInfo.InvariantCulture));
             callbacks?.Save?.Invoke();
             callbacks?.Epoch?.Report(report);
         }
@@ -74,7 +75,8 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             catch (TrainingDivergedException e) { throw Diverged(e.Message, epoch, b); }
             sums["d_loss"] += r.DiscriminatorLoss; sums["g_loss"] += r.GeneratorLoss;
             sums["d_real"] += r.RealProbability; sums["d_fake"] += r.FakeProbability;
-            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gan", r.GeneratorLoss));
+            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gan",
+                string.Create(CultureInfo.InvariantCulture, $"d {r.DiscriminatorLoss:F4} g {r.GeneratorLoss:F4}")));
         });
         return sums.ToDictionary(kv => kv.Key, kv => kv.Value / count);
     }
@@ -94,7 +96,8 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             try { cost = step.Run(x, x, o.AutoencoderLearningRate); }
             catch (TrainingDivergedException e) { throw Diverged(e.Message, epoch, b); }
             sum += cost;
-            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.AutoencoderBatchSize), "autoencoder", cost));
+            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.AutoencoderBatchSize), "autoencoder",
+                string.Create(CultureInfo.InvariantCulture, $"reconstruction {cost:F4}")));
         });
         return new Dictionary<string, double> { ["reconstruction"] = sum / count };
     }
@@ -124,7 +127,8 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             g.Backward(gradient);
             optimizer.Step(o.LearningRate);
             sum += c;
-            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gmmn", c));
+            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gmmn",
+                string.Create(CultureInfo.InvariantCulture, $"mmd {c:F4}")));
         });
         return new Dictionary<string, double> { ["mmd"] = sum / count };
     }

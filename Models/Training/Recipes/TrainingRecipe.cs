@@ -54,7 +54,14 @@ public sealed record TrainingRecipe(
         parts.Add($"batch {BatchSize}");
         parts.Add($"{Epochs} epochs");
         parts.Add(Schedule.ToString());
-        if (Augmentation is { } a) parts.Add(a == AugmentationOptions.Standard ? "augment standard" : string.Create(ci, $"augment rotate={a.MaxRotationDegrees},shift={a.MaxShift},blur={a.BlurProbability}"));
+        if (Augmentation is { } a)
+        {
+            var moves = new List<string>();
+            if (a.MaxRotationDegrees > 0) moves.Add(string.Create(ci, $"rotate={a.MaxRotationDegrees}"));
+            if (a.MaxShift > 0) moves.Add(string.Create(ci, $"shift={a.MaxShift}"));
+            if (a.BlurProbability > 0) moves.Add(string.Create(ci, $"blur={a.BlurProbability}"));
+            parts.Add(a == AugmentationOptions.Standard ? "augment standard" : $"augment {string.Join(",", moves)}");
+        }
         if (L2 > 0) parts.Add(string.Create(ci, $"l2 {L2}"));
         if (Dropout > 0) parts.Add(string.Create(ci, $"dropout {Dropout}"));
         return string.Join(", ", parts);

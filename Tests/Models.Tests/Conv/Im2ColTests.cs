@@ -15,6 +15,9 @@ public class Im2ColTests
         { [4, 5, 5, 1, 1, 1, 1, 0, 0, 1, 1] },
         { [1, 4, 4, 5, 5, 1, 1, 2, 2, 1, 1] },
         { [16, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1] }, // large enough to take the parallel path
+        { [8, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1] },  // DCGAN's 4×4 stride-2 layers, through the strided tables
+        { [3, 13, 10, 3, 4, 3, 2, 2, 1, 2, 1] },  // uneven strides, dilation and padding through the tables
+        { [40, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1] }, // the tables on the parallel path
     };
 
     [Theory, MemberData(nameof(Geometries))]
@@ -38,6 +41,36 @@ public class Im2ColTests
         Im2Col.Fold(columns, batch, g, foldFast);
         Im2ColReference.Fold(columns, batch, g, foldSlow);
         for (int i = 0; i < foldSlow.Length; i++) Assert.Equal(foldSlow[i], foldFast[i], 5);
+    }
+
+    [Theory]
+    [InlineData(8, 14, 14, 4, 2, 1)]
+    [InlineData(64, 14, 14, 4, 2, 1)]
+    [InlineData(3, 28, 28, 4, 2, 1)]
+    public void The_strided_tables_give_the_row_loops_bits(int c, int h, int w, int k, int stride, int pad)
+    {
+        var g = new Im2ColGeometry(c, h, w, k, k, stride, stride, pad, pad);
+        const int batch = 5;
+        var rng = new Random(c + h);
+        var images = GradientCheck.Random(rng, batch, c, h, w).Data;
+        var columns = GradientCheck.Random(rng, g.Rows, batch * g.OutPixels).Data;
+        (float[] Unfolded, float[] Folded) Run(bool tables)
+        {
+            bool was = Im2ColStrided.Enabled;
+            try
+            {
+                Im2ColStrided.Enabled = tables;
+                var u = new float[columns.Length]; var f = Enumerable.Repeat(float.NaN, images.Length).ToArray();
+                Im2Col.Unfold(images, batch, g, u);
+                Im2Col.Fold(columns, batch, g, f);
+                return (u, f);
+            }
+            finally { Im2ColStrided.Enabled = was; }
+        }
+        var (u0, f0) = Run(false);
+        var (u1, f1) = Run(true);
+        Assert.Equal(u0, u1);
+        Assert.Equal(f0, f1);
     }
 
     [Fact]

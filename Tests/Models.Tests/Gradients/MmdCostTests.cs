@@ -51,6 +51,19 @@ public class MmdCostTests(ITestOutputHelper output)
         }
     }
 
+    private sealed class NoTermCost : Loss
+    {
+        public override string Name => "no-term";
+        public override OutputActivation OutputActivation => OutputActivation.None;
+    }
+
+    [Fact]
+    public void A_cost_that_overrides_neither_Compute_nor_Example_names_itself()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => new NoTermCost().Compute(new Tensor(2, 3), new Tensor(2, 3), null));
+        Assert.Contains("no-term", e.Message);
+    }
+
     [Fact]
     public void Value_is_the_square_root_of_the_V_statistic()
     {

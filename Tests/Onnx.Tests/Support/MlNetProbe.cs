@@ -20,7 +20,7 @@ public static class MlNetProbe
     }
 
     /// <summary>Scores rows in a new process; returns one float array per row.</summary>
-    public static float[][] Score(string zip, float[] rows, string folder)
+    public static float[][] Score(string zip, float[] rows, string folder, string column = "Score")
     {
         var input = Path.Combine(folder, "rows.f32");
         var output = Path.Combine(folder, "scores.txt");
@@ -29,7 +29,7 @@ public static class MlNetProbe
         File.WriteAllBytes(input, bytes);
         Assert.True(File.Exists(Dll), $"{Dll} was not built");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { Dll, zip, input, output }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { Dll, zip, input, output, column }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();
