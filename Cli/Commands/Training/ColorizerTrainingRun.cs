@@ -119,9 +119,10 @@ internal static class ColorizerTrainingRun
         try
         {
             history = console.Profile.Capabilities.Interactive && !asJson
-                ? ProgressBar.Show(console, progress => trainer.Fit(train, callbacks with
+                ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
                 {
-                    Batch = new SyncProgress<ColorizerBatchProgress>(b => progress.Report(new BatchProgress(b.Epoch, b.Epochs, b.Batch, b.Batches, b.L1))),
+                    Batch = new SyncProgress<ColorizerBatchProgress>(b => show(
+                        string.Create(CultureInfo.InvariantCulture, $"epoch {b.Epoch}/{b.Epochs}  l1 {b.L1:F4}"), (double)b.Batch / b.Batches)),
                 }))
                 : trainer.Fit(train, callbacks);
         }
