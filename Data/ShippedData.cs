@@ -11,6 +11,18 @@ public static class ShippedData
 
     public static string Mnist => Path("mnist-10k");
 
+    /// <summary>320 colour photo crops at 64×64 for colorization (train/ and test/ sub-folders, with their attribution).</summary>
+    public static string Photos => Path("photos-64-small");
+
+    /// <summary>The short names of the shipped photo folders (each with train/ and test/) and their folders.</summary>
+    public static IReadOnlyDictionary<string, string> PhotoFolders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["photos"] = "photos-64-small",
+    };
+
+    /// <summary>The path of the shipped photo folder called <paramref name="name"/> (e.g. <c>photos</c>); null for any other name.</summary>
+    public static string? PhotoFolderPath(string name) => PhotoFolders.TryGetValue(name, out var folder) ? Path(folder) : null;
+
     public static string Tabular(string fileName) => Path("tabular", fileName);
 
     /// <summary>The short names of the tables shipped under <c>tabular/</c> and their files.</summary>

@@ -49,6 +49,8 @@ public sealed class ExportCommand : ICliCommand
                     $"{source}: ONNX Runtime's answer differs from the trainer's by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}); nothing was written.");
             // The zip first: if it cannot be made, neither file is written.
             string? zip = parse.GetValue(mlnet);
+            if (zip is not null && (card.Colorizer is not null || card.Generator is not null))
+                throw new ArgumentException($"--mlnet: {source} is a {(card.Colorizer is not null ? "colorizer" : "generator")}; the ML.NET zip scores classifiers only (its output columns are class scores). Export without --mlnet.");
             if (zip is not null) OnnxModelZip.Save(bytes, card, parse.GetValue(featureColumn)!, zip);
             AtomicFile.WriteAllBytes(target, bytes);
 
@@ -86,6 +88,7 @@ public sealed class ExportCommand : ICliCommand
     private static (Layer Network, ModelCard Card) Exportable(string path)
     {
         var content = CheckpointFile.Load(path);
+        if (content.Kind == ColorizerCheckpoint.Kind) return NeuralPipelines.Onnx.Scoring.OnnxColorizer.Exportable(ColorizerCheckpoint.FromContent(path, content));
         if (GenerativeCheckpoint.IsGenerative(content.Kind))
         {
             var generator = GenerativeCheckpoint.FromContent(path, content).Model;

@@ -41,6 +41,8 @@ public sealed class TrainCommand : ICliCommand
             string.Join("\n", Enum.GetValues<GenerativeKind>().Select(k => $"  {SettingNames.Name(k),-24} {GenerativeOptions.For(k).Describe()}")) +
             "\n  each epoch writes NAME.samples.png (64 samples from fixed noise) beside the checkpoint.");
         command.Arguments.Add(arch);
+        // np train colorize has options of its own (--loss, --ngf, ...), so it is a subcommand rather than an architecture.
+        command.Subcommands.Add(ColorizerTrainingRun.Create(context));
         foreach (var o in options.All.Concat([autoencoderEpochs, data, trainLimit, output, resume, json])) command.Options.Add(o);
 
         context.SetAction(command, parse =>

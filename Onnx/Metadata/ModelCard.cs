@@ -46,6 +46,9 @@ public sealed record ModelCard
     /// <summary>For an exported generator: the noise it reads and the images it draws; null for a classifier.</summary>
     public GeneratorCard? Generator { get; init; }
 
+    /// <summary>For an exported colorizer: its size and how its tensors hold Lab; null for anything else.</summary>
+    public ColorizerCard? Colorizer { get; init; }
+
     /// <summary>The NeuralPipelines version that produced the model (the assembly version by default).</summary>
     public string ProjectVersion { get; init; } = DefaultVersion;
 
@@ -113,6 +116,16 @@ public sealed record ModelCard
         };
     }
 
+    /// <summary>The card of a colorizer's generator: L [1, S, S] in, ab [2, S, S] out.</summary>
+    public static ModelCard FromColorizer(NeuralPipelines.Models.Generative.Pix2Pix.ColorizerModel model, string loss) => new()
+    {
+        Architecture = "pix2pix-unet",
+        InputShape = [1, model.Size, model.Size],
+        OutputActivation = OutputActivation.None,
+        Colorizer = new ColorizerCard(model.Size, loss),
+        Training = model.Metadata.ToDictionary(),
+    };
+
     public int InputLength => InputShape.Aggregate(1, (a, b) => a * b);
 
     private static readonly JsonSerializerOptions Json = new()
@@ -145,6 +158,11 @@ public sealed record ModelCard
         {
             p["generator"] = JsonSerializer.Serialize(Generator, Json);
             p["outputs"] = $"{ScoresName}: images [batch, {string.Join(", ", Generator.ImageShape)}] with pixels in [0, 1], drawn from the noise in {InputName}";
+        }
+        if (Colorizer is not null)
+        {
+            p["colorizer"] = JsonSerializer.Serialize(Colorizer, Json);
+            p["outputs"] = $"{ScoresName}: chroma [batch, 2, {Colorizer.Size}, {Colorizer.Size}] ({Colorizer.Chroma}) for the lightness in {InputName} ({Colorizer.Lightness})";
         }
         return p;
     }
@@ -183,6 +201,7 @@ public sealed record ModelCard
             ProjectVersion = p.TryGetValue("project_version", out var v) ? v : "unknown",
             Layers = p.TryGetValue("layers", out var l) ? l : null,
             Generator = Parse<GeneratorCard>("generator"),
+            Colorizer = Parse<ColorizerCard>("colorizer"),
         };
     }
 }

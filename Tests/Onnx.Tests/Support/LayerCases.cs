@@ -60,6 +60,11 @@ public static class LayerCases
                 new Sequential(new Conv2d(3, 2, 1, rng: R(23)), new ReLU(), new Conv2d(2, 3, 3, padding: 1, rng: R(24))),
                 new Sequential(new MaxPool2d(3, 1, 1), new Conv2d(3, 1, 1, rng: R(25)))),
             new GlobalAvgPool(), new Flatten()),
+        ["unet_skip_block"] = () => Case("unet_skip_block", [2, 6, 6],
+            new UNetSkipBlock(new Sequential(new LeakyReLU(0.2f), new Conv2d(2, 3, 4, stride: 2, padding: 1, rng: R(30))), null,
+                new Sequential(new ReLU(), new ConvTranspose2d(3, 4, 4, stride: 2, padding: 1, rng: R(31)), TrainedBatchNorm(4, 32))),
+            new Flatten()),
+        ["unet"] = () => Case("unet", [1, 16, 16], TrainedUNet(), new Flatten()),
     };
 
     public static IEnumerable<string> Names => All.Keys;
@@ -76,6 +81,21 @@ public static class LayerCases
     }
 
     /// <summary>BatchNorm1d with random γ, β and running statistics moved by training forward passes.</summary>
+    /// <summary>The pix2pix U-Net at 16×16 (4 levels), its batch-norms' running statistics moved off (0, 1) by a few
+    /// training passes so that the exported inference-mode normalisation is exercised.</summary>
+    private static Layer TrainedUNet()
+    {
+        var unet = NeuralPipelines.Models.Generative.Pix2Pix.UNet.Build(16, ngf: 2, seed: 33);
+        var rng = R(34);
+        var x = new Tensor(4, 1, 16, 16);
+        for (int step = 0; step < 3; step++)
+        {
+            foreach (ref float v in x.Span) v = (float)(rng.NextDouble() * 2 - 1);
+            unet.Forward(x, training: true);
+        }
+        return unet;
+    }
+
     private static BatchNorm1d TrainedBatchNorm1d(int features, int seed)
     {
         var bn = new BatchNorm1d(features, momentum: 0.5f);

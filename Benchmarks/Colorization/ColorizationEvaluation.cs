@@ -1,0 +1,108 @@
+using System.Text.Json;
+using NeuralPipelines.Data.Images;
+using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Generative.Pix2Pix;
+
+namespace NeuralPipelines.Benchmarks.Colorization;
+
+/// <summary>
+/// <c>colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8]</c>: the
+/// measurements of the pix2pix experiment on held-out photos. For each colorizer: mean PSNR and SSIM of the RGB result
+/// against the photo, and mean colourfulness (Hasler–Süsstrunk) against the photos' own; one JSON object on stdout. The
+/// first row of the results is the grey floor (the photo's L with a* = b* = 0). The
+/// sheet has one row per photo: grey input | each model in the order given | ground truth.
+/// </summary>
+public static class ColorizationEvaluation
+{
+    public static int Run(string[] args, TextWriter output)
+    {
+        var models = new List<string>();
+        string? data = null, sheet = null;
+        int sheetCount = 8;
+        for (int i = 0; i < args.Length - 1; i++)
+            switch (args[i])
+            {
+                case "--model": models.Add(args[++i]); break;
+                case "--data": data = args[++i]; break;
+                case "--sheet": sheet = args[++i]; break;
+                case "--sheet-count": sheetCount = int.Parse(args[++i]); break;
+            }
+        if (models.Count == 0 || data is null)
+        {
+            Console.Error.WriteLine("usage: colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8]");
+            return 2;
+        }
+        var loaded = models.Select(m => (Path: m, Checkpoint: ColorizerCheckpoint.Load(m))).ToList();
+        int size = loaded[0].Checkpoint.Model.Size;
+        var photos = ImageFolder.Load(data, size);
+        int n = photos.Count, length = photos.ImageLength;
+        double truthColour = Enumerable.Range(0, n).Average(i => ImageQuality.Colourfulness(photos.Image(i)));
+        var results = new List<object>();
+        // The floor every colorizer must beat: the photo's own lightness with a* = b* = 0.
+        double greyPsnr = 0, greySsim = 0;
+        var lab = new float[length];
+        var grey = new float[length];
+        for (int i = 0; i < n; i++)
+        {
+            CieLab.FromSrgb(photos.Image(i), lab);
+            lab.AsSpan(length / 3).Clear();
+            CieLab.ToSrgb(lab, grey);
+            greyPsnr += ImageQuality.Psnr(grey, photos.Image(i));
+            greySsim += ImageQuality.Ssim(grey, photos.Image(i), size, size);
+        }
+        results.Add(new { Model = "grey (a* = b* = 0)", Loss = "none", Epochs = (int?)null, Psnr = greyPsnr / n, Ssim = greySsim / n, Colourfulness = 0.0, ColourfulnessRatio = 0.0 });
+        var colorized = new List<float[]>();
+        foreach (var (path, checkpoint) in loaded)
+        {
+            if (checkpoint.Model.Size != size) throw new ArgumentException($"{path} works at {checkpoint.Model.Size}×{checkpoint.Model.Size}, the first model at {size}×{size}.");
+            var colorizer = new Colorizer(checkpoint.Model);
+            var all = new float[n * length];
+            for (int start = 0; start < n; start += 64)
+            {
+                var chunk = photos with { Pixels = photos.Pixels.AsSpan(start * length, Math.Min(64, n - start) * length).ToArray(), Files = photos.Files.Skip(start).Take(64).ToArray() };
+                colorizer.ColorizeBatch(chunk).CopyTo(all.AsSpan(start * length));
+            }
+            colorized.Add(all);
+            double psnr = 0, ssim = 0, colour = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var mine = all.AsSpan(i * length, length);
+                psnr += ImageQuality.Psnr(mine, photos.Image(i));
+                ssim += ImageQuality.Ssim(mine, photos.Image(i), size, size);
+                colour += ImageQuality.Colourfulness(mine);
+            }
+            var t = checkpoint.Training;
+            results.Add(new
+            {
+                Model = path,
+                Loss = t is null ? "unknown" : ColorizerLosses.Name(t.Options.Loss),
+                Epochs = t?.CompletedEpochs,
+                Psnr = psnr / n,
+                Ssim = ssim / n,
+                Colourfulness = colour / n,
+                ColourfulnessRatio = colour / n / truthColour,
+            });
+        }
+        if (sheet is not null) WriteSheet(sheet, photos, colorized, Math.Min(sheetCount, n));
+        output.WriteLine(JsonSerializer.Serialize(new { Data = data, Photos = n, Size = size, TruthColourfulness = truthColour, Models = results, Sheet = sheet },
+            new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true }));
+        return 0;
+    }
+
+    private static void WriteSheet(string path, PhotoSet photos, List<float[]> colorized, int rows)
+    {
+        int length = photos.ImageLength, plane = length / 3, columns = colorized.Count + 2;
+        var cells = new float[rows * columns * length];
+        var lab = new float[length];
+        for (int i = 0; i < rows; i++)
+        {
+            CieLab.FromSrgb(photos.Image(i), lab);
+            lab.AsSpan(plane).Clear();
+            CieLab.ToSrgb(lab, cells.AsSpan(i * columns * length, length));
+            for (int m = 0; m < colorized.Count; m++)
+                colorized[m].AsSpan(i * length, length).CopyTo(cells.AsSpan((i * columns + 1 + m) * length, length));
+            photos.Image(i).CopyTo(cells.AsSpan((i * columns + columns - 1) * length, length));
+        }
+        ImageWriter.WriteGrid(path, cells, rows * columns, 3, photos.Size, photos.Size, columns);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using NeuralPipelines.Models.Generative.Pix2Pix;
+using NeuralPipelines.Models.Optimizers;
+using NeuralPipelines.Models.Tensors;
+
+namespace NeuralPipelines.Benchmarks.Race;
+
+/// <summary>
+/// <c>race pix2pix</c>: the libtorch peer's <c>pix2pix</c> workload on our trainer, for ngf = ndf = 64 and 32. One step
+/// of <see cref="Pix2PixStep"/> at 64×64, batch 16 (D on the real and the detached fake pair, halved; G with BCE + 100·L1;
+/// Adam 2e-4 (0.5, 0.999)), inputs N(0, 1) clipped to [−1, 1] as the peer's; 3 warm-up and 20 timed steps, median.
+/// Then <c>pix2pix_inference</c>: the U-Net alone in inference mode, batch 64, 2 warm-up and 10 timed passes, median img/s.
+/// </summary>
+public static class Pix2PixRace
+{
+    private const int Batch = 16, WarmUp = 3, Steps = 20, InferenceBatch = 64, Seed = 42;
+
+    public static void Run(TextWriter output)
+    {
+        foreach (int width in new[] { 64, 32 })
+        {
+            var g = UNet.Build(64, 1, 2, width, Seed);
+            var d = PatchGan.Build(3, width, 3, Seed + 1);
+            var adam = new OptimizerSettings(OptimizerKind.Adam, Beta1: 0.5f, Beta2: 0.999f);
+            var step = new Pix2PixStep(g, Optimizer.Create(adam, g.AllParameters().ToArray()), d, Optimizer.Create(adam, d.AllParameters().ToArray()));
+            var rng = new Random(Seed);
+            var l = Clipped(rng, Batch, 1);
+            var ab = Clipped(rng, Batch, 2);
+            var times = new List<double>();
+            Pix2PixStepResult last = default;
+            MachineLoad? load = null;
+            for (int s = 0; s < WarmUp + Steps; s++)
+            {
+                if (s == WarmUp) load = MachineLoad.Start();
+                long t0 = Stopwatch.GetTimestamp();
+                last = step.Run(l, ab);
+                if (s >= WarmUp) times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
+            double median = Median(times);
+            output.WriteLine($"RESULT pix2pix ngf {width} step: median {1e3 * median:F1} ms/step (min {1e3 * times.Min():F1}, max {1e3 * times.Max():F1}; " +
+                             $"{Steps} steps after {WarmUp} warm-up) = {Batch / median:F1} img/s; {g.ParameterCount() + d.ParameterCount()} parameters; " +
+                             $"last lossD {last.DiscriminatorLoss:F3} lossG {last.GeneratorLoss(100f):F3} [other processes {load!.OtherCores:F2} cores]");
+
+            var li = Clipped(rng, InferenceBatch, 1);
+            var rates = new List<double>();
+            MachineLoad? inference = null;
+            for (int r = 0; r < 2 + 10; r++)
+            {
+                if (r == 2) inference = MachineLoad.Start();
+                long t0 = Stopwatch.GetTimestamp();
+                g.Forward(li, training: false);
+                if (r >= 2) rates.Add(InferenceBatch / Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
+            output.WriteLine($"RESULT pix2pix_inference ngf {width} batch {InferenceBatch}: median {Median(rates):F0} img/s (min {rates.Min():F0}, max {rates.Max():F0}) " +
+                             $"[other processes {inference!.OtherCores:F2} cores]");
+        }
+    }
+
+    private static Tensor Clipped(Random rng, int batch, int channels)
+    {
+        var t = new Tensor(batch, channels, 64, 64);
+        Models.Init.Initializers.FillNormal(t.Span, 1.0, rng);
+        System.Numerics.Tensors.TensorPrimitives.Clamp(t.Span, -1f, 1f, t.Span);
+        return t;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+}

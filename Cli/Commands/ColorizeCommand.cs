@@ -1,0 +1,64 @@
+using System.CommandLine;
+using NeuralPipelines.Data.Images;
+using NeuralPipelines.Onnx.Scoring;
+using Spectre.Console;
+
+namespace NeuralPipelines.Cli.Commands;
+
+/// <summary><c>np colorize</c>: colorizes photos of any size with a trained colorizer (its ONNX export through ONNX Runtime,
+/// or its checkpoint). Each photo's chroma is predicted at the model's size, resized to the photo and combined with the
+/// photo's own lightness; the result is written as NAME.png in the output folder.</summary>
+public sealed class ColorizeCommand : ICliCommand
+{
+    public string Name => "colorize";
+
+    public Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "A colorizer: its ONNX export (np export) or the checkpoint of np train colorize.", Required = true };
+        var input = new Option<string>("--input") { Description = "A photo (PNG, JPEG, BMP) or a folder of photos; colour photos are read for their lightness only.", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for the colorized photos (NAME.png each, written whole or not at all).", Required = true };
+        var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse photos larger than this many pixels.", DefaultValueFactory = _ => ImageFile.DefaultMaxPixels };
+        var json = CliContext.JsonOption();
+        var command = new Command("colorize", "Colorize photos with a trained pix2pix colorizer: L in, a and b predicted, at the photo's own resolution.\n" +
+            "A file that cannot be read gets one line and is skipped; the exit code is 1 when any photo failed.");
+        foreach (var o in new Option[] { model, input, output, maxPixels, json }) command.Options.Add(o);
+        context.SetAction(command, parse =>
+        {
+            bool asJson = parse.GetValue(json);
+            string source = parse.GetValue(input)!, target = parse.GetValue(output)!;
+            if (File.Exists(target)) throw new ArgumentException($"{target}: a file, not a folder; --out takes a folder.");
+            IReadOnlyList<string> files = Directory.Exists(source) ? ImageFolder.Files(source)
+                : File.Exists(source) ? [source] : throw new FileNotFoundException($"{source}: no such photo or folder.", source);
+            var (colorizer, scorer) = OnnxColorizer.Open(parse.GetValue(model)!);
+            using var _ = scorer;
+            var console = context.LogConsole(asJson);
+            if (scorer is not null)
+                console.MarkupLineInterpolated($"colorizer {colorizer.Size}×{colorizer.Size} on {scorer.ExecutionProvider}{(scorer.FallbackReason is { } why ? $" ({why})" : "")}");
+            Directory.CreateDirectory(target);
+            var written = new List<string>();
+            var failed = new List<object>();
+            for (int i = 0; i < files.Count; i++)
+            {
+                string file = files[i];
+                string dest = Path.Combine(target, Path.GetFileNameWithoutExtension(file) + ".png");
+                try
+                {
+                    var photo = ImageFile.Read(file, parse.GetValue(maxPixels));
+                    var result = colorizer.Colorize(photo);
+                    ImageWriter.WritePng(dest, result.Pixels, 3, result.Height, result.Width);
+                    written.Add(dest);
+                    console.MarkupLineInterpolated($"[[{i + 1}/{files.Count}]] {file} → {dest} ({photo.Width}×{photo.Height})");
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    failed.Add(new { File = file, Error = e.Message });
+                    context.Error.WriteLine($"np colorize: {e.Message}");
+                }
+            }
+            console.MarkupLineInterpolated($"colorized {written.Count} of {files.Count} photos into {target}");
+            if (asJson) context.WriteJson(new { Model = parse.GetValue(model), Size = colorizer.Size, Written = written, Failed = failed });
+            return failed.Count == 0 ? 0 : 1;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,10 @@
+namespace NeuralPipelines.Models.Generative.Pix2Pix;
+
+/// <summary>What the colorizer's training loop tells its caller; <see cref="Save"/> is called before a fresh run's first
+/// epoch and after every epoch, then <see cref="Epoch"/> (a contact sheet is drawn there).</summary>
+public sealed record ColorizerCallbacks
+{
+    public Action? Save { get; init; }
+    public IProgress<ColorizerEpochReport>? Epoch { get; init; }
+    public IProgress<ColorizerBatchProgress>? Batch { get; init; }
+}

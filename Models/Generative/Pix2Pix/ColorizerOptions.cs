@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace NeuralPipelines.Models.Generative.Pix2Pix;
+
+/// <summary>The settings of a colorizer training run, saved in its checkpoint so a resumed run continues with them.
+/// Defaults are the paper's: Adam η = 2e-4, β₁ = 0.5, λ = 100, ngf = ndf = 64, n_layers 3; batch 16 as the peer's step.</summary>
+/// <param name="Pad">Augmentation: random crops of the photo padded by this many reflected pixels (pix2pix's 286→256
+/// jitter is 12%; 4 of 64 is 6%), and random horizontal flips.</param>
+public sealed record ColorizerOptions(
+    [property: JsonConverter(typeof(JsonStringEnumConverter))] ColorizerLoss Loss = ColorizerLoss.L1Gan,
+    int Size = 64, int Ngf = 64, int Ndf = 64, int NLayers = 3,
+    int Epochs = 10, int BatchSize = 16, float LearningRate = 2e-4f, float Beta1 = 0.5f, float Lambda = 100f,
+    int Pad = 4, bool Flip = true, int Seed = 42)
+{
+    public void Validate()
+    {
+        if (Size is not (32 or 64 or 128 or 256)) throw new ArgumentException($"The colorizer's image size must be 32, 64, 128 or 256, got {Size}.");
+        if (Ngf <= 0 || Ndf <= 0) throw new ArgumentException($"--ngf and --ndf must be positive, got {Ngf} and {Ndf}.");
+        if (NLayers is < 1 or > 5) throw new ArgumentException($"--n-layers must be 1 to 5, got {NLayers}.");
+        if (Epochs < 0) throw new ArgumentException($"--epochs must be ≥ 0, got {Epochs}.");
+        if (BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {BatchSize}.");
+        if (!(LearningRate > 0)) throw new ArgumentException($"--lr must be positive, got {LearningRate}.");
+        if (!(Lambda >= 0)) throw new ArgumentException($"--lambda must be ≥ 0, got {Lambda}.");
+        if (Pad < 0 || Pad >= Size / 2) throw new ArgumentException($"--pad must be in 0..{Size / 2 - 1}, got {Pad}.");
+    }
+
+    public string Describe() =>
+        $"loss {ColorizerLosses.Name(Loss)}, {Size}×{Size}, ngf {Ngf}" + (Loss == ColorizerLoss.L1Gan ? $", ndf {Ndf}, n_layers {NLayers}, λ {Lambda}" : "") +
+        $", Adam η={LearningRate} β₁={Beta1}, batch {BatchSize}, flips{(Flip ? "" : " off")} and crops ±{Pad}";
+}

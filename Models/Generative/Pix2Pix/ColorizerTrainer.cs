@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using NeuralPipelines.Data.Augmentation;
+using NeuralPipelines.Data.Images;
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Optimizers;
+using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Models.Training;
+
+namespace NeuralPipelines.Models.Generative.Pix2Pix;
+
+/// <summary>The colorizer's training loop: epochs of shuffled, augmented mini-batches of photos, each batch one
+/// <see cref="Pix2PixStep"/> (L1 alone or L1 + cGAN), with the NaN guard, per-batch and per-epoch reports and a save callback.</summary>
+/// <remarks>The photos are turned into scaled Lab once; each batch copies its photos, flips and crops them (L and ab
+/// together) and splits off L. Epoch e's shuffle, augmentation and dropout masks come from generators seeded with
+/// (seed, e), so a run resumed from the state saved after epoch e goes on bit for bit.</remarks>
+public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingState state)
+{
+    public ColorizerModel Model { get; } = model;
+    public ColorizerTrainingState State { get; } = state;
+
+    /// <summary>Planar RGB photos [count × 3 × S × S] → scaled Lab [count × 3 × S × S] (L, a, b planes as the model sees them).</summary>
+    public static float[] ToScaledLab(PhotoSet photos)
+    {
+        int length = photos.ImageLength, p = length / 3;
+        var lab = new float[photos.Pixels.Length];
+        Parallel.For(0, photos.Count, () => new float[length], (i, _, scratch) =>
+        {
+            var dst = lab.AsSpan(i * length, length);
+            LabScaling.FromSrgb(photos.Image(i), dst[..p], dst[p..], scratch);
+            return scratch;
+        }, _ => { });
+        return lab;
+    }
+
+    public IReadOnlyList<ColorizerEpochReport> Fit(PhotoSet train, ColorizerCallbacks? callbacks = null, CancellationToken cancellation = default)
+    {
+        var o = State.Options;
+        o.Validate();
+        if (train.Size != Model.Size) throw new ArgumentException($"{train.Source} was read at {train.Size}×{train.Size} but the colorizer works at {Model.Size}×{Model.Size}.");
+        if (train.Count == 0) throw new ArgumentException($"{train.Source}: the training set is empty.");
+        if (o.Loss == ColorizerLoss.L1Gan && Model.Discriminator is null)
+            throw new ArgumentException("l1+gan training needs the colorizer's discriminator, and this model has none (it was trained with l1 alone).");
+        var lab = ToScaledLab(train);
+        int s = Model.Size, plane = s * s, length = 3 * plane;
+        var order = new int[train.Count];
+        var augmenter = new FlipCropAugmenter(o.Pad, o.Flip);
+        var image = new float[length];
+        if (State.CompletedEpochs == 0) callbacks?.Save?.Invoke();
+
+        var g = Optimizer("generator", Model.Generator, o.Beta1);
+        var d = Model.Discriminator is { } disc && o.Loss == ColorizerLoss.L1Gan ? Optimizer("discriminator", disc, o.Beta1) : null;
+        var step = new Pix2PixStep(Model.Generator, g, d is null ? null : Model.Discriminator, d, o.Lambda, o.LearningRate);
+        Tensor? l = null, ab = null;
+
+        for (int epoch = State.CompletedEpochs; epoch < o.Epochs; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            new Random(Seeds.Derive(o.Seed, epoch, 1)).Shuffle(order);
+            var augmentation = new Random(Seeds.Derive(o.Seed, epoch, 2));
+            ReseedStochasticLayers(Seeds.Derive(o.Seed, epoch, 3));
+            var clock = Stopwatch.StartNew();
+            var sums = new Dictionary<string, double> { ["l1"] = 0 };
+            if (d is not null) { sums["d_loss"] = 0; sums["g_gan"] = 0; sums["d_real"] = 0; sums["d_fake"] = 0; }
+            int batches = (order.Length + o.BatchSize - 1) / o.BatchSize;
+            for (int b = 0; b < batches; b++)
+            {
+                int start = b * o.BatchSize, n = Math.Min(o.BatchSize, order.Length - start);
+                l = Tensor.Ensure(ref l, n, 1, s, s);
+                ab = Tensor.Ensure(ref ab, n, 2, s, s);
+                for (int k = 0; k < n; k++)
+                {
+                    lab.AsSpan(order[start + k] * length, length).CopyTo(image);
+                    augmenter.Apply(image, 3, s, s, augmentation);
+                    image.AsSpan(0, plane).CopyTo(l.Span.Slice(k * plane, plane));
+                    image.AsSpan(plane, 2 * plane).CopyTo(ab.Span.Slice(k * 2 * plane, 2 * plane));
+                }
+                Pix2PixStepResult r;
+                try { r = step.Run(l, ab); }
+                catch (TrainingDivergedException e) { throw new TrainingDivergedException($"Training diverged at epoch {epoch + 1}, batch {b + 1}: {e.Message}. Try a smaller learning rate.", State.CompletedEpochs); }
+                sums["l1"] += r.L1Loss;
+                if (d is not null)
+                {
+                    sums["d_loss"] += r.DiscriminatorLoss; sums["g_gan"] += r.AdversarialLoss;
+                    sums["d_real"] += r.RealProbability; sums["d_fake"] += r.FakeProbability;
+                }
+                callbacks?.Batch?.Report(new ColorizerBatchProgress(epoch + 1, o.Epochs, b + 1, batches, r.L1Loss));
+            }
+            clock.Stop();
+            double seconds = clock.Elapsed.TotalSeconds;
+            var report = new ColorizerEpochReport(epoch + 1, o.Epochs, sums.ToDictionary(kv => kv.Key, kv => kv.Value / batches), seconds, train.Count / Math.Max(seconds, 1e-9));
+            State.History.Add(report);
+            State.CompletedEpochs = epoch + 1;
+            State.TrainSeconds += seconds;
+            Model.SetMetadata("epochs_completed", State.CompletedEpochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            callbacks?.Save?.Invoke();
+            callbacks?.Epoch?.Report(report);
+        }
+        return State.History;
+    }
+
+    private Optimizer Optimizer(string name, Layer network, float beta1)
+    {
+        if (!State.Optimizers.TryGetValue(name, out var optimizer))
+            State.Optimizers[name] = optimizer = Optimizers.Optimizer.Create(
+                new OptimizerSettings(OptimizerKind.Adam, Beta1: beta1), network.AllParameters().ToArray());
+        return optimizer;
+    }
+
+    private void ReseedStochasticLayers(int seed)
+    {
+        int i = 0;
+        void Walk(Layer l)
+        {
+            if (l is IStochasticLayer s) s.Reseed(Seeds.Derive(seed, i++));
+            foreach (var c in l.Children) Walk(c);
+        }
+        Walk(Model.Generator);
+        if (Model.Discriminator is { } d) Walk(d);
+    }
+}

@@ -1,0 +1,99 @@
+using NeuralPipelines.Models.Tensors;
+
+namespace NeuralPipelines.Models.Layers.Conv;
+
+/// <summary>One level of a U-Net (Ronneberger et al. 2015; pix2pix's generator): y = concat(x, up(inner(down(x)))) along
+/// the channel axis, or up(inner(down(x))) alone for the outermost level. A U-Net is this block nested in itself.</summary>
+/// <remarks>
+/// <para>The skip connection hands the block's input straight to the decoder at the same resolution, so fine detail (the
+/// edges of the grey photo) need not squeeze through the 1×1 bottleneck. <c>inner</c> is the next block, or nothing at the
+/// innermost level, where down's output turns straight around.</para>
+/// <para>Backward: δ splits at the concatenation: its first C_x channels are ∂C/∂x through the skip, the rest is ∂C/∂up,
+/// which runs back through up, inner and down. x fed both, so ∂C/∂x = down's ∂C/∂x + skip's (the chain rule sums over
+/// every path from x to C). ONNX: the three parts, then Concat(x, up) on axis 1.</para>
+/// </remarks>
+[LayerKind("unet-skip")]
+public sealed class UNetSkipBlock : Layer
+{
+    private readonly Layer[] _children;
+    private Tensor? _input, _output, _upGradient, _inputGradient;
+
+    public UNetSkipBlock(Layer down, Layer? inner, Layer up, bool outermost = false)
+    {
+        Down = down; Inner = inner; Up = up; Outermost = outermost;
+        _children = inner is null ? [down, up] : [down, inner, up];
+    }
+
+    public UNetSkipBlock(LayerSpec spec)
+        : this(LayerRegistry.Build(Child(spec, 0)), spec.Children.Count == 3 ? LayerRegistry.Build(spec.Children[1]) : null,
+            LayerRegistry.Build(Child(spec, spec.Children.Count - 1)), spec.GetBool("outermost", false)) { }
+
+    public Layer Down { get; }
+    /// <summary>The next level in, or null at the innermost level.</summary>
+    public Layer? Inner { get; }
+    public Layer Up { get; }
+    /// <summary>The outermost level returns up(…) only: the network's output, without its input concatenated.</summary>
+    public bool Outermost { get; }
+
+    public override IReadOnlyList<Layer> Children => _children;
+
+    public override LayerSpec Spec => new LayerSpec("unet-skip").With("outermost", Outermost).WithChildren(_children.Select(c => c.Spec));
+
+    public override int[] OutputShape(ReadOnlySpan<int> inputShape)
+    {
+        int[] d = Down.OutputShape(inputShape);
+        int[] m = Inner?.OutputShape(d) ?? d;
+        int[] u = Up.OutputShape(m);
+        if (Outermost) return u;
+        if (u.Length != inputShape.Length || !u.AsSpan(1).SequenceEqual(inputShape[1..]))
+            throw new ArgumentException($"UNetSkipBlock: up gives {Tensor.ShapeText(u)} for an input of {Tensor.ShapeText(inputShape.ToArray())}; the skip needs the same size.");
+        int[] y = (int[])u.Clone();
+        y[0] += inputShape[0];
+        return y;
+    }
+
+    public override Tensor Forward(Tensor x, bool training)
+    {
+        _input = x;
+        var d = Down.Forward(x, training);
+        var m = Inner is null ? d : Inner.Forward(d, training);
+        var u = Up.Forward(m, training);
+        if (Outermost) return u;
+        if (u.Rank != 4 || x.Rank != 4 || u.Dim(0) != x.Dim(0) || u.Dim(2) != x.Dim(2) || u.Dim(3) != x.Dim(3))
+            throw new ArgumentException($"UNetSkipBlock: up gives {Tensor.ShapeText(u.Shape)} for an input of {Tensor.ShapeText(x.Shape)}; the skip needs the same batch and size.");
+        var y = Tensor.Ensure(ref _output, x.Dim(0), x.Dim(1) + u.Dim(1), x.Dim(2), x.Dim(3));
+        int n = x.Dim(0), xl = x.ItemLength, ul = u.ItemLength, yl = xl + ul;
+        // NCHW: each example's channels are contiguous, so the concatenation is two block copies per example.
+        for (int i = 0; i < n; i++)
+        {
+            x.Span.Slice(i * xl, xl).CopyTo(y.Span.Slice(i * yl, xl));
+            u.Span.Slice(i * ul, ul).CopyTo(y.Span.Slice(i * yl + xl, ul));
+        }
+        return y;
+    }
+
+    public override Tensor Backward(Tensor dy)
+    {
+        var x = _input ?? throw new InvalidOperationException("UNetSkipBlock.Backward called before Forward.");
+        if (Outermost) return Down.Backward(BackThroughInner(Up.Backward(dy)));
+        var y = _output!;
+        if (!dy.ShapeEquals(y.Shape))
+            throw new ArgumentException($"UNetSkipBlock.Backward expects ∂C/∂y of shape {Tensor.ShapeText(y.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
+        int n = x.Dim(0), xl = x.ItemLength, yl = y.ItemLength, ul = yl - xl;
+        // δ of the decoder's output: the channels after x's.
+        var du = Tensor.Ensure(ref _upGradient, n, y.Dim(1) - x.Dim(1), y.Dim(2), y.Dim(3));
+        for (int i = 0; i < n; i++) dy.Span.Slice(i * yl + xl, ul).CopyTo(du.Span.Slice(i * ul, ul));
+        var dDown = Down.Backward(BackThroughInner(Up.Backward(du)));
+        // ∂C/∂x = ∂C/∂x through down + ∂C/∂x through the skip (the first C_x channels of δ).
+        var dx = Tensor.Ensure(ref _inputGradient, x.Shape);
+        for (int i = 0; i < n; i++)
+            TensorPrimitives.Add(dDown.Span.Slice(i * xl, xl), dy.Span.Slice(i * yl, xl), dx.Span.Slice(i * xl, xl));
+        return dx;
+    }
+
+    private Tensor BackThroughInner(Tensor dm) => Inner is null ? dm : Inner.Backward(dm);
+
+    private static LayerSpec Child(LayerSpec spec, int index) =>
+        spec.Children.Count is 2 or 3 ? spec.Children[index]
+        : throw new FormatException($"Layer 'unet-skip' needs 2 children (down, up) or 3 (down, inner, up), got {spec.Children.Count}.");
+}

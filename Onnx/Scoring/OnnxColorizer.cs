@@ -1,0 +1,41 @@
+using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Generative.Pix2Pix;
+using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Onnx.Metadata;
+
+namespace NeuralPipelines.Onnx.Scoring;
+
+/// <summary>Opens a colorizer from an exported ONNX model (through ONNX Runtime, CUDA when present) or from a checkpoint,
+/// whichever the file is, and refuses anything else by name.</summary>
+public static class OnnxColorizer
+{
+    /// <summary>The colorizer in <paramref name="path"/> and, for ONNX, the scorer behind it (dispose it when done; null for a checkpoint).</summary>
+    /// <exception cref="InvalidDataException">The file holds a model that is not a colorizer; the message says what it holds.</exception>
+    public static (Colorizer Colorizer, OnnxScorer? Scorer) Open(string path, OnnxScorerOptions? options = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
+        Span<byte> head = stackalloc byte[8];
+        using (var f = File.OpenRead(path)) head = head[..f.ReadAtLeast(head, 8, throwOnEndOfStream: false)];
+        if (CheckpointFile.StartsWithMagic(head)) return (new Colorizer(ColorizerCheckpoint.Load(path).Model), null);
+
+        var scorer = OnnxScorer.Load(path, options);
+        try
+        {
+            var card = scorer.Card?.Colorizer
+                ?? throw new InvalidDataException($"{path}: the ONNX model is {(scorer.Card is null ? "not one exported by NeuralPipelines" : $"a {scorer.Card.Architecture}")}, not a colorizer (export one with np export --model colorizer.ckpt).");
+            int size = card.Size;
+            var colorizer = new Colorizer(l =>
+            {
+                int n = l.Dim(0);
+                var ab = scorer.Score(l.Span, n);
+                return new Tensor(ab, n, 2, size, size);
+            }, size);
+            return (colorizer, scorer);
+        }
+        catch { scorer.Dispose(); throw; }
+    }
+
+    /// <summary>The ONNX model of a colorizer's generator (L in, ab out) with its card.</summary>
+    public static (NeuralPipelines.Models.Layers.Layer Network, ModelCard Card) Exportable(ColorizerCheckpoint checkpoint) =>
+        (checkpoint.Model.Generator, ModelCard.FromColorizer(checkpoint.Model, checkpoint.Training is { } t ? ColorizerLosses.Name(t.Options.Loss) : "unknown"));
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using NeuralPipelines.Tests;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Processing;
+
+namespace NeuralPipelines.Cli.Tests;
+
+/// <summary><c>np train colorize</c> end to end in a fresh folder: checkpoint, contact sheet, curves and JSON; resume;
+/// and bad input gives one line, a non-zero exit and no checkpoint.</summary>
+public sealed class ColorizeCommandTests
+{
+    private static (int Code, string Out, string Err) Np(params string[] args)
+    {
+        var stdout = new StringWriter(); var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Training_writes_checkpoint_contact_sheet_curves_and_json_and_resumes()
+    {
+        using var dir = new TempFolder();
+        string ckpt = dir.File("c.ckpt");
+        var (code, stdout, stderr) = Np("train", "colorize", "--data", "photos", "--size", "32", "--ngf", "4", "--ndf", "4",
+            "--epochs", "1", "--batch-size", "8", "--train-limit", "24", "--out", ckpt, "--json");
+        Assert.True(code == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        var root = report.RootElement;
+        Assert.Equal("colorizer", root.GetProperty("kind").GetString());
+        Assert.Equal("l1+gan", root.GetProperty("loss").GetString());
+        Assert.Equal(1, root.GetProperty("epochs").GetInt32());
+        Assert.True(root.GetProperty("discriminator_parameters").GetInt64() > 0);
+        Assert.True(root.GetProperty("per_epoch")[0].GetProperty("losses").GetProperty("l1").GetDouble() > 0);
+        Assert.True(File.Exists(ckpt));
+        var sheet = root.GetProperty("contact_sheet").GetString()!;
+        using (var image = Image.Load(sheet))
+        {
+            Assert.Equal(3 * 33 + 1, image.Width); // grey | colorized | truth, 32 pixels and a gap each
+            Assert.Equal(8 * 33 + 1, image.Height);
+        }
+        Assert.True(File.Exists(root.GetProperty("curves").GetString()));
+
+        // Export (parity-checked) and colorize a folder: any size in, the same size out; a bad file gets one line and is skipped.
+        string onnx = dir.File("c.onnx");
+        var export = Np("export", "--model", ckpt, "--out", onnx, "--json");
+        Assert.True(export.Code == 0, export.Err);
+        using (var e = JsonDocument.Parse(export.Out))
+        {
+            Assert.True(e.RootElement.GetProperty("parity_max_error").GetDouble() <= 1e-4);
+            Assert.Contains("\"size\":32", e.RootElement.GetProperty("metadata").GetProperty("colorizer").GetString());
+        }
+        var zip = Np("export", "--model", ckpt, "--out", dir.File("z.onnx"), "--mlnet", dir.File("z.zip"));
+        Assert.Equal(1, zip.Code);
+        Assert.Contains("classifiers only", zip.Err);
+        Assert.False(File.Exists(dir.File("z.onnx")) || File.Exists(dir.File("z.zip")));
+        string photos = dir.File("photos");
+        Directory.CreateDirectory(photos);
+        using (var wide = Image.Load(Path.Combine(NeuralPipelines.Data.ShippedData.Photos, "test", "00003.png")))
+        {
+            wide.Mutate(c => c.Resize(100, 45));
+            wide.SaveAsJpeg(Path.Combine(photos, "wide.jpg"));
+        }
+        File.WriteAllText(Path.Combine(photos, "broken.png"), "not a png");
+        var colorized = Np("colorize", "--model", onnx, "--input", photos, "--out", dir.File("out"), "--json");
+        Assert.Equal(1, colorized.Code);
+        Assert.Contains("broken.png", colorized.Err);
+        Assert.False(File.Exists(dir.File("out/broken.png")));
+        using (var result = Image.Load(dir.File("out/wide.png"))) Assert.Equal((100, 45), (result.Width, result.Height));
+        // The checkpoint and its export colour the same photo the same way (to a grey level).
+        var fromCheckpoint = Np("colorize", "--model", ckpt, "--input", Path.Combine(photos, "wide.jpg"), "--out", dir.File("out2"));
+        Assert.True(fromCheckpoint.Code == 0, fromCheckpoint.Err);
+        using (var a = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(dir.File("out/wide.png")))
+        using (var b = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(dir.File("out2/wide.png")))
+            for (int y = 0; y < 45; y += 7)
+                for (int x = 0; x < 100; x += 9)
+                    Assert.True(Math.Abs(a[x, y].R - b[x, y].R) <= 1 && Math.Abs(a[x, y].B - b[x, y].B) <= 1, $"pixel ({x}, {y})");
+
+        var refused = Np("train", "colorize", "--resume", ckpt, "--ngf", "8", "--epochs", "2");
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("--ngf", refused.Err);
+        var otherData = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--train-limit", "16");
+        Assert.Equal(1, otherData.Code);
+        Assert.Contains("24 photos", otherData.Err);
+
+        var resumed = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--train-limit", "24", "--json");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        using var second = JsonDocument.Parse(resumed.Out);
+        Assert.Equal(2, second.RootElement.GetProperty("epochs").GetInt32());
+        Assert.Equal(2, second.RootElement.GetProperty("per_epoch").GetArrayLength());
+    }
+
+    [Fact]
+    public void The_L1_baseline_has_no_discriminator()
+    {
+        using var dir = new TempFolder();
+        var (code, stdout, stderr) = Np("train", "colorize", "--loss", "l1", "--size", "32", "--ngf", "2", "--epochs", "1",
+            "--train-limit", "8", "--out", dir.File("l1.ckpt"), "--json");
+        Assert.True(code == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.Equal(0, report.RootElement.GetProperty("discriminator_parameters").GetInt64());
+        Assert.False(report.RootElement.GetProperty("per_epoch")[0].GetProperty("losses").TryGetProperty("d_loss", out _));
+    }
+
+    [Fact]
+    public void Bad_input_gives_one_line_and_no_checkpoint()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir.File("empty"));
+        var empty = Np("train", "colorize", "--data", dir.File("empty"), "--size", "32", "--ngf", "2", "--out", dir.File("e.ckpt"));
+        Assert.Equal(1, empty.Code);
+        Assert.Contains("holds no images", empty.Err);
+        Assert.Single(empty.Err.Trim().Split('\n'));
+
+        File.WriteAllText(dir.File("empty/broken.png"), "not a png");
+        var broken = Np("train", "colorize", "--data", dir.File("empty"), "--size", "32", "--ngf", "2", "--out", dir.File("b.ckpt"));
+        Assert.Equal(1, broken.Code);
+        Assert.Contains("broken.png", broken.Err);
+
+        var content = new NeuralPipelines.Models.Checkpoints.CheckpointContent { Kind = "gan",
+            Networks = [new("generator", "x", NeuralPipelines.Models.Generative.Pix2Pix.PatchGan.Build(ndf: 1), [3, 64, 64])] };
+        NeuralPipelines.Models.Checkpoints.CheckpointFile.Save(dir.File("gan.ckpt"), content);
+        File.Copy(Path.Combine(NeuralPipelines.Data.ShippedData.Photos, "test", "00000.png"), dir.File("p.png"));
+        var notColorizer = Np("colorize", "--model", dir.File("gan.ckpt"), "--input", dir.File("p.png"), "--out", dir.File("o"));
+        Assert.Equal(1, notColorizer.Code);
+        Assert.Contains("not a colorizer", notColorizer.Err);
+        Assert.Single(notColorizer.Err.Trim().Split('\n'));
+
+        var loss = Np("train", "colorize", "--loss", "l2", "--out", dir.File("l.ckpt"));
+        Assert.Equal(1, loss.Code);
+        Assert.Contains("l1+gan", loss.Err);
+        Assert.False(File.Exists(dir.File("e.ckpt")) || File.Exists(dir.File("b.ckpt")) || File.Exists(dir.File("l.ckpt")));
+    }
+}
