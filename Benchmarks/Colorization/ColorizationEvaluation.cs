@@ -85,7 +85,7 @@ public static class ColorizationEvaluation
         }
         if (sheet is not null) WriteSheet(sheet, photos, colorized, Math.Min(sheetCount, n));
         output.WriteLine(JsonSerializer.Serialize(new { Data = data, Photos = n, Size = size, TruthColourfulness = truthColour, Models = results, Sheet = sheet },
-            new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true }));
+            new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         return 0;
     }
 

@@ -37,24 +37,32 @@ public sealed class ColorizeCommand : ICliCommand
             Directory.CreateDirectory(target);
             var written = new List<string>();
             var failed = new List<object>();
-            for (int i = 0; i < files.Count; i++)
+            void ColorizeAll(Action<string, double>? show)
             {
-                string file = files[i];
-                string dest = Path.Combine(target, Path.GetFileNameWithoutExtension(file) + ".png");
-                try
+                for (int i = 0; i < files.Count; i++)
                 {
-                    var photo = ImageFile.Read(file, parse.GetValue(maxPixels));
-                    var result = colorizer.Colorize(photo);
-                    ImageWriter.WritePng(dest, result.Pixels, 3, result.Height, result.Width);
-                    written.Add(dest);
-                    console.MarkupLineInterpolated($"[[{i + 1}/{files.Count}]] {file} → {dest} ({photo.Width}×{photo.Height})");
-                }
-                catch (Exception e) when (e is InvalidDataException or IOException)
-                {
-                    failed.Add(new { File = file, Error = e.Message });
-                    context.Error.WriteLine($"np colorize: {e.Message}");
+                    string file = files[i];
+                    string dest = Path.Combine(target, Path.GetFileNameWithoutExtension(file) + ".png");
+                    try
+                    {
+                        var photo = ImageFile.Read(file, parse.GetValue(maxPixels));
+                        var result = colorizer.Colorize(photo);
+                        ImageWriter.WritePng(dest, result.Pixels, 3, result.Height, result.Width);
+                        written.Add(dest);
+                        if (show is null) console.MarkupLineInterpolated($"[[{i + 1}/{files.Count}]] {file} → {dest} ({photo.Width}×{photo.Height})");
+                    }
+                    catch (Exception e) when (e is InvalidDataException or IOException)
+                    {
+                        failed.Add(new { File = file, Error = e.Message });
+                        context.Error.WriteLine($"np colorize: {e.Message}");
+                    }
+                    show?.Invoke($"{i + 1}/{files.Count} {Path.GetFileName(file)}", (i + 1.0) / files.Count);
                 }
             }
+            // A bar over a folder on a terminal; one line per photo otherwise (logs, --json, a single photo).
+            if (files.Count > 1 && console.Profile.Capabilities.Interactive && !asJson)
+                Training.ProgressBar.Show(console, show => { ColorizeAll(show); return 0; });
+            else ColorizeAll(null);
             console.MarkupLineInterpolated($"colorized {written.Count} of {files.Count} photos into {target}");
             if (asJson) context.WriteJson(new { Model = parse.GetValue(model), Size = colorizer.Size, Written = written, Failed = failed });
             return failed.Count == 0 ? 0 : 1;
