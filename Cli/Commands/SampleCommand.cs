@@ -1,8 +1,5 @@
 using System.CommandLine;
 using NeuralPipelines.Data.Images;
-using NeuralPipelines.Models.Checkpoints;
-using NeuralPipelines.Models.Generative;
-using NeuralPipelines.Onnx.Scoring;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli.Commands;
@@ -28,7 +25,7 @@ public sealed class SampleCommand : ICliCommand
             if (n <= 0) throw new ArgumentException($"--count must be positive, got {n}.");
             bool grid = target.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
             if (!grid && File.Exists(target)) throw new ArgumentException($"{target}: a file, not a folder; give a .png path for a grid or a folder for one PNG per image.");
-            var (pixels, shape, kind) = Draw(source, n, s);
+            var (pixels, shape, kind) = GeneratorFile.Draw(source, n, s);
             var written = new List<string>();
             if (grid)
             {
@@ -53,28 +50,5 @@ public sealed class SampleCommand : ICliCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The images as pixels in [0, 1], their shape and the model's kind; the same noise whichever file is given.</summary>
-    private static (float[] Pixels, int[] Shape, string Kind) Draw(string path, int count, int seed)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
-        var head = new byte[8];
-        using (var f = File.OpenRead(path)) f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (CheckpointFile.StartsWithMagic(head))
-        {
-            var content = CheckpointFile.Load(path);
-            if (!GenerativeCheckpoint.IsGenerative(content.Kind))
-                throw new ArgumentException($"{path} holds a {content.Kind} model, not a generator: np sample draws from gan, gmmn and gmmn-ae checkpoints or their ONNX exports.");
-            var m = GenerativeCheckpoint.FromContent(path, content).Model;
-            return (m.Sample(count, seed).Span.ToArray(), m.ImageShape, m.Name);
-        }
-        using var scorer = OnnxScorer.Load(path, new OnnxScorerOptions { Log = _ => { } });
-        var card = scorer.Card?.Generator
-            ?? throw new ArgumentException($"{path}: not a generator (its ONNX metadata has no 'generator' entry describing the noise it reads); np sample needs a sampler exported by np export from a gan, gmmn or gmmn-ae checkpoint.");
-        if (scorer.InputShape is not [var size] || size != card.NoiseSize)
-            throw new ArgumentException($"{path}: its input has shape [batch, {string.Join(", ", scorer.InputShape)}] but a noise vector of {card.NoiseSize} values was expected.");
-        var z = NoiseSampler.For(card.Noise, card.NoiseSize, count, seed);
-        return (scorer.Score(z.Span, count), card.ImageShape, Models.Settings.SettingNames.Name(card.Kind));
     }
 }
