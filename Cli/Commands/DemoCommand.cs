@@ -18,6 +18,7 @@ public sealed class DemoCommand : ICliCommand
         ClassificationStep.Iris(),
         new ScoreSavedModelStep(),
         new NeuralNetworkStep(),
+        new ColorizationStep(),
     ];
 
     public Command Create(CliContext context)

@@ -30,7 +30,7 @@ public class DemoTests
         Assert.True(json.GetProperty("seconds").GetDouble() < 60);
     }
 
-    private static readonly string[] DemoStepNames = ["diabetes-regression", "breast-cancer-classification", "iris-classification", "score-saved-model", "mnist-neural-network"];
+    private static readonly string[] DemoStepNames = ["diabetes-regression", "breast-cancer-classification", "iris-classification", "score-saved-model", "mnist-neural-network", "photo-colorization"];
 
     [Fact]
     public void Demo_help_says_what_it_does()
