@@ -24,7 +24,11 @@ public class DemoTests
         Assert.Contains(neural.GetProperty("execution_provider").GetString(), new[] { "CPU", "CUDA" });
 
         var files = json.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray();
-        Assert.Equal(7, files.Length);
+        var colorization = steps[5].GetProperty("figures");
+        Assert.Equal(256, colorization.GetProperty("photos").GetInt32());
+        Assert.True(double.IsFinite(colorization.GetProperty("losses").GetProperty("l1").GetDouble()));
+        Assert.Equal(9, files.Length);
+        Assert.Contains(files, f => f.EndsWith("colorized-photos.png", StringComparison.Ordinal));
         Assert.All(files, f => Assert.True(File.Exists(f), f));
         Assert.Equal(files.Order(), Directory.GetFiles(folder).Order());
         Assert.True(json.GetProperty("seconds").GetDouble() < 60);

@@ -22,7 +22,7 @@ public sealed class ColorizationStep : DemoStep
     {
         var console = context.Console;
         string folder = ShippedData.Photos;
-        var options = new ColorizerOptions(Size: 32, Ngf: 32, Ndf: 32, Epochs: 8, Seed: 1);
+        var options = new ColorizerOptions(Size: 32, Ngf: 16, Ndf: 16, Epochs: 6, Seed: 1);
         var train = ImageFolder.Load(Path.Combine(folder, "train"), options.Size);
         var test = ImageFolder.Load(Path.Combine(folder, "test"), options.Size, limit: 8);
         console.MarkupLineInterpolated($"  {train.Count} training photographs (shipped in Data/files/photos-64-small), {options.Describe()}, {options.Epochs} epochs");
