@@ -25,6 +25,8 @@ public static class RaceCommand
         {
             case "sgemm": SgemmRace.Square(output); return 0;
             case "shapes": SgemmRace.MlpShapes(output); return 0;
+            case "conv-shapes": SgemmRace.ConvShapes(output); return 0;
+            case "conv-kernels": SgemmRace.ConvKernels(output, Models.Kernels.Gemm.Threads); return 0;
             case "mlp": MlpRace.Run(output, Option("--epochs", 10)); return 0;
             case "alloc": SgemmRace.Allocation(output); return 0;
             case "gan": GanRace.Run(output); return 0;

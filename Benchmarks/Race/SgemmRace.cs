@@ -23,6 +23,73 @@ public static class SgemmRace
         Report(output, "dx   dh·W1       ", false, false, 64, 784, 100);
     }
 
+    /// <summary>The products of the DCGAN's 1024-tap layers (64→128, 4×4 stride 2, 14×14 → 7×7), for the whole batch of 64
+    /// (n = 3136) and for chunks of 8 and 16 images (n = 392, 784).</summary>
+    public static void ConvShapes(TextWriter output)
+    {
+        foreach (int n in new[] { 3136, 784, 392 })
+        {
+            Report(output, "forward  W·cols  ", false, false, 128, n, 1024);
+            Report(output, "dW δ·colsᵀ       ", false, true, 128, 1024, n);
+            Report(output, "dcols Wᵀ·δ       ", true, false, 1024, n, 128);
+        }
+    }
+
+    /// <summary>The DCGAN 64→128 layer's three products (batch 64) through the whole batch's column matrix (im2col + GEMM
+    /// + col2im, as the layers did) and through <see cref="Im2ColChunks"/> with several chunk sizes. Use
+    /// <c>--threads 1</c> for one thread on both routes: GFLOP per CPU-second is then load-proof.</summary>
+    public static void ConvKernels(TextWriter output, int threads)
+    {
+        var g = new Im2ColGeometry(64, 14, 14, 4, 4, 2, 2, 1, 1);
+        const int batch = 64, outChannels = 128;
+        Im2ColChunks.Threads = threads;
+        var rng = new Random(42);
+        float[] Fill(int length)
+        {
+            var x = new float[length];
+            for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            return x;
+        }
+        var x = Fill(batch * g.ImageLength); var w = Fill(outChannels * g.Rows); var dy = Fill(batch * outChannels * g.OutPixels);
+        var y = new float[dy.Length]; var dx = new float[x.Length]; var dw = new float[w.Length];
+        int cols = batch * g.OutPixels;
+        var columns = new float[g.Rows * cols]; var z = new float[outChannels * cols];
+        double flop = 2.0 * outChannels * cols * g.Rows;
+        void Time(string name, Action call)
+        {
+            var load = MachineLoad.Start();
+            int calls = 0;
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var (median, _, _) = Timing.SecondsPerCall(() => { call(); calls++; }, warmUp: 3);
+            cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            output.WriteLine($"RESULT {name,-28} {median * 1e3,7:F2} ms/call, {flop * calls / cpu.TotalSeconds / 1e9,6:F1} GFLOP per CPU-s, " +
+                             $"{cpu.TotalMilliseconds / calls,6:F2} CPU-ms/call [other processes {load.OtherCores:F2} cores]");
+        }
+        Time("forward, whole batch", () =>
+        {
+            Im2Col.Unfold(x, batch, g, columns);
+            Gemm.Multiply(false, false, outChannels, cols, g.Rows, w, g.Rows, columns, cols, z, cols);
+        });
+        Time("∂C/∂w, whole batch", () =>
+        {
+            Im2Col.Unfold(x, batch, g, columns);
+            Gemm.Multiply(false, true, outChannels, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true);
+        });
+        Time("∂C/∂x, whole batch", () =>
+        {
+            Gemm.Multiply(true, false, g.Rows, cols, outChannels, w, g.Rows, z, cols, columns, cols);
+            Im2Col.Fold(columns, batch, g, dx);
+        });
+        foreach (int per in new[] { 0, 4, 8, 16, 32 })
+        {
+            string size = per == 0 ? $"auto {Im2ColChunks.ImagesPerChunk(g, batch)}" : per.ToString();
+            var workspace = new float[Im2ColChunks.WorkspaceLength(g, outChannels, batch, per)];
+            Time($"forward, chunks of {size}", () => Im2ColChunks.Forward(x, batch, g, w, outChannels, default, y, per));
+            Time($"∂C/∂w, chunks of {size}", () => Im2ColChunks.AccumulateWeightGradient(x, dy, batch, g, outChannels, dw, workspace, per));
+            Time($"∂C/∂x, chunks of {size}", () => Im2ColChunks.InputGradient(dy, batch, g, w, outChannels, dx, per));
+        }
+    }
+
     /// <summary>Managed bytes the whole process allocates over many calls after a warm-up call (should be 0).</summary>
     public static void Allocation(TextWriter output)
     {
