@@ -16,6 +16,42 @@ public static class GanRace
 {
     private const int Batch = 64, WarmUp = 5, Steps = 50, Seed = 42;
 
+    /// <summary>A/B in one process: steps alternate between the layers' chunked route (<see cref="Im2ColChunks"/>) and the
+    /// whole-batch column route, so both see the same neighbours; median wall and CPU time of each.</summary>
+    public static void AlternateChunks(TextWriter output)
+    {
+        var train = new DatasetCatalog().LoadImages("mnist").Train;
+        var order = Permutation(train.Count, new Random(Seed));
+        var step = GanStep.Dcgan(Dcgan.Generator(seed: Seed), Dcgan.Discriminator(seed: Seed + 1), seed: Seed);
+        var real = new Tensor(Batch, train.Channels, train.Height, train.Width);
+        int length = train.Channels * train.Height * train.Width;
+        var wall = new[] { new List<double>(), new List<double>() };
+        var cpu = new[] { new List<double>(), new List<double>() };
+        var load = MachineLoad.Start();
+        for (int s = 0; s < 2 * (WarmUp + Steps); s++)
+        {
+            int variant = s % 2;
+            Models.Kernels.Im2ColChunks.Enabled = variant == 0;
+            int start = s / 2 * Batch % (train.Count - Batch);
+            for (int i = 0; i < Batch; i++)
+                train.Pixels.AsSpan(order[start + i] * length, length).CopyTo(real.Span.Slice(i * length, length));
+            var c0 = Process.GetCurrentProcess().TotalProcessorTime;
+            long t0 = Stopwatch.GetTimestamp();
+            step.Run(real);
+            if (s >= 2 * WarmUp)
+            {
+                wall[variant].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                cpu[variant].Add((Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds);
+            }
+        }
+        Models.Kernels.Im2ColChunks.Enabled = true;
+        static double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
+        for (int v = 0; v < 2; v++)
+            output.WriteLine($"RESULT gan step, {(v == 0 ? "chunked columns  " : "whole-batch columns")}: median {Median(wall[v]):F1} ms/step " +
+                             $"(min {wall[v].Min():F1}), median {Median(cpu[v]):F1} CPU-ms/step (min {cpu[v].Min():F1})");
+        output.WriteLine($"[other processes {load.OtherCores:F2} cores; steps alternate, {Steps} of each after {WarmUp} warm-up]");
+    }
+
     public static void Run(TextWriter output)
     {
         var train = new DatasetCatalog().LoadImages("mnist").Train;

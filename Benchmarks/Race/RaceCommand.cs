@@ -10,6 +10,7 @@ public static class RaceCommand
     {
         string mode = args.Length > 0 ? args[0] : "sgemm";
         Models.Kernels.Gemm.Threads = Option("--threads", Models.Kernels.Gemm.Threads);
+        Models.Kernels.Im2ColChunks.Threads = Option("--threads", Models.Kernels.Im2ColChunks.Threads);
         Models.Kernels.Gemm.ParallelThreshold = Option("--parallel-threshold", (int)Models.Kernels.Gemm.ParallelThreshold);
         if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
         output.WriteLine($"threads {Models.Kernels.Gemm.Threads}, processors {Environment.ProcessorCount}");
@@ -29,6 +30,7 @@ public static class RaceCommand
             case "conv-kernels": SgemmRace.ConvKernels(output, Models.Kernels.Gemm.Threads); return 0;
             case "mlp": MlpRace.Run(output, Option("--epochs", 10)); return 0;
             case "alloc": SgemmRace.Allocation(output); return 0;
+            case "gan" when Array.IndexOf(args, "--ab") >= 0: GanRace.AlternateChunks(output); return 0;
             case "gan": GanRace.Run(output); return 0;
             case "gan-layers": GanRace.Layers(output); return 0;
             case "gmmn": GmmnRace.Run(output); return 0;

@@ -81,7 +81,9 @@ public static class Im2Col
     /// <summary><see cref="Fold"/> on the calling thread only, from raw pointers.</summary>
     internal static unsafe void FoldSerial(float* columns, int batch, Im2ColGeometry g, float* images)
     {
-        if (Im2ColStrided.Suits(g))
+        if (PhaseFold.Suits(g))
+            PhaseFold.Fold(columns, batch, g, images);
+        else if (Im2ColStrided.Suits(g))
             for (int c = 0; c < g.Channels; c++) Im2ColStrided.FoldChannel(columns, batch, g, images, c);
         else
             for (int c = 0; c < g.Channels; c++) FoldChannel(columns, batch, g, images, c);

@@ -25,7 +25,11 @@ public static unsafe class Im2ColChunks
 
     /// <summary>True where this route beats the column matrix of the whole batch: more taps than the direct kernels take
     /// (640) and a whole-batch column matrix of at least two chunks.</summary>
-    public static bool Suits(Im2ColGeometry g, int batch) => g.Rows > 640 && (long)g.Rows * g.OutPixels * batch >= 2 * ChunkFloats;
+    public static bool Suits(Im2ColGeometry g, int batch) =>
+        Enabled && g.Rows > 640 && (long)g.Rows * g.OutPixels * batch >= 2 * ChunkFloats;
+
+    /// <summary>Set to false to time the layers' whole-batch column route instead (<c>race gan --ab</c>).</summary>
+    public static bool Enabled { get; set; } = true;
 
     /// <summary>Images per chunk: the batch cut into equal chunks of about <see cref="ChunkFloats"/> column floats, unless
     /// <paramref name="imagesPerChunk"/> (as every method here takes it; tests set it to cut small batches) is positive.</summary>

@@ -75,6 +75,27 @@ public class Im2ColChunksTests
         finally { Im2ColChunks.Threads = threads; }
     }
 
+    [Theory]
+    [InlineData(64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 3)]   // DCGAN's 64-channel layer
+    [InlineData(3, 13, 11, 4, 4, 2, 2, 1, 1, 1, 2)]    // odd sizes
+    [InlineData(2, 28, 28, 4, 4, 2, 2, 1, 1, 1, 1)]    // 14-wide output rows: a vector and a masked one
+    [InlineData(4, 17, 15, 3, 2, 3, 2, 1, 0, 1, 2)]    // stride 3 × 2, a 3×2 kernel
+    [InlineData(2, 20, 21, 3, 3, 2, 1, 1, 2, 2, 2)]    // dilation 2, stride 1 in width
+    [InlineData(3, 11, 12, 3, 3, 2, 2, 0, 0, 1, 2)]    // no padding: the image's last row and column are never read
+    [InlineData(1, 40, 150, 3, 3, 2, 2, 1, 1, 1, 1)]   // 75-wide rows: past the phase fold's limit, the tables instead
+    public unsafe void The_phase_fold_gives_the_definitions_bits(int c, int h, int w, int kh, int kw, int sh, int sw, int p, int pw, int d, int batch)
+    {
+        var g = new Im2ColGeometry(c, h, w, kh, kw, sh, sw, p, pw, d, d);
+        var rng = new Random(c * h + w);
+        var columns = GradientCheck.Random(rng, g.Rows, batch * g.OutPixels).Data;
+        var fast = Enumerable.Repeat(float.NaN, batch * g.ImageLength).ToArray(); // every pixel must be written
+        var slow = new float[fast.Length];
+        fixed (float* pc = columns) fixed (float* pf = fast) Im2Col.FoldSerial(pc, batch, g, pf);
+        Im2ColReference.Fold(columns, batch, g, slow);
+        Assert.Equal(g.OutWidth <= 64 && System.Runtime.Intrinsics.X86.Avx2.IsSupported, PhaseFold.Suits(g));
+        Assert.Equal(slow, fast);
+    }
+
     [Fact]
     public void The_chunking_depends_on_the_geometry_and_batch_only()
     {
