@@ -72,7 +72,9 @@ public static class Im2Col
     /// threads themselves).</summary>
     internal static unsafe void UnfoldSerial(float* images, int batch, Im2ColGeometry g, float* columns)
     {
-        if (Im2ColStrided.Suits(g))
+        if (PhaseFold.Suits(g))
+            PhaseFold.Unfold(images, batch, g, columns);
+        else if (Im2ColStrided.Suits(g))
             for (int r = 0; r < g.Rows; r++) Im2ColStrided.UnfoldRow(images, batch, g, columns, r);
         else
             for (int r = 0; r < g.Rows; r++) UnfoldRow(images, batch, g, columns, r);

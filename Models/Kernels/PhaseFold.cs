@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// col2im for strided geometries through stride-phase planes: each kernel tap's row of the column matrix is added, one
+/// col2im and im2col for strided geometries through stride-phase planes: each kernel tap's row of the column matrix is added, one
 /// output row at a time and a vector at a time, into the phase plane its pixels belong to; the planes are then dealt back
 /// into the image. The plain twin is <see cref="Im2ColReference.Fold"/>.
 /// </summary>
@@ -32,24 +32,14 @@ internal static unsafe class PhaseFold
     public static void Fold(float* columns, int batch, Im2ColGeometry g, float* images)
     {
         int sh = g.StrideH, sw = g.StrideW, oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, hw = g.Height * g.Width;
-        int minY = FloorDiv(-g.PadH, sh), maxY = FloorDiv((g.KernelH - 1) * g.DilationH - g.PadH, sh);
-        int minX = FloorDiv(-g.PadW, sw), maxX = FloorDiv((g.KernelW - 1) * g.DilationW - g.PadW, sw);
-        int top = Math.Max(0, -minY), left = Math.Max(0, -minX);
-        int rows = top + Math.Max(oh + Math.Max(0, maxY), (g.Height + sh - 1) / sh) + 1;
-        int width = left + Math.Max(ow + Math.Max(0, maxX), (g.Width + sw - 1) / sw) + Lanes;
+        var (top, left, rows, width) = Layout(g);
         int plane = rows * width, phases = sh * sw, taps = g.KernelH * g.KernelW;
         long rowLength = (long)batch * p;
         int vectors = (ow + Lanes - 1) / Lanes;
         var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var tail = Avx2.CompareGreaterThan(Vector256.Create(ow - (vectors - 1) * Lanes), lane).AsSingle();
-        // Where each tap's output row 0 lands, relative to the phase planes (taps in the weights' order).
         int* target = stackalloc int[taps];
-        for (int t = 0; t < taps; t++)
-        {
-            int di = t / g.KernelW * g.DilationH - g.PadH, dj = t % g.KernelW * g.DilationW - g.PadW;
-            int pa = di - FloorDiv(di, sh) * sh, pb = dj - FloorDiv(dj, sw) * sw;
-            target[t] = (pa * sw + pb) * plane + (top + FloorDiv(di, sh)) * width + left + FloorDiv(dj, sw);
-        }
+        Targets(g, top, left, width, plane, target);
         fixed (float* planes = Scratch.Ensure(ref _planes, phases * plane))
         {
             for (int n = 0; n < batch; n++)
@@ -82,6 +72,77 @@ internal static unsafe class PhaseFold
                             }
                         }
                 }
+        }
+    }
+
+    /// <summary>columns [C·kH·kW × batch·P] = im2col(images[0..batch)), every entry written: the same planes read the
+    /// other way. The image is dealt into zero-bordered phase planes, then each tap's output row is one contiguous run.</summary>
+    public static void Unfold(float* images, int batch, Im2ColGeometry g, float* columns)
+    {
+        int sh = g.StrideH, sw = g.StrideW, oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, hw = g.Height * g.Width;
+        var (top, left, rows, width) = Layout(g);
+        int plane = rows * width, phases = sh * sw, taps = g.KernelH * g.KernelW;
+        long rowLength = (long)batch * p;
+        int vectors = (ow + Lanes - 1) / Lanes;
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var tail = Avx2.CompareGreaterThan(Vector256.Create(ow - (vectors - 1) * Lanes), lane).AsSingle();
+        int* source = stackalloc int[taps];
+        Targets(g, top, left, width, plane, source);
+        fixed (float* planes = Scratch.Ensure(ref _planes, phases * plane))
+        {
+            new Span<float>(planes, phases * plane).Clear();
+            for (int n = 0; n < batch; n++)
+                for (int c = 0; c < g.Channels; c++)
+                {
+                    // Deal the image in: pixel (Y·s + pa, X·s + pb) to (Y, X) of phase (pa, pb); the borders stay zero.
+                    float* image = images + (long)n * g.ImageLength + (long)c * hw;
+                    for (int pa = 0; pa < sh; pa++)
+                        for (int pb = 0; pb < sw; pb++)
+                        {
+                            float* to = planes + (pa * sw + pb) * plane + top * width + left;
+                            for (int py = pa; py < g.Height; py += sh, to += width)
+                            {
+                                float* from = image + py * g.Width;
+                                for (int px = pb, x = 0; px < g.Width; px += sw, x++) to[x] = from[px];
+                            }
+                        }
+                    float* block = columns + (long)c * taps * rowLength + (long)n * p;
+                    for (int t = 0; t < taps; t++)
+                    {
+                        float* src = planes + source[t];
+                        float* dst = block + t * rowLength;
+                        for (int y = 0; y < oh; y++, src += width, dst += ow)
+                        {
+                            int v = 0;
+                            for (; v < vectors - 1; v++) Avx.Store(dst + v * Lanes, Avx.LoadVector256(src + v * Lanes));
+                            Avx.MaskStore(dst + v * Lanes, tail, Avx.LoadVector256(src + v * Lanes));
+                        }
+                    }
+                }
+        }
+    }
+
+    /// <summary>The phase planes' margins (rows above, columns left of the image's pixels) and size.</summary>
+    private static (int Top, int Left, int Rows, int Width) Layout(Im2ColGeometry g)
+    {
+        int sh = g.StrideH, sw = g.StrideW, oh = g.OutHeight, ow = g.OutWidth;
+        int minY = FloorDiv(-g.PadH, sh), maxY = FloorDiv((g.KernelH - 1) * g.DilationH - g.PadH, sh);
+        int minX = FloorDiv(-g.PadW, sw), maxX = FloorDiv((g.KernelW - 1) * g.DilationW - g.PadW, sw);
+        int top = Math.Max(0, -minY), left = Math.Max(0, -minX);
+        int rows = top + Math.Max(oh + Math.Max(0, maxY), (g.Height + sh - 1) / sh) + 1;
+        int width = left + Math.Max(ow + Math.Max(0, maxX), (g.Width + sw - 1) / sw) + Lanes;
+        return (top, left, rows, width);
+    }
+
+    /// <summary>Where each tap's output row 0 sits in the phase planes (taps in the weights' order).</summary>
+    private static void Targets(Im2ColGeometry g, int top, int left, int width, int plane, int* target)
+    {
+        int sh = g.StrideH, sw = g.StrideW;
+        for (int t = 0; t < g.KernelH * g.KernelW; t++)
+        {
+            int di = t / g.KernelW * g.DilationH - g.PadH, dj = t % g.KernelW * g.DilationW - g.PadW;
+            int pa = di - FloorDiv(di, sh) * sh, pb = dj - FloorDiv(dj, sw) * sw;
+            target[t] = (pa * sw + pb) * plane + (top + FloorDiv(di, sh)) * width + left + FloorDiv(dj, sw);
         }
     }
 }

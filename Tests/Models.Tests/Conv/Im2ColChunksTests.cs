@@ -83,7 +83,7 @@ public class Im2ColChunksTests
     [InlineData(2, 20, 21, 3, 3, 2, 1, 1, 2, 2, 2)]    // dilation 2, stride 1 in width
     [InlineData(3, 11, 12, 3, 3, 2, 2, 0, 0, 1, 2)]    // no padding: the image's last row and column are never read
     [InlineData(1, 40, 150, 3, 3, 2, 2, 1, 1, 1, 1)]   // 75-wide rows: past the phase fold's limit, the tables instead
-    public unsafe void The_phase_fold_gives_the_definitions_bits(int c, int h, int w, int kh, int kw, int sh, int sw, int p, int pw, int d, int batch)
+    public unsafe void The_phase_planes_fold_and_unfold_with_the_definitions_bits(int c, int h, int w, int kh, int kw, int sh, int sw, int p, int pw, int d, int batch)
     {
         var g = new Im2ColGeometry(c, h, w, kh, kw, sh, sw, p, pw, d, d);
         var rng = new Random(c * h + w);
@@ -94,6 +94,13 @@ public class Im2ColChunksTests
         Im2ColReference.Fold(columns, batch, g, slow);
         Assert.Equal(g.OutWidth <= 64 && System.Runtime.Intrinsics.X86.Avx2.IsSupported, PhaseFold.Suits(g));
         Assert.Equal(slow, fast);
+        // And the other way: im2col through the same planes.
+        var images = GradientCheck.Random(rng, batch, c, h, w).Data;
+        var unfolded = Enumerable.Repeat(float.NaN, columns.Length).ToArray(); // every entry, padding included
+        var expected = new float[columns.Length];
+        fixed (float* pi = images) fixed (float* pu = unfolded) Im2Col.UnfoldSerial(pi, batch, g, pu);
+        Im2ColReference.Unfold(images, batch, g, expected);
+        Assert.Equal(expected, unfolded);
     }
 
     [Fact]
