@@ -30,6 +30,8 @@ public sealed class Conv2d : Layer
     // and whether _columns still holds its unfolded form from the forward pass.
     private Tensor? _input;
     private bool _columnsHoldInput, _deltaGathered;
+    // Whether the last forward pass took the chunked route (Backward follows the same route).
+    private bool _chunked;
 
     public Conv2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
@@ -110,6 +112,7 @@ public sealed class Conv2d : Layer
         g.Validate("Conv2d");
         _geometry = g; _batch = n; _input = x;
         int p = g.OutPixels, cols = n * p;
+        _chunked = false;
         if (DirectConv2d.Suits(g))
         {
             // The direct kernel beats im2col + product (16→16 3×3 at 28×28, batch 64, training: 1.32 against 3.15 ms) and
@@ -120,7 +123,8 @@ public sealed class Conv2d : Layer
             return direct;
         }
         _columnsHoldInput = false;
-        if (Im2ColChunks.Suits(g, n))
+        _chunked = Im2ColChunks.Suits(g, n);
+        if (_chunked)
         {
             // Many taps (DCGAN's 64→128 4×4: 1024): columns of a few images at a time instead of the whole batch's.
             var chunked = Tensor.Ensure(ref _output, n, OutChannels, g.OutHeight, g.OutWidth);
@@ -163,7 +167,7 @@ public sealed class Conv2d : Layer
                 for (int o = 0; o < OutChannels; o++)
                     _bias.Gradient[o] += TensorPrimitives.Sum(dys.Slice((i * OutChannels + o) * p, p));
         _deltaGathered = false;
-        bool chunked = Im2ColChunks.Suits(g, n);
+        bool chunked = _chunked;
         // ∂C/∂w = δ·aᵀ, with a the unfolded input.
         if (chunked)
         {

@@ -24,6 +24,7 @@ public sealed class ConvTranspose2d : Layer
     private int _batch;
     // The last input, for ∂C/∂w on the chunked route (the caller keeps it unchanged until Backward, as every layer's input).
     private Tensor? _input;
+    private bool _chunked;
 
     public ConvTranspose2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) outputPadding, (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
@@ -102,7 +103,8 @@ public sealed class ConvTranspose2d : Layer
         var g = CheckedGeometry(h, w);
         _geometry = g; _batch = n; _input = x;
         int p = h * w, cols = n * p;
-        if (Im2ColChunks.Suits(g, n))
+        _chunked = Im2ColChunks.Suits(g, n);
+        if (_chunked)
         {
             // Many taps (DCGAN's 128→64 4×4: 1024): col2im(wᵀ·a) a few images at a time, never the whole batch's columns.
             var chunked = Tensor.Ensure(ref _output, n, OutChannels, g.Height, g.Width);
@@ -149,7 +151,7 @@ public sealed class ConvTranspose2d : Layer
                 for (int o = 0; o < OutChannels; o++)
                     _bias.Gradient[o] += TensorPrimitives.Sum(dy.Span.Slice((i * OutChannels + o) * hw, hw));
         }
-        if (Im2ColChunks.Suits(g, n))
+        if (_chunked)
         {
             // ∂C/∂w = a·δᵀ in column form, and ∂C/∂a = w·im2col(δ): the convolution whose transpose this layer is, run on δ.
             var workspace = Tensor.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, InChannels, n));
