@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race sgemm|shapes|mlp|alloc|gan|gan-layers|gmmn|pix2pix [--threads N] [--parallel-threshold MNK] [--no-adapt] [--epochs N] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab]|gan-layers|gmmn|pix2pix [--threads N] [--parallel-threshold MNK] [--no-adapt] [--epochs N] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -10,6 +10,7 @@ public static class RaceCommand
     {
         string mode = args.Length > 0 ? args[0] : "sgemm";
         Models.Kernels.Gemm.Threads = Option("--threads", Models.Kernels.Gemm.Threads);
+        Models.Kernels.Im2ColChunks.Threads = Option("--threads", Models.Kernels.Im2ColChunks.Threads);
         Models.Kernels.Gemm.ParallelThreshold = Option("--parallel-threshold", (int)Models.Kernels.Gemm.ParallelThreshold);
         if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
         output.WriteLine($"threads {Models.Kernels.Gemm.Threads}, processors {Environment.ProcessorCount}");
@@ -25,13 +26,16 @@ public static class RaceCommand
         {
             case "sgemm": SgemmRace.Square(output); return 0;
             case "shapes": SgemmRace.MlpShapes(output); return 0;
+            case "conv-shapes": SgemmRace.ConvShapes(output); return 0;
+            case "conv-kernels": SgemmRace.ConvKernels(output, Models.Kernels.Gemm.Threads); return 0;
             case "mlp": MlpRace.Run(output, Option("--epochs", 10)); return 0;
             case "alloc": SgemmRace.Allocation(output); return 0;
+            case "gan" when Array.IndexOf(args, "--ab") >= 0: GanRace.AlternateChunks(output); return 0;
             case "gan": GanRace.Run(output); return 0;
             case "gan-layers": GanRace.Layers(output); return 0;
             case "gmmn": GmmnRace.Run(output); return 0;
             case "pix2pix": Pix2PixRace.Run(output); return 0;
-            default: Console.Error.WriteLine($"race: unknown mode {mode} (sgemm | shapes | mlp | alloc | gan | gan-layers | gmmn | pix2pix)"); return 2;
+            default: Console.Error.WriteLine($"race: unknown mode {mode} (sgemm | shapes | conv-shapes | conv-kernels | mlp | alloc | gan | gan-layers | gmmn | pix2pix)"); return 2;
         }
     }
 }

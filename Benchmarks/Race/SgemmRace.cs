@@ -23,6 +23,103 @@ public static class SgemmRace
         Report(output, "dx   dh·W1       ", false, false, 64, 784, 100);
     }
 
+    /// <summary>The products of the DCGAN's 1024-tap layers (64→128, 4×4 stride 2, 14×14 → 7×7), for the whole batch of 64
+    /// (n = 3136) and for chunks of 8 and 16 images (n = 392, 784).</summary>
+    public static void ConvShapes(TextWriter output)
+    {
+        foreach (int n in new[] { 3136, 784, 392 })
+        {
+            Report(output, "forward  W·cols  ", false, false, 128, n, 1024);
+            Report(output, "dW δ·colsᵀ       ", false, true, 128, 1024, n);
+            Report(output, "dcols Wᵀ·δ       ", true, false, 1024, n, 128);
+        }
+    }
+
+    /// <summary>The DCGAN 64→128 layer's three products (batch 64) through the whole batch's column matrix (im2col + GEMM
+    /// + col2im, as the layers did) and through <see cref="Im2ColChunks"/> with several chunk sizes. Use
+    /// <c>--threads 1</c> for one thread on both routes: GFLOP per CPU-second is then load-proof.</summary>
+    public static void ConvKernels(TextWriter output, int threads)
+    {
+        var g = new Im2ColGeometry(64, 14, 14, 4, 4, 2, 2, 1, 1);
+        const int batch = 64, outChannels = 128;
+        Im2ColChunks.Threads = threads;
+        var rng = new Random(42);
+        float[] Fill(int length)
+        {
+            var x = new float[length];
+            for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            return x;
+        }
+        var x = Fill(batch * g.ImageLength); var w = Fill(outChannels * g.Rows); var dy = Fill(batch * outChannels * g.OutPixels);
+        var y = new float[dy.Length]; var dx = new float[x.Length]; var dw = new float[w.Length];
+        int cols = batch * g.OutPixels;
+        var columns = new float[g.Rows * cols]; var z = new float[outChannels * cols];
+        double flop = 2.0 * outChannels * cols * g.Rows;
+        // Variants alternate for five rounds and each keeps its best round: on a shared machine the minimum CPU time per
+        // call is the figure least moved by the neighbours (their cache pollution only ever adds).
+        var variants = new List<(string Name, Action Call)>
+        {
+            ("forward, whole batch", () =>
+            {
+                Im2Col.Unfold(x, batch, g, columns);
+                Gemm.Multiply(false, false, outChannels, cols, g.Rows, w, g.Rows, columns, cols, z, cols);
+            }),
+            ("∂C/∂w, whole batch", () =>
+            {
+                Im2Col.Unfold(x, batch, g, columns);
+                Gemm.Multiply(false, true, outChannels, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true);
+            }),
+            ("∂C/∂x, whole batch", () =>
+            {
+                Gemm.Multiply(true, false, g.Rows, cols, outChannels, w, g.Rows, z, cols, columns, cols);
+                Im2Col.Fold(columns, batch, g, dx);
+            }),
+        };
+        // The parts: im2col and col2im of the whole batch, and the three products for four chunks of 16 images.
+        int c16 = 16 * g.OutPixels;
+        variants.Add(("im2col, whole batch", () => Im2Col.Unfold(x, batch, g, columns)));
+        variants.Add(("col2im, whole batch", () => Im2Col.Fold(columns, batch, g, dx)));
+        variants.Add(("4 × W·cols (16 images)", () =>
+        {
+            for (int i = 0; i < 4; i++) Gemm.Multiply(false, false, outChannels, c16, g.Rows, w, g.Rows, columns, c16, z, c16);
+        }));
+        variants.Add(("4 × δ·colsᵀ (16 images)", () =>
+        {
+            for (int i = 0; i < 4; i++) Gemm.Multiply(false, true, outChannels, g.Rows, c16, z, c16, columns, c16, dw, g.Rows);
+        }));
+        variants.Add(("4 × Wᵀ·δ (16 images)", () =>
+        {
+            for (int i = 0; i < 4; i++) Gemm.Multiply(true, false, g.Rows, c16, outChannels, w, g.Rows, z, c16, columns, c16);
+        }));
+        foreach (int per in new[] { 0, 8 })
+        {
+            string size = per == 0 ? $"auto {Im2ColChunks.ImagesPerChunk(g, batch)}" : per.ToString();
+            var workspace = new float[Im2ColChunks.WorkspaceLength(g, outChannels, batch, per)];
+            variants.Add(($"forward, chunks of {size}", () => Im2ColChunks.Forward(x, batch, g, w, outChannels, default, y, per)));
+            variants.Add(($"∂C/∂w, chunks of {size}", () => Im2ColChunks.AccumulateWeightGradient(x, dy, batch, g, outChannels, dw, workspace, per)));
+            variants.Add(($"∂C/∂x, chunks of {size}", () => Im2ColChunks.InputGradient(dy, batch, g, w, outChannels, dx, per)));
+        }
+        var best = new double[variants.Count];
+        var wall = new double[variants.Count];
+        Array.Fill(best, double.MaxValue); Array.Fill(wall, double.MaxValue);
+        var load = MachineLoad.Start();
+        for (int round = 0; round < 5; round++)
+            for (int v = 0; v < variants.Count; v++)
+            {
+                variants[v].Call();
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+                int calls = 0;
+                while (calls < 3 || sw.Elapsed.TotalSeconds < 0.3) { variants[v].Call(); calls++; }
+                best[v] = Math.Min(best[v], (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / calls);
+                wall[v] = Math.Min(wall[v], sw.Elapsed.TotalMilliseconds / calls);
+            }
+        for (int v = 0; v < variants.Count; v++)
+            output.WriteLine($"RESULT {variants[v].Name,-24} best of 5: {wall[v],7:F2} ms/call, {best[v],6:F2} CPU-ms/call = " +
+                             $"{flop / best[v] / 1e6,6:F1} GFLOP per CPU-s");
+        output.WriteLine($"[other processes {load.OtherCores:F2} cores]");
+    }
+
     /// <summary>Managed bytes the whole process allocates over many calls after a warm-up call (should be 0).</summary>
     public static void Allocation(TextWriter output)
     {

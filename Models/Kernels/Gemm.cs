@@ -93,6 +93,23 @@ public static unsafe class Gemm
         }
     }
 
+    /// <summary>C = op(A)·op(B) (+ C) on the calling thread alone, on that thread's own pack buffers: for kernels that
+    /// split their work over threads themselves (<see cref="Im2ColChunks"/>); never touches the team. Same bits as
+    /// <see cref="Multiply"/>.</summary>
+    internal static void MultiplyAlone(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false)
+    {
+        GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+            Alone(new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate));
+    }
+
     /// <summary>How the threads share C: by rows when each gets at least one MC block, else by 16-column panels.</summary>
     private static bool Split(int m, int n, int threads, out bool splitRows)
     {

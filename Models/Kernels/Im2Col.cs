@@ -68,6 +68,29 @@ public static class Im2Col
         }
     }
 
+    /// <summary><see cref="Unfold"/> on the calling thread only, from raw pointers (for kernels that split the batch over
+    /// threads themselves).</summary>
+    internal static unsafe void UnfoldSerial(float* images, int batch, Im2ColGeometry g, float* columns)
+    {
+        if (PhaseFold.Suits(g))
+            PhaseFold.Unfold(images, batch, g, columns);
+        else if (Im2ColStrided.Suits(g))
+            for (int r = 0; r < g.Rows; r++) Im2ColStrided.UnfoldRow(images, batch, g, columns, r);
+        else
+            for (int r = 0; r < g.Rows; r++) UnfoldRow(images, batch, g, columns, r);
+    }
+
+    /// <summary><see cref="Fold"/> on the calling thread only, from raw pointers.</summary>
+    internal static unsafe void FoldSerial(float* columns, int batch, Im2ColGeometry g, float* images)
+    {
+        if (PhaseFold.Suits(g))
+            PhaseFold.Fold(columns, batch, g, images);
+        else if (Im2ColStrided.Suits(g))
+            for (int c = 0; c < g.Channels; c++) Im2ColStrided.FoldChannel(columns, batch, g, images, c);
+        else
+            for (int c = 0; c < g.Channels; c++) FoldChannel(columns, batch, g, images, c);
+    }
+
     private static void Check(int imagesLength, int columnsLength, int batch, Im2ColGeometry g)
     {
         long needImages = (long)batch * g.ImageLength, needColumns = (long)g.Rows * batch * g.OutPixels;

@@ -11,16 +11,20 @@ namespace NeuralPipelines.Models.Layers.Conv;
 /// <remarks>
 /// Output size: (in − 1)·stride − 2·pad + dilation·(k − 1) + output_padding + 1. Output padding resolves the size
 /// ambiguity of a strided convolution (several input sizes give the same output) and must be smaller than the stride.
-/// Fast path: cols = wᵀ·x with one GEMM over the batch, then col2im; backward is im2col of δ and two GEMMs.
+/// Fast path: cols = wᵀ·x with one GEMM over the batch, then col2im; backward is im2col of δ and two GEMMs. Layers with
+/// many taps and a large batch (DCGAN's 128→64 4×4 stride 2) do the same a few images at a time (<see cref="Im2ColChunks"/>).
 /// </remarks>
 [LayerKind("conv_transpose2d")]
 public sealed class ConvTranspose2d : Layer
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
-    private Tensor? _inputMatrix, _columns, _output, _deltaMatrix, _inputGradient;
+    private Tensor? _inputMatrix, _columns, _output, _deltaMatrix, _inputGradient, _workspace;
     private Im2ColGeometry _geometry;
     private int _batch;
+    // The last input, for ∂C/∂w on the chunked route (the caller keeps it unchanged until Backward, as every layer's input).
+    private Tensor? _input;
+    private bool _chunked;
 
     public ConvTranspose2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) outputPadding, (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
@@ -97,8 +101,17 @@ public sealed class ConvTranspose2d : Layer
     {
         var (n, _, h, w) = ConvShape.Batch("ConvTranspose2d", x, InChannels);
         var g = CheckedGeometry(h, w);
-        _geometry = g; _batch = n;
+        _geometry = g; _batch = n; _input = x;
         int p = h * w, cols = n * p;
+        _chunked = Im2ColChunks.Suits(g, n);
+        if (_chunked)
+        {
+            // Many taps (DCGAN's 128→64 4×4: 1024): col2im(wᵀ·a) a few images at a time, never the whole batch's columns.
+            var chunked = Tensor.Ensure(ref _output, n, OutChannels, g.Height, g.Width);
+            Im2ColChunks.InputGradient(x.Span, n, g, _weight.Value.Span, InChannels, chunked.Span);
+            AddBias(chunked, n, g);
+            return chunked;
+        }
         // a as [in × N·P]: the batch side by side, so one GEMM serves every image.
         var a = Tensor.Ensure(ref _inputMatrix, InChannels, cols);
         var xs = x.Span; var am = a.Span;
@@ -109,22 +122,25 @@ public sealed class ConvTranspose2d : Layer
         Gemm.Multiply(true, false, g.Rows, cols, InChannels, _weight.Value.Span, g.Rows, am, cols, columns.Span, cols);
         var y = Tensor.Ensure(ref _output, n, OutChannels, g.Height, g.Width);
         Im2Col.Fold(columns.Span, n, g, y.Span);
-        if (_bias is not null)
-        {
-            int hw = g.Height * g.Width;
-            for (int i = 0; i < n; i++)
-                for (int o = 0; o < OutChannels; o++)
-                {
-                    var plane = y.Span.Slice((i * OutChannels + o) * hw, hw);
-                    TensorPrimitives.Add(plane, _bias.Value[o], plane);
-                }
-        }
+        AddBias(y, n, g);
         return y;
+    }
+
+    private void AddBias(Tensor y, int n, Im2ColGeometry g)
+    {
+        if (_bias is null) return;
+        int hw = g.Height * g.Width;
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < OutChannels; o++)
+            {
+                var plane = y.Span.Slice((i * OutChannels + o) * hw, hw);
+                TensorPrimitives.Add(plane, _bias.Value[o], plane);
+            }
     }
 
     public override Tensor Backward(Tensor dy)
     {
-        var a = _inputMatrix ?? throw new InvalidOperationException("ConvTranspose2d.Backward called before Forward.");
+        var input = _input ?? throw new InvalidOperationException("ConvTranspose2d.Backward called before Forward.");
         var g = _geometry; int n = _batch, p = g.OutPixels, cols = n * p;
         if (!dy.ShapeEquals([n, OutChannels, g.Height, g.Width]))
             throw new ArgumentException($"ConvTranspose2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText([n, OutChannels, g.Height, g.Width])} but got {Tensor.ShapeText(dy.Shape)}.");
@@ -135,6 +151,16 @@ public sealed class ConvTranspose2d : Layer
                 for (int o = 0; o < OutChannels; o++)
                     _bias.Gradient[o] += TensorPrimitives.Sum(dy.Span.Slice((i * OutChannels + o) * hw, hw));
         }
+        if (_chunked)
+        {
+            // ∂C/∂w = a·δᵀ in column form, and ∂C/∂a = w·im2col(δ): the convolution whose transpose this layer is, run on δ.
+            var workspace = Tensor.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, InChannels, n));
+            Im2ColChunks.AccumulateWeightGradient(dy.Span, input.Span, n, g, InChannels, _weight.Gradient.Span, workspace.Span);
+            var chunkedDx = Tensor.Ensure(ref _inputGradient, n, InChannels, g.OutHeight, g.OutWidth);
+            Im2ColChunks.Forward(dy.Span, n, g, _weight.Value.Span, InChannels, default, chunkedDx.Span);
+            return chunkedDx;
+        }
+        var a = _inputMatrix!;
         // The adjoint of col2im is im2col: δ in column form.
         var columns = Tensor.Ensure(ref _columns, g.Rows, cols);
         Im2Col.Unfold(dy.Span, n, g, columns.Span);

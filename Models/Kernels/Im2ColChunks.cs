@@ -1,0 +1,197 @@
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>
+/// A convolution and its two gradients through column matrices of a few images at a time: im2col of one chunk of the
+/// batch, a product on the calling thread, the chunk's result written out, next chunk. For layers with many taps per
+/// output (DCGAN's 64→128 4×4 stride-2 layers: 1024), where the direct kernels do not apply.
+/// </summary>
+/// <remarks>
+/// Why: the column matrix of the whole batch is [C·kH·kW × N·OH·OW] — 12.8 MB for DCGAN's 64→128 layer at batch 64 —
+/// and the layer wrote it, packed it and read it back from memory; its products also ran on the thread team, which on
+/// a busy machine backs off to one thread. A chunk's column matrix (about 4 MB: 16 of those images) stays near the core
+/// that computes it; measured single-threaded on an Intel Xeon (AVX-512): forward 128×3136×1024 67 → 104 GFLOP per
+/// CPU-second as 128×784×1024, ∂C/∂w 85 → 93, ∂C/∂columns 66 → 127. Chunks are handed to threads as they ask
+/// (a thread that wakes late takes fewer), each with its own pack buffers and scratch.
+/// Bits: the chunking depends on the geometry and the batch only, never on the thread count. The output and ∂C/∂x of
+/// each chunk are its own (each element one product chain, the same as through the whole-batch product); ∂C/∂w is
+/// summed per chunk into its own partial, and the partials are added in chunk order.
+/// The plain twins are <see cref="DirectConv2dReference"/>'s three definitions.
+/// </remarks>
+public static unsafe class Im2ColChunks
+{
+    /// <summary>Target size of one chunk's column matrix in floats (4 MB): the products ran fastest with 8–16 of DCGAN's
+    /// images (2–4 MB of columns) on a 2 MB-L2 Xeon.</summary>
+    private const long ChunkFloats = 1 << 20;
+
+    /// <summary>True where this route beats the column matrix of the whole batch: more taps than the direct kernels take
+    /// (640) and a whole-batch column matrix of at least two chunks.</summary>
+    public static bool Suits(Im2ColGeometry g, int batch) =>
+        Enabled && g.Rows > 640 && (long)g.Rows * g.OutPixels * batch >= 2 * ChunkFloats;
+
+    /// <summary>Set to false to time the layers' whole-batch column route instead (<c>race gan --ab</c>).</summary>
+    public static bool Enabled { get; set; } = true;
+
+    /// <summary>Images per chunk: the batch cut into equal chunks of about <see cref="ChunkFloats"/> column floats, unless
+    /// <paramref name="imagesPerChunk"/> (as every method here takes it; tests set it to cut small batches) is positive.</summary>
+    public static int ImagesPerChunk(Im2ColGeometry g, int batch, int imagesPerChunk = 0)
+    {
+        if (imagesPerChunk > 0) return imagesPerChunk;
+        if (batch <= 0) return 1;
+        long total = (long)g.Rows * g.OutPixels * batch;
+        int chunks = (int)Math.Clamp((total + ChunkFloats - 1) / ChunkFloats, 1, batch);
+        return (batch + chunks - 1) / chunks;
+    }
+
+    private static int ChunkCount(Im2ColGeometry g, int batch, int imagesPerChunk) =>
+        batch <= 0 ? 0 : (batch + ImagesPerChunk(g, batch, imagesPerChunk) - 1) / ImagesPerChunk(g, batch, imagesPerChunk);
+
+    /// <summary>Floats of the workspace <see cref="AccumulateWeightGradient"/> needs: one [O × C·kH·kW] partial per chunk.</summary>
+    public static int WorkspaceLength(Im2ColGeometry g, int outChannels, int batch, int imagesPerChunk = 0) =>
+        ChunkCount(g, batch, imagesPerChunk) * outChannels * g.Rows;
+
+    // Per-thread column matrix and [O × chunk positions] matrix of one chunk, reused so a steady-state pass allocates none.
+    [ThreadStatic] private static float[]? _columns, _matrix;
+
+    /// <summary>output[N×O×OH×OW] = conv(images[N×C×H×W], weight[O×C×kH×kW]) + bias[O] (no bias when empty).</summary>
+    public static void Forward(ReadOnlySpan<float> images, int batch, Im2ColGeometry g, ReadOnlySpan<float> weight, int outChannels,
+        ReadOnlySpan<float> bias, Span<float> output, int imagesPerChunk = 0)
+    {
+        long needOut = (long)batch * outChannels * g.OutPixels;
+        if (images.Length < (long)batch * g.ImageLength || weight.Length < outChannels * g.Rows || output.Length < needOut
+            || (bias.Length != 0 && bias.Length < outChannels))
+            throw new ArgumentException(
+                $"Im2ColChunks.Forward of {batch}×[{g.Channels}×{g.Height}×{g.Width}] → {outChannels} channels needs {(long)batch * g.ImageLength} image, " +
+                $"{outChannels * g.Rows} weight and {needOut} output floats; got {images.Length}, {weight.Length} and {output.Length}.");
+        int per = ImagesPerChunk(g, batch, imagesPerChunk), chunks = ChunkCount(g, batch, imagesPerChunk), p = g.OutPixels, rows = g.Rows;
+        fixed (float* px = images) fixed (float* pw = weight) fixed (float* pb = bias) fixed (float* py = output)
+        {
+            nint ix = (nint)px, iw = (nint)pw, ib = (nint)pb, iy = (nint)py;
+            int biasLength = bias.Length;
+            void One(int chunk)
+            {
+                int n0 = chunk * per, count = Math.Min(per, batch - n0), cols = count * p;
+                var columns = Scratch.Ensure(ref _columns, rows * cols);
+                var z = Scratch.Ensure(ref _matrix, outChannels * cols);
+                fixed (float* pc = columns) Im2Col.UnfoldSerial((float*)ix + (long)n0 * g.ImageLength, count, g, pc);
+                // z = w·a for the chunk's positions.
+                Product(chunks, false, false, outChannels, cols, rows, new ReadOnlySpan<float>((float*)iw, outChannels * rows), rows,
+                    columns, cols, z, cols);
+                // [O × chunk positions] to NCHW, adding b.
+                float* y = (float*)iy + (long)n0 * outChannels * p;
+                for (int i = 0; i < count; i++)
+                    for (int o = 0; o < outChannels; o++)
+                    {
+                        var src = new ReadOnlySpan<float>(z, o * cols + i * p, p);
+                        var dst = new Span<float>(y + ((long)i * outChannels + o) * p, p);
+                        if (biasLength == 0) src.CopyTo(dst);
+                        else TensorPrimitives.Add(src, ((float*)ib)[o], dst);
+                    }
+            }
+            Run(chunks, One);
+        }
+    }
+
+    /// <summary>weightGradient[O×C×kH×kW] += Σ_n δ[n]·im2col(images[n])ᵀ, from images [N×C×H×W] and gradients δ [N×O×OH×OW];
+    /// <paramref name="workspace"/> holds <see cref="WorkspaceLength"/> floats.</summary>
+    public static void AccumulateWeightGradient(ReadOnlySpan<float> images, ReadOnlySpan<float> gradients, int batch, Im2ColGeometry g,
+        int outChannels, Span<float> weightGradient, Span<float> workspace, int imagesPerChunk = 0)
+    {
+        long needX = (long)batch * g.ImageLength, needDy = (long)batch * outChannels * g.OutPixels;
+        int rows = g.Rows, slot = outChannels * rows;
+        if (images.Length < needX || gradients.Length < needDy || weightGradient.Length < slot
+            || workspace.Length < WorkspaceLength(g, outChannels, batch, imagesPerChunk))
+            throw new ArgumentException(
+                $"Im2ColChunks.AccumulateWeightGradient of {batch}×[{g.Channels}×{g.Height}×{g.Width}] → {outChannels} channels needs {needX} image, " +
+                $"{needDy} gradient, {slot} weight-gradient and {WorkspaceLength(g, outChannels, batch, imagesPerChunk)} workspace floats; " +
+                $"got {images.Length}, {gradients.Length}, {weightGradient.Length} and {workspace.Length}.");
+        if (batch == 0) return;
+        int per = ImagesPerChunk(g, batch, imagesPerChunk), chunks = ChunkCount(g, batch, imagesPerChunk), p = g.OutPixels;
+        fixed (float* px = images) fixed (float* pd = gradients) fixed (float* pw = workspace)
+        {
+            nint ix = (nint)px, id = (nint)pd, iw = (nint)pw;
+            void One(int chunk)
+            {
+                int n0 = chunk * per, count = Math.Min(per, batch - n0), cols = count * p;
+                var columns = Scratch.Ensure(ref _columns, rows * cols);
+                var delta = Scratch.Ensure(ref _matrix, outChannels * cols);
+                fixed (float* pc = columns) Im2Col.UnfoldSerial((float*)ix + (long)n0 * g.ImageLength, count, g, pc);
+                Gather((float*)id + (long)n0 * outChannels * p, count, outChannels, p, delta);
+                // This chunk's ∂C/∂w = δ·aᵀ, into its own partial.
+                Product(chunks, false, true, outChannels, rows, cols, delta, cols, columns, cols,
+                    new Span<float>((float*)iw + (long)chunk * slot, slot), rows);
+            }
+            Run(chunks, One);
+        }
+        for (int c = 0; c < chunks; c++)
+            TensorPrimitives.Add(weightGradient[..slot], workspace.Slice(c * slot, slot), weightGradient[..slot]);
+    }
+
+    /// <summary>inputGradient[N×C×H×W] = col2im(wᵀ·δ), the ∂C/∂x of the convolution g with weight [O×C×kH×kW], from
+    /// δ = gradients [N×O×OH×OW]. Read forwards, the same operation is a transposed convolution without its bias.</summary>
+    public static void InputGradient(ReadOnlySpan<float> gradients, int batch, Im2ColGeometry g, ReadOnlySpan<float> weight, int outChannels,
+        Span<float> inputGradient, int imagesPerChunk = 0)
+    {
+        long needDy = (long)batch * outChannels * g.OutPixels, needDx = (long)batch * g.ImageLength;
+        int rows = g.Rows;
+        if (gradients.Length < needDy || weight.Length < outChannels * rows || inputGradient.Length < needDx)
+            throw new ArgumentException(
+                $"Im2ColChunks.InputGradient of {batch}×[{g.Channels}×{g.Height}×{g.Width}] ← {outChannels} channels needs {needDy} gradient, " +
+                $"{outChannels * rows} weight and {needDx} input-gradient floats; got {gradients.Length}, {weight.Length} and {inputGradient.Length}.");
+        int per = ImagesPerChunk(g, batch, imagesPerChunk), chunks = ChunkCount(g, batch, imagesPerChunk), p = g.OutPixels;
+        fixed (float* pd = gradients) fixed (float* pw = weight) fixed (float* px = inputGradient)
+        {
+            nint id = (nint)pd, iw = (nint)pw, ix = (nint)px;
+            void One(int chunk)
+            {
+                int n0 = chunk * per, count = Math.Min(per, batch - n0), cols = count * p;
+                var columns = Scratch.Ensure(ref _columns, rows * cols);
+                var delta = Scratch.Ensure(ref _matrix, outChannels * cols);
+                Gather((float*)id + (long)n0 * outChannels * p, count, outChannels, p, delta);
+                // ∂C/∂a = wᵀ·δ in column form, then col2im into the chunk's images.
+                Product(chunks, true, false, rows, cols, outChannels, new ReadOnlySpan<float>((float*)iw, outChannels * rows), rows,
+                    delta, cols, columns, cols);
+                fixed (float* pc = columns) Im2Col.FoldSerial(pc, count, g, (float*)ix + (long)n0 * g.ImageLength);
+            }
+            Run(chunks, One);
+        }
+    }
+
+    /// <summary>δ of <paramref name="count"/> images [count×O×P] (NCHW) gathered to [O × count·P].</summary>
+    private static void Gather(float* gradients, int count, int outChannels, int p, float[] matrix)
+    {
+        int cols = count * p;
+        for (int i = 0; i < count; i++)
+            for (int o = 0; o < outChannels; o++)
+                new ReadOnlySpan<float>(gradients + ((long)i * outChannels + o) * p, p).CopyTo(matrix.AsSpan(o * cols + i * p, p));
+    }
+
+    /// <summary>One chunk's product: alone on this thread when the chunks are shared out, with the team when there is only one.</summary>
+    private static void Product(int chunks, bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
+    {
+        if (chunks > 1) Gemm.MultiplyAlone(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+        else Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+    }
+
+    /// <summary>Threads the chunks are shared over (1: all on the calling thread). For timing and tests: the bits are the
+    /// same for any value.</summary>
+    public static int Threads
+    {
+        get => s_options.MaxDegreeOfParallelism;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            s_options = new ParallelOptions { MaxDegreeOfParallelism = value };
+        }
+    }
+
+    private static ParallelOptions s_options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    /// <summary>Chunks handed out to threads as they ask; all on the caller when there is one chunk or one thread.</summary>
+    private static void Run(int chunks, Action<int> one)
+    {
+        var options = s_options;
+        if (chunks <= 1 || options.MaxDegreeOfParallelism == 1) for (int c = 0; c < chunks; c++) one(c);
+        else Parallel.For(0, chunks, options, one);
+    }
+}
