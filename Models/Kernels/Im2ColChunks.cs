@@ -12,7 +12,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// in cache, and the GEMM on the chunk's shapes ran at 105–148 GFLOP per CPU-second against 55–75 on the whole batch's.
 /// Measured on an Intel Xeon (AVX-512, 2 MB L2; <c>race conv-kernels --threads 1</c>, CPU-ms per call for the 64→128
 /// layer): forward 14.9 → 8.6–10.8, ∂C/∂w 11.0–13.2 → 9.6–11.0, ∂C/∂x 16.7–21.2 → 8.7 (with <see cref="PhaseFold"/>).
-/// In a whole DCGAN step the saving was smaller (0–6% of its CPU time: the 12.8 MB fit that machine's L3).
+/// A whole DCGAN step took 14% less wall time on that machine when quiet (155 against 181 ms, <c>race gan --ab</c>),
+/// 0–6% less CPU time when busy (the 12.8 MB fit its L3, so the whole-batch route was not bound by memory there).
 /// Chunks are handed to threads as they ask (a thread that wakes late takes fewer), each with its own pack buffers
 /// and scratch.
 /// Bits: the chunking depends on the geometry and the batch only, never on the thread count. The output and ∂C/∂x of
