@@ -75,6 +75,12 @@ public static class SgemmRace
                 Im2Col.Fold(columns, batch, g, dx);
             }),
         };
+        // The layer itself, as a step calls it.
+        var layer = new NeuralPipelines.Models.Layers.Conv.Conv2d(64, outChannels, 4, stride: 2, padding: 1);
+        var xt = new NeuralPipelines.Models.Tensors.Tensor(x, [batch, 64, 14, 14]);
+        var dyt = new NeuralPipelines.Models.Tensors.Tensor(dy, [batch, outChannels, 7, 7]);
+        variants.Add(("Conv2d layer forward", () => layer.Forward(xt, true)));
+        variants.Add(("Conv2d layer fwd+bwd", () => { layer.Forward(xt, true); layer.Backward(dyt); }));
         // The parts: im2col and col2im of the whole batch, and the three products for four chunks of 16 images.
         int c16 = 16 * g.OutPixels;
         variants.Add(("im2col, whole batch", () => Im2Col.Unfold(x, batch, g, columns)));
