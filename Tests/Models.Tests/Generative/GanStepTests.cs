@@ -108,12 +108,20 @@ public class GanStepTests
         Assert.True(dcgan < 64 * 1024, $"a warm DCGAN step allocated {dcgan:N0} bytes");
     }
 
+    /// <summary>The least any of five warm steps allocated on this thread. The chunked convolution route hands chunks to
+    /// whichever thread asks first, and a thread's grow-only scratch grows the first time it takes a larger chunk; which
+    /// step that happens in depends on scheduling, so one measured step could catch it. Steady state is the least.</summary>
     private static long AllocatedByWarmStep(GanStep step, Tensor real)
     {
         for (int i = 0; i < 3; i++) step.Run(real);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        step.Run(real);
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long least = long.MaxValue;
+        for (int i = 0; i < 5; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            step.Run(real);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return least;
     }
 
     private static Tensor RealImages(int n)
