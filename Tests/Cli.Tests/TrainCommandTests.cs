@@ -154,4 +154,16 @@ public class TrainCommandTests
         Assert.Contains("adam η=0.002", help.Out);
         Assert.Contains("--recipe", help.Out);
     }
+
+    [Fact]
+    public void A_diverging_run_names_the_checkpoint_that_keeps_the_last_good_state()
+    {
+        using var folder = new TempFolder();
+        var ckpt = folder.File("diverge.ckpt");
+        var (code, _, stderr) = Np("train", "mlp", "--cost", "quadratic", "--lr", "1e30", "--epochs", "2", "--train-limit", "200", "--out", ckpt);
+        Assert.NotEqual(0, code);
+        Assert.Contains("diverged at epoch 1", stderr);
+        Assert.Contains($"The last good checkpoint (the initial weights) is kept in {ckpt}", stderr);
+        Assert.Equal(0, ClassifierCheckpoint.Load(ckpt).Training!.CompletedEpochs);
+    }
 }

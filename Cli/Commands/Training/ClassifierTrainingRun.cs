@@ -31,21 +31,13 @@ internal static class ClassifierTrainingRun
 
         var trainer = new Trainer(model, state);
         var callbacks = new TrainingCallbacks { Save = () => checkpoint.Save(path), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
-        TrainingResult result;
-        try
-        {
-            result = console.Profile.Capabilities.Interactive && !asJson
+        TrainingResult result = LastGoodCheckpoint.Guard(path, () =>
+            console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(split, callbacks with
                 {
                     Batch = new SyncProgress<BatchProgress>(b => show($"epoch {b.Epoch}/{b.Epochs}  cost {b.Loss:F4}", (double)b.Batch / b.Batches)),
                 }))
-                : trainer.Fit(split, callbacks);
-        }
-        catch (TrainingDivergedException e)
-        {
-            throw new TrainingDivergedException(
-                $"{e.Message} The last good checkpoint ({(e.GoodEpochs == 0 ? "the initial weights" : $"after epoch {e.GoodEpochs}")}) is kept in {path}.", e.GoodEpochs);
-        }
+                : trainer.Fit(split, callbacks));
 
         string? plot = null;
         if (result.History.Count > 0)

@@ -115,22 +115,14 @@ internal static class ColorizerTrainingRun
 
         var trainer = new ColorizerTrainer(model, state);
         var callbacks = new ColorizerCallbacks { Save = () => checkpoint.Save(path), Epoch = new SyncProgress<ColorizerEpochReport>(EpochDone) };
-        IReadOnlyList<ColorizerEpochReport> history;
-        try
-        {
-            history = console.Profile.Capabilities.Interactive && !asJson
+        IReadOnlyList<ColorizerEpochReport> history = LastGoodCheckpoint.Guard(path, () =>
+            console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
                 {
                     Batch = new SyncProgress<ColorizerBatchProgress>(b => show(
                         string.Create(CultureInfo.InvariantCulture, $"epoch {b.Epoch}/{b.Epochs}  l1 {b.L1:F4}"), (double)b.Batch / b.Batches)),
                 }))
-                : trainer.Fit(train, callbacks);
-        }
-        catch (TrainingDivergedException e)
-        {
-            throw new TrainingDivergedException(
-                $"{e.Message} The last good checkpoint ({(e.GoodEpochs == 0 ? "the initial weights" : $"after epoch {e.GoodEpochs}")}) is kept in {path}.", e.GoodEpochs);
-        }
+                : trainer.Fit(train, callbacks));
 
         string? curves = null;
         if (history.Count > 0)

@@ -42,22 +42,14 @@ internal static class GenerativeTrainingRun
 
         var trainer = new GenerativeTrainer(model, state);
         var callbacks = new GenerativeCallbacks { Save = () => checkpoint.Save(path), Epoch = new SyncProgress<GenerativeEpochReport>(EpochDone) };
-        IReadOnlyList<GenerativeEpochReport> history;
-        try
-        {
-            history = console.Profile.Capabilities.Interactive && !asJson
+        IReadOnlyList<GenerativeEpochReport> history = LastGoodCheckpoint.Guard(path, () =>
+            console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
                 {
                     Batch = new SyncProgress<GenerativeBatchProgress>(b => show(
                         $"epoch {b.Epoch}/{b.Epochs} {b.Phase}  {b.Losses}", (double)b.Batch / b.Batches)),
                 }))
-                : trainer.Fit(train, callbacks);
-        }
-        catch (TrainingDivergedException e)
-        {
-            throw new TrainingDivergedException(
-                $"{e.Message} The last good checkpoint ({(e.GoodEpochs == 0 ? "the initial weights" : $"after epoch {e.GoodEpochs}")}) is kept in {path}.", e.GoodEpochs);
-        }
+                : trainer.Fit(train, callbacks));
 
         string? curves = null;
         if (history.Count > 0)
