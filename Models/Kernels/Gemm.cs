@@ -54,7 +54,18 @@ public static unsafe class Gemm
 
     /// <summary>C[m×n] = op(A)[m×k]·op(B)[k×n] (+ C when <paramref name="accumulate"/>).</summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false) =>
+        Compute(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, mayUseTeam: true);
+
+    /// <summary>C = op(A)·op(B) (+ C) on the calling thread alone, on that thread's own pack buffers: for kernels that
+    /// split their work over threads themselves (<see cref="Im2ColChunks"/>); never touches the team. Same bits as
+    /// <see cref="Multiply"/>.</summary>
+    internal static void MultiplyAlone(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false) =>
+        Compute(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, mayUseTeam: false);
+
+    private static void Compute(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool mayUseTeam)
     {
         GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
@@ -69,7 +80,7 @@ public static unsafe class Gemm
             var g = new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
             // The team's gate also guards its pack buffers: a caller that holds it computes on them, with the team
             // or alone (small product, or backing off); one that finds it taken uses its own thread's buffers.
-            if (s_threads > 1 && Team() is { } team && Monitor.TryEnter(team.Gate))
+            if (mayUseTeam && s_threads > 1 && Team() is { } team && Monitor.TryEnter(team.Gate))
             {
                 try
                 {
@@ -91,23 +102,6 @@ public static unsafe class Gemm
             }
             Alone(g);
         }
-    }
-
-    /// <summary>C = op(A)·op(B) (+ C) on the calling thread alone, on that thread's own pack buffers: for kernels that
-    /// split their work over threads themselves (<see cref="Im2ColChunks"/>); never touches the team. Same bits as
-    /// <see cref="Multiply"/>.</summary>
-    internal static void MultiplyAlone(bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false)
-    {
-        GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (m == 0 || n == 0) return;
-        if (k == 0)
-        {
-            if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
-            return;
-        }
-        fixed (float* pa = a, pb = b, pc = c)
-            Alone(new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate));
     }
 
     /// <summary>How the threads share C: by rows when each gets at least one MC block, else by 16-column panels.</summary>
