@@ -55,26 +55,26 @@ public sealed class TrainCommand : ICliCommand
             if (limit is int n) split = split with { Train = split.Train.Take(n) };
             string? resumePath = parse.GetValue(resume), archName = parse.GetValue(arch);
             var content = resumePath is null ? null : CheckpointFile.Load(resumePath);
-            if (content is not null ? GenerativeCheckpoint.IsGenerative(content.Kind) : archName is not null && IsGenerative(archName))
+            if (content is not null ? GenerativeCheckpoint.IsGenerative(content.Kind) : archName is not null && GenerativeCheckpoint.IsGenerative(archName.ToLowerInvariant()))
             {
                 var generative = content is not null ? ResumeGenerative(parse, resumePath!, content, archName) : StartGenerative(parse, archName!, split.Train);
                 return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson);
             }
             var run = resumePath is not null
-                ? Resume(parse, resumePath, archName, split)
+                ? Resume(parse, resumePath, content!, archName, split)
                 : Start(parse, archName ?? throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT."), dataset, split);
             return ClassifierTrainingRun.Run(context, run.Checkpoint, run.Path, split, asJson);
         });
         return command;
 
         // A resumed run keeps the options saved in the checkpoint; only the epoch count and the output path may change.
-        (ClassifierCheckpoint Checkpoint, string Path) Resume(ParseResult parse, string resumePath, string? archName, TrainTestSplit split)
+        (ClassifierCheckpoint Checkpoint, string Path) Resume(ParseResult parse, string resumePath, CheckpointContent content, string? archName, TrainTestSplit split)
         {
             // Saying --lr 0.01 and having it silently ignored would be worse than refusing it.
             var given = options.FixedByCheckpoint.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (given.Count > 0)
                 throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
-            var checkpoint = ClassifierCheckpoint.FromContent(resumePath, CheckpointFile.Load(resumePath));
+            var checkpoint = ClassifierCheckpoint.FromContent(resumePath, content);
             var (model, state) = checkpoint;
             model.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
             if (state is null) throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
@@ -140,6 +140,4 @@ public sealed class TrainCommand : ICliCommand
             return (new ClassifierCheckpoint(model, state), parse.GetValue(output) ?? archName.ToLowerInvariant() + ".ckpt");
         }
     }
-
-    private static bool IsGenerative(string name) => Enum.GetValues<GenerativeKind>().Any(k => SettingNames.Name(k).Equals(name, StringComparison.OrdinalIgnoreCase));
 }
