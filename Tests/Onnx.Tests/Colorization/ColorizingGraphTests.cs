@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Google.Protobuf;
 using NeuralPipelines.Data;
 using NeuralPipelines.Data.Images;
@@ -10,7 +11,7 @@ namespace NeuralPipelines.Onnx.Tests.Colorization;
 
 /// <summary>The RGB-in, RGB-out colorizing graph: its colour conversions equal <see cref="CieLab"/>/<see cref="LabScaling"/>
 /// on real photos, the whole graph equals <see cref="Colorizer.ColorizeBatch"/>, and anything but a colorizer is refused by name.</summary>
-public sealed class ColorizingGraphTests
+public sealed class ColorizingGraphTests(ITestOutputHelper output)
 {
     private const int Size = TinyColorizer.Size;
 
@@ -43,6 +44,7 @@ public sealed class ColorizingGraphTests
             var onnx = scorer.Score(photos.Pixels, n);
             double worst = MaxDifference(l, onnx);
             // float32 in the graph, double in CieLab: L*/50 − 1 agrees to float rounding (a few 1e-7).
+            output.WriteLine($"scaled L: max |ONNX − LabScaling| = {worst:g3} over {n} photos");
             Assert.True(worst <= 1e-5, $"scaled L differs by {worst:g3}");
         }
 
@@ -68,9 +70,10 @@ public sealed class ColorizingGraphTests
             }
             var onnx = back.Score(lab, n);
             double worst = MaxDifference(expected, onnx);
-            // The tone curve's slope (up to 12.92 near black) and the cube multiply float32 rounding: 1e-4 of a [0, 1] pixel
-            // is 1/40 of an 8-bit level.
-            Assert.True(worst <= 1e-4, $"sRGB (chroma ×{gain}) differs by {worst:g3}");
+            // The tone curve's slope (up to 12.92 near black) and the cube multiply float32 rounding: a few 1e-6 measured,
+            // held to 2e-5 (1/200 of an 8-bit level).
+            output.WriteLine($"sRGB from L and ab×{gain}: max |ONNX − LabScaling| = {worst:g3}");
+            Assert.True(worst <= 2e-5, $"sRGB (chroma ×{gain}) differs by {worst:g3}");
             if (gain == 1f) Assert.True(MaxDifference(photos.Pixels, onnx) <= 1e-4, "the round trip through Lab does not give the photos back");
         }
     }
@@ -86,18 +89,20 @@ public sealed class ColorizingGraphTests
         using var colorized = Scorer(composite, ColorizingGraph.ColorizedName);
         Assert.Equal([3, Size, Size], colorized.InputShape);
         var rgb = colorized.Score(photos.Pixels, photos.Count);
-        // ONNX Runtime's U-Net against ours (parity ≤ 1e-4 on ab/110) and float32 against double colour math: 1e-3 of a
-        // [0, 1] pixel is a quarter of an 8-bit level.
+        // ONNX Runtime's U-Net against ours (export parity is held to 1e-4 on ab/110) and float32 against double colour
+        // math: under 1e-6 measured for this small network; 1e-4 leaves room for a wider one and is 1/40 of an 8-bit level.
         double worst = MaxDifference(expected, rgb);
-        Assert.True(worst <= 1e-3, $"the composite differs from Colorizer.ColorizeBatch by {worst:g3}");
-        // The model has learnt some colour: the result is not grey.
+        output.WriteLine($"composite: max |ONNX − Colorizer.ColorizeBatch| = {worst:g3} over {photos.Count} photos");
+        Assert.True(worst <= 1e-4, $"the composite differs from Colorizer.ColorizeBatch by {worst:g3}");
+        // The model has learnt some colour: the result is not grey (grey gives under 1e-5; two short epochs give about 0.011).
         int plane = Size * Size;
         double chroma = Enumerable.Range(0, photos.Count * plane).Average(k =>
         {
             int i = k / plane, j = k % plane, o = i * 3 * plane + j;
             return Math.Abs(rgb[o] - rgb[o + plane]) + Math.Abs(rgb[o + 2 * plane] - rgb[o + plane]);
         });
-        Assert.True(chroma > 0.01, $"mean |R − G| + |B − G| is only {chroma:g3}");
+        output.WriteLine($"mean |R − G| + |B − G| of the colorized photos: {chroma:g3}");
+        Assert.True(chroma > 0.003, $"mean |R − G| + |B − G| is only {chroma:g3}");
 
         using var pixels = Scorer(composite, ColorizingGraph.PixelsName);
         var levels = pixels.Score(photos.Pixels, photos.Count);
