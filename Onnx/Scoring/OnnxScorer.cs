@@ -148,6 +148,7 @@ public sealed unsafe class OnnxScorer : IDisposable
 
     private static (InferenceSession, string, string?) Open(byte[] model, OnnxScorerOptions options, string source)
     {
+        OnnxRuntimeNative.EnsureLoaded();
         string? reason = null;
         if (options.PreferCuda)
         {
