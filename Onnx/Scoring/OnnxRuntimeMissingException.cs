@@ -14,7 +14,10 @@ public sealed class OnnxRuntimeMissingException(Exception cause) : InvalidOperat
     {
         var root = cause;
         while (root.InnerException is not null) root = root.InnerException;
-        var reason = root.Message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim();
+        // The first sentence only: .NET's DllNotFoundException goes on to list every path it tried.
+        var reason = root.Message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "";
+        int stop = reason.IndexOf(". ", StringComparison.Ordinal);
+        if (stop > 0) reason = reason[..stop];
         return $"ONNX Runtime's native library could not be loaded ({reason}). NeuralPipelines references only the managed " +
                $"Microsoft.ML.OnnxRuntime.Managed; add one native runtime package to your application: {NativePackages}.";
     }
