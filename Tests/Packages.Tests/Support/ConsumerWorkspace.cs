@@ -52,6 +52,14 @@ public sealed class ConsumerWorkspace : IDisposable
             Assert.True(File.Exists(Path.Combine(Feed, $"NeuralPipelines.{l}.{Version}.nupkg")), $"{Feed} has no NeuralPipelines.{l} {Version}");
     }
 
+    /// <summary>Packs the np tool's existing build output into <see cref="Feed"/> (a publish of it, with the shipped data).</summary>
+    public void PackTool()
+    {
+        var project = Path.Combine(Repository, "Cli", "np.csproj");
+        Check(Run(NoEnvironment, "pack", project, "--no-build", "-c", Configuration, "-o", Feed, $"-p:PackageVersion={Version}", "-nologo", "-v:q", "-nodeReuse:false"), "packing np");
+        Assert.True(File.Exists(Path.Combine(Feed, $"np.{Version}.nupkg")), $"{Feed} has no np {Version}");
+    }
+
     /// <summary>A nuget.config that sees the feed and, read-only, the machine's package cache; and a solution of the consumers.</summary>
     public void WriteRestoreConfiguration(params string[] consumerProjects)
     {
