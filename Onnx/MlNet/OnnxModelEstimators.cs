@@ -17,6 +17,7 @@ public static class OnnxModelEstimators
     public static IEstimator<ITransformer> Create(MLContext ml, byte[] onnx, string featureColumn, int? gpuDeviceId = null)
     {
         ArgumentNullException.ThrowIfNull(onnx);
+        Scoring.OnnxRuntimeNative.EnsureLoaded();
         const string input = ModelCard.InputName;
         // The ONNX transformer matches columns to graph inputs by name, so the features are staged under "input"
         // (a column of the user's that already has that name is replaced in the output).
