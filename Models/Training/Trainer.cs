@@ -47,7 +47,6 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
         model.SetMetadata("trainer_version", typeof(Trainer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
         model.SetMetadata("seed", o.Seed.ToString(CultureInfo.InvariantCulture));
 
-        if (state.CompletedEpochs == 0) callbacks?.Save?.Invoke();
 
         for (int epoch = state.CompletedEpochs; epoch < o.Epochs && state.StopReason is null; epoch++)
         {
