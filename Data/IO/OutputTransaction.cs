@@ -4,7 +4,7 @@ namespace NeuralPipelines.Data.IO;
 /// given the old file's permissions), and <see cref="Commit"/> renames them all into place and fsyncs their folders. If
 /// one rename fails, the ones before it are undone (the old files come back from hard-linked copies), so several files
 /// written together (an ONNX model and its ML.NET zip) appear together or not at all. A character device or FIFO is
-/// written in place at commit, after every rename has succeeded. Disposing without committing deletes every temp file.</summary>
+/// written in place at commit, before the renames (it cannot be undone; if it fails, no file has changed). Disposing without committing deletes every temp file.</summary>
 public sealed class OutputTransaction : IDisposable
 {
     private sealed record Staged(OutputTarget Target, string? Temp, IDisposable? Tracker, Action<Stream> Write);
@@ -46,6 +46,13 @@ public sealed class OutputTransaction : IDisposable
     {
         if (committed) throw new InvalidOperationException("The outputs were already committed.");
         committed = true;
+        // In-place targets first: they cannot be undone, and if one fails (a FIFO's reader went away) no file has changed.
+        foreach (var s in staged.Where(s => s.Temp is null))
+        {
+            using var stream = new FileStream(s.Target.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            s.Write(stream);
+            stream.Flush();
+        }
         var done = new List<(OutputTarget Target, string? Backup)>();
         var backups = new List<IDisposable>();
         try
@@ -81,12 +88,6 @@ public sealed class OutputTransaction : IDisposable
         }
         foreach (var folder in done.Select(d => d.Target.Folder).Distinct()) Posix.SyncFolder(folder);
         foreach (var b in backups) b.Dispose();
-        foreach (var s in staged.Where(s => s.Temp is null))
-        {
-            using var stream = new FileStream(s.Target.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            s.Write(stream);
-            stream.Flush();
-        }
     }
 
     public void Dispose()

@@ -85,7 +85,17 @@ public static partial class TempFiles
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
-    // The handler deletes and does not cancel: the signal's usual ending (exit 130 / 143) follows.
+    // The handler deletes, then ends the process itself with the shell's code for the signal (130 SIGINT, 143 SIGTERM,
+    // 129 SIGHUP): leaving the ending to the runtime lost the race for SIGINT, which re-raised before the files were gone.
+    private static void OnSignal(PosixSignalContext context)
+    {
+        if (Live.IsEmpty) return; // nothing of ours to clean: the runtime's usual handling
+        DeleteLive();
+        context.Cancel = true;
+        int number = context.Signal switch { PosixSignal.SIGINT => 2, PosixSignal.SIGTERM => 15, PosixSignal.SIGHUP => 1, _ => 15 };
+        Environment.Exit(128 + number);
+    }
+
     private static void EnsureSignalHandlers()
     {
         if (signals is not null || OperatingSystem.IsWindows() || OperatingSystem.IsBrowser()) return;
@@ -95,7 +105,7 @@ public static partial class TempFiles
             var list = new List<PosixSignalRegistration>();
             foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP })
             {
-                try { list.Add(PosixSignalRegistration.Create(signal, _ => DeleteLive())); }
+                try { list.Add(PosixSignalRegistration.Create(signal, OnSignal)); }
                 catch (PlatformNotSupportedException) { }
             }
             signals = list;
