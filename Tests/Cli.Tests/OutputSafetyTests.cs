@@ -90,6 +90,12 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Refused(["score", "--model", zip, "--data", csv, "--output", zip], $"--output {zip} is the same file as the input --model {zip}");
         Refused(["export", "--model", ckpt, "--out", temp.File("x.onnx"), "--mlnet", temp.File("x.onnx")], "are the same file");
         Refused(["train", "--resume", ckpt, "--out", ckpt.Replace("m.ckpt", "./m.ckpt"), "--epochs", "2", "--data", temp.File("nowhere")], "nowhere");
+        // A photo colorized into its own folder would replace itself.
+        var photos = Directory.CreateDirectory(temp.File("photos")).FullName;
+        var photo = Path.Combine(photos, "00000.png");
+        File.Copy(Path.Combine(NeuralPipelines.Data.ShippedData.PhotoFolderPath("photos")!, "test", "00000.png"), photo);
+        before[photo] = File.ReadAllBytes(photo);
+        Refused(["colorize", "--model", onnx, "--input", photos, "--out", photos], $"--out {photo} is the same file as the input --input {photo}");
 
         foreach (var (path, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(path));
         Assert.False(File.Exists(temp.File("x.onnx")));
@@ -195,6 +201,8 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         string[] quick = ["--epochs", "1", "--train-limit", "200", "--no-train-eval"];
 
         Refused(["train", "lenet5", .. quick, "--out", keep], $"--out {keep} already exists", $"--resume {keep}", "--force");
+        Refused(["train", "gan", "--epochs", "1", "--out", keep], $"--out {keep} already exists");
+        Refused(["train", "colorize", "--epochs", "1", "--out", keep], $"--out {keep} already exists");
         var other = Copy(made.Checkpoint, temp, "other.ckpt");
         Refused(["train", "--resume", other, "--epochs", "2", "--train-limit", "300", "--out", keep], "is not the --resume checkpoint");
         Assert.Equal(good, File.ReadAllBytes(keep));
