@@ -21,6 +21,18 @@ public static class ColorizationEvaluation
 {
     public static int Run(string[] args, TextWriter output)
     {
+        // Bad input (a missing or corrupt photo, a checkpoint that is not a colorizer, a bad number) is one line, not a
+        // stack trace; nothing is written before every measurement is done, so a failure leaves no half-written JSON.
+        try { return Measure(args, output); }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine($"colorize-eval: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Measure(string[] args, TextWriter output)
+    {
         var models = new List<string>();
         string? data = null, sheet = null;
         int sheetCount = 8;
