@@ -113,10 +113,14 @@ public sealed class SavedModel : IDisposable
         var card = MlNetZip.ReadCard(path);
         // A model over one vector of Single (an image or any fixed-width row) also scores flat rows, as ONNX models do;
         // one over named scalar columns (a tabular pipeline) is evaluated on tables only.
-        var vectors = schema.Where(c => !c.IsHidden && c.Type is VectorDataViewType { Size: > 0 } v && v.ItemType == NumberDataViewType.Single).ToArray();
-        if (vectors.Length != 1)
+        var vectors = schema.Where(c => !c.IsHidden && c.Type is VectorDataViewType).ToArray();
+        if (vectors.Length == 0)
             return new SavedModel(path, "mlnet", card?.InputLength ?? 0, card?.InputShape, card, null, null, new MlNetPipeline(ml, model, schema, null));
+        if (vectors.Length != 1)
+            throw new InvalidDataException($"{path}: the model's input should have one vector column (of pixels, or features); it has {string.Join(", ", schema.Select(c => $"{c.Name} ({c.Type})"))}.");
         var column = vectors[0];
+        if (column.Type is not VectorDataViewType { Size: > 0, ItemType: var item } || item != NumberDataViewType.Single)
+            throw new InvalidDataException($"{path}: the model's input column '{column.Name}' is {column.Type}; images and feature rows are given as a known-size vector of Single.");
         int width = ((VectorDataViewType)column.Type).Size;
         var definition = SchemaDefinition.Create(typeof(PixelRow));
         definition[0].ColumnName = column.Name;
