@@ -83,7 +83,8 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
             if (_disposed || FileStamp.Of(Path) == _current.Stamp) return false;
             PoolGeneration<TIn, TOut> next;
             try { next = Open(); }
-            catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
+            // Any failure: this also runs on the watcher's timer thread, where an exception would end the process.
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 Log($"np: {Path} changed but could not be loaded ({e.Message}); the previous model keeps serving.");
                 return false;
