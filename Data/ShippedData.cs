@@ -1,13 +1,19 @@
 namespace NeuralPipelines.Data;
 
-/// <summary>Finds the small datasets the project ships under <c>Data/files/</c>.</summary>
-/// <remarks>They are copied beside every binary that references this project; running from a source checkout
-/// (e.g. a script using the library from another folder) falls back to the folder in the repository.</remarks>
+/// <summary>Finds the small datasets the project ships under <c>Data/files/</c>, by name, only when one is asked for.</summary>
+/// <remarks>They are copied beside every binary built in this repository and carried by the np tool; an application
+/// that uses the NuGet packages finds them in a source checkout or the per-user cache (<see cref="ShippedDataSearch"/>).
+/// Nothing here touches the disk until a member is called, so code that is given explicit paths never depends on them.</remarks>
 public static class ShippedData
 {
-    public static string Folder { get; } = Locate();
+    /// <summary>Where shipped names are looked for in this process.</summary>
+    public static ShippedDataSearch Search => ShippedDataSearch.FromEnvironment();
 
-    public static string Path(params string[] parts) => System.IO.Path.Combine([Folder, .. parts]);
+    /// <summary>The first search folder that holds any shipped data; throws, listing the folders, when none does.</summary>
+    public static string Folder => Search.Folders.FirstOrDefault(Directory.Exists) ?? throw Search.NotFound("");
+
+    /// <summary>The path of a shipped file or folder (e.g. <c>Path("mnist-10k")</c>); throws, listing where it looked, when no copy exists.</summary>
+    public static string Path(params string[] parts) => Search.Find(System.IO.Path.Combine(parts));
 
     public static string Mnist => Path("mnist-10k");
 
@@ -20,7 +26,8 @@ public static class ShippedData
         ["photos"] = "photos-64-small",
     };
 
-    /// <summary>The path of the shipped photo folder called <paramref name="name"/> (e.g. <c>photos</c>); null for any other name.</summary>
+    /// <summary>The path of the shipped photo folder called <paramref name="name"/> (e.g. <c>photos</c>); null for any
+    /// other name; throws, listing where it looked, when the name is known but no copy exists.</summary>
     public static string? PhotoFolderPath(string name) => PhotoFolders.TryGetValue(name, out var folder) ? Path(folder) : null;
 
     public static string Tabular(string fileName) => Path("tabular", fileName);
@@ -33,18 +40,7 @@ public static class ShippedData
         ["iris"] = "iris.csv",
     };
 
-    /// <summary>The path of the shipped table called <paramref name="name"/> (e.g. <c>diabetes</c>); null for any other name.</summary>
+    /// <summary>The path of the shipped table called <paramref name="name"/> (e.g. <c>diabetes</c>); null for any other
+    /// name; throws, listing where it looked, when the name is known but no copy exists.</summary>
     public static string? TablePath(string name) => Tables.TryGetValue(name, out var file) ? Tabular(file) : null;
-
-    private static string Locate()
-    {
-        var beside = System.IO.Path.Combine(AppContext.BaseDirectory, "files");
-        if (Directory.Exists(beside)) return beside;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "Data", "files");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException($"The shipped datasets were not found beside {AppContext.BaseDirectory} nor in a Data/files folder above it.");
-    }
 }

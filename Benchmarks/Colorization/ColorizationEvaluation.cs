@@ -1,24 +1,43 @@
 using System.Text.Json;
 using NeuralPipelines.Data.Images;
 using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Generative.Evaluation;
 using NeuralPipelines.Models.Generative.Pix2Pix;
 
 namespace NeuralPipelines.Benchmarks.Colorization;
 
 /// <summary>
-/// <c>colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8]</c>: the
+/// <c>colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8]
+/// [--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16]]</c>: the
 /// measurements of the pix2pix experiment on held-out photos. For each colorizer: mean PSNR and SSIM of the RGB result
 /// against the photo, and mean colourfulness (Hasler–Süsstrunk) against the photos' own; one JSON object on stdout. The
 /// first row of the results is the grey floor (the photo's L with a* = b* = 0). The
 /// sheet has one row per photo: grey input | each model in the order given | ground truth.
+/// With <c>--fresh-discriminator</c>, each row also gets the fresh-discriminator test (<see cref="FreshDiscriminator"/>):
+/// a new judge trained on the training photos of TRAIN_DIR against that row's colorizations of the same photos, and its
+/// accuracy on the test photos against their colorizations (the grey row's judge learns real against grey).
 /// </summary>
 public static class ColorizationEvaluation
 {
     public static int Run(string[] args, TextWriter output)
     {
+        // Bad input (a missing or corrupt photo, a checkpoint that is not a colorizer, a bad number) is one line, not a
+        // stack trace; nothing is written before every measurement is done, so a failure leaves no half-written JSON.
+        try { return Measure(args, output); }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine($"colorize-eval: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Measure(string[] args, TextWriter output)
+    {
         var models = new List<string>();
         string? data = null, sheet = null;
         int sheetCount = 8;
+        string? freshTrain = null;
+        var fresh = new FreshDiscriminatorOptions();
         for (int i = 0; i < args.Length - 1; i++)
             switch (args[i])
             {
@@ -26,42 +45,56 @@ public static class ColorizationEvaluation
                 case "--data": data = args[++i]; break;
                 case "--sheet": sheet = args[++i]; break;
                 case "--sheet-count": sheetCount = int.Parse(args[++i]); break;
+                case "--fresh-discriminator": freshTrain = args[++i]; break;
+                case "--fresh-epochs": fresh = fresh with { Epochs = int.Parse(args[++i]) }; break;
+                case "--fresh-count": fresh = fresh with { TrainCount = int.Parse(args[++i]) }; break;
+                case "--fresh-width": fresh = fresh with { Width = int.Parse(args[++i]) }; break;
             }
         if (models.Count == 0 || data is null)
         {
-            Console.Error.WriteLine("usage: colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8]");
+            Console.Error.WriteLine("usage: colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8] " +
+                                    "[--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16]]");
             return 2;
         }
         var loaded = models.Select(m => (Path: m, Checkpoint: ColorizerCheckpoint.Load(m))).ToList();
         int size = loaded[0].Checkpoint.Model.Size;
         var photos = ImageFolder.Load(data, size);
         int n = photos.Count, length = photos.ImageLength;
+        fresh.Validate();
+        var trainPhotos = freshTrain is null ? null : ImageFolder.Load(freshTrain, size);
+        // Each row's judge is trained and measured the same way; only the "colorized" side changes.
+        object? Fresh(string row, Func<PhotoSet, float[]> colorize)
+        {
+            if (trainPhotos is null) return null;
+            Console.Error.WriteLine($"fresh discriminator for {row}: colorizing {trainPhotos.Count} training photos, training on {Math.Min(trainPhotos.Count, fresh.TrainCount ?? int.MaxValue)} a side");
+            var fakeTrain = trainPhotos with { Pixels = colorize(trainPhotos) };
+            var fakeTest = photos with { Pixels = colorize(photos) };
+            var r = FreshDiscriminator.Measure(trainPhotos, fakeTrain, photos, fakeTest, fresh,
+                new Progress<Models.Training.EpochReport>(e => Console.Error.WriteLine($"  epoch {e.Epoch}/{e.Epochs}: train accuracy {e.TrainAccuracy:P1} {e.Seconds:0}s")));
+            Console.Error.WriteLine($"  {row}: test accuracy {r.Accuracy:P1} (real called real {r.RealCalledReal:P1}, colorized called colorized {r.FakeCalledFake:P1})");
+            return r;
+        }
         double truthColour = Enumerable.Range(0, n).Average(i => ImageQuality.Colourfulness(photos.Image(i)));
         var results = new List<object>();
         // The floor every colorizer must beat: the photo's own lightness with a* = b* = 0.
         double greyPsnr = 0, greySsim = 0;
-        var lab = new float[length];
-        var grey = new float[length];
+        var greyPhotos = GreyPhotos.Of(photos);
         for (int i = 0; i < n; i++)
         {
-            CieLab.FromSrgb(photos.Image(i), lab);
-            lab.AsSpan(length / 3).Clear();
-            CieLab.ToSrgb(lab, grey);
-            greyPsnr += ImageQuality.Psnr(grey, photos.Image(i));
-            greySsim += ImageQuality.Ssim(grey, photos.Image(i), size, size);
+            greyPsnr += ImageQuality.Psnr(greyPhotos.Image(i), photos.Image(i));
+            greySsim += ImageQuality.Ssim(greyPhotos.Image(i), photos.Image(i), size, size);
         }
-        results.Add(new { Model = "grey (a* = b* = 0)", Loss = "none", Epochs = (int?)null, Psnr = greyPsnr / n, Ssim = greySsim / n, Colourfulness = 0.0, ColourfulnessRatio = 0.0 });
+        results.Add(new
+        {
+            Model = "grey (a* = b* = 0)", Loss = "none", Epochs = (int?)null, Psnr = greyPsnr / n, Ssim = greySsim / n, Colourfulness = 0.0, ColourfulnessRatio = 0.0,
+            FreshDiscriminator = Fresh("grey", p => GreyPhotos.Of(p).Pixels),
+        });
         var colorized = new List<float[]>();
         foreach (var (path, checkpoint) in loaded)
         {
             if (checkpoint.Model.Size != size) throw new ArgumentException($"{path} works at {checkpoint.Model.Size}×{checkpoint.Model.Size}, the first model at {size}×{size}.");
             var colorizer = new Colorizer(checkpoint.Model);
-            var all = new float[n * length];
-            for (int start = 0; start < n; start += 64)
-            {
-                var chunk = photos with { Pixels = photos.Pixels.AsSpan(start * length, Math.Min(64, n - start) * length).ToArray(), Files = photos.Files.Skip(start).Take(64).ToArray() };
-                colorizer.ColorizeBatch(chunk).CopyTo(all.AsSpan(start * length));
-            }
+            var all = ColorizeAll(colorizer, photos);
             colorized.Add(all);
             double psnr = 0, ssim = 0, colour = 0;
             for (int i = 0; i < n; i++)
@@ -81,12 +114,26 @@ public static class ColorizationEvaluation
                 Ssim = ssim / n,
                 Colourfulness = colour / n,
                 ColourfulnessRatio = colour / n / truthColour,
+                FreshDiscriminator = Fresh(path, p => ReferenceEquals(p, photos) ? all : ColorizeAll(colorizer, p)),
             });
         }
         if (sheet is not null) WriteSheet(sheet, photos, colorized, Math.Min(sheetCount, n));
         output.WriteLine(JsonSerializer.Serialize(new { Data = data, Photos = n, Size = size, TruthColourfulness = truthColour, Models = results, Sheet = sheet },
             new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         return 0;
+    }
+
+    /// <summary>Colorizes every photo, 64 to a forward pass (one pass over thousands would hold all their activations at once).</summary>
+    private static float[] ColorizeAll(Colorizer colorizer, PhotoSet photos)
+    {
+        int n = photos.Count, length = photos.ImageLength;
+        var all = new float[n * length];
+        for (int start = 0; start < n; start += 64)
+        {
+            var chunk = photos with { Pixels = photos.Pixels.AsSpan(start * length, Math.Min(64, n - start) * length).ToArray(), Files = photos.Files.Skip(start).Take(64).ToArray() };
+            colorizer.ColorizeBatch(chunk).CopyTo(all.AsSpan(start * length));
+        }
+        return all;
     }
 
     private static void WriteSheet(string path, PhotoSet photos, List<float[]> colorized, int rows)

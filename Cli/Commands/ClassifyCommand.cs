@@ -30,7 +30,8 @@ public sealed class ClassifyCommand : ICliCommand
         {
             var asJson = parse.GetValue(json);
             var testFraction = options.CheckedTestFraction(parse, allowZero: false);
-            var outPath = options.CheckedOut(parse);
+            var outPath = options.CheckedOut(parse, out var outputScope);
+            using var _ = outputScope;
             var data = options.Read(parse);
             var outcome = ClassificationJob.Run(data, parse.GetValue(trainer)!, testFraction, parse.GetValue(options.Seed), outPath);
             if (asJson) context.WriteJson(outcome);

@@ -18,10 +18,11 @@ public sealed class ColorizeCommand : ICliCommand
         var input = new Option<string>("--input") { Description = "A photo (PNG, JPEG, BMP) or a folder of photos; colour photos are read for their lightness only.", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for the colorized photos (NAME.png each, written whole or not at all).", Required = true };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse photos larger than this many pixels.", DefaultValueFactory = _ => ImageFile.DefaultMaxPixels };
+        var force = Outputs.ForceOption();
         var json = CliContext.JsonOption();
         var command = new Command("colorize", "Colorize photos with a trained pix2pix colorizer: L in, a and b predicted, at the photo's own resolution.\n" +
             "A file that cannot be read gets one line and is skipped; the exit code is 1 when any photo failed.");
-        foreach (var o in new Option[] { model, input, output, maxPixels, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, input, output, maxPixels, force, json }) command.Options.Add(o);
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json);
@@ -29,6 +30,12 @@ public sealed class ColorizeCommand : ICliCommand
             if (File.Exists(target)) throw new ArgumentException($"{target}: a file, not a folder; --out takes a folder.");
             IReadOnlyList<string> files = Directory.Exists(source) ? ImageFolder.Files(source)
                 : File.Exists(source) ? [source] : throw new FileNotFoundException($"{source}: no such photo or folder.", source);
+            string Destination(string file) => Path.Combine(target, Path.GetFileNameWithoutExtension(file) + ".png");
+            // A photo colorized into its own folder would replace itself: refused, with every other clash, before any work.
+            using var outputs = Directory.Exists(target)
+                ? Outputs.Check(parse.GetValue(force), asJson, files.Select(f => ("--input", (string?)f)).Append(("--model", parse.GetValue(model))),
+                    [.. files.Select(f => new OutputOption("--out", Destination(f)))])
+                : Outputs.Check(parse.GetValue(force), asJson, [], []);
             var (colorizer, scorer) = OnnxColorizer.Open(parse.GetValue(model)!);
             using var _ = scorer;
             var console = context.LogConsole(asJson);
@@ -42,7 +49,7 @@ public sealed class ColorizeCommand : ICliCommand
                 for (int i = 0; i < files.Count; i++)
                 {
                     string file = files[i];
-                    string dest = Path.Combine(target, Path.GetFileNameWithoutExtension(file) + ".png");
+                    string dest = Destination(file);
                     try
                     {
                         var photo = ImageFile.Read(file, parse.GetValue(maxPixels));

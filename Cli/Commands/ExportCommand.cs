@@ -24,6 +24,7 @@ public sealed class ExportCommand : ICliCommand
         var seed = new Option<int>("--parity-seed") { Description = "Seed of the random batch used to compare our forward pass with ONNX Runtime.", DefaultValueFactory = _ => 1 };
         var mlnet = new Option<string?>("--mlnet") { Description = "Also write an ML.NET model zip (mlContext.Model.Load, PredictionEngine) that scores the same ONNX model." };
         var featureColumn = new Option<string>("--feature-column") { Description = "Input column of the ML.NET zip: a vector of C·H·W floats.", DefaultValueFactory = _ => "Features" };
+        var force = Outputs.ForceOption();
         var json = CliContext.JsonOption();
         var command = new Command("export",
             $"Export a trained checkpoint to ONNX (opset {OnnxFormat.Opset}): input 'input' [batch, C, H, W] of raw pixels (normalisation is in the graph), " +
@@ -35,11 +36,14 @@ public sealed class ExportCommand : ICliCommand
         command.Options.Add(seed);
         command.Options.Add(mlnet);
         command.Options.Add(featureColumn);
+        command.Options.Add(force);
         command.Options.Add(json);
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json);
             string source = parse.GetValue(model)!, target = parse.GetValue(output)!;
+            string? zip = parse.GetValue(mlnet);
+            using var outputs = Outputs.Check(parse.GetValue(force), asJson, [("--model", source)], new("--out", target), new("--mlnet", zip));
             var (network, card) = Exportable(source);
             var onnx = OnnxExporter.Export(network, card);
             var bytes = onnx.ToByteArray();
@@ -47,12 +51,15 @@ public sealed class ExportCommand : ICliCommand
             if (!parity.Passed)
                 throw new InvalidOperationException(
                     $"{source}: ONNX Runtime's answer differs from the trainer's by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}); nothing was written.");
-            // The zip first: if it cannot be made, neither file is written.
-            string? zip = parse.GetValue(mlnet);
             if (zip is not null && (card.Colorizer is not null || card.Generator is not null))
                 throw new ArgumentException($"--mlnet: {source} is a {(card.Colorizer is not null ? "colorizer" : "generator")}; the ML.NET zip scores classifiers only (its output columns are class scores). Export without --mlnet.");
-            if (zip is not null) OnnxModelZip.Save(bytes, card, parse.GetValue(featureColumn)!, zip);
-            AtomicFile.WriteAllBytes(target, bytes);
+            // Both files are staged, then renamed together: they appear together or not at all.
+            using (var files = new OutputTransaction())
+            {
+                if (zip is not null) files.Add(zip, s => OnnxModelZip.Save(bytes, card, parse.GetValue(featureColumn)!, s));
+                files.Add(target, s => s.Write(bytes));
+                files.Commit();
+            }
 
             var console = context.Console(asJson);
             console.MarkupLineInterpolated(

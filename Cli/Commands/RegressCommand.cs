@@ -32,7 +32,8 @@ public sealed class RegressCommand : ICliCommand
         {
             var asJson = parse.GetValue(json);
             var testFraction = options.CheckedTestFraction(parse, allowZero: true);
-            var outPath = options.CheckedOut(parse);
+            var outPath = options.CheckedOut(parse, out var outputScope);
+            using var _ = outputScope;
             var data = options.Read(parse);
             var methodName = parse.GetValue(method)!;
             var settings = new RegressionSettings

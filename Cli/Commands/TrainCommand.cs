@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NeuralPipelines.Cli.Commands.Training;
+using NeuralPipelines.Cli.Plots;
 using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Checkpoints;
@@ -31,6 +32,7 @@ public sealed class TrainCommand : ICliCommand
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default ARCH.ckpt). Curves go beside it as NAME.curves.png." };
         var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out, --data and --train-limit may be given (others are refused)." };
         var autoencoderEpochs = new Option<int?>("--autoencoder-epochs") { Description = "gmmn-ae: epochs of the auto-encoder before the generator trains on its codes." };
+        var force = TrainingOutput.ForceOption();
         var json = CliContext.JsonOption();
 
         var command = new Command("train", "Train a network on images: epochs of shuffled mini-batches, test accuracy after each, checkpoint after each.\n" +
@@ -43,7 +45,7 @@ public sealed class TrainCommand : ICliCommand
         command.Arguments.Add(arch);
         // np train colorize has options of its own (--loss, --ngf, ...), so it is a subcommand rather than an architecture.
         command.Subcommands.Add(ColorizerTrainingRun.Create(context));
-        foreach (var o in options.All.Concat([autoencoderEpochs, data, trainLimit, output, resume, json])) command.Options.Add(o);
+        foreach (var o in options.All.Concat([autoencoderEpochs, data, trainLimit, output, resume, force, json])) command.Options.Add(o);
 
         context.SetAction(command, parse =>
         {
@@ -51,19 +53,24 @@ public sealed class TrainCommand : ICliCommand
             var limit = parse.GetValue(trainLimit);
             if (limit < 1) throw new ArgumentException($"--train-limit must be at least 1, got {limit}.");
             string dataset = parse.GetValue(data)!;
-            var split = new DatasetCatalog().LoadImages(dataset);
-            if (limit is int n) split = split with { Train = split.Train.Take(n) };
             string? resumePath = parse.GetValue(resume), archName = parse.GetValue(arch);
             var content = resumePath is null ? null : CheckpointFile.Load(resumePath);
-            if (content is not null ? GenerativeCheckpoint.IsGenerative(content.Kind) : archName is not null && GenerativeCheckpoint.IsGenerative(archName.ToLowerInvariant()))
+            bool isGenerative = content is not null ? GenerativeCheckpoint.IsGenerative(content.Kind) : archName is not null && GenerativeCheckpoint.IsGenerative(archName.ToLowerInvariant());
+            // The checkpoint path as Start/Resume will choose it, checked before the data is read or anything trained.
+            string? outPath = parse.GetValue(output) ?? resumePath ?? (archName is null ? null : archName.ToLowerInvariant() + ".ckpt");
+            using var outputs = outPath is null ? null : TrainingOutput.Check(outPath, resumePath, parse.GetValue(force), asJson,
+                isGenerative ? [("curves", TrainingCurvesPlot.PathFor(outPath)), ("samples", GenerativeTrainingRun.SamplesPath(outPath))] : [("curves", TrainingCurvesPlot.PathFor(outPath))]);
+            var split = new DatasetCatalog().LoadImages(dataset);
+            if (limit is int n) split = split with { Train = split.Train.Take(n) };
+            if (isGenerative)
             {
                 var generative = content is not null ? ResumeGenerative(parse, resumePath!, content, archName) : StartGenerative(parse, archName!, split.Train);
-                return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson);
+                return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson, resumePath);
             }
             var run = resumePath is not null
                 ? Resume(parse, resumePath, content!, archName, split)
                 : Start(parse, archName ?? throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT."), dataset, split);
-            return ClassifierTrainingRun.Run(context, run.Checkpoint, run.Path, split, asJson);
+            return ClassifierTrainingRun.Run(context, run.Checkpoint, run.Path, split, asJson, resumePath);
         });
         return command;
 

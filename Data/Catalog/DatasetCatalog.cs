@@ -11,14 +11,19 @@ public sealed class DatasetCatalog
 {
     private readonly IReadOnlyList<KnownDataset> _known;
 
-    public DatasetCatalog(DatasetSearchPaths? paths = null, IEnumerable<KnownDataset>? known = null, FileDownloader? downloader = null)
+    public DatasetCatalog(DatasetSearchPaths? paths = null, IEnumerable<KnownDataset>? known = null, FileDownloader? downloader = null,
+        ShippedDataSearch? shipped = null)
     {
         Paths = paths ?? DatasetSearchPaths.FromEnvironment();
+        Shipped = shipped ?? ShippedData.Search;
         _known = (known ?? [KnownDataset.Mnist, KnownDataset.FashionMnist]).ToList();
         Downloader = downloader ?? new FileDownloader();
     }
 
     public DatasetSearchPaths Paths { get; }
+
+    /// <summary>Where shipped names (<c>mnist</c>, the tables) are looked for; searched only when one is asked for.</summary>
+    public ShippedDataSearch Shipped { get; }
     public FileDownloader Downloader { get; }
     public IReadOnlyList<KnownDataset> Known => _known;
     public IEnumerable<string> KnownNames => _known.Select(k => k.Name);
@@ -29,8 +34,8 @@ public sealed class DatasetCatalog
     /// <summary>Finds a known dataset on this machine without downloading; null when it would have to be fetched.</summary>
     public DatasetLocation? FindLocal(KnownDataset dataset)
     {
-        if (dataset.ShippedFolder is not null)
-            return new DatasetLocation(dataset.Name, DatasetKind.IdxImages, ShippedData.Path(dataset.ShippedFolder), DatasetOrigin.Shipped);
+        if (dataset.ShippedFolder is not null && Shipped.TryFind(dataset.ShippedFolder) is { } shipped)
+            return new DatasetLocation(dataset.Name, DatasetKind.IdxImages, shipped, DatasetOrigin.Shipped);
         foreach (var (folder, origin) in Paths.Candidates(dataset.Name))
             if (IdxImageFolder.Holds(folder))
                 return new DatasetLocation(dataset.Name, DatasetKind.IdxImages, folder, origin);
@@ -47,9 +52,7 @@ public sealed class DatasetCatalog
     /// <summary>Resolves a name or a path without downloading: a known dataset missing from this machine is an error
     /// that says how to fetch it.</summary>
     public DatasetLocation ResolveLocal(string nameOrPath) =>
-        Resolve(nameOrPath, known => FindLocal(known) ?? throw new DirectoryNotFoundException(
-            $"{known.Name} is not on this machine (searched {string.Join(", ", Paths.Candidates(known.Name).Select(c => c.Folder))}); " +
-            $"run `np datasets fetch {known.Name}` to download it into {Paths.CacheFolder(known.Name)}."));
+        Resolve(nameOrPath, known => FindLocal(known) ?? throw NotOnThisMachine(known));
 
     private DatasetLocation Resolve(string nameOrPath, Func<KnownDataset, DatasetLocation> locateKnown)
     {
@@ -57,8 +60,8 @@ public sealed class DatasetCatalog
             throw new ArgumentException($"No dataset given; name one of {string.Join(", ", KnownNames)}, or give a folder of IDX files or a .csv file.");
         var known = Lookup(nameOrPath);
         if (known is not null) return locateKnown(known);
-        if (ShippedData.TablePath(nameOrPath) is { } table)
-            return new DatasetLocation(nameOrPath.ToLowerInvariant(), DatasetKind.Csv, table, DatasetOrigin.Shipped);
+        if (ShippedData.Tables.TryGetValue(nameOrPath, out var tableFile))
+            return new DatasetLocation(nameOrPath.ToLowerInvariant(), DatasetKind.Csv, Shipped.Find(Path.Combine("tabular", tableFile)), DatasetOrigin.Shipped);
 
         if (Directory.Exists(nameOrPath))
         {
@@ -83,6 +86,7 @@ public sealed class DatasetCatalog
     {
         var local = FindLocal(dataset);
         if (local is not null) return local;
+        if (dataset.Download is null) throw NotOnThisMachine(dataset);
         return FetchInto(dataset, Paths.CacheFolder(dataset.Name), progress, baseUrl);
     }
 
@@ -91,7 +95,7 @@ public sealed class DatasetCatalog
     public DatasetLocation FetchInto(KnownDataset dataset, string folder, IProgress<DownloadProgress>? progress = null, string? baseUrl = null)
     {
         var download = dataset.Download
-            ?? throw new InvalidOperationException($"{dataset.Name} ships with the project (in {FindLocal(dataset)!.Path}); there is nothing to download.");
+            ?? throw new InvalidOperationException($"{dataset.Name} ships with the project (in {FindLocal(dataset)?.Path ?? $"Data/files/{dataset.ShippedFolder}"}); there is nothing to download.");
         Downloader.Download(download.BaseUrl(baseUrl), download.Files, folder, progress);
         return new DatasetLocation(dataset.Name, DatasetKind.IdxImages, folder, DatasetOrigin.Downloaded);
     }
@@ -103,6 +107,18 @@ public sealed class DatasetCatalog
         if (location.Kind != DatasetKind.IdxImages)
             throw new InvalidDataException($"{location.Path}: is a CSV table, not an image dataset; give a folder of IDX files or one of {string.Join(", ", KnownNames)}.");
         return IdxImageFolder.Load(location.Path, location.Name);
+    }
+
+    /// <summary>Says every folder searched for a known dataset, and how to get it.</summary>
+    private DirectoryNotFoundException NotOnThisMachine(KnownDataset known)
+    {
+        var searched = Paths.Candidates(known.Name).Select(c => c.Folder);
+        if (known.ShippedFolder is not null)
+            searched = Shipped.Folders.Select(f => Path.Combine(f, known.ShippedFolder)).Concat(searched);
+        var remedy = known.Download is not null
+            ? $"run `np datasets fetch {known.Name}` to download it into {Paths.CacheFolder(known.Name)}"
+            : $"give the path of a folder holding its IDX files instead, or copy the NeuralPipelines repository's Data/files/{known.ShippedFolder} into one of those folders";
+        return new DirectoryNotFoundException($"{known.Name} is not on this machine (searched {string.Join(", ", searched)}); {remedy}.");
     }
 
     private static string FolderName(string folder) =>

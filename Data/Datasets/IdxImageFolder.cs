@@ -30,6 +30,9 @@ public static class IdxImageFolder
         var files = Files(folder);
         var train = LoadPair(files[0], files[1]);
         var test = LoadPair(files[2], files[3]);
+        // Training on nothing, or a test accuracy of 0/0, would pass for a result.
+        foreach (var (set, file, what) in new[] { (train, files[0], "training"), (test, files[2], "test") })
+            if (set.Count == 0) throw new InvalidDataException($"{file}: holds no images; the {what} split is empty.");
         if (train.Height != test.Height || train.Width != test.Width)
             throw new InvalidDataException($"{files[0]} holds {train.Height}×{train.Width} images but {files[2]} holds {test.Height}×{test.Width}.");
         int classes = Math.Max(train.Classes, test.Classes);

@@ -46,6 +46,8 @@ public sealed class FileDownloader
         IProgress<DownloadProgress>? progress, CancellationToken cancellation)
     {
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{file.Name}.{Guid.NewGuid():N}.part");
+        // A partial download is removed on SIGINT/SIGTERM like the writer's temp files (and on failure, below).
+        using var tracked = NeuralPipelines.Data.IO.TempFiles.Track(temp);
         try
         {
             long received = 0;

@@ -23,6 +23,16 @@ public static class CieLab
     private static readonly double Zn = RgbToXyz[2, 0] + RgbToXyz[2, 1] + RgbToXyz[2, 2];
     private const double Delta = 6.0 / 29.0;
 
+    /// <summary>The sRGB primaries' matrix, linear RGB → XYZ (a copy): the ONNX colorizing graph builds its 1×1
+    /// convolutions from these, so the C# and ONNX conversions cannot drift apart.</summary>
+    public static double[,] LinearRgbToXyz => (double[,])RgbToXyz.Clone();
+
+    /// <summary>XYZ → linear RGB, the inverse of <see cref="LinearRgbToXyz"/> (a copy).</summary>
+    public static double[,] XyzToLinearRgb => (double[,])XyzToRgb.Clone();
+
+    /// <summary>The reference white (Xn, Yn, Zn): the matrix's row sums, so sRGB white is exactly L* = 100.</summary>
+    public static (double X, double Y, double Z) White => (Xn, Yn, Zn);
+
     /// <summary>One sRGB colour (components in [0, 1]) as (L*, a*, b*).</summary>
     public static (double L, double A, double B) FromSrgb(double r, double g, double b)
     {

@@ -16,6 +16,9 @@ public static class ImageWriter
         AtomicFile.Write(path, s => image.SaveAsPng(s));
     }
 
+    /// <summary>One colour picture, at its own size.</summary>
+    public static void WritePng(string path, RgbImage image) => WritePng(path, image.Pixels, 3, image.Height, image.Width);
+
     /// <summary>A grid of <paramref name="count"/> images, <paramref name="columns"/> across (default: as square as can be),
     /// separated by a one-pixel gap.</summary>
     public static void WriteGrid(string path, ReadOnlySpan<float> images, int count, int channels, int height, int width, int? columns = null)

@@ -73,7 +73,7 @@ public static class GaussianKernelSums
         return total;
     }
 
-    /// <summary>Σᵢⱼ k(aᵢ, aⱼ) over all ordered pairs of rows of one matrix A[n×d], the same as <see cref="Sum"/> with B = A,
+    /// <summary>Σᵢⱼ k(aᵢ, aⱼ) over all ordered pairs of rows of one matrix A[n×d], the same as <see cref="Sum(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, Span{float}, float)"/> with B = A,
     /// from the pairs j ≥ i only: k is symmetric, so half the products and exponentials give the whole sum.</summary>
     public static double SymmetricSum(ReadOnlySpan<float> a, int n, int d, ReadOnlySpan<float> sigmas)
     {

@@ -4,7 +4,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// compare the fast kernel to it.</summary>
 public static class GaussianKernelSumsReference
 {
-    /// <inheritdoc cref="GaussianKernelSums.Sum"/>
+    /// <inheritdoc cref="GaussianKernelSums.Sum(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, Span{float}, float)"/>
     public static double Sum(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, ReadOnlySpan<float> sigmas,
         Span<float> gradient = default, float scale = 1f)
     {

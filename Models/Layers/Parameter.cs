@@ -3,8 +3,8 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Models.Layers;
 
 /// <summary>A trainable tensor and the gradient that backward passes accumulate into it.</summary>
-/// <param name="Name">Name within its layer ("weight", "bias", "gamma"...), used in checkpoints and exports.</param>
-/// <param name="Decays">True for weights that L1/L2 regularisation shrinks; biases and norm scales do not decay (Nielsen ch. 3).</param>
+/// <param name="name">Name within its layer ("weight", "bias", "gamma"...), used in checkpoints and exports.</param>
+/// <param name="decays">True for weights that L1/L2 regularisation shrinks; biases and norm scales do not decay (Nielsen ch. 3).</param>
 public sealed class Parameter(string name, Tensor value, bool decays)
 {
     public string Name { get; } = name;

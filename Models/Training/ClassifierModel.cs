@@ -7,7 +7,7 @@ namespace NeuralPipelines.Models.Training;
 
 /// <summary>A classifier: the network, what it takes (input shape, normalisation), what it answers (class labels, read
 /// through the output activation of its cost) and the facts of its model card. How it is being trained lives in
-/// <see cref="TrainingState"/>; how it is stored, in <see cref="ClassifierCheckpoint"/>.</summary>
+/// <see cref="TrainingState"/>; how it is stored, in <see cref="Checkpoints.ClassifierCheckpoint"/>.</summary>
 public sealed class ClassifierModel
 {
     private readonly Dictionary<string, string> _metadata;

@@ -10,6 +10,8 @@ public static class Evaluator
 {
     public static Evaluation Evaluate(Layer network, Loss loss, LabelledImages data, Normalization? normalization = null, int batchSize = 250)
     {
+        // Accuracy over no images would print "0.00 % (0/0)" and pass for a result.
+        if (data.Count == 0) throw new ArgumentException($"{data.Source}: the set to evaluate is empty.");
         var batches = new BatchAssembler(data, normalization);
         int k = data.Classes;
         var confusion = new int[k][];

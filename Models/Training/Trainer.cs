@@ -33,6 +33,8 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
         o.Validate();
         model.EnsureFits(data.Train); model.EnsureFits(data.Test);
         if (data.Train.Count == 0) throw new ArgumentException($"{data.Train.Source}: the training set is empty.");
+        // Each epoch is judged on the test split; an empty one would report 0/0 as if it were a result.
+        if (data.Test.Count == 0) throw new ArgumentException($"{data.Test.Source}: the test split is empty; there is nothing to measure the training against.");
 
         var network = model.Network;
         var loss = LossFunctions.Create(model.Cost);
@@ -47,7 +49,6 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
         model.SetMetadata("trainer_version", typeof(Trainer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
         model.SetMetadata("seed", o.Seed.ToString(CultureInfo.InvariantCulture));
 
-        if (state.CompletedEpochs == 0) callbacks?.Save?.Invoke();
 
         for (int epoch = state.CompletedEpochs; epoch < o.Epochs && state.StopReason is null; epoch++)
         {
@@ -83,7 +84,7 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
                 trainLoss = train.Loss; trainAccuracy = train.Accuracy;
             }
             evalClock.Stop();
-            if (!double.IsFinite(test.Loss) && data.Test.Count > 0)
+            if (!double.IsFinite(test.Loss))
                 throw Diverged($"the {loss.Name} cost on the test set became {test.Loss}", epoch, batchCount - 1, batchCount, state.CompletedEpochs);
 
             var report = new EpochReport(epoch + 1, o.Epochs, lr, trainLoss, trainAccuracy, test.Loss, test.Accuracy,

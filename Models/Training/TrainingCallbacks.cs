@@ -4,8 +4,9 @@ namespace NeuralPipelines.Models.Training;
 /// keeping. The loop knows nothing of files; a caller that wants checkpoints saves in <see cref="Save"/>.</summary>
 public sealed record TrainingCallbacks
 {
-    /// <summary>Called before the first epoch of a fresh run (the initial weights) and after every finished epoch, once the
-    /// training state records it: saving here means the file always holds a good state to resume from.</summary>
+    /// <summary>Called after every finished epoch, once the training state records it: saving here means the file always
+    /// holds a good state to resume from. Never for the untrained weights: a checkpoint that already exists at the path
+    /// must not be replaced by a model that has learned nothing (a crash in epoch 1 would leave only that).</summary>
     public Action? Save { get; init; }
 
     /// <summary>After each epoch, after <see cref="Save"/>.</summary>

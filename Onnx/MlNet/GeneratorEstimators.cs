@@ -12,6 +12,7 @@ public static class GeneratorEstimators
     public static IEstimator<ITransformer> Create(MLContext ml, byte[] onnx, string noiseColumn, string imageColumn, int? gpuDeviceId = null)
     {
         ArgumentNullException.ThrowIfNull(onnx);
+        Scoring.OnnxRuntimeNative.EnsureLoaded();
         const string input = ModelCard.InputName, output = ModelCard.ScoresName;
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
         if (noiseColumn != input) chain = chain.Append(ml.Transforms.CopyColumns(input, noiseColumn));

@@ -27,6 +27,7 @@ public static class OnnxModelEstimators
         IReadOnlyList<string>? classLabels = null)
     {
         ArgumentNullException.ThrowIfNull(onnx);
+        Scoring.OnnxRuntimeNative.EnsureLoaded();
         const string input = ModelCard.InputName, probabilities = ModelCard.ProbabilitiesName, predicted = ModelCard.PredictedClassName;
         var labels = classLabels ?? OnnxModelInfo.ClassLabels(onnx);
         // The ONNX transformer matches columns to graph inputs by name, so the features are staged under "input"

@@ -11,7 +11,11 @@ public static class OnnxModelZip
 {
     /// <summary>Saves the pipeline of <see cref="OnnxModelEstimators.Create"/> reading a <paramref name="featureColumn"/> of
     /// <see cref="ModelCard.InputLength"/> floats; the file is written atomically.</summary>
-    public static void Save(byte[] onnx, ModelCard card, string featureColumn, string path)
+    public static void Save(byte[] onnx, ModelCard card, string featureColumn, string path) =>
+        AtomicFile.Write(path, stream => Save(onnx, card, featureColumn, stream));
+
+    /// <summary>Writes the zip to <paramref name="stream"/> (for several outputs committed together, see <see cref="OutputTransaction"/>).</summary>
+    public static void Save(byte[] onnx, ModelCard card, string featureColumn, Stream stream)
     {
         var ml = new MLContext(seed: 0);
         var definition = SchemaDefinition.Create(typeof(FeatureRow));
@@ -19,7 +23,7 @@ public static class OnnxModelZip
         definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, card.InputLength);
         var empty = ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), definition);
         var model = OnnxModelEstimators.Create(ml, onnx, featureColumn).Fit(empty);
-        AtomicFile.Write(path, stream => ml.Model.Save(model, empty.Schema, stream));
+        ml.Model.Save(model, empty.Schema, stream);
     }
 
     private sealed class FeatureRow

@@ -9,7 +9,13 @@ namespace NeuralPipelines.Onnx.Scoring;
 /// whichever the file is, and refuses anything else by name.</summary>
 public static class OnnxColorizer
 {
-    /// <summary>The colorizer in <paramref name="path"/> and, for ONNX, the scorer behind it (dispose it when done; null for a checkpoint).</summary>
+    /// <summary>The colorizer in <paramref name="path"/>, an ONNX export or a checkpoint, owning its ONNX Runtime session:
+    /// <c>using var colorizer = OnnxColorizer.Load("colorizer.onnx"); colorizer.ColorizeFile("photo.jpg", "photo.png");</c></summary>
+    /// <exception cref="InvalidDataException">The file holds a model that is not a colorizer; the message says what it holds.</exception>
+    public static Colorizer Load(string path, OnnxScorerOptions? options = null) => Open(path, options).Colorizer;
+
+    /// <summary>The colorizer in <paramref name="path"/> and, for ONNX, the scorer behind it (null for a checkpoint), to
+    /// report its execution provider; disposing either releases the session.</summary>
     /// <exception cref="InvalidDataException">The file holds a model that is not a colorizer; the message says what it holds.</exception>
     public static (Colorizer Colorizer, OnnxScorer? Scorer) Open(string path, OnnxScorerOptions? options = null)
     {
@@ -29,7 +35,7 @@ public static class OnnxColorizer
                 int n = l.Dim(0);
                 var ab = scorer.Score(l.Span, n);
                 return new Tensor(ab, n, 2, size, size);
-            }, size);
+            }, size, owned: scorer);
             return (colorizer, scorer);
         }
         catch { scorer.Dispose(); throw; }

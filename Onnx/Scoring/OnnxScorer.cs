@@ -16,8 +16,8 @@ public sealed unsafe class OnnxScorer : IDisposable
     private readonly InferenceSession _session;
     private readonly string[] _inputNames, _outputNames;
     private readonly long[] _inputDims, _outputDims;
-    // Only read by Run, so one instance serves every thread.
-    private readonly RunOptions _runOptions = new();
+    // Only read by Run, so one instance serves every thread. Made after Open, which checks that the native runtime is there.
+    private readonly RunOptions _runOptions;
 
     public OnnxScorer(byte[] model, OnnxScorerOptions? options = null, string source = "ONNX model")
     {
@@ -59,6 +59,7 @@ public sealed unsafe class OnnxScorer : IDisposable
             _session.Dispose();
             throw;
         }
+        _runOptions = new RunOptions();
     }
 
     /// <summary>Opens an ONNX file, or the ONNX model inside an ML.NET zip that this project saved (the network's
@@ -156,6 +157,7 @@ public sealed unsafe class OnnxScorer : IDisposable
 
     private static (InferenceSession, string, string?) Open(byte[] model, OnnxScorerOptions options, string source)
     {
+        OnnxRuntimeNative.EnsureLoaded();
         string? reason = null;
         if (options.PreferCuda)
         {

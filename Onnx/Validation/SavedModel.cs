@@ -138,6 +138,7 @@ public sealed class SavedModel : IDisposable
     /// <summary>Scores the test split of a dataset the catalog knows: "mnist" (shipped), "fashion-mnist", or a folder of IDX files.</summary>
     public ModelEvaluation Evaluate(string dataset, int? limit = null)
     {
+        if (limit < 1) throw new ArgumentException($"The limit on test images must be at least 1, got {limit}.");
         var split = new DatasetCatalog().LoadImages(dataset);
         var test = limit is int n ? split.Test.Take(n) : split.Test;
         return Evaluate(test);
@@ -147,6 +148,7 @@ public sealed class SavedModel : IDisposable
     /// <exception cref="ArgumentException">The images do not have the shape the model reads; the message names both.</exception>
     public ModelEvaluation Evaluate(LabelledImages data, int batchSize = 256)
     {
+        if (data.Count == 0) throw new ArgumentException($"{data.Source}: the test split is empty; there is nothing to validate {Path} on.");
         var score = _score ?? throw new InvalidOperationException($"{Path} is an ML.NET pipeline over named columns, not an image model; evaluate it with EvaluateClassification or EvaluateRegression on a table.");
         int[] dataShape = [data.Channels, data.Height, data.Width];
         if (InputShape is not null ? !InputShape.AsSpan().SequenceEqual(dataShape) : InputLength != data.ImageLength)

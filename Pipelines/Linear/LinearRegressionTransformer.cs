@@ -41,6 +41,7 @@ public sealed class LinearRegressionTransformer : ITransformer
     public static LinearRegressionTransformer Create(MLContext ml, LinearModel model, IDataView data,
         string featureColumnName = "Features", string scoreColumnName = "Score", GradientDescentResult? gradientDescent = null)
     {
+        Onnx.Scoring.OnnxRuntimeNative.EnsureLoaded();
         var bytes = LinearModelOnnx.Build(model, featureColumnName, scoreColumnName);
         using var stream = new MemoryStream(bytes);
         var scorer = ml.Transforms.ApplyOnnxModel([scoreColumnName], [featureColumnName], stream).Fit(data);

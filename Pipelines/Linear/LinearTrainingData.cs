@@ -63,6 +63,7 @@ internal static class LinearTrainingData
             throw new ArgumentException($"The feature column '{featureColumnName}' must be a known-size vector of floats.");
         if (label.Kind != SchemaShape.Column.VectorKind.Scalar || label.ItemType != NumberDataViewType.Single)
             throw new ArgumentException($"The label column '{labelColumnName}' must be a float.");
+        Onnx.Scoring.OnnxRuntimeNative.EnsureLoaded();
         var standIn = LinearModelOnnx.Build(new LinearModel(["x"], [0], 0), featureColumnName, scoreColumnName);
         using var stream = new MemoryStream(standIn);
         return ml.Transforms.ApplyOnnxModel([scoreColumnName], [featureColumnName], stream).GetOutputSchema(input);

@@ -14,7 +14,12 @@ namespace NeuralPipelines.Pipelines.Tabular;
 /// new vector column slot by slot (a multiclass Score becomes Score_0 … Score_k−1).</remarks>
 public static class TabularScorer
 {
-    public static int Score(ITransformer model, CsvTable table, string modelPath, string outputPath)
+    /// <summary>Scores and writes <paramref name="outputPath"/> atomically; returns the number of rows.</summary>
+    public static int Score(ITransformer model, CsvTable table, string modelPath, string outputPath) =>
+        Score(model, table, modelPath, write => AtomicFile.Write(outputPath, write));
+
+    /// <summary>Scores and hands the CSV writing to <paramref name="output"/> (a file, stdout, a transaction).</summary>
+    public static int Score(ITransformer model, CsvTable table, string modelPath, Action<Action<Stream>> output)
     {
         var columns = table.ColumnNames.Select(n => new DataColumn(n, table.Column(n).Select(v => (float)v).ToArray())).ToArray();
         var input = new ColumnarDataView(columns);
@@ -42,7 +47,7 @@ public static class TabularScorer
         }
 
         var rows = 0;
-        AtomicFile.Write(outputPath, stream =>
+        output(stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
             writer.WriteLine(string.Join(',', header.Select(Quote)));

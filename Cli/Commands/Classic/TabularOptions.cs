@@ -22,6 +22,8 @@ internal sealed class TabularOptions
 
     public Option<string?> Out { get; } = new("--out") { Description = "Save the fitted pipeline as an ML.NET model zip (mlContext.Model.Save) here." };
 
+    public Option<bool> Force { get; } = Outputs.ForceOption();
+
     public TabularOptions(double defaultTestFraction, string testFractionHelp)
     {
         TestFraction = new Option<double>("--test-fraction") { Description = testFractionHelp, DefaultValueFactory = _ => defaultTestFraction };
@@ -29,7 +31,7 @@ internal sealed class TabularOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Label, TestFraction, Seed, Out }) command.Options.Add(option);
+        foreach (var option in new Option[] { Data, Label, TestFraction, Seed, Out, Force }) command.Options.Add(option);
     }
 
     /// <summary>A shipped table's short name (<see cref="ShippedData.Tables"/>) becomes its path; anything else is a path already.</summary>
@@ -57,13 +59,12 @@ internal sealed class TabularOptions
         return f;
     }
 
-    /// <summary>Checks that --out can be written before training (the folder must exist), so a typo fails fast.</summary>
-    public string? CheckedOut(ParseResult parse)
+    /// <summary>Checks that --out can be written before training (see <see cref="Outputs.Check"/>: its folder exists, it is
+    /// not the --data file, not read-only without --force), so a typo fails fast. Dispose the scope when the command ends.</summary>
+    public string? CheckedOut(ParseResult parse, out IDisposable scope)
     {
         var path = parse.GetValue(Out);
-        if (path is null) return null;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"--out {path}: the folder {folder} does not exist.");
+        scope = Outputs.Check(parse.GetValue(Force), json: false, [("--data", ResolvePath(parse.GetValue(Data)!))], new OutputOption("--out", path));
         return path;
     }
 }

@@ -11,7 +11,7 @@ namespace NeuralPipelines.Cli.Commands.Training;
 /// checkpoint rewritten after every epoch, the curves PNG and the JSON summary.</summary>
 internal static class ClassifierTrainingRun
 {
-    public static int Run(CliContext context, ClassifierCheckpoint checkpoint, string path, TrainTestSplit split, bool asJson)
+    public static int Run(CliContext context, ClassifierCheckpoint checkpoint, string path, TrainTestSplit split, bool asJson, string? resumedFrom = null)
     {
         var console = context.LogConsole(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
@@ -30,8 +30,9 @@ internal static class ClassifierTrainingRun
         }
 
         var trainer = new Trainer(model, state);
-        var callbacks = new TrainingCallbacks { Save = () => checkpoint.Save(path), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
-        TrainingResult result = LastGoodCheckpoint.Guard(path, () =>
+        var lastGood = new LastGoodCheckpoint(path, resumedFrom);
+        var callbacks = new TrainingCallbacks { Save = lastGood.Saving(() => checkpoint.Save(path)), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
+        TrainingResult result = lastGood.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(split, callbacks with
                 {

@@ -38,14 +38,18 @@ internal static class ColorizerTrainingRun
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training photos (quick runs)." };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default colorizer.ckpt); NAME.sheet.png and NAME.curves.png go beside it." };
         var resume = new Option<string?>("--resume") { Description = "Continue from this colorizer checkpoint with its saved options; only --epochs, --out, --data and --train-limit apply." };
+        var force = TrainingOutput.ForceOption();
         var json = CliContext.JsonOption();
         var command = new Command("colorize", "Train a pix2pix colorizer (U-Net + PatchGAN, Isola et al. 2017) or its L1-only baseline on photos: the model sees L and predicts a, b (CIE Lab).\n" +
             $"Defaults: {d.Describe()}.");
-        foreach (var o in new Option[] { loss, data, size, ngf, ndf, nLayers, epochs, batch, lr, lambda, pad, noFlip, seed, trainLimit, output, resume, json })
+        foreach (var o in new Option[] { loss, data, size, ngf, ndf, nLayers, epochs, batch, lr, lambda, pad, noFlip, seed, trainLimit, output, resume, force, json })
             command.Options.Add(o);
         context.SetAction(command, parse =>
         {
             string? resumePath = parse.GetValue(resume);
+            string path = parse.GetValue(output) ?? resumePath ?? "colorizer.ckpt";
+            using var outputs = TrainingOutput.Check(path, resumePath, parse.GetValue(force), parse.GetValue(json),
+                ("contact sheet", SheetPath(path)), ("curves", TrainingCurvesPlot.PathFor(path)));
             ColorizerCheckpoint checkpoint;
             if (resumePath is not null)
             {
@@ -79,8 +83,7 @@ internal static class ColorizerTrainingRun
                 throw new ArgumentException($"{resumePath} was trained on {trained} photos but --data/--train-limit give {train.Count}; resume with the same training photos.");
             checkpoint.Model.SetMetadata("train_images", count);
             checkpoint.Model.SetMetadata("data", trainFolder);
-            string path = parse.GetValue(output) ?? resumePath ?? "colorizer.ckpt";
-            return Run(context, checkpoint, path, train, sheet, parse.GetValue(json));
+            return Run(context, checkpoint, path, train, sheet, parse.GetValue(json), resumePath);
         });
         return command;
     }
@@ -96,7 +99,7 @@ internal static class ColorizerTrainingRun
         return (root, root);
     }
 
-    public static int Run(CliContext context, ColorizerCheckpoint checkpoint, string path, PhotoSet train, PhotoSet sheetPhotos, bool asJson)
+    public static int Run(CliContext context, ColorizerCheckpoint checkpoint, string path, PhotoSet train, PhotoSet sheetPhotos, bool asJson, string? resumedFrom = null)
     {
         var console = context.LogConsole(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
@@ -114,8 +117,9 @@ internal static class ColorizerTrainingRun
         }
 
         var trainer = new ColorizerTrainer(model, state);
-        var callbacks = new ColorizerCallbacks { Save = () => checkpoint.Save(path), Epoch = new SyncProgress<ColorizerEpochReport>(EpochDone) };
-        IReadOnlyList<ColorizerEpochReport> history = LastGoodCheckpoint.Guard(path, () =>
+        var lastGood = new LastGoodCheckpoint(path, resumedFrom);
+        var callbacks = new ColorizerCallbacks { Save = lastGood.Saving(() => checkpoint.Save(path)), Epoch = new SyncProgress<ColorizerEpochReport>(EpochDone) };
+        IReadOnlyList<ColorizerEpochReport> history = lastGood.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
                 {

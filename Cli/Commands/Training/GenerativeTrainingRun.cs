@@ -19,7 +19,7 @@ internal static class GenerativeTrainingRun
 
     public static string SamplesPath(string checkpointPath) => Path.ChangeExtension(checkpointPath, ".samples.png");
 
-    public static int Run(CliContext context, GenerativeCheckpoint checkpoint, string path, LabelledImages train, bool asJson)
+    public static int Run(CliContext context, GenerativeCheckpoint checkpoint, string path, LabelledImages train, bool asJson, string? resumedFrom = null)
     {
         var console = context.LogConsole(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
@@ -41,8 +41,9 @@ internal static class GenerativeTrainingRun
         }
 
         var trainer = new GenerativeTrainer(model, state);
-        var callbacks = new GenerativeCallbacks { Save = () => checkpoint.Save(path), Epoch = new SyncProgress<GenerativeEpochReport>(EpochDone) };
-        IReadOnlyList<GenerativeEpochReport> history = LastGoodCheckpoint.Guard(path, () =>
+        var lastGood = new LastGoodCheckpoint(path, resumedFrom);
+        var callbacks = new GenerativeCallbacks { Save = lastGood.Saving(() => checkpoint.Save(path)), Epoch = new SyncProgress<GenerativeEpochReport>(EpochDone) };
+        IReadOnlyList<GenerativeEpochReport> history = lastGood.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
                 {

@@ -8,10 +8,12 @@ namespace NeuralPipelines.Models.Generative.Pix2Pix;
 /// photo's lightness, resized to the photo's full resolution and combined with its own full-resolution L, as colorization
 /// tools do, so the result keeps every detail of the original.</summary>
 /// <remarks>The generator runs in inference mode (dropout off, batch-norm running statistics): the same photo always gets
-/// the same colours. Not thread-safe: layers reuse their buffers; use one Colorizer per thread.</remarks>
-public sealed class Colorizer
+/// the same colours. Not thread-safe: layers reuse their buffers; use one Colorizer per thread. Disposing it releases
+/// what it was given to own (an ONNX Runtime session); a colorizer over a trained network owns nothing.</remarks>
+public sealed class Colorizer : IDisposable
 {
     private readonly Func<Tensor, Tensor> _predict;
+    private readonly IDisposable? _owned;
 
     public Colorizer(Layer generator, int size)
     {
@@ -23,11 +25,11 @@ public sealed class Colorizer
     }
 
     /// <summary>A colorizer over any chroma predictor (an ONNX Runtime session): <paramref name="predict"/> maps scaled L
-    /// [N × 1 × S × S] to scaled ab [N × 2 × S × S].</summary>
-    public Colorizer(Func<Tensor, Tensor> predict, int size)
+    /// [N × 1 × S × S] to scaled ab [N × 2 × S × S]; <paramref name="owned"/>, when given, is disposed with the colorizer.</summary>
+    public Colorizer(Func<Tensor, Tensor> predict, int size, IDisposable? owned = null)
     {
         if (size <= 0) throw new ArgumentException($"The colorizer's size must be positive, got {size}.");
-        _predict = predict; Size = size;
+        _predict = predict; Size = size; _owned = owned;
     }
 
     public Colorizer(ColorizerModel model) : this(model.Generator, model.Size) { }
@@ -62,6 +64,18 @@ public sealed class Colorizer
         CieLab.ToSrgb(full, rgb);
         return new RgbImage(rgb, h, w);
     }
+
+    /// <summary>Reads a photo file (PNG, JPEG, BMP; any size up to <paramref name="maxPixels"/>), colorizes it at its own
+    /// resolution and writes the result to <paramref name="outputPng"/> as PNG, whole or not at all.</summary>
+    /// <exception cref="InvalidDataException">The photo is not a readable image or is too large; the message names it, and nothing is written.</exception>
+    public RgbImage ColorizeFile(string photoPath, string outputPng, long maxPixels = ImageFile.DefaultMaxPixels)
+    {
+        var result = Colorize(ImageFile.Read(photoPath, maxPixels));
+        ImageWriter.WritePng(outputPng, result);
+        return result;
+    }
+
+    public void Dispose() => _owned?.Dispose();
 
     /// <summary>Colorizes photos already at the model's size [N × 3 × S × S] in one batch (the contact sheet, the measurements).</summary>
     public float[] ColorizeBatch(PhotoSet photos)

@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Models.Generative.Pix2Pix;
 
-/// <summary>What the colorizer's training loop tells its caller; <see cref="Save"/> is called before a fresh run's first
-/// epoch and after every epoch, then <see cref="Epoch"/> (a contact sheet is drawn there).</summary>
+/// <summary>What the colorizer's training loop tells its caller; <see cref="Save"/> is called after every epoch (never for
+/// the untrained networks), then <see cref="Epoch"/> (a contact sheet is drawn there).</summary>
 public sealed record ColorizerCallbacks
 {
     public Action? Save { get; init; }

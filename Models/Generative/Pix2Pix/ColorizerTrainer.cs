@@ -45,7 +45,6 @@ public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingStat
         var order = new int[train.Count];
         var augmenter = new FlipCropAugmenter(o.Pad, o.Flip);
         var image = new float[length];
-        if (State.CompletedEpochs == 0) callbacks?.Save?.Invoke();
 
         var g = Optimizer("generator", Model.Generator, o.Beta1);
         var d = Model.Discriminator is { } disc && o.Loss == ColorizerLoss.L1Gan ? Optimizer("discriminator", disc, o.Beta1) : null;

@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Models.Generative.Training;
 
 /// <summary>What the generative training loop tells its caller; as <see cref="Models.Training.TrainingCallbacks"/>, it knows
-/// nothing of files: <see cref="Save"/> is called before a fresh run's first epoch and after every epoch.</summary>
+/// nothing of files: <see cref="Save"/> is called after every epoch (never for the untrained networks).</summary>
 public sealed record GenerativeCallbacks
 {
     public Action? Save { get; init; }

@@ -30,7 +30,6 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         if (train.Count == 0) throw new ArgumentException($"{train.Source}: the training set is empty.");
         var batches = new BatchAssembler(train);
         var order = new int[train.Count];
-        if (State.CompletedEpochs == 0) callbacks?.Save?.Invoke();
 
         for (int epoch = State.CompletedEpochs; epoch < o.TotalEpochs; epoch++)
         {

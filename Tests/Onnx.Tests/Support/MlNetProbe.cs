@@ -27,15 +27,35 @@ public static class MlNetProbe
         var bytes = new byte[rows.Length * 4];
         Buffer.BlockCopy(rows, 0, bytes, 0, bytes.Length);
         File.WriteAllBytes(input, bytes);
+        Run(zip, input, output, column);
+        return File.ReadAllLines(output)
+            .Select(l => l.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+    }
+
+    /// <summary>Loads image files into the model's image column <paramref name="inputColumn"/> in a new process; returns
+    /// each output image as "WIDTH HEIGHT FORMAT" and its pixel bytes, as ML.NET's MLImage holds them there.</summary>
+    public static (string Header, byte[] Pixels)[] ScoreImages(string zip, IEnumerable<string> imageFiles, string folder, string column, string inputColumn)
+    {
+        var input = Path.Combine(folder, "images.txt");
+        var output = Path.Combine(folder, "pixels.txt");
+        File.WriteAllLines(input, imageFiles);
+        Run(zip, input, output, column, inputColumn);
+        return File.ReadAllLines(output).Select(l =>
+        {
+            var parts = l.Split(' ');
+            return (string.Join(' ', parts[..3]), parts[3..].Select(v => byte.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+        }).ToArray();
+    }
+
+    private static void Run(string zip, string input, string output, string column, string? inputColumn = null)
+    {
         Assert.True(File.Exists(Dll), $"{Dll} was not built");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { Dll, zip, input, output, column }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { Dll, zip, input, output, column, inputColumn }.OfType<string>()) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, $"MlNetProbe exited with {p.ExitCode}: {stderr}{stdout.Result}");
-        return File.ReadAllLines(output)
-            .Select(l => l.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
     }
 }

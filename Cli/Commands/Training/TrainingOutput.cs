@@ -1,0 +1,28 @@
+using NeuralPipelines.Data.IO;
+
+namespace NeuralPipelines.Cli.Commands.Training;
+
+/// <summary>The checks <c>np train</c> makes on its checkpoint path before it loads data or trains: an existing file at
+/// --out is another run's work, so a new run refuses to start over it unless --force (or --resume of that very file).
+/// Even with --force the old file stays until the first epoch has finished: the trainers never save untrained weights.</summary>
+internal static class TrainingOutput
+{
+    public static System.CommandLine.Option<bool> ForceOption() => new("--force")
+    {
+        Description = "Start over an existing file at --out (it is replaced after the first epoch, not before), and replace read-only outputs.",
+    };
+
+    /// <param name="path">The checkpoint this run will write.</param>
+    /// <param name="resumedFrom">The --resume checkpoint, if any; writing over it is what resuming means.</param>
+    /// <param name="beside">The pictures written next to the checkpoint (curves, samples, contact sheet).</param>
+    public static IDisposable Check(string path, string? resumedFrom, bool force, bool json, params (string What, string Path)[] beside)
+    {
+        bool continuing = resumedFrom is not null && File.Exists(path) && SameFile.Equal(path, resumedFrom);
+        if (File.Exists(path) && !continuing && !force)
+            throw new ArgumentException(
+                $"--out {path} already exists{(resumedFrom is null ? "" : $" and is not the --resume checkpoint {resumedFrom}")}; a new run would replace it. " +
+                $"Continue it with --resume {path}, choose another --out, or give --force to replace it once the first epoch has finished.");
+        var inputs = continuing ? [] : new[] { ("--resume", resumedFrom) };
+        return Outputs.Check(force, json, inputs, [new OutputOption("--out", path), .. beside.Select(b => new OutputOption(b.What, b.Path))]);
+    }
+}

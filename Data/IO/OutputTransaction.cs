@@ -1,0 +1,107 @@
+namespace NeuralPipelines.Data.IO;
+
+/// <summary>The one way outputs are written: each file is staged in a temporary file beside its target (written, fsynced,
+/// given the old file's permissions), and <see cref="Commit"/> renames them all into place and fsyncs their folders. If
+/// one rename fails, the ones before it are undone (the old files come back from hard-linked copies), so several files
+/// written together (an ONNX model and its ML.NET zip) appear together or not at all. A character device or FIFO is
+/// written in place at commit, before the renames (it cannot be undone; if it fails, no file has changed). Disposing without committing deletes every temp file.</summary>
+public sealed class OutputTransaction : IDisposable
+{
+    private sealed record Staged(OutputTarget Target, string? Temp, IDisposable? Tracker, Action<Stream> Write);
+
+    private readonly List<Staged> staged = [];
+    private readonly List<IDisposable> trackers = [];
+    private bool committed;
+
+    /// <summary>Checks <paramref name="path"/> (see <see cref="OutputTarget.Resolve"/>) and writes its temporary file now.
+    /// An exception from <paramref name="write"/> leaves nothing behind.</summary>
+    public void Add(string path, Action<Stream> write)
+    {
+        if (committed) throw new InvalidOperationException("The outputs were already committed.");
+        var target = OutputTarget.Resolve(path, OutputPolicy.Force);
+        if (target.InPlace) { staged.Add(new Staged(target, null, null, write)); return; }
+        TempFiles.CleanStale(target.Folder);
+        var temp = TempFiles.NameFor(target.Path);
+        var tracker = TempFiles.Track(temp);
+        trackers.Add(tracker);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            if (target.Existing is { } old && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, (UnixFileMode)(old.Mode & 0x1ff));
+        }
+        catch (Exception e)
+        {
+            tracker.Dispose();
+            throw Named(e, temp, target);
+        }
+        staged.Add(new Staged(target, temp, tracker, write));
+    }
+
+    /// <summary>Renames every staged file into place (undoing them all if one fails), then writes the in-place ones.</summary>
+    public void Commit()
+    {
+        if (committed) throw new InvalidOperationException("The outputs were already committed.");
+        committed = true;
+        // In-place targets first: they cannot be undone, and if one fails (a FIFO's reader went away) no file has changed.
+        foreach (var s in staged.Where(s => s.Temp is null))
+        {
+            using var stream = new FileStream(s.Target.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            s.Write(stream);
+            stream.Flush();
+        }
+        var done = new List<(OutputTarget Target, string? Backup)>();
+        var backups = new List<IDisposable>();
+        try
+        {
+            foreach (var s in staged.Where(s => s.Temp is not null))
+            {
+                string? backup = null;
+                if (s.Target.Existing is not null)
+                {
+                    backup = TempFiles.NameFor(s.Target.Path, ".old");
+                    backups.Add(TempFiles.Track(backup));
+                    if (!Posix.Link(s.Target.Path, backup)) backup = null;
+                }
+                try { File.Move(s.Temp!, s.Target.Path, overwrite: true); }
+                catch (Exception e) { throw Named(e, s.Temp!, s.Target); }
+                done.Add((s.Target, backup));
+            }
+        }
+        catch
+        {
+            for (int i = done.Count - 1; i >= 0; i--)
+            {
+                var (target, backup) = done[i];
+                try
+                {
+                    if (backup is not null) File.Move(backup, target.Path, overwrite: true);
+                    else File.Delete(target.Path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+            foreach (var b in backups) b.Dispose();
+            throw;
+        }
+        foreach (var folder in done.Select(d => d.Target.Folder).Distinct()) Posix.SyncFolder(folder);
+        foreach (var b in backups) b.Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in trackers) t.Dispose();
+    }
+
+    // The temp file's name means nothing to the user: messages name the output as given.
+    private static Exception Named(Exception e, string temp, OutputTarget target) => e switch
+    {
+        UnauthorizedAccessException when e.Message.Contains(temp) =>
+            new UnauthorizedAccessException($"{target.Given}: cannot write in the folder {target.Folder} (permission denied); nothing was written.", e),
+        IOException when e.Message.Contains(temp) =>
+            new IOException($"{target.Given}: {e.Message.Replace($" : '{temp}'", "").Replace(temp, target.Path)}; nothing was written.", e),
+        _ => e,
+    };
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace NeuralPipelines.Data.IO;
+
+/// <summary>The temporary files the writer makes beside its outputs: their name pattern, the ones this process has open
+/// (deleted on SIGINT, SIGTERM and SIGHUP before the process ends) and the stale ones a killed run left behind (deleted
+/// on the next write to their folder).</summary>
+public static partial class TempFiles
+{
+    private static readonly ConcurrentDictionary<string, byte> Live = new();
+    private static readonly object SignalLock = new();
+    private static List<PosixSignalRegistration>? signals;
+
+    /// <summary>".NAME.np-PID-GUID.tmp": hidden, named after the output it becomes, and recognisable with the process that
+    /// made it. (".NAME.PID.GUID.tmp", the pattern before, is recognised too.)</summary>
+    public static string NameFor(string target, string purpose = "")
+    {
+        var folder = Path.GetDirectoryName(target)!;
+        return Path.Combine(folder, $".{Path.GetFileName(target)}{purpose}.np-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+    }
+
+    [GeneratedRegex(@"^\..+\.(?:np-)?(\d+)[-.][0-9a-f]{32}\.tmp$")]
+    private static partial Regex Pattern();
+
+    /// <summary>The process id in a temp file's name, or null when the name is not one of ours.</summary>
+    public static int? OwnerOf(string fileName)
+    {
+        var m = Pattern().Match(fileName);
+        return m.Success && int.TryParse(m.Groups[1].Value, out var pid) ? pid : null;
+    }
+
+    /// <summary>Remembers a temp file until the returned handle is disposed; a signal meanwhile deletes it.</summary>
+    public static IDisposable Track(string path)
+    {
+        EnsureSignalHandlers();
+        Live[path] = 0;
+        return new Tracked(path);
+    }
+
+    private sealed class Tracked(string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            Live.TryRemove(path, out _);
+            TryDelete(path);
+        }
+    }
+
+    /// <summary>Deletes the temp files this process has open (what a signal does before the process ends).</summary>
+    public static void DeleteLive()
+    {
+        foreach (var path in Live.Keys) TryDelete(path);
+    }
+
+    /// <summary>Deletes temp files in <paramref name="folder"/> whose process is gone: a run killed by SIGKILL or a power
+    /// cut could not clean up after itself. Files of live processes (this one included) are left alone. Returns how many.</summary>
+    public static int CleanStale(string folder)
+    {
+        int removed = 0;
+        IEnumerable<string> candidates;
+        try { candidates = Directory.EnumerateFiles(folder, ".*.tmp"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
+        foreach (var path in candidates)
+        {
+            if (OwnerOf(Path.GetFileName(path)) is not int pid || IsAlive(pid) || Live.ContainsKey(path)) continue;
+            if (TryDelete(path)) removed++;
+        }
+        return removed;
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    private static bool TryDelete(string path)
+    {
+        try { if (!File.Exists(path)) return false; File.Delete(path); return true; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    // The handler deletes, then ends the process itself with the shell's code for the signal (130 SIGINT, 143 SIGTERM,
+    // 129 SIGHUP): leaving the ending to the runtime lost the race for SIGINT, which re-raised before the files were gone.
+    private static void OnSignal(PosixSignalContext context)
+    {
+        if (Live.IsEmpty) return; // nothing of ours to clean: the runtime's usual handling
+        DeleteLive();
+        context.Cancel = true;
+        int number = context.Signal switch { PosixSignal.SIGINT => 2, PosixSignal.SIGTERM => 15, PosixSignal.SIGHUP => 1, _ => 15 };
+        Environment.Exit(128 + number);
+    }
+
+    private static void EnsureSignalHandlers()
+    {
+        if (signals is not null || OperatingSystem.IsWindows() || OperatingSystem.IsBrowser()) return;
+        lock (SignalLock)
+        {
+            if (signals is not null) return;
+            var list = new List<PosixSignalRegistration>();
+            foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP })
+            {
+                try { list.Add(PosixSignalRegistration.Create(signal, OnSignal)); }
+                catch (PlatformNotSupportedException) { }
+            }
+            signals = list;
+        }
+    }
+}
