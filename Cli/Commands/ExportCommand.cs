@@ -64,7 +64,7 @@ public sealed class ExportCommand : ICliCommand
             var console = context.Console(asJson);
             console.MarkupLineInterpolated(
                 $"[bold]{card.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxFormat.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
-            if (zip is not null) console.MarkupLineInterpolated($"ML.NET model zip → {zip} (input column {parse.GetValue(featureColumn)}, outputs Score and PredictedClass)");
+            if (zip is not null) console.MarkupLineInterpolated($"ML.NET model zip → {zip} (input column {parse.GetValue(featureColumn)}, outputs Score and PredictedLabel)");
             console.MarkupLineInterpolated(
                 $"input {ModelCard.InputName} [[batch, {string.Join(", ", card.InputShape)}]]; outputs {string.Join(", ", onnx.Graph.Output.Select(o => o.Name))}; parity on a batch of {parity.Batch}: max |Δ| {parity.MaxAbsoluteError:g3}");
             if (asJson)

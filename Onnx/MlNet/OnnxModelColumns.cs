@@ -1,11 +1,13 @@
 namespace NeuralPipelines.Onnx.MlNet;
 
-/// <summary>The column names the ML.NET face of an exported model reads and writes.</summary>
+/// <summary>The column names the ML.NET face of an exported classifier writes: ML.NET's own, so its multiclass evaluator
+/// and its key-to-value mapping read them unchanged.</summary>
 public static class OnnxModelColumns
 {
-    /// <summary>The class probabilities, a vector of float with one entry per class (ML.NET's usual name for a score).</summary>
+    /// <summary>The class probabilities: a vector of Single with one slot per class, in class-label order.</summary>
     public const string Score = "Score";
 
-    /// <summary>The 0-based index of the most probable class (a one-element vector of Int64).</summary>
-    public const string PredictedClass = "PredictedClass";
+    /// <summary>The most probable class as a key (1-based, 0 = missing) whose key values are the class labels:
+    /// <c>MapKeyToValue</c> gives the label text.</summary>
+    public const string PredictedLabel = "PredictedLabel";
 }

@@ -4,35 +4,43 @@ using NeuralPipelines.Onnx.Metadata;
 
 namespace NeuralPipelines.Onnx.MlNet;
 
-/// <summary>Builds the ML.NET pipeline that scores an exported NeuralPipelines ONNX model, out of ML.NET's own transformers.</summary>
+/// <summary>Builds the ML.NET pipeline that scores an exported NeuralPipelines classifier, out of ML.NET's own transformers,
+/// with ML.NET's column shapes: <c>Score</c> (Vector&lt;Single, K&gt;) and a key-typed <c>PredictedLabel</c>.</summary>
 /// <remarks>
 /// ML.NET cannot save a transformer written outside ML.NET (its save context is internal), but it saves its own
 /// ONNX transformer together with the model bytes. So the pipeline is: copy the feature column to the graph's input name,
-/// apply the ONNX model, copy its outputs to <see cref="OnnxModelColumns"/> and drop the intermediate columns.
-/// <c>mlContext.Model.Save</c> then writes a zip that any ML.NET process loads and scores without this library.
+/// apply the ONNX model, reshape its probabilities [1, K] to a plain K-vector (an identity Expression, whose output is
+/// one-dimensional), turn its predicted class into a key over the class labels (<see cref="ClassLabelKey"/>) and drop
+/// the intermediate columns. <c>mlContext.Model.Save</c> then writes a zip that any ML.NET process loads and scores
+/// without this library, and <c>ml.MulticlassClassification.Evaluate</c> reads its output as it reads a trainer's.
+/// Score carries no slot names: ML.NET attaches slot names only through transforms that also decide the values
+/// (a concatenation of scalar columns, a key-to-vector bag), and none of them can carry the ONNX probabilities; the class
+/// names travel as PredictedLabel's key values instead.
 /// </remarks>
 public static class OnnxModelEstimators
 {
+    private const string Scratch = "np_predicted_";
+
     /// <param name="gpuDeviceId">ML.NET's own choice of device: null for the CPU; a device id asks for CUDA with fallback to the CPU.</param>
-    public static IEstimator<ITransformer> Create(MLContext ml, byte[] onnx, string featureColumn, int? gpuDeviceId = null)
+    /// <param name="classLabels">The class names in output order; null takes the model card's, or "0", "1"... when it has none.</param>
+    public static IEstimator<ITransformer> Create(MLContext ml, byte[] onnx, string featureColumn, int? gpuDeviceId = null,
+        IReadOnlyList<string>? classLabels = null)
     {
         ArgumentNullException.ThrowIfNull(onnx);
         Scoring.OnnxRuntimeNative.EnsureLoaded();
-        const string input = ModelCard.InputName;
+        const string input = ModelCard.InputName, probabilities = ModelCard.ProbabilitiesName, predicted = ModelCard.PredictedClassName;
+        var labels = classLabels ?? OnnxModelInfo.ClassLabels(onnx);
         // The ONNX transformer matches columns to graph inputs by name, so the features are staged under "input"
         // (a column of the user's that already has that name is replaced in the output).
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
         if (featureColumn != input)
             chain = chain.Append(ml.Transforms.CopyColumns(input, featureColumn));
         chain = chain
-            .Append(ml.Transforms.ApplyOnnxModel(
-                [ModelCard.ProbabilitiesName, ModelCard.PredictedClassName], [input], new MemoryStream(onnx, writable: false),
+            .Append(ml.Transforms.ApplyOnnxModel([probabilities, predicted], [input], new MemoryStream(onnx, writable: false),
                 gpuDeviceId, fallbackToCpu: true))
-            .Append(ml.Transforms.CopyColumns(OnnxModelColumns.Score, ModelCard.ProbabilitiesName))
-            .Append(ml.Transforms.CopyColumns(OnnxModelColumns.PredictedClass, ModelCard.PredictedClassName));
-        var drop = featureColumn == input
-            ? new[] { ModelCard.ProbabilitiesName, ModelCard.PredictedClassName }
-            : [input, ModelCard.ProbabilitiesName, ModelCard.PredictedClassName];
+            .Append(ml.Transforms.Expression(OnnxModelColumns.Score, "p => p", probabilities));
+        chain = ClassLabelKey.Append(ml, chain, predicted, OnnxModelColumns.PredictedLabel, labels, Scratch);
+        string[] drop = [.. featureColumn == input ? [] : new[] { input }, probabilities, predicted, .. ClassLabelKey.ScratchColumns(Scratch)];
         return chain.Append(ml.Transforms.DropColumns(drop));
     }
 }

@@ -62,11 +62,19 @@ public sealed unsafe class OnnxScorer : IDisposable
         _runOptions = new RunOptions();
     }
 
-    /// <summary>Opens an ONNX file; a missing, truncated or corrupt file raises an exception naming it.</summary>
+    /// <summary>Opens an ONNX file, or the ONNX model inside an ML.NET zip that this project saved (the network's
+    /// <c>mlContext.Model.Save</c>, <c>np export --zip</c>); a missing, truncated or corrupt file raises an exception naming it.</summary>
+    /// <exception cref="InvalidDataException">The file is not ONNX, or is a zip with no NeuralPipelines ONNX model inside.</exception>
     public static OnnxScorer Load(string path, OnnxScorerOptions? options = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such ONNX model file.", path);
-        return new OnnxScorer(File.ReadAllBytes(path), options, path);
+        if (!MlNet.MlNetZip.LooksLikeZip(path)) return new OnnxScorer(File.ReadAllBytes(path), options, path);
+        var models = MlNet.MlNetZip.OnnxModels(path);
+        var onnx = MlNet.MlNetZip.NeuralPipelinesOnnx(path) ?? (models.Count == 1 ? models[0] : null)
+            ?? throw new InvalidDataException(models.Count == 0
+                ? $"{path}: an ML.NET model zip with no ONNX model inside (a pipeline of ML.NET's own trainers); score it with a ModelPool or a PredictionEngine."
+                : $"{path}: the ML.NET model zip holds {models.Count} ONNX models and none was exported by NeuralPipelines; the scorer cannot tell which one to run.");
+        return new OnnxScorer(onnx, options, path);
     }
 
     public OnnxScorerOptions Options { get; }

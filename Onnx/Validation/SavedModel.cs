@@ -5,6 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using NeuralPipelines.Data;
 using NeuralPipelines.Data.Catalog;
+using NeuralPipelines.Data.Csv;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Tensors;
@@ -22,22 +23,26 @@ namespace NeuralPipelines.Onnx.Validation;
 /// </code></example>
 public sealed class SavedModel : IDisposable
 {
-    private readonly Func<float[], int, float[]> _score;
+    private readonly Func<float[], int, float[]>? _score;
     private readonly IDisposable? _owned;
+    private readonly MlNetPipeline? _mlnet;
 
     private SavedModel(string path, string format, int inputLength, int[]? inputShape, ModelCard? card,
-        Func<float[], int, float[]> score, IDisposable? owned)
+        Func<float[], int, float[]>? score, IDisposable? owned, MlNetPipeline? mlnet = null)
     {
         Path = path; Format = format; InputLength = inputLength; InputShape = inputShape; Card = card;
-        _score = score; _owned = owned;
+        _score = score; _owned = owned; _mlnet = mlnet;
     }
+
+    /// <summary>A loaded ML.NET zip: the context it was loaded with, the transformer and the schema it was saved with.</summary>
+    private sealed record MlNetPipeline(MLContext Ml, ITransformer Model, DataViewSchema InputSchema, string? VectorColumn);
 
     public string Path { get; }
 
     /// <summary>"onnx", "mlnet" or "checkpoint".</summary>
     public string Format { get; }
 
-    /// <summary>Values the model reads per example.</summary>
+    /// <summary>Values the model reads per example (0 for an ML.NET pipeline over named scalar columns).</summary>
     public int InputLength { get; }
 
     /// <summary>The per-example shape, when the model records one (ONNX and checkpoints).</summary>
@@ -105,14 +110,18 @@ public sealed class SavedModel : IDisposable
         {
             throw new InvalidDataException($"{path}: ML.NET cannot load this model zip ({FirstLine(e.Message)}).", e);
         }
-        var vectors = schema.Where(c => c.Type is VectorDataViewType).ToArray();
+        var card = MlNetZip.ReadCard(path);
+        // A model over one vector of Single (an image or any fixed-width row) also scores flat rows, as ONNX models do;
+        // one over named scalar columns (a tabular pipeline) is evaluated on tables only.
+        var vectors = schema.Where(c => !c.IsHidden && c.Type is VectorDataViewType).ToArray();
+        if (vectors.Length == 0)
+            return new SavedModel(path, "mlnet", card?.InputLength ?? 0, card?.InputShape, card, null, null, new MlNetPipeline(ml, model, schema, null));
         if (vectors.Length != 1)
-            throw new InvalidDataException($"{path}: the model's input should have one vector column of pixels; it has {string.Join(", ", schema.Select(c => $"{c.Name} ({c.Type})"))}.");
+            throw new InvalidDataException($"{path}: the model's input should have one vector column (of pixels, or features); it has {string.Join(", ", schema.Select(c => $"{c.Name} ({c.Type})"))}.");
         var column = vectors[0];
-        var type = (VectorDataViewType)column.Type;
-        if (type.ItemType != NumberDataViewType.Single || type.Size <= 0)
-            throw new InvalidDataException($"{path}: the model's input column '{column.Name}' is {column.Type}; images are given as a known-size vector of Single.");
-        int width = type.Size;
+        if (column.Type is not VectorDataViewType { Size: > 0, ItemType: var item } || item != NumberDataViewType.Single)
+            throw new InvalidDataException($"{path}: the model's input column '{column.Name}' is {column.Type}; images and feature rows are given as a known-size vector of Single.");
+        int width = ((VectorDataViewType)column.Type).Size;
         var definition = SchemaDefinition.Create(typeof(PixelRow));
         definition[0].ColumnName = column.Name;
         definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
@@ -120,13 +129,10 @@ public sealed class SavedModel : IDisposable
         {
             var rows = Enumerable.Range(0, n).Select(i => new PixelRow { Pixels = x[(i * width)..((i + 1) * width)] });
             var scored = model.Transform(ml.Data.LoadFromEnumerable(rows, definition));
-            var score = scored.Schema.GetColumnOrNull(OnnxModelColumns.Score)
-                ?? throw new InvalidDataException($"{path}: the model writes no '{OnnxModelColumns.Score}' column (it writes {string.Join(", ", scored.Schema.Select(c => c.Name))}).");
-            if (score.Type is not VectorDataViewType { ItemType: var item } || item != NumberDataViewType.Single)
-                throw new InvalidDataException($"{path}: the model's '{OnnxModelColumns.Score}' column is {score.Type}, not a vector of Single.");
-            return scored.GetColumn<VBuffer<float>>(score).SelectMany(v => v.DenseValues()).ToArray();
+            return TabularColumns.ClassScores(scored, path).SelectMany(r => r).ToArray();
         }
-        return new SavedModel(path, "mlnet", width, null, null, Score, null);
+        int[]? shape = card?.InputLength == width ? card.InputShape : null;
+        return new SavedModel(path, "mlnet", width, shape, card, Score, null, new MlNetPipeline(ml, model, schema, column.Name));
     }
 
     /// <summary>Scores the test split of a dataset the catalog knows: "mnist" (shipped), "fashion-mnist", or a folder of IDX files.</summary>
@@ -143,6 +149,7 @@ public sealed class SavedModel : IDisposable
     public ModelEvaluation Evaluate(LabelledImages data, int batchSize = 256)
     {
         if (data.Count == 0) throw new ArgumentException($"{data.Source}: the test split is empty; there is nothing to validate {Path} on.");
+        var score = _score ?? throw new InvalidOperationException($"{Path} is an ML.NET pipeline over named columns, not an image model; evaluate it with EvaluateClassification or EvaluateRegression on a table.");
         int[] dataShape = [data.Channels, data.Height, data.Width];
         if (InputShape is not null ? !InputShape.AsSpan().SequenceEqual(dataShape) : InputLength != data.ImageLength)
             throw new ArgumentException(
@@ -156,7 +163,7 @@ public sealed class SavedModel : IDisposable
         for (int start = 0; start < data.Count; start += batchSize)
         {
             int n = Math.Min(batchSize, data.Count - start);
-            var scores = _score(data.Pixels[(start * data.ImageLength)..((start + n) * data.ImageLength)], n);
+            var scores = score(data.Pixels[(start * data.ImageLength)..((start + n) * data.ImageLength)], n);
             if (scores.Length != n * classes)
                 throw new InvalidDataException($"{Path} gives {scores.Length / Math.Max(n, 1)} scores per image but {data.Source} has {classes} classes.");
             for (int i = 0; i < n; i++)
@@ -169,7 +176,6 @@ public sealed class SavedModel : IDisposable
             }
         }
         clock.Stop();
-        double? recorded = Card?.Metrics is { } m && m.TryGetValue("test_accuracy", out double acc) ? acc : null;
         return new ModelEvaluation
         {
             Model = Path,
@@ -181,8 +187,162 @@ public sealed class SavedModel : IDisposable
             // ONNX and ML.NET models answer probabilities; a checkpoint's network answers logits.
             LogLoss = Format == "checkpoint" ? null : logLoss / Math.Max(data.Count, 1),
             Seconds = clock.Elapsed.TotalSeconds,
-            RecordedAccuracy = recorded,
+            RecordedAccuracy = Recorded("test_accuracy"),
         };
+    }
+
+    private double? Recorded(string metric) => Card?.Metrics is { } m && m.TryGetValue(metric, out double v) ? v : null;
+
+    /// <summary>Scores a labelled table and compares the predicted class (the largest score) with each row's label.</summary>
+    /// <param name="data">The rows: the columns the model reads (an ML.NET pipeline's own input columns, or one vector / all
+    /// Single columns for an ONNX model or checkpoint) and the label, as text, number, boolean or key.</param>
+    /// <exception cref="InvalidDataException">A label names none of the model's classes, or the model is not a classifier.</exception>
+    public ModelEvaluation EvaluateClassification(IDataView data, string labelColumnName = "Label", string? dataset = null)
+    {
+        dataset ??= $"IDataView (label '{labelColumnName}')";
+        var clock = Stopwatch.StartNew();
+        var (scores, classes) = ClassScores(data, labelColumnName, dataset);
+        var truth = new ClassMatcher(classes).IndicesOf(TabularColumns.LabelTexts(data, labelColumnName, dataset), dataset);
+        if (truth.Length != scores.Length) throw new InvalidDataException($"{dataset}: {truth.Length} labels but {scores.Length} scored rows.");
+        var confusion = Enumerable.Range(0, classes.Count).Select(_ => new int[classes.Count]).ToArray();
+        int correct = 0;
+        double logLoss = 0;
+        for (int r = 0; r < scores.Length; r++)
+        {
+            if (scores[r].Length != classes.Count)
+                throw new InvalidDataException($"{Path} gives {scores[r].Length} scores for row {r + 1} of {dataset} but has {classes.Count} classes.");
+            if (scores[r].Any(float.IsNaN))
+                throw new InvalidDataException($"{Path} scores row {r + 1} of {dataset} as NaN (is a feature cell empty or not a number?).");
+            int predicted = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(scores[r]);
+            confusion[truth[r]][predicted]++;
+            if (predicted == truth[r]) correct++;
+            logLoss -= Math.Log(Math.Max(scores[r][truth[r]], 1e-15f));
+        }
+        return new ModelEvaluation
+        {
+            Model = Path,
+            Dataset = dataset,
+            Count = scores.Length,
+            Correct = correct,
+            ClassLabels = classes,
+            Confusion = confusion,
+            LogLoss = Format == "checkpoint" ? null : logLoss / Math.Max(scores.Length, 1),
+            Seconds = clock.Elapsed.TotalSeconds,
+            RecordedAccuracy = Recorded("test_accuracy"),
+        };
+    }
+
+    /// <summary>Reads a CSV with a header (features by name, the label in <paramref name="labelColumnName"/>) and evaluates it as a classification.</summary>
+    public ModelEvaluation EvaluateClassification(string csvPath, string labelColumnName) =>
+        EvaluateClassification(ReadCsv(csvPath, labelColumnName), labelColumnName, csvPath);
+
+    /// <summary>Scores a labelled table with a regression model and measures R², RMSE and MAE against its numeric label.</summary>
+    public RegressionEvaluation EvaluateRegression(IDataView data, string labelColumnName = "Label", string? dataset = null)
+    {
+        dataset ??= $"IDataView (label '{labelColumnName}')";
+        var clock = Stopwatch.StartNew();
+        var labelTexts = TabularColumns.LabelTexts(data, labelColumnName, dataset);
+        var labels = new double[labelTexts.Length];
+        for (int r = 0; r < labels.Length; r++)
+            if (!double.TryParse(labelTexts[r], NumberStyles.Float, CultureInfo.InvariantCulture, out labels[r]) || !double.IsFinite(labels[r]))
+                throw new InvalidDataException($"{dataset}: row {r + 1}: the label '{labelTexts[r]}' is not a number.");
+        double[] predictions;
+        if (_mlnet is { } p)
+        {
+            var scored = p.Model.Transform(data);
+            var score = scored.Schema.GetColumnOrNull("Score")
+                ?? throw new InvalidDataException($"{Path} writes no 'Score' column (it writes {string.Join(", ", scored.Schema.Select(c => c.Name))}).");
+            if (score.Type is VectorDataViewType { Size: > 1 } || scored.Schema.GetColumnOrNull("Probability") is not null)
+                throw new InvalidDataException($"{Path} is a classifier (its Score is {score.Type}); evaluate it with EvaluateClassification.");
+            predictions = TabularColumns.Numbers(scored, score);
+        }
+        else
+        {
+            var x = TabularColumns.FeatureRows(data, "Features", labelColumnName, InputLength, dataset, Path);
+            var y = _score!(x, labels.Length);
+            if (y.Length != labels.Length)
+                throw new InvalidDataException($"{Path} gives {y.Length / Math.Max(labels.Length, 1)} values per row; a regression gives one.");
+            predictions = y.Select(v => (double)v).ToArray();
+        }
+        int bad = Array.FindIndex(predictions, v => !double.IsFinite(v));
+        if (bad >= 0) throw new InvalidDataException($"{Path} predicts {predictions[bad]} for row {bad + 1} of {dataset} (is a feature cell empty or not a number?).");
+        return RegressionEvaluation.Of(Path, dataset, labels, predictions) with
+        {
+            Seconds = clock.Elapsed.TotalSeconds,
+            RecordedRSquared = Recorded("test_r_squared"),
+            RecordedRmse = Recorded("test_rmse"),
+        };
+    }
+
+    /// <summary>Reads a CSV with a header and evaluates it as a regression on the numeric <paramref name="labelColumnName"/>.</summary>
+    public RegressionEvaluation EvaluateRegression(string csvPath, string labelColumnName) =>
+        EvaluateRegression(ReadCsv(csvPath, labelColumnName), labelColumnName, csvPath);
+
+    /// <summary>The class scores of every row and the class names they are in the order of.</summary>
+    private (float[][] Scores, IReadOnlyList<string> Classes) ClassScores(IDataView data, string labelColumn, string dataset)
+    {
+        if (_mlnet is { } p)
+        {
+            var scored = p.Model.Transform(data);
+            var scores = TabularColumns.ClassScores(scored, Path);
+            int k = scores.Length > 0 ? scores[0].Length : 0;
+            var names = Card?.ClassLabels ?? TabularColumns.ClassNames(scored.Schema);
+            return (scores, names is not null && names.Count == k ? names : Numbered(k));
+        }
+        var x = TabularColumns.FeatureRows(data, "Features", labelColumn, InputLength, dataset, Path);
+        int n = x.Length / Math.Max(InputLength, 1);
+        var flat = _score!(x, n);
+        int classes = n == 0 ? Card?.ClassLabels?.Count ?? 0 : flat.Length / n;
+        var rows = Enumerable.Range(0, n).Select(i => flat[(i * classes)..((i + 1) * classes)]).ToArray();
+        return (rows, Card?.ClassLabels is { } labels && labels.Count == classes ? labels : Numbered(classes));
+    }
+
+    private static string[] Numbered(int count) => Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>A CSV as the view the model reads: an ML.NET pipeline's named scalar columns by name, or (for a model that
+    /// reads one vector) every column but the label, in file order, as a vector named "Features"; the label as text.</summary>
+    private IDataView ReadCsv(string csvPath, string labelColumn)
+    {
+        var header = CsvReader.ReadHeader(csvPath).ColumnNames;
+        int labelIndex = Array.IndexOf(header, labelColumn);
+        if (labelIndex < 0) throw new InvalidDataException($"{csvPath} has no label column '{labelColumn}' (its columns: {string.Join(", ", header)}).");
+        var columns = new List<TextLoader.Column> { new(labelColumn, DataKind.String, labelIndex) };
+        if (_mlnet is { VectorColumn: null } p)
+        {
+            foreach (var input in p.InputSchema.Where(c => !c.IsHidden && c.Name != labelColumn))
+            {
+                int index = Array.IndexOf(header, input.Name);
+                if (index < 0) throw new InvalidDataException($"{csvPath} has no column '{input.Name}', which {Path} reads (the file's columns: {string.Join(", ", header)}).");
+                if (input.Type != NumberDataViewType.Single)
+                    throw new InvalidDataException($"{Path} reads '{input.Name}' as {input.Type}; a CSV gives it as Single. Evaluate it on an IDataView you build.");
+                columns.Add(new TextLoader.Column(input.Name, DataKind.Single, index));
+            }
+        }
+        else
+        {
+            var features = Enumerable.Range(0, header.Length).Where(i => i != labelIndex).ToArray();
+            if (features.Length != InputLength)
+                throw new InvalidDataException($"{Path} reads {InputLength} values per row but {csvPath} has {features.Length} columns besides the label '{labelColumn}'.");
+            string name = _mlnet?.VectorColumn ?? "Features";
+            columns.Add(new TextLoader.Column(name, DataKind.Single, features.Select(i => new TextLoader.Range(i)).ToArray()));
+        }
+        // A pipeline that reads its own label (MapValueToKey("Label") before a trainer) gets the file's label under that name.
+        if (_mlnet is { } m)
+        {
+            var missing = m.InputSchema.Where(c => !c.IsHidden && !columns.Any(l => l.Name == c.Name)).ToArray();
+            if (missing.Length > 1)
+                throw new InvalidDataException($"{csvPath} lacks the columns {string.Join(", ", missing.Select(c => $"'{c.Name}'"))} that {Path} reads (the file's columns: {string.Join(", ", header)}).");
+            if (missing is [var own])
+            {
+                var kind = own.Type == NumberDataViewType.Single ? DataKind.Single : own.Type is TextDataViewType ? DataKind.String
+                    : own.Type is BooleanDataViewType ? DataKind.Boolean
+                    : throw new InvalidDataException($"{Path} reads '{own.Name}' as {own.Type}, which {csvPath} cannot give; evaluate it on an IDataView you build.");
+                columns.Add(new TextLoader.Column(own.Name, kind, labelIndex));
+            }
+        }
+        var ml = _mlnet?.Ml ?? new MLContext(seed: 0);
+        var loader = ml.Data.CreateTextLoader(columns.ToArray(), separatorChar: ',', hasHeader: true, allowQuoting: true, trimWhitespace: true);
+        return loader.Load(csvPath);
     }
 
     public void Dispose() => _owned?.Dispose();

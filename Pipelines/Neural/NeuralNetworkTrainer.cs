@@ -30,7 +30,7 @@ public sealed class NeuralNetworkTrainer(MLContext ml, NeuralNetworkOptions opti
         var parity = ExportParity.Check(model.Network, card, onnx);
         if (!parity.Passed)
             throw new InvalidOperationException($"The exported {o.Architecture} model differs from the trained network by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}).");
-        var scorer = OnnxModelEstimators.Create(ml, onnx, o.FeatureColumnName, o.GpuDeviceId).Fit(input);
+        var scorer = OnnxModelEstimators.Create(ml, onnx, o.FeatureColumnName, o.GpuDeviceId, card.ClassLabels).Fit(input);
         return new NeuralNetworkTransformer(scorer, model, card, onnx, result);
     }
 

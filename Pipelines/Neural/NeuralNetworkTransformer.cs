@@ -7,7 +7,8 @@ using NeuralPipelines.Onnx.Scoring;
 namespace NeuralPipelines.Pipelines.Neural;
 
 /// <summary>A trained network as an ML.NET transformer: it scores through ML.NET's own ONNX transformer over the exported
-/// model (columns <c>Score</c> and <c>PredictedClass</c>), and keeps the trained model and the ONNX bytes for other uses.</summary>
+/// model (ML.NET's multiclass columns: <c>Score</c>, a K-vector of class probabilities, and
+/// <c>PredictedLabel</c>, a key whose values are the class labels), and keeps the trained model and the ONNX bytes for other uses.</summary>
 /// <remarks>
 /// Saving writes the inner chain of ML.NET transformers, with the ONNX bytes embedded, so <c>mlContext.Model.Save</c>
 /// works as for any ML.NET model and <c>mlContext.Model.Load</c> gives back that chain, which scores identically in any

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Transforms.Onnx;
-using NeuralPipelines.Data.IO;
+using NeuralPipelines.Onnx.Metadata;
+using NeuralPipelines.Onnx.MlNet;
 
 namespace NeuralPipelines.Pipelines.Tabular;
 
@@ -8,8 +9,9 @@ namespace NeuralPipelines.Pipelines.Tabular;
 /// with one clear error for a file that is not a model.</summary>
 public static class ModelFile
 {
-    public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, string path) =>
-        AtomicFile.Write(path, stream => ml.Model.Save(model, inputSchema, stream));
+    /// <param name="card">Kept inside the zip (<see cref="MlNetZip.CardEntry"/>) for <c>SavedModel</c> to read; ML.NET ignores it.</param>
+    public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, string path, ModelCard? card = null) =>
+        MlNetZip.Save(ml, model, inputSchema, path, card);
 
     public static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
     {

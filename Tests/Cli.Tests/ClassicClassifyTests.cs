@@ -1,3 +1,5 @@
+using NeuralPipelines.Tests;
+
 namespace NeuralPipelines.Cli.Tests;
 
 public class ClassicClassifyTests
@@ -22,6 +24,19 @@ public class ClassicClassifyTests
         Assert.True(json.GetProperty("macro_accuracy").GetDouble() >= 0.93);
         Assert.Equal(3, json.GetProperty("confusion_matrix").GetArrayLength());
         Assert.True(json.GetProperty("log_loss").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void The_saved_zip_records_its_test_figures_for_SavedModel()
+    {
+        using var temp = new TempFolder();
+        var zip = temp.File("iris.zip");
+        var json = ClassicCli.Json("classify", "--data", "iris", "--trainer", "lbfgs", "--out", zip);
+        using var saved = NeuralPipelines.Onnx.Validation.SavedModel.Load(zip);
+        Assert.Equal(json.GetProperty("micro_accuracy").GetDouble(), saved.Card!.Metrics!["test_accuracy"], 12);
+        Assert.Equal(["0", "1", "2"], saved.Card.ClassLabels);
+        // The whole shipped table (training rows included) is at least as well classified as the held-out rows suggest.
+        saved.EvaluateClassification(NeuralPipelines.Data.ShippedData.Tabular("iris.csv"), "target").AssertAccuracyAtLeast(0.93);
     }
 
     [Fact]

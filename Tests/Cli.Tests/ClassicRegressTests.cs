@@ -20,6 +20,21 @@ public class ClassicRegressTests
     }
 
     [Fact]
+    public void The_saved_zip_records_its_figures_and_SavedModel_measures_the_same_on_the_csv()
+    {
+        using var temp = new TempFolder();
+        var zip = temp.File("diabetes.zip");
+        var json = ClassicCli.Json("regress", "--data", "diabetes", "--label", "target", "--out", zip);
+        using var saved = NeuralPipelines.Onnx.Validation.SavedModel.Load(zip);
+        // Evaluated on the training rows (no --test-fraction), so the card says train_, not test_.
+        Assert.Equal(json.GetProperty("r2").GetDouble(), saved.Card!.Metrics!["train_r_squared"], 12);
+        var evaluation = saved.EvaluateRegression(NeuralPipelines.Data.ShippedData.Tabular("diabetes.csv"), "target");
+        Assert.Equal(442, evaluation.Count);
+        Assert.Equal(json.GetProperty("r2").GetDouble(), evaluation.RSquared, 1e-4);
+        Assert.Equal(json.GetProperty("rmse").GetDouble(), evaluation.Rmse, 1e-2);
+    }
+
+    [Fact]
     public void Gradient_descent_reports_its_losses_and_its_distance_to_the_closed_form()
     {
         var json = ClassicCli.Json("regress", "--data", "diabetes", "--method", "gd", "--learning-rate", "0.3", "--epochs", "3000");

@@ -24,7 +24,7 @@ internal static class ClassificationJob
         var (train, test) = data.Split(testFraction, seed, stratify: true);
         var run = TabularClassification.Train(ml, train, Trainers[trainerName], classes);
         var f = TabularClassification.Evaluate(ml, run, test);
-        if (outPath is not null) ModelFile.Save(ml, run.Pipeline, run.InputSchema, outPath);
+        if (outPath is not null) ModelFile.Save(ml, run.Pipeline, run.InputSchema, outPath, TabularCard.Classification(run, train, f));
         var trainerFullName = (kind, Trainers[trainerName]) switch
         {
             (LabelKind.Binary, ClassificationTrainer.Lbfgs) => "LbfgsLogisticRegression",

@@ -32,7 +32,7 @@ internal static class RegressionJob
             gd = new GradientDescentReport(descent.LearningRate, descent.EpochLosses.Count, descent.EpochLosses[^1], descent.EpochLosses,
                 LinearModelDistance.Between(run.Model, closedForm, train.Rows));
         }
-        if (outPath is not null) ModelFile.Save(ml, run.Pipeline, run.InputSchema, outPath);
+        if (outPath is not null) ModelFile.Save(ml, run.Pipeline, run.InputSchema, outPath, TabularCard.Regression(run, train, figures, testFraction > 0 ? "test" : "train"));
 
         return new RegressionOutcome(
             data.Source, data.LabelName, methodName, train.Count, testFraction > 0 ? test.Count : 0,

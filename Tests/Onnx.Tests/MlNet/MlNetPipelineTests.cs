@@ -17,7 +17,7 @@ public sealed class MlNetPipelineTests
     public sealed class Prediction
     {
         public float[] Score { get; set; } = [];
-        public long[] PredictedClass { get; set; } = [];
+        public uint PredictedLabel { get; set; }
     }
 
     private static (IDataView Data, float[] Flat) Rows(MLContext ml, int count, int seed)
@@ -39,11 +39,14 @@ public sealed class MlNetPipelineTests
         var model = OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data);
         var scored = model.Transform(data);
 
-        Assert.Equal(["Features", "Score", "PredictedClass"], scored.Schema.Select(c => c.Name));
+        Assert.Equal(["Features", "Score", "PredictedLabel"], scored.Schema.Select(c => c.Name));
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), scored.Schema["Score"].Type);
+        Assert.Equal(new KeyDataViewType(typeof(uint), 3), scored.Schema["PredictedLabel"].Type);
         using var scorer = new OnnxScorer(onnx, new OnnxScorerOptions { PreferCuda = false });
         var expected = scorer.Score(flat, 40);
         var actual = Scores(scored);
-        var predicted = scored.GetColumn<VBuffer<long>>(OnnxModelColumns.PredictedClass).Select(v => v.GetItemOrDefault(0)).ToArray();
+        // Keys are 1-based: key k + 1 stands for class k.
+        var predicted = scored.GetColumn<uint>(OnnxModelColumns.PredictedLabel).Select(k => (int)k - 1).ToArray();
         var classes = scorer.Predict(flat, 40);
         for (int i = 0; i < 40; i++)
         {
@@ -73,7 +76,32 @@ public sealed class MlNetPipelineTests
         var engine = fresh.Model.CreatePredictionEngine<Row, Prediction>(loaded);
         var one = engine.Predict(new Row { Features = flat[(3 * 16)..(4 * 16)] });
         Assert.Equal(before[3], one.Score);
-        Assert.Equal(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(before[3]), (int)one.PredictedClass[0]);
+        Assert.Equal(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(before[3]) + 1, (int)one.PredictedLabel);
+    }
+
+    [Fact]
+    public void PredictedLabel_is_a_key_whose_values_are_the_class_labels_in_the_saved_zip_too()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var ml = new MLContext(1);
+        var (data, flat) = Rows(ml, 30, 7);
+        var model = OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data);
+        using var temp = new TempFolder();
+        var zip = temp.File("model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var loaded = new MLContext(3).Model.Load(zip, out _);
+
+        using var scorer = new OnnxScorer(onnx, new OnnxScorerOptions { PreferCuda = false });
+        string[] expected = scorer.Predict(flat, 30).Select(c => new[] { "a", "b", "c" }[c]).ToArray();
+        foreach (var m in new[] { model, loaded })
+        {
+            var scored = m.Transform(data);
+            VBuffer<ReadOnlyMemory<char>> keyValues = default;
+            scored.Schema["PredictedLabel"].GetKeyValues(ref keyValues);
+            Assert.Equal(["a", "b", "c"], keyValues.DenseValues().Select(v => v.ToString()));
+            var text = ml.Transforms.Conversion.MapKeyToValue("Species", "PredictedLabel").Fit(scored).Transform(scored);
+            Assert.Equal(expected, text.GetColumn<string>("Species"));
+        }
     }
 
     [Fact]

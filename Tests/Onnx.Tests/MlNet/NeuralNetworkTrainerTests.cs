@@ -29,7 +29,7 @@ public sealed class NeuralNetworkTrainerTests
         var ml = new MLContext(2);
         var test = MnistRows.Test(500);
         var scored = model.Transform(MnistRows.View(ml, test));
-        var predicted = scored.GetColumn<VBuffer<long>>(OnnxModelColumns.PredictedClass).Select(v => (int)v.GetItemOrDefault(0)).ToArray();
+        var predicted = scored.GetColumn<uint>(OnnxModelColumns.PredictedLabel).Select(k => (int)k - 1).ToArray();
         double accuracy = predicted.Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Count;
         Assert.True(accuracy > 0.8, $"accuracy {accuracy:P1} on 500 held-out MNIST digits");
 
@@ -56,6 +56,7 @@ public sealed class NeuralNetworkTrainerTests
         {
             var one = engine.Predict(rows[i]);
             for (int j = 0; j < 10; j++) Assert.Equal(batched[i * 10 + j], one.Score[j], 1e-5f);
+            Assert.Equal(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(batched.AsSpan(i * 10, 10)) + 1, (int)one.PredictedLabel);
         }
     }
 
@@ -72,6 +73,46 @@ public sealed class NeuralNetworkTrainerTests
         ml.Model.Save(model, train.Schema, zip);
         var there = MlNetProbe.Score(zip, test.Pixels, temp.Path);
         Assert.Equal(here, there);
+    }
+
+    [Fact]
+    public void MlNets_multiclass_evaluator_reads_the_output_unchanged()
+    {
+        var (model, _) = Trained.Value;
+        var ml = new MLContext(2);
+        var test = MnistRows.Test(500);
+        // ML.NET's evaluator takes a key or a float label (a float v meaning class v); the digits' Int32 label becomes float.
+        var data = ml.Transforms.Conversion.ConvertType("Label", outputKind: DataKind.Single).Fit(MnistRows.View(ml, test)).Transform(MnistRows.View(ml, test));
+        var scored = model.Transform(data);
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+
+        var scores = scored.GetColumn<float[]>(OnnxModelColumns.Score).ToArray();
+        int correct = 0;
+        double logLoss = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(scores[i]) == test.Labels[i]) correct++;
+            logLoss -= Math.Log(Math.Max(scores[i][test.Labels[i]], 1e-15));
+        }
+        Assert.Equal(correct / (double)test.Count, metrics.MicroAccuracy, 12);
+        Assert.Equal(logLoss / test.Count, metrics.LogLoss, 4);
+        Assert.True(metrics.MicroAccuracy > 0.8, $"micro accuracy {metrics.MicroAccuracy:P1}");
+        Assert.Equal(10, metrics.PerClassLogLoss.Count);
+    }
+
+    [Fact]
+    public void On_an_ImageDataView_the_evaluator_needs_no_conversion_and_the_labels_are_the_digit_names()
+    {
+        var ml = new MLContext(1);
+        var train = ImageDataView.Create(ml, MnistRows.Train(600));
+        var model = ml.MulticlassClassification.Trainers.NeuralNetwork(new NeuralNetworkOptions { HiddenLayers = [16], Epochs = 2, BatchSize = 20, Seed = 4 }).Fit(train);
+        Assert.Equal(Enumerable.Range(0, 10).Select(d => d.ToString()), model.Card.ClassLabels);
+        var test = MnistRows.Test(300);
+        var scored = model.Transform(ImageDataView.Create(ml, test));
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+        var predicted = scored.GetColumn<uint>(OnnxModelColumns.PredictedLabel).Select(k => (int)k - 1).ToArray();
+        Assert.Equal(predicted.Zip(test.Labels).Count(p => p.First == p.Second) / 300.0, metrics.MicroAccuracy, 12);
+        Assert.True(metrics.MicroAccuracy > 0.6, $"accuracy {metrics.MicroAccuracy:P1} after 2 epochs on 540 digits");
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public static class MnistRows
     public sealed class Prediction
     {
         public float[] Score { get; set; } = [];
-        public long[] PredictedClass { get; set; } = [];
+        public uint PredictedLabel { get; set; }
     }
 
     private static readonly Lazy<TrainTestSplit> Split = new(() => IdxImageFolder.Load(ShippedData.Mnist, "mnist"));

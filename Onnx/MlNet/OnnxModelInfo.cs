@@ -1,0 +1,38 @@
+using System.Globalization;
+using NeuralPipelines.Onnx.Metadata;
+
+namespace NeuralPipelines.Onnx.MlNet;
+
+/// <summary>What the ML.NET face needs to know about an exported classifier before running it: its class labels.</summary>
+public static class OnnxModelInfo
+{
+    /// <summary>The NeuralPipelines card in the model's metadata, or null for an ONNX model exported elsewhere.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not ONNX, or the card in them is unreadable.</exception>
+    public static ModelCard? Card(byte[] onnx, string source)
+    {
+        var props = Parse(onnx, source).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        if (!props.ContainsKey("input_shape")) return null;
+        try { return ModelCard.FromProperties(props, source); }
+        catch (FormatException e) { throw new InvalidDataException(e.Message, e); }
+    }
+
+    /// <summary>The card's class labels; "0", "1"... (as many as the probabilities output has) when the model has none.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX classifier with a fixed-size probabilities output.</exception>
+    public static IReadOnlyList<string> ClassLabels(byte[] onnx)
+    {
+        var model = Parse(onnx, "ONNX model");
+        if (Card(onnx, "ONNX model")?.ClassLabels is { Count: > 0 } labels) return labels;
+        var output = model.Graph.Output.FirstOrDefault(o => o.Name == ModelCard.ProbabilitiesName)
+            ?? throw new InvalidDataException($"The ONNX model has no '{ModelCard.ProbabilitiesName}' output (its outputs: {string.Join(", ", model.Graph.Output.Select(o => o.Name))}).");
+        var dims = output.Type.TensorType.Shape.Dim;
+        if (dims.Count != 2 || dims[1].DimValue <= 0)
+            throw new InvalidDataException($"The ONNX model's '{ModelCard.ProbabilitiesName}' output should be [batch, classes]; it is [{string.Join(", ", dims.Select(d => d.DimValue > 0 ? d.DimValue.ToString(CultureInfo.InvariantCulture) : d.DimParam))}].");
+        return Enumerable.Range(0, (int)dims[1].DimValue).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    private static global::Onnx.ModelProto Parse(byte[] onnx, string source)
+    {
+        try { return global::Onnx.ModelProto.Parser.ParseFrom(onnx); }
+        catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}: not an ONNX model ({e.Message}).", e); }
+    }
+}

@@ -1,0 +1,211 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Onnx;
+using NeuralPipelines.Onnx.MlNet;
+
+namespace NeuralPipelines.Onnx.Scoring;
+
+/// <summary>A thread-safe, typed prediction service over a saved model (an ML.NET zip or an ONNX file) for apps that
+/// serve many requests at once: call <see cref="Predict(TIn)"/> from any thread. It reloads the file when it changes.</summary>
+/// <remarks>
+/// A NeuralPipelines classifier is scored through one shared ONNX Runtime session (<see cref="OnnxScorer"/>: no copy per
+/// thread, and <see cref="Predict(IReadOnlyList{TIn})"/> scores a list as one batch), provided that the ML.NET pipeline in
+/// the zip gives the same answers on a few probe rows; anything else (ML.NET's own trainers, extra output columns) goes
+/// through ML.NET PredictionEngines, one per concurrent caller, never shared. Register it in ASP.NET Core with
+/// <see cref="ModelPoolServiceCollectionExtensions.AddModelPool{TIn, TOut}"/>.
+/// </remarks>
+public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() where TOut : class, new()
+{
+    private readonly ModelPoolOptions _options;
+    private readonly object _reloadGate = new();
+    private readonly FileSystemWatcher? _watcher;
+    private readonly Timer? _settle;
+    private PoolGeneration<TIn, TOut> _current;
+    private int _generation;
+    private bool _disposed;
+
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model, or the model cannot read <typeparamref name="TIn"/>; the message names it.</exception>
+    public ModelPool(string path, ModelPoolOptions? options = null)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _options = options ?? new ModelPoolOptions();
+        if (!File.Exists(Path)) throw new FileNotFoundException($"{Path}: no such model file.", Path);
+        _current = Open();
+        if (_options.WatchForChanges)
+        {
+            // A rewrite raises several events (create, write, rename); the reload waits for them to settle.
+            _settle = new Timer(_ => ReloadIfChanged(), null, Timeout.Infinite, Timeout.Infinite);
+            _watcher = new FileSystemWatcher(System.IO.Path.GetDirectoryName(Path)!, System.IO.Path.GetFileName(Path))
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+            };
+            FileSystemEventHandler changed = (_, _) => _settle.Change(200, Timeout.Infinite);
+            _watcher.Changed += changed;
+            _watcher.Created += changed;
+            _watcher.Renamed += (_, e) => { if (e.FullPath == Path) _settle.Change(200, Timeout.Infinite); };
+            _watcher.EnableRaisingEvents = true;
+        }
+    }
+
+    public string Path { get; }
+
+    /// <summary>"onnx-runtime" or "prediction-engine": how the current model is scored.</summary>
+    public string Backend => Volatile.Read(ref _current).Backend;
+
+    /// <summary>0 for the model opened first, one more after each reload.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
+    public TOut Predict(TIn example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        var model = Acquire();
+        try { return model.Predict(example); }
+        finally { model.Release(); }
+    }
+
+    /// <summary>Predicts a list with one model version (on the ONNX path, in one batched call).</summary>
+    public TOut[] Predict(IReadOnlyList<TIn> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var model = Acquire();
+        try { return model.Predict(examples); }
+        finally { model.Release(); }
+    }
+
+    /// <summary>Reloads the file if it changed since it was last loaded; a file that does not load (half-written by a
+    /// writer that does not rename into place, or broken) leaves the current model serving and is reported.</summary>
+    /// <returns>Whether a new model version now serves.</returns>
+    public bool ReloadIfChanged()
+    {
+        lock (_reloadGate)
+        {
+            if (_disposed || FileStamp.Of(Path) == _current.Stamp) return false;
+            PoolGeneration<TIn, TOut> next;
+            try { next = Open(); }
+            // Any failure: this also runs on the watcher's timer thread, where an exception would end the process.
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log($"np: {Path} changed but could not be loaded ({e.Message}); the previous model keeps serving.");
+                return false;
+            }
+            var previous = Interlocked.Exchange(ref _current, next);
+            Interlocked.Increment(ref _generation);
+            previous.Release();
+            Log($"np: reloaded {Path} (generation {Generation}, {next.Backend}).");
+            return true;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_reloadGate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _watcher?.Dispose();
+            _settle?.Dispose();
+            _current.Release();
+        }
+    }
+
+    private PoolGeneration<TIn, TOut> Acquire()
+    {
+        while (true)
+        {
+            var model = Volatile.Read(ref _current);
+            if (model.TryAcquire()) return model;
+            // Released between the read and the hold: either a reload swapped it (read again) or the pool is disposed.
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        }
+    }
+
+    private void Log(string line) => (_options.Log ?? Console.Error.WriteLine)(line);
+
+    private PoolGeneration<TIn, TOut> Open()
+    {
+        var stamp = FileStamp.Of(Path);
+        var ml = new MLContext(seed: 0);
+        ml.ComponentCatalog.RegisterAssembly(typeof(OnnxTransformer).Assembly);
+        ITransformer model;
+        DataViewSchema schema;
+        byte[]? onnx;
+        string featureColumn;
+        if (MlNetZip.LooksLikeZip(Path))
+        {
+            try { model = ml.Model.Load(Path, out schema); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new InvalidDataException($"{Path}: ML.NET cannot load this model zip ({e.Message.ReplaceLineEndings(" ")}).", e);
+            }
+            onnx = _options.PreferOnnxRuntime ? MlNetZip.NeuralPipelinesOnnx(Path) : null;
+            var vectors = schema.Where(c => !c.IsHidden && c.Type is VectorDataViewType { Size: > 0 } v && v.ItemType == NumberDataViewType.Single).ToArray();
+            featureColumn = vectors.Length == 1 ? vectors[0].Name : _options.FeatureColumnName;
+        }
+        else
+        {
+            onnx = File.ReadAllBytes(Path);
+            featureColumn = _options.FeatureColumnName;
+            var card = OnnxModelInfo.Card(onnx, Path)
+                ?? throw new InvalidDataException($"{Path}: an ONNX model without a NeuralPipelines card; the pool serves models exported by NeuralPipelines or ML.NET zips.");
+            // The same ML.NET pipeline the network's zip holds, so both paths answer alike.
+            var empty = EmptyView(ml, featureColumn, card.InputLength);
+            model = OnnxModelEstimators.Create(ml, onnx, featureColumn).Fit(empty);
+            schema = empty.Schema;
+        }
+        if (onnx is not null)
+        {
+            var fast = OnnxRuntimeGeneration<TIn, TOut>.TryCreate(onnx, featureColumn, _options.Scorer, stamp, Path, out _);
+            if (fast is not null && AgreesWithPipeline(fast, ml, model, schema, featureColumn)) return fast;
+            fast?.Release();
+        }
+        try { return new PredictionEngineGeneration<TIn, TOut>(ml, model, schema, stamp); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{Path}: the model cannot score {typeof(TIn).Name} into {typeof(TOut).Name} ({e.Message.ReplaceLineEndings(" ")}).", e);
+        }
+    }
+
+    /// <summary>Whether the ONNX path gives what the ML.NET pipeline gives on a few rows (nothing in the zip transforms the
+    /// features before the network, say); the pool only takes the fast path when it does.</summary>
+    private static bool AgreesWithPipeline(OnnxRuntimeGeneration<TIn, TOut> fast, MLContext ml, ITransformer model, DataViewSchema schema, string featureColumn)
+    {
+        if (schema.GetColumnOrNull(featureColumn) is not { Type: VectorDataViewType { Size: > 0 and var width } }) return false;
+        var random = new Random(12345);
+        float[][] probes = [new float[width], Enumerable.Repeat(0.5f, width).ToArray(), Enumerable.Range(0, width).Select(_ => (float)random.NextDouble()).ToArray()];
+        var features = TypedColumns.Of(typeof(TIn))[featureColumn];
+        var rows = probes.Select(p => { var row = new TIn(); TypedColumns.Set(features, row, p); return row; }).ToArray();
+        try
+        {
+            var scored = model.Transform(ml.Data.LoadFromEnumerable(rows, TypedColumns.Sized<TIn>(schema)));
+            var expected = scored.GetColumn<float[]>(OnnxModelColumns.Score).ToArray();
+            var keys = scored.GetColumn<uint>(OnnxModelColumns.PredictedLabel).ToArray();
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var direct = fast.Scores(probes[i]);
+                if (direct.Length != expected[i].Length) return false;
+                for (int k = 0; k < direct.Length; k++)
+                    if (!(Math.Abs(direct[k] - expected[i][k]) <= 1e-5f)) return false;
+                if (keys[i] != (uint)System.Numerics.Tensors.TensorPrimitives.IndexOfMax(direct) + 1) return false;
+            }
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidCastException)
+        {
+            return false;
+        }
+    }
+
+    private static IDataView EmptyView(MLContext ml, string featureColumn, int width)
+    {
+        var definition = SchemaDefinition.Create(typeof(FeatureRow));
+        definition[0].ColumnName = featureColumn;
+        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        return ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), definition);
+    }
+
+    private sealed class FeatureRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+}

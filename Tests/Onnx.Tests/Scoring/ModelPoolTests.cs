@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using NeuralPipelines.Data;
+using NeuralPipelines.Data.IO;
+using NeuralPipelines.Onnx.Scoring;
+using NeuralPipelines.Onnx.Tests.Support;
+using NeuralPipelines.Pipelines.Neural;
+using NeuralPipelines.Pipelines.Tabular;
+using Xunit.Abstractions;
+
+namespace NeuralPipelines.Onnx.Tests.Scoring;
+
+/// <summary>ModelPool: many threads at once get exactly what one thread gets, on the ONNX Runtime path and on the
+/// PredictionEngine path; a replaced file is picked up; a broken one is not; the container registration works.</summary>
+public sealed class ModelPoolTests(ITestOutputHelper output)
+{
+    public sealed class Prediction
+    {
+        public float[] Score { get; set; } = [];
+        public uint PredictedLabel { get; set; }
+    }
+
+    private static readonly ModelPoolOptions Quiet = new() { WatchForChanges = false, Scorer = new OnnxScorerOptions { PreferCuda = false, IntraOpNumThreads = 1 }, Log = _ => { } };
+
+    private static string SaveIrisNetwork(TempFolder temp, string name = "iris.zip")
+    {
+        var (pipeline, train, _) = IrisFlowers.Trained.Value;
+        var zip = temp.File(name);
+        new MLContext(1).Model.Save(pipeline, train.Schema, zip);
+        return zip;
+    }
+
+    /// <summary>Each thread predicts <paramref name="perThread"/> flowers, cycling through them from its own offset, and
+    /// checks every answer against the single-threaded one; returns the elapsed seconds.</summary>
+    private static double Hammer<TOut>(ModelPool<IrisFlowers.Flower, TOut> pool, IrisFlowers.Flower[] flowers, TOut[] expected,
+        Func<TOut, TOut, bool> same, int threads, int perThread) where TOut : class, new()
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            for (int i = 0; i < perThread; i++)
+            {
+                int row = (t * 37 + i) % flowers.Length;
+                var answer = pool.Predict(flowers[row]);
+                if (!same(answer, expected[row])) failures.Enqueue($"thread {t}, prediction {i}, flower {row}");
+            }
+        })).ToArray();
+        foreach (var w in workers) w.Start();
+        foreach (var w in workers) w.Join();
+        Assert.True(failures.IsEmpty, $"{failures.Count} answers differ from single-threaded scoring, first: {failures.FirstOrDefault()}");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static bool Same(Prediction a, Prediction b) => a.PredictedLabel == b.PredictedLabel && a.Score.AsSpan().SequenceEqual(b.Score);
+
+    [Fact]
+    public void Eight_threads_times_ten_thousand_predictions_on_the_onnx_runtime_path_match_single_threaded_scoring()
+    {
+        using var temp = new TempFolder();
+        var zip = SaveIrisNetwork(temp);
+        var flowers = IrisFlowers.All();
+        using var pool = new ModelPool<IrisFlowers.Flower, Prediction>(zip, Quiet);
+        Assert.Equal("onnx-runtime", pool.Backend);
+
+        var expected = flowers.Select(pool.Predict).ToArray();
+        // Single-threaded ML.NET on the same zip gives the same answers, and the batched call the same as one by one.
+        var ml = new MLContext(3);
+        var engine = ml.Model.CreatePredictionEngine<IrisFlowers.Flower, Prediction>(ml.Model.Load(zip, out _));
+        for (int i = 0; i < flowers.Length; i++)
+        {
+            var reference = engine.Predict(flowers[i]);
+            Assert.Equal(reference.PredictedLabel, expected[i].PredictedLabel);
+            for (int k = 0; k < 3; k++) Assert.Equal(reference.Score[k], expected[i].Score[k], 1e-6f);
+        }
+        // A list goes through as one batch: the same classes, and probabilities equal to float rounding.
+        foreach (var (batched, one) in pool.Predict(flowers).Zip(expected))
+        {
+            Assert.Equal(one.PredictedLabel, batched.PredictedLabel);
+            for (int k = 0; k < 3; k++) Assert.Equal(one.Score[k], batched.Score[k], 1e-6f);
+        }
+
+        double seconds = Hammer(pool, flowers, expected, Same, threads: 8, perThread: 10_000);
+        output.WriteLine($"onnx-runtime path: 80,000 predictions on 8 threads in {seconds:F2} s ({80_000 / seconds:N0}/s, {Environment.ProcessorCount} cores)");
+    }
+
+    [Fact]
+    public void Eight_threads_on_prediction_engines_never_share_one()
+    {
+        using var temp = new TempFolder();
+        var zip = SaveIrisNetwork(temp);
+        var flowers = IrisFlowers.All();
+        // The scenario of the issue: an ONNX-backed zip through ML.NET PredictionEngines, many threads at once.
+        using var pool = new ModelPool<IrisFlowers.Flower, Prediction>(zip, Quiet with { PreferOnnxRuntime = false });
+        Assert.Equal("prediction-engine", pool.Backend);
+        var expected = flowers.Select(pool.Predict).ToArray();
+        double seconds = Hammer(pool, flowers, expected, Same, threads: 8, perThread: 1_000);
+        output.WriteLine($"prediction-engine path (ONNX-backed zip): 8,000 predictions on 8 threads in {seconds:F2} s");
+    }
+
+    public sealed class IrisColumns
+    {
+        [ColumnName("sepal length (cm)")] public float SepalLength { get; set; }
+        [ColumnName("sepal width (cm)")] public float SepalWidth { get; set; }
+        [ColumnName("petal length (cm)")] public float PetalLength { get; set; }
+        [ColumnName("petal width (cm)")] public float PetalWidth { get; set; }
+    }
+
+    public sealed class ClassPrediction
+    {
+        public float[] Score { get; set; } = [];
+        public float PredictedClass { get; set; }
+    }
+
+    [Fact]
+    public void A_zip_of_mlnets_own_trainer_is_served_by_engines_from_many_threads()
+    {
+        var iris = TabularDataset.ReadCsv(ShippedData.Tabular("iris.csv"), "target");
+        var ml = new MLContext(1);
+        var run = TabularClassification.Train(ml, iris, ClassificationTrainer.Lbfgs, iris.Classes);
+        using var temp = new TempFolder();
+        var zip = temp.File("maxent.zip");
+        ModelFile.Save(ml, run.Pipeline, run.InputSchema, zip);
+        var rows = iris.Rows.Select(r => new IrisColumns { SepalLength = (float)r[0], SepalWidth = (float)r[1], PetalLength = (float)r[2], PetalWidth = (float)r[3] }).ToArray();
+
+        using var pool = new ModelPool<IrisColumns, ClassPrediction>(zip, Quiet);
+        Assert.Equal("prediction-engine", pool.Backend);
+        var expected = rows.Select(pool.Predict).ToArray();
+        Assert.True(expected.Count(p => p.PredictedClass == iris.Labels[Array.IndexOf(expected, p)]) > 140);
+        var failures = 0;
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+        {
+            for (int i = 0; i < 2_000; i++)
+            {
+                int row = (t * 11 + i) % rows.Length;
+                var answer = pool.Predict(rows[row]);
+                if (answer.PredictedClass != expected[row].PredictedClass || !answer.Score.AsSpan().SequenceEqual(expected[row].Score)) Interlocked.Increment(ref failures);
+            }
+        });
+        Assert.Equal(0, failures);
+    }
+
+    [Fact]
+    public void A_replaced_file_is_reloaded_and_a_broken_one_leaves_the_model_serving()
+    {
+        using var temp = new TempFolder();
+        var zip = SaveIrisNetwork(temp, "served.zip");
+        var flowers = IrisFlowers.All();
+        var logged = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var pool = new ModelPool<IrisFlowers.Flower, Prediction>(zip, Quiet with { WatchForChanges = true, Log = logged.Enqueue });
+        var before = flowers.Select(pool.Predict).ToArray();
+        Assert.False(pool.ReloadIfChanged());
+
+        // A second model: the same pipeline trained for a few epochs from another seed gives other probabilities.
+        var ml = new MLContext(1);
+        var (_, train, _) = IrisFlowers.Trained.Value;
+        var other = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.NeuralNetwork(
+            new NeuralNetworkOptions { HiddenLayers = [4], Epochs = 3, BatchSize = 10, Seed = 11 })).Fit(train);
+        var staged = temp.File("staged.zip");
+        ml.Model.Save(other, train.Schema, staged);
+        AtomicFile.WriteAllBytes(zip, File.ReadAllBytes(staged));
+
+        var clock = Stopwatch.StartNew();
+        while (pool.Generation == 0 && clock.Elapsed < TimeSpan.FromSeconds(15)) Thread.Sleep(50);
+        Assert.Equal(1, pool.Generation);
+        var engine = ml.Model.CreatePredictionEngine<IrisFlowers.Flower, Prediction>(other);
+        var after = flowers.Select(pool.Predict).ToArray();
+        Assert.NotEqual(before[0].Score, after[0].Score);
+        for (int i = 0; i < flowers.Length; i++) Assert.Equal(engine.Predict(flowers[i]).PredictedLabel, after[i].PredictedLabel);
+
+        // Garbage written in place (no rename): the reload fails, says so, and the second model keeps serving.
+        File.WriteAllBytes(zip, [0x50, 0x4B, 1, 2, 3]);
+        Assert.False(pool.ReloadIfChanged());
+        Assert.Contains(logged, l => l.Contains("could not be loaded") && l.Contains(zip));
+        Assert.Equal(after[5].Score, pool.Predict(flowers[5]).Score);
+    }
+
+    [Fact]
+    public void The_container_hands_out_one_pool_over_the_onnx_file_and_disposes_it()
+    {
+        using var temp = new TempFolder();
+        var (pipeline, _, _) = IrisFlowers.Trained.Value;
+        var onnx = temp.File("iris.onnx");
+        File.WriteAllBytes(onnx, IrisFlowers.Network(pipeline).OnnxModel);
+        var zipPool = new ModelPool<IrisFlowers.Flower, Prediction>(SaveIrisNetwork(temp), Quiet);
+
+        var services = new ServiceCollection().AddModelPool<IrisFlowers.Flower, Prediction>(onnx, Quiet);
+        ModelPool<IrisFlowers.Flower, Prediction> pool;
+        var flower = IrisFlowers.All()[120];
+        using (var provider = services.BuildServiceProvider())
+        {
+            pool = provider.GetRequiredService<ModelPool<IrisFlowers.Flower, Prediction>>();
+            Assert.Same(pool, provider.GetRequiredService<ModelPool<IrisFlowers.Flower, Prediction>>());
+            Assert.Equal("onnx-runtime", pool.Backend);
+            Assert.True(Same(zipPool.Predict(flower), pool.Predict(flower)));
+        }
+        Assert.Throws<ObjectDisposedException>(() => pool.Predict(flower));
+        zipPool.Dispose();
+    }
+}
