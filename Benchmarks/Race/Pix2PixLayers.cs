@@ -19,8 +19,9 @@ public static class Pix2PixLayers
 {
     private const int Batch = 16, InferenceBatch = 64, Calls = 7;
 
-    public static void Run(TextWriter output, int[] widths)
+    public static void Run(TextWriter output, int[] widths, bool routes = false)
     {
+        if (routes) { Routes(output, widths); return; }
         foreach (int ngf in widths)
         {
             var rng = new Random(3);
@@ -108,6 +109,59 @@ public static class Pix2PixLayers
             x = layer.Forward(input, training).Clone();
         }
         return x;
+    }
+
+    /// <summary><c>--routes</c>: each convolution of both networks at the step's shapes on the direct kernel and on the column
+    /// route, alternating for three rounds in one process (same neighbours for both), CPU-ms forward / backward, best round.</summary>
+    private static void Routes(TextWriter output, int[] widths)
+    {
+        foreach (int ngf in widths)
+        {
+            output.WriteLine($"ngf {ngf}, batch {Batch}: CPU-ms forward / backward, direct kernel where it applies | column route (best of 3 alternating rounds)");
+            var rng = new Random(3);
+            var convs = new List<(string Net, Layer Layer, Tensor Input)>();
+            Collect("G", UNet.Build(64, 1, 2, ngf, 42), Random(rng, Batch, 1, 64), convs);
+            Collect("D", PatchGan.Build(3, ngf, 3, 43), Random(rng, Batch, 3, 64), convs);
+            foreach (var (net, layer, input) in convs)
+            {
+                var y = layer.Forward(input, true);
+                var dy = new Tensor(y.ShapeArray());
+                for (int i = 0; i < dy.Length; i++) dy[i] = (float)(rng.NextDouble() - 0.5) * 1e-2f;
+                var best = new (double F, double B)[2];
+                for (int round = 0; round < 3; round++)
+                    for (int route = 0; route < 2; route++)
+                    {
+                        Models.Kernels.DirectConv2d.Enabled = route == 0;
+                        try
+                        {
+                            var (cf, _) = Measure(() => layer.Forward(input, true));
+                            var (cfb, _) = Measure(() => { layer.Forward(input, true); layer.Backward(dy); });
+                            if (round == 0 || cf + cfb < best[route].F + best[route].B + best[route].F) best[route] = (cf, cfb - cf);
+                        }
+                        finally { Models.Kernels.DirectConv2d.Enabled = true; }
+                    }
+                output.WriteLine($"  {net} {Kind(layer),-6} {Tensor.ShapeText(input.Shape),-18} {best[0].F,7:F2} / {best[0].B,7:F2}  |  {best[1].F,7:F2} / {best[1].B,7:F2}");
+            }
+        }
+    }
+
+    /// <summary>Every convolution of a network with the input it sees in a training forward pass.</summary>
+    private static Tensor Collect(string net, Layer layer, Tensor x, List<(string, Layer, Tensor)> convs)
+    {
+        switch (layer)
+        {
+            case UNetSkipBlock block:
+                var d = Collect(net, block.Down, x, convs);
+                var m = block.Inner is null ? d : Collect(net, block.Inner, d, convs);
+                var u = Collect(net, block.Up, m, convs);
+                return block.Outermost ? u : block.Forward(x, true).Clone();
+            case Sequential:
+                foreach (var child in layer.Children) x = Collect(net, child, x, convs);
+                return x;
+            default:
+                if (layer is Conv2d or ConvTranspose2d) convs.Add((net, layer, x));
+                return layer.Forward(x, true).Clone();
+        }
     }
 
     private static string Kind(Layer layer) => layer switch

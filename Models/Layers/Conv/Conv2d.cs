@@ -79,6 +79,12 @@ public sealed class Conv2d : Layer
     /// </summary>
     public bool InputGradient { get; set; } = true;
 
+    /// <summary>
+    /// False while the caller will throw ∂C/∂w and ∂C/∂b away (a GAN's generator half runs back through a discriminator it
+    /// does not update): backward then computes ∂C/∂x alone. Not saved: a setting of the step, not of the network.
+    /// </summary>
+    public bool WeightGradient { get; set; } = true;
+
     public Parameter Weight => _weight;
     /// <summary>Null when the layer was built without a bias (a batch-norm follows it).</summary>
     public Parameter? Bias => _bias;
@@ -169,14 +175,15 @@ public sealed class Conv2d : Layer
         if (_crop is { } crop) return BackwardCropped(dy, crop);
         var dys = dy.Span;
         // ∂C/∂b = Σ δ over batch and pixels.
-        if (_bias is not null)
+        if (_bias is not null && WeightGradient)
             for (int i = 0; i < n; i++)
                 for (int o = 0; o < OutChannels; o++)
                     _bias.Gradient[o] += TensorPrimitives.Sum(dys.Slice((i * OutChannels + o) * p, p));
         _deltaGathered = false;
         bool chunked = _chunked;
         // ∂C/∂w = δ·aᵀ, with a the unfolded input.
-        if (chunked)
+        if (!WeightGradient) { }
+        else if (chunked)
         {
             var workspace = Tensor.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, OutChannels, n));
             Im2ColChunks.AccumulateWeightGradient(input.Span, dys, n, g, OutChannels, _weight.Gradient.Span, workspace.Span);
@@ -238,6 +245,7 @@ public sealed class Conv2d : Layer
         if (twin is null || twin.Kernel != (cropped.KernelH, cropped.KernelW) || twin.Padding != (cropped.PadH, cropped.PadW))
             _croppedTwin = twin = new Conv2d(InChannels, OutChannels, (cropped.KernelH, cropped.KernelW), Stride, (cropped.PadH, cropped.PadW), Dilation, _bias is not null);
         twin.InputGradient = InputGradient;
+        twin.WeightGradient = WeightGradient;
         _crop!.Value.Gather(_weight.Value.Span, OutChannels * InChannels, Kernel.H, Kernel.W, twin._weight.Value.Span);
         _bias?.Value.Span.CopyTo(twin._bias!.Value.Span);
         return twin.Forward(x, training);
@@ -247,6 +255,8 @@ public sealed class Conv2d : Layer
     private Tensor BackwardCropped(Tensor dy, TapCrop crop)
     {
         var twin = _croppedTwin!;
+        twin.WeightGradient = WeightGradient;
+        if (!WeightGradient) return twin.Backward(dy);
         twin.ZeroGradients();
         var dx = twin.Backward(dy);
         crop.ScatterAdd(twin._weight.Gradient.Span, OutChannels * InChannels, Kernel.H, Kernel.W, _weight.Gradient.Span);
