@@ -29,30 +29,34 @@ public static class Pix2PixRace
             var times = new List<double>();
             Pix2PixStepResult last = default;
             MachineLoad? load = null;
+            TimeSpan cpu = default;
             for (int s = 0; s < WarmUp + Steps; s++)
             {
-                if (s == WarmUp) load = MachineLoad.Start();
+                if (s == WarmUp) { load = MachineLoad.Start(); cpu = Process.GetCurrentProcess().TotalProcessorTime; }
                 long t0 = Stopwatch.GetTimestamp();
                 last = step.Run(l, ab);
                 if (s >= WarmUp) times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
             }
             double median = Median(times);
+            // CPU time of the process per step (all threads): the work a step costs, which survives a busy machine better than wall time.
+            double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / Steps;
             output.WriteLine($"RESULT pix2pix ngf {width} step: median {1e3 * median:F1} ms/step (min {1e3 * times.Min():F1}, max {1e3 * times.Max():F1}; " +
                              $"{Steps} steps after {WarmUp} warm-up) = {Batch / median:F1} img/s; {g.ParameterCount() + d.ParameterCount()} parameters; " +
-                             $"last lossD {last.DiscriminatorLoss:F3} lossG {last.GeneratorLoss(100f):F3} [other processes {load!.OtherCores:F2} cores]");
+                             $"last lossD {last.DiscriminatorLoss:F3} lossG {last.GeneratorLoss(100f):F3} [{cpuMs:F0} CPU-ms/step, {cpuMs / 1e3 / times.Average():F2} cores; other processes {load!.OtherCores:F2} cores]");
 
             var li = Clipped(rng, InferenceBatch, 1);
             var rates = new List<double>();
             MachineLoad? inference = null;
+            TimeSpan inferenceCpu = default;
             for (int r = 0; r < 2 + 10; r++)
             {
-                if (r == 2) inference = MachineLoad.Start();
+                if (r == 2) { inference = MachineLoad.Start(); inferenceCpu = Process.GetCurrentProcess().TotalProcessorTime; }
                 long t0 = Stopwatch.GetTimestamp();
                 g.Forward(li, training: false);
                 if (r >= 2) rates.Add(InferenceBatch / Stopwatch.GetElapsedTime(t0).TotalSeconds);
             }
             output.WriteLine($"RESULT pix2pix_inference ngf {width} batch {InferenceBatch}: median {Median(rates):F0} img/s (min {rates.Min():F0}, max {rates.Max():F0}) " +
-                             $"[other processes {inference!.OtherCores:F2} cores]");
+                             $"[{(Process.GetCurrentProcess().TotalProcessorTime - inferenceCpu).TotalMilliseconds / 10:F0} CPU-ms/pass; other processes {inference!.OtherCores:F2} cores]");
         }
     }
 

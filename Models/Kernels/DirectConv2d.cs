@@ -28,7 +28,10 @@ public static class DirectConv2d
     /// <c>race-cnn layers</c> at batch 64, forward, against im2col + GEMM: ResNet's 16→16 3×3 on 28×28 1.32 against 3.15 ms,
     /// 32→32 on 14×14 1.49 against 3.02 ms, 64→64 on 7×7 1.77 against 1.99 ms; and LeNet's layers at batch 256.</summary>
     public static bool Suits(Im2ColGeometry g) =>
-        Avx2.IsSupported && Fma.IsSupported && g.Rows <= 640 && g.OutWidth >= 7;
+        Enabled && Avx2.IsSupported && Fma.IsSupported && g.Rows <= 640 && g.OutWidth >= 7;
+
+    /// <summary>Set to false to time the layers' column route instead (<c>race pix2pix-layers --routes</c>).</summary>
+    public static bool Enabled { get; set; } = true;
 
     /// <summary>
     /// The geometry of a stride-1 convolution's input gradient read as a convolution of its own: ∂C/∂x = conv(δ, w′) with

@@ -14,7 +14,8 @@ public abstract class Activation : Layer
     {
         _input = x;
         var a = Tensor.Ensure(ref _output, x.Shape);
-        Activate(x.Span, a.Span);
+        // Elementwise, so a long activation's chunks can go to both cores without changing a bit.
+        Elementwise.For(x.Length, (layer: this, x, a), static (t, s, n) => t.layer.Activate(t.x.Span.Slice(s, n), t.a.Span.Slice(s, n)));
         return a;
     }
 
@@ -24,7 +25,8 @@ public abstract class Activation : Layer
         CheckGradient(dy, z);
         var dx = Tensor.Ensure(ref _inputGradient, dy.Shape);
         // δ = ∂C/∂a ⊙ σ'(z)   (BP1 at the output layer, the second half of BP2 below it)
-        MultiplyByDerivative(z.Span, _output!.Span, dy.Span, dx.Span);
+        Elementwise.For(dx.Length, (layer: this, z, a: _output!, dy, dx), static (t, s, n) =>
+            t.layer.MultiplyByDerivative(t.z.Span.Slice(s, n), t.a.Span.Slice(s, n), t.dy.Span.Slice(s, n), t.dx.Span.Slice(s, n)));
         return dx;
     }
 

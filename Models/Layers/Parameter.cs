@@ -12,7 +12,9 @@ public sealed class Parameter(string name, Tensor value, bool decays)
     public Tensor Gradient { get; } = new(value.ShapeArray());
     public bool Decays { get; } = decays;
 
-    public void ZeroGradient() => Gradient.Clear();
+    /// <summary>∂C/∂θ = 0. A large gradient's chunks are cleared on both cores (memory-bound: pix2pix's U-Net at ngf 64 has
+    /// 117 MB of them, cleared every step).</summary>
+    public void ZeroGradient() => Elementwise.For(Gradient.Length, Gradient, static (g, start, count) => g.Span.Slice(start, count).Clear());
 
     public override string ToString() => $"{Name}{Tensor.ShapeText(Value.Shape)}";
 }

@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Tensors;
 
@@ -18,16 +19,12 @@ public sealed class Adam : Optimizer
 
     protected override void Update(int index, Parameter p, float learningRate)
     {
-        float b1 = Settings.Beta1, b2 = Settings.Beta2, eps = Settings.Epsilon;
-        var w = p.Value.Span; var g = p.Gradient.Span;
-        var m = _state[2 * index].Span; var v = _state[2 * index + 1].Span;
+        float b1 = Settings.Beta1, b2 = Settings.Beta2;
         // Bias correction: m and v start at zero, so early averages are too small by 1 − βᵗ.
         float c1 = 1f / (1f - (float)Math.Pow(b1, Steps)), c2 = 1f / (1f - (float)Math.Pow(b2, Steps));
-        for (int i = 0; i < w.Length; i++)
-        {
-            m[i] = b1 * m[i] + (1f - b1) * g[i];
-            v[i] = b2 * v[i] + (1f - b2) * g[i] * g[i];
-            w[i] -= learningRate * (m[i] * c1) / (MathF.Sqrt(v[i] * c2) + eps);
-        }
+        var k = new AdamCoefficients(b1, b2, Settings.Epsilon, learningRate, c1, c2);
+        // m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w −= η·m̂/(√v̂ + ε); a large tensor's chunks go to both cores (memory-bound).
+        Elementwise.For(p.Value.Length, (p, m: _state[2 * index], v: _state[2 * index + 1], k), static (t, s, n) =>
+            AdamUpdate.Update(t.p.Value.Span.Slice(s, n), t.p.Gradient.Span.Slice(s, n), t.m.Span.Slice(s, n), t.v.Span.Slice(s, n), t.k));
     }
 }

@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Tensors;
 
 namespace NeuralPipelines.Models.Layers.Conv;
@@ -117,8 +116,7 @@ public sealed class BatchNorm2d : Layer
             // x̂ = (x − μ)·(1/σ), y = γ·x̂ + β: two sweeps over the plane. In training x̂'s buffer already holds x − μ
             // (same float μ) from the variance pass, so only the scaling is left.
             if (!training) TensorPrimitives.Subtract(xs.Slice(o, hw), mean, xhp);
-            TensorPrimitives.Multiply(xhp, inv, xhp);
-            Affine(xhp, g, b, ys.Slice(o, hw));
+            BatchNormPlanes.Normalize(xhp, inv, g, b, ys.Slice(o, hw));
         }
     }
 
@@ -159,27 +157,13 @@ public sealed class BatchNorm2d : Layer
             if (_trainedForward)
             {
                 // μ and σ depend on every x of the channel: ∂C/∂x = γ/σ · (δ − mean(δ) − x̂·mean(δ·x̂)).
-                // Two sweeps: dx = x̂·(−γ/σ·mean(δ·x̂)) − γ/σ·mean(δ), then dx += γ/σ·δ.
+                // One sweep: dx = γ/σ·δ + (x̂·(−γ/σ·mean(δ·x̂)) − γ/σ·mean(δ)).
                 float meanDy = (float)(sumDy / count), meanDyXh = (float)(sumDyXh / count);
-                Affine(xhs.Slice(o, hw), -scale * meanDyXh, -scale * meanDy, dxp);
-                TensorPrimitives.MultiplyAdd(dys.Slice(o, hw), scale, dxp, dxp);
+                BatchNormPlanes.InputGradient(xhs.Slice(o, hw), dys.Slice(o, hw), -scale * meanDyXh, -scale * meanDy, scale, dxp);
             }
             else
                 // Fixed statistics make the layer affine: ∂C/∂x = γ/σ · δ.
                 TensorPrimitives.Multiply(dys.Slice(o, hw), scale, dxp);
         }
-    }
-
-    /// <summary>y = a·x + b with scalar a and b, eight lanes at a time (TensorPrimitives has no scalar-scalar form).</summary>
-    private static void Affine(ReadOnlySpan<float> x, float a, float b, Span<float> y)
-    {
-        if (y.Length < x.Length) throw new ArgumentException($"Affine: destination of {y.Length} floats is shorter than the source of {x.Length}.");
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        var va = Vector256.Create(a); var vb = Vector256.Create(b);
-        int i = 0;
-        for (; i + 8 <= x.Length; i += 8)
-            Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, (nuint)i), va, vb).StoreUnsafe(ref yr, (nuint)i);
-        for (; i < x.Length; i++) y[i] = MathF.FusedMultiplyAdd(x[i], a, b);
     }
 }

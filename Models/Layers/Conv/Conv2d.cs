@@ -32,6 +32,10 @@ public sealed class Conv2d : Layer
     private bool _columnsHoldInput, _deltaGathered;
     // Whether the last forward pass took the chunked route (Backward follows the same route).
     private bool _chunked;
+    // Tiny planes (the U-Net's 2×2 → 1×1): the last forward pass ran this layer with its kernel cropped to the taps that
+    // ever read a pixel, through a twin layer that holds the cropped weights (see TapCrop).
+    private TapCrop? _crop;
+    private Conv2d? _croppedTwin;
 
     public Conv2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
@@ -75,6 +79,12 @@ public sealed class Conv2d : Layer
     /// </summary>
     public bool InputGradient { get; set; } = true;
 
+    /// <summary>
+    /// False while the caller will throw ∂C/∂w and ∂C/∂b away (a GAN's generator half runs back through a discriminator it
+    /// does not update): backward then computes ∂C/∂x alone. Not saved: a setting of the step, not of the network.
+    /// </summary>
+    public bool WeightGradient { get; set; } = true;
+
     public Parameter Weight => _weight;
     /// <summary>Null when the layer was built without a bias (a batch-norm follows it).</summary>
     public Parameter? Bias => _bias;
@@ -113,6 +123,8 @@ public sealed class Conv2d : Layer
         _geometry = g; _batch = n; _input = x;
         int p = g.OutPixels, cols = n * p;
         _chunked = false;
+        _crop = TapCrop.Of(g);
+        if (_crop is { } crop) return ForwardCropped(x, training, crop.Apply(g));
         if (DirectConv2d.Suits(g))
         {
             // The direct kernel beats im2col + product (16→16 3×3 at 28×28, batch 64, training: 1.32 against 3.15 ms) and
@@ -160,16 +172,18 @@ public sealed class Conv2d : Layer
         var g = _geometry; int n = _batch, p = g.OutPixels, cols = n * p;
         if (!dy.ShapeEquals([n, OutChannels, g.OutHeight, g.OutWidth]))
             throw new ArgumentException($"Conv2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText([n, OutChannels, g.OutHeight, g.OutWidth])} but got {Tensor.ShapeText(dy.Shape)}.");
+        if (_crop is { } crop) return BackwardCropped(dy, crop);
         var dys = dy.Span;
         // ∂C/∂b = Σ δ over batch and pixels.
-        if (_bias is not null)
+        if (_bias is not null && WeightGradient)
             for (int i = 0; i < n; i++)
                 for (int o = 0; o < OutChannels; o++)
                     _bias.Gradient[o] += TensorPrimitives.Sum(dys.Slice((i * OutChannels + o) * p, p));
         _deltaGathered = false;
         bool chunked = _chunked;
         // ∂C/∂w = δ·aᵀ, with a the unfolded input.
-        if (chunked)
+        if (!WeightGradient) { }
+        else if (chunked)
         {
             var workspace = Tensor.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, OutChannels, n));
             Im2ColChunks.AccumulateWeightGradient(input.Span, dys, n, g, OutChannels, _weight.Gradient.Span, workspace.Span);
@@ -221,6 +235,32 @@ public sealed class Conv2d : Layer
         else
             Gemm.Multiply(true, false, g.Rows, cols, OutChannels, _weight.Value.Span, g.Rows, Delta(dy), cols, wtd.Span, cols);
         Im2Col.Fold(wtd.Span, n, g, dx.Span);
+        return dx;
+    }
+
+    /// <summary>The same convolution with the live taps only: the twin's weights are this layer's, cropped, each pass.</summary>
+    private Tensor ForwardCropped(Tensor x, bool training, Im2ColGeometry cropped)
+    {
+        var twin = _croppedTwin;
+        if (twin is null || twin.Kernel != (cropped.KernelH, cropped.KernelW) || twin.Padding != (cropped.PadH, cropped.PadW))
+            _croppedTwin = twin = new Conv2d(InChannels, OutChannels, (cropped.KernelH, cropped.KernelW), Stride, (cropped.PadH, cropped.PadW), Dilation, _bias is not null);
+        twin.InputGradient = InputGradient;
+        twin.WeightGradient = WeightGradient;
+        _crop!.Value.Gather(_weight.Value.Span, OutChannels * InChannels, Kernel.H, Kernel.W, twin._weight.Value.Span);
+        _bias?.Value.Span.CopyTo(twin._bias!.Value.Span);
+        return twin.Forward(x, training);
+    }
+
+    /// <summary>The twin's backward pass; its gradients go back into the full kernel's live taps (the dead ones get none: they read zeros).</summary>
+    private Tensor BackwardCropped(Tensor dy, TapCrop crop)
+    {
+        var twin = _croppedTwin!;
+        twin.WeightGradient = WeightGradient;
+        if (!WeightGradient) return twin.Backward(dy);
+        twin.ZeroGradients();
+        var dx = twin.Backward(dy);
+        crop.ScatterAdd(twin._weight.Gradient.Span, OutChannels * InChannels, Kernel.H, Kernel.W, _weight.Gradient.Span);
+        if (_bias is not null) TensorPrimitives.Add(_bias.Gradient.Span, twin._bias!.Gradient.Span, _bias.Gradient.Span);
         return dx;
     }
 

@@ -25,6 +25,10 @@ public sealed class ConvTranspose2d : Layer
     // The last input, for ∂C/∂w on the chunked route (the caller keeps it unchanged until Backward, as every layer's input).
     private Tensor? _input;
     private bool _chunked;
+    // Tiny planes (the U-Net's 1×1 → 2×2): the last forward pass ran through a twin with the kernel cropped to the taps that
+    // ever reach an output pixel (see TapCrop).
+    private TapCrop? _crop;
+    private ConvTranspose2d? _croppedTwin;
 
     public ConvTranspose2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) outputPadding, (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
@@ -103,6 +107,13 @@ public sealed class ConvTranspose2d : Layer
         var g = CheckedGeometry(h, w);
         _geometry = g; _batch = n; _input = x;
         int p = h * w, cols = n * p;
+        _crop = CroppedTwin(g, h, w) is not null ? TapCrop.Of(g) : null;
+        if (_crop is { } crop)
+        {
+            crop.Gather(_weight.Value.Span, InChannels * OutChannels, Kernel.H, Kernel.W, _croppedTwin!._weight.Value.Span);
+            _bias?.Value.Span.CopyTo(_croppedTwin._bias!.Value.Span);
+            return _croppedTwin.Forward(x, training);
+        }
         _chunked = Im2ColChunks.Suits(g, n);
         if (_chunked)
         {
@@ -126,6 +137,21 @@ public sealed class ConvTranspose2d : Layer
         return y;
     }
 
+    /// <summary>The twin layer with the kernel cropped to the live taps of <paramref name="g"/> (made once, kept while the
+    /// crop stays the same), or null where no crop pays or the cropped layer would need an output padding outside [0, stride).</summary>
+    private ConvTranspose2d? CroppedTwin(Im2ColGeometry g, int h, int w)
+    {
+        if (TapCrop.Of(g) is not { } crop) return null;
+        var c = crop.Apply(g);
+        int opH = g.Height - OutSize(h, c.KernelH, Stride.H, c.PadH, 0, Dilation.H);
+        int opW = g.Width - OutSize(w, c.KernelW, Stride.W, c.PadW, 0, Dilation.W);
+        if (opH < 0 || opW < 0 || opH >= Stride.H || opW >= Stride.W) return null;
+        var twin = _croppedTwin;
+        if (twin is null || twin.Kernel != (c.KernelH, c.KernelW) || twin.Padding != (c.PadH, c.PadW) || twin.OutputPadding != (opH, opW))
+            _croppedTwin = twin = new ConvTranspose2d(InChannels, OutChannels, (c.KernelH, c.KernelW), Stride, (c.PadH, c.PadW), (opH, opW), Dilation, _bias is not null);
+        return twin;
+    }
+
     private void AddBias(Tensor y, int n, Im2ColGeometry g)
     {
         if (_bias is null) return;
@@ -144,6 +170,15 @@ public sealed class ConvTranspose2d : Layer
         var g = _geometry; int n = _batch, p = g.OutPixels, cols = n * p;
         if (!dy.ShapeEquals([n, OutChannels, g.Height, g.Width]))
             throw new ArgumentException($"ConvTranspose2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText([n, OutChannels, g.Height, g.Width])} but got {Tensor.ShapeText(dy.Shape)}.");
+        if (_crop is { } crop)
+        {
+            var twin = _croppedTwin!;
+            twin.ZeroGradients();
+            var croppedDx = twin.Backward(dy);
+            crop.ScatterAdd(twin._weight.Gradient.Span, InChannels * OutChannels, Kernel.H, Kernel.W, _weight.Gradient.Span);
+            if (_bias is not null) TensorPrimitives.Add(_bias.Gradient.Span, twin._bias!.Gradient.Span, _bias.Gradient.Span);
+            return croppedDx;
+        }
         if (_bias is not null)
         {
             int hw = g.Height * g.Width;
