@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab]|gan-layers|gmmn|pix2pix [--threads N] [--parallel-threshold MNK] [--no-adapt] [--epochs N] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab]|gan-layers|gan-profile|gmmn|pix2pix [--threads N] [--parallel-threshold MNK] [--no-adapt] [--epochs N] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -33,6 +33,7 @@ public static class RaceCommand
             case "gan" when Array.IndexOf(args, "--ab") >= 0: GanRace.AlternateChunks(output); return 0;
             case "gan": GanRace.Run(output); return 0;
             case "gan-layers": GanRace.Layers(output); return 0;
+            case "gan-profile": GanProfile.Run(output); return 0;
             case "gmmn": GmmnRace.Run(output); return 0;
             case "pix2pix": Pix2PixRace.Run(output); return 0;
             default: Console.Error.WriteLine($"race: unknown mode {mode} (sgemm | shapes | conv-shapes | conv-kernels | mlp | alloc | gan | gan-layers | gmmn | pix2pix)"); return 2;

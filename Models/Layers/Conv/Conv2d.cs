@@ -162,14 +162,15 @@ public sealed class Conv2d : Layer
             throw new ArgumentException($"Conv2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText([n, OutChannels, g.OutHeight, g.OutWidth])} but got {Tensor.ShapeText(dy.Shape)}.");
         var dys = dy.Span;
         // ∂C/∂b = Σ δ over batch and pixels.
-        if (_bias is not null)
+        if (_bias is not null && ParameterGradients)
             for (int i = 0; i < n; i++)
                 for (int o = 0; o < OutChannels; o++)
                     _bias.Gradient[o] += TensorPrimitives.Sum(dys.Slice((i * OutChannels + o) * p, p));
         _deltaGathered = false;
         bool chunked = _chunked;
-        // ∂C/∂w = δ·aᵀ, with a the unfolded input.
-        if (chunked)
+        // ∂C/∂w = δ·aᵀ, with a the unfolded input (skipped while the layer is a fixed function).
+        if (!ParameterGradients) { }
+        else if (chunked)
         {
             var workspace = Tensor.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, OutChannels, n));
             Im2ColChunks.AccumulateWeightGradient(input.Span, dys, n, g, OutChannels, _weight.Gradient.Span, workspace.Span);
