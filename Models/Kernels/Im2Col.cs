@@ -32,12 +32,12 @@ public static class Im2Col
                     if (total < ParallelThreshold || g.Rows == 1)
                         for (int r = 0; r < g.Rows; r++) Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r);
                     else
-                        Parallel.For(0, g.Rows, r => Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r));
+                        KernelLoop.For(g.Rows, Environment.ProcessorCount, r => Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r));
                 }
                 else if (total < ParallelThreshold || g.Rows == 1)
                     for (int r = 0; r < g.Rows; r++) UnfoldRow((float*)s, batch, g, (float*)d, r);
                 else
-                    Parallel.For(0, g.Rows, r => UnfoldRow((float*)s, batch, g, (float*)d, r));
+                    KernelLoop.For(g.Rows, Environment.ProcessorCount, r => UnfoldRow((float*)s, batch, g, (float*)d, r));
             }
         }
     }
@@ -58,12 +58,12 @@ public static class Im2Col
                     if (total < ParallelThreshold || g.Channels == 1)
                         for (int c = 0; c < g.Channels; c++) Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c);
                     else
-                        Parallel.For(0, g.Channels, c => Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c));
+                        KernelLoop.For(g.Channels, Environment.ProcessorCount, c => Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c));
                 }
                 else if (total < ParallelThreshold || g.Channels == 1)
                     for (int c = 0; c < g.Channels; c++) FoldChannel((float*)s, batch, g, (float*)d, c);
                 else
-                    Parallel.For(0, g.Channels, c => FoldChannel((float*)s, batch, g, (float*)d, c));
+                    KernelLoop.For(g.Channels, Environment.ProcessorCount, c => FoldChannel((float*)s, batch, g, (float*)d, c));
             }
         }
     }

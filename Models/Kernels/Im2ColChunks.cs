@@ -191,11 +191,7 @@ public static unsafe class Im2ColChunks
 
     private static ParallelOptions s_options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
-    /// <summary>Chunks handed out to threads as they ask; all on the caller when there is one chunk or one thread.</summary>
-    private static void Run(int chunks, Action<int> one)
-    {
-        var options = s_options;
-        if (chunks <= 1 || options.MaxDegreeOfParallelism == 1) for (int c = 0; c < chunks; c++) one(c);
-        else Parallel.For(0, chunks, options, one);
-    }
+    /// <summary>Chunks handed out to threads as they ask (<see cref="KernelLoop"/>); all on the caller when there is one
+    /// chunk or one thread.</summary>
+    private static void Run(int chunks, Action<int> one) => KernelLoop.For(chunks, s_options.MaxDegreeOfParallelism, one);
 }
