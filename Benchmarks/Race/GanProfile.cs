@@ -61,8 +61,9 @@ public static class GanProfile
             return (Layer)m;
         }));
 
-    /// <summary>A layer that runs another and adds up the time it took. GanStep's first-layer switch sees the wrapper, so D's
-    /// first convolution always computes ∂C/∂x here: the profile slightly overstates it in the D half.</summary>
+    /// <summary>A layer that runs another and adds up the time it took. GanStep's first-layer switch (no ∂C/∂x for D's input
+    /// in the D half) only looks through Sequential, so here D's first convolution computes ∂C/∂x in the D half too: the
+    /// profile overstates that layer's backward by two of those products.</summary>
     private sealed class Meter(string name, Layer inner) : Layer
     {
         public string Name { get; } = name;
@@ -89,8 +90,9 @@ public static class GanProfile
             return dx;
         }
 
-        public override IReadOnlyList<Parameter> Parameters => inner.Parameters;
-        public override IReadOnlyList<Layer> Children => inner.Children;
+        // The measured layer is the meter's child, so the step's switches that walk the network (parameter gradients
+        // off in the G half) reach it.
+        public override IReadOnlyList<Layer> Children => [inner];
         public override int[] OutputShape(ReadOnlySpan<int> inputShape) => inner.OutputShape(inputShape);
         public override LayerSpec Spec => inner.Spec;
     }
