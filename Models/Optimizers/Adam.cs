@@ -1,4 +1,3 @@
-using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Tensors;
 
@@ -24,6 +23,11 @@ public sealed class Adam : Optimizer
         var m = _state[2 * index].Span; var v = _state[2 * index + 1].Span;
         // Bias correction: m and v start at zero, so early averages are too small by 1 − βᵗ.
         float c1 = 1f / (1f - (float)Math.Pow(b1, Steps)), c2 = 1f / (1f - (float)Math.Pow(b2, Steps));
-        AdamUpdate.Apply(w, g, m, v, b1, b2, eps, learningRate, c1, c2);
+        for (int i = 0; i < w.Length; i++)
+        {
+            m[i] = b1 * m[i] + (1f - b1) * g[i];
+            v[i] = b2 * v[i] + (1f - b2) * g[i] * g[i];
+            w[i] -= learningRate * (m[i] * c1) / (MathF.Sqrt(v[i] * c2) + eps);
+        }
     }
 }
