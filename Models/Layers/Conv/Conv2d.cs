@@ -75,6 +75,12 @@ public sealed class Conv2d : Layer
     /// </summary>
     public bool InputGradient { get; set; } = true;
 
+    /// <summary>
+    /// False while the caller will throw ∂C/∂w and ∂C/∂b away (a GAN's generator half runs back through a discriminator it
+    /// does not update): backward then computes ∂C/∂x alone. This layer's view of <see cref="Layer.ParameterGradients"/>.
+    /// </summary>
+    public bool WeightGradient { get => ParameterGradients; set => ParameterGradients = value; }
+
     public Parameter Weight => _weight;
     /// <summary>Null when the layer was built without a bias (a batch-norm follows it).</summary>
     public Parameter? Bias => _bias;
@@ -162,14 +168,14 @@ public sealed class Conv2d : Layer
             throw new ArgumentException($"Conv2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText([n, OutChannels, g.OutHeight, g.OutWidth])} but got {Tensor.ShapeText(dy.Shape)}.");
         var dys = dy.Span;
         // ∂C/∂b = Σ δ over batch and pixels.
-        if (_bias is not null && ParameterGradients)
+        if (_bias is not null && WeightGradient)
             for (int i = 0; i < n; i++)
                 for (int o = 0; o < OutChannels; o++)
                     _bias.Gradient[o] += TensorPrimitives.Sum(dys.Slice((i * OutChannels + o) * p, p));
         _deltaGathered = false;
         bool chunked = _chunked;
-        // ∂C/∂w = δ·aᵀ, with a the unfolded input (skipped while the layer is a fixed function).
-        if (!ParameterGradients) { }
+        // ∂C/∂w = δ·aᵀ, with a the unfolded input.
+        if (!WeightGradient) { }
         else if (chunked)
         {
             var workspace = Tensor.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, OutChannels, n));
