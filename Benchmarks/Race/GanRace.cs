@@ -18,7 +18,22 @@ public static class GanRace
 
     /// <summary>A/B in one process: steps alternate between the layers' chunked route (<see cref="Im2ColChunks"/>) and the
     /// whole-batch column route, so both see the same neighbours; median wall and CPU time of each.</summary>
-    public static void AlternateChunks(TextWriter output)
+    public static void AlternateChunks(TextWriter output) =>
+        Alternate(output, "chunked columns  ", () => Models.Kernels.Im2ColChunks.Enabled = true,
+            "whole-batch columns", () => Models.Kernels.Im2ColChunks.Enabled = false);
+
+    /// <summary><c>race gan --ab team [--idle-spin US]</c>: steps alternate between the kernels' loops on the GEMM team
+    /// (<see cref="Models.Kernels.KernelLoop"/>) with the given idle spin, and <c>Parallel.For</c> with the team's
+    /// former 50 µs spin.</summary>
+    public static void AlternateTeam(TextWriter output, TimeSpan idleSpin) =>
+        Alternate(output, $"team loops, idle spin {idleSpin.TotalMicroseconds:F0} µs",
+            () => { Models.Kernels.KernelLoop.OnTeam = true; Models.Kernels.Gemm.IdleSpin = idleSpin; },
+            "Parallel.For, idle spin 50 µs    ",
+            () => { Models.Kernels.KernelLoop.OnTeam = false; Models.Kernels.Gemm.IdleSpin = TimeSpan.FromMicroseconds(50); });
+
+    /// <summary>Steps alternate between two settings in one process, so both see the same neighbours; median wall and
+    /// CPU time of each.</summary>
+    public static void Alternate(TextWriter output, string name0, Action set0, string name1, Action set1)
     {
         var train = new DatasetCatalog().LoadImages("mnist").Train;
         var order = Permutation(train.Count, new Random(Seed));
@@ -31,7 +46,7 @@ public static class GanRace
         for (int s = 0; s < 2 * (WarmUp + Steps); s++)
         {
             int variant = s % 2;
-            Models.Kernels.Im2ColChunks.Enabled = variant == 0;
+            (variant == 0 ? set0 : set1)();
             int start = s / 2 * Batch % (train.Count - Batch);
             for (int i = 0; i < Batch; i++)
                 train.Pixels.AsSpan(order[start + i] * length, length).CopyTo(real.Span.Slice(i * length, length));
@@ -44,10 +59,10 @@ public static class GanRace
                 cpu[variant].Add((Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds);
             }
         }
-        Models.Kernels.Im2ColChunks.Enabled = true;
+        set0();
         static double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
         for (int v = 0; v < 2; v++)
-            output.WriteLine($"RESULT gan step, {(v == 0 ? "chunked columns  " : "whole-batch columns")}: median {Median(wall[v]):F1} ms/step " +
+            output.WriteLine($"RESULT gan step, {(v == 0 ? name0 : name1)}: median {Median(wall[v]):F1} ms/step " +
                              $"(min {wall[v].Min():F1}), median {Median(cpu[v]):F1} CPU-ms/step (min {cpu[v].Min():F1})");
         output.WriteLine($"[other processes {load.OtherCores:F2} cores; steps alternate, {Steps} of each after {WarmUp} warm-up]");
     }

@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab]|gan-layers|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--epochs N] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab [team]]|gan-layers|gan-profile|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -13,6 +13,8 @@ public static class RaceCommand
         Models.Kernels.Im2ColChunks.Threads = Option("--threads", Models.Kernels.Im2ColChunks.Threads);
         Models.Kernels.Gemm.ParallelThreshold = Option("--parallel-threshold", (int)Models.Kernels.Gemm.ParallelThreshold);
         if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
+        if (Array.IndexOf(args, "--idle-spin") >= 0) Models.Kernels.Gemm.IdleSpin = TimeSpan.FromMicroseconds(Option("--idle-spin", 50));
+        if (Array.IndexOf(args, "--pool") >= 0) Models.Kernels.KernelLoop.OnTeam = false;
         output.WriteLine($"threads {Models.Kernels.Gemm.Threads}, processors {Environment.ProcessorCount}");
         if (Array.IndexOf(args, "--no-wait") < 0)
             output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet(Option("--wait", 60)):F2} cores");
@@ -30,9 +32,12 @@ public static class RaceCommand
             case "conv-kernels": SgemmRace.ConvKernels(output, Models.Kernels.Gemm.Threads); return 0;
             case "mlp": MlpRace.Run(output, Option("--epochs", 10)); return 0;
             case "alloc": SgemmRace.Allocation(output); return 0;
+            case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "team") >= 0:
+                GanRace.AlternateTeam(output, Models.Kernels.Gemm.IdleSpin); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0: GanRace.AlternateChunks(output); return 0;
             case "gan": GanRace.Run(output); return 0;
             case "gan-layers": GanRace.Layers(output); return 0;
+            case "gan-profile": GanProfile.Run(output); return 0;
             case "gmmn": GmmnRace.Run(output); return 0;
             case "pix2pix": Pix2PixRace.Run(output); return 0;
             case "pix2pix-layers": Pix2PixLayers.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32], Array.IndexOf(args, "--routes") >= 0); return 0;

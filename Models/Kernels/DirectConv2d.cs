@@ -108,7 +108,7 @@ public static class DirectConv2d
                 // One image per work item, handed out as threads ask: a pool thread that wakes late takes fewer images
                 // instead of leaving the caller to wait for a fixed half (a fixed split cost 0.4–0.6 ms per layer in a step).
                 if (work < (1 << 18) || Environment.ProcessorCount == 1) for (int n = 0; n < batch; n++) One(n);
-                else Parallel.For(0, batch, One);
+                else KernelLoop.For(batch, Environment.ProcessorCount, One);
             }
         }
     }

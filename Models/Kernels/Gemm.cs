@@ -80,7 +80,8 @@ public static unsafe class Gemm
             var g = new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
             // The team's gate also guards its pack buffers: a caller that holds it computes on them, with the team
             // or alone (small product, or backing off); one that finds it taken uses its own thread's buffers.
-            if (mayUseTeam && s_threads > 1 && Team() is { } team && Monitor.TryEnter(team.Gate))
+            // A caller already inside the team (a KernelLoop body on the caller's thread) must not start it again.
+            if (mayUseTeam && s_threads > 1 && Team() is { } team && !Monitor.IsEntered(team.Gate) && Monitor.TryEnter(team.Gate))
             {
                 try
                 {
@@ -113,17 +114,35 @@ public static unsafe class Gemm
         return splitRows ? rowPanels >= threads : colPanels >= threads;
     }
 
+    /// <summary>How long the team's idle workers spin for the next call before they sleep. Waking a sleeping thread
+    /// costs tens of microseconds in a virtual machine, and a partner that wakes late finds the shared loops of
+    /// <see cref="KernelLoop"/> mostly done; a spin that covers the gaps between one step's kernels keeps the second
+    /// core with the step, at the price of burning it while the step runs serial code.</summary>
+    public static TimeSpan IdleSpin
+    {
+        get => s_idleSpin;
+        set
+        {
+            s_idleSpin = value;
+            if (s_team is { } team) team.IdleSpin = value;
+        }
+    }
+    private static TimeSpan s_idleSpin = GemmBarrier.Spin;
+
     /// <summary>The shared team for the current <see cref="Threads"/>, started on first use; null when single-threaded.</summary>
-    private static GemmTeam? Team()
+    internal static GemmTeam? Team()
     {
         var team = s_team;
         if (team is not null) return team;
         lock (s_configure)
         {
             if (s_threads < 2) return null;
-            return s_team ??= new GemmTeam(s_threads);
+            return s_team ??= new GemmTeam(s_threads) { IdleSpin = s_idleSpin };
         }
     }
+
+    /// <summary>True while the team steps back to one thread (see <see cref="AdaptToLoad"/>).</summary>
+    internal static bool BackingOff(GemmTeam team) => AdaptToLoad && team.BackingOff;
 
     private static void Alone(in GemmProblem g)
     {

@@ -45,10 +45,13 @@ internal sealed class GemmBarrier(int participants)
     }
 
     /// <summary>Waits until <paramref name="counter"/> differs from <paramref name="seen"/>: spin, then sleep.</summary>
-    public void WaitWhile(ref int counter, int seen)
+    public void WaitWhile(ref int counter, int seen) => WaitWhile(ref counter, seen, Spin);
+
+    /// <summary>As <see cref="WaitWhile(ref int, int)"/>, spinning for <paramref name="spin"/> before it sleeps.</summary>
+    public void WaitWhile(ref int counter, int seen, TimeSpan spin)
     {
         if (Volatile.Read(ref counter) != seen) return;
-        long until = Stopwatch.GetTimestamp() + (long)(Spin.TotalSeconds * Stopwatch.Frequency);
+        long until = Stopwatch.GetTimestamp() + (long)(spin.TotalSeconds * Stopwatch.Frequency);
         do
         {
             Thread.SpinWait(4);

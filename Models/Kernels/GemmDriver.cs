@@ -69,8 +69,17 @@ internal static unsafe class GemmDriver
             float* cq = g.C + (nint)ic * ldc + jc + q * NR;
             int ir = 0;
             if (GemmMicroKernel.Wide && nr == NR)
+            {
                 for (; ir + 2 * MR <= mc; ir += 2 * MR)
                     GemmMicroKernel.TilePair(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, add);
+                // 7–11 rows left: one pair tile that stores only those (the packed block pads its last sliver with zeros)
+                // is cheaper than a 256-bit tile plus a padded 256-bit edge tile.
+                if (mc - ir > MR)
+                {
+                    GemmMicroKernel.TilePair(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, add, rows: mc - ir);
+                    ir = mc;
+                }
+            }
             for (; ir < mc; ir += MR)
                 GemmMicroKernel.Tile(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, Math.Min(MR, mc - ir), nr, add);
         }

@@ -59,6 +59,11 @@ internal sealed unsafe class GemmTeam : IDisposable
         waited += _barrier.SignalAndWait();                    // every share written: the caller may return
         long elapsed = Stopwatch.GetTimestamp() - start;
 
+        Strike(waited, elapsed);
+    }
+
+    private void Strike(long waited, long elapsed)
+    {
         // The caller waited for a third of the call or more, and longer than a sleeping worker takes to wake: a partner
         // was descheduled (another process holds a core). Work alone for a while, longer each time it happens again.
         // (Without the absolute floor, the wake-up after a back-off would itself count, and the team would never return.)
@@ -84,20 +89,63 @@ internal sealed unsafe class GemmTeam : IDisposable
         GemmDriver.Run(g, 0, 1, splitRows: true, _shared, _shared.PackedA, barrier: null);
     }
 
+    // A loop job (For): its body, its length, and the next index to hand out.
+    private Action<int>? _loop;
+    private int _loopCount, _loopNext;
+    private Exception? _loopFailure;
+
+    /// <summary>Runs <paramref name="body"/>(i) for i in [0, count) on all threads of the team, each index handed to the
+    /// first thread that asks (a partner that wakes late takes fewer); returns when all are done. The caller holds
+    /// <see cref="Gate"/>. The first exception thrown by the body on any thread is rethrown here (as itself, as if the loop had
+    /// run on the caller), after every thread has stopped.</summary>
+    public void For(int count, Action<int> body)
+    {
+        _loop = body; _loopCount = count; _loopNext = 0; _loopFailure = null;
+        long start = Stopwatch.GetTimestamp();
+        _barrier.Release(ref _generation, _generation + 1);
+        Drain();
+        long waited = _barrier.SignalAndWait();
+        _loop = null;
+        Strike(waited, Stopwatch.GetTimestamp() - start);
+        if (_loopFailure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+    }
+
+    private void Drain()
+    {
+        try
+        {
+            for (int i; (i = Interlocked.Increment(ref _loopNext) - 1) < _loopCount;) _loop!(i);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _loopFailure, e, null);
+            Volatile.Write(ref _loopNext, _loopCount); // the others stop at their next index
+        }
+    }
+
     private void Work(int t)
     {
         int seen = 0;
         while (true)
         {
-            _barrier.WaitWhile(ref _generation, seen);
+            _barrier.WaitWhile(ref _generation, seen, IdleSpin);
             seen = Volatile.Read(ref _generation);
             if (Volatile.Read(ref _stopped)) return;
+            if (_loop is not null)
+            {
+                Drain();
+                _barrier.SignalAndWait();
+                continue;
+            }
             long allocated = GC.GetAllocatedBytesForCurrentThread();
             GemmDriver.Run(_job, t, Threads, _splitRows, _shared, _own[t].PackedA, _barrier);
             Interlocked.Add(ref _workerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
             _barrier.SignalAndWait();
         }
     }
+
+    /// <summary>How long an idle worker spins for the next job before it sleeps (see <see cref="Gemm.IdleSpin"/>).</summary>
+    public TimeSpan IdleSpin { get; set; } = GemmBarrier.Spin;
 
     /// <summary>Lets the workers end; waits for a call in flight to finish first.</summary>
     public void Dispose()

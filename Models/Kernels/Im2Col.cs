@@ -15,6 +15,8 @@ public static class Im2Col
 {
     // Below this many floats the thread hand-off costs more than it saves.
     private const int ParallelThreshold = 1 << 15;
+    // Parts of the batch per channel when a fold has fewer channels than threads: enough for a late thread to take fewer.
+    private const int FoldParts = 8;
 
     /// <summary>columns = im2col(images); every entry is written (zeros where the window hangs over the padding).</summary>
     public static void Unfold(ReadOnlySpan<float> images, int batch, Im2ColGeometry g, Span<float> columns)
@@ -32,12 +34,12 @@ public static class Im2Col
                     if (total < ParallelThreshold || g.Rows == 1)
                         for (int r = 0; r < g.Rows; r++) Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r);
                     else
-                        Parallel.For(0, g.Rows, r => Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r));
+                        KernelLoop.For(g.Rows, Environment.ProcessorCount, r => Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r));
                 }
                 else if (total < ParallelThreshold || g.Rows == 1)
                     for (int r = 0; r < g.Rows; r++) UnfoldRow((float*)s, batch, g, (float*)d, r);
                 else
-                    Parallel.For(0, g.Rows, r => UnfoldRow((float*)s, batch, g, (float*)d, r));
+                    KernelLoop.For(g.Rows, Environment.ProcessorCount, r => UnfoldRow((float*)s, batch, g, (float*)d, r));
             }
         }
     }
@@ -55,15 +57,26 @@ public static class Im2Col
                 nint s = (nint)src, d = (nint)dst;
                 if (Im2ColStrided.Suits(g))
                 {
-                    if (total < ParallelThreshold || g.Channels == 1)
+                    if (total < ParallelThreshold)
                         for (int c = 0; c < g.Channels; c++) Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c);
+                    else if (g.Channels >= Environment.ProcessorCount)
+                        KernelLoop.For(g.Channels, Environment.ProcessorCount, c => Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c));
                     else
-                        Parallel.For(0, g.Channels, c => Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c));
+                    {
+                        // Fewer channels than threads (a generator's one-channel image, the ∂C/∂x of a discriminator's
+                        // first layer): split each channel's batch into parts too, so the fold is not one thread's.
+                        int parts = Math.Min(batch, FoldParts), channels = g.Channels;
+                        KernelLoop.For(channels * parts, Environment.ProcessorCount, i =>
+                        {
+                            int c = i / parts, part = i % parts;
+                            Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c, batch * part / parts, batch * (part + 1) / parts);
+                        });
+                    }
                 }
                 else if (total < ParallelThreshold || g.Channels == 1)
                     for (int c = 0; c < g.Channels; c++) FoldChannel((float*)s, batch, g, (float*)d, c);
                 else
-                    Parallel.For(0, g.Channels, c => FoldChannel((float*)s, batch, g, (float*)d, c));
+                    KernelLoop.For(g.Channels, Environment.ProcessorCount, c => FoldChannel((float*)s, batch, g, (float*)d, c));
             }
         }
     }

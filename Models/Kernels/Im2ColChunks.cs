@@ -23,14 +23,20 @@ namespace NeuralPipelines.Models.Kernels;
 /// </remarks>
 public static unsafe class Im2ColChunks
 {
-    /// <summary>Target size of one chunk's column matrix in floats (4 MB): the products ran fastest with 8–16 of DCGAN's
-    /// images (2–4 MB of columns) on a 2 MB-L2 Xeon.</summary>
-    private const long ChunkFloats = 1 << 20;
+    /// <summary>Target size of one chunk's column matrix in floats (1.6 MB, under a 2 MB L2): 8 of DCGAN's images. Chunks
+    /// of 16 (4 MB) came first; in three runs of <c>race conv-kernels --threads 1</c> (busy machine, 2026-11-30 04:14–04:47)
+    /// chunks of 8 took 9.8–11.3 against 11.7–13.5 CPU-ms forward, 9.2–10.4 against 12.7–14.3 for ∂C/∂x, and about the
+    /// same for ∂C/∂w; eight chunks also share out more evenly over two threads than four.</summary>
+    private const long ChunkFloats = 400 * 1024;
+
+    /// <summary>Whole-batch column floats from which the route is taken (measured when chunks were 4 MB: at least two
+    /// of them; kept when the chunks shrank, so the same layers take the route).</summary>
+    private const long RouteFloats = 2L << 20;
 
     /// <summary>True where this route beats the column matrix of the whole batch: more taps than the direct kernels take
-    /// (640) and a whole-batch column matrix of at least two chunks.</summary>
+    /// (640) and a whole-batch column matrix of at least <see cref="RouteFloats"/>.</summary>
     public static bool Suits(Im2ColGeometry g, int batch) =>
-        Enabled && g.Rows > 640 && (long)g.Rows * g.OutPixels * batch >= 2 * ChunkFloats;
+        Enabled && g.Rows > 640 && (long)g.Rows * g.OutPixels * batch >= RouteFloats;
 
     /// <summary>Set to false to time the layers' whole-batch column route instead (<c>race gan --ab</c>).</summary>
     public static bool Enabled { get; set; } = true;
@@ -191,11 +197,7 @@ public static unsafe class Im2ColChunks
 
     private static ParallelOptions s_options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
-    /// <summary>Chunks handed out to threads as they ask; all on the caller when there is one chunk or one thread.</summary>
-    private static void Run(int chunks, Action<int> one)
-    {
-        var options = s_options;
-        if (chunks <= 1 || options.MaxDegreeOfParallelism == 1) for (int c = 0; c < chunks; c++) one(c);
-        else Parallel.For(0, chunks, options, one);
-    }
+    /// <summary>Chunks handed out to threads as they ask (<see cref="KernelLoop"/>); all on the caller when there is one
+    /// chunk or one thread.</summary>
+    private static void Run(int chunks, Action<int> one) => KernelLoop.For(chunks, s_options.MaxDegreeOfParallelism, one);
 }

@@ -49,7 +49,7 @@ public static class Im2ColProducts
                 if ((long)m * n * k < ParallelWork || chunks == 1)
                     for (int ch = 0; ch < chunks; ch++) ExpandChunk(m, n, k, (float*)ia, lda, (float*)ib, ldb, (float*)ic, ldc, accumulate, ch);
                 else
-                    Parallel.For(0, chunks, ch => ExpandChunk(m, n, k, (float*)ia, lda, (float*)ib, ldb, (float*)ic, ldc, accumulate, ch));
+                    KernelLoop.For(chunks, Environment.ProcessorCount, ch => ExpandChunk(m, n, k, (float*)ia, lda, (float*)ib, ldb, (float*)ic, ldc, accumulate, ch));
             }
         }
     }
@@ -149,7 +149,7 @@ public static class Im2ColProducts
                     fixed (float* acc = partials[t]) ReduceRange(m, k, (float*)ia, lda, (float*)ib, ldb, j0, j1, acc);
                 }
                 if (parts == 1) Part(0);
-                else Parallel.For(0, parts, Part);
+                else KernelLoop.For(parts, Environment.ProcessorCount, Part);
             }
         }
         // Added in a fixed order, so the result depends on the number of parts but not on thread timing.

@@ -59,7 +59,12 @@ internal static unsafe class Im2ColStrided
     }
 
     /// <summary>Channel <paramref name="c"/> of every image: x[n, c, pixel] = Σ of the column entries that read that pixel.</summary>
-    public static void FoldChannel(float* columns, int batch, Im2ColGeometry g, float* images, int c)
+    public static void FoldChannel(float* columns, int batch, Im2ColGeometry g, float* images, int c) =>
+        FoldChannel(columns, batch, g, images, c, 0, batch);
+
+    /// <summary>As <see cref="FoldChannel(float*, int, Im2ColGeometry, float*, int)"/> for images
+    /// <paramref name="n0"/> … <paramref name="n1"/> − 1 of the batch only (each image's pixels are its own).</summary>
+    public static void FoldChannel(float* columns, int batch, Im2ColGeometry g, float* images, int c, int n0, int n1)
     {
         int p = g.OutPixels, hw = g.Height * g.Width, taps = g.KernelH * g.KernelW;
         long rowLength = (long)batch * p;
@@ -85,7 +90,7 @@ internal static unsafe class Im2ColStrided
                 if (source[q] is var i and >= 0) entries[first[i] + count[i]++] = checked((int)(r * rowLength + q));
         }
         float* block = columns + (long)c * taps * rowLength;
-        for (int n = 0; n < batch; n++)
+        for (int n = n0; n < n1; n++)
         {
             float* src = block + (long)n * p;
             float* plane = images + (long)n * g.ImageLength + (long)c * hw;

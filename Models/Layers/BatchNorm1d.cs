@@ -141,8 +141,11 @@ public sealed class BatchNorm1d : Layer
             TensorPrimitives.MultiplyAdd(dyRow, xhs.Slice(i * f, f), sumDyXh, sumDyXh);
         }
         // ∂C/∂β = Σδ, ∂C/∂γ = Σδ·x̂
-        TensorPrimitives.Add(_beta.Gradient.Span, sumDy, _beta.Gradient.Span);
-        TensorPrimitives.Add(_gamma.Gradient.Span, sumDyXh, _gamma.Gradient.Span);
+        if (ParameterGradients)
+        {
+            TensorPrimitives.Add(_beta.Gradient.Span, sumDy, _beta.Gradient.Span);
+            TensorPrimitives.Add(_gamma.Gradient.Span, sumDyXh, _gamma.Gradient.Span);
+        }
         // γ/σ
         TensorPrimitives.Multiply(_gamma.Value.Span, _inverseStd, scale);
         if (!_trainedForward)

@@ -89,10 +89,13 @@ public sealed class Dense : Layer
         int batch = x.Dim(0);
         // dy is δˡ, this layer's error (the activation after it has applied ⊙ σ'(z): BP1 or BP2).
         // BP4: ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, summed over the batch: dw[out×in] += dyᵀ[out×batch]·x[batch×in].
-        Gemm.Multiply(true, false, Outputs, Inputs, batch, dy.Span, Outputs, x.Span, Inputs, _weight.Gradient.Span, Inputs, accumulate: true);
-        // BP3: ∂C/∂bˡⱼ = δˡⱼ, summed over the batch.
-        var db = _bias.Gradient.Span;
-        for (int i = 0; i < batch; i++) TensorPrimitives.Add(db, dy.Span.Slice(i * Outputs, Outputs), db);
+        // BP3: ∂C/∂bˡⱼ = δˡⱼ, summed over the batch. Both skipped while the layer is a fixed function.
+        if (ParameterGradients)
+        {
+            Gemm.Multiply(true, false, Outputs, Inputs, batch, dy.Span, Outputs, x.Span, Inputs, _weight.Gradient.Span, Inputs, accumulate: true);
+            var db = _bias.Gradient.Span;
+            for (int i = 0; i < batch; i++) TensorPrimitives.Add(db, dy.Span.Slice(i * Outputs, Outputs), db);
+        }
         // BP2's first half: (wˡ)ᵀδˡ, the error handed to the layer below (which multiplies by its σ'):
         // dx[batch×in] = dy[batch×out]·w[out×in].
         var dx = Tensor.Ensure(ref _inputGradient, x.Shape);

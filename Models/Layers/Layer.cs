@@ -14,6 +14,22 @@ public abstract class Layer
 
     public abstract Tensor Backward(Tensor dy);
 
+    /// <summary>
+    /// False while the layer serves as a fixed function (a GAN's discriminator in the generator's half of the step):
+    /// <see cref="Backward"/> then returns ∂C/∂input only and leaves every <see cref="Parameter.Gradient"/> of this layer
+    /// untouched, skipping the products only they need (∂C/∂w = δ·aᵀ, a third of a convolution's backward work).
+    /// ∂C/∂input is the same bits either way. Not saved with the layer: it is a property of the step, not of the model.
+    /// </summary>
+    public bool ParameterGradients { get; set; } = true;
+
+    /// <summary>Sets <see cref="ParameterGradients"/> on this layer and all its descendants.</summary>
+    public void SetParameterGradients(bool wanted)
+    {
+        ParameterGradients = wanted;
+        var children = Children; // indexed: a foreach over the interface would allocate an enumerator every step
+        for (int i = 0; i < children.Count; i++) children[i].SetParameterGradients(wanted);
+    }
+
     /// <summary>This layer's own trainable parameters (not its children's).</summary>
     public virtual IReadOnlyList<Parameter> Parameters => [];
 

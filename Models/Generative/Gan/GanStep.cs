@@ -18,9 +18,10 @@ public readonly record struct GanStepResult(double DiscriminatorLoss, double Gen
 /// <remarks>
 /// <para>D half: C_D = BCE(D(x), 1) + BCE(D(G(z)), 0). G(z) is detached: D's backward stops at its input, so G's
 /// gradients are untouched; D's gradients from both batches accumulate and D takes one optimiser step.</para>
-/// <para>G half: C_G = BCE(D(G(z)), 1) on the same G(z), through the updated D. D's backward supplies ∂C_G/∂G(z), and
-/// the ∂C_G/∂θ_D it accumulates on the way is thrown away (D's gradients are cleared at the start of its next half),
-/// so only G steps. D still runs in training mode, so its batch-norm running statistics move, as in PyTorch.</para>
+/// <para>G half: C_G = BCE(D(G(z)), 1) on the same G(z), through the updated D. D's backward supplies ∂C_G/∂G(z) only:
+/// D's parameter gradients are switched off for this half (<see cref="Layer.ParameterGradients"/>), so ∂C_G/∂θ_D, which
+/// nobody reads, is never computed, and D's gradients still hold the D half's afterwards. Only G steps. D still runs in
+/// training mode, so its batch-norm running statistics move, as in PyTorch.</para>
 /// <para>z ~ N(0, 1) from a seeded generator; real images come in as pixels in [0, 1] and are mapped to [−1, 1], the
 /// range of the generator's tanh. As <c>Training.TrainingStep</c>, everything is allocated on the first call and reused.</para>
 /// </remarks>
@@ -126,12 +127,13 @@ public sealed class GanStep
         var gradient = Tensor.Ensure(ref _gradient, logits.Shape);
         double cost = Loss.Compute(logits, Targets(logits, 1f), gradient);
         if (!double.IsFinite(cost)) throw new NeuralPipelines.Models.Training.TrainingDivergedException($"the generator's {Loss.Name} cost became {cost}");
-        // δ at D's input is ∂C_G/∂G(z): the error that enters G's last layer.
-        var dFake = Discriminator.Backward(gradient);
+        // δ at D's input is ∂C_G/∂G(z): the error that enters G's last layer. D is a fixed function here.
+        Discriminator.SetParameterGradients(false);
+        Tensor dFake;
+        try { dFake = Discriminator.Backward(gradient); }
+        finally { Discriminator.SetParameterGradients(true); }
         Generator.Backward(dFake);
         GeneratorOptimizer.Step(LearningRate);
-        // D's backward also accumulated ∂C_G/∂θ_D; clear it so nobody mistakes it for D's gradient.
-        foreach (var p in _discriminatorParameters) p.ZeroGradient();
         return cost;
     }
 

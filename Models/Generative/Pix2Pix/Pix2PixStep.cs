@@ -25,7 +25,7 @@ public readonly record struct Pix2PixStepResult(double DiscriminatorLoss, double
 /// optimiser step of D. The ½ slows D relative to G, as the paper does.</para>
 /// <para>G half: C_G = BCE(D(x, G(x)), 1) + λ·mean|G(x) − y|, through the updated D. The pair's gradient splits at the
 /// concatenation: D's ∂C/∂x is thrown away (x is data), its ∂C/∂G(x) channels plus λ·sign(G(x) − y)/(N·k) enter G's
-/// last layer. D's convolutions skip ∂C/∂w in this half (it would be cleared unread) and its other gradients are cleared; only G steps. Both networks run in training mode
+/// last layer. D skips its parameter gradients in this half (they would be cleared unread); only G steps. Both networks run in training mode
 /// (batch statistics, G's dropout as its noise), as in the reference implementation.</para>
 /// <para>Every buffer is allocated on the first call and reused while the batch size stays the same.</para>
 /// </remarks>
@@ -36,7 +36,6 @@ public sealed class Pix2PixStep
     private readonly L1Cost _l1 = new();
     private Tensor? _realPair, _fakePair, _ones, _zeros, _logitGradient, _l1Gradient, _fakeGradient;
     private double _realProbability, _fakeProbability;
-    private Conv2d[]? _convolutions;
 
     public Pix2PixStep(Layer generator, Optimizer generatorOptimizer, Layer? discriminator = null, Optimizer? discriminatorOptimizer = null,
         float lambda = 100f, float learningRate = 2e-4f)
@@ -80,12 +79,12 @@ public sealed class Pix2PixStep
             var logits = d.Forward(fakePair, training: true);
             var g = Tensor.Ensure(ref _logitGradient, logits.Shape);
             adversarial = PatchMean(_adversarial.Compute(logits, Targets(ref _ones, logits, 1f), g), logits, g, 1f);
-            // D's ∂C/∂w of this half would be cleared unread: its convolutions compute ∂C/∂pair alone (a sixth of D's work).
-            var convolutions = Convolutions(d);
-            foreach (var c in convolutions) c.WeightGradient = false;
+            // D's parameter gradients of this half would be cleared unread (the D step clears them first): D computes
+            // ∂C/∂pair alone (its convolutions' ∂C/∂w are a sixth of its work).
+            d.SetParameterGradients(false);
             Tensor dPair;
             try { dPair = d.Backward(g); }
-            finally { foreach (var c in convolutions) c.WeightGradient = true; }
+            finally { d.SetParameterGradients(true); }
             dFake = Tensor.Ensure(ref _fakeGradient, fake.Shape);
             // The pair's channels after x's are G(x)'s: ∂C_G/∂G(x) from the adversarial term.
             int n = fake.Dim(0), xl = condition.ItemLength, fl = fake.ItemLength;
@@ -167,12 +166,6 @@ public sealed class Pix2PixStep
         if (fresh) t.Span.Fill(value);
         return t;
     }
-
-    /// <summary>Every convolution of the discriminator (found once per network and kept).</summary>
-    private Conv2d[] Convolutions(Layer d) => _convolutions ??= Walk(d).ToArray();
-
-    private static IEnumerable<Conv2d> Walk(Layer layer) =>
-        layer is Conv2d c ? [c] : layer.Children.SelectMany(Walk);
 
     private static Conv2d? FirstConvolution(Layer layer)
     {

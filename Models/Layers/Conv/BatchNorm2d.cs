@@ -147,8 +147,11 @@ public sealed class BatchNorm2d : Layer
             sumDyXh += TensorPrimitives.Dot(dys.Slice(o, hw), xhs.Slice(o, hw));
         }
         // ∂C/∂β = Σδ, ∂C/∂γ = Σδ·x̂
-        _beta.Gradient[ch] += (float)sumDy;
-        _gamma.Gradient[ch] += (float)sumDyXh;
+        if (ParameterGradients)
+        {
+            _beta.Gradient[ch] += (float)sumDy;
+            _gamma.Gradient[ch] += (float)sumDyXh;
+        }
         float scale = _gamma.Value[ch] * _inverseStd[ch];
         for (int i = 0; i < n; i++)
         {

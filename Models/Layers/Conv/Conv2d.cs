@@ -81,9 +81,9 @@ public sealed class Conv2d : Layer
 
     /// <summary>
     /// False while the caller will throw ∂C/∂w and ∂C/∂b away (a GAN's generator half runs back through a discriminator it
-    /// does not update): backward then computes ∂C/∂x alone. Not saved: a setting of the step, not of the network.
+    /// does not update): backward then computes ∂C/∂x alone. This layer's view of <see cref="Layer.ParameterGradients"/>.
     /// </summary>
-    public bool WeightGradient { get; set; } = true;
+    public bool WeightGradient { get => ParameterGradients; set => ParameterGradients = value; }
 
     public Parameter Weight => _weight;
     /// <summary>Null when the layer was built without a bias (a batch-norm follows it).</summary>

@@ -173,13 +173,15 @@ public sealed class ConvTranspose2d : Layer
         if (_crop is { } crop)
         {
             var twin = _croppedTwin!;
+            twin.ParameterGradients = ParameterGradients;
+            if (!ParameterGradients) return twin.Backward(dy);
             twin.ZeroGradients();
             var croppedDx = twin.Backward(dy);
             crop.ScatterAdd(twin._weight.Gradient.Span, InChannels * OutChannels, Kernel.H, Kernel.W, _weight.Gradient.Span);
             if (_bias is not null) TensorPrimitives.Add(_bias.Gradient.Span, twin._bias!.Gradient.Span, _bias.Gradient.Span);
             return croppedDx;
         }
-        if (_bias is not null)
+        if (_bias is not null && ParameterGradients)
         {
             int hw = g.Height * g.Width;
             for (int i = 0; i < n; i++)
@@ -189,8 +191,11 @@ public sealed class ConvTranspose2d : Layer
         if (_chunked)
         {
             // ∂C/∂w = a·δᵀ in column form, and ∂C/∂a = w·im2col(δ): the convolution whose transpose this layer is, run on δ.
-            var workspace = Tensor.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, InChannels, n));
-            Im2ColChunks.AccumulateWeightGradient(dy.Span, input.Span, n, g, InChannels, _weight.Gradient.Span, workspace.Span);
+            if (ParameterGradients)
+            {
+                var workspace = Tensor.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, InChannels, n));
+                Im2ColChunks.AccumulateWeightGradient(dy.Span, input.Span, n, g, InChannels, _weight.Gradient.Span, workspace.Span);
+            }
             var chunkedDx = Tensor.Ensure(ref _inputGradient, n, InChannels, g.OutHeight, g.OutWidth);
             Im2ColChunks.Forward(dy.Span, n, g, _weight.Value.Span, InChannels, default, chunkedDx.Span);
             return chunkedDx;
@@ -200,7 +205,8 @@ public sealed class ConvTranspose2d : Layer
         var columns = Tensor.Ensure(ref _columns, g.Rows, cols);
         Im2Col.Unfold(dy.Span, n, g, columns.Span);
         // ∂C/∂w = a·δᵀ (w is [in × out·kH·kW]).
-        Gemm.Multiply(false, true, InChannels, g.Rows, cols, a.Span, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows, accumulate: true);
+        if (ParameterGradients)
+            Gemm.Multiply(false, true, InChannels, g.Rows, cols, a.Span, cols, columns.Span, cols, _weight.Gradient.Span, g.Rows, accumulate: true);
         // ∂C/∂a = w·δ, then back from [in × N·P] to NCHW.
         var da = Tensor.Ensure(ref _deltaMatrix, InChannels, cols);
         Gemm.Multiply(false, false, InChannels, cols, g.Rows, _weight.Value.Span, g.Rows, columns.Span, cols, da.Span, cols);

@@ -108,8 +108,8 @@ public class Im2ColChunksTests
     {
         var g = new Im2ColGeometry(64, 14, 14, 4, 4, 2, 2, 1, 1);
         Assert.True(Im2ColChunks.Suits(g, 64));
-        Assert.Equal(16, Im2ColChunks.ImagesPerChunk(g, 64));   // four chunks of 4 MB of columns
-        Assert.False(Im2ColChunks.Suits(g, 8));                  // one chunk: the whole-batch route
+        Assert.Equal(8, Im2ColChunks.ImagesPerChunk(g, 64));    // eight chunks of 1.6 MB of columns
+        Assert.False(Im2ColChunks.Suits(g, 8));                  // a small batch: the whole-batch route
         Assert.False(Im2ColChunks.Suits(new Im2ColGeometry(16, 28, 28, 3, 3, 1, 1, 1, 1), 64)); // the direct kernels' ground
     }
 

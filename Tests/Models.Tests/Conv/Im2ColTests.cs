@@ -20,6 +20,25 @@ public class Im2ColTests
         { [40, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1] }, // the tables on the parallel path
     };
 
+    /// <summary>One channel (DCGAN's 28×28 image layer) and a batch large enough that the fold splits the batch into
+    /// parts: the reference's bits, every pixel written.</summary>
+    [Theory]
+    [InlineData(1, 64)]
+    [InlineData(1, 13)]
+    public void A_fold_of_fewer_channels_than_threads_splits_the_batch_and_keeps_the_bits(int channels, int batch)
+    {
+        var g = new Im2ColGeometry(channels, 28, 28, 4, 4, 2, 2, 1, 1);
+        var rng = new Random(batch);
+        var columns = GradientCheck.Random(rng, g.Rows, batch * g.OutPixels).Data;
+        var fast = Enumerable.Repeat(float.NaN, batch * g.ImageLength).ToArray();
+        var slow = new float[fast.Length];
+        Im2Col.Fold(columns, batch, g, fast);
+        bool was = Im2ColStrided.Enabled;
+        try { Im2ColStrided.Enabled = false; Im2Col.Fold(columns, batch, g, slow); }
+        finally { Im2ColStrided.Enabled = was; }
+        Assert.Equal(slow, fast);
+    }
+
     [Theory, MemberData(nameof(Geometries))]
     public void Unfold_and_fold_match_their_reference(int[] a)
     {

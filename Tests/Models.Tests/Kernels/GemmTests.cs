@@ -129,6 +129,9 @@ public class GemmTests
     [InlineData(128, 3136, 1024)] // a DCGAN convolution's forward product
     [InlineData(145, 33, 513)]    // edge tiles in both directions, an odd row panel left after the pairs
     [InlineData(12, 16, 7)]
+    [InlineData(140, 48, 300)]    // 11 pairs and 8 rows left: a pair tile that stores only 8 rows
+    [InlineData(11, 35, 9)]       // 11 rows: one cut pair tile, then column edge tiles
+    [InlineData(7, 16, 260)]      // 7 rows, two k steps (the cut tile accumulates into C)
     public void The_512_bit_pair_tile_gives_the_256_bit_tiles_bits(int m, int n, int k)
     {
         bool wide = GemmMicroKernel.Wide;
