@@ -45,12 +45,11 @@ public static class IdxReader
         var header = ReadHeader(stream, source);
         if (header.PayloadLength > Array.MaxLength)
             throw new InvalidDataException($"{source}: dimensions [{string.Join("×", header.Dimensions)}] of {header.Type} need {header.PayloadLength} bytes, more than one array can hold.");
-        var payload = new byte[header.PayloadLength];
-        int got = stream.ReadAtLeast(payload, payload.Length, throwOnEndOfStream: false);
         long headerLength = 4 + 4L * header.Dimensions.Length;
-        if (got < payload.Length)
+        var (payload, got) = ReadPayload(stream, (int)header.PayloadLength);
+        if (got < header.PayloadLength)
             throw new InvalidDataException(
-                $"{source}: truncated: dimensions [{string.Join("×", header.Dimensions)}] of {header.Type} need {headerLength + payload.Length} bytes but the data ends after {headerLength + got}.");
+                $"{source}: truncated: dimensions [{string.Join("×", header.Dimensions)}] of {header.Type} need {headerLength + header.PayloadLength} bytes but the data ends after {headerLength + got}.");
         if (stream.ReadByte() >= 0)
         {
             long extra = 1;
@@ -61,6 +60,29 @@ public static class IdxReader
                 $"{source}: dimensions [{string.Join("×", header.Dimensions)}] of {header.Type} need {headerLength + payload.Length} bytes but the data has {extra} more (trailing data, or wrong dimensions).");
         }
         return new IdxArray(header.Type, header.Dimensions, payload);
+    }
+
+    /// <summary>Reads up to <paramref name="length"/> payload bytes, allocating no more than the data holds: a header may
+    /// claim millions of images in a file of a few kilobytes, and memory must follow the bytes, not the claim.</summary>
+    /// <remarks>A seekable stream says how much is left, so a short one is caught before any allocation. A compressed
+    /// stream cannot, so its buffer starts at 1 MiB and doubles only as bytes arrive (at most twice the real size).</remarks>
+    private static (byte[] Payload, long Got) ReadPayload(Stream stream, int length)
+    {
+        if (stream.CanSeek)
+        {
+            long left = Math.Max(0, stream.Length - stream.Position);
+            if (left < length) return ([], left);
+            var all = new byte[length];
+            return (all, stream.ReadAtLeast(all, length, throwOnEndOfStream: false));
+        }
+        var buffer = new byte[Math.Min(length, 1 << 20)];
+        int got = 0;
+        while (true)
+        {
+            got += stream.ReadAtLeast(buffer.AsSpan(got), buffer.Length - got, throwOnEndOfStream: false);
+            if (got < buffer.Length || got == length) return (buffer, got);
+            Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+        }
     }
 
     /// <summary>Parses an IDX file held in memory; <paramref name="source"/> names it in error messages.</summary>

@@ -115,6 +115,23 @@ public class IdxBadInputTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_header_that_claims_more_images_than_the_file_holds_allocates_only_what_is_there(bool gzip)
+    {
+        // The case: a header declaring 2.7 M images of 28×28 (2.1 GB) over a file of 1,000 images.
+        using var tmp = new TempFolder();
+        var bytes = Encode(IdxArray.FromBytes([1000, 28, 28], Enumerable.Range(0, 784_000).Select(i => (byte)(i % 253)).ToArray()));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), 2_700_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = ReadFails(tmp, gzip ? "liar.gz" : "liar.idx", gzip ? Gzip(bytes) : bytes);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("truncated", e.Message);
+        Assert.Contains("2700000×28×28", e.Message);
+        Assert.True(allocated < 16 << 20, $"reading a {bytes.Length:N0}-byte file allocated {allocated:N0} bytes");
+    }
+
+    [Theory]
     [InlineData(1)]   // only the last byte of the trailer missing: all data decompresses, the trailer check catches it
     [InlineData(8)]   // the whole trailer missing
     [InlineData(40)]  // cut inside the compressed data
