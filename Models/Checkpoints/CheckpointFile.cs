@@ -95,10 +95,18 @@ public static class CheckpointFile
         try
         {
             var header = version == 1 ? FromVersion1(root) : root.Deserialize<Header>(Json) ?? throw new JsonException("empty header");
-            content = Rebuild(header);
             listed = header.Tensors;
+            // Memory follows the file, not the header: the tensors it lists must fill exactly the bytes that are there
+            // before any network is built from it (a few kilobytes can otherwise declare a layer of gigabytes).
+            long declared = DeclaredBytes(listed), present = stream.Length - stream.Position - Trailer.Length;
+            if (declared != present)
+                throw new InvalidDataException(declared > present
+                    ? $"its header lists {listed.Count} tensors of {declared:N0} bytes but only {Math.Max(present, 0):N0} follow it (truncated, or sizes that lie)"
+                    : $"its header lists {listed.Count} tensors of {declared:N0} bytes but {present:N0} follow it");
+            content = Rebuild(header);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or JsonException or InvalidOperationException or InvalidDataException)
+        catch (Exception e) when (e is FormatException or ArgumentException or JsonException or InvalidOperationException or InvalidDataException
+                                  or OverflowException or OutOfMemoryException)
         {
             throw new InvalidDataException($"{path}: the checkpoint's networks cannot be rebuilt: {e.Message}");
         }
@@ -188,6 +196,23 @@ public static class CheckpointFile
             foreach (var s in o.Optimizer.State) list.Add(($"{prefix}optimizer{i++}", s));
         }
         return list;
+    }
+
+    /// <summary>Bytes of float32 data the listed shapes need; a negative dimension or an overflow is a format error.</summary>
+    private static long DeclaredBytes(List<TensorEntry>? listed)
+    {
+        long total = 0;
+        foreach (var t in listed ?? throw new JsonException("the header lists no tensors"))
+        {
+            long count = 1;
+            foreach (int d in t.Shape ?? throw new JsonException($"tensor {t.Name} has no shape"))
+            {
+                if (d < 0) throw new JsonException($"tensor {t.Name} has a negative dimension ({d})");
+                count = checked(count * d);
+            }
+            total = checked(total + 4 * count);
+        }
+        return total;
     }
 
     private static void WriteFloats(Stream stream, ReadOnlySpan<float> values)

@@ -169,6 +169,35 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void A_header_that_declares_a_huge_layer_is_refused_before_anything_is_built()
+    {
+        // Issue 13's crafted file: a few kilobytes whose header makes the hidden layer a million units wide, with a tensor
+        // list that agrees with it. The file holds the bytes of the 5-unit layer only.
+        using var folder = new TempFolder();
+        var path = folder.File("liar.ckpt");
+        Sample().Save(path);
+        var bytes = File.ReadAllBytes(path);
+        int length = BitConverter.ToInt32(bytes, 8);
+        var root = JsonNode.Parse(bytes.AsSpan(12, length))!.AsObject();
+        var network = root["networks"]![0]!;
+        network["spec"] = network["spec"]!.GetValue<string>().Replace("\"outputs\":\"5\"", "\"outputs\":\"1000000\"").Replace("\"inputs\":\"5\"", "\"inputs\":\"1000000\"");
+        foreach (var t in root["tensors"]!.AsArray())
+        {
+            var shape = t!["shape"]!.AsArray();
+            for (int i = 0; i < shape.Count; i++) if (shape[i]!.GetValue<int>() == 5) shape[i] = 1_000_000;
+        }
+        var json = Encoding.UTF8.GetBytes(root.ToJsonString());
+        File.WriteAllBytes(path, [.. bytes[..8], .. BitConverter.GetBytes(json.Length), .. json, .. bytes[(12 + length)..]]);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => ClassifierCheckpoint.Load(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.StartsWith(path + ":", e.Message);
+        Assert.Contains("but only", e.Message);
+        Assert.True(allocated < 16 << 20, $"loading a {new FileInfo(path).Length:N0}-byte checkpoint allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_checkpoint_is_named_in_the_error()
     {
         using var folder = new TempFolder();
