@@ -120,6 +120,10 @@ public static class CheckpointFile
             if (listed[i].Name != name || !t.ShapeEquals(listed[i].Shape))
                 throw new InvalidDataException($"{path}: tensor {i} is {listed[i].Name}{Tensor.ShapeText(listed[i].Shape)} in the file but {name}{Tensor.ShapeText(t.Shape)} in the rebuilt network.");
             if (!ReadFloats(stream, t.Span)) throw Truncated(path);
+            // Training never saves a diverged state (the NaN guard keeps the last good one), so a NaN or ±∞ here is damage.
+            int bad = FirstNonFinite(t.Span);
+            if (bad >= 0)
+                throw new InvalidDataException($"{path}: tensor {name}{Tensor.ShapeText(t.Shape)} holds {t.Span[bad]} at index {bad}: a checkpoint's values must be finite (the file is damaged).");
         }
         Span<byte> trailer = stackalloc byte[8];
         if (stream.ReadAtLeast(trailer, 8, throwOnEndOfStream: false) < 8 || !trailer.SequenceEqual(Trailer)) throw Truncated(path);
@@ -213,6 +217,13 @@ public static class CheckpointFile
             total = checked(total + 4 * count);
         }
         return total;
+    }
+
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
     }
 
     private static void WriteFloats(Stream stream, ReadOnlySpan<float> values)

@@ -197,6 +197,24 @@ public class CheckpointTests
         Assert.True(allocated < 16 << 20, $"loading a {new FileInfo(path).Length:N0}-byte checkpoint allocated {allocated:N0} bytes");
     }
 
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void A_non_finite_weight_is_refused_naming_the_file_and_tensor(float value)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("nan.ckpt");
+        Sample().Save(path);
+        var bytes = File.ReadAllBytes(path);
+        int dataStart = 12 + BitConverter.ToInt32(bytes, 8);
+        BitConverter.TryWriteBytes(bytes.AsSpan(dataStart + 4 * 7), value); // the first weight matrix's eighth value
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => ClassifierCheckpoint.Load(path));
+        Assert.StartsWith(path + ":", e.Message);
+        Assert.Contains("at index 7", e.Message);
+        Assert.Contains("must be finite", e.Message);
+    }
+
     [Fact]
     public void A_file_that_is_not_a_checkpoint_is_named_in_the_error()
     {
