@@ -155,8 +155,13 @@ public sealed class SavedModel : IDisposable
             throw new ArgumentException(
                 $"{Path} takes inputs of shape {(InputShape is null ? $"[{InputLength}]" : Tensor.ShapeText(InputShape))} but {data.Source} has images of shape {Tensor.ShapeText(dataShape)} ({data.ImageLength} values).");
 
-        int classes = Card?.ClassLabels?.Count ?? data.Classes;
-        var confusion = Enumerable.Range(0, Math.Max(classes, data.Classes)).Select(_ => new int[Math.Max(classes, data.Classes)]).ToArray();
+        // The model says how many classes there are (its card, else the width of its scores), and every label must be one
+        // of them: a label read from a damaged file (60,000, say) would otherwise size a 60,000² confusion matrix.
+        int classes = Card?.ClassLabels?.Count ?? score(data.Pixels[..data.ImageLength], 1).Length;
+        for (int i = 0; i < data.Count; i++)
+            if ((uint)data.Labels[i] >= (uint)classes)
+                throw new ArgumentException($"{data.Source}: image {i} has label {data.Labels[i]} but {Path} has {classes} classes (labels 0 to {classes - 1}).");
+        var confusion = Enumerable.Range(0, classes).Select(_ => new int[classes]).ToArray();
         int correct = 0;
         double logLoss = 0;
         var clock = Stopwatch.StartNew();

@@ -61,6 +61,21 @@ public sealed class ExportedModelValidationExampleTests : IClassFixture<Exported
     }
 
     [Fact]
+    public void A_label_outside_the_models_classes_is_named_before_anything_is_allocated_for_it()
+    {
+        // Issue 13: a damaged label of 60,000 once sized a 60,000² confusion matrix.
+        using var model = SavedModel.Load(_model.Onnx);
+        var test = new NeuralPipelines.Data.Catalog.DatasetCatalog().LoadImages("mnist").Test.Take(50);
+        var labels = test.Labels.ToArray();
+        labels[17] = 60_000;
+        var damaged = new NeuralPipelines.Data.Datasets.LabelledImages("damaged.idx", test.Pixels, labels, test.Channels, test.Height, test.Width, 60_001);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ArgumentException>(() => model.Evaluate(damaged));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
+        Assert.Equal("damaged.idx: image 17 has label 60000 but " + _model.Onnx + " has 10 classes (labels 0 to 9).", e.Message);
+    }
+
+    [Fact]
     public void A_model_that_falls_short_fails_with_one_readable_message()
     {
         using var model = SavedModel.Load(_model.Onnx);
