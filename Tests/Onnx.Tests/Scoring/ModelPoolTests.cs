@@ -117,12 +117,9 @@ public sealed class ModelPoolTests(ITestOutputHelper output)
     [Fact]
     public void A_zip_of_mlnets_own_trainer_is_served_by_engines_from_many_threads()
     {
-        var iris = TabularDataset.ReadCsv(ShippedData.Tabular("iris.csv"), "target");
-        var ml = new MLContext(1);
-        var run = TabularClassification.Train(ml, iris, ClassificationTrainer.Lbfgs, iris.Classes);
         using var temp = new TempFolder();
         var zip = temp.File("maxent.zip");
-        ModelFile.Save(ml, run.Pipeline, run.InputSchema, zip);
+        var iris = IrisFlowers.SaveMaxEntZip(zip);
         var rows = iris.Rows.Select(r => new IrisColumns { SepalLength = (float)r[0], SepalWidth = (float)r[1], PetalLength = (float)r[2], PetalWidth = (float)r[3] }).ToArray();
 
         using var pool = new ModelPool<IrisColumns, ClassPrediction>(zip, Quiet);

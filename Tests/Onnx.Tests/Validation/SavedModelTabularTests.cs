@@ -172,12 +172,9 @@ public sealed class SavedModelTabularTests
     [Fact]
     public void OnnxScorer_refuses_a_zip_of_mlnets_own_trainers_by_name()
     {
-        var iris = TabularDataset.ReadCsv(ShippedData.Tabular("iris.csv"), "target");
-        var ml = new MLContext(1);
-        var run = TabularClassification.Train(ml, iris, ClassificationTrainer.Lbfgs, iris.Classes);
         using var temp = new TempFolder();
         var zip = temp.File("maxent.zip");
-        ModelFile.Save(ml, run.Pipeline, run.InputSchema, zip);
+        IrisFlowers.SaveMaxEntZip(zip);
         var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(zip));
         Assert.Contains(zip, e.Message);
         Assert.Contains("no ONNX model", e.Message);
