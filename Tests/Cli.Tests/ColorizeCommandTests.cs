@@ -2,6 +2,7 @@ using System.Text.Json;
 using NeuralPipelines.Tests;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Processing;
+using static NeuralPipelines.Cli.Tests.ClassicCli;
 
 namespace NeuralPipelines.Cli.Tests;
 
@@ -9,13 +10,6 @@ namespace NeuralPipelines.Cli.Tests;
 /// and bad input gives one line, a non-zero exit and no checkpoint.</summary>
 public sealed class ColorizeCommandTests
 {
-    private static (int Code, string Out, string Err) Np(params string[] args)
-    {
-        var stdout = new StringWriter(); var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public void Training_writes_checkpoint_contact_sheet_curves_and_json_and_resumes()
     {

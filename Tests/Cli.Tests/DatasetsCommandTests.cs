@@ -3,20 +3,13 @@ using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Data.Idx;
 using NeuralPipelines.Tests;
+using static NeuralPipelines.Cli.Tests.ClassicCli;
 
 namespace NeuralPipelines.Cli.Tests;
 
 /// <summary><c>np datasets</c> run in-process; downloads come from a server on 127.0.0.1 started here, never the internet.</summary>
 public class DatasetsCommandTests
 {
-    private static (int Code, string Out, string Err) Np(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static void AssertOneErrorLine(string err, string mustName)
     {
         var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);

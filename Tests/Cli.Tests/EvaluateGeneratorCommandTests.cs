@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NeuralPipelines.Tests;
+using static NeuralPipelines.Cli.Tests.ClassicCli;
 
 namespace NeuralPipelines.Cli.Tests;
 
@@ -10,13 +11,6 @@ public sealed class EvaluateGeneratorCommandTests : IClassFixture<EvaluateGenera
     private readonly Trained _trained;
 
     public EvaluateGeneratorCommandTests(Trained trained) => _trained = trained;
-
-    private static (int Code, string Out, string Err) Np(params string[] args)
-    {
-        var stdout = new StringWriter(); var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     /// <summary>A GMMN after one short epoch, its ONNX export, and a LeNet-5 after one epoch on 1,000 digits.</summary>
     public sealed class Trained : IDisposable

@@ -7,20 +7,13 @@ using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Training;
 using NeuralPipelines.Onnx.Scoring;
 using NeuralPipelines.Tests;
+using static NeuralPipelines.Cli.Tests.ClassicCli;
 
 namespace NeuralPipelines.Cli.Tests;
 
 /// <summary><c>np export</c> on a checkpoint written by <c>np train</c>, and on files that are not good checkpoints.</summary>
 public sealed class ExportCommandTests
 {
-    private static (int Code, string Out, string Err) Np(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static string Train(TempFolder temp)
     {
         var ckpt = temp.File("mlp.ckpt");

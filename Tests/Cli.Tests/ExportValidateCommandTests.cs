@@ -8,6 +8,7 @@ using NeuralPipelines.Onnx.Export;
 using NeuralPipelines.Onnx.Metadata;
 using NeuralPipelines.Onnx.MlNet;
 using NeuralPipelines.Tests;
+using static NeuralPipelines.Cli.Tests.ClassicCli;
 
 namespace NeuralPipelines.Cli.Tests;
 
@@ -16,14 +17,6 @@ namespace NeuralPipelines.Cli.Tests;
 /// Each bad input gives one line on stderr, a non-zero exit, and no report file.</summary>
 public sealed class ExportValidateCommandTests
 {
-    private static (int Code, string Out, string Err) Np(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     /// <summary>An untrained 784 → 10 model: enough to exercise loading and scoring.</summary>
     private static byte[] DigitsOnnx(int[] inputShape) =>
         OnnxExporter.ExportBytes(new Dense(inputShape.Aggregate(1, (a, b) => a * b), 10, Initializer.Scaled, new Random(1)),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NeuralPipelines.Tests;
 using SixLabors.ImageSharp;
+using static NeuralPipelines.Cli.Tests.ClassicCli;
 
 namespace NeuralPipelines.Cli.Tests;
 
@@ -11,13 +12,6 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
     private readonly Trained _trained;
 
     public GenerativeCommandTests(Trained trained) => _trained = trained;
-
-    private static (int Code, string Out, string Err) Np(params string[] args)
-    {
-        var stdout = new StringWriter(); var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     /// <summary>One short GMMN run and its ONNX export, shared by the tests.</summary>
     public sealed class Trained : IDisposable

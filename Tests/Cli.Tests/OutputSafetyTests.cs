@@ -4,6 +4,7 @@ using NeuralPipelines.Data.Idx;
 using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Tests;
+using static NeuralPipelines.Cli.Tests.ClassicCli;
 
 namespace NeuralPipelines.Cli.Tests;
 
@@ -36,14 +37,6 @@ public sealed class OutputSafetyFixture : IDisposable
 /// existing checkpoint, the NaN guard's file, empty splits, and temp files after SIGTERM, SIGINT and SIGKILL.</summary>
 public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<OutputSafetyFixture>
 {
-    internal static (int Code, string Out, string Err) Np(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     internal static string Ok(params string[] args)
     {
         var (code, stdout, stderr) = Np(args);

@@ -3,19 +3,13 @@ using System.Text.Json;
 using NeuralPipelines.Cli;
 using NeuralPipelines.Models.Training;
 using NeuralPipelines.Tests;
+using static NeuralPipelines.Cli.Tests.ClassicCli;
 
 namespace NeuralPipelines.Cli.Tests;
 
 /// <summary><c>np train</c> and <c>np eval</c> end to end on the shipped MNIST split, in-process.</summary>
 public class TrainCommandTests
 {
-    private static (int Code, string Out, string Err) Np(params string[] args)
-    {
-        var stdout = new StringWriter(); var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public void Train_then_eval_then_resume_with_json_output()
     {
