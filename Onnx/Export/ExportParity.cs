@@ -24,7 +24,16 @@ public static class ExportParity
         var rng = new Random(seed);
         var x = new float[batch * card.InputLength];
         for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        return Check(network, card, onnx, x);
+    }
 
+    /// <summary>The same comparison on given rows (before normalisation), e.g. inputs of both signs, which the pixel-like
+    /// draw above never makes.</summary>
+    public static ParityReport Check(Layer network, ModelCard card, byte[] onnx, float[] x)
+    {
+        if (x.Length == 0 || x.Length % card.InputLength != 0)
+            throw new ArgumentException($"{x.Length} input values are not whole rows of {card.InputLength} ({Tensor.ShapeText(card.InputShape)}).");
+        int batch = x.Length / card.InputLength;
         using var scorer = new OnnxScorer(onnx, new OnnxScorerOptions
         {
             PreferCuda = false, IntraOpNumThreads = 1, BatchSize = batch, OutputName = ModelCard.ScoresName,

@@ -91,16 +91,37 @@ public sealed class ExportedGraphTests
         Assert.Contains("[1×3×3]", e.Message);
     }
 
-    [OnnxCheckerFact]
-    public void The_checker_rejects_a_broken_graph_so_its_verdicts_mean_something()
+    /// <summary>The last node reads a value that nothing produces: a graph that parses but cannot run.</summary>
+    private static byte[] BrokenGraph()
     {
         var (net, card) = Mlp();
         var model = OnnxExporter.Export(net, card);
         model.Graph.Node[^1].Input[0] = "nowhere";
+        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+    }
+
+    [OnnxCheckerFact]
+    public void The_checker_rejects_a_broken_graph_so_its_verdicts_mean_something()
+    {
         using var temp = new TempFolder();
         var path = temp.File("broken.onnx");
-        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        File.WriteAllBytes(path, BrokenGraph());
         Assert.NotNull(OnnxChecker.Check(path));
+        // The assertion every checker test goes through fails on it too, naming the model.
+        var e = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => ExportHarness.AssertChecked([("broken", BrokenGraph()), ("sound", OnnxExporter.ExportBytes(Mlp().Item1, Mlp().Item2))]));
+        Assert.Contains("rejected 1 of 2", e.Message);
+        Assert.Contains("broken.onnx", e.Message);
+    }
+
+    [Fact]
+    public void Np_validate_refuses_a_broken_graph_naming_the_file()
+    {
+        // SavedModel.Load is what np validate (and a user's dotnet test) opens a model with.
+        using var temp = new TempFolder();
+        var path = temp.File("broken.onnx");
+        File.WriteAllBytes(path, BrokenGraph());
+        var e = Assert.Throws<InvalidDataException>(() => global::NeuralPipelines.Onnx.Validation.SavedModel.Load(path).Dispose());
+        Assert.Contains(path, e.Message);
     }
 
     private sealed class Unexportable : Layer

@@ -6,36 +6,25 @@ using NeuralPipelines.Onnx.Tests.Support;
 
 namespace NeuralPipelines.Onnx.Tests;
 
-/// <summary>Every model-zoo network, built for each input it accepts (MNIST-sized and CIFAR-sized), exports to ONNX that
-/// ONNX Runtime runs to within 1e-4 of our forward pass, and that the official checker accepts. New zoo entries are
-/// picked up by reflection.</summary>
+/// <summary>Every model-zoo network, built for both inputs it is sized for (MNIST and CIFAR), with random biases,
+/// batch-norm γ, β and running statistics, exports to ONNX that ONNX Runtime runs to within 1e-4 of our forward pass on
+/// inputs of both signs, and that the official checker accepts. New zoo entries are picked up by reflection.</summary>
 public sealed class ZooParityTests
 {
     private static readonly int[][] Inputs = [[1, 28, 28], [3, 32, 32]];
 
     public static TheoryData<string> Architectures => new(ModelZoo.Architectures.Select(a => a.Name));
 
-    /// <summary>The networks an architecture builds for our two input sizes (one at least), with dropout so that it is exported too.</summary>
-    private static List<(Layer Network, ModelCard Card)> Build(string name)
-    {
-        var built = new List<(Layer, ModelCard)>();
-        var errors = new List<string>();
-        foreach (var shape in Inputs)
+    /// <summary>The networks an architecture builds for both input sizes, with dropout so that it is exported too. The zoo
+    /// is sized for both (docs/ZOO.md), so a network that stops building at one fails here with its own message rather
+    /// than quietly losing half its coverage; the smallest size each accepts is declared in the Models tests' ZooTests.</summary>
+    private static List<(Layer Network, ModelCard Card)> Build(string name) =>
+        Inputs.Select(shape =>
         {
-            try
-            {
-                var options = new ZooOptions(shape[0], shape[1], shape[2], Classes: 10, Seed: 5, Dropout: 0.3f);
-                var network = ModelZoo.Build(name, options);
-                built.Add((network, new ModelCard
-                {
-                    Architecture = name, InputShape = shape, ClassLabels = Enumerable.Range(0, 10).Select(i => $"{i}").ToArray(), Seed = 5,
-                }));
-            }
-            catch (ArgumentException e) { errors.Add(e.Message); }
-        }
-        Assert.True(built.Count > 0, $"{name} builds for neither input: {string.Join(" | ", errors)}");
-        return built;
-    }
+            var network = ModelZoo.Build(name, new ZooOptions(shape[0], shape[1], shape[2], Classes: 10, Seed: 5, Dropout: 0.3f));
+            var card = new ModelCard { Architecture = name, InputShape = shape, ClassLabels = Enumerable.Range(0, 10).Select(i => $"{i}").ToArray(), Seed = 5 };
+            return (RealValues.Roughen(network, seed: 6), card);
+        }).ToList();
 
     [Theory]
     [MemberData(nameof(Architectures))]

@@ -5,9 +5,30 @@ using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
+/// <summary>Every zoo architecture, found by reflection (<see cref="ModelZoo.Architectures"/>): it builds for 28×28 grey and
+/// 32×32 colour images, runs both passes, is seeded, round-trips through its spec, and refuses images below the smallest
+/// size declared for it here.</summary>
 public class ZooTests
 {
-    public static TheoryData<string> Networks => new() { "lenet5", "alexnet", "vgg", "googlenet", "resnet", "resnet14", "resnet20" };
+    /// <summary>The smallest square image each architecture accepts (its pooling leaves nothing of smaller ones), or null
+    /// for one that takes any size. Declared, not discovered: a new architecture without an entry fails
+    /// <see cref="Every_architecture_declares_its_smallest_input"/>, and a wrong entry fails <see cref="Images_below_the_declared_size_are_refused_naming_both_shapes"/>.</summary>
+    private static readonly Dictionary<string, int?> SmallestInput = new()
+    {
+        ["mlp"] = null,   // a dense layer over every pixel: any size
+        ["lenet5"] = 12, ["alexnet"] = 16, ["vgg"] = 8, ["googlenet"] = 8, ["resnet"] = 8, ["resnet14"] = 8, ["resnet20"] = 8,
+    };
+
+    public static TheoryData<string> Networks => new(ModelZoo.Architectures.Select(a => a.Name));
+
+    [Fact]
+    public void Every_architecture_declares_its_smallest_input()
+    {
+        var missing = ModelZoo.Architectures.Select(a => a.Name).Except(SmallestInput.Keys).ToArray();
+        Assert.True(missing.Length == 0, $"Zoo architectures without a declared smallest input in ZooTests: {string.Join(", ", missing)}.");
+        var gone = SmallestInput.Keys.Where(n => !ModelZoo.Contains(n)).ToArray();
+        Assert.True(gone.Length == 0, $"ZooTests declares architectures the zoo does not have: {string.Join(", ", gone)}.");
+    }
 
     [Theory, MemberData(nameof(Networks))]
     public void Builds_for_28x28_grey_and_32x32_colour_and_runs_both_passes(string name)
@@ -43,11 +64,16 @@ public class ZooTests
     }
 
     [Theory, MemberData(nameof(Networks))]
-    public void Too_small_images_are_refused_naming_both_shapes(string name)
+    public void Images_below_the_declared_size_are_refused_naming_both_shapes(string name)
     {
-        var e = Assert.Throws<ArgumentException>(() => ModelZoo.Build(name, new ZooOptions(1, 4, 4, 10)));
+        // Declared to take any size: a 4×4 image builds and still ends in the class scores.
+        int smallest = SmallestInput[name] ?? 4;
+        Assert.Equal([10], ModelZoo.Build(name, new ZooOptions(1, smallest, smallest, 10)).OutputShape([1, smallest, smallest]));
+        if (SmallestInput[name] is null) return;
+        int below = smallest - 1;
+        var e = Assert.Throws<ArgumentException>(() => ModelZoo.Build(name, new ZooOptions(1, below, below, 10)));
         Assert.Contains(name, e.Message);
-        Assert.Contains("[1×4×4]", e.Message);
+        Assert.Contains($"[1×{below}×{below}]", e.Message);
     }
 
     [Fact]
@@ -79,7 +105,7 @@ public class ZooTests
 
     public static IEnumerable<string> CostRows()
     {
-        foreach (var name in new[] { "lenet5", "alexnet", "vgg", "googlenet", "resnet", "resnet14", "resnet20" })
+        foreach (var name in ModelZoo.Architectures.Select(a => a.Name))
         {
             var grey = NetworkCost.Measure(ModelZoo.Build(name, new ZooOptions(1, 28, 28, 10)), [1, 28, 28]);
             var colour = NetworkCost.Measure(ModelZoo.Build(name, new ZooOptions(3, 32, 32, 10)), [3, 32, 32]);

@@ -5,37 +5,30 @@ using Xunit.Abstractions;
 
 namespace NeuralPipelines.Models.Tests.Gradients;
 
-/// <summary>Every layer's backward pass against central finite differences, for its input and each parameter.</summary>
+/// <summary>Every registered layer kind's backward pass against central finite differences, for its input and each
+/// parameter; the kinds come from <see cref="LayerRegistry.KnownKinds"/>, so a new layer without a case fails here by name.</summary>
 public class LayerGradientTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> LayerNames => new() { "dense", "sigmoid", "tanh", "relu", "leaky-relu", "softmax", "dropout", "sequential", "batch-norm1d", "reshape", "scale-shift" };
+    public static TheoryData<string> Kinds => new(GradientCases.Kinds);
 
-    internal static Layer Make(string name) => name switch
+    [Fact]
+    public void Every_registered_layer_kind_has_a_gradient_case()
     {
-        "dense" => new Dense(5, 4, Initializer.Scaled, new Random(3)),
-        "sigmoid" => new Sigmoid(),
-        "tanh" => new Tanh(),
-        "relu" => new ReLU(),
-        "leaky-relu" => new LeakyReLU(0.1f),
-        "softmax" => new Softmax(),
-        "dropout" => new Dropout(0.4f),
-        "sequential" => new Sequential(new Dense(5, 6, Initializer.Scaled, new Random(4)), new Tanh(), new Dropout(0.3f),
-                                       new Dense(6, 4, Initializer.Scaled, new Random(5)), new Sigmoid()),
-        "batch-norm1d" => TrainedBatchNorm1d(),
-        "reshape" => new Sequential(new NeuralPipelines.Models.Layers.Conv.Reshape(1, 5), new Dense(5, 4, Initializer.Scaled, new Random(6))),
-        "scale-shift" => new ScaleShift(-1.5f, 0.25f),
-        _ => throw new ArgumentException(name),
-    };
+        var missing = LayerRegistry.KnownKinds.Except(GradientCases.Kinds).Order().ToArray();
+        Assert.True(missing.Length == 0, $"Layer kinds without a case in GradientCases: {string.Join(", ", missing)}.");
+        var unknown = GradientCases.Kinds.Except(LayerRegistry.KnownKinds).ToArray();
+        Assert.True(unknown.Length == 0, $"GradientCases has cases for kinds the registry does not know: {string.Join(", ", unknown)}.");
+    }
 
     [Theory]
-    [MemberData(nameof(LayerNames))]
-    public void Backward_matches_finite_differences(string name)
+    [MemberData(nameof(Kinds))]
+    public void Backward_matches_finite_differences(string kind)
     {
-        var layer = Make(name);
-        var x = GradientCheck.Random(11, 2f, 0.05f, 3, 5);
-        var (error, where, _) = GradientCheck.Layer(layer, x, beforeForward: () => Reseed(layer));
-        output.WriteLine($"{name}: worst relative error {error:E2} ({where})");
-        Assert.True(error <= GradientCheck.Tolerance, $"{name}: relative error {error:E2} at {where}");
+        var (layer, x, step, training) = GradientCases.Build(kind);
+        Assert.Contains(kind, GradientCases.KindsIn(layer));
+        var result = GradientCheck.Layer(layer, x, training, step, beforeForward: () => Reseed(layer));
+        output.WriteLine(result.ToString());
+        Assert.True(result.Error <= GradientCheck.Tolerance, $"{kind}: relative error {result.Error:E2} at {result.Where}");
     }
 
     [Fact]
@@ -63,16 +56,6 @@ public class LayerGradientTests(ITestOutputHelper output)
         Assert.Contains(dxFull.Span.ToArray(), v => v != 0f);
         var rebuilt = (Dense)LayerRegistry.Build(LayerSpec.FromJson(first.Spec.ToJson()));
         Assert.False(rebuilt.InputGradient);
-    }
-
-    /// <summary>Batch-norm with γ and β away from 1 and 0, so that their gradients and the input's are all exercised.</summary>
-    private static BatchNorm1d TrainedBatchNorm1d()
-    {
-        var bn = new BatchNorm1d(5);
-        var rng = new Random(12);
-        foreach (ref float g in bn.Gamma.Value.Span) g = 0.5f + (float)rng.NextDouble();
-        foreach (ref float b in bn.Beta.Value.Span) b = (float)(rng.NextDouble() - 0.5);
-        return bn;
     }
 
     /// <summary>Fixes dropout masks between the forward passes of a finite-difference probe.</summary>

@@ -15,11 +15,12 @@ public static class ExportHarness
         Seed = 7,
     };
 
-    /// <summary>Asserts parity within 1e-4 and returns the ONNX bytes.</summary>
-    public static byte[] AssertParity(Layer network, ModelCard card)
+    /// <summary>Asserts parity within 1e-4 on <paramref name="input"/> (by default three rows of values of both signs,
+    /// <see cref="RealValues.Signed"/>) and returns the ONNX bytes.</summary>
+    public static byte[] AssertParity(Layer network, ModelCard card, float[]? input = null)
     {
         var bytes = OnnxExporter.ExportBytes(network, card);
-        var report = ExportParity.Check(network, card, bytes, batch: 3, seed: 11);
+        var report = ExportParity.Check(network, card, bytes, input ?? RealValues.Signed(3, card.InputLength, seed: 11));
         Assert.True(report.Passed, $"{card.Architecture}: ONNX Runtime differs from our forward pass by {report.MaxError:g3} (abs {report.MaxAbsoluteError:g3}).");
         return bytes;
     }

@@ -6,8 +6,9 @@ using NeuralPipelines.Onnx.Metadata;
 
 namespace NeuralPipelines.Onnx.Tests.Support;
 
-/// <summary>One tiny network per exportable layer type (and per option that changes the graph), with random weights from
-/// a fixed seed. A leaf layer is followed by a Dense so that every network ends in class scores.</summary>
+/// <summary>One tiny network per exportable layer type (and per option that changes the graph), with random weights,
+/// biases and batch-norm statistics from a fixed seed. <see cref="LayerParityTests"/> fails, naming the type, when an
+/// exporter in <see cref="Export.LayerExporters.SupportedLayerTypes"/> has no case here.</summary>
 public static class LayerCases
 {
     private static Random R(int seed) => new(seed);
@@ -69,7 +70,13 @@ public static class LayerCases
 
     public static IEnumerable<string> Names => All.Keys;
 
-    public static (Layer Network, ModelCard Card) Build(string name) => All[name]();
+    /// <summary>The case's network with every bias, γ, β and running statistic it has made non-trivial
+    /// (<see cref="RealValues.Roughen"/>): a zero bias or a unit γ would let an exporter that drops it pass.</summary>
+    public static (Layer Network, ModelCard Card) Build(string name)
+    {
+        var (network, card) = All[name]();
+        return (RealValues.Roughen(network, seed: 41), card);
+    }
 
     /// <summary>A convolution whose bias is non-zero, so that the bias initializer is exercised.</summary>
     private static Conv2d WithBias(int channels, int seed)
@@ -80,7 +87,6 @@ public static class LayerCases
         return c;
     }
 
-    /// <summary>BatchNorm1d with random γ, β and running statistics moved by training forward passes.</summary>
     /// <summary>The pix2pix U-Net at 16×16 (4 levels), its batch-norms' running statistics moved off (0, 1) by a few
     /// training passes so that the exported inference-mode normalisation is exercised.</summary>
     private static Layer TrainedUNet()
@@ -96,6 +102,7 @@ public static class LayerCases
         return unet;
     }
 
+    /// <summary>BatchNorm1d with random γ, β and running statistics moved by training forward passes.</summary>
     private static BatchNorm1d TrainedBatchNorm1d(int features, int seed)
     {
         var bn = new BatchNorm1d(features, momentum: 0.5f);
