@@ -15,12 +15,30 @@ public sealed class LayerParityTests
 {
     public static TheoryData<string> Cases => new(LayerCases.Names);
 
-    [Fact]
-    public void Every_exportable_layer_type_has_a_parity_case()
+    private static void AssertEveryTypeHasACase(IEnumerable<Type> exportable)
     {
         var covered = LayerCases.Names.SelectMany(name => RealValues.Walk(LayerCases.Build(name).Network)).Select(l => l.GetType()).ToHashSet();
-        var missing = LayerExporters.SupportedLayerTypes.Where(t => !covered.Contains(t)).Select(t => t.Name).ToArray();
+        var missing = exportable.Where(t => !covered.Contains(t)).Select(t => t.Name).ToArray();
         Assert.True(missing.Length == 0, $"Exportable layer types without a case in LayerCases: {string.Join(", ", missing)}.");
+    }
+
+    [Fact]
+    public void Every_exportable_layer_type_has_a_parity_case() => AssertEveryTypeHasACase(LayerExporters.SupportedLayerTypes);
+
+    [Fact]
+    public void An_exporter_without_a_case_is_named()
+    {
+        // As if an exporter for a new layer type had been added and no case.
+        var e = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertEveryTypeHasACase(LayerExporters.SupportedLayerTypes.Append(typeof(PlantedLayer))));
+        Assert.Contains("without a case in LayerCases: PlantedLayer.", e.Message);
+    }
+
+    private sealed class PlantedLayer : Layer
+    {
+        public override Tensor Forward(Tensor x, bool training) => x;
+        public override Tensor Backward(Tensor dy) => dy;
+        public override int[] OutputShape(ReadOnlySpan<int> inputShape) => inputShape.ToArray();
+        public override LayerSpec Spec => new("planted");
     }
 
     [Theory]

@@ -11,13 +11,23 @@ public class LayerGradientTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Kinds => new(GradientCases.Kinds);
 
-    [Fact]
-    public void Every_registered_layer_kind_has_a_gradient_case()
+    private static void AssertEveryKindHasACase(IEnumerable<string> registered)
     {
-        var missing = LayerRegistry.KnownKinds.Except(GradientCases.Kinds).Order().ToArray();
+        var missing = registered.Except(GradientCases.Kinds).Order().ToArray();
         Assert.True(missing.Length == 0, $"Layer kinds without a case in GradientCases: {string.Join(", ", missing)}.");
-        var unknown = GradientCases.Kinds.Except(LayerRegistry.KnownKinds).ToArray();
+        var unknown = GradientCases.Kinds.Except(registered).ToArray();
         Assert.True(unknown.Length == 0, $"GradientCases has cases for kinds the registry does not know: {string.Join(", ", unknown)}.");
+    }
+
+    [Fact]
+    public void Every_registered_layer_kind_has_a_gradient_case() => AssertEveryKindHasACase(LayerRegistry.KnownKinds);
+
+    [Fact]
+    public void A_registered_kind_without_a_case_is_named()
+    {
+        // As if a layer had been added with [LayerKind("planted")] and no case.
+        var e = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertEveryKindHasACase(LayerRegistry.KnownKinds.Append("planted")));
+        Assert.Contains("without a case in GradientCases: planted.", e.Message);
     }
 
     [Theory]

@@ -36,6 +36,6 @@ public class AccuracyGateTests(ITestOutputHelper output)
         // with a real defect, not one that failed to train.
         var shifted = Evaluator.Evaluate(model.Network, new LogLikelihoodCost(), ShiftedLabels(mnist.Test.Take(500)), model.Normalization);
         output.WriteLine($"{architecture}: against shifted test labels {shifted.Accuracy:P2}");
-        Assert.True(shifted.Accuracy > 0.6, $"{architecture} learned too little ({shifted.Accuracy:P2} on shifted labels) for the planted defect to mean anything");
+        Assert.True(shifted.Accuracy > 0.5, $"{architecture} learned too little ({shifted.Accuracy:P2} on shifted labels) for the planted defect to mean anything");
     }
 }
