@@ -91,6 +91,14 @@ public sealed class ExportedGraphTests
         Assert.Contains("[1×3×3]", e.Message);
     }
 
+    [Fact]
+    public void Parity_rows_that_do_not_fit_the_input_shape_are_named()
+    {
+        var (net, card) = Mlp();
+        var e = Assert.Throws<ArgumentException>(() => ExportParity.Check(net, card, OnnxExporter.ExportBytes(net, card), new float[20]));
+        Assert.Equal("20 input values are not whole rows of 16 ([1×4×4]).", e.Message);
+    }
+
     /// <summary>The last node reads a value that nothing produces: a graph that parses but cannot run.</summary>
     private static byte[] BrokenGraph()
     {

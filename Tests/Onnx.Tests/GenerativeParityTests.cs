@@ -5,8 +5,9 @@ using NeuralPipelines.Onnx.Tests.Support;
 
 namespace NeuralPipelines.Onnx.Tests;
 
-/// <summary>Each generative network exports to ONNX and ONNX Runtime agrees with our inference-mode forward pass to 1e-4;
-/// the official checker accepts every export.</summary>
+/// <summary>Each generative network, with non-zero biases and moved batch-norm statistics, exports to ONNX and ONNX Runtime
+/// agrees with our inference-mode forward pass to 1e-4 on inputs of both signs; the official checker accepts every export.
+/// Trained generators are in <see cref="TrainedExportParityTests"/>.</summary>
 public sealed class GenerativeParityTests
 {
     public static TheoryData<string> Names => new(Networks.Keys);
@@ -40,7 +41,8 @@ public sealed class GenerativeParityTests
     public void Onnx_runtime_agrees_with_the_inference_forward_pass(string name)
     {
         var (network, input) = Networks[name]();
-        ExportHarness.AssertParity(network, ExportHarness.Card(name, input));
+        // Biases start at zero in these networks: give them (and any γ, β still at 1, 0) values an export could drop.
+        ExportHarness.AssertParity(RealValues.Roughen(network, seed: 12), ExportHarness.Card(name, input));
     }
 
     [OnnxCheckerFact]
