@@ -15,6 +15,8 @@ internal sealed class ServingEndpoints(OnnxScorer scorer, string modelPath, Serv
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Messages quote names ('x'); the default encoder would send them as \u0027.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { NeuralPipelines.Models.Settings.SettingNames.JsonConverter },
     };
 
