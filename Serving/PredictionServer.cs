@@ -32,6 +32,9 @@ public sealed class PredictionServer : IAsyncDisposable
 
     public ServingMetrics Metrics { get; }
 
+    /// <summary>Requests waiting for the scorer now.</summary>
+    public int QueueDepth => _batcher.QueueDepth;
+
     /// <summary>Starts listening; returns once the server accepts connections.</summary>
     /// <param name="score">What scores a batch; by default <paramref name="scorer"/>'s <see cref="OnnxScorer.Score(ReadOnlySpan{float}, int)"/>.</param>
     /// <exception cref="IOException">The address is taken or cannot be bound; the message names it.</exception>
