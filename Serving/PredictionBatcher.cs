@@ -150,9 +150,15 @@ public sealed class PredictionBatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>A request being read; see <see cref="BeginArrival"/>.</summary>
-    public readonly struct Arrival(PredictionBatcher batcher) : IDisposable
+    /// <summary>A request being read; see <see cref="BeginArrival"/>. Ends once (disposing again does nothing), so the
+    /// handler can end it just before queueing, and a lone request does not make its own batch wait for it.</summary>
+    public sealed class Arrival(PredictionBatcher batcher) : IDisposable
     {
-        public void Dispose() => Interlocked.Decrement(ref batcher._arriving);
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0) Interlocked.Decrement(ref batcher._arriving);
+        }
     }
 }

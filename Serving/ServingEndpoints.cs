@@ -40,10 +40,12 @@ internal sealed class ServingEndpoints(OnnxScorer scorer, string modelPath, Serv
         {
             Task<float[]> answer;
             int count;
-            using (batcher.BeginArrival())
+            using (var arrival = batcher.BeginArrival())
             {
                 var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, http.RequestAborted);
                 (var rows, count) = Rows(http.Request.ContentType, body);
+                // Ended before queueing: were it still counted, the loop would wait for this very request.
+                arrival.Dispose();
                 if (!batcher.TryEnqueue(rows, count, out answer))
                 {
                     status = StatusCodes.Status503ServiceUnavailable;
