@@ -1,4 +1,5 @@
 using NeuralPipelines.Serving.Tests.Support;
+using NeuralPipelines.Tests;
 
 namespace NeuralPipelines.Serving.Tests;
 
@@ -51,5 +52,21 @@ public sealed class ConcurrentClientsTests
         var predictions = await ServedModel.Predictions(response);
         Assert.Equal(images.Length, predictions.Length);
         for (int i = 0; i < images.Length; i++) ServedModel.SameAnswer(offline[images[i]], predictions[i]);
+    }
+
+    [Fact]
+    public async Task An_mlnet_zip_holding_the_model_is_served_like_the_onnx_file()
+    {
+        using var temp = new TempFolder();
+        var zip = temp.File("mlp.zip");
+        using (var onnx = ServedModel.Scorer())
+            NeuralPipelines.Onnx.MlNet.OnnxModelZip.Save(ServedModel.Onnx.Value, onnx.Card!, "Features", zip);
+        using var scorer = NeuralPipelines.Onnx.Scoring.OnnxScorer.Load(zip, new() { PreferCuda = false, IntraOpNumThreads = 1 });
+        await using var server = await PredictionServer.StartAsync(scorer, zip, new ServingOptions { Urls = "http://127.0.0.1:0" });
+        using var client = new HttpClient { BaseAddress = new Uri(server.Urls[0]) };
+        using var response = await client.PostAsync("/predict", ServedModel.Rows(11, 12));
+        var predictions = await ServedModel.Predictions(response);
+        ServedModel.SameAnswer(ServedModel.Offline.Value[11], predictions[0]);
+        ServedModel.SameAnswer(ServedModel.Offline.Value[12], predictions[1]);
     }
 }
