@@ -20,7 +20,10 @@ public sealed class ExportCommand : ICliCommand
     public Command Create(CliContext context)
     {
         var model = new Option<string>("--model") { Description = "Checkpoint written by np train.", Required = true };
-        var output = new Option<string>("--out") { Description = "ONNX file to write (replaced atomically; nothing is written if the export fails its check).", Required = true };
+        var output = new Option<string?>("--out") { Description = "ONNX file to write (replaced atomically; nothing is written if the export fails its check). Give --out, --triton or both." };
+        var triton = new Option<string?>("--triton") { Description = "Also write a Triton Inference Server model repository here: DIR/NAME/1/model.onnx and DIR/NAME/config.pbtxt (onnxruntime_onnx, dynamic batching)." };
+        var tritonName = new Option<string?>("--triton-name") { Description = "The model's name (folder) in the Triton repository; default: its architecture." };
+        var maxBatch = new Option<int>("--max-batch-size") { Description = "Triton's max_batch_size.", DefaultValueFactory = _ => TritonModelConfig.DefaultMaxBatchSize };
         var seed = new Option<int>("--parity-seed") { Description = "Seed of the random batch used to compare our forward pass with ONNX Runtime.", DefaultValueFactory = _ => 1 };
         var mlnet = new Option<string?>("--mlnet") { Description = "Also write an ML.NET model zip (mlContext.Model.Load, PredictionEngine) that scores the same ONNX model." };
         var featureColumn = new Option<string>("--feature-column") { Description = "Input column of the ML.NET zip: a vector of C·H·W floats.", DefaultValueFactory = _ => "Features" };
@@ -36,15 +39,26 @@ public sealed class ExportCommand : ICliCommand
         command.Options.Add(seed);
         command.Options.Add(mlnet);
         command.Options.Add(featureColumn);
+        command.Options.Add(triton);
+        command.Options.Add(tritonName);
+        command.Options.Add(maxBatch);
         command.Options.Add(force);
         command.Options.Add(json);
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json);
-            string source = parse.GetValue(model)!, target = parse.GetValue(output)!;
-            string? zip = parse.GetValue(mlnet);
+            string source = parse.GetValue(model)!;
+            string? target = parse.GetValue(output), zip = parse.GetValue(mlnet), repository = parse.GetValue(triton);
+            if (target is null && repository is null) throw new ArgumentException("give --out FILE.onnx, --triton DIR, or both.");
+            if (repository is not null && File.Exists(repository)) throw new ArgumentException($"--triton {repository}: a file, not a folder; give the repository's folder.");
             using var outputs = Outputs.Check(parse.GetValue(force), asJson, [("--model", source)], new("--out", target), new("--mlnet", zip));
             var (network, card) = Exportable(source);
+            var name = parse.GetValue(tritonName) ?? card.Architecture;
+            if (repository is not null)
+            {
+                try { TritonRepository.CheckName(name); }
+                catch (ArgumentException e) { throw new ArgumentException($"--triton-name: {e.Message}{(parse.GetValue(tritonName) is null ? " (the default is the architecture; give --triton-name)" : "")}", e); }
+            }
             var onnx = OnnxExporter.Export(network, card);
             var bytes = onnx.ToByteArray();
             var parity = ExportParity.Check(network, card, bytes, batch: 3, seed: parse.GetValue(seed));
@@ -54,16 +68,26 @@ public sealed class ExportCommand : ICliCommand
             if (zip is not null && (card.Colorizer is not null || card.Generator is not null))
                 throw new ArgumentException($"--mlnet: {source} is a {(card.Colorizer is not null ? "colorizer" : "generator")}; the ML.NET zip scores classifiers only (its output columns are class scores). Export without --mlnet.");
             // Both files are staged, then renamed together: they appear together or not at all.
-            using (var files = new OutputTransaction())
+            void Stage(OutputTransaction files)
             {
                 if (zip is not null) files.Add(zip, s => OnnxModelZip.Save(bytes, card, parse.GetValue(featureColumn)!, s));
-                files.Add(target, s => s.Write(bytes));
+                if (target is not null) files.Add(target, s => s.Write(bytes));
+            }
+            TritonModelConfig? config = null;
+            if (repository is not null) config = TritonRepository.Write(repository, name, bytes, parse.GetValue(maxBatch), Stage);
+            else
+            {
+                using var files = new OutputTransaction();
+                Stage(files);
                 files.Commit();
             }
 
             var console = context.Console(asJson);
+            if (config is not null)
+                console.MarkupLineInterpolated(
+                    $"Triton model repository → {Path.Combine(repository!, name)} ({TritonRepository.Version}/{TritonRepository.ModelFileName}, {TritonRepository.ConfigFileName}: max_batch_size {config.MaxBatchSize}, dynamic batching)");
             console.MarkupLineInterpolated(
-                $"[bold]{card.Architecture}[/] → {target} ({bytes.Length:N0} bytes, opset {OnnxFormat.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
+                $"[bold]{card.Architecture}[/] → {target ?? Path.Combine(repository!, name, TritonRepository.Version, TritonRepository.ModelFileName)} ({bytes.Length:N0} bytes, opset {OnnxFormat.Opset}, {onnx.Graph.Node.Count} nodes, {onnx.Graph.Initializer.Count} initializers)");
             if (zip is not null) console.MarkupLineInterpolated($"ML.NET model zip → {zip} (input column {parse.GetValue(featureColumn)}, outputs Score and PredictedLabel)");
             console.MarkupLineInterpolated(
                 $"input {ModelCard.InputName} [[batch, {string.Join(", ", card.InputShape)}]]; outputs {string.Join(", ", onnx.Graph.Output.Select(o => o.Name))}; parity on a batch of {parity.Batch}: max |Δ| {parity.MaxAbsoluteError:g3}");
@@ -81,6 +105,8 @@ public sealed class ExportCommand : ICliCommand
                     Nodes = onnx.Graph.Node.Count,
                     Initializers = onnx.Graph.Initializer.Count,
                     Mlnet = zip,
+                    Triton = config is null ? null : Path.Combine(repository!, name),
+                    TritonConfig = config?.ToText(),
                     ParityBatch = parity.Batch,
                     ParityMaxError = parity.MaxError,
                     ParityMaxAbsoluteError = parity.MaxAbsoluteError,

@@ -14,7 +14,7 @@ namespace NeuralPipelines.Cli.Tests;
 /// <summary><c>np export</c> on a checkpoint written by <c>np train</c>, and on files that are not good checkpoints.</summary>
 public sealed class ExportCommandTests
 {
-    private static string Train(TempFolder temp)
+    internal static string Train(TempFolder temp)
     {
         var ckpt = temp.File("mlp.ckpt");
         var (code, _, err) = Np("train", "mlp", "--layers", "784,24,10", "--activation", "relu", "--init", "he", "--cost", "log-likelihood",

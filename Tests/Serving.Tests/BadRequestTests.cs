@@ -1,0 +1,86 @@
+using System.Net.Http.Headers;
+using NeuralPipelines.Serving.Tests.Support;
+
+namespace NeuralPipelines.Serving.Tests;
+
+/// <summary>Whatever a client sends wrong gets a 400 with one line saying what, and the server keeps serving.</summary>
+public sealed class BadRequestTests
+{
+    [Theory]
+    [InlineData("{\"rows\": [[1, 2", "malformed JSON")]
+    [InlineData("not json", "malformed JSON")]
+    [InlineData("", "malformed JSON")]
+    [InlineData("{\"rows\": [[1, 2, 3]]}", "row 0 has 3 values; the model takes 784 (shape [1, 28, 28])")]
+    [InlineData("{\"rows\": []}", "no rows")]
+    [InlineData("{\"rows\": [\"a\"]}", "row 0 is a string")]
+    [InlineData("{\"rows\": [[\"a\"]]}", "row 0 holds a string")]
+    [InlineData("{\"rows\": [[1e999]]}", "not a finite float32")]
+    [InlineData("{\"inputs\": []}", "unknown field 'inputs'")]
+    [InlineData("{}", "has no 'rows'")]
+    [InlineData("{\"rows\": [{\"pixels\": [1]}]}", "row 0 has a field 'pixels'")]
+    [InlineData("{\"rows\": [[1,,2]]}", "malformed JSON")]
+    [InlineData("{\"rows\": [[0]]} {}", "row 0 has 1 values")]
+    public async Task Malformed_json_and_wrong_shapes_get_400_with_one_line(string body, string expected)
+    {
+        var (server, client, scorer) = await ServedModel.StartAsync();
+        await using var _ = server;
+        using var __ = scorer;
+        using var ___ = client;
+        using var response = await client.PostAsync("/predict", ServedModel.Json(body));
+        Assert.Contains(expected, await ServedModel.Refusal(response));
+        Assert.Equal(0, server.Metrics.Rows);
+        Assert.Equal(1, server.Metrics.Errors("bad_request"));
+        // Still serving.
+        using var ok = await client.PostAsync("/predict", ServedModel.Rows(0));
+        ServedModel.SameAnswer(ServedModel.Offline.Value[0], Assert.Single(await ServedModel.Predictions(ok)));
+    }
+
+    [Fact]
+    public async Task A_second_row_of_the_wrong_length_is_named()
+    {
+        var (server, client, scorer) = await ServedModel.StartAsync();
+        await using var _ = server;
+        using var __ = scorer;
+        using var ___ = client;
+        var row = string.Join(",", Enumerable.Repeat("0", 784));
+        using var response = await client.PostAsync("/predict", ServedModel.Json($"[[{row}], [{row},1]]"));
+        Assert.Contains("row 1 has 785 values", await ServedModel.Refusal(response));
+    }
+
+    [Fact]
+    public async Task An_oversized_body_gets_400_whether_or_not_it_says_its_length()
+    {
+        var (server, client, scorer) = await ServedModel.StartAsync(new ServingOptions { MaxBodyBytes = 10_000 });
+        await using var _ = server;
+        using var __ = scorer;
+        using var ___ = client;
+        // Ten MNIST rows as JSON are about 25 kB. With Content-Length: refused from the header.
+        using var declared = await client.PostAsync("/predict", ServedModel.Rows(Enumerable.Range(0, 10).ToArray()));
+        Assert.Contains("over the limit of 10,000", await ServedModel.Refusal(declared));
+        // Chunked, no length: refused once the limit is passed while reading.
+        var chunked = new StreamContent(new NoLengthStream(await ServedModel.Rows(Enumerable.Range(0, 10).ToArray()).ReadAsByteArrayAsync()));
+        chunked.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var streamed = await client.PostAsync("/predict", chunked);
+        Assert.Contains("over the limit of 10,000 bytes", await ServedModel.Refusal(streamed));
+        Assert.Equal(2, server.Metrics.Errors("bad_request"));
+    }
+
+    [Fact]
+    public async Task Too_many_rows_and_an_unknown_content_type_get_400()
+    {
+        var (server, client, scorer) = await ServedModel.StartAsync(new ServingOptions { MaxRowsPerRequest = 2 });
+        await using var _ = server;
+        using var __ = scorer;
+        using var ___ = client;
+        using var many = await client.PostAsync("/predict", ServedModel.Rows(0, 1, 2));
+        Assert.Contains("more than 2 rows", await ServedModel.Refusal(many));
+        using var xml = await client.PostAsync("/predict", new StringContent("<rows/>", System.Text.Encoding.UTF8, "application/xml"));
+        Assert.Contains("Content-Type 'application/xml' is not read", await ServedModel.Refusal(xml));
+    }
+
+    /// <summary>A body whose length is unknown to HttpClient, so it is sent chunked.</summary>
+    private sealed class NoLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}

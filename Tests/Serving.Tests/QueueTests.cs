@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using NeuralPipelines.Serving.Tests.Support;
+
+namespace NeuralPipelines.Serving.Tests;
+
+/// <summary>The bounded queue: requests that arrive while the scorer is busy share its next call; a full queue answers
+/// 503 at once; stopping the server answers the requests in flight before it ends.</summary>
+public sealed class QueueTests
+{
+    [Fact]
+    public async Task Requests_that_wait_while_the_scorer_is_busy_are_scored_together_in_one_call()
+    {
+        var offline = ServedModel.Offline.Value;
+        using var scorer = ServedModel.Scorer();
+        var gate = new Gate(scorer);
+        var (server, client, own) = await ServedModel.StartAsync(new ServingOptions { MaxBatchRows = 64 }, gate.Score);
+        await using var _ = server;
+        using var __ = own;
+        using var ___ = client;
+
+        var first = client.PostAsync("/predict", ServedModel.Rows(0));
+        await gate.EnteredAsync();
+        var waiting = Enumerable.Range(1, 10).Select(i => client.PostAsync("/predict", ServedModel.Rows(i))).ToArray();
+        await WaitUntil(() => server.QueueDepth == 10);
+        gate.Open();
+        var answers = await Task.WhenAll(waiting.Prepend(first));
+        for (int i = 0; i < answers.Length; i++) ServedModel.SameAnswer(offline[i], Assert.Single(await ServedModel.Predictions(answers[i])));
+        Assert.Equal([1, 10], gate.Calls);
+        Assert.Equal(2, server.Metrics.Batches);
+    }
+
+    [Fact]
+    public async Task A_full_queue_answers_503_at_once_and_the_queued_requests_still_get_their_answers()
+    {
+        var offline = ServedModel.Offline.Value;
+        using var scorer = ServedModel.Scorer();
+        var gate = new Gate(scorer);
+        var (server, client, own) = await ServedModel.StartAsync(new ServingOptions { QueueCapacity = 2 }, gate.Score);
+        await using var _ = server;
+        using var __ = own;
+        using var ___ = client;
+
+        var busy = client.PostAsync("/predict", ServedModel.Rows(0));
+        await gate.EnteredAsync();
+        var queued = new[] { client.PostAsync("/predict", ServedModel.Rows(1)), client.PostAsync("/predict", ServedModel.Rows(2)) };
+        await WaitUntil(() => server.QueueDepth == 2);
+
+        var clock = Stopwatch.StartNew();
+        using var refused = await client.PostAsync("/predict", ServedModel.Rows(3));
+        var message = await ServedModel.Refusal(refused, 503);
+        Assert.Contains("queue is full", message);
+        Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
+        // At once: the scorer is still held, so an answer at all proves it did not wait for room.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the 503 took {clock.Elapsed}");
+
+        gate.Open();
+        var answers = await Task.WhenAll(queued.Prepend(busy));
+        for (int i = 0; i < 3; i++) ServedModel.SameAnswer(offline[i], Assert.Single(await ServedModel.Predictions(answers[i])));
+        Assert.Equal(1, server.Metrics.Errors("queue_full"));
+        Assert.Equal(1, server.Metrics.Requests("predict", 503));
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_answers_the_requests_in_flight_then_refuses_connections()
+    {
+        var offline = ServedModel.Offline.Value;
+        using var scorer = ServedModel.Scorer();
+        var gate = new Gate(scorer);
+        var (server, client, own) = await ServedModel.StartAsync(score: gate.Score);
+        using var __ = own;
+        using var ___ = client;
+
+        var inFlight = client.PostAsync("/predict", ServedModel.Rows(5));
+        await gate.EnteredAsync();
+        // The same path SIGTERM takes (the host's StopAsync); it must wait for the held request.
+        var stopping = server.StopAsync();
+        await Task.Delay(300);
+        Assert.False(stopping.IsCompleted, "the server stopped before its request in flight was answered");
+        gate.Open();
+        ServedModel.SameAnswer(offline[5], Assert.Single(await ServedModel.Predictions(await inFlight)));
+        await stopping;
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/health"));
+        await server.DisposeAsync();
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "timed out waiting for the queue");
+            await Task.Delay(5);
+        }
+    }
+}
