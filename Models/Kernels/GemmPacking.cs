@@ -39,7 +39,7 @@ internal static unsafe class GemmPacking
             {
                 // A is stored m×k: read the MR rows 8 values of k at a time and transpose in registers.
                 int p0v = 0;
-                if (mr == MR && Avx.IsSupported)
+                if (mr == MR && Avx.IsSupported && SimdWidth.Current != SimdPath.Scalar)
                 {
                     float* s0 = a + (nint)(i0 + ir) * lda + p0;
                     for (; p0v + 8 <= kc; p0v += 8) PackA6x8(s0 + p0v, lda, panel + p0v * MR);
@@ -87,7 +87,7 @@ internal static unsafe class GemmPacking
             float* panel = dst + (nint)q * kc * NR;
             int nr = Math.Min(NR, nc - q * NR);
             int pv = 0;
-            if (nr == NR && Avx.IsSupported)
+            if (nr == NR && Avx.IsSupported && SimdWidth.Current != SimdPath.Scalar)
             {
                 float* src = b + (nint)(j0 + q * NR) * ldb + p0;
                 for (; pv + 8 <= kc; pv += 8)
