@@ -29,7 +29,7 @@ public static class DirectConv2dWeightGradient
     /// runs only a few vector steps between its twelve read-add-writes: 4.0 against 5.5 ms), on the stride-2 3×3 layer
     /// (3.9 against 4.5 ms: its four phase planes spread the taps' loads) and on the 1×1 projection.</summary>
     public static bool Suits(Im2ColGeometry g) =>
-        Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.KernelH * g.KernelW > 1 && g.OutWidth >= Lanes;
+        SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.KernelH * g.KernelW > 1 && g.OutWidth >= Lanes;
 
     /// <summary>Floats of the workspace <see cref="Accumulate"/> needs: one set of lane-wise partial sums per slice.</summary>
     public static int WorkspaceLength(Im2ColGeometry g, int outChannels, int batch) =>
