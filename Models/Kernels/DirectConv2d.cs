@@ -91,8 +91,7 @@ public static class DirectConv2d
         // Weights transposed to [tap][o] so one tap's weights for a group of channels are adjacent, and padded with
         // zero channels to a whole number of groups (LeNet's six channels run as eight; the extra two are never stored).
         // At 512 bits a group is eight channels (with four or fewer, half the tile would be padding: those stay at 256).
-        bool wide = SimdWidth.Current == SimdPath.Vector512 && outChannels > Group;
-        int group = wide ? WideGroup : Group;
+        int group = SimdWidth.Current == SimdPath.Vector512 && outChannels > Group ? WideGroup : Group;
         int taps = g.Rows, ldw = (outChannels + group - 1) / group * group;
         var wt = Scratch.Ensure(ref _transposed, taps * ldw);
         Array.Clear(wt, 0, taps * ldw);
@@ -111,7 +110,7 @@ public static class DirectConv2d
                 nint ix = (nint)px, iy = (nint)py, iw = (nint)pw, ib = (nint)pb, io = (nint)po;
                 long work = (long)batch * outChannels * g.OutPixels * taps;
                 void One(int n) => Image((float*)ix + (long)n * g.ImageLength, layout, (int*)io, (float*)iw, (float*)ib, outChannels, ldw,
-                    (float*)iy + (long)n * outChannels * g.OutPixels, wide);
+                    (float*)iy + (long)n * outChannels * g.OutPixels);
                 // One image per work item, handed out as threads ask: a pool thread that wakes late takes fewer images
                 // instead of leaving the caller to wait for a fixed half (a fixed split cost 0.4–0.6 ms per layer in a step).
                 if (work < (1 << 18) || Environment.ProcessorCount == 1) for (int n = 0; n < batch; n++) One(n);
@@ -120,10 +119,12 @@ public static class DirectConv2d
         }
     }
 
-    private static unsafe void Image(float* x, in FlatPlanes layout, int* offsets, float* wt, float* bias, int outChannels, int ldw, float* y,
-        bool wide)
+    private static unsafe void Image(float* x, in FlatPlanes layout, int* offsets, float* wt, float* bias, int outChannels, int ldw, float* y)
     {
         var g = layout.G;
+        // Decided again here rather than passed down: whatever the width now, a tile of eight channels fits only weights
+        // padded to eight, and the staging below is sized for the block chosen here, so the two always agree.
+        bool wide = SimdWidth.Current == SimdPath.Vector512 && outChannels > Group && ldw % WideGroup == 0;
         int block = wide ? WideBlock : Block, group = wide ? WideGroup : Group;
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, pw = layout.Width;
         int last = layout.Positions, span = (last + block - 1) / block * block;
