@@ -119,6 +119,7 @@ public static class DirectConv2d
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Image(float* x, in FlatPlanes layout, int* offsets, float* wt, float* bias, int outChannels, int ldw, float* y)
     {
         var g = layout.G;

@@ -89,6 +89,7 @@ public static class DirectConv2dWeightGradient
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Slice(float* images, float* gradients, int n0, int n1, in FlatPlanes layout, int* offsets, int taps,
         int outChannels, float* partial)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>The Goto/BLIS loop nest around the micro-kernel, run by each thread of a team on its share of C.</summary>
@@ -6,6 +8,9 @@ namespace NeuralPipelines.Models.Kernels;
 /// barrier, then each packs its own MC×KC blocks of A and runs the tiles of its share. B is double-buffered, so the
 /// packing of step s+1 may start while a slower thread still reads step s, and one barrier per step is enough.
 /// The k steps are the same whatever the thread count, so every element of C sees the same sums in the same order.
+/// The loops here and in <see cref="GemmPacking"/> are marked AggressiveOptimization, as the micro-kernels are: a short
+/// run (an MLP epoch on the shipped digits is ~30 ms) otherwise spends its first epochs in unoptimised tier-0 code
+/// (docs/BENCHMARKS.md, "Fast from the first step"). They are plain loops, so tiered PGO had little to give them.
 /// </remarks>
 internal static unsafe class GemmDriver
 {
@@ -13,6 +18,7 @@ internal static unsafe class GemmDriver
 
     /// <summary>Runs participant <paramref name="t"/> of <paramref name="threads"/>; returns the Stopwatch ticks it waited at barriers.</summary>
     /// <param name="splitRows">Share C by rows (each thread packs its own A) rather than by column panels (small m).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long Run(in GemmProblem g, int t, int threads, bool splitRows, GemmWorkspace shared, float* packedA, GemmBarrier? barrier)
     {
         int m = g.M, n = g.N, k = g.K;
@@ -61,6 +67,7 @@ internal static unsafe class GemmDriver
     /// 7–11 rows left cost one such tile that stores only those (the packed block pads its last sliver with zeros), which
     /// is cheaper than a 256-bit tile plus a padded 256-bit edge tile. What is left (at most 6 rows, or a panel cut by the
     /// edge of C) runs as 256-bit 6×16 tiles. Every tile gives the same bits (<see cref="GemmMicroKernelWide"/>).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(in GemmProblem g, int ic, int mc, int jc, int nc, int pc, int kc, int qFrom, int qTo,
         float* packedA, float* packedB, bool add)
     {
