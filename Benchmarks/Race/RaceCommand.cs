@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race ceiling|tiles|sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab [team]]|gan-layers|gan-profile|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--simd 512|256|scalar] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab [team]]|gan-layers|gan-profile|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -36,7 +36,7 @@ public static class RaceCommand
             case "shapes": SgemmRace.MlpShapes(output); return 0;
             case "conv-shapes": SgemmRace.ConvShapes(output); return 0;
             case "conv-kernels": SgemmRace.ConvKernels(output, Models.Kernels.Gemm.Threads); return 0;
-            case "mlp": MlpRace.Run(output, Option("--epochs", 10)); return 0;
+            case "mlp": MlpRace.Run(output, Option("--epochs", 10), cold: Array.IndexOf(args, "--cold") >= 0); return 0;
             case "alloc": SgemmRace.Allocation(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "team") >= 0:
                 GanRace.AlternateTeam(output, Models.Kernels.Gemm.IdleSpin); return 0;
