@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race ceiling|tiles|sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab [team]]|gan-layers|gan-profile|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab [team]]|gan-layers|gan-profile|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -15,6 +15,7 @@ public static class RaceCommand
         if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
         if (Array.IndexOf(args, "--idle-spin") >= 0) Models.Kernels.Gemm.IdleSpin = TimeSpan.FromMicroseconds(Option("--idle-spin", 50));
         if (Array.IndexOf(args, "--pool") >= 0) Models.Kernels.KernelLoop.OnTeam = false;
+        if (Array.IndexOf(args, "--no-column-pairs") >= 0) Models.Kernels.GemmMicroKernelWide.ColumnPairs = false;
         // Narrower kernels for A/B timing in one process (the NP_SIMD environment variable does the same for a whole run).
         int simd = Array.IndexOf(args, "--simd");
         using var width = simd >= 0 && simd + 1 < args.Length

@@ -81,7 +81,7 @@ internal static unsafe class GemmDriver
             float* bq = packedB + (nint)q * kc * NR;
             float* cq = g.C + (nint)ic * ldc + jc + q * NR;
             int ir = 0;
-            if (wide && q + 2 <= Math.Min(qTo, fullPanels))
+            if (wide && q + 2 <= Math.Min(qTo, fullPanels) && GemmMicroKernelWide.ColumnPairs)
             {
                 for (; ir + 2 * MR <= mc; ir += 2 * MR)
                     GemmMicroKernelWide.Tile12x32(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, add);

@@ -19,6 +19,10 @@ internal static unsafe class GemmMicroKernelWide
 {
     private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
 
+    /// <summary>Set to false to run 12×16 tiles only (<c>race sgemm --no-column-pairs</c>, the A/B that chose 12×32;
+    /// same bits).</summary>
+    internal static bool ColumnPairs { get; set; } = true;
+
     /// <summary>Rows 0..<paramref name="rows"/> (7 to 12) × 32 columns of C from two consecutive packed A slivers
     /// (<paramref name="a"/>) and two consecutive packed B panels (<paramref name="b"/>, each kc×16).</summary>
     /// <param name="rows">Rows of C to store: with fewer than 12 the second sliver's padding rows are computed and dropped.</param>
