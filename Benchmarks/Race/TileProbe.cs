@@ -32,7 +32,7 @@ public static unsafe class TileProbe
             foreach (var (name, width, flop, call) in tiles)
             {
                 if (!SimdWidth.Available(width)) { output.WriteLine($"RESULT tile {name}: not accelerated here"); continue; }
-                double ceiling = CeilingProbe.Best(width, 1), best = 0;
+                double ceiling = CeilingProbe.Best(width, 1).Gflops, best = 0;
                 for (int round = 0; round < 5; round++)
                 {
                     for (int i = 0; i < 1000; i++) call();

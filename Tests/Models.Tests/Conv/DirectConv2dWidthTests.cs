@@ -26,6 +26,9 @@ public class DirectConv2dWidthTests
     [WidthFact(SimdPath.Vector256)] public void Vector256_forward_matches_the_reference_on_one_and_two_threads() => Forward(SimdPath.Vector256);
     [WidthFact(SimdPath.Vector512)] public void Vector512_forward_matches_the_reference_on_one_and_two_threads() => Forward(SimdPath.Vector512);
 
+    [WidthFact(SimdPath.Vector256)] public void Vector256_weight_gradient_matches_the_reference_on_one_and_two_threads() => WeightGradient(SimdPath.Vector256);
+    [WidthFact(SimdPath.Vector512)] public void Vector512_weight_gradient_matches_the_reference_on_one_and_two_threads() => WeightGradient(SimdPath.Vector512);
+
     [Fact]
     public void Scalar_path_leaves_the_direct_route_to_the_columns()
     {
@@ -54,7 +57,45 @@ public class DirectConv2dWidthTests
             var first = Run(widths[0]);
             foreach (var width in widths.Skip(1))
                 Assert.True(first.AsSpan().SequenceEqual(Run(width)), $"{g} → {outChannels}: {width} differs from {widths[0]}");
+            if (g.StrideH > 1) continue; // ∂C/∂w's direct kernel is for stride 1
+            var dy = GradientCheck.Random(new Random(7), batch, outChannels, g.OutHeight, g.OutWidth).Data;
+            var firstGradient = Gradient(widths[0], g, x, dy, batch, outChannels, threads: Gemm.Threads);
+            foreach (var width in widths.Skip(1))
+                Assert.True(firstGradient.AsSpan().SequenceEqual(Gradient(width, g, x, dy, batch, outChannels, Gemm.Threads)),
+                    $"∂C/∂w of {g} → {outChannels}: {width} differs from {widths[0]}");
         }
+    }
+
+    private static void WeightGradient(SimdPath width)
+    {
+        foreach (var a in Shapes)
+        {
+            var (g, x, _, _, batch, outChannels) = Problem(a);
+            if (g.StrideH > 1) continue;
+            var dy = GradientCheck.Random(new Random(7), batch, outChannels, g.OutHeight, g.OutWidth).Data;
+            var slow = new float[outChannels * g.Rows];
+            DirectConv2dReference.WeightGradient(x, dy, batch, g, outChannels, slow);
+            var one = Gradient(width, g, x, dy, batch, outChannels, threads: 1);
+            for (int i = 0; i < slow.Length; i++)
+                Assert.True(Math.Abs(slow[i] - one[i]) <= 1e-4f * (1 + Math.Abs(slow[i])), $"∂C/∂w of {g} → {outChannels} at {width}: [{i}] = {one[i]}, reference {slow[i]}");
+            Assert.True(one.AsSpan().SequenceEqual(Gradient(width, g, x, dy, batch, outChannels, threads: 2)),
+                $"∂C/∂w of {g} → {outChannels} at {width}: 1 and 2 threads differ");
+        }
+    }
+
+    private static float[] Gradient(SimdPath width, Im2ColGeometry g, float[] x, float[] dy, int batch, int outChannels, int threads)
+    {
+        using var _ = SimdWidth.Use(width);
+        int before = Gemm.Threads;
+        Gemm.Threads = threads;
+        try
+        {
+            var dw = new float[outChannels * g.Rows];
+            var workspace = Enumerable.Repeat(float.NaN, DirectConv2dWeightGradient.WorkspaceLength(g, outChannels, batch)).ToArray();
+            DirectConv2dWeightGradient.Accumulate(x, dy, batch, g, outChannels, dw, workspace);
+            return dw;
+        }
+        finally { Gemm.Threads = before; }
     }
 
     private static void Forward(SimdPath width)
