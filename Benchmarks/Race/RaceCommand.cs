@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race ceiling|tiles|sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab [team]]|gan-layers|gan-profile|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|conv-widths|sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab [team]]|gan-layers|gan-profile|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -33,6 +33,7 @@ public static class RaceCommand
         {
             case "ceiling": CeilingProbe.Run(output); return 0;
             case "tiles": TileProbe.Run(output); return 0;
+            case "conv-widths": ConvWidthRace.Run(output); return 0;
             case "sgemm": SgemmRace.Square(output); return 0;
             case "shapes": SgemmRace.MlpShapes(output); return 0;
             case "conv-shapes": SgemmRace.ConvShapes(output); return 0;
@@ -48,7 +49,7 @@ public static class RaceCommand
             case "gmmn": GmmnRace.Run(output); return 0;
             case "pix2pix": Pix2PixRace.Run(output); return 0;
             case "pix2pix-layers": Pix2PixLayers.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32], Array.IndexOf(args, "--routes") >= 0); return 0;
-            default: Console.Error.WriteLine($"race: unknown mode {mode} (ceiling | tiles | sgemm | shapes | conv-shapes | conv-kernels | mlp | alloc | gan | gan-layers | gmmn | pix2pix | pix2pix-layers)"); return 2;
+            default: Console.Error.WriteLine($"race: unknown mode {mode} (ceiling | tiles | conv-widths | sgemm | shapes | conv-shapes | conv-kernels | mlp | alloc | gan | gan-layers | gmmn | pix2pix | pix2pix-layers)"); return 2;
         }
     }
 }
