@@ -1,11 +1,12 @@
 #!/bin/bash
-# One sitting of the race: our managed kernels and trainer, then libtorch 2.10 (../shared/peers/libtorch/run.sh),
+# One sitting of the race: our managed kernels and trainer, then libtorch 2.10 (../shared/peers/libtorch/run.sh beside the repository root),
 # then Debian's torch 1.13, back to back, ROUNDS times. Usage: Benchmarks/race.sh [sgemm|mlp|all] [ROUNDS]
 # RACE_WAIT=SECONDS: how long ours waits for a quiet machine (default 60, as run.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mode=${1:-all}; rounds=${2:-1}
-peer=${LIBTORCH_PEER:-/work/shared/peers/libtorch/run.sh}
+# The peer sits beside the repository (../shared), wherever the checkout is; LIBTORCH_PEER overrides.
+peer=${LIBTORCH_PEER:-../shared/peers/libtorch/run.sh}
 dotnet build -c Release Benchmarks -nologo -v q >/dev/null
 ours=Benchmarks/bin/Release/net10.0/NeuralPipelines.Benchmarks
 echo "== $(date -u +%FT%TZ) $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; uptime:$(uptime | sed 's/.*load/ load/')"

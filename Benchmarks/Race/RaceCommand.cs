@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab [team]]|gan-layers|gan-profile|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|conv-widths|sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|gan [--ab [team]]|gan-layers|gan-profile|gmmn|pix2pix|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -15,7 +15,12 @@ public static class RaceCommand
         if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
         if (Array.IndexOf(args, "--idle-spin") >= 0) Models.Kernels.Gemm.IdleSpin = TimeSpan.FromMicroseconds(Option("--idle-spin", 50));
         if (Array.IndexOf(args, "--pool") >= 0) Models.Kernels.KernelLoop.OnTeam = false;
-        output.WriteLine($"threads {Models.Kernels.Gemm.Threads}, processors {Environment.ProcessorCount}");
+        if (Array.IndexOf(args, "--no-column-pairs") >= 0) Models.Kernels.GemmMicroKernelWide.ColumnPairs = false;
+        // Narrower kernels for A/B timing in one process (the NP_SIMD environment variable does the same for a whole run).
+        int simd = Array.IndexOf(args, "--simd");
+        using var width = simd >= 0 && simd + 1 < args.Length
+            ? Models.Kernels.SimdWidth.Use(Models.Kernels.SimdWidth.Parse(args[simd + 1])) : null;
+        output.WriteLine($"threads {Models.Kernels.Gemm.Threads}, processors {Environment.ProcessorCount}, kernels at {Models.Kernels.SimdWidth.Current}");
         if (Array.IndexOf(args, "--no-wait") < 0)
             output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet(Option("--wait", 60)):F2} cores");
         int Option(string name, int fallback)
@@ -26,11 +31,14 @@ public static class RaceCommand
 
         switch (mode)
         {
+            case "ceiling": CeilingProbe.Run(output); return 0;
+            case "tiles": TileProbe.Run(output); return 0;
+            case "conv-widths": ConvWidthRace.Run(output); return 0;
             case "sgemm": SgemmRace.Square(output); return 0;
             case "shapes": SgemmRace.MlpShapes(output); return 0;
             case "conv-shapes": SgemmRace.ConvShapes(output); return 0;
             case "conv-kernels": SgemmRace.ConvKernels(output, Models.Kernels.Gemm.Threads); return 0;
-            case "mlp": MlpRace.Run(output, Option("--epochs", 10)); return 0;
+            case "mlp": MlpRace.Run(output, Option("--epochs", 10), cold: Array.IndexOf(args, "--cold") >= 0); return 0;
             case "alloc": SgemmRace.Allocation(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "team") >= 0:
                 GanRace.AlternateTeam(output, Models.Kernels.Gemm.IdleSpin); return 0;
@@ -41,7 +49,7 @@ public static class RaceCommand
             case "gmmn": GmmnRace.Run(output); return 0;
             case "pix2pix": Pix2PixRace.Run(output); return 0;
             case "pix2pix-layers": Pix2PixLayers.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32], Array.IndexOf(args, "--routes") >= 0); return 0;
-            default: Console.Error.WriteLine($"race: unknown mode {mode} (sgemm | shapes | conv-shapes | conv-kernels | mlp | alloc | gan | gan-layers | gmmn | pix2pix | pix2pix-layers)"); return 2;
+            default: Console.Error.WriteLine($"race: unknown mode {mode} (ceiling | tiles | conv-widths | sgemm | shapes | conv-shapes | conv-kernels | mlp | alloc | gan | gan-layers | gmmn | pix2pix | pix2pix-layers)"); return 2;
         }
     }
 }

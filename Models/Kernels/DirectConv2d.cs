@@ -22,13 +22,17 @@ namespace NeuralPipelines.Models.Kernels;
 public static class DirectConv2d
 {
     private const int Lanes = 8, Group = 4, Block = 3 * Lanes;
+    // The 512-bit tile (Block8x48): eight channels × 48 positions.
+    private const int WideLanes = 16, WideGroup = 8, WideBlock = 3 * WideLanes;
 
     /// <summary>True where this kernel beats im2col + product: AVX2 + FMA, at most 640 taps per output (C·kH·kW),
     /// output rows of at least 7 pixels (narrower rows waste more of each block on the dropped positions). Measured with
     /// <c>race-cnn layers</c> at batch 64, forward, against im2col + GEMM: ResNet's 16→16 3×3 on 28×28 1.32 against 3.15 ms,
     /// 32→32 on 14×14 1.49 against 3.02 ms, 64→64 on 7×7 1.77 against 1.99 ms; and LeNet's layers at batch 256.</summary>
+    /// <remarks>Not on the scalar path (<see cref="SimdWidth"/>): there the layers take the column route, whose GEMM has
+    /// a scalar twin.</remarks>
     public static bool Suits(Im2ColGeometry g) =>
-        Enabled && Avx2.IsSupported && Fma.IsSupported && g.Rows <= 640 && g.OutWidth >= 7;
+        Enabled && SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported && g.Rows <= 640 && g.OutWidth >= 7;
 
     /// <summary>Set to false to time the layers' column route instead (<c>race pix2pix-layers --routes</c>).</summary>
     public static bool Enabled { get; set; } = true;
@@ -86,7 +90,9 @@ public static class DirectConv2d
                 $"{outChannels * g.Rows} weight and {needOut} output floats; got {images.Length}, {weight.Length} and {output.Length}.");
         // Weights transposed to [tap][o] so one tap's weights for a group of channels are adjacent, and padded with
         // zero channels to a whole number of groups (LeNet's six channels run as eight; the extra two are never stored).
-        int taps = g.Rows, ldw = (outChannels + Group - 1) / Group * Group;
+        // At 512 bits a group is eight channels (with four or fewer, half the tile would be padding: those stay at 256).
+        int group = SimdWidth.Current == SimdPath.Vector512 && outChannels > Group ? WideGroup : Group;
+        int taps = g.Rows, ldw = (outChannels + group - 1) / group * group;
         var wt = Scratch.Ensure(ref _transposed, taps * ldw);
         Array.Clear(wt, 0, taps * ldw);
         for (int o = 0; o < outChannels; o++)
@@ -113,20 +119,26 @@ public static class DirectConv2d
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Image(float* x, in FlatPlanes layout, int* offsets, float* wt, float* bias, int outChannels, int ldw, float* y)
     {
         var g = layout.G;
+        // Decided again here rather than passed down: whatever the width now, a tile of eight channels fits only weights
+        // padded to eight, and the staging below is sized for the block chosen here, so the two always agree.
+        bool wide = SimdWidth.Current == SimdPath.Vector512 && outChannels > Group && ldw % WideGroup == 0;
+        int block = wide ? WideBlock : Block, group = wide ? WideGroup : Group;
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, pw = layout.Width;
-        int last = layout.Positions, span = (last + Block - 1) / Block * Block;
-        int need = g.Channels * layout.ChannelLength + Block, stage = ldw * span;
+        int last = layout.Positions, span = (last + block - 1) / block * block;
+        int need = g.Channels * layout.ChannelLength + block, stage = ldw * span;
         fixed (float* pp = Scratch.Ensure(ref _padded, need)) fixed (float* ps = Scratch.Ensure(ref _staged, stage))
         {
             layout.Fill(x, pp);
             // The last block reads up to a block past the last plane (into positions that are dropped): keep it finite.
-            new Span<float>(pp + g.Channels * layout.ChannelLength, Block).Clear();
-            for (int o0 = 0; o0 < outChannels; o0 += Group)
-                for (int q = 0; q < last; q += Block)
-                    Block4x24(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
+            new Span<float>(pp + g.Channels * layout.ChannelLength, block).Clear();
+            for (int o0 = 0; o0 < outChannels; o0 += group)
+                for (int q = 0; q < last; q += block)
+                    if (wide) Block8x48(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
+                    else Block4x24(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
             for (int o = 0; o < outChannels; o++)
                 for (int r = 0; r < oh; r++)
                     new ReadOnlySpan<float>(ps + (long)o * span + r * pw, ow).CopyTo(new Span<float>(y + (long)o * p + r * ow, ow));
@@ -160,5 +172,51 @@ public static class DirectConv2d
         dst += ldd; Avx.Store(dst, a10); Avx.Store(dst + Lanes, a11); Avx.Store(dst + 2 * Lanes, a12);
         dst += ldd; Avx.Store(dst, a20); Avx.Store(dst + Lanes, a21); Avx.Store(dst + 2 * Lanes, a22);
         dst += ldd; Avx.Store(dst, a30); Avx.Store(dst + Lanes, a31); Avx.Store(dst + 2 * Lanes, a32);
+    }
+
+    /// <summary>The 512-bit tile: eight output channels × 48 consecutive positions, 24 accumulators of the 32 zmm
+    /// registers; per tap three loads of the plane and eight broadcast weights feed 24 FMAs. Each output is the same
+    /// fused chain (bias, then the taps in order) as in <see cref="Block4x24"/>, so the bits are the same.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Block8x48(float* src, int* offsets, int taps, float* wt, int ldw, float* bias, float* dst, int ldd)
+    {
+        var a00 = Vector512.Create(bias[0]); var a01 = a00; var a02 = a00;
+        var a10 = Vector512.Create(bias[1]); var a11 = a10; var a12 = a10;
+        var a20 = Vector512.Create(bias[2]); var a21 = a20; var a22 = a20;
+        var a30 = Vector512.Create(bias[3]); var a31 = a30; var a32 = a30;
+        var a40 = Vector512.Create(bias[4]); var a41 = a40; var a42 = a40;
+        var a50 = Vector512.Create(bias[5]); var a51 = a50; var a52 = a50;
+        var a60 = Vector512.Create(bias[6]); var a61 = a60; var a62 = a60;
+        var a70 = Vector512.Create(bias[7]); var a71 = a70; var a72 = a70;
+        float* w = wt;
+        for (int t = 0; t < taps; t++, w += ldw)
+        {
+            float* row = src + offsets[t];
+            var x0 = Vector512.Load(row); var x1 = Vector512.Load(row + WideLanes); var x2 = Vector512.Load(row + 2 * WideLanes);
+            var b = Vector512.Create(w[0]);
+            a00 = Vector512.FusedMultiplyAdd(b, x0, a00); a01 = Vector512.FusedMultiplyAdd(b, x1, a01); a02 = Vector512.FusedMultiplyAdd(b, x2, a02);
+            b = Vector512.Create(w[1]);
+            a10 = Vector512.FusedMultiplyAdd(b, x0, a10); a11 = Vector512.FusedMultiplyAdd(b, x1, a11); a12 = Vector512.FusedMultiplyAdd(b, x2, a12);
+            b = Vector512.Create(w[2]);
+            a20 = Vector512.FusedMultiplyAdd(b, x0, a20); a21 = Vector512.FusedMultiplyAdd(b, x1, a21); a22 = Vector512.FusedMultiplyAdd(b, x2, a22);
+            b = Vector512.Create(w[3]);
+            a30 = Vector512.FusedMultiplyAdd(b, x0, a30); a31 = Vector512.FusedMultiplyAdd(b, x1, a31); a32 = Vector512.FusedMultiplyAdd(b, x2, a32);
+            b = Vector512.Create(w[4]);
+            a40 = Vector512.FusedMultiplyAdd(b, x0, a40); a41 = Vector512.FusedMultiplyAdd(b, x1, a41); a42 = Vector512.FusedMultiplyAdd(b, x2, a42);
+            b = Vector512.Create(w[5]);
+            a50 = Vector512.FusedMultiplyAdd(b, x0, a50); a51 = Vector512.FusedMultiplyAdd(b, x1, a51); a52 = Vector512.FusedMultiplyAdd(b, x2, a52);
+            b = Vector512.Create(w[6]);
+            a60 = Vector512.FusedMultiplyAdd(b, x0, a60); a61 = Vector512.FusedMultiplyAdd(b, x1, a61); a62 = Vector512.FusedMultiplyAdd(b, x2, a62);
+            b = Vector512.Create(w[7]);
+            a70 = Vector512.FusedMultiplyAdd(b, x0, a70); a71 = Vector512.FusedMultiplyAdd(b, x1, a71); a72 = Vector512.FusedMultiplyAdd(b, x2, a72);
+        }
+        Vector512.Store(a00, dst); Vector512.Store(a01, dst + WideLanes); Vector512.Store(a02, dst + 2 * WideLanes);
+        dst += ldd; Vector512.Store(a10, dst); Vector512.Store(a11, dst + WideLanes); Vector512.Store(a12, dst + 2 * WideLanes);
+        dst += ldd; Vector512.Store(a20, dst); Vector512.Store(a21, dst + WideLanes); Vector512.Store(a22, dst + 2 * WideLanes);
+        dst += ldd; Vector512.Store(a30, dst); Vector512.Store(a31, dst + WideLanes); Vector512.Store(a32, dst + 2 * WideLanes);
+        dst += ldd; Vector512.Store(a40, dst); Vector512.Store(a41, dst + WideLanes); Vector512.Store(a42, dst + 2 * WideLanes);
+        dst += ldd; Vector512.Store(a50, dst); Vector512.Store(a51, dst + WideLanes); Vector512.Store(a52, dst + 2 * WideLanes);
+        dst += ldd; Vector512.Store(a60, dst); Vector512.Store(a61, dst + WideLanes); Vector512.Store(a62, dst + 2 * WideLanes);
+        dst += ldd; Vector512.Store(a70, dst); Vector512.Store(a71, dst + WideLanes); Vector512.Store(a72, dst + 2 * WideLanes);
     }
 }

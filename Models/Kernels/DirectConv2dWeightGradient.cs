@@ -22,6 +22,8 @@ namespace NeuralPipelines.Models.Kernels;
 public static class DirectConv2dWeightGradient
 {
     private const int Lanes = 8, Block = 4, Taps = 3, Slices = 8;
+    // The 512-bit tile (TileWide): eight channels, as four pairs whose two 8-lane sums share one zmm register.
+    private const int WideBlock = 8;
 
     /// <summary>True where this kernel pays (it is correct for any geometry, and tested so): AVX2 + FMA, stride 1, a kernel
     /// larger than 1×1, output rows at least one vector wide. Measured in a ResNet-8 step (<c>race-cnn profile</c>), against
@@ -29,18 +31,19 @@ public static class DirectConv2dWeightGradient
     /// runs only a few vector steps between its twelve read-add-writes: 4.0 against 5.5 ms), on the stride-2 3×3 layer
     /// (3.9 against 4.5 ms: its four phase planes spread the taps' loads) and on the 1×1 projection.</summary>
     public static bool Suits(Im2ColGeometry g) =>
-        Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.KernelH * g.KernelW > 1 && g.OutWidth >= Lanes;
+        SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.KernelH * g.KernelW > 1 && g.OutWidth >= Lanes;
 
     /// <summary>Floats of the workspace <see cref="Accumulate"/> needs: one set of lane-wise partial sums per slice.</summary>
     public static int WorkspaceLength(Im2ColGeometry g, int outChannels, int batch) =>
         Math.Min(Slices, Math.Max(batch, 1)) * SliceLength(g, outChannels);
 
-    private static int SliceLength(Im2ColGeometry g, int outChannels) => RoundUp(outChannels, Block) * RoundUp(g.Rows, Taps) * Lanes;
+    // Channels padded to whole 512-bit tiles (eight) whatever the width, so a workspace sized once fits every width.
+    private static int SliceLength(Im2ColGeometry g, int outChannels) => RoundUp(outChannels, WideBlock) * RoundUp(g.Rows, Taps) * Lanes;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     // Per-thread copies of one image and of its δ in the flat layout, reused so a steady-state pass allocates no arrays.
-    [ThreadStatic] private static float[]? _planes, _delta;
+    [ThreadStatic] private static float[]? _planes, _delta, _pairs;
     [ThreadStatic] private static int[]? _offsets;
 
     /// <summary>weightGradient[O×C×kH×kW] += ∂C/∂w from images [N×C×H×W] and gradients δ [N×O×OH×OW].</summary>
@@ -89,16 +92,20 @@ public static class DirectConv2dWeightGradient
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Slice(float* images, float* gradients, int n0, int n1, in FlatPlanes layout, int* offsets, int taps,
         int outChannels, float* partial)
     {
         var g = layout.G;
-        new Span<float>(partial, RoundUp(outChannels, Block) * taps * Lanes).Clear();
+        // At 512 bits with more than four channels (with four or fewer, half of each eight-channel tile would be padding).
+        bool wide = SimdWidth.Current == SimdPath.Vector512 && outChannels > Block;
+        new Span<float>(partial, RoundUp(outChannels, WideBlock) * taps * Lanes).Clear();
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, width = layout.Width;
         int vectors = (layout.Positions + Lanes - 1) / Lanes, planeDelta = vectors * Lanes;
-        int blocks = RoundUp(outChannels, Block), planes = g.Channels * layout.ChannelLength + planeDelta;
+        int blocks = RoundUp(outChannels, wide ? WideBlock : Block), planes = g.Channels * layout.ChannelLength + planeDelta;
         int strideO = taps * Lanes;
         fixed (float* xp = Scratch.Ensure(ref _planes, planes)) fixed (float* dp = Scratch.Ensure(ref _delta, blocks * planeDelta))
+        fixed (float* ip = wide ? Scratch.Ensure(ref _pairs, blocks * planeDelta) : null)
         {
             // δ at the flat positions, zero at the dropped ones and in the padding channels: those add nothing to the sums.
             // The planes' tail past the last channel is read by the last vectors of the far taps: keep it finite.
@@ -111,12 +118,71 @@ public static class DirectConv2dWeightGradient
                 for (int o = 0; o < outChannels; o++)
                     for (int y = 0; y < oh; y++)
                         new ReadOnlySpan<float>(dy + (long)o * p + y * ow, ow).CopyTo(new Span<float>(dp + o * planeDelta + y * width, ow));
-                for (int o0 = 0; o0 < outChannels; o0 += Block)
-                    for (int t = 0; t < taps; t += Taps)
-                        Tile(dp + o0 * planeDelta, planeDelta, xp + offsets[t], xp + offsets[t + 1], xp + offsets[t + 2], vectors,
-                            partial + (long)o0 * strideO + t * Lanes, strideO);
+                if (wide)
+                {
+                    Interleave(dp, ip, blocks / 2, vectors, planeDelta);
+                    for (int o0 = 0; o0 < outChannels; o0 += WideBlock)
+                        for (int t = 0; t < taps; t += Taps)
+                            TileWide(ip + o0 * planeDelta, 2 * planeDelta, xp + offsets[t], xp + offsets[t + 1], xp + offsets[t + 2], vectors,
+                                partial + (long)o0 * strideO + t * Lanes, strideO);
+                }
+                else
+                    for (int o0 = 0; o0 < outChannels; o0 += Block)
+                        for (int t = 0; t < taps; t += Taps)
+                            Tile(dp + o0 * planeDelta, planeDelta, xp + offsets[t], xp + offsets[t + 1], xp + offsets[t + 2], vectors,
+                                partial + (long)o0 * strideO + t * Lanes, strideO);
             }
         }
+    }
+
+    /// <summary>δ planes of channels 2P and 2P+1 woven eight positions at a time ([2P: q..q+7 | 2P+1: q..q+7], ...), so
+    /// one 512-bit load holds both channels' eight lanes.</summary>
+    private static unsafe void Interleave(float* planes, float* pairs, int pairCount, int vectors, int planeDelta)
+    {
+        for (int pr = 0; pr < pairCount; pr++)
+        {
+            float* even = planes + (long)2 * pr * planeDelta, odd = even + planeDelta, dst = pairs + (long)2 * pr * planeDelta;
+            for (int v = 0; v < vectors; v++, even += Lanes, odd += Lanes, dst += 2 * Lanes)
+            {
+                Vector256.Store(Vector256.Load(even), dst);
+                Vector256.Store(Vector256.Load(odd), dst + Lanes);
+            }
+        }
+    }
+
+    /// <summary>The 512-bit tile: eight output channels × three taps over every position of one image, twelve zmm
+    /// accumulators. Each register holds two channels' eight lanes for one tap (a pair of δ planes woven by
+    /// <see cref="Interleave"/>, times the tap's eight positions broadcast to both halves), so every lane sums exactly
+    /// the products it sums in <see cref="Tile"/>, in the same order: the bits are the 256-bit tile's. Per eight
+    /// positions: three loads of the planes, four of δ, twelve 512-bit FMAs (the 256-bit tile needs fourteen loads for
+    /// the same work).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void TileWide(float* pairs, int pairStride, float* t0, float* t1, float* t2, int vectors, float* partial, int strideO)
+    {
+        Vector512<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
+        float* d = pairs;
+        for (int v = 0, q = 0; v < vectors; v++, q += Lanes, d += 2 * Lanes)
+        {
+            var x0 = Vector512.Create(Vector256.Load(t0 + q)); var x1 = Vector512.Create(Vector256.Load(t1 + q));
+            var x2 = Vector512.Create(Vector256.Load(t2 + q));
+            var d0 = Vector512.Load(d);
+            a00 = Vector512.FusedMultiplyAdd(d0, x0, a00); a01 = Vector512.FusedMultiplyAdd(d0, x1, a01); a02 = Vector512.FusedMultiplyAdd(d0, x2, a02);
+            var d1 = Vector512.Load(d + pairStride);
+            a10 = Vector512.FusedMultiplyAdd(d1, x0, a10); a11 = Vector512.FusedMultiplyAdd(d1, x1, a11); a12 = Vector512.FusedMultiplyAdd(d1, x2, a12);
+            var d2 = Vector512.Load(d + 2 * pairStride);
+            a20 = Vector512.FusedMultiplyAdd(d2, x0, a20); a21 = Vector512.FusedMultiplyAdd(d2, x1, a21); a22 = Vector512.FusedMultiplyAdd(d2, x2, a22);
+            var d3 = Vector512.Load(d + 3 * pairStride);
+            a30 = Vector512.FusedMultiplyAdd(d3, x0, a30); a31 = Vector512.FusedMultiplyAdd(d3, x1, a31); a32 = Vector512.FusedMultiplyAdd(d3, x2, a32);
+        }
+        Add(partial, a00.GetLower(), a01.GetLower(), a02.GetLower());
+        Add(partial + strideO, a00.GetUpper(), a01.GetUpper(), a02.GetUpper());
+        Add(partial + 2 * strideO, a10.GetLower(), a11.GetLower(), a12.GetLower());
+        Add(partial + 3 * strideO, a10.GetUpper(), a11.GetUpper(), a12.GetUpper());
+        Add(partial + 4 * strideO, a20.GetLower(), a21.GetLower(), a22.GetLower());
+        Add(partial + 5 * strideO, a20.GetUpper(), a21.GetUpper(), a22.GetUpper());
+        Add(partial + 6 * strideO, a30.GetLower(), a31.GetLower(), a32.GetLower());
+        Add(partial + 7 * strideO, a30.GetUpper(), a31.GetUpper(), a32.GetUpper());
     }
 
     /// <summary>Four output channels × three taps, over every position of one image.</summary>

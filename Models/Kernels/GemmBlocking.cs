@@ -5,7 +5,9 @@ namespace NeuralPipelines.Models.Kernels;
 /// MR×NR is the register tile: 6 rows × 16 columns = 12 <c>Vector256</c> accumulators, plus two B vectors and one
 /// broadcast of A, fits the 16 architectural ymm registers without spills. KC is the depth of one packed step: a 6×KC
 /// sliver of A and a KC×16 sliver of B (16 KiB) stay in L1 while the tile is computed. MC×KC of packed A (144 KiB)
-/// lives in L2; KC×NC of packed B is shared by all threads through L3.
+/// lives in L2; KC×NC of packed B is shared by all threads through L3. At 512 bits the same packed layout feeds the
+/// 12×32 tile of <see cref="GemmMicroKernelWide"/> (two A slivers, two B panels: 32 KiB of B in an Intel core's 48 KiB
+/// L1d), so one packing serves every width and the widths give the same bits.
 /// </remarks>
 internal static class GemmBlocking
 {

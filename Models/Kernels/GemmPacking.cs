@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -15,6 +16,7 @@ internal static unsafe class GemmPacking
     private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
 
     /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] into <paramref name="dst"/> (ceil(mc/MR) panels of kc×MR).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int i0, int p0, int mc, int kc, float* dst)
     {
         for (int ir = 0; ir < mc; ir += MR)
@@ -39,7 +41,7 @@ internal static unsafe class GemmPacking
             {
                 // A is stored m×k: read the MR rows 8 values of k at a time and transpose in registers.
                 int p0v = 0;
-                if (mr == MR && Avx.IsSupported)
+                if (mr == MR && Avx.IsSupported && SimdWidth.Current != SimdPath.Scalar)
                 {
                     float* s0 = a + (nint)(i0 + ir) * lda + p0;
                     for (; p0v + 8 <= kc; p0v += 8) PackA6x8(s0 + p0v, lda, panel + p0v * MR);
@@ -61,6 +63,7 @@ internal static unsafe class GemmPacking
 
     /// <summary>Packs rows <paramref name="pFrom"/>..<paramref name="pTo"/> of op(B)[p0..p0+kc, j0..j0+nc] (all panels).</summary>
     /// <remarks>For B stored k×n: each thread takes a range of k rows and reads each row whole, in order.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackBRows(float* b, int ldb, int p0, int j0, int nc, int kc, int pFrom, int pTo, float* dst)
     {
         int full = nc / NR, rest = nc - full * NR;
@@ -80,6 +83,7 @@ internal static unsafe class GemmPacking
 
     /// <summary>Packs column panels <paramref name="qFrom"/>..<paramref name="qTo"/> of op(B)[p0..p0+kc, j0..j0+nc], B stored n×k.</summary>
     /// <remarks>op(B)[p, j] = b[j*ldb + p]: each stored row (one output column) is read along k and scattered with stride NR.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackBColumns(float* b, int ldb, int p0, int j0, int nc, int kc, int qFrom, int qTo, float* dst)
     {
         for (int q = qFrom; q < qTo; q++)
@@ -87,7 +91,7 @@ internal static unsafe class GemmPacking
             float* panel = dst + (nint)q * kc * NR;
             int nr = Math.Min(NR, nc - q * NR);
             int pv = 0;
-            if (nr == NR && Avx.IsSupported)
+            if (nr == NR && Avx.IsSupported && SimdWidth.Current != SimdPath.Scalar)
             {
                 float* src = b + (nint)(j0 + q * NR) * ldb + p0;
                 for (; pv + 8 <= kc; pv += 8)
@@ -113,6 +117,7 @@ internal static unsafe class GemmPacking
     /// <summary>Six rows × 8 values of k → 8 packed columns of 6. Each 8-wide store spills 2 floats into the next
     /// column's slots, which the next store overwrites; the last spills into the next panel (written later) or the
     /// buffer's slack.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA6x8(float* src, int lda, float* dst)
     {
         var r0 = Vector256.Load(src); var r1 = Vector256.Load(src + lda);
@@ -126,6 +131,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Eight stored rows of Bᵀ (8 output columns) × 8 values of k → 8 rows of 8 in the panel (stride NR).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB8x8(float* src, int ldb, float* dst)
     {
         var r0 = Vector256.Load(src); var r1 = Vector256.Load(src + ldb);

@@ -128,32 +128,53 @@ public class GemmTests
     [Theory]
     [InlineData(128, 3136, 1024)] // a DCGAN convolution's forward product
     [InlineData(145, 33, 513)]    // edge tiles in both directions, an odd row panel left after the pairs
-    [InlineData(12, 16, 7)]
-    [InlineData(140, 48, 300)]    // 11 pairs and 8 rows left: a pair tile that stores only 8 rows
-    [InlineData(11, 35, 9)]       // 11 rows: one cut pair tile, then column edge tiles
+    [InlineData(12, 16, 7)]       // one 12×16 pair tile
+    [InlineData(12, 32, 7)]       // one 12×32 tile
+    [InlineData(140, 48, 300)]    // 11 row pairs and 8 rows left (cut tiles), a 12×32 column pair and a lone 16-column panel
+    [InlineData(11, 35, 9)]       // 11 rows: one cut 12×32 tile, then column edge tiles
     [InlineData(7, 16, 260)]      // 7 rows, two k steps (the cut tile accumulates into C)
-    public void The_512_bit_pair_tile_gives_the_256_bit_tiles_bits(int m, int n, int k)
+    [InlineData(64, 100, 784)]    // the MLP's forward product: 4 rows left below the pairs, a cut last panel
+    public void Every_width_gives_the_same_bits(int m, int n, int k)
     {
-        bool wide = GemmMicroKernel.Wide;
-        try
+        foreach (var (ta, tb) in Transposes)
         {
-            foreach (var (ta, tb) in Transposes)
+            var (a, b, lda, ldb) = Operands(ta, tb, m, n, k, pad: 1, seed: m + 3 * n + k);
+            var start = new float[m * n];
+            for (int i = 0; i < start.Length; i++) start[i] = i % 5 - 2;
+            float[] Run(SimdPath width)
             {
-                var (a, b, lda, ldb) = Operands(ta, tb, m, n, k, pad: 1, seed: m + 3 * n + k);
-                var start = new float[m * n];
-                for (int i = 0; i < start.Length; i++) start[i] = i % 5 - 2;
-                float[] Run(bool pair)
-                {
-                    GemmMicroKernel.Wide = pair;
-                    var c = (float[])start.Clone();
-                    Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate: true);
-                    return c;
-                }
-                Assert.True(Run(false).AsSpan().SequenceEqual(Run(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)),
-                    $"{Name(ta, tb, m, n, k)}: the pair tile changed the bits");
+                using var _ = SimdWidth.Use(width);
+                var c = (float[])start.Clone();
+                Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate: true);
+                return c;
             }
+            // The scalar path is itself checked against the plain twin (Scalar_matches_the_reference…), so every path is.
+            var scalar = Run(SimdPath.Scalar);
+            foreach (var width in SimdWidth.AvailablePaths)
+                Assert.True(Run(width).AsSpan().SequenceEqual(scalar), $"{Name(ta, tb, m, n, k)}: {width} changed the bits");
         }
-        finally { GemmMicroKernel.Wide = wide; }
+    }
+
+    [WidthFact(SimdPath.Scalar)] public void Scalar_matches_the_reference_on_one_and_two_threads() => WidthMatches(SimdPath.Scalar);
+    [WidthFact(SimdPath.Vector256)] public void Vector256_matches_the_reference_on_one_and_two_threads() => WidthMatches(SimdPath.Vector256);
+    [WidthFact(SimdPath.Vector512)] public void Vector512_matches_the_reference_on_one_and_two_threads() => WidthMatches(SimdPath.Vector512);
+
+    private static void WidthMatches(SimdPath width)
+    {
+        using var _ = SimdWidth.Use(width);
+        const int m = 150, n = 200, k = 300;
+        foreach (var (ta, tb) in Transposes)
+        {
+            Compare(ta, tb, m, n, k, pad: 2, accumulate: false, seed: 5);
+            var (a, b, lda, ldb) = Operands(ta, tb, m, n, k, pad: 2, seed: 6);
+            float[] On(int threads)
+            {
+                var c = new float[m * n];
+                WithThreads(threads, () => Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n));
+                return c;
+            }
+            Assert.True(On(1).AsSpan().SequenceEqual(On(2)), $"{Name(ta, tb, m, n, k)} at {width}: 1 and 2 threads differ");
+        }
     }
 
     [Fact]

@@ -1,0 +1,130 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>The 512-bit GEMM tiles (AVX-512), run when <see cref="SimdWidth.Current"/> is <see cref="SimdPath.Vector512"/>:
+/// 12×32 (two packed A slivers × two packed B panels) and 12×16 (two slivers × one panel).</summary>
+/// <remarks>
+/// They read the same packed layouts as the 256-bit 6×16 tile (<see cref="GemmMicroKernel"/>): MR = 6 rows of A per
+/// sliver, NR = 16 columns of B per panel, one panel row being exactly one <c>Vector512</c>. Each element of C is still
+/// one fused multiply-add chain over k in increasing order, so every tile gives the bits of the 6×16 tile.
+/// Why 12×32: AVX-512 has 32 vector registers; 24 accumulators + 2 rows of B + 1 broadcast of A use 27 of them without
+/// spills, and per k step 24 FMAs need 2 loads of B and 12 broadcasts (which the JIT folds into the FMAs as embedded
+/// broadcasts). Two 512-bit FMA ports with a latency of 4 need 8 chains in flight; 24 leave room for the loads. Measured
+/// against 12×16 (12 accumulators, one B load per 12 FMAs) and the 256-bit 6×16 in docs/BENCHMARKS.md (sgemm section).
+/// Panels in L1: two panels of B at KC = 256 are 32 KiB, the L1d of the Intel parts here is 48 KiB.
+/// </remarks>
+internal static unsafe class GemmMicroKernelWide
+{
+    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+
+    /// <summary>Set to false to run 12×16 tiles only (<c>race sgemm --no-column-pairs</c>, the A/B that chose 12×32;
+    /// same bits).</summary>
+    internal static bool ColumnPairs { get; set; } = true;
+
+    /// <summary>Rows 0..<paramref name="rows"/> (7 to 12) × 32 columns of C from two consecutive packed A slivers
+    /// (<paramref name="a"/>) and two consecutive packed B panels (<paramref name="b"/>, each kc×16).</summary>
+    /// <param name="rows">Rows of C to store: with fewer than 12 the second sliver's padding rows are computed and dropped.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile12x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows = 2 * MR)
+    {
+        float* a2 = a + (nint)MR * kc, b2 = b + (nint)NR * kc;
+        Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default;
+        Vector512<float> c6a = default, c6b = default, c7a = default, c7b = default, c8a = default, c8b = default, c9a = default, c9b = default, c10a = default, c10b = default, c11a = default, c11b = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b2);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]); c0a = Vector512.FusedMultiplyAdd(x, b0, c0a); c0b = Vector512.FusedMultiplyAdd(x, b1, c0b);
+            x = Vector512.Create(a[1]); c1a = Vector512.FusedMultiplyAdd(x, b0, c1a); c1b = Vector512.FusedMultiplyAdd(x, b1, c1b);
+            x = Vector512.Create(a[2]); c2a = Vector512.FusedMultiplyAdd(x, b0, c2a); c2b = Vector512.FusedMultiplyAdd(x, b1, c2b);
+            x = Vector512.Create(a[3]); c3a = Vector512.FusedMultiplyAdd(x, b0, c3a); c3b = Vector512.FusedMultiplyAdd(x, b1, c3b);
+            x = Vector512.Create(a[4]); c4a = Vector512.FusedMultiplyAdd(x, b0, c4a); c4b = Vector512.FusedMultiplyAdd(x, b1, c4b);
+            x = Vector512.Create(a[5]); c5a = Vector512.FusedMultiplyAdd(x, b0, c5a); c5b = Vector512.FusedMultiplyAdd(x, b1, c5b);
+            x = Vector512.Create(a2[0]); c6a = Vector512.FusedMultiplyAdd(x, b0, c6a); c6b = Vector512.FusedMultiplyAdd(x, b1, c6b);
+            x = Vector512.Create(a2[1]); c7a = Vector512.FusedMultiplyAdd(x, b0, c7a); c7b = Vector512.FusedMultiplyAdd(x, b1, c7b);
+            x = Vector512.Create(a2[2]); c8a = Vector512.FusedMultiplyAdd(x, b0, c8a); c8b = Vector512.FusedMultiplyAdd(x, b1, c8b);
+            x = Vector512.Create(a2[3]); c9a = Vector512.FusedMultiplyAdd(x, b0, c9a); c9b = Vector512.FusedMultiplyAdd(x, b1, c9b);
+            x = Vector512.Create(a2[4]); c10a = Vector512.FusedMultiplyAdd(x, b0, c10a); c10b = Vector512.FusedMultiplyAdd(x, b1, c10b);
+            x = Vector512.Create(a2[5]); c11a = Vector512.FusedMultiplyAdd(x, b0, c11a); c11b = Vector512.FusedMultiplyAdd(x, b1, c11b);
+            a += MR; a2 += MR; b += NR; b2 += NR;
+        }
+        Store(c, c0a, c0b, add); c += ldc;
+        Store(c, c1a, c1b, add); c += ldc;
+        Store(c, c2a, c2b, add); c += ldc;
+        Store(c, c3a, c3b, add); c += ldc;
+        Store(c, c4a, c4b, add); c += ldc;
+        Store(c, c5a, c5b, add); c += ldc;
+        Store(c, c6a, c6b, add); c += ldc;
+        if (rows > 7) Store(c, c7a, c7b, add); c += ldc;
+        if (rows > 8) Store(c, c8a, c8b, add); c += ldc;
+        if (rows > 9) Store(c, c9a, c9b, add); c += ldc;
+        if (rows > 10) Store(c, c10a, c10b, add); c += ldc;
+        if (rows > 11) Store(c, c11a, c11b, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector512<float> lo, Vector512<float> hi, bool add)
+    {
+        if (add)
+        {
+            lo += Vector512.Load(c);
+            hi += Vector512.Load(c + NR);
+        }
+        Vector512.Store(lo, c);
+        Vector512.Store(hi, c + NR);
+    }
+
+    /// <summary>Two full tiles stacked (rows 0..12 of C) from two consecutive packed A slivers and one B sliver, in
+    /// 512-bit vectors: one B row is one vector, so twelve accumulators cover 12×16.</summary>
+    /// <remarks>
+    /// On cores with two 512-bit FMA ports (Intel server parts) this doubles the multiply-adds per cycle of the 256-bit
+    /// tile; twelve independent accumulator chains are more than the eight that two ports with a latency of four need in
+    /// flight. A single 6×16 tile in 512 bits would have only six. Each element is still one fused multiply-add chain over
+    /// k in increasing order, so the bits are those of <see cref="GemmMicroKernel.Tile"/>.
+    /// </remarks>
+    /// <param name="rows">Rows of C to store, 7 to 12: with fewer than 12 the second sliver's padding rows are computed
+    /// and dropped. For m = 128 (DCGAN's 128-channel products) the last 8 rows then cost one pair tile instead of a
+    /// 256-bit 6-row tile and a padded 256-bit edge tile: 66 instead of 72 tile-cycles per k for the 128 rows.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TilePair(int kc, float* a, float* b, float* c, int ldc, bool add, int rows = 2 * MR)
+    {
+        float* a2 = a + (nint)MR * kc;
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var bp = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), bp, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), bp, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), bp, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), bp, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), bp, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), bp, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[0]), bp, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[1]), bp, c7);
+            c8 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[2]), bp, c8);
+            c9 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[3]), bp, c9);
+            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[4]), bp, c10);
+            c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[5]), bp, c11);
+            a += MR; a2 += MR; b += NR;
+        }
+        Store(c, c0, add); c += ldc; Store(c, c1, add); c += ldc; Store(c, c2, add); c += ldc;
+        Store(c, c3, add); c += ldc; Store(c, c4, add); c += ldc; Store(c, c5, add); c += ldc;
+        Store(c, c6, add); c += ldc;
+        if (rows > 7) Store(c, c7, add); c += ldc;
+        if (rows > 8) Store(c, c8, add); c += ldc;
+        if (rows > 9) Store(c, c9, add); c += ldc;
+        if (rows > 10) Store(c, c10, add); c += ldc;
+        if (rows > 11) Store(c, c11, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector512<float> row, bool add)
+    {
+        if (add) row += Vector512.Load(c);
+        Vector512.Store(row, c);
+    }
+}

@@ -1,0 +1,15 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Models.Tests.Kernels;
+
+/// <summary>A fact for one SIMD width (<see cref="SimdWidth"/>): skipped, with the reason, on a machine that cannot run
+/// it, so every path a machine has is checked and the missing ones show in the report instead of passing silently.
+/// (CI on a narrower machine still runs the narrower paths; <c>NP_SIMD</c> caps the width of everything else.)</summary>
+public sealed class WidthFactAttribute : FactAttribute
+{
+    public WidthFactAttribute(SimdPath width)
+    {
+        if (!SimdWidth.Available(width))
+            Skip = $"{width} is not accelerated on this machine (widest: {SimdWidth.Hardware}).";
+    }
+}
