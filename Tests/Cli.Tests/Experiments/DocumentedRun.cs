@@ -19,9 +19,15 @@ public sealed record DocumentedRun(string Id, string Section, IReadOnlyList<stri
     {
         var args = Arguments.ToList();
         int at = args.IndexOf("--out");
-        string name = at >= 0 ? Path.GetFileName(args[at + 1]) : "run.ckpt";
         if (at >= 0) args.RemoveRange(at, 2);
-        return [.. args, "--out", Path.Combine(folder, name)];
+        return [.. args, "--out", CheckpointIn(folder)];
+    }
+
+    /// <summary>Where <see cref="ArgumentsWritingTo"/> puts the checkpoint: the doc's file name, in <paramref name="folder"/>.</summary>
+    public string CheckpointIn(string folder)
+    {
+        int at = Arguments.ToList().IndexOf("--out");
+        return Path.Combine(folder, at >= 0 ? Path.GetFileName(Arguments[at + 1]) : "run.ckpt");
     }
 
     public override string ToString() => Id;

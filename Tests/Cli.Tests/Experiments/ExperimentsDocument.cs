@@ -12,7 +12,9 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// - the recipes table: <c>| `np train …` | recipe | **96.10 %** | …</c>;
 /// - the convolutional networks: each "###" run under "## Convolutional networks" has a command block followed by an
 ///   epoch table whose first "| test %" row ends in the bold final figure.
-/// The sections whose other <c>np train</c> lines are not rerun say why in <c>ExperimentsDocumentTests.UncheckedSections</c>.
+/// - the generators on MNIST: the generative section's Commands block (a LeNet-5 judge, then each generator) and the mean
+///   confidence of the "### MNIST" table.
+/// The <c>np train</c> lines that are not rerun say why in <c>ExperimentsDocumentTests.Unchecked</c>.
 /// </remarks>
 public static partial class ExperimentsDocument
 {
@@ -100,6 +102,43 @@ public static partial class ExperimentsDocument
                 yield return pending with { Percent = Parse(bold.Groups[1].Value) };
                 pending = null;
             }
+        }
+    }
+
+    public static IReadOnlyList<DocumentedGenerator> Generators => s_generators.Value;
+    private static readonly Lazy<IReadOnlyList<DocumentedGenerator>> s_generators = new(() => [.. MnistGenerators()]);
+
+    public static DocumentedGenerator Generator(string id) =>
+        Generators.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no generator row '{id}'.");
+
+    /// <summary>The generative section's MNIST rows: its Commands block trains a LeNet-5 judge and each generator on
+    /// <c>--data mnist</c>; the "### MNIST" table gives each generator's mean confidence (its fourth figure).</summary>
+    private static IEnumerable<DocumentedGenerator> MnistGenerators()
+    {
+        const string prefix = "## Generative models on MNIST";
+        string section = Heading(prefix);
+        var commands = CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train ", StringComparison.Ordinal))
+            .Select(c => Split(c.Line)).Where(a => a.IndexOf("--data") is int d && d >= 0 && a[d + 1] == "mnist").ToList();
+        var judge = commands.FirstOrDefault(a => a[1] == "lenet5")
+            ?? throw new InvalidDataException($"{Path}: \"{section}\" trains no LeNet-5 judge on mnist.");
+        var judgeRun = new DocumentedRun("judge lenet5 mnist", section, judge, double.NaN);
+        var confidence = new Dictionary<string, double>();
+        bool inMnist = false;
+        foreach (var line in Section(prefix))
+        {
+            if (line.StartsWith("### ", StringComparison.Ordinal)) inMnist = line.StartsWith("### MNIST", StringComparison.Ordinal);
+            if (!inMnist || !line.StartsWith("| ", StringComparison.Ordinal)) continue;
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            if (cells.Length > 5 && Number().Match(cells[5]) is { Success: true } m && !confidence.ContainsKey(cells[1]))
+                confidence[cells[1]] = Parse(m.Value);
+        }
+        foreach (var args in commands.Where(a => a[1] != "lenet5"))
+        {
+            string name = args[1] switch { "gan" => "GAN", "gmmn" => "GMMN", "gmmn-ae" => "GMMN+AE", var other => other };
+            if (!confidence.TryGetValue(name, out var figure))
+                throw new InvalidDataException($"{Path}: the MNIST table of \"{section}\" has no row '{name}' for np {string.Join(' ', args)}.");
+            yield return new DocumentedGenerator($"generator {args[1]} mnist", new DocumentedRun($"generator {args[1]} mnist", section, args, double.NaN),
+                judgeRun, figure);
         }
     }
 
