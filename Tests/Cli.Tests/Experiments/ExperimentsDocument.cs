@@ -5,13 +5,13 @@ using NeuralPipelines.Tests;
 namespace NeuralPipelines.Cli.Tests.Experiments;
 
 /// <summary>Reads the result rows of docs/EXPERIMENTS.md: the long accuracy tier runs exactly what the doc says, so the two
-/// cannot drift apart. Three kinds of row carry a test accuracy measured with one <c>np train</c> command:</summary>
+/// cannot drift apart. Four kinds of row carry a figure measured with the <c>np train</c> commands the doc gives:</summary>
 /// <remarks>
 /// - Nielsen's rows: the "## Results" table (# | experiment | final / peak | …) and the "## Commands" block, whose lines
 ///   end in <c># N</c> and use <c>$S</c> for the shared options;
 /// - the recipes table: <c>| `np train …` | recipe | **96.10 %** | …</c>;
 /// - the convolutional networks: each "###" run under "## Convolutional networks" has a command block followed by an
-///   epoch table whose first "| test %" row ends in the bold final figure.
+///   epoch table whose first "| test %" row ends in the bold final figure;
 /// - the generators on MNIST: the generative section's Commands block (a LeNet-5 judge, then each generator) and the mean
 ///   confidence of the "### MNIST" table.
 /// The <c>np train</c> lines that are not rerun say why in <c>ExperimentsDocumentTests.Unchecked</c>.
