@@ -6,7 +6,8 @@ namespace NeuralPipelines.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet suites (<c>dotnet run -c Release --project Benchmarks -- --filter '*Sgemm*'</c>), or a quick race
 /// without BenchmarkDotNet that prints the same figures the libtorch peer prints (<c>-- race sgemm</c>), or the
-/// generative transform-function experiment with its plots (<c>-- transform-function</c>).
+/// generative transform-function experiment with its plots (<c>-- transform-function</c>), or docs/ZOO.md's cost table
+/// (<c>-- zoo-costs</c>).
 /// </summary>
 public static class Program
 {
@@ -16,6 +17,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "race-cnn") return Cnn.CnnRace.Run(args[1..], Console.Out);
         if (args.Length > 0 && args[0] == "colorize-eval") return Colorization.ColorizationEvaluation.Run(args[1..], Console.Out);
         if (args.Length > 0 && args[0] == "serve-load") return Serving.ServeLoad.Run(args[1..], Console.Out);
+        if (args.Length > 0 && args[0] == "zoo-costs") return Zoo.ZooCostTable.Run(Console.Out);
         if (args.Length > 0 && args[0] == "transform-function") return Generative.TransformFunctionCommand.Run(args[1..], Console.Out);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

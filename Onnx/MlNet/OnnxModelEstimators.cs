@@ -41,6 +41,6 @@ public static class OnnxModelEstimators
             .Append(ml.Transforms.Expression(OnnxModelColumns.Score, "p => p", probabilities));
         chain = ClassLabelKey.Append(ml, chain, predicted, OnnxModelColumns.PredictedLabel, labels, Scratch);
         string[] drop = [.. featureColumn == input ? [] : new[] { input }, probabilities, predicted, .. ClassLabelKey.ScratchColumns(Scratch)];
-        return chain.Append(ml.Transforms.DropColumns(drop));
+        return new FeatureColumnCheck(chain.Append(ml.Transforms.DropColumns(drop)), featureColumn, OnnxModelInfo.InputLength(onnx));
     }
 }

@@ -3,7 +3,7 @@ using NeuralPipelines.Onnx.Metadata;
 
 namespace NeuralPipelines.Onnx.MlNet;
 
-/// <summary>What the ML.NET face needs to know about an exported classifier before running it: its class labels.</summary>
+/// <summary>What the ML.NET face needs to know about an exported classifier before running it: its class labels and input width.</summary>
 public static class OnnxModelInfo
 {
     /// <summary>The NeuralPipelines card in the model's metadata, or null for an ONNX model exported elsewhere.</summary>
@@ -28,6 +28,17 @@ public static class OnnxModelInfo
         if (dims.Count != 2 || dims[1].DimValue <= 0)
             throw new InvalidDataException($"The ONNX model's '{ModelCard.ProbabilitiesName}' output should be [batch, classes]; it is [{string.Join(", ", dims.Select(d => d.DimValue > 0 ? d.DimValue.ToString(CultureInfo.InvariantCulture) : d.DimParam))}].");
         return Enumerable.Range(0, (int)dims[1].DimValue).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    /// <summary>The values one row of the graph's input holds (its dimensions after the batch), or null where the graph
+    /// leaves one of them open or names its input otherwise.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not ONNX.</exception>
+    public static int? InputLength(byte[] onnx)
+    {
+        var input = Parse(onnx, "ONNX model").Graph.Input.FirstOrDefault(i => i.Name == ModelCard.InputName);
+        var dims = input?.Type?.TensorType?.Shape?.Dim;
+        if (dims is null || dims.Count < 2 || dims.Skip(1).Any(d => d.DimValue <= 0)) return null;
+        return checked((int)dims.Skip(1).Aggregate(1L, (a, d) => a * d.DimValue));
     }
 
     private static global::Onnx.ModelProto Parse(byte[] onnx, string source)

@@ -3,7 +3,8 @@ using System.Text.Json;
 
 namespace NeuralPipelines.Cli.Tests;
 
-/// <summary>Runs <c>np</c> in-process (or, for the fresh-process checks, as a child <c>dotnet np.dll</c>) for the classic-ML tests.</summary>
+/// <summary>The one way the tests run <c>np</c>: in-process through <c>Program.Run</c> (or, for the fresh-process checks, as a
+/// child <c>dotnet np.dll</c>). It lives here, not in Tests/Shared, because this is the one test project that references np.</summary>
 internal static class ClassicCli
 {
     public static (int Code, string Out, string Err) Np(params string[] args)
@@ -34,13 +35,27 @@ internal static class ClassicCli
         return lines[0];
     }
 
-    /// <summary>Runs <c>dotnet np.dll ARGS</c> in a new process: nothing loaded in this one can help it.</summary>
-    public static (int Code, string Out, string Err) FreshProcess(params string[] args)
+    /// <summary>Runs np in-process and throws with its stderr unless it exits 0 (for fixtures that only need its files).</summary>
+    public static string Succeeds(params string[] args)
+    {
+        var (code, stdout, stderr) = Np(args);
+        if (code != 0) throw new InvalidOperationException($"np {string.Join(' ', args)} exited {code}: {stderr}");
+        return stdout;
+    }
+
+    /// <summary>Starts <c>dotnet np.dll ARGS</c> with stdout and stderr redirected; the caller waits for it (or signals it).</summary>
+    public static Process StartInNewProcess(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "np.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Runs <c>dotnet np.dll ARGS</c> in a new process: nothing loaded in this one can help it.</summary>
+    public static (int Code, string Out, string Err) FreshProcess(params string[] args)
+    {
+        using var process = StartInNewProcess(args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true); throw new TimeoutException("np did not finish within 2 minutes."); }

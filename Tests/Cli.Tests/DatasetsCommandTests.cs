@@ -173,16 +173,4 @@ public class DatasetsCommandTests
     }
 
     private static string ShippedDataPath(params string[] parts) => NeuralPipelines.Data.ShippedData.Path(parts);
-
-    /// <summary>Needs Debian's dataset-fashion-mnist; skipped where it is not installed, as in CI.</summary>
-    private sealed class SystemFashionMnistFactAttribute : FactAttribute
-    {
-        public const string Folder = "/usr/share/datasets/fashion-mnist";
-
-        public SystemFashionMnistFactAttribute()
-        {
-            if (!File.Exists(Path.Combine(Folder, "train-images-idx3-ubyte.gz")))
-                Skip = $"{Folder} is not installed (apt-get install dataset-fashion-mnist).";
-        }
-    }
 }

@@ -16,11 +16,11 @@ public class DemoTests
         var regression = steps[0].GetProperty("figures");
         Assert.Equal(0.517748, regression.GetProperty("closed_form").GetProperty("r2").GetDouble(), 1e-5);
         Assert.True(regression.GetProperty("distance_to_closed_form").GetProperty("predictions").GetDouble() < 1e-3);
-        Assert.True(steps[1].GetProperty("figures").GetProperty("accuracy").GetDouble() >= 0.93);
-        Assert.True(steps[2].GetProperty("figures").GetProperty("accuracy").GetDouble() >= 0.93);
+        AccuracyBar.AtLeast(steps[1].GetProperty("figures").GetProperty("accuracy").GetDouble(), measured: 0.9558, "demo step 2 (breast cancer), accuracy");
+        AccuracyBar.AtLeast(steps[2].GetProperty("figures").GetProperty("accuracy").GetDouble(), measured: 0.9667, "demo step 3 (iris), accuracy on 30 rows", examples: 30);
         Assert.True(steps[3].GetProperty("figures").GetProperty("identical_to_trained_pipeline").GetBoolean());
         var neural = steps[4].GetProperty("figures");
-        Assert.True(neural.GetProperty("test_accuracy").GetDouble() >= 0.93, $"MNIST accuracy {neural.GetProperty("test_accuracy").GetDouble()}");
+        AccuracyBar.AtLeast(neural.GetProperty("test_accuracy").GetDouble(), measured: 0.9535, "demo's MNIST network, test accuracy");
         Assert.Contains(neural.GetProperty("execution_provider").GetString(), new[] { "CPU", "CUDA" });
 
         var files = json.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray();

@@ -1,4 +1,3 @@
-using NeuralPipelines.Cli;
 using NeuralPipelines.Onnx.Validation;
 using NeuralPipelines.Tests;
 
@@ -17,20 +16,13 @@ public sealed class ExportedModelValidationExampleTests : IClassFixture<Exported
         {
             Checkpoint = _temp.File("digits.ckpt");
             Onnx = _temp.File("digits.onnx");
-            Run("train", "mlp", "--layers", "784,32,10", "--activation", "relu", "--init", "he", "--cost", "log-likelihood",
+            ClassicCli.Succeeds("train", "mlp", "--layers", "784,32,10", "--activation", "relu", "--init", "he", "--cost", "log-likelihood",
                 "--epochs", "2", "--train-limit", "3000", "--lr", "0.05", "--batch-size", "20", "--no-train-eval", "--out", Checkpoint);
-            Run("export", "--model", Checkpoint, "--out", Onnx);
+            ClassicCli.Succeeds("export", "--model", Checkpoint, "--out", Onnx);
         }
 
         public string Checkpoint { get; }
         public string Onnx { get; }
-
-        private static void Run(params string[] args)
-        {
-            var err = new StringWriter();
-            int code = Program.Run(args, new StringWriter(), err);
-            if (code != 0) throw new InvalidOperationException($"np {args[0]} failed: {err}");
-        }
 
         public void Dispose() => _temp.Dispose();
     }

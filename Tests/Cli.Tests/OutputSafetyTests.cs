@@ -266,10 +266,7 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         onnx = Path.Combine(folder, "blocked.onnx");
         var fifo = Path.Combine(folder, "zip.fifo");
         if (!File.Exists(fifo)) using (var mkfifo = Process.Start("mkfifo", [fifo])!) mkfifo.WaitForExit();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "np.dll"), "export", "--model", checkpoint, "--out", onnx, "--mlnet", fifo })
-            start.ArgumentList.Add(a);
-        var process = Process.Start(start)!;
+        var process = StartInNewProcess("export", "--model", checkpoint, "--out", onnx, "--mlnet", fifo);
         var clock = Stopwatch.StartNew();
         while (Temps(folder).Length == 0 && !process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(90)) Thread.Sleep(50);
         Assert.True(Temps(folder).Length == 1, $"np export made no temp file: {(process.HasExited ? process.StandardError.ReadToEnd() : "still running")}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NeuralPipelines.Onnx.Tests.Support;
 
 namespace NeuralPipelines.Onnx.Tests;
 
@@ -8,7 +9,7 @@ public sealed class RuntimePackageTests
 {
     private static string Output => AppContext.BaseDirectory;
 
-    [Fact]
+    [LinuxX64Fact]
     public void The_build_output_has_the_gpu_packages_native_runtime()
     {
         var native = Path.Combine(Output, "runtimes", "linux-x64", "native");
@@ -28,7 +29,7 @@ public sealed class RuntimePackageTests
         Assert.DoesNotContain("Microsoft.ML.OnnxRuntime.Gpu", libraries);
     }
 
-    [Fact]
+    [LinuxX64Fact]
     public void The_runtime_library_is_byte_for_byte_the_gpu_packages()
     {
         var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES")

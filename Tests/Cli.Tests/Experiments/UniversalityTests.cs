@@ -20,7 +20,7 @@ public class UniversalityTests(ITestOutputHelper output)
 
         // NP_WRITE_DOCS=1 writes the figure into docs/plots; otherwise into a temporary folder, so the test still draws it.
         using var temp = new TempFolder();
-        string folder = Environment.GetEnvironmentVariable("NP_WRITE_DOCS") == "1" ? DocsPlots() : temp.Path;
+        string folder = Environment.GetEnvironmentVariable("NP_WRITE_DOCS") == "1" ? Directory.CreateDirectory(Repository.Doc("plots")).FullName : temp.Path;
         string path = Path.Combine(folder, "universality.png");
         var grid = fits[0].X;
         var curves = new LinePanel("0.5 + 0.4 sin(6πx), one hidden sigmoid layer", "x", "f(x)",
@@ -31,13 +31,5 @@ public class UniversalityTests(ITestOutputHelper output)
         LinePlotPng.Write(path, [curves, error]);
         Assert.True(new FileInfo(path).Length > 1000);
         output.WriteLine($"plot: {path}");
-    }
-
-    private static string DocsPlots()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "docs")) && File.Exists(Path.Combine(dir.FullName, "Directory.Build.props")))
-                return Directory.CreateDirectory(Path.Combine(dir.FullName, "docs", "plots")).FullName;
-        throw new DirectoryNotFoundException("No docs folder above the test binaries.");
     }
 }

@@ -40,7 +40,7 @@ public class DatasetCatalogTests
         var catalog = IsolatedCatalog(tmp, server.BaseUrl, data.Files);
         var reports = new List<DownloadProgress>();
 
-        var first = catalog.Resolve("fashion-mnist", new SyncProgress(reports.Add));
+        var first = catalog.Resolve("fashion-mnist", new SynchronousProgress<DownloadProgress>(reports.Add));
         Assert.Equal(DatasetOrigin.Downloaded, first.Origin);
         Assert.Equal(tmp.File("cache/fashion-mnist"), first.Path);
         Assert.Equal(4, server.Requests.Count);
@@ -198,10 +198,5 @@ public class DatasetCatalogTests
         using var tmp = new TempFolder();
         var txt = tmp.Write("notes.txt", "hello");
         Assert.StartsWith(txt + ": not a dataset", Assert.Throws<InvalidDataException>(() => new DatasetCatalog().Resolve(txt)).Message);
-    }
-
-    private sealed class SyncProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
-    {
-        public void Report(DownloadProgress value) => report(value);
     }
 }

@@ -6,12 +6,6 @@ namespace NeuralPipelines.Data.Tests.Download;
 /// <summary>Downloads from a file server on 127.0.0.1 started by the test; never the internet.</summary>
 public class FileDownloaderTests
 {
-    private sealed class Recorder : IProgress<DownloadProgress>
-    {
-        public List<DownloadProgress> Reports { get; } = [];
-        public void Report(DownloadProgress value) { lock (Reports) Reports.Add(value); }
-    }
-
     private static void AssertNoLeftovers(string folder, string name)
     {
         Assert.False(File.Exists(Path.Combine(folder, name)), $"{name} should not exist");
@@ -25,17 +19,17 @@ public class FileDownloaderTests
         using var tmp = new TempFolder();
         var data = new SyntheticIdxDataset();
         data.ServeAll(server);
-        var progress = new Recorder();
+        var reports = new List<DownloadProgress>();
 
-        int fetched = new FileDownloader().Download(server.BaseUrl, data.Files, tmp.Path, progress);
+        int fetched = new FileDownloader().Download(server.BaseUrl, data.Files, tmp.Path, new SynchronousProgress<DownloadProgress>(reports.Add));
 
         Assert.Equal(4, fetched);
         foreach (var f in data.Files) Assert.Equal(data.GzipBytes[f.Name], File.ReadAllBytes(tmp.File(f.Name)));
         Assert.Equal(data.Files.Select(f => "/" + f.Name), server.Requests);
-        var done = progress.Reports.Where(r => r.Completed).ToList();
+        var done = reports.Where(r => r.Completed).ToList();
         Assert.Equal(data.Files.Select(f => f.Name), done.Select(r => r.FileName));
         Assert.All(done, r => Assert.Equal(data.GzipBytes[r.FileName].Length, r.BytesReceived));
-        Assert.All(progress.Reports, r => Assert.Equal(4, r.FileCount));
+        Assert.All(reports, r => Assert.Equal(4, r.FileCount));
         Assert.Empty(Directory.GetFiles(tmp.Path, "*.part"));
     }
 

@@ -2,6 +2,7 @@ using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Tests.Gradients;
+using NeuralPipelines.Models.Tests.Kernels;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -28,13 +29,12 @@ public class DirectConv2dTests
         { [6, 14, 14, 5, 5, 0, 0, 16, 4] },   // LeNet's second layer: 150 taps, 10-pixel rows (blocks of 24 positions cross the 14-wide padded rows)
     };
 
-    [Theory, MemberData(nameof(Shapes))]
+    [Avx2Theory, MemberData(nameof(Shapes))]
     public void Direct_convolution_matches_its_reference(int[] a)
     {
         var g = Geometry(a);
         int outChannels = a[7], batch = a[8];
-        Assert.True(DirectConv2d.Suits(g) || SimdWidth.Current == SimdPath.Scalar);
-        if (!DirectConv2d.Suits(g)) return;
+        Assert.True(DirectConv2d.Suits(g), "every row is a shape the direct kernel takes");
         var rng = new Random(11);
         var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
         var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
@@ -72,12 +72,11 @@ public class DirectConv2dTests
         { [6, 14, 14, 5, 5, 0, 0, 16, 3] },   // LeNet's second layer (∂C/∂x only: its ∂C/∂x reads δ with padding 4)
     };
 
-    [Theory, MemberData(nameof(GradientShapes))]
+    [Avx2Theory, MemberData(nameof(GradientShapes))]
     public void Direct_weight_gradient_matches_its_reference(int[] a)
     {
         var g = Geometry(a);
         int outChannels = a[7], batch = a[8];
-        if (SimdWidth.Current == SimdPath.Scalar) { Assert.False(DirectConv2dWeightGradient.Suits(g)); return; }
         // Suits says where the kernel pays; it is correct everywhere, and checked everywhere here.
         Assert.Equal(g.OutWidth >= 8 && g.StrideH == 1 && g.StrideW == 1 && a[3] * a[4] > 1, DirectConv2dWeightGradient.Suits(g));
         var rng = new Random(12);
@@ -96,13 +95,13 @@ public class DirectConv2dTests
         Assert.Equal(fast, again);
     }
 
-    [Theory, MemberData(nameof(GradientShapes))]
+    [Avx2Theory, MemberData(nameof(GradientShapes))]
     public void Direct_input_gradient_matches_its_reference(int[] a)
     {
         var g = Geometry(a);
         if (a.Length > 9) { Assert.Null(DirectConv2d.InputGradientGeometry(g, a[7])); return; } // strided: through columns
         int outChannels = a[7], batch = a[8];
-        if (!DirectConv2d.SuitsInputGradient(g, outChannels)) { Assert.Equal(SimdPath.Scalar, SimdWidth.Current); return; }
+        Assert.True(DirectConv2d.SuitsInputGradient(g, outChannels), "every unstrided row is a shape the direct kernel takes");
         var rng = new Random(13);
         var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
         var dy = GradientCheck.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
@@ -122,7 +121,7 @@ public class DirectConv2dTests
         var conv = new Conv2d(16, 16, 3, padding: 1, rng: rng);
         var x = GradientCheck.Random(rng, 3, 16, 12, 12);
         var g = new Im2ColGeometry(16, 12, 12, 3, 3, 1, 1, 1, 1);
-        Assert.True(DirectWays(g, 16) || SimdWidth.Current == SimdPath.Scalar);
+        Assert.True(DirectWays(g, 16) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
         conv.Forward(x, training: true);
         var dy = GradientCheck.Random(rng, 3, 16, 12, 12);
         var dx = conv.Backward(dy).Span.ToArray();
@@ -164,7 +163,7 @@ public class DirectConv2dTests
         var conv = new Conv2d(2, 3, 3, padding: 1, rng: rng);
         var x = GradientCheck.Random(rng, 2, 2, 9, 9);
         var g = new Im2ColGeometry(2, 9, 9, 3, 3, 1, 1, 1, 1);
-        Assert.True(DirectConv2d.Suits(g) || SimdWidth.Current == SimdPath.Scalar);
+        Assert.True(DirectConv2d.Suits(g) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
         var expected = new float[2 * 3 * 81];
         DirectConv2dReference.Forward(x.Span, 2, g, conv.Weight.Value.Span, 3, conv.Bias!.Value.Span, expected);
         var y = conv.Forward(x, training: true).Span.ToArray();

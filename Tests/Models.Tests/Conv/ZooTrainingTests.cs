@@ -39,14 +39,15 @@ public class ZooTrainingTests(ITestOutputHelper output)
     }
 
     /// <summary>At a constant rate the second epoch's test accuracy moved between 88 and 92 % with nothing but the order in
-    /// which a kernel adds its products; the annealed rate (cosine: the second epoch at half the rate) gives 93.7 %.</summary>
+    /// which a kernel adds its products; the annealed rate (cosine: the second epoch at half the rate) gave 93.7 % when this
+    /// test was written and 94.2 % now (two kernel rewrites later), which is where the bar sits.</summary>
     [Fact]
     public void LeNet5_learns_digits_in_two_epochs_and_its_checkpoint_reloads()
     {
         using var temp = new TempFolder();
         var path = temp.File("lenet5.ckpt");
         var result = Train("lenet5", 4000, 2, 32, 0.05f, path, schedule: "cosine");
-        Assert.True(result.TestAccuracy >= 0.90, $"test accuracy {result.TestAccuracy:P2}");
+        AccuracyBar.AtLeast(result.TestAccuracy, measured: 0.942, "LeNet-5, 2 epochs on 4,000 digits, test accuracy");
 
         // The saved network rebuilds from its spec and scores the same.
         var reloaded = ClassifierCheckpoint.Load(path).Model;
@@ -64,7 +65,7 @@ public class ZooTrainingTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         var result = Train("resnet", 128, 12, 16, 0.05f, temp.File("resnet.ckpt"), testOnTrain: true, schedule: "cosine");
-        Assert.True(result.TestAccuracy >= 0.90, $"accuracy on the 128 training digits {result.TestAccuracy:P2}");
+        AccuracyBar.AtLeast(result.TestAccuracy, measured: 0.9922, "ResNet-8, accuracy on the 128 training digits it fitted", examples: 128);
     }
 
     /// <summary>One epoch over the 8000 shipped digits (250 steps) for each of the heavier networks (about a minute on two

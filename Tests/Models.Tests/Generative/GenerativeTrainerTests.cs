@@ -53,7 +53,7 @@ public class GenerativeTrainerTests
         var callbacks = new GenerativeCallbacks
         {
             Save = () => first.Save(path),
-            Epoch = new SyncProgress(r => { if (r.Epoch == 1) stop.Cancel(); }),
+            Epoch = new SynchronousProgress<GenerativeEpochReport>(r => { if (r.Epoch == 1) stop.Cancel(); }),
         };
         Assert.Throws<OperationCanceledException>(() => new GenerativeTrainer(first.Model, first.Training!).Fit(Digits(images), callbacks, stop.Token));
 
@@ -86,10 +86,5 @@ public class GenerativeTrainerTests
         var e = Assert.Throws<ArgumentException>(() => GenerativeSetup.Start(GenerativeKind.Gan, images, GenerativeOptions.For(GenerativeKind.Gan)));
         Assert.Contains("1×28×28", e.Message);
         Assert.Contains("1×32×32", e.Message);
-    }
-
-    private sealed class SyncProgress(Action<GenerativeEpochReport> report) : IProgress<GenerativeEpochReport>
-    {
-        public void Report(GenerativeEpochReport value) => report(value);
     }
 }

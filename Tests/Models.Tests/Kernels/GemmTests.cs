@@ -32,15 +32,12 @@ public class GemmTests
         }
     }
 
-    [Fact]
-    public void Matches_the_reference_on_square_256_with_both_thread_counts()
-    {
-        foreach (int threads in new[] { 1, 2 })
-            WithThreads(threads, () =>
-            {
-                foreach (var (ta, tb) in Transposes) Compare(ta, tb, 256, 256, 256, pad: 5, accumulate: ta, seed: 11);
-            });
-    }
+    [MultiCoreFact]
+    public void Matches_the_reference_on_square_256_with_both_thread_counts() =>
+        OnOneThreadThenTwo(teamCalls: 4, () =>
+        {
+            foreach (var (ta, tb) in Transposes) Compare(ta, tb, 256, 256, 256, pad: 5, accumulate: ta, seed: 11);
+        });
 
     [Fact]
     public void Matches_the_reference_on_random_shapes()
@@ -55,17 +52,14 @@ public class GemmTests
         }
     }
 
-    [Fact]
-    public void Wide_and_deep_products_cross_every_block_edge()
-    {
+    [MultiCoreFact]
+    public void Wide_and_deep_products_cross_every_block_edge() =>
         // n > NC (2048) and k > 2·KC: several column blocks and k steps, on both thread counts.
-        foreach (int threads in new[] { 1, 2 })
-            WithThreads(threads, () =>
-            {
-                Compare(false, false, 13, 2100, 600, pad: 1, accumulate: false, seed: 5);
-                Compare(true, true, 300, 40, 530, pad: 2, accumulate: true, seed: 6);
-            });
-    }
+        OnOneThreadThenTwo(teamCalls: 2, () =>
+        {
+            Compare(false, false, 13, 2100, 600, pad: 1, accumulate: false, seed: 5);
+            Compare(true, true, 300, 40, 530, pad: 2, accumulate: true, seed: 6);
+        });
 
     [Fact]
     public void Empty_sizes_leave_c_alone_or_zero_it()
@@ -276,6 +270,24 @@ public class GemmTests
     private static float[] Abs(float[] x) => Array.ConvertAll(x, MathF.Abs);
 
     private static string Name(bool ta, bool tb, int m, int n, int k) => $"{(ta ? "Aᵀ" : "A")}·{(tb ? "Bᵀ" : "B")} {m}×{n}×{k}";
+
+    /// <summary>Runs <paramref name="body"/> on one thread, then on the two-thread team, and proves each pass ran as named:
+    /// none of the first pass's products went to the team and all <paramref name="teamCalls"/> of the second did (with
+    /// <see cref="Gemm.AdaptToLoad"/> off, a busy machine cannot quietly send them back to one thread).</summary>
+    private static void OnOneThreadThenTwo(int teamCalls, Action body)
+    {
+        bool adapt = Gemm.AdaptToLoad;
+        try
+        {
+            Gemm.AdaptToLoad = false;
+            long before = Gemm.TeamCalls;
+            WithThreads(1, body);
+            Assert.Equal(before, Gemm.TeamCalls);
+            WithThreads(2, body);
+            Assert.True(Gemm.TeamCalls - before == teamCalls, $"{Gemm.TeamCalls - before} of the {teamCalls} two-thread products ran on the team");
+        }
+        finally { Gemm.AdaptToLoad = adapt; }
+    }
 
     private static void WithThreads(int threads, Action body)
     {

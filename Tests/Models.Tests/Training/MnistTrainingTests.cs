@@ -28,7 +28,7 @@ public class MnistTrainingTests(ITestOutputHelper output)
             new TrainerOptions { Epochs = 2, BatchSize = 64, LearningRate = 0.1f, Optimizer = new OptimizerSettings(OptimizerKind.Sgd, 0.9f), EvaluateTrainingSet = false });
         var result = ck.Fit(Mnist.Value);
         foreach (var e in result.History) output.WriteLine(e.ToString());
-        Assert.True(result.TestAccuracy >= 0.90, $"test accuracy {result.TestAccuracy:P2} after 2 epochs");
+        Assert.True(result.TestAccuracy >= 0.90, $"test accuracy {result.TestAccuracy:P2} after 2 epochs");   // measured 90.90 %: the bar is within a point
     }
 
     /// <summary>The accuracy floor: 784-100-10 ReLU, softmax + log-likelihood, SGD η=0.1 μ=0.9, batch 64, 10 epochs.</summary>
@@ -39,6 +39,6 @@ public class MnistTrainingTests(ITestOutputHelper output)
             new TrainerOptions { Epochs = 10, BatchSize = 64, LearningRate = 0.1f, Optimizer = new OptimizerSettings(OptimizerKind.Sgd, 0.9f), EvaluateTrainingSet = false });
         var result = ck.Fit(Mnist.Value);
         foreach (var e in result.History) output.WriteLine(e.ToString());
-        Assert.True(result.TestAccuracy >= 0.95, $"test accuracy {result.TestAccuracy:P2} after 10 epochs");
+        Assert.True(result.TestAccuracy >= 0.95, $"test accuracy {result.TestAccuracy:P2} after 10 epochs");   // measured 96.10 % (EXPERIMENTS.md row 18)
     }
 }

@@ -21,7 +21,7 @@ public sealed class IrisSpeciesTests
         var (model, train, test) = IrisFlowers.Trained.Value;
         var scored = model.Transform(test);
         var metrics = ml.MulticlassClassification.Evaluate(scored);
-        Assert.True(metrics.MicroAccuracy >= 0.9, $"iris test accuracy {metrics.MicroAccuracy:P1}");
+        AccuracyBar.AtLeast(metrics.MicroAccuracy, measured: 0.9348, "iris test accuracy (43 of 46)", examples: 46);
         Assert.True(metrics.LogLoss < 0.4, $"iris test log-loss {metrics.LogLoss:F3}");
 
         // MapKeyToValue gives the species text, and it agrees with the label where the model is right.

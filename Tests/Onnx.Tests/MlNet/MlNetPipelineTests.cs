@@ -110,8 +110,18 @@ public sealed class MlNetPipelineTests
         var (_, _, onnx) = TestModels.SmallMlp();
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new Wide { Features = new float[20] } });
-        var e = Assert.ThrowsAny<Exception>(() => OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data));
-        Assert.Contains("input", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data));
+        Assert.StartsWith("Column 'Features' holds 20 Single values per row; the ONNX model's input 'input' takes a vector of 16 Single values.", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_feature_column_is_named_with_the_columns_the_data_has()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new Wide { Features = new float[20] } });
+        var e = Assert.Throws<ArgumentException>(() => OnnxModelEstimators.Create(ml, onnx, "Pixels").Fit(data));
+        Assert.StartsWith("The data has no feature column 'Pixels' (its columns: Features).", e.Message);
     }
 
     private sealed class Wide { [VectorType(20)] public float[] Features { get; set; } = []; }

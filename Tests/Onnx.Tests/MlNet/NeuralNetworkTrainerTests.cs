@@ -31,14 +31,14 @@ public sealed class NeuralNetworkTrainerTests
         var scored = model.Transform(MnistRows.View(ml, test));
         var predicted = scored.GetColumn<uint>(OnnxModelColumns.PredictedLabel).Select(k => (int)k - 1).ToArray();
         double accuracy = predicted.Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Count;
-        Assert.True(accuracy > 0.8, $"accuracy {accuracy:P1} on 500 held-out MNIST digits");
+        AccuracyBar.AtLeast(accuracy, measured: 0.816, "ML.NET estimator, MLP, 3 epochs, accuracy on 500 held-out digits");
 
         Assert.Equal("mlp", model.Card.Architecture);
         Assert.Equal([1, 28, 28], model.Card.InputShape);
         Assert.Equal(3, model.Card.Seed);
         Assert.NotNull(model.Card.Normalization);
         Assert.Equal(3, model.Card.Metrics!["epochs_completed"]);
-        Assert.True(model.Card.Metrics["test_accuracy"] > 0.5);
+        AccuracyBar.AtLeast(model.Card.Metrics["test_accuracy"], measured: 0.865, "the card's test_accuracy (the estimator's own split)");
         Assert.Equal(3, model.Training!.History.Count);
     }
 
@@ -96,7 +96,7 @@ public sealed class NeuralNetworkTrainerTests
         }
         Assert.Equal(correct / (double)test.Count, metrics.MicroAccuracy, 12);
         Assert.Equal(logLoss / test.Count, metrics.LogLoss, 4);
-        Assert.True(metrics.MicroAccuracy > 0.8, $"micro accuracy {metrics.MicroAccuracy:P1}");
+        AccuracyBar.AtLeast(metrics.MicroAccuracy, measured: 0.816, "ML.NET evaluator, micro accuracy");
         Assert.Equal(10, metrics.PerClassLogLoss.Count);
     }
 
@@ -112,7 +112,7 @@ public sealed class NeuralNetworkTrainerTests
         var metrics = ml.MulticlassClassification.Evaluate(scored);
         var predicted = scored.GetColumn<uint>(OnnxModelColumns.PredictedLabel).Select(k => (int)k - 1).ToArray();
         Assert.Equal(predicted.Zip(test.Labels).Count(p => p.First == p.Second) / 300.0, metrics.MicroAccuracy, 12);
-        Assert.True(metrics.MicroAccuracy > 0.6, $"accuracy {metrics.MicroAccuracy:P1} after 2 epochs on 540 digits");
+        AccuracyBar.AtLeast(metrics.MicroAccuracy, measured: 0.69, "MLP [16], 2 epochs on 540 digits, accuracy on 300");
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class NeuralNetworkTrainerTests
         using var scorer = model.CreateScorer(new OnnxScorerOptions { PreferCuda = false });
         double accuracy = scorer.Predict(test.Pixels, test.Count).Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Count;
         Assert.Equal("lenet5", model.Card.Architecture);
-        Assert.True(accuracy > 0.5, $"LeNet-5 after one epoch on 900 digits: {accuracy:P1}");
+        AccuracyBar.AtLeast(accuracy, measured: 0.7533, "LeNet-5 after one epoch on 900 digits, accuracy on 300");
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class ConsumerWorkspace : IDisposable
     public string Feed { get; }
 
     /// <summary>The repository this test was built from (the folder holding NeuralPipelines.sln).</summary>
-    public static string Repository { get; } = FindRepository();
+    public static string Repository { get; } = NeuralPipelines.Tests.Repository.Root;
 
     /// <summary>bin/&lt;Configuration&gt;/&lt;tfm&gt;/ of this test: the configuration whose library builds are packed.</summary>
     public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
@@ -115,13 +115,6 @@ public sealed class ConsumerWorkspace : IDisposable
         var path = Path.Combine(Root, relative);
         File.WriteAllText(path, text);
         return path;
-    }
-
-    private static string FindRepository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "NeuralPipelines.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"No NeuralPipelines.sln above {AppContext.BaseDirectory}.");
     }
 
     public void Dispose()

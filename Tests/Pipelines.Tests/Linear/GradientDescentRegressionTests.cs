@@ -1,5 +1,6 @@
 using NeuralPipelines.Pipelines.Evaluation;
 using NeuralPipelines.Pipelines.Linear;
+using NeuralPipelines.Tests;
 
 namespace NeuralPipelines.Pipelines.Tests.Linear;
 
@@ -32,10 +33,4 @@ public class GradientDescentRegressionTests
         Assert.Contains("diverged at epoch", e.Message);
         Assert.Contains("must be below 2/λmax", e.Message);
     }
-}
-
-/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

@@ -1,0 +1,95 @@
+using NeuralPipelines.Tests;
+using Xunit.Abstractions;
+
+namespace NeuralPipelines.Cli.Tests.Experiments;
+
+/// <summary>The long accuracy tier (NP_LONG_TESTS=1): every result row of docs/EXPERIMENTS.md is trained again with the
+/// exact command the doc gives (through <c>np train … --json</c>, in-process) and its final test accuracy must land within
+/// <see cref="Tolerance"/> of the documented figure; each MNIST generator row, its mean confidence within
+/// <see cref="ConfidencePoints"/>. Hours on two cores; one row:
+/// <c>NP_LONG_TESTS=1 dotnet test Tests/Cli.Tests --filter "DisplayName~nielsen 18"</c>.</summary>
+/// <remarks>
+/// How the tolerance was chosen. The same command, seed and code give the same figure to the last digit (runs are
+/// deterministic for a given thread count, and the GEMM gives the same bits on one and two threads). What moves a figure
+/// without a defect is arithmetic done in another order (a kernel rewrite, another core count where the convolution
+/// kernels split their work differently). The seed spread is taken as its bound: another seed changes the initial weights
+/// and the batch order, a reordering only the last bits of some sums, which a run amplifies at most into another seed's
+/// trajectory. Measured on the 2-core Xeon (family 6 model 207) on 2026-11-30, final test accuracy:
+/// row 18 with seeds 1, 2, 3: 96.10, 95.80, 95.15 % (spread 0.95); row 3 with seeds 1 and 2: 92.40, 92.60 % (and row 3's
+/// seed 1 gave 92.30 % when the doc was written, before the kernels changed: 0.10 of pure reordering). The doc adds LeNet-5
+/// on Fashion-MNIST, seeds 1 and 2: 90.53, 90.73 %, and a reordering alone moving it by 0.31. So ±1.5 points: half again
+/// the largest seed spread seen on a stable row, and still short of the 2-point regression issue 16 asks to catch. Rows
+/// the doc itself shows swinging further between seeds get a wider band, named in <see cref="Unstable"/> with the figures.
+/// </remarks>
+public class DocumentedAccuracyTests(ITestOutputHelper output)
+{
+    public const double Points = 1.5;
+
+    /// <summary>Rows whose documented seeds differ by more than the default band, and why.</summary>
+    public static readonly IReadOnlyDictionary<string, (double Points, string Why)> Unstable = new Dictionary<string, (double, string)>
+    {
+        ["nielsen 2"] = (10.0, "quadratic cost with saturated sigmoid outputs: seeds 1, 2, 3 gave 84.10, 74.35, 76.35 (note A)"),
+    };
+
+    public static double Tolerance(DocumentedRun run) => Unstable.TryGetValue(run.Id, out var wide) ? wide.Points : Points;
+
+    public static TheoryData<string> MnistRows => Rows(fashion: false);
+    public static TheoryData<string> FashionMnistRows => Rows(fashion: true);
+
+    private static TheoryData<string> Rows(bool fashion)
+    {
+        var rows = new TheoryData<string>();
+        foreach (var run in ExperimentsDocument.Runs.Where(r => r.NeedsFashionMnist == fashion)) rows.Add(run.Id);
+        return rows;
+    }
+
+    [LongTheory, MemberData(nameof(MnistRows))]
+    public void A_documented_mnist_row_reproduces_its_accuracy(string row) => Rerun(row);
+
+    [LongTheory(needsSystemFashionMnist: true), MemberData(nameof(FashionMnistRows))]
+    public void A_documented_fashion_mnist_row_reproduces_its_accuracy(string row) => Rerun(row);
+
+    /// <summary>How far a generator's mean confidence may land from its documented figure. The GAN's samples drawn with seeds
+    /// 2 and 3 gave 0.911 and 0.907 against 0.908, and its 35- to 50-epoch checkpoints 0.901–0.908 (the doc); another
+    /// training seed was not measured (one GAN run is 93 minutes here). ±0.02 is five times the sample-seed spread.</summary>
+    public const double ConfidencePoints = 0.02;
+
+    public static TheoryData<string> GeneratorRows
+    {
+        get
+        {
+            var rows = new TheoryData<string>();
+            foreach (var g in ExperimentsDocument.Generators) rows.Add(g.Id);
+            return rows;
+        }
+    }
+
+    /// <summary>Trains the generator and its LeNet-5 judge with the doc's commands, then scores the generator's samples
+    /// with <c>np evaluate-generator</c>. Each row trains its own judge: the tier is hours long either way, and a shared
+    /// judge would make one row's result depend on which ran first.</summary>
+    [LongTheory, MemberData(nameof(GeneratorRows))]
+    public void A_documented_mnist_generator_reproduces_its_mean_confidence(string row)
+    {
+        var g = ExperimentsDocument.Generator(row);
+        using var folder = new TempFolder();
+        ClassicCli.Json(g.Judge.ArgumentsWritingTo(folder.Path));
+        ClassicCli.Json(g.Generator.ArgumentsWritingTo(folder.Path));
+        var report = ClassicCli.Json("evaluate-generator", "--model", g.Generator.CheckpointIn(folder.Path),
+            "--classifier", g.Judge.CheckpointIn(folder.Path), "--data", "mnist");
+        double confidence = report.GetProperty("mean_confidence").GetDouble();
+        output.WriteLine($"{g.Generator.CommandLine}: mean confidence {confidence:F3} (documented {g.MeanConfidence:F3}, ±{ConfidencePoints})");
+        Assert.True(Math.Abs(confidence - g.MeanConfidence) <= ConfidencePoints,
+            $"{g.Id}: `{g.Generator.CommandLine}` judged by `{g.Judge.CommandLine}` gives mean confidence {confidence:F3}; docs/EXPERIMENTS.md says {g.MeanConfidence:F3} (tolerance ±{ConfidencePoints})");
+    }
+
+    private void Rerun(string row)
+    {
+        var run = ExperimentsDocument.Run(row);
+        using var folder = new TempFolder();
+        var json = ClassicCli.Json(run.ArgumentsWritingTo(folder.Path));
+        double percent = 100 * json.GetProperty("test_accuracy").GetDouble(), tolerance = Tolerance(run);
+        output.WriteLine($"{run.CommandLine}: {percent:F2} % (documented {run.Percent:F2} %, ±{tolerance}), {json.GetProperty("train_seconds").GetDouble():F0} s of training");
+        Assert.True(Math.Abs(percent - run.Percent) <= tolerance,
+            $"{run.Id}: `{run.CommandLine}` reached {percent:F2} %; docs/EXPERIMENTS.md says {run.Percent:F2} % (tolerance ±{tolerance} points)");
+    }
+}

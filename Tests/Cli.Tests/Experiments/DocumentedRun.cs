@@ -1,0 +1,34 @@
+namespace NeuralPipelines.Cli.Tests.Experiments;
+
+/// <summary>One result row of docs/EXPERIMENTS.md: the exact <c>np train</c> command it was measured with and the final test
+/// accuracy it documents.</summary>
+/// <param name="Id">What the doc calls the row ("nielsen 5", "recipe lenet5 --data mnist", "cnn resnet fashion-mnist"):
+/// the long tier's case name, so <c>--filter "DisplayName~nielsen 5"</c> runs one row.</param>
+/// <param name="Arguments">The command's arguments after <c>np</c>, shell variables expanded, its --out kept as written.</param>
+/// <param name="Percent">The documented final test accuracy, in percent.</param>
+public sealed record DocumentedRun(string Id, string Section, IReadOnlyList<string> Arguments, double Percent)
+{
+    /// <summary>True when the run reads Fashion-MNIST (Debian's copy, which CI does not have).</summary>
+    public bool NeedsFashionMnist => Arguments.Any(a => a.Contains("fashion-mnist", StringComparison.Ordinal));
+
+    /// <summary>The command line as the doc gives it (for failure messages).</summary>
+    public string CommandLine => "np " + string.Join(' ', Arguments);
+
+    /// <summary>The arguments to run here: the checkpoint (and the curves beside it) go to <paramref name="folder"/>.</summary>
+    public string[] ArgumentsWritingTo(string folder)
+    {
+        var args = Arguments.ToList();
+        int at = args.IndexOf("--out");
+        if (at >= 0) args.RemoveRange(at, 2);
+        return [.. args, "--out", CheckpointIn(folder)];
+    }
+
+    /// <summary>Where <see cref="ArgumentsWritingTo"/> puts the checkpoint: the doc's file name, in <paramref name="folder"/>.</summary>
+    public string CheckpointIn(string folder)
+    {
+        int at = Arguments.ToList().IndexOf("--out");
+        return Path.Combine(folder, at >= 0 ? Path.GetFileName(Arguments[at + 1]) : "run.ckpt");
+    }
+
+    public override string ToString() => Id;
+}

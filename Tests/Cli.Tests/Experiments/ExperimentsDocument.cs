@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using NeuralPipelines.Tests;
+
+namespace NeuralPipelines.Cli.Tests.Experiments;
+
+/// <summary>Reads the result rows of docs/EXPERIMENTS.md: the long accuracy tier runs exactly what the doc says, so the two
+/// cannot drift apart. Four kinds of row carry a figure measured with the <c>np train</c> commands the doc gives:</summary>
+/// <remarks>
+/// - Nielsen's rows: the "## Results" table (# | experiment | final / peak | …) and the "## Commands" block, whose lines
+///   end in <c># N</c> and use <c>$S</c> for the shared options;
+/// - the recipes table: <c>| `np train …` | recipe | **96.10 %** | …</c>;
+/// - the convolutional networks: each "###" run under "## Convolutional networks" has a command block followed by an
+///   epoch table whose first "| test %" row ends in the bold final figure;
+/// - the generators on MNIST: the generative section's Commands block (a LeNet-5 judge, then each generator) and the mean
+///   confidence of the "### MNIST" table.
+/// The <c>np train</c> lines that are not rerun say why in <c>ExperimentsDocumentTests.Unchecked</c>.
+/// </remarks>
+public static partial class ExperimentsDocument
+{
+    public static string Path => Repository.Doc("EXPERIMENTS.md");
+
+    private static readonly Lazy<string[]> s_lines = new(() => File.ReadAllLines(Path));
+
+    public static IReadOnlyList<DocumentedRun> Runs => s_runs.Value;
+    private static readonly Lazy<IReadOnlyList<DocumentedRun>> s_runs = new(() => [.. Nielsen(), .. Recipes(), .. Convolutional()]);
+
+    public static DocumentedRun Run(string id) =>
+        Runs.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no row '{id}'.");
+
+    /// <summary>Every <c>np train</c> command in the doc (in code blocks, continuation lines joined, and in backticks in
+    /// tables), each with the section it is in.</summary>
+    public static IReadOnlyList<(string Section, string Command)> AllTrainCommands()
+    {
+        var found = new List<(string, string)>();
+        foreach (var (section, line) in CodeLines())
+            if (line.StartsWith("np train ", StringComparison.Ordinal)) found.Add((section, StripComment(line)));
+        string current = "";
+        foreach (var line in s_lines.Value)
+        {
+            if (line.StartsWith("## ", StringComparison.Ordinal)) current = line;
+            if (line.StartsWith('|'))
+                foreach (Match m in BacktickedTrain().Matches(line)) found.Add((current, m.Groups[1].Value));
+        }
+        return found;
+    }
+
+    /// <summary>The row numbers of Nielsen's Results table, in order.</summary>
+    public static IReadOnlyList<int> NielsenResultNumbers() => NielsenFigures().Keys.ToArray();
+
+    private static Dictionary<int, double> NielsenFigures()
+    {
+        var figures = new Dictionary<int, double>();
+        foreach (var line in Section("## Results"))
+            if (NielsenResultRow().Match(line) is { Success: true } m)
+                figures[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)] = FirstNumber(m.Groups[2].Value, line);
+        return figures;
+    }
+
+    private static IEnumerable<DocumentedRun> Nielsen()
+    {
+        var figures = NielsenFigures();
+        string shared = "";
+        foreach (var (section, line) in CodeLines())
+        {
+            if (section != "## Commands") continue;
+            if (SharedOptions().Match(line) is { Success: true } s) shared = s.Groups[1].Value;
+            if (NielsenCommand().Match(line) is not { Success: true } c) continue;
+            int row = int.Parse(c.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (!figures.TryGetValue(row, out var percent)) throw new InvalidDataException($"{Path}: command # {row} has no row {row} in the Results table.");
+            yield return new DocumentedRun($"nielsen {row}", section, Split(c.Groups[1].Value.Replace("$S", shared, StringComparison.Ordinal)), percent);
+        }
+    }
+
+    private static IEnumerable<DocumentedRun> Recipes()
+    {
+        foreach (var line in Section("## Recipes"))
+            if (RecipeRow().Match(line) is { Success: true } m)
+            {
+                var args = Split(m.Groups[1].Value);
+                yield return new DocumentedRun("recipe " + string.Join(' ', args.Skip(1)), Heading("## Recipes"), args, Parse(m.Groups[2].Value));
+            }
+    }
+
+    private static IEnumerable<DocumentedRun> Convolutional()
+    {
+        string section = Heading("## Convolutional networks"), heading = "";
+        DocumentedRun? pending = null;
+        foreach (var (line, code) in Joined(Section("## Convolutional networks")))
+        {
+            if (line.StartsWith("### ", StringComparison.Ordinal)) { heading = line; pending = null; }
+            else if (code && line.StartsWith("np train ", StringComparison.Ordinal))
+            {
+                var args = Split(line);
+                string data = args[args.IndexOf("--data") + 1];
+                pending = new DocumentedRun($"cnn {args[1]} {System.IO.Path.GetFileName(data)}", section, args, double.NaN);
+            }
+            else if (pending is not null && line.StartsWith("| test %", StringComparison.Ordinal))
+            {
+                var bold = BoldFigure().Match(line);
+                if (!bold.Success) throw new InvalidDataException($"{Path}: under \"{heading}\" the test % row has no bold final figure: {line}");
+                yield return pending with { Percent = Parse(bold.Groups[1].Value) };
+                pending = null;
+            }
+        }
+    }
+
+    public static IReadOnlyList<DocumentedGenerator> Generators => s_generators.Value;
+    private static readonly Lazy<IReadOnlyList<DocumentedGenerator>> s_generators = new(() => [.. MnistGenerators()]);
+
+    public static DocumentedGenerator Generator(string id) =>
+        Generators.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no generator row '{id}'.");
+
+    /// <summary>The generative section's MNIST rows: its Commands block trains a LeNet-5 judge and each generator on
+    /// <c>--data mnist</c>; the "### MNIST" table gives each generator's mean confidence (its fourth figure).</summary>
+    private static IEnumerable<DocumentedGenerator> MnistGenerators()
+    {
+        const string prefix = "## Generative models on MNIST";
+        string section = Heading(prefix);
+        var commands = CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train ", StringComparison.Ordinal))
+            .Select(c => Split(c.Line)).Where(a => a.IndexOf("--data") is int d && d >= 0 && a[d + 1] == "mnist").ToList();
+        var judge = commands.FirstOrDefault(a => a[1] == "lenet5")
+            ?? throw new InvalidDataException($"{Path}: \"{section}\" trains no LeNet-5 judge on mnist.");
+        var judgeRun = new DocumentedRun("judge lenet5 mnist", section, judge, double.NaN);
+        var confidence = new Dictionary<string, double>();
+        bool inMnist = false;
+        foreach (var line in Section(prefix))
+        {
+            if (line.StartsWith("### ", StringComparison.Ordinal)) inMnist = line.StartsWith("### MNIST", StringComparison.Ordinal);
+            if (!inMnist || !line.StartsWith("| ", StringComparison.Ordinal)) continue;
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            if (cells.Length > 5 && Number().Match(cells[5]) is { Success: true } m && !confidence.ContainsKey(cells[1]))
+                confidence[cells[1]] = Parse(m.Value);
+        }
+        foreach (var args in commands.Where(a => a[1] != "lenet5"))
+        {
+            string name = args[1] switch { "gan" => "GAN", "gmmn" => "GMMN", "gmmn-ae" => "GMMN+AE", var other => other };
+            if (!confidence.TryGetValue(name, out var figure))
+                throw new InvalidDataException($"{Path}: the MNIST table of \"{section}\" has no row '{name}' for np {string.Join(' ', args)}.");
+            yield return new DocumentedGenerator($"generator {args[1]} mnist", new DocumentedRun($"generator {args[1]} mnist", section, args, double.NaN),
+                judgeRun, figure);
+        }
+    }
+
+    /// <summary>The summary table at the top of "## Convolutional networks": (network, data, bold test accuracy), in order.</summary>
+    public static IReadOnlyList<(string Network, string Data, double Percent)> ConvolutionalSummary() =>
+        Section("## Convolutional networks").Select(l => SummaryRow().Match(l)).Where(m => m.Success)
+            .Select(m => (m.Groups[1].Value.Trim(), m.Groups[2].Value.Trim(), Parse(m.Groups[3].Value))).ToArray();
+
+    /// <summary>The whole "## " heading line that starts with <paramref name="prefix"/>.</summary>
+    private static string Heading(string prefix) =>
+        s_lines.Value.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+        ?? throw new InvalidDataException($"{Path} has no section \"{prefix}…\".");
+
+    /// <summary>The lines from <paramref name="heading"/> (a "## " prefix) to the next "## " heading.</summary>
+    private static IEnumerable<string> Section(string heading) =>
+        s_lines.Value.SkipWhile(l => !l.StartsWith(heading, StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal));
+
+    /// <summary>Each line of the doc's code blocks (continuations joined) with the "## " section it is in.</summary>
+    private static IEnumerable<(string Section, string Line)> CodeLines()
+    {
+        string section = "";
+        foreach (var (line, code) in Joined(s_lines.Value))
+        {
+            if (!code && line.StartsWith("## ", StringComparison.Ordinal)) section = line;
+            if (code) yield return (section, line);
+        }
+    }
+
+    /// <summary>The lines with a code block's trailing-backslash continuations joined, each marked in or out of a block.</summary>
+    private static IEnumerable<(string Line, bool Code)> Joined(IEnumerable<string> lines)
+    {
+        bool code = false;
+        string carried = "";
+        foreach (var raw in lines)
+        {
+            if (raw.StartsWith("```", StringComparison.Ordinal)) { code = !code; continue; }
+            if (!code) { yield return (raw, false); continue; }
+            var line = carried + raw.Trim();
+            if (line.EndsWith('\\')) { carried = line[..^1].TrimEnd() + " "; continue; }
+            carried = "";
+            yield return (line, true);
+        }
+    }
+
+    private static string StripComment(string line) => line.Split('#')[0].Trim();
+
+    private static List<string> Split(string command) =>
+        [.. StripComment(command).Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)];   // drop "np"
+
+    private static double FirstNumber(string cell, string line) =>
+        Number().Match(cell) is { Success: true } m ? Parse(m.Value) : throw new InvalidDataException($"{Path}: no figure in the row {line}");
+
+    private static double Parse(string number) => double.Parse(number, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^\| (\d+) \| [^|]* \| ([^|]*) \|")]
+    private static partial Regex NielsenResultRow();
+
+    [GeneratedRegex("^S=\"(.*)\"$")]
+    private static partial Regex SharedOptions();
+
+    [GeneratedRegex(@"^(np train .*?)\s*#\s*(\d+)\b")]
+    private static partial Regex NielsenCommand();
+
+    [GeneratedRegex(@"^\| `(np train [^`]*)` \| [^|]* \| \*\*(\d+\.\d+) %\*\* \|")]
+    private static partial Regex RecipeRow();
+
+    [GeneratedRegex(@"`(np train [^`]*)`")]
+    private static partial Regex BacktickedTrain();
+
+    [GeneratedRegex(@"\*\*(\d+\.\d+)\*\*")]
+    private static partial Regex BoldFigure();
+
+    [GeneratedRegex(@"^\| ([^|]+) \| ([^|]+) \| \d+ \| \*\*(\d+\.\d+) %\*\*")]
+    private static partial Regex SummaryRow();
+
+    [GeneratedRegex(@"\d+\.\d+")]
+    private static partial Regex Number();
+}
