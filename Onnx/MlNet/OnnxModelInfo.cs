@@ -30,9 +30,5 @@ public static class OnnxModelInfo
         return Enumerable.Range(0, (int)dims[1].DimValue).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
-    private static global::Onnx.ModelProto Parse(byte[] onnx, string source)
-    {
-        try { return global::Onnx.ModelProto.Parser.ParseFrom(onnx); }
-        catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}: not an ONNX model ({e.Message}).", e); }
-    }
+    private static global::Onnx.ModelProto Parse(byte[] onnx, string source) => Integrity.OnnxIntegrity.Check(onnx, source);
 }
