@@ -77,7 +77,7 @@ public static class IdxReader
                 ? BinaryPrimitives.ReadSingleBigEndian(payload.AsSpan((int)(4 * i)))
                 : BinaryPrimitives.ReadDoubleBigEndian(payload.AsSpan((int)(8 * i)));
             if (double.IsFinite(v) && Math.Abs(v) <= float.MaxValue) continue;
-            string what = double.IsNaN(v) ? "NaN" : double.IsInfinity(v) ? $"{v}" : $"{v:g3}, beyond float32's range";
+            string what = double.IsNaN(v) ? "NaN" : double.IsPositiveInfinity(v) ? "+∞" : double.IsNegativeInfinity(v) ? "-∞" : $"{v.ToString("g3", System.Globalization.CultureInfo.InvariantCulture)}, beyond float32's range";
             throw new InvalidDataException(
                 $"{source}: element {i:N0} (item {i / perItem:N0}, value {i % perItem:N0} of {perItem:N0}) is {what}; the values of a float IDX file must be finite.");
         }

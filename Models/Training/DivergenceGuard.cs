@@ -22,13 +22,15 @@ public static class DivergenceGuard
     /// <param name="history">The epochs completed before this one.</param>
     public static string? Check(Layer network, double trainCost, IReadOnlyList<EpochReport> history)
     {
+        int i = 0;
         foreach (var p in network.AllParameters())
         {
+            int index = i++;
             if (p.Value.Length == 0) continue;
             float largest = Math.Abs(TensorPrimitives.MaxMagnitude(p.Value.Span));
             if (largest > WeightBound)
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"a weight of {p.Name} reached {largest:g3}, past the bound of ±{WeightBound:g0} (the cost is still finite, but the model has run away)");
+                    $"a value of parameter{index}.{p.Name} reached {largest:0.##e0}, past the bound of ±{WeightBound:0e0} (the cost is still finite, but the model has run away)");
         }
         if (history.Count == 0) return null;
         double best = Math.Max(history.Min(h => h.TrainLoss), CostFloor);

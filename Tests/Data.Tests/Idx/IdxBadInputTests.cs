@@ -201,4 +201,29 @@ public class IdxBadInputTests
         Assert.Contains(images, e.Message);
         Assert.Contains(labels, e.Message);
     }
+
+    /// <summary>NaN, ±∞ and float64 values beyond float32 in a float IDX file are refused where they are, not blamed
+    /// epochs later on the learning rate.</summary>
+    [Theory]
+    [InlineData(IdxType.Float32, double.NaN, "is NaN")]
+    [InlineData(IdxType.Float32, double.PositiveInfinity, "is +∞")]
+    [InlineData(IdxType.Float64, double.NegativeInfinity, "is -∞")]
+    [InlineData(IdxType.Float64, 1e39, "beyond float32's range")]
+    public void A_non_finite_float_pixel_is_refused_naming_its_image_and_position(IdxType type, double bad, string words)
+    {
+        using var tmp = new TempFolder();
+        var values = Enumerable.Range(0, 24).Select(i => i / 24.0).ToArray();
+        var raw = Encode(IdxArray.FromValues(type, [4, 3, 2], values));
+        int size = type == IdxType.Float32 ? 4 : 8, at = 4 + 3 * 4 + 15 * size; // element 15: image 2, value 3
+        if (type == IdxType.Float32) System.Buffers.Binary.BinaryPrimitives.WriteSingleBigEndian(raw.AsSpan(at), (float)bad);
+        else System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(raw.AsSpan(at), bad);
+        foreach (var (name, bytes) in new[] { ("f.idx", raw), ("f.idx.gz", Gzip(raw)) })
+        {
+            var e = ReadFails(tmp, name, bytes);
+            Assert.Contains("element 15 (item 2, value 3 of 6)", e.Message);
+            Assert.Contains(words, e.Message);
+        }
+        // The same file with finite values reads.
+        Assert.Equal(24, IdxReader.Parse(Encode(IdxArray.FromValues(type, [4, 3, 2], values)), "ok").Count);
+    }
 }
