@@ -8,6 +8,9 @@ public sealed class FaultTally(string format)
     public int Cases { get; private set; }
     public int CleanErrors { get; private set; }
     public int SameAnswers { get; private set; }
+
+    /// <summary>Clean errors that came from a checksum (ours or the zip's CRC-32): before those checks, these files loaded.</summary>
+    public int ByChecksum { get; private set; }
     public long MostAllocated { get; private set; }
     public List<string> Defects { get; } = [];
 
@@ -32,7 +35,11 @@ public sealed class FaultTally(string format)
                 Defects.Add($"{Format}, {damage.What}: the error does not name the file: {e.Message}");
             else if (e.Message.Length > 600)
                 Defects.Add($"{Format}, {damage.What}: the error is {e.Message.Length} characters long");
-            else CleanErrors++;
+            else
+            {
+                CleanErrors++;
+                if (e.Message.Contains("CRC-32")) ByChecksum++;
+            }
         }
         catch (Exception e)
         {
@@ -45,5 +52,5 @@ public sealed class FaultTally(string format)
     }
 
     public override string ToString() =>
-        $"{Format}: {Cases} cases, {CleanErrors} clean errors, {SameAnswers} same answers, {Defects.Count} defects, at most {MostAllocated:N0} bytes allocated by one load";
+        $"{Format}: {Cases} cases, {CleanErrors} clean errors ({ByChecksum} by a checksum), {SameAnswers} same answers, {Defects.Count} defects, at most {MostAllocated:N0} bytes allocated by one load";
 }

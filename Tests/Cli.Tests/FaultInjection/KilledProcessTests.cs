@@ -12,7 +12,7 @@ namespace NeuralPipelines.Cli.Tests.FaultInjection;
 /// output is either the old file, byte for byte, or a complete new one that loads; the two outputs of
 /// <c>np export --out --mlnet</c> are both old or both new; after SIGTERM no temp file is left and the exit code is 143
 /// (or 0 when the run had already finished).</summary>
-public sealed class KilledProcessTests(FaultModels models, ITestOutputHelper output) : IClassFixture<FaultModels>
+public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHelper output) : IClassFixture<OutputSafetyFixture>
 {
     private static readonly byte[] OldContent = "an older file that must survive whole or be replaced whole\n"u8.ToArray();
 
@@ -39,7 +39,7 @@ public sealed class KilledProcessTests(FaultModels models, ITestOutputHelper out
     [Fact]
     public void Np_score_killed_at_any_moment_leaves_the_old_predictions_or_complete_new_ones()
     {
-        Kill("score", out_ => ["score", "--model", models.RegressionZip, "--data", "diabetes", "--output", out_[0]],
+        Kill("score", out_ => ["score", "--model", models.Zip, "--data", "diabetes", "--output", out_[0]],
             ["p.csv"], seed: 41,
             files =>
             {
@@ -49,8 +49,9 @@ public sealed class KilledProcessTests(FaultModels models, ITestOutputHelper out
             });
     }
 
-    /// <summary>Runs the command once to learn how long it takes, then three more times over old outputs, killing it
-    /// after a seeded random part of that time: twice with SIGKILL, once with SIGTERM.</summary>
+    /// <summary>Runs the command once to learn how long it takes, then four more times over old outputs, killing it
+    /// after a seeded random moment in the first 70 % of that time (later runs start warmer and finish sooner): twice
+    /// with SIGKILL, twice with SIGTERM.</summary>
     private void Kill(string command, Func<string[], string[]> args, string[] names, int seed, Action<string[]> complete)
     {
         if (!OperatingSystem.IsLinux()) return;
@@ -66,12 +67,12 @@ public sealed class KilledProcessTests(FaultModels models, ITestOutputHelper out
             var full = clock.Elapsed;
             output.WriteLine($"np {command}: {full.TotalSeconds:F1} s uninterrupted");
 
-            foreach (var signal in new[] { "KILL", "KILL", "TERM" })
+            foreach (var signal in new[] { "KILL", "TERM", "KILL", "TERM" })
             {
                 using var temp = new TempFolder();
                 var outputs = names.Select(temp.File).ToArray();
                 foreach (var o in outputs) File.WriteAllBytes(o, OldContent);
-                var delay = TimeSpan.FromSeconds(full.TotalSeconds * rng.NextDouble());
+                var delay = TimeSpan.FromSeconds(full.TotalSeconds * 0.7 * rng.NextDouble());
                 using var child = Start(args(outputs));
                 bool finished = child.WaitForExit(delay);
                 if (!finished)
