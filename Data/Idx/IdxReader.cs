@@ -63,9 +63,9 @@ public static class IdxReader
         return new IdxArray(header.Type, header.Dimensions, payload);
     }
 
-    /// <summary>Refuses a NaN, an infinity, or a float64 beyond float32's range (the trainer reads float32) in a float IDX
-    /// file, naming the element and the item it belongs to: left in, it surfaces epochs later as a NaN cost blamed on
-    /// the learning rate.</summary>
+    /// <summary>Refuses a NaN or an infinity in a float IDX file, naming the element and the item it belongs to: left in,
+    /// it surfaces epochs later as a NaN cost blamed on the learning rate. (A float64 beyond float32's range is a valid
+    /// IDX value; the image loader, which converts to float32, refuses it.)</summary>
     private static void CheckFinite(Header header, byte[] payload, string source)
     {
         if (header.Type is not (IdxType.Float32 or IdxType.Float64)) return;
@@ -76,8 +76,8 @@ public static class IdxReader
             double v = header.Type == IdxType.Float32
                 ? BinaryPrimitives.ReadSingleBigEndian(payload.AsSpan((int)(4 * i)))
                 : BinaryPrimitives.ReadDoubleBigEndian(payload.AsSpan((int)(8 * i)));
-            if (double.IsFinite(v) && Math.Abs(v) <= float.MaxValue) continue;
-            string what = double.IsNaN(v) ? "NaN" : double.IsPositiveInfinity(v) ? "+∞" : double.IsNegativeInfinity(v) ? "-∞" : $"{v.ToString("g3", System.Globalization.CultureInfo.InvariantCulture)}, beyond float32's range";
+            if (double.IsFinite(v)) continue;
+            string what = double.IsNaN(v) ? "NaN" : v > 0 ? "+∞" : "-∞";
             throw new InvalidDataException(
                 $"{source}: element {i:N0} (item {i / perItem:N0}, value {i % perItem:N0} of {perItem:N0}) is {what}; the values of a float IDX file must be finite.");
         }
