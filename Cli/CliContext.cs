@@ -85,5 +85,5 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
     }
 
     private static IEnumerable<string> Files(ParseResult parse) =>
-        parse.Tokens.Select(t => t.Value).Where(v => v.Length > 0 && v != "-" && (File.Exists(v) || Directory.Exists(v))).Distinct();
+        parse.Tokens.Where(t => t.Type == System.CommandLine.Parsing.TokenType.Argument).Select(t => t.Value).Where(v => v.Length > 0 && v != "-" && (File.Exists(v) || Directory.Exists(v))).Distinct();
 }
