@@ -12,17 +12,18 @@ public static class ZipIntegrity
 {
     /// <exception cref="InvalidDataException">Not a readable zip, or an entry whose bytes disagree with its recorded CRC-32 or
     /// length; the message names the file and the entry.</exception>
-    public static void Verify(string path)
+    /// <param name="what">What the file should be, with its article, for the error when it is no zip at all ("an ML.NET model file").</param>
+    public static void Verify(string path, string what = "a zip file")
     {
         ZipArchive zip;
         try { zip = ZipFile.OpenRead(path); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: not a readable zip file ({Excerpt.Of(e.Message)}).", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: not {what} (it is not a readable zip: {Excerpt.Of(e.Message)}).", e); }
         using (zip)
         {
             var buffer = new byte[81920];
             IReadOnlyCollection<ZipArchiveEntry> entries;
             try { entries = zip.Entries; }
-            catch (InvalidDataException e) { throw new InvalidDataException($"{path}: not a readable zip file ({Excerpt.Of(e.Message)}).", e); }
+            catch (InvalidDataException e) { throw new InvalidDataException($"{path}: not {what} (it is not a readable zip: {Excerpt.Of(e.Message)}).", e); }
             foreach (var entry in entries)
             {
                 string name = Excerpt.Of(entry.FullName, 80);

@@ -104,7 +104,7 @@ public sealed class SavedModel : IDisposable
         }
 
         // Every entry against its CRC-32 first: ML.NET would load a flipped weight without a word.
-        ZipIntegrity.Verify(path);
+        ZipIntegrity.Verify(path, "an ML.NET model file");
         var ml = new MLContext(seed: 0);
         ITransformer model;
         DataViewSchema schema;

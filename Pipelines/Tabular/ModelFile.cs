@@ -21,7 +21,7 @@ public static class ModelFile
         // transformer's assembly may not be loaded yet, so register it before reading a model that may contain one.
         ml.ComponentCatalog.RegisterAssembly(typeof(OnnxTransformer).Assembly);
         // Every entry against its CRC-32 first: ML.NET would load a flipped weight without a word.
-        ZipIntegrity.Verify(path);
+        ZipIntegrity.Verify(path, "an ML.NET model file");
         try
         {
             using var stream = File.OpenRead(path);
