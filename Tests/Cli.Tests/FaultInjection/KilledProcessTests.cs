@@ -21,7 +21,8 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
     {
         Kill("train", out_ => ["train", "mlp", "--layers", "784,16,10", "--epochs", "3", "--train-limit", "400", "--no-train-eval", "--force", "--out", out_[0]],
             ["t.ckpt"], seed: 31,
-            files => { ClassifierCheckpoint.Load(files[0]); });
+            files => { ClassifierCheckpoint.Load(files[0]); },
+            sideOutputs: ["t.curves.png"]);
     }
 
     [Fact]
@@ -52,7 +53,8 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
     /// <summary>Runs the command once to learn how long it takes, then four more times over old outputs, killing it
     /// after a seeded random moment in the first 70 % of that time (later runs start warmer and finish sooner): twice
     /// with SIGKILL, twice with SIGTERM.</summary>
-    private void Kill(string command, Func<string[], string[]> args, string[] names, int seed, Action<string[]> complete)
+    /// <param name="sideOutputs">Files the command writes beside its outputs (np train's learning curves): absent, or whole.</param>
+    private void Kill(string command, Func<string[], string[]> args, string[] names, int seed, Action<string[]> complete, string[]? sideOutputs = null)
     {
         if (!OperatingSystem.IsLinux()) return;
         var rng = new Random(seed);
@@ -92,8 +94,14 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
                     Assert.Empty(Directory.GetFiles(temp.Path, ".*.tmp"));
                 }
                 else Assert.True(finished || code == 137, $"np {command} exited {code} after SIGKILL");
-                // Nothing but the outputs and (after SIGKILL) the temp files the next run cleans.
-                Assert.All(Directory.GetFiles(temp.Path), f => Assert.True(outputs.Contains(f) || Path.GetFileName(f).EndsWith(".tmp"), $"unexpected file {f}"));
+                // Nothing but the outputs, whole side outputs, and (after SIGKILL) the temp files the next run cleans.
+                foreach (var f in Directory.GetFiles(temp.Path))
+                {
+                    if (outputs.Contains(f) || Path.GetFileName(f).EndsWith(".tmp")) continue;
+                    Assert.True(sideOutputs?.Contains(Path.GetFileName(f)) == true, $"unexpected file {f}");
+                    // A PNG ends with its IEND chunk: a half-written one does not.
+                    Assert.True(File.ReadAllBytes(f).AsSpan()[^8..^4].SequenceEqual("IEND"u8), $"{f} is not a whole PNG");
+                }
             }
         }
     }

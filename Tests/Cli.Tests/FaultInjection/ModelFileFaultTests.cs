@@ -14,8 +14,8 @@ namespace NeuralPipelines.Cli.Tests.FaultInjection;
 /// answer, and no load may allocate more than a bound that follows the file's real size. The counts are in docs/RELIABILITY.md.</summary>
 public sealed class ModelFileFaultTests(OutputSafetyFixture models, ITestOutputHelper output) : IClassFixture<OutputSafetyFixture>
 {
-    // Well above what an honest load of these files allocates (measured: 0.1 MB for the checkpoint, 0.2 MB for the ONNX
-    // file, 2 to 7 MB for an ML.NET zip with its catalog), far below what a header that lies about its sizes made a reader
+    // Well above what an honest load of these files allocates on its thread (measured: 0.1 MB for the checkpoint, 0.2 MB
+    // for the ONNX file, 1 to 3 MB for an ML.NET zip with its catalog), far below what a header that lies about its sizes made a reader
     // allocate before (2.1 GB for the IDX file, 3.15 GB for its checkpoint).
     private const long NativeFormatBound = 8L << 20;
     private const long MlNetBound = 64L << 20;
