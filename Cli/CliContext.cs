@@ -49,9 +49,9 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
         command.SetAction(parse =>
         {
             try { return body(parse); }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e)
             {
-                Error.WriteLine($"np {FullName(command)}: error: {Describe(e)}");
+                Error.WriteLine($"np {FullName(command)}: error: {Describe(e, parse)}");
                 return 1;
             }
         });
@@ -66,10 +66,24 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
         static Command? Parent(Command c) => c.Parents.OfType<Command>().FirstOrDefault(p => p is not RootCommand);
     }
 
-    private static string Describe(Exception e)
+    private static string Describe(Exception e, ParseResult parse)
     {
         // Wrapper exceptions (reflection, aggregate) carry the useful message inside.
         while (e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException is not null) e = e.InnerException!;
-        return e.Message.ReplaceLineEndings(" ");
+        string message = e.Message.ReplaceLineEndings(" ");
+        // Readers name their file when they run out of memory or overflow; anywhere else, .NET's bare "Insufficient memory"
+        // or "Arithmetic operation resulted in an overflow." is given the files of the command line it happened on.
+        if (e is OutOfMemoryException or OverflowException && !Files(parse).Any(message.Contains))
+        {
+            var files = Files(parse).ToArray();
+            string on = files.Length > 0 ? $" working on {string.Join(", ", files)}" : "";
+            return e is OutOfMemoryException
+                ? $"out of memory{on} ({message}); a file may declare sizes it does not hold, or the job needs a smaller batch."
+                : $"arithmetic overflow{on} ({message}); a file may declare sizes or values out of range.";
+        }
+        return message;
     }
+
+    private static IEnumerable<string> Files(ParseResult parse) =>
+        parse.Tokens.Where(t => t.Type == System.CommandLine.Parsing.TokenType.Argument).Select(t => t.Value).Where(v => v.Length > 0 && v != "-" && (File.Exists(v) || Directory.Exists(v))).Distinct();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NeuralPipelines.Data.Csv;
+using NeuralPipelines.Data.IO;
 
 namespace NeuralPipelines.Data.Catalog;
 
@@ -16,9 +17,7 @@ public static class CsvHeaderCheck
         catch (CsvFormatException e) { throw new InvalidDataException(e.Message, e); }
         var names = header.ColumnNames;
         if (names.All(n => double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
-            throw new InvalidDataException($"{path}: line {header.Line} holds only numbers ({Shorten(string.Join(',', names))}); expected a header row naming the columns.");
+            throw new InvalidDataException($"{path}: line {header.Line} holds only numbers ({Excerpt.Of(string.Join(',', names), 40)}); expected a header row naming the columns.");
         return names;
     }
-
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NeuralPipelines.Data.IO;
 
 namespace NeuralPipelines.Data.Csv;
 
@@ -69,14 +70,17 @@ public static class CsvReader
     private static double ParseNumber(string cell, string source, int line, int column, string name)
     {
         var text = cell.Trim();
-        var where = $"{source}: line {line}, column {column + 1} '{name}'";
+        var where = $"{source}: line {line}, column {column + 1} '{Excerpt.Of(name)}'";
         if (text.Length == 0)
             throw new CsvFormatException($"{where}: the cell is empty; expected a number.", source, line, $"{name} (column {column + 1})");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            throw new CsvFormatException($"{where}: '{text}' is not a number.", source, line, $"{name} (column {column + 1})");
+            throw new CsvFormatException($"{where}: '{Excerpt.Of(text)}' is not a number.", source, line, $"{name} (column {column + 1})");
         // NaN or infinity would poison every sum downstream; refuse them here where the cell can still be named.
         if (!double.IsFinite(value))
-            throw new CsvFormatException($"{where}: '{text}' is not a finite number.", source, line, $"{name} (column {column + 1})");
+            throw new CsvFormatException($"{where}: '{Excerpt.Of(text)}' is not a finite number.", source, line, $"{name} (column {column + 1})");
+        // Every model reads float32: 1e39 is a double but becomes ±∞ on the way in, and the scores with it.
+        if (Math.Abs(value) > float.MaxValue)
+            throw new CsvFormatException($"{where}: '{Excerpt.Of(text)}' is beyond the range of a 32-bit float (±{float.MaxValue:g3}), which is what the models read.", source, line, $"{name} (column {column + 1})");
         return value;
     }
 

@@ -1,3 +1,5 @@
+using NeuralPipelines.Data.IO;
+
 namespace NeuralPipelines.Data.Csv;
 
 /// <summary>A numeric table read from a CSV file: named columns of doubles, all the same length.</summary>
@@ -18,7 +20,7 @@ public sealed class CsvTable
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < columnNames.Count; i++)
             if (!_index.TryAdd(columnNames[i], i))
-                throw new CsvFormatException($"{source}: line 1: the column name '{columnNames[i]}' appears twice (columns {_index[columnNames[i]] + 1} and {i + 1}).", source, 1, columnNames[i]);
+                throw new CsvFormatException($"{source}: line 1: the column name '{Excerpt.Of(columnNames[i])}' appears twice (columns {_index[columnNames[i]] + 1} and {i + 1}).", source, 1, columnNames[i]);
     }
 
     /// <summary>Where the table came from (a file path), for error messages.</summary>
@@ -37,6 +39,6 @@ public sealed class CsvTable
         _index.TryGetValue(name, out var i)
             ? i
             : throw new CsvFormatException(
-                $"{Source}: there is no column '{name}'; the header has {ColumnNames.Count}: {string.Join(", ", ColumnNames.Select(c => $"'{c}'"))}.",
+                $"{Source}: there is no column '{Excerpt.Of(name)}'; the header has {ColumnNames.Count}: {Excerpt.Of(string.Join(", ", ColumnNames.Select(c => $"'{c}'")))}.",
                 Source, 1, name);
 }

@@ -55,7 +55,15 @@ public static class IdxImageFolder
         var y = labels.ToInts(labelsPath);
         if (y.Length > 0 && y.Min() < 0) throw new InvalidDataException($"{labelsPath}: negative label {y.Min()}.");
         int classes = y.Length == 0 ? 10 : Math.Max(10, y.Max() + 1);
-        return new LabelledImages(imagesPath, images.ToFloats(scale), y, 1, images.Dimensions[1], images.Dimensions[2], classes);
+        var pixels = images.ToFloats(scale);
+        // The reader refused NaN and ±∞; a float64 pixel beyond float32's range becomes ∞ only here, where it is named.
+        int bad = Array.FindIndex(pixels, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            int per = images.Dimensions[1] * images.Dimensions[2];
+            throw new InvalidDataException($"{imagesPath}: image {bad / per:N0}, pixel {bad % per:N0} is {images[bad]:g3}, beyond the range of the float32 values the trainer reads.");
+        }
+        return new LabelledImages(imagesPath, pixels, y, 1, images.Dimensions[1], images.Dimensions[2], classes);
     }
 
     /// <summary>Writes a single-channel split as the four gzip IDX files (pixels in [0, 1] stored as bytes 0–255).</summary>

@@ -59,7 +59,28 @@ public static class IdxReader
             throw new InvalidDataException(
                 $"{source}: dimensions [{string.Join("×", header.Dimensions)}] of {header.Type} need {headerLength + payload.Length} bytes but the data has {extra} more (trailing data, or wrong dimensions).");
         }
+        CheckFinite(header, payload, source);
         return new IdxArray(header.Type, header.Dimensions, payload);
+    }
+
+    /// <summary>Refuses a NaN or an infinity in a float IDX file, naming the element and the item it belongs to: left in,
+    /// it surfaces epochs later as a NaN cost blamed on the learning rate. (A float64 beyond float32's range is a valid
+    /// IDX value; the image loader, which converts to float32, refuses it.)</summary>
+    private static void CheckFinite(Header header, byte[] payload, string source)
+    {
+        if (header.Type is not (IdxType.Float32 or IdxType.Float64)) return;
+        long perItem = header.Dimensions.Length > 1 ? IdxArray.ElementCount(header.Dimensions[1..]) : 1;
+        long count = header.Count;
+        for (long i = 0; i < count; i++)
+        {
+            double v = header.Type == IdxType.Float32
+                ? BinaryPrimitives.ReadSingleBigEndian(payload.AsSpan((int)(4 * i)))
+                : BinaryPrimitives.ReadDoubleBigEndian(payload.AsSpan((int)(8 * i)));
+            if (double.IsFinite(v)) continue;
+            string what = double.IsNaN(v) ? "NaN" : v > 0 ? "+∞" : "-∞";
+            throw new InvalidDataException(
+                $"{source}: element {i:N0} (item {i / perItem:N0}, value {i % perItem:N0} of {perItem:N0}) is {what}; the values of a float IDX file must be finite.");
+        }
     }
 
     /// <summary>Reads up to <paramref name="length"/> payload bytes, allocating no more than the data holds: a header may

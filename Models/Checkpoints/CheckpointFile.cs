@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,11 +14,14 @@ namespace NeuralPipelines.Models.Checkpoints;
 /// <summary>The checkpoint file format: reads and writes a <see cref="CheckpointContent"/>.</summary>
 /// <remarks>
 /// Layout: the 8-byte magic "NPCKPT01", a little-endian int32 header length, a UTF-8 JSON header, the tensors' float32
-/// values in the order the header lists them (each network's parameters then buffers, then each optimiser's state), and
-/// the 8-byte trailer "NPCKEND!" so that a truncated file is recognised. Written through <see cref="AtomicFile"/>, so a
-/// crash mid-write leaves the previous file whole.
-/// Version 2 headers hold named networks, optimisers and sections; version 1 (one network, written before the model,
-/// training state and file were separate types) is still read, as a classifier whose network is called "network".
+/// values in the order the header lists them (each network's parameters then buffers, then each optimiser's state), the
+/// little-endian CRC-32C of every byte before it, and the 8-byte trailer "NPCKEND!" so that a truncated file is
+/// recognised. Written through <see cref="AtomicFile"/>, so a crash mid-write leaves the previous file whole.
+/// The checksum (version 3) is checked before any network is built: a flipped bit anywhere, in the header or in a
+/// weight, is refused by name rather than loaded as a slightly different model. Version 2 (the same without the
+/// checksum) and version 1 (one network, written before the model, training state and file were separate types, read
+/// as a classifier whose network is called "network") still load, with every other check: a user's trained models
+/// stay usable, and the next save of a resumed run writes version 3.
 /// </remarks>
 public static class CheckpointFile
 {
@@ -25,7 +29,10 @@ public static class CheckpointFile
     public static ReadOnlySpan<byte> Magic => "NPCKPT01"u8;
     private static ReadOnlySpan<byte> Trailer => "NPCKEND!"u8;
     private const string FormatName = "neuralpipelines-checkpoint";
-    private const int Version = 2;
+    private const int Version = 3;
+
+    /// <summary>The first version whose files end in a CRC-32C.</summary>
+    private const int ChecksumVersion = 3;
 
     /// <summary>How headers and sections are serialised: snake_case keys, typed settings as their kebab-case names.</summary>
     public static JsonSerializerOptions Json { get; } = new()
@@ -53,16 +60,19 @@ public static class CheckpointFile
             Tensors = tensors.Select(t => new TensorEntry(t.Name, t.Tensor.ShapeArray())).ToList(),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
-        AtomicFile.Write(path, stream =>
+        AtomicFile.Write(path, file =>
         {
+            var stream = new ChecksummingStream(file);
             stream.Write(Magic);
             Span<byte> len = stackalloc byte[4];
-            BitConverter.TryWriteBytes(len, json.Length);
-            if (!BitConverter.IsLittleEndian) len.Reverse();
+            BinaryPrimitives.WriteInt32LittleEndian(len, json.Length);
             stream.Write(len);
             stream.Write(json);
             foreach (var (_, t) in tensors) WriteFloats(stream, t.Span);
-            stream.Write(Trailer);
+            Span<byte> crc = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(crc, stream.Crc);
+            file.Write(crc);
+            file.Write(Trailer);
         });
     }
 
@@ -89,6 +99,8 @@ public static class CheckpointFile
         int version = root["version"]?.GetValueKind() == JsonValueKind.Number ? root["version"]!.GetValue<int>() : 0;
         if (format != FormatName || version is < 1 or > Version)
             throw new InvalidDataException($"{path}: checkpoint format '{format}' version {version} is not supported (this build reads {FormatName} versions 1 to {Version}; a newer NeuralPipelines may have written it).");
+        int checksumLength = version >= ChecksumVersion ? 4 : 0;
+        if (checksumLength > 0) VerifyChecksum(stream, path);
 
         CheckpointContent content;
         List<TensorEntry> listed;
@@ -98,7 +110,7 @@ public static class CheckpointFile
             listed = header.Tensors;
             // Memory follows the file, not the header: the tensors it lists must fill exactly the bytes that are there
             // before any network is built from it (a few kilobytes can otherwise declare a layer of gigabytes).
-            long declared = DeclaredBytes(listed), present = stream.Length - stream.Position - Trailer.Length;
+            long declared = DeclaredBytes(listed), present = stream.Length - stream.Position - checksumLength - Trailer.Length;
             if (declared != present)
                 throw new InvalidDataException(declared > present
                     ? $"its header lists {listed.Count} tensors of {declared:N0} bytes but only {Math.Max(present, 0):N0} follow it (truncated, or sizes that lie)"
@@ -125,10 +137,27 @@ public static class CheckpointFile
             if (bad >= 0)
                 throw new InvalidDataException($"{path}: tensor {name}{Tensor.ShapeText(t.Shape)} holds {t.Span[bad]} at index {bad}: a checkpoint's values must be finite (the file is damaged).");
         }
+        stream.Seek(checksumLength, SeekOrigin.Current); // checked before anything was built
         Span<byte> trailer = stackalloc byte[8];
         if (stream.ReadAtLeast(trailer, 8, throwOnEndOfStream: false) < 8 || !trailer.SequenceEqual(Trailer)) throw Truncated(path);
         if (stream.Position != stream.Length) throw new InvalidDataException($"{path}: unexpected bytes after the end of the checkpoint.");
         return content;
+    }
+
+    /// <summary>Compares the CRC-32C stored before the trailer with that of every byte before it, then returns the stream
+    /// to where it was; reads through a small buffer, so memory does not grow with the file.</summary>
+    private static void VerifyChecksum(FileStream stream, string path)
+    {
+        long at = stream.Position, covered = stream.Length - 4 - Trailer.Length;
+        if (covered < at) throw Truncated(path);
+        stream.Position = 0;
+        uint actual = Crc32C.Compute(stream, covered);
+        Span<byte> stored = stackalloc byte[4];
+        stream.ReadExactly(stored);
+        uint expected = BinaryPrimitives.ReadUInt32LittleEndian(stored);
+        if (actual != expected)
+            throw new InvalidDataException($"{path}: the checkpoint is damaged: its CRC-32C is {actual:x8} but it records {expected:x8} (a changed or truncated file; restore it from a copy or train again).");
+        stream.Position = at;
     }
 
     private static CheckpointContent Rebuild(Header header)

@@ -10,7 +10,7 @@ using NeuralPipelines.Models.Regularization;
 namespace NeuralPipelines.Models.Training;
 
 /// <summary>The training loop: epochs of shuffled mini-batches, evaluation on the test split after each, a learning-rate
-/// schedule, early stopping, and a NaN/Inf guard. It trains a <see cref="ClassifierModel"/> from where its
+/// schedule, early stopping, and a guard against divergence (a NaN or infinite cost, weights or cost running away). It trains a <see cref="ClassifierModel"/> from where its
 /// <see cref="TrainingState"/> stands and reports through <see cref="TrainingCallbacks"/>; it never touches a file.</summary>
 /// <remarks>
 /// Determinism: every random draw of epoch e (shuffle, augmentation, dropout masks) comes from generators seeded with
@@ -86,6 +86,10 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
             evalClock.Stop();
             if (!double.IsFinite(test.Loss))
                 throw Diverged($"the {loss.Name} cost on the test set became {test.Loss}", epoch, batchCount - 1, batchCount, state.CompletedEpochs);
+            // Divergence without a NaN (weights running away, the cost tenfold its best) is stopped the same way: before
+            // this epoch is saved, so the file keeps the last good one.
+            if (DivergenceGuard.Check(network, trainLoss, state.History) is { } runaway)
+                throw Diverged(runaway, epoch, batchCount - 1, batchCount, state.CompletedEpochs);
 
             var report = new EpochReport(epoch + 1, o.Epochs, lr, trainLoss, trainAccuracy, test.Loss, test.Accuracy,
                 seconds, evalClock.Elapsed.TotalSeconds, n / Math.Max(seconds, 1e-9));

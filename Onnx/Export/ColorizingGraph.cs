@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
 using global::Onnx;
+using NeuralPipelines.Onnx.Integrity;
 using NeuralPipelines.Onnx.Metadata;
 
 namespace NeuralPipelines.Onnx.Export;
@@ -28,9 +29,7 @@ public static class ColorizingGraph
     public static (ModelProto Model, ColorizerCard Card) Build(byte[] colorizerOnnx, string source)
     {
         ArgumentNullException.ThrowIfNull(colorizerOnnx);
-        ModelProto unet;
-        try { unet = ModelProto.Parser.ParseFrom(colorizerOnnx); }
-        catch (InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}: not an ONNX model ({e.Message}).", e); }
+        var unet = OnnxIntegrity.Check(colorizerOnnx, source);
         if (unet.Graph is null || unet.Graph.Node.Count == 0) throw new InvalidDataException($"{source}: not an ONNX model (no graph).");
         var props = unet.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
         var card = ReadCard(props, source);
@@ -68,6 +67,8 @@ public static class ColorizingGraph
         model.Domain = "org.neuralpipelines";
         model.ModelVersion = 1;
         foreach (var (key, value) in Properties(props, card)) OnnxFormat.AddMetadata(model, key, value);
+        // The U-Net's own checksum was copied with its card; the composite is summed anew.
+        OnnxChecksum.Stamp(model);
         return (model, card);
     }
 

@@ -4,6 +4,7 @@ using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Training;
+using NeuralPipelines.Onnx.Integrity;
 using NeuralPipelines.Onnx.Metadata;
 
 namespace NeuralPipelines.Onnx.Export;
@@ -55,6 +56,7 @@ public static class OnnxExporter
         model.ModelVersion = 1;
         var described = card with { Layers = network.Spec.ToJson() };
         foreach (var (key, value) in described.ToProperties()) OnnxFormat.AddMetadata(model, key, value);
+        OnnxChecksum.Stamp(model);
         return model;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Generative;
 using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Settings;
@@ -177,16 +178,16 @@ public sealed record ModelCard
         {
             if (!p.TryGetValue(key, out var v)) return null;
             try { return JsonSerializer.Deserialize<T>(v, Json); }
-            catch (JsonException e) { throw new FormatException($"{source}: the ONNX metadata entry '{key}' is not valid JSON ({e.Message}).", e); }
+            catch (JsonException e) { throw new FormatException($"{source}: the ONNX metadata entry '{key}' is not valid JSON ({Excerpt.Of(e.Message)}).", e); }
         }
         T Setting<T>(string text, string key) where T : struct, Enum
         {
             try { return SettingNames.Parse<T>(text, key); }
-            catch (ArgumentException e) { throw new FormatException($"{source}: the ONNX metadata entry '{key}': {e.Message}", e); }
+            catch (ArgumentException e) { throw new FormatException($"{source}: the ONNX metadata entry '{key}': {Excerpt.Of(e.Message)}", e); }
         }
         int[] shape;
         try { shape = Get("input_shape").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); }
-        catch (FormatException) { throw new FormatException($"{source}: the ONNX metadata entry 'input_shape' ('{p["input_shape"]}') is not a list of sizes."); }
+        catch (FormatException) { throw new FormatException($"{source}: the ONNX metadata entry 'input_shape' ('{Excerpt.Of(p["input_shape"])}') is not a list of sizes."); }
         return new ModelCard
         {
             Architecture = Get("architecture"),

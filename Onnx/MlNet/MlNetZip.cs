@@ -91,6 +91,7 @@ public static class MlNetZip
     private static ZipArchive Open(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
+        ZipIntegrity.Verify(path);
         try { return ZipFile.OpenRead(path); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: not a readable zip file ({e.Message}).", e); }
     }

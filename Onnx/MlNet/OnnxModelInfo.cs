@@ -41,9 +41,5 @@ public static class OnnxModelInfo
         return checked((int)dims.Skip(1).Aggregate(1L, (a, d) => a * d.DimValue));
     }
 
-    private static global::Onnx.ModelProto Parse(byte[] onnx, string source)
-    {
-        try { return global::Onnx.ModelProto.Parser.ParseFrom(onnx); }
-        catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}: not an ONNX model ({e.Message}).", e); }
-    }
+    private static global::Onnx.ModelProto Parse(byte[] onnx, string source) => Integrity.OnnxIntegrity.Check(onnx, source);
 }

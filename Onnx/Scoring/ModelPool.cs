@@ -133,6 +133,8 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
         string featureColumn;
         if (MlNetZip.LooksLikeZip(Path))
         {
+            // Every entry against its CRC-32 first: ML.NET would load a flipped weight without a word.
+            NeuralPipelines.Data.IO.ZipIntegrity.Verify(Path, "an ML.NET model file");
             try { model = ml.Model.Load(Path, out schema); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -24,6 +24,8 @@ public sealed unsafe class OnnxScorer : IDisposable
         Options = options ?? new OnnxScorerOptions();
         if (Options.BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {Options.BatchSize}.");
         Source = source;
+        // Checksum, initializer sizes and finite weights, before ONNX Runtime sizes anything from the file.
+        Integrity.OnnxIntegrity.Check(model, source);
         (_session, ExecutionProvider, FallbackReason) = Open(model, Options, source);
         try
         {

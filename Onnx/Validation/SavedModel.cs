@@ -7,6 +7,7 @@ using NeuralPipelines.Data;
 using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Csv;
 using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Training;
@@ -102,6 +103,8 @@ public sealed class SavedModel : IDisposable
             throw new InvalidDataException($"{path}: not a readable zip file ({e.Message}).", e);
         }
 
+        // Every entry against its CRC-32 first: ML.NET would load a flipped weight without a word.
+        ZipIntegrity.Verify(path, "an ML.NET model file");
         var ml = new MLContext(seed: 0);
         ITransformer model;
         DataViewSchema schema;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using NeuralPipelines.Onnx.Export;
+using NeuralPipelines.Onnx.Integrity;
 
 namespace NeuralPipelines.Pipelines.Linear;
 
@@ -39,6 +40,7 @@ public static class LinearModelOnnx
         OnnxFormat.AddMetadata(proto, "coefficients_double",
             string.Join('\n', model.Coefficients.Select(c => c.ToString("R", CultureInfo.InvariantCulture))));
         OnnxFormat.AddMetadata(proto, "intercept_double", model.Intercept.ToString("R", CultureInfo.InvariantCulture));
+        OnnxChecksum.Stamp(proto);
         return proto.ToByteArray();
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using NeuralPipelines.Data.IO;
 using Microsoft.ML.Transforms.Onnx;
 using NeuralPipelines.Onnx.Metadata;
 using NeuralPipelines.Onnx.MlNet;
@@ -19,6 +20,8 @@ public static class ModelFile
         // ML.NET finds a saved transformer's loader among registered assemblies; in a fresh process the ONNX
         // transformer's assembly may not be loaded yet, so register it before reading a model that may contain one.
         ml.ComponentCatalog.RegisterAssembly(typeof(OnnxTransformer).Assembly);
+        // Every entry against its CRC-32 first: ML.NET would load a flipped weight without a word.
+        ZipIntegrity.Verify(path, "an ML.NET model file");
         try
         {
             using var stream = File.OpenRead(path);

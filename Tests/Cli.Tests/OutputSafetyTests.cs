@@ -8,14 +8,15 @@ using static NeuralPipelines.Cli.Tests.ClassicCli;
 
 namespace NeuralPipelines.Cli.Tests;
 
-/// <summary>A small trained classifier, its ONNX export and the diabetes table, made once for <see cref="OutputSafetyTests"/>;
-/// each test copies what it needs into its own folder.</summary>
+/// <summary>A small trained classifier, its ONNX export and ML.NET zip, the diabetes table and its regression zip, made once
+/// for <see cref="OutputSafetyTests"/> and the fault-injection tests; each test copies what it needs into its own folder.</summary>
 public sealed class OutputSafetyFixture : IDisposable
 {
     private readonly TempFolder folder = new();
     public string Checkpoint { get; }
     public string Onnx { get; }
     public string Zip { get; }
+    public string OnnxZip { get; }
     public string Csv { get; }
 
     public OutputSafetyFixture()
@@ -23,9 +24,10 @@ public sealed class OutputSafetyFixture : IDisposable
         Checkpoint = folder.File("m.ckpt");
         Onnx = folder.File("m.onnx");
         Zip = folder.File("d.zip");
+        OnnxZip = folder.File("m.zip");
         Csv = NeuralPipelines.Data.ShippedData.TablePath("diabetes")!;
         OutputSafetyTests.Ok("train", "mlp", "--layers", "784,16,10", "--epochs", "1", "--train-limit", "300", "--no-train-eval", "--out", Checkpoint);
-        OutputSafetyTests.Ok("export", "--model", Checkpoint, "--out", Onnx);
+        OutputSafetyTests.Ok("export", "--model", Checkpoint, "--out", Onnx, "--mlnet", OnnxZip);
         OutputSafetyTests.Ok("regress", "--data", "diabetes", "--out", Zip);
     }
 

@@ -55,6 +55,8 @@ public class CsvReaderTests
     [InlineData("1,NaN,3", "'NaN' is not a finite number")]
     [InlineData("1,1e999,3", "is not a finite number")]
     [InlineData("1,\"2,3", "never closes")]
+    [InlineData("1,1e39,3", "'1e39' is beyond the range of a 32-bit float")]
+    [InlineData("1,2,-4e38", "column 3 'c': '-4e38' is beyond the range of a 32-bit float")]
     public void Empty_non_finite_and_unclosed_cells_are_refused(string row, string expected)
     {
         var e = Assert.Throws<CsvFormatException>(() => CsvReader.Parse(new StringReader("a,b,c\n" + row + "\n"), "x.csv"));
@@ -85,5 +87,20 @@ public class CsvReaderTests
     {
         Assert.Contains("appears twice", Assert.Throws<CsvFormatException>(() => CsvReader.Parse(new StringReader("a,a\n1,2\n"), "d.csv")).Message);
         Assert.Contains("column 2: the header cell is empty", Assert.Throws<CsvFormatException>(() => CsvReader.Parse(new StringReader("a,\n1,2\n"), "d.csv")).Message);
+    }
+
+    /// <summary>A binary file given as CSV has "lines" of megabytes; what an error echoes of them stops at 200 characters.</summary>
+    [Fact]
+    public void An_error_echoes_no_more_than_200_characters_of_a_cell_or_header()
+    {
+        var cell = new string('z', 100_000);
+        var e = Assert.Throws<CsvFormatException>(() => CsvReader.Parse(new StringReader($"a,b\n1,{cell}\n"), "big.csv"));
+        Assert.Contains("99,800 more characters", e.Message);
+        Assert.True(e.Message.Length < 400, $"{e.Message.Length} characters");
+        var header = string.Join(',', Enumerable.Range(0, 20_000).Select(i => $"column{i}"));
+        var table = CsvReader.Parse(new StringReader(header + "\n" + string.Join(',', Enumerable.Repeat("1", 20_000)) + "\n"), "wide.csv");
+        var missing = Assert.Throws<CsvFormatException>(() => table.Column("target"));
+        Assert.Contains("the header has 20000", missing.Message);
+        Assert.True(missing.Message.Length < 400, $"{missing.Message.Length} characters");
     }
 }

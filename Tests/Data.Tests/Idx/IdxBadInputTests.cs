@@ -201,4 +201,41 @@ public class IdxBadInputTests
         Assert.Contains(images, e.Message);
         Assert.Contains(labels, e.Message);
     }
+
+    /// <summary>NaN and ±∞ in a float IDX file are refused where they are, not blamed epochs later on the learning rate.</summary>
+    [Theory]
+    [InlineData(IdxType.Float32, double.NaN, "is NaN")]
+    [InlineData(IdxType.Float32, double.PositiveInfinity, "is +∞")]
+    [InlineData(IdxType.Float64, double.NegativeInfinity, "is -∞")]
+    public void A_non_finite_float_pixel_is_refused_naming_its_image_and_position(IdxType type, double bad, string words)
+    {
+        using var tmp = new TempFolder();
+        var values = Enumerable.Range(0, 24).Select(i => i / 24.0).ToArray();
+        var raw = Encode(IdxArray.FromValues(type, [4, 3, 2], values));
+        int size = type == IdxType.Float32 ? 4 : 8, at = 4 + 3 * 4 + 15 * size; // element 15: image 2, value 3
+        if (type == IdxType.Float32) System.Buffers.Binary.BinaryPrimitives.WriteSingleBigEndian(raw.AsSpan(at), (float)bad);
+        else System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(raw.AsSpan(at), bad);
+        foreach (var (name, bytes) in new[] { ("f.idx", raw), ("f.idx.gz", Gzip(raw)) })
+        {
+            var e = ReadFails(tmp, name, bytes);
+            Assert.Contains("element 15 (item 2, value 3 of 6)", e.Message);
+            Assert.Contains(words, e.Message);
+        }
+        // The same file with finite values reads.
+        Assert.Equal(24, IdxReader.Parse(Encode(IdxArray.FromValues(type, [4, 3, 2], values)), "ok").Count);
+    }
+
+    /// <summary>1e39 is a valid float64 IDX value but ∞ as the float32 pixel the trainer reads: the image loader names it.</summary>
+    [Fact]
+    public void A_float64_pixel_beyond_float32_is_refused_by_the_image_loader_naming_its_image()
+    {
+        using var tmp = new TempFolder();
+        var images = tmp.File("images.idx");
+        var labels = tmp.File("labels.idx");
+        var values = Enumerable.Range(0, 24).Select(i => i == 15 ? -1e39 : i / 24.0).ToArray();
+        IdxWriter.Write(images, IdxArray.FromValues(IdxType.Float64, [4, 3, 2], values));
+        IdxWriter.Write(labels, IdxArray.FromBytes([4], new byte[4]));
+        var e = Assert.Throws<InvalidDataException>(() => IdxImageFolder.LoadPair(images, labels));
+        Assert.StartsWith(images + ": image 2, pixel 3 is -1e+39", e.Message);
+    }
 }

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Onnx.Scoring;
+using NeuralPipelines.Onnx.Validation;
+using NeuralPipelines.Tests;
+using Xunit.Abstractions;
+
+namespace NeuralPipelines.Cli.Tests.FaultInjection;
+
+/// <summary>The built <c>np</c> as a child process (<c>dotnet np.dll</c>), killed at seeded random moments of
+/// <c>train</c>, <c>export</c> and <c>score</c> over outputs that already exist (issue 13, point 5). Afterwards each
+/// output is either the old file, byte for byte, or a complete new one that loads; the two outputs of
+/// <c>np export --out --mlnet</c> are both old or both new; after SIGTERM no temp file is left and the exit code is 143
+/// (or 0 when the run had already finished).</summary>
+public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHelper output) : IClassFixture<OutputSafetyFixture>
+{
+    private static readonly byte[] OldContent = "an older file that must survive whole or be replaced whole\n"u8.ToArray();
+
+    [Fact]
+    public void Np_train_killed_at_any_moment_leaves_the_old_checkpoint_or_a_complete_new_one()
+    {
+        Kill("train", out_ => ["train", "mlp", "--layers", "784,16,10", "--epochs", "3", "--train-limit", "400", "--no-train-eval", "--force", "--out", out_[0]],
+            ["t.ckpt"], seed: 31,
+            files => { ClassifierCheckpoint.Load(files[0]); },
+            sideOutputs: ["t.curves.png"]);
+    }
+
+    [Fact]
+    public void Np_export_killed_at_any_moment_leaves_both_old_files_or_both_new_ones()
+    {
+        Kill("export", out_ => ["export", "--model", models.Checkpoint, "--out", out_[0], "--mlnet", out_[1]],
+            ["e.onnx", "e.zip"], seed: 37,
+            files =>
+            {
+                using (OnnxScorer.Load(files[0], new OnnxScorerOptions { PreferCuda = false, Log = _ => { } })) { }
+                using (SavedModel.Load(files[1])) { }
+            });
+    }
+
+    [Fact]
+    public void Np_score_killed_at_any_moment_leaves_the_old_predictions_or_complete_new_ones()
+    {
+        Kill("score", out_ => ["score", "--model", models.Zip, "--data", "diabetes", "--output", out_[0]],
+            ["p.csv"], seed: 41,
+            files =>
+            {
+                var lines = File.ReadAllLines(files[0]);
+                Assert.StartsWith("age,sex,bmi", lines[0]);
+                Assert.Equal(443, lines.Length); // the header and the 442 rows of diabetes
+            });
+    }
+
+    /// <summary>Runs the command once to learn how long it takes, then four more times over old outputs, killing it
+    /// after a seeded random moment in the first 70 % of that time (later runs start warmer and finish sooner): twice
+    /// with SIGKILL, twice with SIGTERM.</summary>
+    /// <param name="sideOutputs">Files the command writes beside its outputs (np train's learning curves): absent, or whole.</param>
+    private void Kill(string command, Func<string[], string[]> args, string[] names, int seed, Action<string[]> complete, string[]? sideOutputs = null)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var rng = new Random(seed);
+        using (var calibration = new TempFolder())
+        {
+            var files = names.Select(calibration.File).ToArray();
+            var clock = Stopwatch.StartNew();
+            using var p = Start(args(files));
+            Assert.True(p.WaitForExit(180_000), $"np {command} did not finish in 3 minutes");
+            Assert.True(p.ExitCode == 0, $"np {command} exited {p.ExitCode}: {p.StandardError.ReadToEnd()}");
+            complete(files);
+            var full = clock.Elapsed;
+            output.WriteLine($"np {command}: {full.TotalSeconds:F1} s uninterrupted");
+
+            foreach (var signal in new[] { "KILL", "TERM", "KILL", "TERM" })
+            {
+                using var temp = new TempFolder();
+                var outputs = names.Select(temp.File).ToArray();
+                foreach (var o in outputs) File.WriteAllBytes(o, OldContent);
+                var delay = TimeSpan.FromSeconds(full.TotalSeconds * 0.7 * rng.NextDouble());
+                using var child = Start(args(outputs));
+                bool finished = child.WaitForExit(delay);
+                if (!finished)
+                {
+                    if (signal == "KILL") child.Kill();
+                    else using (var kill = Process.Start("kill", ["-TERM", child.Id.ToString()])!) kill.WaitForExit();
+                    Assert.True(child.WaitForExit(60_000), $"np {command} did not end after SIG{signal}");
+                }
+                int code = child.ExitCode;
+                var old = outputs.Select(o => File.Exists(o) && File.ReadAllBytes(o).AsSpan().SequenceEqual(OldContent)).ToArray();
+                output.WriteLine($"np {command}, SIG{signal} after {delay.TotalSeconds:F2} s: exit {code}, outputs {(old.All(b => b) ? "old" : old.Any(b => b) ? "MIXED" : "new")}");
+                Assert.True(old.All(b => b) || !old.Any(b => b), $"np {command}: some outputs are old and some new after SIG{signal} at {delay.TotalSeconds:F2} s");
+                if (!old[0]) complete(outputs);
+                if (signal == "TERM")
+                {
+                    Assert.True(code is 143 or 0, $"np {command} exited {code} after SIGTERM");
+                    Assert.Empty(Directory.GetFiles(temp.Path, ".*.tmp"));
+                }
+                else Assert.True(finished || code == 137, $"np {command} exited {code} after SIGKILL");
+                // Nothing but the outputs, whole side outputs, and (after SIGKILL) the temp files the next run cleans.
+                foreach (var f in Directory.GetFiles(temp.Path))
+                {
+                    if (outputs.Contains(f) || Path.GetFileName(f).EndsWith(".tmp")) continue;
+                    Assert.True(sideOutputs?.Contains(Path.GetFileName(f)) == true, $"unexpected file {f}");
+                    // A PNG ends with its IEND chunk: a half-written one does not.
+                    Assert.True(File.ReadAllBytes(f).AsSpan()[^8..^4].SequenceEqual("IEND"u8), $"{f} is not a whole PNG");
+                }
+            }
+        }
+    }
+
+    private static Process Start(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "np.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        var process = Process.Start(start)!;
+        // Drain the pipes so a chatty child never blocks on a full one.
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+}
