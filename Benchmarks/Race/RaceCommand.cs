@@ -10,7 +10,7 @@ public static class RaceCommand
     {
         string mode = args.Length > 0 ? args[0] : "sgemm";
         Models.Kernels.Gemm.Threads = Option("--threads", Models.Kernels.Gemm.Threads);
-        Models.Kernels.Im2ColChunks.Threads = Option("--threads", Models.Kernels.Im2ColChunks.Threads);
+        Models.Kernels.KernelLoop.MaxThreads = Option("--threads", Models.Kernels.KernelLoop.MaxThreads);
         Models.Kernels.Gemm.ParallelThreshold = Option("--parallel-threshold", (int)Models.Kernels.Gemm.ParallelThreshold);
         if (Array.IndexOf(args, "--no-adapt") >= 0) Models.Kernels.Gemm.AdaptToLoad = false;
         if (Array.IndexOf(args, "--idle-spin") >= 0) Models.Kernels.Gemm.IdleSpin = TimeSpan.FromMicroseconds(Option("--idle-spin", 50));
