@@ -63,11 +63,7 @@ public static class KernelLoop
     /// <summary>Runs the loop on several threads and returns true, or returns false when the caller must run it alone.</summary>
     private static bool Shared<TState>(int count, TState state, Action<TState, int> body)
     {
-        if (!OnTeam)
-        {
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = MaxThreads }, i => body(state, i));
-            return true;
-        }
+        if (!OnTeam) return OnPool(count, state, body);
         // Not from inside a loop already on the team (the caller's thread holds its gate, and Monitor would let it in
         // again); a loop inside a loop runs on the thread that took its index, before any job is taken.
         if (Gemm.Threads <= 1 || Gemm.Team() is not { } team || Monitor.IsEntered(team.Gate) || !Monitor.TryEnter(team.Gate))
@@ -86,6 +82,14 @@ public static class KernelLoop
             return true;
         }
         finally { Monitor.Exit(team.Gate); }
+    }
+
+    /// <summary>The loop on <c>Parallel.For</c> (A/B timing only). A method of its own: a lambda that captures the
+    /// parameters makes its caller allocate their closure on entry, whichever branch runs.</summary>
+    private static bool OnPool<TState>(int count, TState state, Action<TState, int> body)
+    {
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = MaxThreads }, i => body(state, i));
+        return true;
     }
 
     /// <summary>One loop's body and state, with the delegate the team calls made once per job, not per loop.</summary>
