@@ -42,7 +42,7 @@ public static class SgemmRace
     {
         var g = new Im2ColGeometry(64, 14, 14, 4, 4, 2, 2, 1, 1);
         const int batch = 64, outChannels = 128;
-        Im2ColChunks.Threads = threads;
+        KernelLoop.MaxThreads = threads;
         var rng = new Random(42);
         float[] Fill(int length)
         {

@@ -70,13 +70,12 @@ public static class DirectConv2dWeightGradient
         {
             fixed (float* px = images) fixed (float* pd = gradients) fixed (float* pw = workspace) fixed (int* po = offsets)
             {
-                nint ix = (nint)px, id = (nint)pd, iw = (nint)pw, io = (nint)po;
                 long work = (long)batch * outChannels * g.OutPixels * rows;
-                void One(int s) => Slice((float*)ix, (float*)id, batch * s / slices, batch * (s + 1) / slices, layout, (int*)io, taps,
-                    outChannels, (float*)iw + (long)s * sliceLength);
-                // Slices are handed out as threads ask (a pool thread that wakes late takes fewer); each has its own partial sums.
-                if (work < (1 << 18) || Environment.ProcessorCount == 1) for (int s = 0; s < slices; s++) One(s);
-                else Parallel.For(0, slices, One);
+                // Slices are handed out as threads ask (a thread that wakes late takes fewer); each has its own partial sums.
+                KernelLoop.For(slices, work, (X: (nint)px, D: (nint)pd, Batch: batch, Slices: slices, Layout: layout, Offsets: (nint)po, Taps: taps,
+                        Out: outChannels, W: (nint)pw, Length: sliceLength),
+                    static (j, s) => Slice((float*)j.X, (float*)j.D, j.Batch * s / j.Slices, j.Batch * (s + 1) / j.Slices, j.Layout, (int*)j.Offsets,
+                        j.Taps, j.Out, (float*)j.W + (long)s * j.Length));
             }
         }
         // Slices into the first, in order, eight lanes at a time; then the lanes of each weight.

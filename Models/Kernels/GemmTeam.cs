@@ -35,7 +35,7 @@ internal sealed unsafe class GemmTeam : IDisposable
 
     private long _workerAllocatedBytes;
 
-    /// <summary>Managed bytes the workers allocated while running their shares (a test checks it stays 0).</summary>
+    /// <summary>Managed bytes the workers allocated while running their shares of products and loops (tests check it stays 0).</summary>
     public long WorkerAllocatedBytes => Interlocked.Read(ref _workerAllocatedBytes);
 
     /// <summary>Held by the caller for the duration of one call.</summary>
@@ -131,13 +131,14 @@ internal sealed unsafe class GemmTeam : IDisposable
             _barrier.WaitWhile(ref _generation, seen, IdleSpin);
             seen = Volatile.Read(ref _generation);
             if (Volatile.Read(ref _stopped)) return;
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             if (_loop is not null)
             {
                 Drain();
+                Interlocked.Add(ref _workerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
                 _barrier.SignalAndWait();
                 continue;
             }
-            long allocated = GC.GetAllocatedBytesForCurrentThread();
             GemmDriver.Run(_job, t, Threads, _splitRows, _shared, _own[t].PackedA, _barrier);
             Interlocked.Add(ref _workerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
             _barrier.SignalAndWait();

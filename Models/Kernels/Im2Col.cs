@@ -13,8 +13,6 @@ namespace NeuralPipelines.Models.Kernels;
 /// </remarks>
 public static class Im2Col
 {
-    // Below this many floats the thread hand-off costs more than it saves.
-    private const int ParallelThreshold = 1 << 15;
     // Parts of the batch per channel when a fold has fewer channels than threads: enough for a late thread to take fewer.
     private const int FoldParts = 8;
 
@@ -28,18 +26,11 @@ public static class Im2Col
             fixed (float* src = images)
             fixed (float* dst = columns)
             {
-                nint s = (nint)src, d = (nint)dst;
+                var job = (Source: (nint)src, Batch: batch, G: g, Target: (nint)dst);
                 if (Im2ColStrided.Suits(g))
-                {
-                    if (total < ParallelThreshold || g.Rows == 1)
-                        for (int r = 0; r < g.Rows; r++) Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r);
-                    else
-                        KernelLoop.For(g.Rows, Environment.ProcessorCount, r => Im2ColStrided.UnfoldRow((float*)s, batch, g, (float*)d, r));
-                }
-                else if (total < ParallelThreshold || g.Rows == 1)
-                    for (int r = 0; r < g.Rows; r++) UnfoldRow((float*)s, batch, g, (float*)d, r);
+                    KernelLoop.For(g.Rows, total, job, static (j, r) => Im2ColStrided.UnfoldRow((float*)j.Source, j.Batch, j.G, (float*)j.Target, r));
                 else
-                    KernelLoop.For(g.Rows, Environment.ProcessorCount, r => UnfoldRow((float*)s, batch, g, (float*)d, r));
+                    KernelLoop.For(g.Rows, total, job, static (j, r) => UnfoldRow((float*)j.Source, j.Batch, j.G, (float*)j.Target, r));
             }
         }
     }
@@ -54,29 +45,23 @@ public static class Im2Col
             fixed (float* src = columns)
             fixed (float* dst = images)
             {
-                nint s = (nint)src, d = (nint)dst;
-                if (Im2ColStrided.Suits(g))
+                if (Im2ColStrided.Suits(g) && g.Channels < KernelLoop.Threads(total))
                 {
-                    if (total < ParallelThreshold)
-                        for (int c = 0; c < g.Channels; c++) Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c);
-                    else if (g.Channels >= Environment.ProcessorCount)
-                        KernelLoop.For(g.Channels, Environment.ProcessorCount, c => Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c));
-                    else
+                    // Fewer channels than threads (a generator's one-channel image, the ∂C/∂x of a discriminator's
+                    // first layer): split each channel's batch into parts too, so the fold is not one thread's.
+                    int parts = Math.Min(batch, FoldParts);
+                    KernelLoop.For(g.Channels * parts, total, (Source: (nint)src, Batch: batch, G: g, Target: (nint)dst, Parts: parts), static (j, i) =>
                     {
-                        // Fewer channels than threads (a generator's one-channel image, the ∂C/∂x of a discriminator's
-                        // first layer): split each channel's batch into parts too, so the fold is not one thread's.
-                        int parts = Math.Min(batch, FoldParts), channels = g.Channels;
-                        KernelLoop.For(channels * parts, Environment.ProcessorCount, i =>
-                        {
-                            int c = i / parts, part = i % parts;
-                            Im2ColStrided.FoldChannel((float*)s, batch, g, (float*)d, c, batch * part / parts, batch * (part + 1) / parts);
-                        });
-                    }
+                        int c = i / j.Parts, part = i % j.Parts;
+                        Im2ColStrided.FoldChannel((float*)j.Source, j.Batch, j.G, (float*)j.Target, c, j.Batch * part / j.Parts, j.Batch * (part + 1) / j.Parts);
+                    });
                 }
-                else if (total < ParallelThreshold || g.Channels == 1)
-                    for (int c = 0; c < g.Channels; c++) FoldChannel((float*)s, batch, g, (float*)d, c);
+                else if (Im2ColStrided.Suits(g))
+                    KernelLoop.For(g.Channels, total, (Source: (nint)src, Batch: batch, G: g, Target: (nint)dst), static (j, c) =>
+                        Im2ColStrided.FoldChannel((float*)j.Source, j.Batch, j.G, (float*)j.Target, c));
                 else
-                    KernelLoop.For(g.Channels, Environment.ProcessorCount, c => FoldChannel((float*)s, batch, g, (float*)d, c));
+                    KernelLoop.For(g.Channels, total, (Source: (nint)src, Batch: batch, G: g, Target: (nint)dst), static (j, c) =>
+                        FoldChannel((float*)j.Source, j.Batch, j.G, (float*)j.Target, c));
             }
         }
     }

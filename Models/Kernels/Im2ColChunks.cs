@@ -75,29 +75,26 @@ public static unsafe class Im2ColChunks
         int per = ImagesPerChunk(g, batch, imagesPerChunk), chunks = ChunkCount(g, batch, imagesPerChunk), p = g.OutPixels, rows = g.Rows;
         fixed (float* px = images) fixed (float* pw = weight) fixed (float* pb = bias) fixed (float* py = output)
         {
-            nint ix = (nint)px, iw = (nint)pw, ib = (nint)pb, iy = (nint)py;
-            int biasLength = bias.Length;
-            void One(int chunk)
+            Run(chunks, new Job(g, batch, per, chunks, outChannels, px, pw, py, bias.Length == 0 ? null : pb), static (j, chunk) =>
             {
-                int n0 = chunk * per, count = Math.Min(per, batch - n0), cols = count * p;
+                int n0 = chunk * j.Per, count = Math.Min(j.Per, j.Batch - n0), p = j.G.OutPixels, rows = j.G.Rows, cols = count * p;
                 var columns = Scratch.Ensure(ref _columns, rows * cols);
-                var z = Scratch.Ensure(ref _matrix, outChannels * cols);
-                fixed (float* pc = columns) Im2Col.UnfoldSerial((float*)ix + (long)n0 * g.ImageLength, count, g, pc);
+                var z = Scratch.Ensure(ref _matrix, j.OutChannels * cols);
+                fixed (float* pc = columns) Im2Col.UnfoldSerial(j.Source + (long)n0 * j.G.ImageLength, count, j.G, pc);
                 // z = w·a for the chunk's positions.
-                Product(chunks, false, false, outChannels, cols, rows, new ReadOnlySpan<float>((float*)iw, outChannels * rows), rows,
+                Product(j.Chunks, false, false, j.OutChannels, cols, rows, new ReadOnlySpan<float>(j.Second, j.OutChannels * rows), rows,
                     columns, cols, z, cols);
                 // [O × chunk positions] to NCHW, adding b.
-                float* y = (float*)iy + (long)n0 * outChannels * p;
+                float* y = j.Target + (long)n0 * j.OutChannels * p;
                 for (int i = 0; i < count; i++)
-                    for (int o = 0; o < outChannels; o++)
+                    for (int o = 0; o < j.OutChannels; o++)
                     {
                         var src = new ReadOnlySpan<float>(z, o * cols + i * p, p);
-                        var dst = new Span<float>(y + ((long)i * outChannels + o) * p, p);
-                        if (biasLength == 0) src.CopyTo(dst);
-                        else TensorPrimitives.Add(src, ((float*)ib)[o], dst);
+                        var dst = new Span<float>(y + ((long)i * j.OutChannels + o) * p, p);
+                        if (j.Bias == null) src.CopyTo(dst);
+                        else TensorPrimitives.Add(src, j.Bias[o], dst);
                     }
-            }
-            Run(chunks, One);
+            });
         }
     }
 
@@ -118,19 +115,18 @@ public static unsafe class Im2ColChunks
         int per = ImagesPerChunk(g, batch, imagesPerChunk), chunks = ChunkCount(g, batch, imagesPerChunk), p = g.OutPixels;
         fixed (float* px = images) fixed (float* pd = gradients) fixed (float* pw = workspace)
         {
-            nint ix = (nint)px, id = (nint)pd, iw = (nint)pw;
-            void One(int chunk)
+            Run(chunks, new Job(g, batch, per, chunks, outChannels, px, pd, pw, null), static (j, chunk) =>
             {
-                int n0 = chunk * per, count = Math.Min(per, batch - n0), cols = count * p;
+                int n0 = chunk * j.Per, count = Math.Min(j.Per, j.Batch - n0), p = j.G.OutPixels, rows = j.G.Rows, cols = count * p;
+                int slot = j.OutChannels * rows;
                 var columns = Scratch.Ensure(ref _columns, rows * cols);
-                var delta = Scratch.Ensure(ref _matrix, outChannels * cols);
-                fixed (float* pc = columns) Im2Col.UnfoldSerial((float*)ix + (long)n0 * g.ImageLength, count, g, pc);
-                Gather((float*)id + (long)n0 * outChannels * p, count, outChannels, p, delta);
+                var delta = Scratch.Ensure(ref _matrix, j.OutChannels * cols);
+                fixed (float* pc = columns) Im2Col.UnfoldSerial(j.Source + (long)n0 * j.G.ImageLength, count, j.G, pc);
+                Gather(j.Second + (long)n0 * j.OutChannels * p, count, j.OutChannels, p, delta);
                 // This chunk's ∂C/∂w = δ·aᵀ, into its own partial.
-                Product(chunks, false, true, outChannels, rows, cols, delta, cols, columns, cols,
-                    new Span<float>((float*)iw + (long)chunk * slot, slot), rows);
-            }
-            Run(chunks, One);
+                Product(j.Chunks, false, true, j.OutChannels, rows, cols, delta, cols, columns, cols,
+                    new Span<float>(j.Target + (long)chunk * slot, slot), rows);
+            });
         }
         for (int c = 0; c < chunks; c++)
             TensorPrimitives.Add(weightGradient[..slot], workspace.Slice(c * slot, slot), weightGradient[..slot]);
@@ -150,19 +146,17 @@ public static unsafe class Im2ColChunks
         int per = ImagesPerChunk(g, batch, imagesPerChunk), chunks = ChunkCount(g, batch, imagesPerChunk), p = g.OutPixels;
         fixed (float* pd = gradients) fixed (float* pw = weight) fixed (float* px = inputGradient)
         {
-            nint id = (nint)pd, iw = (nint)pw, ix = (nint)px;
-            void One(int chunk)
+            Run(chunks, new Job(g, batch, per, chunks, outChannels, pd, pw, px, null), static (j, chunk) =>
             {
-                int n0 = chunk * per, count = Math.Min(per, batch - n0), cols = count * p;
+                int n0 = chunk * j.Per, count = Math.Min(j.Per, j.Batch - n0), p = j.G.OutPixels, rows = j.G.Rows, cols = count * p;
                 var columns = Scratch.Ensure(ref _columns, rows * cols);
-                var delta = Scratch.Ensure(ref _matrix, outChannels * cols);
-                Gather((float*)id + (long)n0 * outChannels * p, count, outChannels, p, delta);
+                var delta = Scratch.Ensure(ref _matrix, j.OutChannels * cols);
+                Gather(j.Source + (long)n0 * j.OutChannels * p, count, j.OutChannels, p, delta);
                 // ∂C/∂a = wᵀ·δ in column form, then col2im into the chunk's images.
-                Product(chunks, true, false, rows, cols, outChannels, new ReadOnlySpan<float>((float*)iw, outChannels * rows), rows,
+                Product(j.Chunks, true, false, rows, cols, j.OutChannels, new ReadOnlySpan<float>(j.Second, j.OutChannels * rows), rows,
                     delta, cols, columns, cols);
-                fixed (float* pc = columns) Im2Col.FoldSerial(pc, count, g, (float*)ix + (long)n0 * g.ImageLength);
-            }
-            Run(chunks, One);
+                fixed (float* pc = columns) Im2Col.FoldSerial(pc, count, j.G, j.Target + (long)n0 * j.G.ImageLength);
+            });
         }
     }
 
@@ -183,21 +177,17 @@ public static unsafe class Im2ColChunks
         else Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
     }
 
-    /// <summary>Threads the chunks are shared over (1: all on the calling thread). For timing and tests: the bits are the
-    /// same for any value.</summary>
-    public static int Threads
+    /// <summary>What one chunk needs: the geometry, the cut of the batch and three buffers (what the method reads first, what
+    /// it reads second, what it writes), plus the bias or null.</summary>
+    private readonly struct Job(Im2ColGeometry g, int batch, int per, int chunks, int outChannels,
+        float* source, float* second, float* target, float* bias)
     {
-        get => s_options.MaxDegreeOfParallelism;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            s_options = new ParallelOptions { MaxDegreeOfParallelism = value };
-        }
+        public readonly Im2ColGeometry G = g;
+        public readonly int Batch = batch, Per = per, Chunks = chunks, OutChannels = outChannels;
+        public readonly float* Source = source, Second = second, Target = target, Bias = bias;
     }
 
-    private static ParallelOptions s_options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
-
     /// <summary>Chunks handed out to threads as they ask (<see cref="KernelLoop"/>); all on the caller when there is one
-    /// chunk or one thread.</summary>
-    private static void Run(int chunks, Action<int> one) => KernelLoop.For(chunks, s_options.MaxDegreeOfParallelism, one);
+    /// chunk or one thread. Every chunk holds far more than <see cref="KernelLoop.SerialWork"/>.</summary>
+    private static void Run(int chunks, Job job, Action<Job, int> one) => KernelLoop.For(chunks, long.MaxValue, job, one);
 }

@@ -20,7 +20,6 @@ namespace NeuralPipelines.Models.Kernels;
 public static class Im2ColProducts
 {
     private const int Chunk = 256;
-    private const int ParallelWork = 1 << 16;
 
     /// <summary>True when <see cref="Expand"/> beats the general <see cref="Gemm"/> (measured: both sides at most 32;
     /// beyond that the packed GEMM's cache blocking wins).</summary>
@@ -45,11 +44,8 @@ public static class Im2ColProducts
         {
             fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
             {
-                nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-                if ((long)m * n * k < ParallelWork || chunks == 1)
-                    for (int ch = 0; ch < chunks; ch++) ExpandChunk(m, n, k, (float*)ia, lda, (float*)ib, ldb, (float*)ic, ldc, accumulate, ch);
-                else
-                    KernelLoop.For(chunks, Environment.ProcessorCount, ch => ExpandChunk(m, n, k, (float*)ia, lda, (float*)ib, ldb, (float*)ic, ldc, accumulate, ch));
+                KernelLoop.For(chunks, (long)m * n * k, (M: m, N: n, K: k, A: (nint)pa, Lda: lda, B: (nint)pb, Ldb: ldb, C: (nint)pc, Ldc: ldc, Accumulate: accumulate),
+                    static (j, ch) => ExpandChunk(j.M, j.N, j.K, (float*)j.A, j.Lda, (float*)j.B, j.Ldb, (float*)j.C, j.Ldc, j.Accumulate, ch));
             }
         }
     }
@@ -132,7 +128,8 @@ public static class Im2ColProducts
         GemmArguments.Check(false, true, m, k, n, a.Length, lda, b.Length, ldb, d.Length, ldd);
         if (m == 0 || k == 0 || n == 0) return;
         if (!Avx2.IsSupported || !Fma.IsSupported) { Gemm.Multiply(false, true, m, k, n, a, lda, b, ldb, d, ldd, accumulate: true); return; }
-        int parts = (long)m * n * k < ParallelWork ? 1 : Math.Min(Environment.ProcessorCount, Math.Max(1, n / 1024));
+        // Parts follow the machine's cores, not the loop's threads of the moment: the sum's bits depend on the parts.
+        int parts = (long)m * n * k < KernelLoop.SerialWork ? 1 : Math.Min(Environment.ProcessorCount, Math.Max(1, n / 1024));
         if (_partials is null || _partials.Length < parts) _partials = new float[parts][];
         var partials = _partials;
         for (int t = 0; t < parts; t++)
@@ -141,15 +138,13 @@ public static class Im2ColProducts
         {
             fixed (float* pa = a) fixed (float* pb = b)
             {
-                nint ia = (nint)pa, ib = (nint)pb;
-                void Part(int t)
-                {
-                    int j0 = (int)((long)n * t / parts), j1 = (int)((long)n * (t + 1) / parts);
-                    Array.Clear(partials[t], 0, m * k);
-                    fixed (float* acc = partials[t]) ReduceRange(m, k, (float*)ia, lda, (float*)ib, ldb, j0, j1, acc);
-                }
-                if (parts == 1) Part(0);
-                else KernelLoop.For(parts, Environment.ProcessorCount, Part);
+                KernelLoop.For(parts, (long)m * n * k, (M: m, K: k, N: n, A: (nint)pa, Lda: lda, B: (nint)pb, Ldb: ldb, Parts: parts, Partials: partials),
+                    static (j, t) =>
+                    {
+                        int j0 = (int)((long)j.N * t / j.Parts), j1 = (int)((long)j.N * (t + 1) / j.Parts);
+                        Array.Clear(j.Partials[t], 0, j.M * j.K);
+                        fixed (float* acc = j.Partials[t]) ReduceRange(j.M, j.K, (float*)j.A, j.Lda, (float*)j.B, j.Ldb, j0, j1, acc);
+                    });
             }
         }
         // Added in a fixed order, so the result depends on the number of parts but not on thread timing.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NeuralPipelines.Data.Augmentation;
 using NeuralPipelines.Data.Images;
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Optimizers;
 using NeuralPipelines.Models.Tensors;
@@ -23,14 +24,17 @@ public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingStat
     {
         int length = photos.ImageLength, p = length / 3;
         var lab = new float[photos.Pixels.Length];
-        Parallel.For(0, photos.Count, () => new float[length], (i, _, scratch) =>
+        // Photos are independent: shared between threads by the kernels' one policy, each thread with its own scratch.
+        KernelLoop.For(photos.Count, photos.Pixels.Length, (photos, lab, length, p), static (t, i) =>
         {
-            var dst = lab.AsSpan(i * length, length);
-            LabScaling.FromSrgb(photos.Image(i), dst[..p], dst[p..], scratch);
-            return scratch;
-        }, _ => { });
+            var dst = t.lab.AsSpan(i * t.length, t.length);
+            if (t_scratch is null || t_scratch.Length < t.length) t_scratch = new float[t.length];
+            LabScaling.FromSrgb(t.photos.Image(i), dst[..t.p], dst[t.p..], t_scratch);
+        });
         return lab;
     }
+
+    [ThreadStatic] private static float[]? t_scratch;
 
     public IReadOnlyList<ColorizerEpochReport> Fit(PhotoSet train, ColorizerCallbacks? callbacks = null, CancellationToken cancellation = default)
     {

@@ -49,32 +49,14 @@ public sealed class AvgPool2d : Layer
         return [c, g.OutHeight, g.OutWidth];
     }
 
-    private (int H0, int H1, int W0, int W1, float Scale) Window(int i, int j, int h, int w)
-    {
-        int top = i * Stride.H - Padding.H, left = j * Stride.W - Padding.W;
-        int h0 = Math.Max(top, 0), h1 = Math.Min(top + Kernel.H, h), w0 = Math.Max(left, 0), w1 = Math.Min(left + Kernel.W, w);
-        int count = CountIncludePad ? Kernel.H * Kernel.W : (h1 - h0) * (w1 - w0);
-        return (h0, h1, w0, w1, 1f / count);
-    }
-
     public override Tensor Forward(Tensor x, bool training)
     {
         var (n, c, h, w) = ConvShape.Batch("AvgPool2d", x, 0);
         var g = Geometry(c, h, w);
         g.Validate("AvgPool2d");
-        _inputShape = x.ShapeArray();
-        int oh = g.OutHeight, ow = g.OutWidth;
-        var y = Tensor.Ensure(ref _output, n, c, oh, ow);
-        var xs = x.Span; var ys = y.Span;
-        for (int pl = 0; pl < n * c; pl++)
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++)
-                {
-                    var (h0, h1, w0, w1, scale) = Window(i, j, h, w);
-                    float sum = 0f;
-                    for (int r = h0; r < h1; r++) sum += TensorPrimitives.Sum(xs.Slice(pl * h * w + r * w + w0, w1 - w0));
-                    ys[(pl * oh + i) * ow + j] = sum * scale;
-                }
+        if (!x.ShapeEquals(_inputShape)) _inputShape = x.ShapeArray();
+        var y = Tensor.Ensure(ref _output, n, c, g.OutHeight, g.OutWidth);
+        Pooling.AverageForward(x.Span, Geometry(n * c, h, w), CountIncludePad, y.Span);
         return y;
     }
 
@@ -83,23 +65,9 @@ public sealed class AvgPool2d : Layer
         if (_inputShape.Length == 0) throw new InvalidOperationException("AvgPool2d.Backward called before Forward.");
         if (!dy.ShapeEquals(_output!.Shape))
             throw new ArgumentException($"AvgPool2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText(_output.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
-        int n = _inputShape[0], c = _inputShape[1], h = _inputShape[2], w = _inputShape[3], oh = dy.Dim(2), ow = dy.Dim(3);
         var dx = Tensor.Ensure(ref _inputGradient, _inputShape);
-        dx.Clear();
-        var dxs = dx.Span; var dys = dy.Span;
         // Each input in the window contributed 1/count of the output, so it gets 1/count of its δ.
-        for (int pl = 0; pl < n * c; pl++)
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++)
-                {
-                    var (h0, h1, w0, w1, scale) = Window(i, j, h, w);
-                    float d = dys[(pl * oh + i) * ow + j] * scale;
-                    for (int r = h0; r < h1; r++)
-                    {
-                        var row = dxs.Slice(pl * h * w + r * w + w0, w1 - w0);
-                        TensorPrimitives.Add(row, d, row);
-                    }
-                }
+        Pooling.AverageBackward(dy.Span, Geometry(_inputShape[0] * _inputShape[1], _inputShape[2], _inputShape[3]), CountIncludePad, dx.Span);
         return dx;
     }
 }

@@ -26,7 +26,7 @@ public sealed class Flatten : Layer
     public override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank < 1) throw new ArgumentException($"Flatten needs a batch axis but got a tensor of shape {Tensor.ShapeText(x.Shape)}.");
-        _inputShape = x.ShapeArray();
+        if (!x.ShapeEquals(_inputShape)) _inputShape = x.ShapeArray();
         var y = Tensor.Ensure(ref _output, x.Dim(0), x.ItemLength);
         x.Span.CopyTo(y.Span);
         return y;

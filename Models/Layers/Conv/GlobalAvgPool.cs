@@ -25,7 +25,7 @@ public sealed class GlobalAvgPool : Layer
     public override Tensor Forward(Tensor x, bool training)
     {
         var (n, c, h, w) = ConvShape.Batch("GlobalAvgPool", x, 0);
-        _inputShape = x.ShapeArray();
+        if (!x.ShapeEquals(_inputShape)) _inputShape = x.ShapeArray();
         int hw = h * w;
         var y = Tensor.Ensure(ref _output, n, c, 1, 1);
         for (int pl = 0; pl < n * c; pl++) y[pl] = TensorPrimitives.Sum(x.Span.Slice(pl * hw, hw)) / hw;

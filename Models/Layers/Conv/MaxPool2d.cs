@@ -50,69 +50,24 @@ public sealed class MaxPool2d : Layer
         var (n, c, h, w) = ConvShape.Batch("MaxPool2d", x, 0);
         var g = Geometry(c, h, w);
         g.Validate("MaxPool2d");
-        _inputShape = x.ShapeArray();
-        int oh = g.OutHeight, ow = g.OutWidth, planes = n * c;
-        var y = Tensor.Ensure(ref _output, n, c, oh, ow);
-        if (!training)
+        if (!x.ShapeEquals(_inputShape)) _inputShape = x.ShapeArray();
+        var y = Tensor.Ensure(ref _output, n, c, g.OutHeight, g.OutWidth);
+        // Inference needs no winners (they only route δ backward): the common 2×2/2 pool becomes a plain maximum.
+        if (!training && Kernel == (2, 2) && Stride == (2, 2) && Padding == (0, 0))
         {
-            // Inference needs no winners (they only route δ backward): the common 2×2/2 pool becomes a plain maximum.
-            if (Kernel == (2, 2) && Stride == (2, 2) && Padding == (0, 0))
-            {
-                MaxOf2x2(x.Span, planes, h, w, y.Span, oh, ow);
-                _winnersLater = x;
-                return y;
-            }
+            Pooling.Max2x2(x.Span, Geometry(n * c, h, w), y.Span);
+            _winnersLater = x;
+            return y;
         }
         _winnersLater = null;
-        Winners(x, y, g);
+        Winners(x, y);
         return y;
     }
 
-    /// <summary>y = the maximum of each 2×2 block (stride 2, no padding): two rows at a time, no bookkeeping.</summary>
-    private static void MaxOf2x2(ReadOnlySpan<float> xs, int planes, int h, int w, Span<float> ys, int oh, int ow)
+    private void Winners(Tensor x, Tensor y)
     {
-        for (int pl = 0; pl < planes; pl++)
-        {
-            var plane = xs.Slice(pl * h * w, h * w);
-            var output = ys.Slice(pl * oh * ow, oh * ow);
-            for (int i = 0; i < oh; i++)
-            {
-                var top = plane.Slice(2 * i * w, w); var bottom = plane.Slice((2 * i + 1) * w, w);
-                var row = output.Slice(i * ow, ow);
-                for (int j = 0; j < ow; j++)
-                    row[j] = MathF.Max(MathF.Max(top[2 * j], top[2 * j + 1]), MathF.Max(bottom[2 * j], bottom[2 * j + 1]));
-            }
-        }
-    }
-
-    private void Winners(Tensor x, Tensor y, Im2ColGeometry g)
-    {
-        int n = x.Dim(0), c = x.Dim(1), h = x.Dim(2), w = x.Dim(3);
-        int oh = g.OutHeight, ow = g.OutWidth, planes = n * c;
         if (_argmax.Length < y.Length) _argmax = new int[y.Length];
-        var xs = x.Span; var ys = y.Span;
-        for (int pl = 0; pl < planes; pl++)
-        {
-            int inBase = pl * h * w, outBase = pl * oh * ow;
-            for (int i = 0; i < oh; i++)
-            {
-                int h0 = Math.Max(i * Stride.H - Padding.H, 0), h1 = Math.Min(i * Stride.H - Padding.H + Kernel.H, h);
-                for (int j = 0; j < ow; j++)
-                {
-                    int w0 = Math.Max(j * Stride.W - Padding.W, 0), w1 = Math.Min(j * Stride.W - Padding.W + Kernel.W, w);
-                    int best = inBase + h0 * w + w0;
-                    float max = xs[best];
-                    for (int r = h0; r < h1; r++)
-                        for (int s = w0; s < w1; s++)
-                        {
-                            int k = inBase + r * w + s;
-                            if (xs[k] > max) { max = xs[k]; best = k; }
-                        }
-                    ys[outBase + i * ow + j] = max;
-                    _argmax[outBase + i * ow + j] = best;
-                }
-            }
-        }
+        Pooling.MaxForward(x.Span, Geometry(x.Dim(0) * x.Dim(1), x.Dim(2), x.Dim(3)), y.Span, _argmax);
     }
 
     public override Tensor Backward(Tensor dy)
@@ -120,18 +75,15 @@ public sealed class MaxPool2d : Layer
         if (_inputShape.Length == 0) throw new InvalidOperationException("MaxPool2d.Backward called before Forward.");
         if (dy.Length != _output!.Length)
             throw new ArgumentException($"MaxPool2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText(_output.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
+        // Backward after an inference pass (rare: saliency, checks): find the winners it skipped.
         if (_winnersLater is { } input)
         {
-            // Backward after an inference pass (rare: saliency, checks): find the winners it skipped.
-            var (_, c, h, w) = ConvShape.Batch("MaxPool2d", input, 0);
-            Winners(input, _output, Geometry(c, h, w));
+            Winners(input, _output);
             _winnersLater = null;
         }
         var dx = Tensor.Ensure(ref _inputGradient, _inputShape);
-        dx.Clear();
-        var dxs = dx.Span; var dys = dy.Span;
         // Only the winner of each window influenced C, so only it receives that window's δ.
-        for (int k = 0; k < dys.Length; k++) dxs[_argmax[k]] += dys[k];
+        Pooling.MaxBackward(dy.Span, _argmax, Geometry(_inputShape[0] * _inputShape[1], _inputShape[2], _inputShape[3]), dx.Span);
         return dx;
     }
 }

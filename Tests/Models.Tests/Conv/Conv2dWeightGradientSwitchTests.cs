@@ -3,7 +3,7 @@ using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
-/// <summary><see cref="Conv2d.WeightGradient"/> off: backward gives the same ∂C/∂x, bit for bit, and leaves ∂C/∂w and ∂C/∂b
+/// <summary><see cref="Layer.ParameterGradients"/> off: backward gives the same ∂C/∂x, bit for bit, and leaves ∂C/∂w and ∂C/∂b
 /// as they were, on each route (direct, whole-batch columns, chunked columns, cropped taps).</summary>
 public class Conv2dWeightGradientSwitchTests
 {
@@ -27,7 +27,7 @@ public class Conv2dWeightGradientSwitchTests
         float[] dw = layer.Weight.Gradient.Span.ToArray(), db = layer.Bias!.Gradient.Span.ToArray();
         Assert.Contains(dw, v => v != 0f);
 
-        layer.WeightGradient = false;
+        layer.ParameterGradients = false;
         layer.Forward(x, true);
         Assert.Equal(expected, layer.Backward(dy).Span.ToArray());
         Assert.Equal(dw, layer.Weight.Gradient.Span.ToArray());

@@ -43,7 +43,7 @@ public class Im2ColChunksTests
         DirectConv2dReference.InputGradient(dy, batch, g, w, outChannels, dx);
 
         float[]? firstY = null, firstDx = null;
-        int threads = Im2ColChunks.Threads;
+        int threads = KernelLoop.MaxThreads;
         try
         {
             foreach (int per in new[] { 0, 1, 2, 3, batch + 1 })
@@ -51,7 +51,7 @@ public class Im2ColChunksTests
                 float[]? dwBits = null;
                 foreach (int t in new[] { 1, 2 })
                 {
-                    Im2ColChunks.Threads = t;
+                    KernelLoop.MaxThreads = t;
                     var fastY = Enumerable.Repeat(float.NaN, y.Length).ToArray(); // every output must be written
                     Im2ColChunks.Forward(x, batch, g, w, outChannels, b, fastY, per);
                     var fastDw = (float[])start.Clone();
@@ -72,7 +72,7 @@ public class Im2ColChunksTests
                 }
             }
         }
-        finally { Im2ColChunks.Threads = threads; }
+        finally { KernelLoop.MaxThreads = threads; }
     }
 
     [Theory]

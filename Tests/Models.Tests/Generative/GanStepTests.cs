@@ -1,5 +1,4 @@
 using NeuralPipelines.Models.Generative.Gan;
-using NeuralPipelines.Models.Generative.Networks;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
@@ -98,18 +97,15 @@ public class GanStepTests
     }
 
     [Fact]
-    public void A_step_allocates_nothing_after_warm_up_and_a_dcgan_step_only_its_kernels_thread_dispatch()
+    public void A_step_allocates_nothing_after_warm_up()
     {
         // Dense-only networks run every kernel on this thread: the step itself, BatchNorm1d and Reshape allocate nothing.
+        // (The DCGAN's convolutional step, whose kernels share work with the team, is CnnAllocationTests'.)
         var rng = new Random(2);
         var g = new Sequential(new Dense(8, 16, Initializer.He, rng), new BatchNorm1d(16), new ReLU(),
             new Dense(16, 16, Initializer.Xavier, rng), new Reshape(1, 4, 4), new Tanh());
         var d = new Sequential(new Dense(16, 8, Initializer.He, rng), new LeakyReLU(0.2f), new Dense(8, 1, Initializer.Xavier, rng));
         Assert.Equal(0, AllocatedByWarmStep(GanStep.Dcgan(g, d, noise: 8, seed: 1), RealBatch(6, 1)));
-
-        // The convolution and batch-norm kernels hand work to a second thread with Parallel.For, about 1.7 kB a call.
-        long dcgan = AllocatedByWarmStep(GanStep.Dcgan(Dcgan.Generator(seed: 1), Dcgan.Discriminator(seed: 2), seed: 3), RealImages(8));
-        Assert.True(dcgan < 64 * 1024, $"a warm DCGAN step allocated {dcgan:N0} bytes");
     }
 
     /// <summary>The least any of five warm steps allocated on this thread. The chunked convolution route hands chunks to
@@ -126,12 +122,5 @@ public class GanStepTests
             least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
         return least;
-    }
-
-    private static Tensor RealImages(int n)
-    {
-        var x = new Tensor(n, 1, 28, 28);
-        for (int i = 0; i < x.Length; i++) x[i] = (i * 7 % 13) / 13f;
-        return x;
     }
 }

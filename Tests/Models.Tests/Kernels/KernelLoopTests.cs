@@ -3,7 +3,8 @@ using NeuralPipelines.Models.Kernels;
 namespace NeuralPipelines.Models.Tests.Kernels;
 
 /// <summary>The kernels' shared loop on the GEMM team: every index exactly once, loops inside loops, products inside
-/// loops, and a failing body's exception on the caller.</summary>
+/// loops, a failing body's exception on the caller, the one work → threads policy, and no allocation on any thread.</summary>
+[Collection(nameof(GemmThreadsCollection))]
 public class KernelLoopTests
 {
     private static void OnTwoThreads(Action body)
@@ -27,7 +28,7 @@ public class KernelLoopTests
             for (int round = 0; round < 50; round++)
             {
                 var hits = new int[37 * 5];
-                KernelLoop.For(37, 2, i => KernelLoop.For(5, 2, j => Interlocked.Increment(ref hits[i * 5 + j])));
+                KernelLoop.For(37, long.MaxValue, i => KernelLoop.For(5, long.MaxValue, j => Interlocked.Increment(ref hits[i * 5 + j])));
                 Assert.All(hits, h => Assert.Equal(1, h));
             }
         });
@@ -46,7 +47,7 @@ public class KernelLoopTests
             Gemm.Multiply(false, false, m, n, k, a, k, b, n, expected, n);
             var results = new float[6][];
             // A caller that holds the team inside the loop computes alone; the pool of the other thread does too.
-            KernelLoop.For(results.Length, 2, i =>
+            KernelLoop.For(results.Length, long.MaxValue, i =>
             {
                 results[i] = new float[m * n];
                 Gemm.Multiply(false, false, m, n, k, a, k, b, n, results[i], n);
@@ -61,11 +62,44 @@ public class KernelLoopTests
         OnTwoThreads(() =>
         {
             var e = Assert.Throws<InvalidOperationException>(() =>
-                KernelLoop.For(40, 2, i => { if (i == 23) throw new InvalidOperationException("index 23 failed"); }));
+                KernelLoop.For(40, long.MaxValue, i => { if (i == 23) throw new InvalidOperationException("index 23 failed"); }));
             Assert.Equal("index 23 failed", e.Message);
             int sum = 0;
-            KernelLoop.For(10, 2, i => Interlocked.Add(ref sum, i));
+            KernelLoop.For(10, long.MaxValue, i => Interlocked.Add(ref sum, i));
             Assert.Equal(45, sum);
+        });
+    }
+
+    [Fact]
+    public void Work_below_the_serial_threshold_stays_on_the_caller_and_above_it_uses_every_core()
+    {
+        Assert.Equal(1, KernelLoop.Threads(KernelLoop.SerialWork - 1));
+        Assert.Equal(KernelLoop.MaxThreads, KernelLoop.Threads(KernelLoop.SerialWork));
+        Assert.Equal(Environment.ProcessorCount, KernelLoop.MaxThreads);
+        OnTwoThreads(() =>
+        {
+            int caller = Environment.CurrentManagedThreadId;
+            var small = new int[64];
+            KernelLoop.For(small.Length, KernelLoop.SerialWork - 1, small, static (t, i) => t[i] = Environment.CurrentManagedThreadId);
+            Assert.All(small, id => Assert.Equal(caller, id));
+        });
+    }
+
+    [Fact]
+    public void A_shared_loop_with_a_state_value_allocates_nothing_on_the_caller_or_the_team()
+    {
+        OnTwoThreads(() =>
+        {
+            var sums = new double[256];
+            var data = Enumerable.Range(0, 256 * 1024).Select(i => (float)Math.Sin(i)).ToArray();
+            void Loop() => KernelLoop.For(sums.Length, long.MaxValue, (sums, data), static (t, i) =>
+                t.sums[i] = System.Numerics.Tensors.TensorPrimitives.Sum(t.data.AsSpan(i * 1024, 1024)));
+            Loop(); // the first call makes the state type's job
+            long caller = GC.GetAllocatedBytesForCurrentThread(), workers = Gemm.WorkerAllocatedBytes;
+            for (int round = 0; round < 20; round++) Loop();
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
+            Assert.Equal(0, Gemm.WorkerAllocatedBytes - workers);
+            Assert.Equal(System.Numerics.Tensors.TensorPrimitives.Sum(data.AsSpan(5 * 1024, 1024)), sums[5]);
         });
     }
 }

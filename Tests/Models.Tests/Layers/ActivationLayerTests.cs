@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;

@@ -1,0 +1,206 @@
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>
+/// A 2-D convolution's three products, each one entry point that chooses its own route and owns its layout copies:
+/// the output z = w ⋆ x + b (<see cref="Forward"/>), ∂C/∂w = δ ⋆ x (<see cref="WeightGradient"/>), ∂C/∂x = wᵀ ⋆ δ
+/// (<see cref="InputGradient"/>) and ∂C/∂b = Σδ (<see cref="BiasGradient"/>). A transposed convolution is the same three
+/// products in other roles (its output is <see cref="InputGradient"/> of its input).
+/// </summary>
+/// <remarks>
+/// <para>Routes, in the order they are tried:</para>
+/// <list type="number">
+/// <item>Cropped taps (<see cref="TapCrop"/>): on tiny planes (the U-Net's 2×2 → 1×1) the products run with the kernel
+/// cropped to the taps that ever read a pixel, through an inner convolution; its ∂C/∂w goes back into the live taps.</item>
+/// <item>Direct (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGradient"/>): layers with at most 640 taps per
+/// output (every zoo layer but the widest); no column matrix at all. The output for any stride, ∂C/∂x for stride 1,
+/// ∂C/∂w for stride-1 kernels above 1×1 when the forward pass left no columns behind.</item>
+/// <item>Chunks (<see cref="Im2ColChunks"/>): more taps and a large batch (DCGAN's 64→128 4×4 stride 2): column matrices of
+/// a few images at a time, never the whole batch's.</item>
+/// <item>Columns (<see cref="Im2Col"/>): im2col of the whole batch and one product, [O × N·P] = w·cols; ∂C/∂w = δ·colsᵀ,
+/// ∂C/∂cols = wᵀ·δ then col2im. Tiny products go through <see cref="Im2ColProducts"/>, the rest through <see cref="Gemm"/>.</item>
+/// </list>
+/// <para>One reuse between calls: a <see cref="WeightGradient"/> right after a <see cref="Forward"/> on this instance
+/// takes the input that Forward unfolded on the column route instead of unfolding it again, so it must be given the
+/// same input (layers pass the input of their last forward pass, which their callers keep unchanged until backward).</para>
+/// <para><see cref="ColumnRoutesOnly"/> keeps a transposed layer on the routes it always took (columns and chunks, products
+/// through the GEMM), so its results stay the bits they were.</para>
+/// </remarks>
+public sealed class Convolution
+{
+    private float[]? _columns, _z, _delta, _weightTransposed, _workspace, _croppedWeight, _croppedGradient, _biasPartial;
+    // Whether the previous call was a Forward that left its input unfolded in _columns (for the WeightGradient after it).
+    private bool _columnsHoldInput;
+    private Convolution? _cropped;
+
+    /// <param name="columnRoutesOnly">Only the column and chunk routes, with every product through the GEMM.</param>
+    public Convolution(bool columnRoutesOnly = false) => ColumnRoutesOnly = columnRoutesOnly;
+
+    public bool ColumnRoutesOnly { get; }
+
+    /// <summary>y[N×O×OH×OW] = w ⋆ x + b (no bias when <paramref name="bias"/> is empty).</summary>
+    public void Forward(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        s.Check("Forward", x.Length, y.Length, weight.Length);
+        var g = s.Window;
+        _columnsHoldInput = false;
+        if (Crop(s) is { } crop)
+        {
+            Cropped(s).Forward(crop.Inner, x, CroppedWeight(s, crop.Taps, weight), bias, y);
+            return;
+        }
+        if (!ColumnRoutesOnly && DirectConv2d.Suits(g))
+        {
+            DirectConv2d.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
+            return;
+        }
+        if (Im2ColChunks.Suits(g, s.Batch))
+        {
+            Im2ColChunks.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
+            return;
+        }
+        int cols = s.Columns, p = s.OutPixels;
+        var columns = Scratch.Ensure(ref _columns, g.Rows * cols);
+        Im2Col.Unfold(x, s.Batch, g, columns);
+        _columnsHoldInput = true;
+        // z = w·a over the whole batch at once.
+        var z = Scratch.Ensure(ref _z, s.OutChannels * cols);
+        if (!ColumnRoutesOnly && Im2ColProducts.SuitsExpand(s.OutChannels, g.Rows))
+            Im2ColProducts.Expand(s.OutChannels, cols, g.Rows, weight, g.Rows, columns, cols, z, cols);
+        else
+            Gemm.Multiply(false, false, s.OutChannels, cols, g.Rows, weight, g.Rows, columns, cols, z, cols);
+        // [O × N·P] to NCHW, adding b.
+        for (int i = 0; i < s.Batch; i++)
+            for (int o = 0; o < s.OutChannels; o++)
+            {
+                var src = z.AsSpan(o * cols + i * p, p);
+                var dst = y.Slice((i * s.OutChannels + o) * p, p);
+                if (bias.IsEmpty) src.CopyTo(dst);
+                else TensorPrimitives.Add(src, bias[o], dst);
+            }
+    }
+
+    /// <summary>weightGradient[O×C×kH×kW] += δ ⋆ x, from the input x and δ = ∂C/∂y.</summary>
+    public void WeightGradient(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient)
+    {
+        s.Check("WeightGradient", x.Length, dy.Length, weightGradient.Length);
+        var g = s.Window;
+        bool columnsHoldInput = _columnsHoldInput;
+        _columnsHoldInput = false;
+        if (Crop(s) is { } crop)
+        {
+            // The inner convolution's gradient from zero, then into the full kernel's live taps (the dead ones read zeros).
+            var inner = Scratch.Ensure(ref _croppedGradient, crop.Inner.WeightLength).AsSpan(0, crop.Inner.WeightLength);
+            inner.Clear();
+            Cropped(s).WeightGradient(crop.Inner, x, dy, inner);
+            crop.Taps.ScatterAdd(inner, s.OutChannels * g.Channels, g.KernelH, g.KernelW, weightGradient);
+            return;
+        }
+        if (Im2ColChunks.Suits(g, s.Batch))
+        {
+            var workspace = Scratch.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, s.OutChannels, s.Batch));
+            Im2ColChunks.AccumulateWeightGradient(x, dy, s.Batch, g, s.OutChannels, weightGradient, workspace);
+            return;
+        }
+        if (!ColumnRoutesOnly && DirectConv2dWeightGradient.Suits(g) && !columnsHoldInput)
+        {
+            var workspace = Scratch.Ensure(ref _workspace, DirectConv2dWeightGradient.WorkspaceLength(g, s.OutChannels, s.Batch));
+            DirectConv2dWeightGradient.Accumulate(x, dy, s.Batch, g, s.OutChannels, weightGradient, workspace);
+            return;
+        }
+        int cols = s.Columns;
+        var columns = Scratch.Ensure(ref _columns, g.Rows * cols);
+        if (!columnsHoldInput) Im2Col.Unfold(x, s.Batch, g, columns);
+        var delta = Delta(s, dy);
+        if (!ColumnRoutesOnly && Im2ColProducts.SuitsReduce(s.OutChannels, g.Rows))
+            Im2ColProducts.Reduce(s.OutChannels, g.Rows, cols, delta, cols, columns, cols, weightGradient, g.Rows);
+        else
+            Gemm.Multiply(false, true, s.OutChannels, g.Rows, cols, delta, cols, columns, cols, weightGradient, g.Rows, accumulate: true);
+    }
+
+    /// <summary>inputGradient[N×C×H×W] = wᵀ ⋆ δ (overwritten), from δ = ∂C/∂y. Read forwards, the transposed convolution
+    /// of δ without its bias.</summary>
+    public void InputGradient(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> inputGradient)
+    {
+        s.Check("InputGradient", inputGradient.Length, dy.Length, weight.Length);
+        var g = s.Window;
+        _columnsHoldInput = false;
+        if (Crop(s) is { } crop)
+        {
+            Cropped(s).InputGradient(crop.Inner, dy, CroppedWeight(s, crop.Taps, weight), inputGradient);
+            return;
+        }
+        if (!ColumnRoutesOnly && DirectConv2d.SuitsInputGradient(g, s.OutChannels))
+        {
+            DirectConv2d.InputGradient(dy, s.Batch, g, weight, s.OutChannels, inputGradient);
+            return;
+        }
+        if (Im2ColChunks.Suits(g, s.Batch))
+        {
+            // col2im(wᵀδ), a few images at a time.
+            Im2ColChunks.InputGradient(dy, s.Batch, g, weight, s.OutChannels, inputGradient);
+            return;
+        }
+        // wᵀδ in column form, then col2im.
+        int cols = s.Columns;
+        var wtd = Scratch.Ensure(ref _columns, g.Rows * cols);
+        var delta = Delta(s, dy);
+        if (!ColumnRoutesOnly && Im2ColProducts.SuitsExpand(g.Rows, s.OutChannels))
+        {
+            // wᵀ is small: transpose it once so the product streams δ's rows.
+            var wt = Scratch.Ensure(ref _weightTransposed, g.Rows * s.OutChannels);
+            for (int o = 0; o < s.OutChannels; o++)
+                for (int r = 0; r < g.Rows; r++) wt[r * s.OutChannels + o] = weight[o * g.Rows + r];
+            Im2ColProducts.Expand(g.Rows, cols, s.OutChannels, wt, s.OutChannels, delta, cols, wtd, cols);
+        }
+        else
+            Gemm.Multiply(true, false, g.Rows, cols, s.OutChannels, weight, g.Rows, delta, cols, wtd, cols);
+        Im2Col.Fold(wtd, s.Batch, g, inputGradient);
+    }
+
+    /// <summary>biasGradient[O] += Σδ over the batch and the pixels (<paramref name="pixels"/> per plane of δ [N×O×pixels]).</summary>
+    /// <remarks>After a cropped pass the sum goes through a partial first, as the inner layer's own gradient did: the same bits.</remarks>
+    public void BiasGradient(ReadOnlySpan<float> dy, int batch, int channels, int pixels, Span<float> biasGradient, bool cropped)
+    {
+        if (dy.Length < (long)batch * channels * pixels || biasGradient.Length < channels)
+            throw new ArgumentException($"Convolution.BiasGradient of [{batch}×{channels}×{pixels}] needs {(long)batch * channels * pixels} and {channels} floats, got {dy.Length} and {biasGradient.Length}.");
+        var target = biasGradient;
+        if (cropped)
+        {
+            target = Scratch.Ensure(ref _biasPartial, channels).AsSpan(0, channels);
+            target.Clear();
+        }
+        for (int i = 0; i < batch; i++)
+            for (int o = 0; o < channels; o++)
+                target[o] += TensorPrimitives.Sum(dy.Slice((i * channels + o) * pixels, pixels));
+        if (cropped) TensorPrimitives.Add(biasGradient[..channels], target, biasGradient[..channels]);
+    }
+
+    /// <summary>True when <paramref name="s"/> runs with cropped taps (<see cref="BiasGradient"/> takes it).</summary>
+    public static bool IsCropped(in ConvolutionGeometry s) => Crop(s) is not null;
+
+    /// <summary>The live window of the kernel and the inner geometry, when cropping pays (see <see cref="TapCrop.Of"/>).</summary>
+    private static (TapCrop Taps, ConvolutionGeometry Inner)? Crop(in ConvolutionGeometry s) =>
+        TapCrop.Of(s.Window) is { } crop ? (crop, s with { Window = crop.Apply(s.Window) }) : null;
+
+    private Convolution Cropped(in ConvolutionGeometry s) => _cropped ??= new Convolution(ColumnRoutesOnly);
+
+    /// <summary>The weights of the live taps, gathered for the inner convolution.</summary>
+    private ReadOnlySpan<float> CroppedWeight(in ConvolutionGeometry s, TapCrop crop, ReadOnlySpan<float> weight)
+    {
+        int planes = s.OutChannels * s.Window.Channels, length = planes * crop.Height * crop.Width;
+        var cropped = Scratch.Ensure(ref _croppedWeight, length).AsSpan(0, length);
+        crop.Gather(weight, planes, s.Window.KernelH, s.Window.KernelW, cropped);
+        return cropped;
+    }
+
+    /// <summary>δ gathered from NCHW to [O × N·P] for the column route.</summary>
+    private float[] Delta(in ConvolutionGeometry s, ReadOnlySpan<float> dy)
+    {
+        int cols = s.Columns, p = s.OutPixels;
+        var delta = Scratch.Ensure(ref _delta, s.OutChannels * cols);
+        for (int i = 0; i < s.Batch; i++)
+            for (int o = 0; o < s.OutChannels; o++)
+                dy.Slice((i * s.OutChannels + o) * p, p).CopyTo(delta.AsSpan(o * cols + i * p, p));
+        return delta;
+    }
+}

@@ -1,0 +1,99 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Models.Tests.Kernels;
+
+/// <summary>Batch normalisation's channel kernels against their plain twin on MNIST digits laid out as [N × C × 28·28]
+/// (training and inference forward, backward with batch and fixed statistics), and the same bits on one thread as on all.</summary>
+[Collection(nameof(GemmThreadsCollection))]
+public class BatchNormChannelsTests
+{
+    private const int Batch = 16, Channels = 6, Plane = 784;
+
+    private static float[] Digits(int offset, float scale, float shift)
+    {
+        var pixels = Training.MnistTrainingTests.Mnist.Value.Train.Pixels;
+        var x = new float[Batch * Channels * Plane];
+        for (int i = 0; i < x.Length; i++) x[i] = pixels[(i + offset) % pixels.Length] * scale + shift;
+        return x;
+    }
+
+    private static float[] PerChannel(float first, float step) => Enumerable.Range(0, Channels).Select(c => first + step * c).ToArray();
+
+    private sealed record Results(float[] Mean, float[] Variance, float[] Unbiased, float[] InverseStd, float[] Normalized, float[] Y,
+        float[] SumDy, float[] SumDyXh, float[] Dx);
+
+    private static Results Run(bool reference, bool training, bool batchStatistics)
+    {
+        // Pixels shifted far from zero (|μ| ≫ σ), where a one-pass variance would cancel.
+        var x = Digits(0, 3f, 40f); var dy = Digits(5000, 1f, -0.3f);
+        var gamma = PerChannel(0.5f, 0.25f); var beta = PerChannel(-1f, 0.5f);
+        var r = new Results(new float[Channels], new float[Channels], new float[Channels], new float[Channels],
+            new float[x.Length], new float[x.Length], new float[Channels], new float[Channels], new float[x.Length]);
+        if (!training) { PerChannel(40f, 0.1f).CopyTo(r.Mean, 0); PerChannel(9f, 0.5f).CopyTo(r.Variance, 0); }
+        if (reference)
+        {
+            if (training) BatchNormChannelsReference.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y);
+            else BatchNormChannelsReference.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y);
+            BatchNormChannelsReference.Backward(dy, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, batchStatistics, r.SumDy, r.SumDyXh, r.Dx);
+        }
+        else
+        {
+            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y);
+            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y);
+            BatchNormChannels.Backward(dy, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, batchStatistics, r.SumDy, r.SumDyXh, r.Dx);
+        }
+        return r;
+    }
+
+    private static void Close(float[] expected, float[] actual, float tolerance, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])),
+                $"{what}[{i}]: twin {expected[i]}, kernel {actual[i]}");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_kernels_agree_with_the_plain_twin(bool training)
+    {
+        var kernel = Run(reference: false, training, batchStatistics: training);
+        var twin = Run(reference: true, training, batchStatistics: training);
+        Close(twin.Mean, kernel.Mean, 1e-6f, "μ");
+        Close(twin.Variance, kernel.Variance, 1e-5f, "σ²");
+        Close(twin.Unbiased, kernel.Unbiased, 1e-5f, "unbiased σ²");
+        Close(twin.Normalized, kernel.Normalized, 1e-4f, "x̂");
+        Close(twin.Y, kernel.Y, 1e-4f, "y");
+        Close(twin.SumDy, kernel.SumDy, 1e-4f, "Σδ");
+        Close(twin.SumDyXh, kernel.SumDyXh, 1e-3f, "Σδx̂");
+        Close(twin.Dx, kernel.Dx, 1e-3f, "∂C/∂x");
+        // Batch statistics normalise each channel to mean 0, variance 1.
+        if (training) Assert.InRange(kernel.Normalized.AsSpan(0, Plane).ToArray().Average(), -1.0, 1.0);
+    }
+
+    [Fact]
+    public void One_thread_and_every_thread_give_the_same_bits()
+    {
+        int threads = KernelLoop.MaxThreads, gemm = Gemm.Threads;
+        bool adapt = Gemm.AdaptToLoad;
+        try
+        {
+            Gemm.Threads = 2; Gemm.AdaptToLoad = false;
+            KernelLoop.MaxThreads = 1;
+            var alone = Run(reference: false, training: true, batchStatistics: true);
+            KernelLoop.MaxThreads = 2;
+            var shared = Run(reference: false, training: true, batchStatistics: true);
+            Assert.Equal(alone, shared, new ResultsBits());
+        }
+        finally { KernelLoop.MaxThreads = threads; Gemm.Threads = gemm; Gemm.AdaptToLoad = adapt; }
+    }
+
+    private sealed class ResultsBits : IEqualityComparer<Results>
+    {
+        public bool Equals(Results? a, Results? b) =>
+            a!.Mean.SequenceEqual(b!.Mean) && a.Variance.SequenceEqual(b.Variance) && a.Normalized.SequenceEqual(b.Normalized)
+            && a.Y.SequenceEqual(b.Y) && a.SumDy.SequenceEqual(b.SumDy) && a.SumDyXh.SequenceEqual(b.SumDyXh) && a.Dx.SequenceEqual(b.Dx);
+
+        public int GetHashCode(Results r) => 0;
+    }
+}
