@@ -60,7 +60,7 @@ public sealed class ServeCommandTests
         using var temp = new TempFolder();
         AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("missing.onnx")], "missing.onnx");
         File.WriteAllText(temp.File("junk.onnx"), "not a model");
-        AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("junk.onnx")], "junk.onnx", "not a readable ONNX model");
+        AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("junk.onnx")], "junk.onnx", "not an ONNX model");
         AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("junk.onnx"), "--batch-size", "0"], "batch size must be positive");
 
         var ckpt = ExportCommandTests.Train(temp);

@@ -2,12 +2,15 @@ using System.Runtime.InteropServices;
 using global::Onnx;
 using Google.Protobuf;
 using NeuralPipelines.Onnx.Export;
+using NeuralPipelines.Onnx.Integrity;
 using NeuralPipelines.Onnx.Tests.Support;
 
 namespace NeuralPipelines.Onnx.Tests;
 
 /// <summary>The export parity check can fail: an exported model with one weight, bias or batch-norm value changed, or with
-/// the transposed convolution's bias dropped, must be caught by the same <see cref="ExportParity"/> the parity tests use.</summary>
+/// the transposed convolution's bias dropped, must be caught by the same <see cref="ExportParity"/> the parity tests use.
+/// Each spoilt model is stamped with a fresh checksum, as a faulty exporter would write it, so that it is the parity
+/// comparison that has to catch the error, not <see cref="OnnxChecksum"/>.</summary>
 public sealed class PlantedExportErrorTests
 {
     /// <summary>The layer cases whose every float initializer reaches the output for any input (no ReLU that a value could
@@ -40,6 +43,7 @@ public sealed class PlantedExportErrorTests
             // Large enough to be a real defect, small enough to stay in range (a variance stays positive).
             values[at] += 0.25f * Math.Max(1f, Math.Abs(values[at]));
             t.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
+            OnnxChecksum.Stamp(spoilt);
             var report = Check(name, spoilt.ToByteArray());
             if (report.Passed) missed.Add($"{initializer} (error {report.MaxError:g3})");
         }
@@ -54,6 +58,7 @@ public sealed class PlantedExportErrorTests
         var node = Assert.Single(model.Graph.Node, n => n.OpType == "ConvTranspose");
         Assert.Equal(3, node.Input.Count);
         node.Input.RemoveAt(2);
+        OnnxChecksum.Stamp(model);
         var report = Check("conv_transpose2d", model.ToByteArray());
         Assert.False(report.Passed, $"dropping the bias changed the output by only {report.MaxError:g3}");
     }
