@@ -84,7 +84,7 @@ public static class ImageFile
                 for (int y = 0; y < height; y++)
                 {
                     var row = rows.GetRowSpan(y);
-                    for (int x = 0; x < width; x++) destination[offset + y * width + x] = row[x].PackedValue / 255f;
+                    for (int x = 0; x < width; x++) destination[offset + y * width + x] = row[x].PackedValue * Scale;
                 }
             });
             return;
@@ -99,13 +99,17 @@ public static class ImageFile
                 for (int x = 0; x < width; x++)
                 {
                     int i = offset + y * width + x;
-                    destination[i] = row[x].R / 255f;
-                    destination[plane + i] = row[x].G / 255f;
-                    destination[2 * plane + i] = row[x].B / 255f;
+                    destination[i] = row[x].R * Scale;
+                    destination[plane + i] = row[x].G * Scale;
+                    destination[2 * plane + i] = row[x].B * Scale;
                 }
             }
         });
     }
+
+    // The IDX reader's scaling (× 1/255, not ÷ 255: they differ in the last bit for some bytes), so a digit saved as a PNG
+    // reads back as the very floats the model was trained on.
+    private const float Scale = 1f / 255f;
 
     private static Image<TPixel> Fitted<TPixel>(Image<TPixel> image, string path, int height, int width, bool resize) where TPixel : unmanaged, IPixel<TPixel>
     {
@@ -146,6 +150,12 @@ public static class ImageFile
         {
             // A truncated stream surfaces from some decoders as a bounds error rather than a format error.
             throw new InvalidDataException($"{path}: the image is truncated or corrupt ({e.Message}).", e);
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ArgumentException or OverflowException or DivideByZeroException)
+        {
+            // Found by the fuzz test (ImageFuzzTests): ImageSharp 2.1's JPEG decoder can fail on a damaged file with a
+            // NullReferenceException. Whatever the decoder throws on a bad file is that file's error, not the program's.
+            throw new InvalidDataException($"{path}: the image is corrupt (the decoder failed: {e.GetType().Name}).", e);
         }
     }
 
