@@ -10,9 +10,10 @@ namespace NeuralPipelines.Onnx.Batch;
 /// ONNX model inside, or a classifier checkpoint (exported to ONNX in memory, as <c>np export</c> would write it).</summary>
 public static class ScoringModel
 {
-    /// <summary>True when <paramref name="path"/> is an ML.NET zip with no ONNX model inside: a pipeline of ML.NET's own
-    /// transformers (np regress/classify --out), scored through ML.NET rather than ONNX Runtime.</summary>
-    public static bool IsMlNetPipeline(string path) => File.Exists(path) && MlNetZip.LooksLikeZip(path) && MlNetZip.OnnxModels(path).Count == 0;
+    /// <summary>True when <paramref name="path"/> is an ML.NET zip without a NeuralPipelines network inside: a pipeline of
+    /// ML.NET's own transformers (np regress/classify --out, whose linear models may carry an ONNX graph of their own
+    /// that takes named columns), scored through ML.NET rather than as one input tensor.</summary>
+    public static bool IsMlNetPipeline(string path) => File.Exists(path) && MlNetZip.LooksLikeZip(path) && MlNetZip.NeuralPipelinesOnnx(path) is null;
 
     /// <exception cref="InvalidOperationException"><paramref name="device"/> is CUDA and ONNX Runtime could not load its CUDA provider.</exception>
     /// <exception cref="InvalidDataException">Not a model this opens; names the file.</exception>
