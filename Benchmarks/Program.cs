@@ -15,6 +15,8 @@ public static class Program
         if (args.Length > 0 && args[0] == "race") return RaceCommand.Run(args[1..], Console.Out);
         if (args.Length > 0 && args[0] == "race-cnn") return Cnn.CnnRace.Run(args[1..], Console.Out);
         if (args.Length > 0 && args[0] == "colorize-eval") return Colorization.ColorizationEvaluation.Run(args[1..], Console.Out);
+        if (args.Length > 0 && args[0] == "score-inputs") return Onnx.ScoreInputs.Run(args[1..], Console.Out);
+        if (args.Length > 0 && args[0] == "score-race") return Onnx.ScoreRace.Run(args[1..], Console.Out);
         if (args.Length > 0 && args[0] == "transform-function") return Generative.TransformFunctionCommand.Run(args[1..], Console.Out);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

@@ -60,7 +60,8 @@ public sealed class CsvRowReader : IDisposable
             int comma = rest.IndexOf(',');
             var cell = comma < 0 ? rest : rest[..comma];
             if (c >= ColumnCount) throw Ragged(line);
-            if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            if (!TryParseShort(cell, out var value)
+                && (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value)))
                 CsvReader.ParseNumber(cell.ToString(), Source, _line, c, Header.ColumnNames[c]); // throws the whole-file reader's message
             cells[c++] = value;
             if (comma < 0) break;
@@ -69,6 +70,45 @@ public sealed class CsvRowReader : IDisposable
         if (c != ColumnCount) throw Ragged(line);
         return true;
     }
+
+    /// <summary>Parses a plain decimal ("-12.0345": sign, at most 15 significant digits, at most 22 after the point, no
+    /// exponent or spaces) exactly as <see cref="double.Parse(string)"/> would, several times faster; anything else is
+    /// left to <see cref="double.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out double)"/>.</summary>
+    /// <remarks>Clinger's fast path: the digits form an integer below 2⁵³ and 10^k (k ≤ 22) is exact in a double, so one
+    /// IEEE division gives the correctly rounded value, the same bits the general parser finds. Most of a numeric CSV's
+    /// cells are such decimals, and parsing them is most of the cost of scoring a wide CSV.</remarks>
+    public static bool TryParseShort(ReadOnlySpan<char> text, out double value)
+    {
+        value = 0;
+        int i = 0, significant = 0, fraction = 0;
+        bool negative = false, point = false, any = false;
+        if (text.Length > 0 && text[0] is '-' or '+') { negative = text[0] == '-'; i = 1; }
+        ulong mantissa = 0;
+        for (; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '.')
+            {
+                if (point) return false;
+                point = true;
+                continue;
+            }
+            uint digit = (uint)(c - '0');
+            if (digit > 9) return false;
+            any = true;
+            if (point) fraction++;
+            if (mantissa == 0 && digit == 0) continue;
+            if (++significant > 15) return false;
+            mantissa = mantissa * 10 + digit;
+        }
+        if (!any || fraction > 22) return false;
+        value = mantissa / PowersOfTen[fraction];
+        if (negative) value = -value;
+        return true;
+    }
+
+    private static readonly double[] PowersOfTen =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
     /// <summary>Moves past the next row without parsing it (a row another shard scores); false at the end.</summary>
     public bool Skip() => NextLine() is not null;
