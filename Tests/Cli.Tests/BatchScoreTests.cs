@@ -37,6 +37,66 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
 {
     private static string[] Lines(string path) => File.ReadAllLines(path);
 
+    /// <summary>The first <paramref name="count"/> shipped MNIST test digits as grey PNGs, one sub-folder per class.</summary>
+    private static string WriteDigits(string folder, int count)
+    {
+        var test = IdxImageFolder.Load(ShippedData.Mnist).Test.Take(count);
+        for (int i = 0; i < test.Count; i++)
+        {
+            using var image = new Image<L8>(28, 28);
+            for (int p = 0; p < 784; p++) image[p % 28, p / 28] = new L8((byte)MathF.Round(test.Image(i)[p] * 255f));
+            image.SaveAsPng(Path.Combine(Directory.CreateDirectory(Path.Combine(folder, test.Labels[i].ToString())).FullName, $"{i:D3}.png"));
+        }
+        return folder;
+    }
+
+    private static string RepositoryFile(string relative)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NeuralPipelines.sln"))) dir = dir.Parent;
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("no repository above " + AppContext.BaseDirectory), relative);
+    }
+
+    /// <summary>The np score command line of a docs example (a YAML block or a shell line with continuations), split
+    /// into words, before the redirection of its --json summary.</summary>
+    private static string[] ExampleCommand(string text)
+    {
+        int start = text.IndexOf("np score --model", StringComparison.Ordinal);
+        var command = text[start..text.IndexOf('>', start)].Replace("\\\n", " ").Replace("\n", " ");
+        return command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"')).Skip(1).ToArray();
+    }
+
+    [Theory]
+    [InlineData("docs/scoring/np-score-indexed-job.yaml", "${JOB_COMPLETION_INDEX}")]
+    [InlineData("docs/scoring/np-score-array.sbatch", "${SLURM_ARRAY_TASK_ID}")]
+    public void The_Kubernetes_and_Slurm_examples_run_as_written_and_their_eight_parts_merge_into_the_whole(string example, string index)
+    {
+        using var dir = new TempFolder();
+        var images = WriteDigits(dir.File("images"), 40);
+        Directory.CreateDirectory(dir.File("out"));
+        var words = ExampleCommand(File.ReadAllText(RepositoryFile(example)));
+        Assert.Contains("--shard", words);
+        // The examples' files live under /scoring/ (Kubernetes) or the working directory (Slurm); here both are the temp folder.
+        File.Copy(model.Onnx, dir.File("lenet5.onnx"));
+        string Fill(string w, int i)
+        {
+            w = w.Replace(index, i.ToString()).Replace("${N}", "8").Replace("${SLURM_CPUS_PER_TASK}", "2");
+            if (w.StartsWith("/scoring/", StringComparison.Ordinal)) return dir.File(w["/scoring/".Length..]);
+            return w.StartsWith("lenet5.onnx", StringComparison.Ordinal) || w.StartsWith("images", StringComparison.Ordinal) || w.StartsWith("out/", StringComparison.Ordinal)
+                ? dir.File(w) : w;
+        }
+        var parts = Enumerable.Range(0, 8).Select(i =>
+        {
+            var json = Json([.. words.Select(w => Fill(w, i))]);
+            Assert.Equal($"{i}/8", json.GetProperty("shard").GetString());
+            return Lines(json.GetProperty("output").GetString()!);
+        }).ToArray();
+        var whole = dir.File("whole.csv");
+        Json("score", "--model", model.Onnx, "--data", images, "--output", whole);
+        long Row(string line) => long.Parse(line[..line.IndexOf(',')]);
+        Assert.Equal(Lines(whole).Skip(1), parts.SelectMany(p => p.Skip(1)).OrderBy(Row));
+    }
+
     [Fact]
     public void Scores_the_MNIST_test_split_with_the_trained_model_and_reports_rows_rate_and_device()
     {
@@ -121,14 +181,7 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
     public void An_image_folder_is_scored_and_a_bad_file_stops_the_run_or_is_skipped_and_listed()
     {
         using var dir = new TempFolder();
-        var images = Directory.CreateDirectory(dir.File("digits")).FullName;
-        var test = IdxImageFolder.Load(ShippedData.Mnist).Test.Take(30);
-        for (int i = 0; i < test.Count; i++)
-        {
-            using var image = new Image<L8>(28, 28);
-            for (int p = 0; p < 784; p++) image[p % 28, p / 28] = new L8((byte)MathF.Round(test.Image(i)[p] * 255f));
-            image.SaveAsPng(Path.Combine(Directory.CreateDirectory(Path.Combine(images, test.Labels[i].ToString())).FullName, $"{i:D3}.png"));
-        }
+        var images = WriteDigits(dir.File("digits"), 30);
         var broken = Path.Combine(images, "3", "broken.png");
         File.WriteAllBytes(broken, [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
         var output = dir.File("preds.csv");
