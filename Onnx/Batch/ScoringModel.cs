@@ -12,8 +12,12 @@ public static class ScoringModel
 {
     /// <summary>True when <paramref name="path"/> is an ML.NET zip without a NeuralPipelines network inside: a pipeline of
     /// ML.NET's own transformers (np regress/classify --out, whose linear models may carry an ONNX graph of their own
-    /// that takes named columns), scored through ML.NET rather than as one input tensor.</summary>
-    public static bool IsMlNetPipeline(string path) => File.Exists(path) && MlNetZip.LooksLikeZip(path) && MlNetZip.NeuralPipelinesOnnx(path) is null;
+    /// that takes named columns), scored through ML.NET rather than as one input tensor.
+    /// A file named <c>.zip</c> that is not a zip at all counts too, so that ML.NET's loader names what is wrong with it.</summary>
+    public static bool IsMlNetPipeline(string path) =>
+        File.Exists(path) && (MlNetZip.LooksLikeZip(path)
+            ? MlNetZip.NeuralPipelinesOnnx(path) is null
+            : path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase));
 
     /// <exception cref="InvalidOperationException"><paramref name="device"/> is CUDA and ONNX Runtime could not load its CUDA provider.</exception>
     /// <exception cref="InvalidDataException">Not a model this opens; names the file.</exception>
