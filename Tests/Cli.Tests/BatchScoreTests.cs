@@ -22,12 +22,14 @@ public sealed class TrainedMlp : IDisposable
             "--init", "scaled", "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "10", "--epochs", "1", "--data", "mnist",
             "--seed", "1", "--train-limit", "3000", "--out", Checkpoint, "--json");
         Assert.True(train.Code == 0, train.Err);
-        var export = Np("export", "--model", Checkpoint, "--out", Onnx, "--json");
+        Zip = _folder.File("mlp.zip");
+        var export = Np("export", "--model", Checkpoint, "--out", Onnx, "--mlnet", Zip, "--json");
         Assert.True(export.Code == 0, export.Err);
     }
 
     public string Checkpoint { get; }
     public string Onnx { get; }
+    public string Zip { get; }
 
     public void Dispose() => _folder.Dispose();
 }
@@ -116,12 +118,14 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
     }
 
     [Fact]
-    public void The_checkpoint_and_its_ONNX_export_give_the_same_file()
+    public void The_checkpoint_its_ONNX_export_and_its_MLNET_zip_give_the_same_file()
     {
         using var dir = new TempFolder();
         Json("score", "--model", model.Onnx, "--data", "mnist", "--output", dir.File("a.csv"));
         Json("score", "--model", model.Checkpoint, "--data", "mnist", "--output", dir.File("b.csv"));
         Assert.Equal(File.ReadAllText(dir.File("a.csv")), File.ReadAllText(dir.File("b.csv")));
+        Assert.Equal("idx", Json("score", "--model", model.Zip, "--data", "mnist", "--output", dir.File("c.csv")).GetProperty("kind").GetString());
+        Assert.Equal(File.ReadAllText(dir.File("a.csv")), File.ReadAllText(dir.File("c.csv")));
     }
 
     [Fact]
