@@ -18,6 +18,8 @@ public static class Program
         if (args.Length > 0 && args[0] == "colorize-eval") return Colorization.ColorizationEvaluation.Run(args[1..], Console.Out);
         if (args.Length > 0 && args[0] == "serve-load") return Serving.ServeLoad.Run(args[1..], Console.Out);
         if (args.Length > 0 && args[0] == "zoo-costs") return Zoo.ZooCostTable.Run(Console.Out);
+        if (args.Length > 0 && args[0] == "score-inputs") return Onnx.ScoreInputs.Run(args[1..], Console.Out);
+        if (args.Length > 0 && args[0] == "score-race") return Onnx.ScoreRace.Run(args[1..], Console.Out);
         if (args.Length > 0 && args[0] == "transform-function") return Generative.TransformFunctionCommand.Run(args[1..], Console.Out);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

@@ -49,7 +49,7 @@ public static class CsvReader
         return new CsvTable(source, header, columns.Select(c => c.ToArray()).ToArray());
     }
 
-    private static CsvHeader ReadHeader(TextReader reader, string source, ref int lineNumber)
+    internal static CsvHeader ReadHeader(TextReader reader, string source, ref int lineNumber)
     {
         string[]? header = null;
         while (header is null)
@@ -67,7 +67,7 @@ public static class CsvReader
         return new CsvHeader(header, lineNumber);
     }
 
-    private static double ParseNumber(string cell, string source, int line, int column, string name)
+    internal static double ParseNumber(string cell, string source, int line, int column, string name)
     {
         var text = cell.Trim();
         var where = $"{source}: line {line}, column {column + 1} '{Excerpt.Of(name)}'";
@@ -85,7 +85,7 @@ public static class CsvReader
     }
 
     /// <summary>Splits one line at commas, honouring double-quoted cells.</summary>
-    private static List<string> SplitCells(string line, string source, int lineNumber)
+    internal static List<string> SplitCells(string line, string source, int lineNumber)
     {
         var cells = new List<string>();
         var cell = new StringBuilder();

@@ -39,6 +39,16 @@ public static class IdxReader
         return ReadHeader(stream, path);
     }
 
+    /// <summary>Opens an IDX file (raw or gzip) for reading its elements in pieces, for a file too large to hold whole:
+    /// its header, and the stream positioned at the first element. The caller reads at most
+    /// <see cref="Header.PayloadLength"/> bytes and reports a short read as truncation.</summary>
+    public static (Header Header, Stream Payload) OpenPayload(string path)
+    {
+        var stream = Open(path);
+        try { return (ReadHeader(stream, path), stream); }
+        catch { stream.Dispose(); throw; }
+    }
+
     /// <summary>Reads one IDX array from a stream of IDX bytes (already decompressed), then checks nothing follows it.</summary>
     public static IdxArray Read(Stream stream, string source)
     {

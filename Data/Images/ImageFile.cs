@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.Processing;
 
 namespace NeuralPipelines.Data.Images;
 
-/// <summary>Reads one photo (PNG, JPEG, BMP) into planar RGB floats, at its own size or fitted to a square.</summary>
+/// <summary>Reads one photo (PNG, JPEG, BMP; see <see cref="ImageFormats"/>) into planar RGB floats, at its own size or fitted to a square.</summary>
 /// <remarks>The header is read first so that an image over the pixel limit is refused before its pixels are decoded
 /// (a 20,000 × 20,000 JPEG decodes into 1.6 GB). Every failure is an <see cref="InvalidDataException"/> that names the file.
 /// Grey and palette images are read as RGB (equal channels): a grey photo is a valid input to colorize.</remarks>
@@ -65,18 +65,82 @@ public static class ImageFile
         return result;
     }
 
-    private static Image<Rgb24> Decode(string path, long maxPixels)
+    /// <summary>The image as a model's input: <paramref name="channels"/> planes (1: grey, 3: RGB) of
+    /// <paramref name="height"/> × <paramref name="width"/>, values in [0, 1], written at <paramref name="offset"/> of
+    /// <paramref name="destination"/>. An image of another size is stretched to it (bicubic) only when
+    /// <paramref name="resize"/> is set; otherwise it is refused, so a wrong size is never silently misread.</summary>
+    /// <exception cref="InvalidDataException">Not a PNG, JPEG or BMP, corrupt, truncated, over the pixel limit, or the wrong
+    /// size without <paramref name="resize"/>; the message names the file (and both sizes).</exception>
+    public static void ReadInto(string path, float[] destination, int offset, int channels, int height, int width, bool resize = false,
+        long maxPixels = DefaultMaxPixels)
+    {
+        if (channels is not (1 or 3)) throw new ArgumentException($"A model image has 1 (grey) or 3 (RGB) channels, not {channels}.");
+        if (height <= 0 || width <= 0) throw new ArgumentException($"The image size must be positive, got {height}×{width}.");
+        if (channels == 1)
+        {
+            using var grey = Fitted(Decode<L8>(path, maxPixels), path, height, width, resize);
+            grey.ProcessPixelRows(rows =>
+            {
+                for (int y = 0; y < height; y++)
+                {
+                    var row = rows.GetRowSpan(y);
+                    for (int x = 0; x < width; x++) destination[offset + y * width + x] = row[x].PackedValue * Scale;
+                }
+            });
+            return;
+        }
+        using var rgb = Fitted(Decode<Rgb24>(path, maxPixels), path, height, width, resize);
+        int plane = height * width;
+        rgb.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (int x = 0; x < width; x++)
+                {
+                    int i = offset + y * width + x;
+                    destination[i] = row[x].R * Scale;
+                    destination[plane + i] = row[x].G * Scale;
+                    destination[2 * plane + i] = row[x].B * Scale;
+                }
+            }
+        });
+    }
+
+    // The IDX reader's scaling (× 1/255, not ÷ 255: they differ in the last bit for some bytes), so a digit saved as a PNG
+    // reads back as the very floats the model was trained on.
+    private const float Scale = 1f / 255f;
+
+    private static Image<TPixel> Fitted<TPixel>(Image<TPixel> image, string path, int height, int width, bool resize) where TPixel : unmanaged, IPixel<TPixel>
+    {
+        if (image.Width == width && image.Height == height) return image;
+        if (!resize)
+        {
+            var (w, h) = (image.Width, image.Height);
+            image.Dispose();
+            throw new InvalidDataException($"{path}: the image is {w}×{h} but the model takes {width}×{height}; allow resizing (np score --resize) or resize it first.");
+        }
+        image.Mutate(c => c.Resize(width, height, KnownResamplers.Bicubic));
+        return image;
+    }
+
+    private static Image<Rgb24> Decode(string path, long maxPixels) => Decode<Rgb24>(path, maxPixels);
+
+    private static Image<TPixel> Decode<TPixel>(string path, long maxPixels) where TPixel : unmanaged, IPixel<TPixel>
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such image file.", path);
         try
         {
-            var info = Image.Identify(path)
+            // One open for both the header and the pixels: a folder of 100,000 small images pays for each open.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 14);
+            var info = Image.Identify(ImageFormats.Configuration, stream)
                 ?? throw new InvalidDataException($"{path}: not an image this reader knows (PNG, JPEG or BMP).");
             long pixels = (long)info.Width * info.Height;
             if (pixels > maxPixels)
                 throw new InvalidDataException($"{path}: {info.Width}×{info.Height} is {pixels:N0} pixels, over the limit of {maxPixels:N0}; shrink it first.");
             if (pixels == 0) throw new InvalidDataException($"{path}: the image is empty (0 pixels).");
-            return Image.Load<Rgb24>(path);
+            stream.Position = 0;
+            return Image.Load<TPixel>(ImageFormats.Configuration, stream);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException)
         {
@@ -86,6 +150,12 @@ public static class ImageFile
         {
             // A truncated stream surfaces from some decoders as a bounds error rather than a format error.
             throw new InvalidDataException($"{path}: the image is truncated or corrupt ({e.Message}).", e);
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ArgumentException or OverflowException or DivideByZeroException)
+        {
+            // Found by the fuzz test (ImageFuzzTests): ImageSharp 2.1's JPEG decoder can fail on a damaged file with a
+            // NullReferenceException. Whatever the decoder throws on a bad file is that file's error, not the program's.
+            throw new InvalidDataException($"{path}: the image is corrupt (the decoder failed: {e.GetType().Name}).", e);
         }
     }
 

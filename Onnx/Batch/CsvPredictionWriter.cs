@@ -1,0 +1,32 @@
+namespace NeuralPipelines.Onnx.Batch;
+
+/// <summary>Predictions as CSV: <c>row[,item][,label],predicted_class[,predicted_label],score_0,…</c>.</summary>
+public sealed class CsvPredictionWriter(Stream stream, bool hasItems, bool hasLabels, int outputLength, IReadOnlyList<string>? classLabels)
+    : PredictionWriter(stream, hasItems, hasLabels, outputLength, classLabels)
+{
+    public override void Begin()
+    {
+        var names = new List<string> { "row" };
+        if (HasItems) names.Add("item");
+        if (HasLabels) names.Add("label");
+        names.Add("predicted_class");
+        if (ClassLabels is not null) names.Add("predicted_label");
+        for (int k = 0; k < OutputLength; k++) names.Add($"score_{k}");
+        Text.WriteLine(string.Join(',', names));
+    }
+
+    protected override void WriteRow(long row, string? item, string? label, int predicted, ReadOnlySpan<float> scores)
+    {
+        WriteNumber(row);
+        if (HasItems) { Text.Write(','); Text.Write(Quote(item)); }
+        if (HasLabels) { Text.Write(','); Text.Write(Quote(label)); }
+        Text.Write(',');
+        WriteNumber(predicted);
+        if (ClassLabels is not null) { Text.Write(','); Text.Write(Quote(ClassLabels[predicted])); }
+        foreach (var s in scores) { Text.Write(','); WriteNumber(s); }
+        Text.Write('\n');
+    }
+
+    private static string Quote(string? cell) =>
+        cell is null ? "" : cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{cell.Replace("\"", "\"\"")}\"" : cell;
+}

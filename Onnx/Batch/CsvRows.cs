@@ -1,0 +1,69 @@
+using System.Globalization;
+using NeuralPipelines.Data.Csv;
+
+namespace NeuralPipelines.Onnx.Batch;
+
+/// <summary>A CSV read row by row as model inputs: every column is a feature, in file order, except a column named
+/// <c>label</c> (any case), which is carried through to the output beside the predictions.</summary>
+/// <remarks>Feature columns are taken in file order, not by name, because an exported network's input is one vector
+/// whose slots have no names (pixel 0 … pixel 783); the count must match the model's input exactly, so a CSV of the wrong
+/// width is refused before anything is scored.</remarks>
+public sealed class CsvRows : IRowSource
+{
+    private readonly CsvRowReader _reader;
+    private readonly double[] _cells;
+    private readonly int _labelColumn;
+    private long _next;
+
+    /// <exception cref="InvalidDataException">The CSV's width does not match the model's input; names both.</exception>
+    public CsvRows(string path, int[] inputShape, string model)
+    {
+        _reader = CsvRowReader.Open(path);
+        try
+        {
+            var names = _reader.Header.ColumnNames;
+            int length = inputShape.Aggregate(1, (a, b) => a * b);
+            _labelColumn = Array.FindIndex(names, n => n.Equals("label", StringComparison.OrdinalIgnoreCase));
+            int features = names.Length - (_labelColumn >= 0 ? 1 : 0);
+            if (features != length)
+                throw new InvalidDataException(
+                    $"{path}: {features} feature column{(features == 1 ? "" : "s")}{(_labelColumn >= 0 ? " (plus 'label')" : "")}, but {model} takes {length} values per row " +
+                    $"(shape [{string.Join(", ", inputShape)}]); give one column per input value, in order, and optionally a 'label' column.");
+            _cells = new double[names.Length];
+        }
+        catch
+        {
+            _reader.Dispose();
+            throw;
+        }
+    }
+
+    public string Source => _reader.Source;
+    public string Kind => "csv";
+    public bool HasItems => false;
+    public bool HasLabels => _labelColumn >= 0;
+    public double Fraction => _reader.Length == 0 ? 1 : Math.Min(1, (double)_reader.BytesRead / _reader.Length);
+
+    public bool Fill(RowChunk chunk, Shard shard)
+    {
+        while (chunk.Count < chunk.Capacity)
+        {
+            if (!shard.Contains(_next))
+            {
+                if (!_reader.Skip()) return false;
+                _next++;
+                continue;
+            }
+            if (!_reader.Read(_cells)) return false;
+            int row = chunk.Count++;
+            var input = chunk.Input(row);
+            for (int c = 0, k = 0; c < _cells.Length; c++)
+                if (c != _labelColumn) input[k++] = (float)_cells[c];
+            if (_labelColumn >= 0) chunk.Labels[row] = _cells[_labelColumn].ToString("R", CultureInfo.InvariantCulture);
+            chunk.Rows[row] = _next++;
+        }
+        return true;
+    }
+
+    public void Dispose() => _reader.Dispose();
+}

@@ -1,0 +1,30 @@
+namespace NeuralPipelines.Onnx.Batch;
+
+/// <summary>Predictions as JSON Lines: one object per row with <c>row</c>, <c>item</c>, <c>label</c>,
+/// <c>predicted_class</c>, <c>predicted_label</c> and <c>scores</c>.</summary>
+public sealed class JsonLinesPredictionWriter(Stream stream, bool hasItems, bool hasLabels, int outputLength, IReadOnlyList<string>? classLabels)
+    : PredictionWriter(stream, hasItems, hasLabels, outputLength, classLabels)
+{
+    public override void Begin() { }
+
+    protected override void WriteRow(long row, string? item, string? label, int predicted, ReadOnlySpan<float> scores)
+    {
+        Text.Write("{\"row\":");
+        WriteNumber(row);
+        if (HasItems) { Text.Write(",\"item\":"); Text.Write(Json(item)); }
+        if (HasLabels) { Text.Write(",\"label\":"); Text.Write(Json(label)); }
+        Text.Write(",\"predicted_class\":");
+        WriteNumber(predicted);
+        if (ClassLabels is not null) { Text.Write(",\"predicted_label\":"); Text.Write(Json(ClassLabels[predicted])); }
+        Text.Write(",\"scores\":[");
+        for (int k = 0; k < scores.Length; k++)
+        {
+            if (k > 0) Text.Write(',');
+            // JSON has no NaN or infinity; a model that produces them gets null rather than an unreadable line.
+            if (float.IsFinite(scores[k])) WriteNumber(scores[k]); else Text.Write("null");
+        }
+        Text.Write("]}\n");
+    }
+
+    private static string Json(string? text) => text is null ? "null" : System.Text.Json.JsonSerializer.Serialize(text);
+}

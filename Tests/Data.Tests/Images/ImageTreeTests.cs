@@ -1,0 +1,53 @@
+using NeuralPipelines.Data.Images;
+using NeuralPipelines.Tests;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace NeuralPipelines.Data.Tests.Images;
+
+public class ImageTreeTests
+{
+    [Fact]
+    public void The_shipped_photo_folder_reads_as_two_classes_in_ordinal_order()
+    {
+        var entries = ImageTree.List(ShippedData.Photos);
+        Assert.Equal(320, entries.Count);
+        Assert.Equal(["test", "train"], entries.Select(e => e.Class).Distinct());
+        Assert.Equal("test/00000.png", entries[0].RelativePath);
+        Assert.Equal(entries.Select(e => e.RelativePath).Order(StringComparer.Ordinal), entries.Select(e => e.RelativePath));
+        Assert.All(ImageTree.List(Path.Combine(ShippedData.Photos, "test")), e => Assert.Null(e.Class));
+    }
+
+    [Fact]
+    public void Images_beside_class_folders_are_refused_naming_the_folder()
+    {
+        using var dir = new TempFolder();
+        using (var image = new Image<Rgb24>(4, 4))
+        {
+            image.SaveAsPng(dir.File("top.png"));
+            image.SaveAsPng(Path.Combine(Directory.CreateDirectory(dir.File("cat")).FullName, "a.png"));
+        }
+        var e = Assert.Throws<InvalidDataException>(() => ImageTree.List(dir.Path));
+        Assert.Contains(dir.Path, e.Message);
+        Assert.Contains("1 sub-folders", e.Message);
+    }
+
+    [Theory]
+    [InlineData("gif")]
+    [InlineData("tiff")]
+    [InlineData("webp")]
+    public void A_GIF_TIFF_or_WebP_named_png_is_refused_although_ImageSharp_could_decode_it(string format)
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("disguised.png");
+        using (var image = new Image<Rgb24>(28, 28))
+            image.Save(path, format switch { "gif" => new GifEncoder(), "tiff" => new TiffEncoder(), _ => (SixLabors.ImageSharp.Formats.IImageEncoder)new WebpEncoder() });
+        using (Image.Load(path)) { } // the default configuration reads it
+        var e = Assert.Throws<InvalidDataException>(() => ImageFile.ReadInto(path, new float[784], 0, 1, 28, 28));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("PNG, JPEG or BMP", e.Message);
+    }
+}
