@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using NeuralPipelines.Onnx.Integrity;
 using NeuralPipelines.Onnx.Scoring;
 
 namespace NeuralPipelines.Onnx.Batch;
@@ -30,7 +31,7 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
         var clock = Stopwatch.StartNew();
 
         var reading = Stage(() => ReadAll(source, free.Reader, read.Writer, stop.Token), read.Writer, stop);
-        var scoring = Stage(() => ScoreAll(read.Reader, scored.Writer, stop.Token), scored.Writer, stop);
+        var scoring = Stage(() => ScoreAll(source.Source, read.Reader, scored.Writer, stop.Token), scored.Writer, stop);
         var errors = new List<RowError>();
         long rows = 0;
         try
@@ -79,13 +80,19 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
         }
     }
 
-    private void ScoreAll(ChannelReader<RowChunk> read, ChannelWriter<RowChunk> scored, CancellationToken cancel)
+    private void ScoreAll(string data, ChannelReader<RowChunk> read, ChannelWriter<RowChunk> scored, CancellationToken cancel)
     {
         while (read.WaitToReadAsync(cancel).AsTask().GetAwaiter().GetResult())
             while (read.TryRead(out var chunk))
             {
                 if (chunk.Count > 0)
+                {
                     scorer.Score(chunk.Inputs.AsSpan(0, chunk.Count * chunk.InputLength), chunk.Count, chunk.Outputs.AsSpan(0, chunk.Count * chunk.OutputLength));
+                    // A score that overflowed to ±∞ (inputs far off the training scale) is an error, never a prediction.
+                    // Row by row, because a shard's rows are not consecutive and the message names the input's own row.
+                    for (int r = 0; r < chunk.Count; r++)
+                        FiniteScores.Ensure(chunk.Outputs.AsSpan(r * chunk.OutputLength, chunk.OutputLength), chunk.OutputLength, scorer.Source, data, chunk.Rows[r]);
+                }
                 scored.TryWrite(chunk);
             }
     }

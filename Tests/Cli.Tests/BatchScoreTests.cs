@@ -250,4 +250,22 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
         using var dir = new TempFolder();
         AssertFailsWithOneLine("score", ["score", "--model", model.Onnx, "--data", "iris", "--output", dir.File("p.csv")], "iris", "784");
     }
+
+    [Fact]
+    public void Inputs_that_make_the_model_overflow_are_an_error_naming_the_row_not_a_prediction()
+    {
+        using var dir = new TempFolder();
+        var csv = dir.File("huge.csv");
+        var test = IdxImageFolder.Load(ShippedData.Mnist).Test.Take(2);
+        using (var w = new StreamWriter(csv))
+        {
+            w.WriteLine(string.Join(',', Enumerable.Range(0, 784).Select(i => $"px{i}")));
+            w.WriteLine(string.Join(',', test.Image(0).ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
+            // Finite float32 values (the reader takes them), but the first layer's sums overflow.
+            w.WriteLine(string.Join(',', Enumerable.Repeat("3e38", 784)));
+        }
+        var output = dir.File("preds.csv");
+        AssertFailsWithOneLine("score", ["score", "--model", model.Onnx, "--data", csv, "--output", output], "huge.csv", "row 1", "overflowed");
+        Assert.False(File.Exists(output));
+    }
 }
