@@ -13,7 +13,7 @@ namespace NeuralPipelines.Models.Training;
 /// is He or Xavier), so ±1e6 is four orders of magnitude of headroom. The cost rule ignores costs under
 /// <see cref="CostFloor"/>: near zero, a tenfold rise is noise, not divergence.
 /// The generative trainers (several networks, several costs per epoch) use the same two rules through
-/// <see cref="Weights(Layer, string?)"/> and <see cref="Cost(string, IReadOnlyDictionary{string, double}, IEnumerable{IReadOnlyDictionary{string, double}}, string[])"/>;
+/// <see cref="Weights(Layer, string?)"/> and <see cref="Cost(string, IReadOnlyDictionary{string, double}, IEnumerable{IReadOnlyDictionary{string, double}}, string[], double?)"/>;
 /// which costs each compares, and why, is said where it calls them.</remarks>
 public static class DivergenceGuard
 {
@@ -48,21 +48,26 @@ public static class DivergenceGuard
         networks.Select(n => n.Network is null ? null : Weights(n.Network, n.Role)).FirstOrDefault(w => w is not null);
 
     /// <summary>Why <paramref name="cost"/> counts as a runaway against the <paramref name="earlier"/> epochs' costs, or null.</summary>
-    public static string? Cost(string name, double cost, IEnumerable<double> earlier)
+    /// <param name="least">The cost's least possible value, where it has a known one above zero (a GAN's two costs
+    /// together): it joins the earlier costs as a reference, so even epoch 1 is judged, and a run that starts out
+    /// running away cannot set its own runaway cost as its "best".</param>
+    public static string? Cost(string name, double cost, IEnumerable<double> earlier, double? least = null)
     {
-        double? lowest = earlier.Select(c => (double?)c).Min();
+        double? lowest = earlier.Select(c => (double?)c).Append(least).Min();
         if (lowest is null) return null;
         double best = Math.Max(lowest.Value, CostFloor);
+        string of = least is { } l && best == Math.Max(l, CostFloor) ? "its least possible value" : "its best";
         return cost > CostRise * best
-            ? string.Create(CultureInfo.InvariantCulture, $"the {name} rose to {cost:g4}, more than {CostRise:g} times its best of {best:g4}")
+            ? string.Create(CultureInfo.InvariantCulture, $"the {name} rose to {cost:g4}, more than {CostRise:g} times {of} of {best:g4}")
             : null;
     }
 
     /// <summary>The cost rule on the sum of named entries of an epoch's loss table (one key, or e.g. d_loss + g_loss),
     /// against the earlier epochs' tables that have them all (a resumed run's older epochs, or another phase's, may not).</summary>
-    public static string? Cost(string name, IReadOnlyDictionary<string, double> losses, IEnumerable<IReadOnlyDictionary<string, double>> earlier, params string[] keys)
+    public static string? Cost(string name, IReadOnlyDictionary<string, double> losses, IEnumerable<IReadOnlyDictionary<string, double>> earlier,
+        string[] keys, double? least = null)
     {
         if (!keys.All(losses.ContainsKey)) return null;
-        return Cost(name, keys.Sum(k => losses[k]), earlier.Where(l => keys.All(l.ContainsKey)).Select(l => keys.Sum(k => l[k])));
+        return Cost(name, keys.Sum(k => losses[k]), earlier.Where(l => keys.All(l.ContainsKey)).Select(l => keys.Sum(k => l[k])), least);
     }
 }

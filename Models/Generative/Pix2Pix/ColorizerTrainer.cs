@@ -107,15 +107,19 @@ public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingStat
     }
 
     /// <summary>The <see cref="DivergenceGuard"/>'s two rules: the weight bound on both networks; the tenfold rule on the
-    /// L1 cost (a regression cost, like a classifier's) and, with the cGAN, on d_loss + g_gan (their sum, for the reason
-    /// given in GenerativeTrainer: the two swing against each other, their sum has a floor of 2 ln 2).</summary>
+    /// L1 cost (a regression cost, like a classifier's) and, with the cGAN, on d_loss + g_gan: their sum, not either alone,
+    /// as in GenerativeTrainer (the two swing against each other), with its least possible value as a reference.</summary>
     private string? Runaway(Dictionary<string, double> losses)
     {
         var earlier = State.History.Select(h => h.Losses);
         return DivergenceGuard.Weights(("generator", Model.Generator), ("discriminator", Model.Discriminator))
-            ?? DivergenceGuard.Cost("L1 cost", losses, earlier, "l1")
-            ?? DivergenceGuard.Cost("sum of the discriminator's and adversarial costs", losses, earlier, "d_loss", "g_gan");
+            ?? DivergenceGuard.Cost("L1 cost", losses, earlier, ["l1"])
+            ?? DivergenceGuard.Cost("sum of the discriminator's and adversarial costs", losses, earlier, ["d_loss", "g_gan"], CganLeastCost);
     }
+
+    /// <summary>min over l of ½·softplus(l) + softplus(−l) (C_D is halved here, see <see cref="Pix2PixStep"/>): at σ(l) = ⅔,
+    /// ½ ln 3 + ln 1.5 ≈ 0.955.</summary>
+    public static readonly double CganLeastCost = 0.5 * Math.Log(3) + Math.Log(1.5);
 
     private Optimizer Optimizer(string name, Layer network, float beta1)
     {

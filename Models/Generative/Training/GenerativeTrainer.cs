@@ -65,21 +65,25 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
     /// <summary>The <see cref="DivergenceGuard"/>'s two rules: the weight bound on every network, and the tenfold rule on
     /// this phase's cost against the same phase's earlier epochs.</summary>
     /// <remarks>A GAN's two costs swing against each other (D winning lowers d_loss and raises g_loss), so neither is
-    /// compared alone: their sum is. Per image, softplus(−l) for the fake in C_D plus softplus(l) in C_G is at least 2 ln 2
-    /// ≈ 1.39 whatever D's logit l, so the sum has a floor a healthy run sits just above (Fashion-MNIST: d 0.8 + g 1.6;
-    /// MNIST recipe alike), and ten times its best (≥ 14) means D's logits on fakes near ±12 on average: a discriminator
-    /// certain to one part in 10⁵, which no healthy run reaches.</remarks>
+    /// compared alone: their sum is. Per image, softplus(l) for the fake in C_D plus softplus(−l) in C_G is at least
+    /// <see cref="GanLeastCost"/> = 2 ln 2 ≈ 1.39 whatever D's logit l, so the sum has a floor a healthy run sits just
+    /// above (Fashion-MNIST: d 0.8 + g 1.6; the MNIST recipe alike). Ten times that floor (13.9) means D's logits on fakes
+    /// near ±12 on average, a discriminator certain to one part in 10⁵, which no healthy run reaches; with the floor as
+    /// the reference, a GAN that runs away from its first epoch is stopped there too.</remarks>
     private string? Runaway(string phase, Dictionary<string, double> losses)
     {
         var earlier = State.History.Where(h => h.Phase == phase).Select(h => h.Losses);
         return DivergenceGuard.Weights(("generator", Model.Generator), ("discriminator", Model.Discriminator), ("auto-encoder", Model.Autoencoder))
             ?? phase switch
             {
-                "gan" => DivergenceGuard.Cost("sum of the discriminator's and generator's costs", losses, earlier, "d_loss", "g_loss"),
-                "autoencoder" => DivergenceGuard.Cost("reconstruction cost", losses, earlier, "reconstruction"),
-                _ => DivergenceGuard.Cost("MMD cost", losses, earlier, "mmd"),
+                "gan" => DivergenceGuard.Cost("sum of the discriminator's and generator's costs", losses, earlier, ["d_loss", "g_loss"], GanLeastCost),
+                "autoencoder" => DivergenceGuard.Cost("reconstruction cost", losses, earlier, ["reconstruction"]),
+                _ => DivergenceGuard.Cost("MMD cost", losses, earlier, ["mmd"]),
             };
     }
+
+    /// <summary>min over l of softplus(l) + softplus(−l): C_D's fake half plus C_G for one image, at l = 0.</summary>
+    public static readonly double GanLeastCost = 2 * Math.Log(2);
 
     private Dictionary<string, double> GanEpoch(BatchAssembler batches, int[] order, int epoch, int noiseSeed, GenerativeCallbacks? callbacks)
     {
