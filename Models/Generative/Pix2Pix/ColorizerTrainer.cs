@@ -10,7 +10,7 @@ using NeuralPipelines.Models.Training;
 namespace NeuralPipelines.Models.Generative.Pix2Pix;
 
 /// <summary>The colorizer's training loop: epochs of shuffled, augmented mini-batches of photos, each batch one
-/// <see cref="Pix2PixStep"/> (L1 alone or L1 + cGAN), with the NaN guard, per-batch and per-epoch reports and a save callback.</summary>
+/// <see cref="Pix2PixStep"/> (L1 alone or L1 + cGAN), with the NaN guard, the <see cref="DivergenceGuard"/> after each epoch, per-batch and per-epoch reports and a save callback.</summary>
 /// <remarks>The photos are turned into scaled Lab once; each batch copies its photos, flips and crops them (L and ab
 /// together) and splits off L. Epoch e's shuffle, augmentation and dropout masks come from generators seeded with
 /// (seed, e), so a run resumed from the state saved after epoch e goes on bit for bit.</remarks>
@@ -90,8 +90,12 @@ public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingStat
                 callbacks?.Batch?.Report(new ColorizerBatchProgress(epoch + 1, o.Epochs, b + 1, batches, r.L1Loss));
             }
             clock.Stop();
+            var losses = sums.ToDictionary(kv => kv.Key, kv => kv.Value / batches);
+            // Divergence without a NaN is stopped as in Trainer: before this epoch is saved, so the file keeps the last good one.
+            if (Runaway(losses) is { } runaway)
+                throw new TrainingDivergedException($"Training diverged at epoch {epoch + 1} (checked after its last batch): {runaway}. Try a smaller learning rate.", State.CompletedEpochs);
             double seconds = clock.Elapsed.TotalSeconds;
-            var report = new ColorizerEpochReport(epoch + 1, o.Epochs, sums.ToDictionary(kv => kv.Key, kv => kv.Value / batches), seconds, train.Count / Math.Max(seconds, 1e-9));
+            var report = new ColorizerEpochReport(epoch + 1, o.Epochs, losses, seconds, train.Count / Math.Max(seconds, 1e-9));
             State.History.Add(report);
             State.CompletedEpochs = epoch + 1;
             State.TrainSeconds += seconds;
@@ -101,6 +105,21 @@ public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingStat
         }
         return State.History;
     }
+
+    /// <summary>The <see cref="DivergenceGuard"/>'s two rules: the weight bound on both networks; the tenfold rule on the
+    /// L1 cost (a regression cost, like a classifier's) and, with the cGAN, on d_loss + g_gan: their sum, not either alone,
+    /// as in GenerativeTrainer (the two swing against each other), with its least possible value as a reference.</summary>
+    private string? Runaway(Dictionary<string, double> losses)
+    {
+        var earlier = State.History.Select(h => h.Losses);
+        return DivergenceGuard.Weights(("generator", Model.Generator), ("discriminator", Model.Discriminator))
+            ?? DivergenceGuard.Cost("L1 cost", losses, earlier, ["l1"])
+            ?? DivergenceGuard.Cost("sum of the discriminator's and adversarial costs", losses, earlier, ["d_loss", "g_gan"], CganLeastCost);
+    }
+
+    /// <summary>min over l of ½·softplus(l) + softplus(−l) (C_D is halved here, see <see cref="Pix2PixStep"/>): at σ(l) = ⅔,
+    /// ½ ln 3 + ln 1.5 ≈ 0.955.</summary>
+    public static readonly double CganLeastCost = 0.5 * Math.Log(3) + Math.Log(1.5);
 
     private Optimizer Optimizer(string name, Layer network, float beta1)
     {

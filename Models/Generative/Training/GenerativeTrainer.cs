@@ -12,7 +12,7 @@ namespace NeuralPipelines.Models.Generative.Training;
 
 /// <summary>The training loop of the generative models: epochs of shuffled mini-batches of real images, each batch one
 /// adversarial step (GAN) or one step of moment matching (GMMN; GMMN+AE after its auto-encoder's epochs), with the NaN
-/// guard, per-batch and per-epoch reports and a save callback.</summary>
+/// guard, the <see cref="DivergenceGuard"/> after each epoch, per-batch and per-epoch reports and a save callback.</summary>
 /// <remarks>Determinism as in <see cref="Trainer"/>: epoch e's shuffle, noise and dropout masks come from generators seeded
 /// with (seed, e), so a run resumed from the state saved after epoch e goes on bit for bit.</remarks>
 public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingState state)
@@ -47,6 +47,9 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
                 _ => ("gmmn", MmdEpoch(batches, order, epoch, noise, callbacks)),
             };
             clock.Stop();
+            // Divergence without a NaN is stopped as in Trainer: before this epoch is saved, so the file keeps the last good one.
+            if (Runaway(phase, losses) is { } runaway)
+                throw new TrainingDivergedException($"Training diverged at epoch {epoch + 1} (checked after its last batch): {runaway}. Try a smaller learning rate.", State.CompletedEpochs);
             double seconds = clock.Elapsed.TotalSeconds;
             var report = new GenerativeEpochReport(epoch + 1, o.TotalEpochs, phase, losses, seconds, train.Count / Math.Max(seconds, 1e-9));
             State.History.Add(report);
@@ -58,6 +61,29 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         }
         return State.History;
     }
+
+    /// <summary>The <see cref="DivergenceGuard"/>'s two rules: the weight bound on every network, and the tenfold rule on
+    /// this phase's cost against the same phase's earlier epochs.</summary>
+    /// <remarks>A GAN's two costs swing against each other (D winning lowers d_loss and raises g_loss), so neither is
+    /// compared alone: their sum is. Per image, softplus(l) for the fake in C_D plus softplus(−l) in C_G is at least
+    /// <see cref="GanLeastCost"/> = 2 ln 2 ≈ 1.39 whatever D's logit l, so the sum has a floor a healthy run sits just
+    /// above (Fashion-MNIST: d 0.8 + g 1.6; the MNIST recipe alike). Ten times that floor (13.9) means D's logits on fakes
+    /// near ±12 on average, a discriminator certain to one part in 10⁵, which no healthy run reaches; with the floor as
+    /// the reference, a GAN that runs away from its first epoch is stopped there too.</remarks>
+    private string? Runaway(string phase, Dictionary<string, double> losses)
+    {
+        var earlier = State.History.Where(h => h.Phase == phase).Select(h => h.Losses);
+        return DivergenceGuard.Weights(("generator", Model.Generator), ("discriminator", Model.Discriminator), ("auto-encoder", Model.Autoencoder))
+            ?? phase switch
+            {
+                "gan" => DivergenceGuard.Cost("sum of the discriminator's and generator's costs", losses, earlier, ["d_loss", "g_loss"], GanLeastCost),
+                "autoencoder" => DivergenceGuard.Cost("reconstruction cost", losses, earlier, ["reconstruction"]),
+                _ => DivergenceGuard.Cost("MMD cost", losses, earlier, ["mmd"]),
+            };
+    }
+
+    /// <summary>min over l of softplus(l) + softplus(−l): C_D's fake half plus C_G for one image, at l = 0.</summary>
+    public static readonly double GanLeastCost = 2 * Math.Log(2);
 
     private Dictionary<string, double> GanEpoch(BatchAssembler batches, int[] order, int epoch, int noiseSeed, GenerativeCallbacks? callbacks)
     {

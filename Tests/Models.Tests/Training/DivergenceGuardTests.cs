@@ -23,6 +23,11 @@ public class DivergenceGuardTests
         // Near zero a tenfold rise is noise: costs are compared from 0.01 up.
         Assert.Null(DivergenceGuard.Check(net, 0.05, [Epoch(1, 0.0001)]));
         Assert.Contains("more than 10 times its best of 0.3", DivergenceGuard.Check(net, 3.5, [Epoch(1, 0.5), Epoch(2, 0.3)]));
+        // A cost with a known least value is judged from epoch 1 against it, and later against the lower of it and the best.
+        Assert.Null(DivergenceGuard.Cost("gan cost", 2.5, [], least: 1.386));
+        Assert.Contains("more than 10 times its least possible value of 1.386", DivergenceGuard.Cost("gan cost", 14, [], least: 1.386));
+        Assert.Null(DivergenceGuard.Cost("gan cost", 3, [2.4, 1.9], least: 1.386));
+        Assert.Contains("more than 10 times its least possible value of 1.386", DivergenceGuard.Cost("gan cost", 14, [2.4, 1.9], least: 1.386));
 
         net.AllParameters().First().Value.Span[5] = -2e6f;
         var why = DivergenceGuard.Check(net, 0.7, []);
