@@ -205,7 +205,7 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         // --force with a run that diverges in its first epoch: the old checkpoint is still there, unchanged.
         var (code, _, stderr) = Np(["train", "mlp", "--layers", "784,8,10", "--cost", "quadratic", "--lr", "1e30", .. quick, "--out", keep, "--force"]);
         Assert.Equal(1, code);
-        Assert.Contains($"No checkpoint was written (the first epoch did not finish); {keep} was left as it was.", stderr);
+        Assert.Contains($"No checkpoint was written (no epoch ended in good health); {keep} was left as it was.", stderr);
         Assert.Equal(good, File.ReadAllBytes(keep));
 
         // --resume of the same file continues it.

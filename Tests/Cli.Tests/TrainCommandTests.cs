@@ -158,7 +158,7 @@ public class TrainCommandTests
         Assert.NotEqual(0, code);
         Assert.Contains("diverged at epoch 1", stderr);
         // Untrained weights are never saved: a run that diverges in its first epoch writes nothing, and says so.
-        Assert.Contains("No checkpoint was written (the first epoch did not finish).", stderr);
+        Assert.Contains("No checkpoint was written (no epoch ended in good health).", stderr);
         Assert.False(File.Exists(ckpt));
     }
 }

@@ -22,7 +22,7 @@ internal sealed class LastGoodCheckpoint(string path, string? resumedFrom)
             string? holder = saved ? path : resumedFrom;
             string where = holder is not null && File.Exists(holder)
                 ? $"The last good checkpoint (after epoch {e.GoodEpochs}) is kept in {holder}{(holder == path ? "" : $"; nothing was written to {path}")}."
-                : $"No checkpoint was written (the first epoch did not finish){(File.Exists(path) ? $"; {path} was left as it was" : "")}.";
+                : $"No checkpoint was written (no epoch ended in good health){(File.Exists(path) ? $"; {path} was left as it was" : "")}.";
             throw new TrainingDivergedException($"{e.Message} {where}", e.GoodEpochs);
         }
     }
