@@ -11,7 +11,7 @@ public class ExperimentsDocumentTests
         ("## Colorization with pix2pix", "np train colorize",
             "its figures (PSNR, colourfulness, the fresh judge) come from colorize-eval on /work/shared/data/photos-64, not from np train's own output; not yet a long test"),
         ("## Generative models on MNIST", "--data fashion-mnist",
-            "the Fashion-MNIST generators ran fewer epochs than their recipes and the GAN through a --resume chain (2 then 6 epochs); not yet a long test"),
+            "the Fashion-MNIST generators ran fewer epochs than their recipes and the GAN through a --resume chain (2, 6, then 20 epochs); not yet a long test"),
     ];
 
     [Fact]
