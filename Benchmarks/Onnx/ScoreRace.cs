@@ -19,7 +19,7 @@ using NeuralPipelines.Onnx.Scoring;
 namespace NeuralPipelines.Benchmarks.Onnx;
 
 /// <summary>
-/// <c>score-race [--rows N] [--dir D] [--rounds R] [--threads T]</c>: rows/s of <c>np score</c>'s path (<see cref="BatchScorer"/>)
+/// <c>score-race [--rows N] [--dir D] [--rounds R] [--threads T] [--stages]</c>: rows/s of <c>np score</c>'s path (<see cref="BatchScorer"/>)
 /// on the MLP 784-100-10 and LeNet-5, end to end from an IDX folder and from a CSV to a CSV of predictions written through
 /// the atomic writer, beside raw ONNX Runtime (<c>InferenceSession.Run</c> over the same rows in memory, same batch size,
 /// threads and session options, nothing read or written) and ML.NET's <c>ApplyOnnxModel</c> (TextLoader over the same CSV →
@@ -49,6 +49,11 @@ public static class ScoreRace
         foreach (var (name, onnx) in models)
         {
             var options = new OnnxScorerOptions { PreferCuda = false, BatchSize = BatchSize, IntraOpNumThreads = threads };
+            if (args.Contains("--stages"))
+            {
+                ScoreStages.Run(name, onnx, options, idx, dir, rows, pixels, output);
+                continue;
+            }
             var results = new Dictionary<string, List<double>>();
             void Time(string what, Action run)
             {
@@ -74,7 +79,7 @@ public static class ScoreRace
         return 0;
     }
 
-    private static void NpScore(byte[] onnx, OnnxScorerOptions options, Func<OnnxScorer, IRowSource> open, string outputPath)
+    internal static void NpScore(byte[] onnx, OnnxScorerOptions options, Func<OnnxScorer, IRowSource> open, string outputPath)
     {
         using var scorer = new OnnxScorer(onnx, options, "race");
         using var source = open(scorer);
@@ -86,7 +91,7 @@ public static class ScoreRace
     }
 
     // ONNX Runtime as its own samples use it: one session, the same options as our scorer, batches of the same size.
-    private static void RawOrt(byte[] onnx, float[] pixels, int rows, OnnxScorerOptions o)
+    internal static void RawOrt(byte[] onnx, float[] pixels, int rows, OnnxScorerOptions o)
     {
         using var options = new SessionOptions { IntraOpNumThreads = o.IntraOpNumThreads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");

@@ -12,19 +12,20 @@ public sealed class CsvPredictionWriter(Stream stream, bool hasItems, bool hasLa
         names.Add("predicted_class");
         if (ClassLabels is not null) names.Add("predicted_label");
         for (int k = 0; k < OutputLength; k++) names.Add($"score_{k}");
-        Text.WriteLine(string.Join(',', names));
+        Write(string.Join(',', names));
+        Write('\n');
     }
 
     protected override void WriteRow(long row, string? item, string? label, int predicted, ReadOnlySpan<float> scores)
     {
         WriteNumber(row);
-        if (HasItems) { Text.Write(','); Text.Write(Quote(item)); }
-        if (HasLabels) { Text.Write(','); Text.Write(Quote(label)); }
-        Text.Write(',');
+        if (HasItems) { Write(','); Write(Quote(item)); }
+        if (HasLabels) { Write(','); Write(Quote(label)); }
+        Write(',');
         WriteNumber(predicted);
-        if (ClassLabels is not null) { Text.Write(','); Text.Write(Quote(ClassLabels[predicted])); }
-        foreach (var s in scores) { Text.Write(','); WriteNumber(s); }
-        Text.Write('\n');
+        if (ClassLabels is not null) { Write(','); Write(Quote(ClassLabels[predicted])); }
+        foreach (var s in scores) { Write(','); WriteNumber(s); }
+        Write('\n');
     }
 
     private static string Quote(string? cell) =>

@@ -9,21 +9,21 @@ public sealed class JsonLinesPredictionWriter(Stream stream, bool hasItems, bool
 
     protected override void WriteRow(long row, string? item, string? label, int predicted, ReadOnlySpan<float> scores)
     {
-        Text.Write("{\"row\":");
+        Write("{\"row\":");
         WriteNumber(row);
-        if (HasItems) { Text.Write(",\"item\":"); Text.Write(Json(item)); }
-        if (HasLabels) { Text.Write(",\"label\":"); Text.Write(Json(label)); }
-        Text.Write(",\"predicted_class\":");
+        if (HasItems) { Write(",\"item\":"); Write(Json(item)); }
+        if (HasLabels) { Write(",\"label\":"); Write(Json(label)); }
+        Write(",\"predicted_class\":");
         WriteNumber(predicted);
-        if (ClassLabels is not null) { Text.Write(",\"predicted_label\":"); Text.Write(Json(ClassLabels[predicted])); }
-        Text.Write(",\"scores\":[");
+        if (ClassLabels is not null) { Write(",\"predicted_label\":"); Write(Json(ClassLabels[predicted])); }
+        Write(",\"scores\":[");
         for (int k = 0; k < scores.Length; k++)
         {
-            if (k > 0) Text.Write(',');
+            if (k > 0) Write(',');
             // JSON has no NaN or infinity; a model that produces them gets null rather than an unreadable line.
-            if (float.IsFinite(scores[k])) WriteNumber(scores[k]); else Text.Write("null");
+            if (float.IsFinite(scores[k])) WriteNumber(scores[k]); else Write("null");
         }
-        Text.Write("]}\n");
+        Write("]}\n");
     }
 
     private static string Json(string? text) => text is null ? "null" : System.Text.Json.JsonSerializer.Serialize(text);

@@ -9,16 +9,22 @@ namespace NeuralPipelines.Onnx.Batch;
 /// <c>item</c> (an image's path in the folder) and <c>label</c> (the known label) when the input has them,
 /// <c>predicted_class</c> (the index of the largest score), <c>predicted_label</c> (its class name, when the model card
 /// lists them), then the model's output values (<c>score_0</c> … in CSV, a <c>scores</c> array in JSON Lines). Numbers are
-/// written in the invariant culture with the shortest text that reads back to the same float.</remarks>
+/// written in the invariant culture with the shortest text that reads back to the same float.
+/// Text goes straight into a reused UTF-8 byte buffer (numbers formatted in place, no strings, no char → byte pass), because
+/// for a small model formatting the scores costs more than computing them.</remarks>
 public abstract class PredictionWriter : IDisposable
 {
-    private readonly StreamWriter _writer;
-    private readonly char[] _number = new char[32];
+    // Room for the longest number (a float's shortest round-trip text is at most 15 bytes, a long's 20).
+    private const int NumberRoom = 32;
+    private static readonly UTF8Encoding Utf8 = new(false);
+    private readonly Stream _stream;
+    // A large buffer: the output is written in long runs and a write per 4 KiB would be most of its cost.
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _used;
 
     protected PredictionWriter(Stream stream, bool hasItems, bool hasLabels, int outputLength, IReadOnlyList<string>? classLabels)
     {
-        // A large buffer: the output is written in long runs and a flush per 4 KiB would be most of its cost.
-        _writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        _stream = stream;
         HasItems = hasItems;
         HasLabels = hasLabels;
         OutputLength = outputLength;
@@ -36,7 +42,6 @@ public abstract class PredictionWriter : IDisposable
     protected bool HasLabels { get; }
     protected int OutputLength { get; }
     protected IReadOnlyList<string>? ClassLabels { get; }
-    protected TextWriter Text => _writer;
 
     /// <summary>Writes whatever comes before the first row (a CSV header).</summary>
     public abstract void Begin();
@@ -52,19 +57,53 @@ public abstract class PredictionWriter : IDisposable
 
     protected abstract void WriteRow(long row, string? item, string? label, int predicted, ReadOnlySpan<float> scores);
 
+    protected void Write(char ascii)
+    {
+        if (_used == _buffer.Length) Drain();
+        _buffer[_used++] = (byte)ascii;
+    }
+
+    protected void Write(string text)
+    {
+        if (Utf8.GetMaxByteCount(text.Length) > _buffer.Length - _used)
+        {
+            Drain();
+            // A cell longer than the whole buffer (a very long path) goes out on its own.
+            if (Utf8.GetMaxByteCount(text.Length) > _buffer.Length)
+            {
+                _stream.Write(Utf8.GetBytes(text));
+                return;
+            }
+        }
+        _used += Utf8.GetBytes(text, _buffer.AsSpan(_used));
+    }
+
     protected void WriteNumber(float value)
     {
-        if (!value.TryFormat(_number, out int n, default, CultureInfo.InvariantCulture)) throw new InvalidOperationException("A float's text outgrew its buffer.");
-        _writer.Write(_number.AsSpan(0, n));
+        if (_buffer.Length - _used < NumberRoom) Drain();
+        if (!value.TryFormat(_buffer.AsSpan(_used), out int n, default, CultureInfo.InvariantCulture)) throw new InvalidOperationException("A float's text outgrew its buffer.");
+        _used += n;
     }
 
     protected void WriteNumber(long value)
     {
-        value.TryFormat(_number, out int n, default, CultureInfo.InvariantCulture);
-        _writer.Write(_number.AsSpan(0, n));
+        if (_buffer.Length - _used < NumberRoom) Drain();
+        value.TryFormat(_buffer.AsSpan(_used), out int n, default, CultureInfo.InvariantCulture);
+        _used += n;
     }
 
-    public void Flush() => _writer.Flush();
+    private void Drain()
+    {
+        _stream.Write(_buffer, 0, _used);
+        _used = 0;
+    }
 
-    public void Dispose() => _writer.Dispose();
+    public void Flush()
+    {
+        Drain();
+        _stream.Flush();
+    }
+
+    // As a StreamWriter does: what is buffered goes out on dispose (the atomic writer discards a failed file anyway).
+    public void Dispose() => Drain();
 }
