@@ -2,6 +2,7 @@ using System.Globalization;
 using NeuralPipelines.Data;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Data.IO;
+using NeuralPipelines.Data.Images;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Zoo;
@@ -52,15 +53,7 @@ public static class ScoreInputs
         var folder = Path.Combine(dir, $"digits-{images}");
         output.WriteLine($"writing {images:N0} PNGs under {folder}");
         var mnist = IdxImageFolder.Load(ShippedData.Mnist, "mnist").Test;
-        var encoded = Enumerable.Range(0, mnist.Count).Select(i =>
-        {
-            using var image = new Image<L8>(28, 28);
-            var pixels = mnist.Image(i);
-            for (int p = 0; p < 784; p++) image[p % 28, p / 28] = new L8((byte)MathF.Round(pixels[p] * 255f));
-            using var s = new MemoryStream();
-            image.SaveAsPng(s);
-            return s.ToArray();
-        }).ToArray();
+        var encoded = Enumerable.Range(0, mnist.Count).Select(i => ImageWriter.GreyPng(mnist.Image(i), 28, 28)).ToArray();
         for (int k = 0; k < 10; k++) Directory.CreateDirectory(Path.Combine(folder, k.ToString(CultureInfo.InvariantCulture)));
         for (int i = 0; i < images; i++)
         {

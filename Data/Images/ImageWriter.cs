@@ -19,6 +19,20 @@ public static class ImageWriter
     /// <summary>One colour picture, at its own size.</summary>
     public static void WritePng(string path, RgbImage image) => WritePng(path, image.Pixels, 3, image.Height, image.Width);
 
+    /// <summary>One grey plane (values in [0, 1]) encoded as an 8-bit greyscale PNG: lossless for pixels that came from
+    /// bytes (IDX digits), so a reader that divides by 255 gets the same floats back.</summary>
+    public static byte[] GreyPng(ReadOnlySpan<float> pixels, int height, int width)
+    {
+        if (pixels.Length != height * width)
+            throw new ArgumentException($"A grey image of {height}×{width} needs {height * width} values, got {pixels.Length}.");
+        using var image = new Image<L8>(width, height);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++) image[x, y] = new L8(Byte(pixels[y * width + x]));
+        using var s = new MemoryStream();
+        image.SaveAsPng(s);
+        return s.ToArray();
+    }
+
     /// <summary>A grid of <paramref name="count"/> images, <paramref name="columns"/> across (default: as square as can be),
     /// separated by a one-pixel gap.</summary>
     public static void WriteGrid(string path, ReadOnlySpan<float> images, int count, int channels, int height, int width, int? columns = null)

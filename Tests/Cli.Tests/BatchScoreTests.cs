@@ -2,6 +2,7 @@ using System.Text.Json;
 using NeuralPipelines.Data;
 using NeuralPipelines.Data.Csv;
 using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Data.Images;
 using NeuralPipelines.Tests;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -45,9 +46,8 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
         var test = IdxImageFolder.Load(ShippedData.Mnist).Test.Take(count);
         for (int i = 0; i < test.Count; i++)
         {
-            using var image = new Image<L8>(28, 28);
-            for (int p = 0; p < 784; p++) image[p % 28, p / 28] = new L8((byte)MathF.Round(test.Image(i)[p] * 255f));
-            image.SaveAsPng(Path.Combine(Directory.CreateDirectory(Path.Combine(folder, test.Labels[i].ToString())).FullName, $"{i:D3}.png"));
+            File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(Path.Combine(folder, test.Labels[i].ToString())).FullName, $"{i:D3}.png"),
+                ImageWriter.GreyPng(test.Image(i), 28, 28));
         }
         return folder;
     }

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using NeuralPipelines.Data.Images;
 using NeuralPipelines.Serving.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -12,12 +13,10 @@ public sealed class ImageUploadTests
     /// <summary>MNIST image <paramref name="i"/> as a greyscale PNG (lossless: its bytes are the IDX file's bytes).</summary>
     private static byte[] Png(int i, int size = 28)
     {
-        var pixels = ServedModel.Images.Value.Image(i);
-        using var image = new Image<L8>(28, 28);
-        for (int y = 0; y < 28; y++)
-            for (int x = 0; x < 28; x++)
-                image[x, y] = new L8((byte)MathF.Round(pixels[y * 28 + x] * 255));
-        if (size != 28) image.Mutate(c => c.Resize(size, size));
+        var png = ImageWriter.GreyPng(ServedModel.Images.Value.Image(i), 28, 28);
+        if (size == 28) return png;
+        using var image = Image.Load<L8>(png);
+        image.Mutate(c => c.Resize(size, size));
         using var s = new MemoryStream();
         image.SaveAsPng(s);
         return s.ToArray();

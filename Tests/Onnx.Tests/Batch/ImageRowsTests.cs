@@ -1,5 +1,6 @@
 using NeuralPipelines.Data;
 using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Data.Images;
 using NeuralPipelines.Onnx.Batch;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -14,12 +15,8 @@ public class ImageRowsTests
         var test = IdxImageFolder.Load(ShippedData.Mnist).Test.Take(count);
         for (int i = 0; i < count; i++)
         {
-            using var image = new Image<L8>(28, 28);
-            var pixels = test.Image(i);
-            for (int y = 0; y < 28; y++)
-                for (int x = 0; x < 28; x++) image[x, y] = new L8((byte)MathF.Round(pixels[y * 28 + x] * 255f));
             var dir = Directory.CreateDirectory(Path.Combine(folder, test.Labels[i].ToString()));
-            image.SaveAsPng(Path.Combine(dir.FullName, $"{i:D4}.png"));
+            File.WriteAllBytes(Path.Combine(dir.FullName, $"{i:D4}.png"), ImageWriter.GreyPng(test.Image(i), 28, 28));
         }
         return test;
     }
