@@ -29,7 +29,8 @@ public static class OnnxModelEstimators
         ArgumentNullException.ThrowIfNull(onnx);
         Scoring.OnnxRuntimeNative.EnsureLoaded();
         const string input = ModelCard.InputName, probabilities = ModelCard.ProbabilitiesName, predicted = ModelCard.PredictedClassName;
-        var labels = classLabels ?? OnnxModelInfo.ClassLabels(onnx);
+        // One read of the model (each read runs the whole integrity check); the labels from it only when none are given.
+        var (labels, inputLength) = classLabels is null ? OnnxModelInfo.Classifier(onnx) : (classLabels, OnnxModelInfo.InputLength(onnx));
         // The ONNX transformer matches columns to graph inputs by name, so the features are staged under "input"
         // (a column of the user's that already has that name is replaced in the output).
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
@@ -41,6 +42,6 @@ public static class OnnxModelEstimators
             .Append(ml.Transforms.Expression(OnnxModelColumns.Score, "p => p", probabilities));
         chain = ClassLabelKey.Append(ml, chain, predicted, OnnxModelColumns.PredictedLabel, labels, Scratch);
         string[] drop = [.. featureColumn == input ? [] : new[] { input }, probabilities, predicted, .. ClassLabelKey.ScratchColumns(Scratch)];
-        return new FeatureColumnCheck(chain.Append(ml.Transforms.DropColumns(drop)), featureColumn, OnnxModelInfo.InputLength(onnx));
+        return new FeatureColumnCheck(chain.Append(ml.Transforms.DropColumns(drop)), featureColumn, inputLength);
     }
 }

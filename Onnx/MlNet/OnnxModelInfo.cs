@@ -8,9 +8,13 @@ public static class OnnxModelInfo
 {
     /// <summary>The NeuralPipelines card in the model's metadata, or null for an ONNX model exported elsewhere.</summary>
     /// <exception cref="InvalidDataException">The bytes are not ONNX, or the card in them is unreadable.</exception>
-    public static ModelCard? Card(byte[] onnx, string source)
+    public static ModelCard? Card(byte[] onnx, string source) => Card(Parse(onnx, source), source);
+
+    // The parsed forms: parsing runs the whole integrity check (checksum, initializer sizes, finite weights), so a caller
+    // that needs several facts of one model parses it once.
+    private static ModelCard? Card(global::Onnx.ModelProto model, string source)
     {
-        var props = Parse(onnx, source).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        var props = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
         if (!props.ContainsKey("input_shape")) return null;
         try { return ModelCard.FromProperties(props, source); }
         catch (FormatException e) { throw new InvalidDataException(e.Message, e); }
@@ -18,10 +22,19 @@ public static class OnnxModelInfo
 
     /// <summary>The card's class labels; "0", "1"... (as many as the probabilities output has) when the model has none.</summary>
     /// <exception cref="InvalidDataException">The bytes are not an ONNX classifier with a fixed-size probabilities output.</exception>
-    public static IReadOnlyList<string> ClassLabels(byte[] onnx)
+    public static IReadOnlyList<string> ClassLabels(byte[] onnx) => ClassLabels(Parse(onnx, "ONNX model"));
+
+    /// <summary><see cref="ClassLabels(byte[])"/> and <see cref="InputLength(byte[])"/> of one model, read (and checked) once.</summary>
+    /// <exception cref="InvalidDataException">As for <see cref="ClassLabels(byte[])"/>.</exception>
+    public static (IReadOnlyList<string> ClassLabels, int? InputLength) Classifier(byte[] onnx)
     {
         var model = Parse(onnx, "ONNX model");
-        if (Card(onnx, "ONNX model")?.ClassLabels is { Count: > 0 } labels) return labels;
+        return (ClassLabels(model), InputLength(model));
+    }
+
+    private static IReadOnlyList<string> ClassLabels(global::Onnx.ModelProto model)
+    {
+        if (Card(model, "ONNX model")?.ClassLabels is { Count: > 0 } labels) return labels;
         var output = model.Graph.Output.FirstOrDefault(o => o.Name == ModelCard.ProbabilitiesName)
             ?? throw new InvalidDataException($"The ONNX model has no '{ModelCard.ProbabilitiesName}' output (its outputs: {string.Join(", ", model.Graph.Output.Select(o => o.Name))}).");
         var dims = output.Type.TensorType.Shape.Dim;
@@ -33,9 +46,11 @@ public static class OnnxModelInfo
     /// <summary>The values one row of the graph's input holds (its dimensions after the batch), or null where the graph
     /// leaves one of them open or names its input otherwise.</summary>
     /// <exception cref="InvalidDataException">The bytes are not ONNX.</exception>
-    public static int? InputLength(byte[] onnx)
+    public static int? InputLength(byte[] onnx) => InputLength(Parse(onnx, "ONNX model"));
+
+    private static int? InputLength(global::Onnx.ModelProto model)
     {
-        var input = Parse(onnx, "ONNX model").Graph.Input.FirstOrDefault(i => i.Name == ModelCard.InputName);
+        var input = model.Graph.Input.FirstOrDefault(i => i.Name == ModelCard.InputName);
         var dims = input?.Type?.TensorType?.Shape?.Dim;
         if (dims is null || dims.Count < 2 || dims.Skip(1).Any(d => d.DimValue <= 0)) return null;
         return checked((int)dims.Skip(1).Aggregate(1L, (a, d) => a * d.DimValue));
