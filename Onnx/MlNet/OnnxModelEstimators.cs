@@ -9,13 +9,11 @@ namespace NeuralPipelines.Onnx.MlNet;
 /// <remarks>
 /// ML.NET cannot save a transformer written outside ML.NET (its save context is internal), but it saves its own
 /// ONNX transformer together with the model bytes. So the pipeline is: copy the feature column to the graph's input name,
-/// apply the ONNX model, reshape its probabilities [1, K] to a plain K-vector (an identity Expression, whose output is
-/// one-dimensional), turn its predicted class into a key over the class labels (<see cref="ClassLabelKey"/>) and drop
-/// the intermediate columns. <c>mlContext.Model.Save</c> then writes a zip that any ML.NET process loads and scores
-/// without this library, and <c>ml.MulticlassClassification.Evaluate</c> reads its output as it reads a trainer's.
-/// Score carries no slot names: ML.NET attaches slot names only through transforms that also decide the values
-/// (a concatenation of scalar columns, a key-to-vector bag), and none of them can carry the ONNX probabilities; the class
-/// names travel as PredictedLabel's key values instead.
+/// apply the ONNX model (a copy with one more output, Score: the row's probabilities as a K-vector whose slots ML.NET
+/// names after the classes, <see cref="NamedScoreOutput"/>), turn its predicted class into a key over the class labels
+/// (<see cref="ClassLabelKey"/>) and drop the intermediate columns. <c>mlContext.Model.Save</c> then writes a zip that any
+/// ML.NET process loads and scores without this library, and <c>ml.MulticlassClassification.Evaluate</c> reads its output
+/// as it reads a trainer's: Score's slot names and PredictedLabel's key values are both the class labels, in output order.
 /// </remarks>
 public static class OnnxModelEstimators
 {
@@ -37,11 +35,11 @@ public static class OnnxModelEstimators
         if (featureColumn != input)
             chain = chain.Append(ml.Transforms.CopyColumns(input, featureColumn));
         chain = chain
-            .Append(ml.Transforms.ApplyOnnxModel([probabilities, predicted], [input], new MemoryStream(onnx, writable: false),
-                gpuDeviceId, fallbackToCpu: true))
-            .Append(ml.Transforms.Expression(OnnxModelColumns.Score, "p => p", probabilities));
+            .Append(ml.Transforms.ApplyOnnxModel([OnnxModelColumns.Score, predicted], [input],
+                new MemoryStream(NamedScoreOutput.Add(onnx, probabilities, OnnxModelColumns.Score, labels), writable: false),
+                gpuDeviceId, fallbackToCpu: true));
         chain = ClassLabelKey.Append(ml, chain, predicted, OnnxModelColumns.PredictedLabel, labels, Scratch);
-        string[] drop = [.. featureColumn == input ? [] : new[] { input }, probabilities, predicted, .. ClassLabelKey.ScratchColumns(Scratch)];
+        string[] drop = [.. featureColumn == input ? [] : new[] { input }, predicted, .. ClassLabelKey.ScratchColumns(Scratch)];
         return new FeatureColumnCheck(chain.Append(ml.Transforms.DropColumns(drop)), featureColumn, inputLength);
     }
 }

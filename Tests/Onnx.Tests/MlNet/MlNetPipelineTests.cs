@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using NeuralPipelines.Onnx.Metadata;
 using NeuralPipelines.Onnx.MlNet;
 using NeuralPipelines.Onnx.Scoring;
 using NeuralPipelines.Onnx.Tests.Support;
@@ -105,6 +106,44 @@ public sealed class MlNetPipelineTests
     }
 
     [Fact]
+    public void Score_slots_are_named_after_the_classes_in_the_saved_zip_too()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var ml = new MLContext(1);
+        var (data, _) = Rows(ml, 30, 7);
+        var model = OnnxModelEstimators.Create(ml, onnx, "Features").Fit(data);
+        using var temp = new TempFolder();
+        var zip = temp.File("model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var loaded = new MLContext(3).Model.Load(zip, out _);
+        foreach (var m in new[] { model, loaded })
+        {
+            var score = m.Transform(data).Schema["Score"];
+            Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), score.Type);
+            Assert.True(score.HasSlotNames(), "Score has no slot names");
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            score.GetSlotNames(ref names);
+            Assert.Equal(["a", "b", "c"], names.DenseValues().Select(v => v.ToString()));
+        }
+        // The exported file itself is left as written: only ML.NET's copy carries the names.
+        var exported = global::Onnx.ModelProto.Parser.ParseFrom(onnx);
+        Assert.Null(NamedScoreOutput.SlotNames(exported, OnnxModelColumns.Score));
+        Assert.DoesNotContain(exported.Graph.Output, o => o.Name == OnnxModelColumns.Score);
+    }
+
+    [Fact]
+    public void Slot_names_given_by_the_caller_replace_the_cards()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var ml = new MLContext(1);
+        var (data, _) = Rows(ml, 5, 7);
+        var scored = OnnxModelEstimators.Create(ml, onnx, "Features", classLabels: ["setosa", "versicolor", "virginica"]).Fit(data).Transform(data);
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        scored.Schema["Score"].GetSlotNames(ref names);
+        Assert.Equal(["setosa", "versicolor", "virginica"], names.DenseValues().Select(v => v.ToString()));
+    }
+
+    [Fact]
     public void A_feature_column_of_the_wrong_size_is_refused_at_fit()
     {
         var (_, _, onnx) = TestModels.SmallMlp();
@@ -145,5 +184,6 @@ public sealed class MlNetFreshProcessTests
         ml.Model.Save(model, data.Schema, zip);
         var there = MlNetProbe.Score(zip, flat, temp.Path);
         Assert.Equal(here, there);
+        Assert.Equal(["a", "b", "c"], MlNetProbe.SlotNames(zip, temp.Path));
     }
 }

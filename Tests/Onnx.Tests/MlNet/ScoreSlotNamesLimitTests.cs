@@ -9,9 +9,10 @@ using OnnxProto = global::Onnx;
 
 namespace NeuralPipelines.Onnx.Tests.MlNet;
 
-/// <summary>Why the pipeline's <c>Score</c> carries no slot names (issue 12, point 3): the ways ML.NET 5 offers to name
-/// slots, tried on a real exported classifier. A canary: when an ML.NET upgrade makes one of these work, a test here
-/// fails, and the class names can then be attached in <see cref="NeuralPipelines.Onnx.MlNet.OnnxModelEstimators"/>.</summary>
+/// <summary>The routes to slot names on <c>Score</c> that ML.NET 5 does not allow (issue 12, point 3), tried on a real
+/// exported classifier. The pipeline names the slots another way, through ML.NET's own slot-name node in the graph
+/// (<see cref="NeuralPipelines.Onnx.MlNet.NamedScoreOutput"/>); these canaries record why that node is needed, and fail
+/// when an ML.NET upgrade opens one of the plainer routes.</summary>
 /// <remarks>Concatenation names a slot after its source only when the source is a scalar (by its alias, or its column
 /// name when it has none); a vector source lends only slot names it already has. So the probabilities would have to
 /// reach ML.NET as K scalar columns, and the ONNX transformer cannot give a scalar it can also read.</remarks>

@@ -32,6 +32,14 @@ public static class MlNetProbe
             .Select(l => l.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
     }
 
+    /// <summary>The slot names a fresh process finds on the loaded zip's output <paramref name="column"/> (empty: none).</summary>
+    public static string[] SlotNames(string zip, string folder, string column = "Score")
+    {
+        var output = Path.Combine(folder, "slot-names.txt");
+        Run(zip, "--slot-names", output, column);
+        return File.ReadAllLines(output);
+    }
+
     /// <summary>Loads image files into the model's image column <paramref name="inputColumn"/> in a new process; returns
     /// each output image as "WIDTH HEIGHT FORMAT" and its pixel bytes, as ML.NET's MLImage holds them there.</summary>
     public static (string Header, byte[] Pixels)[] ScoreImages(string zip, IEnumerable<string> imageFiles, string folder, string column, string inputColumn)
