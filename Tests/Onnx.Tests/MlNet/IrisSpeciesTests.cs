@@ -24,6 +24,13 @@ public sealed class IrisSpeciesTests
         AccuracyBar.AtLeast(metrics.MicroAccuracy, measured: 0.9348, "iris test accuracy (43 of 46)", examples: 46);
         Assert.True(metrics.LogLoss < 0.4, $"iris test log-loss {metrics.LogLoss:F3}");
 
+        // Score's slots carry the species, in the order of the label's key values (as a trainer's Score does).
+        VBuffer<ReadOnlyMemory<char>> slots = default, keys = default;
+        scored.Schema["Score"].GetSlotNames(ref slots);
+        scored.Schema["Label"].GetKeyValues(ref keys);
+        Assert.Equal(keys.DenseValues().Select(k => k.ToString()), slots.DenseValues().Select(s => s.ToString()));
+        Assert.Equal(IrisFlowers.Species.Order(), slots.DenseValues().Select(s => s.ToString()).Order());
+
         // MapKeyToValue gives the species text, and it agrees with the label where the model is right.
         var named = ml.Transforms.Conversion.MapKeyToValue("PredictedSpecies", "PredictedLabel").Fit(scored).Transform(scored);
         var truth = ml.Transforms.Conversion.MapKeyToValue("TrueSpecies", "Label").Fit(named).Transform(named);
