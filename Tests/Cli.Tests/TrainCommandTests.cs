@@ -10,20 +10,26 @@ namespace NeuralPipelines.Cli.Tests;
 /// <summary><c>np train</c> and <c>np eval</c> end to end on the shipped MNIST split, in-process.</summary>
 public class TrainCommandTests
 {
+    private static readonly AccuracyGate Gate = new(0.827, "np train mlp, 2 epochs on 3,000 digits, test accuracy");
+
+    /// <summary>The gated command: a Nielsen-style sigmoid MLP, 2 epochs on 3,000 digits of <paramref name="data"/>.</summary>
+    private static (int Code, string Out, string Err) TrainMlp(string data, string checkpoint) =>
+        Np("train", "mlp", "--recipe", "nielsen", "--layers", "784,30,10", "--activation", "sigmoid", "--cost", "cross-entropy",
+            "--init", "scaled", "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "10", "--epochs", "2", "--data", data,
+            "--seed", "1", "--train-limit", "3000", "--l2", "1.0", "--dropout", "0.1", "--augment", "--out", checkpoint, "--json");
+
     [Fact]
     public void Train_then_eval_then_resume_with_json_output()
     {
         using var folder = new TempFolder();
         var ckpt = folder.File("mlp.ckpt");
-        var (code, stdout, stderr) = Np("train", "mlp", "--recipe", "nielsen", "--layers", "784,30,10", "--activation", "sigmoid", "--cost", "cross-entropy",
-            "--init", "scaled", "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "10", "--epochs", "2", "--data", "mnist",
-            "--seed", "1", "--train-limit", "3000", "--l2", "1.0", "--dropout", "0.1", "--augment", "--out", ckpt, "--json");
+        var (code, stdout, stderr) = TrainMlp("mnist", ckpt);
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
         foreach (var key in new[] { "test_accuracy", "train_accuracy", "train_seconds", "images_per_second", "epochs", "per_epoch" })
             Assert.True(root.TryGetProperty(key, out _), $"missing key {key} in {stdout}");
-        AccuracyBar.AtLeast(root.GetProperty("test_accuracy").GetDouble(), measured: 0.827, "np train mlp, 2 epochs on 3,000 digits, test accuracy");
+        Gate.Check(root.GetProperty("test_accuracy").GetDouble());
         Assert.Equal(2, root.GetProperty("per_epoch").GetArrayLength());
         Assert.Contains("epoch 2/2", stderr);
         Assert.True(File.Exists(ckpt));
@@ -40,6 +46,30 @@ public class TrainCommandTests
         using var resumedJson = JsonDocument.Parse(resumed.Out);
         Assert.Equal(3, resumedJson.RootElement.GetProperty("epochs").GetInt32());
         Assert.Equal(3, ClassifierCheckpoint.Load(ckpt).Training!.CompletedEpochs);
+    }
+
+    /// <summary>The gate refuses the same command on a copy of the shipped MNIST folder whose training labels are shuffled
+    /// (the test split is the shipped one, untouched).</summary>
+    [Fact]
+    public void The_gate_refuses_the_same_command_on_shuffled_training_labels()
+    {
+        using var folder = new TempFolder();
+        var data = Directory.CreateDirectory(folder.File("mnist-shuffled")).FullName;
+        foreach (var stem in new[] { "train-images-idx3-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+            File.Copy(Path.Combine(NeuralPipelines.Data.ShippedData.Mnist, stem + ".gz"), Path.Combine(data, stem + ".gz"));
+        using (var gz = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(NeuralPipelines.Data.ShippedData.Mnist, "train-labels-idx1-ubyte.gz")),
+                   System.IO.Compression.CompressionMode.Decompress))
+        using (var raw = new MemoryStream())
+        {
+            gz.CopyTo(raw);
+            var bytes = raw.ToArray();
+            new Random(7).Shuffle(bytes.AsSpan(8)); // after the IDX header: magic number and count
+            File.WriteAllBytes(Path.Combine(data, "train-labels-idx1-ubyte"), bytes);
+        }
+        var (code, stdout, stderr) = TrainMlp(data, folder.File("wrong.ckpt"));
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Gate.Refuses(json.RootElement.GetProperty("test_accuracy").GetDouble(), "shuffled training labels");
     }
 
     [Fact]

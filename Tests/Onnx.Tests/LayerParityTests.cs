@@ -33,6 +33,32 @@ public sealed class LayerParityTests
         Assert.Contains("without a case in LayerCases: PlantedLayer.", e.Message);
     }
 
+    /// <summary>Every layer kind of the library can be exported: a kind without an exporter would leave any network that
+    /// uses it unexportable, and no parity case would notice (they follow the exporters).</summary>
+    private static void AssertEveryKindHasAnExporter(IEnumerable<Type> layerTypes)
+    {
+        var missing = layerTypes.Where(t => t.GetCustomAttributes(typeof(LayerKindAttribute), false).Length > 0 && !LayerExporters.Supports(t))
+            .Select(t => t.Name).Order().ToArray();
+        Assert.True(missing.Length == 0, $"Layer kinds without an ONNX exporter: {string.Join(", ", missing)}.");
+    }
+
+    [Fact]
+    public void Every_registered_layer_kind_has_an_exporter() => AssertEveryKindHasAnExporter(typeof(Layer).Assembly.GetTypes());
+
+    [Fact]
+    public void A_layer_kind_without_an_exporter_is_named() =>
+        Assert.Contains("without an ONNX exporter: KindWithoutExporter.",
+            Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertEveryKindHasAnExporter(typeof(Layer).Assembly.GetTypes().Append(typeof(KindWithoutExporter)))).Message);
+
+    [LayerKind("planted-without-exporter")]
+    private sealed class KindWithoutExporter : Layer
+    {
+        public override Tensor Forward(Tensor x, bool training) => x;
+        public override Tensor Backward(Tensor dy) => dy;
+        public override int[] OutputShape(ReadOnlySpan<int> inputShape) => inputShape.ToArray();
+        public override LayerSpec Spec => new("planted-without-exporter");
+    }
+
     private sealed class PlantedLayer : Layer
     {
         public override Tensor Forward(Tensor x, bool training) => x;

@@ -30,6 +30,34 @@ public class LayerGradientTests(ITestOutputHelper output)
         Assert.Contains("without a case in GradientCases: planted.", e.Message);
     }
 
+    /// <summary>The registry finds layers by <see cref="LayerKindAttribute"/> and a (LayerSpec) constructor; a layer that
+    /// lacked either would be no kind at all, so the check above could not miss it. This one names it.</summary>
+    private static void AssertEveryLayerTypeIsAKind(IEnumerable<Type> types)
+    {
+        var unregistered = types.Where(t => typeof(Layer).IsAssignableFrom(t) && !t.IsAbstract)
+            .Where(t => t.GetCustomAttributes(typeof(LayerKindAttribute), false).FirstOrDefault() is not LayerKindAttribute a
+                        || !LayerRegistry.KnownKinds.Contains(a.Kind) || t.GetConstructor([typeof(LayerSpec)]) is null)
+            .Select(t => t.Name).Order().ToArray();
+        Assert.True(unregistered.Length == 0, $"Layer types the registry does not know (no [LayerKind] or no (LayerSpec) constructor): {string.Join(", ", unregistered)}.");
+    }
+
+    [Fact]
+    public void Every_layer_type_of_the_library_is_a_registered_kind() => AssertEveryLayerTypeIsAKind(typeof(Layer).Assembly.GetTypes());
+
+    [Fact]
+    public void A_layer_type_without_a_kind_is_named() =>
+        Assert.Contains("constructor): UnkindLayer.",
+            Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertEveryLayerTypeIsAKind(typeof(Layer).Assembly.GetTypes().Append(typeof(UnkindLayer)))).Message);
+
+    /// <summary>A layer someone forgot to give a [LayerKind].</summary>
+    private sealed class UnkindLayer : Layer
+    {
+        public override Tensor Forward(Tensor x, bool training) => x;
+        public override Tensor Backward(Tensor dy) => dy;
+        public override int[] OutputShape(ReadOnlySpan<int> inputShape) => inputShape.ToArray();
+        public override LayerSpec Spec => new("unkind");
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Backward_matches_finite_differences(string kind)

@@ -15,17 +15,13 @@ public class AccuracyGateTests(ITestOutputHelper output)
     /// <summary>The lowest bar among the default tier's accuracy gates on MNIST (ResumeAndDeterminismTests).</summary>
     private const double LowestGate = 0.5;
 
-    private static LabelledImages ShiftedLabels(LabelledImages images) =>
-        new(images.Source + " (labels shifted by one)", images.Pixels, images.Labels.Select(l => (l + 1) % images.Classes).ToArray(),
-            images.Channels, images.Height, images.Width, images.Classes);
-
     [Theory]
     [InlineData("mlp", 2000)]
     [InlineData("lenet5", 2000)]
     public void A_model_trained_on_shifted_labels_fails_every_accuracy_gate(string architecture, int images)
     {
         var mnist = MnistTrainingTests.Mnist.Value;
-        var train = ShiftedLabels(mnist.Train.Take(images));
+        var train = WrongLabels.Shifted(mnist.Train.Take(images));
         var split = new TrainTestSplit(mnist.Name, train, mnist.Test.Take(500));
         var (model, state) = ClassifierSetup.Start(architecture, train, TrainingRecipes.For(architecture, "mnist"), new TrainingChoices { Epochs = 1, BatchSize = 32, Seed = 2 });
         var result = new Trainer(model, state).Fit(split);
@@ -34,7 +30,7 @@ public class AccuracyGateTests(ITestOutputHelper output)
 
         // It did learn: scored against the same shift, the test digits come out mostly right. The gate sees a real model
         // with a real defect, not one that failed to train.
-        var shifted = Evaluator.Evaluate(model.Network, new LogLikelihoodCost(), ShiftedLabels(mnist.Test.Take(500)), model.Normalization);
+        var shifted = Evaluator.Evaluate(model.Network, new LogLikelihoodCost(), WrongLabels.Shifted(mnist.Test.Take(500)), model.Normalization);
         output.WriteLine($"{architecture}: against shifted test labels {shifted.Accuracy:P2}");
         Assert.True(shifted.Accuracy > 0.5, $"{architecture} learned too little ({shifted.Accuracy:P2} on shifted labels) for the planted defect to mean anything");
     }

@@ -25,18 +25,22 @@ public class ConvolutionalTrainingTests
                 },
             });
 
+    private static readonly AccuracyGate Gate = new(0.876, "small CNN, 2 epochs on 1,500 digits, test accuracy");
+
+    private static Data.Datasets.TrainTestSplit Digits => MnistTrainingTests.Mnist.Value with
+    {
+        Train = MnistTrainingTests.Mnist.Value.Train.Take(1500),
+        Test = MnistTrainingTests.Mnist.Value.Test.Take(500),
+    };
+
     [Fact]
     public void A_small_cnn_learns_and_resumes_exactly_including_batch_norm_statistics()
     {
-        var data = MnistTrainingTests.Mnist.Value with
-        {
-            Train = MnistTrainingTests.Mnist.Value.Train.Take(1500),
-            Test = MnistTrainingTests.Mnist.Value.Test.Take(500),
-        };
+        var data = Digits;
         using var folder = new TempFolder();
         var straight = SmallCnn(2);
         var result = straight.Fit(data);
-        AccuracyBar.AtLeast(result.TestAccuracy, measured: 0.876, "small CNN, 2 epochs on 1,500 digits, test accuracy");
+        Gate.Check(result.TestAccuracy);
         Assert.NotEmpty(straight.Model.Network.AllBuffers());
 
         var path = folder.File("cnn.ckpt");
@@ -47,5 +51,12 @@ public class ConvolutionalTrainingTests
 
         Assert.Equal(straight.Weights(), resumed.Weights());
         Assert.Equal(straight.Model.Network.AllBuffers().SelectMany(b => b.Span.ToArray()), resumed.Model.Network.AllBuffers().SelectMany(b => b.Span.ToArray()));
+    }
+
+    [Fact]
+    public void The_gate_refuses_the_same_cnn_trained_on_shuffled_labels()
+    {
+        var data = Digits with { Train = WrongLabels.Shuffled(Digits.Train) };
+        Gate.Refuses(SmallCnn(2).Fit(data).TestAccuracy, "shuffled training labels");
     }
 }

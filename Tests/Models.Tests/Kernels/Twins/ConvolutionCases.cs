@@ -1,0 +1,140 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Models.Tests.Kernels.Twins;
+
+/// <summary>One convolution problem of the sweep: the geometry, and inputs for each product (x, w, b for the output; x, δ
+/// and a non-zero starting ∂C/∂w for the weight gradient, which accumulates; δ and w for ∂C/∂x; a column matrix to fold).</summary>
+public sealed record ConvolutionProblem(Im2ColGeometry G, int Batch, int OutChannels, float[] X, float[] W, float[] B, float[] Dy,
+    float[] Start, float[] Columns)
+{
+    public ConvolutionGeometry S => new(Batch, OutChannels, G);
+}
+
+/// <summary>What a convolution kernel computes, each with the same plain twin whatever route computes it.</summary>
+public enum ConvolutionProduct
+{
+    /// <summary>y = w ⋆ x + b (twin: <see cref="DirectConv2dReference.Forward"/>).</summary>
+    Forward,
+    /// <summary>∂C/∂w += δ ⋆ x (twin: <see cref="DirectConv2dReference.WeightGradient"/>).</summary>
+    WeightGradient,
+    /// <summary>∂C/∂x = wᵀ ⋆ δ (twin: <see cref="DirectConv2dReference.InputGradient"/>).</summary>
+    InputGradient,
+    /// <summary>im2col (twin: <see cref="Im2ColReference.Unfold"/>), the same bits.</summary>
+    Unfold,
+    /// <summary>col2im (twin: <see cref="Im2ColReference.Fold"/>).</summary>
+    Fold,
+}
+
+/// <summary>One entry point of a kernel: which product it computes, how to call it (writing into the array it is given:
+/// NaN everywhere, or the starting ∂C/∂w), and which problems it takes (its <c>Suits</c>, read at the width in force).</summary>
+public sealed record ConvolutionRoute(ConvolutionProduct Product, Action<ConvolutionProblem, float[]> Run, Func<ConvolutionProblem, bool>? Takes = null);
+
+/// <summary>Convolution kernels against the definitions on geometries chosen to break them: 1×1 and kernels larger than
+/// the image, strides 2 and 3, dilation, uneven padding, rows narrower than, equal to and just over a vector, output
+/// channels off the register tiles (1, 3, 5, 6, 9, 13), 4×4 stride 2 from 1024 taps (DCGAN) down to the U-Net's 2×2 → 1×1
+/// (cropped taps), rows past the phase fold's 64, one image and batches that cut unevenly into chunks. Errors are judged
+/// against the sum of the absolute terms, as the GEMM's are.</summary>
+public static class ConvolutionCases
+{
+    // C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, out channels, batch.
+    public static readonly int[][] Shapes =
+    [
+        [1, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1, 6, 4],       // LeNet's first layer: six channels in tiles of four or eight
+        [6, 14, 14, 5, 5, 1, 1, 0, 0, 1, 1, 16, 3],      // LeNet's second: 10-pixel rows
+        [16, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 16, 2],     // ResNet's first stage: enough work for two threads
+        [64, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 64, 2],       // 576 taps, 7-pixel rows: blocks across row ends
+        [16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 32, 2],     // strided 3×3: phase planes
+        [16, 28, 28, 1, 1, 2, 2, 0, 0, 1, 1, 32, 2],     // its 1×1 projection
+        [3, 17, 15, 3, 2, 3, 2, 1, 0, 1, 1, 5, 2],       // odd sizes, stride 3×2, a 3×2 kernel
+        [2, 16, 19, 3, 3, 1, 1, 2, 1, 2, 2, 6, 2],       // dilation 2, uneven padding
+        [2, 20, 21, 3, 3, 2, 1, 1, 2, 2, 3, 5, 2],       // stride and dilation together
+        [2, 8, 9, 3, 3, 1, 1, 1, 1, 1, 1, 9, 2],         // rows of nine: one vector and one over
+        [2, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 13, 1],        // rows narrower than a vector, one image
+        [1, 4, 4, 5, 5, 1, 1, 2, 2, 1, 1, 3, 2],         // a kernel larger than the image
+        [4, 5, 5, 1, 1, 1, 1, 0, 0, 1, 1, 1, 3],         // 1×1, one output channel
+        [1, 28, 28, 4, 4, 2, 2, 1, 1, 1, 1, 8, 3],       // a discriminator's first layer: 14-pixel rows, one channel
+        [3, 13, 11, 4, 4, 2, 2, 1, 1, 1, 1, 5, 5],       // 4×4 stride 2 on odd sizes
+        [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1, 128, 2],    // DCGAN's 64→128: 1024 taps
+        [8, 2, 2, 4, 4, 2, 2, 1, 1, 1, 1, 16, 3],        // the U-Net's innermost 2×2 → 1×1: cropped taps
+        [4, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 6, 2],         // 3×3 on a 1×1 plane: the centre tap alone
+        [1, 40, 150, 3, 3, 2, 2, 1, 1, 1, 1, 3, 1],      // 75-pixel rows: past the phase fold's limit
+    ];
+
+    public static ConvolutionRoute Forward(Action<ConvolutionProblem, float[]> run, Func<ConvolutionProblem, bool>? takes = null) =>
+        new(ConvolutionProduct.Forward, run, takes);
+
+    public static ConvolutionRoute WeightGradient(Action<ConvolutionProblem, float[]> run, Func<ConvolutionProblem, bool>? takes = null) =>
+        new(ConvolutionProduct.WeightGradient, run, takes);
+
+    public static ConvolutionRoute InputGradient(Action<ConvolutionProblem, float[]> run, Func<ConvolutionProblem, bool>? takes = null) =>
+        new(ConvolutionProduct.InputGradient, run, takes);
+
+    public static ConvolutionRoute Unfold(Action<ConvolutionProblem, float[]> run) => new(ConvolutionProduct.Unfold, run);
+
+    public static ConvolutionRoute Fold(Action<ConvolutionProblem, float[]> run) => new(ConvolutionProduct.Fold, run);
+
+    public static IEnumerable<TwinCase> Sweep(params ConvolutionRoute[] routes)
+    {
+        foreach (var a in Shapes)
+        {
+            var p = Problem(a);
+            foreach (var route in routes)
+                yield return new TwinCase($"{route.Product} of {p.Batch}×{p.G} → {p.OutChannels}",
+                    () => [Run(route, p)], () => [Twin(route.Product, p)])
+                {
+                    Takes = route.Takes is { } takes ? () => takes(p) : null,
+                    Tolerances = [route.Product == ConvolutionProduct.Unfold ? 0 : 2e-5],
+                    Scale = route.Product == ConvolutionProduct.Unfold ? null : () => [Twin(route.Product, Absolute(p))],
+                    Outputs = [route.Product.ToString()],
+                };
+        }
+    }
+
+    private static ConvolutionProblem Problem(int[] a)
+    {
+        var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+        int outChannels = a[11], batch = a[12], seed = a.Sum();
+        return new ConvolutionProblem(g, batch, outChannels,
+            X: TwinData.Pixels((long)batch * g.ImageLength, seed, -0.2f),
+            W: TwinData.Pixels((long)outChannels * g.Rows, seed + 7, -0.5f),
+            B: TwinData.Pixels(outChannels, seed + 11, -0.5f),
+            Dy: TwinData.Pixels((long)batch * outChannels * g.OutPixels, seed + 101, -0.4f),
+            Start: TwinData.Pixels((long)outChannels * g.Rows, seed + 3, -0.1f),
+            Columns: TwinData.Pixels((long)g.Rows * batch * g.OutPixels, seed + 5, -0.3f));
+    }
+
+    private static ConvolutionProblem Absolute(ConvolutionProblem p) => p with
+    {
+        X = TwinData.Abs(p.X), W = TwinData.Abs(p.W), B = TwinData.Abs(p.B), Dy = TwinData.Abs(p.Dy),
+        Start = TwinData.Abs(p.Start), Columns = TwinData.Abs(p.Columns),
+    };
+
+    private static float[] Output(ConvolutionProduct product, ConvolutionProblem p) => product switch
+    {
+        ConvolutionProduct.WeightGradient => (float[])p.Start.Clone(),
+        ConvolutionProduct.Forward => TwinData.Unwritten(p.S.OutputLength),
+        ConvolutionProduct.Unfold => TwinData.Unwritten((long)p.G.Rows * p.Batch * p.G.OutPixels),
+        _ => TwinData.Unwritten(p.S.InputLength),
+    };
+
+    private static float[] Run(ConvolutionRoute route, ConvolutionProblem p)
+    {
+        var y = Output(route.Product, p);
+        route.Run(p, y);
+        return y;
+    }
+
+    private static float[] Twin(ConvolutionProduct product, ConvolutionProblem p)
+    {
+        var y = Output(product, p);
+        switch (product)
+        {
+            case ConvolutionProduct.Forward: DirectConv2dReference.Forward(p.X, p.Batch, p.G, p.W, p.OutChannels, p.B, y); break;
+            case ConvolutionProduct.WeightGradient: DirectConv2dReference.WeightGradient(p.X, p.Dy, p.Batch, p.G, p.OutChannels, y); break;
+            case ConvolutionProduct.InputGradient: DirectConv2dReference.InputGradient(p.Dy, p.Batch, p.G, p.W, p.OutChannels, y); break;
+            case ConvolutionProduct.Unfold: Im2ColReference.Unfold(p.X, p.Batch, p.G, y); break;
+            case ConvolutionProduct.Fold: Im2ColReference.Fold(p.Columns, p.Batch, p.G, y); break;
+        }
+        return y;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Runtime.Intrinsics.X86;
+using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Tests.Conv;
+using NeuralPipelines.Models.Tests.Layers;
+using static NeuralPipelines.Models.Tests.Kernels.Twins.ConvolutionCases;
+
+namespace NeuralPipelines.Models.Tests.Kernels.Twins;
+
+/// <summary>Every fast kernel of Models/Kernels (what <see cref="KernelScan"/> finds), one line each: its plain twin, the
+/// tests written for it, and its sweep (<see cref="TwinSweep"/>: the adversarial shapes of its family at every SIMD width
+/// on one thread and two). <see cref="KernelTwinRegistryTests"/> fails, naming the type, for a fast kernel without a line.</summary>
+/// <remarks>A new kernel needs one line. A convolution kernel, for example:
+/// <code>KernelTwin.Of(typeof(NewConv), typeof(DirectConv2dReference), [typeof(NewConvTests)], () => Sweep(Forward((p, y) => NewConv.Forward(p.X, p.Batch, p.G, p.W, p.OutChannels, p.B, y), p => NewConv.Suits(p.G)))),</code>
+/// and it is then run on every shape of <see cref="ConvolutionCases.Shapes"/> that its <c>Suits</c> takes. A helper type
+/// that only runs inside another kernel's entry points is a <see cref="KernelTwin.PartOf"/> line.</remarks>
+public static class KernelTwins
+{
+    public static readonly KernelTwin[] All =
+    [
+        KernelTwin.Of(typeof(Gemm), typeof(GemmReference), [typeof(GemmTests)], () => ProductCases.Sweep((ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate) => Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate))),
+        KernelTwin.Of(typeof(Im2ColProducts), typeof(GemmReference), [typeof(Im2ColProductsTests)], () => ProductCases.Sweep(Expand, (ta, tb, m, _, k, _) => !ta && !tb && Im2ColProducts.SuitsExpand(m, k)).Concat(ProductCases.Sweep(Reduce, (ta, tb, m, n, _, accumulate) => !ta && tb && accumulate && Im2ColProducts.SuitsReduce(m, n)))),
+        KernelTwin.Of(typeof(DirectConv2d), typeof(DirectConv2dReference), [typeof(DirectConv2dTests), typeof(DirectConv2dWidthTests)], () => Sweep(Forward((p, y) => DirectConv2d.Forward(p.X, p.Batch, p.G, p.W, p.OutChannels, p.B, y), p => DirectConv2d.Suits(p.G)), InputGradient((p, dx) => DirectConv2d.InputGradient(p.Dy, p.Batch, p.G, p.W, p.OutChannels, dx), p => DirectConv2d.SuitsInputGradient(p.G, p.OutChannels)))),
+        KernelTwin.Of(typeof(DirectConv2dWeightGradient), typeof(DirectConv2dReference), [typeof(DirectConv2dTests), typeof(DirectConv2dWidthTests)], () => Sweep(WeightGradient(DirectWeightGradient, _ => Avx2.IsSupported && Fma.IsSupported && SimdWidth.Current != SimdPath.Scalar))),
+        KernelTwin.Of(typeof(Im2ColChunks), typeof(DirectConv2dReference), [typeof(Im2ColChunksTests)], () => Sweep(Forward((p, y) => Im2ColChunks.Forward(p.X, p.Batch, p.G, p.W, p.OutChannels, p.B, y, imagesPerChunk: 2)), WeightGradient(ChunkedWeightGradient), InputGradient((p, dx) => Im2ColChunks.InputGradient(p.Dy, p.Batch, p.G, p.W, p.OutChannels, dx, imagesPerChunk: 2)))),
+        KernelTwin.Of(typeof(Convolution), typeof(DirectConv2dReference), [typeof(ConvolutionTests)], () => ConvolutionRoutes(columnRoutesOnly: false).Concat(ConvolutionRoutes(columnRoutesOnly: true))),
+        KernelTwin.Of(typeof(Im2Col), typeof(Im2ColReference), [typeof(Im2ColTests)], () => Sweep(Unfold((p, columns) => Im2Col.Unfold(p.X, p.Batch, p.G, columns)), Fold((p, images) => Im2Col.Fold(p.Columns, p.Batch, p.G, images)))),
+        KernelTwin.Of(typeof(Pooling), typeof(PoolingReference), [typeof(PoolingTests)], () => PoolingCases.Sweep(Pool).Concat(PoolingCases.Sweep(Pool2x2, g => g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 }))),
+        KernelTwin.Of(typeof(BatchNormChannels), typeof(BatchNormChannelsReference), [typeof(BatchNormChannelsTests)], () => BatchNormCases.Sweep(BatchNormFast, BatchNormTwin)),
+        KernelTwin.Of(typeof(BatchNormPlanes), typeof(BatchNormPlanes), [typeof(BatchNormPlanesTests)], () => LaneCases.Sweep(2, x => Planes(x, BatchNormPlanes.Normalize, BatchNormPlanes.InputGradient), x => Planes(x, BatchNormPlanes.NormalizeReference, BatchNormPlanes.InputGradientReference), "x̂", "y", "∂C/∂x")),
+        KernelTwin.Of(typeof(Rectifier), typeof(Rectifier), [typeof(RectifierTests)], () => LaneCases.Sweep(2, x => Relu(x, Rectifier.Forward, Rectifier.Mask), x => Relu(x, Rectifier.ForwardReference, Rectifier.MaskReference), "a", "∂C/∂z")),
+        KernelTwin.Of(typeof(LeakyRectifier), typeof(LeakyRectifier), [typeof(LeakyRectifierTests)], () => LaneCases.Sweep(2, x => Leaky(x, LeakyRectifier.Forward, LeakyRectifier.Backward), x => Leaky(x, LeakyRectifier.ForwardReference, LeakyRectifier.BackwardReference), "a", "∂C/∂z")),
+        KernelTwin.Of(typeof(AdamUpdate), typeof(AdamUpdate), [typeof(AdamUpdateTests)], () => LaneCases.Sweep(4, x => Adam(x, AdamUpdate.Update), x => Adam(x, AdamUpdate.UpdateReference), "w", "m", "v")),
+        KernelTwin.Of(typeof(GaussianKernelSums), typeof(GaussianKernelSumsReference), [typeof(GaussianKernelSumsTests)], () => KernelSumCases.Sweep(KernelSums, KernelSumsTwin)),
+
+        KernelTwin.PartOf(typeof(Gemm), typeof(GemmMicroKernel), typeof(GemmTests)),
+        KernelTwin.PartOf(typeof(Gemm), typeof(GemmMicroKernelWide), typeof(GemmTests)),
+        KernelTwin.PartOf(typeof(Gemm), typeof(GemmPacking), typeof(GemmTests)),
+        KernelTwin.PartOf(typeof(Gemm), typeof(GemmTranspose), typeof(GemmTests)),
+        KernelTwin.PartOf(typeof(Gemm), typeof(GemmDriver), typeof(GemmTests)),
+        KernelTwin.PartOf(typeof(Gemm), typeof(GemmTeam), typeof(GemmTests), typeof(KernelLoopTests)),
+        KernelTwin.PartOf(typeof(Gemm), typeof(GemmBarrier), typeof(GemmTests)),
+        KernelTwin.PartOf(typeof(Im2Col), typeof(Im2ColStrided), typeof(Im2ColTests)),
+        KernelTwin.PartOf(typeof(Im2Col), typeof(PhaseFold), typeof(Im2ColChunksTests)),
+        KernelTwin.PartOf(typeof(Convolution), typeof(TapCrop), typeof(TapCropTests)),
+
+        KernelTwin.Policy(typeof(SimdWidth), "chooses the width every kernel runs at; computes nothing", typeof(SimdWidthTests)),
+        KernelTwin.Policy(typeof(KernelLoop), "shares a loop's pieces between threads; the bodies are the kernels'", typeof(KernelLoopTests)),
+        KernelTwin.Policy(typeof(Elementwise), "cuts a long elementwise loop into chunks for KernelLoop", typeof(ActivationLayerTests), typeof(AdamUpdateTests)),
+    ];
+
+    /// <summary>The line for <paramref name="kernel"/> (by type name).</summary>
+    public static KernelTwin Named(string kernel) => All.Single(k => k.Name == kernel);
+
+    // The adaptors below call each kernel in its family's form; the twins are called the same way.
+
+    private static void Expand(bool ta, bool tb, int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc, bool accumulate) =>
+        Im2ColProducts.Expand(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+
+    // Reduce is D[m×k] += A[m×n]·B[k×n]ᵀ: the GEMM form's n is its k, and its k the GEMM's n.
+    private static void Reduce(bool ta, bool tb, int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc, bool accumulate) =>
+        Im2ColProducts.Reduce(m, n, k, a, lda, b, ldb, c, ldc);
+
+    private static void DirectWeightGradient(ConvolutionProblem p, float[] dw) =>
+        DirectConv2dWeightGradient.Accumulate(p.X, p.Dy, p.Batch, p.G, p.OutChannels, dw,
+            TwinData.Unwritten(DirectConv2dWeightGradient.WorkspaceLength(p.G, p.OutChannels, p.Batch)));
+
+    private static void ChunkedWeightGradient(ConvolutionProblem p, float[] dw) =>
+        Im2ColChunks.AccumulateWeightGradient(p.X, p.Dy, p.Batch, p.G, p.OutChannels, dw,
+            TwinData.Unwritten(Im2ColChunks.WorkspaceLength(p.G, p.OutChannels, p.Batch, imagesPerChunk: 2)), imagesPerChunk: 2);
+
+    // A fresh instance per call: WeightGradient after Forward reuses the columns Forward left, which needs the same input.
+    private static IEnumerable<TwinCase> ConvolutionRoutes(bool columnRoutesOnly) => Sweep(
+        Forward((p, y) => new Convolution(columnRoutesOnly).Forward(p.S, p.X, p.W, p.B, y)),
+        WeightGradient((p, dw) => new Convolution(columnRoutesOnly).WeightGradient(p.S, p.X, p.Dy, dw)),
+        InputGradient((p, dx) => new Convolution(columnRoutesOnly).InputGradient(p.S, p.Dy, p.W, dx)));
+
+    private static float[][] Pool(float[] x, float[] dy, Im2ColGeometry g) => Pooled(x, dy, g, plain2x2: false);
+
+    private static float[][] Pool2x2(float[] x, float[] dy, Im2ColGeometry g) => Pooled(x, dy, g, plain2x2: true);
+
+    private static float[][] Pooled(float[] x, float[] dy, Im2ColGeometry g, bool plain2x2)
+    {
+        var (y, winners, dx) = (TwinData.Unwritten(dy.Length), new int[dy.Length], TwinData.Unwritten(x.Length));
+        Pooling.MaxForward(x, g, y, winners);
+        Pooling.MaxBackward(dy, winners, g, dx);
+        if (plain2x2) { y = TwinData.Unwritten(dy.Length); Pooling.Max2x2(x, g, y); }
+        var outputs = new List<float[]> { y, Array.ConvertAll(winners, w => (float)w), dx };
+        foreach (bool countPad in new[] { false, true })
+        {
+            var (mean, dmean) = (TwinData.Unwritten(dy.Length), TwinData.Unwritten(x.Length));
+            Pooling.AverageForward(x, g, countPad, mean);
+            Pooling.AverageBackward(dy, g, countPad, dmean);
+            outputs.Add(mean); outputs.Add(dmean);
+        }
+        return [.. outputs];
+    }
+
+    private static float[][] BatchNormFast(float[] x, float[] dy, int batch, int channels, int plane, float[] gamma, float[] beta, bool training)
+    {
+        var r = BatchNormOutputs(x.Length, channels, training);
+        if (training) BatchNormChannels.NormalizeTraining(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[2], r[3], r[4], r[5]);
+        else BatchNormChannels.NormalizeInference(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[3], r[4], r[5]);
+        BatchNormChannels.Backward(dy, r[4], batch, channels, plane, gamma, r[3], training, r[6], r[7], r[8]);
+        return r;
+    }
+
+    private static float[][] BatchNormTwin(float[] x, float[] dy, int batch, int channels, int plane, float[] gamma, float[] beta, bool training)
+    {
+        var r = BatchNormOutputs(x.Length, channels, training);
+        if (training) BatchNormChannelsReference.NormalizeTraining(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[2], r[3], r[4], r[5]);
+        else BatchNormChannelsReference.NormalizeInference(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[3], r[4], r[5]);
+        BatchNormChannelsReference.Backward(dy, r[4], batch, channels, plane, gamma, r[3], training, r[6], r[7], r[8]);
+        return r;
+    }
+
+    /// <summary>μ, σ², unbiased σ², 1/σ, x̂, y, Σδ, Σδx̂, ∂C/∂x; inference is given running statistics (and leaves the
+    /// unbiased variance alone: zeros on both sides).</summary>
+    private static float[][] BatchNormOutputs(int length, int channels, bool training) =>
+    [
+        training ? TwinData.Unwritten(channels) : Enumerable.Range(0, channels).Select(c => 40f + 0.1f * c).ToArray(),
+        training ? TwinData.Unwritten(channels) : Enumerable.Range(0, channels).Select(c => 9f + 0.5f * c).ToArray(),
+        training ? TwinData.Unwritten(channels) : new float[channels],
+        TwinData.Unwritten(channels), TwinData.Unwritten(length), TwinData.Unwritten(length),
+        TwinData.Unwritten(channels), TwinData.Unwritten(channels), TwinData.Unwritten(length),
+    ];
+
+    private delegate void Sweep1(Span<float> centred, float inverseStd, float gamma, float beta, Span<float> y);
+    private delegate void Sweep2(ReadOnlySpan<float> normalized, ReadOnlySpan<float> dy, float a, float b, float scale, Span<float> dx);
+
+    private static float[][] Planes(float[][] x, Sweep1 normalize, Sweep2 inputGradient)
+    {
+        var (xh, y, dx) = (x[0], TwinData.Unwritten(x[0].Length), TwinData.Unwritten(x[0].Length));
+        normalize(xh, 1.37f, 0.8f, -0.3f, y);
+        inputGradient(xh, x[1], -0.021f, 0.0047f, 1.9f, dx);
+        return [xh, y, dx];
+    }
+
+    private delegate void Activation(ReadOnlySpan<float> z, Span<float> a);
+    private delegate void Mask(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx);
+
+    private static float[][] Relu(float[][] x, Activation forward, Mask mask)
+    {
+        var (a, dx) = (TwinData.Unwritten(x[0].Length), TwinData.Unwritten(x[0].Length));
+        forward(x[0], a);
+        mask(a, x[1], dx);
+        return [a, dx];
+    }
+
+    private delegate void LeakyForward(ReadOnlySpan<float> z, float slope, Span<float> a);
+    private delegate void LeakyBackward(ReadOnlySpan<float> z, ReadOnlySpan<float> dy, float slope, Span<float> dx);
+
+    private static float[][] Leaky(float[][] x, LeakyForward forward, LeakyBackward backward)
+    {
+        var (a, dx) = (TwinData.Unwritten(x[0].Length), TwinData.Unwritten(x[0].Length));
+        forward(x[0], 0.2f, a);
+        backward(x[0], x[1], 0.2f, dx);
+        return [a, dx];
+    }
+
+    private delegate void AdamStep(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamCoefficients k);
+
+    /// <summary>Three steps from weights x[0] with gradients x[1]·10⁻², first moments x[2]·10⁻³ and second moments |x[3]|·10⁻⁵.</summary>
+    private static float[][] Adam(float[][] x, AdamStep step)
+    {
+        var (w, g, m, v) = (x[0], Array.ConvertAll(x[1], e => e * 1e-2f), Array.ConvertAll(x[2], e => e * 1e-3f), Array.ConvertAll(x[3], e => MathF.Abs(e) * 1e-5f));
+        var k = new AdamCoefficients(0.5f, 0.999f, 1e-8f, 2e-4f, 1f / (1f - 0.125f), 1f / (1f - 0.997003f));
+        for (int i = 0; i < 3; i++) step(w, g, m, v, k);
+        return [w, m, v];
+    }
+
+    private static float[][] KernelSums(float[] a, int n, float[] b, int m, int d, float[] sigmas, float[] gradient) =>
+        [[(float)GaussianKernelSums.Sum(a, n, b, m, d, sigmas, gradient, -0.75f)], gradient, [(float)GaussianKernelSums.SymmetricSum(a, n, d, sigmas)]];
+
+    private static float[][] KernelSumsTwin(float[] a, int n, float[] b, int m, int d, float[] sigmas, float[] gradient) =>
+        [[(float)GaussianKernelSumsReference.Sum(a, n, b, m, d, sigmas, gradient, -0.75f)], gradient, [(float)GaussianKernelSumsReference.Sum(a, n, a, n, d, sigmas)]];
+}
