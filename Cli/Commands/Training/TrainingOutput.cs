@@ -23,6 +23,8 @@ internal static class TrainingOutput
                 $"--out {path} already exists{(resumedFrom is null ? "" : $" and is not the --resume checkpoint {resumedFrom}")}; a new run would replace it. " +
                 $"Continue it with --resume {path}, choose another --out, or give --force to replace it once the first epoch has finished.");
         var inputs = continuing ? [] : new[] { ("--resume", resumedFrom) };
-        return Outputs.Check(force, json, inputs, [new OutputOption("--out", path), .. beside.Select(b => new OutputOption(b.What, b.Path))]);
+        // The files the divergence guard may write beside the checkpoint (BestCheckpoint) are outputs too.
+        return Outputs.Check(force, json, inputs, [new OutputOption("--out", path), .. beside.Select(b => new OutputOption(b.What, b.Path)),
+            new OutputOption("the best checkpoint", BestCheckpoint.BestPathFor(path)), new OutputOption("the last good checkpoint", BestCheckpoint.LastPathFor(path))]);
     }
 }
