@@ -30,8 +30,8 @@ internal static class ClassifierTrainingRun
         }
 
         var trainer = new Trainer(model, state);
-        var kept = new BestCheckpoint(path, resumedFrom, Merit(state), p => Merit(ClassifierCheckpoint.Load(p).Training));
-        var callbacks = new TrainingCallbacks { Save = kept.Saving(checkpoint.Save, () => Merit(state)!.Value), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
+        var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(state), p => EpochMerit.Of(ClassifierCheckpoint.Load(p).Training));
+        var callbacks = new TrainingCallbacks { Save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
         TrainingResult result = kept.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(split, callbacks with
@@ -66,8 +66,4 @@ internal static class ClassifierTrainingRun
             });
         return 0;
     }
-
-    /// <summary>A classifier's epochs rank by their held-out accuracy (the measure early stopping uses too).</summary>
-    private static EpochMerit? Merit(TrainingState? state) =>
-        state?.History is [.., var last] ? EpochMerit.HeldOutAccuracy(state.CompletedEpochs, last.TestAccuracy) : null;
 }

@@ -117,8 +117,8 @@ internal static class ColorizerTrainingRun
         }
 
         var trainer = new ColorizerTrainer(model, state);
-        var kept = new BestCheckpoint(path, resumedFrom, Merit(state), p => Merit(ColorizerCheckpoint.Load(p).Training));
-        var callbacks = new ColorizerCallbacks { Save = kept.Saving(checkpoint.Save, () => Merit(state)!.Value), Epoch = new SyncProgress<ColorizerEpochReport>(EpochDone) };
+        var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(state), p => EpochMerit.Of(ColorizerCheckpoint.Load(p).Training));
+        var callbacks = new ColorizerCallbacks { Save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value), Epoch = new SyncProgress<ColorizerEpochReport>(EpochDone) };
         IReadOnlyList<ColorizerEpochReport> history = kept.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
@@ -160,11 +160,6 @@ internal static class ColorizerTrainingRun
         return 0;
     }
 
-    /// <summary>The L1-only colorizer's epochs rank by their L1 cost (lower is better); with the cGAN, L1 is traded for
-    /// sharper colours on purpose and the adversarial costs do not rank generators, so the best is the latest good epoch.</summary>
-    private static EpochMerit? Merit(ColorizerTrainingState? state) => state?.History is [.., var last]
-        ? last.Losses.ContainsKey("d_loss") ? EpochMerit.Latest(state.CompletedEpochs) : EpochMerit.LowestCost(state.CompletedEpochs, 0, "L1 cost", last.Losses["l1"])
-        : null;
 
     /// <summary>One row per photo: its lightness alone (grey) | the colorizer's colours on it | the photo.</summary>
     public static void WriteContactSheet(string path, Colorizer colorizer, PhotoSet photos)

@@ -1,4 +1,7 @@
 using System.Globalization;
+using NeuralPipelines.Models.Generative.Pix2Pix;
+using NeuralPipelines.Models.Generative.Training;
+using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Cli.Commands.Training;
 
@@ -22,4 +25,26 @@ public readonly record struct EpochMerit(int Epoch, int Phase, double Value, str
     public static EpochMerit Latest(int epoch, int phase = 0) => new(epoch, phase, epoch, "");
 
     public bool Ranked => Text.Length > 0;
+
+    /// <summary>A classifier's latest epoch, ranked by its held-out accuracy; null before any epoch.</summary>
+    public static EpochMerit? Of(TrainingState? state) =>
+        state?.History is [.., var last] ? HeldOutAccuracy(state.CompletedEpochs, last.TestAccuracy) : null;
+
+    /// <summary>GMMN epochs rank by their MMD and an auto-encoder's by its reconstruction cost (lower is better; the MMD
+    /// phase outranks the auto-encoder's). A GAN's costs do not rank generators (D and G pull against each other, and a
+    /// low g_loss can mean a collapsed G that fools a weak D), so its best epoch is its latest good one.</summary>
+    public static EpochMerit? Of(GenerativeTrainingState? state) => state?.History is [.., var last]
+        ? last.Phase switch
+        {
+            "gmmn" => LowestCost(state.CompletedEpochs, 1, "MMD cost", last.Losses["mmd"]),
+            "autoencoder" => LowestCost(state.CompletedEpochs, 0, "reconstruction cost", last.Losses["reconstruction"]),
+            _ => Latest(state.CompletedEpochs),
+        }
+        : null;
+
+    /// <summary>The L1-only colorizer's epochs rank by their L1 cost (lower is better); with the cGAN, L1 is traded for
+    /// sharper colours on purpose and the adversarial costs do not rank generators, so the best is the latest good epoch.</summary>
+    public static EpochMerit? Of(ColorizerTrainingState? state) => state?.History is [.., var last]
+        ? last.Losses.ContainsKey("d_loss") ? Latest(state.CompletedEpochs) : LowestCost(state.CompletedEpochs, 0, "L1 cost", last.Losses["l1"])
+        : null;
 }

@@ -41,8 +41,8 @@ internal static class GenerativeTrainingRun
         }
 
         var trainer = new GenerativeTrainer(model, state);
-        var kept = new BestCheckpoint(path, resumedFrom, Merit(state), p => Merit(GenerativeCheckpoint.Load(p).Training));
-        var callbacks = new GenerativeCallbacks { Save = kept.Saving(checkpoint.Save, () => Merit(state)!.Value), Epoch = new SyncProgress<GenerativeEpochReport>(EpochDone) };
+        var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(state), p => EpochMerit.Of(GenerativeCheckpoint.Load(p).Training));
+        var callbacks = new GenerativeCallbacks { Save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value), Epoch = new SyncProgress<GenerativeEpochReport>(EpochDone) };
         IReadOnlyList<GenerativeEpochReport> history = kept.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
@@ -73,17 +73,6 @@ internal static class GenerativeTrainingRun
         return 0;
     }
 
-    /// <summary>GMMN epochs rank by their MMD and an auto-encoder's by its reconstruction cost (lower is better; the MMD
-    /// phase outranks the auto-encoder's). A GAN's costs do not rank generators (D and G pull against each other, and a
-    /// low g_loss can mean a collapsed G that fools a weak D), so its best epoch is its latest good one.</summary>
-    private static EpochMerit? Merit(GenerativeTrainingState? state) => state?.History is [.., var last]
-        ? last.Phase switch
-        {
-            "gmmn" => EpochMerit.LowestCost(state.CompletedEpochs, 1, "MMD cost", last.Losses["mmd"]),
-            "autoencoder" => EpochMerit.LowestCost(state.CompletedEpochs, 0, "reconstruction cost", last.Losses["reconstruction"]),
-            _ => EpochMerit.Latest(state.CompletedEpochs),
-        }
-        : null;
 
     /// <summary>One panel per phase, each loss a series over the epochs.</summary>
     private static IReadOnlyList<LinePanel> Panels(string name, IReadOnlyList<GenerativeEpochReport> history) =>
