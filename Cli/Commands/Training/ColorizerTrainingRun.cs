@@ -48,7 +48,7 @@ internal static class ColorizerTrainingRun
         {
             string? resumePath = parse.GetValue(resume);
             string path = parse.GetValue(output) ?? resumePath ?? "colorizer.ckpt";
-            using var outputs = TrainingOutput.Check(path, resumePath, parse.GetValue(force), parse.GetValue(json),
+            using var outputs = TrainingOutput.Check(path, resumePath, parse.GetValue(data), parse.GetValue(force), parse.GetValue(json),
                 ("contact sheet", SheetPath(path)), ("curves", TrainingCurvesPlot.PathFor(path)));
             ColorizerCheckpoint checkpoint;
             if (resumePath is not null)
