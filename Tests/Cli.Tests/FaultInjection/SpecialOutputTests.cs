@@ -43,8 +43,8 @@ public sealed class SpecialOutputFixture : IDisposable
 /// folder, in a seeded order: a FIFO (written in place and still a FIFO, or refused), a symlink (its target replaced, the
 /// link kept), a read-only file (refused, then replaced with --force and still read-only), the output equal to one of the
 /// command's inputs, chosen by the seed (refused before any work, the input byte for byte as it was), and /dev/null (written
-/// in place where the command allows it, refused where it does not; still the same character device). No case leaves a
-/// temp file. The counts are in docs/RELIABILITY.md.</summary>
+/// in place where the command allows it, refused where it does not; still the same character device), and a stale temp
+/// file of a killed run beside the output (removed by the write). No case leaves a temp file. The counts are in docs/RELIABILITY.md.</summary>
 public sealed class SpecialOutputTests(OutputSafetyFixture made, SpecialOutputFixture more, ITestOutputHelper output)
     : IClassFixture<OutputSafetyFixture>, IClassFixture<SpecialOutputFixture>
 {
@@ -120,6 +120,7 @@ public sealed class SpecialOutputTests(OutputSafetyFixture made, SpecialOutputFi
         var cases = new (string Name, Action<Spec, string, Random> Body)[]
         {
             ("FIFO", Fifo), ("symlink", Symlink), ("read-only file", ReadOnly), ("same path as an input", SamePath), ("/dev/null", DevNull),
+            ("stale temp file of a killed run", Stale),
         };
         rng.Shuffle(cases);
         foreach (var (name, body) in cases)
@@ -222,6 +223,25 @@ public sealed class SpecialOutputTests(OutputSafetyFixture made, SpecialOutputFi
         if (spec.DevNullInPlace) Ok(spec.Args(dir, "/dev/null", false));
         else Refused(spec, spec.Args(dir, "/dev/null", spec.ExistingNeedsForce), "/dev/null");
         Assert.Equal(device, FileIdentity.Of("/dev/null"));
+    }
+
+    /// <summary>A temp file left by a run killed with SIGKILL (its process gone) beside the output is removed by the next
+    /// write to that folder, whichever command makes it; a live process's is left alone.</summary>
+    private static void Stale(Spec spec, string dir, Random rng)
+    {
+        var path = OutputPath(spec, dir, $"fresh{rng.Next(1000)}");
+        var folder = Path.GetDirectoryName(path)!;
+        int dead;
+        using (var gone = Process.Start("true")!) { gone.WaitForExit(); dead = gone.Id; }
+        var stale = Path.Combine(folder, $".{Path.GetFileName(path)}.np-{dead}-{Guid.NewGuid():N}.tmp");
+        var live = Path.Combine(folder, $".other{spec.Extension}.np-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(stale, "half an output, left by SIGKILL");
+        File.WriteAllText(live, "a write in progress elsewhere");
+        Ok(spec.Args(dir, path, false));
+        spec.Valid(File.ReadAllBytes(path));
+        Assert.False(File.Exists(stale), $"np {spec.Command} left the stale {stale}");
+        Assert.True(File.Exists(live));
+        File.Delete(live);
     }
 
     private static void Ok(string[] args)
