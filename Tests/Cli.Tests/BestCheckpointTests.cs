@@ -2,6 +2,8 @@ using NeuralPipelines.Cli.Commands.Training;
 using NeuralPipelines.Data;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Checkpoints;
+using NeuralPipelines.Models.Generative.Pix2Pix;
+using NeuralPipelines.Models.Generative.Training;
 using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Training;
@@ -79,6 +81,40 @@ public sealed class BestCheckpointTests
         Assert.Equal(2, ClassifierCheckpoint.Load(path).Training!.CompletedEpochs);
         Assert.Equal(3, ClassifierCheckpoint.Load(last).Training!.CompletedEpochs);
         Assert.Equal(["m.ckpt", "m.last.ckpt"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>The ranking rules of the generative loops (docs/RELIABILITY.md, "What best means"), on the loss tables
+    /// their epochs report: lower MMD, reconstruction or L1 is better; a later phase outranks an earlier one; a GAN's
+    /// and the cGAN colorizer's latest good epoch is their best.</summary>
+    [Fact]
+    public void Generative_epochs_rank_by_their_phase_cost_and_adversarial_ones_by_recency()
+    {
+        static EpochMerit Gen(params (string Phase, string Key, double Cost)[] epochs)
+        {
+            var state = new GenerativeTrainingState { CompletedEpochs = epochs.Length };
+            state.History.AddRange(epochs.Select((e, i) => new GenerativeEpochReport(i + 1, 9, e.Phase, new Dictionary<string, double> { [e.Key] = e.Cost }, 1, 1)));
+            return EpochMerit.Of(state)!.Value;
+        }
+        Assert.True(Gen(("gmmn", "mmd", 0.20), ("gmmn", "mmd", 0.15)).Beats(Gen(("gmmn", "mmd", 0.20))));
+        Assert.False(Gen(("gmmn", "mmd", 0.20), ("gmmn", "mmd", 0.25)).Beats(Gen(("gmmn", "mmd", 0.20))));
+        Assert.Equal("MMD cost 0.25", Gen(("gmmn", "mmd", 0.25)).Text);
+        // The MMD phase's first epoch outranks the auto-encoder's best, whatever the numbers.
+        Assert.True(Gen(("autoencoder", "reconstruction", 0.01), ("gmmn", "mmd", 0.9)).Beats(Gen(("autoencoder", "reconstruction", 0.01))));
+        Assert.True(Gen(("gan", "d_loss", 0.7), ("gan", "d_loss", 5.0)).Beats(Gen(("gan", "d_loss", 0.7))));
+        Assert.False(Gen(("gan", "d_loss", 0.7)).Ranked);
+
+        static EpochMerit Colorizer(params Dictionary<string, double>[] epochs)
+        {
+            var state = new ColorizerTrainingState { CompletedEpochs = epochs.Length };
+            state.History.AddRange(epochs.Select((l, i) => new ColorizerEpochReport(i + 1, 9, l, 1, 1)));
+            return EpochMerit.Of(state)!.Value;
+        }
+        static Dictionary<string, double> L1(double l1) => new() { ["l1"] = l1 };
+        static Dictionary<string, double> Cgan(double l1) => new() { ["l1"] = l1, ["d_loss"] = 1, ["g_gan"] = 1 };
+        Assert.False(Colorizer(L1(0.1), L1(0.2)).Beats(Colorizer(L1(0.1))));
+        Assert.True(Colorizer(L1(0.2), L1(0.1)).Beats(Colorizer(L1(0.2))));
+        Assert.True(Colorizer(Cgan(0.1), Cgan(0.2)).Beats(Colorizer(Cgan(0.1))));
+        Assert.Null(EpochMerit.Of(new GenerativeTrainingState()));
     }
 
     [Fact]
