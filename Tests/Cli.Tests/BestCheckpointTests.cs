@@ -34,9 +34,9 @@ public sealed class BestCheckpointTests
     }
 
     /// <summary>Trains as ClassifierTrainingRun does; <paramref name="afterSave"/> runs once each epoch is saved.</summary>
-    private static TrainingResult Train(ClassifierCheckpoint ck, string path, Action<int> afterSave)
+    private static TrainingResult Train(ClassifierCheckpoint ck, string path, Action<int> afterSave, string? resumedFrom = null)
     {
-        var kept = new BestCheckpoint(path, null, EpochMerit.Of(ck.Training), p => EpochMerit.Of(ClassifierCheckpoint.Load(p).Training));
+        var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(ck.Training), p => EpochMerit.Of(ClassifierCheckpoint.Load(p).Training));
         var callbacks = new TrainingCallbacks
         {
             Save = kept.Saving(ck.Save, () => EpochMerit.Of(ck.Training)!.Value),
@@ -81,6 +81,42 @@ public sealed class BestCheckpointTests
         Assert.Equal(2, ClassifierCheckpoint.Load(path).Training!.CompletedEpochs);
         Assert.Equal(3, ClassifierCheckpoint.Load(last).Training!.CompletedEpochs);
         Assert.Equal(["m.ckpt", "m.last.ckpt"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>A run killed while an earlier epoch was its best leaves NAME.best.ckpt beside --out; resumed in place, the
+    /// run reads that file's merit and still leaves it at --out if it stays the best when the run diverges.</summary>
+    [Fact]
+    public void A_run_resumed_in_place_keeps_the_best_epoch_an_interrupted_run_left_beside_it()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m.ckpt");
+        var best = BestCheckpoint.BestPathFor(path);
+        var ck = NewMlp(epochs: 6);
+        var saved = new Dictionary<int, byte[]>();
+        // "Killed" after epoch 3 (any exception but divergence ends the run as a signal would, with no clean-up).
+        Assert.Throws<OperationCanceledException>(() => Train(ck, path, epoch =>
+        {
+            saved[epoch] = File.ReadAllBytes(path);
+            if (epoch == 2) Spoil(ck.Model);
+            if (epoch == 3) throw new OperationCanceledException();
+        }));
+        Assert.True(ck.Training!.History[2].TestAccuracy < ck.Training.History[1].TestAccuracy, "epoch 3 should be worse than epoch 2");
+        Assert.Equal(saved[2], File.ReadAllBytes(best));
+        Assert.Equal(saved[3], File.ReadAllBytes(path));
+
+        var resumed = ClassifierCheckpoint.Load(path);
+        Spoil(resumed.Model);
+        var e = Assert.Throws<TrainingDivergedException>(() => Train(resumed, path, epoch =>
+        {
+            saved[epoch] = File.ReadAllBytes(path);
+            if (epoch == 4) resumed.Model.Network.AllParameters().First().Value.Span[0] = 3e6f;
+        }, resumedFrom: path));
+        var h = resumed.Training!.History;
+        Assert.True(h[3].TestAccuracy < h[1].TestAccuracy, $"test accuracies {string.Join(", ", h.Select(x => x.TestAccuracy))}");
+        Assert.Contains($"The best checkpoint (epoch 2, test accuracy {100 * h[1].TestAccuracy:F2} %) is kept in {path}; the last good one (epoch 4) is in {BestCheckpoint.LastPathFor(path)}.", e.Message);
+        Assert.Equal(saved[2], File.ReadAllBytes(path));
+        Assert.Equal(saved[4], File.ReadAllBytes(BestCheckpoint.LastPathFor(path)));
+        Assert.False(File.Exists(best));
     }
 
     /// <summary>The ranking rules of the generative loops (docs/RELIABILITY.md, "What best means"), on the loss tables
