@@ -58,7 +58,7 @@ public sealed class TrainCommand : ICliCommand
             bool isGenerative = content is not null ? GenerativeCheckpoint.IsGenerative(content.Kind) : archName is not null && GenerativeCheckpoint.IsGenerative(archName.ToLowerInvariant());
             // The checkpoint path as Start/Resume will choose it, checked before the data is read or anything trained.
             string? outPath = parse.GetValue(output) ?? resumePath ?? (archName is null ? null : archName.ToLowerInvariant() + ".ckpt");
-            using var outputs = outPath is null ? null : TrainingOutput.Check(outPath, resumePath, parse.GetValue(force), asJson,
+            using var outputs = outPath is null ? null : TrainingOutput.Check(outPath, resumePath, dataset, parse.GetValue(force), asJson,
                 isGenerative ? [("curves", TrainingCurvesPlot.PathFor(outPath)), ("samples", GenerativeTrainingRun.SamplesPath(outPath))] : [("curves", TrainingCurvesPlot.PathFor(outPath))]);
             var split = new DatasetCatalog().LoadImages(dataset);
             if (limit is int n) split = split with { Train = split.Train.Take(n) };

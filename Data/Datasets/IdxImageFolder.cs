@@ -56,12 +56,13 @@ public static class IdxImageFolder
         if (y.Length > 0 && y.Min() < 0) throw new InvalidDataException($"{labelsPath}: negative label {y.Min()}.");
         int classes = y.Length == 0 ? 10 : Math.Max(10, y.Max() + 1);
         var pixels = images.ToFloats(scale);
-        // The reader refused NaN and ±∞; a float64 pixel beyond float32's range becomes ∞ only here, where it is named.
-        int bad = Array.FindIndex(pixels, v => !float.IsFinite(v));
+        // The reader refused NaN and ±∞; a float64 pixel beyond float32's range becomes ∞ only here, and a finite but absurd
+        // one (1e30) is no pixel either: both are named here, before any training is blamed for them.
+        int bad = images.Type == IdxType.UnsignedByte ? -1 : PixelBound.FirstOutside(pixels);
         if (bad >= 0)
         {
             int per = images.Dimensions[1] * images.Dimensions[2];
-            throw new InvalidDataException($"{imagesPath}: image {bad / per:N0}, pixel {bad % per:N0} is {images[bad]:g3}, beyond the range of the float32 values the trainer reads.");
+            throw new InvalidDataException($"{imagesPath}: image {bad / per:N0}, pixel {bad % per:N0} (row {bad % per / images.Dimensions[2]}, column {bad % images.Dimensions[2]}) {PixelBound.Describe(images[bad])}.");
         }
         return new LabelledImages(imagesPath, pixels, y, 1, images.Dimensions[1], images.Dimensions[2], classes);
     }

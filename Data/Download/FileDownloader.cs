@@ -1,8 +1,10 @@
 using System.Net;
+using NeuralPipelines.Data.IO;
 
 namespace NeuralPipelines.Data.Download;
 
-/// <summary>Downloads files into a folder, each to a temporary name first and renamed only once its SHA-256 matches.</summary>
+/// <summary>Downloads files into a folder through the one output writer (<see cref="OutputTransaction"/>): each to a
+/// temporary file first, renamed only once its SHA-256 matches.</summary>
 /// <remarks>A file that fails (HTTP error, broken connection, damaged gzip, wrong digest) leaves nothing behind, so a
 /// folder only ever holds verified files; files already present are kept, which makes an interrupted fetch resumable.</remarks>
 public sealed class FileDownloader
@@ -45,12 +47,12 @@ public sealed class FileDownloader
     private async Task FetchOneAsync(Uri url, RemoteFile file, string target, int index, int count,
         IProgress<DownloadProgress>? progress, CancellationToken cancellation)
     {
-        var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{file.Name}.{Guid.NewGuid():N}.part");
-        // A partial download is removed on SIGINT/SIGTERM like the writer's temp files (and on failure, below).
-        using var tracked = NeuralPipelines.Data.IO.TempFiles.Track(temp);
-        try
+        // Through the one writer (OutputTransaction): a temp file beside the target, removed on failure and on
+        // SIGINT/SIGTERM, cleaned on the next write to the folder after a SIGKILL, fsynced, checked, then renamed.
+        using var transaction = new OutputTransaction();
+        long received = 0;
+        await transaction.AddAsync(target, async output =>
         {
-            long received = 0;
             long? total;
             try
             {
@@ -59,7 +61,6 @@ public sealed class FileDownloader
                     throw new HttpRequestException($"{url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
                 total = response.Content.Headers.ContentLength;
                 await using var body = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
-                await using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
                 var buffer = new byte[81920];
                 while (true)
                 {
@@ -90,32 +91,26 @@ public sealed class FileDownloader
             }
             if (total is long expectedLength && received != expectedLength)
                 throw new IOException($"{url}: the connection closed after {received} of {expectedLength} bytes.");
+        }, staged => Verify(url, file, staged)).ConfigureAwait(false);
+        // Another process fetching the same dataset may have renamed its copy into place meanwhile: its copy was verified
+        // too, and the rename replaces it atomically with identical content.
+        transaction.Commit();
+        progress?.Report(new DownloadProgress(file.Name, index, count, received, received, Completed: true));
+    }
 
-            string actual;
-            try
-            {
-                actual = ContentDigest.Sha256(temp);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"{url}: the downloaded file is damaged: {e.Message.Replace(temp, "the download", StringComparison.Ordinal)}", e);
-            }
-            if (!string.Equals(actual, file.ContentSha256, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException(
-                    $"{url}: SHA-256 mismatch: expected {file.ContentSha256.ToLowerInvariant()}, got {actual} (digest of the file's content); the download was discarded.");
-            try
-            {
-                File.Move(temp, target, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(target))
-            {
-                // Another process fetching the same dataset finished this file first; its copy was verified too.
-            }
-            progress?.Report(new DownloadProgress(file.Name, index, count, received, received, Completed: true));
-        }
-        finally
+    private static void Verify(Uri url, RemoteFile file, string staged)
+    {
+        string actual;
+        try
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            actual = ContentDigest.Sha256(staged);
         }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{url}: the downloaded file is damaged: {e.Message.Replace(staged, "the download", StringComparison.Ordinal)}", e);
+        }
+        if (!string.Equals(actual, file.ContentSha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException(
+                $"{url}: SHA-256 mismatch: expected {file.ContentSha256.ToLowerInvariant()}, got {actual} (digest of the file's content); the download was discarded.");
     }
 }

@@ -19,4 +19,12 @@ public static class AtomicFile
         Write(path, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(text); });
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
+
+    /// <summary>Makes <paramref name="path"/> a whole copy of <paramref name="from"/>, streamed (a model's size in memory is
+    /// never held twice), with the same guarantees as <see cref="Write"/>.</summary>
+    public static void Copy(string from, string path) => Write(path, s =>
+    {
+        using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        source.CopyTo(s);
+    });
 }

@@ -7,7 +7,7 @@ namespace NeuralPipelines.Data.IO;
 /// written in place at commit, before the renames (it cannot be undone; if it fails, no file has changed). Disposing without committing deletes every temp file.</summary>
 public sealed class OutputTransaction : IDisposable
 {
-    private sealed record Staged(OutputTarget Target, string? Temp, IDisposable? Tracker, Action<Stream> Write);
+    private sealed record Staged(OutputTarget Target, string? Temp, IDisposable? Tracker, Func<Stream, Task> Write);
 
     private readonly List<Staged> staged = [];
     private readonly List<IDisposable> trackers = [];
@@ -15,11 +15,23 @@ public sealed class OutputTransaction : IDisposable
 
     /// <summary>Checks <paramref name="path"/> (see <see cref="OutputTarget.Resolve"/>) and writes its temporary file now.
     /// An exception from <paramref name="write"/> leaves nothing behind.</summary>
-    public void Add(string path, Action<Stream> write)
+    public void Add(string path, Action<Stream> write) =>
+        AddAsync(path, s => { write(s); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
+    /// <summary><see cref="Add"/> for a write that waits on something else (a download). <paramref name="verify"/>, if
+    /// given, is shown the whole staged file (read-only) before it may be committed: a download is checked against its
+    /// digest there, so the output is never a file that failed its check. An exception from either leaves nothing behind.</summary>
+    public async Task AddAsync(string path, Func<Stream, Task> write, Action<string>? verify = null)
     {
         if (committed) throw new InvalidOperationException("The outputs were already committed.");
         var target = OutputTarget.Resolve(path, OutputPolicy.Force);
-        if (target.InPlace) { staged.Add(new Staged(target, null, null, write)); return; }
+        if (target.InPlace)
+        {
+            // Written in place, it would be read before it could be checked.
+            if (verify is not null) throw new IOException($"{path}: a {(target.Existing!.Kind == FileKind.Fifo ? "FIFO" : "device")} is written in place, so this output could not be checked before it is read; give a regular file. Nothing was written.");
+            staged.Add(new Staged(target, null, null, write));
+            return;
+        }
         TempFiles.CleanStale(target.Folder);
         var temp = TempFiles.NameFor(target.Path);
         var tracker = TempFiles.Track(temp);
@@ -28,9 +40,10 @@ public sealed class OutputTransaction : IDisposable
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                write(stream);
+                await write(stream).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
+            verify?.Invoke(temp);
             if (target.Existing is { } old && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, (UnixFileMode)(old.Mode & 0x1ff));
         }
         catch (Exception e)
@@ -50,7 +63,7 @@ public sealed class OutputTransaction : IDisposable
         foreach (var s in staged.Where(s => s.Temp is null))
         {
             using var stream = new FileStream(s.Target.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            s.Write(stream);
+            s.Write(stream).GetAwaiter().GetResult();
             stream.Flush();
         }
         var done = new List<(OutputTarget Target, string? Backup)>();

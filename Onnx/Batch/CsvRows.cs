@@ -1,5 +1,7 @@
 using System.Globalization;
 using NeuralPipelines.Data.Csv;
+using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Data.IO;
 
 namespace NeuralPipelines.Onnx.Batch;
 
@@ -13,6 +15,7 @@ public sealed class CsvRows : IRowSource
     private readonly CsvRowReader _reader;
     private readonly double[] _cells;
     private readonly int _labelColumn;
+    private readonly bool _image;
     private long _next;
 
     /// <exception cref="InvalidDataException">The CSV's width does not match the model's input; names both.</exception>
@@ -30,6 +33,8 @@ public sealed class CsvRows : IRowSource
                     $"{path}: {features} feature column{(features == 1 ? "" : "s")}{(_labelColumn >= 0 ? " (plus 'label')" : "")}, but {model} takes {length} values per row " +
                     $"(shape [{string.Join(", ", inputShape)}]); give one column per input value, in order, and optionally a 'label' column.");
             _cells = new double[names.Length];
+            // An image model's inputs are pixels (PixelBound); a tabular model's (a linear model's) features have no bound.
+            _image = inputShape.Length >= 2;
         }
         catch
         {
@@ -59,10 +64,19 @@ public sealed class CsvRows : IRowSource
             var input = chunk.Input(row);
             for (int c = 0, k = 0; c < _cells.Length; c++)
                 if (c != _labelColumn) input[k++] = (float)_cells[c];
+            if (_image && PixelBound.FirstOutside(input) is var bad and >= 0) throw NotAPixel(bad, input[bad]);
             if (_labelColumn >= 0) chunk.Labels[row] = _cells[_labelColumn].ToString("R", CultureInfo.InvariantCulture);
             chunk.Rows[row] = _next++;
         }
         return true;
+    }
+
+    private CsvFormatException NotAPixel(int feature, float value)
+    {
+        int column = _labelColumn >= 0 && feature >= _labelColumn ? feature + 1 : feature;
+        string name = _reader.Header.ColumnNames[column];
+        return new CsvFormatException($"{Source}: line {_reader.Line}, column {column + 1} '{Excerpt.Of(name)}' {PixelBound.Describe(value)}.",
+            Source, _reader.Line, $"{name} (column {column + 1})");
     }
 
     public void Dispose() => _reader.Dispose();

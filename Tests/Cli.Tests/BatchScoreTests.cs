@@ -252,7 +252,7 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
     }
 
     [Fact]
-    public void Inputs_that_make_the_model_overflow_are_an_error_naming_the_row_not_a_prediction()
+    public void Inputs_far_off_the_pixel_scale_are_refused_naming_line_and_column_before_they_can_overflow_the_model()
     {
         using var dir = new TempFolder();
         var csv = dir.File("huge.csv");
@@ -261,11 +261,18 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
         {
             w.WriteLine(string.Join(',', Enumerable.Range(0, 784).Select(i => $"px{i}")));
             w.WriteLine(string.Join(',', test.Image(0).ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
-            // Finite float32 values (the reader takes them), but the first layer's sums overflow.
-            w.WriteLine(string.Join(',', Enumerable.Repeat("3e38", 784)));
+            // Finite float32 values, which would overflow the first layer's sums to ±∞ (FiniteScoresTests shows the scorer
+            // refusing such scores); as pixels they are refused first, where the cell can be named.
+            w.WriteLine(string.Join(',', Enumerable.Range(0, 784).Select(i => i == 300 ? "3e38" : "0.5")));
+            w.WriteLine(string.Join(',', Enumerable.Range(0, 784).Select(i => i == 5 ? "-1e30" : "0.5")));
         }
         var output = dir.File("preds.csv");
-        AssertFailsWithOneLine("score", ["score", "--model", model.Onnx, "--data", csv, "--output", output], "huge.csv", "row 1", "overflowed");
+        AssertFailsWithOneLine("score", ["score", "--model", model.Onnx, "--data", csv, "--output", output], "huge.csv: line 3, column 301 'px300' is 3e+38, beyond ±1e6: not a pixel value");
         Assert.False(File.Exists(output));
+        // The bound is the pixels': 1e6 itself is still taken (scored, here to a finite answer or the overflow error, not refused as a pixel).
+        File.WriteAllLines(csv, File.ReadAllLines(csv)[..2].Append(string.Join(',', Enumerable.Repeat("1e6", 784))));
+        var (code, _, stderr) = Np("score", "--model", model.Onnx, "--data", csv, "--output", output);
+        Assert.DoesNotContain("not a pixel", stderr);
+        Assert.True(code == 0 || stderr.Contains("overflowed"), stderr);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using NeuralPipelines.Cli.Commands.Training;
 using NeuralPipelines.Data.Idx;
 using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Checkpoints;
@@ -229,14 +230,17 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         var (code, _, stderr) = Np("train", "mlp", "--layers", "784,16,10", "--cost", "quadratic", "--lr", "0.05", "--schedule", "step:1:1e30",
             "--epochs", "3", "--train-limit", "200", "--no-train-eval", "--out", ckpt);
         Assert.Equal(1, code);
-        Assert.Contains($"The last good checkpoint (after epoch 1) is kept in {ckpt}.", stderr);
+        Assert.Contains("The best checkpoint (epoch 1, test accuracy ", stderr);
+        Assert.Contains($"%), also the last good one, is kept in {ckpt}.", stderr);
+        Assert.False(File.Exists(BestCheckpoint.LastPathFor(ckpt)));
         Assert.Equal(1, ClassifierCheckpoint.Load(ckpt).Training!.CompletedEpochs);
 
         // Resumed into another file and diverging at once: the good state is the resumed file, which is named.
         var next = temp.File("next.ckpt");
         (code, _, stderr) = Np("train", "--resume", ckpt, "--epochs", "3", "--train-limit", "200", "--out", next);
         Assert.Equal(1, code);
-        Assert.Contains($"The last good checkpoint (after epoch 1) is kept in {ckpt}; nothing was written to {next}.", stderr);
+        Assert.Contains("The last good checkpoint (epoch 1, test accuracy ", stderr);
+        Assert.Contains($"%) is kept in {ckpt}; nothing was written to {next}.", stderr);
         Assert.False(File.Exists(next));
     }
 

@@ -30,9 +30,9 @@ internal static class ClassifierTrainingRun
         }
 
         var trainer = new Trainer(model, state);
-        var lastGood = new LastGoodCheckpoint(path, resumedFrom);
-        var callbacks = new TrainingCallbacks { Save = lastGood.Saving(() => checkpoint.Save(path)), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
-        TrainingResult result = lastGood.Guard(() =>
+        var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(state), p => EpochMerit.Of(ClassifierCheckpoint.Load(p).Training));
+        var callbacks = new TrainingCallbacks { Save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
+        TrainingResult result = kept.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(split, callbacks with
                 {

@@ -48,7 +48,7 @@ internal static class ColorizerTrainingRun
         {
             string? resumePath = parse.GetValue(resume);
             string path = parse.GetValue(output) ?? resumePath ?? "colorizer.ckpt";
-            using var outputs = TrainingOutput.Check(path, resumePath, parse.GetValue(force), parse.GetValue(json),
+            using var outputs = TrainingOutput.Check(path, resumePath, parse.GetValue(data), parse.GetValue(force), parse.GetValue(json),
                 ("contact sheet", SheetPath(path)), ("curves", TrainingCurvesPlot.PathFor(path)));
             ColorizerCheckpoint checkpoint;
             if (resumePath is not null)
@@ -117,9 +117,9 @@ internal static class ColorizerTrainingRun
         }
 
         var trainer = new ColorizerTrainer(model, state);
-        var lastGood = new LastGoodCheckpoint(path, resumedFrom);
-        var callbacks = new ColorizerCallbacks { Save = lastGood.Saving(() => checkpoint.Save(path)), Epoch = new SyncProgress<ColorizerEpochReport>(EpochDone) };
-        IReadOnlyList<ColorizerEpochReport> history = lastGood.Guard(() =>
+        var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(state), p => EpochMerit.Of(ColorizerCheckpoint.Load(p).Training));
+        var callbacks = new ColorizerCallbacks { Save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value), Epoch = new SyncProgress<ColorizerEpochReport>(EpochDone) };
+        IReadOnlyList<ColorizerEpochReport> history = kept.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
                 {
@@ -159,6 +159,7 @@ internal static class ColorizerTrainingRun
             });
         return 0;
     }
+
 
     /// <summary>One row per photo: its lightness alone (grey) | the colorizer's colours on it | the photo.</summary>
     public static void WriteContactSheet(string path, Colorizer colorizer, PhotoSet photos)

@@ -41,9 +41,9 @@ internal static class GenerativeTrainingRun
         }
 
         var trainer = new GenerativeTrainer(model, state);
-        var lastGood = new LastGoodCheckpoint(path, resumedFrom);
-        var callbacks = new GenerativeCallbacks { Save = lastGood.Saving(() => checkpoint.Save(path)), Epoch = new SyncProgress<GenerativeEpochReport>(EpochDone) };
-        IReadOnlyList<GenerativeEpochReport> history = lastGood.Guard(() =>
+        var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(state), p => EpochMerit.Of(GenerativeCheckpoint.Load(p).Training));
+        var callbacks = new GenerativeCallbacks { Save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value), Epoch = new SyncProgress<GenerativeEpochReport>(EpochDone) };
+        IReadOnlyList<GenerativeEpochReport> history = kept.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
                 {
@@ -72,6 +72,7 @@ internal static class GenerativeTrainingRun
             });
         return 0;
     }
+
 
     /// <summary>One panel per phase, each loss a series over the epochs.</summary>
     private static IReadOnlyList<LinePanel> Panels(string name, IReadOnlyList<GenerativeEpochReport> history) =>

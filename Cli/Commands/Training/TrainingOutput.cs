@@ -15,14 +15,26 @@ internal static class TrainingOutput
     /// <param name="path">The checkpoint this run will write.</param>
     /// <param name="resumedFrom">The --resume checkpoint, if any; writing over it is what resuming means.</param>
     /// <param name="beside">The pictures written next to the checkpoint (curves, samples, contact sheet).</param>
-    public static IDisposable Check(string path, string? resumedFrom, bool force, bool json, params (string What, string Path)[] beside)
+    /// <param name="data">The --data given: when it is a folder, every file in it is an input that --out must not replace.</param>
+    public static IDisposable Check(string path, string? resumedFrom, string? data, bool force, bool json, params (string What, string Path)[] beside)
     {
+        // A checkpoint is rewritten after every epoch and read back (--resume, the best epoch's copy): a FIFO or a device
+        // cannot be that, so it is refused rather than written in place.
+        if (FileIdentity.Of(path) is { Kind: FileKind.Fifo or FileKind.CharacterDevice } special)
+            throw new ArgumentException($"--out {path}: a {(special.Kind == FileKind.Fifo ? "FIFO" : "character device")}; np train rewrites its checkpoint after every epoch and reads it back, so --out must be a regular file. Nothing was done.");
+        (string, string?)[] dataFiles = data is not null && Directory.Exists(data)
+            ? Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories).Select(f => ("--data", (string?)f)).ToArray()
+            : [];
+        // Before "already exists", so that --force cannot make --out replace a file of the training data.
+        SameFile.EnsureOutputsDistinct(dataFiles, [("--out", path)]);
         bool continuing = resumedFrom is not null && File.Exists(path) && SameFile.Equal(path, resumedFrom);
         if (File.Exists(path) && !continuing && !force)
             throw new ArgumentException(
                 $"--out {path} already exists{(resumedFrom is null ? "" : $" and is not the --resume checkpoint {resumedFrom}")}; a new run would replace it. " +
                 $"Continue it with --resume {path}, choose another --out, or give --force to replace it once the first epoch has finished.");
-        var inputs = continuing ? [] : new[] { ("--resume", resumedFrom) };
-        return Outputs.Check(force, json, inputs, [new OutputOption("--out", path), .. beside.Select(b => new OutputOption(b.What, b.Path))]);
+        (string, string?)[] inputs = [.. dataFiles, .. continuing ? [] : new[] { ("--resume", resumedFrom) }];
+        // The files the divergence guard may write beside the checkpoint (BestCheckpoint) are outputs too.
+        return Outputs.Check(force, json, inputs, [new OutputOption("--out", path), .. beside.Select(b => new OutputOption(b.What, b.Path)),
+            new OutputOption("the best checkpoint", BestCheckpoint.BestPathFor(path)), new OutputOption("the last good checkpoint", BestCheckpoint.LastPathFor(path))]);
     }
 }

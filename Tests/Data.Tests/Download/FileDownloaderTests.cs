@@ -6,10 +6,42 @@ namespace NeuralPipelines.Data.Tests.Download;
 /// <summary>Downloads from a file server on 127.0.0.1 started by the test; never the internet.</summary>
 public class FileDownloaderTests
 {
+    // No target and no hidden file: the writer's temp files (".NAME.np-PID-GUID.tmp") and the old ".NAME.GUID.part" alike.
     private static void AssertNoLeftovers(string folder, string name)
     {
         Assert.False(File.Exists(Path.Combine(folder, name)), $"{name} should not exist");
-        Assert.Empty(Directory.Exists(folder) ? Directory.GetFiles(folder, "*.part") : []);
+        Assert.Empty(Directory.Exists(folder) ? Directory.GetFiles(folder, ".*") : []);
+    }
+
+    /// <summary>Downloads go through the one writer (issue 13: "downloads keep their own rename path" no more): a download
+    /// that breaks off, or fails its digest, leaves no partial file, and the temp file of a download killed earlier (its
+    /// process gone) is removed by the next download into the folder.</summary>
+    [Fact]
+    public void A_failed_download_leaves_no_partial_file_and_removes_the_temp_file_a_killed_download_left()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var server = new LocalFileServer();
+        using var tmp = new TempFolder();
+        var data = new SyntheticIdxDataset();
+        var name = data.Files[0].Name;
+        int deadPid;
+        using (var gone = System.Diagnostics.Process.Start("true")!) { gone.WaitForExit(); deadPid = gone.Id; }
+        var stale = tmp.Write($".{name}.np-{deadPid}-{Guid.NewGuid():N}.tmp", "half a download, left by a SIGKILL");
+        server.ServeBrokenOff("/" + name, data.GzipBytes[name], data.GzipBytes[name].Length / 2);
+        var progress = new List<DownloadProgress>();
+
+        var e = Assert.Throws<IOException>(() => new FileDownloader().Download(server.BaseUrl, data.Files, tmp.Path, new SynchronousProgress<DownloadProgress>(progress.Add)));
+
+        Assert.Contains(server.BaseUrl + name, e.Message);
+        Assert.True(progress.Any(p => p.BytesReceived > 0), "some bytes were written before the connection broke off");
+        Assert.False(File.Exists(stale));
+        AssertNoLeftovers(tmp.Path, name);
+
+        // The same folder then fetches whole files, through the same writer: fsynced and renamed into place, no temp file left.
+        data.ServeAll(server);
+        Assert.Equal(4, new FileDownloader().Download(server.BaseUrl, data.Files, tmp.Path));
+        foreach (var f in data.Files) Assert.Equal(data.GzipBytes[f.Name], File.ReadAllBytes(tmp.File(f.Name)));
+        Assert.Empty(Directory.GetFiles(tmp.Path, ".*"));
     }
 
     [Fact]
@@ -30,7 +62,7 @@ public class FileDownloaderTests
         Assert.Equal(data.Files.Select(f => f.Name), done.Select(r => r.FileName));
         Assert.All(done, r => Assert.Equal(data.GzipBytes[r.FileName].Length, r.BytesReceived));
         Assert.All(reports, r => Assert.Equal(4, r.FileCount));
-        Assert.Empty(Directory.GetFiles(tmp.Path, "*.part"));
+        Assert.Empty(Directory.GetFiles(tmp.Path, ".*"));
     }
 
     [Fact]

@@ -236,6 +236,37 @@ public class IdxBadInputTests
         IdxWriter.Write(images, IdxArray.FromValues(IdxType.Float64, [4, 3, 2], values));
         IdxWriter.Write(labels, IdxArray.FromBytes([4], new byte[4]));
         var e = Assert.Throws<InvalidDataException>(() => IdxImageFolder.LoadPair(images, labels));
-        Assert.StartsWith(images + ": image 2, pixel 3 is -1e+39", e.Message);
+        Assert.StartsWith(images + ": image 2, pixel 3 (row 1, column 1) is -1e+39, beyond the range of the float32 values", e.Message);
+    }
+
+    /// <summary>Finite but absurd pixels (issue 13, point 4: "1e30 pixels in an IDX file") are refused when the images are
+    /// read, naming the image, the pixel and the bound, in a float copy of the shipped MNIST test images; the same copy
+    /// unplanted, and one holding exactly the bound, load with every pixel as it was.</summary>
+    [Theory]
+    [InlineData(IdxType.Float32, 1e30, "is 1e+30, beyond ±1e6: not a pixel value")]
+    [InlineData(IdxType.Float32, -3e38, "is -3e+38, beyond ±1e6: not a pixel value")]
+    [InlineData(IdxType.Float64, 1.5e6, "is 1.5e+06, beyond ±1e6: not a pixel value")]
+    [InlineData(IdxType.Int32, 2_000_000_000, "is 2e+09, beyond ±1e6: not a pixel value")]
+    public void A_finite_pixel_beyond_the_pixel_bound_is_refused_naming_image_and_position(IdxType type, double planted, string words)
+    {
+        using var tmp = new TempFolder();
+        var mnist = IdxImageFolder.Load(NeuralPipelines.Data.ShippedData.Mnist).Test.Take(50);
+        var values = mnist.Pixels.ToArray().Select(v => type == IdxType.Int32 ? Math.Round(255.0 * v) : (double)v).ToArray();
+        var labels = tmp.File("labels.idx");
+        IdxWriter.Write(labels, IdxArray.FromBytes([50], mnist.Labels.Select(l => (byte)l).ToArray()));
+        string Write(string name, double[] v) { var p = tmp.File(name); IdxWriter.Write(p, IdxArray.FromValues(type, [50, 28, 28], v)); return p; }
+
+        var clean = IdxImageFolder.LoadPair(Write("clean.idx", values), labels);
+        Assert.Equal(type == IdxType.Int32 ? values.Select(v => (float)v) : mnist.Pixels.ToArray(), clean.Pixels.ToArray());
+        var edge = (double[])values.Clone();
+        edge[7 * 784 + 300] = -PixelBound.Limit;
+        Assert.Equal(-1e6f, IdxImageFolder.LoadPair(Write("edge.idx", edge), labels).Pixels[7 * 784 + 300]);
+
+        var bad = (double[])values.Clone();
+        bad[7 * 784 + 300] = planted; // image 7, pixel 300: row 10, column 20
+        var path = Write("bad.idx", bad);
+        var e = Assert.Throws<InvalidDataException>(() => IdxImageFolder.LoadPair(path, labels));
+        Assert.StartsWith($"{path}: image 7, pixel 300 (row 10, column 20) {words}", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 }
