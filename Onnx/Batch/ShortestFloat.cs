@@ -51,50 +51,77 @@ public static class ShortestFloat
     }
 
     // value = digits × 10^power, laid out as .NET's "G" does for a float: plain when the point's position (scale, the
-    // number of digits before it) is in −3 … 9, else d.dddE±xx.
+    // number of digits before it) is in −3 … 9, else d.dddE±xx. Digits are written once, in place, two at a time.
     private static int Layout(uint digits, int power, Span<byte> destination)
     {
-        Span<byte> text = stackalloc byte[10];
-        int count = 0;
-        for (uint d = digits; d != 0; d /= 10) count++;
-        for (int k = count - 1; k >= 0; k--, digits /= 10) text[k] = (byte)('0' + digits % 10);
-        int scale = count + power, at = 0;
+        int count = DecimalLength(digits), scale = count + power;
         if (scale > 9 || scale < -3)
         {
-            destination[at++] = text[0];
+            // The digits one place to the right, then the first moved back in front of the point.
+            WriteDigits(digits, destination.Slice(1, count));
+            int at = 1;
             if (count > 1)
             {
-                destination[at++] = (byte)'.';
-                text[1..count].CopyTo(destination[at..]);
-                at += count - 1;
+                destination[0] = destination[1];
+                destination[1] = (byte)'.';
+                at = count + 1;
             }
+            else destination[0] = destination[1];
             int e = scale - 1;
-            destination[at++] = (byte)'E';
-            destination[at++] = e < 0 ? (byte)'-' : (byte)'+';
+            destination[at] = (byte)'E';
+            destination[at + 1] = e < 0 ? (byte)'-' : (byte)'+';
             e = Math.Abs(e);
-            destination[at++] = (byte)('0' + e / 10);
-            destination[at++] = (byte)('0' + e % 10);
-            return at;
+            destination[at + 2] = (byte)('0' + e / 10);
+            destination[at + 3] = (byte)('0' + e % 10);
+            return at + 4;
         }
         if (scale <= 0)
         {
-            destination[at++] = (byte)'0';
-            destination[at++] = (byte)'.';
-            for (int z = scale; z < 0; z++) destination[at++] = (byte)'0';
-            text[..count].CopyTo(destination[at..]);
-            return at + count;
+            // 0.000ddd
+            int zeros = -scale;
+            destination[0] = (byte)'0';
+            destination[1] = (byte)'.';
+            destination.Slice(2, zeros).Fill((byte)'0');
+            WriteDigits(digits, destination.Slice(2 + zeros, count));
+            return 2 + zeros + count;
         }
         if (scale >= count)
         {
-            text[..count].CopyTo(destination);
-            at = count;
-            for (int z = count; z < scale; z++) destination[at++] = (byte)'0';
-            return at;
+            // ddd000
+            WriteDigits(digits, destination[..count]);
+            destination[count..scale].Fill((byte)'0');
+            return scale;
         }
-        text[..scale].CopyTo(destination);
+        // dd.ddd: the digits one place to the right, then the integer part moved back in front of the point.
+        WriteDigits(digits, destination.Slice(1, count));
+        destination.Slice(1, scale).CopyTo(destination);
         destination[scale] = (byte)'.';
-        text[scale..count].CopyTo(destination[(scale + 1)..]);
         return count + 1;
+    }
+
+    private static int DecimalLength(uint v) =>
+        v >= 100_000_000 ? 9 : v >= 10_000_000 ? 8 : v >= 1_000_000 ? 7 : v >= 100_000 ? 6 : v >= 10_000 ? 5 : v >= 1_000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1;
+
+    // "00" … "99": two digits a division.
+    private static ReadOnlySpan<byte> Pairs => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
+    private static void WriteDigits(uint value, Span<byte> destination)
+    {
+        int at = destination.Length;
+        while (value >= 100)
+        {
+            uint q = value / 100, r = value - 100 * q;
+            at -= 2;
+            destination[at] = Pairs[(int)(2 * r)];
+            destination[at + 1] = Pairs[(int)(2 * r + 1)];
+            value = q;
+        }
+        if (value >= 10)
+        {
+            destination[at - 2] = Pairs[(int)(2 * value)];
+            destination[at - 1] = Pairs[(int)(2 * value + 1)];
+        }
+        else destination[at - 1] = (byte)('0' + value);
     }
 
     /// <summary>Ryu's f2d: the shortest digits (and their power of ten) that read back as the float with these IEEE fields.</summary>

@@ -60,7 +60,7 @@ public class ShortestFloatTests
             foreach (uint m in new uint[] { 0, 1, 2, 3, 0x7FFFFF, 0x7FFFFE, 0x400000, 0x400001, 0x3FFFFF })
                 SameBothSigns(top | m);
             for (int b = 0; b < 23; b++) SameBothSigns(top | (1u << b));
-            for (int k = 0; k < 1000; k++) SameBothSigns(top | (uint)random.Next(1 << 23));
+            for (int k = 0; k < 300; k++) SameBothSigns(top | (uint)random.Next(1 << 23));
         }
     }
 
@@ -68,15 +68,15 @@ public class ShortestFloatTests
     public void Random_bit_patterns_and_short_decimals_match_the_BCL()
     {
         var random = new Random(7);
-        for (int k = 0; k < 200_000; k++) Same(BitConverter.UInt32BitsToSingle((uint)random.NextInt64(1L << 32)));
+        for (int k = 0; k < 100_000; k++) Same(BitConverter.UInt32BitsToSingle((uint)random.NextInt64(1L << 32)));
         // Short decimals are the exact cases (an interval end or the value itself is a short decimal), rare among bits.
-        for (int k = 0; k < 100_000; k++)
+        for (int k = 0; k < 50_000; k++)
         {
             var text = $"{random.Next(1, 100_000)}e{random.Next(-50, 40)}";
             Same(float.Parse(text, CultureInfo.InvariantCulture));
         }
         // Every float a softmax's [0, 1] can give, sampled evenly across its billion values.
-        for (uint bits = 0; bits <= 0x3F80_0000; bits += 1999) Same(BitConverter.UInt32BitsToSingle(bits));
+        for (uint bits = 0; bits <= 0x3F80_0000; bits += 4001) Same(BitConverter.UInt32BitsToSingle(bits));
     }
 
     [NeuralPipelines.Tests.LongFact]
