@@ -116,6 +116,7 @@ public sealed class CsvRowReader : IDisposable
 
     /// <summary>Parses a plain decimal from <paramref name="at"/> up to the next comma or the end (left at it), as
     /// <see cref="TryParseShort"/> does, from chars or from UTF-8 bytes: one implementation of the fast path for both.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool TryParseCell<T>(ReadOnlySpan<T> text, ref int at, out double value) where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
@@ -142,7 +143,8 @@ public sealed class CsvRowReader : IDisposable
             mantissa = mantissa * 10 + digit;
         }
         if (!any || fraction > 22) return false;
-        value = mantissa / PowersOfTen[fraction];
+        // An integer (most cells of an image CSV are "0") needs no division; the division is exact-rounded either way.
+        value = fraction == 0 ? mantissa : mantissa / PowersOfTen[fraction];
         if (negative) value = -value;
         at = i;
         return true;
