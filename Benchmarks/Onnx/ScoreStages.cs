@@ -6,12 +6,13 @@ namespace NeuralPipelines.Benchmarks.Onnx;
 
 /// <summary><c>score-race --stages</c>: each stage of <c>np score</c>'s path timed alone, one after the other on one thread,
 /// so the slowest one (the bound on the pipelined run) shows: reading the IDX folder (gunzip + convert), scoring, and
-/// formatting the predictions CSV (into a null stream, then into a file with fsync).</summary>
+/// formatting the predictions CSV (into a null stream, then into a file with fsync). The chunks are kept for the whole
+/// input, so the CSV stage reads all of it into memory: 100,000 rows × 784 floats is 314 MB.</summary>
 /// <remarks>Wall seconds and this thread's CPU seconds are both given: on a shared 2-core machine the CPU figure is the
 /// steadier one.</remarks>
 public static class ScoreStages
 {
-    public static void Run(string name, byte[] onnx, OnnxScorerOptions options, string idx, string dir, int rows, float[] pixels, TextWriter output)
+    public static void Run(string name, byte[] onnx, OnnxScorerOptions options, string idx, string rawIdx, string csv, string dir, int rows, float[] pixels, TextWriter output)
     {
         using var scorer = new OnnxScorer(onnx, options, "stages");
         var defaults = new BatchScoringOptions();
@@ -24,18 +25,29 @@ public static class ScoreStages
             c.Outputs.AsSpan().Fill(0);
             chunks.Add(c);
         }
+        string images = Path.Combine(idx, "t10k-images-idx3-ubyte.gz");
+        Time(name, "gunzip IDX alone (GZipStream)", rows, output, () =>
+        {
+            using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(images), System.IO.Compression.CompressionMode.Decompress);
+            var buffer = new byte[1 << 20];
+            while (gzip.Read(buffer) > 0) { }
+        });
         Time(name, "gunzip IDX alone (checked stream)", rows, output, () =>
         {
-            var (_, payload) = NeuralPipelines.Data.Idx.IdxReader.OpenPayload(Path.Combine(idx, "t10k-images-idx3-ubyte.gz"));
+            var (_, payload) = NeuralPipelines.Data.Idx.IdxReader.OpenPayload(images);
             using (payload)
             {
                 var buffer = new byte[1 << 20];
                 while (payload.Read(buffer) > 0) { }
             }
         });
-        Time(name, "read IDX (gunzip + convert)", rows, output, () =>
+        // The gzip check's CRC-32 over the inflated bytes, the textbook way (before) and eight bytes a step (now).
+        var content = File.ReadAllBytes(Path.Combine(rawIdx, "t10k-images-idx3-ubyte"));
+        Time(name, "CRC-32 of the images, bytewise", rows, output, () => NeuralPipelines.Data.IO.Crc32.AppendBytewise(0, content));
+        Time(name, "CRC-32 of the images, sliced", rows, output, () => NeuralPipelines.Data.IO.Crc32.Append(0, content));
+        void Read(string what, Func<IRowSource> open) => Time(name, what, rows, output, () =>
         {
-            using var source = new IdxRows(idx, "test", scorer.InputShape, name);
+            using var source = open();
             bool more = true;
             for (int i = 0; more; i++)
             {
@@ -43,9 +55,25 @@ public static class ScoreStages
                 more = source.Fill(chunks[i], defaults.Shard);
             }
         });
+        Read("read IDX raw (convert)", () => new IdxRows(rawIdx, "test", scorer.InputShape, name));
+        Read("read CSV (parse)", () => new CsvRows(csv, scorer.InputShape, name));
+        Read("read IDX gz (gunzip + convert)", () => new IdxRows(idx, "test", scorer.InputShape, name));
         Time(name, "score", rows, output, () =>
         {
             foreach (var c in chunks.Where(c => c.Count > 0)) scorer.Score(c.Inputs.AsSpan(0, c.Count * c.InputLength), c.Count, c.Outputs.AsSpan(0, c.Count * c.OutputLength));
+        });
+        // The two ways to text a score, alone over the same million scores: the BCL (the writers' text before ShortestFloat)
+        // and ShortestFloat (their text now, byte for byte the same).
+        var text = new byte[64];
+        Time(name, "scores → text, BCL float.TryFormat", rows, output, () =>
+        {
+            foreach (var c in chunks)
+                foreach (var v in c.Outputs.AsSpan(0, c.Count * c.OutputLength)) v.TryFormat(text, out _, default, System.Globalization.CultureInfo.InvariantCulture);
+        });
+        Time(name, "scores → text, ShortestFloat", rows, output, () =>
+        {
+            foreach (var c in chunks)
+                foreach (var v in c.Outputs.AsSpan(0, c.Count * c.OutputLength)) ShortestFloat.Format(v, text);
         });
         Time(name, "format CSV (to a null stream)", rows, output, () =>
         {
@@ -62,16 +90,18 @@ public static class ScoreStages
                 foreach (var c in chunks) writer.Write(c);
                 writer.Flush();
             }));
-        EndToEnd(name, onnx, options, idx, dir, rows, pixels, output);
+        EndToEnd(name, onnx, options, idx, rawIdx, dir, rows, pixels, output);
     }
 
-    private static void EndToEnd(string name, byte[] onnx, OnnxScorerOptions options, string idx, string dir, int rows, float[] pixels, TextWriter output)
+    private static void EndToEnd(string name, byte[] onnx, OnnxScorerOptions options, string idx, string rawIdx, string dir, int rows, float[] pixels, TextWriter output)
     {
         for (int round = 0; round < 2; round++)
         {
             Time(name, "raw ONNX Runtime (in memory)", rows, output, () => ScoreRace.RawOrt(onnx, pixels, rows, options));
-            Time(name, "np score IDX → CSV (pipelined)", rows, output,
+            Time(name, "np score IDX gz → CSV (pipelined)", rows, output,
                 () => ScoreRace.NpScore(onnx, options, s => new IdxRows(idx, "test", s.InputShape, name), Path.Combine(dir, "preds-idx.csv")));
+            Time(name, "np score IDX raw → CSV (pipelined)", rows, output,
+                () => ScoreRace.NpScore(onnx, options, s => new IdxRows(rawIdx, "test", s.InputShape, name), Path.Combine(dir, "preds-idx.csv")));
         }
     }
 

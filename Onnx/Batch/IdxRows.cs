@@ -16,6 +16,7 @@ public sealed class IdxRows : IRowSource
     private readonly int _imageLength;
     private byte[] _bytes = [];
     private long _next;
+    private bool _ended;
 
     /// <param name="split">"test" (the t10k files, the default) or "train".</param>
     /// <exception cref="InvalidDataException">Not unsigned-byte images, a label count that differs from the image count, or a
@@ -84,7 +85,22 @@ public sealed class IdxRows : IRowSource
                 chunk.Rows[row] = _next;
             }
         }
-        return _next < _labels.Length;
+        if (_next < _labels.Length) return true;
+        CheckEnd();
+        return false;
+    }
+
+    // A run reads no further than the last image the header promises; reading on to the end makes a gzip file's trailer
+    // be checked (zlib's CRC-32, our length) and refuses bytes beyond the images, as the whole-file reader does.
+    private void CheckEnd()
+    {
+        if (_ended) return;
+        _ended = true;
+        long extra = 0;
+        int n;
+        while ((n = _payload.Read(_bytes.Length > 0 ? _bytes : _bytes = new byte[4096])) > 0) extra += n;
+        if (extra > 0)
+            throw new InvalidDataException($"{Source}: {extra} more bytes after the {_labels.Length} images the header promises (trailing data, or wrong dimensions).");
     }
 
     private const float Scale = 1f / 255f;

@@ -1,0 +1,85 @@
+using NeuralPipelines.Data;
+using NeuralPipelines.Data.IO;
+using NeuralPipelines.Onnx.Batch;
+using NeuralPipelines.Onnx.Scoring;
+using NeuralPipelines.Tests;
+
+namespace NeuralPipelines.Onnx.Tests.Batch;
+
+/// <summary>The streaming IDX reader of <c>np score</c>: an unpacked folder (no inflating) scores as the gzip one does,
+/// and the end of the images is checked (the gzip trailer, trailing bytes) even though a run reads no further than the
+/// last image the header promises.</summary>
+public class IdxRowsTests
+{
+    private static string Run(OnnxScorer scorer, string folder, BatchScoringOptions? options = null)
+    {
+        using var source = new IdxRows(folder, "test", scorer.InputShape, "mlp");
+        using var buffer = new MemoryStream();
+        using (var writer = PredictionWriter.Create(PredictionFormat.Csv, buffer, source.HasItems, source.HasLabels, scorer.OutputLength, scorer.Card?.ClassLabels))
+            new BatchScorer(scorer, options).Run(source, writer);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    // The shipped MNIST folder's test split, each file as the test wants it (unpacked, or its gzip bytes changed).
+    private static string Copy(TempFolder temp, Func<string, byte[], byte[]> file)
+    {
+        foreach (var stem in new[] { "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte", "train-labels-idx1-ubyte" })
+        {
+            var gz = Path.Combine(ShippedData.Mnist, stem + ".gz");
+            File.WriteAllBytes(Path.Combine(temp.Path, stem + ".gz"), file(stem, File.ReadAllBytes(gz)));
+        }
+        return temp.Path;
+    }
+
+    private static byte[] Unpacked(byte[] gz)
+    {
+        using var content = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(gz), System.IO.Compression.CompressionMode.Decompress)) gzip.CopyTo(content);
+        return content.ToArray();
+    }
+
+    [Fact]
+    public void An_unpacked_IDX_folder_scores_byte_for_byte_as_the_gzip_one()
+    {
+        using var scorer = BatchModels.Mnist();
+        using var temp = new TempFolder();
+        foreach (var gz in Directory.GetFiles(ShippedData.Mnist, "*.gz"))
+            File.WriteAllBytes(Path.Combine(temp.Path, Path.GetFileNameWithoutExtension(gz)), Unpacked(File.ReadAllBytes(gz)));
+        Assert.False(CheckedGzipStream.IsGzip(Path.Combine(temp.Path, "t10k-images-idx3-ubyte")));
+        var options = new BatchScoringOptions { ChunkRows = 333 };
+        var unpacked = Run(scorer, temp.Path, options);
+        Assert.Equal(Run(scorer, ShippedData.Mnist, options), unpacked);
+        Assert.Equal(2001, unpacked.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void A_damaged_gzip_trailer_after_the_last_image_fails_the_run_naming_the_file()
+    {
+        using var scorer = BatchModels.Mnist();
+        using var temp = new TempFolder();
+        var folder = Copy(temp, (stem, gz) =>
+        {
+            if (stem == "t10k-images-idx3-ubyte") gz[^6] ^= 0xFF; // inside the CRC-32: every image inflates as before
+            return gz;
+        });
+        var e = Assert.Throws<InvalidDataException>(() => Run(scorer, folder));
+        Assert.Contains(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), e.Message);
+        Assert.Contains("corrupt", e.Message);
+    }
+
+    [Fact]
+    public void Bytes_after_the_images_the_header_promises_fail_the_run_naming_the_file()
+    {
+        using var scorer = BatchModels.Mnist();
+        using var temp = new TempFolder();
+        foreach (var gz in Directory.GetFiles(ShippedData.Mnist, "*.gz"))
+        {
+            var bytes = Unpacked(File.ReadAllBytes(gz));
+            if (gz.Contains("t10k-images")) bytes = [.. bytes, .. new byte[784]];
+            File.WriteAllBytes(Path.Combine(temp.Path, Path.GetFileNameWithoutExtension(gz)), bytes);
+        }
+        var e = Assert.Throws<InvalidDataException>(() => Run(scorer, temp.Path));
+        Assert.Contains(Path.Combine(temp.Path, "t10k-images-idx3-ubyte"), e.Message);
+        Assert.Contains("784 more bytes", e.Message);
+    }
+}
