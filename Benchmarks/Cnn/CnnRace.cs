@@ -16,6 +16,14 @@ public static class CnnRace
         string mode = args.Length > 0 ? args[0] : "lenet";
         int at = Array.IndexOf(args, "--epochs");
         int epochs = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        int threads = Array.IndexOf(args, "--threads");
+        if (threads >= 0 && threads + 1 < args.Length)
+        {
+            // One thread puts all the work on the caller, whose CPU time (the in-place profile's cpu column) is then the
+            // work itself, whatever the neighbours do to the wall clock.
+            Models.Kernels.Gemm.Threads = int.Parse(args[threads + 1], System.Globalization.CultureInfo.InvariantCulture);
+            Models.Kernels.KernelLoop.MaxThreads = Models.Kernels.Gemm.Threads;
+        }
         output.WriteLine($"processors {Environment.ProcessorCount}, GEMM threads {Models.Kernels.Gemm.Threads}");
         if (Array.IndexOf(args, "--no-wait") < 0)
             output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet():F2} cores");
@@ -203,17 +211,31 @@ public static class CnnRace
         void Collect(Models.Layers.Layer l) { if (l.Children.Count == 0) leaves.Add(l); else if (l is Models.Layers.Conv.Residual r) { var probe = new Probe(r.Shortcut); leaves.Add(new Mark(probe)); Collect(r.Body); leaves.Add(probe); } else foreach (var c in l.Children) Collect(c); }
         Collect(net);
         var fwd = new double[leaves.Count]; var bwd = new double[leaves.Count];
+        // The calling thread's CPU time too: under load the wall clock measures the neighbours; with --threads 1 this is the work.
+        var fwdCpu = new double[leaves.Count]; var bwdCpu = new double[leaves.Count];
         var outs = new Tensor[leaves.Count];
-        for (int rep = 0; rep < 30; rep++)
+        const int reps = 100, skip = 20;
+        for (int rep = 0; rep < reps; rep++)
         {
             var t = whole;
-            for (int i = 0; i < leaves.Count; i++) { long s0 = Stopwatch.GetTimestamp(); t = leaves[i].Forward(t, true); if (rep >= 10) fwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / 20; outs[i] = t; }
+            for (int i = 0; i < leaves.Count; i++)
+            {
+                long s0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
+                t = leaves[i].Forward(t, true);
+                if (rep >= skip) { fwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / (reps - skip); fwdCpu[i] += (ThreadCpu.Nanoseconds - c0) / 1e6 / (reps - skip); }
+                outs[i] = t;
+            }
             var d = new Tensor(t.ShapeArray());
-            for (int i = leaves.Count - 1; i >= 0; i--) { long s0 = Stopwatch.GetTimestamp(); d = leaves[i].Backward(d); if (rep >= 10) bwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / 20; }
+            for (int i = leaves.Count - 1; i >= 0; i--)
+            {
+                long s0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
+                d = leaves[i].Backward(d);
+                if (rep >= skip) { bwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / (reps - skip); bwdCpu[i] += (ThreadCpu.Nanoseconds - c0) / 1e6 / (reps - skip); }
+            }
         }
         for (int i = 0; i < leaves.Count; i++)
-            output.WriteLine($"  in place {leaves[i].Spec.Kind,-14} {Tensor.ShapeText(outs[i].Shape),-16} forward {fwd[i],7:F2} ms   backward {bwd[i],7:F2} ms");
-        output.WriteLine($"  in place total: forward {fwd.Sum():F2} ms, backward {bwd.Sum():F2} ms");
+            output.WriteLine($"  in place {leaves[i].Spec.Kind,-14} {Tensor.ShapeText(outs[i].Shape),-16} forward {fwd[i],7:F3} ms (cpu {fwdCpu[i],7:F3})   backward {bwd[i],7:F3} ms (cpu {bwdCpu[i],7:F3})");
+        output.WriteLine($"  in place total: forward {fwd.Sum():F2} ms (cpu {fwdCpu.Sum():F2}), backward {bwd.Sum():F2} ms (cpu {bwdCpu.Sum():F2})");
     }
 
     // Times each layer on its real input; a residual block's body is timed layer by layer as well (indented, not summed).
