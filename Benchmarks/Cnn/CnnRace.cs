@@ -32,6 +32,7 @@ public static class CnnRace
             case "lenet": LeNet(output, epochs); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
             case "layers": Layers(output); return 0;
+            case "products": Products(output); return 0;
             case "steps": Steps(output, args); return 0;
             case "profile": Profile(output, args.Length > 1 ? args[1] : "resnet"); return 0;
             case "lenet-layers":
@@ -94,6 +95,45 @@ public static class CnnRace
                          $"[other processes {loadInference.OtherCores:F2} cores]");
     }
 
+    /// <summary>Each convolution product (forward, ∂C/∂w, ∂C/∂x) of LeNet-5's and ResNet-8's stride-1 layers at batch 64,
+    /// through <see cref="Models.Kernels.Convolution"/>'s entry points: medians of 60 calls, wall and the calling thread's
+    /// CPU time (with <c>--threads 1</c> the latter is the work, whatever the neighbours do).</summary>
+    public static void Products(TextWriter output)
+    {
+        foreach (var (name, ci, co, hh, k, pad) in new[]
+                 {
+                     ("lenet conv1", 1, 6, 28, 5, 2), ("lenet conv2", 6, 16, 14, 5, 0),
+                     ("resnet 16→16 @28", 16, 16, 28, 3, 1), ("resnet 32→32 @14", 32, 32, 14, 3, 1), ("resnet 64→64 @7", 64, 64, 7, 3, 1),
+                 })
+        {
+            var g = new Models.Kernels.Im2ColGeometry(ci, hh, hh, k, k, 1, 1, pad, pad);
+            var s = new Models.Kernels.ConvolutionGeometry(64, co, g);
+            var rng = new Random(3);
+            float[] Random(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() - 0.5); return a; }
+            float[] x = Random(64 * g.ImageLength), w = Random(co * g.Rows), b = Random(co), y = new float[64 * co * g.OutPixels];
+            float[] dy = Random(y.Length), dw = new float[w.Length], dx = new float[x.Length];
+            var conv = new Models.Kernels.Convolution();
+            (double Wall, double Cpu) Time(Action a)
+            {
+                for (int i = 0; i < 10; i++) a();
+                var wall = new double[60]; var cpu = new double[60];
+                for (int i = 0; i < 60; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
+                    a();
+                    wall[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; cpu[i] = (ThreadCpu.Nanoseconds - c0) / 1e6;
+                }
+                return (wall.Order().ElementAt(30), cpu.Order().ElementAt(30));
+            }
+            var f = Time(() => conv.Forward(s, x, w, b, y));
+            var wg = Time(() => conv.WeightGradient(s, x, dy, dw));
+            var ig = Time(() => conv.InputGradient(s, dy, w, dx));
+            double flop = 2.0 * 64 * co * g.OutPixels * g.Rows / 1e6;
+            output.WriteLine($"  {name,-18} forward {f.Wall,6:F3} ms (cpu {f.Cpu,6:F3})   ∂C/∂w {wg.Wall,6:F3} ms (cpu {wg.Cpu,6:F3})   " +
+                             $"∂C/∂x {ig.Wall,6:F3} ms (cpu {ig.Cpu,6:F3})   [{flop:F1} MFLOP each]");
+        }
+    }
+
     /// <summary>Forward + backward of ResNet-8's layer kinds at its batch-64 shapes, one at a time: where a step's time goes.</summary>
     public static void Layers(TextWriter output)
     {
@@ -148,14 +188,18 @@ public static class CnnRace
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         long alloc = GC.GetTotalAllocatedBytes(true);
         var ms = new double[200];
+        // The calling thread's CPU time per step too: with --threads 1 it is the step's work, whatever the neighbours do.
+        var cpu = new double[ms.Length];
         for (int i = 0; i < ms.Length; i++)
         {
-            long t0 = Stopwatch.GetTimestamp();
+            long t0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
             work.TrainBatch(i * 64 % (work.TrainCount - 64));
-            ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; cpu[i] = (ThreadCpu.Nanoseconds - c0) / 1e6;
         }
         var sorted = ms.Order().ToArray();
-        output.WriteLine($"steps: p10 {sorted[20]:F1} p50 {sorted[100]:F1} p90 {sorted[180]:F1} max {sorted[^1]:F1} ms; " +
+        var sortedCpu = cpu.Order().ToArray();
+        output.WriteLine($"steps: p10 {sorted[20]:F2} p50 {sorted[100]:F2} p90 {sorted[180]:F2} max {sorted[^1]:F1} ms; " +
+                         $"calling thread's CPU p10 {sortedCpu[20]:F3} p50 {sortedCpu[100]:F3} p90 {sortedCpu[180]:F3} ms; " +
                          $"GC {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
                          $"{(GC.GetTotalAllocatedBytes(true) - alloc) / ms.Length / 1024.0:F1} KB per step; " +
                          $"{(Models.Kernels.Gemm.TeamCalls - teamCalls) / (double)(ms.Length + 10):F1} two-thread GEMM calls per step");
@@ -210,11 +254,11 @@ public static class CnnRace
         var leaves = new List<Models.Layers.Layer>();
         void Collect(Models.Layers.Layer l) { if (l.Children.Count == 0) leaves.Add(l); else if (l is Models.Layers.Conv.Residual r) { var probe = new Probe(r.Shortcut); leaves.Add(new Mark(probe)); Collect(r.Body); leaves.Add(probe); } else foreach (var c in l.Children) Collect(c); }
         Collect(net);
-        var fwd = new double[leaves.Count]; var bwd = new double[leaves.Count];
-        // The calling thread's CPU time too: under load the wall clock measures the neighbours; with --threads 1 this is the work.
-        var fwdCpu = new double[leaves.Count]; var bwdCpu = new double[leaves.Count];
-        var outs = new Tensor[leaves.Count];
+        // Medians over the repetitions, of the wall clock and of the calling thread's CPU time: under load the wall clock
+        // measures the neighbours; with --threads 1 the CPU time is the work, and its median drops the preempted calls.
         const int reps = 100, skip = 20;
+        var wall = new double[2, leaves.Count, reps - skip]; var cpu = new double[2, leaves.Count, reps - skip];
+        var outs = new Tensor[leaves.Count];
         for (int rep = 0; rep < reps; rep++)
         {
             var t = whole;
@@ -222,7 +266,7 @@ public static class CnnRace
             {
                 long s0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
                 t = leaves[i].Forward(t, true);
-                if (rep >= skip) { fwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / (reps - skip); fwdCpu[i] += (ThreadCpu.Nanoseconds - c0) / 1e6 / (reps - skip); }
+                if (rep >= skip) { wall[0, i, rep - skip] = Stopwatch.GetElapsedTime(s0).TotalMilliseconds; cpu[0, i, rep - skip] = (ThreadCpu.Nanoseconds - c0) / 1e6; }
                 outs[i] = t;
             }
             var d = new Tensor(t.ShapeArray());
@@ -230,12 +274,18 @@ public static class CnnRace
             {
                 long s0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
                 d = leaves[i].Backward(d);
-                if (rep >= skip) { bwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / (reps - skip); bwdCpu[i] += (ThreadCpu.Nanoseconds - c0) / 1e6 / (reps - skip); }
+                if (rep >= skip) { wall[1, i, rep - skip] = Stopwatch.GetElapsedTime(s0).TotalMilliseconds; cpu[1, i, rep - skip] = (ThreadCpu.Nanoseconds - c0) / 1e6; }
             }
         }
+        double Median(double[,,] a, int pass, int layer) => Enumerable.Range(0, reps - skip).Select(r => a[pass, layer, r]).Order().ElementAt((reps - skip) / 2);
+        double[] totals = new double[4];
         for (int i = 0; i < leaves.Count; i++)
-            output.WriteLine($"  in place {leaves[i].Spec.Kind,-14} {Tensor.ShapeText(outs[i].Shape),-16} forward {fwd[i],7:F3} ms (cpu {fwdCpu[i],7:F3})   backward {bwd[i],7:F3} ms (cpu {bwdCpu[i],7:F3})");
-        output.WriteLine($"  in place total: forward {fwd.Sum():F2} ms (cpu {fwdCpu.Sum():F2}), backward {bwd.Sum():F2} ms (cpu {bwdCpu.Sum():F2})");
+        {
+            double f = Median(wall, 0, i), fc = Median(cpu, 0, i), b = Median(wall, 1, i), bc = Median(cpu, 1, i);
+            totals[0] += f; totals[1] += fc; totals[2] += b; totals[3] += bc;
+            output.WriteLine($"  in place {leaves[i].Spec.Kind,-14} {Tensor.ShapeText(outs[i].Shape),-16} forward {f,7:F3} ms (cpu {fc,7:F3})   backward {b,7:F3} ms (cpu {bc,7:F3})");
+        }
+        output.WriteLine($"  in place total of medians: forward {totals[0]:F2} ms (cpu {totals[1]:F2}), backward {totals[2]:F2} ms (cpu {totals[3]:F2})");
     }
 
     // Times each layer on its real input; a residual block's body is timed layer by layer as well (indented, not summed).

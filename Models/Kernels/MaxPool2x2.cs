@@ -11,12 +11,13 @@ namespace NeuralPipelines.Models.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>Why: the general window loop clips every window to the plane and walks it tap by tap, about 25 ns an output;
-/// in a LeNet-5 training step the two pools took a third of the step's CPU time. Here eight outputs are one vector step:
-/// the window's four pixels are the even and odd lanes of the top and bottom rows, dealt apart with two shuffles.</para>
+/// in a LeNet-5 training step the two pools took a third of the step's CPU time, most of it in mispredicted branches (which
+/// pixel wins is data, not pattern). Here eight outputs (four in rows narrower than eight) are one vector step without
+/// branches: the window's four pixels are the even and odd lanes of the top and bottom rows, dealt apart with shuffles.</para>
 /// <para>The same bits as the twin: each window compares its pixels in the twin's order (top left, top right, bottom
 /// left, bottom right) with the same strict "greater than", so ties and NaN keep the first pixel, lane by lane. A row
 /// whose width is not a multiple of eight ends with a vector step that overlaps the one before (it writes the same
-/// values again); rows narrower than eight outputs, and the scalar width (<see cref="SimdWidth"/>), run the plain loop.</para>
+/// values again); rows narrower than four outputs, and the scalar width (<see cref="SimdWidth"/>), run the plain loop.</para>
 /// <para>Backward writes every pixel of a plane once (δ at the winner, zero elsewhere) instead of clearing the plane and
 /// adding δ at the winners; the winner's value is 0 + δ, as the twin's sum, so −0 becomes +0 there too. Planes with an
 /// odd height or width (a row or column no window covers) keep the clear-and-add loop.</para>
@@ -28,7 +29,10 @@ internal static unsafe class MaxPool2x2
     public static bool Suits(Im2ColGeometry g) =>
         g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilationH: 1, DilationW: 1 };
 
-    private static bool Vectors(int outWidth) => outWidth >= Lanes && SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported;
+    /// <summary>Outputs a vector step covers in a row <paramref name="outWidth"/> wide: eight, or four for rows of four to
+    /// seven (LeNet's second pool has rows of five), or 0 for the plain loop.</summary>
+    private static int Step(int outWidth) =>
+        SimdWidth.Current == SimdPath.Scalar || !Avx2.IsSupported ? 0 : outWidth >= Lanes ? Lanes : outWidth >= 4 ? 4 : 0;
 
     /// <summary>Plane <paramref name="plane"/>'s maxima into y and the index (in x) of each window's winner.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -36,16 +40,17 @@ internal static unsafe class MaxPool2x2
     {
         int w = g.Width, oh = g.OutHeight, ow = g.OutWidth;
         int inBase = plane * g.Height * w, outBase = plane * oh * ow;
-        bool vectors = Vectors(ow);
+        int step = Step(ow);
         for (int i = 0; i < oh; i++)
         {
             int top = inBase + 2 * i * w, at = outBase + i * ow;
-            if (vectors)
-                for (int c = 0; ; c += Lanes)
+            if (step > 0)
+                for (int c = 0; ; c += step)
                 {
-                    if (c > ow - Lanes) c = ow - Lanes;
-                    Forward8(x, top + 2 * c, w, y + at + c, winners + at + c);
-                    if (c == ow - Lanes) break;
+                    if (c > ow - step) c = ow - step;
+                    if (step == Lanes) Forward8(x, top + 2 * c, w, y + at + c, winners + at + c);
+                    else Forward4(x, top + 2 * c, w, y + at + c, winners + at + c);
+                    if (c == ow - step) break;
                 }
             else
                 for (int c = 0; c < ow; c++)
@@ -77,6 +82,29 @@ internal static unsafe class MaxPool2x2
         best.Store(winners);
     }
 
+    // Four windows whose top-left pixels are x[k], x[k + 2], x[k + 4], x[k + 6]: the same steps on 128-bit vectors.
+    private static void Forward4(float* x, int k, int w, float* y, int* winners)
+    {
+        var (topLeft, topRight) = Deal4(x + k);
+        var (bottomLeft, bottomRight) = Deal4(x + k + w);
+        var index = Vector128.Create(k) + Vector128.Create(0, 2, 4, 6);
+        var max = topLeft; var best = index;
+        var more = Vector128.GreaterThan(topRight, max);
+        max = Vector128.ConditionalSelect(more, topRight, max); best = Vector128.ConditionalSelect(more.AsInt32(), index + Vector128.Create(1), best);
+        more = Vector128.GreaterThan(bottomLeft, max);
+        max = Vector128.ConditionalSelect(more, bottomLeft, max); best = Vector128.ConditionalSelect(more.AsInt32(), index + Vector128.Create(w), best);
+        more = Vector128.GreaterThan(bottomRight, max);
+        max = Vector128.ConditionalSelect(more, bottomRight, max); best = Vector128.ConditionalSelect(more.AsInt32(), index + Vector128.Create(w + 1), best);
+        max.Store(y);
+        best.Store(winners);
+    }
+
+    private static (Vector128<float> Even, Vector128<float> Odd) Deal4(float* p)
+    {
+        var a = Sse.LoadVector128(p); var b = Sse.LoadVector128(p + 4);
+        return (Sse.Shuffle(a, b, 0b10_00_10_00), Sse.Shuffle(a, b, 0b11_01_11_01));
+    }
+
     /// <summary>Sixteen consecutive pixels dealt into their even and odd ones (each in order).</summary>
     private static (Vector256<float> Even, Vector256<float> Odd) Deal(float* p)
     {
@@ -100,16 +128,17 @@ internal static unsafe class MaxPool2x2
             for (int k = outBase; k < outBase + oh * ow; k++) dx[winners[k]] += dy[k];
             return;
         }
-        bool vectors = Vectors(ow);
+        int step = Step(ow);
         for (int i = 0; i < oh; i++)
         {
             int top = inBase + 2 * i * w, at = outBase + i * ow;
-            if (vectors)
-                for (int c = 0; ; c += Lanes)
+            if (step > 0)
+                for (int c = 0; ; c += step)
                 {
-                    if (c > ow - Lanes) c = ow - Lanes;
-                    Backward8(dy + at + c, winners + at + c, top + 2 * c, w, dx);
-                    if (c == ow - Lanes) break;
+                    if (c > ow - step) c = ow - step;
+                    if (step == Lanes) Backward8(dy + at + c, winners + at + c, top + 2 * c, w, dx);
+                    else Backward4(dy + at + c, winners + at + c, top + 2 * c, w, dx);
+                    if (c == ow - step) break;
                 }
             else
                 for (int c = 0; c < ow; c++)
@@ -135,6 +164,19 @@ internal static unsafe class MaxPool2x2
         var bottomRight = Vector256.BitwiseAnd(d, Vector256.Equals(win, index + Vector256.Create(w + 1)).AsSingle());
         Weave(topLeft, topRight, dx + k);
         Weave(bottomLeft, bottomRight, dx + k + w);
+    }
+
+    private static void Backward4(float* dy, int* winners, int k, int w, float* dx)
+    {
+        var d = Vector128.Load(dy) + Vector128<float>.Zero;
+        var index = Vector128.Create(k) + Vector128.Create(0, 2, 4, 6);
+        var win = Vector128.Load(winners);
+        var topLeft = Vector128.BitwiseAnd(d, Vector128.Equals(win, index).AsSingle());
+        var topRight = Vector128.BitwiseAnd(d, Vector128.Equals(win, index + Vector128.Create(1)).AsSingle());
+        var bottomLeft = Vector128.BitwiseAnd(d, Vector128.Equals(win, index + Vector128.Create(w)).AsSingle());
+        var bottomRight = Vector128.BitwiseAnd(d, Vector128.Equals(win, index + Vector128.Create(w + 1)).AsSingle());
+        Sse.Store(dx + k, Sse.UnpackLow(topLeft, topRight)); Sse.Store(dx + k + 4, Sse.UnpackHigh(topLeft, topRight));
+        Sse.Store(dx + k + w, Sse.UnpackLow(bottomLeft, bottomRight)); Sse.Store(dx + k + w + 4, Sse.UnpackHigh(bottomLeft, bottomRight));
     }
 
     /// <summary>Stores even and odd lanes woven back into sixteen consecutive floats (the inverse of <see cref="Deal"/>).</summary>
