@@ -5,9 +5,11 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Benchmarks.Cnn;
 
 /// <summary>
-/// <c>race-cnn lenet|resnet|resnet14|resnet20|layers|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
+/// <c>race-cnn lenet|resnet|resnet14|resnet20|layers|products|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--threads N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
 /// epoch; the measured model trains N epochs and images/s is the median; inference is batch 256 over the test set, 2 warm-up
-/// and 15 timed passes, median), and a ResNet-8 training step at batch 64 (median of 7 repetitions).
+/// and 15 timed passes, median), and a ResNet-8 training step at batch 64 (median of 7 repetitions). <c>products</c> times
+/// each convolution product and LeNet's pools alone; <c>--threads 1</c> puts all the work on the calling thread, whose CPU
+/// time the profiles report.
 /// </summary>
 public static class CnnRace
 {
@@ -113,25 +115,46 @@ public static class CnnRace
             float[] x = Random(64 * g.ImageLength), w = Random(co * g.Rows), b = Random(co), y = new float[64 * co * g.OutPixels];
             float[] dy = Random(y.Length), dw = new float[w.Length], dx = new float[x.Length];
             var conv = new Models.Kernels.Convolution();
-            (double Wall, double Cpu) Time(Action a)
-            {
-                for (int i = 0; i < 10; i++) a();
-                var wall = new double[60]; var cpu = new double[60];
-                for (int i = 0; i < 60; i++)
-                {
-                    long t0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
-                    a();
-                    wall[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; cpu[i] = (ThreadCpu.Nanoseconds - c0) / 1e6;
-                }
-                return (wall.Order().ElementAt(30), cpu.Order().ElementAt(30));
-            }
-            var f = Time(() => conv.Forward(s, x, w, b, y));
-            var wg = Time(() => conv.WeightGradient(s, x, dy, dw));
-            var ig = Time(() => conv.InputGradient(s, dy, w, dx));
+            var f = Median(() => conv.Forward(s, x, w, b, y));
+            var wg = Median(() => conv.WeightGradient(s, x, dy, dw));
+            var ig = Median(() => conv.InputGradient(s, dy, w, dx));
             double flop = 2.0 * 64 * co * g.OutPixels * g.Rows / 1e6;
             output.WriteLine($"  {name,-18} forward {f.Wall,6:F3} ms (cpu {f.Cpu,6:F3})   ∂C/∂w {wg.Wall,6:F3} ms (cpu {wg.Cpu,6:F3})   " +
                              $"∂C/∂x {ig.Wall,6:F3} ms (cpu {ig.Cpu,6:F3})   [{flop:F1} MFLOP each]");
         }
+        Pools(output);
+    }
+
+    /// <summary>LeNet-5's two 2×2 max pools at batch 64 (<see cref="Models.Kernels.Pooling"/>), forward with winners and
+    /// backward: medians of 60 calls, wall and the calling thread's CPU time.</summary>
+    private static void Pools(TextWriter output)
+    {
+        foreach (var (planes, side) in new[] { (64 * 6, 28), (64 * 16, 10) })
+        {
+            var g = new Models.Kernels.Im2ColGeometry(planes, side, side, 2, 2, 2, 2);
+            var rng = new Random(5);
+            var x = new float[planes * side * side];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+            float[] y = new float[planes * g.OutPixels], dy = new float[y.Length], dx = new float[x.Length];
+            var winners = new int[y.Length];
+            var f = Median(() => Models.Kernels.Pooling.MaxForward(x, g, y, winners));
+            var b = Median(() => Models.Kernels.Pooling.MaxBackward(dy, winners, g, dx));
+            output.WriteLine($"  max pool {planes}×{side}×{side} forward {f.Wall,6:F3} ms (cpu {f.Cpu,6:F3})   backward {b.Wall,6:F3} ms (cpu {b.Cpu,6:F3})");
+        }
+    }
+
+    /// <summary>Medians of 60 calls after 10 warm-up calls: wall and the calling thread's CPU time, in ms.</summary>
+    private static (double Wall, double Cpu) Median(Action a)
+    {
+        for (int i = 0; i < 10; i++) a();
+        var wall = new double[60]; var cpu = new double[60];
+        for (int i = 0; i < 60; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
+            a();
+            wall[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; cpu[i] = (ThreadCpu.Nanoseconds - c0) / 1e6;
+        }
+        return (wall.Order().ElementAt(30), cpu.Order().ElementAt(30));
     }
 
     /// <summary>Forward + backward of ResNet-8's layer kinds at its batch-64 shapes, one at a time: where a step's time goes.</summary>
@@ -207,28 +230,32 @@ public static class CnnRace
         // The same step in its phases.
         var step = work.Step; var net = work.Network;
         var batchData = new Models.Training.BatchAssembler(work.Data.Train);
+        // A shuffled order, as an epoch reads the images (a sequential one lets the hardware prefetcher hide the fill).
         var order = Enumerable.Range(0, work.TrainCount).ToArray();
-        var phase = new double[5];
+        new Random(1).Shuffle(order);
+        var phase = new double[5]; var phaseCpu = new double[5];
         Tensor? grad = null;
         for (int i = 0; i < 100; i++)
         {
-            long t0 = Stopwatch.GetTimestamp();
+            var t = new (long Wall, double Cpu)[6];
+            void Mark(int k) => t[k] = (Stopwatch.GetTimestamp(), ThreadCpu.Nanoseconds);
+            Mark(0);
             batchData.Fill(order, i * 64 % (work.TrainCount - 64), 64, null);
-            long t1 = Stopwatch.GetTimestamp();
+            Mark(1);
             foreach (var prm in step.Optimizer.Parameters) prm.ZeroGradient();
             var yOut = net.Forward(batchData.Images, true);
-            long t2 = Stopwatch.GetTimestamp();
+            Mark(2);
             grad = Tensor.Ensure(ref grad, yOut.Shape);
             step.Loss.Compute(yOut, batchData.Targets, grad);
-            long t3 = Stopwatch.GetTimestamp();
+            Mark(3);
             net.Backward(grad);
-            long t4 = Stopwatch.GetTimestamp();
+            Mark(4);
             step.Optimizer.Step(0.05f);
-            long t5 = Stopwatch.GetTimestamp();
-            phase[0] += t1 - t0; phase[1] += t2 - t1; phase[2] += t3 - t2; phase[3] += t4 - t3; phase[4] += t5 - t4;
+            Mark(5);
+            for (int k = 0; k < 5; k++) { phase[k] += t[k + 1].Wall - t[k].Wall; phaseCpu[k] += t[k + 1].Cpu - t[k].Cpu; }
         }
-        output.WriteLine("phases (ms): " + string.Join(", ", new[] { "fill", "forward", "loss", "backward", "update" }
-            .Select((n, i) => $"{n} {phase[i] / Stopwatch.Frequency * 1e3 / 100:F2}")));
+        output.WriteLine("phases (ms, calling thread's CPU in brackets): " + string.Join(", ", new[] { "fill", "forward", "loss", "backward", "update" }
+            .Select((n, i) => $"{n} {phase[i] / Stopwatch.Frequency * 1e3 / 100:F3} ({phaseCpu[i] / 1e6 / 100:F3})")));
     }
 
     /// <summary>Forward (training) and backward of each top-level layer of a zoo network at batch 64, in network order:

@@ -66,6 +66,7 @@ internal static unsafe class MaxPool2x2
     }
 
     // Eight windows whose top-left pixels are x[k], x[k + 2], …, x[k + 14].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Forward8(float* x, int k, int w, float* y, int* winners)
     {
         var (topLeft, topRight) = Deal(x + k);
@@ -83,6 +84,7 @@ internal static unsafe class MaxPool2x2
     }
 
     // Four windows whose top-left pixels are x[k], x[k + 2], x[k + 4], x[k + 6]: the same steps on 128-bit vectors.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Forward4(float* x, int k, int w, float* y, int* winners)
     {
         var (topLeft, topRight) = Deal4(x + k);
@@ -99,6 +101,7 @@ internal static unsafe class MaxPool2x2
         best.Store(winners);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector128<float> Even, Vector128<float> Odd) Deal4(float* p)
     {
         var a = Sse.LoadVector128(p); var b = Sse.LoadVector128(p + 4);
@@ -106,6 +109,7 @@ internal static unsafe class MaxPool2x2
     }
 
     /// <summary>Sixteen consecutive pixels dealt into their even and odd ones (each in order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<float> Even, Vector256<float> Odd) Deal(float* p)
     {
         var a = Avx.LoadVector256(p); var b = Avx.LoadVector256(p + Lanes);
@@ -153,6 +157,7 @@ internal static unsafe class MaxPool2x2
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Backward8(float* dy, int* winners, int k, int w, float* dx)
     {
         var d = Vector256.Load(dy) + Vector256<float>.Zero;
@@ -166,6 +171,7 @@ internal static unsafe class MaxPool2x2
         Weave(bottomLeft, bottomRight, dx + k + w);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Backward4(float* dy, int* winners, int k, int w, float* dx)
     {
         var d = Vector128.Load(dy) + Vector128<float>.Zero;
@@ -180,6 +186,7 @@ internal static unsafe class MaxPool2x2
     }
 
     /// <summary>Stores even and odd lanes woven back into sixteen consecutive floats (the inverse of <see cref="Deal"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Weave(Vector256<float> even, Vector256<float> odd, float* p)
     {
         // Within each 128-bit half: low = [e0 o0 e1 o1 | e4 o4 e5 o5], high = [e2 o2 e3 o3 | e6 o6 e7 o7].
