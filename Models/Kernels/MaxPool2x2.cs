@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// Max pooling over 2×2 windows at stride 2 without padding (LeNet's and most networks' pool), one plane at a time:
-/// the maxima with their winners (forward) and δ routed back to the winners (backward). <see cref="Pooling"/> calls it
-/// for that geometry; the plain twin is <see cref="PoolingReference"/>.
+/// Max pooling over 2×2 windows at stride 2 without padding (LeNet's and most networks' pool), one plane at a time: the
+/// maxima and their winners. <see cref="Pooling.MaxForward"/> calls it for that geometry; the plain twin is
+/// <see cref="PoolingReference.MaxForward"/>.
 /// </summary>
 /// <remarks>
 /// <para>Why: the general window loop clips every window to the plane and walks it tap by tap, about 25 ns an output;
@@ -18,9 +18,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// left, bottom right) with the same strict "greater than", so ties and NaN keep the first pixel, lane by lane. A row
 /// whose width is not a multiple of eight ends with a vector step that overlaps the one before (it writes the same
 /// values again); rows narrower than four outputs, and the scalar width (<see cref="SimdWidth"/>), run the plain loop.</para>
-/// <para>Backward writes every pixel of a plane once (δ at the winner, zero elsewhere) instead of clearing the plane and
-/// adding δ at the winners; the winner's value is 0 + δ, as the twin's sum, so −0 becomes +0 there too. Planes with an
-/// odd height or width (a row or column no window covers) keep the clear-and-add loop.</para>
+/// <para>The backward pass stays <see cref="Pooling.MaxBackward"/>'s clear-and-add: a vector version that wrote each
+/// pixel once measured no faster on LeNet's first pool and slower on its second (rows of five), so it was dropped.</para>
 /// </remarks>
 internal static unsafe class MaxPool2x2
 {
@@ -117,81 +116,5 @@ internal static unsafe class MaxPool2x2
         var even = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
         var odd = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
         return (even, odd);
-    }
-
-    /// <summary>Plane <paramref name="plane"/> of dx: each window's δ at its winner, zero elsewhere (overwritten).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Backward(float* dy, int* winners, Im2ColGeometry g, int plane, float* dx)
-    {
-        int h = g.Height, w = g.Width, oh = g.OutHeight, ow = g.OutWidth;
-        int inBase = plane * h * w, outBase = plane * oh * ow;
-        if (h % 2 != 0 || w % 2 != 0)
-        {
-            // Pixels outside every window stay zero: clear, then add at the winners (the twin's loop).
-            new Span<float>(dx + inBase, h * w).Clear();
-            for (int k = outBase; k < outBase + oh * ow; k++) dx[winners[k]] += dy[k];
-            return;
-        }
-        int step = Step(ow);
-        for (int i = 0; i < oh; i++)
-        {
-            int top = inBase + 2 * i * w, at = outBase + i * ow;
-            if (step > 0)
-                for (int c = 0; ; c += step)
-                {
-                    if (c > ow - step) c = ow - step;
-                    if (step == Lanes) Backward8(dy + at + c, winners + at + c, top + 2 * c, w, dx);
-                    else Backward4(dy + at + c, winners + at + c, top + 2 * c, w, dx);
-                    if (c == ow - step) break;
-                }
-            else
-                for (int c = 0; c < ow; c++)
-                {
-                    int k = top + 2 * c, win = winners[at + c];
-                    float d = 0f + dy[at + c];
-                    dx[k] = win == k ? d : 0f;
-                    dx[k + 1] = win == k + 1 ? d : 0f;
-                    dx[k + w] = win == k + w ? d : 0f;
-                    dx[k + w + 1] = win == k + w + 1 ? d : 0f;
-                }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Backward8(float* dy, int* winners, int k, int w, float* dx)
-    {
-        var d = Vector256.Load(dy) + Vector256<float>.Zero;
-        var index = Vector256.Create(k) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
-        var win = Vector256.Load(winners);
-        var topLeft = Vector256.BitwiseAnd(d, Vector256.Equals(win, index).AsSingle());
-        var topRight = Vector256.BitwiseAnd(d, Vector256.Equals(win, index + Vector256.Create(1)).AsSingle());
-        var bottomLeft = Vector256.BitwiseAnd(d, Vector256.Equals(win, index + Vector256.Create(w)).AsSingle());
-        var bottomRight = Vector256.BitwiseAnd(d, Vector256.Equals(win, index + Vector256.Create(w + 1)).AsSingle());
-        Weave(topLeft, topRight, dx + k);
-        Weave(bottomLeft, bottomRight, dx + k + w);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Backward4(float* dy, int* winners, int k, int w, float* dx)
-    {
-        var d = Vector128.Load(dy) + Vector128<float>.Zero;
-        var index = Vector128.Create(k) + Vector128.Create(0, 2, 4, 6);
-        var win = Vector128.Load(winners);
-        var topLeft = Vector128.BitwiseAnd(d, Vector128.Equals(win, index).AsSingle());
-        var topRight = Vector128.BitwiseAnd(d, Vector128.Equals(win, index + Vector128.Create(1)).AsSingle());
-        var bottomLeft = Vector128.BitwiseAnd(d, Vector128.Equals(win, index + Vector128.Create(w)).AsSingle());
-        var bottomRight = Vector128.BitwiseAnd(d, Vector128.Equals(win, index + Vector128.Create(w + 1)).AsSingle());
-        Sse.Store(dx + k, Sse.UnpackLow(topLeft, topRight)); Sse.Store(dx + k + 4, Sse.UnpackHigh(topLeft, topRight));
-        Sse.Store(dx + k + w, Sse.UnpackLow(bottomLeft, bottomRight)); Sse.Store(dx + k + w + 4, Sse.UnpackHigh(bottomLeft, bottomRight));
-    }
-
-    /// <summary>Stores even and odd lanes woven back into sixteen consecutive floats (the inverse of <see cref="Deal"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Weave(Vector256<float> even, Vector256<float> odd, float* p)
-    {
-        // Within each 128-bit half: low = [e0 o0 e1 o1 | e4 o4 e5 o5], high = [e2 o2 e3 o3 | e6 o6 e7 o7].
-        var low = Avx.UnpackLow(even, odd); var high = Avx.UnpackHigh(even, odd);
-        Avx.Store(p, Avx.Permute2x128(low, high, 0x20));
-        Avx.Store(p + Lanes, Avx.Permute2x128(low, high, 0x31));
     }
 }

@@ -3,12 +3,12 @@ using NeuralPipelines.Models.Kernels;
 namespace NeuralPipelines.Models.Tests.Kernels;
 
 /// <summary>The 2×2 stride-2 max pool (<see cref="MaxPool2x2"/>, through <see cref="Pooling"/>) gives its plain twin's
-/// maxima, winners and gradient bit for bit at every SIMD width on one and two threads. Inputs are MNIST digits (long runs
-/// of equal background pixels, so ties decide most winners) with a few NaNs, and δ holds −0 (which the twin's sum turns
-/// into +0). Planes: LeNet's two pools (rows of 14 outputs, which end in an overlapping vector step, and of 5, which run
-/// as two overlapping four-lane steps), rows of exactly two vectors, rows of 3 (the plain loop), and an odd plane whose
-/// last row and column no window covers.
-/// In the GEMM's collection: it switches the process-wide width and thread count.</summary>
+/// maxima and winners bit for bit at every SIMD width on one and two threads, and so the twin's gradient. Inputs are MNIST
+/// digits (long runs of equal background pixels, so ties decide most winners) with a few NaNs, and δ holds −0 (which the
+/// twin's sum turns into +0). Planes: LeNet's two pools (rows of 14 outputs, which end in an overlapping vector step, and
+/// of 5, which run as two overlapping four-lane steps), rows of exactly two vectors, rows of 3 (the plain loop), and an
+/// odd plane whose last row and column no window covers. In the GEMM's collection: it switches the process-wide width and
+/// thread count.</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class MaxPool2x2Tests
 {
