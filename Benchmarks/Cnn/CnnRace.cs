@@ -5,9 +5,11 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Benchmarks.Cnn;
 
 /// <summary>
-/// <c>race-cnn lenet|resnet|resnet14|resnet20|layers|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
+/// <c>race-cnn lenet|resnet|resnet14|resnet20|layers|products|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--threads N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
 /// epoch; the measured model trains N epochs and images/s is the median; inference is batch 256 over the test set, 2 warm-up
-/// and 15 timed passes, median), and a ResNet-8 training step at batch 64 (median of 7 repetitions).
+/// and 15 timed passes, median), and a ResNet-8 training step at batch 64 (median of 7 repetitions). <c>products</c> times
+/// each convolution product and LeNet's pools alone; <c>--threads 1</c> puts all the work on the calling thread, whose CPU
+/// time the profiles report.
 /// </summary>
 public static class CnnRace
 {
@@ -16,6 +18,14 @@ public static class CnnRace
         string mode = args.Length > 0 ? args[0] : "lenet";
         int at = Array.IndexOf(args, "--epochs");
         int epochs = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        int threads = Array.IndexOf(args, "--threads");
+        if (threads >= 0 && threads + 1 < args.Length)
+        {
+            // One thread puts all the work on the caller, whose CPU time (the in-place profile's cpu column) is then the
+            // work itself, whatever the neighbours do to the wall clock.
+            Models.Kernels.Gemm.Threads = int.Parse(args[threads + 1], System.Globalization.CultureInfo.InvariantCulture);
+            Models.Kernels.KernelLoop.MaxThreads = Models.Kernels.Gemm.Threads;
+        }
         output.WriteLine($"processors {Environment.ProcessorCount}, GEMM threads {Models.Kernels.Gemm.Threads}");
         if (Array.IndexOf(args, "--no-wait") < 0)
             output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet():F2} cores");
@@ -24,6 +34,7 @@ public static class CnnRace
             case "lenet": LeNet(output, epochs); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
             case "layers": Layers(output); return 0;
+            case "products": Products(output); return 0;
             case "steps": Steps(output, args); return 0;
             case "profile": Profile(output, args.Length > 1 ? args[1] : "resnet"); return 0;
             case "lenet-layers":
@@ -86,6 +97,66 @@ public static class CnnRace
                          $"[other processes {loadInference.OtherCores:F2} cores]");
     }
 
+    /// <summary>Each convolution product (forward, ∂C/∂w, ∂C/∂x) of LeNet-5's and ResNet-8's stride-1 layers at batch 64,
+    /// through <see cref="Models.Kernels.Convolution"/>'s entry points: medians of 60 calls, wall and the calling thread's
+    /// CPU time (with <c>--threads 1</c> the latter is the work, whatever the neighbours do).</summary>
+    public static void Products(TextWriter output)
+    {
+        foreach (var (name, ci, co, hh, k, pad) in new[]
+                 {
+                     ("lenet conv1", 1, 6, 28, 5, 2), ("lenet conv2", 6, 16, 14, 5, 0),
+                     ("resnet 16→16 @28", 16, 16, 28, 3, 1), ("resnet 32→32 @14", 32, 32, 14, 3, 1), ("resnet 64→64 @7", 64, 64, 7, 3, 1),
+                 })
+        {
+            var g = new Models.Kernels.Im2ColGeometry(ci, hh, hh, k, k, 1, 1, pad, pad);
+            var s = new Models.Kernels.ConvolutionGeometry(64, co, g);
+            var rng = new Random(3);
+            float[] Random(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() - 0.5); return a; }
+            float[] x = Random(64 * g.ImageLength), w = Random(co * g.Rows), b = Random(co), y = new float[64 * co * g.OutPixels];
+            float[] dy = Random(y.Length), dw = new float[w.Length], dx = new float[x.Length];
+            var conv = new Models.Kernels.Convolution();
+            var f = Median(() => conv.Forward(s, x, w, b, y));
+            var wg = Median(() => conv.WeightGradient(s, x, dy, dw));
+            var ig = Median(() => conv.InputGradient(s, dy, w, dx));
+            double flop = 2.0 * 64 * co * g.OutPixels * g.Rows / 1e6;
+            output.WriteLine($"  {name,-18} forward {f.Wall,6:F3} ms (cpu {f.Cpu,6:F3})   ∂C/∂w {wg.Wall,6:F3} ms (cpu {wg.Cpu,6:F3})   " +
+                             $"∂C/∂x {ig.Wall,6:F3} ms (cpu {ig.Cpu,6:F3})   [{flop:F1} MFLOP each]");
+        }
+        Pools(output);
+    }
+
+    /// <summary>LeNet-5's two 2×2 max pools at batch 64 (<see cref="Models.Kernels.Pooling"/>), forward with winners and
+    /// backward: medians of 60 calls, wall and the calling thread's CPU time.</summary>
+    private static void Pools(TextWriter output)
+    {
+        foreach (var (planes, side) in new[] { (64 * 6, 28), (64 * 16, 10) })
+        {
+            var g = new Models.Kernels.Im2ColGeometry(planes, side, side, 2, 2, 2, 2);
+            var rng = new Random(5);
+            var x = new float[planes * side * side];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+            float[] y = new float[planes * g.OutPixels], dy = new float[y.Length], dx = new float[x.Length];
+            var winners = new int[y.Length];
+            var f = Median(() => Models.Kernels.Pooling.MaxForward(x, g, y, winners));
+            var b = Median(() => Models.Kernels.Pooling.MaxBackward(dy, winners, g, dx));
+            output.WriteLine($"  max pool {planes}×{side}×{side} forward {f.Wall,6:F3} ms (cpu {f.Cpu,6:F3})   backward {b.Wall,6:F3} ms (cpu {b.Cpu,6:F3})");
+        }
+    }
+
+    /// <summary>Medians of 60 calls after 10 warm-up calls: wall and the calling thread's CPU time, in ms.</summary>
+    private static (double Wall, double Cpu) Median(Action a)
+    {
+        for (int i = 0; i < 10; i++) a();
+        var wall = new double[60]; var cpu = new double[60];
+        for (int i = 0; i < 60; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
+            a();
+            wall[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; cpu[i] = (ThreadCpu.Nanoseconds - c0) / 1e6;
+        }
+        return (wall.Order().ElementAt(30), cpu.Order().ElementAt(30));
+    }
+
     /// <summary>Forward + backward of ResNet-8's layer kinds at its batch-64 shapes, one at a time: where a step's time goes.</summary>
     public static void Layers(TextWriter output)
     {
@@ -140,14 +211,18 @@ public static class CnnRace
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         long alloc = GC.GetTotalAllocatedBytes(true);
         var ms = new double[200];
+        // The calling thread's CPU time per step too: with --threads 1 it is the step's work, whatever the neighbours do.
+        var cpu = new double[ms.Length];
         for (int i = 0; i < ms.Length; i++)
         {
-            long t0 = Stopwatch.GetTimestamp();
+            long t0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
             work.TrainBatch(i * 64 % (work.TrainCount - 64));
-            ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; cpu[i] = (ThreadCpu.Nanoseconds - c0) / 1e6;
         }
         var sorted = ms.Order().ToArray();
-        output.WriteLine($"steps: p10 {sorted[20]:F1} p50 {sorted[100]:F1} p90 {sorted[180]:F1} max {sorted[^1]:F1} ms; " +
+        var sortedCpu = cpu.Order().ToArray();
+        output.WriteLine($"steps: p10 {sorted[20]:F2} p50 {sorted[100]:F2} p90 {sorted[180]:F2} max {sorted[^1]:F1} ms; " +
+                         $"calling thread's CPU p10 {sortedCpu[20]:F3} p50 {sortedCpu[100]:F3} p90 {sortedCpu[180]:F3} ms; " +
                          $"GC {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
                          $"{(GC.GetTotalAllocatedBytes(true) - alloc) / ms.Length / 1024.0:F1} KB per step; " +
                          $"{(Models.Kernels.Gemm.TeamCalls - teamCalls) / (double)(ms.Length + 10):F1} two-thread GEMM calls per step");
@@ -155,28 +230,32 @@ public static class CnnRace
         // The same step in its phases.
         var step = work.Step; var net = work.Network;
         var batchData = new Models.Training.BatchAssembler(work.Data.Train);
+        // A shuffled order, as an epoch reads the images (a sequential one lets the hardware prefetcher hide the fill).
         var order = Enumerable.Range(0, work.TrainCount).ToArray();
-        var phase = new double[5];
+        new Random(1).Shuffle(order);
+        var phase = new double[5]; var phaseCpu = new double[5];
         Tensor? grad = null;
         for (int i = 0; i < 100; i++)
         {
-            long t0 = Stopwatch.GetTimestamp();
+            var t = new (long Wall, double Cpu)[6];
+            void Mark(int k) => t[k] = (Stopwatch.GetTimestamp(), ThreadCpu.Nanoseconds);
+            Mark(0);
             batchData.Fill(order, i * 64 % (work.TrainCount - 64), 64, null);
-            long t1 = Stopwatch.GetTimestamp();
+            Mark(1);
             foreach (var prm in step.Optimizer.Parameters) prm.ZeroGradient();
             var yOut = net.Forward(batchData.Images, true);
-            long t2 = Stopwatch.GetTimestamp();
+            Mark(2);
             grad = Tensor.Ensure(ref grad, yOut.Shape);
             step.Loss.Compute(yOut, batchData.Targets, grad);
-            long t3 = Stopwatch.GetTimestamp();
+            Mark(3);
             net.Backward(grad);
-            long t4 = Stopwatch.GetTimestamp();
+            Mark(4);
             step.Optimizer.Step(0.05f);
-            long t5 = Stopwatch.GetTimestamp();
-            phase[0] += t1 - t0; phase[1] += t2 - t1; phase[2] += t3 - t2; phase[3] += t4 - t3; phase[4] += t5 - t4;
+            Mark(5);
+            for (int k = 0; k < 5; k++) { phase[k] += t[k + 1].Wall - t[k].Wall; phaseCpu[k] += t[k + 1].Cpu - t[k].Cpu; }
         }
-        output.WriteLine("phases (ms): " + string.Join(", ", new[] { "fill", "forward", "loss", "backward", "update" }
-            .Select((n, i) => $"{n} {phase[i] / Stopwatch.Frequency * 1e3 / 100:F2}")));
+        output.WriteLine("phases (ms, calling thread's CPU in brackets): " + string.Join(", ", new[] { "fill", "forward", "loss", "backward", "update" }
+            .Select((n, i) => $"{n} {phase[i] / Stopwatch.Frequency * 1e3 / 100:F3} ({phaseCpu[i] / 1e6 / 100:F3})")));
     }
 
     /// <summary>Forward (training) and backward of each top-level layer of a zoo network at batch 64, in network order:
@@ -202,18 +281,38 @@ public static class CnnRace
         var leaves = new List<Models.Layers.Layer>();
         void Collect(Models.Layers.Layer l) { if (l.Children.Count == 0) leaves.Add(l); else if (l is Models.Layers.Conv.Residual r) { var probe = new Probe(r.Shortcut); leaves.Add(new Mark(probe)); Collect(r.Body); leaves.Add(probe); } else foreach (var c in l.Children) Collect(c); }
         Collect(net);
-        var fwd = new double[leaves.Count]; var bwd = new double[leaves.Count];
+        // Medians over the repetitions, of the wall clock and of the calling thread's CPU time: under load the wall clock
+        // measures the neighbours; with --threads 1 the CPU time is the work, and its median drops the preempted calls.
+        const int reps = 100, skip = 20;
+        var wall = new double[2, leaves.Count, reps - skip]; var cpu = new double[2, leaves.Count, reps - skip];
         var outs = new Tensor[leaves.Count];
-        for (int rep = 0; rep < 30; rep++)
+        for (int rep = 0; rep < reps; rep++)
         {
             var t = whole;
-            for (int i = 0; i < leaves.Count; i++) { long s0 = Stopwatch.GetTimestamp(); t = leaves[i].Forward(t, true); if (rep >= 10) fwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / 20; outs[i] = t; }
+            for (int i = 0; i < leaves.Count; i++)
+            {
+                long s0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
+                t = leaves[i].Forward(t, true);
+                if (rep >= skip) { wall[0, i, rep - skip] = Stopwatch.GetElapsedTime(s0).TotalMilliseconds; cpu[0, i, rep - skip] = (ThreadCpu.Nanoseconds - c0) / 1e6; }
+                outs[i] = t;
+            }
             var d = new Tensor(t.ShapeArray());
-            for (int i = leaves.Count - 1; i >= 0; i--) { long s0 = Stopwatch.GetTimestamp(); d = leaves[i].Backward(d); if (rep >= 10) bwd[i] += Stopwatch.GetElapsedTime(s0).TotalMilliseconds / 20; }
+            for (int i = leaves.Count - 1; i >= 0; i--)
+            {
+                long s0 = Stopwatch.GetTimestamp(); double c0 = ThreadCpu.Nanoseconds;
+                d = leaves[i].Backward(d);
+                if (rep >= skip) { wall[1, i, rep - skip] = Stopwatch.GetElapsedTime(s0).TotalMilliseconds; cpu[1, i, rep - skip] = (ThreadCpu.Nanoseconds - c0) / 1e6; }
+            }
         }
+        double Median(double[,,] a, int pass, int layer) => Enumerable.Range(0, reps - skip).Select(r => a[pass, layer, r]).Order().ElementAt((reps - skip) / 2);
+        double[] totals = new double[4];
         for (int i = 0; i < leaves.Count; i++)
-            output.WriteLine($"  in place {leaves[i].Spec.Kind,-14} {Tensor.ShapeText(outs[i].Shape),-16} forward {fwd[i],7:F2} ms   backward {bwd[i],7:F2} ms");
-        output.WriteLine($"  in place total: forward {fwd.Sum():F2} ms, backward {bwd.Sum():F2} ms");
+        {
+            double f = Median(wall, 0, i), fc = Median(cpu, 0, i), b = Median(wall, 1, i), bc = Median(cpu, 1, i);
+            totals[0] += f; totals[1] += fc; totals[2] += b; totals[3] += bc;
+            output.WriteLine($"  in place {leaves[i].Spec.Kind,-14} {Tensor.ShapeText(outs[i].Shape),-16} forward {f,7:F3} ms (cpu {fc,7:F3})   backward {b,7:F3} ms (cpu {bc,7:F3})");
+        }
+        output.WriteLine($"  in place total of medians: forward {totals[0]:F2} ms (cpu {totals[1]:F2}), backward {totals[2]:F2} ms (cpu {totals[3]:F2})");
     }
 
     // Times each layer on its real input; a residual block's body is timed layer by layer as well (indented, not summed).

@@ -19,7 +19,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// Images are handed out to threads one at a time; each writes only its own output planes, so the bits do not depend on
 /// the thread count. The plain twin is <see cref="DirectConv2dReference"/>.
 /// </remarks>
-public static class DirectConv2d
+public static partial class DirectConv2d
 {
     private const int Lanes = 8, Group = 4, Block = 3 * Lanes;
     // The 512-bit tile (Block8x48): eight channels × 48 positions.
@@ -125,18 +125,26 @@ public static class DirectConv2d
         // padded to eight, and the staging below is sized for the block chosen here, so the two always agree.
         bool wide = SimdWidth.Current == SimdPath.Vector512 && outChannels > Group && ldw % WideGroup == 0;
         int block = wide ? WideBlock : Block, group = wide ? WideGroup : Group;
+        // A last group of five or six channels runs as six × 64 positions (Block6x64) instead of eight × 48 with two or
+        // three channels of padding (LeNet's six-channel outputs: a quarter fewer multiply-adds); the staging rows and
+        // the planes' tail then fit the longer of the two blocks.
+        int sixFrom = wide && outChannels % WideGroup is 5 or 6 ? outChannels - outChannels % WideGroup : outChannels;
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, pw = layout.Width;
-        int last = layout.Positions, span = (last + block - 1) / block * block;
-        int need = g.Channels * layout.ChannelLength + block, stage = ldw * span;
+        int last = layout.Positions, span = (last + block - 1) / block * block, tail = block;
+        if (sixFrom < outChannels) (span, tail) = (Math.Max(span, (last + SixBlock - 1) / SixBlock * SixBlock), SixBlock);
+        int need = g.Channels * layout.ChannelLength + tail, stage = ldw * span;
         fixed (float* pp = Scratch.Ensure(ref _padded, need)) fixed (float* ps = Scratch.Ensure(ref _staged, stage))
         {
             layout.Fill(x, pp);
             // The last block reads up to a block past the last plane (into positions that are dropped): keep it finite.
-            new Span<float>(pp + g.Channels * layout.ChannelLength, block).Clear();
+            new Span<float>(pp + g.Channels * layout.ChannelLength, tail).Clear();
             for (int o0 = 0; o0 < outChannels; o0 += group)
-                for (int q = 0; q < last; q += block)
-                    if (wide) Block8x48(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
-                    else Block4x24(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
+                if (o0 >= sixFrom)
+                    for (int q = 0; q < last; q += SixBlock) Block6x64(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
+                else
+                    for (int q = 0; q < last; q += block)
+                        if (wide) Block8x48(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
+                        else Block4x24(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
             for (int o = 0; o < outChannels; o++)
                 for (int r = 0; r < oh; r++)
                     new ReadOnlySpan<float>(ps + (long)o * span + r * pw, ow).CopyTo(new Span<float>(y + (long)o * p + r * ow, ow));

@@ -19,7 +19,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// into its own partial sums, and the partials are added in slice order, so the bits do not depend on the thread count.
 /// The plain twin is <see cref="DirectConv2dReference.WeightGradient"/>.
 /// </remarks>
-public static class DirectConv2dWeightGradient
+public static partial class DirectConv2dWeightGradient
 {
     private const int Lanes = 8, Block = 4, Taps = 3, Slices = 8;
     // The 512-bit tile (TileWide): eight channels, as four pairs whose two 8-lane sums share one zmm register.
@@ -37,8 +37,11 @@ public static class DirectConv2dWeightGradient
     public static int WorkspaceLength(Im2ColGeometry g, int outChannels, int batch) =>
         Math.Min(Slices, Math.Max(batch, 1)) * SliceLength(g, outChannels);
 
-    // Channels padded to whole 512-bit tiles (eight) whatever the width, so a workspace sized once fits every width.
-    private static int SliceLength(Im2ColGeometry g, int outChannels) => RoundUp(outChannels, WideBlock) * RoundUp(g.Rows, Taps) * Lanes;
+    // Channels padded to whole 512-bit tiles (eight) whatever the width, so a workspace sized once fits every width; taps
+    // padded to whole groups of three and of four (the six-channel tile's), so every tile's last group fits.
+    private static int SliceLength(Im2ColGeometry g, int outChannels) => RoundUp(outChannels, WideBlock) * TapStride(g.Rows) * Lanes;
+
+    private static int TapStride(int rows) => RoundUp(rows, Taps * SixTaps);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
@@ -62,7 +65,7 @@ public static class DirectConv2dWeightGradient
         if (batch == 0) return;
         var layout = new FlatPlanes(g);
         // Tap offsets in the flat layout, padded to whole tiles with a harmless offset (its sums are dropped).
-        int rows = g.Rows, taps = RoundUp(rows, Taps);
+        int rows = g.Rows, taps = TapStride(rows);
         var offsets = Scratch.Ensure(ref _offsets, taps);
         layout.WriteOffsets(offsets);
         for (int t = rows; t < taps; t++) offsets[t] = 0;
@@ -102,7 +105,10 @@ public static class DirectConv2dWeightGradient
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, width = layout.Width;
         int vectors = (layout.Positions + Lanes - 1) / Lanes, planeDelta = vectors * Lanes;
         int blocks = RoundUp(outChannels, wide ? WideBlock : Block), planes = g.Channels * layout.ChannelLength + planeDelta;
-        int strideO = taps * Lanes;
+        int strideO = taps * Lanes, taps3 = RoundUp(g.Rows, Taps), taps4 = RoundUp(g.Rows, SixTaps);
+        // A last group of five or six channels runs as six channels × four taps (TileSix) instead of eight × three with
+        // two or three channels of padding.
+        int sixFrom = wide && outChannels % WideBlock is 5 or 6 ? outChannels - outChannels % WideBlock : outChannels;
         fixed (float* xp = Scratch.Ensure(ref _planes, planes)) fixed (float* dp = Scratch.Ensure(ref _delta, blocks * planeDelta))
         fixed (float* ip = wide ? Scratch.Ensure(ref _pairs, blocks * planeDelta) : null)
         {
@@ -121,13 +127,18 @@ public static class DirectConv2dWeightGradient
                 {
                     Interleave(dp, ip, blocks / 2, vectors, planeDelta);
                     for (int o0 = 0; o0 < outChannels; o0 += WideBlock)
-                        for (int t = 0; t < taps; t += Taps)
-                            TileWide(ip + o0 * planeDelta, 2 * planeDelta, xp + offsets[t], xp + offsets[t + 1], xp + offsets[t + 2], vectors,
-                                partial + (long)o0 * strideO + t * Lanes, strideO);
+                        if (o0 >= sixFrom)
+                            for (int t = 0; t < taps4; t += SixTaps)
+                                TileSix(ip + o0 * planeDelta, 2 * planeDelta, xp + offsets[t], xp + offsets[t + 1], xp + offsets[t + 2], xp + offsets[t + 3],
+                                    vectors, partial + (long)o0 * strideO + t * Lanes, strideO);
+                        else
+                            for (int t = 0; t < taps3; t += Taps)
+                                TileWide(ip + o0 * planeDelta, 2 * planeDelta, xp + offsets[t], xp + offsets[t + 1], xp + offsets[t + 2], vectors,
+                                    partial + (long)o0 * strideO + t * Lanes, strideO);
                 }
                 else
                     for (int o0 = 0; o0 < outChannels; o0 += Block)
-                        for (int t = 0; t < taps; t += Taps)
+                        for (int t = 0; t < taps3; t += Taps)
                             Tile(dp + o0 * planeDelta, planeDelta, xp + offsets[t], xp + offsets[t + 1], xp + offsets[t + 2], vectors,
                                 partial + (long)o0 * strideO + t * Lanes, strideO);
             }

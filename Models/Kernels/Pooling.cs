@@ -2,7 +2,8 @@ namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
 /// Max and average pooling over the planes of an NCHW batch (g.Channels counts every plane of the batch: N·C), forward
-/// and backward. <see cref="PoolingReference"/> is the plain twin.
+/// and backward. <see cref="PoolingReference"/> is the plain twin. Max pooling's forward pass over 2×2
+/// windows at stride 2 runs through <see cref="MaxPool2x2"/>.
 /// </summary>
 /// <remarks>
 /// Planes are independent (a window never leaves its plane, and a plane's δ only reaches its own pixels), so they are
@@ -18,8 +19,11 @@ public static unsafe class Pooling
         Check("MaxForward", x.Length, y.Length, g);
         if (winners.Length < g.Channels * g.OutPixels) throw new ArgumentException($"Pooling.MaxForward: {winners.Length} winner slots for {g.Channels * g.OutPixels} outputs.");
         fixed (float* px = x) fixed (float* py = y) fixed (int* pw = winners)
-            KernelLoop.For(g.Channels, (long)g.Channels * g.Height * g.Width, (X: (nint)px, Y: (nint)py, W: (nint)pw, G: g),
-                static (j, plane) => MaxPlane((float*)j.X, j.G, plane, (float*)j.Y, (int*)j.W));
+            KernelLoop.For(g.Channels, (long)g.Channels * g.Height * g.Width, (X: (nint)px, Y: (nint)py, W: (nint)pw, G: g), static (j, plane) =>
+            {
+                if (MaxPool2x2.Suits(j.G)) MaxPool2x2.Forward((float*)j.X, j.G, plane, (float*)j.Y, (int*)j.W);
+                else MaxPlane((float*)j.X, j.G, plane, (float*)j.Y, (int*)j.W);
+            });
     }
 
     private static void MaxPlane(float* x, Im2ColGeometry g, int plane, float* y, int* winners)

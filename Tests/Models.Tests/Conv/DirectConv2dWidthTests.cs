@@ -12,7 +12,8 @@ public class DirectConv2dWidthTests
 {
     // C, H, W, kH, kW, pad, out channels, batch, stride: LeNet's two layers (6 channels: one 512-bit group of eight, two
     // of them padding; 16: two full groups), ResNet's 16→16 and 64→64 on 7×7 (blocks of 48 across row ends), a strided
-    // layer, and three channels (at most four: the 512-bit path keeps the 256-bit tile).
+    // layer, three channels (at most four: the 512-bit path keeps the 256-bit tile), and last groups of six and five
+    // channels (the 512-bit six-channel tile, which LeNet's six-channel layers take).
     private static readonly int[][] Shapes =
     [
         [1, 28, 28, 5, 5, 2, 6, 64, 1],
@@ -21,6 +22,9 @@ public class DirectConv2dWidthTests
         [64, 7, 7, 3, 3, 1, 64, 3, 1],
         [16, 28, 28, 3, 3, 1, 32, 3, 2],
         [2, 9, 13, 3, 3, 1, 3, 2, 1],
+        // A last group of six (8 + 6) and of five channels: at 512 bits the six-channel tile.
+        [3, 12, 12, 3, 3, 1, 14, 3, 1],
+        [2, 10, 10, 3, 3, 1, 5, 2, 1],
     ];
 
     [WidthFact(SimdPath.Vector256)] public void Vector256_forward_matches_the_reference_on_one_and_two_threads() => Forward(SimdPath.Vector256);
