@@ -42,6 +42,7 @@ public static class KernelTwins
         KernelTwin.PartOf(typeof(Im2Col), typeof(Im2ColStrided), typeof(Im2ColTests)),
         KernelTwin.PartOf(typeof(Im2Col), typeof(PhaseFold), typeof(Im2ColChunksTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(TapCrop), typeof(TapCropTests)),
+        KernelTwin.PartOf(typeof(Pooling), typeof(MaxPool2x2), typeof(MaxPool2x2Tests)),
 
         KernelTwin.Policy(typeof(SimdWidth), "chooses the width every kernel runs at; computes nothing", typeof(SimdWidthTests)),
         KernelTwin.Policy(typeof(KernelLoop), "shares a loop's pieces between threads; the bodies are the kernels'", typeof(KernelLoopTests)),
