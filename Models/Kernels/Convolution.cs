@@ -28,8 +28,10 @@ namespace NeuralPipelines.Models.Kernels;
 public sealed class Convolution
 {
     private float[]? _columns, _z, _delta, _weightTransposed, _workspace, _croppedWeight, _croppedGradient, _biasPartial;
-    // Whether the previous call was a Forward that left its input unfolded in _columns (for the WeightGradient after it).
-    private bool _columnsHoldInput;
+    // Whether the previous call was a Forward that left its input unfolded in _columns, or padded in _implicit (for the
+    // WeightGradient after it).
+    private bool _columnsHoldInput, _paddedHoldsInput;
+    private ImplicitGemm? _implicit;
     private Convolution? _cropped;
 
     /// <param name="columnRoutesOnly">Only the column and chunk routes, with every product through the GEMM.</param>
@@ -42,7 +44,7 @@ public sealed class Convolution
     {
         s.Check("Forward", x.Length, y.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = false;
+        _columnsHoldInput = _paddedHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             Cropped(s).Forward(crop.Inner, x, CroppedWeight(s, crop.Taps, weight), bias, y);
@@ -51,6 +53,12 @@ public sealed class Convolution
         if (!ColumnRoutesOnly && DirectConv2d.Suits(g))
         {
             DirectConv2d.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
+            return;
+        }
+        if (ImplicitGemm.Suits(s))
+        {
+            (_implicit ??= new ImplicitGemm()).Forward(s, x, weight, bias, y);
+            _paddedHoldsInput = true;
             return;
         }
         if (Im2ColChunks.Suits(g, s.Batch))
@@ -84,8 +92,8 @@ public sealed class Convolution
     {
         s.Check("WeightGradient", x.Length, dy.Length, weightGradient.Length);
         var g = s.Window;
-        bool columnsHoldInput = _columnsHoldInput;
-        _columnsHoldInput = false;
+        bool columnsHoldInput = _columnsHoldInput, paddedHoldsInput = _paddedHoldsInput;
+        _columnsHoldInput = _paddedHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             // The inner convolution's gradient from zero, then into the full kernel's live taps (the dead ones read zeros).
@@ -93,6 +101,11 @@ public sealed class Convolution
             inner.Clear();
             Cropped(s).WeightGradient(crop.Inner, x, dy, inner);
             crop.Taps.ScatterAdd(inner, s.OutChannels * g.Channels, g.KernelH, g.KernelW, weightGradient);
+            return;
+        }
+        if (ImplicitGemm.Suits(s))
+        {
+            (_implicit ??= new ImplicitGemm()).WeightGradient(s, x, dy, weightGradient, sameInput: paddedHoldsInput);
             return;
         }
         if (Im2ColChunks.Suits(g, s.Batch))
@@ -123,7 +136,7 @@ public sealed class Convolution
     {
         s.Check("InputGradient", inputGradient.Length, dy.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = false;
+        _columnsHoldInput = _paddedHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             Cropped(s).InputGradient(crop.Inner, dy, CroppedWeight(s, crop.Taps, weight), inputGradient);
