@@ -105,6 +105,10 @@ public class ImplicitGemmTests
         { [44, 15, 12, 4, 4, 3, 2, 0, 2, 1, 5, 2] },     // stride 3 × 2, padding only in width
         { [80, 11, 12, 3, 3, 2, 2, 2, 2, 2, 6, 2] },     // dilation 2
         { [256, 2, 2, 4, 4, 2, 2, 1, 1, 1, 9, 4] },      // pix2pix's innermost 2×2 → 1×1 shapes (through Convolution: cropped)
+        { [48, 12, 9, 4, 4, 2, 2, 0, 0, 1, 5, 2] },      // 4×4 stride 2 without padding, odd width: phases of unequal size
+        { [48, 11, 10, 4, 4, 2, 2, 2, 2, 1, 3, 2] },     // padding 2: taps reach two rows past δ's edge
+        { [200, 8, 8, 2, 2, 2, 2, 0, 0, 1, 4, 2] },      // 2×2 stride 2 (800 taps): one tap per phase
+        { [41, 7, 9, 4, 4, 1, 1, 1, 2, 1, 3, 2] },       // 4×4 stride 1, unequal padding: one phase
     };
 
     private static Im2ColGeometry Geometry(int[] a) => new(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[9]);
@@ -126,6 +130,8 @@ public class ImplicitGemmTests
         DirectConv2dReference.Forward(x, batch, g, w, outChannels, b, y);
         var dw = (float[])start.Clone();
         DirectConv2dReference.WeightGradient(x, dy, batch, g, outChannels, dw);
+        var dx = new float[x.Length];
+        DirectConv2dReference.InputGradient(dy, batch, g, w, outChannels, dx);
 
         // The column route's bits: im2col of the whole batch and the GEMM (z = w·columns, ∂C/∂w = δ·columnsᵀ).
         int cols = s.Columns, p = s.OutPixels;
@@ -157,6 +163,10 @@ public class ImplicitGemmTests
                         convolution.WeightGradient(s, x, dy, afterForward);
                         var alone = (float[])start.Clone();
                         convolution.WeightGradient(s, x, dy, alone);
+                        // ∂C/∂x stays on the column routes; checked here beside the products that moved.
+                        var fastDx = Enumerable.Repeat(float.NaN, dx.Length).ToArray(); // every pixel written
+                        convolution.InputGradient(s, dy, w, fastDx);
+                        for (int i = 0; i < dx.Length; i++) Close(dx[i], fastDx[i], $"{width}, {threads} thread(s): ∂C/∂x[{i}]");
                         for (int i = 0; i < y.Length; i++) Close(y[i], fastY[i], $"{width}, {threads} thread(s): y[{i}]");
                         for (int i = 0; i < dw.Length; i++) Close(dw[i], alone[i], $"{width}, {threads} thread(s): ∂C/∂w[{i}]");
                         Assert.Equal(afterForward, alone);
