@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralPipelines.Models.Generative.Pix2Pix;
+using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Optimizers;
 using NeuralPipelines.Models.Tensors;
 
@@ -19,13 +20,7 @@ public static class Pix2PixRace
     {
         foreach (int width in new[] { 64, 32 })
         {
-            var g = UNet.Build(64, 1, 2, width, Seed);
-            var d = PatchGan.Build(3, width, 3, Seed + 1);
-            var adam = new OptimizerSettings(OptimizerKind.Adam, Beta1: 0.5f, Beta2: 0.999f);
-            var step = new Pix2PixStep(g, Optimizer.Create(adam, g.AllParameters().ToArray()), d, Optimizer.Create(adam, d.AllParameters().ToArray()));
-            var rng = new Random(Seed);
-            var l = Clipped(rng, Batch, 1);
-            var ab = Clipped(rng, Batch, 2);
+            var (g, d, step, rng, l, ab) = Workload(width);
             var times = new List<double>();
             Pix2PixStepResult last = default;
             MachineLoad? load = null;
@@ -67,13 +62,7 @@ public static class Pix2PixRace
     {
         foreach (int width in widths)
         {
-            var g = UNet.Build(64, 1, 2, width, Seed);
-            var d = PatchGan.Build(3, width, 3, Seed + 1);
-            var adam = new OptimizerSettings(OptimizerKind.Adam, Beta1: 0.5f, Beta2: 0.999f);
-            var step = new Pix2PixStep(g, Optimizer.Create(adam, g.AllParameters().ToArray()), d, Optimizer.Create(adam, d.AllParameters().ToArray()));
-            var rng = new Random(Seed);
-            var l = Clipped(rng, Batch, 1);
-            var ab = Clipped(rng, Batch, 2);
+            var (g, d, step, rng, l, ab) = Workload(width);
             var li = Clipped(rng, InferenceBatch, 1);
             var wall = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
             var cpu = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
@@ -100,6 +89,19 @@ public static class Pix2PixRace
                                  $"median {Median(cpu[i]):F1} CPU-ms (min {cpu[i].Min():F1})");
             output.WriteLine($"[other processes {load.OtherCores:F2} cores; alternating, {Steps} of each after {WarmUp} warm-up; inference batch {InferenceBatch}]");
         }
+    }
+
+    /// <summary>The peer's networks at this width, their step, and the first batch (L and ab) from a seeded generator
+    /// that the caller keeps drawing from.</summary>
+    private static (UNetSkipBlock G, Models.Layers.Sequential D, Pix2PixStep Step, Random Rng, Tensor L, Tensor Ab) Workload(int width)
+    {
+        var g = UNet.Build(64, 1, 2, width, Seed);
+        var d = PatchGan.Build(3, width, 3, Seed + 1);
+        var adam = new OptimizerSettings(OptimizerKind.Adam, Beta1: 0.5f, Beta2: 0.999f);
+        var step = new Pix2PixStep(g, Optimizer.Create(adam, g.AllParameters().ToArray()), d, Optimizer.Create(adam, d.AllParameters().ToArray()));
+        var rng = new Random(Seed);
+        var l = Clipped(rng, Batch, 1);
+        return (g, d, step, rng, l, Clipped(rng, Batch, 2));
     }
 
     private static Tensor Clipped(Random rng, int batch, int channels)

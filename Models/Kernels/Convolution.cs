@@ -77,14 +77,7 @@ public sealed class Convolution
         else
             Gemm.Multiply(false, false, s.OutChannels, cols, g.Rows, weight, g.Rows, columns, cols, z, cols);
         // [O × N·P] to NCHW, adding b.
-        for (int i = 0; i < s.Batch; i++)
-            for (int o = 0; o < s.OutChannels; o++)
-            {
-                var src = z.AsSpan(o * cols + i * p, p);
-                var dst = y.Slice((i * s.OutChannels + o) * p, p);
-                if (bias.IsEmpty) src.CopyTo(dst);
-                else TensorPrimitives.Add(src, bias[o], dst);
-            }
+        ColumnLayout.ToImages(z, s.Batch, s.OutChannels, p, bias, y);
     }
 
     /// <summary>weightGradient[O×C×kH×kW] += δ ⋆ x, from the input x and δ = ∂C/∂y.</summary>
@@ -209,11 +202,8 @@ public sealed class Convolution
     /// <summary>δ gathered from NCHW to [O × N·P] for the column route.</summary>
     private float[] Delta(in ConvolutionGeometry s, ReadOnlySpan<float> dy)
     {
-        int cols = s.Columns, p = s.OutPixels;
-        var delta = Scratch.Ensure(ref _delta, s.OutChannels * cols);
-        for (int i = 0; i < s.Batch; i++)
-            for (int o = 0; o < s.OutChannels; o++)
-                dy.Slice((i * s.OutChannels + o) * p, p).CopyTo(delta.AsSpan(o * cols + i * p, p));
+        var delta = Scratch.Ensure(ref _delta, s.OutChannels * s.Columns);
+        ColumnLayout.FromImages(dy, s.Batch, s.OutChannels, s.OutPixels, delta);
         return delta;
     }
 }

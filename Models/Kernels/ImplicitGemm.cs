@@ -46,14 +46,7 @@ internal sealed class ImplicitGemm
         Gemm.MultiplyGathered(false, s.OutChannels, cols, g.Rows, weight, g.Rows, padded, _taps, _positions, _positionKinds,
             z, cols);
         // [O × N·P] to NCHW, adding b.
-        for (int i = 0; i < s.Batch; i++)
-            for (int o = 0; o < s.OutChannels; o++)
-            {
-                var src = z.AsSpan(o * cols + i * p, p);
-                var dst = y.Slice((i * s.OutChannels + o) * p, p);
-                if (bias.IsEmpty) src.CopyTo(dst);
-                else TensorPrimitives.Add(src, bias[o], dst);
-            }
+        ColumnLayout.ToImages(z, s.Batch, s.OutChannels, p, bias, y);
     }
 
     /// <summary>weightGradient[O×C×kH×kW] += δ ⋆ x. <paramref name="sameInput"/>: x is the input of the last call, a
@@ -65,9 +58,7 @@ internal sealed class ImplicitGemm
         var padded = sameInput && _paddedFor == s ? _padded! : Pad(s, x);
         int cols = s.Columns, p = s.OutPixels;
         var delta = Scratch.Ensure(ref _delta, s.OutChannels * cols);
-        for (int i = 0; i < s.Batch; i++)
-            for (int o = 0; o < s.OutChannels; o++)
-                dy.Slice((i * s.OutChannels + o) * p, p).CopyTo(delta.AsSpan(o * cols + i * p, p));
+        ColumnLayout.FromImages(dy, s.Batch, s.OutChannels, p, delta);
         // ∂C/∂w = δ·aᵀ, aᵀ read from the padded input with the tables' roles swapped.
         Gemm.MultiplyGathered(false, s.OutChannels, g.Rows, cols, delta, cols, padded, _positions, _taps, _tapKinds,
             weightGradient, g.Rows, accumulate: true);
