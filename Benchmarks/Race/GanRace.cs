@@ -28,6 +28,12 @@ public static class GanRace
         Alternate(output, "implicit GEMM     ", () => Models.Kernels.ImplicitGemm.Enabled = true,
             "chunked columns   ", () => Models.Kernels.ImplicitGemm.Enabled = false);
 
+    /// <summary><c>race gan --ab implicit-forward</c>: ∂C/∂w on the implicit GEMM in both; the forward product on it or on
+    /// the chunked columns.</summary>
+    public static void AlternateImplicitForward(TextWriter output) =>
+        Alternate(output, "forward implicit  ", () => Models.Kernels.ImplicitGemm.Forwards = true,
+            "forward on columns", () => Models.Kernels.ImplicitGemm.Forwards = false);
+
     /// <summary><c>race gan --ab team [--idle-spin US]</c>: steps alternate between the kernels' loops on the GEMM team
     /// (<see cref="Models.Kernels.KernelLoop"/>) with the given idle spin, and <c>Parallel.For</c> with the team's
     /// former 50 µs spin.</summary>

@@ -57,8 +57,10 @@ public static class Pix2PixRace
 
     /// <summary><c>race pix2pix --ab implicit [--ngf N]</c>: training steps and inference passes alternate between the
     /// implicit GEMM for the layers with more than 640 taps (<see cref="Models.Kernels.ImplicitGemm"/>) and the column
-    /// routes it replaced, in one process so both see the same neighbours; median wall and CPU time of each.</summary>
-    public static void AlternateImplicit(TextWriter output, int[] widths)
+    /// routes it replaced, in one process so both see the same neighbours; median wall and CPU time of each. With
+    /// <paramref name="forwardOnly"/> (<c>--ab implicit-forward</c>) ∂C/∂w stays on the implicit GEMM in both, and only
+    /// the forward product alternates.</summary>
+    public static void AlternateImplicit(TextWriter output, int[] widths, bool forwardOnly = false)
     {
         foreach (int width in widths)
         {
@@ -70,7 +72,8 @@ public static class Pix2PixRace
             for (int s = 0; s < 2 * (WarmUp + Steps); s++)
             {
                 int v = s % 2;
-                Models.Kernels.ImplicitGemm.Enabled = v == 0;
+                if (forwardOnly) Models.Kernels.ImplicitGemm.Forwards = v == 0;
+                else Models.Kernels.ImplicitGemm.Enabled = v == 0;
                 for (int part = 0; part < 2; part++)
                 {
                     var c0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -82,8 +85,10 @@ public static class Pix2PixRace
                     cpu[2 * part + v].Add((Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds);
                 }
             }
-            Models.Kernels.ImplicitGemm.Enabled = true;
-            string[] names = ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"];
+            Models.Kernels.ImplicitGemm.Enabled = Models.Kernels.ImplicitGemm.Forwards = true;
+            string[] names = forwardOnly
+                ? ["step, forward implicit", "step, forward on columns", "inference, forward implicit", "inference, forward on columns"]
+                : ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"];
             for (int i = 0; i < 4; i++)
                 output.WriteLine($"RESULT pix2pix ngf {width} {names[i],-26}: median {Median(wall[i]):F1} ms (min {wall[i].Min():F1}), " +
                                  $"median {Median(cpu[i]):F1} CPU-ms (min {cpu[i].Min():F1})");

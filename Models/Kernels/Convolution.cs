@@ -55,7 +55,7 @@ public sealed class Convolution
             DirectConv2d.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
             return;
         }
-        if (ImplicitGemm.Suits(s))
+        if (ImplicitGemm.Forwards && ImplicitGemm.Suits(s))
         {
             (_implicit ??= new ImplicitGemm()).Forward(s, x, weight, bias, y);
             _paddedHoldsInput = true;

@@ -24,6 +24,9 @@ internal sealed class ImplicitGemm
     /// <summary>Set to false to time the routes this one replaced (<c>race conv-kernels</c>, A/B).</summary>
     public static bool Enabled { get; set; } = true;
 
+    /// <summary>Set to false to keep the forward product on the column routes while ∂C/∂w stays here (A/B timing).</summary>
+    public static bool Forwards { get; set; } = true;
+
     /// <summary>Layers this route takes: more taps per output than the direct kernels take (640), offsets within an int.</summary>
     public static bool Suits(in ConvolutionGeometry s) =>
         Enabled && s.Window.Rows > 640
