@@ -14,16 +14,20 @@ namespace NeuralPipelines.Models.Kernels;
 /// <item>Direct (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGradient"/>): layers with at most 640 taps per
 /// output (every zoo layer but the widest); no column matrix at all. The output for any stride, ∂C/∂x for stride 1,
 /// ∂C/∂w for stride-1 kernels above 1×1 when the forward pass left no columns behind.</item>
-/// <item>Chunks (<see cref="Im2ColChunks"/>): more taps and a large batch (DCGAN's 64→128 4×4 stride 2): column matrices of
-/// a few images at a time, never the whole batch's.</item>
+/// <item>Implicit GEMM (<see cref="ImplicitGemm"/>), the output and ∂C/∂w of layers with more than 640 taps (DCGAN's
+/// 64→128 4×4 stride 2, pix2pix's wide layers): one GEMM over the whole batch whose B panels are packed straight from a
+/// zero-padded copy of the input; no column matrix. A ∂C/∂w right after the Forward of the same input reuses the copy.</item>
+/// <item>Chunks (<see cref="Im2ColChunks"/>): ∂C/∂x of those layers with a large batch: column matrices of a few images
+/// at a time, never the whole batch's.</item>
 /// <item>Columns (<see cref="Im2Col"/>): im2col of the whole batch and one product, [O × N·P] = w·cols; ∂C/∂w = δ·colsᵀ,
 /// ∂C/∂cols = wᵀ·δ then col2im. Tiny products go through <see cref="Im2ColProducts"/>, the rest through <see cref="Gemm"/>.</item>
 /// </list>
 /// <para>One reuse between calls: a <see cref="WeightGradient"/> right after a <see cref="Forward"/> on this instance
 /// takes the input that Forward unfolded on the column route instead of unfolding it again, so it must be given the
 /// same input (layers pass the input of their last forward pass, which their callers keep unchanged until backward).</para>
-/// <para><see cref="ColumnRoutesOnly"/> keeps a transposed layer on the routes it always took (columns and chunks, products
-/// through the GEMM), so its results stay the bits they were.</para>
+/// <para><see cref="ColumnRoutesOnly"/> keeps a transposed layer off the direct kernels and the small products: its
+/// products all run on the GEMM (columns, chunks or the implicit GEMM, whose forward product has the column route's bits;
+/// its ∂C/∂w sums the whole batch in one chain, where the chunks added per-chunk partials).</para>
 /// </remarks>
 public sealed class Convolution
 {
