@@ -22,6 +22,18 @@ public static class GanRace
         Alternate(output, "chunked columns  ", () => Models.Kernels.Im2ColChunks.Enabled = true,
             "whole-batch columns", () => Models.Kernels.Im2ColChunks.Enabled = false);
 
+    /// <summary><c>race gan --ab implicit</c>: steps alternate between the implicit GEMM for the 1024-tap layers
+    /// (<see cref="Models.Kernels.ImplicitGemm"/>) and the chunked column routes it replaced.</summary>
+    public static void AlternateImplicit(TextWriter output) =>
+        Alternate(output, "implicit GEMM     ", () => Models.Kernels.ImplicitGemm.Enabled = true,
+            "chunked columns   ", () => Models.Kernels.ImplicitGemm.Enabled = false);
+
+    /// <summary><c>race gan --ab implicit-forward</c>: ∂C/∂w on the implicit GEMM in both; the forward product on it or on
+    /// the chunked columns.</summary>
+    public static void AlternateImplicitForward(TextWriter output) =>
+        Alternate(output, "forward implicit  ", () => Models.Kernels.ImplicitGemm.Forwards = true,
+            "forward on columns", () => Models.Kernels.ImplicitGemm.Forwards = false);
+
     /// <summary><c>race gan --ab team [--idle-spin US]</c>: steps alternate between the kernels' loops on the GEMM team
     /// (<see cref="Models.Kernels.KernelLoop"/>) with the given idle spin, and <c>Parallel.For</c> with the team's
     /// former 50 µs spin.</summary>

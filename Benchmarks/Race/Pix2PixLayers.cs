@@ -117,7 +117,7 @@ public static class Pix2PixLayers
     {
         foreach (int ngf in widths)
         {
-            output.WriteLine($"ngf {ngf}, batch {Batch}: CPU-ms forward / backward, direct kernel where it applies | column route (best of 3 alternating rounds)");
+            output.WriteLine($"ngf {ngf}, batch {Batch}: CPU-ms forward / backward, every route | without the direct kernels | without the implicit GEMM (best of 3 alternating rounds)");
             var rng = new Random(3);
             var convs = new List<(string Net, Layer Layer, Tensor Input)>();
             Collect("G", UNet.Build(64, 1, 2, ngf, 42), Random(rng, Batch, 1, 64), convs);
@@ -127,20 +127,21 @@ public static class Pix2PixLayers
                 var y = layer.Forward(input, true);
                 var dy = new Tensor(y.ShapeArray());
                 for (int i = 0; i < dy.Length; i++) dy[i] = (float)(rng.NextDouble() - 0.5) * 1e-2f;
-                var best = new (double F, double B)[2];
+                var best = new (double F, double B)[3];
                 for (int round = 0; round < 3; round++)
-                    for (int route = 0; route < 2; route++)
+                    for (int route = 0; route < 3; route++)
                     {
-                        Models.Kernels.DirectConv2d.Enabled = route == 0;
+                        Models.Kernels.DirectConv2d.Enabled = route != 1;
+                        Models.Kernels.ImplicitGemm.Enabled = route != 2;
                         try
                         {
                             var (cf, _) = Measure(() => layer.Forward(input, true));
                             var (cfb, _) = Measure(() => { layer.Forward(input, true); layer.Backward(dy); });
                             if (round == 0 || cf + cfb < best[route].F + best[route].B + best[route].F) best[route] = (cf, cfb - cf);
                         }
-                        finally { Models.Kernels.DirectConv2d.Enabled = true; }
+                        finally { Models.Kernels.DirectConv2d.Enabled = true; Models.Kernels.ImplicitGemm.Enabled = true; }
                     }
-                output.WriteLine($"  {net} {Kind(layer),-6} {Tensor.ShapeText(input.Shape),-18} {best[0].F,7:F2} / {best[0].B,7:F2}  |  {best[1].F,7:F2} / {best[1].B,7:F2}");
+                output.WriteLine($"  {net} {Kind(layer),-6} {Tensor.ShapeText(input.Shape),-18} {best[0].F,7:F2} / {best[0].B,7:F2}  |  {best[1].F,7:F2} / {best[1].B,7:F2}  |  {best[2].F,7:F2} / {best[2].B,7:F2}");
             }
         }
     }

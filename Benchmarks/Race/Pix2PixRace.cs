@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralPipelines.Models.Generative.Pix2Pix;
+using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Optimizers;
 using NeuralPipelines.Models.Tensors;
 
@@ -19,13 +20,7 @@ public static class Pix2PixRace
     {
         foreach (int width in new[] { 64, 32 })
         {
-            var g = UNet.Build(64, 1, 2, width, Seed);
-            var d = PatchGan.Build(3, width, 3, Seed + 1);
-            var adam = new OptimizerSettings(OptimizerKind.Adam, Beta1: 0.5f, Beta2: 0.999f);
-            var step = new Pix2PixStep(g, Optimizer.Create(adam, g.AllParameters().ToArray()), d, Optimizer.Create(adam, d.AllParameters().ToArray()));
-            var rng = new Random(Seed);
-            var l = Clipped(rng, Batch, 1);
-            var ab = Clipped(rng, Batch, 2);
+            var (g, d, step, rng, l, ab) = Workload(width);
             var times = new List<double>();
             Pix2PixStepResult last = default;
             MachineLoad? load = null;
@@ -58,6 +53,60 @@ public static class Pix2PixRace
             output.WriteLine($"RESULT pix2pix_inference ngf {width} batch {InferenceBatch}: median {Median(rates):F0} img/s (min {rates.Min():F0}, max {rates.Max():F0}) " +
                              $"[{(Process.GetCurrentProcess().TotalProcessorTime - inferenceCpu).TotalMilliseconds / 10:F0} CPU-ms/pass; other processes {inference!.OtherCores:F2} cores]");
         }
+    }
+
+    /// <summary><c>race pix2pix --ab implicit [--ngf N]</c>: training steps and inference passes alternate between the
+    /// implicit GEMM for the layers with more than 640 taps (<see cref="Models.Kernels.ImplicitGemm"/>) and the column
+    /// routes it replaced, in one process so both see the same neighbours; median wall and CPU time of each. With
+    /// <paramref name="forwardOnly"/> (<c>--ab implicit-forward</c>) ∂C/∂w stays on the implicit GEMM in both, and only
+    /// the forward product alternates.</summary>
+    public static void AlternateImplicit(TextWriter output, int[] widths, bool forwardOnly = false)
+    {
+        foreach (int width in widths)
+        {
+            var (g, d, step, rng, l, ab) = Workload(width);
+            var li = Clipped(rng, InferenceBatch, 1);
+            var wall = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
+            var cpu = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
+            var load = MachineLoad.Start();
+            for (int s = 0; s < 2 * (WarmUp + Steps); s++)
+            {
+                int v = s % 2;
+                if (forwardOnly) Models.Kernels.ImplicitGemm.Forwards = v == 0;
+                else Models.Kernels.ImplicitGemm.Enabled = v == 0;
+                for (int part = 0; part < 2; part++)
+                {
+                    var c0 = Process.GetCurrentProcess().TotalProcessorTime;
+                    long t0 = Stopwatch.GetTimestamp();
+                    if (part == 0) step.Run(l, ab);
+                    else g.Forward(li, training: false);
+                    if (s < 2 * WarmUp) continue;
+                    wall[2 * part + v].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                    cpu[2 * part + v].Add((Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds);
+                }
+            }
+            Models.Kernels.ImplicitGemm.Enabled = Models.Kernels.ImplicitGemm.Forwards = true;
+            string[] names = forwardOnly
+                ? ["step, forward implicit", "step, forward on columns", "inference, forward implicit", "inference, forward on columns"]
+                : ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"];
+            for (int i = 0; i < 4; i++)
+                output.WriteLine($"RESULT pix2pix ngf {width} {names[i],-26}: median {Median(wall[i]):F1} ms (min {wall[i].Min():F1}), " +
+                                 $"median {Median(cpu[i]):F1} CPU-ms (min {cpu[i].Min():F1})");
+            output.WriteLine($"[other processes {load.OtherCores:F2} cores; alternating, {Steps} of each after {WarmUp} warm-up; inference batch {InferenceBatch}]");
+        }
+    }
+
+    /// <summary>The peer's networks at this width, their step, and the first batch (L and ab) from a seeded generator
+    /// that the caller keeps drawing from.</summary>
+    private static (UNetSkipBlock G, Models.Layers.Sequential D, Pix2PixStep Step, Random Rng, Tensor L, Tensor Ab) Workload(int width)
+    {
+        var g = UNet.Build(64, 1, 2, width, Seed);
+        var d = PatchGan.Build(3, width, 3, Seed + 1);
+        var adam = new OptimizerSettings(OptimizerKind.Adam, Beta1: 0.5f, Beta2: 0.999f);
+        var step = new Pix2PixStep(g, Optimizer.Create(adam, g.AllParameters().ToArray()), d, Optimizer.Create(adam, d.AllParameters().ToArray()));
+        var rng = new Random(Seed);
+        var l = Clipped(rng, Batch, 1);
+        return (g, d, step, rng, l, Clipped(rng, Batch, 2));
     }
 
     private static Tensor Clipped(Random rng, int batch, int channels)

@@ -105,6 +105,14 @@ public static class SgemmRace
             variants.Add(($"∂C/∂w, chunks of {size}", () => Im2ColChunks.AccumulateWeightGradient(x, dy, batch, g, outChannels, dw, workspace, per)));
             variants.Add(($"∂C/∂x, chunks of {size}", () => Im2ColChunks.InputGradient(dy, batch, g, w, outChannels, dx, per)));
         }
+        // The implicit GEMM (Convolution's route for these layers): the column matrix never stored.
+        var conv = new Convolution();
+        var shape = new ConvolutionGeometry(batch, outChannels, g);
+        variants.Add(("forward, implicit GEMM", () => conv.Forward(shape, x, w, default, y)));
+        foreach (int width in new[] { 512, 1024, 2048 })
+            variants.Add(($"forward, implicit, block {width}", () => { GatheredB.BlockWidth = width; conv.Forward(shape, x, w, default, y); GatheredB.BlockWidth = 768; }));
+        variants.Add(("∂C/∂w, implicit GEMM", () => conv.WeightGradient(shape, x, dy, dw)));
+        variants.Add(("∂C/∂x, Convolution", () => conv.InputGradient(shape, dy, w, dx)));
         var best = new double[variants.Count];
         var wall = new double[variants.Count];
         Array.Fill(best, double.MaxValue); Array.Fill(wall, double.MaxValue);

@@ -14,22 +14,28 @@ namespace NeuralPipelines.Models.Kernels;
 /// <item>Direct (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGradient"/>): layers with at most 640 taps per
 /// output (every zoo layer but the widest); no column matrix at all. The output for any stride, ∂C/∂x for stride 1,
 /// ∂C/∂w for stride-1 kernels above 1×1 when the forward pass left no columns behind.</item>
-/// <item>Chunks (<see cref="Im2ColChunks"/>): more taps and a large batch (DCGAN's 64→128 4×4 stride 2): column matrices of
-/// a few images at a time, never the whole batch's.</item>
+/// <item>Implicit GEMM (<see cref="ImplicitGemm"/>), the output and ∂C/∂w of layers with more than 640 taps (DCGAN's
+/// 64→128 4×4 stride 2, pix2pix's wide layers): one GEMM over the whole batch whose B panels are packed straight from a
+/// zero-padded copy of the input; no column matrix. A ∂C/∂w right after the Forward of the same input reuses the copy.</item>
+/// <item>Chunks (<see cref="Im2ColChunks"/>): ∂C/∂x of those layers with a large batch: column matrices of a few images
+/// at a time, never the whole batch's.</item>
 /// <item>Columns (<see cref="Im2Col"/>): im2col of the whole batch and one product, [O × N·P] = w·cols; ∂C/∂w = δ·colsᵀ,
 /// ∂C/∂cols = wᵀ·δ then col2im. Tiny products go through <see cref="Im2ColProducts"/>, the rest through <see cref="Gemm"/>.</item>
 /// </list>
 /// <para>One reuse between calls: a <see cref="WeightGradient"/> right after a <see cref="Forward"/> on this instance
 /// takes the input that Forward unfolded on the column route instead of unfolding it again, so it must be given the
 /// same input (layers pass the input of their last forward pass, which their callers keep unchanged until backward).</para>
-/// <para><see cref="ColumnRoutesOnly"/> keeps a transposed layer on the routes it always took (columns and chunks, products
-/// through the GEMM), so its results stay the bits they were.</para>
+/// <para><see cref="ColumnRoutesOnly"/> keeps a transposed layer off the direct kernels and the small products: its
+/// products all run on the GEMM (columns, chunks or the implicit GEMM, whose forward product has the column route's bits;
+/// its ∂C/∂w sums the whole batch in one chain, where the chunks added per-chunk partials).</para>
 /// </remarks>
 public sealed class Convolution
 {
     private float[]? _columns, _z, _delta, _weightTransposed, _workspace, _croppedWeight, _croppedGradient, _biasPartial;
-    // Whether the previous call was a Forward that left its input unfolded in _columns (for the WeightGradient after it).
-    private bool _columnsHoldInput;
+    // Whether the previous call was a Forward that left its input unfolded in _columns, or padded in _implicit (for the
+    // WeightGradient after it).
+    private bool _columnsHoldInput, _paddedHoldsInput;
+    private ImplicitGemm? _implicit;
     private Convolution? _cropped;
 
     /// <param name="columnRoutesOnly">Only the column and chunk routes, with every product through the GEMM.</param>
@@ -42,7 +48,7 @@ public sealed class Convolution
     {
         s.Check("Forward", x.Length, y.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = false;
+        _columnsHoldInput = _paddedHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             Cropped(s).Forward(crop.Inner, x, CroppedWeight(s, crop.Taps, weight), bias, y);
@@ -51,6 +57,12 @@ public sealed class Convolution
         if (!ColumnRoutesOnly && DirectConv2d.Suits(g))
         {
             DirectConv2d.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
+            return;
+        }
+        if (ImplicitGemm.Forwards && ImplicitGemm.Suits(s))
+        {
+            (_implicit ??= new ImplicitGemm()).Forward(s, x, weight, bias, y);
+            _paddedHoldsInput = true;
             return;
         }
         if (Im2ColChunks.Suits(g, s.Batch))
@@ -69,14 +81,7 @@ public sealed class Convolution
         else
             Gemm.Multiply(false, false, s.OutChannels, cols, g.Rows, weight, g.Rows, columns, cols, z, cols);
         // [O × N·P] to NCHW, adding b.
-        for (int i = 0; i < s.Batch; i++)
-            for (int o = 0; o < s.OutChannels; o++)
-            {
-                var src = z.AsSpan(o * cols + i * p, p);
-                var dst = y.Slice((i * s.OutChannels + o) * p, p);
-                if (bias.IsEmpty) src.CopyTo(dst);
-                else TensorPrimitives.Add(src, bias[o], dst);
-            }
+        ColumnLayout.ToImages(z, s.Batch, s.OutChannels, p, bias, y);
     }
 
     /// <summary>weightGradient[O×C×kH×kW] += δ ⋆ x, from the input x and δ = ∂C/∂y.</summary>
@@ -84,8 +89,8 @@ public sealed class Convolution
     {
         s.Check("WeightGradient", x.Length, dy.Length, weightGradient.Length);
         var g = s.Window;
-        bool columnsHoldInput = _columnsHoldInput;
-        _columnsHoldInput = false;
+        bool columnsHoldInput = _columnsHoldInput, paddedHoldsInput = _paddedHoldsInput;
+        _columnsHoldInput = _paddedHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             // The inner convolution's gradient from zero, then into the full kernel's live taps (the dead ones read zeros).
@@ -93,6 +98,11 @@ public sealed class Convolution
             inner.Clear();
             Cropped(s).WeightGradient(crop.Inner, x, dy, inner);
             crop.Taps.ScatterAdd(inner, s.OutChannels * g.Channels, g.KernelH, g.KernelW, weightGradient);
+            return;
+        }
+        if (ImplicitGemm.Suits(s))
+        {
+            (_implicit ??= new ImplicitGemm()).WeightGradient(s, x, dy, weightGradient, sameInput: paddedHoldsInput);
             return;
         }
         if (Im2ColChunks.Suits(g, s.Batch))
@@ -123,7 +133,7 @@ public sealed class Convolution
     {
         s.Check("InputGradient", inputGradient.Length, dy.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = false;
+        _columnsHoldInput = _paddedHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             Cropped(s).InputGradient(crop.Inner, dy, CroppedWeight(s, crop.Taps, weight), inputGradient);
@@ -196,11 +206,8 @@ public sealed class Convolution
     /// <summary>δ gathered from NCHW to [O × N·P] for the column route.</summary>
     private float[] Delta(in ConvolutionGeometry s, ReadOnlySpan<float> dy)
     {
-        int cols = s.Columns, p = s.OutPixels;
-        var delta = Scratch.Ensure(ref _delta, s.OutChannels * cols);
-        for (int i = 0; i < s.Batch; i++)
-            for (int o = 0; o < s.OutChannels; o++)
-                dy.Slice((i * s.OutChannels + o) * p, p).CopyTo(delta.AsSpan(o * cols + i * p, p));
+        var delta = Scratch.Ensure(ref _delta, s.OutChannels * s.Columns);
+        ColumnLayout.FromImages(dy, s.Batch, s.OutChannels, s.OutPixels, delta);
         return delta;
     }
 }

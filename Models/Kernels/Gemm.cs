@@ -70,41 +70,74 @@ public static unsafe class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool mayUseTeam)
     {
         GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (m == 0 || n == 0) return;
-        if (k == 0)
-        {
-            // An empty sum: C = 0, or C unchanged when accumulating.
-            if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
-            return;
-        }
+        if (Empty(m, n, k, c, ldc, accumulate)) return;
         fixed (float* pa = a, pb = b, pc = c)
+            Dispatch(new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate), mayUseTeam);
+    }
+
+    /// <summary>C[m×n] = op(A)[m×k]·B[k×n] (+ C when <paramref name="accumulate"/>) with B gathered, never stored:
+    /// B[p, j] = source[rows[p] + columns[j]] (implicit GEMM, <see cref="GatheredB"/>); <paramref name="kinds"/> holds
+    /// <see cref="GatheredB.Classify"/>'s kind of each full 16-column panel of <paramref name="columns"/>. The bits of
+    /// <see cref="Multiply"/> on the stored B.</summary>
+    internal static void MultiplyGathered(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> source, ReadOnlySpan<int> rows, ReadOnlySpan<int> columns, ReadOnlySpan<byte> kinds,
+        Span<float> c, int ldc, bool accumulate = false, bool mayUseTeam = true)
+    {
+        GemmArguments.Check(transA, false, m, n, k, a.Length, lda, int.MaxValue, n, c.Length, ldc); // B: the offsets, below
+        if (rows.Length < k || columns.Length < n || kinds.Length < n / GemmBlocking.NR)
+            throw new ArgumentException($"Gathered GEMM operand B ({k}×{n}) needs {k} row and {n} column offsets and {n / GemmBlocking.NR} panel kinds; got {rows.Length}, {columns.Length} and {kinds.Length}.");
+        if (k > 0 && n > 0)
         {
-            var g = new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
-            // The team's gate also guards its pack buffers: a caller that holds it computes on them, with the team
-            // or alone (small product, or backing off); one that finds it taken uses its own thread's buffers.
-            // A caller already inside the team (a KernelLoop body on the caller's thread) must not start it again.
-            if (mayUseTeam && s_threads > 1 && Team() is { } team && !Monitor.IsEntered(team.Gate) && Monitor.TryEnter(team.Gate))
-            {
-                try
-                {
-                    if (team.Usable)
-                    {
-                        bool splitRows = false;
-                        bool parallel = (long)m * n * k >= ParallelThreshold && !(AdaptToLoad && team.BackingOff)
-                                        && Split(m, n, team.Threads, out splitRows);
-                        if (parallel)
-                        {
-                            team.Run(g, splitRows);
-                            Interlocked.Increment(ref s_teamCalls);
-                        }
-                        else team.RunAlone(g);
-                        return;
-                    }
-                }
-                finally { Monitor.Exit(team.Gate); }
-            }
-            Alone(g);
+            // Every offset pair must land inside the source: checked once here, so packing needs no bounds.
+            int rMin = int.MaxValue, rMax = int.MinValue, cMin = int.MaxValue, cMax = int.MinValue;
+            foreach (int r in rows[..k]) { rMin = Math.Min(rMin, r); rMax = Math.Max(rMax, r); }
+            foreach (int q in columns[..n]) { cMin = Math.Min(cMin, q); cMax = Math.Max(cMax, q); }
+            if ((long)rMin + cMin < 0 || (long)rMax + cMax >= source.Length)
+                throw new ArgumentException($"Gathered GEMM operand B ({k}×{n}) reads offsets {(long)rMin + cMin}..{(long)rMax + cMax} of a {source.Length}-float source.");
         }
+        if (Empty(m, n, k, c, ldc, accumulate)) return;
+        fixed (float* pa = a, ps = source, pc = c)
+        fixed (int* pr = rows, pq = columns)
+        fixed (byte* pk = kinds)
+            Dispatch(new GemmProblem(transA, false, m, n, k, pa, lda, null, n, pc, ldc, accumulate, new GatheredB(ps, pr, pq, pk)), mayUseTeam);
+    }
+
+    /// <summary>True when there is nothing to multiply; an empty sum (k = 0) leaves C = 0, or C unchanged when accumulating.</summary>
+    private static bool Empty(int m, int n, int k, Span<float> c, int ldc, bool accumulate)
+    {
+        if (m == 0 || n == 0) return true;
+        if (k != 0) return false;
+        if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+        return true;
+    }
+
+    private static void Dispatch(in GemmProblem g, bool mayUseTeam)
+    {
+        int m = g.M, n = g.N, k = g.K;
+        // The team's gate also guards its pack buffers: a caller that holds it computes on them, with the team
+        // or alone (small product, or backing off); one that finds it taken uses its own thread's buffers.
+        // A caller already inside the team (a KernelLoop body on the caller's thread) must not start it again.
+        if (mayUseTeam && s_threads > 1 && Team() is { } team && !Monitor.IsEntered(team.Gate) && Monitor.TryEnter(team.Gate))
+        {
+            try
+            {
+                if (team.Usable)
+                {
+                    bool splitRows = false;
+                    bool parallel = (long)m * n * k >= ParallelThreshold && !(AdaptToLoad && team.BackingOff)
+                                    && Split(m, n, team.Threads, out splitRows);
+                    if (parallel)
+                    {
+                        team.Run(g, splitRows);
+                        Interlocked.Increment(ref s_teamCalls);
+                    }
+                    else team.RunAlone(g);
+                    return;
+                }
+            }
+            finally { Monitor.Exit(team.Gate); }
+        }
+        Alone(g);
     }
 
     /// <summary>How the threads share C: by rows when each gets at least one MC block, else by 16-column panels.</summary>

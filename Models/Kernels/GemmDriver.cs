@@ -30,15 +30,18 @@ internal static unsafe class GemmDriver
         int kcStep = (k + depth - 1) / depth;
         int step = 0;
         long waited = 0;
-        for (int jc = 0; jc < n; jc += NC)
+        int blockWidth = g.Gathered.IsSet ? GatheredB.BlockWidth : NC;
+        for (int jc = 0; jc < n; jc += blockWidth)
         {
-            int nc = Math.Min(NC, n - jc);
+            int nc = Math.Min(blockWidth, n - jc);
             int colPanels = (nc + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += kcStep, step++)
             {
                 int kc = Math.Min(kcStep, k - pc);
                 float* packedB = shared.PackedB(step);
-                if (g.TransB)
+                if (g.Gathered.IsSet)
+                    g.Gathered.Pack(pc, jc, nc, kc, kc * t / threads, kc * (t + 1) / threads, packedB);
+                else if (g.TransB)
                     GemmPacking.PackBColumns(g.B, g.Ldb, pc, jc, nc, kc, colPanels * t / threads, colPanels * (t + 1) / threads, packedB);
                 else
                     GemmPacking.PackBRows(g.B, g.Ldb, pc, jc, nc, kc, kc * t / threads, kc * (t + 1) / threads, packedB);

@@ -21,7 +21,7 @@ public sealed class ConvTranspose2d : Layer
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
     private readonly Parameter[] _parameters;
-    // Column routes only: the products this layer always ran, so its results keep their bits.
+    // GEMM routes only (no direct kernels or small products): see Convolution.ColumnRoutesOnly.
     private readonly Convolution _convolution = new(columnRoutesOnly: true);
     private Tensor? _output, _inputGradient;
     private ConvolutionGeometry _shape;

@@ -1,0 +1,115 @@
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>
+/// A convolution's forward product and ∂C/∂w as one GEMM each over the whole batch, with the column matrix never stored:
+/// the GEMM packs its B panels straight from a zero-padded copy of the input (<see cref="GatheredB"/>). For layers with
+/// more taps than the direct kernels take (DCGAN's 64→128 and pix2pix's wide 4×4 stride-2 layers).
+/// </summary>
+/// <remarks>
+/// <para>Column r = (c, i, j) of an output position (n, y, x) reads padded[n, c, y·s + i·d, x·s + j·d], an offset that is
+/// the sum of a tap's part (c, i, j) and a position's part (n, y, x). Two tables hold the parts, so the column matrix is
+/// B[r, q] = padded[taps[r] + positions[q]] for the forward product z = w·B, and the same with the tables swapped for
+/// ∂C/∂w = δ·Bᵀ. A 4×4 kernel's 16 taps of one channel are four runs of four floats, one panel of the ∂C/∂w product.</para>
+/// <para>Why: <see cref="Im2ColChunks"/> wrote each chunk's columns (16 floats per input float for 4×4 stride 2) and the
+/// GEMM read them back to pack them; its ∂C/∂w added one partial per chunk. Here the padded copy is 1.3 times the input,
+/// each product is one GEMM over the whole batch on the thread team, and ∂C/∂w needs no partials.</para>
+/// <para>Bits: the forward product is the GEMM on the stored column matrix, so the bits of the column route; ∂C/∂w sums
+/// over the whole batch's positions in one chain per weight (the column route's bits, not the chunks'). Neither depends
+/// on the thread count. The plain twins are <see cref="DirectConv2dReference"/>'s definitions.</para>
+/// <para>One reuse: a <see cref="WeightGradient"/> on the input of this instance's last <see cref="Forward"/> (a layer's
+/// forward pass and then its backward) takes the padded copy that Forward made.</para>
+/// </remarks>
+internal sealed class ImplicitGemm
+{
+    /// <summary>Set to false to time the routes this one replaced (<c>race conv-kernels</c>, A/B).</summary>
+    public static bool Enabled { get; set; } = true;
+
+    /// <summary>Set to false to keep the forward product on the column routes while ∂C/∂w stays here (A/B timing).</summary>
+    public static bool Forwards { get; set; } = true;
+
+    /// <summary>Layers this route takes: more taps per output than the direct kernels take (640), offsets within an int.</summary>
+    public static bool Suits(in ConvolutionGeometry s) =>
+        Enabled && s.Window.Rows > 640
+        && (long)s.Batch * s.Window.Channels * (s.Window.Height + 2 * s.Window.PadH) * (s.Window.Width + 2 * s.Window.PadW) < int.MaxValue;
+
+    private float[]? _padded, _z, _delta;
+    private int[]? _taps, _positions;
+    private byte[]? _tapKinds, _positionKinds;
+    private ConvolutionGeometry _tables, _paddedFor;
+
+    /// <summary>y[N×O×OH×OW] = w ⋆ x + b (no bias when empty).</summary>
+    public void Forward(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        var g = s.Window;
+        Tables(s);
+        var padded = Pad(s, x);
+        int cols = s.Columns, p = s.OutPixels;
+        var z = Scratch.Ensure(ref _z, s.OutChannels * cols);
+        // z = w·a over the whole batch, a read from the padded input.
+        Gemm.MultiplyGathered(false, s.OutChannels, cols, g.Rows, weight, g.Rows, padded, _taps, _positions, _positionKinds,
+            z, cols);
+        // [O × N·P] to NCHW, adding b.
+        ColumnLayout.ToImages(z, s.Batch, s.OutChannels, p, bias, y);
+    }
+
+    /// <summary>weightGradient[O×C×kH×kW] += δ ⋆ x. <paramref name="sameInput"/>: x is the input of the last call, a
+    /// <see cref="Forward"/> of the same geometry, whose padded copy is still held (the caller knows; see the remarks).</summary>
+    public void WeightGradient(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient, bool sameInput)
+    {
+        var g = s.Window;
+        Tables(s);
+        var padded = sameInput && _paddedFor == s ? _padded! : Pad(s, x);
+        int cols = s.Columns, p = s.OutPixels;
+        var delta = Scratch.Ensure(ref _delta, s.OutChannels * cols);
+        ColumnLayout.FromImages(dy, s.Batch, s.OutChannels, p, delta);
+        // ∂C/∂w = δ·aᵀ, aᵀ read from the padded input with the tables' roles swapped.
+        Gemm.MultiplyGathered(false, s.OutChannels, g.Rows, cols, delta, cols, padded, _positions, _taps, _tapKinds,
+            weightGradient, g.Rows, accumulate: true);
+    }
+
+    /// <summary>The two offset tables and their panel kinds for <paramref name="s"/> (built when the shapes change).</summary>
+    private void Tables(in ConvolutionGeometry s)
+    {
+        if (_taps is not null && _tables == s) return;
+        var g = s.Window;
+        int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, plane = hp * wp, taps = g.KernelH * g.KernelW;
+        var tapOffsets = new int[g.Rows];
+        for (int c = 0; c < g.Channels; c++)
+            for (int t = 0; t < taps; t++)
+                tapOffsets[c * taps + t] = c * plane + t / g.KernelW * g.DilationH * wp + t % g.KernelW * g.DilationW;
+        var positionOffsets = new int[s.Columns];
+        for (int n = 0, q = 0; n < s.Batch; n++)
+            for (int y = 0; y < g.OutHeight; y++)
+                for (int x = 0; x < g.OutWidth; x++, q++)
+                    positionOffsets[q] = n * g.Channels * plane + y * g.StrideH * wp + x * g.StrideW;
+        var tapKinds = new byte[g.Rows / GemmBlocking.NR];
+        var positionKinds = new byte[s.Columns / GemmBlocking.NR];
+        GatheredB.Classify(tapOffsets, tapKinds);
+        GatheredB.Classify(positionOffsets, positionKinds);
+        (_taps, _positions, _tapKinds, _positionKinds, _tables) = (tapOffsets, positionOffsets, tapKinds, positionKinds, s);
+    }
+
+    /// <summary>x [N×C×H×W] into the padded copy [N×C×(H+2p)×(W+2p)], every float written (the border zero).</summary>
+    private float[] Pad(in ConvolutionGeometry s, ReadOnlySpan<float> x)
+    {
+        var g = s.Window;
+        int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, plane = hp * wp, planes = s.Batch * g.Channels;
+        var padded = Scratch.Ensure(ref _padded, planes * plane);
+        _paddedFor = s;
+        for (int k = 0; k < planes; k++)
+        {
+            var to = padded.AsSpan(k * plane, plane);
+            to[..(g.PadH * wp)].Clear();
+            to[((g.PadH + g.Height) * wp)..].Clear();
+            var from = x.Slice(k * g.Height * g.Width, g.Height * g.Width);
+            for (int r = 0; r < g.Height; r++)
+            {
+                var row = to.Slice((g.PadH + r) * wp, wp);
+                row[..g.PadW].Clear();
+                from.Slice(r * g.Width, g.Width).CopyTo(row[g.PadW..]);
+                row[(g.PadW + g.Width)..].Clear();
+            }
+        }
+        return padded;
+    }
+}

@@ -1,0 +1,207 @@
+using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Tests.Gradients;
+
+namespace NeuralPipelines.Models.Tests.Kernels;
+
+/// <summary>The implicit GEMM (<see cref="GatheredB"/>, <see cref="ImplicitGemm"/>): a B operand read through offset tables
+/// gives the bits of the GEMM on the stored matrix, and the convolution route on it gives the definitions
+/// (<see cref="DirectConv2dReference"/>) and the column route's bits, at every SIMD width and on one and two threads.</summary>
+[Collection(nameof(GemmThreadsCollection))]
+public class ImplicitGemmTests
+{
+    /// <summary>A gathered B of k rows × n columns whose panels are of all three kinds: contiguous runs of 16, four runs of
+    /// four, and scattered offsets; n not a multiple of 16, so the last panel is cut.</summary>
+    private static (float[] Source, int[] Rows, int[] Columns, byte[] Kinds, float[] Stored) Operand(int k, int n, Random rng)
+    {
+        var rows = new int[k];
+        for (int p = 0; p < k; p++) rows[p] = rng.Next(0, 50) + 7 * p;
+        var columns = new int[n];
+        for (int j = 0; j < n; j++)
+            columns[j] = (j / 16 % 3) switch
+            {
+                0 => 1000 + j,                                   // contiguous
+                1 => 3000 + j / 4 * 37 + j % 4,                  // runs of four
+                _ => 6000 + (j * 7919) % 997,                    // scattered (repeats allowed)
+            };
+        var source = GradientCheck.Random(rng, rows.Max() + columns.Max() + 1).Data;
+        var kinds = new byte[n / 16];
+        GatheredB.Classify(columns, kinds);
+        var stored = new float[k * n];
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++) stored[p * n + j] = source[rows[p] + columns[j]];
+        return (source, rows, columns, kinds, stored);
+    }
+
+    [Fact]
+    public void Panels_are_classified_by_their_layout()
+    {
+        var (_, _, columns, kinds, _) = Operand(3, 100, new Random(1));
+        Assert.Equal(new byte[] { 1, 2, 0, 1, 2, 0 }, kinds);
+        Assert.Equal(6, columns.Length / 16);
+    }
+
+    public static TheoryData<int, int, int, bool> Shapes => new()
+    {
+        // m, n, k, transposed A
+        { 13, 100, 37, false },     // every panel kind, a cut panel, a short k
+        { 128, 1100, 600, false },  // more columns than a gathered block (768) and k over two KC steps
+        { 7, 49, 300, true },       // op(A) = Aᵀ, one image's 7×7 positions
+        { 1, 17, 1, false },        // one row, one k, one column past a panel
+    };
+
+    [Theory, MemberData(nameof(Shapes))]
+    public void A_gathered_b_gives_the_bits_of_the_stored_b_at_every_width_on_one_and_two_threads(int m, int n, int k, bool transA)
+    {
+        var rng = new Random(m * 31 + n + k);
+        var (source, rows, columns, kinds, stored) = Operand(k, n, rng);
+        var a = GradientCheck.Random(rng, m * k).Data;
+        int lda = transA ? m : k;
+        var start = GradientCheck.Random(rng, m * n).Data;
+        var reference = (float[])start.Clone();
+        GemmReference.Multiply(transA, false, m, n, k, a, lda, stored, n, reference, n, accumulate: true);
+        foreach (var width in SimdWidth.AvailablePaths)
+            using (SimdWidth.Use(width))
+                foreach (bool gathers in new[] { true, false })
+                    foreach (int threads in new[] { 1, 2 })
+                    {
+                        var expected = (float[])start.Clone();
+                        var actual = (float[])start.Clone();
+                        int before = Gemm.Threads;
+                        bool g = GatheredB.Gathers;
+                        try
+                        {
+                            Gemm.Threads = threads;
+                            GatheredB.Gathers = gathers;
+                            Gemm.Multiply(transA, false, m, n, k, a, lda, stored, n, expected, n, accumulate: true);
+                            Gemm.MultiplyGathered(transA, m, n, k, a, lda, source, rows, columns, kinds, actual, n, accumulate: true);
+                        }
+                        finally { Gemm.Threads = before; GatheredB.Gathers = g; }
+                        Assert.Equal(expected, actual);
+                        for (int i = 0; i < reference.Length; i++)
+                            Assert.True(Math.Abs(reference[i] - actual[i]) <= 1e-4f * (1 + Math.Abs(reference[i])),
+                                $"{width}, {threads} thread(s): C[{i}] = {actual[i]}, the definition gives {reference[i]}");
+                    }
+    }
+
+    [Fact]
+    public void An_offset_outside_the_source_is_an_error_that_names_the_operand()
+    {
+        var (source, rows, columns, kinds, _) = Operand(4, 20, new Random(3));
+        var e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyGathered(false, 2, 20, 4, new float[8], 4,
+            source.AsSpan(0, source.Length - 1), rows, columns, kinds, new float[40], 20));
+        Assert.Contains("Gathered GEMM operand B (4×20)", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyGathered(false, 2, 20, 4, new float[8], 4,
+            source, rows.AsSpan(0, 3), columns, kinds, new float[40], 20));
+        Assert.Contains("needs 4 row and 20 column offsets", e.Message);
+    }
+
+    public static TheoryData<int[]> Convolutions => new()
+    {
+        // C, H, W, kH, kW, stride H, stride W, pad H, pad W, dilation, out channels, batch
+        { [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 128, 3] },   // DCGAN's 64→128 layer (1024 taps)
+        { [64, 8, 8, 4, 4, 2, 2, 1, 1, 1, 128, 2] },     // pix2pix ngf 32's 64→128 layer, 8×8 → 4×4
+        { [41, 13, 11, 4, 4, 2, 2, 1, 1, 1, 13, 3] },    // odd sizes, 656 taps, 13 output channels
+        { [81, 9, 10, 3, 3, 1, 1, 1, 1, 1, 7, 2] },      // 3×3 stride 1 (729 taps: positions contiguous in a row)
+        { [44, 15, 12, 4, 4, 3, 2, 0, 2, 1, 5, 2] },     // stride 3 × 2, padding only in width
+        { [80, 11, 12, 3, 3, 2, 2, 2, 2, 2, 6, 2] },     // dilation 2
+        { [256, 2, 2, 4, 4, 2, 2, 1, 1, 1, 9, 4] },      // pix2pix's innermost 2×2 → 1×1 shapes (through Convolution: cropped)
+        { [48, 12, 9, 4, 4, 2, 2, 0, 0, 1, 5, 2] },      // 4×4 stride 2 without padding, odd width: phases of unequal size
+        { [48, 11, 10, 4, 4, 2, 2, 2, 2, 1, 3, 2] },     // padding 2: taps reach two rows past δ's edge
+        { [200, 8, 8, 2, 2, 2, 2, 0, 0, 1, 4, 2] },      // 2×2 stride 2 (800 taps): one tap per phase
+        { [41, 7, 9, 4, 4, 1, 1, 1, 2, 1, 3, 2] },       // 4×4 stride 1, unequal padding: one phase
+    };
+
+    private static Im2ColGeometry Geometry(int[] a) => new(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[9]);
+
+    [Theory, MemberData(nameof(Convolutions))]
+    public void The_implicit_route_gives_the_definitions_and_the_column_routes_bits(int[] a)
+    {
+        var g = Geometry(a);
+        int outChannels = a[10], batch = a[11];
+        var s = new ConvolutionGeometry(batch, outChannels, g);
+        var rng = new Random(a.Sum());
+        var x = GradientCheck.Random(rng, batch, g.Channels, g.Height, g.Width).Data;
+        var w = GradientCheck.Random(rng, outChannels, g.Channels, g.KernelH, g.KernelW).Data;
+        var b = GradientCheck.Random(rng, outChannels).Data;
+        var dy = GradientCheck.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
+        var start = GradientCheck.Random(rng, w.Length).Data;
+
+        var y = new float[s.OutputLength];
+        DirectConv2dReference.Forward(x, batch, g, w, outChannels, b, y);
+        var dw = (float[])start.Clone();
+        DirectConv2dReference.WeightGradient(x, dy, batch, g, outChannels, dw);
+        var dx = new float[x.Length];
+        DirectConv2dReference.InputGradient(dy, batch, g, w, outChannels, dx);
+
+        // The column route's bits: im2col of the whole batch and the GEMM (z = w·columns, ∂C/∂w = δ·columnsᵀ).
+        int cols = s.Columns, p = s.OutPixels;
+        var columns = new float[g.Rows * cols];
+        Im2ColReference.Unfold(x, batch, g, columns);
+        var z = new float[outChannels * cols];
+        Gemm.Multiply(false, false, outChannels, cols, g.Rows, w, g.Rows, columns, cols, z, cols);
+        var delta = new float[outChannels * cols];
+        for (int i = 0; i < batch; i++)
+            for (int o = 0; o < outChannels; o++)
+                Array.Copy(dy, (i * outChannels + o) * p, delta, o * cols + i * p, p);
+        var columnDw = (float[])start.Clone();
+        Gemm.Multiply(false, true, outChannels, g.Rows, cols, delta, cols, columns, cols, columnDw, g.Rows, accumulate: true);
+
+        Assert.True(ImplicitGemm.Suits(s) || Convolution.IsCropped(s));
+        foreach (var width in SimdWidth.AvailablePaths)
+            using (SimdWidth.Use(width))
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    int before = Gemm.Threads;
+                    Gemm.Threads = threads;
+                    try
+                    {
+                        var convolution = new Convolution();
+                        var fastY = Enumerable.Repeat(float.NaN, y.Length).ToArray(); // every output written
+                        convolution.Forward(s, x, w, b, fastY);
+                        // Right after the forward pass (its padded input reused), and alone (padded again).
+                        var afterForward = (float[])start.Clone();
+                        convolution.WeightGradient(s, x, dy, afterForward);
+                        var alone = (float[])start.Clone();
+                        convolution.WeightGradient(s, x, dy, alone);
+                        // ∂C/∂x stays on the column routes; checked here beside the products that moved.
+                        var fastDx = Enumerable.Repeat(float.NaN, dx.Length).ToArray(); // every pixel written
+                        convolution.InputGradient(s, dy, w, fastDx);
+                        for (int i = 0; i < dx.Length; i++) Close(dx[i], fastDx[i], $"{width}, {threads} thread(s): ∂C/∂x[{i}]");
+                        for (int i = 0; i < y.Length; i++) Close(y[i], fastY[i], $"{width}, {threads} thread(s): y[{i}]");
+                        for (int i = 0; i < dw.Length; i++) Close(dw[i], alone[i], $"{width}, {threads} thread(s): ∂C/∂w[{i}]");
+                        Assert.Equal(afterForward, alone);
+                        if (Convolution.IsCropped(s)) continue;
+                        for (int i = 0; i < batch; i++)
+                            for (int o = 0; o < outChannels; o++)
+                                for (int q = 0; q < p; q++)
+                                    Assert.Equal(z[o * cols + i * p + q] + b[o], fastY[(i * outChannels + o) * p + q]);
+                        Assert.Equal(columnDw, alone);
+                    }
+                    finally { Gemm.Threads = before; }
+                }
+    }
+
+    [Fact]
+    public void A_weight_gradient_after_another_product_pads_its_own_input()
+    {
+        // Forward on x, then ∂C/∂w on another input: a stale padded copy would give x's gradient.
+        var g = new Im2ColGeometry(48, 10, 10, 4, 4, 2, 2, 1, 1);
+        var s = new ConvolutionGeometry(2, 4, g);
+        var rng = new Random(8);
+        var x = GradientCheck.Random(rng, 2, 48, 10, 10).Data;
+        var other = GradientCheck.Random(rng, 2, 48, 10, 10).Data;
+        var w = GradientCheck.Random(rng, 4, 48, 4, 4).Data;
+        var dy = GradientCheck.Random(rng, 2, 4, 5, 5).Data;
+        var convolution = new Convolution();
+        convolution.Forward(s, x, w, default, new float[s.OutputLength]);
+        convolution.InputGradient(s, dy, w, new float[s.InputLength]);
+        var fast = new float[w.Length];
+        convolution.WeightGradient(s, other, dy, fast);
+        var expected = new float[w.Length];
+        DirectConv2dReference.WeightGradient(other, dy, 2, g, 4, expected);
+        for (int i = 0; i < expected.Length; i++) Close(expected[i], fast[i], $"∂C/∂w[{i}]");
+    }
+
+    private static void Close(float expected, float actual, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-4f * (1 + Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");
+}
