@@ -71,6 +71,23 @@ public class GenerativeTrainerTests
         if (ema > 0) Assert.NotEqual(Values(resumed.Model.Generator), Values(resumed.Model.AverageGenerator!));
     }
 
+    [Fact]
+    public void The_average_is_only_read_so_the_trained_networks_are_those_of_a_run_without_it()
+    {
+        var options = GenerativeOptions.For(GenerativeKind.Gan) with { BatchSize = 32, Epochs = 2, Seed = 5 };
+        var with = New(GenerativeKind.Gan, options, 64);
+        var without = New(GenerativeKind.Gan, options with { EmaDecay = 0 }, 64);
+        new GenerativeTrainer(with.Model, with.Training!).Fit(Digits(64));
+        new GenerativeTrainer(without.Model, without.Training!).Fit(Digits(64));
+        Assert.NotNull(with.Model.AverageGenerator);
+        Assert.Null(without.Model.AverageGenerator);
+        var raw = new[] { with.Model.Generator, with.Model.Discriminator! };
+        var plain = new[] { without.Model.Generator, without.Model.Discriminator! };
+        Assert.Equal(plain.SelectMany(n => n.AllParameters().Select(p => p.Value).Concat(n.AllBuffers())).SelectMany(t => t.Span.ToArray()),
+            raw.SelectMany(n => n.AllParameters().Select(p => p.Value).Concat(n.AllBuffers())).SelectMany(t => t.Span.ToArray()));
+        Assert.Equal(without.Training!.History.Select(h => h.Losses["g_loss"]), with.Training!.History.Select(h => h.Losses["g_loss"]));
+    }
+
     private static float[] Values(NeuralPipelines.Models.Layers.Layer network) => network.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
 
     /// <summary>Rewrites a checkpoint as the writer before the moving average wrote it: no "generator_ema" network and no
