@@ -27,13 +27,15 @@ public sealed class ExportCommand : ICliCommand
         var seed = new Option<int>("--parity-seed") { Description = "Seed of the random batch used to compare our forward pass with ONNX Runtime.", DefaultValueFactory = _ => 1 };
         var mlnet = new Option<string?>("--mlnet") { Description = "Also write an ML.NET model zip (mlContext.Model.Load, PredictionEngine) that scores the same ONNX model." };
         var featureColumn = new Option<string>("--feature-column") { Description = "Input column of the ML.NET zip: a vector of C·H·W floats.", DefaultValueFactory = _ => "Features" };
+        var weights = GeneratorFile.WeightsOption();
         var force = Outputs.ForceOption();
         var json = CliContext.JsonOption();
         var command = new Command("export",
             $"Export a trained checkpoint to ONNX (opset {OnnxFormat.Opset}): input 'input' [batch, C, H, W] of raw pixels (normalisation is in the graph), " +
             "outputs 'scores', 'probabilities' and 'predicted_class', weights as initializers, and metadata (architecture, input shape, " +
             "normalisation, class labels, metrics, seed, version). Before writing, ONNX Runtime runs the model on a random batch and its " +
-            "answer must match the trainer's forward pass to 1e-4.");
+            "answer must match the trainer's forward pass to 1e-4. A generator exports its sampler (noise → pixels), through the " +
+            "moving average of its weights when the checkpoint keeps one (--generator raw for the trained weights).");
         command.Options.Add(model);
         command.Options.Add(output);
         command.Options.Add(seed);
@@ -42,6 +44,7 @@ public sealed class ExportCommand : ICliCommand
         command.Options.Add(triton);
         command.Options.Add(tritonName);
         command.Options.Add(maxBatch);
+        command.Options.Add(weights);
         command.Options.Add(force);
         command.Options.Add(json);
         context.SetAction(command, parse =>
@@ -52,7 +55,7 @@ public sealed class ExportCommand : ICliCommand
             if (target is null && repository is null) throw new ArgumentException("give --out FILE.onnx, --triton DIR, or both.");
             if (repository is not null && File.Exists(repository)) throw new ArgumentException($"--triton {repository}: a file, not a folder; give the repository's folder.");
             using var outputs = Outputs.Check(parse.GetValue(force), asJson, [("--model", source)], new("--out", target), new("--mlnet", zip));
-            var (network, card) = Exportable(source);
+            var (network, card) = Exportable(source, GeneratorFile.Weights(parse.GetValue(weights)));
             var name = parse.GetValue(tritonName) ?? card.Architecture;
             if (repository is not null)
             {
@@ -98,6 +101,7 @@ public sealed class ExportCommand : ICliCommand
                     Out = target,
                     Bytes = bytes.Length,
                     Architecture = card.Architecture,
+                    Generator = card.Training?.GetValueOrDefault(ModelCard.GeneratorWeightsKey),
                     Opset = OnnxFormat.Opset,
                     InputName = ModelCard.InputName,
                     InputShape = card.InputShape,
@@ -118,14 +122,17 @@ public sealed class ExportCommand : ICliCommand
     }
 
     /// <summary>The network to export and its card: a classifier as trained, or a generator's sampler (noise → pixels).</summary>
-    private static (Layer Network, ModelCard Card) Exportable(string path)
+    private static (Layer Network, ModelCard Card) Exportable(string path, Models.Generative.GeneratorWeights? weights)
     {
         var content = CheckpointFile.Load(path);
+        if (weights is not null && !GenerativeCheckpoint.IsGenerative(content.Kind))
+            throw new ArgumentException($"--generator: {path} holds a {content.Kind} model, not a generator.");
         if (content.Kind == ColorizerCheckpoint.Kind) return NeuralPipelines.Onnx.Scoring.OnnxColorizer.Exportable(ColorizerCheckpoint.FromContent(path, content));
         if (GenerativeCheckpoint.IsGenerative(content.Kind))
         {
             var generator = GenerativeCheckpoint.FromContent(path, content).Model;
-            return (generator.Sampler(), ModelCard.FromGenerator(generator));
+            var chosen = GeneratorFile.Choose(path, generator, weights);
+            return (generator.Sampler(chosen), ModelCard.FromGenerator(generator, weights: chosen));
         }
         var (model, state) = ClassifierCheckpoint.FromContent(path, content);
         return (model.Network, ModelCard.FromModel(model, state));

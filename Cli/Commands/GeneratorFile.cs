@@ -1,5 +1,8 @@
+using System.CommandLine;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Generative;
+using NeuralPipelines.Models.Settings;
+using NeuralPipelines.Onnx.Metadata;
 using NeuralPipelines.Onnx.Scoring;
 
 namespace NeuralPipelines.Cli.Commands;
@@ -8,10 +11,30 @@ namespace NeuralPipelines.Cli.Commands;
 /// whichever is given: the one place <c>np sample</c> and <c>np evaluate-generator</c> read a generator.</summary>
 internal static class GeneratorFile
 {
-    /// <summary>The images as pixels in [0, 1], their shape and the model's kind. A checkpoint's sampler runs
+    /// <summary><c>--generator ema|raw</c>, shared by np sample, np export and np evaluate-generator.</summary>
+    public static Option<string?> WeightsOption() => new("--generator")
+    {
+        Description = "Which generator of a checkpoint draws: ema (the moving average of its weights, kept by training with --ema; " +
+                      "the default when the checkpoint has one) or raw (the weights as the last training step left them; the default otherwise). " +
+                      "An ONNX export holds one of them, named in its metadata (generator_weights).",
+    };
+
+    /// <summary>The value of <see cref="WeightsOption"/>, or null when it was not given.</summary>
+    public static GeneratorWeights? Weights(string? text) => text is null ? null : SettingNames.Parse<GeneratorWeights>(text, "--generator");
+
+    /// <summary>The generator of <paramref name="model"/> that <paramref name="asked"/> names (null: its average when it
+    /// keeps one); an average it lacks is refused naming the file.</summary>
+    public static GeneratorWeights Choose(string path, GenerativeModel model, GeneratorWeights? asked) =>
+        asked == GeneratorWeights.Ema && model.AverageGenerator is null
+            ? throw new ArgumentException($"{path}: the checkpoint keeps no moving average of its generator (trained with --ema 0, or before there was one); give --generator raw or leave it out.")
+            : model.Weights(asked);
+
+    /// <summary>The images as pixels in [0, 1], their shape, the model's kind and which generator drew them (ema or raw;
+    /// <paramref name="weights"/> null takes the average when there is one). A checkpoint's sampler runs
     /// <paramref name="batchSize"/> images at a time (the noise is drawn for all of them at once, so the images do not
     /// depend on it), which keeps 10,000 DCGAN samples from needing gigabytes of activations.</summary>
-    public static (float[] Pixels, int[] Shape, string Kind) Draw(string path, int count, int seed, int batchSize = int.MaxValue)
+    public static (float[] Pixels, int[] Shape, string Kind, string Weights) Draw(string path, int count, int seed, int batchSize = int.MaxValue,
+        GeneratorWeights? weights = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         var head = new byte[8];
@@ -22,9 +45,11 @@ internal static class GeneratorFile
             if (!GenerativeCheckpoint.IsGenerative(content.Kind))
                 throw new ArgumentException($"{path} holds a {content.Kind} model, not a generator: it must be a gan, gmmn or gmmn-ae checkpoint or its ONNX export.");
             var m = GenerativeCheckpoint.FromContent(path, content).Model;
-            if (count <= batchSize) return (m.Sample(count, seed).Span.ToArray(), m.ImageShape, m.Name);
+            var chosen = Choose(path, m, weights);
+            string drew = SettingNames.Name(chosen);
+            if (count <= batchSize) return (m.Sample(count, seed, chosen).Span.ToArray(), m.ImageShape, m.Name, drew);
             var z = m.NoiseFor(count, seed);
-            var sampler = m.Sampler();
+            var sampler = m.Sampler(chosen);
             int per = m.ImageShape.Aggregate(1, (a, b) => a * b);
             var pixels = new float[count * per];
             for (int start = 0; start < count; start += batchSize)
@@ -33,14 +58,18 @@ internal static class GeneratorFile
                 var batch = new Models.Tensors.Tensor(z.Span.Slice(start * m.NoiseSize, n * m.NoiseSize).ToArray(), n, m.NoiseSize);
                 sampler.Forward(batch, training: false).Span[..(n * per)].CopyTo(pixels.AsSpan(start * per));
             }
-            return (pixels, m.ImageShape, m.Name);
+            return (pixels, m.ImageShape, m.Name, drew);
         }
         using var scorer = OnnxScorer.Load(path, new OnnxScorerOptions { Log = _ => { } });
         var card = scorer.Card?.Generator
             ?? throw new ArgumentException($"{path}: not a generator (its ONNX metadata has no 'generator' entry describing the noise it reads); a sampler exported by np export from a gan, gmmn or gmmn-ae checkpoint is needed.");
         if (scorer.InputShape is not [var size] || size != card.NoiseSize)
             throw new ArgumentException($"{path}: its input has shape [batch, {string.Join(", ", scorer.InputShape)}] but a noise vector of {card.NoiseSize} values was expected.");
+        // Exports written before the moving average existed do not say, and ran the raw generator.
+        string held = scorer.Card?.Training?.GetValueOrDefault(ModelCard.GeneratorWeightsKey) ?? SettingNames.Name(GeneratorWeights.Raw);
+        if (weights is { } asked && SettingNames.Name(asked) != held)
+            throw new ArgumentException($"{path} is an ONNX export of the {held} generator only; --generator {SettingNames.Name(asked)} needs the checkpoint it was exported from.");
         var noise = NoiseSampler.For(card.Noise, card.NoiseSize, count, seed);
-        return (scorer.Score(noise.Span, count), card.ImageShape, Models.Settings.SettingNames.Name(card.Kind));
+        return (scorer.Score(noise.Span, count), card.ImageShape, SettingNames.Name(card.Kind), held);
     }
 }

@@ -32,6 +32,7 @@ public sealed class TrainCommand : ICliCommand
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default ARCH.ckpt). Curves go beside it as NAME.curves.png." };
         var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out, --data and --train-limit may be given (others are refused)." };
         var autoencoderEpochs = new Option<int?>("--autoencoder-epochs") { Description = "gmmn-ae: epochs of the auto-encoder before the generator trains on its codes." };
+        var ema = new Option<float?>("--ema") { Description = "gan, gmmn, gmmn-ae: β of the moving average of the generator's weights that samples and is exported (0: keep none; the recipe's otherwise)." };
         var force = TrainingOutput.ForceOption();
         var json = CliContext.JsonOption();
 
@@ -39,13 +40,13 @@ public sealed class TrainCommand : ICliCommand
             "With no other option, each architecture trains with its recipe, the settings that reach its documented result:\n" +
             string.Join("\n", TrainingRecipes.Known.Select(r => $"  {r.Name,-24} {r.Describe()}  → {r.Result}")) +
             "\nAny option below replaces one value of the recipe. Example (Nielsen ch. 1): np train mlp --recipe nielsen\n" +
-            "Generative models (their options: --epochs, --batch-size, --lr, --seed, --autoencoder-epochs):\n" +
+            "Generative models (their options: --epochs, --batch-size, --lr, --seed, --ema, --autoencoder-epochs):\n" +
             string.Join("\n", Enum.GetValues<GenerativeKind>().Select(k => $"  {SettingNames.Name(k),-24} {GenerativeOptions.For(k).Describe()}")) +
             "\n  each epoch writes NAME.samples.png (64 samples from fixed noise) beside the checkpoint.");
         command.Arguments.Add(arch);
         // np train colorize has options of its own (--loss, --ngf, ...), so it is a subcommand rather than an architecture.
         command.Subcommands.Add(ColorizerTrainingRun.Create(context));
-        foreach (var o in options.All.Concat([autoencoderEpochs, data, trainLimit, output, resume, force, json])) command.Options.Add(o);
+        foreach (var o in options.All.Concat([autoencoderEpochs, ema, data, trainLimit, output, resume, force, json])) command.Options.Add(o);
 
         context.SetAction(command, parse =>
         {
@@ -67,6 +68,7 @@ public sealed class TrainCommand : ICliCommand
                 var generative = content is not null ? ResumeGenerative(parse, resumePath!, content, archName) : StartGenerative(parse, archName!, split.Train);
                 return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson, resumePath);
             }
+            if (parse.GetResult(ema) is { Implicit: false }) throw new ArgumentException("--ema: only generative models (gan, gmmn, gmmn-ae) keep a moving average of a generator.");
             var run = resumePath is not null
                 ? Resume(parse, resumePath, content!, archName, split)
                 : Start(parse, archName ?? throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT."), dataset, split);
@@ -99,7 +101,7 @@ public sealed class TrainCommand : ICliCommand
             var classifierOnly = options.All.Except([options.Epochs, options.BatchSize, options.LearningRate, options.Seed])
                 .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (classifierOnly.Count > 0)
-                throw new ArgumentException($"{string.Join(", ", classifierOnly)}: not options of {kindName}; it takes --epochs, --batch-size, --lr, --seed and --autoencoder-epochs.");
+                throw new ArgumentException($"{string.Join(", ", classifierOnly)}: not options of {kindName}; it takes --epochs, --batch-size, --lr, --seed, --ema and --autoencoder-epochs.");
             var recipe = GenerativeOptions.For(kind);
             if (parse.GetValue(autoencoderEpochs) is int ae && kind != GenerativeKind.GmmnAe)
                 throw new ArgumentException($"--autoencoder-epochs {ae}: only gmmn-ae trains an auto-encoder.");
@@ -109,6 +111,7 @@ public sealed class TrainCommand : ICliCommand
                 BatchSize = parse.GetValue(options.BatchSize) ?? recipe.BatchSize,
                 LearningRate = parse.GetValue(options.LearningRate) ?? recipe.LearningRate,
                 AutoencoderEpochs = parse.GetValue(autoencoderEpochs) ?? recipe.AutoencoderEpochs,
+                EmaDecay = parse.GetValue(ema) ?? recipe.EmaDecay,
                 Seed = parse.GetValue(options.Seed),
             };
             var (model, state) = GenerativeSetup.Start(kind, train, o);
@@ -119,7 +122,7 @@ public sealed class TrainCommand : ICliCommand
 
         (GenerativeCheckpoint Checkpoint, string Path) ResumeGenerative(ParseResult parse, string resumePath, CheckpointContent content, string? kindName)
         {
-            var given = options.FixedByCheckpoint.Append(autoencoderEpochs).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            var given = options.FixedByCheckpoint.Append(autoencoderEpochs).Append(ema).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (given.Count > 0)
                 throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
             if (kindName is not null && !kindName.Equals(content.Kind, StringComparison.OrdinalIgnoreCase))

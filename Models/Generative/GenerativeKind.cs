@@ -19,3 +19,12 @@ public enum NoiseKind
     /// <summary>z ~ U(−1, 1) per component (the GMMN paper).</summary>
     Uniform,
 }
+
+/// <summary>Which of a model's generators draws its samples (names: ema, raw).</summary>
+public enum GeneratorWeights
+{
+    /// <summary>The exponential moving average of the generator's weights, when training kept one.</summary>
+    Ema,
+    /// <summary>The generator's own weights, as the last training step left them.</summary>
+    Raw,
+}

@@ -6,13 +6,15 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Models.Generative;
 
 /// <summary>A generative model: the generator and what it reads (noise size and kind), what it draws (image shape, pixel
-/// range), and the networks it was trained with (a GAN's discriminator; GMMN+AE's encoder and decoder).</summary>
+/// range), the networks it was trained with (a GAN's discriminator; GMMN+AE's encoder and decoder), and the moving
+/// average of the generator's weights that samples in its place when there is one.</summary>
 public sealed class GenerativeModel
 {
     private readonly Dictionary<string, string> _metadata;
 
     public GenerativeModel(GenerativeKind kind, Layer generator, int noiseSize, NoiseKind noise, int[] imageShape, bool tanhOutput,
-        Layer? discriminator = null, Sequential? autoencoder = null, IReadOnlyDictionary<string, string>? metadata = null)
+        Layer? discriminator = null, Sequential? autoencoder = null, IReadOnlyDictionary<string, string>? metadata = null,
+        Layer? averageGenerator = null)
     {
         if (noiseSize <= 0) throw new ArgumentException($"A generator needs a positive noise size, got {noiseSize}.");
         if (kind == GenerativeKind.Gan && discriminator is null) throw new ArgumentException("A GAN needs its discriminator.");
@@ -20,6 +22,9 @@ public sealed class GenerativeModel
             throw new ArgumentException("GMMN+AE needs its auto-encoder as a Sequential of encoder and decoder.");
         Kind = kind; Generator = generator; NoiseSize = noiseSize; Noise = noise; ImageShape = imageShape.ToArray();
         TanhOutput = tanhOutput; Discriminator = discriminator; Autoencoder = autoencoder;
+        if (averageGenerator is not null && averageGenerator.Spec.ToJson() != generator.Spec.ToJson())
+            throw new ArgumentException($"The {Name} generator's moving average is not built as the generator (their layer specs differ).");
+        AverageGenerator = averageGenerator;
         _metadata = metadata?.ToDictionary() ?? [];
         int[] drawn = Sampler().OutputShape([noiseSize]);
         if (!drawn.AsSpan().SequenceEqual(ImageShape))
@@ -33,6 +38,23 @@ public sealed class GenerativeModel
 
     /// <summary>noise → images (GAN, GMMN), or noise → codes (GMMN+AE).</summary>
     public Layer Generator { get; }
+
+    /// <summary>The exponential moving average of <see cref="Generator"/>'s weights (<see cref="Training.GeneratorAverage"/>),
+    /// or null when the model was trained without one. It is what <see cref="Sampler"/> runs unless asked otherwise.</summary>
+    public Layer? AverageGenerator { get; private set; }
+
+    /// <summary>Starts the moving average from the generator's current weights, if there is none yet.</summary>
+    public Layer StartAverage() => AverageGenerator ??= Training.GeneratorAverage.StartFrom(Generator);
+
+    /// <summary>Which generator samples when <paramref name="asked"/> (null: the average when there is one): refuses an
+    /// average the model does not have.</summary>
+    public GeneratorWeights Weights(GeneratorWeights? asked = null) => asked switch
+    {
+        null => AverageGenerator is null ? GeneratorWeights.Raw : GeneratorWeights.Ema,
+        GeneratorWeights.Ema when AverageGenerator is null =>
+            throw new ArgumentException($"This {Name} has no moving average of its generator (it was trained without one); sample its raw generator."),
+        { } w => w,
+    };
 
     public int NoiseSize { get; }
 
@@ -64,11 +86,12 @@ public sealed class GenerativeModel
     /// <summary>The noise of <paramref name="count"/> samples drawn with <paramref name="seed"/> (<see cref="NoiseSampler.For"/>).</summary>
     public Tensor NoiseFor(int count, int seed) => NoiseSampler.For(Noise, NoiseSize, count, seed);
 
-    /// <summary>noise → pixels in [0, 1] of shape [N, ..ImageShape]: the generator, GMMN+AE's decoder, the map from tanh's
-    /// range, and the reshape to images. The network that is exported and that <see cref="Sample"/> runs.</summary>
-    public Sequential Sampler()
+    /// <summary>noise → pixels in [0, 1] of shape [N, ..ImageShape]: the generator (its moving average unless
+    /// <paramref name="weights"/> says <see cref="GeneratorWeights.Raw"/>), GMMN+AE's decoder, the map from tanh's range,
+    /// and the reshape to images. The network that is exported and that <see cref="Sample"/> runs.</summary>
+    public Sequential Sampler(GeneratorWeights? weights = null)
     {
-        var layers = new List<Layer> { Generator };
+        var layers = new List<Layer> { Weights(weights) == GeneratorWeights.Ema ? AverageGenerator! : Generator };
         if (Decoder is { } decoder) layers.Add(decoder);
         if (TanhOutput) layers.Add(ScaleShift.TanhToUnit());
         int[] raw = new Sequential(layers).OutputShape([NoiseSize]);
@@ -77,5 +100,6 @@ public sealed class GenerativeModel
     }
 
     /// <summary>Draws <paramref name="count"/> images (pixels in [0, 1]) in inference mode.</summary>
-    public Tensor Sample(int count, int seed) => Sampler().Forward(NoiseFor(count, seed), training: false).Clone();
+    public Tensor Sample(int count, int seed, GeneratorWeights? weights = null) =>
+        Sampler(weights).Forward(NoiseFor(count, seed), training: false).Clone();
 }

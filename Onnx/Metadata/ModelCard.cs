@@ -102,10 +102,12 @@ public sealed record ModelCard
         };
     }
 
-    /// <summary>The card of a generative model's sampler (noise → pixels in [0, 1]).</summary>
-    public static ModelCard FromGenerator(GenerativeModel model, int? seed = null)
+    /// <summary>The card of a generative model's sampler (noise → pixels in [0, 1]); its training metadata names which
+    /// generator the sampler runs ("generator_weights": ema or raw, as <see cref="GenerativeModel.Sampler"/> chooses).</summary>
+    public static ModelCard FromGenerator(GenerativeModel model, int? seed = null, GeneratorWeights? weights = null)
     {
         var training = model.Metadata.ToDictionary();
+        training[GeneratorWeightsKey] = NeuralPipelines.Models.Settings.SettingNames.Name(model.Weights(weights));
         return new ModelCard
         {
             Architecture = model.Name,
@@ -116,6 +118,10 @@ public sealed record ModelCard
             Training = training,
         };
     }
+
+    /// <summary>The training-metadata key naming the generator an exported sampler runs; exports older than the moving
+    /// average lack it and ran the raw generator.</summary>
+    public const string GeneratorWeightsKey = "generator_weights";
 
     /// <summary>The card of a colorizer's generator: L [1, S, S] in, ab [2, S, S] out.</summary>
     public static ModelCard FromColorizer(NeuralPipelines.Models.Generative.Pix2Pix.ColorizerModel model, string loss) => new()

@@ -54,20 +54,28 @@ public sealed class TrainedExportParityTests
         ExportHarness.AssertParity(model.Network, card);
     }
 
-    [Fact]
-    public void A_trained_gan_generator_exports_with_parity()
+    /// <summary>The GAN recipe keeps a moving average of the generator, which samples and is exported by default; both it
+    /// (with its standing batch-norm statistics) and the raw generator export with parity.</summary>
+    [Theory]
+    [InlineData(GeneratorWeights.Ema)]
+    [InlineData(GeneratorWeights.Raw)]
+    public void A_trained_gan_generator_exports_with_parity(GeneratorWeights weights)
     {
         var digits = IdxImageFolder.Load(ShippedData.Mnist, "mnist").Train.Take(64);
         var options = GenerativeOptions.For(GenerativeKind.Gan) with { Epochs = 1, BatchSize = 32, Seed = 4 };
         var (model, state) = GenerativeSetup.Start(GenerativeKind.Gan, digits, options);
         new GenerativeTrainer(model, state).Fit(digits);
 
-        var sampler = model.Sampler();
+        var sampler = model.Sampler(weights);
+        Assert.Same(weights == GeneratorWeights.Ema ? model.AverageGenerator : model.Generator, sampler.Children[0]);
+        if (weights == GeneratorWeights.Ema) Assert.Same(model.AverageGenerator, model.Sampler().Children[0]);
         // The generator's last transposed convolution keeps its bias (as PyTorch's DCGAN does), and training moved it.
         var last = RealValues.Walk(sampler).OfType<ConvTranspose2d>().Last();
         Assert.True(last.Bias!.Value.Span.ContainsAnyExcept(0f), "the GAN generator's output bias is still zero");
         Assert.Contains(RealValues.Walk(sampler).OfType<BatchNorm2d>(), bn => bn.RunningMean.Span.ContainsAnyExcept(0f));
-        ExportHarness.AssertParity(sampler, ModelCard.FromGenerator(model));
+        var card = ModelCard.FromGenerator(model, weights: weights);
+        Assert.Equal(weights == GeneratorWeights.Ema ? "ema" : "raw", card.Training![ModelCard.GeneratorWeightsKey]);
+        ExportHarness.AssertParity(sampler, card);
     }
 
     [Fact]

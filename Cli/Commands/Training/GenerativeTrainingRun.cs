@@ -10,7 +10,8 @@ using Spectre.Console;
 namespace NeuralPipelines.Cli.Commands.Training;
 
 /// <summary>Runs the generative trainer for <c>np train gan|gmmn|gmmn-ae</c>: one line per epoch with its losses, a grid of
-/// samples beside the checkpoint after every epoch (always from the same noise, so the grids show the generator learning),
+/// samples beside the checkpoint after every epoch (always from the same noise, so the grids show the generator learning;
+/// drawn by the generator's moving average when it keeps one, as np sample draws),
 /// the checkpoint rewritten after every epoch, loss curves at the end and the JSON summary.</summary>
 internal static class GenerativeTrainingRun
 {
@@ -29,7 +30,8 @@ internal static class GenerativeTrainingRun
             : model.Autoencoder is { } ae ? $"G {model.Generator.ParameterCount():N0} + auto-encoder {ae.ParameterCount():N0}"
             : $"G {model.Generator.ParameterCount():N0}";
         string autoencoder = o.AutoencoderEpochs > 0 ? $", auto-encoder first for {o.AutoencoderEpochs} epochs" : "";
-        console.MarkupLineInterpolated($"[bold]np train {model.Name}[/]: {networks} parameters, {train.Count} training images, Adam η={o.LearningRate} β₁={o.Beta1}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.TotalEpochs}{autoencoder}");
+        string average = o.EmaDecay > 0 ? $", generator EMA β {o.EmaDecay}{(model.AverageGenerator is null && state.CompletedEpochs > 0 ? " (started from the checkpoint's generator)" : "")}" : "";
+        console.MarkupLineInterpolated($"[bold]np train {model.Name}[/]: {networks} parameters, {train.Count} training images, Adam η={o.LearningRate} β₁={o.Beta1}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.TotalEpochs}{autoencoder}{average}");
 
         string samples = SamplesPath(path);
         void EpochDone(GenerativeEpochReport r)
@@ -64,6 +66,8 @@ internal static class GenerativeTrainingRun
             {
                 Kind = model.Name,
                 Epochs = state.CompletedEpochs,
+                EmaDecay = o.EmaDecay,
+                Generator = Models.Settings.SettingNames.Name(model.Weights()),
                 TrainSeconds = state.TrainSeconds,
                 Checkpoint = path,
                 Samples = File.Exists(samples) ? samples : null,

@@ -20,6 +20,10 @@ public sealed record GenerativeOptions
     public int AutoencoderEpochs { get; init; }
     public int AutoencoderBatchSize { get; init; } = 100;
     public float AutoencoderLearningRate { get; init; } = 1e-3f;
+    /// <summary>β of the exponential moving average of the generator's weights (<see cref="GeneratorAverage"/>), the
+    /// generator that samples and is exported; 0 keeps no average. A file written before the average existed has no
+    /// value here; <see cref="Checkpoints.GenerativeCheckpoint"/> then takes the recipe's.</summary>
+    public float EmaDecay { get; init; }
 
     public int TotalEpochs => AutoencoderEpochs + Epochs;
 
@@ -29,11 +33,14 @@ public sealed record GenerativeOptions
     /// 0.907–0.911 at 50 over three sample seeds (docs/EXPERIMENTS.md, goal ≥ 0.9). GMMN: the paper's large batches (1,000)
     /// and kernel bandwidths on pixels (σ = 2 … 80), for 200 epochs: on the shipped 8,000-digit split an epoch is only 8
     /// steps, and at 100 epochs the MMD² of its samples to the test set was still 4.1× the floor that real training images
-    /// set, at 200 epochs 2.5× (docs/EXPERIMENTS.md, goal ≤ 3×). GMMN+AE: the code is 32 sigmoid units in (0, 1), whose distances are
+    /// set, at 200 epochs 2.5× (docs/EXPERIMENTS.md, goal ≤ 3×). The GAN samples through an exponential moving average of
+    /// its generator's weights, β = 0.999 (Karras et al. 2018, ProGAN; Brock et al. 2019, BigGAN): the generator's own
+    /// weights keep circling as D and G chase each other, and their average over the last ~1,000 steps draws cleaner images
+    /// (docs/EXPERIMENTS.md, Fashion-MNIST). The moment-matching models have one fixed target and keep none. GMMN+AE: the code is 32 sigmoid units in (0, 1), whose distances are
     /// a few units, so its bandwidths are a few units too.</remarks>
     public static GenerativeOptions For(GenerativeKind kind) => kind switch
     {
-        GenerativeKind.Gan => new() { Epochs = 50, BatchSize = 64, LearningRate = 2e-4f, Beta1 = 0.5f },
+        GenerativeKind.Gan => new() { Epochs = 50, BatchSize = 64, LearningRate = 2e-4f, Beta1 = 0.5f, EmaDecay = 0.999f },
         GenerativeKind.Gmmn => new() { Epochs = 200, BatchSize = 1000, LearningRate = 1e-3f, Sigmas = Mmd.DefaultSigmas },
         GenerativeKind.GmmnAe => new()
         {
@@ -48,6 +55,7 @@ public sealed record GenerativeOptions
         var ci = System.Globalization.CultureInfo.InvariantCulture;
         string text = string.Create(ci, $"Adam η={LearningRate} β₁={Beta1}, batch {BatchSize}, {Epochs} epochs");
         if (Sigmas is { } s) text += $", MMD σ = {string.Join(", ", s.Select(v => v.ToString(ci)))}";
+        if (EmaDecay > 0) text += string.Create(ci, $", samples from the EMA generator (β {EmaDecay})");
         if (AutoencoderEpochs > 0) text += string.Create(ci, $", after {AutoencoderEpochs} auto-encoder epochs (batch {AutoencoderBatchSize}, η={AutoencoderLearningRate})");
         return text;
     }
@@ -59,6 +67,7 @@ public sealed record GenerativeOptions
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate) || !(AutoencoderLearningRate > 0))
             throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
         if (!(Beta1 is >= 0f and < 1f)) throw new ArgumentException($"Adam's β₁ must be in [0, 1), got {Beta1}.");
+        if (!(EmaDecay is >= 0f and < 1f)) throw new ArgumentException($"The generator average's decay β must be in [0, 1) (0 keeps no average), got {EmaDecay}.");
         if (Sigmas is { } s && (s.Length == 0 || s.Any(v => !(v > 0))))
             throw new ArgumentException($"MMD bandwidths must be positive, got [{string.Join(", ", s)}].");
     }

@@ -12,7 +12,9 @@ namespace NeuralPipelines.Models.Generative.Training;
 
 /// <summary>The training loop of the generative models: epochs of shuffled mini-batches of real images, each batch one
 /// adversarial step (GAN) or one step of moment matching (GMMN; GMMN+AE after its auto-encoder's epochs), with the NaN
-/// guard, the <see cref="DivergenceGuard"/> after each epoch, per-batch and per-epoch reports and a save callback.</summary>
+/// guard, the <see cref="DivergenceGuard"/> after each epoch, per-batch and per-epoch reports and a save callback. When the
+/// options ask for it (<see cref="GenerativeOptions.EmaDecay"/>), a moving average of the generator follows every
+/// generator step and gets standing batch-norm statistics before each save.</summary>
 /// <remarks>Determinism as in <see cref="Trainer"/>: epoch e's shuffle, noise and dropout masks come from generators seeded
 /// with (seed, e), so a run resumed from the state saved after epoch e goes on bit for bit.</remarks>
 public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingState state)
@@ -30,6 +32,8 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         if (train.Count == 0) throw new ArgumentException($"{train.Source}: the training set is empty.");
         var batches = new BatchAssembler(train);
         var order = new int[train.Count];
+        // A model trained so far without an average (an older checkpoint) starts it from its generator as it stands.
+        var average = o.EmaDecay > 0 && State.CompletedEpochs < o.TotalEpochs ? new GeneratorAverage(Model.StartAverage(), Model.Generator, o.EmaDecay) : null;
 
         for (int epoch = State.CompletedEpochs; epoch < o.TotalEpochs; epoch++)
         {
@@ -42,10 +46,13 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             bool autoencoder = Model.Kind == GenerativeKind.GmmnAe && epoch < o.AutoencoderEpochs;
             var (phase, losses) = Model.Kind switch
             {
-                GenerativeKind.Gan => ("gan", GanEpoch(batches, order, epoch, noise.Next(), callbacks)),
+                GenerativeKind.Gan => ("gan", GanEpoch(batches, order, epoch, noise.Next(), average, callbacks)),
                 _ when autoencoder => ("autoencoder", AutoencoderEpoch(batches, order, epoch, callbacks)),
-                _ => ("gmmn", MmdEpoch(batches, order, epoch, noise, callbacks)),
+                _ => ("gmmn", MmdEpoch(batches, order, epoch, noise, average, callbacks)),
             };
+            // Seeded by the epoch as the rest, and written over whole, so a resumed run measures the same statistics.
+            if (average is not null)
+                StandingStatistics.Estimate(Model.AverageGenerator!, Model.NoiseFor(StandingStatistics.Samples, Seeds.Derive(o.Seed, epoch, 5)));
             clock.Stop();
             // Divergence without a NaN is stopped as in Trainer: before this epoch is saved, so the file keeps the last good one.
             if (Runaway(phase, losses) is { } runaway)
@@ -85,7 +92,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
     /// <summary>min over l of softplus(l) + softplus(−l): C_D's fake half plus C_G for one image, at l = 0.</summary>
     public static readonly double GanLeastCost = 2 * Math.Log(2);
 
-    private Dictionary<string, double> GanEpoch(BatchAssembler batches, int[] order, int epoch, int noiseSeed, GenerativeCallbacks? callbacks)
+    private Dictionary<string, double> GanEpoch(BatchAssembler batches, int[] order, int epoch, int noiseSeed, GeneratorAverage? average, GenerativeCallbacks? callbacks)
     {
         var o = State.Options;
         var g = Optimizer("generator", Model.Generator, o.Beta1);
@@ -98,6 +105,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             GanStepResult r;
             try { r = step.Run(batches.Images); }
             catch (TrainingDivergedException e) { throw Diverged(e.Message, epoch, b); }
+            average?.Update(g.Steps);
             sums["d_loss"] += r.DiscriminatorLoss; sums["g_loss"] += r.GeneratorLoss;
             sums["d_real"] += r.RealProbability; sums["d_fake"] += r.FakeProbability;
             callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gan",
@@ -128,7 +136,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
     }
 
     /// <summary>One epoch of moment matching: C = √MMD²(G(z), real), on pixels (GMMN) or on the encoder's codes (GMMN+AE).</summary>
-    private Dictionary<string, double> MmdEpoch(BatchAssembler batches, int[] order, int epoch, Random noise, GenerativeCallbacks? callbacks)
+    private Dictionary<string, double> MmdEpoch(BatchAssembler batches, int[] order, int epoch, Random noise, GeneratorAverage? average, GenerativeCallbacks? callbacks)
     {
         var o = State.Options;
         var g = Model.Generator;
@@ -151,6 +159,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             foreach (var p in parameters) p.ZeroGradient();
             g.Backward(gradient);
             optimizer.Step(o.LearningRate);
+            average?.Update(optimizer.Steps);
             sum += c;
             callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gmmn",
                 string.Create(CultureInfo.InvariantCulture, $"mmd {c:F4}")));

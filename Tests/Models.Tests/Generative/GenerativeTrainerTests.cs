@@ -7,9 +7,11 @@ using NeuralPipelines.Tests;
 
 namespace NeuralPipelines.Models.Tests.Generative;
 
-/// <summary>The generative training loop on real digits: a run resumed from its checkpoint ends with the same weights and
-/// optimiser moments, bit for bit, as an uninterrupted one (GAN, GMMN, and GMMN+AE across its change of phase); moment
-/// matching lowers its cost; the sampler draws images in [0, 1] and the same seed draws the same ones.</summary>
+/// <summary>The generative training loop on real digits: a run resumed from its checkpoint ends with the same weights,
+/// generator average and optimiser moments, bit for bit, as an uninterrupted one (GAN and GMMN with a moving average of
+/// the generator, GMMN+AE across its change of phase); a checkpoint written before the average existed loads, samples
+/// its raw generator, and resumes by starting the average from it; moment matching lowers its cost; the sampler draws
+/// images in [0, 1] and the same seed draws the same ones.</summary>
 public class GenerativeTrainerTests
 {
     private static LabelledImages Digits(int n) => MnistTrainingTests.Mnist.Value.Train.Take(n);
@@ -23,26 +25,27 @@ public class GenerativeTrainerTests
     private static float[] Everything(GenerativeCheckpoint c)
     {
         var m = c.Model;
-        var networks = new[] { m.Generator, m.Discriminator, m.Autoencoder }.OfType<NeuralPipelines.Models.Layers.Layer>();
+        var networks = new[] { m.Generator, m.Discriminator, m.Autoencoder, m.AverageGenerator }.OfType<NeuralPipelines.Models.Layers.Layer>();
         var weights = networks.SelectMany(n => n.AllParameters().Select(p => p.Value).Concat(n.AllBuffers()));
         var moments = c.Training!.Optimizers.OrderBy(kv => kv.Key).SelectMany(kv => kv.Value.State);
         return weights.Concat(moments).SelectMany(t => t.Span.ToArray()).ToArray();
     }
 
-    public static TheoryData<string, int, int, int, int> Runs => new()
+    public static TheoryData<string, int, int, int, int, float> Runs => new()
     {
-        // kind, images, batch, auto-encoder epochs, epochs (the interruption comes after the first epoch)
-        { "gan", 96, 32, 0, 2 },
-        { "gmmn", 300, 100, 0, 2 },
-        { "gmmn-ae", 300, 100, 1, 1 },
+        // kind, images, batch, auto-encoder epochs, epochs (the interruption comes after the first epoch), β of the
+        // generator's average (the GAN's is its recipe's)
+        { "gan", 96, 32, 0, 2, 0.999f },
+        { "gmmn", 300, 100, 0, 2, 0.9f },
+        { "gmmn-ae", 300, 100, 1, 1, 0f },
     };
 
     [Theory]
     [MemberData(nameof(Runs))]
-    public void A_resumed_run_ends_bit_for_bit_where_an_uninterrupted_one_does(string name, int images, int batch, int aeEpochs, int epochs)
+    public void A_resumed_run_ends_bit_for_bit_where_an_uninterrupted_one_does(string name, int images, int batch, int aeEpochs, int epochs, float ema)
     {
         var kind = Settings.SettingNames.Parse<GenerativeKind>(name, "kind");
-        var options = GenerativeOptions.For(kind) with { BatchSize = batch, Epochs = epochs, AutoencoderEpochs = aeEpochs, AutoencoderBatchSize = batch, Seed = 3 };
+        var options = GenerativeOptions.For(kind) with { BatchSize = batch, Epochs = epochs, AutoencoderEpochs = aeEpochs, AutoencoderBatchSize = batch, Seed = 3, EmaDecay = ema };
         var straight = New(kind, options, images);
         new GenerativeTrainer(straight.Model, straight.Training!).Fit(Digits(images));
 
@@ -63,6 +66,79 @@ public class GenerativeTrainerTests
         Assert.Equal(options.TotalEpochs, resumed.Training.History.Count);
         Assert.Equal(Everything(straight), Everything(resumed));
         Assert.Equal(straight.Training!.History.Select(h => h.Losses.Values.Sum()), resumed.Training.History.Select(h => h.Losses.Values.Sum()));
+        // The average was kept, saved and resumed, and it is not the generator itself.
+        Assert.Equal(ema > 0, resumed.Model.AverageGenerator is not null);
+        if (ema > 0) Assert.NotEqual(Values(resumed.Model.Generator), Values(resumed.Model.AverageGenerator!));
+    }
+
+    [Fact]
+    public void The_average_is_only_read_so_the_trained_networks_are_those_of_a_run_without_it()
+    {
+        var options = GenerativeOptions.For(GenerativeKind.Gan) with { BatchSize = 32, Epochs = 2, Seed = 5 };
+        var with = New(GenerativeKind.Gan, options, 64);
+        var without = New(GenerativeKind.Gan, options with { EmaDecay = 0 }, 64);
+        new GenerativeTrainer(with.Model, with.Training!).Fit(Digits(64));
+        new GenerativeTrainer(without.Model, without.Training!).Fit(Digits(64));
+        Assert.NotNull(with.Model.AverageGenerator);
+        Assert.Null(without.Model.AverageGenerator);
+        var raw = new[] { with.Model.Generator, with.Model.Discriminator! };
+        var plain = new[] { without.Model.Generator, without.Model.Discriminator! };
+        Assert.Equal(plain.SelectMany(n => n.AllParameters().Select(p => p.Value).Concat(n.AllBuffers())).SelectMany(t => t.Span.ToArray()),
+            raw.SelectMany(n => n.AllParameters().Select(p => p.Value).Concat(n.AllBuffers())).SelectMany(t => t.Span.ToArray()));
+        Assert.Equal(without.Training!.History.Select(h => h.Losses["g_loss"]), with.Training!.History.Select(h => h.Losses["g_loss"]));
+    }
+
+    private static float[] Values(NeuralPipelines.Models.Layers.Layer network) => network.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
+
+    /// <summary>Rewrites a checkpoint as the writer before the moving average wrote it: no "generator_ema" network and no
+    /// "ema_decay" in the options (the file format itself did not change).</summary>
+    private static void AsBeforeTheAverage(string path)
+    {
+        var content = CheckpointFile.Load(path);
+        Assert.DoesNotContain(content.Networks, n => n.Name == "generator_ema");
+        var options = (System.Text.Json.Nodes.JsonObject)content.Sections["training"]!["options"]!;
+        Assert.True(options.Remove("ema_decay"));
+        CheckpointFile.Save(path, content);
+    }
+
+    [Fact]
+    public void A_checkpoint_from_before_the_average_loads_samples_its_generator_and_resumes_by_starting_the_average_from_it()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("old.ckpt");
+        // One batch an epoch, so that the average after one more epoch is one blend of the old and the new generator.
+        var options = GenerativeOptions.For(GenerativeKind.Gan) with { BatchSize = 32, Epochs = 1, Seed = 2, EmaDecay = 0 };
+        var old = New(GenerativeKind.Gan, options, 32);
+        new GenerativeTrainer(old.Model, old.Training!).Fit(Digits(32));
+        old.Save(path);
+        AsBeforeTheAverage(path);
+
+        var loaded = GenerativeCheckpoint.Load(path);
+        Assert.Null(loaded.Model.AverageGenerator);
+        Assert.Equal(GeneratorWeights.Raw, loaded.Model.Weights());
+        Assert.Equal(old.Model.Sample(4, seed: 1).Span.ToArray(), loaded.Model.Sample(4, seed: 1).Span.ToArray());
+        Assert.Throws<ArgumentException>(() => loaded.Model.Sample(4, seed: 1, GeneratorWeights.Ema));
+        // The options it was saved with do not say; the recipe's β is taken, as --resume will use it.
+        Assert.Equal(GenerativeOptions.For(GenerativeKind.Gan).EmaDecay, loaded.Training!.Options.EmaDecay);
+
+        var start = Values(loaded.Model.Generator);
+        loaded.Training.Options = loaded.Training.Options with { Epochs = 2 };
+        new GenerativeTrainer(loaded.Model, loaded.Training).Fit(Digits(32));
+        var average = loaded.Model.AverageGenerator ?? throw new Xunit.Sdk.XunitException("resuming kept no average");
+        long step = loaded.Training.Optimizers["generator"].Steps;
+        Assert.Equal(2, step);
+        float beta = GeneratorAverage.DecayAt(loaded.Training.Options.EmaDecay, step);
+        var now = Values(loaded.Model.Generator);
+        var expected = start.Zip(now, (a, b) => b * (1f - beta) + a * beta).ToArray();
+        Assert.Equal(expected, Values(average), (a, b) => Math.Abs(a - b) <= 2e-7f * (1 + Math.Abs(a)));
+        Assert.Equal(GeneratorWeights.Ema, loaded.Model.Weights());
+
+        // Saved again, it is a checkpoint with its average, which sampling now uses.
+        loaded.Save(path);
+        var again = GenerativeCheckpoint.Load(path);
+        Assert.Equal(Values(average), Values(again.Model.AverageGenerator!));
+        Assert.Equal(loaded.Model.Sample(4, seed: 1).Span.ToArray(), again.Model.Sample(4, seed: 1).Span.ToArray());
+        Assert.NotEqual(again.Model.Sample(4, seed: 1, GeneratorWeights.Raw).Span.ToArray(), again.Model.Sample(4, seed: 1).Span.ToArray());
     }
 
     [Fact]
