@@ -23,13 +23,14 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
         var samples = new Option<int>("--samples") { Description = "Samples drawn (or real images taken) for the classifier and the Parzen window; MMD² takes the first 2,000 of them.", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the samples' noise.", DefaultValueFactory = _ => 1 };
         var weights = GeneratorFile.WeightsOption();
+        var truncation = GeneratorFile.TruncationOption();
         var json = CliContext.JsonOption();
         var command = new Command("evaluate-generator",
             "Measure a generator against a dataset's test split: MMD² (σ = 2 … 80) of 2,000 samples and 2,000 test images; over 10,000 samples, " +
             "the classifier's share of each class (most ÷ least), its mean top-class confidence and the Fréchet distance of its penultimate features " +
             "to the test set's (LeNet FID); the Parzen-window log-likelihood of the test images under the samples (σ chosen on the last 1,000 training images). " +
             "A checkpoint that keeps a moving average of its generator is measured through it unless --generator raw.");
-        foreach (var o in new Option[] { model, classifier, data, real, samples, seed, weights, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, classifier, data, real, samples, seed, weights, truncation, json }) command.Options.Add(o);
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json), isReal = parse.GetValue(real);
@@ -51,12 +52,14 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
             string? drew = null;
             var asked = GeneratorFile.Weights(parse.GetValue(weights));
             if (isReal && asked is not null) throw new ArgumentException("--generator chooses a checkpoint's generator; --real measures training images.");
+            float? t = parse.GetValue(truncation);
+            if (isReal && t is not null) throw new ArgumentException("--truncation shapes a generator's noise; --real measures training images.");
             int s = parse.GetValue(seed);
             GeneratorReport report = isReal
                 ? GeneratorEvaluator.EvaluateReal(lenet, split, sizes)
                 : GeneratorEvaluator.Evaluate(n =>
                 {
-                    var (pixels, shape, k, w) = GeneratorFile.Draw(generator!, n, s, batchSize: 500, weights: asked);
+                    var (pixels, shape, k, w) = GeneratorFile.Draw(generator!, n, s, batchSize: 500, weights: asked, truncation: t);
                     kind = k; drew = w;
                     if (!shape.AsSpan().SequenceEqual(lenet.InputShape))
                         throw new ArgumentException($"{generator} draws images of shape [{string.Join(", ", shape)}] but {classifierPath} takes [{string.Join(", ", lenet.InputShape)}].");
@@ -65,13 +68,14 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
             double seconds = clock.Elapsed.TotalSeconds;
 
             var console = context.LogConsole(asJson);
-            console.Write(Table(report, isReal ? "real training images" : $"{kind} {generator} ({drew} generator)", split.Name, lenet.ClassLabels));
+            console.Write(Table(report, isReal ? "real training images" : $"{kind} {generator} ({drew} generator{(t is { } tt ? $", noise truncated at {tt.ToString(CultureInfo.InvariantCulture)}" : "")})", split.Name, lenet.ClassLabels));
             if (asJson)
                 context.WriteJson(new
                 {
                     Model = generator,
                     Kind = kind,
                     Generator = drew,
+                    Truncation = t,
                     Classifier = classifierPath,
                     Dataset = split.Name,
                     report.Mmd2,

@@ -19,6 +19,14 @@ internal static class GeneratorFile
                       "An ONNX export holds one of them, named in its metadata (generator_weights).",
     };
 
+    /// <summary><c>--truncation T</c>, shared by np sample and np evaluate-generator.</summary>
+    public static Option<float?> TruncationOption() => new("--truncation")
+    {
+        Description = "Draw the normal noise truncated to |z_i| <= T (components outside are drawn again: BigGAN's truncation trick), " +
+                      "trading variety for fidelity; the same seed and T give the same images from a checkpoint and its ONNX export. " +
+                      "Absent: the untruncated normal. A generator of uniform noise (gmmn, gmmn-ae) refuses it.",
+    };
+
     /// <summary>The value of <see cref="WeightsOption"/>, or null when it was not given.</summary>
     public static GeneratorWeights? Weights(string? text) => text is null ? null : SettingNames.Parse<GeneratorWeights>(text, "--generator");
 
@@ -34,7 +42,7 @@ internal static class GeneratorFile
     /// <paramref name="batchSize"/> images at a time (the noise is drawn for all of them at once, so the images do not
     /// depend on it), which keeps 10,000 DCGAN samples from needing gigabytes of activations.</summary>
     public static (float[] Pixels, int[] Shape, string Kind, string Weights) Draw(string path, int count, int seed, int batchSize = int.MaxValue,
-        GeneratorWeights? weights = null)
+        GeneratorWeights? weights = null, float? truncation = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         var head = new byte[8];
@@ -46,9 +54,10 @@ internal static class GeneratorFile
                 throw new ArgumentException($"{path} holds a {content.Kind} model, not a generator: it must be a gan, gmmn or gmmn-ae checkpoint or its ONNX export.");
             var m = GenerativeCheckpoint.FromContent(path, content).Model;
             var chosen = Choose(path, m, weights);
+            CheckTruncation(path, m.Noise, truncation);
             string drew = SettingNames.Name(chosen);
-            if (count <= batchSize) return (m.Sample(count, seed, chosen).Span.ToArray(), m.ImageShape, m.Name, drew);
-            var z = m.NoiseFor(count, seed);
+            if (count <= batchSize) return (m.Sample(count, seed, chosen, truncation).Span.ToArray(), m.ImageShape, m.Name, drew);
+            var z = m.NoiseFor(count, seed, truncation);
             var sampler = m.Sampler(chosen);
             int per = m.ImageShape.Aggregate(1, (a, b) => a * b);
             var pixels = new float[count * per];
@@ -69,7 +78,15 @@ internal static class GeneratorFile
         string held = scorer.Card?.Training?.GetValueOrDefault(ModelCard.GeneratorWeightsKey) ?? SettingNames.Name(GeneratorWeights.Raw);
         if (weights is { } asked && SettingNames.Name(asked) != held)
             throw new ArgumentException($"{path} is an ONNX export of the {held} generator only; --generator {SettingNames.Name(asked)} needs the checkpoint it was exported from.");
-        var noise = NoiseSampler.For(card.Noise, card.NoiseSize, count, seed);
+        CheckTruncation(path, card.Noise, truncation);
+        var noise = NoiseSampler.For(card.Noise, card.NoiseSize, count, seed, truncation);
         return (scorer.Score(noise.Span, count), card.ImageShape, SettingNames.Name(card.Kind), held);
+    }
+
+    /// <summary><see cref="NoiseSampler.CheckTruncation"/>, naming the file and the option.</summary>
+    private static void CheckTruncation(string path, NoiseKind noise, float? truncation)
+    {
+        try { NoiseSampler.CheckTruncation(noise, truncation); }
+        catch (ArgumentException e) { throw new ArgumentException($"{path}: --truncation {truncation?.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {e.Message}"); }
     }
 }

@@ -33,6 +33,12 @@ public sealed class TrainCommand : ICliCommand
         var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out, --data and --train-limit may be given (others are refused)." };
         var autoencoderEpochs = new Option<int?>("--autoencoder-epochs") { Description = "gmmn-ae: epochs of the auto-encoder before the generator trains on its codes." };
         var ema = new Option<float?>("--ema") { Description = "gan, gmmn, gmmn-ae: β of the moving average of the generator's weights that samples and is exported (0: keep none; the recipe's otherwise)." };
+        var lrDecay = new Option<int?>("--lr-decay-epochs")
+        {
+            Description = "gan, gmmn, gmmn-ae: over the last K epochs the learning rate falls linearly to 0, step by step (pix2pix, CycleGAN); 0 keeps it constant " +
+                          "(the recipe's otherwise). Saved in the checkpoint; with --resume it may be given to set the schedule of the remaining epochs (counted back from the new total), " +
+                          "as long as the decay starts no earlier than the epochs already trained.",
+        };
         var force = TrainingOutput.ForceOption();
         var json = CliContext.JsonOption();
 
@@ -40,13 +46,13 @@ public sealed class TrainCommand : ICliCommand
             "With no other option, each architecture trains with its recipe, the settings that reach its documented result:\n" +
             string.Join("\n", TrainingRecipes.Known.Select(r => $"  {r.Name,-24} {r.Describe()}  → {r.Result}")) +
             "\nAny option below replaces one value of the recipe. Example (Nielsen ch. 1): np train mlp --recipe nielsen\n" +
-            "Generative models (their options: --epochs, --batch-size, --lr, --seed, --ema, --autoencoder-epochs):\n" +
+            "Generative models (their options: --epochs, --batch-size, --lr, --seed, --ema, --lr-decay-epochs, --autoencoder-epochs):\n" +
             string.Join("\n", Enum.GetValues<GenerativeKind>().Select(k => $"  {SettingNames.Name(k),-24} {GenerativeOptions.For(k).Describe()}")) +
             "\n  each epoch writes NAME.samples.png (64 samples from fixed noise) beside the checkpoint.");
         command.Arguments.Add(arch);
         // np train colorize has options of its own (--loss, --ngf, ...), so it is a subcommand rather than an architecture.
         command.Subcommands.Add(ColorizerTrainingRun.Create(context));
-        foreach (var o in options.All.Concat([autoencoderEpochs, ema, data, trainLimit, output, resume, force, json])) command.Options.Add(o);
+        foreach (var o in options.All.Concat([autoencoderEpochs, ema, lrDecay, data, trainLimit, output, resume, force, json])) command.Options.Add(o);
 
         context.SetAction(command, parse =>
         {
@@ -69,6 +75,7 @@ public sealed class TrainCommand : ICliCommand
                 return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson, resumePath);
             }
             if (parse.GetResult(ema) is { Implicit: false }) throw new ArgumentException("--ema: only generative models (gan, gmmn, gmmn-ae) keep a moving average of a generator.");
+            if (parse.GetResult(lrDecay) is { Implicit: false }) throw new ArgumentException("--lr-decay-epochs: only generative models (gan, gmmn, gmmn-ae) take it; a classifier's recipe sets its own schedule (--schedule).");
             var run = resumePath is not null
                 ? Resume(parse, resumePath, content!, archName, split)
                 : Start(parse, archName ?? throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT."), dataset, split);
@@ -101,7 +108,7 @@ public sealed class TrainCommand : ICliCommand
             var classifierOnly = options.All.Except([options.Epochs, options.BatchSize, options.LearningRate, options.Seed])
                 .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (classifierOnly.Count > 0)
-                throw new ArgumentException($"{string.Join(", ", classifierOnly)}: not options of {kindName}; it takes --epochs, --batch-size, --lr, --seed, --ema and --autoencoder-epochs.");
+                throw new ArgumentException($"{string.Join(", ", classifierOnly)}: not options of {kindName}; it takes --epochs, --batch-size, --lr, --seed, --ema, --lr-decay-epochs and --autoencoder-epochs.");
             var recipe = GenerativeOptions.For(kind);
             if (parse.GetValue(autoencoderEpochs) is int ae && kind != GenerativeKind.GmmnAe)
                 throw new ArgumentException($"--autoencoder-epochs {ae}: only gmmn-ae trains an auto-encoder.");
@@ -112,6 +119,7 @@ public sealed class TrainCommand : ICliCommand
                 LearningRate = parse.GetValue(options.LearningRate) ?? recipe.LearningRate,
                 AutoencoderEpochs = parse.GetValue(autoencoderEpochs) ?? recipe.AutoencoderEpochs,
                 EmaDecay = parse.GetValue(ema) ?? recipe.EmaDecay,
+                LearningRateDecayEpochs = parse.GetValue(lrDecay) ?? recipe.LearningRateDecayEpochs,
                 Seed = parse.GetValue(options.Seed),
             };
             var (model, state) = GenerativeSetup.Start(kind, train, o);
@@ -124,7 +132,7 @@ public sealed class TrainCommand : ICliCommand
         {
             var given = options.FixedByCheckpoint.Append(autoencoderEpochs).Append(ema).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (given.Count > 0)
-                throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
+                throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --out, --data and --train-limit may be given with --resume.");
             if (kindName is not null && !kindName.Equals(content.Kind, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"The checkpoint holds a {content.Kind} model, not {kindName}.");
             var checkpoint = GenerativeCheckpoint.FromContent(resumePath, content);
@@ -135,6 +143,14 @@ public sealed class TrainCommand : ICliCommand
                 if (fixedPart + total < state.CompletedEpochs)
                     throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs - fixedPart} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
                 state.Options = state.Options with { Epochs = total };
+            }
+            if (parse.GetValue(lrDecay) is int k && k != state.Options.LearningRateDecayEpochs)
+            {
+                // Epochs already trained took the saved schedule's rates; a new decay may only reshape the ones to come.
+                var o = state.Options with { LearningRateDecayEpochs = k };
+                if (o.TotalEpochs - k < state.CompletedEpochs)
+                    throw new ArgumentException($"--lr-decay-epochs {k}: the decay would start at epoch {o.TotalEpochs - k + 1}, but {resumePath} has already trained {state.CompletedEpochs} epochs at the saved rates; give at most {o.TotalEpochs - state.CompletedEpochs} (or a larger --epochs).");
+                state.Options = o;
             }
             return (checkpoint, parse.GetValue(output) ?? resumePath);
         }

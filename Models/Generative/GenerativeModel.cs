@@ -83,8 +83,9 @@ public sealed class GenerativeModel
     /// <summary>Fills <paramref name="z"/> with noise of this model's kind.</summary>
     public void DrawNoise(Random rng, Span<float> z) => NoiseSampler.Draw(Noise, rng, z);
 
-    /// <summary>The noise of <paramref name="count"/> samples drawn with <paramref name="seed"/> (<see cref="NoiseSampler.For"/>).</summary>
-    public Tensor NoiseFor(int count, int seed) => NoiseSampler.For(Noise, NoiseSize, count, seed);
+    /// <summary>The noise of <paramref name="count"/> samples drawn with <paramref name="seed"/>, truncated to |zᵢ| ≤
+    /// <paramref name="truncation"/> when given (<see cref="NoiseSampler.For"/>).</summary>
+    public Tensor NoiseFor(int count, int seed, float? truncation = null) => NoiseSampler.For(Noise, NoiseSize, count, seed, truncation);
 
     /// <summary>noise → pixels in [0, 1] of shape [N, ..ImageShape]: the generator (its moving average unless
     /// <paramref name="weights"/> says <see cref="GeneratorWeights.Raw"/>), GMMN+AE's decoder, the map from tanh's range,
@@ -100,6 +101,6 @@ public sealed class GenerativeModel
     }
 
     /// <summary>Draws <paramref name="count"/> images (pixels in [0, 1]) in inference mode.</summary>
-    public Tensor Sample(int count, int seed, GeneratorWeights? weights = null) =>
-        Sampler(weights).Forward(NoiseFor(count, seed), training: false).Clone();
+    public Tensor Sample(int count, int seed, GeneratorWeights? weights = null, float? truncation = null) =>
+        Sampler(weights).Forward(NoiseFor(count, seed, truncation), training: false).Clone();
 }

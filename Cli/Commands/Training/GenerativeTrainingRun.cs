@@ -31,7 +31,8 @@ internal static class GenerativeTrainingRun
             : $"G {model.Generator.ParameterCount():N0}";
         string autoencoder = o.AutoencoderEpochs > 0 ? $", auto-encoder first for {o.AutoencoderEpochs} epochs" : "";
         string average = o.EmaDecay > 0 ? $", generator EMA β {o.EmaDecay}{(model.AverageGenerator is null && state.CompletedEpochs > 0 ? " (started from the checkpoint's generator)" : "")}" : "";
-        console.MarkupLineInterpolated($"[bold]np train {model.Name}[/]: {networks} parameters, {train.Count} training images, Adam η={o.LearningRate} β₁={o.Beta1}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.TotalEpochs}{autoencoder}{average}");
+        string decay = o.LearningRateDecayEpochs > 0 ? $", η decaying linearly to 0 over epochs {o.TotalEpochs - o.LearningRateDecayEpochs + 1}..{o.TotalEpochs}" : "";
+        console.MarkupLineInterpolated($"[bold]np train {model.Name}[/]: {networks} parameters, {train.Count} training images, Adam η={o.LearningRate} β₁={o.Beta1}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.TotalEpochs}{decay}{autoencoder}{average}");
 
         string samples = SamplesPath(path);
         void EpochDone(GenerativeEpochReport r)
@@ -67,6 +68,7 @@ internal static class GenerativeTrainingRun
                 Kind = model.Name,
                 Epochs = state.CompletedEpochs,
                 EmaDecay = o.EmaDecay,
+                LearningRateDecayEpochs = o.LearningRateDecayEpochs,
                 Generator = Models.Settings.SettingNames.Name(model.Weights()),
                 TrainSeconds = state.TrainSeconds,
                 Checkpoint = path,

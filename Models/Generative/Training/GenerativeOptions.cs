@@ -24,8 +24,23 @@ public sealed record GenerativeOptions
     /// generator that samples and is exported; 0 keeps no average. A file written before the average existed has no
     /// value here; <see cref="Checkpoints.GenerativeCheckpoint"/> then takes the recipe's.</summary>
     public float EmaDecay { get; init; }
+    /// <summary>The last K epochs over which the generator's (and the GAN's discriminator's) η falls linearly to 0, step by
+    /// step (<see cref="LearningRateAt"/>), as pix2pix and CycleGAN train; 0 keeps η constant. Files written before it
+    /// existed have no value here and load with 0, the constant η they were trained with.</summary>
+    public int LearningRateDecayEpochs { get; init; }
 
     public int TotalEpochs => AutoencoderEpochs + Epochs;
+
+    /// <summary>η for batch <paramref name="batch"/> of <paramref name="batches"/> in epoch <paramref name="epoch"/>
+    /// (0-based, counted as <see cref="TotalEpochs"/> is): <see cref="LearningRate"/> until the last
+    /// <see cref="LearningRateDecayEpochs"/> = K epochs, then η·(E − p)/K at progress p = epoch + batch/batches, E the total,
+    /// so the rate falls in a straight line from η at the start of the decay to η/(K·batches) at the last step.</summary>
+    public float LearningRateAt(int epoch, int batch, int batches)
+    {
+        int k = LearningRateDecayEpochs;
+        double left = TotalEpochs - (epoch + (double)batch / batches);
+        return k <= 0 || left >= k ? LearningRate : (float)(LearningRate * left / k);
+    }
 
     /// <summary>The recipe of each kind on 28×28 images.</summary>
     /// <remarks>GAN: the libtorch peer's DCGAN step (batch 64, Adam 2·10⁻⁴, β₁ 0.5), for 50 epochs (6,250 steps on the
@@ -55,6 +70,7 @@ public sealed record GenerativeOptions
         var ci = System.Globalization.CultureInfo.InvariantCulture;
         string text = string.Create(ci, $"Adam η={LearningRate} β₁={Beta1}, batch {BatchSize}, {Epochs} epochs");
         if (Sigmas is { } s) text += $", MMD σ = {string.Join(", ", s.Select(v => v.ToString(ci)))}";
+        if (LearningRateDecayEpochs > 0) text += string.Create(ci, $", η decays linearly to 0 over the last {LearningRateDecayEpochs} epochs");
         if (EmaDecay > 0) text += string.Create(ci, $", samples from the EMA generator (β {EmaDecay})");
         if (AutoencoderEpochs > 0) text += string.Create(ci, $", after {AutoencoderEpochs} auto-encoder epochs (batch {AutoencoderBatchSize}, η={AutoencoderLearningRate})");
         return text;
@@ -68,6 +84,8 @@ public sealed record GenerativeOptions
             throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
         if (!(Beta1 is >= 0f and < 1f)) throw new ArgumentException($"Adam's β₁ must be in [0, 1), got {Beta1}.");
         if (!(EmaDecay is >= 0f and < 1f)) throw new ArgumentException($"The generator average's decay β must be in [0, 1) (0 keeps no average), got {EmaDecay}.");
+        if (LearningRateDecayEpochs < 0 || LearningRateDecayEpochs > Epochs)
+            throw new ArgumentException($"The learning-rate decay must cover between 0 and the {Epochs} epochs of training, got {LearningRateDecayEpochs}.");
         if (Sigmas is { } s && (s.Length == 0 || s.Any(v => !(v > 0))))
             throw new ArgumentException($"MMD bandwidths must be positive, got [{string.Join(", ", s)}].");
     }

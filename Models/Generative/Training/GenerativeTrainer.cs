@@ -99,17 +99,19 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         var d = Optimizer("discriminator", Model.Discriminator!, o.Beta1);
         var step = new GanStep(Model.Generator, Model.Discriminator!, g, d, Model.NoiseSize, o.LearningRate, noiseSeed);
         var sums = new Dictionary<string, double> { ["d_loss"] = 0, ["g_loss"] = 0, ["d_real"] = 0, ["d_fake"] = 0 };
+        int total = Count(order.Length, o.BatchSize);
         int count = Batches(order.Length, o.BatchSize, (b, start, n) =>
         {
             batches.Fill(order, start, n, null);
+            step.LearningRate = o.LearningRateAt(epoch, b, total);
             GanStepResult r;
             try { r = step.Run(batches.Images); }
             catch (TrainingDivergedException e) { throw Diverged(e.Message, epoch, b); }
             average?.Update(g.Steps);
             sums["d_loss"] += r.DiscriminatorLoss; sums["g_loss"] += r.GeneratorLoss;
             sums["d_real"] += r.RealProbability; sums["d_fake"] += r.FakeProbability;
-            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gan",
-                string.Create(CultureInfo.InvariantCulture, $"d {r.DiscriminatorLoss:F4} g {r.GeneratorLoss:F4}")));
+            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, total, "gan",
+                string.Create(CultureInfo.InvariantCulture, $"d {r.DiscriminatorLoss:F4} g {r.GeneratorLoss:F4}"), step.LearningRate));
         });
         return sums.ToDictionary(kv => kv.Key, kv => kv.Value / count);
     }
@@ -130,7 +132,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             catch (TrainingDivergedException e) { throw Diverged(e.Message, epoch, b); }
             sum += cost;
             callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.AutoencoderBatchSize), "autoencoder",
-                string.Create(CultureInfo.InvariantCulture, $"reconstruction {cost:F4}")));
+                string.Create(CultureInfo.InvariantCulture, $"reconstruction {cost:F4}"), o.AutoencoderLearningRate));
         });
         return new Dictionary<string, double> { ["reconstruction"] = sum / count };
     }
@@ -145,6 +147,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         var parameters = g.AllParameters().ToArray();
         Tensor? z = null, gradient = null;
         double sum = 0;
+        int total = Count(order.Length, o.BatchSize);
         int count = Batches(order.Length, o.BatchSize, (b, start, n) =>
         {
             batches.Fill(order, start, n, null);
@@ -158,11 +161,12 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             if (!double.IsFinite(c)) throw Diverged($"the MMD cost became {c}", epoch, b);
             foreach (var p in parameters) p.ZeroGradient();
             g.Backward(gradient);
-            optimizer.Step(o.LearningRate);
+            float rate = o.LearningRateAt(epoch, b, total);
+            optimizer.Step(rate);
             average?.Update(optimizer.Steps);
             sum += c;
-            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, Count(order.Length, o.BatchSize), "gmmn",
-                string.Create(CultureInfo.InvariantCulture, $"mmd {c:F4}")));
+            callbacks?.Batch?.Report(new GenerativeBatchProgress(epoch + 1, o.TotalEpochs, b + 1, total, "gmmn",
+                string.Create(CultureInfo.InvariantCulture, $"mmd {c:F4}"), rate));
         });
         return new Dictionary<string, double> { ["mmd"] = sum / count };
     }

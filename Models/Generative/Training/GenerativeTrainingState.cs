@@ -24,5 +24,6 @@ public sealed class GenerativeTrainingState
 public sealed record GenerativeEpochReport(int Epoch, int Epochs, string Phase, IReadOnlyDictionary<string, double> Losses,
     double Seconds, double ImagesPerSecond);
 
-/// <summary>Progress within an epoch, after each batch: the batch's losses as one line ("d 0.6931 g 0.6931", "mmd 0.1234").</summary>
-public readonly record struct GenerativeBatchProgress(int Epoch, int Epochs, int Batch, int Batches, string Phase, string Losses);
+/// <summary>Progress within an epoch, after each batch: the batch's losses as one line ("d 0.6931 g 0.6931", "mmd 0.1234")
+/// and the η its optimiser steps took (<see cref="GenerativeOptions.LearningRateAt"/>).</summary>
+public readonly record struct GenerativeBatchProgress(int Epoch, int Epochs, int Batch, int Batches, string Phase, string Losses, float LearningRate);

@@ -31,21 +31,25 @@ public class GenerativeTrainerTests
         return weights.Concat(moments).SelectMany(t => t.Span.ToArray()).ToArray();
     }
 
-    public static TheoryData<string, int, int, int, int, float> Runs => new()
+    public static TheoryData<string, int, int, int, int, float, int> Runs => new()
     {
         // kind, images, batch, auto-encoder epochs, epochs (the interruption comes after the first epoch), β of the
-        // generator's average (the GAN's is its recipe's)
-        { "gan", 96, 32, 0, 2, 0.999f },
-        { "gmmn", 300, 100, 0, 2, 0.9f },
-        { "gmmn-ae", 300, 100, 1, 1, 0f },
+        // generator's average (the GAN's is its recipe's), epochs of learning-rate decay (the GAN's spans the interruption)
+        { "gan", 96, 32, 0, 2, 0.999f, 2 },
+        { "gan", 96, 32, 0, 2, 0.999f, 0 },
+        { "gmmn", 300, 100, 0, 2, 0.9f, 1 },
+        { "gmmn-ae", 300, 100, 1, 1, 0f, 0 },
     };
 
     [Theory]
     [MemberData(nameof(Runs))]
-    public void A_resumed_run_ends_bit_for_bit_where_an_uninterrupted_one_does(string name, int images, int batch, int aeEpochs, int epochs, float ema)
+    public void A_resumed_run_ends_bit_for_bit_where_an_uninterrupted_one_does(string name, int images, int batch, int aeEpochs, int epochs, float ema, int decay)
     {
         var kind = Settings.SettingNames.Parse<GenerativeKind>(name, "kind");
-        var options = GenerativeOptions.For(kind) with { BatchSize = batch, Epochs = epochs, AutoencoderEpochs = aeEpochs, AutoencoderBatchSize = batch, Seed = 3, EmaDecay = ema };
+        var options = GenerativeOptions.For(kind) with
+        {
+            BatchSize = batch, Epochs = epochs, AutoencoderEpochs = aeEpochs, AutoencoderBatchSize = batch, Seed = 3, EmaDecay = ema, LearningRateDecayEpochs = decay,
+        };
         var straight = New(kind, options, images);
         new GenerativeTrainer(straight.Model, straight.Training!).Fit(Digits(images));
 
@@ -62,6 +66,7 @@ public class GenerativeTrainerTests
 
         var resumed = GenerativeCheckpoint.Load(path);
         Assert.Equal(1, resumed.Training!.CompletedEpochs);
+        Assert.Equal(decay, resumed.Training.Options.LearningRateDecayEpochs);
         new GenerativeTrainer(resumed.Model, resumed.Training).Fit(Digits(images));
         Assert.Equal(options.TotalEpochs, resumed.Training.History.Count);
         Assert.Equal(Everything(straight), Everything(resumed));
@@ -91,13 +96,14 @@ public class GenerativeTrainerTests
     private static float[] Values(NeuralPipelines.Models.Layers.Layer network) => network.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
 
     /// <summary>Rewrites a checkpoint as the writer before the moving average wrote it: no "generator_ema" network and no
-    /// "ema_decay" in the options (the file format itself did not change).</summary>
+    /// "ema_decay" (nor the later "learning_rate_decay_epochs") in the options (the file format itself did not change).</summary>
     private static void AsBeforeTheAverage(string path)
     {
         var content = CheckpointFile.Load(path);
         Assert.DoesNotContain(content.Networks, n => n.Name == "generator_ema");
         var options = (System.Text.Json.Nodes.JsonObject)content.Sections["training"]!["options"]!;
         Assert.True(options.Remove("ema_decay"));
+        Assert.True(options.Remove("learning_rate_decay_epochs"));
         CheckpointFile.Save(path, content);
     }
 
@@ -120,6 +126,8 @@ public class GenerativeTrainerTests
         Assert.Throws<ArgumentException>(() => loaded.Model.Sample(4, seed: 1, GeneratorWeights.Ema));
         // The options it was saved with do not say; the recipe's β is taken, as --resume will use it.
         Assert.Equal(GenerativeOptions.For(GenerativeKind.Gan).EmaDecay, loaded.Training!.Options.EmaDecay);
+        // Nor did it know of a learning-rate decay: it trained, and goes on, at a constant η.
+        Assert.Equal(0, loaded.Training.Options.LearningRateDecayEpochs);
 
         var start = Values(loaded.Model.Generator);
         loaded.Training.Options = loaded.Training.Options with { Epochs = 2 };
