@@ -37,8 +37,9 @@ public sealed class SamplingScheduleCommandTests : IClassFixture<SamplingSchedul
     private static byte[] Sample(string model, string png, params string[] more)
     {
         var run = Json(["sample", "--model", model, "--count", "8", "--seed", "3", "--out", png, .. more]);
-        Assert.Equal(more.Contains("--truncation") ? double.Parse(more[Array.IndexOf(more, "--truncation") + 1], System.Globalization.CultureInfo.InvariantCulture) : null,
-            run.GetProperty("truncation").ValueKind == JsonValueKind.Null ? null : run.GetProperty("truncation").GetDouble());
+        double? asked = more.Contains("--truncation") ? double.Parse(more[Array.IndexOf(more, "--truncation") + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
+        double? reported = run.GetProperty("truncation").ValueKind == JsonValueKind.Null ? null : run.GetProperty("truncation").GetDouble();
+        Assert.Equal(asked, reported);
         return File.ReadAllBytes(png);
     }
 
