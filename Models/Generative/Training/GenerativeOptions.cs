@@ -51,7 +51,11 @@ public sealed record GenerativeOptions
     /// set, at 200 epochs 2.5× (docs/EXPERIMENTS.md, goal ≤ 3×). The GAN samples through an exponential moving average of
     /// its generator's weights, β = 0.999 (Karras et al. 2018, ProGAN; Brock et al. 2019, BigGAN): the generator's own
     /// weights keep circling as D and G chase each other, and their average over the last ~1,000 steps draws cleaner images
-    /// (docs/EXPERIMENTS.md, Fashion-MNIST). The moment-matching models have one fixed target and keep none. GMMN+AE: the code is 32 sigmoid units in (0, 1), whose distances are
+    /// (docs/EXPERIMENTS.md, Fashion-MNIST). The moment-matching models have one fixed target and keep none. No recipe
+    /// decays its learning rate (<see cref="LearningRateDecayEpochs"/> 0) and none samples truncated noise: on the 34-epoch
+    /// Fashion-MNIST GAN the truncation trick lowered a LeNet-5's confidence and raised the LeNet FID at every T below 3, and
+    /// a decay to 0 over one more epoch left the confidence where it was (docs/EXPERIMENTS.md, Fashion-MNIST). GMMN+AE: the
+    /// code is 32 sigmoid units in (0, 1), whose distances are
     /// a few units, so its bandwidths are a few units too.</remarks>
     public static GenerativeOptions For(GenerativeKind kind) => kind switch
     {
