@@ -19,7 +19,7 @@ using NeuralPipelines.Onnx.Scoring;
 namespace NeuralPipelines.Benchmarks.Onnx;
 
 /// <summary>
-/// <c>score-race [--rows N] [--dir D] [--rounds R] [--threads T] [--models mlp,lenet5] [--inputs idx.gz,idx,csv] [--stages]</c>:
+/// <c>score-race [--rows N] [--dir D] [--rounds R] [--threads T] [--models mlp,lenet5] [--inputs idx.gz,idx,csv] [--stages | --split]</c>:
 /// rows/s of <c>np score</c>'s path (<see cref="BatchScorer"/>) on the MLP 784-100-10 and LeNet-5, end to end from a gzip IDX
 /// folder, an uncompressed IDX folder and a CSV to a CSV of predictions written through the atomic writer, beside raw ONNX
 /// Runtime and ML.NET's <c>ApplyOnnxModel</c> over the same input (<see cref="MlNetScoring"/>), in the same sitting, rounds
@@ -59,6 +59,12 @@ public static class ScoreRace
         foreach (var (name, onnx) in models.Where(m => wantedModels.Contains(m.Name)))
         {
             var options = new OnnxScorerOptions { PreferCuda = false, BatchSize = BatchSize, IntraOpNumThreads = threads };
+            if (args.Contains("--split"))
+            {
+                ScoreSplit.Run(name, onnx, options, inputs.Select(i => (i, (Func<OnnxScorer, IRowSource>)(s =>
+                    i == "csv" ? new CsvRows(Folder(i), s.InputShape, name) : new IdxRows(Folder(i), "test", s.InputShape, name)))), dir, rounds, output);
+                continue;
+            }
             if (args.Contains("--stages"))
             {
                 ScoreStages.Run(name, onnx, options, idx, rawIdx, csv, dir, rows, pixels, output);

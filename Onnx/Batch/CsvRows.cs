@@ -1,4 +1,3 @@
-using System.Globalization;
 using NeuralPipelines.Data.Csv;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Data.IO;
@@ -65,7 +64,7 @@ public sealed class CsvRows : IRowSource
             for (int c = 0, k = 0; c < _cells.Length; c++)
                 if (c != _labelColumn) input[k++] = (float)_cells[c];
             if (_image && PixelBound.FirstOutside(input) is var bad and >= 0) throw NotAPixel(bad, input[bad]);
-            if (_labelColumn >= 0) chunk.Labels[row] = _cells[_labelColumn].ToString("R", CultureInfo.InvariantCulture);
+            if (_labelColumn >= 0) chunk.Labels[row] = LabelTexts.Of(_cells[_labelColumn]);
             chunk.Rows[row] = _next++;
         }
         return true;

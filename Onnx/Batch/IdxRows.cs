@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics.Tensors;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Data.Idx;
@@ -81,7 +80,7 @@ public sealed class IdxRows : IRowSource
                 var input = chunk.Input(row);
                 TensorPrimitives.ConvertTruncating<byte, float>(bytes.Slice(k * _imageLength, _imageLength), input);
                 TensorPrimitives.Multiply(input, Scale, input);
-                chunk.Labels[row] = LabelText(_labels[_next]);
+                chunk.Labels[row] = LabelTexts.Of(_labels[_next]);
                 chunk.Rows[row] = _next;
             }
         }
@@ -104,12 +103,6 @@ public sealed class IdxRows : IRowSource
     }
 
     private const float Scale = 1f / 255f;
-
-    // IDX labels are class indices, nearly always a byte: their texts are made once, not once a row.
-    private static readonly string[] ByteTexts = Enumerable.Range(0, 256).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-
-    private static string LabelText(int label) =>
-        (uint)label < ByteTexts.Length ? ByteTexts[label] : label.ToString(CultureInfo.InvariantCulture);
 
     public void Dispose() => _payload.Dispose();
 }

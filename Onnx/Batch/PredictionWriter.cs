@@ -22,6 +22,10 @@ public abstract class PredictionWriter : IDisposable
     // A large buffer: the output is written in long runs and a write per 4 KiB would be most of its cost.
     private readonly byte[] _buffer = new byte[1 << 16];
     private int _used;
+    // Bytes handed to the stream since its disk writes were last started (see Drain).
+    private long _sinceWriteback;
+    // Every 4 MiB, the file's disk writes are started (Writeback): the commit's fsync then waits for the last few MiB only.
+    private const long WritebackBytes = 4 << 20;
 
     protected PredictionWriter(Stream stream, bool hasItems, bool hasLabels, int outputLength, IReadOnlyList<string>? classLabels)
     {
@@ -95,7 +99,13 @@ public abstract class PredictionWriter : IDisposable
     private void Drain()
     {
         _stream.Write(_buffer, 0, _used);
+        _sinceWriteback += _used;
         _used = 0;
+        if (_sinceWriteback >= WritebackBytes)
+        {
+            Data.IO.Writeback.Start(_stream);
+            _sinceWriteback = 0;
+        }
     }
 
     public void Flush()
