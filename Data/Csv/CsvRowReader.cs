@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NeuralPipelines.Data.Csv;
@@ -53,6 +54,9 @@ public sealed class CsvRowReader : IDisposable
 
     /// <summary>Reads the next row's cells into <paramref name="cells"/> (<see cref="ColumnCount"/> of them); false at the end.</summary>
     /// <exception cref="CsvFormatException">A ragged row, an empty, non-numeric or non-finite cell; names file, line and column.</exception>
+    // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
+    // before tier 1 would arrive, and its tier-0 code costs several times as much (score-race --split, round 1).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Read(Span<double> cells)
     {
         if (cells.Length < ColumnCount) throw new ArgumentException($"The row buffer holds {cells.Length} cells; {Source} has {ColumnCount} columns.");
@@ -77,6 +81,7 @@ public sealed class CsvRowReader : IDisposable
     /// are "0" (the background), and this skips the parser's sign, point and digit-count bookkeeping for them; a longer
     /// unsigned decimal is read eight bytes at a time (<see cref="TryParseCellEight"/>). The plain twin,
     /// every cell through the general parser, is <see cref="TryParseRowCellByCell"/>; both give the same result and bits.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseRow(ReadOnlySpan<byte> bytes, Span<double> cells)
     {
         int at = 0, last = cells.Length - 1;
@@ -100,6 +105,7 @@ public sealed class CsvRowReader : IDisposable
     /// <remarks>SWAR (SIMD within a register): one 64-bit load finds where a run of digits ends and, with three
     /// multiplications, its value (the method of fast_float's <c>parse_eight_digits_unrolled</c>), instead of a loop of
     /// branches per byte.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseCellEight(ReadOnlySpan<byte> bytes, ref int at, out double value)
     {
         value = 0;

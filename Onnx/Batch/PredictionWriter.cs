@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NeuralPipelines.Onnx.Batch;
@@ -51,6 +52,9 @@ public abstract class PredictionWriter : IDisposable
     /// <summary>Writes whatever comes before the first row (a CSV header).</summary>
     public abstract void Begin();
 
+    // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
+    // before tier 1 would arrive, and its tier-0 code costs several times as much (score-race --split, round 1).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(RowChunk chunk)
     {
         for (int i = 0; i < chunk.Count; i++)
@@ -62,12 +66,14 @@ public abstract class PredictionWriter : IDisposable
 
     protected abstract void WriteRow(long row, string? item, string? label, int predicted, ReadOnlySpan<float> scores);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void Write(char ascii)
     {
         if (_used == _buffer.Length) Drain();
         _buffer[_used++] = (byte)ascii;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void Write(string text)
     {
         if (Utf8.GetMaxByteCount(text.Length) > _buffer.Length - _used)
@@ -83,12 +89,14 @@ public abstract class PredictionWriter : IDisposable
         _used += Utf8.GetBytes(text, _buffer.AsSpan(_used));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void WriteNumber(float value)
     {
         if (_buffer.Length - _used < NumberRoom) Drain();
         _used += ShortestFloat.Format(value, _buffer.AsSpan(_used));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void WriteNumber(long value)
     {
         if (_buffer.Length - _used < NumberRoom) Drain();
