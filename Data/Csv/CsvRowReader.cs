@@ -55,7 +55,7 @@ public sealed class CsvRowReader : IDisposable
     /// <summary>Reads the next row's cells into <paramref name="cells"/> (<see cref="ColumnCount"/> of them); false at the end.</summary>
     /// <exception cref="CsvFormatException">A ragged row, an empty, non-numeric or non-finite cell; names file, line and column.</exception>
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
-    // before tier 1 would arrive, and its tier-0 code costs several times as much (score-race --split, round 1).
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Read(Span<double> cells)
     {

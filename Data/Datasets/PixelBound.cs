@@ -16,7 +16,7 @@ public static class PixelBound
 
     /// <summary>The index of the first value beyond ±<see cref="Limit"/> (or not finite), or −1.</summary>
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
-    // before tier 1 would arrive, and its tier-0 code costs several times as much (score-race --split, round 1).
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FirstOutside(ReadOnlySpan<float> values)
     {

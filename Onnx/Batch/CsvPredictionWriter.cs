@@ -19,7 +19,7 @@ public sealed class CsvPredictionWriter(Stream stream, bool hasItems, bool hasLa
     }
 
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
-    // before tier 1 would arrive, and its tier-0 code costs several times as much (score-race --split, round 1).
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void WriteRow(long row, string? item, string? label, int predicted, ReadOnlySpan<float> scores)
     {

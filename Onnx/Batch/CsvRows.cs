@@ -50,7 +50,7 @@ public sealed class CsvRows : IRowSource
     public double Fraction => _reader.Length == 0 ? 1 : Math.Min(1, (double)_reader.BytesRead / _reader.Length);
 
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
-    // before tier 1 would arrive, and its tier-0 code costs several times as much (score-race --split, round 1).
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Fill(RowChunk chunk, Shard shard)
     {

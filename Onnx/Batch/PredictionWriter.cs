@@ -53,7 +53,7 @@ public abstract class PredictionWriter : IDisposable
     public abstract void Begin();
 
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
-    // before tier 1 would arrive, and its tier-0 code costs several times as much (score-race --split, round 1).
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(RowChunk chunk)
     {

@@ -31,7 +31,7 @@ public static class ShortestFloat
     /// <summary>Writes <paramref name="value"/> into <paramref name="destination"/> (room for <see cref="MaxLength"/> bytes);
     /// returns the bytes written.</summary>
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
-    // before tier 1 would arrive, and its tier-0 code costs several times as much (score-race --split, round 1).
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Format(float value, Span<byte> destination)
     {

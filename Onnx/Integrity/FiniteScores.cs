@@ -10,7 +10,7 @@ public static class FiniteScores
     /// <paramref name="firstRow"/> of <paramref name="data"/>) is not finite, naming the model, the data and the row.</summary>
     /// <exception cref="InvalidDataException">A NaN or ±∞ score.</exception>
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
-    // before tier 1 would arrive, and its tier-0 code costs several times as much (score-race --split, round 1).
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Ensure(ReadOnlySpan<float> scores, int width, string model, string data, long firstRow = 0)
     {
