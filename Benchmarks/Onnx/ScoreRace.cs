@@ -19,7 +19,7 @@ using NeuralPipelines.Onnx.Scoring;
 namespace NeuralPipelines.Benchmarks.Onnx;
 
 /// <summary>
-/// <c>score-race [--rows N] [--dir D] [--rounds R] [--threads T] [--models mlp,lenet5] [--inputs idx.gz,idx,csv] [--stages]</c>:
+/// <c>score-race [--rows N] [--dir D] [--rounds R] [--threads T] [--models mlp,lenet5] [--inputs idx.gz,idx,csv] [--chunk-rows C] [--stages | --split]</c>:
 /// rows/s of <c>np score</c>'s path (<see cref="BatchScorer"/>) on the MLP 784-100-10 and LeNet-5, end to end from a gzip IDX
 /// folder, an uncompressed IDX folder and a CSV to a CSV of predictions written through the atomic writer, beside raw ONNX
 /// Runtime and ML.NET's <c>ApplyOnnxModel</c> over the same input (<see cref="MlNetScoring"/>), in the same sitting, rounds
@@ -47,6 +47,8 @@ public static class ScoreRace
         string dir = Arg("--dir", "/tmp/np-score-race");
         var wantedModels = Arg("--models", "mlp,lenet5").Split(',');
         var inputs = Arg("--inputs", "idx.gz,idx,csv").Split(',');
+        // np score's rows per chunk (its default when not given): to try other sizes without changing the default.
+        var batching = args.Contains("--chunk-rows") ? new BatchScoringOptions { ChunkRows = int.Parse(Arg("--chunk-rows", "0"), CultureInfo.InvariantCulture) } : null;
         var (idx, rawIdx, csv, pixels) = Inputs(dir, rows, output);
         string Folder(string input) => input switch { "idx.gz" => idx, "idx" => rawIdx, "csv" => csv, _ => throw new ArgumentException($"--inputs: unknown input '{input}' (idx.gz, idx, csv).") };
         var models = new (string Name, byte[] Onnx)[]
@@ -59,6 +61,12 @@ public static class ScoreRace
         foreach (var (name, onnx) in models.Where(m => wantedModels.Contains(m.Name)))
         {
             var options = new OnnxScorerOptions { PreferCuda = false, BatchSize = BatchSize, IntraOpNumThreads = threads };
+            if (args.Contains("--split"))
+            {
+                ScoreSplit.Run(name, onnx, options, inputs.Select(i => (i, (Func<OnnxScorer, IRowSource>)(s =>
+                    i == "csv" ? new CsvRows(Folder(i), s.InputShape, name) : new IdxRows(Folder(i), "test", s.InputShape, name)))), dir, rounds, output, batching);
+                continue;
+            }
             if (args.Contains("--stages"))
             {
                 ScoreStages.Run(name, onnx, options, idx, rawIdx, csv, dir, rows, pixels, output);
@@ -89,7 +97,7 @@ public static class ScoreRace
                 {
                     string data = Folder(input);
                     Time($"np score {input}", () => NpScore(onnx, options, s => input == "csv" ? new CsvRows(data, s.InputShape, name) : new IdxRows(data, "test", s.InputShape, name),
-                        Path.Combine(dir, "preds-np.csv")));
+                        Path.Combine(dir, "preds-np.csv"), batching));
                     // ML.NET scores a row per ONNX Runtime call, where a second intra-op thread (which spins, ML.NET does not
                     // let it be turned off) may cost more than it gives: it runs with np score's thread count and with one,
                     // and its better figure is the one compared.
@@ -122,14 +130,14 @@ public static class ScoreRace
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    internal static void NpScore(byte[] onnx, OnnxScorerOptions options, Func<OnnxScorer, IRowSource> open, string outputPath)
+    internal static void NpScore(byte[] onnx, OnnxScorerOptions options, Func<OnnxScorer, IRowSource> open, string outputPath, BatchScoringOptions? batching = null)
     {
         using var scorer = new OnnxScorer(onnx, options, "race");
         using var source = open(scorer);
         AtomicFile.Write(outputPath, stream =>
         {
             using var writer = PredictionWriter.Create(PredictionFormat.Csv, stream, source.HasItems, source.HasLabels, scorer.OutputLength, null);
-            new BatchScorer(scorer).Run(source, writer);
+            new BatchScorer(scorer, batching).Run(source, writer);
         });
     }
 

@@ -45,6 +45,33 @@ public static class ScoreStages
         var content = File.ReadAllBytes(Path.Combine(rawIdx, "t10k-images-idx3-ubyte"));
         Time(name, "CRC-32 of the images, bytewise", rows, output, () => NeuralPipelines.Data.IO.Crc32.AppendBytewise(0, content));
         Time(name, "CRC-32 of the images, sliced", rows, output, () => NeuralPipelines.Data.IO.Crc32.Append(0, content));
+        // The unpacked images' two costs apart: the file read alone, and the bytes → floats conversion alone (into one
+        // reused chunk, as a run converts, so the memory is warm).
+        Time(name, "read the unpacked image file alone", rows, output, () =>
+        {
+            using var file = new FileStream(Path.Combine(rawIdx, "t10k-images-idx3-ubyte"), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var buffer = new byte[defaults.ChunkRows * 784];
+            while (file.Read(buffer) > 0) { }
+        });
+        Time(name, "convert bytes → floats alone (×1/255)", rows, output, () =>
+        {
+            var into = chunks[0].Inputs.AsSpan(0, 784);
+            for (long at = 16; at + 784 <= content.Length; at += 784)
+            {
+                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<byte, float>(content.AsSpan((int)at, 784), into);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(into, 1f / 255f, into);
+            }
+        });
+        // The CSV's rows parsed alone, both ways over the same lines: the plain twin (every cell through the general
+        // parser) and the fast path (one-digit cells in one step, longer decimals eight bytes at a time).
+        var csvLines = File.ReadAllLines(csv).Skip(1).Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+        var cells = new double[csvLines[0].Count(b => b == ',') + 1];
+        for (int round = 0; round < 2; round++)
+        {
+            Time(name, "CSV rows parsed alone, cell by cell (twin)", rows, output, () => { foreach (var l in csvLines) NeuralPipelines.Data.Csv.CsvRowReader.TryParseRowCellByCell(l, cells); });
+            Time(name, "CSV rows parsed alone, fast path", rows, output, () => { foreach (var l in csvLines) NeuralPipelines.Data.Csv.CsvRowReader.TryParseRow(l, cells); });
+        }
+        csvLines = null;
         void Read(string what, Func<IRowSource> open) => Time(name, what, rows, output, () =>
         {
             using var source = open();

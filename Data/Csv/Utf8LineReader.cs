@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NeuralPipelines.Data.Csv;
@@ -46,6 +47,9 @@ public sealed class Utf8LineReader : TextReader
     };
 
     /// <summary>The next line's bytes, without its end; valid until the next call. False at the end of the file.</summary>
+    // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadLine(out ReadOnlySpan<byte> line)
     {
         while (true)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace NeuralPipelines.Data.Datasets;
 
@@ -14,6 +15,9 @@ public static class PixelBound
     public const double Limit = 1e6;
 
     /// <summary>The index of the first value beyond ±<see cref="Limit"/> (or not finite), or −1.</summary>
+    // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FirstOutside(ReadOnlySpan<float> values)
     {
         for (int i = 0; i < values.Length; i++)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NeuralPipelines.Onnx.Batch;
 
 /// <summary>Predictions as CSV: <c>row[,item][,label],predicted_class[,predicted_label],score_0,…</c>.</summary>
@@ -16,6 +18,9 @@ public sealed class CsvPredictionWriter(Stream stream, bool hasItems, bool hasLa
         Write('\n');
     }
 
+    // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void WriteRow(long row, string? item, string? label, int predicted, ReadOnlySpan<float> scores)
     {
         WriteNumber(row);

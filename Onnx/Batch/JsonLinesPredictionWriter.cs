@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NeuralPipelines.Onnx.Batch;
 
 /// <summary>Predictions as JSON Lines: one object per row with <c>row</c>, <c>item</c>, <c>label</c>,
@@ -7,6 +9,9 @@ public sealed class JsonLinesPredictionWriter(Stream stream, bool hasItems, bool
 {
     public override void Begin() { }
 
+    // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void WriteRow(long row, string? item, string? label, int predicted, ReadOnlySpan<float> scores)
     {
         Write("{\"row\":");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NeuralPipelines.Onnx.Batch;
 
@@ -29,6 +30,9 @@ public static class ShortestFloat
 
     /// <summary>Writes <paramref name="value"/> into <paramref name="destination"/> (room for <see cref="MaxLength"/> bytes);
     /// returns the bytes written.</summary>
+    // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
+    // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Format(float value, Span<byte> destination)
     {
         uint bits = BitConverter.SingleToUInt32Bits(value);
@@ -52,6 +56,7 @@ public static class ShortestFloat
 
     // value = digits × 10^power, laid out as .NET's "G" does for a float: plain when the point's position (scale, the
     // number of digits before it) is in −3 … 9, else d.dddE±xx. Digits are written once, in place, two at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Layout(uint digits, int power, Span<byte> destination)
     {
         int count = DecimalLength(digits), scale = count + power;
@@ -105,6 +110,7 @@ public static class ShortestFloat
     // "00" … "99": two digits a division.
     private static ReadOnlySpan<byte> Pairs => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteDigits(uint value, Span<byte> destination)
     {
         int at = destination.Length;
@@ -125,6 +131,7 @@ public static class ShortestFloat
     }
 
     /// <summary>Ryu's f2d: the shortest digits (and their power of ten) that read back as the float with these IEEE fields.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (uint Digits, int Power) Shortest(uint ieeeMantissa, int ieeeExponent)
     {
         // The float is m2 × 2^e2; the reals that round to it lie between mm and mp (× 2^e2, all four times larger

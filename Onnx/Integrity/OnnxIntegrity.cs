@@ -29,6 +29,10 @@ public static class OnnxIntegrity
         return model;
     }
 
+    /// <summary><see cref="Check"/>, its result kept as a <see cref="CheckedModel"/> for code that edits and re-stamps it.</summary>
+    /// <exception cref="InvalidDataException">As for <see cref="Check"/>.</exception>
+    public static CheckedModel Checked(byte[] onnx, string source) => new(Check(onnx, source), source);
+
     private static void CheckInitializer(TensorProto t, bool finite, string source)
     {
         // External data lives in another file that ONNX Runtime opens itself; only in-file tensors are sized here.

@@ -36,7 +36,15 @@ public static class NamedScoreOutput
     public static byte[] Add(byte[] onnx, string source, string column, IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(onnx);
-        var model = OnnxIntegrity.Check(onnx, "the ONNX model");
+        return Add(OnnxIntegrity.Checked(onnx, "the ONNX model"), source, column, names);
+    }
+
+    /// <summary>As <see cref="Add(byte[], string, string, IReadOnlyList{string})"/>, on a model already parsed and checked
+    /// (which is changed in place): the checksum is renewed only on a model that passed the check.</summary>
+    public static byte[] Add(CheckedModel checkedModel, string source, string column, IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(checkedModel);
+        var model = checkedModel.Proto;
         var from = model.Graph.Output.FirstOrDefault(o => o.Name == source)
             ?? throw new ArgumentException($"The ONNX model has no output '{source}' (its outputs: {string.Join(", ", model.Graph.Output.Select(o => o.Name))}).");
         var dims = from.Type.TensorType.Shape.Dim;

@@ -27,8 +27,9 @@ public static class OnnxModelEstimators
         ArgumentNullException.ThrowIfNull(onnx);
         Scoring.OnnxRuntimeNative.EnsureLoaded();
         const string input = ModelCard.InputName, probabilities = ModelCard.ProbabilitiesName, predicted = ModelCard.PredictedClassName;
-        // One read of the model (each read runs the whole integrity check); the labels from it only when none are given.
-        var (labels, inputLength) = classLabels is null ? OnnxModelInfo.Classifier(onnx) : (classLabels, OnnxModelInfo.InputLength(onnx));
+        // One parse and integrity check of the model for everything below: the labels (from it only when none are given),
+        // the input width, and the copy with a named Score output.
+        var (model, labels, inputLength) = OnnxModelInfo.Classifier(onnx, classLabels);
         // The ONNX transformer matches columns to graph inputs by name, so the features are staged under "input"
         // (a column of the user's that already has that name is replaced in the output).
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
@@ -36,7 +37,7 @@ public static class OnnxModelEstimators
             chain = chain.Append(ml.Transforms.CopyColumns(input, featureColumn));
         chain = chain
             .Append(ml.Transforms.ApplyOnnxModel([OnnxModelColumns.Score, predicted], [input],
-                new MemoryStream(NamedScoreOutput.Add(onnx, probabilities, OnnxModelColumns.Score, labels), writable: false),
+                new MemoryStream(NamedScoreOutput.Add(model, probabilities, OnnxModelColumns.Score, labels), writable: false),
                 gpuDeviceId, fallbackToCpu: true));
         chain = ClassLabelKey.Append(ml, chain, predicted, OnnxModelColumns.PredictedLabel, labels, Scratch);
         string[] drop = [.. featureColumn == input ? [] : new[] { input }, predicted, .. ClassLabelKey.ScratchColumns(Scratch)];

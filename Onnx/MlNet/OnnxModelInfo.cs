@@ -1,4 +1,5 @@
 using System.Globalization;
+using NeuralPipelines.Onnx.Integrity;
 using NeuralPipelines.Onnx.Metadata;
 
 namespace NeuralPipelines.Onnx.MlNet;
@@ -24,12 +25,15 @@ public static class OnnxModelInfo
     /// <exception cref="InvalidDataException">The bytes are not an ONNX classifier with a fixed-size probabilities output.</exception>
     public static IReadOnlyList<string> ClassLabels(byte[] onnx) => ClassLabels(Parse(onnx, "ONNX model"));
 
-    /// <summary><see cref="ClassLabels(byte[])"/> and <see cref="InputLength(byte[])"/> of one model, read (and checked) once.</summary>
-    /// <exception cref="InvalidDataException">As for <see cref="ClassLabels(byte[])"/>.</exception>
-    public static (IReadOnlyList<string> ClassLabels, int? InputLength) Classifier(byte[] onnx)
+    /// <summary>The model parsed and checked once, with its class labels and input width: <paramref name="classLabels"/>
+    /// when given, else <see cref="ClassLabels(byte[])"/>; and <see cref="InputLength(byte[])"/>. The checked model goes on to
+    /// an editor (<see cref="NamedScoreOutput.Add(CheckedModel, string, string, IReadOnlyList{string})"/>) without a second parse.</summary>
+    /// <exception cref="InvalidDataException">As for <see cref="ClassLabels(byte[])"/> (labels from the model), or the bytes
+    /// are not ONNX.</exception>
+    public static (CheckedModel Model, IReadOnlyList<string> ClassLabels, int? InputLength) Classifier(byte[] onnx, IReadOnlyList<string>? classLabels = null)
     {
-        var model = Parse(onnx, "ONNX model");
-        return (ClassLabels(model), InputLength(model));
+        var model = OnnxIntegrity.Checked(onnx, "ONNX model");
+        return (model, classLabels ?? ClassLabels(model.Proto), InputLength(model.Proto));
     }
 
     private static IReadOnlyList<string> ClassLabels(global::Onnx.ModelProto model)

@@ -45,6 +45,31 @@ public class PredictionWriterTests
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    [Fact]
+    public void A_file_past_the_writeback_step_holds_the_same_bytes_as_memory()
+    {
+        // 3000 rows with a 100,000-byte item are about 0.3 MB: written 30 times they pass the 4 MiB step at which the
+        // writer starts the file's disk writes (Writeback) twice over.
+        var chunk = Chunk(items: true);
+        using var memory = new MemoryStream();
+        using var folder = new NeuralPipelines.Tests.TempFolder();
+        var path = folder.File("p.csv");
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            foreach (var stream in new Stream[] { memory, file })
+                using (var writer = PredictionWriter.Create(PredictionFormat.Csv, stream, true, true, chunk.OutputLength, null))
+                {
+                    writer.Begin();
+                    for (int i = 0; i < 30; i++) writer.Write(chunk);
+                    writer.Flush();
+                }
+        Assert.True(memory.Length > 2 * (4 << 20), $"{memory.Length} bytes");
+        Assert.Equal(memory.ToArray(), File.ReadAllBytes(path));
+        // The kernel call itself: asked for a file on Linux, a no-op elsewhere and for any other stream.
+        using (var again = new FileStream(path, FileMode.Open, FileAccess.Write))
+            Assert.Equal(OperatingSystem.IsLinux(), NeuralPipelines.Data.IO.Writeback.Start(again));
+        Assert.False(NeuralPipelines.Data.IO.Writeback.Start(memory));
+    }
+
     private static string N(float v) => v.ToString(CultureInfo.InvariantCulture);
 
     private static string Csv(string? cell) => cell is null ? "" : cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{cell.Replace("\"", "\"\"")}\"" : cell;
