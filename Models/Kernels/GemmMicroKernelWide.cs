@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace NeuralPipelines.Models.Kernels;
 
@@ -30,7 +29,6 @@ internal static unsafe class GemmMicroKernelWide
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile12x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows = 2 * MR)
     {
-        PrefetchC(c, ldc, rows, 2);
         float* a2 = a + (nint)MR * kc, b2 = b + (nint)NR * kc;
         Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default;
         Vector512<float> c6a = default, c6b = default, c7a = default, c7b = default, c8a = default, c8b = default, c9a = default, c9b = default, c10a = default, c10b = default, c11a = default, c11b = default;
@@ -67,20 +65,6 @@ internal static unsafe class GemmMicroKernelWide
         if (rows > 11) Store(c, c11a, c11b, add);
     }
 
-    /// <summary>Asks for the tile's rows of C (one 64-byte line per 16 columns) before the k loop, which hides their trip
-    /// from L2 or memory behind kc steps of arithmetic; C is last touched a whole k step ago. On one thread this gained
-    /// 5–10 % at n = 512–2048 (docs/BENCHMARKS.md, "GEMM: rows outside").</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchC(float* c, int ldc, int rows, int lines)
-    {
-        if (!Sse.IsSupported) return;
-        for (int r = 0; r < rows; r++, c += ldc)
-        {
-            Sse.Prefetch0(c);
-            if (lines > 1) Sse.Prefetch0(c + NR);
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector512<float> lo, Vector512<float> hi, bool add)
     {
@@ -107,7 +91,6 @@ internal static unsafe class GemmMicroKernelWide
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TilePair(int kc, float* a, float* b, float* c, int ldc, bool add, int rows = 2 * MR)
     {
-        PrefetchC(c, ldc, rows, 1);
         float* a2 = a + (nint)MR * kc;
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
