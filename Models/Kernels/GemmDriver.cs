@@ -87,9 +87,10 @@ internal static unsafe class GemmDriver
     /// <remarks>
     /// Why rows outside: the other order (one B panel pair, 32 KiB, held in L1 while the slivers of A stream) leaves
     /// the 48 KiB L1 little room for the A stream and C; on one thread it measured the same at n ≤ 512 and 8–20 % slower
-    /// at n = 1024–2048 (docs/BENCHMARKS.md, "GEMM: rows outside"). Tiles: pairs of full column panels run as 12×32 tiles, a lone full panel as a 12×16 pair
-    /// tile; 7–11 rows left cost one such tile that stores only those (the packed block pads its last sliver with
-    /// zeros). At most 6 rows, or a panel cut by the edge of C, run as 256-bit 6×16 tiles. Every tile gives the same bits
+    /// at n = 1024–2048 (docs/BENCHMARKS.md, "GEMM: rows outside").
+    /// Tiles: pairs of full column panels run as 12×32 tiles, a lone full panel as a 12×16 pair tile; 7–11 rows left
+    /// cost one such tile that stores only those (the packed block pads its last sliver with zeros). At most 6 rows, or
+    /// a panel cut by the edge of C, run as 256-bit 6×16 tiles. Every tile gives the same bits
     /// (<see cref="GemmMicroKernelWide"/>).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
