@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race ceiling|tiles|conv-widths|sgemm|shapes|conv-shapes|conv-kernels|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward]]|gan-layers|gan-profile|gmmn|pix2pix [--ab implicit|implicit-forward]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward]]|gan-layers|gan-profile|gmmn|pix2pix [--ab implicit|implicit-forward]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -35,6 +35,8 @@ public static class RaceCommand
             case "tiles": TileProbe.Run(output); return 0;
             case "conv-widths": ConvWidthRace.Run(output); return 0;
             case "sgemm": SgemmRace.Square(output); return 0;
+            case "sgemm-builds" when args.Length > 1:
+                SgemmBuilds.Run(output, args[1].Split(','), Models.Kernels.Gemm.Threads, Option("--rounds", 20)); return 0;
             case "shapes": SgemmRace.MlpShapes(output); return 0;
             case "conv-shapes": SgemmRace.ConvShapes(output); return 0;
             case "conv-kernels": SgemmRace.ConvKernels(output, Models.Kernels.Gemm.Threads); return 0;

@@ -155,14 +155,15 @@ public static class SgemmRace
         int lda = ta ? m : k, ldb = tb ? k : n;
         var load = MachineLoad.Start();
         int calls = 0;
+        long teamCalls = Gemm.TeamCalls;
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var (median, min, max) = Timing.SecondsPerCall(() => { Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n); calls++; });
         cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
         double flop = 2.0 * m * n * k;
         // GFLOP per CPU-second of this process: a load-proof measure of single-thread kernel efficiency.
         output.WriteLine($"RESULT {name} {m}×{n}×{k}: median {flop / median / 1e9:F1} GFLOPS (min {flop / max / 1e9:F1}, " +
-                         $"max {flop / min / 1e9:F1}; {median * 1e6:F1} µs/call; {flop * calls / cpu.TotalSeconds / 1e9:F1} GFLOP per CPU-s) " +
-                         $"[other processes {load.OtherCores:F2} cores]");
+                         $"max {flop / min / 1e9:F1}; {median * 1e6:F1} µs/call; {flop * calls / cpu.TotalSeconds / 1e9:F1} GFLOP per CPU-s; " +
+                         $"{Gemm.TeamCalls - teamCalls} of {calls} calls on the thread team) [other processes {load.OtherCores:F2} cores]");
 
         float[] Fill(int length)
         {

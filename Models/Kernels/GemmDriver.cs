@@ -22,8 +22,11 @@ internal static unsafe class GemmDriver
     public static long Run(in GemmProblem g, int t, int threads, bool splitRows, GemmWorkspace shared, float* packedA, GemmBarrier? barrier)
     {
         int m = g.M, n = g.N, k = g.K;
-        int rowPanels = (m + MR - 1) / MR;
-        int rowFrom = Math.Min(m, rowPanels * t / threads * MR), rowTo = Math.Min(m, rowPanels * (t + 1) / threads * MR);
+        // Rows are shared in whole slivers of the widest tile (12 at 512 bits), so that no thread is left a 6-row
+        // remainder that runs at half speed in 256-bit tiles.
+        int unit = SimdWidth.Current == SimdPath.Vector512 ? 2 * MR : MR;
+        int rowUnits = (m + unit - 1) / unit;
+        int rowFrom = Math.Min(m, rowUnits * t / threads * unit), rowTo = Math.Min(m, rowUnits * (t + 1) / threads * unit);
         // Equal k steps of at most KC (784 → 4 × 196, not 3 × 256 + 16): a short last step would pay the full cost of
         // loading and storing C for little work. Depends on k only, so the summation order stays fixed.
         int depth = (k + KC - 1) / KC;
@@ -66,55 +69,69 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Packs rows ic..ic+mc of A for this k step and runs the tiles of column panels qFrom..qTo.</summary>
-    /// <remarks>At 512 bits, pairs of full column panels run as 12×32 tiles and a lone full panel as 12×16 pair tiles;
-    /// 7–11 rows left cost one such tile that stores only those (the packed block pads its last sliver with zeros), which
-    /// is cheaper than a 256-bit tile plus a padded 256-bit edge tile. What is left (at most 6 rows, or a panel cut by the
-    /// edge of C) runs as 256-bit 6×16 tiles. Every tile gives the same bits (<see cref="GemmMicroKernelWide"/>).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(in GemmProblem g, int ic, int mc, int jc, int nc, int pc, int kc, int qFrom, int qTo,
         float* packedA, float* packedB, bool add)
     {
         GemmPacking.PackA(g.TransA, g.A, g.Lda, ic, pc, mc, kc, packedA);
-        int ldc = g.Ldc;
+        float* c = g.C + (nint)ic * g.Ldc + jc;
         var width = SimdWidth.Current;
-        bool wide = width == SimdPath.Vector512, vectorized = width != SimdPath.Scalar;
-        int fullPanels = nc / NR;   // panels not cut by the edge of C
-        for (int q = qFrom; q < qTo;)
+        if (width == SimdPath.Vector512)
+            WideRows(kc, mc, nc, qFrom, qTo, packedA, packedB, c, g.Ldc, add);
+        else
+            NarrowColumns(kc, mc, nc, qFrom, qTo, packedA, packedB, c, g.Ldc, add, vectorized: width != SimdPath.Scalar);
+    }
+
+    /// <summary>The 512-bit walk: each 12-row sliver pair of packed A (12 KiB at KC = 256) stays in L1 while the column
+    /// panels of packed B stream past it from L2 (the packed B block, KC×NC = 1 MiB, fits the 2 MiB L2).</summary>
+    /// <remarks>
+    /// Why rows outside: the other order (one B panel pair, 32 KiB, held in L1 while the slivers of A stream) leaves
+    /// the 48 KiB L1 little room for the A stream and C; on one thread it measured the same at n ≤ 512 and 8–20 % slower
+    /// at n = 1024–2048 (docs/BENCHMARKS.md, "GEMM: rows outside").
+    /// Tiles: pairs of full column panels run as 12×32 tiles, a lone full panel as a 12×16 pair tile; 7–11 rows left
+    /// cost one such tile that stores only those (the packed block pads its last sliver with zeros). At most 6 rows, or
+    /// a panel cut by the edge of C, run as 256-bit 6×16 tiles. Every tile gives the same bits
+    /// (<see cref="GemmMicroKernelWide"/>).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WideRows(int kc, int mc, int nc, int qFrom, int qTo, float* packedA, float* packedB, float* c, int ldc, bool add)
+    {
+        int fullTo = Math.Min(qTo, nc / NR);   // panels not cut by the edge of C
+        int pairsTo = GemmMicroKernelWide.ColumnPairs ? qFrom + (Math.Max(0, fullTo - qFrom) & ~1) : qFrom;
+        for (int ir = 0; ir < mc; ir += 2 * MR)
         {
-            float* bq = packedB + (nint)q * kc * NR;
-            float* cq = g.C + (nint)ic * ldc + jc + q * NR;
-            int ir = 0;
-            if (wide && q + 2 <= Math.Min(qTo, fullPanels) && GemmMicroKernelWide.ColumnPairs)
+            int rows = Math.Min(2 * MR, mc - ir);
+            float* a = packedA + (nint)ir * kc, cr = c + (nint)ir * ldc;
+            int q = qFrom;
+            if (rows > MR)
             {
-                for (; ir + 2 * MR <= mc; ir += 2 * MR)
-                    GemmMicroKernelWide.Tile12x32(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, add);
-                if (mc - ir > MR)
-                {
-                    GemmMicroKernelWide.Tile12x32(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, add, rows: mc - ir);
-                    ir = mc;
-                }
-                for (; ir < mc; ir += MR)
-                {
-                    GemmMicroKernel.Tile(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, Math.Min(MR, mc - ir), NR, add, vectorized);
-                    GemmMicroKernel.Tile(kc, packedA + (nint)ir * kc, bq + (nint)kc * NR, cq + (nint)ir * ldc + NR, ldc, Math.Min(MR, mc - ir), NR, add, vectorized);
-                }
-                q += 2;
-                continue;
+                for (; q < pairsTo; q += 2)
+                    GemmMicroKernelWide.Tile12x32(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
+                for (; q < fullTo; q++)
+                    GemmMicroKernelWide.TilePair(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
             }
+            for (; q < qTo; q++)
+            {
+                int nr = Math.Min(NR, nc - q * NR);
+                for (int r = 0; r < rows; r += MR)
+                    GemmMicroKernel.Tile(kc, a + (nint)r * kc, packedB + (nint)q * kc * NR, cr + (nint)r * ldc + q * NR, ldc,
+                        Math.Min(MR, rows - r), nr, add, vectorized: true);
+            }
+        }
+    }
+
+    /// <summary>The 256-bit and scalar walk: each 16-column panel of packed B (16 KiB) stays in L1 while the 6-row
+    /// slivers of the packed A block (in L2) stream past it, as tuned on the 2-core Zen machines.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowColumns(int kc, int mc, int nc, int qFrom, int qTo, float* packedA, float* packedB, float* c, int ldc,
+        bool add, bool vectorized)
+    {
+        for (int q = qFrom; q < qTo; q++)
+        {
+            float* bq = packedB + (nint)q * kc * NR, cq = c + q * NR;
             int nr = Math.Min(NR, nc - q * NR);
-            if (wide && nr == NR)
-            {
-                for (; ir + 2 * MR <= mc; ir += 2 * MR)
-                    GemmMicroKernelWide.TilePair(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, add);
-                if (mc - ir > MR)
-                {
-                    GemmMicroKernelWide.TilePair(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, add, rows: mc - ir);
-                    ir = mc;
-                }
-            }
-            for (; ir < mc; ir += MR)
+            for (int ir = 0; ir < mc; ir += MR)
                 GemmMicroKernel.Tile(kc, packedA + (nint)ir * kc, bq, cq + (nint)ir * ldc, ldc, Math.Min(MR, mc - ir), nr, add, vectorized);
-            q++;
         }
     }
 }

@@ -10,10 +10,12 @@ namespace NeuralPipelines.Models.Kernels;
 /// sliver, NR = 16 columns of B per panel, one panel row being exactly one <c>Vector512</c>. Each element of C is still
 /// one fused multiply-add chain over k in increasing order, so every tile gives the bits of the 6×16 tile.
 /// Why 12×32: AVX-512 has 32 vector registers; 24 accumulators + 2 rows of B + 1 broadcast of A use 27 of them without
-/// spills, and per k step 24 FMAs need 2 loads of B and 12 broadcasts (which the JIT folds into the FMAs as embedded
-/// broadcasts). Two 512-bit FMA ports with a latency of 4 need 8 chains in flight; 24 leave room for the loads. Measured
-/// against 12×16 (12 accumulators, one B load per 12 FMAs) and the 256-bit 6×16 in docs/BENCHMARKS.md (sgemm section).
-/// Panels in L1: two panels of B at KC = 256 are 32 KiB, the L1d of the Intel parts here is 48 KiB.
+/// spills, and per k step 24 FMAs need 2 loads of B and 12 broadcasts (the JIT emits each as a <c>vbroadcastss</c> from
+/// memory, a load-port operation, into one scratch register; .NET 10 does not fold them into the FMAs). Two 512-bit
+/// FMA ports with a latency of 4 need 8 chains in flight; 24 leave room for the loads. Measured against 12×16
+/// (12 accumulators, one B load per 12 FMAs) and the 256-bit 6×16 in docs/BENCHMARKS.md (sgemm section).
+/// Caches: the driver keeps the two A slivers (12 KiB at KC = 256) in L1 and streams the B panels from L2
+/// (<see cref="GemmDriver"/>).
 /// </remarks>
 internal static unsafe class GemmMicroKernelWide
 {

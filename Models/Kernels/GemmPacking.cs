@@ -67,15 +67,20 @@ internal static unsafe class GemmPacking
     public static void PackBRows(float* b, int ldb, int p0, int j0, int nc, int kc, int pFrom, int pTo, float* dst)
     {
         int full = nc / NR, rest = nc - full * NR;
+        bool wide = SimdWidth.Current == SimdPath.Vector512;   // one panel row is one Vector512: one load, one store
         for (int p = pFrom; p < pTo; p++)
         {
             float* src = b + (nint)(p0 + p) * ldb + j0;
             float* d = dst + p * NR;
-            for (int q = 0; q < full; q++, src += NR, d += (nint)kc * NR)
-            {
-                Vector256.Store(Vector256.Load(src), d);
-                Vector256.Store(Vector256.Load(src + 8), d + 8);
-            }
+            if (wide)
+                for (int q = 0; q < full; q++, src += NR, d += (nint)kc * NR)
+                    Vector512.Store(Vector512.Load(src), d);
+            else
+                for (int q = 0; q < full; q++, src += NR, d += (nint)kc * NR)
+                {
+                    Vector256.Store(Vector256.Load(src), d);
+                    Vector256.Store(Vector256.Load(src + 8), d + 8);
+                }
             if (rest > 0)
                 for (int j = 0; j < NR; j++) d[j] = j < rest ? src[j] : 0f;
         }

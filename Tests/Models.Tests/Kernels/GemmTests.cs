@@ -54,11 +54,24 @@ public class GemmTests
 
     [MultiCoreFact]
     public void Wide_and_deep_products_cross_every_block_edge() =>
-        // n > NC (2048) and k > 2·KC: several column blocks and k steps, on both thread counts.
+        // n > NC and k > 2·KC: several column blocks and k steps, on both thread counts.
         OnOneThreadThenTwo(teamCalls: 2, () =>
         {
             Compare(false, false, 13, 2100, 600, pad: 1, accumulate: false, seed: 5);
             Compare(true, true, 300, 40, 530, pad: 2, accumulate: true, seed: 6);
+        });
+
+    [MultiCoreFact]
+    public void Every_share_of_rows_and_panels_matches_the_reference() =>
+        // The 512-bit walk runs each 12-row sliver across all of a thread's column panels: the shares here leave each
+        // thread 12-row units with 1–11 rows over (row split), or an odd first panel, a lone full panel and a cut one
+        // (column split), at the machine's width and on both thread counts; n > NC puts a second block beside them.
+        OnOneThreadThenTwo(teamCalls: 4, () =>
+        {
+            Compare(false, false, 301, 70, 300, pad: 1, accumulate: false, seed: 21);   // rows: 156 + 145 (1 row left)
+            Compare(true, false, 64, 112, 600, pad: 0, accumulate: true, seed: 22);     // panels: 0–2 | 3–6
+            Compare(false, true, 40, 1090, 100, pad: 2, accumulate: false, seed: 23);   // panels over two NC blocks
+            Compare(false, false, 299, 63, 300, pad: 0, accumulate: true, seed: 24);    // rows, a pair, a lone and a cut panel
         });
 
     [Fact]
