@@ -64,17 +64,20 @@ public static class Pix2PixRace
     /// before.</summary>
     public static void Alternate(TextWriter output, int[] widths, string variant)
     {
-        int taps = Models.Kernels.Convolution.ColumnFreeTaps;
+        int defaultTaps = Models.Kernels.Convolution.ColumnFreeTaps, taps = defaultTaps, before = 640;
+        // NP_RACE_TAPS=A,B: --ab narrow times A against B instead of the default against 640.
+        if (Environment.GetEnvironmentVariable("NP_RACE_TAPS") is { } pair && pair.Split(',') is [var a, var b])
+            (taps, before) = (int.Parse(a), int.Parse(b));
         Action<int> set = variant switch
         {
             "implicit-forward" => v => Models.Kernels.ImplicitGemm.Forwards = v == 0,
-            "narrow" => v => Models.Kernels.Convolution.ColumnFreeTaps = v == 0 ? taps : 640,
+            "narrow" => v => Models.Kernels.Convolution.ColumnFreeTaps = v == 0 ? taps : before,
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
         };
         string[] names = variant switch
         {
             "implicit-forward" => ["step, forward implicit", "step, forward on columns", "inference, forward implicit", "inference, forward on columns"],
-            "narrow" => [$"step, column-free > {taps}", "step, column-free > 640", $"inference, column-free > {taps}", "inference, column-free > 640"],
+            "narrow" => [$"step, column-free > {taps}", $"step, column-free > {before}", $"inference, column-free > {taps}", $"inference, column-free > {before}"],
             _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
         };
         foreach (int width in widths)
@@ -100,6 +103,7 @@ public static class Pix2PixRace
                 }
             }
             set(0);
+            Models.Kernels.Convolution.ColumnFreeTaps = defaultTaps;
             for (int i = 0; i < 4; i++)
                 output.WriteLine($"RESULT pix2pix ngf {width} {names[i],-26}: median {Median(wall[i]):F1} ms (min {wall[i].Min():F1}), " +
                                  $"median {Median(cpu[i]):F1} CPU-ms (min {cpu[i].Min():F1})");
