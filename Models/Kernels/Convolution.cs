@@ -16,9 +16,11 @@ namespace NeuralPipelines.Models.Kernels;
 /// ∂C/∂w for stride-1 kernels above 1×1 when the forward pass left no columns behind.</item>
 /// <item>Implicit GEMM (<see cref="ImplicitGemm"/>), the output and ∂C/∂w of layers with more than 640 taps (DCGAN's
 /// 64→128 4×4 stride 2, pix2pix's wide layers): one GEMM over the whole batch whose B panels are packed straight from a
-/// zero-padded copy of the input; no column matrix. A ∂C/∂w right after the Forward of the same input reuses the copy.</item>
+/// zero-padded copy of the input; no column matrix. A ∂C/∂w right after the Forward of the same input reuses the copy.
+/// Also the products no direct kernel takes (a strided layer's ∂C/∂w, a transposed layer's) from
+/// <see cref="ColumnFreeTaps"/> taps.</item>
 /// <item>Chunks (<see cref="Im2ColChunks"/>): ∂C/∂x of those layers with a large batch: column matrices of a few images
-/// at a time, never the whole batch's.</item>
+/// at a time, never the whole batch's; from <see cref="ColumnFreeTaps"/> taps for a strided or transposed layer.</item>
 /// <item>Columns (<see cref="Im2Col"/>): im2col of the whole batch and one product, [O × N·P] = w·cols; ∂C/∂w = δ·colsᵀ,
 /// ∂C/∂cols = wᵀ·δ then col2im. Tiny products go through <see cref="Im2ColProducts"/>, the rest through <see cref="Gemm"/>.</item>
 /// </list>
