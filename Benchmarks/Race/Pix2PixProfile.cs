@@ -32,8 +32,8 @@ public static class Pix2PixProfile
             var adam = new OptimizerSettings(OptimizerKind.Adam, Beta1: 0.5f, Beta2: 0.999f);
             var step = new Pix2PixStep(g, Optimizer.Create(adam, g.AllParameters().ToArray()), d, Optimizer.Create(adam, d.AllParameters().ToArray()));
             var rng = new Random(Seed);
-            var l = Clipped(rng, 1);
-            var ab = Clipped(rng, 2);
+            var l = Pix2PixRace.Clipped(rng, Batch, 1);
+            var ab = Pix2PixRace.Clipped(rng, Batch, 2);
             double wall = 0, cpu = 0, thread = 0;
             var load = MachineLoad.Start();
             for (int s = 0; s < WarmUp + Steps; s++)
@@ -82,14 +82,6 @@ public static class Pix2PixProfile
         ConvTranspose2d t => $"convT {t.InChannels}→{t.OutChannels}",
         _ => layer.Spec.Kind,
     };
-
-    private static Tensor Clipped(Random rng, int channels)
-    {
-        var t = new Tensor(Batch, channels, 64, 64);
-        Models.Init.Initializers.FillNormal(t.Span, 1.0, rng);
-        System.Numerics.Tensors.TensorPrimitives.Clamp(t.Span, -1f, 1f, t.Span);
-        return t;
-    }
 
     private struct Times { public double Wall, Cpu, Thread; }
 

@@ -124,7 +124,8 @@ public static class Pix2PixRace
         return (g, d, step, rng, l, Clipped(rng, Batch, 2));
     }
 
-    private static Tensor Clipped(Random rng, int batch, int channels)
+    /// <summary>A batch of 64×64 images drawn N(0, 1) and clipped to [−1, 1], as the peer's inputs.</summary>
+    internal static Tensor Clipped(Random rng, int batch, int channels)
     {
         var t = new Tensor(batch, channels, 64, 64);
         Models.Init.Initializers.FillNormal(t.Span, 1.0, rng);
