@@ -19,6 +19,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// zero-padded copy of the input; no column matrix. A ∂C/∂w right after the Forward of the same input reuses the copy.
 /// Also the products no direct kernel takes (a strided layer's ∂C/∂w, a transposed layer's) from
 /// <see cref="ColumnFreeTaps"/> taps.</item>
+/// <item>Channels-last (<see cref="ChannelsLastConv"/>): those wide layers with one or two output channels (PatchGAN's
+/// last layer), where the GEMM would pack a whole column matrix for one row of output.</item>
 /// <item>Chunks (<see cref="Im2ColChunks"/>): ∂C/∂x of those layers with a large batch: column matrices of a few images
 /// at a time, never the whole batch's; from <see cref="ColumnFreeTaps"/> taps for a strided or transposed layer.</item>
 /// <item>Columns (<see cref="Im2Col"/>): im2col of the whole batch and one product, [O × N·P] = w·cols; ∂C/∂w = δ·colsᵀ,
@@ -38,6 +40,7 @@ public sealed class Convolution
     // WeightGradient after it).
     private bool _columnsHoldInput, _paddedHoldsInput;
     private ImplicitGemm? _implicit;
+    private ChannelsLastConv? _channelsLast;
     private Convolution? _cropped;
 
     /// <param name="columnRoutesOnly">Only the column and chunk routes, with every product through the GEMM.</param>
@@ -67,6 +70,11 @@ public sealed class Convolution
         if (!ColumnRoutesOnly && DirectConv2d.Suits(g))
         {
             DirectConv2d.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
+            return;
+        }
+        if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
+        {
+            (_channelsLast ??= new ChannelsLastConv()).Forward(s, x, weight, bias, y);
             return;
         }
         if (ImplicitGemm.Forwards && ImplicitGemm.Suits(s, noDirectKernel: true))
@@ -108,6 +116,11 @@ public sealed class Convolution
             inner.Clear();
             Cropped(s).WeightGradient(crop.Inner, x, dy, inner);
             crop.Taps.ScatterAdd(inner, s.OutChannels * g.Channels, g.KernelH, g.KernelW, weightGradient);
+            return;
+        }
+        if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
+        {
+            (_channelsLast ??= new ChannelsLastConv()).WeightGradient(s, x, dy, weightGradient);
             return;
         }
         // Below 640 taps the column-free routes take only what no direct kernel takes (a transposed or strided layer's
@@ -155,6 +168,11 @@ public sealed class Convolution
         if (!ColumnRoutesOnly && DirectConv2d.SuitsInputGradient(g, s.OutChannels))
         {
             DirectConv2d.InputGradient(dy, s.Batch, g, weight, s.OutChannels, inputGradient);
+            return;
+        }
+        if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
+        {
+            (_channelsLast ??= new ChannelsLastConv()).InputGradient(s, dy, weight, inputGradient);
             return;
         }
         if (Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true))
