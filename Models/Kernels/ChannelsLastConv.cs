@@ -35,7 +35,8 @@ public sealed class ChannelsLastConv
         var g = s.Window;
         var image = ChannelsLast(s, x);
         var kernel = Kernel(s, weight);
-        int c = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels;
+        int c = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels, run = Run(g);
+        var (hp, wp) = Padded(g);
         for (int n = 0; n < s.Batch; n++)
             for (int o = 0; o < s.OutChannels; o++)
             {
@@ -44,8 +45,8 @@ public sealed class ChannelsLastConv
                     for (int ox = 0; ox < g.OutWidth; ox++, q++)
                     {
                         float sum = 0f;
-                        for (int t = 0; t < taps; t++)
-                            sum += TensorPrimitives.Dot(kernel.AsSpan((o * taps + t) * c, c), image.AsSpan(Pixel(s, n, oy, ox, t), c));
+                        for (int t = 0; t < taps; t += run)
+                            sum += TensorPrimitives.Dot(kernel.AsSpan((o * taps + t) * c, run * c), image.AsSpan(Pixel(g, hp, wp, n, oy, ox, t), run * c));
                         y[(n * s.OutChannels + o) * p + q] = sum + b;
                     }
             }
@@ -56,7 +57,8 @@ public sealed class ChannelsLastConv
     {
         var g = s.Window;
         var image = ChannelsLast(s, x);
-        int c = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels;
+        int c = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels, run = Run(g);
+        var (hp, wp) = Padded(g);
         var gradient = Scratch.Ensure(ref _gradient, s.OutChannels * taps * c).AsSpan(0, s.OutChannels * taps * c);
         gradient.Clear();
         // ∂C/∂w′[o,t,·] = Σ_(n,y,x) δ[n,o,y,x]·x′[n, pixel of t, ·], channels-last.
@@ -66,10 +68,10 @@ public sealed class ChannelsLastConv
                     for (int ox = 0; ox < g.OutWidth; ox++, q++)
                     {
                         float d = dy[(n * s.OutChannels + o) * p + q];
-                        for (int t = 0; t < taps; t++)
+                        for (int t = 0; t < taps; t += run)
                         {
-                            var row = gradient.Slice((o * taps + t) * c, c);
-                            TensorPrimitives.MultiplyAdd(image.AsSpan(Pixel(s, n, oy, ox, t), c), d, row, row);
+                            var row = gradient.Slice((o * taps + t) * c, run * c);
+                            TensorPrimitives.MultiplyAdd(image.AsSpan(Pixel(g, hp, wp, n, oy, ox, t), run * c), d, row, row);
                         }
                     }
         for (int o = 0; o < s.OutChannels; o++)
@@ -83,7 +85,7 @@ public sealed class ChannelsLastConv
     {
         var g = s.Window;
         var kernel = Kernel(s, weight);
-        int c = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels;
+        int c = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels, run = Run(g);
         var (hp, wp) = Padded(g);
         var image = Scratch.Ensure(ref _image, s.Batch * hp * wp * c).AsSpan(0, s.Batch * hp * wp * c);
         image.Clear();
@@ -94,10 +96,10 @@ public sealed class ChannelsLastConv
                     for (int ox = 0; ox < g.OutWidth; ox++, q++)
                     {
                         float d = dy[(n * s.OutChannels + o) * p + q];
-                        for (int t = 0; t < taps; t++)
+                        for (int t = 0; t < taps; t += run)
                         {
-                            var pixel = image.Slice(Pixel(s, n, oy, ox, t), c);
-                            TensorPrimitives.MultiplyAdd(kernel.AsSpan((o * taps + t) * c, c), d, pixel, pixel);
+                            var pixels = image.Slice(Pixel(g, hp, wp, n, oy, ox, t), run * c);
+                            TensorPrimitives.MultiplyAdd(kernel.AsSpan((o * taps + t) * c, run * c), d, pixels, pixels);
                         }
                     }
         for (int n = 0; n < s.Batch; n++)
@@ -111,11 +113,13 @@ public sealed class ChannelsLastConv
         (Math.Max(g.Height + 2 * g.PadH, (g.OutHeight - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1),
          Math.Max(g.Width + 2 * g.PadW, (g.OutWidth - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1));
 
-    /// <summary>Offset in the channels-last padded image of the pixel that tap t of output (oy, ox) reads.</summary>
-    private static int Pixel(in ConvolutionGeometry s, int n, int oy, int ox, int t)
+    /// <summary>Taps taken in one dot or multiply-add: a kernel row's when its taps are adjacent pixels (dilation 1), whose
+    /// channels-last floats then follow each other in the image as in w′.</summary>
+    private static int Run(Im2ColGeometry g) => g.DilationW == 1 ? g.KernelW : 1;
+
+    /// <summary>Offset in the channels-last padded image [N×hp×wp×C] of the pixel that tap t of output (oy, ox) reads.</summary>
+    private static int Pixel(Im2ColGeometry g, int hp, int wp, int n, int oy, int ox, int t)
     {
-        var g = s.Window;
-        var (hp, wp) = Padded(g);
         int i = t / g.KernelW, j = t % g.KernelW;
         return ((n * hp + oy * g.StrideH + i * g.DilationH) * wp + ox * g.StrideW + j * g.DilationW) * g.Channels;
     }
