@@ -55,13 +55,34 @@ public static class Pix2PixRace
         }
     }
 
-    /// <summary><c>race pix2pix --ab implicit [--ngf N]</c>: training steps and inference passes alternate between the
-    /// implicit GEMM for the layers with more than 640 taps (<see cref="Models.Kernels.ImplicitGemm"/>) and the column
-    /// routes it replaced, in one process so both see the same neighbours; median wall and CPU time of each. With
-    /// <paramref name="forwardOnly"/> (<c>--ab implicit-forward</c>) ∂C/∂w stays on the implicit GEMM in both, and only
-    /// the forward product alternates.</summary>
-    public static void AlternateImplicit(TextWriter output, int[] widths, bool forwardOnly = false)
+    /// <summary><c>race pix2pix --ab implicit|implicit-forward|channels-last|narrow [--ngf N]</c>: training steps and inference passes
+    /// alternate between two route settings, in one process so both see the same neighbours; median wall and CPU time of
+    /// each. <c>implicit</c>: the implicit GEMM for the layers with more than 640 taps
+    /// (<see cref="Models.Kernels.ImplicitGemm"/>) or the column routes it replaced; <c>implicit-forward</c>: ∂C/∂w on the
+    /// implicit GEMM in both, the forward product on it or on the columns; <c>channels-last</c>: PatchGAN's one-channel
+    /// last layer on <see cref="Models.Kernels.ChannelsLastConv"/> or on the GEMM; <c>narrow</c>: the column-free routes for the
+    /// products no direct kernel takes from <see cref="Models.Kernels.Convolution.ColumnFreeTaps"/> taps, or from 640 as
+    /// before.</summary>
+    public static void Alternate(TextWriter output, int[] widths, string variant)
     {
+        int defaultTaps = Models.Kernels.Convolution.ColumnFreeTaps, taps = defaultTaps, before = 640;
+        // NP_RACE_TAPS=A,B: --ab narrow times A against B instead of the default against 640.
+        if (Environment.GetEnvironmentVariable("NP_RACE_TAPS") is { } pair && pair.Split(',') is [var a, var b])
+            (taps, before) = (int.Parse(a), int.Parse(b));
+        Action<int> set = variant switch
+        {
+            "implicit-forward" => v => Models.Kernels.ImplicitGemm.Forwards = v == 0,
+            "narrow" => v => Models.Kernels.Convolution.ColumnFreeTaps = v == 0 ? taps : before,
+            "channels-last" => v => Models.Kernels.ChannelsLastConv.Enabled = v == 0,
+            _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
+        };
+        string[] names = variant switch
+        {
+            "implicit-forward" => ["step, forward implicit", "step, forward on columns", "inference, forward implicit", "inference, forward on columns"],
+            "narrow" => [$"step, column-free > {taps}", $"step, column-free > {before}", $"inference, column-free > {taps}", $"inference, column-free > {before}"],
+            "channels-last" => ["step, channels-last 256→1", "step, 256→1 on the GEMM", "inference (same routes)", "inference (same routes)"],
+            _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
+        };
         foreach (int width in widths)
         {
             var (g, d, step, rng, l, ab) = Workload(width);
@@ -72,8 +93,7 @@ public static class Pix2PixRace
             for (int s = 0; s < 2 * (WarmUp + Steps); s++)
             {
                 int v = s % 2;
-                if (forwardOnly) Models.Kernels.ImplicitGemm.Forwards = v == 0;
-                else Models.Kernels.ImplicitGemm.Enabled = v == 0;
+                set(v);
                 for (int part = 0; part < 2; part++)
                 {
                     var c0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -85,10 +105,8 @@ public static class Pix2PixRace
                     cpu[2 * part + v].Add((Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds);
                 }
             }
-            Models.Kernels.ImplicitGemm.Enabled = Models.Kernels.ImplicitGemm.Forwards = true;
-            string[] names = forwardOnly
-                ? ["step, forward implicit", "step, forward on columns", "inference, forward implicit", "inference, forward on columns"]
-                : ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"];
+            set(0);
+            Models.Kernels.Convolution.ColumnFreeTaps = defaultTaps;
             for (int i = 0; i < 4; i++)
                 output.WriteLine($"RESULT pix2pix ngf {width} {names[i],-26}: median {Median(wall[i]):F1} ms (min {wall[i].Min():F1}), " +
                                  $"median {Median(cpu[i]):F1} CPU-ms (min {cpu[i].Min():F1})");
@@ -109,7 +127,8 @@ public static class Pix2PixRace
         return (g, d, step, rng, l, Clipped(rng, Batch, 2));
     }
 
-    private static Tensor Clipped(Random rng, int batch, int channels)
+    /// <summary>A batch of 64×64 images drawn N(0, 1) and clipped to [−1, 1], as the peer's inputs.</summary>
+    internal static Tensor Clipped(Random rng, int batch, int channels)
     {
         var t = new Tensor(batch, channels, 64, 64);
         Models.Init.Initializers.FillNormal(t.Span, 1.0, rng);

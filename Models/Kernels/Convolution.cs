@@ -16,9 +16,13 @@ namespace NeuralPipelines.Models.Kernels;
 /// ∂C/∂w for stride-1 kernels above 1×1 when the forward pass left no columns behind.</item>
 /// <item>Implicit GEMM (<see cref="ImplicitGemm"/>), the output and ∂C/∂w of layers with more than 640 taps (DCGAN's
 /// 64→128 4×4 stride 2, pix2pix's wide layers): one GEMM over the whole batch whose B panels are packed straight from a
-/// zero-padded copy of the input; no column matrix. A ∂C/∂w right after the Forward of the same input reuses the copy.</item>
+/// zero-padded copy of the input; no column matrix. A ∂C/∂w right after the Forward of the same input reuses the copy.
+/// Also the products no direct kernel takes (a strided layer's ∂C/∂w, a transposed layer's) from
+/// <see cref="ColumnFreeTaps"/> taps.</item>
+/// <item>Channels-last (<see cref="ChannelsLastConv"/>): those wide layers with one or two output channels (PatchGAN's
+/// last layer), where the GEMM would pack a whole column matrix for one row of output.</item>
 /// <item>Chunks (<see cref="Im2ColChunks"/>): ∂C/∂x of those layers with a large batch: column matrices of a few images
-/// at a time, never the whole batch's.</item>
+/// at a time, never the whole batch's; from <see cref="ColumnFreeTaps"/> taps for a strided or transposed layer.</item>
 /// <item>Columns (<see cref="Im2Col"/>): im2col of the whole batch and one product, [O × N·P] = w·cols; ∂C/∂w = δ·colsᵀ,
 /// ∂C/∂cols = wᵀ·δ then col2im. Tiny products go through <see cref="Im2ColProducts"/>, the rest through <see cref="Gemm"/>.</item>
 /// </list>
@@ -36,12 +40,21 @@ public sealed class Convolution
     // WeightGradient after it).
     private bool _columnsHoldInput, _paddedHoldsInput;
     private ImplicitGemm? _implicit;
+    private ChannelsLastConv? _channelsLast;
     private Convolution? _cropped;
 
     /// <param name="columnRoutesOnly">Only the column and chunk routes, with every product through the GEMM.</param>
     public Convolution(bool columnRoutesOnly = false) => ColumnRoutesOnly = columnRoutesOnly;
 
     public bool ColumnRoutesOnly { get; }
+
+    /// <summary>Taps per output above which a product that no direct kernel takes (a strided layer's ∂C/∂x and ∂C/∂w, every
+    /// product of a transposed layer) leaves the whole-batch column matrix for the implicit GEMM or the chunks, as the
+    /// layers beyond the direct kernels' 640 taps do. 640 restores the earlier routes (A/B timing: <c>race pix2pix --ab
+    /// narrow</c>); the bits do not change, as both routes add the same products in the same order.</summary>
+    /// <remarks>Why 384: pix2pix's 512-tap layers (ngf 32: G's and D's 32→64, the 128→32 transposed convolution) wrote
+    /// an 8 MB column matrix for each of those products (33 MB for the transposed layer at inference's batch 64).</remarks>
+    public static int ColumnFreeTaps { get; set; } = 384;
 
     /// <summary>y[N×O×OH×OW] = w ⋆ x + b (no bias when <paramref name="bias"/> is empty).</summary>
     public void Forward(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
@@ -59,13 +72,18 @@ public sealed class Convolution
             DirectConv2d.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
             return;
         }
-        if (ImplicitGemm.Forwards && ImplicitGemm.Suits(s))
+        if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
+        {
+            (_channelsLast ??= new ChannelsLastConv()).Forward(s, x, weight, bias, y);
+            return;
+        }
+        if (ImplicitGemm.Forwards && ImplicitGemm.Suits(s, noDirectKernel: true))
         {
             (_implicit ??= new ImplicitGemm()).Forward(s, x, weight, bias, y);
             _paddedHoldsInput = true;
             return;
         }
-        if (Im2ColChunks.Suits(g, s.Batch))
+        if (Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true))
         {
             Im2ColChunks.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
             return;
@@ -100,12 +118,20 @@ public sealed class Convolution
             crop.Taps.ScatterAdd(inner, s.OutChannels * g.Channels, g.KernelH, g.KernelW, weightGradient);
             return;
         }
-        if (ImplicitGemm.Suits(s))
+        if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
+        {
+            (_channelsLast ??= new ChannelsLastConv()).WeightGradient(s, x, dy, weightGradient);
+            return;
+        }
+        // Below 640 taps the column-free routes take only what no direct kernel takes (a transposed or strided layer's
+        // ∂C/∂w), and not when the forward pass left the input unfolded (the column route's product alone is cheaper).
+        bool narrowToo = (ColumnRoutesOnly || !DirectConv2dWeightGradient.Suits(g)) && !columnsHoldInput;
+        if (ImplicitGemm.Suits(s, narrowToo))
         {
             (_implicit ??= new ImplicitGemm()).WeightGradient(s, x, dy, weightGradient, sameInput: paddedHoldsInput);
             return;
         }
-        if (Im2ColChunks.Suits(g, s.Batch))
+        if (Im2ColChunks.Suits(g, s.Batch, narrowToo))
         {
             var workspace = Scratch.Ensure(ref _workspace, Im2ColChunks.WorkspaceLength(g, s.OutChannels, s.Batch));
             Im2ColChunks.AccumulateWeightGradient(x, dy, s.Batch, g, s.OutChannels, weightGradient, workspace);
@@ -144,7 +170,12 @@ public sealed class Convolution
             DirectConv2d.InputGradient(dy, s.Batch, g, weight, s.OutChannels, inputGradient);
             return;
         }
-        if (Im2ColChunks.Suits(g, s.Batch))
+        if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
+        {
+            (_channelsLast ??= new ChannelsLastConv()).InputGradient(s, dy, weight, inputGradient);
+            return;
+        }
+        if (Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true))
         {
             // col2im(wᵀδ), a few images at a time.
             Im2ColChunks.InputGradient(dy, s.Batch, g, weight, s.OutChannels, inputGradient);

@@ -34,9 +34,10 @@ public static unsafe class Im2ColChunks
     private const long RouteFloats = 2L << 20;
 
     /// <summary>True where this route beats the column matrix of the whole batch: more taps than the direct kernels take
-    /// (640) and a whole-batch column matrix of at least <see cref="RouteFloats"/>.</summary>
-    public static bool Suits(Im2ColGeometry g, int batch) =>
-        Enabled && g.Rows > 640 && (long)g.Rows * g.OutPixels * batch >= RouteFloats;
+    /// (640; for a product no direct kernel takes, <paramref name="noDirectKernel"/>, more than
+    /// <see cref="Convolution.ColumnFreeTaps"/>) and a whole-batch column matrix of at least <see cref="RouteFloats"/>.</summary>
+    public static bool Suits(Im2ColGeometry g, int batch, bool noDirectKernel = false) =>
+        Enabled && g.Rows > (noDirectKernel ? Convolution.ColumnFreeTaps : 640) && (long)g.Rows * g.OutPixels * batch >= RouteFloats;
 
     /// <summary>Set to false to time the layers' whole-batch column route instead (<c>race gan --ab</c>).</summary>
     public static bool Enabled { get; set; } = true;

@@ -27,9 +27,11 @@ internal sealed class ImplicitGemm
     /// <summary>Set to false to keep the forward product on the column routes while ∂C/∂w stays here (A/B timing).</summary>
     public static bool Forwards { get; set; } = true;
 
-    /// <summary>Layers this route takes: more taps per output than the direct kernels take (640), offsets within an int.</summary>
-    public static bool Suits(in ConvolutionGeometry s) =>
-        Enabled && s.Window.Rows > 640
+    /// <summary>Layers this route takes: more taps per output than the direct kernels take (640), or, for a product no
+    /// direct kernel takes (<paramref name="noDirectKernel"/>), more than <see cref="Convolution.ColumnFreeTaps"/>;
+    /// offsets within an int.</summary>
+    public static bool Suits(in ConvolutionGeometry s, bool noDirectKernel = false) =>
+        Enabled && s.Window.Rows > (noDirectKernel ? Convolution.ColumnFreeTaps : 640)
         && (long)s.Batch * s.Window.Channels * (s.Window.Height + 2 * s.Window.PadH) * (s.Window.Width + 2 * s.Window.PadW) < int.MaxValue;
 
     private float[]? _padded, _z, _delta;
