@@ -10,27 +10,33 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// with the doc's exact <c>np train colorize</c> command (in-process, <c>--json</c>) and measured on the held-out photos
 /// by <see cref="ColorizationMeasure"/>, the code <c>colorize-eval</c> measures with; its PSNR and colourfulness must land
 /// within <see cref="PsnrDb"/> and <see cref="ColourfulnessShare"/> of the doc's figures. One row:
-/// <c>NP_LONG_TESTS=1 dotnet test Tests/Cli.Tests --filter "DisplayName~colorize l1"</c> (a 32×32 row is 7–25 minutes
-/// on two cores, a 64×64 one about four times that).</summary>
-/// <remarks>TOLERANCE</remarks>
+/// <c>NP_LONG_TESTS=1 dotnet test Tests/Cli.Tests --filter "DisplayName~colorize l1"</c> (the 32×32 L1 row took 21
+/// minutes on the shared two cores, 1,150 s of it training; a pix2pix row about twice that, a 64×64 row about four times).</summary>
+/// <remarks>
+/// How the tolerance was chosen, on the rule of <see cref="DocumentedAccuracyTests"/>: half again the largest variation
+/// seen without a defect. The same command, seed, code and thread count train the same weights (training is seeded
+/// throughout; a resumed run ends bit for bit where an unbroken one does), and measuring them again gives the same
+/// figures to the digit (the doc's 8-epoch rows, measured twice). What moves them is arithmetic in another order: the 32×32 L1 row, trained again with this test on
+/// 2026-11-30 (2-core Xeon, family 6 model 207, 2 threads as in the doc) after 59 kernel and layer commits since the doc's
+/// run (the U-Net's cropped innermost convolutions among them, which change sums in the last place), gave PSNR 23.65 dB
+/// against the documented 23.25 (+0.40) and colourfulness 17.55 against 19.36 (−9.3%): a reordering carried through
+/// 2,488 Adam steps. So ±0.6 dB and ±15% of the documented colourfulness. Another seed was not measured for any
+/// colorizer (a 32×32 pix2pix run is 10–25 minutes here, a 64×64 one hours), and no pix2pix row has been rerun yet: the
+/// adversarial rows may well swing further, and a failure there within about twice the band should first be checked
+/// against a second seed before it is called a regression. What the bands catch: a cGAN that stopped acting (pix2pix's
+/// colourfulness falling to the L1 baseline's, −35% or more), an L1 term that stopped pulling (PSNR several dB down),
+/// the measurement code changing its figures.
+/// </remarks>
 public class DocumentedColorizationTests(ITestOutputHelper output)
 {
     /// <summary>The shared photo set every documented colorizer trained on; rows skip, saying so, where it is absent.</summary>
     public const string Photos = "/work/shared/data/photos-64";
 
-    public const double PsnrDb = 0.5;
+    public const double PsnrDb = 0.6;
 
     public const double ColourfulnessShare = 0.15;
 
-    public static TheoryData<string> Rows
-    {
-        get
-        {
-            var rows = new TheoryData<string>();
-            foreach (var c in ExperimentsDocument.Colorizations) rows.Add(c.Id);
-            return rows;
-        }
-    }
+    public static TheoryData<string> Rows => new(ExperimentsDocument.Colorizations.Select(c => c.Id));
 
     [LongTheory(needsFolder: Photos), MemberData(nameof(Rows))]
     public void A_documented_colorizer_reproduces_its_psnr_and_colourfulness(string row)
