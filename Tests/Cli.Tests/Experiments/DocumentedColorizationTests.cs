@@ -20,10 +20,11 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// 2026-11-30 (2-core Xeon, family 6 model 207, 2 threads as in the doc) after 59 kernel and layer commits since the doc's
 /// run (the U-Net's cropped innermost convolutions among them, which change sums in the last place), gave PSNR 23.65 dB
 /// against the documented 23.25 (+0.40) and colourfulness 17.55 against 19.36 (−9.3%): a reordering carried through
-/// 2,488 Adam steps. So ±0.6 dB and ±15% of the documented colourfulness. Another seed was not measured for any
-/// colorizer (a 32×32 pix2pix run is 10–25 minutes here, a 64×64 one hours), and no pix2pix row has been rerun yet: the
-/// adversarial rows may well swing further, and a failure there within about twice the band should first be checked
-/// against a second seed before it is called a regression. What the bands catch: a cGAN that stopped acting (pix2pix's
+/// 2,488 Adam steps. So ±0.6 dB and ±15% of the documented colourfulness. The 32×32 pix2pix row with n_layers 1, rerun
+/// the same day on the quiet machine, moved less: 21.52 dB against 21.85 (−0.33), colourfulness 30.84 against 29.24
+/// (+5.5%). Another seed was not measured for any colorizer (a 64×64 run is over an hour here), and the other pix2pix
+/// rows were not rerun: an adversarial row may swing further, so a failure there within about twice the band should
+/// first be checked against a second seed before it is called a regression. What the bands catch: a cGAN that stopped acting (pix2pix's
 /// colourfulness falling to the L1 baseline's, −35% or more), an L1 term that stopped pulling (PSNR several dB down),
 /// the measurement code changing its figures.
 /// </remarks>
