@@ -10,7 +10,8 @@ namespace NeuralPipelines.Benchmarks.Colorization;
 /// <c>colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8]
 /// [--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16]]</c>: the
 /// measurements of the pix2pix experiment on held-out photos. For each colorizer: mean PSNR and SSIM of the RGB result
-/// against the photo, and mean colourfulness (Hasler–Süsstrunk) against the photos' own; one JSON object on stdout. The
+/// against the photo, and mean colourfulness (Hasler–Süsstrunk) against the photos' own, measured by
+/// <see cref="ColorizationMeasure"/> (the code the long test tier measures with too); one JSON object on stdout. The
 /// first row of the results is the grey floor (the photo's L with a* = b* = 0). The
 /// sheet has one row per photo: grey input | each model in the order given | ground truth.
 /// With <c>--fresh-discriminator</c>, each row also gets the fresh-discriminator test (<see cref="FreshDiscriminator"/>):
@@ -59,7 +60,7 @@ public static class ColorizationEvaluation
         var loaded = models.Select(m => (Path: m, Checkpoint: ColorizerCheckpoint.Load(m))).ToList();
         int size = loaded[0].Checkpoint.Model.Size;
         var photos = ImageFolder.Load(data, size);
-        int n = photos.Count, length = photos.ImageLength;
+        int n = photos.Count;
         fresh.Validate();
         var trainPhotos = freshTrain is null ? null : ImageFolder.Load(freshTrain, size);
         // Each row's judge is trained and measured the same way; only the "colorized" side changes.
@@ -74,19 +75,13 @@ public static class ColorizationEvaluation
             Console.Error.WriteLine($"  {row}: test accuracy {r.Accuracy:P1} (real called real {r.RealCalledReal:P1}, colorized called colorized {r.FakeCalledFake:P1})");
             return r;
         }
-        double truthColour = Enumerable.Range(0, n).Average(i => ImageQuality.Colourfulness(photos.Image(i)));
         var results = new List<object>();
         // The floor every colorizer must beat: the photo's own lightness with a* = b* = 0.
-        double greyPsnr = 0, greySsim = 0;
-        var greyPhotos = GreyPhotos.Of(photos);
-        for (int i = 0; i < n; i++)
-        {
-            greyPsnr += ImageQuality.Psnr(greyPhotos.Image(i), photos.Image(i));
-            greySsim += ImageQuality.Ssim(greyPhotos.Image(i), photos.Image(i), size, size);
-        }
+        var grey = ColorizationMeasure.Of(GreyPhotos.Of(photos).Pixels, photos);
+        double truthColour = grey.TruthColourfulness;
         results.Add(new
         {
-            Model = "grey (a* = b* = 0)", Loss = "none", Epochs = (int?)null, Psnr = greyPsnr / n, Ssim = greySsim / n, Colourfulness = 0.0, ColourfulnessRatio = 0.0,
+            Model = "grey (a* = b* = 0)", Loss = "none", Epochs = (int?)null, grey.Psnr, grey.Ssim, grey.Colourfulness, grey.ColourfulnessRatio,
             FreshDiscriminator = Fresh("grey", p => GreyPhotos.Of(p).Pixels),
         });
         var colorized = new List<float[]>();
@@ -94,46 +89,26 @@ public static class ColorizationEvaluation
         {
             if (checkpoint.Model.Size != size) throw new ArgumentException($"{path} works at {checkpoint.Model.Size}×{checkpoint.Model.Size}, the first model at {size}×{size}.");
             var colorizer = new Colorizer(checkpoint.Model);
-            var all = ColorizeAll(colorizer, photos);
+            var all = ColorizationMeasure.ColorizeAll(colorizer, photos);
             colorized.Add(all);
-            double psnr = 0, ssim = 0, colour = 0;
-            for (int i = 0; i < n; i++)
-            {
-                var mine = all.AsSpan(i * length, length);
-                psnr += ImageQuality.Psnr(mine, photos.Image(i));
-                ssim += ImageQuality.Ssim(mine, photos.Image(i), size, size);
-                colour += ImageQuality.Colourfulness(mine);
-            }
+            var q = ColorizationMeasure.Of(all, photos);
             var t = checkpoint.Training;
             results.Add(new
             {
                 Model = path,
                 Loss = t is null ? "unknown" : ColorizerLosses.Name(t.Options.Loss),
                 Epochs = t?.CompletedEpochs,
-                Psnr = psnr / n,
-                Ssim = ssim / n,
-                Colourfulness = colour / n,
-                ColourfulnessRatio = colour / n / truthColour,
-                FreshDiscriminator = Fresh(path, p => ReferenceEquals(p, photos) ? all : ColorizeAll(colorizer, p)),
+                q.Psnr,
+                q.Ssim,
+                q.Colourfulness,
+                q.ColourfulnessRatio,
+                FreshDiscriminator = Fresh(path, p => ReferenceEquals(p, photos) ? all : ColorizationMeasure.ColorizeAll(colorizer, p)),
             });
         }
         if (sheet is not null) WriteSheet(sheet, photos, colorized, Math.Min(sheetCount, n));
         output.WriteLine(JsonSerializer.Serialize(new { Data = data, Photos = n, Size = size, TruthColourfulness = truthColour, Models = results, Sheet = sheet },
             new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         return 0;
-    }
-
-    /// <summary>Colorizes every photo, 64 to a forward pass (one pass over thousands would hold all their activations at once).</summary>
-    private static float[] ColorizeAll(Colorizer colorizer, PhotoSet photos)
-    {
-        int n = photos.Count, length = photos.ImageLength;
-        var all = new float[n * length];
-        for (int start = 0; start < n; start += 64)
-        {
-            var chunk = photos with { Pixels = photos.Pixels.AsSpan(start * length, Math.Min(64, n - start) * length).ToArray(), Files = photos.Files.Skip(start).Take(64).ToArray() };
-            colorizer.ColorizeBatch(chunk).CopyTo(all.AsSpan(start * length));
-        }
-        return all;
     }
 
     private static void WriteSheet(string path, PhotoSet photos, List<float[]> colorized, int rows)

@@ -5,7 +5,7 @@ using NeuralPipelines.Tests;
 namespace NeuralPipelines.Cli.Tests.Experiments;
 
 /// <summary>Reads the result rows of docs/EXPERIMENTS.md: the long accuracy tier runs exactly what the doc says, so the two
-/// cannot drift apart. Four kinds of row carry a figure measured with the <c>np train</c> commands the doc gives:</summary>
+/// cannot drift apart. Five kinds of row carry a figure measured with the <c>np train</c> commands the doc gives:</summary>
 /// <remarks>
 /// - Nielsen's rows: the "## Results" table (# | experiment | final / peak | …) and the "## Commands" block, whose lines
 ///   end in <c># N</c> and use <c>$S</c> for the shared options;
@@ -13,7 +13,9 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// - the convolutional networks: each "###" run under "## Convolutional networks" has a command block followed by an
 ///   epoch table whose first "| test %" row ends in the bold final figure;
 /// - the generators on MNIST: the generative section's Commands block (a LeNet-5 judge, then each generator) and the mean
-///   confidence of the "### MNIST" table.
+///   confidence of the "### MNIST" table;
+/// - the colorizers: each <c>np train colorize</c> command of the pix2pix section and the table row naming its checkpoint
+///   (PSNR and colourfulness on the held-out photos).
 /// The <c>np train</c> lines that are not rerun say why in <c>ExperimentsDocumentTests.Unchecked</c>.
 /// </remarks>
 public static partial class ExperimentsDocument
@@ -139,6 +141,39 @@ public static partial class ExperimentsDocument
                 throw new InvalidDataException($"{Path}: the MNIST table of \"{section}\" has no row '{name}' for np {string.Join(' ', args)}.");
             yield return new DocumentedGenerator($"generator {args[1]} mnist", new DocumentedRun($"generator {args[1]} mnist", section, args, double.NaN),
                 judgeRun, figure);
+        }
+    }
+
+    public const string ColorizationSection = "## Colorization with pix2pix";
+
+    public static IReadOnlyList<DocumentedColorization> Colorizations => s_colorizations.Value;
+    private static readonly Lazy<IReadOnlyList<DocumentedColorization>> s_colorizations = new(() => [.. ColorizationRows()]);
+
+    public static DocumentedColorization Colorization(string id) =>
+        Colorizations.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no colorization row '{id}'.");
+
+    /// <summary>The colorization section's rows: each <c>np train colorize</c> command that trains from scratch (a
+    /// <c>--resume</c> continues another row's checkpoint and is not a row of its own here), paired with the table row
+    /// that names its checkpoint in backticks (<c>| L1 alone (8 epochs, `l1.ckpt`) | 23.25 | 0.901 | 19.36 | …</c>):
+    /// PSNR in the second column, colourfulness in the fourth.</summary>
+    private static IEnumerable<DocumentedColorization> ColorizationRows()
+    {
+        string section = Heading(ColorizationSection);
+        var lines = Section(ColorizationSection).ToList();
+        foreach (var (_, line) in CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train colorize ", StringComparison.Ordinal)))
+        {
+            var args = Split(line);
+            if (args.Contains("--resume")) continue;
+            int data = args.IndexOf("--data"), output = args.IndexOf("--out");
+            if (data < 0 || output < 0) throw new InvalidDataException($"{Path}: \"{section}\" has a colorize command without --data or --out: {line}");
+            string checkpoint = args[output + 1];
+            var row = lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && l.Contains($"`{checkpoint}`", StringComparison.Ordinal)).ToList();
+            if (row.Count != 1)
+                throw new InvalidDataException($"{Path}: \"{section}\" should have one table row naming `{checkpoint}` (for np {string.Join(' ', args)}), found {row.Count}.");
+            var cells = row[0].Split('|', StringSplitOptions.TrimEntries);
+            yield return new DocumentedColorization(
+                new DocumentedRun("colorize " + System.IO.Path.GetFileNameWithoutExtension(checkpoint), section, args, double.NaN),
+                System.IO.Path.Combine(args[data + 1], "test"), FirstNumber(cells[2], row[0]), FirstNumber(cells[4], row[0]));
         }
     }
 

@@ -8,8 +8,8 @@ public class ExperimentsDocumentTests
     /// <summary>The np train commands the long tier does not rerun: (the start of their section, a piece of the command, why).</summary>
     public static readonly IReadOnlyList<(string Section, string Fragment, string Why)> Unchecked =
     [
-        ("## Colorization with pix2pix", "np train colorize",
-            "its figures (PSNR, colourfulness, the fresh judge) come from colorize-eval on /work/shared/data/photos-64, not from np train's own output; not yet a long test"),
+        ("## Colorization with pix2pix", "--resume",
+            "the 16-epoch rows continue the 8-epoch checkpoints (a chain of two runs, over an hour here); the 8-epoch rows they start from are rerun"),
         ("## Generative models on MNIST", "--data fashion-mnist",
             "the Fashion-MNIST generators ran fewer epochs than their recipes and the GAN through a --resume chain (2, 6, then 20 epochs); not yet a long test"),
     ];
@@ -20,9 +20,10 @@ public class ExperimentsDocumentTests
         var commands = ExperimentsDocument.AllTrainCommands();
         bool IsUnchecked((string Section, string Command) c) =>
             Unchecked.Any(u => c.Section.StartsWith(u.Section, StringComparison.Ordinal) && c.Command.Contains(u.Fragment, StringComparison.Ordinal));
-        // What the long tier reads, by section: each classifier row, and each generator row with its one judge.
+        // What the long tier reads, by section: each classifier row, each generator row with its one judge, each colorizer.
         var read = ExperimentsDocument.Runs.Select(r => (r.Section, r.CommandLine))
             .Concat(ExperimentsDocument.Generators.SelectMany(g => new[] { (g.Generator.Section, g.Generator.CommandLine), (g.Judge.Section, g.Judge.CommandLine) }))
+            .Concat(ExperimentsDocument.Colorizations.Select(c => (c.Run.Section, c.Run.CommandLine)))
             .Distinct().ToLookup(r => r.Section);
         foreach (var group in commands.Where(c => !IsUnchecked(c)).GroupBy(c => c.Section))
             Assert.True(read[group.Key].Count() == group.Count(),
@@ -42,6 +43,19 @@ public class ExperimentsDocumentTests
         Assert.Equal(0.908, gan.MeanConfidence);
         Assert.Equal(0.895, ExperimentsDocument.Generator("generator gmmn mnist").MeanConfidence);
         Assert.Equal(0.872, ExperimentsDocument.Generator("generator gmmn-ae mnist").MeanConfidence);
+    }
+
+    [Fact]
+    public void The_colorizers_are_read_with_their_psnr_and_colourfulness()
+    {
+        var l1 = ExperimentsDocument.Colorization("colorize l1");
+        Assert.Equal("np train colorize --loss l1 --data /work/shared/data/photos-64 --size 32 --ngf 32 --epochs 8 --out l1.ckpt", l1.Run.CommandLine);
+        Assert.Equal(("/work/shared/data/photos-64/test", 23.25, 19.36), (l1.TestFolder, l1.Psnr, l1.Colourfulness));
+        var patch = ExperimentsDocument.Colorization("colorize p2p-n1");   // "| **pix2pix, 16-pixel PatchGAN …** (`p2p-n1.ckpt`) | **21.85** |"
+        Assert.Contains("--n-layers 1 --epochs 8", patch.Run.CommandLine);
+        Assert.Equal((21.85, 29.24), (patch.Psnr, patch.Colourfulness));
+        Assert.Equal((21.29, 30.74), (ExperimentsDocument.Colorization("colorize p2p").Psnr, ExperimentsDocument.Colorization("colorize p2p").Colourfulness));
+        Assert.DoesNotContain(ExperimentsDocument.Colorizations, c => c.Run.Arguments.Contains("--resume"));
     }
 
     [Fact]

@@ -1,0 +1,57 @@
+using NeuralPipelines.Data.Images;
+using NeuralPipelines.Models.Generative.Evaluation;
+using NeuralPipelines.Models.Generative.Pix2Pix;
+using NeuralPipelines.Tests;
+using Xunit.Abstractions;
+
+namespace NeuralPipelines.Cli.Tests.Experiments;
+
+/// <summary>The long tier's colorization rows (NP_LONG_TESTS=1): each colorizer of docs/EXPERIMENTS.md is trained again
+/// with the doc's exact <c>np train colorize</c> command (in-process, <c>--json</c>) and measured on the held-out photos
+/// by <see cref="ColorizationMeasure"/>, the code <c>colorize-eval</c> measures with; its PSNR and colourfulness must land
+/// within <see cref="PsnrDb"/> and <see cref="ColourfulnessShare"/> of the doc's figures. One row:
+/// <c>NP_LONG_TESTS=1 dotnet test Tests/Cli.Tests --filter "DisplayName~colorize l1"</c> (the 32×32 L1 row took 21
+/// minutes on the shared two cores, 1,150 s of it training; a pix2pix row about twice that, a 64×64 row about four times).</summary>
+/// <remarks>
+/// How the tolerance was chosen, on the rule of <see cref="DocumentedAccuracyTests"/>: half again the largest variation
+/// seen without a defect. The same command, seed, code and thread count train the same weights (training is seeded
+/// throughout; a resumed run ends bit for bit where an unbroken one does), and measuring them again gives the same
+/// figures to the digit (the doc's 8-epoch rows, measured twice). What moves them is arithmetic in another order: the 32×32 L1 row, trained again with this test on
+/// 2026-11-30 (2-core Xeon, family 6 model 207, 2 threads as in the doc) after 59 kernel and layer commits since the doc's
+/// run (the U-Net's cropped innermost convolutions among them, which change sums in the last place), gave PSNR 23.65 dB
+/// against the documented 23.25 (+0.40) and colourfulness 17.55 against 19.36 (−9.3%): a reordering carried through
+/// 2,488 Adam steps. So ±0.6 dB and ±15% of the documented colourfulness. The 32×32 pix2pix row with n_layers 1, rerun
+/// the same day on the quiet machine, moved less: 21.52 dB against 21.85 (−0.33), colourfulness 30.84 against 29.24
+/// (+5.5%). Another seed was not measured for any colorizer (a 64×64 run is over an hour here), and the other pix2pix
+/// rows were not rerun: an adversarial row may swing further, so a failure there within about twice the band should
+/// first be checked against a second seed before it is called a regression. What the bands catch: a cGAN that stopped acting (pix2pix's
+/// colourfulness falling to the L1 baseline's, −35% or more), an L1 term that stopped pulling (PSNR several dB down),
+/// the measurement code changing its figures.
+/// </remarks>
+public class DocumentedColorizationTests(ITestOutputHelper output)
+{
+    /// <summary>The shared photo set every documented colorizer trained on; rows skip, saying so, where it is absent.</summary>
+    public const string Photos = "/work/shared/data/photos-64";
+
+    public const double PsnrDb = 0.6;
+
+    public const double ColourfulnessShare = 0.15;
+
+    public static TheoryData<string> Rows => new(ExperimentsDocument.Colorizations.Select(c => c.Id));
+
+    [LongTheory(needsFolder: Photos), MemberData(nameof(Rows))]
+    public void A_documented_colorizer_reproduces_its_psnr_and_colourfulness(string row)
+    {
+        var c = ExperimentsDocument.Colorization(row);
+        using var folder = new TempFolder();
+        var json = ClassicCli.Json(c.Run.ArgumentsWritingTo(folder.Path));
+        var model = Models.Checkpoints.ColorizerCheckpoint.Load(c.Run.CheckpointIn(folder.Path)).Model;
+        var q = ColorizationMeasure.Of(new Colorizer(model), ImageFolder.Load(c.TestFolder, model.Size));
+        output.WriteLine($"{c.Run.CommandLine}: PSNR {q.Psnr:F2} dB (documented {c.Psnr:F2}, ±{PsnrDb}), colourfulness {q.Colourfulness:F2} " +
+            $"(documented {c.Colourfulness:F2}, ±{ColourfulnessShare:P0}), SSIM {q.Ssim:F3}; {json.GetProperty("train_seconds").GetDouble():F0} s of training");
+        Assert.True(Math.Abs(q.Psnr - c.Psnr) <= PsnrDb,
+            $"{c.Id}: `{c.Run.CommandLine}` gives PSNR {q.Psnr:F2} dB on {c.TestFolder}; docs/EXPERIMENTS.md says {c.Psnr:F2} (tolerance ±{PsnrDb} dB)");
+        Assert.True(Math.Abs(q.Colourfulness - c.Colourfulness) <= ColourfulnessShare * c.Colourfulness,
+            $"{c.Id}: `{c.Run.CommandLine}` gives colourfulness {q.Colourfulness:F2} on {c.TestFolder}; docs/EXPERIMENTS.md says {c.Colourfulness:F2} (tolerance ±{ColourfulnessShare:P0})");
+    }
+}
