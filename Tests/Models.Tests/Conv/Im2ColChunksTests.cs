@@ -28,19 +28,8 @@ public class Im2ColChunksTests
     {
         var g = Geometry(a);
         int outChannels = a[7], batch = a[8];
-        var rng = new Random(21);
-        var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
-        var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
-        var b = GradientCheck.Random(rng, outChannels).Data;
-        var dy = GradientCheck.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
-        var start = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
-
-        var y = new float[batch * outChannels * g.OutPixels];
-        DirectConv2dReference.Forward(x, batch, g, w, outChannels, b, y);
-        var dw = (float[])start.Clone();
-        DirectConv2dReference.WeightGradient(x, dy, batch, g, outChannels, dw);
-        var dx = new float[x.Length];
-        DirectConv2dReference.InputGradient(dy, batch, g, w, outChannels, dx);
+        var p = Kernels.ConvolutionProblem.Random(new ConvolutionGeometry(batch, outChannels, g), new Random(21));
+        var (x, w, b, dy, start, y, dw, dx) = (p.X, p.W, p.B, p.Dy, p.Start, p.Y, p.Dw, p.Dx);
 
         float[]? firstY = null, firstDx = null;
         int threads = KernelLoop.MaxThreads;

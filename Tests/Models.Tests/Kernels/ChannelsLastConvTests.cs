@@ -24,19 +24,8 @@ public class ChannelsLastConvTests
     {
         var g = new Im2ColGeometry(channels, size, size, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
         var s = new ConvolutionGeometry(batch, outChannels, g);
-        var rng = new Random(channels + size);
-        var x = GradientCheck.Random(rng, batch, channels, size, size).Data;
-        var w = GradientCheck.Random(rng, outChannels, channels, kernel, kernel).Data;
-        var b = GradientCheck.Random(rng, outChannels).Data;
-        var dy = GradientCheck.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
-        var start = GradientCheck.Random(rng, w.Length).Data;
-
-        var y = new float[s.OutputLength];
-        DirectConv2dReference.Forward(x, batch, g, w, outChannels, b, y);
-        var dw = (float[])start.Clone();
-        DirectConv2dReference.WeightGradient(x, dy, batch, g, outChannels, dw);
-        var dx = new float[x.Length];
-        DirectConv2dReference.InputGradient(dy, batch, g, w, outChannels, dx);
+        var p = ConvolutionProblem.Random(s, new Random(channels + size));
+        var (x, w, b, dy, start, y, dw, dx) = (p.X, p.W, p.B, p.Dy, p.Start, p.Y, p.Dw, p.Dx);
 
         var conv = new ChannelsLastConv();
         var fastY = Enumerable.Repeat(float.NaN, y.Length).ToArray();

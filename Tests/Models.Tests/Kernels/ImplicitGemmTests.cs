@@ -119,19 +119,8 @@ public class ImplicitGemmTests
         var g = Geometry(a);
         int outChannels = a[10], batch = a[11];
         var s = new ConvolutionGeometry(batch, outChannels, g);
-        var rng = new Random(a.Sum());
-        var x = GradientCheck.Random(rng, batch, g.Channels, g.Height, g.Width).Data;
-        var w = GradientCheck.Random(rng, outChannels, g.Channels, g.KernelH, g.KernelW).Data;
-        var b = GradientCheck.Random(rng, outChannels).Data;
-        var dy = GradientCheck.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
-        var start = GradientCheck.Random(rng, w.Length).Data;
-
-        var y = new float[s.OutputLength];
-        DirectConv2dReference.Forward(x, batch, g, w, outChannels, b, y);
-        var dw = (float[])start.Clone();
-        DirectConv2dReference.WeightGradient(x, dy, batch, g, outChannels, dw);
-        var dx = new float[x.Length];
-        DirectConv2dReference.InputGradient(dy, batch, g, w, outChannels, dx);
+        var problem = ConvolutionProblem.Random(s, new Random(a.Sum()));
+        var (x, w, b, dy, start, y, dw, dx) = (problem.X, problem.W, problem.B, problem.Dy, problem.Start, problem.Y, problem.Dw, problem.Dx);
 
         // The column route's bits: im2col of the whole batch and the GEMM (z = w·columns, ∂C/∂w = δ·columnsᵀ).
         int cols = s.Columns, p = s.OutPixels;
