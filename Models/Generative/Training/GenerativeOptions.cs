@@ -54,7 +54,7 @@ public sealed record GenerativeOptions
     /// (docs/EXPERIMENTS.md, Fashion-MNIST). The moment-matching models have one fixed target and keep none. No recipe
     /// decays its learning rate (<see cref="LearningRateDecayEpochs"/> 0) and none samples truncated noise: on the 34-epoch
     /// Fashion-MNIST GAN the truncation trick lowered a LeNet-5's confidence and raised the LeNet FID at every T below 3, and
-    /// a decay to 0 over one more epoch left the confidence where it was (docs/EXPERIMENTS.md, Fashion-MNIST). GMMN+AE: the
+    /// a decay to 0 over one or ten more epochs left the confidence where it was (docs/EXPERIMENTS.md, Fashion-MNIST). GMMN+AE: the
     /// code is 32 sigmoid units in (0, 1), whose distances are
     /// a few units, so its bandwidths are a few units too.</remarks>
     public static GenerativeOptions For(GenerativeKind kind) => kind switch
