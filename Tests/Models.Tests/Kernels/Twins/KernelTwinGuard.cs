@@ -49,9 +49,10 @@ public static class KernelTwinGuard
 
     private static bool Uses(Type test, Type type) => IlReferences.TypesUsedBy(test).Contains(type);
 
-    /// <summary>A twin that is the kernel itself means its methods named …Reference.</summary>
+    /// <summary>A twin that is the kernel itself means its methods named …Reference. A test may reach the twin through a
+    /// helper of its own assembly (e.g. <c>ConvolutionProblem</c>, which computes the definitions): one level is followed.</summary>
     private static bool UsesTwin(Type test, Type twin, Type kernel) => twin != kernel
-        ? Uses(test, twin)
+        ? Uses(test, twin) || IlReferences.TypesUsedBy(test).Any(h => h != test && h.Assembly == test.Assembly && Uses(h, twin))
         : IlReferences.Of(test).Any(m => m.DeclaringType == kernel && m.Name.EndsWith("Reference", StringComparison.Ordinal));
 
     private static string Described(Type twin, Type kernel) => twin == kernel ? $"{kernel.Name}.…Reference" : twin.Name;
