@@ -70,7 +70,6 @@ internal static unsafe class Posix
         fixed (byte* p = Utf8(path)) return AccessFn(p, WOk) == 0;
     }
 
-    /// <summary>fsync of a folder, so a rename inside it survives a power cut. Best effort: some file systems refuse it.</summary>
     /// <summary>Asks the kernel to start writing a file's dirty pages to disk now, without waiting for them
     /// (Linux <c>sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE)</c>); false where there is no such call or it failed.</summary>
     public static bool StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle file)
@@ -85,6 +84,7 @@ internal static unsafe class Posix
         finally { if (added) file.DangerousRelease(); }
     }
 
+    /// <summary>fsync of a folder, so a rename inside it survives a power cut. Best effort: some file systems refuse it.</summary>
     public static void SyncFolder(string folder)
     {
         if (OpenFn == null || FsyncFn == null || CloseFn == null) return;
