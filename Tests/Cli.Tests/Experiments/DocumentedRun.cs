@@ -11,6 +11,10 @@ public sealed record DocumentedRun(string Id, string Section, IReadOnlyList<stri
     /// <summary>True when the run reads Fashion-MNIST (Debian's copy, which CI does not have).</summary>
     public bool NeedsFashionMnist => Arguments.Any(a => a.Contains("fashion-mnist", StringComparison.Ordinal));
 
+    /// <summary>The value of the command's <c>--data</c>.</summary>
+    public string Data => Arguments.ToList().IndexOf("--data") is int at && at >= 0 && at + 1 < Arguments.Count
+        ? Arguments[at + 1] : throw new InvalidOperationException($"{CommandLine} has no --data.");
+
     /// <summary>The command line as the doc gives it (for failure messages).</summary>
     public string CommandLine => "np " + string.Join(' ', Arguments);
 
