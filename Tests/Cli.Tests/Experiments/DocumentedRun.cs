@@ -27,6 +27,17 @@ public sealed record DocumentedRun(string Id, string Section, IReadOnlyList<stri
         return [.. args, "--out", CheckpointIn(folder)];
     }
 
+    /// <summary>As <see cref="ArgumentsWritingTo"/>, with the checkpoint that <c>--resume</c> names also taken from
+    /// <paramref name="folder"/> (where the run it continues wrote it).</summary>
+    public string[] ArgumentsResumingIn(string folder)
+    {
+        var args = ArgumentsWritingTo(folder);
+        int at = Array.IndexOf(args, "--resume");
+        if (at < 0) throw new InvalidOperationException($"{CommandLine} has no --resume.");
+        args[at + 1] = Path.Combine(folder, Path.GetFileName(args[at + 1]));
+        return args;
+    }
+
     /// <summary>Where <see cref="ArgumentsWritingTo"/> puts the checkpoint: the doc's file name, in <paramref name="folder"/>.</summary>
     public string CheckpointIn(string folder)
     {

@@ -157,28 +157,37 @@ public static partial class ExperimentsDocument
     public static DocumentedColorization Colorization(string id) =>
         Colorizations.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no colorization row '{id}'.");
 
-    /// <summary>The colorization section's rows: each <c>np train colorize</c> command that trains from scratch (a
-    /// <c>--resume</c> continues another row's checkpoint and is not a row of its own here), paired with the table row
-    /// that names its checkpoint in backticks (<c>| L1 alone (8 epochs, `l1.ckpt`) | 23.25 | 0.901 | 19.36 | …</c>):
-    /// PSNR in the second column, colourfulness in the fourth.</summary>
+    /// <summary>The colorization section's rows: each <c>np train colorize</c> command, paired with the table row that names
+    /// its checkpoint in backticks (<c>| L1 alone (8 epochs, `l1.ckpt`) | 23.25 | 0.901 | 19.36 | …</c>): PSNR in the second
+    /// column, colourfulness in the fourth. A <c>--resume</c> command continues the checkpoint of another command of the
+    /// section, which becomes its <see cref="DocumentedColorization.Start"/>.</summary>
     private static IEnumerable<DocumentedColorization> ColorizationRows()
     {
         string section = Heading(ColorizationSection);
         var lines = Section(ColorizationSection).ToList();
-        foreach (var (_, line) in CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train colorize ", StringComparison.Ordinal)))
+        var commands = CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train colorize ", StringComparison.Ordinal))
+            .Select(c => Split(c.Line)).ToList();
+        DocumentedRun RunOf(List<string> args) =>
+            new("colorize " + System.IO.Path.GetFileNameWithoutExtension(args[args.IndexOf("--out") + 1]), section, args, double.NaN);
+        foreach (var args in commands)
         {
-            var args = Split(line);
-            if (args.Contains("--resume")) continue;
-            int data = args.IndexOf("--data"), output = args.IndexOf("--out");
-            if (data < 0 || output < 0) throw new InvalidDataException($"{Path}: \"{section}\" has a colorize command without --data or --out: {line}");
+            int data = args.IndexOf("--data"), output = args.IndexOf("--out"), resume = args.IndexOf("--resume");
+            if (data < 0 || output < 0) throw new InvalidDataException($"{Path}: \"{section}\" has a colorize command without --data or --out: np {string.Join(' ', args)}");
             string checkpoint = args[output + 1];
             var row = lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && l.Contains($"`{checkpoint}`", StringComparison.Ordinal)).ToList();
             if (row.Count != 1)
                 throw new InvalidDataException($"{Path}: \"{section}\" should have one table row naming `{checkpoint}` (for np {string.Join(' ', args)}), found {row.Count}.");
+            DocumentedRun? start = null;
+            if (resume >= 0)
+            {
+                var from = commands.Where(a => a.IndexOf("--resume") < 0 && a.IndexOf("--out") is int o && o >= 0 && a[o + 1] == args[resume + 1]).ToList();
+                if (from.Count != 1)
+                    throw new InvalidDataException($"{Path}: \"{section}\" should train `{args[resume + 1]}` from scratch once (for np {string.Join(' ', args)}), found {from.Count}.");
+                start = RunOf(from[0]);
+            }
             var cells = row[0].Split('|', StringSplitOptions.TrimEntries);
-            yield return new DocumentedColorization(
-                new DocumentedRun("colorize " + System.IO.Path.GetFileNameWithoutExtension(checkpoint), section, args, double.NaN),
-                System.IO.Path.Combine(args[data + 1], "test"), FirstNumber(cells[2], row[0]), FirstNumber(cells[4], row[0]));
+            yield return new DocumentedColorization(RunOf(args), System.IO.Path.Combine(args[data + 1], "test"),
+                FirstNumber(cells[2], row[0]), FirstNumber(cells[4], row[0]), start);
         }
     }
 
