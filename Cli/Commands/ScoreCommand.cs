@@ -77,7 +77,7 @@ public sealed class ScoreCommand : ICliCommand
             if (ScoringModel.IsMlNetPipeline(modelPath))
                 return ScorePipeline(context, asJson, modelPath, dataName, outputPath, part, where);
 
-            using var scorer = ScoringModel.Open(modelPath, where, defaults with { BatchSize = rowsPerCall, IntraOpNumThreads = threadCount });
+            using var scorer = ScoringModel.Open(modelPath, where, ScoringThreadPlan.Session(defaults with { BatchSize = rowsPerCall }, threadCount));
             using var source = ScoringInput.Open(dataName, scorer.InputShape, modelPath,
                 new ScoringInputOptions { Split = parse.GetValue(split)!, Resize = parse.GetValue(resize), Threads = threadCount });
             var policy = parse.GetValue(onError) == "skip" ? ErrorPolicy.Skip : ErrorPolicy.Stop;
@@ -88,7 +88,7 @@ public sealed class ScoreCommand : ICliCommand
                 Outputs.WriteText(context, outputPath, stream =>
                 {
                     using var writer = PredictionWriter.Create(format, stream, source.HasItems, source.HasLabels, scorer.OutputLength, scorer.Card?.ClassLabels);
-                    result = new BatchScorer(scorer, new BatchScoringOptions { Shard = part, OnError = policy, Progress = progress }).Run(source, writer);
+                    result = new BatchScorer(scorer, new BatchScoringOptions { Shard = part, OnError = policy, Progress = progress, ScoringThreads = ScoringThreadPlan.Callers(scorer, threadCount) }).Run(source, writer);
                 });
                 return result!;
             });
