@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace NeuralPipelines.Data.Csv;
@@ -88,14 +87,6 @@ public sealed class CsvRowReader : IDisposable
         int at = 0, last = cells.Length - 1;
         for (int c = 0; c < last; c++)
         {
-            // Sixteen one-digit cells at once where the next 32 bytes are digit, comma, digit, comma … (an image's background
-            // rows); never the last cell, which ends the line rather than a comma.
-            while (c + OneDigitRun <= last && bytes.Length - at >= 2 * OneDigitRun && TryOneDigitRun(bytes.Slice(at, 2 * OneDigitRun), cells.Slice(c, OneDigitRun)))
-            {
-                c += OneDigitRun;
-                at += 2 * OneDigitRun;
-            }
-            if (c == last) break;
             if (at + 1 < bytes.Length && bytes[at + 1] == (byte)',' && (uint)(bytes[at] - '0') <= 9)
             {
                 cells[c] = bytes[at] - '0';
@@ -106,26 +97,6 @@ public sealed class CsvRowReader : IDisposable
             at++; // the comma
         }
         return last >= 0 && TryParseCell(bytes, ref at, out cells[last]) && at == bytes.Length;
-    }
-
-    private const int OneDigitRun = 16;
-
-    /// <summary>When <paramref name="bytes"/> (32 of them) are sixteen one-digit cells each followed by its comma, their
-    /// values; false (nothing written) otherwise, or where 256-bit vectors are not in hardware.</summary>
-    /// <remarks>One compare for the digits and one for the commas over the 32 bytes, instead of sixteen rounds of the
-    /// one-digit test. A digit's value is the one the general parser gives it (the same small integer, exactly).</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryOneDigitRun(ReadOnlySpan<byte> bytes, Span<double> cells)
-    {
-        if (!Vector256.IsHardwareAccelerated) return false;
-        var v = Vector256.Create(bytes);
-        var digits = v - Vector256.Create((byte)'0');
-        // Bytes below '0' wrap round to 208 and up, so one unsigned compare finds the digits.
-        uint isDigit = Vector256.LessThanOrEqual(digits, Vector256.Create((byte)9)).ExtractMostSignificantBits();
-        uint isComma = Vector256.Equals(v, Vector256.Create((byte)',')).ExtractMostSignificantBits();
-        if (((isDigit & 0x55555555u) | (isComma & 0xAAAAAAAAu)) != uint.MaxValue) return false;
-        for (int k = 0; k < OneDigitRun; k++) cells[k] = bytes[2 * k] - '0';
-        return true;
     }
 
     /// <summary>The common longer cell, an unsigned decimal with at most seven digits before and after the point

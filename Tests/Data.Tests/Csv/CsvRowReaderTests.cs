@@ -127,7 +127,7 @@ public class CsvRowFastPathTests
     [Fact]
     public void Fast_and_plain_row_parsers_agree_on_wide_rows_of_one_digit_cells()
     {
-        // Image-like rows, long runs of one-digit cells (what the sixteen-cell step reads) broken at every offset by a clean
+        // Image-like rows, long runs of one-digit cells broken at every offset by a clean
         // longer cell or a hostile one, of the right width and one cell off either way.
         var rng = new Random(1516);
         int parsed = 0;
