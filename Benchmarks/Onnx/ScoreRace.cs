@@ -29,8 +29,11 @@ namespace NeuralPipelines.Benchmarks.Onnx;
 /// "Raw ONNX Runtime" is <c>InferenceSession.Run</c> over the rows already in memory as floats: one session with np score's
 /// session options (same intra-op threads, one inter-op thread, no spinning, all graph optimisations), batches of the same
 /// size, each input an OrtValue over the pinned array (no copy), the output allocated by ORT; nothing is read, converted or
-/// written. It is the ceiling an end-to-end run is measured against. Every contender gets the whole machine (its
-/// <c>--threads</c> intra-op threads; np score's reader and writer threads run beside them).
+/// written. It is the ceiling an end-to-end run is measured against, run two ways: one caller with all <c>--threads</c> as
+/// intra-op threads (ONNX Runtime's samples), and one caller per thread with one intra-op thread each (as np score spends its
+/// threads, <see cref="ScoringThreadPlan"/>); the summary takes the better of the two by each measure. Every contender gets
+/// the whole machine (np score's reader and writer threads run beside its callers). <c>--intra-op-too</c> also runs np score
+/// with one caller and all the threads inside ONNX Runtime (its arrangement before the callers), in the same rounds.
 /// The inputs (the 10,000 shipped MNIST test digits repeated) are generated in D (default /tmp/np-score-race), never in
 /// the repository. Weights are random with a fixed seed: they do not change the cost of scoring.
 /// </remarks>
