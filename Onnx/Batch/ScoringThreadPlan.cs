@@ -7,8 +7,9 @@ namespace NeuralPipelines.Onnx.Batch;
 /// caller (the GPU runs the batches; more callers would only queue on it).</summary>
 /// <remarks>Why callers rather than intra-op threads: with intra-op threads, both cores work on every operator of one batch
 /// and wait for each other at its end, with no spinning (the scorer's default) a sleep and a wake-up each time, and the
-/// reader or writer taking a core makes the other one wait too. Callers on their own batches never wait for each other,
-/// and the reader and writer slip in between batches (docs/BENCHMARKS.md, "np score: callers instead of intra-op threads").</remarks>
+/// reader or writer taking a core makes the other one wait too. Callers on their own batches never wait for each other.
+/// On the busy machine the two arrangements could not be told apart beyond the noise (docs/BENCHMARKS.md, "np score: a
+/// caller per core instead of intra-op threads"); <c>score-race --intra-op-too</c> races them side by side.</remarks>
 public static class ScoringThreadPlan
 {
     /// <summary>The scorer's options for a run of <paramref name="threads"/> threads: one intra-op thread for each caller.</summary>
