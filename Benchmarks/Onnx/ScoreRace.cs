@@ -145,7 +145,7 @@ public static class ScoreRace
         bool intraOp = false)
     {
         int threads = options.IntraOpNumThreads;
-        using var scorer = new OnnxScorer(onnx, intraOp ? options : ScoringThreadPlan.Session(options, threads), "race");
+        using var scorer = new OnnxScorer(onnx, intraOp ? options : ScoringThreadPlan.Session(options), "race");
         using var source = open(scorer);
         AtomicFile.Write(outputPath, stream =>
         {

@@ -25,7 +25,7 @@ public static class ScoreSplit
                 var clock = Stopwatch.StartNew();
                 double opening = ThreadCpu.Nanoseconds, writer0 = 0, written = 0;
                 TimedSource? timed = null;
-                using (var scorer = new OnnxScorer(onnx, ScoringThreadPlan.Session(options, options.IntraOpNumThreads), "split"))
+                using (var scorer = new OnnxScorer(onnx, ScoringThreadPlan.Session(options), "split"))
                 using (var source = timed = new TimedSource(open(scorer)))
                 {
                     writer0 = ThreadCpu.Nanoseconds;

@@ -77,7 +77,7 @@ public sealed class ScoreCommand : ICliCommand
             if (ScoringModel.IsMlNetPipeline(modelPath))
                 return ScorePipeline(context, asJson, modelPath, dataName, outputPath, part, where);
 
-            using var scorer = ScoringModel.Open(modelPath, where, ScoringThreadPlan.Session(defaults with { BatchSize = rowsPerCall }, threadCount));
+            using var scorer = ScoringModel.Open(modelPath, where, ScoringThreadPlan.Session(defaults with { BatchSize = rowsPerCall }));
             using var source = ScoringInput.Open(dataName, scorer.InputShape, modelPath,
                 new ScoringInputOptions { Split = parse.GetValue(split)!, Resize = parse.GetValue(resize), Threads = threadCount });
             var policy = parse.GetValue(onError) == "skip" ? ErrorPolicy.Skip : ErrorPolicy.Stop;

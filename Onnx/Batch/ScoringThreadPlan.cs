@@ -12,8 +12,8 @@ namespace NeuralPipelines.Onnx.Batch;
 /// caller per core instead of intra-op threads"); <c>score-race --intra-op-too</c> races them side by side.</remarks>
 public static class ScoringThreadPlan
 {
-    /// <summary>The scorer's options for a run of <paramref name="threads"/> threads: one intra-op thread for each caller.</summary>
-    public static OnnxScorerOptions Session(OnnxScorerOptions options, int threads) =>
+    /// <summary>The scorer's options for a batch run, whatever its thread count: one intra-op thread for each caller.</summary>
+    public static OnnxScorerOptions Session(OnnxScorerOptions options) =>
         options with { IntraOpNumThreads = 1 };
 
     /// <summary>The threads that call <paramref name="scorer"/> at once: <paramref name="threads"/> on the CPU, one on CUDA.</summary>

@@ -90,7 +90,7 @@ public class ScoringCallersTests
     [Fact]
     public void On_the_CPU_np_score_spends_its_threads_as_callers_of_one_intra_op_thread_each()
     {
-        var session = ScoringThreadPlan.Session(new OnnxScorerOptions { PreferCuda = false, BatchSize = 100 }, 2);
+        var session = ScoringThreadPlan.Session(new OnnxScorerOptions { PreferCuda = false, BatchSize = 100 });
         Assert.Equal(1, session.IntraOpNumThreads);
         Assert.Equal(100, session.BatchSize);
         using var scorer = new OnnxScorer(BatchModels.MnistOnnx(), session);
