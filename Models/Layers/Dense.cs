@@ -73,12 +73,17 @@ public sealed class Dense : Layer
         var y = Tensor.Ensure(ref _output, batch, Outputs);
         // z = x·wᵀ, then + b on each row.
         Gemm.Multiply(false, true, batch, Outputs, Inputs, x.Span, Inputs, _weight.Value.Span, Inputs, y.Span, Outputs);
-        var b = _bias.Value.Span;
-        for (int i = 0; i < batch; i++)
+        // Ranges of outputs go to both cores (G's 64×6272 first layer was a serial stretch between two products).
+        Elementwise.ForColumns(Outputs, batch, (y, b: _bias.Value), static (t, s, c) =>
         {
-            var row = y.Span.Slice(i * Outputs, Outputs);
-            TensorPrimitives.Add(row, b, row);
-        }
+            int n = t.y.Dim(0), f = t.y.Dim(1);
+            var b = t.b.Span.Slice(s, c);
+            for (int i = 0; i < n; i++)
+            {
+                var row = t.y.Span.Slice(i * f + s, c);
+                TensorPrimitives.Add(row, b, row);
+            }
+        });
         return y;
     }
 
@@ -93,8 +98,13 @@ public sealed class Dense : Layer
         if (ParameterGradients)
         {
             Gemm.Multiply(true, false, Outputs, Inputs, batch, dy.Span, Outputs, x.Span, Inputs, _weight.Gradient.Span, Inputs, accumulate: true);
-            var db = _bias.Gradient.Span;
-            for (int i = 0; i < batch; i++) TensorPrimitives.Add(db, dy.Span.Slice(i * Outputs, Outputs), db);
+            // Σ over the batch, each output's rows in row order whichever core takes its range.
+            Elementwise.ForColumns(Outputs, batch, (dy, db: _bias.Gradient), static (t, s, c) =>
+            {
+                int n = t.dy.Dim(0), f = t.dy.Dim(1);
+                var db = t.db.Span.Slice(s, c);
+                for (int i = 0; i < n; i++) TensorPrimitives.Add(db, t.dy.Span.Slice(i * f + s, c), db);
+            });
         }
         // BP2's first half: (wˡ)ᵀδˡ, the error handed to the layer below (which multiplies by its σ'):
         // dx[batch×in] = dy[batch×out]·w[out×in].

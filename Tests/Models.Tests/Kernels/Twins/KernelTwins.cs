@@ -46,6 +46,7 @@ public static class KernelTwins
         KernelTwin.PartOf(typeof(Pooling), typeof(MaxPool2x2), typeof(MaxPool2x2Tests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(ColumnLayout), typeof(ConvolutionTests), typeof(ImplicitGemmTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GatheredB), typeof(ImplicitGemmTests)),
+        KernelTwin.PartOf(typeof(Convolution), typeof(ImplicitGemm), typeof(ImplicitGemmTests)),
 
         KernelTwin.Policy(typeof(SimdWidth), "chooses the width every kernel runs at; computes nothing", typeof(SimdWidthTests)),
         KernelTwin.Policy(typeof(KernelLoop), "shares a loop's pieces between threads; the bodies are the kernels'", typeof(KernelLoopTests)),
