@@ -91,7 +91,7 @@ internal sealed unsafe class GemmTeam : IDisposable
 
     private void Strike(long waited, long elapsed)
     {
-        // The caller waited for a third of the call or more, and longer than a sleeping worker takes to wake: a partner
+        // (Loops only.) The caller waited for a third of the call or more, and longer than a sleeping worker takes to wake: a partner
         // was descheduled (another process holds a core). Work alone for a while, longer each time it happens again.
         // (Without the absolute floor, the wake-up after a back-off would itself count, and the team would never return.)
         if (waited * 3 > elapsed && waited > Stopwatch.Frequency / 2000)
@@ -105,7 +105,8 @@ internal sealed unsafe class GemmTeam : IDisposable
     private int _strikes;
     private long _aloneUntil;
 
-    /// <summary>True while the team backs off after calls in which the caller mostly waited for its partners.</summary>
+    /// <summary>True while the team backs off after loops in which the caller mostly waited for its partners (products
+    /// do not strike: see <see cref="Run"/>).</summary>
     public bool BackingOff => Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil);
 
     /// <summary>Runs one product on the caller's thread alone, on the team's buffers; the caller holds <see cref="Gate"/>.</summary>
