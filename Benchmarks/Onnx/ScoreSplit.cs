@@ -9,7 +9,7 @@ namespace NeuralPipelines.Benchmarks.Onnx;
 /// <summary><c>score-race --split</c>: np score's own pipelined run (as <see cref="ScoreRace.NpScore"/>), with the CPU of
 /// each of its threads: opening the model and the input (the caller's thread: integrity check, ONNX Runtime session), the
 /// reader's (inside <see cref="IRowSource.Fill"/>: inflating, parsing, converting), the writer's (the caller's thread again:
-/// formatting and writing the predictions), and the rest of the process (the scoring thread with ONNX Runtime's pool, the
+/// formatting and writing the predictions), and the rest of the process (the scoring threads and ONNX Runtime, the
 /// JIT's background threads); then the wall time of the commit (fsync, rename, folder fsync) alone.</summary>
 /// <remarks>Why: on the shared machine the wall clock mostly measures the neighbours; each thread's CPU time
 /// (<see cref="ThreadCpu"/>) says which stage costs what in the very run that is raced.</remarks>
@@ -25,7 +25,7 @@ public static class ScoreSplit
                 var clock = Stopwatch.StartNew();
                 double opening = ThreadCpu.Nanoseconds, writer0 = 0, written = 0;
                 TimedSource? timed = null;
-                using (var scorer = new OnnxScorer(onnx, options, "split"))
+                using (var scorer = new OnnxScorer(onnx, ScoringThreadPlan.Session(options), "split"))
                 using (var source = timed = new TimedSource(open(scorer)))
                 {
                     writer0 = ThreadCpu.Nanoseconds;
@@ -33,7 +33,7 @@ public static class ScoreSplit
                     AtomicFile.Write(Path.Combine(dir, "preds-split.csv"), stream =>
                     {
                         using var writer = PredictionWriter.Create(PredictionFormat.Csv, stream, source.HasItems, source.HasLabels, scorer.OutputLength, null);
-                        new BatchScorer(scorer, batching).Run(source, writer);
+                        new BatchScorer(scorer, (batching ?? new BatchScoringOptions()) with { ScoringThreads = ScoringThreadPlan.Callers(scorer, options.IntraOpNumThreads) }).Run(source, writer);
                         written = clock.Elapsed.TotalSeconds;
                     });
                 }

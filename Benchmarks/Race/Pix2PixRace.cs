@@ -16,9 +16,9 @@ public static class Pix2PixRace
 {
     private const int Batch = 16, WarmUp = 3, Steps = 20, InferenceBatch = 64, Seed = 42;
 
-    public static void Run(TextWriter output)
+    public static void Run(TextWriter output, int[] widths)
     {
-        foreach (int width in new[] { 64, 32 })
+        foreach (int width in widths)
         {
             var (g, d, step, rng, l, ab) = Workload(width);
             var times = new List<double>();

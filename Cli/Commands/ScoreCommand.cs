@@ -41,7 +41,7 @@ public sealed class ScoreCommand : ICliCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per ONNX Runtime call.", DefaultValueFactory = _ => defaults.BatchSize };
         var device = new Option<string>("--device") { Description = "auto (CUDA when ONNX Runtime can load it, else CPU), cpu, or cuda (fail if there is no GPU).", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-        var threads = new Option<int>("--threads") { Description = "Threads for ONNX Runtime and for decoding images.", DefaultValueFactory = _ => defaults.IntraOpNumThreads };
+        var threads = new Option<int>("--threads") { Description = "Threads for ONNX Runtime (on the CPU, that many batches scored at once, one thread each) and for decoding images.", DefaultValueFactory = _ => defaults.IntraOpNumThreads };
         var shard = new Option<string>("--shard") { Description = "Score only part i of n (0-based): the rows whose index mod n is i. n processes with 0/n … (n−1)/n cover the input once.", DefaultValueFactory = _ => "0/1" };
         var onError = new Option<string>("--on-error") { Description = "An unreadable image: stop (exit non-zero naming it; nothing written) or skip (leave it out and list it).", DefaultValueFactory = _ => "stop" };
         onError.AcceptOnlyFromAmong("stop", "skip");
@@ -77,7 +77,7 @@ public sealed class ScoreCommand : ICliCommand
             if (ScoringModel.IsMlNetPipeline(modelPath))
                 return ScorePipeline(context, asJson, modelPath, dataName, outputPath, part, where);
 
-            using var scorer = ScoringModel.Open(modelPath, where, defaults with { BatchSize = rowsPerCall, IntraOpNumThreads = threadCount });
+            using var scorer = ScoringModel.Open(modelPath, where, ScoringThreadPlan.Session(defaults with { BatchSize = rowsPerCall }));
             using var source = ScoringInput.Open(dataName, scorer.InputShape, modelPath,
                 new ScoringInputOptions { Split = parse.GetValue(split)!, Resize = parse.GetValue(resize), Threads = threadCount });
             var policy = parse.GetValue(onError) == "skip" ? ErrorPolicy.Skip : ErrorPolicy.Stop;
@@ -88,7 +88,7 @@ public sealed class ScoreCommand : ICliCommand
                 Outputs.WriteText(context, outputPath, stream =>
                 {
                     using var writer = PredictionWriter.Create(format, stream, source.HasItems, source.HasLabels, scorer.OutputLength, scorer.Card?.ClassLabels);
-                    result = new BatchScorer(scorer, new BatchScoringOptions { Shard = part, OnError = policy, Progress = progress }).Run(source, writer);
+                    result = new BatchScorer(scorer, new BatchScoringOptions { Shard = part, OnError = policy, Progress = progress, ScoringThreads = ScoringThreadPlan.Callers(scorer, threadCount) }).Run(source, writer);
                 });
                 return result!;
             });

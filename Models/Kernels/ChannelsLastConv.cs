@@ -11,8 +11,10 @@ namespace NeuralPipelines.Models.Kernels;
 /// 256→1 layer (4096 taps, 6×6 outputs, batch 16) spent about 11.5 CPU-ms a pix2pix step on 25 MFLOP, packing a 4096 × 576
 /// B panel each product. Channels-last, every dot and multiply-add runs over C contiguous floats, and the copies in and
 /// out are the size of the input.</para>
-/// <para>One thread: the work is a few hundred thousand multiply-adds a call, below what sharing pays for, so the bits
-/// never depend on the thread count. The plain twins are <see cref="DirectConv2dReference"/>'s definitions.</para>
+/// <para>Threads: the forward product, ∂C/∂x and the channels-last copy share images between threads by
+/// <see cref="KernelLoop"/>'s policy (on one thread the layer was a serial stretch of about 4 CPU-ms a pix2pix ngf 32
+/// step); ∂C/∂w sums over the images in image order on one thread. So the bits never depend on the thread count. The
+/// plain twins are <see cref="DirectConv2dReference"/>'s definitions.</para>
 /// </remarks>
 public sealed class ChannelsLastConv
 {
@@ -30,26 +32,12 @@ public sealed class ChannelsLastConv
     private float[]? _image, _kernel, _gradient;
 
     /// <summary>y[N×O×OH×OW] = w ⋆ x + b (no bias when empty).</summary>
-    public void Forward(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
+    public unsafe void Forward(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
     {
-        var g = s.Window;
         var image = ChannelsLast(s, x);
         var kernel = Kernel(s, weight);
-        int c = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels, run = Run(g);
-        var (hp, wp) = Padded(g);
-        for (int n = 0; n < s.Batch; n++)
-            for (int o = 0; o < s.OutChannels; o++)
-            {
-                float b = bias.Length == 0 ? 0f : bias[o];
-                for (int oy = 0, q = 0; oy < g.OutHeight; oy++)
-                    for (int ox = 0; ox < g.OutWidth; ox++, q++)
-                    {
-                        float sum = 0f;
-                        for (int t = 0; t < taps; t += run)
-                            sum += TensorPrimitives.Dot(kernel.AsSpan((o * taps + t) * c, run * c), image.AsSpan(Pixel(g, hp, wp, n, oy, ox, t), run * c));
-                        y[(n * s.OutChannels + o) * p + q] = sum + b;
-                    }
-            }
+        fixed (float* pi = image) fixed (float* pk = kernel) fixed (float* pb = bias) fixed (float* py = y)
+            KernelLoop.For(s.Batch, Work(s), new Job(s, pi, pk, bias.IsEmpty ? null : pb, py), static (j, n) => j.Forward(n));
     }
 
     /// <summary>weightGradient[O×C×kH×kW] += δ ⋆ x.</summary>
@@ -81,32 +69,84 @@ public sealed class ChannelsLastConv
     }
 
     /// <summary>inputGradient[N×C×H×W] = wᵀ ⋆ δ (overwritten).</summary>
-    public void InputGradient(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> inputGradient)
+    public unsafe void InputGradient(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> inputGradient)
     {
         var g = s.Window;
         var kernel = Kernel(s, weight);
-        int c = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels, run = Run(g);
         var (hp, wp) = Padded(g);
-        var image = Scratch.Ensure(ref _image, s.Batch * hp * wp * c).AsSpan(0, s.Batch * hp * wp * c);
-        image.Clear();
-        // ∂C/∂x′[n, pixel of t, ·] += δ[n,o,y,x]·w′[o,t,·]; the padding's share is dropped below.
-        for (int n = 0; n < s.Batch; n++)
-            for (int o = 0; o < s.OutChannels; o++)
+        var image = Scratch.Ensure(ref _image, s.Batch * hp * wp * g.Channels);
+        fixed (float* pi = image) fixed (float* pk = kernel) fixed (float* pd = dy) fixed (float* px = inputGradient)
+            KernelLoop.For(s.Batch, Work(s), new Job(s, pi, pk, pd, px), static (j, n) => j.InputGradient(n));
+    }
+
+    /// <summary>Floats a call reads, writes and multiplies: the policy's measure of whether its images are worth sharing.</summary>
+    private static long Work(in ConvolutionGeometry s) =>
+        (long)s.Batch * s.OutChannels * s.Window.OutPixels * s.Window.Rows + 2 * s.InputLength;
+
+    /// <summary>One call's operands. Images are independent in the forward product, in ∂C/∂x and in the channels-last copy,
+    /// so each image's outputs are written by whichever thread takes it, in the one order, and the bits never depend on
+    /// the threads. Forward: A the image, B w′, C the bias (or null), D y. ∂C/∂x: A the scratch image, B w′, C δ, D ∂C/∂x.
+    /// Copy: C x, A the image.</summary>
+    private readonly unsafe struct Job(ConvolutionGeometry s, float* a, float* b, float* c, float* d)
+    {
+        private readonly ConvolutionGeometry _s = s;
+
+        public void Forward(int n)
+        {
+            var g = _s.Window;
+            int ch = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels, run = Run(g);
+            var (hp, wp) = Padded(g);
+            for (int o = 0; o < _s.OutChannels; o++)
+            {
+                float bias = c == null ? 0f : c[o];
                 for (int oy = 0, q = 0; oy < g.OutHeight; oy++)
                     for (int ox = 0; ox < g.OutWidth; ox++, q++)
                     {
-                        float d = dy[(n * s.OutChannels + o) * p + q];
+                        float sum = 0f;
+                        for (int t = 0; t < taps; t += run)
+                            sum += TensorPrimitives.Dot(new ReadOnlySpan<float>(b + (long)(o * taps + t) * ch, run * ch),
+                                new ReadOnlySpan<float>(a + Pixel(g, hp, wp, n, oy, ox, t), run * ch));
+                        d[(long)(n * _s.OutChannels + o) * p + q] = sum + bias;
+                    }
+            }
+        }
+
+        public void InputGradient(int n)
+        {
+            var g = _s.Window;
+            int ch = g.Channels, taps = g.KernelH * g.KernelW, p = g.OutPixels, run = Run(g);
+            var (hp, wp) = Padded(g);
+            var image = new Span<float>(a + (long)n * hp * wp * ch, hp * wp * ch);
+            image.Clear();
+            // ∂C/∂x′[n, pixel of t, ·] += δ[n,o,y,x]·w′[o,t,·]; the padding's share is dropped below.
+            for (int o = 0; o < _s.OutChannels; o++)
+                for (int oy = 0, q = 0; oy < g.OutHeight; oy++)
+                    for (int ox = 0; ox < g.OutWidth; ox++, q++)
+                    {
+                        float delta = c[(long)(n * _s.OutChannels + o) * p + q];
                         for (int t = 0; t < taps; t += run)
                         {
-                            var pixels = image.Slice(Pixel(g, hp, wp, n, oy, ox, t), run * c);
-                            TensorPrimitives.MultiplyAdd(kernel.AsSpan((o * taps + t) * c, run * c), d, pixels, pixels);
+                            var pixels = new Span<float>(a + Pixel(g, hp, wp, n, oy, ox, t), run * ch);
+                            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(b + (long)(o * taps + t) * ch, run * ch), delta, pixels, pixels);
                         }
                     }
-        for (int n = 0; n < s.Batch; n++)
-            for (int ci = 0; ci < c; ci++)
+            for (int ci = 0; ci < ch; ci++)
                 for (int yy = 0; yy < g.Height; yy++)
                     for (int xx = 0; xx < g.Width; xx++)
-                        inputGradient[((n * c + ci) * g.Height + yy) * g.Width + xx] = image[((n * hp + yy + g.PadH) * wp + xx + g.PadW) * c + ci];
+                        d[((long)(n * ch + ci) * g.Height + yy) * g.Width + xx] = a[((long)(n * hp + yy + g.PadH) * wp + xx + g.PadW) * ch + ci];
+        }
+
+        public void Copy(int n)
+        {
+            var g = _s.Window;
+            var (hp, wp) = Padded(g);
+            int ch = g.Channels;
+            new Span<float>(a + (long)n * hp * wp * ch, hp * wp * ch).Clear();
+            for (int ci = 0; ci < ch; ci++)
+                for (int yy = 0; yy < g.Height; yy++)
+                    for (int xx = 0; xx < g.Width; xx++)
+                        a[((long)(n * hp + yy + g.PadH) * wp + xx + g.PadW) * ch + ci] = c[((long)(n * ch + ci) * g.Height + yy) * g.Width + xx];
+        }
     }
 
     private static (int H, int W) Padded(Im2ColGeometry g) =>
@@ -124,19 +164,14 @@ public sealed class ChannelsLastConv
         return ((n * hp + oy * g.StrideH + i * g.DilationH) * wp + ox * g.StrideW + j * g.DilationW) * g.Channels;
     }
 
-    /// <summary>x [N×C×H×W] into the zero-padded channels-last copy [N×H′×W′×C].</summary>
-    private float[] ChannelsLast(in ConvolutionGeometry s, ReadOnlySpan<float> x)
+    /// <summary>x [N×C×H×W] into the zero-padded channels-last copy [N×H′×W′×C], an image per piece.</summary>
+    private unsafe float[] ChannelsLast(in ConvolutionGeometry s, ReadOnlySpan<float> x)
     {
         var g = s.Window;
         var (hp, wp) = Padded(g);
-        int c = g.Channels, length = s.Batch * hp * wp * c;
-        var image = Scratch.Ensure(ref _image, length);
-        image.AsSpan(0, length).Clear();
-        for (int n = 0; n < s.Batch; n++)
-            for (int ci = 0; ci < c; ci++)
-                for (int yy = 0; yy < g.Height; yy++)
-                    for (int xx = 0; xx < g.Width; xx++)
-                        image[((n * hp + yy + g.PadH) * wp + xx + g.PadW) * c + ci] = x[((n * c + ci) * g.Height + yy) * g.Width + xx];
+        var image = Scratch.Ensure(ref _image, s.Batch * hp * wp * g.Channels);
+        fixed (float* pi = image) fixed (float* px = x)
+            KernelLoop.For(s.Batch, 2 * s.InputLength, new Job(s, pi, null, px, null), static (j, n) => j.Copy(n));
         return image;
     }
 

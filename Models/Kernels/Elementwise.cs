@@ -22,4 +22,30 @@ public static class Elementwise
             t.body(t.state, start, Math.Min(Chunk, t.length - start));
         });
     }
+
+    /// <summary>Calls <paramref name="body"/>(state, start, count) over the columns [0, <paramref name="columns"/>) of a
+    /// [<paramref name="rows"/> × columns] loop in which each column's values depend on every row (batch statistics, bias
+    /// sums): the columns are cut into ranges of about <see cref="Chunk"/> floats of work, each range handed whole to one
+    /// thread, so a column's rows are still visited in their order on whichever thread takes it.</summary>
+    /// <remarks>Ranges are multiples of 64 columns (whole 512-bit vectors), set by the shape alone, never by the threads.</remarks>
+    public static void ForColumns<TState>(int columns, int rows, TState state, Action<TState, int, int> body)
+    {
+        long work = (long)columns * Math.Max(rows, 1);
+        int width = (int)Math.Min(columns, Math.Max(64, (Chunk / Math.Max(rows, 1) + 63) / 64 * 64));
+        if (work < 2 * Chunk || width >= columns) { body(state, 0, columns); return; }
+        KernelLoop.For((columns + width - 1) / width, work, (state, body, columns, width), static (t, k) =>
+        {
+            int start = k * t.width;
+            t.body(t.state, start, Math.Min(t.width, t.columns - start));
+        });
+    }
+
+    /// <summary>Copies <paramref name="from"/>'s elements into <paramref name="to"/> (a layer that only changes the
+    /// shape: a serial 0.4 M-float copy in a DCGAN step's Reshape and Flatten otherwise).</summary>
+    public static void Copy(NeuralPipelines.Models.Tensors.Tensor from, NeuralPipelines.Models.Tensors.Tensor to)
+    {
+        if (to.Length < from.Length)
+            throw new ArgumentException($"Elementwise.Copy of {from.Length} floats into a tensor of {to.Length}.");
+        For(from.Length, (from, to), static (t, s, n) => t.from.Span.Slice(s, n).CopyTo(t.to.Span.Slice(s, n)));
+    }
 }

@@ -92,26 +92,37 @@ internal sealed class ImplicitGemm
     }
 
     /// <summary>x [N×C×H×W] into the padded copy [N×C×(H+2p)×(W+2p)], every float written (the border zero).</summary>
-    private float[] Pad(in ConvolutionGeometry s, ReadOnlySpan<float> x)
+    private unsafe float[] Pad(in ConvolutionGeometry s, ReadOnlySpan<float> x)
     {
         var g = s.Window;
         int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, plane = hp * wp, planes = s.Batch * g.Channels;
         var padded = Scratch.Ensure(ref _padded, planes * plane);
         _paddedFor = s;
-        for (int k = 0; k < planes; k++)
-        {
-            var to = padded.AsSpan(k * plane, plane);
-            to[..(g.PadH * wp)].Clear();
-            to[((g.PadH + g.Height) * wp)..].Clear();
-            var from = x.Slice(k * g.Height * g.Width, g.Height * g.Width);
-            for (int r = 0; r < g.Height; r++)
-            {
-                var row = to.Slice((g.PadH + r) * wp, wp);
-                row[..g.PadW].Clear();
-                from.Slice(r * g.Width, g.Width).CopyTo(row[g.PadW..]);
-                row[(g.PadW + g.Width)..].Clear();
-            }
-        }
+        // Planes are independent copies: shared between threads (on one, this was a serial stretch before the product).
+        fixed (float* from = x) fixed (float* to = padded)
+            KernelLoop.For(planes, (long)planes * plane, new PadJob(from, to, g), static (t, k) => PadPlane(t.X, t.Padded, t.G, k));
         return padded;
+    }
+
+    private readonly unsafe struct PadJob(float* x, float* padded, Im2ColGeometry g)
+    {
+        public readonly float* X = x, Padded = padded;
+        public readonly Im2ColGeometry G = g;
+    }
+
+    private static unsafe void PadPlane(float* x, float* padded, in Im2ColGeometry g, int k)
+    {
+        int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, plane = hp * wp;
+        var to = new Span<float>(padded + (long)k * plane, plane);
+        to[..(g.PadH * wp)].Clear();
+        to[((g.PadH + g.Height) * wp)..].Clear();
+        var from = new ReadOnlySpan<float>(x + (long)k * g.Height * g.Width, g.Height * g.Width);
+        for (int r = 0; r < g.Height; r++)
+        {
+            var row = to.Slice((g.PadH + r) * wp, wp);
+            row[..g.PadW].Clear();
+            from.Slice(r * g.Width, g.Width).CopyTo(row[g.PadW..]);
+            row[(g.PadW + g.Width)..].Clear();
+        }
     }
 }

@@ -50,24 +50,50 @@ public readonly record struct TapCrop(int Top, int Left, int Height, int Width)
     };
 
     /// <summary>cropped[plane, i, j] = weight[plane, Top + i, Left + j] for each of <paramref name="planes"/> kH × kW planes.</summary>
-    public void Gather(ReadOnlySpan<float> weight, int planes, int kernelH, int kernelW, Span<float> cropped)
+    public unsafe void Gather(ReadOnlySpan<float> weight, int planes, int kernelH, int kernelW, Span<float> cropped)
     {
         Check(weight.Length, cropped.Length, planes, kernelH, kernelW);
-        for (int p = 0; p < planes; p++)
-            for (int i = 0; i < Height; i++)
-                weight.Slice((p * kernelH + Top + i) * kernelW + Left, Width).CopyTo(cropped.Slice((p * Height + i) * Width, Width));
+        fixed (float* w = weight) fixed (float* c = cropped)
+            KernelLoop.For(Pieces(planes), Work(planes, kernelH, kernelW), new Planes(this, w, c, planes, kernelH, kernelW), static (j, k) => j.Gather(k));
     }
 
     /// <summary>weight[plane, Top + i, Left + j] += cropped[plane, i, j]: a cropped gradient back into the full kernel's.</summary>
-    public void ScatterAdd(ReadOnlySpan<float> cropped, int planes, int kernelH, int kernelW, Span<float> weight)
+    public unsafe void ScatterAdd(ReadOnlySpan<float> cropped, int planes, int kernelH, int kernelW, Span<float> weight)
     {
         Check(weight.Length, cropped.Length, planes, kernelH, kernelW);
-        for (int p = 0; p < planes; p++)
-            for (int i = 0; i < Height; i++)
-            {
-                var row = weight.Slice((p * kernelH + Top + i) * kernelW + Left, Width);
-                System.Numerics.Tensors.TensorPrimitives.Add(row, cropped.Slice((p * Height + i) * Width, Width), row);
-            }
+        fixed (float* w = weight) fixed (float* c = cropped)
+            KernelLoop.For(Pieces(planes), Work(planes, kernelH, kernelW), new Planes(this, w, c, planes, kernelH, kernelW), static (j, k) => j.ScatterAdd(k));
+    }
+
+    // Planes are independent: pieces of them go to both cores (a 256→256 layer's 65,536 planes were a serial stretch of its
+    // forward and ∂C/∂x products and of its ∂C/∂w, each call). Every element is copied or added the same way on any thread.
+    private const int PlanesPerPiece = 4096;
+
+    private static int Pieces(int planes) => (planes + PlanesPerPiece - 1) / PlanesPerPiece;
+
+    private long Work(int planes, int kernelH, int kernelW) => (long)planes * (kernelH * kernelW + 2 * Height * Width);
+
+    private readonly unsafe struct Planes(TapCrop crop, float* weight, float* cropped, int planes, int kernelH, int kernelW)
+    {
+        public void Gather(int piece)
+        {
+            var (top, left, height, width) = crop;
+            for (int p = piece * PlanesPerPiece, end = Math.Min(planes, p + PlanesPerPiece); p < end; p++)
+                for (int i = 0; i < height; i++)
+                    new ReadOnlySpan<float>(weight + ((long)p * kernelH + top + i) * kernelW + left, width)
+                        .CopyTo(new Span<float>(cropped + ((long)p * height + i) * width, width));
+        }
+
+        public void ScatterAdd(int piece)
+        {
+            var (top, left, height, width) = crop;
+            for (int p = piece * PlanesPerPiece, end = Math.Min(planes, p + PlanesPerPiece); p < end; p++)
+                for (int i = 0; i < height; i++)
+                {
+                    var row = new Span<float>(weight + ((long)p * kernelH + top + i) * kernelW + left, width);
+                    System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<float>(cropped + ((long)p * height + i) * width, width), row);
+                }
+        }
     }
 
     private void Check(int weightLength, int croppedLength, int planes, int kernelH, int kernelW)

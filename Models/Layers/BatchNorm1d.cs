@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Tensors;
 
 namespace NeuralPipelines.Models.Layers;
@@ -77,26 +78,35 @@ public sealed class BatchNorm1d : Layer
         _trainedForward = training;
         var xh = Tensor.Ensure(ref _normalized, x.Shape);
         var y = Tensor.Ensure(ref _output, x.Shape);
+        // Features are independent: ranges of them go to both cores, each feature's rows still summed in row order.
+        Elementwise.ForColumns(f, n, (layer: this, x, xh, y, training), static (t, s, c) => t.layer.Normalize(t.x, t.xh, t.y, t.training, s, c));
+        return y;
+    }
+
+    /// <summary>The forward pass for features [<paramref name="s"/>, s + <paramref name="c"/>).</summary>
+    private void Normalize(Tensor x, Tensor xh, Tensor y, bool training, int s, int c)
+    {
+        int n = x.Dim(0), f = Features;
         ReadOnlySpan<float> xs = x.Span;
-        Span<float> xhs = xh.Span, ys = y.Span, mean = _mean, inv = _inverseStd;
+        Span<float> xhs = xh.Span, ys = y.Span, mean = _mean.AsSpan(s, c), inv = _inverseStd.AsSpan(s, c);
         if (training)
         {
             // μ = (1/N) Σᵢ xᵢ, then σ² = (1/N) Σᵢ (xᵢ − μ)², two passes as BatchNorm2d (the one-pass form cancels when |μ| ≫ σ).
             // Rows are summed in float: a batch is tens of rows, not the hundred thousand values of a conv channel.
             mean.Clear();
-            for (int i = 0; i < n; i++) TensorPrimitives.Add(mean, xs.Slice(i * f, f), mean);
+            for (int i = 0; i < n; i++) TensorPrimitives.Add(mean, xs.Slice(i * f + s, c), mean);
             TensorPrimitives.Multiply(mean, 1f / n, mean);
-            var variance = _sumDyXh.AsSpan(); // free until backward
+            var variance = _sumDyXh.AsSpan(s, c); // free until backward
             variance.Clear();
             for (int i = 0; i < n; i++)
             {
-                var centred = xhs.Slice(i * f, f);
-                TensorPrimitives.Subtract(xs.Slice(i * f, f), mean, centred);
+                var centred = xhs.Slice(i * f + s, c);
+                TensorPrimitives.Subtract(xs.Slice(i * f + s, c), mean, centred);
                 TensorPrimitives.MultiplyAdd(centred, centred, variance, variance);
             }
             // running = (1 − m)·running + m·batch, with the unbiased σ²·N/(N − 1) for the running variance.
             float m = Momentum;
-            var rm = _runningMean.Span; var rv = _runningVar.Span;
+            var rm = _runningMean.Span.Slice(s, c); var rv = _runningVar.Span.Slice(s, c);
             TensorPrimitives.Multiply(rm, 1 - m, rm);
             TensorPrimitives.MultiplyAdd(mean, m, rm, rm);
             TensorPrimitives.Multiply(rv, 1 - m, rv);
@@ -106,22 +116,21 @@ public sealed class BatchNorm1d : Layer
         }
         else
         {
-            _runningMean.Span.CopyTo(mean);
-            _runningVar.Span.CopyTo(inv);
+            _runningMean.Span.Slice(s, c).CopyTo(mean);
+            _runningVar.Span.Slice(s, c).CopyTo(inv);
         }
         TensorPrimitives.Add(inv, Epsilon, inv);
         TensorPrimitives.ReciprocalSqrt(inv, inv);
-        var gamma = _gamma.Value.Span; var beta = _beta.Value.Span;
+        var gamma = _gamma.Value.Span.Slice(s, c); var beta = _beta.Value.Span.Slice(s, c);
         for (int i = 0; i < n; i++)
         {
-            var xhRow = xhs.Slice(i * f, f);
+            var xhRow = xhs.Slice(i * f + s, c);
             // x̂ = (x − μ)·(1/σ); in training x̂'s row already holds x − μ from the variance pass.
-            if (!training) TensorPrimitives.Subtract(xs.Slice(i * f, f), mean, xhRow);
+            if (!training) TensorPrimitives.Subtract(xs.Slice(i * f + s, c), mean, xhRow);
             TensorPrimitives.Multiply(xhRow, inv, xhRow);
             // y = γ·x̂ + β
-            TensorPrimitives.MultiplyAdd(xhRow, gamma, beta, ys.Slice(i * f, f));
+            TensorPrimitives.MultiplyAdd(xhRow, gamma, beta, ys.Slice(i * f + s, c));
         }
-        return y;
     }
 
     public override Tensor Backward(Tensor dy)
@@ -131,40 +140,48 @@ public sealed class BatchNorm1d : Layer
             throw new ArgumentException($"BatchNorm1d.Backward expects ∂C/∂y of shape {Tensor.ShapeText(xh.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
         int n = xh.Dim(0), f = Features;
         var dx = Tensor.Ensure(ref _inputGradient, xh.Shape);
+        Elementwise.ForColumns(f, n, (layer: this, dy, xh, dx), static (t, s, c) => t.layer.BackwardRange(t.dy, t.xh, t.dx, s, c));
+        return dx;
+    }
+
+    /// <summary>The backward pass for features [<paramref name="s"/>, s + <paramref name="c"/>).</summary>
+    private void BackwardRange(Tensor dy, Tensor xh, Tensor dx, int s, int c)
+    {
+        int n = xh.Dim(0), f = Features;
         ReadOnlySpan<float> dys = dy.Span, xhs = xh.Span;
-        Span<float> dxs = dx.Span, sumDy = _mean, sumDyXh = _sumDyXh, scale = _scale;
+        Span<float> dxs = dx.Span, sumDy = _mean.AsSpan(s, c), sumDyXh = _sumDyXh.AsSpan(s, c), scale = _scale.AsSpan(s, c);
         sumDy.Clear(); sumDyXh.Clear();
         for (int i = 0; i < n; i++)
         {
-            var dyRow = dys.Slice(i * f, f);
+            var dyRow = dys.Slice(i * f + s, c);
             TensorPrimitives.Add(sumDy, dyRow, sumDy);
-            TensorPrimitives.MultiplyAdd(dyRow, xhs.Slice(i * f, f), sumDyXh, sumDyXh);
+            TensorPrimitives.MultiplyAdd(dyRow, xhs.Slice(i * f + s, c), sumDyXh, sumDyXh);
         }
         // ∂C/∂β = Σδ, ∂C/∂γ = Σδ·x̂
         if (ParameterGradients)
         {
-            TensorPrimitives.Add(_beta.Gradient.Span, sumDy, _beta.Gradient.Span);
-            TensorPrimitives.Add(_gamma.Gradient.Span, sumDyXh, _gamma.Gradient.Span);
+            var db = _beta.Gradient.Span.Slice(s, c); var dg = _gamma.Gradient.Span.Slice(s, c);
+            TensorPrimitives.Add(db, sumDy, db);
+            TensorPrimitives.Add(dg, sumDyXh, dg);
         }
         // γ/σ
-        TensorPrimitives.Multiply(_gamma.Value.Span, _inverseStd, scale);
+        TensorPrimitives.Multiply(_gamma.Value.Span.Slice(s, c), _inverseStd.AsSpan(s, c), scale);
         if (!_trainedForward)
         {
             // Fixed statistics make the layer affine: ∂C/∂x = γ/σ · δ.
-            for (int i = 0; i < n; i++) TensorPrimitives.Multiply(dys.Slice(i * f, f), scale, dxs.Slice(i * f, f));
-            return dx;
+            for (int i = 0; i < n; i++) TensorPrimitives.Multiply(dys.Slice(i * f + s, c), scale, dxs.Slice(i * f + s, c));
+            return;
         }
         // μ and σ depend on every row: ∂C/∂x = γ/σ · (δ − mean(δ) − x̂·mean(δ·x̂)).
         TensorPrimitives.Multiply(sumDy, 1f / n, sumDy);
         TensorPrimitives.Multiply(sumDyXh, 1f / n, sumDyXh);
         for (int i = 0; i < n; i++)
         {
-            var dxRow = dxs.Slice(i * f, f);
+            var dxRow = dxs.Slice(i * f + s, c);
             // dx = (δ − x̂·mean(δ·x̂) − mean(δ)) · γ/σ
-            TensorPrimitives.MultiplyAdd(xhs.Slice(i * f, f), sumDyXh, sumDy, dxRow);
-            TensorPrimitives.Subtract(dys.Slice(i * f, f), dxRow, dxRow);
+            TensorPrimitives.MultiplyAdd(xhs.Slice(i * f + s, c), sumDyXh, sumDy, dxRow);
+            TensorPrimitives.Subtract(dys.Slice(i * f + s, c), dxRow, dxRow);
             TensorPrimitives.Multiply(dxRow, scale, dxRow);
         }
-        return dx;
     }
 }

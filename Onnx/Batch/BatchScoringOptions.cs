@@ -12,6 +12,11 @@ public sealed record BatchScoringOptions
     /// on a slow neighbour's every chunk. Memory is this many chunks of inputs and outputs.</summary>
     public int ChunksInFlight { get; init; } = 4;
 
+    /// <summary>Threads that call the scorer at once, each on whole batches (the next one unscored, whoever is free). On the
+    /// CPU, a caller per core with one ONNX Runtime intra-op thread each keeps both cores on arithmetic, where one caller with
+    /// intra-op threads makes them meet at every operator (see <see cref="ScoringThreadPlan"/>).</summary>
+    public int ScoringThreads { get; init; } = 1;
+
     public Shard Shard { get; init; } = Shard.All;
 
     public ErrorPolicy OnError { get; init; } = ErrorPolicy.Stop;

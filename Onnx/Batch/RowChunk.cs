@@ -44,6 +44,11 @@ public sealed class RowChunk
     /// <summary>The source's <see cref="IRowSource.Fraction"/> when this chunk was filled.</summary>
     public double Fraction { get; set; }
 
+    // The run's bookkeeping: the chunk's place in input order (for the writer) and its batches not yet scored (counted
+    // down by the scoring threads; a field, for Interlocked).
+    internal long Sequence;
+    internal int Unscored;
+
     public Span<float> Input(int row) => Inputs.AsSpan(row * InputLength, InputLength);
 
     public ReadOnlySpan<float> Output(int row) => Outputs.AsSpan(row * OutputLength, OutputLength);

@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Losses;
@@ -87,8 +88,7 @@ public sealed class Pix2PixStep
             finally { d.SetParameterGradients(true); }
             dFake = Tensor.Ensure(ref _fakeGradient, fake.Shape);
             // The pair's channels after x's are G(x)'s: ∂C_G/∂G(x) from the adversarial term.
-            int n = fake.Dim(0), xl = condition.ItemLength, fl = fake.ItemLength;
-            for (int i = 0; i < n; i++) dPair.Span.Slice(i * (xl + fl) + xl, fl).CopyTo(dFake.Span.Slice(i * fl, fl));
+            Concatenation.Part(dPair, condition.ItemLength, dFake);
         }
         else
         {
@@ -150,12 +150,7 @@ public sealed class Pix2PixStep
     private static Tensor Concat(ref Tensor? buffer, Tensor a, Tensor b)
     {
         var y = Tensor.Ensure(ref buffer, a.Dim(0), a.Dim(1) + b.Dim(1), a.Dim(2), a.Dim(3));
-        int n = a.Dim(0), al = a.ItemLength, bl = b.ItemLength;
-        for (int i = 0; i < n; i++)
-        {
-            a.Span.Slice(i * al, al).CopyTo(y.Span.Slice(i * (al + bl), al));
-            b.Span.Slice(i * bl, bl).CopyTo(y.Span.Slice(i * (al + bl) + al, bl));
-        }
+        Concatenation.Join(a, b, y);
         return y;
     }
 

@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Tensors;
 
 namespace NeuralPipelines.Models.Layers.Conv;
@@ -28,7 +29,7 @@ public sealed class Flatten : Layer
         if (x.Rank < 1) throw new ArgumentException($"Flatten needs a batch axis but got a tensor of shape {Tensor.ShapeText(x.Shape)}.");
         if (!x.ShapeEquals(_inputShape)) _inputShape = x.ShapeArray();
         var y = Tensor.Ensure(ref _output, x.Dim(0), x.ItemLength);
-        x.Span.CopyTo(y.Span);
+        Elementwise.Copy(x, y);
         return y;
     }
 
@@ -38,7 +39,7 @@ public sealed class Flatten : Layer
         var dx = Tensor.Ensure(ref _inputGradient, _inputShape);
         if (dy.Length != dx.Length)
             throw new ArgumentException($"Flatten.Backward expects ∂C/∂y of shape {Tensor.ShapeText(_output!.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
-        dy.Span.CopyTo(dx.Span);
+        Elementwise.Copy(dy, dx);
         return dx;
     }
 }

@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Tensors;
 
 namespace NeuralPipelines.Models.Layers.Conv;
@@ -52,7 +53,7 @@ public sealed class Reshape : Layer
         _outputShape[0] = x.Dim(0);
         _shape.CopyTo(_outputShape, 1);
         var y = Tensor.Ensure(ref _output, _outputShape);
-        x.Span.CopyTo(y.Span);
+        Elementwise.Copy(x, y);
         return y;
     }
 
@@ -61,7 +62,7 @@ public sealed class Reshape : Layer
         if (_inputShape.Length == 0) throw new InvalidOperationException("Reshape.Backward called before Forward.");
         CheckGradient(dy, _output!);
         var dx = Tensor.Ensure(ref _inputGradient, _inputShape);
-        dy.Span.CopyTo(dx.Span);
+        Elementwise.Copy(dy, dx);
         return dx;
     }
 }

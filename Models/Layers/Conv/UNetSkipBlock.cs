@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Tensors;
 
 namespace NeuralPipelines.Models.Layers.Conv;
@@ -62,13 +63,8 @@ public sealed class UNetSkipBlock : Layer
         if (u.Rank != 4 || x.Rank != 4 || u.Dim(0) != x.Dim(0) || u.Dim(2) != x.Dim(2) || u.Dim(3) != x.Dim(3))
             throw new ArgumentException($"UNetSkipBlock: up gives {Tensor.ShapeText(u.Shape)} for an input of {Tensor.ShapeText(x.Shape)}; the skip needs the same batch and size.");
         var y = Tensor.Ensure(ref _output, x.Dim(0), x.Dim(1) + u.Dim(1), x.Dim(2), x.Dim(3));
-        int n = x.Dim(0), xl = x.ItemLength, ul = u.ItemLength, yl = xl + ul;
         // NCHW: each example's channels are contiguous, so the concatenation is two block copies per example.
-        for (int i = 0; i < n; i++)
-        {
-            x.Span.Slice(i * xl, xl).CopyTo(y.Span.Slice(i * yl, xl));
-            u.Span.Slice(i * ul, ul).CopyTo(y.Span.Slice(i * yl + xl, ul));
-        }
+        Concatenation.Join(x, u, y);
         return y;
     }
 
@@ -79,15 +75,13 @@ public sealed class UNetSkipBlock : Layer
         var y = _output!;
         if (!dy.ShapeEquals(y.Shape))
             throw new ArgumentException($"UNetSkipBlock.Backward expects ∂C/∂y of shape {Tensor.ShapeText(y.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
-        int n = x.Dim(0), xl = x.ItemLength, yl = y.ItemLength, ul = yl - xl;
         // δ of the decoder's output: the channels after x's.
-        var du = Tensor.Ensure(ref _upGradient, n, y.Dim(1) - x.Dim(1), y.Dim(2), y.Dim(3));
-        for (int i = 0; i < n; i++) dy.Span.Slice(i * yl + xl, ul).CopyTo(du.Span.Slice(i * ul, ul));
+        var du = Tensor.Ensure(ref _upGradient, x.Dim(0), y.Dim(1) - x.Dim(1), y.Dim(2), y.Dim(3));
+        Concatenation.Part(dy, x.ItemLength, du);
         var dDown = Down.Backward(BackThroughInner(Up.Backward(du)));
         // ∂C/∂x = ∂C/∂x through down + ∂C/∂x through the skip (the first C_x channels of δ).
         var dx = Tensor.Ensure(ref _inputGradient, x.Shape);
-        for (int i = 0; i < n; i++)
-            TensorPrimitives.Add(dDown.Span.Slice(i * xl, xl), dy.Span.Slice(i * yl, xl), dx.Span.Slice(i * xl, xl));
+        Concatenation.AddPart(dy, 0, dDown, dx);
         return dx;
     }
 

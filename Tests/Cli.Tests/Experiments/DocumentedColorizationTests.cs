@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace NeuralPipelines.Cli.Tests.Experiments;
 
 /// <summary>The long tier's colorization rows (NP_LONG_TESTS=1): each colorizer of docs/EXPERIMENTS.md is trained again
-/// with the doc's exact <c>np train colorize</c> command (in-process, <c>--json</c>) and measured on the held-out photos
+/// with the doc's exact <c>np train colorize</c> command (in-process, <c>--json</c>; a <c>--resume</c> row after the run
+/// it continues) and measured on the held-out photos
 /// by <see cref="ColorizationMeasure"/>, the code <c>colorize-eval</c> measures with; its PSNR and colourfulness must land
 /// within <see cref="PsnrDb"/> and <see cref="ColourfulnessShare"/> of the doc's figures. One row:
 /// <c>NP_LONG_TESTS=1 dotnet test Tests/Cli.Tests --filter "DisplayName~colorize l1"</c> (the 32×32 L1 row took 21
@@ -44,7 +45,9 @@ public class DocumentedColorizationTests(ITestOutputHelper output)
     {
         var c = ExperimentsDocument.Colorization(row);
         using var folder = new TempFolder();
-        var json = ClassicCli.Json(c.Run.ArgumentsWritingTo(folder.Path));
+        // A --resume row trains the run it continues first, into the same folder, then continues it as the doc did.
+        if (c.Start is { } start) ClassicCli.Json(start.ArgumentsWritingTo(folder.Path));
+        var json = ClassicCli.Json(c.Start is null ? c.Run.ArgumentsWritingTo(folder.Path) : c.Run.ArgumentsResumingIn(folder.Path));
         var model = Models.Checkpoints.ColorizerCheckpoint.Load(c.Run.CheckpointIn(folder.Path)).Model;
         var q = ColorizationMeasure.Of(new Colorizer(model), ImageFolder.Load(c.TestFolder, model.Size));
         output.WriteLine($"{c.Run.CommandLine}: PSNR {q.Psnr:F2} dB (documented {c.Psnr:F2}, ±{PsnrDb}), colourfulness {q.Colourfulness:F2} " +

@@ -11,6 +11,10 @@ public sealed record DocumentedRun(string Id, string Section, IReadOnlyList<stri
     /// <summary>True when the run reads Fashion-MNIST (Debian's copy, which CI does not have).</summary>
     public bool NeedsFashionMnist => Arguments.Any(a => a.Contains("fashion-mnist", StringComparison.Ordinal));
 
+    /// <summary>The value of the command's <c>--data</c>.</summary>
+    public string Data => Arguments.ToList().IndexOf("--data") is int at && at >= 0 && at + 1 < Arguments.Count
+        ? Arguments[at + 1] : throw new InvalidOperationException($"{CommandLine} has no --data.");
+
     /// <summary>The command line as the doc gives it (for failure messages).</summary>
     public string CommandLine => "np " + string.Join(' ', Arguments);
 
@@ -21,6 +25,17 @@ public sealed record DocumentedRun(string Id, string Section, IReadOnlyList<stri
         int at = args.IndexOf("--out");
         if (at >= 0) args.RemoveRange(at, 2);
         return [.. args, "--out", CheckpointIn(folder)];
+    }
+
+    /// <summary>As <see cref="ArgumentsWritingTo"/>, with the checkpoint that <c>--resume</c> names also taken from
+    /// <paramref name="folder"/> (where the run it continues wrote it).</summary>
+    public string[] ArgumentsResumingIn(string folder)
+    {
+        var args = ArgumentsWritingTo(folder);
+        int at = Array.IndexOf(args, "--resume");
+        if (at < 0) throw new InvalidOperationException($"{CommandLine} has no --resume.");
+        args[at + 1] = Path.Combine(folder, Path.GetFileName(args[at + 1]));
+        return args;
     }
 
     /// <summary>Where <see cref="ArgumentsWritingTo"/> puts the checkpoint: the doc's file name, in <paramref name="folder"/>.</summary>

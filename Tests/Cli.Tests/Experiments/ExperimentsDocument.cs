@@ -108,28 +108,33 @@ public static partial class ExperimentsDocument
     }
 
     public static IReadOnlyList<DocumentedGenerator> Generators => s_generators.Value;
-    private static readonly Lazy<IReadOnlyList<DocumentedGenerator>> s_generators = new(() => [.. MnistGenerators()]);
+    private static readonly Lazy<IReadOnlyList<DocumentedGenerator>> s_generators =
+        new(() => [.. GeneratorsOn("mnist", "### MNIST"), .. GeneratorsOn("fashion-mnist", "### Fashion-MNIST")]);
 
     public static DocumentedGenerator Generator(string id) =>
         Generators.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no generator row '{id}'.");
 
-    /// <summary>The generative section's MNIST rows: its Commands block trains a LeNet-5 judge and each generator on
-    /// <c>--data mnist</c>; the "### MNIST" table gives each generator's mean confidence (its fourth figure).</summary>
-    private static IEnumerable<DocumentedGenerator> MnistGenerators()
+    public const string GeneratorSection = "## Generative models on MNIST";
+
+    /// <summary>The generative section's rows on one data set: its Commands block trains a LeNet-5 judge and each generator
+    /// on <c>--data <paramref name="dataset"/></c>; the table under <paramref name="table"/> gives each generator's mean
+    /// confidence (its fourth figure, the first row that names the model). Commands that
+    /// <see cref="ExperimentsDocumentTests.Unchecked"/> lists (the Fashion-MNIST GAN's --resume chain) are not rows.</summary>
+    private static IEnumerable<DocumentedGenerator> GeneratorsOn(string dataset, string table)
     {
-        const string prefix = "## Generative models on MNIST";
-        string section = Heading(prefix);
+        string section = Heading(GeneratorSection);
         var commands = CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train ", StringComparison.Ordinal))
-            .Select(c => Split(c.Line)).Where(a => a.IndexOf("--data") is int d && d >= 0 && a[d + 1] == "mnist").ToList();
+            .Where(c => !ExperimentsDocumentTests.IsUnchecked(c.Section, c.Line))
+            .Select(c => Split(c.Line)).Where(a => a.IndexOf("--data") is int d && d >= 0 && a[d + 1] == dataset).ToList();
         var judge = commands.FirstOrDefault(a => a[1] == "lenet5")
-            ?? throw new InvalidDataException($"{Path}: \"{section}\" trains no LeNet-5 judge on mnist.");
-        var judgeRun = new DocumentedRun("judge lenet5 mnist", section, judge, double.NaN);
+            ?? throw new InvalidDataException($"{Path}: \"{section}\" trains no LeNet-5 judge on {dataset}.");
+        var judgeRun = new DocumentedRun($"judge lenet5 {dataset}", section, judge, double.NaN);
         var confidence = new Dictionary<string, double>();
-        bool inMnist = false;
-        foreach (var line in Section(prefix))
+        bool inTable = false;
+        foreach (var line in Section(GeneratorSection))
         {
-            if (line.StartsWith("### ", StringComparison.Ordinal)) inMnist = line.StartsWith("### MNIST", StringComparison.Ordinal);
-            if (!inMnist || !line.StartsWith("| ", StringComparison.Ordinal)) continue;
+            if (line.StartsWith("### ", StringComparison.Ordinal)) inTable = line.StartsWith(table, StringComparison.Ordinal);
+            if (!inTable || !line.StartsWith("| ", StringComparison.Ordinal)) continue;
             var cells = line.Split('|', StringSplitOptions.TrimEntries);
             if (cells.Length > 5 && Number().Match(cells[5]) is { Success: true } m && !confidence.ContainsKey(cells[1]))
                 confidence[cells[1]] = Parse(m.Value);
@@ -138,9 +143,9 @@ public static partial class ExperimentsDocument
         {
             string name = args[1] switch { "gan" => "GAN", "gmmn" => "GMMN", "gmmn-ae" => "GMMN+AE", var other => other };
             if (!confidence.TryGetValue(name, out var figure))
-                throw new InvalidDataException($"{Path}: the MNIST table of \"{section}\" has no row '{name}' for np {string.Join(' ', args)}.");
-            yield return new DocumentedGenerator($"generator {args[1]} mnist", new DocumentedRun($"generator {args[1]} mnist", section, args, double.NaN),
-                judgeRun, figure);
+                throw new InvalidDataException($"{Path}: the \"{table}\" table of \"{section}\" has no row '{name}' for np {string.Join(' ', args)}.");
+            string id = $"generator {args[1]} {dataset}";
+            yield return new DocumentedGenerator(id, new DocumentedRun(id, section, args, double.NaN), judgeRun, figure);
         }
     }
 
@@ -152,28 +157,37 @@ public static partial class ExperimentsDocument
     public static DocumentedColorization Colorization(string id) =>
         Colorizations.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no colorization row '{id}'.");
 
-    /// <summary>The colorization section's rows: each <c>np train colorize</c> command that trains from scratch (a
-    /// <c>--resume</c> continues another row's checkpoint and is not a row of its own here), paired with the table row
-    /// that names its checkpoint in backticks (<c>| L1 alone (8 epochs, `l1.ckpt`) | 23.25 | 0.901 | 19.36 | …</c>):
-    /// PSNR in the second column, colourfulness in the fourth.</summary>
+    /// <summary>The colorization section's rows: each <c>np train colorize</c> command, paired with the table row that names
+    /// its checkpoint in backticks (<c>| L1 alone (8 epochs, `l1.ckpt`) | 23.25 | 0.901 | 19.36 | …</c>): PSNR in the second
+    /// column, colourfulness in the fourth. A <c>--resume</c> command continues the checkpoint of another command of the
+    /// section, which becomes its <see cref="DocumentedColorization.Start"/>.</summary>
     private static IEnumerable<DocumentedColorization> ColorizationRows()
     {
         string section = Heading(ColorizationSection);
         var lines = Section(ColorizationSection).ToList();
-        foreach (var (_, line) in CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train colorize ", StringComparison.Ordinal)))
+        var commands = CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train colorize ", StringComparison.Ordinal))
+            .Select(c => Split(c.Line)).ToList();
+        DocumentedRun RunOf(List<string> args) =>
+            new("colorize " + System.IO.Path.GetFileNameWithoutExtension(args[args.IndexOf("--out") + 1]), section, args, double.NaN);
+        foreach (var args in commands)
         {
-            var args = Split(line);
-            if (args.Contains("--resume")) continue;
-            int data = args.IndexOf("--data"), output = args.IndexOf("--out");
-            if (data < 0 || output < 0) throw new InvalidDataException($"{Path}: \"{section}\" has a colorize command without --data or --out: {line}");
+            int data = args.IndexOf("--data"), output = args.IndexOf("--out"), resume = args.IndexOf("--resume");
+            if (data < 0 || output < 0) throw new InvalidDataException($"{Path}: \"{section}\" has a colorize command without --data or --out: np {string.Join(' ', args)}");
             string checkpoint = args[output + 1];
             var row = lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && l.Contains($"`{checkpoint}`", StringComparison.Ordinal)).ToList();
             if (row.Count != 1)
                 throw new InvalidDataException($"{Path}: \"{section}\" should have one table row naming `{checkpoint}` (for np {string.Join(' ', args)}), found {row.Count}.");
+            DocumentedRun? start = null;
+            if (resume >= 0)
+            {
+                var from = commands.Where(a => a.IndexOf("--resume") < 0 && a.IndexOf("--out") is int o && o >= 0 && a[o + 1] == args[resume + 1]).ToList();
+                if (from.Count != 1)
+                    throw new InvalidDataException($"{Path}: \"{section}\" should train `{args[resume + 1]}` from scratch once (for np {string.Join(' ', args)}), found {from.Count}.");
+                start = RunOf(from[0]);
+            }
             var cells = row[0].Split('|', StringSplitOptions.TrimEntries);
-            yield return new DocumentedColorization(
-                new DocumentedRun("colorize " + System.IO.Path.GetFileNameWithoutExtension(checkpoint), section, args, double.NaN),
-                System.IO.Path.Combine(args[data + 1], "test"), FirstNumber(cells[2], row[0]), FirstNumber(cells[4], row[0]));
+            yield return new DocumentedColorization(RunOf(args), System.IO.Path.Combine(args[data + 1], "test"),
+                FirstNumber(cells[2], row[0]), FirstNumber(cells[4], row[0]), start);
         }
     }
 

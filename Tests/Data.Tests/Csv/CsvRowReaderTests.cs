@@ -124,6 +124,34 @@ public class CsvRowFastPathTests
         Assert.False(CsvRowReader.TryParseRow(""u8, new double[1]));
     }
 
+    [Fact]
+    public void Fast_and_plain_row_parsers_agree_on_wide_rows_of_one_digit_cells()
+    {
+        // Image-like rows, long runs of one-digit cells broken at every offset by a clean
+        // longer cell or a hostile one, of the right width and one cell off either way.
+        var rng = new Random(1516);
+        int parsed = 0;
+        for (int i = 0; i < 20_000; i++)
+        {
+            int columns = rng.Next(1, 120);
+            int written = rng.Next(6) switch { 0 => columns - 1, 1 => columns + 1, _ => columns };
+            int breaks = rng.Next(4);
+            var parts = Enumerable.Range(0, Math.Max(written, 0)).Select(_ => rng.Next(5) == 0 ? ((char)('1' + rng.Next(9))).ToString() : "0").ToArray();
+            for (int b = 0; b < breaks && parts.Length > 0; b++)
+                parts[rng.Next(parts.Length)] = rng.Next(3) == 0 ? Hostile[rng.Next(Hostile.Length)] : Clean[rng.Next(Clean.Length)];
+            var line = System.Text.Encoding.UTF8.GetBytes(string.Join(',', parts) + (rng.Next(30) == 0 ? "," : ""));
+            double[] fast = new double[columns], plain = new double[columns];
+            bool a = CsvRowReader.TryParseRow(line, fast), b2 = CsvRowReader.TryParseRowCellByCell(line, plain);
+            Assert.True(a == b2, $"'{System.Text.Encoding.UTF8.GetString(line)}' ({columns} columns): fast {a}, plain {b2}");
+            if (!a) continue;
+            parsed++;
+            for (int c = 0; c < columns; c++)
+                Assert.True(BitConverter.DoubleToInt64Bits(plain[c]) == BitConverter.DoubleToInt64Bits(fast[c]),
+                    $"'{System.Text.Encoding.UTF8.GetString(line)}' cell {c}: plain {plain[c]:R}, fast {fast[c]:R}");
+        }
+        Assert.InRange(parsed, 5_000, 18_000);
+    }
+
     [Theory]
     [InlineData("a,b,c\n0,0,0\n0,0,x\n", "line 3")]
     [InlineData("a,b,c\n0,0,0\n0,0,\n", "line 3")]

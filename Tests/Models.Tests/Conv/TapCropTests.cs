@@ -7,8 +7,43 @@ namespace NeuralPipelines.Models.Tests.Conv;
 
 /// <summary>The cropped-kernel route for tiny planes: which taps it keeps, and Conv2d / ConvTranspose2d on it against the
 /// definitions (the plain twins of the direct kernels) with the full kernel, over two passes so gradients accumulate.</summary>
+[Collection(nameof(NeuralPipelines.Models.Tests.Kernels.GemmThreadsCollection))]
 public class TapCropTests
 {
+    [Fact]
+    public void Gather_and_scatter_add_of_a_256_to_256_layers_planes_are_the_plain_loops_on_one_thread_and_two()
+    {
+        // pix2pix's innermost 4×4 kernels, 256 × 256 planes (16 pieces), on MNIST pixels; the live 2×2 block at (1, 1).
+        const int planes = 256 * 256;
+        var crop = new TapCrop(1, 1, 2, 2);
+        var weight = Kernels.Twins.TwinData.Pixels(planes * 16, 0, -0.25f);
+        var gradient = Kernels.Twins.TwinData.Pixels(planes * 4, 977, -0.5f);
+        var gathered = new float[planes * 4];
+        var summed = (float[])weight.Clone();
+        for (int p = 0; p < planes; p++)
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++)
+                {
+                    gathered[p * 4 + i * 2 + j] = weight[p * 16 + (1 + i) * 4 + 1 + j];
+                    summed[p * 16 + (1 + i) * 4 + 1 + j] += gradient[p * 4 + i * 2 + j];
+                }
+        int before = KernelLoop.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                KernelLoop.MaxThreads = threads;
+                var g = new float[planes * 4];
+                crop.Gather(weight, planes, 4, 4, g);
+                var w = (float[])weight.Clone();
+                crop.ScatterAdd(gradient, planes, 4, 4, w);
+                Assert.Equal(gathered, g);
+                Assert.Equal(summed, w);
+            }
+        }
+        finally { KernelLoop.MaxThreads = before; }
+    }
+
     [Fact]
     public void Keeps_the_live_taps_of_the_U_Net_innermost_geometry_only()
     {

@@ -17,11 +17,16 @@ internal static class BatchModels
 
     public static OnnxScorer Photos() => Scorer([3, 64, 64], 32, null);
 
-    private static OnnxScorer Scorer(int[] shape, int batchSize, string[]? labels)
+    /// <summary>The MNIST-shaped model's ONNX bytes, to open with options of a test's own.</summary>
+    public static byte[] MnistOnnx() => Onnx([1, 28, 28], Digits);
+
+    private static OnnxScorer Scorer(int[] shape, int batchSize, string[]? labels) =>
+        new(Onnx(shape, labels), new OnnxScorerOptions { PreferCuda = false, BatchSize = batchSize, IntraOpNumThreads = 2 });
+
+    private static byte[] Onnx(int[] shape, string[]? labels)
     {
         int length = shape.Aggregate(1, (a, b) => a * b);
         var network = Mlp.Build(new MlpOptions([length, 30, 10], "relu", Initializer.He, Cost: CostKind.LogLikelihood, Seed: 3));
-        var onnx = OnnxExporter.ExportBytes(network, new ModelCard { Architecture = "mlp", InputShape = shape, ClassLabels = labels, Seed = 3 });
-        return new OnnxScorer(onnx, new OnnxScorerOptions { PreferCuda = false, BatchSize = batchSize, IntraOpNumThreads = 2 });
+        return OnnxExporter.ExportBytes(network, new ModelCard { Architecture = "mlp", InputShape = shape, ClassLabels = labels, Seed = 3 });
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics.X86;
 using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Tests.Conv;
 using NeuralPipelines.Models.Tests.Layers;
 using static NeuralPipelines.Models.Tests.Kernels.Twins.ConvolutionCases;
@@ -31,6 +32,7 @@ public static class KernelTwins
         KernelTwin.Of(typeof(Rectifier), typeof(Rectifier), [typeof(RectifierTests)], () => LaneCases.Sweep(2, x => Relu(x, Rectifier.Forward, Rectifier.Mask), x => Relu(x, Rectifier.ForwardReference, Rectifier.MaskReference), "a", "∂C/∂z")),
         KernelTwin.Of(typeof(LeakyRectifier), typeof(LeakyRectifier), [typeof(LeakyRectifierTests)], () => LaneCases.Sweep(2, x => Leaky(x, LeakyRectifier.Forward, LeakyRectifier.Backward), x => Leaky(x, LeakyRectifier.ForwardReference, LeakyRectifier.BackwardReference), "a", "∂C/∂z")),
         KernelTwin.Of(typeof(AdamUpdate), typeof(AdamUpdate), [typeof(AdamUpdateTests)], () => LaneCases.Sweep(4, x => Adam(x, AdamUpdate.Update), x => Adam(x, AdamUpdate.UpdateReference), "w", "m", "v")),
+        KernelTwin.Of(typeof(Concatenation), typeof(Concatenation), [typeof(ConcatenationTests)], () => LaneCases.Sweep(2, x => Concat(x, Concatenation.Join, Concatenation.Part, Concatenation.AddPart), x => Concat(x, Concatenation.JoinReference, Concatenation.PartReference, Concatenation.AddPartReference), "y", "part", "sum")),
         KernelTwin.Of(typeof(GaussianKernelSums), typeof(GaussianKernelSumsReference), [typeof(GaussianKernelSumsTests)], () => KernelSumCases.Sweep(KernelSums, KernelSumsTwin)),
 
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmMicroKernel), typeof(GemmTests)),
@@ -45,6 +47,7 @@ public static class KernelTwins
         KernelTwin.PartOf(typeof(Pooling), typeof(MaxPool2x2), typeof(MaxPool2x2Tests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(ColumnLayout), typeof(ConvolutionTests), typeof(ImplicitGemmTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GatheredB), typeof(ImplicitGemmTests)),
+        KernelTwin.PartOf(typeof(Convolution), typeof(ImplicitGemm), typeof(ImplicitGemmTests)),
 
         KernelTwin.Policy(typeof(SimdWidth), "chooses the width every kernel runs at; computes nothing", typeof(SimdWidthTests)),
         KernelTwin.Policy(typeof(KernelLoop), "shares a loop's pieces between threads; the bodies are the kernels'", typeof(KernelLoopTests)),
@@ -158,6 +161,18 @@ public static class KernelTwins
         forward(x[0], 0.2f, a);
         backward(x[0], x[1], 0.2f, dx);
         return [a, dx];
+    }
+
+    /// <summary>Two inputs as one image each: y = [a, b], b's part of y, and a + a's part of y.</summary>
+    private static float[][] Concat(float[][] x, Action<Tensor, Tensor, Tensor> join, Action<Tensor, int, Tensor> part, Action<Tensor, int, Tensor, Tensor> addPart)
+    {
+        int n = x[0].Length;
+        var (a, b) = (new Tensor(x[0], 1, n), new Tensor(x[1], 1, n));
+        var (y, p, sum) = (new Tensor(TwinData.Unwritten(2 * n), 1, 2 * n), new Tensor(TwinData.Unwritten(n), 1, n), new Tensor(TwinData.Unwritten(n), 1, n));
+        join(a, b, y);
+        part(y, n, p);
+        addPart(y, 0, a, sum);
+        return [y.Span.ToArray(), p.Span.ToArray(), sum.Span.ToArray()];
     }
 
     private delegate void AdamStep(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamCoefficients k);

@@ -1,0 +1,132 @@
+using NeuralPipelines.Data;
+using NeuralPipelines.Onnx.Batch;
+using NeuralPipelines.Onnx.Scoring;
+
+namespace NeuralPipelines.Onnx.Tests.Batch;
+
+/// <summary>A batch run with several threads calling the scorer at once (<see cref="BatchScoringOptions.ScoringThreads"/>):
+/// the same bytes as one caller, in input order, whatever order the chunks finish in; errors, failures and bounded memory as
+/// with one.</summary>
+public class ScoringCallersTests
+{
+    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = PredictionWriter.Create(format, buffer, source.HasItems, source.HasLabels, scorer.OutputLength, scorer.Card?.ClassLabels))
+            new BatchScorer(scorer, options).Run(source, writer);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static OnnxScorer Mnist(int batchSize) => BatchModels.Mnist(batchSize);
+
+    [Theory]
+    // Chunks of one batch (they finish out of order most often), chunks that end inside a batch, and the defaults' shape.
+    [InlineData(10, 64, 3)]
+    [InlineData(300, 64, 2)]
+    [InlineData(4096, 256, 2)]
+    [InlineData(97, 32, 5)]
+    public void Several_callers_write_the_same_bytes_as_one(int chunkRows, int batchSize, int callers)
+    {
+        using var scorer = Mnist(batchSize);
+        string Scored(int threads)
+        {
+            using var source = new IdxRows(ShippedData.Mnist, "test", scorer.InputShape, "mlp");
+            return Run(scorer, source, new BatchScoringOptions { ChunkRows = chunkRows, ScoringThreads = threads });
+        }
+        var one = Scored(1);
+        Assert.Equal(2001, one.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(one, Scored(callers));
+    }
+
+    [Fact]
+    public void The_union_of_three_shards_scored_by_several_callers_is_the_unsharded_output()
+    {
+        using var scorer = Mnist(16);
+        string Shard(Shard shard)
+        {
+            using var source = new IdxRows(ShippedData.Mnist, "test", scorer.InputShape, "mlp");
+            return Run(scorer, source, new BatchScoringOptions { ChunkRows = 50, Shard = shard, ScoringThreads = 3 }, PredictionFormat.JsonLines);
+        }
+        var whole = Shard(NeuralPipelines.Onnx.Batch.Shard.All).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var parts = Enumerable.Range(0, 3).Select(i => Shard(new Shard(i, 3)).Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        long Row(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("row").GetInt64();
+        Assert.Equal(2000, whole.Length);
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), whole.Select(Row));
+        Assert.Equal(whole, parts.SelectMany(p => p).OrderBy(Row).ToArray());
+    }
+
+    [Fact]
+    public void Items_that_could_not_be_read_are_reported_in_row_order_and_the_first_stops_the_run()
+    {
+        using var scorer = Mnist(8);
+        // Every fifth chunk holds only errors, every third one some beside its rows: the writer meets them in input order.
+        BatchScorer Scorer(ErrorPolicy policy) => new(scorer, new BatchScoringOptions { ChunkRows = 20, ScoringThreads = 3, OnError = policy });
+        ScoringSummary skipped;
+        using (var source = new FaultyRows(new IdxRows(ShippedData.Mnist, "test", scorer.InputShape, "mlp")))
+        using (var writer = PredictionWriter.Create(PredictionFormat.Csv, Stream.Null, false, true, 10, null))
+            skipped = Scorer(ErrorPolicy.Skip).Run(source, writer);
+        Assert.NotEmpty(skipped.Errors);
+        Assert.Equal(skipped.Errors.OrderBy(e => e.Row).Select(e => e.Row), skipped.Errors.Select(e => e.Row));
+
+        using var again = new FaultyRows(new IdxRows(ShippedData.Mnist, "test", scorer.InputShape, "mlp"));
+        using var stopped = PredictionWriter.Create(PredictionFormat.Csv, Stream.Null, false, true, 10, null);
+        var e = Assert.Throws<InvalidDataException>(() => Scorer(ErrorPolicy.Stop).Run(again, stopped));
+        Assert.Equal(skipped.Errors[0].Error, e.Message);
+    }
+
+    [Fact]
+    public async Task A_failure_while_reading_reaches_the_caller_past_several_callers_and_nothing_hangs()
+    {
+        using var scorer = Mnist(64);
+        using var inner = new IdxRows(ShippedData.Mnist, "test", scorer.InputShape, "mlp");
+        var source = new FaultyRows(inner) { FailAt = 4 };
+        using var writer = PredictionWriter.Create(PredictionFormat.Csv, Stream.Null, false, true, 10, null);
+        var run = Task.Run(() => new BatchScorer(scorer, new BatchScoringOptions { ChunkRows = 100, ScoringThreads = 4 }).Run(source, writer));
+        Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30))));
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => run);
+        Assert.Equal("planted failure in chunk 4", e.Message);
+    }
+
+    [Fact]
+    public void On_the_CPU_np_score_spends_its_threads_as_callers_of_one_intra_op_thread_each()
+    {
+        var session = ScoringThreadPlan.Session(new OnnxScorerOptions { PreferCuda = false, BatchSize = 100 });
+        Assert.Equal(1, session.IntraOpNumThreads);
+        Assert.Equal(100, session.BatchSize);
+        using var scorer = new OnnxScorer(BatchModels.MnistOnnx(), session);
+        Assert.Equal("CPU", scorer.ExecutionProvider);
+        Assert.Equal(2, ScoringThreadPlan.Callers(scorer, 2));
+        Assert.Equal(1, ScoringThreadPlan.Callers(scorer, 1));
+    }
+
+    // An IDX source whose chunks also carry errors (as an image folder's do): every fifth chunk nothing but errors, every
+    // third one an error beside its rows; FailAt throws on that fill.
+    private sealed class FaultyRows(IRowSource inner) : IRowSource
+    {
+        private int _fills;
+        private long _errorRow = 1_000_000;
+        public int FailAt = -1;
+        public string Source => inner.Source;
+        public string Kind => inner.Kind;
+        public bool HasItems => false;
+        public bool HasLabels => inner.HasLabels;
+        public double Fraction => inner.Fraction;
+
+        public bool Fill(RowChunk chunk, Shard shard)
+        {
+            int fill = ++_fills;
+            if (fill == FailAt) throw new InvalidDataException($"planted failure in chunk {fill}");
+            if (fill % 5 == 0)
+            {
+                chunk.Errors.Add(new RowError(_errorRow, $"bad-{fill}", $"bad-{fill}: planted unreadable item"));
+                _errorRow++;
+                return true;
+            }
+            bool more = inner.Fill(chunk, shard);
+            if (fill % 3 == 0) chunk.Errors.Add(new RowError(_errorRow++, $"bad-{fill}", $"bad-{fill}: planted unreadable item"));
+            return more;
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+}
