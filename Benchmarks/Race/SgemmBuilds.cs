@@ -4,7 +4,7 @@ using System.Runtime.Loader;
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race sgemm-builds DIR,DIR[,…] [--threads N] [--rounds R]</c>: the square products of <c>race sgemm</c> from several
+/// <c>race sgemm-builds DIR[@T],DIR[@T][,…] [--threads N] [--rounds R]</c>: the square products of <c>race sgemm</c> from several
 /// builds of the library in one process, call by call in turn, each build's <c>NeuralPipelines.Models.dll</c> loaded
 /// from its own folder (e.g. <c>Benchmarks/bin/Release/net10.0</c> of main and of a branch) into its own load context.
 /// </summary>
@@ -22,7 +22,9 @@ public static class SgemmBuilds
     public static void Run(TextWriter output, string[] folders, int threads, int rounds)
     {
         output.WriteLine($"cpu: {Cpu.Description}");
-        var builds = folders.Select(folder => Load(folder, threads)).ToArray();
+        // DIR@T runs that build on T threads (e.g. main on one thread beside a branch on two).
+        var builds = folders.Select(folder => folder.Split('@') is [var dir, var t] ? Load(dir, int.Parse(t, System.Globalization.CultureInfo.InvariantCulture)) : Load(folder, threads)).ToArray();
+        var alone = folders.Select(folder => folder.Split('@') is [_, var t] ? t == "1" : threads == 1).ToArray();
         foreach (int n in new[] { 256, 512, 1024, 2048 })
         {
             var rng = new Random(42);
@@ -35,11 +37,11 @@ public static class SgemmBuilds
             for (int round = 0; round < rounds; round++)
                 for (int v = 0; v < builds.Length; v++)
                 {
-                    double cpu0 = threads == 1 ? ThreadCpu.Nanoseconds : ProcessCpu();
+                    double cpu0 = alone[v] ? ThreadCpu.Nanoseconds : ProcessCpu();
                     var sw = Stopwatch.StartNew();
                     int calls = 0;
                     while (calls < 2 || sw.Elapsed.TotalSeconds < 0.05) { builds[v](false, false, n, n, n, a, n, b, n, c, n, false); calls++; }
-                    double seconds = ((threads == 1 ? ThreadCpu.Nanoseconds : ProcessCpu()) - cpu0) / 1e9;
+                    double seconds = ((alone[v] ? ThreadCpu.Nanoseconds : ProcessCpu()) - cpu0) / 1e9;
                     cpu[v] = Math.Max(cpu[v], flop * calls / seconds / 1e9);
                     wall[v] = Math.Max(wall[v], flop * calls / sw.Elapsed.TotalSeconds / 1e9);
                 }

@@ -148,6 +148,18 @@ public static class SgemmRace
         }
     }
 
+    /// <summary>How the team shared the calls between two readings: the caller's part of the items, the calls its partner
+    /// missed, and what the caller waited for per call (items held by the partner; the partner's last item at the end).</summary>
+    private static string Shares(GemmTeamCounters before, GemmTeamCounters after)
+    {
+        long calls = after.Calls - before.Calls;
+        if (calls == 0) return "";
+        double us = 1e6 / System.Diagnostics.Stopwatch.Frequency / calls;
+        return $": caller took {100.0 * (after.CallerItems - before.CallerItems) / (after.Items - before.Items):F0} % of the items, " +
+               $"partner absent from {after.CallsAlone - before.CallsAlone}, caller waited {(after.CallerWaitTicks - before.CallerWaitTicks) * us:F0} µs " +
+               $"on items + {(after.JoinTicks - before.JoinTicks) * us:F0} µs at the end per call of {(after.ElapsedTicks - before.ElapsedTicks) * us:F0} µs";
+    }
+
     private static void Report(TextWriter output, string name, bool ta, bool tb, int m, int n, int k)
     {
         var rng = new Random(42);
@@ -156,6 +168,7 @@ public static class SgemmRace
         var load = MachineLoad.Start();
         int calls = 0;
         long teamCalls = Gemm.TeamCalls;
+        var team = Gemm.TeamCounters;
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var (median, min, max) = Timing.SecondsPerCall(() => { Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n); calls++; });
         cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -163,7 +176,7 @@ public static class SgemmRace
         // GFLOP per CPU-second of this process: a load-proof measure of single-thread kernel efficiency.
         output.WriteLine($"RESULT {name} {m}×{n}×{k}: median {flop / median / 1e9:F1} GFLOPS (min {flop / max / 1e9:F1}, " +
                          $"max {flop / min / 1e9:F1}; {median * 1e6:F1} µs/call; {flop * calls / cpu.TotalSeconds / 1e9:F1} GFLOP per CPU-s; " +
-                         $"{Gemm.TeamCalls - teamCalls} of {calls} calls on the thread team) [other processes {load.OtherCores:F2} cores]");
+                         $"{Gemm.TeamCalls - teamCalls} of {calls} calls on the thread team{Shares(team, Gemm.TeamCounters)}) [other processes {load.OtherCores:F2} cores]");
 
         float[] Fill(int length)
         {

@@ -16,9 +16,9 @@ public static unsafe class Gemm
     [ThreadStatic] private static GemmWorkspace? t_alone;
 
     /// <summary>The default thread count: every core <see cref="Environment.ProcessorCount"/> reports (issue 14: the cap of
-    /// 4 this replaced left cores idle on larger machines). Measured on 2; one shared packed-B block and a barrier per k
-    /// step cost more with many threads, and the small-product threshold and back-off still keep small or contended calls
-    /// on the caller.</summary>
+    /// 4 this replaced left cores idle on larger machines). Measured on 2; the threads of a product take its items from one
+    /// counter (<see cref="GemmSchedule"/>), so more threads cost one more contender per item, and the small-product
+    /// threshold keeps small calls on the caller.</summary>
     public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>Threads one product may use (1 = always on the calling thread).</summary>
@@ -42,14 +42,18 @@ public static unsafe class Gemm
     /// <summary>Products with fewer multiply-adds (m·n·k) than this run on the calling thread: waking the team costs more.</summary>
     public static long ParallelThreshold { get; set; } = 1L << 22;
 
-    /// <summary>When true (the default), the team steps back to one thread for a while after a call in which the caller
-    /// spent a third of its time waiting for its partners: on a shared machine a spinning team collapses when another
-    /// process holds a core. Results are the same bits either way.</summary>
+    /// <summary>When true (the default), the team steps back to one thread for a while after a loop
+    /// (<see cref="KernelLoop"/>) in which the caller spent a third of its time waiting for its partners: on a shared
+    /// machine a partner is often descheduled. Products never back off: a late partner only takes fewer of their items
+    /// (<see cref="GemmSchedule"/>). Results are the same bits either way.</summary>
     public static bool AdaptToLoad { get; set; } = true;
 
     /// <summary>How many calls ran on the thread team (a diagnostic: the rest ran on their calling thread).</summary>
     public static long TeamCalls => Interlocked.Read(ref s_teamCalls);
     private static long s_teamCalls;
+
+    /// <summary>How the team's products were shared so far (zeros before the team starts; for <c>race sgemm</c>).</summary>
+    internal static GemmTeamCounters TeamCounters => s_team?.Counters ?? default;
 
     /// <summary>Managed bytes the team's worker threads allocated inside calls (0 expected; for tests).</summary>
     internal static long WorkerAllocatedBytes => s_team?.WorkerAllocatedBytes ?? 0;
@@ -123,12 +127,10 @@ public static unsafe class Gemm
             {
                 if (team.Usable)
                 {
-                    bool splitRows = false;
-                    bool parallel = (long)m * n * k >= ParallelThreshold && !(AdaptToLoad && team.BackingOff)
-                                    && Split(m, n, team.Threads, out splitRows);
-                    if (parallel)
+                    // Never backs off (unlike a loop): a partner that comes late only takes fewer items of the product.
+                    if ((long)m * n * k >= ParallelThreshold)
                     {
-                        team.Run(g, splitRows);
+                        team.Run(g);
                         Interlocked.Increment(ref s_teamCalls);
                     }
                     else team.RunAlone(g);
@@ -138,15 +140,6 @@ public static unsafe class Gemm
             finally { Monitor.Exit(team.Gate); }
         }
         Alone(g);
-    }
-
-    /// <summary>How the threads share C: by rows when each gets at least one MC block, else by 16-column panels.</summary>
-    private static bool Split(int m, int n, int threads, out bool splitRows)
-    {
-        int rowPanels = (m + GemmBlocking.MR - 1) / GemmBlocking.MR;
-        int colPanels = (Math.Min(n, GemmBlocking.NC) + GemmBlocking.NR - 1) / GemmBlocking.NR;
-        splitRows = m >= threads * GemmBlocking.MC || colPanels < threads;
-        return splitRows ? rowPanels >= threads : colPanels >= threads;
     }
 
     /// <summary>How long the team's idle workers spin for the next call before they sleep. Waking a sleeping thread
@@ -181,9 +174,9 @@ public static unsafe class Gemm
 
     private static void Alone(in GemmProblem g)
     {
-        var w = t_alone ??= new GemmWorkspace(doubleBuffered: false);
+        var w = t_alone ??= new GemmWorkspace();
         w.EnsureA();
         w.EnsureB(GemmBlocking.PackedBLength(g.N, g.K));
-        GemmDriver.Run(g, 0, 1, splitRows: true, w, w.PackedA, barrier: null);
+        GemmDriver.Run(g, w);
     }
 }

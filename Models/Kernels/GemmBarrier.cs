@@ -2,7 +2,8 @@ using System.Diagnostics;
 
 namespace NeuralPipelines.Models.Kernels;
 
-/// <summary>A reusable barrier for the GEMM team that spins briefly, then blocks.</summary>
+/// <summary>A reusable barrier for the GEMM team's loops (<see cref="GemmTeam.For"/>) and its wake-up, that spins briefly,
+/// then blocks. (Products need no barrier: see <see cref="GemmSchedule"/>.)</summary>
 /// <remarks>
 /// Spinning alone collapses when another process holds one of the cores (the partner is descheduled and the spinner
 /// burns its slice), so after a short spin a waiter sleeps on a monitor. The releaser only takes the lock when someone

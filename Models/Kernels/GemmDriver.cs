@@ -2,12 +2,12 @@ using System.Runtime.CompilerServices;
 
 namespace NeuralPipelines.Models.Kernels;
 
-/// <summary>The Goto/BLIS loop nest around the micro-kernel, run by each thread of a team on its share of C.</summary>
+/// <summary>The Goto/BLIS loop nest around the micro-kernel, for one thread, and the pieces the team's items run
+/// (<see cref="GemmSchedule"/>): the packing of part of a k step of B, and one block of rows of C for one k step.</summary>
 /// <remarks>
-/// For each NC-wide column block and each KC-deep step: all threads pack the shared B block together, meet at one
-/// barrier, then each packs its own MC×KC blocks of A and runs the tiles of its share. B is double-buffered, so the
-/// packing of step s+1 may start while a slower thread still reads step s, and one barrier per step is enough.
-/// The k steps are the same whatever the thread count, so every element of C sees the same sums in the same order.
+/// For each NC-wide column block and each KC-deep step: pack the B block, then for each MC×KC block of A pack it and run
+/// the tiles. The k steps depend on k only (<see cref="StepDepth"/>), so every element of C sees the same sums in the
+/// same order on one thread or on the team.
 /// The loops here and in <see cref="GemmPacking"/> are marked AggressiveOptimization, as the micro-kernels are: a short
 /// run (an MLP epoch on the shipped digits is ~30 ms) otherwise spends its first epochs in unoptimised tier-0 code
 /// (docs/BENCHMARKS.md, "Fast from the first step"). They are plain loops, so tiered PGO had little to give them.
@@ -16,61 +16,60 @@ internal static unsafe class GemmDriver
 {
     private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR, MC = GemmBlocking.MC, KC = GemmBlocking.KC, NC = GemmBlocking.NC;
 
-    /// <summary>Runs participant <paramref name="t"/> of <paramref name="threads"/>; returns the Stopwatch ticks it waited at barriers.</summary>
-    /// <param name="splitRows">Share C by rows (each thread packs its own A) rather than by column panels (small m).</param>
+    /// <summary>Computes the whole product on the calling thread, on <paramref name="workspace"/>'s buffers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static long Run(in GemmProblem g, int t, int threads, bool splitRows, GemmWorkspace shared, float* packedA, GemmBarrier? barrier)
+    public static void Run(in GemmProblem g, GemmWorkspace workspace)
     {
         int m = g.M, n = g.N, k = g.K;
-        // Rows are shared in whole slivers of the widest tile (12 at 512 bits), so that no thread is left a 6-row
-        // remainder that runs at half speed in 256-bit tiles.
-        int unit = SimdWidth.Current == SimdPath.Vector512 ? 2 * MR : MR;
-        int rowUnits = (m + unit - 1) / unit;
-        int rowFrom = Math.Min(m, rowUnits * t / threads * unit), rowTo = Math.Min(m, rowUnits * (t + 1) / threads * unit);
-        // Equal k steps of at most KC (784 → 4 × 196, not 3 × 256 + 16): a short last step would pay the full cost of
-        // loading and storing C for little work. Depends on k only, so the summation order stays fixed.
-        int depth = (k + KC - 1) / KC;
-        int kcStep = (k + depth - 1) / depth;
-        int step = 0;
-        long waited = 0;
-        int blockWidth = g.Gathered.IsSet ? GatheredB.BlockWidth : NC;
+        int kcStep = StepDepth(k);
+        int blockWidth = BlockWidth(g);
+        float* packedA = workspace.PackedA, packedB = workspace.PackedB;
         for (int jc = 0; jc < n; jc += blockWidth)
         {
             int nc = Math.Min(blockWidth, n - jc);
             int colPanels = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += kcStep, step++)
+            for (int pc = 0; pc < k; pc += kcStep)
             {
                 int kc = Math.Min(kcStep, k - pc);
-                float* packedB = shared.PackedB(step);
-                if (g.Gathered.IsSet)
-                    g.Gathered.Pack(pc, jc, nc, kc, kc * t / threads, kc * (t + 1) / threads, packedB);
-                else if (g.TransB)
-                    GemmPacking.PackBColumns(g.B, g.Ldb, pc, jc, nc, kc, colPanels * t / threads, colPanels * (t + 1) / threads, packedB);
-                else
-                    GemmPacking.PackBRows(g.B, g.Ldb, pc, jc, nc, kc, kc * t / threads, kc * (t + 1) / threads, packedB);
-                if (barrier is not null) waited += barrier.SignalAndWait();
-
+                PackB(g, pc, jc, nc, kc, 0, 1, packedB);
                 bool add = g.Accumulate || pc > 0;
-                if (splitRows)
-                {
-                    for (int ic = rowFrom; ic < rowTo; ic += MC)
-                        Block(g, ic, Math.Min(MC, rowTo - ic), jc, nc, pc, kc, 0, colPanels, packedA, packedB, add);
-                }
-                else
-                {
-                    int qFrom = colPanels * t / threads, qTo = colPanels * (t + 1) / threads;
-                    if (qFrom == qTo) continue;
-                    for (int ic = 0; ic < m; ic += MC)
-                        Block(g, ic, Math.Min(MC, m - ic), jc, nc, pc, kc, qFrom, qTo, packedA, packedB, add);
-                }
+                for (int ic = 0; ic < m; ic += MC)
+                    Block(g, ic, Math.Min(MC, m - ic), jc, nc, pc, kc, 0, colPanels, packedA, packedB, add);
             }
         }
-        return waited;
+    }
+
+    /// <summary>The depth of every k step: equal steps of at most KC (784 → 4 × 196, not 3 × 256 + 16), since a short
+    /// last step would pay the full cost of loading and storing C for little work. Depends on k only, so the order of
+    /// the sums is the same for every thread count and split.</summary>
+    public static int StepDepth(int k)
+    {
+        int depth = (k + KC - 1) / KC;
+        return (k + depth - 1) / depth;
+    }
+
+    /// <summary>The width of one column block of C: NC, or the gathered operand's own block width.</summary>
+    public static int BlockWidth(in GemmProblem g) => g.Gathered.IsSet ? GatheredB.BlockWidth : NC;
+
+    /// <summary>Packs part <paramref name="part"/> of <paramref name="parts"/> of op(B)[pc..pc+kc, jc..jc+nc]: a range of
+    /// its k rows (B stored k×n, or gathered) or of its column panels (B stored n×k), so that parts never overlap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB(in GemmProblem g, int pc, int jc, int nc, int kc, int part, int parts, float* packedB)
+    {
+        if (g.Gathered.IsSet)
+            g.Gathered.Pack(pc, jc, nc, kc, kc * part / parts, kc * (part + 1) / parts, packedB);
+        else if (g.TransB)
+        {
+            int colPanels = (nc + NR - 1) / NR;
+            GemmPacking.PackBColumns(g.B, g.Ldb, pc, jc, nc, kc, colPanels * part / parts, colPanels * (part + 1) / parts, packedB);
+        }
+        else
+            GemmPacking.PackBRows(g.B, g.Ldb, pc, jc, nc, kc, kc * part / parts, kc * (part + 1) / parts, packedB);
     }
 
     /// <summary>Packs rows ic..ic+mc of A for this k step and runs the tiles of column panels qFrom..qTo.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block(in GemmProblem g, int ic, int mc, int jc, int nc, int pc, int kc, int qFrom, int qTo,
+    public static void Block(in GemmProblem g, int ic, int mc, int jc, int nc, int pc, int kc, int qFrom, int qTo,
         float* packedA, float* packedB, bool add)
     {
         GemmPacking.PackA(g.TransA, g.A, g.Lda, ic, pc, mc, kc, packedA);

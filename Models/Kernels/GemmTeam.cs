@@ -5,19 +5,18 @@ namespace NeuralPipelines.Models.Kernels;
 /// <summary>The one persistent set of worker threads that every parallel GEMM call shares.</summary>
 /// <remarks>
 /// Threads are started once and then wait for work (spin briefly, then sleep), so a call starts no thread and
-/// allocates nothing. The caller is participant 0 and does its share of the work itself. A caller must hold
+/// allocates nothing. The caller is participant 0 and works from the start; a product is shared through the items of a
+/// <see cref="GemmSchedule"/>, a loop (<see cref="For"/>) index by index. A caller must hold
 /// <see cref="Gate"/> for the whole call; a second concurrent caller that cannot get it runs single-threaded instead
 /// of queueing behind the first (two teams spinning on two cores would starve each other).
 /// </remarks>
 internal sealed unsafe class GemmTeam : IDisposable
 {
     private readonly GemmBarrier _barrier;
-    private readonly GemmWorkspace _shared = new(doubleBuffered: true);
+    private readonly GemmWorkspace _shared = new();
     private readonly GemmWorkspace[] _own;
     private int _generation;
     private bool _stopped;
-    private GemmProblem _job;
-    private bool _splitRows;
 
     public GemmTeam(int threads)
     {
@@ -27,7 +26,7 @@ internal sealed unsafe class GemmTeam : IDisposable
         _own[0] = _shared;
         for (int t = 1; t < threads; t++)
         {
-            _own[t] = new GemmWorkspace(doubleBuffered: false);
+            _own[t] = new GemmWorkspace();
             int id = t;
             new Thread(() => Work(id)) { IsBackground = true, Name = $"gemm-{id}" }.Start();
         }
@@ -46,25 +45,53 @@ internal sealed unsafe class GemmTeam : IDisposable
     /// <summary>False once disposed: a caller that got the gate of a retired team must not use it.</summary>
     public bool Usable => !_stopped;
 
-    /// <summary>Runs one product on all threads of the team; the caller holds <see cref="Gate"/>.</summary>
-    public void Run(in GemmProblem g, bool splitRows)
+    /// <summary>Runs one product on all threads of the team that come to it; the caller holds <see cref="Gate"/>.</summary>
+    /// <remarks>The caller takes items of the <see cref="GemmSchedule"/> from the moment it opens the call; a partner that
+    /// wakes late takes what is left, and one that wakes after the last item was taken does nothing. The caller closes
+    /// the call, then waits only for a partner still inside an item (it may not return while a partner reads the
+    /// operands). No back-off: a late partner costs its share of items, not a wait.</remarks>
+    public void Run(in GemmProblem g)
     {
-        _shared.EnsureB(GemmBlocking.PackedBLength(g.N, g.K));
         foreach (var w in _own) w.EnsureA();
-        _job = g;
-        _splitRows = splitRows;
+        _schedule.Prepare(g, Threads, _shared);
         long start = Stopwatch.GetTimestamp();
-        _barrier.Release(ref _generation, _generation + 1);   // publishes the job (full fence) and wakes sleepers
-        long waited = GemmDriver.Run(g, 0, Threads, splitRows, _shared, _shared.PackedA, _barrier);
-        waited += _barrier.SignalAndWait();                    // every share written: the caller may return
-        long elapsed = Stopwatch.GetTimestamp() - start;
-
-        Strike(waited, elapsed);
+        int job = _generation + 1;
+        Interlocked.Exchange(ref _open, job);
+        _barrier.Release(ref _generation, job);   // publishes the plan (full fence) and wakes sleepers
+        if (CallerDelay > TimeSpan.Zero) Thread.Sleep(CallerDelay);
+        long waited = _schedule.Work(_shared.PackedA, out int taken);
+        Interlocked.Exchange(ref _open, 0);       // no partner joins from here on
+        long joined = Stopwatch.GetTimestamp();
+        if (Volatile.Read(ref _active) != 0)
+        {
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _active) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+        }
+        long end = Stopwatch.GetTimestamp();
+        _counters.Calls++;
+        _counters.Items += _schedule.Items;
+        _counters.CallerItems += taken;
+        _counters.CallsAlone += taken == _schedule.Items ? 1 : 0;
+        _counters.CallerWaitTicks += waited;
+        _counters.JoinTicks += end - joined;
+        _counters.ElapsedTicks += end - start;
     }
+
+    /// <summary>For tests: how long a partner sleeps before it joins a product, and the caller after opening one, so
+    /// that a test can make either side late (a descheduled thread) and check the bits and the sharing.</summary>
+    internal static TimeSpan PartnerDelay, CallerDelay;
+
+    private readonly GemmSchedule _schedule = new();
+    private int _open;     // the generation of the product partners may still join; 0 once its caller closed it
+    private int _active;   // partners inside a product now
+    private GemmTeamCounters _counters;
+
+    /// <summary>What the team's products did so far (a diagnostic for <c>race sgemm</c>; read by the caller's thread).</summary>
+    public GemmTeamCounters Counters => _counters;
 
     private void Strike(long waited, long elapsed)
     {
-        // The caller waited for a third of the call or more, and longer than a sleeping worker takes to wake: a partner
+        // (Loops only.) The caller waited for a third of the call or more, and longer than a sleeping worker takes to wake: a partner
         // was descheduled (another process holds a core). Work alone for a while, longer each time it happens again.
         // (Without the absolute floor, the wake-up after a back-off would itself count, and the team would never return.)
         if (waited * 3 > elapsed && waited > Stopwatch.Frequency / 2000)
@@ -78,7 +105,8 @@ internal sealed unsafe class GemmTeam : IDisposable
     private int _strikes;
     private long _aloneUntil;
 
-    /// <summary>True while the team backs off after calls in which the caller mostly waited for its partners.</summary>
+    /// <summary>True while the team backs off after loops in which the caller mostly waited for its partners (products
+    /// do not strike: see <see cref="Run"/>).</summary>
     public bool BackingOff => Stopwatch.GetTimestamp() < Volatile.Read(ref _aloneUntil);
 
     /// <summary>Runs one product on the caller's thread alone, on the team's buffers; the caller holds <see cref="Gate"/>.</summary>
@@ -86,7 +114,7 @@ internal sealed unsafe class GemmTeam : IDisposable
     {
         _shared.EnsureA();
         _shared.EnsureB(GemmBlocking.PackedBLength(g.N, g.K));
-        GemmDriver.Run(g, 0, 1, splitRows: true, _shared, _shared.PackedA, barrier: null);
+        GemmDriver.Run(g, _shared);
     }
 
     // A loop job (For): its body, its length, and the next index to hand out.
@@ -139,9 +167,11 @@ internal sealed unsafe class GemmTeam : IDisposable
                 _barrier.SignalAndWait();
                 continue;
             }
-            GemmDriver.Run(_job, t, Threads, _splitRows, _shared, _own[t].PackedA, _barrier);
+            if (PartnerDelay > TimeSpan.Zero) Thread.Sleep(PartnerDelay);
+            Interlocked.Increment(ref _active);
+            if (Volatile.Read(ref _open) == seen) _schedule.Work(_own[t].PackedA, out _);
+            Interlocked.Decrement(ref _active);
             Interlocked.Add(ref _workerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
-            _barrier.SignalAndWait();
         }
     }
 

@@ -5,16 +5,16 @@ namespace NeuralPipelines.Models.Kernels;
 /// Pinned arrays on the pinned-object heap, aligned to 64 bytes by an offset; the GC frees them with their owner.
 /// New buffers are written once at once: untouched pages map to the shared zero page and would make first timings lie.
 /// </remarks>
-internal sealed unsafe class GemmWorkspace(bool doubleBuffered)
+internal sealed unsafe class GemmWorkspace
 {
-    private float[] _packedA = [], _packedB0 = [], _packedB1 = [];
-    private float* _a, _b0, _b1;
+    private float[] _packedA = [], _packedB = [];
+    private float* _a, _b;
 
     /// <summary>This thread's packed A block (MC×KC).</summary>
     public float* PackedA => _a;
 
-    /// <summary>Packed B for even (0) or odd (1) k steps: two so that the next step's packing can overlap this step's use.</summary>
-    public float* PackedB(int step) => (step & 1) == 0 ? _b0 : _b1;
+    /// <summary>Packed B: one k step of a column block on one thread, a group of steps on the team (<see cref="GemmSchedule"/>).</summary>
+    public float* PackedB => _b;
 
     /// <summary>Makes packed A hold a full MC×KC block.</summary>
     public void EnsureA()
@@ -22,12 +22,10 @@ internal sealed unsafe class GemmWorkspace(bool doubleBuffered)
         if (_packedA.Length == 0) _a = Allocate(GemmBlocking.PackedALength, out _packedA);
     }
 
-    /// <summary>Makes the packed-B buffer(s) hold <paramref name="floats"/> floats (one buffer unless double-buffered).</summary>
+    /// <summary>Makes the packed-B buffer hold <paramref name="floats"/> floats.</summary>
     public void EnsureB(int floats)
     {
-        if (Capacity(_packedB0) < floats) _b0 = Allocate(floats, out _packedB0);
-        if (!doubleBuffered) _b1 = _b0;
-        else if (Capacity(_packedB1) < floats) _b1 = Allocate(floats, out _packedB1);
+        if (Capacity(_packedB) < floats) _b = Allocate(floats, out _packedB);
     }
 
     private static int Capacity(float[] array) => Math.Max(0, array.Length - Slack);

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>One product on the team, cut into work items that the threads take in order from one counter: no barrier,
+/// and a partner that comes late (or never) only takes fewer items.</summary>
+/// <remarks>
+/// <para>Why: the team used to run the loop nest of <see cref="GemmDriver.Run"/> in fixed halves that met at a barrier
+/// every k step, so a partner descheduled for a moment stopped the caller, and the team backed off to one thread for whole stretches
+/// (docs/BENCHMARKS.md, "GEMM: two threads on every call"). Here every item waits only for the items it reads, and those
+/// were taken earlier by a thread that is running them.</para>
+/// <para>The items, k step by k step over the column blocks: the packing of op(B) for the step (in
+/// <see cref="PackParts"/> parts, into one of two slots of a shared buffer) and its tiles, the step cut into row blocks
+/// of C (and, when C has few rows, column groups). The packing of a step is placed just before the last tiles of the
+/// step before, so that B is packed shortly before its use, into a slot that stays in cache, and the thread that takes
+/// a step's first tile rarely finds it unfinished. A tile item waits until its step is packed and its block of C has
+/// had the step before; the packing of a step waits until the tiles of the step two before (the slot's last user) are
+/// done. Every element of C still sees the same k steps (<see cref="GemmDriver.StepDepth"/>) in the same order, each an
+/// FMA chain of the same tiles, so the bits are those of one thread whoever takes which item.</para>
+/// <para>Row blocks are a sixteenth of C's rows per thread pair, in whole 12-row sliver pairs (6 below 512 bits), at most
+/// MC: small, so that the last items of a call leave little for one thread alone, while each thread still streams the
+/// packed B of a step from its L2 for several blocks in a row.</para>
+/// </remarks>
+internal sealed unsafe class GemmSchedule
+{
+    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR, MC = GemmBlocking.MC;
+
+    /// <summary>Parts the packing of one k step is cut into.</summary>
+    public const int PackParts = 4;
+
+    // The plan of the current call, written by the caller before it opens the call, read by every thread.
+    private GemmProblem _g;
+    private int _kcStep, _steps, _blockWidth, _rowHeight, _rowBlocks, _colGroups, _perStep, _packAt, _total, _slotFloats;
+    private float* _packedB;
+
+    // Progress, each counter on its own cache line (16 ints apart): the next item to take; for each of the two slots,
+    // the packed parts and the finished tile items, counted over the whole call; the steps each chunk of C has had.
+    private readonly int[] _next = new int[Line];
+    private readonly int[] _packed = new int[2 * Line];
+    private readonly int[] _finished = new int[2 * Line];
+    private int[] _progress = new int[Line];
+    private const int Line = 16;
+
+    /// <summary>Items the last call was cut into.</summary>
+    public int Items => _total;
+
+    /// <summary>Plans one call of <paramref name="g"/> into <paramref name="shared"/>'s B buffer; the caller then opens it.</summary>
+    public void Prepare(in GemmProblem g, int threads, GemmWorkspace shared)
+    {
+        _g = g;
+        int m = g.M, n = g.N;
+        _kcStep = GemmDriver.StepDepth(g.K);
+        _steps = (g.K + _kcStep - 1) / _kcStep;
+        _blockWidth = GemmDriver.BlockWidth(g);
+        int blocks = (n + _blockWidth - 1) / _blockWidth;
+        int widest = Math.Min(n, _blockWidth);
+        _slotFloats = _kcStep * GemmBlocking.RoundUp(widest, NR);
+
+        int unit = SimdWidth.Current == SimdPath.Vector512 ? 2 * MR : MR;
+        _rowHeight = Math.Clamp(GemmBlocking.RoundUp((m + 8 * threads - 1) / (8 * threads), unit), unit, MC);
+        _rowBlocks = (m + _rowHeight - 1) / _rowHeight;
+        int colPanels = (widest + NR - 1) / NR;
+        _colGroups = _rowBlocks >= 2 * threads ? 1 : Math.Clamp((4 * threads + _rowBlocks - 1) / _rowBlocks, 1, Math.Max(1, colPanels / 2));
+
+        _perStep = _rowBlocks * _colGroups;
+        _packAt = Math.Max(0, _perStep - threads);
+        _total = checked(blocks * _steps * (_perStep + PackParts));
+
+        shared.EnsureB(2 * _slotFloats);
+        _packedB = shared.PackedB;
+        _next[0] = 0;
+        _packed[0] = _packed[Line] = 0;
+        _finished[0] = _finished[Line] = 0;
+        if (_progress.Length < _perStep * Line) _progress = new int[_perStep * Line];
+        else Array.Clear(_progress, 0, _perStep * Line);
+    }
+
+    /// <summary>Takes and runs items until none are left; returns the Stopwatch ticks this thread waited for items taken
+    /// by others, and the number of items it ran in <paramref name="taken"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public long Work(float* packedA, out int taken)
+    {
+        long waited = 0;
+        taken = 0;
+        int last = _total / (_perStep + PackParts) - 1;   // the last step of the call, over all column blocks
+        for (int i; (i = Interlocked.Increment(ref _next[0]) - 1) < _total; taken++)
+        {
+            // Which item: the packing of step 0, then for each step u its tiles with the packing of u + 1 before the last.
+            int u, index;
+            bool pack;
+            if (i < PackParts) { pack = true; u = 0; index = i; }
+            else
+            {
+                int j = i - PackParts, span = _perStep + PackParts;
+                u = j / span;
+                int r = j - u * span;
+                if (u == last || r < _packAt) { pack = false; index = r; }
+                else if (r < _packAt + PackParts) { pack = true; index = r - _packAt; u++; }
+                else { pack = false; index = r - PackParts; }
+            }
+            int block = u / _steps, step = u - block * _steps, slot = u & 1, use = u >> 1;
+            int jc = block * _blockWidth, nc = Math.Min(_blockWidth, _g.N - jc);
+            int pc = step * _kcStep, kc = Math.Min(_kcStep, _g.K - pc);
+            float* packedB = _packedB + (nint)slot * _slotFloats;
+            if (pack)
+            {
+                // The slot's last user, step u - 2, must be done with it.
+                waited += WaitUntil(ref _finished[slot * Line], use * _perStep);
+                GemmDriver.PackB(_g, pc, jc, nc, kc, index, PackParts, packedB);
+                Interlocked.Increment(ref _packed[slot * Line]);
+            }
+            else
+            {
+                waited += WaitUntil(ref _packed[slot * Line], (use + 1) * PackParts);
+                waited += WaitUntil(ref _progress[index * Line], u);
+                Tiles(index, jc, nc, pc, kc, packedA, packedB);
+                Volatile.Write(ref _progress[index * Line], u + 1);
+                Interlocked.Increment(ref _finished[slot * Line]);
+            }
+        }
+        return waited;
+    }
+
+    /// <summary>One chunk of C (a row block, a column group) for one k step, as <see cref="GemmDriver.Block"/> runs it.</summary>
+    private void Tiles(int chunk, int jc, int nc, int pc, int kc, float* packedA, float* packedB)
+    {
+        int rb = chunk / _colGroups, cg = chunk - rb * _colGroups;
+        int ic = rb * _rowHeight, mc = Math.Min(_rowHeight, _g.M - ic);
+        int colPanels = (nc + NR - 1) / NR, pairs = colPanels / 2;
+        // Column groups end on even panels: a group of odd width would leave a lone panel to the slower 12×16 tile.
+        int qFrom = 2 * (pairs * cg / _colGroups), qTo = cg == _colGroups - 1 ? colPanels : 2 * (pairs * (cg + 1) / _colGroups);
+        if (qFrom >= qTo) return;
+        GemmDriver.Block(_g, ic, mc, jc, nc, pc, kc, qFrom, qTo, packedA, packedB, _g.Accumulate || pc > 0);
+    }
+
+    /// <summary>Waits until a counter reaches <paramref name="target"/> (the item it stands for runs on another thread
+    /// now): spins, then yields, never sleeps on a lock. Returns the Stopwatch ticks waited.</summary>
+    private static long WaitUntil(ref int counter, int target)
+    {
+        if (Volatile.Read(ref counter) >= target) return 0;
+        long start = Stopwatch.GetTimestamp();
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref counter) < target) spinner.SpinOnce(sleep1Threshold: -1);
+        return Stopwatch.GetTimestamp() - start;
+    }
+}

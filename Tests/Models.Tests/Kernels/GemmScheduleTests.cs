@@ -1,0 +1,62 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Models.Tests.Kernels;
+
+/// <summary>The team's products (<see cref="GemmSchedule"/>): whoever takes which item, and however late a thread
+/// comes, C gets the bits of one thread.</summary>
+[Collection(nameof(GemmThreadsCollection))]
+public class GemmScheduleTests
+{
+    public static TheoryData<int, int, int, bool, bool> Shapes => new()
+    {
+        { 512, 512, 512, false, false },   // row blocks only, both slots of packed B used twice
+        { 300, 1100, 600, false, true },   // two column blocks (n > NC), B packed by panels, a cut last block
+        { 200, 300, 900, true, false },    // Aᵀ, four k steps of 225
+        { 24, 784, 700, false, false },    // few rows: column groups
+        { 64, 100, 784, true, true },      // the MLP's forward product, a cut last panel
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Late_partners_and_late_callers_get_the_bits_of_one_thread(int m, int n, int k, bool ta, bool tb)
+    {
+        var rng = new Random(m + n + k);
+        float[] Random(int length) { var x = new float[length]; for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1); return x; }
+        var a = Random(m * k); var b = Random(k * n); var start = Random(m * n);
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        float[] Run(int threads)
+        {
+            var c = (float[])start.Clone();
+            int before = Gemm.Threads;
+            Gemm.Threads = threads;
+            try { Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate: true); }
+            finally { Gemm.Threads = before; }
+            return c;
+        }
+        var one = Run(1);
+        long threshold = Gemm.ParallelThreshold;
+        try
+        {
+            Gemm.ParallelThreshold = 1;
+            foreach (var (partner, caller) in new[] { (0.0, 0.0), (0.3, 0.0), (0.0, 0.3), (100.0, 0.0), (0.0, 100.0) })
+            {
+                GemmTeam.PartnerDelay = TimeSpan.FromMilliseconds(partner);
+                GemmTeam.CallerDelay = TimeSpan.FromMilliseconds(caller);
+                long calls = Gemm.TeamCalls;
+                var before = Gemm.TeamCounters;
+                var two = Run(2);
+                var after = Gemm.TeamCounters;
+                Assert.Equal(calls + 1, Gemm.TeamCalls);
+                Assert.True(one.AsSpan().SequenceEqual(two), $"{m}×{n}×{k}, partner {partner} ms late, caller {caller} ms: bits differ from one thread");
+                // A partner 100 ms late finds the product done; a caller 100 ms late finds the partner has taken items.
+                if (partner == 100) Assert.Equal(after.Items - before.Items, after.CallerItems - before.CallerItems);
+                if (caller == 100) Assert.True(after.CallerItems - before.CallerItems < after.Items - before.Items, "the partner took no item while the caller slept");
+            }
+        }
+        finally
+        {
+            GemmTeam.PartnerDelay = GemmTeam.CallerDelay = TimeSpan.Zero;
+            Gemm.ParallelThreshold = threshold;
+        }
+    }
+}
