@@ -14,9 +14,10 @@ namespace NeuralPipelines.Models.Kernels;
 /// split inside, not as a loop of pieces.</para>
 /// <para>Why not <c>Parallel.For</c>: its pool workers are other threads than the GEMM team's, each sleeping between
 /// calls, so a DCGAN step kept waking two sets of helpers and the second core was often late to a loop of four chunks.
-/// One team, with one idle spin (<see cref="Gemm.IdleSpin"/>), keeps one helper warm for both. The same rules as the
-/// GEMM: when another caller holds the team, when the team is backing off after waiting for a descheduled partner
-/// (<see cref="Gemm.AdaptToLoad"/>), or with one thread, the caller runs the loop alone.</para>
+/// One team, with one idle spin (<see cref="Gemm.IdleSpin"/>), keeps one helper warm for both. When another caller holds
+/// the team, when the team is backing off after the loops waited for a descheduled partner (<see cref="Gemm.AdaptToLoad"/>:
+/// loops only; a product never backs off, its late partner just takes fewer items), or with one thread, the caller runs the
+/// loop alone.</para>
 /// <para>No allocation: the body is a static lambda and what it needs travels in a <c>state</c> value; the delegate
 /// handed to the team belongs to a job object cached per state type, so a steady-state training step allocates nothing
 /// on any thread. The bits never depend on the threads: every index is computed the same way on whichever takes it.</para>
