@@ -2,22 +2,9 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 
 /// <summary>Default tier: docs/EXPERIMENTS.md and the long accuracy tier cannot drift apart. Every <c>np train</c> command in
 /// the doc is either a result row the long tier reruns (<see cref="DocumentedAccuracyTests"/>) or listed in
-/// <see cref="Unchecked"/> with the reason it is not.</summary>
+/// <see cref="ExperimentsDocument.Unchecked"/> with the reason it is not.</summary>
 public class ExperimentsDocumentTests
 {
-    /// <summary>The np train commands the long tier does not rerun: (the start of their section, a piece of the command, why).</summary>
-    public static readonly IReadOnlyList<(string Section, string Fragment, string Why)> Unchecked =
-    [
-        (ExperimentsDocument.GeneratorSection, "np train gan --data fashion-mnist --epochs 2 --out",
-            "the first link of the Fashion-MNIST GAN's --resume chain as it was run; the Commands block's `--epochs 20` line, which ends on the same bits, is the row"),
-        (ExperimentsDocument.GeneratorSection, "np train --resume fashion-mnist/gan.ckpt",
-            "the links of the Fashion-MNIST GAN's --resume chain: on to 20 epochs (the row), then 26-44 with the average, the decay (hours here)"),
-    ];
-
-    /// <summary>True when <paramref name="command"/> of <paramref name="section"/> is one of <see cref="Unchecked"/>.</summary>
-    public static bool IsUnchecked(string section, string command) =>
-        Unchecked.Any(u => section.StartsWith(u.Section, StringComparison.Ordinal) && command.Contains(u.Fragment, StringComparison.Ordinal));
-
     [Fact]
     public void Every_np_train_command_is_a_long_test_row_or_said_to_be_unchecked()
     {
@@ -27,11 +14,11 @@ public class ExperimentsDocumentTests
             .Concat(ExperimentsDocument.Generators.SelectMany(g => new[] { (g.Generator.Section, g.Generator.CommandLine), (g.Judge.Section, g.Judge.CommandLine) }))
             .Concat(ExperimentsDocument.Colorizations.Select(c => (c.Run.Section, c.Run.CommandLine)))
             .Distinct().ToLookup(r => r.Section);
-        foreach (var group in commands.Where(c => !IsUnchecked(c.Section, c.Command)).GroupBy(c => c.Section))
+        foreach (var group in commands.Where(c => !ExperimentsDocument.IsUnchecked(c.Section, c.Command)).GroupBy(c => c.Section))
             Assert.True(read[group.Key].Count() == group.Count(),
                 $"{ExperimentsDocument.Path}: section \"{group.Key}\" has {group.Count()} np train commands that are not said to be unchecked, "
                 + $"but the long tier reads {read[group.Key].Count()} from it; the commands:\n" + string.Join('\n', group.Select(c => c.Command)));
-        Assert.All(Unchecked, u => Assert.Contains(commands, c => c.Section.StartsWith(u.Section, StringComparison.Ordinal) && c.Command.Contains(u.Fragment, StringComparison.Ordinal)));
+        Assert.All(ExperimentsDocument.Unchecked, u => Assert.Contains(commands, c => ExperimentsDocument.Names(u, c.Section, c.Command)));
     }
 
     [Fact]
