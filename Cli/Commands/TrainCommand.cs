@@ -33,12 +33,7 @@ public sealed class TrainCommand : ICliCommand
         var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out, --data and --train-limit may be given (others are refused)." };
         var autoencoderEpochs = new Option<int?>("--autoencoder-epochs") { Description = "gmmn-ae: epochs of the auto-encoder before the generator trains on its codes." };
         var ema = new Option<float?>("--ema") { Description = "gan, gmmn, gmmn-ae: β of the moving average of the generator's weights that samples and is exported (0: keep none; the recipe's otherwise)." };
-        var lrDecay = new Option<int?>("--lr-decay-epochs")
-        {
-            Description = "gan, gmmn, gmmn-ae: over the last K epochs the learning rate falls linearly to 0, step by step (pix2pix, CycleGAN); 0 keeps it constant " +
-                          "(the recipe's otherwise). Saved in the checkpoint; with --resume it may be given to set the schedule of the remaining epochs (counted back from the new total), " +
-                          "as long as the decay starts no earlier than the epochs already trained.",
-        };
+        var lrDecay = DecayOption.Create("gan, gmmn, gmmn-ae: ", "the recipe's otherwise");
         var force = TrainingOutput.ForceOption();
         var json = CliContext.JsonOption();
 
@@ -146,10 +141,8 @@ public sealed class TrainCommand : ICliCommand
             }
             if (parse.GetValue(lrDecay) is int k && k != state.Options.LearningRateDecayEpochs)
             {
-                // Epochs already trained took the saved schedule's rates; a new decay may only reshape the ones to come.
                 var o = state.Options with { LearningRateDecayEpochs = k };
-                if (o.TotalEpochs - k < state.CompletedEpochs)
-                    throw new ArgumentException($"--lr-decay-epochs {k}: the decay would start at epoch {o.TotalEpochs - k + 1}, but {resumePath} has already trained {state.CompletedEpochs} epochs at the saved rates; give at most {o.TotalEpochs - state.CompletedEpochs} (or a larger --epochs).");
+                DecayOption.CheckResumed(k, o.TotalEpochs, state.CompletedEpochs, resumePath);
                 state.Options = o;
             }
             return (checkpoint, parse.GetValue(output) ?? resumePath);

@@ -76,10 +76,19 @@ public sealed class ColorizeCommandTests
         Assert.Equal(1, otherData.Code);
         Assert.Contains("24 photos", otherData.Err);
 
-        var resumed = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--train-limit", "24", "--json");
+        // One epoch done at a constant rate: a decay over both epochs would have changed the rate of the first.
+        var early = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--lr-decay-epochs", "2", "--train-limit", "24");
+        Assert.Equal(1, early.Code);
+        Assert.Contains("--lr-decay-epochs 2", early.Err);
+        Assert.Contains("at most 1", early.Err);
+        Assert.Single(early.Err.Trim().Split('\n'));
+        Assert.Equal(0, root.GetProperty("learning_rate_decay_epochs").GetInt32());
+
+        var resumed = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--lr-decay-epochs", "1", "--train-limit", "24", "--json");
         Assert.True(resumed.Code == 0, resumed.Err);
         using var second = JsonDocument.Parse(resumed.Out);
         Assert.Equal(2, second.RootElement.GetProperty("epochs").GetInt32());
+        Assert.Equal(1, second.RootElement.GetProperty("learning_rate_decay_epochs").GetInt32());
         Assert.Equal(2, second.RootElement.GetProperty("per_epoch").GetArrayLength());
     }
 
@@ -118,6 +127,11 @@ public sealed class ColorizeCommandTests
         Assert.Equal(1, notColorizer.Code);
         Assert.Contains("not a colorizer", notColorizer.Err);
         Assert.Single(notColorizer.Err.Trim().Split('\n'));
+
+        var decay = Np("train", "colorize", "--epochs", "2", "--lr-decay-epochs", "3", "--out", dir.File("d.ckpt"));
+        Assert.Equal(1, decay.Code);
+        Assert.Contains("--lr-decay-epochs must be between 0 and the 2 epochs", decay.Err);
+        Assert.False(File.Exists(dir.File("d.ckpt")));
 
         var loss = Np("train", "colorize", "--loss", "l2", "--out", dir.File("l.ckpt"));
         Assert.Equal(1, loss.Code);

@@ -31,18 +31,19 @@ internal static class ColorizerTrainingRun
         var epochs = new Option<int?>("--epochs") { Description = $"Epochs (default {d.Epochs}); with --resume, the new total." };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => d.BatchSize };
         var lr = new Option<float>("--lr") { Description = "Adam learning rate for both networks.", DefaultValueFactory = _ => d.LearningRate };
+        var lrDecay = DecayOption.Create("", "the default");
         var lambda = new Option<float>("--lambda") { Description = "Weight of the L1 term.", DefaultValueFactory = _ => d.Lambda };
         var pad = new Option<int>("--pad") { Description = "Augmentation: random crops of the photo padded by this many reflected pixels (0 = none).", DefaultValueFactory = _ => d.Pad };
         var noFlip = new Option<bool>("--no-flip") { Description = "Do not mirror photos at random." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => d.Seed };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training photos (quick runs)." };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default colorizer.ckpt); NAME.sheet.png and NAME.curves.png go beside it." };
-        var resume = new Option<string?>("--resume") { Description = "Continue from this colorizer checkpoint with its saved options; only --epochs, --out, --data and --train-limit apply." };
+        var resume = new Option<string?>("--resume") { Description = "Continue from this colorizer checkpoint with its saved options; only --epochs, --lr-decay-epochs, --out, --data and --train-limit apply." };
         var force = TrainingOutput.ForceOption();
         var json = CliContext.JsonOption();
         var command = new Command("colorize", "Train a pix2pix colorizer (U-Net + PatchGAN, Isola et al. 2017) or its L1-only baseline on photos: the model sees L and predicts a, b (CIE Lab).\n" +
             $"Defaults: {d.Describe()}.");
-        foreach (var o in new Option[] { loss, data, size, ngf, ndf, nLayers, epochs, batch, lr, lambda, pad, noFlip, seed, trainLimit, output, resume, force, json })
+        foreach (var o in new Option[] { loss, data, size, ngf, ndf, nLayers, epochs, batch, lr, lrDecay, lambda, pad, noFlip, seed, trainLimit, output, resume, force, json })
             command.Options.Add(o);
         context.SetAction(command, parse =>
         {
@@ -57,7 +58,7 @@ internal static class ColorizerTrainingRun
                 var given = new Option[] { loss, size, ngf, ndf, nLayers, batch, lr, lambda, pad, noFlip, seed }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (given.Count > 0)
-                    throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
+                    throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --out, --data and --train-limit may be given with --resume.");
                 checkpoint = ColorizerCheckpoint.Load(resumePath);
                 if (checkpoint.Training is null) throw new ArgumentException($"{resumePath} holds a colorizer without training state; it cannot be resumed.");
                 var state = checkpoint.Training;
@@ -65,12 +66,17 @@ internal static class ColorizerTrainingRun
                 if (total < state.CompletedEpochs)
                     throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
                 state.Options = state.Options with { Epochs = total };
+                if (parse.GetValue(lrDecay) is int k && k != state.Options.LearningRateDecayEpochs)
+                {
+                    DecayOption.CheckResumed(k, total, state.CompletedEpochs, resumePath);
+                    state.Options = state.Options with { LearningRateDecayEpochs = k };
+                }
             }
             else
             {
                 var options = new ColorizerOptions(ColorizerLosses.Parse(parse.GetValue(loss)!), parse.GetValue(size), parse.GetValue(ngf), parse.GetValue(ndf),
                     parse.GetValue(nLayers), parse.GetValue(epochs) ?? d.Epochs, parse.GetValue(batch), parse.GetValue(lr), d.Beta1, parse.GetValue(lambda),
-                    parse.GetValue(pad), !parse.GetValue(noFlip), parse.GetValue(seed));
+                    parse.GetValue(pad), !parse.GetValue(noFlip), parse.GetValue(seed), parse.GetValue(lrDecay) ?? d.LearningRateDecayEpochs);
                 options.Validate();
                 checkpoint = new ColorizerCheckpoint(ColorizerModel.Create(options), new ColorizerTrainingState { Options = options });
             }
@@ -151,6 +157,7 @@ internal static class ColorizerTrainingRun
                 DiscriminatorParameters = dParams,
                 TrainImages = train.Count,
                 Epochs = state.CompletedEpochs,
+                LearningRateDecayEpochs = o.LearningRateDecayEpochs,
                 TrainSeconds = state.TrainSeconds,
                 Checkpoint = path,
                 ContactSheet = File.Exists(sheet) ? sheet : null,

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Models.Generative.Pix2Pix;
 
@@ -6,12 +7,19 @@ namespace NeuralPipelines.Models.Generative.Pix2Pix;
 /// Defaults are the paper's: Adam η = 2e-4, β₁ = 0.5, λ = 100, ngf = ndf = 64, n_layers 3; batch 16 as the peer's step.</summary>
 /// <param name="Pad">Augmentation: random crops of the photo padded by this many reflected pixels (pix2pix's 286→256
 /// jitter is 12%; 4 of 64 is 6%), and random horizontal flips.</param>
+/// <param name="LearningRateDecayEpochs">The last K epochs over which both networks' η falls linearly to 0, step by step
+/// (<see cref="LinearDecay"/>): the paper's schedule trains at a constant η, then decays it to 0 over as many epochs
+/// again. 0 keeps η constant; checkpoints written before it existed load with 0, the schedule they were trained with.</param>
 public sealed record ColorizerOptions(
     [property: JsonConverter(typeof(JsonStringEnumConverter))] ColorizerLoss Loss = ColorizerLoss.L1Gan,
     int Size = 64, int Ngf = 64, int Ndf = 64, int NLayers = 3,
     int Epochs = 10, int BatchSize = 16, float LearningRate = 2e-4f, float Beta1 = 0.5f, float Lambda = 100f,
-    int Pad = 4, bool Flip = true, int Seed = 42)
+    int Pad = 4, bool Flip = true, int Seed = 42, int LearningRateDecayEpochs = 0)
 {
+    /// <summary>η for batch <paramref name="batch"/> of <paramref name="batches"/> in 0-based epoch <paramref name="epoch"/>.</summary>
+    public float LearningRateAt(int epoch, int batch, int batches) =>
+        LinearDecay.RateAt(LearningRate, Epochs, LearningRateDecayEpochs, epoch, batch, batches);
+
     public void Validate()
     {
         if (Size is not (32 or 64 or 128 or 256)) throw new ArgumentException($"The colorizer's image size must be 32, 64, 128 or 256, got {Size}.");
@@ -21,10 +29,12 @@ public sealed record ColorizerOptions(
         if (BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {BatchSize}.");
         if (!(LearningRate > 0)) throw new ArgumentException($"--lr must be positive, got {LearningRate}.");
         if (!(Lambda >= 0)) throw new ArgumentException($"--lambda must be ≥ 0, got {Lambda}.");
+        if (LearningRateDecayEpochs < 0 || LearningRateDecayEpochs > Epochs)
+            throw new ArgumentException($"--lr-decay-epochs must be between 0 and the {Epochs} epochs of training, got {LearningRateDecayEpochs}.");
         if (Pad < 0 || Pad >= Size / 2) throw new ArgumentException($"--pad must be in 0..{Size / 2 - 1}, got {Pad}.");
     }
 
     public string Describe() =>
         $"loss {ColorizerLosses.Name(Loss)}, {Size}×{Size}, ngf {Ngf}" + (Loss == ColorizerLoss.L1Gan ? $", ndf {Ndf}, n_layers {NLayers}, λ {Lambda}" : "") +
-        $", Adam η={LearningRate} β₁={Beta1}, batch {BatchSize}, flips{(Flip ? "" : " off")} and crops ±{Pad}";
+        $", Adam η={LearningRate} β₁={Beta1}" + (LearningRateDecayEpochs > 0 ? $" decaying linearly to 0 over the last {LearningRateDecayEpochs} epochs" : "") + $", batch {BatchSize}, flips{(Flip ? "" : " off")} and crops ±{Pad}";
 }

@@ -78,6 +78,7 @@ public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingStat
                     image.AsSpan(0, plane).CopyTo(l.Span.Slice(k * plane, plane));
                     image.AsSpan(plane, 2 * plane).CopyTo(ab.Span.Slice(k * 2 * plane, 2 * plane));
                 }
+                step.LearningRate = o.LearningRateAt(epoch, b, batches);
                 Pix2PixStepResult r;
                 try { r = step.Run(l, ab); }
                 catch (TrainingDivergedException e) { throw new TrainingDivergedException($"Training diverged at epoch {epoch + 1}, batch {b + 1}: {e.Message}. Try a smaller learning rate.", State.CompletedEpochs); }

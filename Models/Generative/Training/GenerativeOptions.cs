@@ -1,4 +1,5 @@
 using NeuralPipelines.Models.Losses;
+using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Models.Generative.Training;
 
@@ -33,14 +34,9 @@ public sealed record GenerativeOptions
 
     /// <summary>η for batch <paramref name="batch"/> of <paramref name="batches"/> in epoch <paramref name="epoch"/>
     /// (0-based, counted as <see cref="TotalEpochs"/> is): <see cref="LearningRate"/> until the last
-    /// <see cref="LearningRateDecayEpochs"/> = K epochs, then η·(E − p)/K at progress p = epoch + batch/batches, E the total,
-    /// so the rate falls in a straight line from η at the start of the decay to η/(K·batches) at the last step.</summary>
-    public float LearningRateAt(int epoch, int batch, int batches)
-    {
-        int k = LearningRateDecayEpochs;
-        double left = TotalEpochs - (epoch + (double)batch / batches);
-        return k <= 0 || left >= k ? LearningRate : (float)(LearningRate * left / k);
-    }
+    /// <see cref="LearningRateDecayEpochs"/> epochs, then falling linearly to 0 (<see cref="LinearDecay"/>).</summary>
+    public float LearningRateAt(int epoch, int batch, int batches) =>
+        LinearDecay.RateAt(LearningRate, TotalEpochs, LearningRateDecayEpochs, epoch, batch, batches);
 
     /// <summary>The recipe of each kind on 28×28 images.</summary>
     /// <remarks>GAN: the libtorch peer's DCGAN step (batch 64, Adam 2·10⁻⁴, β₁ 0.5), for 50 epochs (6,250 steps on the
