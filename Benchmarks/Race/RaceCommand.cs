@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion]]|gan-layers|gan-profile|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion]]|gan-layers|gan-profile|fusion-pairs|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -54,6 +54,7 @@ public static class RaceCommand
             case "gan": GanRace.Run(output); return 0;
             case "gan-layers": GanRace.Layers(output); return 0;
             case "gan-profile": GanProfile.Run(output); return 0;
+            case "fusion-pairs": FusionPairs.Run(output); return 0;
             case "gmmn": GmmnRace.Run(output); return 0;
             case "pix2pix" when Array.IndexOf(args, "--ab") >= 0:
                 Pix2PixRace.Alternate(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32],

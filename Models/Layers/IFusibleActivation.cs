@@ -17,4 +17,7 @@ public interface IFusibleActivation
 
     /// <summary>Checks ∂C/∂a against the last forward pass and returns a = σ(z) and the buffer for ∂C/∂z.</summary>
     (Tensor Output, Tensor InputGradient) GradientBuffers(Tensor outputGradient);
+
+    /// <summary>The activation's own backward pass, for a batch norm that does not take it into its sweep.</summary>
+    Tensor Backward(Tensor outputGradient);
 }

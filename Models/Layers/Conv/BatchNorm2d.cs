@@ -110,6 +110,9 @@ public sealed class BatchNorm2d : Layer, INormalizationWithActivation
 
     public Tensor Backward(Tensor outputGradient, IFusibleActivation then)
     {
+        // Small planes: the activation's own pass first (see FusedBackwardPlane; the same bits).
+        if (_normalized is { } xh0 && xh0.Dim(2) * xh0.Dim(3) < BatchNormChannels.FusedBackwardPlane)
+            return Backward(then.Backward(outputGradient));
         // δ_y = δ_a ⊙ σ'(y) into the activation's ∂C/∂z buffer, plane by plane inside the batch norm's sweep.
         var (a, dy) = then.GradientBuffers(outputGradient);
         var (xh, dx, n, hw) = GradientBuffers(dy);
