@@ -63,13 +63,24 @@ public static class GanProfile
     /// <summary>The caller's CPU time less the helper's (process − caller): the time the caller worked with no partner.</summary>
     private static double Alone(double process, double caller) => caller - (process - caller);
 
-    private static Sequential Wrap(string net, Sequential network, List<Meter> meters) =>
-        new(network.Children.Select((layer, i) =>
+    /// <summary>Each layer in a meter; a batch norm and the activation it runs fused with
+    /// (<see cref="Sequential.FusesBatchNormActivation"/>) share one, as a two-layer <see cref="Sequential"/> that fuses them.</summary>
+    private static Sequential Wrap(string net, Sequential network, List<Meter> meters)
+    {
+        var layers = network.Children;
+        var wrapped = new List<Layer>();
+        for (int i = 0; i < layers.Count; i++)
         {
-            var m = new Meter($"{net}{i} {layer.Spec.Kind}", layer);
+            bool fused = Sequential.FusesBatchNormActivation && i + 1 < layers.Count
+                && layers[i] is INormalizationWithActivation && layers[i + 1] is IFusibleActivation;
+            var m = fused
+                ? new Meter($"{net}{i} {layers[i].Spec.Kind}+{layers[i + 1].Spec.Kind}", new Sequential(layers[i], layers[++i]))
+                : new Meter($"{net}{i} {layers[i].Spec.Kind}", layers[i]);
             meters.Add(m);
-            return (Layer)m;
-        }));
+            wrapped.Add(m);
+        }
+        return new Sequential(wrapped);
+    }
 
     /// <summary>A layer that runs another and adds up the time it took. GanStep's first-layer switch (no ∂C/∂x for D's input
     /// in the D half) only looks through Sequential, so here D's first convolution computes ∂C/∂x in the D half too: the

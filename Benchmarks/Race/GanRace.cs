@@ -34,6 +34,12 @@ public static class GanRace
         Alternate(output, "forward implicit  ", () => Models.Kernels.ImplicitGemm.Forwards = true,
             "forward on columns", () => Models.Kernels.ImplicitGemm.Forwards = false);
 
+    /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
+    /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>
+    public static void AlternateFusion(TextWriter output) =>
+        Alternate(output, "batch norm + activation fused", () => Sequential.FusesBatchNormActivation = true,
+            "batch norm, then activation  ", () => Sequential.FusesBatchNormActivation = false);
+
     /// <summary><c>race gan --ab team [--idle-spin US]</c>: steps alternate between the kernels' loops on the GEMM team
     /// (<see cref="Models.Kernels.KernelLoop"/>) with the given idle spin, and <c>Parallel.For</c> with the team's
     /// former 50 µs spin.</summary>

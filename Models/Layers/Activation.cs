@@ -13,8 +13,7 @@ public abstract class Activation : Layer
 
     public override Tensor Forward(Tensor x, bool training)
     {
-        _input = x;
-        var a = Tensor.Ensure(ref _output, x.Shape);
+        var a = OutputFor(x);
         // Elementwise, so a long activation's chunks can go to both cores without changing a bit.
         Elementwise.For(x.Length, (layer: this, x, a), static (t, s, n) => t.layer.Activate(t.x.Span.Slice(s, n), t.a.Span.Slice(s, n)));
         return a;
@@ -22,13 +21,26 @@ public abstract class Activation : Layer
 
     public override Tensor Backward(Tensor dy)
     {
-        var z = _input ?? throw new InvalidOperationException($"{GetType().Name}.Backward called before Forward.");
-        CheckGradient(dy, z);
-        var dx = Tensor.Ensure(ref _inputGradient, dy.Shape);
+        var (a, dx) = GradientBuffers(dy);
         // δ = ∂C/∂a ⊙ σ'(z)   (BP1 at the output layer, the second half of BP2 below it)
-        Elementwise.For(dx.Length, (layer: this, z, a: _output!, dy, dx), static (t, s, n) =>
+        Elementwise.For(dx.Length, (layer: this, z: _input!, a, dy, dx), static (t, s, n) =>
             t.layer.MultiplyByDerivative(t.z.Span.Slice(s, n), t.a.Span.Slice(s, n), t.dy.Span.Slice(s, n), t.dx.Span.Slice(s, n)));
         return dx;
+    }
+
+    /// <summary>Remembers z as the input and returns the buffer for a = σ(z).</summary>
+    public Tensor OutputFor(Tensor z)
+    {
+        _input = z;
+        return Tensor.Ensure(ref _output, z.Shape);
+    }
+
+    /// <summary>Checks ∂C/∂a against the last input and returns a = σ(z) and the buffer for ∂C/∂z.</summary>
+    public (Tensor Output, Tensor InputGradient) GradientBuffers(Tensor outputGradient)
+    {
+        var z = _input ?? throw new InvalidOperationException($"{GetType().Name}.Backward called before Forward.");
+        CheckGradient(outputGradient, z);
+        return (_output!, Tensor.Ensure(ref _inputGradient, outputGradient.Shape));
     }
 
     /// <summary>a = σ(z), elementwise.</summary>

@@ -16,7 +16,7 @@ namespace NeuralPipelines.Models.Layers;
 /// running value per feature, rather than walking each feature's strided column.
 /// </remarks>
 [LayerKind("batch_norm1d")]
-public sealed class BatchNorm1d : Layer
+public sealed class BatchNorm1d : Layer, INormalizationWithActivation
 {
     private readonly Parameter _gamma, _beta;
     private readonly Parameter[] _parameters;
@@ -68,7 +68,12 @@ public sealed class BatchNorm1d : Layer
         return [Features];
     }
 
-    public override Tensor Forward(Tensor x, bool training)
+    public override Tensor Forward(Tensor x, bool training) => Forward(x, training, PlaneActivation.None, null);
+
+    public Tensor Forward(Tensor x, bool training, IFusibleActivation then) => Forward(x, training, then.Kernel, then);
+
+    /// <summary>y = γ·x̂ + β, and a = σ(y) in the same sweep when <paramref name="then"/> is given (returning a).</summary>
+    private Tensor Forward(Tensor x, bool training, PlaneActivation activation, IFusibleActivation? then)
     {
         if (x.Rank != 2 || x.Dim(1) != Features)
             throw new ArgumentException($"BatchNorm1d expects [N×{Features}] but got {Tensor.ShapeText(x.Shape)}.");
@@ -78,13 +83,16 @@ public sealed class BatchNorm1d : Layer
         _trainedForward = training;
         var xh = Tensor.Ensure(ref _normalized, x.Shape);
         var y = Tensor.Ensure(ref _output, x.Shape);
+        var a = then?.OutputFor(y);
         // Features are independent: ranges of them go to both cores, each feature's rows still summed in row order.
-        Elementwise.ForColumns(f, n, (layer: this, x, xh, y, training), static (t, s, c) => t.layer.Normalize(t.x, t.xh, t.y, t.training, s, c));
-        return y;
+        Elementwise.ForColumns(f, n, (layer: this, x, xh, y, training, activation, a), static (t, s, c) =>
+            t.layer.Normalize(t.x, t.xh, t.y, t.training, t.activation, t.a, s, c));
+        return a ?? y;
     }
 
-    /// <summary>The forward pass for features [<paramref name="s"/>, s + <paramref name="c"/>).</summary>
-    private void Normalize(Tensor x, Tensor xh, Tensor y, bool training, int s, int c)
+    /// <summary>The forward pass for features [<paramref name="s"/>, s + <paramref name="c"/>), then a = σ(y) on those
+    /// features when an activation follows.</summary>
+    private void Normalize(Tensor x, Tensor xh, Tensor y, bool training, PlaneActivation activation, Tensor? a, int s, int c)
     {
         int n = x.Dim(0), f = Features;
         ReadOnlySpan<float> xs = x.Span;
@@ -130,22 +138,35 @@ public sealed class BatchNorm1d : Layer
             TensorPrimitives.Multiply(xhRow, inv, xhRow);
             // y = γ·x̂ + β
             TensorPrimitives.MultiplyAdd(xhRow, gamma, beta, ys.Slice(i * f + s, c));
+            // a = σ(y) while the row is in cache.
+            if (a is not null) activation.Forward(ys.Slice(i * f + s, c), a.Span.Slice(i * f + s, c));
         }
     }
 
-    public override Tensor Backward(Tensor dy)
+    public override Tensor Backward(Tensor dy) => Backward(dy, PlaneActivation.None, null, null);
+
+    public Tensor Backward(Tensor outputGradient, IFusibleActivation then)
+    {
+        // δ_y = δ_a ⊙ σ'(y) into the activation's ∂C/∂z buffer, row by row inside the batch norm's sweep.
+        var (a, dy) = then.GradientBuffers(outputGradient);
+        return Backward(dy, then.Kernel, a, outputGradient);
+    }
+
+    private Tensor Backward(Tensor dy, PlaneActivation activation, Tensor? a, Tensor? da)
     {
         var xh = _normalized ?? throw new InvalidOperationException("BatchNorm1d.Backward called before Forward.");
         if (!dy.ShapeEquals(xh.Shape))
             throw new ArgumentException($"BatchNorm1d.Backward expects ∂C/∂y of shape {Tensor.ShapeText(xh.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
         int n = xh.Dim(0), f = Features;
         var dx = Tensor.Ensure(ref _inputGradient, xh.Shape);
-        Elementwise.ForColumns(f, n, (layer: this, dy, xh, dx), static (t, s, c) => t.layer.BackwardRange(t.dy, t.xh, t.dx, s, c));
+        Elementwise.ForColumns(f, n, (layer: this, dy, xh, dx, activation, a, da), static (t, s, c) =>
+            t.layer.BackwardRange(t.dy, t.xh, t.dx, t.activation, t.a, t.da, s, c));
         return dx;
     }
 
-    /// <summary>The backward pass for features [<paramref name="s"/>, s + <paramref name="c"/>).</summary>
-    private void BackwardRange(Tensor dy, Tensor xh, Tensor dx, int s, int c)
+    /// <summary>The backward pass for features [<paramref name="s"/>, s + <paramref name="c"/>); first δ_y = δ_a ⊙ σ'(y)
+    /// on those features when an activation followed (<paramref name="a"/> and <paramref name="da"/> given).</summary>
+    private void BackwardRange(Tensor dy, Tensor xh, Tensor dx, PlaneActivation activation, Tensor? a, Tensor? da, int s, int c)
     {
         int n = xh.Dim(0), f = Features;
         ReadOnlySpan<float> dys = dy.Span, xhs = xh.Span;
@@ -153,6 +174,8 @@ public sealed class BatchNorm1d : Layer
         sumDy.Clear(); sumDyXh.Clear();
         for (int i = 0; i < n; i++)
         {
+            if (a is not null)
+                activation.Backward(_output!.Span.Slice(i * f + s, c), a.Span.Slice(i * f + s, c), da!.Span.Slice(i * f + s, c), dy.Span.Slice(i * f + s, c));
             var dyRow = dys.Slice(i * f + s, c);
             TensorPrimitives.Add(sumDy, dyRow, sumDy);
             TensorPrimitives.MultiplyAdd(dyRow, xhs.Slice(i * f + s, c), sumDyXh, sumDyXh);

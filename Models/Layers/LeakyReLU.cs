@@ -4,7 +4,7 @@ namespace NeuralPipelines.Models.Layers;
 
 /// <summary>a = z for z &gt; 0, else αz. The small slope α keeps a gradient flowing through units that a plain ReLU would leave dead.</summary>
 [LayerKind("leaky-relu")]
-public sealed class LeakyReLU : Activation
+public sealed class LeakyReLU : Activation, IFusibleActivation
 {
     public LeakyReLU(float slope = 0.01f)
     {
@@ -15,6 +15,8 @@ public sealed class LeakyReLU : Activation
     public LeakyReLU(LayerSpec spec) : this(spec.GetFloat("slope", 0.01f)) { }
 
     public float Slope { get; }
+
+    public PlaneActivation Kernel => PlaneActivation.Leaky(Slope);
 
     public override LayerSpec Spec => new LayerSpec("leaky-relu").With("slope", Slope);
 

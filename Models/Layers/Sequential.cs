@@ -3,6 +3,9 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Models.Layers;
 
 /// <summary>Layers applied one after another; backward runs them in reverse (the chain rule, layer by layer).</summary>
+/// <remarks>A batch norm followed by an activation it can fuse (<see cref="INormalizationWithActivation"/>,
+/// <see cref="IFusibleActivation"/>) runs as one sweep over the data, with the same bits as the two layers run one after
+/// the other; both stay separate layers in the spec, the parameters and the export.</remarks>
 [LayerKind("sequential")]
 public sealed class Sequential : Layer
 {
@@ -15,6 +18,19 @@ public sealed class Sequential : Layer
     public Sequential(LayerSpec spec) => _layers = spec.Children.Select(LayerRegistry.Build).ToArray();
 
     public override IReadOnlyList<Layer> Children => _layers;
+
+    /// <summary>Whether batch norms run fused with the activation after them (default); off, every layer runs alone.
+    /// Both give the same bits; the switch is for the tests that show it and for <c>race gan --ab fusion</c>.</summary>
+    public static bool FusesBatchNormActivation { get; set; } = true;
+
+    /// <summary>The batch norm at <paramref name="i"/> and the activation after it, when they run as one sweep.</summary>
+    private bool Fused(int i, out INormalizationWithActivation normalization, out IFusibleActivation activation)
+    {
+        normalization = null!; activation = null!;
+        return FusesBatchNormActivation && i + 1 < _layers.Length
+            && _layers[i] is INormalizationWithActivation n && _layers[i + 1] is IFusibleActivation a
+            && (normalization = n) is not null && (activation = a) is not null;
+    }
 
     public override LayerSpec Spec => new LayerSpec("sequential").WithChildren(_layers.Select(l => l.Spec));
 
@@ -31,13 +47,17 @@ public sealed class Sequential : Layer
 
     public override Tensor Forward(Tensor x, bool training)
     {
-        foreach (var layer in _layers) x = layer.Forward(x, training);
+        for (int i = 0; i < _layers.Length; i++)
+            if (Fused(i, out var normalization, out var activation)) { x = normalization.Forward(x, training, activation); i++; }
+            else x = _layers[i].Forward(x, training);
         return x;
     }
 
     public override Tensor Backward(Tensor dy)
     {
-        for (int i = _layers.Length - 1; i >= 0; i--) dy = _layers[i].Backward(dy);
+        for (int i = _layers.Length - 1; i >= 0; i--)
+            if (i > 0 && Fused(i - 1, out var normalization, out var activation)) { dy = normalization.Backward(dy, activation); i--; }
+            else dy = _layers[i].Backward(dy);
         return dy;
     }
 }

@@ -13,7 +13,7 @@ namespace NeuralPipelines.Models.Layers.Conv;
 /// γ and β do not decay under L2. The running statistics are <see cref="Layer.Buffers"/>, saved with the weights.
 /// </remarks>
 [LayerKind("batch_norm2d")]
-public sealed class BatchNorm2d : Layer
+public sealed class BatchNorm2d : Layer, INormalizationWithActivation
 {
     private readonly Parameter _gamma, _beta;
     private readonly Tensor _runningMean, _runningVar;
@@ -64,7 +64,12 @@ public sealed class BatchNorm2d : Layer
         return inputShape.ToArray();
     }
 
-    public override Tensor Forward(Tensor x, bool training)
+    public override Tensor Forward(Tensor x, bool training) => Forward(x, training, PlaneActivation.None, null);
+
+    public Tensor Forward(Tensor x, bool training, IFusibleActivation then) => Forward(x, training, then.Kernel, then);
+
+    /// <summary>y = γ·x̂ + β, and a = σ(y) in the same sweep when <paramref name="then"/> is given (returning a).</summary>
+    private Tensor Forward(Tensor x, bool training, PlaneActivation activation, IFusibleActivation? then)
     {
         var (n, c, h, w) = ConvShape.Batch("BatchNorm2d", x, Channels);
         int hw = h * w;
@@ -73,15 +78,17 @@ public sealed class BatchNorm2d : Layer
         _trainedForward = training;
         var xh = Tensor.Ensure(ref _normalized, x.Shape);
         var y = Tensor.Ensure(ref _output, x.Shape);
+        // a = σ(y): the activation's own buffer, or none.
+        var a = then?.OutputFor(y);
         if (!training)
         {
             BatchNormChannels.NormalizeInference(x.Span, n, c, hw, _gamma.Value.Span, _beta.Value.Span, Epsilon,
-                _runningMean.Span, _runningVar.Span, _inverseStd, xh.Span, y.Span);
-            return y;
+                _runningMean.Span, _runningVar.Span, _inverseStd, xh.Span, y.Span, activation, a is null ? [] : a.Span);
+            return a ?? y;
         }
         // x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β with the batch's μ and biased σ².
         BatchNormChannels.NormalizeTraining(x.Span, n, c, hw, _gamma.Value.Span, _beta.Value.Span, Epsilon,
-            _batchMean, _batchVariance, _unbiasedVariance, _inverseStd, xh.Span, y.Span);
+            _batchMean, _batchVariance, _unbiasedVariance, _inverseStd, xh.Span, y.Span, activation, a is null ? [] : a.Span);
         // running = (1 − momentum)·running + momentum·batch, with the unbiased σ².
         float m = Momentum;
         for (int ch = 0; ch < c; ch++)
@@ -89,24 +96,47 @@ public sealed class BatchNorm2d : Layer
             _runningMean[ch] = (1 - m) * _runningMean[ch] + m * _batchMean[ch];
             _runningVar[ch] = (1 - m) * _runningVar[ch] + m * _unbiasedVariance[ch];
         }
-        return y;
+        return a ?? y;
     }
 
     public override Tensor Backward(Tensor dy)
     {
+        var (xh, dx, n, hw) = GradientBuffers(dy);
+        // Σδ and Σδ·x̂ per channel (they reuse the forward pass's statistics rows), and ∂C/∂x.
+        BatchNormChannels.Backward(dy.Span, xh.Span, n, Channels, hw, _gamma.Value.Span, _inverseStd, _trainedForward, _batchMean, _batchVariance, dx.Span);
+        AddParameterGradients();
+        return dx;
+    }
+
+    public Tensor Backward(Tensor outputGradient, IFusibleActivation then)
+    {
+        // Small planes: the activation's own pass first (see FusedBackwardPlane; the same bits).
+        if (_normalized is { } xh0 && xh0.Dim(2) * xh0.Dim(3) < BatchNormChannels.FusedBackwardPlane)
+            return Backward(then.Backward(outputGradient));
+        // δ_y = δ_a ⊙ σ'(y) into the activation's ∂C/∂z buffer, plane by plane inside the batch norm's sweep.
+        var (a, dy) = then.GradientBuffers(outputGradient);
+        var (xh, dx, n, hw) = GradientBuffers(dy);
+        BatchNormChannels.Backward(then.Kernel, _output!.Span, a.Span, outputGradient.Span, dy.Span, xh.Span, n, Channels, hw,
+            _gamma.Value.Span, _inverseStd, _trainedForward, _batchMean, _batchVariance, dx.Span);
+        AddParameterGradients();
+        return dx;
+    }
+
+    private (Tensor Normalized, Tensor InputGradient, int Batch, int Plane) GradientBuffers(Tensor dy)
+    {
         var xh = _normalized ?? throw new InvalidOperationException("BatchNorm2d.Backward called before Forward.");
         if (!dy.ShapeEquals(xh.Shape))
             throw new ArgumentException($"BatchNorm2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText(xh.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
-        int n = xh.Dim(0), c = Channels, hw = xh.Dim(2) * xh.Dim(3);
-        var dx = Tensor.Ensure(ref _inputGradient, xh.Shape);
-        // Σδ and Σδ·x̂ per channel (they reuse the forward pass's statistics rows), and ∂C/∂x.
-        BatchNormChannels.Backward(dy.Span, xh.Span, n, c, hw, _gamma.Value.Span, _inverseStd, _trainedForward, _batchMean, _batchVariance, dx.Span);
+        return (xh, Tensor.Ensure(ref _inputGradient, xh.Shape), xh.Dim(0), xh.Dim(2) * xh.Dim(3));
+    }
+
+    private void AddParameterGradients()
+    {
         if (ParameterGradients)
         {
             // ∂C/∂β = Σδ, ∂C/∂γ = Σδ·x̂
             TensorPrimitives.Add(_beta.Gradient.Span, _batchMean, _beta.Gradient.Span);
             TensorPrimitives.Add(_gamma.Gradient.Span, _batchVariance, _gamma.Gradient.Span);
         }
-        return dx;
     }
 }

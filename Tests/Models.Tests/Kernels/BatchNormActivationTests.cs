@@ -1,0 +1,107 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Models.Tests.Kernels;
+
+/// <summary>The batch-norm sweep with the activation after it (<see cref="BatchNormChannels"/> given a
+/// <see cref="PlaneActivation"/>) against the two kernels run one after the other over whole tensors: the same bits,
+/// forward and backward, training and inference, ReLU and leaky ReLU, on one thread and on all; and against the plain
+/// twins within rounding.</summary>
+[Collection(nameof(GemmThreadsCollection))]
+public class BatchNormActivationTests
+{
+    private const int Batch = 16, Channels = 6, Plane = 49;
+
+    /// <summary>Differences of two MNIST pixels as [N × C × 7·7], scaled and shifted: symmetric about the shift, so
+    /// about half of γ·x̂ + β is negative.</summary>
+    private static float[] Digits(int offset, float scale, float shift)
+    {
+        var pixels = Training.MnistTrainingTests.Mnist.Value.Train.Pixels;
+        var x = new float[Batch * Channels * Plane];
+        for (int i = 0; i < x.Length; i++)
+            x[i] = (pixels[(i * 7 + offset) % pixels.Length] - pixels[(i * 13 + offset + 20_000) % pixels.Length]) * scale + shift;
+        return x;
+    }
+
+    private static float[] PerChannel(float first, float step) => Enumerable.Range(0, Channels).Select(c => first + step * c).ToArray();
+
+    private sealed record Results(float[] Mean, float[] Variance, float[] Unbiased, float[] InverseStd, float[] Normalized, float[] Y,
+        float[] A, float[] DyOfY, float[] SumDy, float[] SumDyXh, float[] Dx);
+
+    private static PlaneActivation Activation(float slope) => slope == 0 ? PlaneActivation.Rectifier : PlaneActivation.Leaky(slope);
+
+    /// <summary>fused: one sweep each way; otherwise the batch-norm kernels and the activation's kernels in turn
+    /// (<paramref name="reference"/>: their plain twins).</summary>
+    private static Results Run(bool fused, bool reference, bool training, float slope)
+    {
+        var x = Digits(0, 3f, 40f); var da = Digits(3000, 1f, -0.3f);
+        var gamma = PerChannel(0.5f, 0.25f); var beta = PerChannel(-0.4f, 0.15f);
+        int n = x.Length;
+        var r = new Results(new float[Channels], new float[Channels], new float[Channels], new float[Channels],
+            new float[n], new float[n], new float[n], new float[n], new float[Channels], new float[Channels], new float[n]);
+        if (!training) { PerChannel(39.8f, 0.1f).CopyTo(r.Mean, 0); PerChannel(1f, 0.5f).CopyTo(r.Variance, 0); }
+        var act = Activation(slope);
+        if (fused)
+        {
+            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y, act, r.A);
+            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y, act, r.A);
+            BatchNormChannels.Backward(act, r.Y, r.A, da, r.DyOfY, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+        }
+        else if (!reference)
+        {
+            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y);
+            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y);
+            act.Forward(r.Y, r.A);
+            act.Backward(r.Y, r.A, da, r.DyOfY);
+            BatchNormChannels.Backward(r.DyOfY, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+        }
+        else
+        {
+            if (training) BatchNormChannelsReference.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y);
+            else BatchNormChannelsReference.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y);
+            act.ForwardReference(r.Y, r.A);
+            act.BackwardReference(r.Y, r.A, da, r.DyOfY);
+            BatchNormChannelsReference.Backward(r.DyOfY, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+        }
+        return r;
+    }
+
+    private static IEnumerable<(string Name, float[] Values)> Fields(Results r) =>
+        [("μ", r.Mean), ("σ²", r.Variance), ("unbiased σ²", r.Unbiased), ("1/σ", r.InverseStd), ("x̂", r.Normalized), ("y", r.Y),
+         ("a", r.A), ("∂C/∂y", r.DyOfY), ("Σδ", r.SumDy), ("Σδ·x̂", r.SumDyXh), ("∂C/∂x", r.Dx)];
+
+    [Theory]
+    [InlineData(true, 0f, 1)]
+    [InlineData(true, 0.2f, 1)]
+    [InlineData(false, 0f, 1)]
+    [InlineData(false, 0.2f, 1)]
+    [InlineData(true, 0f, 2)]
+    [InlineData(true, 0.2f, 2)]
+    public void One_sweep_gives_the_bits_of_the_batch_norm_then_the_activation(bool training, float slope, int threads)
+    {
+        int before = KernelLoop.MaxThreads;
+        KernelLoop.MaxThreads = threads;
+        try
+        {
+            var fused = Run(fused: true, reference: false, training, slope);
+            var apart = Run(fused: false, reference: false, training, slope);
+            // The activation really acts on both sides of zero, so a missing or misplaced mask would show.
+            Assert.InRange(apart.Y.Count(v => v < 0), apart.Y.Length / 5, apart.Y.Length * 4 / 5);
+            foreach (var ((name, f), (_, a)) in Fields(fused).Zip(Fields(apart)))
+                Assert.True(f.AsSpan().SequenceEqual(a), $"{name} differs between the fused sweep and the two kernels ({(training ? "training" : "inference")}, slope {slope}, {threads} threads)");
+        }
+        finally { KernelLoop.MaxThreads = before; }
+    }
+
+    [Theory]
+    [InlineData(true, 0f)]
+    [InlineData(true, 0.2f)]
+    [InlineData(false, 0.2f)]
+    public void One_sweep_agrees_with_the_plain_twins(bool training, float slope)
+    {
+        var fused = Run(fused: true, reference: false, training, slope);
+        var twin = Run(fused: false, reference: true, training, slope);
+        foreach (var ((name, f), (_, t)) in Fields(fused).Zip(Fields(twin)))
+            for (int i = 0; i < f.Length; i++)
+                Assert.True(Math.Abs(f[i] - t[i]) <= 2e-4f * (1 + Math.Abs(t[i])), $"{name}[{i}]: twin {t[i]}, fused {f[i]}");
+    }
+}
