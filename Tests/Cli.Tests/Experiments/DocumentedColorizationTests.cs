@@ -12,7 +12,7 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// by <see cref="ColorizationMeasure"/>, the code <c>colorize-eval</c> measures with; its PSNR and colourfulness must land
 /// within <see cref="PsnrDb"/> and <see cref="ColourfulnessShare"/> of the doc's figures. One row:
 /// <c>NP_LONG_TESTS=1 dotnet test Tests/Cli.Tests --filter "DisplayName~colorize l1"</c> (the 32×32 L1 row took 21
-/// minutes on the shared two cores, 1,150 s of it training; a pix2pix row about twice that, a 64×64 row about four times).</summary>
+/// minutes on the shared two cores, 1,150 s of it training; a pix2pix row about twice that; on the quiet machine a 64×64 row takes 4 minutes for L1 alone, 8 for pix2pix).</summary>
 /// <remarks>
 /// How the tolerance was chosen, on the rule of <see cref="DocumentedAccuracyTests"/>: half again the largest variation
 /// seen without a defect. The same command, seed, code and thread count train the same weights (training is seeded
@@ -23,9 +23,10 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// against the documented 23.25 (+0.40) and colourfulness 17.55 against 19.36 (−9.3%): a reordering carried through
 /// 2,488 Adam steps. So ±0.6 dB and ±15% of the documented colourfulness. The 32×32 pix2pix row with n_layers 1, rerun
 /// the same day on the quiet machine, moved less: 21.52 dB against 21.85 (−0.33), colourfulness 30.84 against 29.24
-/// (+5.5%). Another seed was not measured for any colorizer (a 64×64 run is over an hour here), and the other pix2pix
-/// rows were not rerun: an adversarial row may swing further, so a failure there within about twice the band should
-/// first be checked against a second seed before it is called a regression. What the bands catch: a cGAN that stopped acting (pix2pix's
+/// (+5.5%). An adversarial row may swing further: the first 64×64 pix2pix run at a constant rate (21.49 dB), retrained
+/// after that afternoon's kernel merges, gave 20.25 dB, and 20.84 with another seed, so it left the doc's table (docs/EXPERIMENTS.md
+/// keeps it as prose); a failure of a pix2pix row within about twice the band should first be checked against a second
+/// seed before it is called a regression. What the bands catch: a cGAN that stopped acting (pix2pix's
 /// colourfulness falling to the L1 baseline's, −35% or more), an L1 term that stopped pulling (PSNR several dB down),
 /// the measurement code changing its figures.
 /// </remarks>
