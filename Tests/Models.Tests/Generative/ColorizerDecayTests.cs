@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using NeuralPipelines.Data;
 using NeuralPipelines.Data.Images;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Generative.Pix2Pix;
@@ -14,10 +13,10 @@ namespace NeuralPipelines.Models.Tests.Generative;
 /// options that refuse a decay longer than the training.</summary>
 public class ColorizerDecayTests
 {
-    private static readonly Lazy<PhotoSet> Photos = new(() => ImageFolder.Load(Path.Combine(ShippedData.Photos, "train"), 32, limit: 12));
+    private static Lazy<PhotoSet> Photos => Pix2PixTrainingTests.Photos;
 
     private static ColorizerOptions Tiny(int epochs, int decay) =>
-        new(ColorizerLoss.L1Gan, Size: 32, Ngf: 2, Ndf: 2, NLayers: 2, Epochs: epochs, BatchSize: 5, Pad: 2, Seed: 7, LearningRateDecayEpochs: decay);
+        Pix2PixTrainingTests.Tiny(ColorizerLoss.L1Gan, epochs) with { LearningRateDecayEpochs = decay };
 
     [Fact]
     public void The_rate_is_constant_until_the_last_k_epochs_then_falls_linearly_to_zero()

@@ -12,9 +12,10 @@ namespace NeuralPipelines.Models.Tests.Generative;
 
 public class Pix2PixTrainingTests
 {
-    private static readonly Lazy<PhotoSet> Photos = new(() => ImageFolder.Load(Path.Combine(ShippedData.Photos, "train"), 32, limit: 12));
+    /// <summary>12 shipped photos at 32×32, shared with <see cref="ColorizerDecayTests"/>.</summary>
+    internal static readonly Lazy<PhotoSet> Photos = new(() => ImageFolder.Load(Path.Combine(ShippedData.Photos, "train"), 32, limit: 12));
 
-    private static ColorizerOptions Tiny(ColorizerLoss loss, int epochs) =>
+    internal static ColorizerOptions Tiny(ColorizerLoss loss, int epochs) =>
         new(loss, Size: 32, Ngf: 2, Ndf: 2, NLayers: 2, Epochs: epochs, BatchSize: 5, Pad: 2, Seed: 7);
 
     [Fact]
