@@ -8,7 +8,7 @@ namespace NeuralPipelines.Benchmarks.Colorization;
 
 /// <summary>
 /// <c>colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8]
-/// [--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16]]</c>: the
+/// [--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16]] [--blend 0.5,0.6,…]</c>: the
 /// measurements of the pix2pix experiment on held-out photos. For each colorizer: mean PSNR and SSIM of the RGB result
 /// against the photo, and mean colourfulness (Hasler–Süsstrunk) against the photos' own, measured by
 /// <see cref="ColorizationMeasure"/> (the code the long test tier measures with too); one JSON object on stdout. The
@@ -17,6 +17,10 @@ namespace NeuralPipelines.Benchmarks.Colorization;
 /// With <c>--fresh-discriminator</c>, each row also gets the fresh-discriminator test (<see cref="FreshDiscriminator"/>):
 /// a new judge trained on the training photos of TRAIN_DIR against that row's colorizations of the same photos, and its
 /// accuracy on the test photos against their colorizations (the grey row's judge learns real against grey).
+/// Every model after the first also gets its <see cref="ChromaDeparture"/> from the first (give L1 alone first): how far
+/// its chroma moves from the baseline's and whether the move points at the photos' own. With <c>--blend 0.5,0.6,…</c>, each
+/// such model also gets the measurements of the blends first + α·(model − first) for each α: the PSNR it would cost to keep
+/// only part of the model's departure.
 /// </summary>
 public static class ColorizationEvaluation
 {
@@ -37,6 +41,7 @@ public static class ColorizationEvaluation
         var models = new List<string>();
         string? data = null, sheet = null;
         int sheetCount = 8;
+        double[] blends = [];
         string? freshTrain = null;
         var fresh = new FreshDiscriminatorOptions();
         for (int i = 0; i < args.Length - 1; i++)
@@ -50,11 +55,12 @@ public static class ColorizationEvaluation
                 case "--fresh-epochs": fresh = fresh with { Epochs = int.Parse(args[++i]) }; break;
                 case "--fresh-count": fresh = fresh with { TrainCount = int.Parse(args[++i]) }; break;
                 case "--fresh-width": fresh = fresh with { Width = int.Parse(args[++i]) }; break;
+                case "--blend": blends = args[++i].Split(',').Select(a => double.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
             }
         if (models.Count == 0 || data is null)
         {
             Console.Error.WriteLine("usage: colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8] " +
-                                    "[--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16]]");
+                                    "[--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16]] [--blend 0.5,0.6,…]");
             return 2;
         }
         var loaded = models.Select(m => (Path: m, Checkpoint: ColorizerCheckpoint.Load(m))).ToList();
@@ -85,6 +91,8 @@ public static class ColorizationEvaluation
             FreshDiscriminator = Fresh("grey", p => GreyPhotos.Of(p).Pixels),
         });
         var colorized = new List<float[]>();
+        float[]? baselineChroma = null;
+        var truthChroma = ColorizationMeasure.ScaledLab(photos).Chroma;
         foreach (var (path, checkpoint) in loaded)
         {
             if (checkpoint.Model.Size != size) throw new ArgumentException($"{path} works at {checkpoint.Model.Size}×{checkpoint.Model.Size}, the first model at {size}×{size}.");
@@ -93,6 +101,15 @@ public static class ColorizationEvaluation
             colorized.Add(all);
             var q = ColorizationMeasure.Of(all, photos);
             var t = checkpoint.Training;
+            // The first model is the baseline the others' chroma departs from (L1 alone, given first).
+            var chroma = ColorizationMeasure.PredictChromaAll(colorizer, photos);
+            ChromaDeparture? departure = baselineChroma is null ? null : ChromaDeparture.Of(chroma, baselineChroma, truthChroma);
+            var blended = baselineChroma is null ? [] : blends.Select(alpha =>
+            {
+                var b = ColorizationMeasure.Of(ColorizationMeasure.Blend(photos, baselineChroma, chroma, alpha), photos);
+                return new { Alpha = alpha, b.Psnr, b.Ssim, b.Colourfulness, b.ColourfulnessRatio };
+            }).ToArray();
+            baselineChroma ??= chroma;
             results.Add(new
             {
                 Model = path,
@@ -102,6 +119,8 @@ public static class ColorizationEvaluation
                 q.Ssim,
                 q.Colourfulness,
                 q.ColourfulnessRatio,
+                DepartureFromFirst = departure,
+                Blends = blended,
                 FreshDiscriminator = Fresh(path, p => ReferenceEquals(p, photos) ? all : ColorizationMeasure.ColorizeAll(colorizer, p)),
             });
         }

@@ -1,5 +1,6 @@
 using NeuralPipelines.Data.Images;
 using NeuralPipelines.Models.Generative.Pix2Pix;
+using NeuralPipelines.Models.Tensors;
 
 namespace NeuralPipelines.Models.Generative.Evaluation;
 
@@ -23,6 +24,63 @@ public static class ColorizationMeasure
             colorizer.ColorizeBatch(chunk).CopyTo(all.AsSpan(start * length));
         }
         return all;
+    }
+
+    /// <summary>The chroma the colorizer predicts for every photo of <paramref name="photos"/> (scaled ab, [N × 2 × S × S]),
+    /// in order and in chunks like <see cref="ColorizeAll(Colorizer, PhotoSet)"/>.</summary>
+    public static float[] PredictChromaAll(Colorizer colorizer, PhotoSet photos)
+    {
+        if (photos.Size != colorizer.Size) throw new ArgumentException($"{photos.Source} was read at {photos.Size}×{photos.Size} but the colorizer works at {colorizer.Size}×{colorizer.Size}.");
+        var (lightness, _) = ScaledLab(photos);
+        int n = photos.Count, sp = photos.Size * photos.Size;
+        var all = new float[n * 2 * sp];
+        for (int start = 0; start < n; start += Chunk)
+        {
+            int count = Math.Min(Chunk, n - start);
+            var l = new Tensor(count, 1, photos.Size, photos.Size);
+            lightness.AsSpan(start * sp, count * sp).CopyTo(l.Span);
+            colorizer.PredictChroma(l).Span.CopyTo(all.AsSpan(start * 2 * sp));
+        }
+        return all;
+    }
+
+    /// <summary>The photos' own lightness [N × S × S] and chroma [N × 2 × S × S], scaled as the colorizer sees them.</summary>
+    public static (float[] Lightness, float[] Chroma) ScaledLab(PhotoSet photos)
+    {
+        var lab = ColorizerTrainer.ToScaledLab(photos);
+        int n = photos.Count, sp = photos.Size * photos.Size, length = photos.ImageLength;
+        var l = new float[n * sp];
+        var ab = new float[n * 2 * sp];
+        for (int i = 0; i < n; i++)
+        {
+            lab.AsSpan(i * length, sp).CopyTo(l.AsSpan(i * sp));
+            lab.AsSpan(i * length + sp, 2 * sp).CopyTo(ab.AsSpan(i * 2 * sp));
+        }
+        return (l, ab);
+    }
+
+    /// <summary>The photos coloured with <paramref name="baseline"/> + α·(<paramref name="model"/> − <paramref name="baseline"/>)
+    /// on their own lightness (planar RGB, one image per photo): α = 0 is the baseline, 1 the model, and the values between
+    /// trace what shrinking the model's departure trades between PSNR and colourfulness (<see cref="ChromaDeparture"/>).</summary>
+    public static float[] Blend(PhotoSet photos, float[] baseline, float[] model, double alpha)
+    {
+        var (lightness, truth) = ScaledLab(photos);
+        if (baseline.Length != truth.Length || model.Length != truth.Length)
+            throw new ArgumentException($"Blending needs one chroma block per photo of {photos.Source} ({truth.Length} values): baseline {baseline.Length}, model {model.Length}.");
+        int n = photos.Count, sp = photos.Size * photos.Size, length = photos.ImageLength;
+        var rgb = new float[n * length];
+        var mix = new float[2 * sp];
+        var scratch = new float[length];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < 2 * sp; j++)
+            {
+                int k = i * 2 * sp + j;
+                mix[j] = (float)(baseline[k] + alpha * (model[k] - baseline[k]));
+            }
+            LabScaling.ToSrgb(lightness.AsSpan(i * sp, sp), mix, rgb.AsSpan(i * length, length), scratch);
+        }
+        return rgb;
     }
 
     /// <summary>The colorizer's results on <paramref name="photos"/> measured against them.</summary>
