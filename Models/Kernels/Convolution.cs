@@ -56,6 +56,12 @@ public sealed class Convolution
     /// an 8 MB column matrix for each of those products (33 MB for the transposed layer at inference's batch 64).</remarks>
     public static int ColumnFreeTaps { get; set; } = 384;
 
+    /// <summary>Whether ∂C/∂w = δ·aᵀ on the column and implicit-GEMM routes packs δ's GEMM panels straight from NCHW
+    /// (<see cref="Gemm.MultiplyImagesA"/>) instead of copying δ to [O × N·P] first (<see cref="ColumnLayout.FromImages"/>),
+    /// the plain twin kept for the tests and for A/B timing (<c>race gan --ab nchw</c>). Packing does no arithmetic, so
+    /// both give the same bits.</summary>
+    public static bool PacksDeltaFromImages { get; set; } = true;
+
     /// <summary>y[N×O×OH×OW] = w ⋆ x + b (no bias when <paramref name="bias"/> is empty).</summary>
     public void Forward(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
     {
@@ -146,11 +152,13 @@ public sealed class Convolution
         int cols = s.Columns;
         var columns = Scratch.Ensure(ref _columns, g.Rows * cols);
         if (!columnsHoldInput) Im2Col.Unfold(x, s.Batch, g, columns);
-        var delta = Delta(s, dy);
         if (!ColumnRoutesOnly && Im2ColProducts.SuitsReduce(s.OutChannels, g.Rows))
-            Im2ColProducts.Reduce(s.OutChannels, g.Rows, cols, delta, cols, columns, cols, weightGradient, g.Rows);
+            Im2ColProducts.Reduce(s.OutChannels, g.Rows, cols, Delta(s, dy), cols, columns, cols, weightGradient, g.Rows);
+        else if (PacksDeltaFromImages)
+            // δ·colsᵀ with δ's panels packed straight from NCHW: no [O × N·P] copy.
+            Gemm.MultiplyImagesA(s.OutChannels, g.Rows, cols, dy, s.OutPixels, true, columns, cols, weightGradient, g.Rows, accumulate: true);
         else
-            Gemm.Multiply(false, true, s.OutChannels, g.Rows, cols, delta, cols, columns, cols, weightGradient, g.Rows, accumulate: true);
+            Gemm.Multiply(false, true, s.OutChannels, g.Rows, cols, Delta(s, dy), cols, columns, cols, weightGradient, g.Rows, accumulate: true);
     }
 
     /// <summary>inputGradient[N×C×H×W] = wᵀ ⋆ δ (overwritten), from δ = ∂C/∂y. Read forwards, the transposed convolution

@@ -70,6 +70,25 @@ public static unsafe class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false) =>
         Compute(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, mayUseTeam: false);
 
+    /// <summary>C[m×n] = A·op(B) (+ C) where A [m × k] is δ stored as images [k/P × m × P] (NCHW, P =
+    /// <paramref name="plane"/>): A[i, q] = images[(q / P)·m·P + i·P + q % P]. The bits of <see cref="Multiply"/> on
+    /// the gathered matrix (<see cref="ColumnLayout.FromImages"/>), which this call does not write.</summary>
+    internal static void MultiplyImagesA(int m, int n, int k, ReadOnlySpan<float> images, int plane, bool transB,
+        ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false)
+    {
+        CheckImages(m, k, images.Length, plane);
+        GemmArguments.Check(false, transB, m, n, k, images.Length, k, b.Length, ldb, c.Length, ldc);
+        if (Empty(m, n, k, c, ldc, accumulate)) return;
+        fixed (float* pa = images, pb = b, pc = c)
+            Dispatch(new GemmProblem(false, transB, m, n, k, pa, plane, pb, ldb, pc, ldc, accumulate, aPlane: plane), mayUseTeam: true);
+    }
+
+    private static void CheckImages(int m, int k, int length, int plane)
+    {
+        if (plane <= 0 || k % plane != 0 || (long)m * k > length)
+            throw new ArgumentException($"GEMM operand A [{m}×{k}] as images of {plane} pixels needs k a multiple of the plane and {(long)m * k} floats; got {length}.");
+    }
+
     private static void Compute(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate, bool mayUseTeam)
     {
@@ -82,12 +101,15 @@ public static unsafe class Gemm
     /// <summary>C[m×n] = op(A)[m×k]·B[k×n] (+ C when <paramref name="accumulate"/>) with B gathered, never stored:
     /// B[p, j] = source[rows[p] + columns[j]] (implicit GEMM, <see cref="GatheredB"/>); <paramref name="kinds"/> holds
     /// <see cref="GatheredB.Classify"/>'s kind of each full 16-column panel of <paramref name="columns"/>. The bits of
-    /// <see cref="Multiply"/> on the stored B.</summary>
+    /// <see cref="Multiply"/> on the stored B. <paramref name="aPlane"/> &gt; 0: A is stored as images, as in
+    /// <see cref="MultiplyImagesA"/>.</summary>
     internal static void MultiplyGathered(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> source, ReadOnlySpan<int> rows, ReadOnlySpan<int> columns, ReadOnlySpan<byte> kinds,
-        Span<float> c, int ldc, bool accumulate = false, bool mayUseTeam = true)
+        Span<float> c, int ldc, bool accumulate = false, bool mayUseTeam = true, int aPlane = 0)
     {
-        GemmArguments.Check(transA, false, m, n, k, a.Length, lda, int.MaxValue, n, c.Length, ldc); // B: the offsets, below
+        if (aPlane > 0 && transA) throw new ArgumentException("GEMM operand A stored as images cannot be transposed.");
+        if (aPlane > 0) CheckImages(m, k, a.Length, aPlane);
+        GemmArguments.Check(transA, false, m, n, k, a.Length, aPlane > 0 ? k : lda, int.MaxValue, n, c.Length, ldc); // B: the offsets, below
         if (rows.Length < k || columns.Length < n || kinds.Length < n / GemmBlocking.NR)
             throw new ArgumentException($"Gathered GEMM operand B ({k}×{n}) needs {k} row and {n} column offsets and {n / GemmBlocking.NR} panel kinds; got {rows.Length}, {columns.Length} and {kinds.Length}.");
         if (k > 0 && n > 0)
@@ -103,7 +125,7 @@ public static unsafe class Gemm
         fixed (float* pa = a, ps = source, pc = c)
         fixed (int* pr = rows, pq = columns)
         fixed (byte* pk = kinds)
-            Dispatch(new GemmProblem(transA, false, m, n, k, pa, lda, null, n, pc, ldc, accumulate, new GatheredB(ps, pr, pq, pk)), mayUseTeam);
+            Dispatch(new GemmProblem(transA, false, m, n, k, pa, aPlane > 0 ? aPlane : lda, null, n, pc, ldc, accumulate, new GatheredB(ps, pr, pq, pk), aPlane), mayUseTeam);
     }
 
     /// <summary>True when there is nothing to multiply; an empty sum (k = 0) leaves C = 0, or C unchanged when accumulating.</summary>

@@ -72,7 +72,8 @@ internal static unsafe class GemmDriver
     public static void Block(in GemmProblem g, int ic, int mc, int jc, int nc, int pc, int kc, int qFrom, int qTo,
         float* packedA, float* packedB, bool add)
     {
-        GemmPacking.PackA(g.TransA, g.A, g.Lda, ic, pc, mc, kc, packedA);
+        if (g.APlane > 0) GemmPacking.PackAImages(g.A, g.APlane, (long)g.M * g.APlane, ic, pc, mc, kc, packedA);
+        else GemmPacking.PackA(g.TransA, g.A, g.Lda, ic, pc, mc, kc, packedA);
         float* c = g.C + (nint)ic * g.Ldc + jc;
         var width = SimdWidth.Current;
         if (width == SimdPath.Vector512)

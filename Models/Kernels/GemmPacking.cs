@@ -38,26 +38,54 @@ internal static unsafe class GemmPacking
                         for (int r = 0; r < MR; r++) panel[r] = r < mr ? src[r] : 0f;
             }
             else
+                PackARows(a + p0, lda, i0 + ir, mr, 0, kc, panel);
+        }
+    }
+
+    /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] where A [m × N·P] is stored as images [N × m × P] (NCHW, P =
+    /// <paramref name="plane"/> pixels, <paramref name="imageStride"/> = m·P floats an image): A[i, q] =
+    /// a[(q / P)·m·P + i·P + q % P]. The same panels as <see cref="PackA"/> on the gathered matrix.</summary>
+    /// <remarks>Why: ∂C/∂w = δ·aᵀ on the column routes first copied δ from NCHW to [O × N·P]
+    /// (<see cref="ColumnLayout.FromImages"/>, 0.4–0.8 M floats a layer in a DCGAN step) only for this packer to read it
+    /// again. Inside one image the k run is a plain m×run block with leading dimension P, so the run is packed by the
+    /// same row reader; a panel's k range is cut where an image ends. A copy either way, so the bits are the same.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackAImages(float* a, int plane, long imageStride, int i0, int p0, int mc, int kc, float* dst)
+    {
+        for (int p = 0; p < kc;)
+        {
+            int q = p0 + p, image = q / plane, pixel = q - image * plane, run = Math.Min(kc - p, plane - pixel);
+            float* block = a + image * imageStride + pixel;
+            for (int ir = 0; ir < mc; ir += MR)
+                PackARows(block, plane, i0 + ir, Math.Min(MR, mc - ir), p, run, dst + (nint)ir * kc);
+            p += run;
+        }
+    }
+
+    /// <summary>Columns <paramref name="from"/>..from+count of one A panel, from the
+    /// <paramref name="mr"/> rows starting at row <paramref name="row"/> of an m×k block a (leading dimension lda) whose
+    /// column 0 is the panel's column <paramref name="from"/>; rows past mr are zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PackARows(float* a, int lda, int row, int mr, int from, int count, float* panel)
+    {
+        // Read the MR rows 8 values of k at a time and transpose in registers.
+        float* at = panel + (nint)from * MR;
+        int p0v = 0;
+        if (mr == MR && Avx.IsSupported && SimdWidth.Current != SimdPath.Scalar)
+        {
+            float* s0 = a + (nint)row * lda;
+            for (; p0v + 8 <= count; p0v += 8) PackA6x8(s0 + p0v, lda, at + p0v * MR);
+        }
+        for (int r = 0; r < MR; r++)
+        {
+            float* d = at + r;
+            if (r < mr)
             {
-                // A is stored m×k: read the MR rows 8 values of k at a time and transpose in registers.
-                int p0v = 0;
-                if (mr == MR && Avx.IsSupported && SimdWidth.Current != SimdPath.Scalar)
-                {
-                    float* s0 = a + (nint)(i0 + ir) * lda + p0;
-                    for (; p0v + 8 <= kc; p0v += 8) PackA6x8(s0 + p0v, lda, panel + p0v * MR);
-                }
-                for (int r = 0; r < MR; r++)
-                {
-                    float* d = panel + r;
-                    if (r < mr)
-                    {
-                        float* src = a + (nint)(i0 + ir + r) * lda + p0;
-                        for (int p = p0v; p < kc; p++) d[p * MR] = src[p];
-                    }
-                    else
-                        for (int p = p0v; p < kc; p++) d[p * MR] = 0f;
-                }
+                float* src = a + (nint)(row + r) * lda;
+                for (int p = p0v; p < count; p++) d[p * MR] = src[p];
             }
+            else
+                for (int p = p0v; p < count; p++) d[p * MR] = 0f;
         }
     }
 

@@ -62,9 +62,16 @@ internal sealed class ImplicitGemm
         Tables(s);
         var padded = sameInput && _paddedFor == s ? _padded! : Pad(s, x);
         int cols = s.Columns, p = s.OutPixels;
+        // ∂C/∂w = δ·aᵀ, aᵀ read from the padded input with the tables' roles swapped; δ's panels packed from NCHW
+        // (or from the [O × N·P] copy, the plain twin: see Convolution.PacksDeltaFromImages).
+        if (Convolution.PacksDeltaFromImages)
+        {
+            Gemm.MultiplyGathered(false, s.OutChannels, g.Rows, cols, dy, p, padded, _positions, _taps, _tapKinds,
+                weightGradient, g.Rows, accumulate: true, aPlane: p);
+            return;
+        }
         var delta = Scratch.Ensure(ref _delta, s.OutChannels * cols);
         ColumnLayout.FromImages(dy, s.Batch, s.OutChannels, p, delta);
-        // ∂C/∂w = δ·aᵀ, aᵀ read from the padded input with the tables' roles swapped.
         Gemm.MultiplyGathered(false, s.OutChannels, g.Rows, cols, delta, cols, padded, _positions, _taps, _tapKinds,
             weightGradient, g.Rows, accumulate: true);
     }

@@ -36,14 +36,14 @@ public class BatchNormActivationFusionTests
         finally { Models.Kernels.BatchNormChannels.FusedBackwardPlane = before; }
     }
 
-    private static float[][] State(Layer network) =>
+    internal static float[][] State(Layer network) =>
         network.AllParameters().Select(p => p.Value.Span.ToArray()).Concat(network.AllBuffers().Select(b => b.Span.ToArray())).ToArray();
 
-    private static void SameBits(float[][] expected, float[][] actual, string network)
+    internal static void SameBits(float[][] expected, float[][] actual, string network)
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int t = 0; t < expected.Length; t++)
-            Assert.True(expected[t].AsSpan().SequenceEqual(actual[t]), $"{network}: tensor {t} differs between the fused and the unfused run");
+            Assert.True(expected[t].AsSpan().SequenceEqual(actual[t]), $"{network}: tensor {t} differs between the two runs");
     }
 
     /// <summary>The fused pairs' backward passes against central finite differences (input, γ, β), training and inference.
@@ -67,9 +67,9 @@ public class BatchNormActivationFusionTests
         return 0;
     });
 
-    private sealed record GanRun(float[][] G, float[][] D, double[] Losses, float[] Samples);
+    internal sealed record GanRun(float[][] G, float[][] D, double[] Losses, float[] Samples);
 
-    private static GanRun TrainDcgan()
+    internal static GanRun TrainDcgan()
     {
         var train = Training.MnistTrainingTests.Mnist.Value.Train;
         var g = Dcgan.Generator(seed: 42); var d = Dcgan.Discriminator(seed: 43);
@@ -105,9 +105,9 @@ public class BatchNormActivationFusionTests
         }
     }
 
-    private sealed record ColorizerRun(float[][] G, float[][] D, double[] L1, double[] DLoss, float[] Colorized);
+    internal sealed record ColorizerRun(float[][] G, float[][] D, double[] L1, double[] DLoss, float[] Colorized);
 
-    private static ColorizerRun TrainColorizer()
+    internal static ColorizerRun TrainColorizer()
     {
         var state = new ColorizerTrainingState
         {
