@@ -52,14 +52,15 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackAImages(float* a, int plane, long imageStride, int i0, int p0, int mc, int kc, float* dst)
     {
-        for (int p = 0; p < kc;)
-        {
-            int q = p0 + p, image = q / plane, pixel = q - image * plane, run = Math.Min(kc - p, plane - pixel);
-            float* block = a + image * imageStride + pixel;
-            for (int ir = 0; ir < mc; ir += MR)
-                PackARows(block, plane, i0 + ir, Math.Min(MR, mc - ir), p, run, dst + (nint)ir * kc);
-            p += run;
-        }
+        // Panel by panel, each in increasing k: an 8-wide transpose stores two floats past its 8×MR block, which the
+        // next run of the same panel (or the next panel) then overwrites, as in PackA.
+        for (int ir = 0; ir < mc; ir += MR)
+            for (int p = 0; p < kc;)
+            {
+                int q = p0 + p, image = q / plane, pixel = q - image * plane, run = Math.Min(kc - p, plane - pixel);
+                PackARows(a + image * imageStride + pixel, plane, i0 + ir, Math.Min(MR, mc - ir), p, run, dst + (nint)ir * kc);
+                p += run;
+            }
     }
 
     /// <summary>Columns <paramref name="from"/>..from+count of one A panel, from the

@@ -18,6 +18,7 @@ public class GemmImagesATests
         { 7, 20, 5, 3, true },        // planes shorter than the 8-wide transpose
         { 6, 33, 9, 70, false },      // one MR panel exactly, a KC step ending inside a plane
         { 1, 3, 1, 4, true },         // one row, one pixel a plane
+        { 13, 20, 16, 2, true },      // runs of whole 8-wide transposes: each panel's last one stores past the panel
     };
 
     [Theory, MemberData(nameof(Shapes))]
