@@ -40,6 +40,12 @@ public static class GanRace
         Alternate(output, "batch norm + activation fused", () => Sequential.FusesBatchNormActivation = true,
             "batch norm, then activation  ", () => Sequential.FusesBatchNormActivation = false);
 
+    /// <summary><c>race gan --ab nchw</c>: steps alternate between ∂C/∂w's δ packed straight from NCHW
+    /// (<see cref="Models.Kernels.Convolution.PacksDeltaFromImages"/>) and δ copied to [O × N·P] first.</summary>
+    public static void AlternateNchw(TextWriter output) =>
+        Alternate(output, "δ packed from NCHW", () => Models.Kernels.Convolution.PacksDeltaFromImages = true,
+            "δ copied first    ", () => Models.Kernels.Convolution.PacksDeltaFromImages = false);
+
     /// <summary><c>race gan --ab team [--idle-spin US]</c>: steps alternate between the kernels' loops on the GEMM team
     /// (<see cref="Models.Kernels.KernelLoop"/>) with the given idle spin, and <c>Parallel.For</c> with the team's
     /// former 50 µs spin.</summary>

@@ -61,7 +61,8 @@ public static class Pix2PixRace
     /// (<see cref="Models.Kernels.ImplicitGemm"/>) or the column routes it replaced; <c>implicit-forward</c>: ∂C/∂w on the
     /// implicit GEMM in both, the forward product on it or on the columns; <c>channels-last</c>: PatchGAN's one-channel
     /// last layer on <see cref="Models.Kernels.ChannelsLastConv"/> or on the GEMM; <c>fusion</c>: each batch norm fused
-    /// with the activation after it or not (<see cref="Models.Layers.Sequential.FusesBatchNormActivation"/>); <c>narrow</c>: the column-free routes for the
+    /// with the activation after it or not (<see cref="Models.Layers.Sequential.FusesBatchNormActivation"/>); <c>nchw</c>: ∂C/∂w's δ packed from NCHW
+    /// or copied first (<see cref="Models.Kernels.Convolution.PacksDeltaFromImages"/>); <c>narrow</c>: the column-free routes for the
     /// products no direct kernel takes from <see cref="Models.Kernels.Convolution.ColumnFreeTaps"/> taps, or from 640 as
     /// before.</summary>
     public static void Alternate(TextWriter output, int[] widths, string variant)
@@ -76,6 +77,7 @@ public static class Pix2PixRace
             "narrow" => v => Models.Kernels.Convolution.ColumnFreeTaps = v == 0 ? taps : before,
             "channels-last" => v => Models.Kernels.ChannelsLastConv.Enabled = v == 0,
             "fusion" => v => Models.Layers.Sequential.FusesBatchNormActivation = v == 0,
+            "nchw" => v => Models.Kernels.Convolution.PacksDeltaFromImages = v == 0,
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
         };
         string[] names = variant switch
@@ -84,6 +86,7 @@ public static class Pix2PixRace
             "narrow" => [$"step, column-free > {taps}", $"step, column-free > {before}", $"inference, column-free > {taps}", $"inference, column-free > {before}"],
             "channels-last" => ["step, channels-last 256→1", "step, 256→1 on the GEMM", "inference (same routes)", "inference (same routes)"],
             "fusion" => ["step, BN + activation fused", "step, BN then activation", "inference, fused", "inference, unfused"],
+            "nchw" => ["step, δ packed from NCHW", "step, δ copied first", "inference (same routes)", "inference (same routes)"],
             _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
         };
         foreach (int width in widths)
