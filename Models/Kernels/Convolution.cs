@@ -56,10 +56,11 @@ public sealed class Convolution
     /// an 8 MB column matrix for each of those products (33 MB for the transposed layer at inference's batch 64).</remarks>
     public static int ColumnFreeTaps { get; set; } = 384;
 
-    /// <summary>Whether ∂C/∂w = δ·aᵀ on the column and implicit-GEMM routes packs δ's GEMM panels straight from NCHW
-    /// (<see cref="Gemm.MultiplyImagesA"/>) instead of copying δ to [O × N·P] first (<see cref="ColumnLayout.FromImages"/>),
-    /// the plain twin kept for the tests and for A/B timing (<c>race gan --ab nchw</c>). Packing does no arithmetic, so
-    /// both give the same bits.</summary>
+    /// <summary>Whether the GEMMs that read δ (∂C/∂w = δ·aᵀ on the column, implicit-GEMM and chunk routes, ∂C/∂x = wᵀ·δ on
+    /// the column and chunk routes, so also a transposed layer's forward product) pack δ's panels straight from NCHW
+    /// (<see cref="Gemm.MultiplyImagesA"/>, <see cref="Gemm.MultiplyImagesB"/>) instead of copying δ to [O × N·P] first
+    /// (<see cref="ColumnLayout.FromImages"/>), the plain twin kept for the tests and for A/B timing
+    /// (<c>race gan --ab nchw</c>). Packing does no arithmetic, so both give the same bits.</summary>
     public static bool PacksDeltaFromImages { get; set; } = true;
 
     /// <summary>y[N×O×OH×OW] = w ⋆ x + b (no bias when <paramref name="bias"/> is empty).</summary>
@@ -192,17 +193,20 @@ public sealed class Convolution
         // wᵀδ in column form, then col2im.
         int cols = s.Columns;
         var wtd = Scratch.Ensure(ref _columns, g.Rows * cols);
-        var delta = Delta(s, dy);
         if (!ColumnRoutesOnly && Im2ColProducts.SuitsExpand(g.Rows, s.OutChannels))
         {
+            var delta = Delta(s, dy);
             // wᵀ is small: transpose it once so the product streams δ's rows.
             var wt = Scratch.Ensure(ref _weightTransposed, g.Rows * s.OutChannels);
             for (int o = 0; o < s.OutChannels; o++)
                 for (int r = 0; r < g.Rows; r++) wt[r * s.OutChannels + o] = weight[o * g.Rows + r];
             Im2ColProducts.Expand(g.Rows, cols, s.OutChannels, wt, s.OutChannels, delta, cols, wtd, cols);
         }
+        else if (PacksDeltaFromImages)
+            // wᵀ·δ with δ's panels packed straight from NCHW: no [O × N·P] copy.
+            Gemm.MultiplyImagesB(true, g.Rows, cols, s.OutChannels, weight, g.Rows, dy, s.OutPixels, wtd, cols);
         else
-            Gemm.Multiply(true, false, g.Rows, cols, s.OutChannels, weight, g.Rows, delta, cols, wtd, cols);
+            Gemm.Multiply(true, false, g.Rows, cols, s.OutChannels, weight, g.Rows, Delta(s, dy), cols, wtd, cols);
         Im2Col.Fold(wtd, s.Batch, g, inputGradient);
     }
 

@@ -72,21 +72,36 @@ public static unsafe class Gemm
 
     /// <summary>C[m×n] = A·op(B) (+ C) where A [m × k] is δ stored as images [k/P × m × P] (NCHW, P =
     /// <paramref name="plane"/>): A[i, q] = images[(q / P)·m·P + i·P + q % P]. The bits of <see cref="Multiply"/> on
-    /// the gathered matrix (<see cref="ColumnLayout.FromImages"/>), which this call does not write.</summary>
+    /// the gathered matrix (<see cref="ColumnLayout.FromImages"/>), which this call does not write. <paramref name="mayUseTeam"/>
+    /// false: on the calling thread alone, as <see cref="MultiplyAlone"/>.</summary>
     internal static void MultiplyImagesA(int m, int n, int k, ReadOnlySpan<float> images, int plane, bool transB,
-        ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false)
+        ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false, bool mayUseTeam = true)
     {
         CheckImages(m, k, images.Length, plane);
         GemmArguments.Check(false, transB, m, n, k, images.Length, k, b.Length, ldb, c.Length, ldc);
         if (Empty(m, n, k, c, ldc, accumulate)) return;
         fixed (float* pa = images, pb = b, pc = c)
-            Dispatch(new GemmProblem(false, transB, m, n, k, pa, plane, pb, ldb, pc, ldc, accumulate, aPlane: plane), mayUseTeam: true);
+            Dispatch(new GemmProblem(false, transB, m, n, k, pa, plane, pb, ldb, pc, ldc, accumulate, aPlane: plane), mayUseTeam);
     }
 
-    private static void CheckImages(int m, int k, int length, int plane)
+    /// <summary>C[m×n] = op(A)·B (+ C) where B [k × n] is δ stored as images [n/P × k × P] (NCHW, P =
+    /// <paramref name="plane"/>): B[p, q] = images[(q / P)·k·P + p·P + q % P]. The bits of <see cref="Multiply"/> on the
+    /// gathered matrix (<see cref="ColumnLayout.FromImages"/>), which this call does not write. <paramref name="mayUseTeam"/>
+    /// false: on the calling thread alone, as <see cref="MultiplyAlone"/>.</summary>
+    internal static void MultiplyImagesB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> images, int plane, Span<float> c, int ldc, bool accumulate = false, bool mayUseTeam = true)
     {
-        if (plane <= 0 || k % plane != 0 || (long)m * k > length)
-            throw new ArgumentException($"GEMM operand A [{m}×{k}] as images of {plane} pixels needs k a multiple of the plane and {(long)m * k} floats; got {length}.");
+        CheckImages(k, n, images.Length, plane, "B");
+        GemmArguments.Check(transA, false, m, n, k, a.Length, lda, images.Length, n, c.Length, ldc);
+        if (Empty(m, n, k, c, ldc, accumulate)) return;
+        fixed (float* pa = a, pb = images, pc = c)
+            Dispatch(new GemmProblem(transA, false, m, n, k, pa, lda, pb, plane, pc, ldc, accumulate, bPlane: plane), mayUseTeam);
+    }
+
+    private static void CheckImages(int rows, int columns, int length, int plane, string operand = "A")
+    {
+        if (plane <= 0 || columns % plane != 0 || (long)rows * columns > length)
+            throw new ArgumentException($"GEMM operand {operand} [{rows}×{columns}] as images of {plane} pixels needs its columns a multiple of the plane and {(long)rows * columns} floats; got {length}.");
     }
 
     private static void Compute(bool transA, bool transB, int m, int n, int k,

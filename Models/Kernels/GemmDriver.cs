@@ -58,6 +58,8 @@ internal static unsafe class GemmDriver
     {
         if (g.Gathered.IsSet)
             g.Gathered.Pack(pc, jc, nc, kc, kc * part / parts, kc * (part + 1) / parts, packedB);
+        else if (g.BPlane > 0)
+            GemmPacking.PackBRowsImages(g.B, g.BPlane, (long)g.K * g.BPlane, pc, jc, nc, kc, kc * part / parts, kc * (part + 1) / parts, packedB);
         else if (g.TransB)
         {
             int colPanels = (nc + NR - 1) / NR;

@@ -115,6 +115,38 @@ internal static unsafe class GemmPacking
         }
     }
 
+    /// <summary>Packs rows <paramref name="pFrom"/>..<paramref name="pTo"/> of B[p0..p0+kc, j0..j0+nc] where B [k × N·P] is
+    /// stored as images [N × k × P] (NCHW, P = <paramref name="plane"/> pixels, <paramref name="imageStride"/> = k·P):
+    /// B[p, q] = b[(q / P)·k·P + p·P + q % P]. The same panels as <see cref="PackBRows"/> on the gathered matrix.</summary>
+    /// <remarks>Why: ∂C/∂x = wᵀ·δ (and a transposed layer's forward product) on the column and chunk routes first copied
+    /// δ from NCHW to [O × N·P] only for this packer to read it again. A row is copied in runs cut where an image or a
+    /// panel ends. A copy either way, so the bits are the same.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackBRowsImages(float* b, int plane, long imageStride, int p0, int j0, int nc, int kc, int pFrom, int pTo, float* dst)
+    {
+        bool wide = SimdWidth.Current == SimdPath.Vector512;
+        int rest = nc % NR;
+        for (int p = pFrom; p < pTo; p++)
+        {
+            float* row = b + (nint)(p0 + p) * plane;
+            for (int j = 0; j < nc;)
+            {
+                int q = j0 + j, image = q / plane, pixel = q - image * plane, at = j % NR;
+                int run = Math.Min(Math.Min(nc - j, plane - pixel), NR - at);
+                float* src = row + image * imageStride + pixel;
+                float* d = dst + (nint)(j / NR) * kc * NR + p * NR + at;
+                if (run == NR && wide) Vector512.Store(Vector512.Load(src), d);
+                else for (int r = 0; r < run; r++) d[r] = src[r];
+                j += run;
+            }
+            if (rest > 0)
+            {
+                float* d = dst + (nint)(nc / NR) * kc * NR + p * NR;
+                for (int r = rest; r < NR; r++) d[r] = 0f;
+            }
+        }
+    }
+
     /// <summary>Packs column panels <paramref name="qFrom"/>..<paramref name="qTo"/> of op(B)[p0..p0+kc, j0..j0+nc], B stored n×k.</summary>
     /// <remarks>op(B)[p, j] = b[j*ldb + p]: each stored row (one output column) is read along k and scattered with stride NR.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -3,9 +3,9 @@ namespace NeuralPipelines.Models.Kernels;
 /// <summary>One GEMM call as raw pointers, handed from the caller to every thread of the team.</summary>
 /// <remarks>The operands are pinned by the caller for as long as the call runs, which outlasts every thread's share.
 /// A gathered B (<see cref="GatheredB"/>) is read through its two offset tables instead of ld/transposition, and an A
-/// stored as images (<see cref="APlane"/>) by image and pixel.</remarks>
+/// or B stored as images (<see cref="APlane"/>, <see cref="BPlane"/>) by image and pixel.</remarks>
 internal readonly unsafe struct GemmProblem(bool transA, bool transB, int m, int n, int k,
-    float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, GatheredB gathered = default, int aPlane = 0)
+    float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, GatheredB gathered = default, int aPlane = 0, int bPlane = 0)
 {
     public readonly bool TransA = transA, TransB = transB, Accumulate = accumulate;
     public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
@@ -14,4 +14,7 @@ internal readonly unsafe struct GemmProblem(bool transA, bool transB, int m, int
     /// <summary>When positive, A [M × N·P] is stored as images [N × M × P] of this many pixels P
     /// (<see cref="GemmPacking.PackAImages"/>); Lda is then P.</summary>
     public readonly int APlane = aPlane;
+    /// <summary>When positive, B [K × N·P] is stored as images [N × K × P] of this many pixels P
+    /// (<see cref="GemmPacking.PackBRowsImages"/>); Ldb is then P.</summary>
+    public readonly int BPlane = bPlane;
 }

@@ -121,12 +121,19 @@ public static unsafe class Im2ColChunks
                 int n0 = chunk * j.Per, count = Math.Min(j.Per, j.Batch - n0), p = j.G.OutPixels, rows = j.G.Rows, cols = count * p;
                 int slot = j.OutChannels * rows;
                 var columns = Scratch.Ensure(ref _columns, rows * cols);
-                var delta = Scratch.Ensure(ref _matrix, j.OutChannels * cols);
                 fixed (float* pc = columns) Im2Col.UnfoldSerial(j.Source + (long)n0 * j.G.ImageLength, count, j.G, pc);
-                Gather(j.Second + (long)n0 * j.OutChannels * p, count, j.OutChannels, p, delta);
-                // This chunk's ∂C/∂w = δ·aᵀ, into its own partial.
-                Product(j.Chunks, false, true, j.OutChannels, rows, cols, delta, cols, columns, cols,
-                    new Span<float>(j.Target + (long)chunk * slot, slot), rows);
+                float* chunkDelta = j.Second + (long)n0 * j.OutChannels * p;
+                var partial = new Span<float>(j.Target + (long)chunk * slot, slot);
+                // This chunk's ∂C/∂w = δ·aᵀ, into its own partial (δ's panels packed from NCHW, or from a gathered copy).
+                if (Convolution.PacksDeltaFromImages)
+                    Gemm.MultiplyImagesA(j.OutChannels, rows, cols, new ReadOnlySpan<float>(chunkDelta, j.OutChannels * cols), p, true,
+                        columns, cols, partial, rows, mayUseTeam: j.Chunks == 1);
+                else
+                {
+                    var delta = Scratch.Ensure(ref _matrix, j.OutChannels * cols);
+                    Gather(chunkDelta, count, j.OutChannels, p, delta);
+                    Product(j.Chunks, false, true, j.OutChannels, rows, cols, delta, cols, columns, cols, partial, rows);
+                }
             });
         }
         for (int c = 0; c < chunks; c++)
@@ -151,11 +158,19 @@ public static unsafe class Im2ColChunks
             {
                 int n0 = chunk * j.Per, count = Math.Min(j.Per, j.Batch - n0), p = j.G.OutPixels, rows = j.G.Rows, cols = count * p;
                 var columns = Scratch.Ensure(ref _columns, rows * cols);
-                var delta = Scratch.Ensure(ref _matrix, j.OutChannels * cols);
-                Gather(j.Source + (long)n0 * j.OutChannels * p, count, j.OutChannels, p, delta);
-                // ∂C/∂a = wᵀ·δ in column form, then col2im into the chunk's images.
-                Product(j.Chunks, true, false, rows, cols, j.OutChannels, new ReadOnlySpan<float>(j.Second, j.OutChannels * rows), rows,
-                    delta, cols, columns, cols);
+                var w = new ReadOnlySpan<float>(j.Second, j.OutChannels * rows);
+                float* chunkDelta = j.Source + (long)n0 * j.OutChannels * p;
+                // ∂C/∂a = wᵀ·δ in column form (δ's panels packed from NCHW, or from a gathered copy: the plain twin), then
+                // col2im into the chunk's images.
+                if (Convolution.PacksDeltaFromImages)
+                    Gemm.MultiplyImagesB(true, rows, cols, j.OutChannels, w, rows, new ReadOnlySpan<float>(chunkDelta, j.OutChannels * cols), p,
+                        columns, cols, mayUseTeam: j.Chunks == 1);
+                else
+                {
+                    var delta = Scratch.Ensure(ref _matrix, j.OutChannels * cols);
+                    Gather(chunkDelta, count, j.OutChannels, p, delta);
+                    Product(j.Chunks, true, false, rows, cols, j.OutChannels, w, rows, delta, cols, columns, cols);
+                }
                 fixed (float* pc = columns) Im2Col.FoldSerial(pc, count, j.G, j.Target + (long)n0 * j.G.ImageLength);
             });
         }

@@ -3,12 +3,12 @@ using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Kernels;
 
-/// <summary>A GEMM whose A operand is δ stored as images [N × m × P] (<see cref="Gemm.MultiplyImagesA"/>,
-/// <see cref="GemmPacking.PackAImages"/>) gives the bits of the GEMM on the [m × N·P] copy that
+/// <summary>A GEMM whose A or B operand is δ stored as images [N × m × P] (<see cref="Gemm.MultiplyImagesA"/>,
+/// <see cref="Gemm.MultiplyImagesB"/>) gives the bits of the GEMM on the [m × N·P] copy that
 /// <see cref="ColumnLayout.FromImages"/> makes (its plain twin), at every SIMD width on one and two threads; and a
-/// convolution's ∂C/∂w on the column and implicit routes is the same bits with and without the copy.</summary>
+/// convolution's ∂C/∂w and ∂C/∂x on the column, implicit and chunk routes are the same bits with and without the copy.</summary>
 [Collection(nameof(GemmThreadsCollection))]
-public class GemmImagesATests
+public class GemmImagesTests
 {
     public static TheoryData<int, int, int, int, bool> Shapes => new()
     {
@@ -52,6 +52,38 @@ public class GemmImagesATests
                 }
     }
 
+    [Theory, MemberData(nameof(Shapes))]
+    public void Packing_b_from_images_gives_the_bits_of_the_gathered_copy(int k, int m, int plane, int images, bool transA)
+    {
+        // B [k × N·P] is δ of k channels; here m is the product's rows (wᵀ's, for ∂C/∂x).
+        var rng = new Random(k * 13 + m + plane + images);
+        int n = plane * images;
+        var dy = GradientCheck.Random(rng, images * k * plane).Data;
+        var a = GradientCheck.Random(rng, m * k).Data;
+        int lda = transA ? m : k;
+        var delta = new float[k * n];
+        ColumnLayout.FromImages(dy, images, k, plane, delta);
+        foreach (var width in SimdWidth.AvailablePaths)
+            using (SimdWidth.Use(width))
+                foreach (int threads in new[] { 1, 2 })
+                    foreach (bool team in new[] { true, false })
+                    {
+                        int before = Gemm.Threads;
+                        long threshold = Gemm.ParallelThreshold;
+                        var expected = Enumerable.Repeat(float.NaN, m * n).ToArray(); // every output written
+                        var actual = Enumerable.Repeat(float.NaN, m * n).ToArray();
+                        try
+                        {
+                            Gemm.Threads = threads;
+                            Gemm.ParallelThreshold = 1;
+                            Gemm.Multiply(transA, false, m, n, k, a, lda, delta, n, expected, n);
+                            Gemm.MultiplyImagesB(transA, m, n, k, a, lda, dy, plane, actual, n, mayUseTeam: team);
+                        }
+                        finally { Gemm.Threads = before; Gemm.ParallelThreshold = threshold; }
+                        Assert.True(expected.AsSpan().SequenceEqual(actual), $"{width}, {threads} thread(s), team {team}: the products differ");
+                    }
+    }
+
     [Fact]
     public void Images_that_do_not_fill_the_operand_are_an_error_that_names_it()
     {
@@ -59,18 +91,20 @@ public class GemmImagesATests
         Assert.Contains("GEMM operand A [4×10] as images of 5 pixels", e.Message);
         e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyImagesA(4, 2, 10, new float[40], 3, false, new float[20], 2, new float[8], 2));
         Assert.Contains("multiple of the plane", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyImagesB(false, 2, 10, 4, new float[8], 4, new float[39], 5, new float[20], 10));
+        Assert.Contains("GEMM operand B [4×10] as images of 5 pixels", e.Message);
     }
 
     public static TheoryData<int[]> Convolutions => new()
     {
         // C, H, W, kH, kW, stride, pad, out channels, batch
-        { [1, 28, 28, 4, 4, 2, 1, 64, 4] },     // DCGAN D's 1→64: the column route (Gemm.MultiplyImagesA)
-        { [64, 14, 14, 4, 4, 2, 1, 128, 3] },   // DCGAN D's 64→128: the implicit GEMM (gathered B, A from images)
+        { [1, 28, 28, 4, 4, 2, 1, 64, 4] },     // DCGAN D's 1→64: the column route (images as A, and as B for ∂C/∂x)
+        { [64, 14, 14, 4, 4, 2, 1, 128, 3] },   // DCGAN D's 64→128: the implicit GEMM (gathered B, A from images), ∂C/∂x on chunks
         { [3, 9, 7, 3, 3, 1, 1, 40, 3] },       // stride 1 with columns left by the forward pass
     };
 
     [Theory, MemberData(nameof(Convolutions))]
-    public void A_weight_gradient_has_the_same_bits_with_and_without_the_copy_of_delta(int[] a)
+    public void A_convolution_has_the_same_bits_with_and_without_the_copy_of_delta(int[] a)
     {
         var g = new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], a[5], a[5], a[6], a[6]);
         var s = new ConvolutionGeometry(a[8], a[7], g);
@@ -78,7 +112,7 @@ public class GemmImagesATests
         foreach (bool columnRoutesOnly in new[] { false, true })
             foreach (int threads in new[] { 1, 2 })
             {
-                float[] Run(bool packs)
+                (float[] Dw, float[] Dx, float[] ChunkDw, float[] ChunkDx) Run(bool packs)
                 {
                     int before = Gemm.Threads;
                     bool was = Convolution.PacksDeltaFromImages;
@@ -91,11 +125,24 @@ public class GemmImagesATests
                         var dw = (float[])problem.Start.Clone();
                         convolution.WeightGradient(s, problem.X, problem.Dy, dw); // after the forward pass
                         convolution.WeightGradient(s, problem.X, problem.Dy, dw); // alone
-                        return dw;
+                        var dx = Enumerable.Repeat(float.NaN, (int)s.InputLength).ToArray();
+                        convolution.InputGradient(s, problem.Dy, problem.W, dx);
+                        // The chunk route directly, two images a chunk (the chunks share the threads).
+                        var chunkDw = (float[])problem.Start.Clone();
+                        Im2ColChunks.AccumulateWeightGradient(problem.X, problem.Dy, s.Batch, g, s.OutChannels, chunkDw,
+                            new float[Im2ColChunks.WorkspaceLength(g, s.OutChannels, s.Batch, 2)], imagesPerChunk: 2);
+                        var chunkDx = Enumerable.Repeat(float.NaN, (int)s.InputLength).ToArray();
+                        Im2ColChunks.InputGradient(problem.Dy, s.Batch, g, problem.W, s.OutChannels, chunkDx, imagesPerChunk: 2);
+                        return (dw, dx, chunkDw, chunkDx);
                     }
                     finally { Gemm.Threads = before; Convolution.PacksDeltaFromImages = was; }
                 }
-                Assert.True(Run(false).AsSpan().SequenceEqual(Run(true)), $"{(columnRoutesOnly ? "column routes only" : "all routes")}, {threads} thread(s): ∂C/∂w differs");
+                var (copied, packed) = (Run(false), Run(true));
+                string where = $"{(columnRoutesOnly ? "column routes only" : "all routes")}, {threads} thread(s)";
+                Assert.True(copied.Dw.AsSpan().SequenceEqual(packed.Dw), $"{where}: ∂C/∂w differs");
+                Assert.True(copied.Dx.AsSpan().SequenceEqual(packed.Dx), $"{where}: ∂C/∂x differs");
+                Assert.True(copied.ChunkDw.AsSpan().SequenceEqual(packed.ChunkDw), $"{where}: the chunks' ∂C/∂w differs");
+                Assert.True(copied.ChunkDx.AsSpan().SequenceEqual(packed.ChunkDx), $"{where}: the chunks' ∂C/∂x differs");
             }
     }
 }
