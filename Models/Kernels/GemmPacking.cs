@@ -66,7 +66,7 @@ internal static unsafe class GemmPacking
     /// <summary>Columns <paramref name="from"/>..from+count of one A panel, from the
     /// <paramref name="mr"/> rows starting at row <paramref name="row"/> of an m×k block a (leading dimension lda) whose
     /// column 0 is the panel's column <paramref name="from"/>; rows past mr are zeros.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackARows(float* a, int lda, int row, int mr, int from, int count, float* panel)
     {
         // Read the MR rows 8 values of k at a time and transpose in registers.
