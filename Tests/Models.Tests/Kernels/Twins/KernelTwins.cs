@@ -37,7 +37,7 @@ public static class KernelTwins
 
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmMicroKernel), typeof(GemmTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmMicroKernelWide), typeof(GemmTests)),
-        KernelTwin.PartOf(typeof(Gemm), typeof(GemmPacking), typeof(GemmTests)),
+        KernelTwin.PartOf(typeof(Gemm), typeof(GemmPacking), typeof(GemmTests), typeof(GemmImagesTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmTranspose), typeof(GemmTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmTeam), typeof(GemmTests), typeof(KernelLoopTests), typeof(GemmScheduleTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmBarrier), typeof(GemmTests)),
