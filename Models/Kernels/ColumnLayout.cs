@@ -16,6 +16,8 @@ internal static unsafe class ColumnLayout
     }
 
     /// <summary>matrix[o, n·P .. n·P + P) = images[n, o, :].</summary>
+    /// <remarks>The GEMMs that read δ pack it from NCHW themselves (<see cref="Convolution.PacksDeltaFromImages"/>); this
+    /// copy remains for the small products (<see cref="Im2ColProducts"/>) and as their plain twin.</remarks>
     public static void FromImages(ReadOnlySpan<float> images, int batch, int channels, int pixels, Span<float> matrix)
     {
         fixed (float* m = matrix) fixed (float* y = images)
