@@ -34,6 +34,12 @@ public static class GanRace
         Alternate(output, "forward implicit  ", () => Models.Kernels.ImplicitGemm.Forwards = true,
             "forward on columns", () => Models.Kernels.ImplicitGemm.Forwards = false);
 
+    /// <summary><c>race gan --ab small-planes</c>: steps alternate between the forward products of 7×7 output planes on the
+    /// column routes (<see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> 64, the default) and on the implicit GEMM (0).</summary>
+    public static void AlternateSmallPlanes(TextWriter output) =>
+        Alternate(output, "small planes on columns", () => Models.Kernels.ImplicitGemm.ForwardMinPixels = 64,
+            "small planes implicit  ", () => Models.Kernels.ImplicitGemm.ForwardMinPixels = 0);
+
     /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
     /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>
     public static void AlternateFusion(TextWriter output) =>

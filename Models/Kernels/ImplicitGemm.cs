@@ -27,6 +27,21 @@ internal sealed class ImplicitGemm
     /// <summary>Set to false to keep the forward product on the column routes while ∂C/∂w stays here (A/B timing).</summary>
     public static bool Forwards { get; set; } = true;
 
+    /// <summary>Output planes of fewer pixels than this keep the forward product on the column routes (chunks or the
+    /// whole-batch columns, the same bits: each output one multiply-add chain over the taps in the same order). 0 puts
+    /// every suitable layer's forward here, as before (A/B timing: <c>race gan|pix2pix --ab small-planes</c>).</summary>
+    /// <remarks>Why 64: on DCGAN's 7×7 outputs (D's 64→128 layer, and G's 128→64 transposed layer's backward) a 16-column
+    /// B panel spans three output rows and two images, so every panel row is two AVX2 gathers, and the product ran at
+    /// 83 GFLOP per CPU-second against 120 for chunks of 8 images (<c>race conv-kernels --threads 1</c>, 2026-12-01):
+    /// a DCGAN step took about 10 % less CPU time with those forwards on the chunks (docs/BENCHMARKS.md, branch
+    /// <c>dcgan</c>). pix2pix's wider planes (8×8 and up) stay here, where the implicit forward measured ahead.</remarks>
+    public static int ForwardMinPixels { get; set; } = 64;
+
+    /// <summary>Whether a forward product takes this route: <see cref="Forwards"/>, an output plane of at least
+    /// <see cref="ForwardMinPixels"/>, and <see cref="Suits"/> for a product no direct kernel takes.</summary>
+    public static bool SuitsForward(in ConvolutionGeometry s) =>
+        Forwards && s.OutPixels >= ForwardMinPixels && Suits(s, noDirectKernel: true);
+
     /// <summary>Layers this route takes: more taps per output than the direct kernels take (640), or, for a product no
     /// direct kernel takes (<paramref name="noDirectKernel"/>), more than <see cref="Convolution.ColumnFreeTaps"/>;
     /// offsets within an int.</summary>
