@@ -40,6 +40,12 @@ public static class GanRace
         Alternate(output, "small planes on columns", () => Models.Kernels.ImplicitGemm.ForwardMinPixels = 64,
             "small planes implicit  ", () => Models.Kernels.ImplicitGemm.ForwardMinPixels = 0);
 
+    /// <summary><c>race gan --ab pack-once</c>: steps alternate between the chunks' weights packed once per call
+    /// (<see cref="Models.Kernels.Im2ColChunks.PacksWeightsOnce"/>) and once in every chunk's product.</summary>
+    public static void AlternatePackOnce(TextWriter output) =>
+        Alternate(output, "weights packed once per call ", () => Models.Kernels.Im2ColChunks.PacksWeightsOnce = true,
+            "weights packed in every chunk", () => Models.Kernels.Im2ColChunks.PacksWeightsOnce = false);
+
     /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
     /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>
     public static void AlternateFusion(TextWriter output) =>
