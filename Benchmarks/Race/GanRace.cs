@@ -46,6 +46,14 @@ public static class GanRace
         Alternate(output, "weights packed once per call ", () => Models.Kernels.Im2ColChunks.PacksWeightsOnce = true,
             "weights packed in every chunk", () => Models.Kernels.Im2ColChunks.PacksWeightsOnce = false);
 
+    /// <summary><c>race gan --ab dcgan</c>: steps alternate between both changes of branch <c>dcgan</c> (small planes'
+    /// forwards on the chunks, the chunks' weights packed once) and main's routes (neither).</summary>
+    public static void AlternateDcganBranch(TextWriter output) =>
+        Alternate(output, "small planes on chunks + weights packed once",
+            () => { Models.Kernels.ImplicitGemm.ForwardMinPixels = 64; Models.Kernels.Im2ColChunks.PacksWeightsOnce = true; },
+            "main's routes                               ",
+            () => { Models.Kernels.ImplicitGemm.ForwardMinPixels = 0; Models.Kernels.Im2ColChunks.PacksWeightsOnce = false; });
+
     /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
     /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>
     public static void AlternateFusion(TextWriter output) =>

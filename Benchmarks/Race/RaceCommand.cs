@@ -47,6 +47,7 @@ public static class RaceCommand
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "nchw") >= 0: GanRace.AlternateNchw(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "small-planes") >= 0: GanRace.AlternateSmallPlanes(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "pack-once") >= 0: GanRace.AlternatePackOnce(output); return 0;
+            case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "dcgan") >= 0: GanRace.AlternateDcganBranch(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "team") >= 0:
                 GanRace.AlternateTeam(output, Models.Kernels.Gemm.IdleSpin); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "implicit-forward") >= 0:
