@@ -8,7 +8,9 @@ namespace NeuralPipelines.Models.Tests.Generative;
 /// (0, the route before): 3 DCGAN steps at batch 64 on shipped MNIST digits, every weight, running statistic, loss and
 /// inference output. Batch 64, not the other training tests' 16: at 16 the chunks do not take D's 64→128 layer, so no
 /// route moves (nor in their ngf-4 colorizer, which has no layer above 384 taps).</summary>
-/// <remarks>Only this class moves the threshold; other tests running meanwhile get the same bits either way.</remarks>
+/// <remarks>Other tests running meanwhile get the same bits either way; but <see cref="Kernels.ImplicitGemmTests"/> asserts
+/// which route the threshold picks, so this class runs in its collection, never beside it.</remarks>
+[Collection(nameof(Kernels.GemmThreadsCollection))]
 public class SmallPlaneForwardTrainingTests
 {
     private static T OnTheImplicitGemm<T>(Func<T> run)
