@@ -34,6 +34,26 @@ public static class GanRace
         Alternate(output, "forward implicit  ", () => Models.Kernels.ImplicitGemm.Forwards = true,
             "forward on columns", () => Models.Kernels.ImplicitGemm.Forwards = false);
 
+    /// <summary><c>race gan --ab small-planes</c>: steps alternate between the forward products of 7×7 output planes on the
+    /// column routes (<see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> 64, the default) and on the implicit GEMM (0).</summary>
+    public static void AlternateSmallPlanes(TextWriter output) =>
+        Alternate(output, "small planes on columns", () => Models.Kernels.ImplicitGemm.ForwardMinPixels = 64,
+            "small planes implicit  ", () => Models.Kernels.ImplicitGemm.ForwardMinPixels = 0);
+
+    /// <summary><c>race gan --ab pack-once</c>: steps alternate between the chunks' weights packed once per call
+    /// (<see cref="Models.Kernels.Im2ColChunks.PacksWeightsOnce"/>) and once in every chunk's product.</summary>
+    public static void AlternatePackOnce(TextWriter output) =>
+        Alternate(output, "weights packed once per call ", () => Models.Kernels.Im2ColChunks.PacksWeightsOnce = true,
+            "weights packed in every chunk", () => Models.Kernels.Im2ColChunks.PacksWeightsOnce = false);
+
+    /// <summary><c>race gan --ab dcgan</c>: steps alternate between both changes of branch <c>dcgan</c> (small planes'
+    /// forwards on the chunks, the chunks' weights packed once) and main's routes (neither).</summary>
+    public static void AlternateDcganBranch(TextWriter output) =>
+        Alternate(output, "small planes on chunks + weights packed once",
+            () => { Models.Kernels.ImplicitGemm.ForwardMinPixels = 64; Models.Kernels.Im2ColChunks.PacksWeightsOnce = true; },
+            "main's routes                               ",
+            () => { Models.Kernels.ImplicitGemm.ForwardMinPixels = 0; Models.Kernels.Im2ColChunks.PacksWeightsOnce = false; });
+
     /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
     /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>
     public static void AlternateFusion(TextWriter output) =>

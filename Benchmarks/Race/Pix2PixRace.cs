@@ -78,6 +78,8 @@ public static class Pix2PixRace
             "channels-last" => v => Models.Kernels.ChannelsLastConv.Enabled = v == 0,
             "fusion" => v => Models.Layers.Sequential.FusesBatchNormActivation = v == 0,
             "nchw" => v => Models.Kernels.Convolution.PacksDeltaFromImages = v == 0,
+            "small-planes" => v => Models.Kernels.ImplicitGemm.ForwardMinPixels = v == 0 ? 64 : 0,
+            "pack-once" => v => Models.Kernels.Im2ColChunks.PacksWeightsOnce = v == 0,
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
         };
         string[] names = variant switch
@@ -87,6 +89,8 @@ public static class Pix2PixRace
             "channels-last" => ["step, channels-last 256→1", "step, 256→1 on the GEMM", "inference (same routes)", "inference (same routes)"],
             "fusion" => ["step, BN + activation fused", "step, BN then activation", "inference, fused", "inference, unfused"],
             "nchw" => ["step, δ packed from NCHW", "step, δ copied first", "inference (same routes)", "inference (same routes)"],
+            "small-planes" => ["step, small planes on columns", "step, small planes implicit", "inference, small planes on columns", "inference, small planes implicit"],
+            "pack-once" => ["step, weights packed once", "step, weights packed per chunk", "inference, weights packed once", "inference, weights packed per chunk"],
             _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
         };
         foreach (int width in widths)

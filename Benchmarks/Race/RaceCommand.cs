@@ -45,6 +45,9 @@ public static class RaceCommand
             case "alloc-steps": StepAllocation.Run(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "fusion") >= 0: GanRace.AlternateFusion(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "nchw") >= 0: GanRace.AlternateNchw(output); return 0;
+            case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "small-planes") >= 0: GanRace.AlternateSmallPlanes(output); return 0;
+            case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "pack-once") >= 0: GanRace.AlternatePackOnce(output); return 0;
+            case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "dcgan") >= 0: GanRace.AlternateDcganBranch(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "team") >= 0:
                 GanRace.AlternateTeam(output, Models.Kernels.Gemm.IdleSpin); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "implicit-forward") >= 0:
@@ -59,7 +62,7 @@ public static class RaceCommand
             case "gmmn": GmmnRace.Run(output); return 0;
             case "pix2pix" when Array.IndexOf(args, "--ab") >= 0:
                 Pix2PixRace.Alternate(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32],
-                    Array.IndexOf(args, "implicit-forward") >= 0 ? "implicit-forward" : Array.IndexOf(args, "narrow") >= 0 ? "narrow" : Array.IndexOf(args, "channels-last") >= 0 ? "channels-last" : Array.IndexOf(args, "fusion") >= 0 ? "fusion" : Array.IndexOf(args, "nchw") >= 0 ? "nchw" : "implicit"); return 0;
+                    Array.IndexOf(args, "implicit-forward") >= 0 ? "implicit-forward" : Array.IndexOf(args, "narrow") >= 0 ? "narrow" : Array.IndexOf(args, "channels-last") >= 0 ? "channels-last" : Array.IndexOf(args, "fusion") >= 0 ? "fusion" : Array.IndexOf(args, "nchw") >= 0 ? "nchw" : Array.IndexOf(args, "small-planes") >= 0 ? "small-planes" : Array.IndexOf(args, "pack-once") >= 0 ? "pack-once" : "implicit"); return 0;
             case "pix2pix": Pix2PixRace.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-profile": Pix2PixProfile.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-layers": Pix2PixLayers.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32], Array.IndexOf(args, "--routes") >= 0); return 0;

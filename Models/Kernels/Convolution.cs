@@ -84,7 +84,7 @@ public sealed class Convolution
             (_channelsLast ??= new ChannelsLastConv()).Forward(s, x, weight, bias, y);
             return;
         }
-        if (ImplicitGemm.Forwards && ImplicitGemm.Suits(s, noDirectKernel: true))
+        if (ImplicitGemm.SuitsForward(s))
         {
             (_implicit ??= new ImplicitGemm()).Forward(s, x, weight, bias, y);
             _paddedHoldsInput = true;

@@ -70,6 +70,44 @@ public static unsafe class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false) =>
         Compute(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, mayUseTeam: false);
 
+    /// <summary>Floats <see cref="PackWhole"/> writes for an op(A) of <paramref name="m"/> × <paramref name="k"/>.</summary>
+    internal static int PackedWholeLength(int m, int k) => GemmBlocking.RoundUp(m, GemmBlocking.MR) * k;
+
+    /// <summary>Packs op(A) [m × k] whole, k step by k step (<see cref="GemmDriver.StepDepth"/>), into the panels every
+    /// block of <see cref="GemmDriver.Block"/> would pack: for a caller that multiplies the same A by several B
+    /// (<see cref="Im2ColChunks"/>: the weights, once per chunk). Packing copies, so the products keep their bits.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static void PackWhole(bool transA, int m, int k, float* a, int lda, float* packed)
+    {
+        int kcStep = GemmDriver.StepDepth(k), rows = GemmBlocking.RoundUp(m, GemmBlocking.MR);
+        for (int pc = 0; pc < k; pc += kcStep)
+            GemmPacking.PackA(transA, a, lda, 0, pc, m, Math.Min(kcStep, k - pc), packed + (nint)pc * rows);
+    }
+
+    /// <summary>C[m×n] = op(A)·op(B) (+ C) on the calling thread alone, with op(A) already packed whole by
+    /// <see cref="PackWhole"/> (<paramref name="a"/> and <paramref name="lda"/> are checked, not read). Same bits as
+    /// <see cref="MultiplyAlone"/>.</summary>
+    internal static void MultiplyAlonePacked(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, int lda,
+        float* packedA, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
+    {
+        GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (Empty(m, n, k, c, ldc, false)) return;
+        fixed (float* pa = a, pb = b, pc = c)
+            Alone(new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, false, packedA: packedA));
+    }
+
+    /// <summary><see cref="MultiplyImagesB"/> on the calling thread alone with op(A) already packed whole
+    /// (<see cref="PackWhole"/>). Same bits.</summary>
+    internal static void MultiplyImagesBPacked(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, float* packedA,
+        ReadOnlySpan<float> images, int plane, Span<float> c, int ldc)
+    {
+        CheckImages(k, n, images.Length, plane, "B");
+        GemmArguments.Check(transA, false, m, n, k, a.Length, lda, images.Length, n, c.Length, ldc);
+        if (Empty(m, n, k, c, ldc, false)) return;
+        fixed (float* pa = a, pb = images, pc = c)
+            Alone(new GemmProblem(transA, false, m, n, k, pa, lda, pb, plane, pc, ldc, false, bPlane: plane, packedA: packedA));
+    }
+
     /// <summary>C[m×n] = A·op(B) (+ C) where A [m × k] is δ stored as images [k/P × m × P] (NCHW, P =
     /// <paramref name="plane"/>): A[i, q] = images[(q / P)·m·P + i·P + q % P]. The bits of <see cref="Multiply"/> on
     /// the gathered matrix (<see cref="ColumnLayout.FromImages"/>), which this call does not write. <paramref name="mayUseTeam"/>

@@ -74,7 +74,9 @@ internal static unsafe class GemmDriver
     public static void Block(in GemmProblem g, int ic, int mc, int jc, int nc, int pc, int kc, int qFrom, int qTo,
         float* packedA, float* packedB, bool add)
     {
-        if (g.APlane > 0) GemmPacking.PackAImages(g.A, g.APlane, (long)g.M * g.APlane, ic, pc, mc, kc, packedA);
+        // A packed whole before the call (Gemm.PackWhole): step pc's slivers start at pc·RoundUp(M, MR), row ic's at ic·kc.
+        if (g.PackedA != null) packedA = g.PackedA + (nint)pc * GemmBlocking.RoundUp(g.M, MR) + (nint)ic * kc;
+        else if (g.APlane > 0) GemmPacking.PackAImages(g.A, g.APlane, (long)g.M * g.APlane, ic, pc, mc, kc, packedA);
         else GemmPacking.PackA(g.TransA, g.A, g.Lda, ic, pc, mc, kc, packedA);
         float* c = g.C + (nint)ic * g.Ldc + jc;
         var width = SimdWidth.Current;

@@ -63,6 +63,26 @@ public static unsafe class Im2ColChunks
     // Per-thread column matrix and [O × chunk positions] matrix of one chunk, reused so a steady-state pass allocates none.
     [ThreadStatic] private static float[]? _columns, _matrix;
 
+    // The caller's weights packed whole for the GEMM (PacksWeightsOnce), read by every chunk's product on any thread.
+    [ThreadStatic] private static float[]? _packedWeights;
+
+    /// <summary>Whether the forward product and ∂C/∂x pack the weights for the GEMM once per call, before the chunks, instead
+    /// of once in every chunk's product (false: the plain twin, for the tests and <c>race gan --ab pack-once</c>). Packing
+    /// copies, so both give the same bits.</summary>
+    /// <remarks>Why: every chunk multiplies the same weights (DCGAN's 64→128 layer: 128 K floats, transposed for ∂C/∂x)
+    /// by its own columns, so eight chunks packed them eight times.</remarks>
+    public static bool PacksWeightsOnce { get; set; } = true;
+
+    /// <summary>op(w) packed whole on the caller's buffer when the chunks are shared out and <see cref="PacksWeightsOnce"/>;
+    /// else empty (each chunk's product packs its own).</summary>
+    private static float[]? PackedWeights(int chunks, bool transA, int m, int k, float* w, int lda)
+    {
+        if (chunks <= 1 || !PacksWeightsOnce) return null;
+        var packed = Scratch.Ensure(ref _packedWeights, Gemm.PackedWholeLength(m, k));
+        fixed (float* p = packed) Gemm.PackWhole(transA, m, k, w, lda, p);
+        return packed;
+    }
+
     /// <summary>output[N×O×OH×OW] = conv(images[N×C×H×W], weight[O×C×kH×kW]) + bias[O] (no bias when empty).</summary>
     public static void Forward(ReadOnlySpan<float> images, int batch, Im2ColGeometry g, ReadOnlySpan<float> weight, int outChannels,
         ReadOnlySpan<float> bias, Span<float> output, int imagesPerChunk = 0)
@@ -75,16 +95,18 @@ public static unsafe class Im2ColChunks
                 $"{outChannels * g.Rows} weight and {needOut} output floats; got {images.Length}, {weight.Length} and {output.Length}.");
         int per = ImagesPerChunk(g, batch, imagesPerChunk), chunks = ChunkCount(g, batch, imagesPerChunk), p = g.OutPixels, rows = g.Rows;
         fixed (float* px = images) fixed (float* pw = weight) fixed (float* pb = bias) fixed (float* py = output)
+        fixed (float* pa = PackedWeights(chunks, false, outChannels, rows, pw, rows))
         {
-            Run(chunks, new Job(g, batch, per, chunks, outChannels, px, pw, py, bias.Length == 0 ? null : pb), static (j, chunk) =>
+            Run(chunks, new Job(g, batch, per, chunks, outChannels, px, pw, py, bias.Length == 0 ? null : pb, pa), static (j, chunk) =>
             {
                 int n0 = chunk * j.Per, count = Math.Min(j.Per, j.Batch - n0), p = j.G.OutPixels, rows = j.G.Rows, cols = count * p;
                 var columns = Scratch.Ensure(ref _columns, rows * cols);
                 var z = Scratch.Ensure(ref _matrix, j.OutChannels * cols);
                 fixed (float* pc = columns) Im2Col.UnfoldSerial(j.Source + (long)n0 * j.G.ImageLength, count, j.G, pc);
                 // z = w·a for the chunk's positions.
-                Product(j.Chunks, false, false, j.OutChannels, cols, rows, new ReadOnlySpan<float>(j.Second, j.OutChannels * rows), rows,
-                    columns, cols, z, cols);
+                var w = new ReadOnlySpan<float>(j.Second, j.OutChannels * rows);
+                if (j.PackedA != null) Gemm.MultiplyAlonePacked(false, false, j.OutChannels, cols, rows, w, rows, j.PackedA, columns, cols, z, cols);
+                else Product(j.Chunks, false, false, j.OutChannels, cols, rows, w, rows, columns, cols, z, cols);
                 // [O × chunk positions] to NCHW, adding b.
                 float* y = j.Target + (long)n0 * j.OutChannels * p;
                 for (int i = 0; i < count; i++)
@@ -153,8 +175,9 @@ public static unsafe class Im2ColChunks
                 $"{outChannels * rows} weight and {needDx} input-gradient floats; got {gradients.Length}, {weight.Length} and {inputGradient.Length}.");
         int per = ImagesPerChunk(g, batch, imagesPerChunk), chunks = ChunkCount(g, batch, imagesPerChunk), p = g.OutPixels;
         fixed (float* pd = gradients) fixed (float* pw = weight) fixed (float* px = inputGradient)
+        fixed (float* pa = Convolution.PacksDeltaFromImages ? PackedWeights(chunks, true, rows, outChannels, pw, rows) : null)
         {
-            Run(chunks, new Job(g, batch, per, chunks, outChannels, pd, pw, px, null), static (j, chunk) =>
+            Run(chunks, new Job(g, batch, per, chunks, outChannels, pd, pw, px, null, pa), static (j, chunk) =>
             {
                 int n0 = chunk * j.Per, count = Math.Min(j.Per, j.Batch - n0), p = j.G.OutPixels, rows = j.G.Rows, cols = count * p;
                 var columns = Scratch.Ensure(ref _columns, rows * cols);
@@ -162,7 +185,10 @@ public static unsafe class Im2ColChunks
                 float* chunkDelta = j.Source + (long)n0 * j.OutChannels * p;
                 // ∂C/∂a = wᵀ·δ in column form (δ's panels packed from NCHW, or from a gathered copy: the plain twin), then
                 // col2im into the chunk's images.
-                if (Convolution.PacksDeltaFromImages)
+                if (j.PackedA != null)
+                    Gemm.MultiplyImagesBPacked(true, rows, cols, j.OutChannels, w, rows, j.PackedA,
+                        new ReadOnlySpan<float>(chunkDelta, j.OutChannels * cols), p, columns, cols);
+                else if (Convolution.PacksDeltaFromImages)
                     Gemm.MultiplyImagesB(true, rows, cols, j.OutChannels, w, rows, new ReadOnlySpan<float>(chunkDelta, j.OutChannels * cols), p,
                         columns, cols, mayUseTeam: j.Chunks == 1);
                 else
@@ -194,13 +220,13 @@ public static unsafe class Im2ColChunks
     }
 
     /// <summary>What one chunk needs: the geometry, the cut of the batch and three buffers (what the method reads first, what
-    /// it reads second, what it writes), plus the bias or null.</summary>
+    /// it reads second, what it writes), plus the bias or null, and the weights packed whole for the GEMM or null.</summary>
     private readonly struct Job(Im2ColGeometry g, int batch, int per, int chunks, int outChannels,
-        float* source, float* second, float* target, float* bias)
+        float* source, float* second, float* target, float* bias, float* packedA = null)
     {
         public readonly Im2ColGeometry G = g;
         public readonly int Batch = batch, Per = per, Chunks = chunks, OutChannels = outChannels;
-        public readonly float* Source = source, Second = second, Target = target, Bias = bias;
+        public readonly float* Source = source, Second = second, Target = target, Bias = bias, PackedA = packedA;
     }
 
     /// <summary>Chunks handed out to threads as they ask (<see cref="KernelLoop"/>); all on the caller when there is one

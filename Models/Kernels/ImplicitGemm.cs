@@ -27,6 +27,25 @@ internal sealed class ImplicitGemm
     /// <summary>Set to false to keep the forward product on the column routes while ∂C/∂w stays here (A/B timing).</summary>
     public static bool Forwards { get; set; } = true;
 
+    /// <summary>Output planes of fewer pixels than this keep the forward product on the chunks of images
+    /// (<see cref="Im2ColChunks"/>) where that route takes the layer: the same bits (each output one multiply-add chain
+    /// over the taps in the same order). 0 puts every suitable layer's forward here, as before (A/B timing:
+    /// <c>race gan|pix2pix --ab small-planes</c>).</summary>
+    /// <remarks>Why: on DCGAN's 7×7 outputs (D's 64→128 layer, and G's 128→64 transposed layer's backward) a 16-column
+    /// B panel spans three output rows and two images, so every panel row is two AVX2 gathers. On an AMD EPYC Zen 5
+    /// (family 26 model 2) the product ran at 83 GFLOP per CPU-second against 121 for chunks of 8 images (<c>race
+    /// conv-kernels --threads 1</c>, 2026-12-01), and a DCGAN step took 7–10 % less CPU time with those forwards on the
+    /// chunks (docs/BENCHMARKS.md, branch <c>dcgan</c>). On the Intel Xeon of 2026-11-30 the two were level
+    /// (<c>race gan --ab implicit-forward</c>: 0 %); <c>race gan --ab small-planes</c> checks a machine. Only to the chunks:
+    /// pix2pix's small planes at batch 16 would go to the whole-batch columns, which measured no better than here.</remarks>
+    public static int ForwardMinPixels { get; set; } = 64;
+
+    /// <summary>Whether a forward product takes this route: <see cref="Forwards"/>, <see cref="Suits"/> for a product no
+    /// direct kernel takes, and an output plane of at least <see cref="ForwardMinPixels"/> or a layer the chunks do not take.</summary>
+    public static bool SuitsForward(in ConvolutionGeometry s) =>
+        Forwards && Suits(s, noDirectKernel: true)
+        && (s.OutPixels >= ForwardMinPixels || !Im2ColChunks.Suits(s.Window, s.Batch, noDirectKernel: true));
+
     /// <summary>Layers this route takes: more taps per output than the direct kernels take (640), or, for a product no
     /// direct kernel takes (<paramref name="noDirectKernel"/>), more than <see cref="Convolution.ColumnFreeTaps"/>;
     /// offsets within an int.</summary>

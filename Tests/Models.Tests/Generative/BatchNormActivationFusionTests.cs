@@ -69,12 +69,14 @@ public class BatchNormActivationFusionTests
 
     internal sealed record GanRun(float[][] G, float[][] D, double[] Losses, float[] Samples);
 
-    internal static GanRun TrainDcgan()
+    internal static GanRun TrainDcgan() => TrainDcgan(16);
+
+    /// <summary>3 DCGAN steps at <paramref name="batch"/> (64 takes the layers' batch-sized routes, e.g. the chunks).</summary>
+    internal static GanRun TrainDcgan(int batch)
     {
         var train = Training.MnistTrainingTests.Mnist.Value.Train;
         var g = Dcgan.Generator(seed: 42); var d = Dcgan.Discriminator(seed: 43);
         var step = GanStep.Dcgan(g, d, seed: 42);
-        const int batch = 16;
         int length = train.Channels * train.Height * train.Width;
         var real = new Tensor(batch, train.Channels, train.Height, train.Width);
         var losses = new List<double>();

@@ -170,6 +170,47 @@ public class ImplicitGemmTests
                 }
     }
 
+    public static TheoryData<int[]> SmallPlanes => new()
+    {
+        // C, H, W, kH, kW, stride H, stride W, pad H, pad W, dilation, out channels, batch
+        { [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 128, 64] },  // DCGAN's 64→128 layer at batch 64: chunks of images
+        { [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 128, 43] },  // an odd batch: 6 chunks of 8 images, the last of 3
+        { [128, 8, 8, 4, 4, 1, 1, 1, 1, 1, 24, 24] },    // PatchGAN's 4×4 stride-1 layer, 8×8 → 7×7, at batch 24
+        { [41, 13, 11, 4, 4, 2, 2, 1, 1, 1, 13, 110] },  // odd sizes, 6×5 outputs, 13 output channels
+    };
+
+    /// <summary><see cref="ImplicitGemm.ForwardMinPixels"/> moves the forward product of small output planes to the
+    /// chunks of images: the same bits as on the implicit GEMM, at every width on one and two threads.</summary>
+    [Theory, MemberData(nameof(SmallPlanes))]
+    public void A_small_planes_forward_has_the_same_bits_on_the_column_routes_and_the_implicit_gemm(int[] a)
+    {
+        var g = Geometry(a);
+        var s = new ConvolutionGeometry(a[11], a[10], g);
+        var problem = ConvolutionProblem.Random(s, new Random(a.Sum()));
+        Assert.True(s.OutPixels < ImplicitGemm.ForwardMinPixels && ImplicitGemm.Suits(s, noDirectKernel: true)
+            && Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true));
+        Assert.False(ImplicitGemm.SuitsForward(s));
+        foreach (var width in SimdWidth.AvailablePaths)
+            using (SimdWidth.Use(width))
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    int before = Gemm.Threads, minPixels = ImplicitGemm.ForwardMinPixels;
+                    Gemm.Threads = threads;
+                    try
+                    {
+                        var columns = Enumerable.Repeat(float.NaN, problem.Y.Length).ToArray(); // every output written
+                        new Convolution().Forward(s, problem.X, problem.W, problem.B, columns);
+                        ImplicitGemm.ForwardMinPixels = 0;
+                        Assert.True(ImplicitGemm.SuitsForward(s));
+                        var implicitRoute = Enumerable.Repeat(float.NaN, problem.Y.Length).ToArray();
+                        new Convolution().Forward(s, problem.X, problem.W, problem.B, implicitRoute);
+                        Assert.True(columns.AsSpan().SequenceEqual(implicitRoute), $"{width}, {threads} thread(s): the routes' bits differ");
+                        for (int i = 0; i < columns.Length; i++) Close(problem.Y[i], columns[i], $"{width}, {threads} thread(s): y[{i}]");
+                    }
+                    finally { Gemm.Threads = before; ImplicitGemm.ForwardMinPixels = minPixels; }
+                }
+    }
+
     [Fact]
     public void A_weight_gradient_after_another_product_pads_its_own_input()
     {
