@@ -64,7 +64,8 @@ public static class Pix2PixRace
     /// with the activation after it or not (<see cref="Models.Layers.Sequential.FusesBatchNormActivation"/>); <c>nchw</c>: ∂C/∂w's δ packed from NCHW
     /// or copied first (<see cref="Models.Kernels.Convolution.PacksDeltaFromImages"/>); <c>narrow</c>: the column-free routes for the
     /// products no direct kernel takes from <see cref="Models.Kernels.Convolution.ColumnFreeTaps"/> taps, or from 640 as
-    /// before.</summary>
+    /// before; <c>bn-inference</c>: inference's batch norms in one pass per plane or through two calls per plane
+    /// (<see cref="Models.Kernels.BatchNormChannels.InferenceInOnePass"/>).</summary>
     public static void Alternate(TextWriter output, int[] widths, string variant)
     {
         int defaultTaps = Models.Kernels.Convolution.ColumnFreeTaps, taps = defaultTaps, before = 640;
@@ -80,6 +81,7 @@ public static class Pix2PixRace
             "nchw" => v => Models.Kernels.Convolution.PacksDeltaFromImages = v == 0,
             "small-planes" => v => Models.Kernels.ImplicitGemm.ForwardMinPixels = v == 0 ? 64 : 0,
             "pack-once" => v => Models.Kernels.Im2ColChunks.PacksWeightsOnce = v == 0,
+            "bn-inference" => v => Models.Kernels.BatchNormChannels.InferenceInOnePass = v == 0,
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
         };
         string[] names = variant switch
@@ -91,6 +93,7 @@ public static class Pix2PixRace
             "nchw" => ["step, δ packed from NCHW", "step, δ copied first", "inference (same routes)", "inference (same routes)"],
             "small-planes" => ["step, small planes on columns", "step, small planes implicit", "inference, small planes on columns", "inference, small planes implicit"],
             "pack-once" => ["step, weights packed once", "step, weights packed per chunk", "inference, weights packed once", "inference, weights packed per chunk"],
+            "bn-inference" => ["step (same routes)", "step (same routes)", "inference, BN in one pass", "inference, BN per-plane calls"],
             _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
         };
         foreach (int width in widths)

@@ -43,6 +43,41 @@ public static class BatchNormPlanes
         }
     }
 
+    /// <summary>Inference's sweep of one plane straight from x: x̂ = (x − μ)·inverseStd, y = FMA(x̂, γ, β).</summary>
+    /// <remarks>One pass and no library call: the U-Net's 2×2 and 4×4 planes (4 and 16 floats, 16,384 of them in a
+    /// batch-64 layer) spent more on two calls per plane than on their floats. The subtraction, the multiply and the FMA
+    /// are those of <see cref="Normalize"/> after a library subtraction, per lane in the same order: the same bits.</remarks>
+    public static unsafe void NormalizeFrom(float* x, float mean, float inverseStd, float gamma, float beta, float* normalized, float* y, int length)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && length >= 8)
+        {
+            var mu = Vector256.Create(mean); var inv = Vector256.Create(inverseStd); var g = Vector256.Create(gamma); var b = Vector256.Create(beta);
+            for (; i + 8 <= length; i += 8)
+            {
+                var xh = (Vector256.Load(x + i) - mu) * inv;
+                xh.Store(normalized + i);
+                Vector256.FusedMultiplyAdd(xh, g, b).Store(y + i);
+            }
+        }
+        for (; i < length; i++)
+        {
+            float xh = (x[i] - mean) * inverseStd;
+            normalized[i] = xh;
+            y[i] = MathF.FusedMultiplyAdd(xh, gamma, beta);
+        }
+    }
+
+    /// <summary>The plain twin of <see cref="NormalizeFrom"/>.</summary>
+    public static void NormalizeFromReference(ReadOnlySpan<float> x, float mean, float inverseStd, float gamma, float beta, Span<float> normalized, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            normalized[i] = (x[i] - mean) * inverseStd;
+            y[i] = MathF.FusedMultiplyAdd(normalized[i], gamma, beta);
+        }
+    }
+
     /// <summary>dx = δ·scale + FMA(x̂, a, b): the training-mode input gradient of one plane.</summary>
     public static void InputGradient(ReadOnlySpan<float> normalized, ReadOnlySpan<float> dy, float a, float b, float scale, Span<float> dx)
     {

@@ -71,6 +71,39 @@ public class BatchNormChannelsTests
         if (training) Assert.InRange(kernel.Normalized.AsSpan(0, Plane).ToArray().Average(), -1.0, 1.0);
     }
 
+    [Theory]
+    [InlineData(64, 32, 4)]
+    [InlineData(16, 8, 16)]
+    [InlineData(4, 3, 49)]
+    [InlineData(2, 5, 1)]
+    public void Inference_in_one_pass_gives_the_per_plane_calls_bits_with_and_without_an_activation(int batch, int channels, int plane)
+    {
+        int length = batch * channels * plane;
+        var rng = new Random(length + plane);
+        float[] Fill(int n, double scale, double offset) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * scale + offset)).ToArray();
+        float[] x = Fill(length, 6, -3), gamma = Fill(channels, 1, 0.5), beta = Fill(channels, 1, -0.5), mean = Fill(channels, 1, -0.5), variance = Fill(channels, 2, 0.1);
+        float[][] Run(bool onePass, bool leaky)
+        {
+            bool was = BatchNormChannels.InferenceInOnePass;
+            try
+            {
+                BatchNormChannels.InferenceInOnePass = onePass;
+                float[] inv = new float[channels], xh = new float[length], y = new float[length], a = new float[length];
+                BatchNormChannels.NormalizeInference(x, batch, channels, plane, gamma, beta, 1e-5f, mean, variance, inv, xh, y,
+                    leaky ? PlaneActivation.Leaky(0.2f) : PlaneActivation.None, leaky ? a : []);
+                return [inv, xh, y, a];
+            }
+            finally { BatchNormChannels.InferenceInOnePass = was; }
+        }
+        foreach (bool leaky in new[] { false, true })
+        {
+            var perPlane = Run(onePass: false, leaky);
+            var onePass = Run(onePass: true, leaky);
+            for (int k = 0; k < perPlane.Length; k++) Assert.Equal(perPlane[k], onePass[k]);
+            if (leaky) Assert.Contains(onePass[3], v => v < 0); // the activation ran: LeakyReLU keeps negatives, scaled
+        }
+    }
+
     [Fact]
     public void One_thread_and_every_thread_give_the_same_bits()
     {

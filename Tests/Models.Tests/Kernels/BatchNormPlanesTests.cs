@@ -40,4 +40,32 @@ public class BatchNormPlanesTests
         TensorPrimitives.MultiplyAdd(dy, scale, dxLib, dxLib);
         Assert.Equal(dxLib, dx);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(16)]
+    [InlineData(49)]
+    [InlineData(1024)]
+    public unsafe void Inference_sweep_from_x_matches_its_twin_and_the_subtraction_then_normalize_bit_for_bit(int length)
+    {
+        var rng = new Random(100 + length);
+        var x = Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 6 + 38)).ToArray();
+        const float mean = 40.3f, inv = 0.731f, gamma = 1.2f, beta = -0.45f;
+
+        float[] xh = new float[length], y = new float[length];
+        fixed (float* px = x) fixed (float* pn = xh) fixed (float* py = y)
+            BatchNormPlanes.NormalizeFrom(px, mean, inv, gamma, beta, pn, py, length);
+        float[] xhRef = new float[length], yRef = new float[length];
+        BatchNormPlanes.NormalizeFromReference(x, mean, inv, gamma, beta, xhRef, yRef);
+        Assert.Equal(xhRef, xh);
+        Assert.Equal(yRef, y);
+        // The two steps it replaced in BatchNormChannels' inference: the library subtraction, then Normalize in place.
+        float[] xhOld = new float[length], yOld = new float[length];
+        TensorPrimitives.Subtract(x, mean, xhOld);
+        BatchNormPlanes.Normalize(xhOld, inv, gamma, beta, yOld);
+        Assert.Equal(xhOld, xh);
+        Assert.Equal(yOld, y);
+    }
 }
