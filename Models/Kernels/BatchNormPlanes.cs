@@ -3,8 +3,9 @@ using System.Runtime.Intrinsics;
 
 namespace NeuralPipelines.Models.Kernels;
 
-/// <summary>Batch normalisation's two per-plane sweeps, each one pass over the plane instead of two library calls:
-/// forward x̂ = (x − μ)·(1/σ), y = γ·x̂ + β; backward ∂C/∂x = γ/σ·δ + (x̂·a + b) with a = −γ/σ·mean(δ·x̂), b = −γ/σ·mean(δ).</summary>
+/// <summary>Batch normalisation's per-plane sweeps, each one pass over the plane instead of library calls: forward
+/// x̂ = (x − μ)·(1/σ), y = γ·x̂ + β (from x − μ in training, from x itself in inference); backward
+/// ∂C/∂x = γ/σ·δ + (x̂·a + b) with a = −γ/σ·mean(δ·x̂), b = −γ/σ·mean(δ).</summary>
 /// <remarks>
 /// Why: pix2pix's U-Net normalises 512 channels of 16 planes at 4×4 and 2×2, where each library call costs more than its
 /// 4 or 16 floats, and its larger planes were read and written twice per sweep. Same bits as the plain twins (and as the
