@@ -161,26 +161,33 @@ public static unsafe class BatchNormChannels
                 Scale(ch, variance[ch]);
                 return;
             }
-            float mu = mean[ch], inv = 1f / MathF.Sqrt(variance[ch] + scalar), g = gamma[ch], b = beta[ch];
-            inverseStd[ch] = inv;
+            float mu = mean[ch], inv = InverseStd(ch, variance[ch]), g = gamma[ch], b = beta[ch];
             for (int i = 0; i < batch; i++)
             {
                 long at = ((long)i * channels + ch) * plane;
                 BatchNormPlanes.NormalizeFrom(x + at, mu, inv, g, b, normalized + at, y + at, plane);
-                if (!then.Activation.IsNone) then.Activation.Forward(Plane(y, i, ch), Plane(then.Activated, i, ch));
+                Activate(i, ch);
             }
+        }
+
+        /// <summary>1/σ = 1/√(σ² + ε) of channel <paramref name="ch"/>, kept in the 1/σ row for backward: one formula for
+        /// training and both inference sweeps, whose bits must agree.</summary>
+        private float InverseStd(int ch, float sigma2) => inverseStd[ch] = 1f / MathF.Sqrt(sigma2 + scalar);
+
+        /// <summary>a = σ(y) of one plane while it is in cache, when an activation follows.</summary>
+        private void Activate(int image, int ch)
+        {
+            if (!then.Activation.IsNone) then.Activation.Forward(Plane(y, image, ch), Plane(then.Activated, image, ch));
         }
 
         /// <summary>x̂ = (x − μ)·(1/σ), y = γ·x̂ + β, from x − μ already in x̂'s buffer.</summary>
         private void Scale(int ch, float sigma2)
         {
-            float inv = 1f / MathF.Sqrt(sigma2 + scalar);
-            inverseStd[ch] = inv;
+            float inv = InverseStd(ch, sigma2);
             for (int i = 0; i < batch; i++)
             {
                 BatchNormPlanes.Normalize(Plane(normalized, i, ch), inv, gamma[ch], beta[ch], Plane(y, i, ch));
-                // a = σ(y) while the plane is in cache.
-                if (!then.Activation.IsNone) then.Activation.Forward(Plane(y, i, ch), Plane(then.Activated, i, ch));
+                Activate(i, ch);
             }
         }
 
