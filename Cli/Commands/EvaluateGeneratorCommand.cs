@@ -24,13 +24,14 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the samples' noise.", DefaultValueFactory = _ => 1 };
         var weights = GeneratorFile.WeightsOption();
         var truncation = GeneratorFile.TruncationOption();
+        var rejection = GeneratorFile.RejectionOption();
         var json = CliContext.JsonOption();
         var command = new Command("evaluate-generator",
             "Measure a generator against a dataset's test split: MMD² (σ = 2 … 80) of 2,000 samples and 2,000 test images; over 10,000 samples, " +
             "the classifier's share of each class (most ÷ least), its mean top-class confidence and the Fréchet distance of its penultimate features " +
             "to the test set's (LeNet FID); the Parzen-window log-likelihood of the test images under the samples (σ chosen on the last 1,000 training images). " +
             "A checkpoint that keeps a moving average of its generator is measured through it unless --generator raw.");
-        foreach (var o in new Option[] { model, classifier, data, real, samples, seed, weights, truncation, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, classifier, data, real, samples, seed, weights, truncation, rejection, json }) command.Options.Add(o);
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json), isReal = parse.GetValue(real);
@@ -54,13 +55,16 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
             if (isReal && asked is not null) throw new ArgumentException("--generator chooses a checkpoint's generator; --real measures training images.");
             float? t = parse.GetValue(truncation);
             if (isReal && t is not null) throw new ArgumentException("--truncation shapes a generator's noise; --real measures training images.");
+            double? keep = parse.GetValue(rejection);
+            if (isReal && keep is not null) throw new ArgumentException("--rejection filters a generator's samples; --real measures training images.");
+            Models.Generative.Gan.DiscriminatorRejectionReport? rejected = null;
             int s = parse.GetValue(seed);
             GeneratorReport report = isReal
                 ? GeneratorEvaluator.EvaluateReal(lenet, split, sizes)
                 : GeneratorEvaluator.Evaluate(n =>
                 {
-                    var (pixels, shape, k, w) = GeneratorFile.Draw(generator!, n, s, batchSize: 500, weights: asked, truncation: t);
-                    kind = k; drew = w;
+                    var (pixels, shape, k, w, r) = GeneratorFile.Draw(generator!, n, s, batchSize: 500, weights: asked, truncation: t, rejection: keep);
+                    kind = k; drew = w; rejected = r;
                     if (!shape.AsSpan().SequenceEqual(lenet.InputShape))
                         throw new ArgumentException($"{generator} draws images of shape [{string.Join(", ", shape)}] but {classifierPath} takes [{string.Join(", ", lenet.InputShape)}].");
                     return pixels;
@@ -68,7 +72,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
             double seconds = clock.Elapsed.TotalSeconds;
 
             var console = context.LogConsole(asJson);
-            console.Write(Table(report, isReal ? "real training images" : $"{kind} {generator} ({drew} generator{(t is { } tt ? $", noise truncated at {tt.ToString(CultureInfo.InvariantCulture)}" : "")})", split.Name, lenet.ClassLabels));
+            console.Write(Table(report, isReal ? "real training images" : $"{kind} {generator} ({drew} generator{(t is { } tt ? $", noise truncated at {tt.ToString(CultureInfo.InvariantCulture)}" : "")}{(rejected is { } rr ? $", discriminator rejection at {keep!.Value.ToString(CultureInfo.InvariantCulture)}: {rr.Accepted:N0} of {rr.Candidates:N0} kept" : "")})", split.Name, lenet.ClassLabels));
             if (asJson)
                 context.WriteJson(new
                 {
@@ -76,6 +80,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
                     Kind = kind,
                     Generator = drew,
                     Truncation = t,
+                    Rejection = rejected is { } rj ? new { Percentile = keep, rj.Candidates, rj.Accepted, rj.AcceptanceRate, rj.Gamma, rj.MaxLogit } : null,
                     Classifier = classifierPath,
                     Dataset = split.Name,
                     report.Mmd2,

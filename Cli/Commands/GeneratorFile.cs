@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Generative;
+using NeuralPipelines.Models.Generative.Gan;
 using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Onnx.Metadata;
 using NeuralPipelines.Onnx.Scoring;
@@ -27,6 +28,15 @@ internal static class GeneratorFile
                       "Absent: the untruncated normal. A generator of uniform noise (gmmn, gmmn-ae) refuses it.",
     };
 
+    /// <summary><c>--rejection P</c>, shared by np sample and np evaluate-generator.</summary>
+    public static Option<double?> RejectionOption() => new("--rejection")
+    {
+        Description = "Discriminator rejection sampling (Azadi et al. 2019): a GAN checkpoint's discriminator keeps or rejects each proposed image, " +
+                      "accepting with probability σ(F), F its logit's distance from the best seen, shifted so that F = 0 at this percentile of " +
+                      "10,000 burn-in proposals (0.95: about the best 5 % kept surely). Needs the checkpoint (an ONNX export holds no discriminator). " +
+                      "Absent: every proposal is kept.",
+    };
+
     /// <summary>The value of <see cref="WeightsOption"/>, or null when it was not given.</summary>
     public static GeneratorWeights? Weights(string? text) => text is null ? null : SettingNames.Parse<GeneratorWeights>(text, "--generator");
 
@@ -41,10 +51,14 @@ internal static class GeneratorFile
     /// <paramref name="weights"/> null takes the average when there is one). A checkpoint's sampler runs
     /// <paramref name="batchSize"/> images at a time (the noise is drawn for all of them at once, so the images do not
     /// depend on it), which keeps 10,000 DCGAN samples from needing gigabytes of activations.</summary>
-    public static (float[] Pixels, int[] Shape, string Kind, string Weights) Draw(string path, int count, int seed, int batchSize = int.MaxValue,
-        GeneratorWeights? weights = null, float? truncation = null)
+    /// <remarks>With <paramref name="rejection"/> (a percentile) a GAN checkpoint's discriminator filters the proposals
+    /// (<see cref="DiscriminatorRejection"/>), and the last element says what that cost; it is null otherwise.</remarks>
+    public static (float[] Pixels, int[] Shape, string Kind, string Weights, DiscriminatorRejectionReport? Rejection) Draw(string path, int count, int seed,
+        int batchSize = int.MaxValue, GeneratorWeights? weights = null, float? truncation = null, double? rejection = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
+        if (rejection is { } r && !(r > 0 && r < 1))
+            throw new ArgumentException($"--rejection must lie strictly between 0 and 1 (a percentile such as 0.95), got {r.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         var head = new byte[8];
         using (var f = File.OpenRead(path)) f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (CheckpointFile.StartsWithMagic(head))
@@ -56,7 +70,15 @@ internal static class GeneratorFile
             var chosen = Choose(path, m, weights);
             CheckTruncation(path, m.Noise, truncation);
             string drew = SettingNames.Name(chosen);
-            if (count <= batchSize) return (m.Sample(count, seed, chosen, truncation).Span.ToArray(), m.ImageShape, m.Name, drew);
+            if (rejection is { } percentile)
+            {
+                if (m.Discriminator is null)
+                    throw new ArgumentException($"{path}: --rejection needs a GAN's discriminator; a {m.Name} checkpoint has none.");
+                var (kept, report) = DiscriminatorRejection.Sample(m, count, seed, new DiscriminatorRejectionOptions(percentile), chosen, truncation,
+                    Math.Min(batchSize, 500));
+                return (kept.Span.ToArray(), m.ImageShape, m.Name, drew, report);
+            }
+            if (count <= batchSize) return (m.Sample(count, seed, chosen, truncation).Span.ToArray(), m.ImageShape, m.Name, drew, null);
             var z = m.NoiseFor(count, seed, truncation);
             var sampler = m.Sampler(chosen);
             int per = m.ImageShape.Aggregate(1, (a, b) => a * b);
@@ -67,8 +89,10 @@ internal static class GeneratorFile
                 var batch = new Models.Tensors.Tensor(z.Span.Slice(start * m.NoiseSize, n * m.NoiseSize).ToArray(), n, m.NoiseSize);
                 sampler.Forward(batch, training: false).Span[..(n * per)].CopyTo(pixels.AsSpan(start * per));
             }
-            return (pixels, m.ImageShape, m.Name, drew);
+            return (pixels, m.ImageShape, m.Name, drew, null);
         }
+        if (rejection is not null)
+            throw new ArgumentException($"{path}: --rejection needs the GAN checkpoint's discriminator, and an ONNX export holds only the generator.");
         using var scorer = OnnxScorer.Load(path, new OnnxScorerOptions { Log = _ => { } });
         var card = scorer.Card?.Generator
             ?? throw new ArgumentException($"{path}: not a generator (its ONNX metadata has no 'generator' entry describing the noise it reads); a sampler exported by np export from a gan, gmmn or gmmn-ae checkpoint is needed.");
@@ -80,7 +104,7 @@ internal static class GeneratorFile
             throw new ArgumentException($"{path} is an ONNX export of the {held} generator only; --generator {SettingNames.Name(asked)} needs the checkpoint it was exported from.");
         CheckTruncation(path, card.Noise, truncation);
         var noise = NoiseSampler.For(card.Noise, card.NoiseSize, count, seed, truncation);
-        return (scorer.Score(noise.Span, count), card.ImageShape, SettingNames.Name(card.Kind), held);
+        return (scorer.Score(noise.Span, count), card.ImageShape, SettingNames.Name(card.Kind), held, null);
     }
 
     /// <summary><see cref="NoiseSampler.CheckTruncation"/>, naming the file and the option.</summary>

@@ -17,11 +17,12 @@ public sealed class SampleCommand : ICliCommand
         var output = new Option<string>("--out") { Description = "A .png file (all images in one grid) or a folder (one PNG per image, sample-0001.png …).", Required = true };
         var weights = GeneratorFile.WeightsOption();
         var truncation = GeneratorFile.TruncationOption();
+        var rejection = GeneratorFile.RejectionOption();
         var force = Outputs.ForceOption();
         var json = CliContext.JsonOption();
         var command = new Command("sample", "Draw images from a trained generator: noise of the model's kind (seeded) through the generator " +
             "(the moving average of its weights when the checkpoint keeps one; see --generator), pixels in [0, 1], written as PNG.");
-        foreach (var o in new Option[] { model, count, seed, output, weights, truncation, force, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, count, seed, output, weights, truncation, rejection, force, json }) command.Options.Add(o);
         context.SetAction(command, parse =>
         {
             string source = parse.GetValue(model)!, target = parse.GetValue(output)!;
@@ -32,7 +33,8 @@ public sealed class SampleCommand : ICliCommand
             var files = grid ? [new OutputOption("--out", target)] : Enumerable.Range(1, n).Select(i => new OutputOption("--out", Path.Combine(target, $"sample-{i:D4}.png"))).ToArray();
             using var outputs = Outputs.Check(parse.GetValue(force), parse.GetValue(json), [("--model", source)], grid || Directory.Exists(target) ? files : []);
             float? t = parse.GetValue(truncation);
-            var (pixels, shape, kind, drew) = GeneratorFile.Draw(source, n, s, weights: GeneratorFile.Weights(parse.GetValue(weights)), truncation: t);
+            double? keep = parse.GetValue(rejection);
+            var (pixels, shape, kind, drew, rejected) = GeneratorFile.Draw(source, n, s, weights: GeneratorFile.Weights(parse.GetValue(weights)), truncation: t, rejection: keep);
             var written = new List<string>();
             if (grid)
             {
@@ -51,9 +53,10 @@ public sealed class SampleCommand : ICliCommand
                 }
             }
             var console = context.Console(parse.GetValue(json));
-            console.MarkupLineInterpolated($"{n} {kind} samples ({drew} generator, seed {s}{(t is { } tt ? $", noise truncated at {tt.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}, {shape[0]}×{shape[1]}×{shape[2]}) → {target}");
+            console.MarkupLineInterpolated($"{n} {kind} samples ({drew} generator, seed {s}{(t is { } tt ? $", noise truncated at {tt.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}{(rejected is { } rr ? $", {rr.Accepted:N0} of {rr.Candidates:N0} proposals kept by the discriminator" : "")}, {shape[0]}×{shape[1]}×{shape[2]}) → {target}");
             if (parse.GetValue(json))
-                context.WriteJson(new { Model = source, Kind = kind, Generator = drew, Count = n, Seed = s, Truncation = t, ImageShape = shape, Out = target, Files = written.Count });
+                context.WriteJson(new { Model = source, Kind = kind, Generator = drew, Count = n, Seed = s, Truncation = t,
+                    Rejection = rejected is { } rj ? new { Percentile = keep, rj.Candidates, rj.Accepted, rj.AcceptanceRate, rj.Gamma, rj.MaxLogit } : null, ImageShape = shape, Out = target, Files = written.Count });
             return 0;
         });
         return command;

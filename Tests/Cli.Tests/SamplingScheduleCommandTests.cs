@@ -6,7 +6,8 @@ namespace NeuralPipelines.Cli.Tests;
 
 /// <summary>The two knobs of the Fashion-MNIST GAN experiments from the command line: <c>--truncation T</c> on np sample
 /// and np evaluate-generator (the same seed and T draw the same images from a checkpoint and its ONNX export; reported in
-/// --json; refused for uniform noise or a T that is not positive, one line and nothing written), and
+/// --json; refused for uniform noise or a T that is not positive, one line and nothing written), <c>--rejection P</c>
+/// (discriminator rejection sampling: seeded, reported, refused without a GAN checkpoint's discriminator), and
 /// <c>np train … --lr-decay-epochs K</c> (saved, reported, settable on --resume only for epochs still to come).</summary>
 public sealed class SamplingScheduleCommandTests : IClassFixture<SamplingScheduleCommandTests.Trained>
 {
@@ -73,7 +74,7 @@ public sealed class SamplingScheduleCommandTests : IClassFixture<SamplingSchedul
     }
 
     [Fact]
-    public void Evaluation_reports_the_truncation_it_sampled_with()
+    public void Evaluation_reports_the_truncation_and_the_rejection_it_sampled_with()
     {
         using var folder = new TempFolder();
         var lenet = folder.File("lenet5.ckpt");
@@ -86,6 +87,43 @@ public sealed class SamplingScheduleCommandTests : IClassFixture<SamplingSchedul
         Assert.NotEqual(plain.GetProperty("mmd2").GetDouble(), truncated.GetProperty("mmd2").GetDouble());
         Assert.Equal(truncated.GetProperty("mmd2").GetDouble(), Evaluate("--truncation", "0.5").GetProperty("mmd2").GetDouble());
         AssertFailsWithOneLine("evaluate-generator", ["evaluate-generator", "--real", "--classifier", lenet, "--truncation", "1"], "--truncation", "--real");
+
+        Assert.Equal(JsonValueKind.Null, plain.GetProperty("rejection").ValueKind);
+        var kept = Evaluate("--rejection", "0.8").GetProperty("rejection");
+        Assert.Equal(300, kept.GetProperty("accepted").GetInt32());
+        Assert.True(kept.GetProperty("candidates").GetInt32() > 300);
+        AssertFailsWithOneLine("evaluate-generator", ["evaluate-generator", "--real", "--classifier", lenet, "--rejection", "0.8"], "--rejection", "--real");
+    }
+
+    [Fact]
+    public void Rejection_sampling_keeps_the_same_images_for_the_same_seed_and_reports_what_it_kept()
+    {
+        using var folder = new TempFolder();
+        var plain = Sample(_trained.Gan, folder.File("plain.png"));
+        JsonElement Reject(string png, string percentile, string seed = "3") =>
+            Json("sample", "--model", _trained.Gan, "--count", "8", "--seed", seed, "--out", folder.File(png), "--rejection", percentile);
+        var run = Reject("a.png", "0.9");
+        var kept = run.GetProperty("rejection");
+        Assert.Equal(0.9, kept.GetProperty("percentile").GetDouble());
+        Assert.Equal(8, kept.GetProperty("accepted").GetInt32());
+        Assert.InRange(kept.GetProperty("candidates").GetInt32(), 8, 10_000);
+        Assert.InRange(kept.GetProperty("acceptance_rate").GetDouble(), 1e-4, 1);
+        Reject("b.png", "0.9");
+        Assert.Equal(File.ReadAllBytes(folder.File("a.png")), File.ReadAllBytes(folder.File("b.png")));
+        Assert.NotEqual(plain, File.ReadAllBytes(folder.File("a.png")));
+        Reject("c.png", "0.9", seed: "4");
+        Assert.NotEqual(File.ReadAllBytes(folder.File("a.png")), File.ReadAllBytes(folder.File("c.png")));
+    }
+
+    [Fact]
+    public void Rejection_without_a_gan_checkpoint_or_outside_zero_to_one_is_refused_with_one_line_and_nothing_written()
+    {
+        using var folder = new TempFolder();
+        var png = folder.File("x.png");
+        AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Onnx, "--rejection", "0.9", "--out", png], "gan.onnx", "discriminator");
+        AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Gmmn, "--rejection", "0.9", "--out", png], "gmmn.ckpt", "discriminator");
+        AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Gan, "--rejection", "1.5", "--out", png], "--rejection", "between 0 and 1");
+        Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
     }
 
     [Fact]
