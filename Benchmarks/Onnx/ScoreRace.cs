@@ -19,7 +19,7 @@ using NeuralPipelines.Onnx.Scoring;
 namespace NeuralPipelines.Benchmarks.Onnx;
 
 /// <summary>
-/// <c>score-race [--rows N] [--dir D] [--rounds R] [--threads T] [--models mlp,lenet5] [--inputs idx.gz,idx,csv] [--chunk-rows C] [--without-mlnet] [--intra-op-too] [--stages | --split]</c>:
+/// <c>score-race [--rows N] [--dir D] [--rounds R] [--threads T] [--models mlp,lenet5] [--inputs idx.gz,idx,csv] [--chunk-rows C] [--without-mlnet] [--intra-op-too] [--old-routes-too] [--stages | --split]</c>:
 /// rows/s of <c>np score</c>'s path (<see cref="BatchScorer"/>) on the MLP 784-100-10 and LeNet-5, end to end from a gzip IDX
 /// folder, an uncompressed IDX folder and a CSV to a CSV of predictions written through the atomic writer, beside raw ONNX
 /// Runtime and ML.NET's <c>ApplyOnnxModel</c> over the same input (<see cref="MlNetScoring"/>), in the same sitting, rounds
@@ -67,7 +67,8 @@ public static class ScoreRace
             if (args.Contains("--split"))
             {
                 ScoreSplit.Run(name, onnx, options, inputs.Select(i => (i, (Func<OnnxScorer, IRowSource>)(s =>
-                    i == "csv" ? new CsvRows(Folder(i), s.InputShape, name) : new IdxRows(Folder(i), "test", s.InputShape, name)))), dir, rounds, output, batching);
+                    i == "csv" ? new CsvRows(Folder(i), s.InputShape, name) : new IdxRows(Folder(i), "test", s.InputShape, name)))), dir, rounds, output, batching,
+                    args.Contains("--old-routes-too"));
                 continue;
             }
             if (args.Contains("--stages"))
@@ -102,6 +103,13 @@ public static class ScoreRace
                     string data = Folder(input);
                     Func<OnnxScorer, IRowSource> open = s => input == "csv" ? new CsvRows(data, s.InputShape, name) : new IdxRows(data, "test", s.InputShape, name);
                     Time($"np score {input}", () => NpScore(onnx, options, open, Path.Combine(dir, "preds-np.csv"), batching));
+                    // The same run with the old routes (their switches off), alternating in the same rounds.
+                    if (args.Contains("--old-routes-too"))
+                    {
+                        ScoreRoutes.Set(fast: false);
+                        try { Time($"np score {input}, old routes", () => NpScore(onnx, options, open, Path.Combine(dir, "preds-np.csv"), batching)); }
+                        finally { ScoreRoutes.Set(fast: true); }
+                    }
                     if (args.Contains("--intra-op-too"))
                         Time($"np score {input}, 1 caller", () => NpScore(onnx, options, open, Path.Combine(dir, "preds-np.csv"), batching, intraOp: true));
                     // ML.NET scores a row per ONNX Runtime call, where a second intra-op thread (which spins, ML.NET does not

@@ -16,11 +16,13 @@ namespace NeuralPipelines.Benchmarks.Onnx;
 public static class ScoreSplit
 {
     public static void Run(string name, byte[] onnx, OnnxScorerOptions options, IEnumerable<(string Input, Func<OnnxScorer, IRowSource> Open)> inputs,
-        string dir, int rounds, TextWriter output, BatchScoringOptions? batching = null)
+        string dir, int rounds, TextWriter output, BatchScoringOptions? batching = null, bool oldRoutesToo = false)
     {
         foreach (var (input, open) in inputs)
             for (int round = 0; round < rounds; round++)
+            foreach (bool fast in oldRoutesToo ? new[] { true, false } : [true])
             {
+                ScoreRoutes.Set(fast);
                 var process = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 double opening = ThreadCpu.Nanoseconds, writer0 = 0, written = 0;
@@ -40,7 +42,8 @@ public static class ScoreSplit
                 double wall = clock.Elapsed.TotalSeconds;
                 double total = (Process.GetCurrentProcess().TotalProcessorTime - process).TotalSeconds;
                 double write = (ThreadCpu.Nanoseconds - writer0) / 1e9, read = timed.CpuNanoseconds / 1e9;
-                output.WriteLine($"  {name,-7} {input,-7} wall {wall,5:F2} s (commit {wall - written:F3} s)   CPU-s: all {total:F2} = open {opening:F2} + read {read:F2} + write {write:F2} + score and the rest {total - opening - read - write:F2}   load {File.ReadAllText("/proc/loadavg")[..4]}");
+                ScoreRoutes.Set(fast: true);
+                output.WriteLine($"  {name,-7} {input,-7}{(oldRoutesToo ? fast ? " new" : " old" : "")} wall {wall,5:F2} s (commit {wall - written:F3} s)   CPU-s: all {total:F2} = open {opening:F2} + read {read:F2} + write {write:F2} + score and the rest {total - opening - read - write:F2}   load {File.ReadAllText("/proc/loadavg")[..4]}");
             }
     }
 

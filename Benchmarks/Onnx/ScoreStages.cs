@@ -70,6 +70,7 @@ public static class ScoreStages
         {
             Time(name, "CSV rows parsed alone, cell by cell (twin)", rows, output, () => { foreach (var l in csvLines) NeuralPipelines.Data.Csv.CsvRowReader.TryParseRowCellByCell(l, cells); });
             Time(name, "CSV rows parsed alone, fast path", rows, output, () => { foreach (var l in csvLines) NeuralPipelines.Data.Csv.CsvRowReader.TryParseRow(l, cells); });
+            Time(name, "CSV rows parsed alone, comma masks", rows, output, () => { foreach (var l in csvLines) NeuralPipelines.Data.Csv.CsvCommaParser.TryParseRow(l, cells); });
         }
         csvLines = null;
         void Read(string what, Func<IRowSource> open) => Time(name, what, rows, output, () =>

@@ -52,6 +52,10 @@ public sealed class CsvRowReader : IDisposable
 
     public long Length => _file.Length;
 
+    /// <summary>Whether <see cref="Read"/> parses a row with <see cref="CsvCommaParser"/> (commas found 64 bytes at a time)
+    /// rather than <see cref="TryParseRow"/> (cell after cell); the switch back to the old route. Same rows, same bits.</summary>
+    public static bool CommaMasks { get; set; } = true;
+
     /// <summary>Reads the next row's cells into <paramref name="cells"/> (<see cref="ColumnCount"/> of them); false at the end.</summary>
     /// <exception cref="CsvFormatException">A ragged row, an empty, non-numeric or non-finite cell; names file, line and column.</exception>
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
@@ -65,7 +69,7 @@ public sealed class CsvRowReader : IDisposable
             _line++;
             // The common row, plain decimals, straight from its bytes; anything else (a blank line, quotes, exponents, an
             // error to name) as text, the way the whole-file reader sees it.
-            if (TryParseRow(bytes, cells[..ColumnCount])) return true;
+            if (CommaMasks ? CsvCommaParser.TryParseRow(bytes, cells[..ColumnCount]) : TryParseRow(bytes, cells[..ColumnCount])) return true;
             var line = Encoding.UTF8.GetString(bytes);
             if (string.IsNullOrWhiteSpace(line)) continue;
             ReadText(line, cells);
@@ -146,10 +150,11 @@ public sealed class CsvRowReader : IDisposable
         return outside == 0 ? 8 : System.Numerics.BitOperations.TrailingZeroCount(outside) >> 3;
     }
 
-    // The value of the first `count` (0 … 7) bytes of a word, all digits: the digits are moved to the word's top (the bytes
+    // The value of the first `count` (0 … 8) bytes of a word, all digits: the digits are moved to the word's top (the bytes
     // below become leading zeros; what followed them, and any borrow out of it, falls off the top), then combined in pairs,
     // fours and eights by three multiplications.
-    private static ulong DigitsValue(ulong word, int count)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong DigitsValue(ulong word, int count)
     {
         if (count == 0) return 0;
         ulong v = (word - 0x3030303030303030) << (8 * (8 - count));
@@ -158,7 +163,7 @@ public sealed class CsvRowReader : IDisposable
         return (uint)v;
     }
 
-    private static readonly ulong[] PowersOfTenExact = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+    internal static readonly ulong[] PowersOfTenExact = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
     /// <summary>The plain twin of <see cref="TryParseRow"/>: each cell through the general parser.</summary>
     public static bool TryParseRowCellByCell(ReadOnlySpan<byte> bytes, Span<double> cells)
@@ -208,7 +213,7 @@ public sealed class CsvRowReader : IDisposable
     /// <summary>Parses a plain decimal from <paramref name="at"/> up to the next comma or the end (left at it), as
     /// <see cref="TryParseShort"/> does, from chars or from UTF-8 bytes: one implementation of the fast path for both.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool TryParseCell<T>(ReadOnlySpan<T> text, ref int at, out double value) where T : unmanaged, IBinaryInteger<T>
+    internal static bool TryParseCell<T>(ReadOnlySpan<T> text, ref int at, out double value) where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
         int i = at, significant = 0, fraction = 0;
@@ -241,7 +246,7 @@ public sealed class CsvRowReader : IDisposable
         return true;
     }
 
-    private static readonly double[] PowersOfTen =
+    internal static readonly double[] PowersOfTen =
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
     /// <summary>Moves past the next row without parsing it (a row another shard scores); false at the end.</summary>
