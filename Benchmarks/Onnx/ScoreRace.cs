@@ -158,7 +158,7 @@ public static class ScoreRace
         AtomicFile.Write(outputPath, stream =>
         {
             using var writer = PredictionWriter.Create(PredictionFormat.Csv, stream, source.HasItems, source.HasLabels, scorer.OutputLength, null);
-            new BatchScorer(scorer, (batching ?? new BatchScoringOptions()) with { ScoringThreads = intraOp ? 1 : ScoringThreadPlan.Callers(scorer, threads) }).Run(source, writer);
+            new BatchScorer(scorer, (batching ?? ScoreRoutes.Batching) with { ScoringThreads = intraOp ? 1 : ScoringThreadPlan.Callers(scorer, threads) }).Run(source, writer);
         });
     }
 

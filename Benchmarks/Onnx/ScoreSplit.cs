@@ -35,7 +35,7 @@ public static class ScoreSplit
                     AtomicFile.Write(Path.Combine(dir, "preds-split.csv"), stream =>
                     {
                         using var writer = PredictionWriter.Create(PredictionFormat.Csv, stream, source.HasItems, source.HasLabels, scorer.OutputLength, null);
-                        new BatchScorer(scorer, (batching ?? new BatchScoringOptions()) with { ScoringThreads = ScoringThreadPlan.Callers(scorer, options.IntraOpNumThreads) }).Run(source, writer);
+                        new BatchScorer(scorer, (batching ?? ScoreRoutes.Batching) with { ScoringThreads = ScoringThreadPlan.Callers(scorer, options.IntraOpNumThreads) }).Run(source, writer);
                         written = clock.Elapsed.TotalSeconds;
                     });
                 }

@@ -23,13 +23,14 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
 
     public ScoringSummary Run(IRowSource source, PredictionWriter writer, CancellationToken cancel = default)
     {
-        if (Options.ChunkRows <= 0 || Options.ChunksInFlight < 2 || Options.ScoringThreads < 1)
-            throw new ArgumentException($"A batch run needs chunks of at least one row, at least two chunks and at least one scoring thread, " +
+        if (Options.ChunkRows < 0 || Options.ChunksInFlight < 2 || Options.ScoringThreads < 1)
+            throw new ArgumentException($"A batch run needs chunks of at least one row (or 0, automatic), at least two chunks and at least one scoring thread, " +
                                         $"got {Options.ChunkRows} rows × {Options.ChunksInFlight}, {Options.ScoringThreads} threads.");
+        int chunkRows = Options.RowsPerChunk(scorer.InputLength, scorer.Options.BatchSize);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var free = Channel.CreateUnbounded<RowChunk>();
         for (int i = 0; i < Options.ChunksInFlight; i++)
-            free.Writer.TryWrite(new RowChunk(Options.ChunkRows, scorer.InputLength, scorer.OutputLength));
+            free.Writer.TryWrite(new RowChunk(chunkRows, scorer.InputLength, scorer.OutputLength));
         var batches = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = Options.ScoringThreads == 1, SingleWriter = true });
         var scored = Channel.CreateUnbounded<RowChunk>(new UnboundedChannelOptions { SingleReader = true });
         var clock = Stopwatch.StartNew();

@@ -4,9 +4,33 @@ namespace NeuralPipelines.Onnx.Batch;
 /// call) are the scorer's <see cref="Scoring.OnnxScorerOptions"/>.</summary>
 public sealed record BatchScoringOptions
 {
-    /// <summary>Rows read, scored and written together. Several ONNX Runtime batches per chunk keep the hand-offs between
-    /// the reading, scoring and writing threads rare; a few chunks in flight bound the memory (see <see cref="ChunksInFlight"/>).</summary>
-    public int ChunkRows { get; init; } = 4096;
+    /// <summary>Rows read, scored and written together; 0 (the default): <see cref="RowsPerChunk"/> decides. Several ONNX
+    /// Runtime batches per chunk keep the hand-offs between the reading, scoring and writing threads rare; a few chunks in
+    /// flight bound the memory (see <see cref="ChunksInFlight"/>). 4096 was the fixed default before branch score3.</summary>
+    public int ChunkRows { get; init; }
+
+    /// <summary>The automatic chunk's inputs: about this many bytes.</summary>
+    /// <remarks>Why not a fixed 4096 rows: an MNIST chunk of 4096 rows is 12.8 MB of floats, four in flight 51 MB, more than
+    /// the last-level cache, so the reader wrote its floats to memory and the scoring threads read them back from it. At
+    /// 512 rows (1.6 MB) the reader's CPU fell from 0.10–0.21 to 0.04–0.07 CPU-s per 100,000 rows from unpacked IDX and
+    /// from 0.41 to 0.26–0.29 from CSV (<c>score-race --split --chunk-rows</c>, docs/BENCHMARKS.md, branch score3); 256 and
+    /// 1024 rows did the same, 4096 did not.</remarks>
+    public const int ChunkInputBytes = 2 << 20;
+
+    /// <summary>The automatic chunk's most rows (the old fixed size): small rows (a table's) gain nothing from more.</summary>
+    public const int MostAutomaticRows = 4096;
+
+    /// <summary>The rows of a chunk: <see cref="ChunkRows"/> when given, else as many whole batches as fit in about
+    /// <see cref="ChunkInputBytes"/> of inputs (at least one batch, at most <see cref="MostAutomaticRows"/> rows when a batch
+    /// is smaller).</summary>
+    public int RowsPerChunk(int inputLength, int batchSize)
+    {
+        if (ChunkRows > 0) return ChunkRows;
+        batchSize = Math.Max(1, batchSize);
+        long batchBytes = 4L * Math.Max(1, inputLength) * batchSize;
+        long batches = Math.Clamp(ChunkInputBytes / batchBytes, 1, Math.Max(1, MostAutomaticRows / batchSize));
+        return (int)(batches * batchSize);
+    }
 
     /// <summary>Chunks a run owns: one being read, one being scored, one being written, and one spare so that no stage waits
     /// on a slow neighbour's every chunk. Memory is this many chunks of inputs and outputs.</summary>

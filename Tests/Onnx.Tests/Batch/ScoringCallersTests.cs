@@ -38,6 +38,34 @@ public class ScoringCallersTests
         Assert.Equal(one, Scored(callers));
     }
 
+    [Theory]
+    [InlineData(256, 1)]
+    [InlineData(256, 2)]
+    [InlineData(64, 3)]
+    public void Automatic_chunks_write_the_same_bytes_as_the_old_fixed_4096_rows(int batchSize, int callers)
+    {
+        using var scorer = Mnist(batchSize);
+        string Scored(BatchScoringOptions options)
+        {
+            using var source = new IdxRows(ShippedData.Mnist, "test", scorer.InputShape, "mlp");
+            return Run(scorer, source, options with { ScoringThreads = callers });
+        }
+        Assert.Equal(Scored(new BatchScoringOptions { ChunkRows = 4096 }), Scored(new BatchScoringOptions()));
+    }
+
+    [Fact]
+    public void An_automatic_chunk_is_whole_batches_in_about_two_MiB_of_inputs()
+    {
+        var automatic = new BatchScoringOptions();
+        Assert.Equal(512, automatic.RowsPerChunk(784, 256));        // MNIST at batch 256: 1.6 MB
+        Assert.Equal(640, automatic.RowsPerChunk(784, 64));
+        Assert.Equal(32, automatic.RowsPerChunk(3 * 64 * 64, 32));  // 64×64 RGB: at least one batch (1.5 MB)
+        Assert.Equal(256, automatic.RowsPerChunk(3 * 224 * 224, 256)); // one batch even when it alone is larger
+        Assert.Equal(4096, automatic.RowsPerChunk(30, 256));        // a narrow table: the old 4096 rows at most
+        Assert.Equal(8192, automatic.RowsPerChunk(30, 8192));
+        Assert.Equal(97, new BatchScoringOptions { ChunkRows = 97 }.RowsPerChunk(784, 256));
+    }
+
     [Fact]
     public void The_union_of_three_shards_scored_by_several_callers_is_the_unsharded_output()
     {
