@@ -12,9 +12,9 @@ public sealed record BatchScoringOptions
     /// <summary>The automatic chunk's inputs: about this many bytes.</summary>
     /// <remarks>Why not a fixed 4096 rows: an MNIST chunk of 4096 rows is 12.8 MB of floats, four in flight 51 MB, more than
     /// the last-level cache, so the reader wrote its floats to memory and the scoring threads read them back from it. At
-    /// 512 rows (1.6 MB) the reader's CPU fell from 0.10–0.21 to 0.04–0.07 CPU-s per 100,000 rows from unpacked IDX and
-    /// from 0.41 to 0.26–0.29 from CSV (<c>score-race --split --chunk-rows</c>, docs/BENCHMARKS.md, branch score3); 256 and
-    /// 1024 rows did the same, 4096 did not.</remarks>
+    /// 512 rows (1.6 MB) the reader's CPU per 100,000 MNIST rows fell from 0.04 to 0.02–0.03 CPU-s from unpacked IDX and
+    /// from 0.23 to 0.21 from CSV, wall 0.12–0.13 → 0.10–0.12 s and 0.39–0.42 → 0.38 s (Zen 5, <c>score-race --split
+    /// --chunk-rows</c>, three rounds alternating, docs/BENCHMARKS.md, branch score3): small, but never worse.</remarks>
     public const int ChunkInputBytes = 2 << 20;
 
     /// <summary>The automatic chunk's most rows (the old fixed size): small rows (a table's) gain nothing from more.</summary>

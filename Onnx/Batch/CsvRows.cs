@@ -80,8 +80,8 @@ public sealed class CsvRows : IRowSource
     /// <summary>Whether a row's cells are narrowed to floats and checked against <see cref="PixelBound"/> with vector
     /// instructions (<see cref="TensorPrimitives"/>) rather than one cell at a time; the switch back to the old route. Same
     /// floats (the same IEEE narrowing, round to nearest even), same errors.</summary>
-    /// <remarks>Why: the two scalar loops cost about 1 ns a cell, 0.09 CPU-s of the 0.45 that reading a 100,000-row MNIST
-    /// CSV took; vectorised, about 0.01 (docs/BENCHMARKS.md, branch score3).</remarks>
+    /// <remarks>Why: the two scalar loops cost about 1 ns a cell, 785 a row; the vector passes a small share of that. Their
+    /// share of the gain is in the CSV rows of docs/BENCHMARKS.md, branch score3 (measured together with the comma parser).</remarks>
     public static bool VectorNarrowing { get; set; } = true;
 
     private static void Narrow(ReadOnlySpan<double> cells, Span<float> into)
