@@ -35,7 +35,7 @@ public static class GanRace
             "forward on columns", () => Models.Kernels.ImplicitGemm.Forwards = false);
 
     /// <summary><c>race gan --ab small-planes</c>: steps alternate between the forward products of 7×7 output planes on the
-    /// column routes (<see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> 64, the default) and on the implicit GEMM (0).</summary>
+    /// column routes (<see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> 64; the default is now 128, which moves no DCGAN layer) and on the implicit GEMM (0).</summary>
     public static void AlternateSmallPlanes(TextWriter output) =>
         Alternate(output, "small planes on columns", () => Models.Kernels.ImplicitGemm.ForwardMinPixels = 64,
             "small planes implicit  ", () => Models.Kernels.ImplicitGemm.ForwardMinPixels = 0);

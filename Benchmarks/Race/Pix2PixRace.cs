@@ -65,13 +65,19 @@ public static class Pix2PixRace
     /// or copied first (<see cref="Models.Kernels.Convolution.PacksDeltaFromImages"/>); <c>narrow</c>: the column-free routes for the
     /// products no direct kernel takes from <see cref="Models.Kernels.Convolution.ColumnFreeTaps"/> taps, or from 640 as
     /// before; <c>bn-inference</c>: inference's batch norms in one pass per plane or through two calls per plane
-    /// (<see cref="Models.Kernels.BatchNormChannels.InferenceInOnePass"/>).</summary>
+    /// (<see cref="Models.Kernels.BatchNormChannels.InferenceInOnePass"/>); <c>min-pixels</c>: the forward products of output
+    /// planes below <see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> on the chunks, the default against 64 (or
+    /// NP_RACE_MINPIXELS=A,B).</summary>
     public static void Alternate(TextWriter output, int[] widths, string variant)
     {
         int defaultTaps = Models.Kernels.Convolution.ColumnFreeTaps, taps = defaultTaps, before = 640;
         // NP_RACE_TAPS=A,B: --ab narrow times A against B instead of the default against 640.
         if (Environment.GetEnvironmentVariable("NP_RACE_TAPS") is { } pair && pair.Split(',') is [var a, var b])
             (taps, before) = (int.Parse(a), int.Parse(b));
+        // NP_RACE_MINPIXELS=A,B: --ab min-pixels times ImplicitGemm.ForwardMinPixels A against B (default: the default against 64).
+        int defaultMinPixels = Models.Kernels.ImplicitGemm.ForwardMinPixels, minPixels = defaultMinPixels, minPixelsBefore = 64;
+        if (Environment.GetEnvironmentVariable("NP_RACE_MINPIXELS") is { } pixels && pixels.Split(',') is [var pa, var pb])
+            (minPixels, minPixelsBefore) = (int.Parse(pa), int.Parse(pb));
         Action<int> set = variant switch
         {
             "implicit-forward" => v => Models.Kernels.ImplicitGemm.Forwards = v == 0,
@@ -80,6 +86,7 @@ public static class Pix2PixRace
             "fusion" => v => Models.Layers.Sequential.FusesBatchNormActivation = v == 0,
             "nchw" => v => Models.Kernels.Convolution.PacksDeltaFromImages = v == 0,
             "small-planes" => v => Models.Kernels.ImplicitGemm.ForwardMinPixels = v == 0 ? 64 : 0,
+            "min-pixels" => v => Models.Kernels.ImplicitGemm.ForwardMinPixels = v == 0 ? minPixels : minPixelsBefore,
             "pack-once" => v => Models.Kernels.Im2ColChunks.PacksWeightsOnce = v == 0,
             "bn-inference" => v => Models.Kernels.BatchNormChannels.InferenceInOnePass = v == 0,
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
@@ -92,6 +99,7 @@ public static class Pix2PixRace
             "fusion" => ["step, BN + activation fused", "step, BN then activation", "inference, fused", "inference, unfused"],
             "nchw" => ["step, δ packed from NCHW", "step, δ copied first", "inference (same routes)", "inference (same routes)"],
             "small-planes" => ["step, small planes on columns", "step, small planes implicit", "inference, small planes on columns", "inference, small planes implicit"],
+            "min-pixels" => [$"step, chunks below {minPixels} px", $"step, chunks below {minPixelsBefore} px", $"inference, chunks < {minPixels} px", $"inference, chunks < {minPixelsBefore} px"],
             "pack-once" => ["step, weights packed once", "step, weights packed per chunk", "inference, weights packed once", "inference, weights packed per chunk"],
             "bn-inference" => ["step (same routes)", "step (same routes)", "inference, BN in one pass", "inference, BN per-plane calls"],
             _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
@@ -120,6 +128,7 @@ public static class Pix2PixRace
             }
             set(0);
             Models.Kernels.Convolution.ColumnFreeTaps = defaultTaps;
+            Models.Kernels.ImplicitGemm.ForwardMinPixels = defaultMinPixels;
             for (int i = 0; i < 4; i++)
                 output.WriteLine($"RESULT pix2pix ngf {width} {names[i],-26}: median {Median(wall[i]):F1} ms (min {wall[i].Min():F1}), " +
                                  $"median {Median(cpu[i]):F1} CPU-ms (min {cpu[i].Min():F1})");

@@ -4,7 +4,7 @@ using static NeuralPipelines.Models.Tests.Generative.BatchNormActivationFusionTe
 namespace NeuralPipelines.Models.Tests.Generative;
 
 /// <summary>Training with the forward products of small output planes on the chunks of images
-/// (<see cref="ImplicitGemm.ForwardMinPixels"/> 64, the default) ends on the same bits as with them on the implicit GEMM
+/// (<see cref="ImplicitGemm.ForwardMinPixels"/>, the default) ends on the same bits as with them on the implicit GEMM
 /// (0, the route before): 3 DCGAN steps at batch 64 on shipped MNIST digits, every weight, running statistic, loss and
 /// inference output. Batch 64, not the other training tests' 16: at 16 the chunks do not take D's 64→128 layer, so no
 /// route moves (nor in their ngf-4 colorizer, which has no layer above 384 taps).</summary>

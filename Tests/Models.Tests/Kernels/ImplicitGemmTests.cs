@@ -177,6 +177,7 @@ public class ImplicitGemmTests
         { [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 128, 43] },  // an odd batch: 6 chunks of 8 images, the last of 3
         { [128, 8, 8, 4, 4, 1, 1, 1, 1, 1, 24, 24] },    // PatchGAN's 4×4 stride-1 layer, 8×8 → 7×7, at batch 24
         { [41, 13, 11, 4, 4, 2, 2, 1, 1, 1, 13, 110] },  // odd sizes, 6×5 outputs, 13 output channels
+        { [64, 16, 16, 4, 4, 2, 2, 1, 1, 1, 24, 64] },   // the U-Net's 64→128 layer (ngf 32), 16×16 → 8×8, at inference's batch 64 (fewer output channels)
     };
 
     /// <summary><see cref="ImplicitGemm.ForwardMinPixels"/> moves the forward product of small output planes to the
