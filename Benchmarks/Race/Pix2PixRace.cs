@@ -67,7 +67,8 @@ public static class Pix2PixRace
     /// before; <c>bn-inference</c>: inference's batch norms in one pass per plane or through two calls per plane
     /// (<see cref="Models.Kernels.BatchNormChannels.InferenceInOnePass"/>); <c>min-pixels</c>: the forward products of output
     /// planes below <see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> on the chunks, the default against 64 (or
-    /// NP_RACE_MINPIXELS=A,B).</summary>
+    /// NP_RACE_MINPIXELS=A,B); <c>skip-relu</c>: each U-Net level's up-path ReLU applied in the inner level's join or
+    /// after it (<see cref="Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation"/>).</summary>
     public static void Alternate(TextWriter output, int[] widths, string variant)
     {
         int defaultTaps = Models.Kernels.Convolution.ColumnFreeTaps, taps = defaultTaps, before = 640;
@@ -86,6 +87,7 @@ public static class Pix2PixRace
             "fusion" => v => Models.Layers.Sequential.FusesBatchNormActivation = v == 0,
             "nchw" => v => Models.Kernels.Convolution.PacksDeltaFromImages = v == 0,
             "small-planes" => v => Models.Kernels.ImplicitGemm.ForwardMinPixels = v == 0 ? 64 : 0,
+            "skip-relu" => v => Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation = v == 0,
             "min-pixels" => v => Models.Kernels.ImplicitGemm.ForwardMinPixels = v == 0 ? minPixels : minPixelsBefore,
             "pack-once" => v => Models.Kernels.Im2ColChunks.PacksWeightsOnce = v == 0,
             "bn-inference" => v => Models.Kernels.BatchNormChannels.InferenceInOnePass = v == 0,
@@ -99,6 +101,7 @@ public static class Pix2PixRace
             "fusion" => ["step, BN + activation fused", "step, BN then activation", "inference, fused", "inference, unfused"],
             "nchw" => ["step, δ packed from NCHW", "step, δ copied first", "inference (same routes)", "inference (same routes)"],
             "small-planes" => ["step, small planes on columns", "step, small planes implicit", "inference, small planes on columns", "inference, small planes implicit"],
+            "skip-relu" => ["step, ReLU in the join", "step, join then ReLU", "inference, ReLU in the join", "inference, join then ReLU"],
             "min-pixels" => [$"step, chunks below {minPixels} px", $"step, chunks below {minPixelsBefore} px", $"inference, chunks < {minPixels} px", $"inference, chunks < {minPixelsBefore} px"],
             "pack-once" => ["step, weights packed once", "step, weights packed per chunk", "inference, weights packed once", "inference, weights packed per chunk"],
             "bn-inference" => ["step (same routes)", "step (same routes)", "inference, BN in one pass", "inference, BN per-plane calls"],

@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion|nchw]]|gan-layers|gan-profile|fusion-pairs|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion|nchw|small-planes|min-pixels|pack-once|bn-inference] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion|nchw]]|gan-layers|gan-profile|fusion-pairs|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion|nchw|small-planes|min-pixels|skip-relu|pack-once|bn-inference] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -62,7 +62,7 @@ public static class RaceCommand
             case "gmmn": GmmnRace.Run(output); return 0;
             case "pix2pix" when Array.IndexOf(args, "--ab") >= 0:
                 Pix2PixRace.Alternate(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32],
-                    Array.IndexOf(args, "implicit-forward") >= 0 ? "implicit-forward" : Array.IndexOf(args, "narrow") >= 0 ? "narrow" : Array.IndexOf(args, "channels-last") >= 0 ? "channels-last" : Array.IndexOf(args, "fusion") >= 0 ? "fusion" : Array.IndexOf(args, "nchw") >= 0 ? "nchw" : Array.IndexOf(args, "small-planes") >= 0 ? "small-planes" : Array.IndexOf(args, "pack-once") >= 0 ? "pack-once" : Array.IndexOf(args, "bn-inference") >= 0 ? "bn-inference" : Array.IndexOf(args, "min-pixels") >= 0 ? "min-pixels" : "implicit"); return 0;
+                    Array.IndexOf(args, "implicit-forward") >= 0 ? "implicit-forward" : Array.IndexOf(args, "narrow") >= 0 ? "narrow" : Array.IndexOf(args, "channels-last") >= 0 ? "channels-last" : Array.IndexOf(args, "fusion") >= 0 ? "fusion" : Array.IndexOf(args, "nchw") >= 0 ? "nchw" : Array.IndexOf(args, "small-planes") >= 0 ? "small-planes" : Array.IndexOf(args, "pack-once") >= 0 ? "pack-once" : Array.IndexOf(args, "bn-inference") >= 0 ? "bn-inference" : Array.IndexOf(args, "min-pixels") >= 0 ? "min-pixels" : Array.IndexOf(args, "skip-relu") >= 0 ? "skip-relu" : "implicit"); return 0;
             case "pix2pix": Pix2PixRace.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-profile": Pix2PixProfile.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-layers": Pix2PixLayers.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32], Array.IndexOf(args, "--routes") >= 0); return 0;

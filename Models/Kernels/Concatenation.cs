@@ -14,14 +14,27 @@ namespace NeuralPipelines.Models.Kernels;
 public static class Concatenation
 {
     /// <summary>y[i] = [a[i], b[i]] for every image i; y holds a's and b's item lengths together.</summary>
-    public static void Join(Tensor a, Tensor b, Tensor y)
+    public static void Join(Tensor a, Tensor b, Tensor y) => Join(a, b, y, PlaneActivation.None);
+
+    /// <summary>y[i] = σ([a[i], b[i]]): the join with the activation that follows it applied on the way (a U-Net level's
+    /// ReLU after its inner level's join), each element through the same call the activation layer makes on it, so the
+    /// bits are the layer's. One pass instead of a join and then a sweep over the joined batch.</summary>
+    public static void Join(Tensor a, Tensor b, Tensor y, PlaneActivation activation)
     {
         int n = Check("Join", a, b, y, a.ItemLength + b.ItemLength);
-        KernelLoop.For(n, y.Length, (a, b, y), static (t, i) =>
+        KernelLoop.For(n, y.Length, (a, b, y, activation), static (t, i) =>
         {
             int al = t.a.ItemLength, bl = t.b.ItemLength, yl = al + bl;
-            t.a.Span.Slice(i * al, al).CopyTo(t.y.Span.Slice(i * yl, al));
-            t.b.Span.Slice(i * bl, bl).CopyTo(t.y.Span.Slice(i * yl + al, bl));
+            if (t.activation.IsNone)
+            {
+                t.a.Span.Slice(i * al, al).CopyTo(t.y.Span.Slice(i * yl, al));
+                t.b.Span.Slice(i * bl, bl).CopyTo(t.y.Span.Slice(i * yl + al, bl));
+            }
+            else
+            {
+                t.activation.Forward(t.a.Span.Slice(i * al, al), t.y.Span.Slice(i * yl, al));
+                t.activation.Forward(t.b.Span.Slice(i * bl, bl), t.y.Span.Slice(i * yl + al, bl));
+            }
         });
     }
 
@@ -47,7 +60,7 @@ public static class Concatenation
         });
     }
 
-    /// <summary>The plain twin of <see cref="Join"/>.</summary>
+    /// <summary>The plain twin of <see cref="Join(Tensor, Tensor, Tensor, PlaneActivation)"/>.</summary>
     public static void JoinReference(Tensor a, Tensor b, Tensor y)
     {
         int n = Check("Join", a, b, y, a.ItemLength + b.ItemLength), al = a.ItemLength, bl = b.ItemLength, yl = al + bl;

@@ -35,6 +35,10 @@ public sealed class ReLU : Layer, IFusibleActivation
 
     public Tensor OutputFor(Tensor z) => Tensor.Ensure(ref _output, z.Shape);
 
+    /// <summary>The buffer for a = σ(z) of this shape, for a producer that applies σ as it writes z (a U-Net level's join:
+    /// <see cref="Conv.UNetSkipBlock"/>). ReLU's backward reads only a, so z itself need never be stored.</summary>
+    internal Tensor OutputFor(ReadOnlySpan<int> shape) => Tensor.Ensure(ref _output, shape);
+
     public (Tensor Output, Tensor InputGradient) GradientBuffers(Tensor outputGradient)
     {
         var y = _output ?? throw new InvalidOperationException("ReLU.Backward called before Forward.");

@@ -45,9 +45,13 @@ public sealed class Sequential : Layer
         return shape;
     }
 
-    public override Tensor Forward(Tensor x, bool training)
+    public override Tensor Forward(Tensor x, bool training) => ForwardFrom(0, x, training);
+
+    /// <summary>Layers <paramref name="first"/> … on; the ones before have run elsewhere (a U-Net level's first
+    /// activation, fused into the concatenation that feeds it: <see cref="Conv.UNetSkipBlock"/>).</summary>
+    internal Tensor ForwardFrom(int first, Tensor x, bool training)
     {
-        for (int i = 0; i < _layers.Length; i++)
+        for (int i = first; i < _layers.Length; i++)
             if (Fused(i, out var normalization, out var activation)) { x = normalization.Forward(x, training, activation); i++; }
             else x = _layers[i].Forward(x, training);
         return x;

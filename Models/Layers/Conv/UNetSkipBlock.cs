@@ -18,6 +18,9 @@ public sealed class UNetSkipBlock : Layer
 {
     private readonly Layer[] _children;
     private Tensor? _input, _output, _upGradient, _inputGradient;
+    // The tensor the last Forward joined into: _output, or the activation's output when the level outside fused its
+    // first activation into this join (Backward reads only its shape).
+    private Tensor? _joined;
 
     public UNetSkipBlock(Layer down, Layer? inner, Layer up, bool outermost = false)
     {
@@ -53,18 +56,36 @@ public sealed class UNetSkipBlock : Layer
         return y;
     }
 
-    public override Tensor Forward(Tensor x, bool training)
+    /// <summary>Whether a level whose up path opens with a ReLU (pix2pix's) has the inner level apply it while joining
+    /// (default): one pass over the joined batch fewer (and no joined batch kept apart from the ReLU's output), the same
+    /// bits, and the ReLU's output and backward as its own Forward leaves them (its backward reads only its output; a
+    /// leaky ReLU's reads its input, so it is not fused). Off, the join and the activation run apart (tests; <c>race pix2pix --ab skip-relu</c>).</summary>
+    public static bool FusesSkipActivation { get; set; } = true;
+
+    public override Tensor Forward(Tensor x, bool training) => Forward(x, training, null);
+
+    /// <summary>As <see cref="Forward(Tensor, bool)"/>, with <paramref name="after"/> (the outer level's first up layer)
+    /// applied while joining, into its own output buffer, which is returned.</summary>
+    private Tensor Forward(Tensor x, bool training, ReLU? after)
     {
         _input = x;
         var d = Down.Forward(x, training);
-        var m = Inner is null ? d : Inner.Forward(d, training);
-        var u = Up.Forward(m, training);
+        Tensor u;
+        if (FusesSkipActivation && Inner is UNetSkipBlock inner && Up is Sequential { Children: [ReLU first, ..] } up)
+            u = up.ForwardFrom(1, inner.Forward(d, training, first), training);
+        else
+        {
+            var m = Inner is null ? d : Inner.Forward(d, training);
+            u = Up.Forward(m, training);
+        }
         if (Outermost) return u;
         if (u.Rank != 4 || x.Rank != 4 || u.Dim(0) != x.Dim(0) || u.Dim(2) != x.Dim(2) || u.Dim(3) != x.Dim(3))
             throw new ArgumentException($"UNetSkipBlock: up gives {Tensor.ShapeText(u.Shape)} for an input of {Tensor.ShapeText(x.Shape)}; the skip needs the same batch and size.");
-        var y = Tensor.Ensure(ref _output, x.Dim(0), x.Dim(1) + u.Dim(1), x.Dim(2), x.Dim(3));
+        ReadOnlySpan<int> shape = [x.Dim(0), x.Dim(1) + u.Dim(1), x.Dim(2), x.Dim(3)];
+        var y = after is null ? Tensor.Ensure(ref _output, shape) : after.OutputFor(shape);
         // NCHW: each example's channels are contiguous, so the concatenation is two block copies per example.
-        Concatenation.Join(x, u, y);
+        Concatenation.Join(x, u, y, after?.Kernel ?? PlaneActivation.None);
+        _joined = y;
         return y;
     }
 
@@ -72,7 +93,7 @@ public sealed class UNetSkipBlock : Layer
     {
         var x = _input ?? throw new InvalidOperationException("UNetSkipBlock.Backward called before Forward.");
         if (Outermost) return Down.Backward(BackThroughInner(Up.Backward(dy)));
-        var y = _output!;
+        var y = _joined!;
         if (!dy.ShapeEquals(y.Shape))
             throw new ArgumentException($"UNetSkipBlock.Backward expects ∂C/∂y of shape {Tensor.ShapeText(y.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
         // δ of the decoder's output: the channels after x's.
