@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
 using NeuralPipelines.Data.Csv;
-using NeuralPipelines.Tests;
 
 namespace NeuralPipelines.Data.Tests.Csv;
 
 /// <summary><see cref="CsvCommaParser"/> (commas found 64 bytes at a time) against the plain twin, every cell through the
-/// general parser: the same rows accepted and refused and the same bits, on seeded rows long and short, clean and hostile;
-/// and <see cref="CsvRowReader"/> gives the same rows and messages with the switch on and off.</summary>
+/// general parser: the same rows accepted and refused and the same bits, on seeded rows long and short, clean and hostile.
+/// That <see cref="CsvRowReader"/> names a hostile row's fault the same way with the switch on and off is in
+/// <c>CsvRowFastPathTests</c>.</summary>
 public class CsvCommaParserTests
 {
     // Clean cells: one digit, every shape the short path takes (up to 7 digits, a point, up to 8 digits) and the ones next to
@@ -109,35 +109,5 @@ public class CsvCommaParserTests
             Assert.True(BitConverter.DoubleToInt64Bits(plain[c]) == BitConverter.DoubleToInt64Bits(fast[c]),
                 $"'{Encoding.UTF8.GetString(line)}' cell {c}: plain {plain[c]:R}, comma masks {fast[c]:R}");
         return true;
-    }
-
-    [Theory]
-    [InlineData("a,b,c\n0,0,0\n0,0,x\n", "line 3")]
-    [InlineData("a,b,c\n0,0,0\n0,0,\n", "line 3")]
-    [InlineData("a,b,c\n0,0,0\n0,0\n", "line 3")]
-    [InlineData("a,b,c\n0,0,0\n0,0,0,\n", "line 3")]
-    [InlineData("a,b,c\n0,0,0\n0,\"1\",NaN\n", "line 3")]
-    [InlineData("a,b,c\n0,0,0\n0.003922,123.4567x,0.5000000000\n", "line 3")]
-    [InlineData("a,b,c\n0,0,0\n0.003922,1234567.1234567,0.5e999\n", "line 3")]
-    public void A_hostile_row_gives_the_whole_file_readers_message_either_way(string text, string where)
-    {
-        using var dir = new TempFolder();
-        var path = dir.Write("bad.csv", text);
-        var whole = Assert.Throws<CsvFormatException>(() => CsvReader.Read(path));
-        foreach (bool masks in new[] { true, false })
-        {
-            bool saved = CsvRowReader.CommaMasks;
-            CsvRowReader.CommaMasks = masks;
-            try
-            {
-                using var reader = CsvRowReader.Open(path);
-                var cells = new double[3];
-                Assert.True(reader.Read(cells));
-                var streamed = Assert.Throws<CsvFormatException>(() => reader.Read(cells));
-                Assert.Equal(whole.Message, streamed.Message);
-                Assert.StartsWith($"{path}: {where}", streamed.Message);
-            }
-            finally { CsvRowReader.CommaMasks = saved; }
-        }
     }
 }

@@ -165,12 +165,22 @@ public class CsvRowFastPathTests
         using var dir = new NeuralPipelines.Tests.TempFolder();
         var path = dir.Write("bad.csv", text);
         var whole = Assert.Throws<CsvFormatException>(() => CsvReader.Read(path));
-        using var reader = CsvRowReader.Open(path);
-        var cells = new double[3];
-        Assert.True(reader.Read(cells));
-        Assert.Equal([0.0, 0.0, 0.0], cells);
-        var streamed = Assert.Throws<CsvFormatException>(() => reader.Read(cells));
-        Assert.Equal(whole.Message, streamed.Message);
-        Assert.StartsWith($"{path}: {where}", streamed.Message);
+        // Both row parsers: commas found 64 bytes at a time (the default) and cell after cell (CsvCommaParser's plain twin).
+        foreach (bool masks in new[] { true, false })
+        {
+            bool saved = CsvRowReader.CommaMasks;
+            CsvRowReader.CommaMasks = masks;
+            try
+            {
+                using var reader = CsvRowReader.Open(path);
+                var cells = new double[3];
+                Assert.True(reader.Read(cells));
+                Assert.Equal([0.0, 0.0, 0.0], cells);
+                var streamed = Assert.Throws<CsvFormatException>(() => reader.Read(cells));
+                Assert.Equal(whole.Message, streamed.Message);
+                Assert.StartsWith($"{path}: {where}", streamed.Message);
+            }
+            finally { CsvRowReader.CommaMasks = saved; }
+        }
     }
 }
