@@ -40,9 +40,9 @@ internal sealed class ImplicitGemm
     /// pix2pix's small planes at batch 16 would go to the whole-batch columns, which measured no better than here.
     /// 128 rather than 64 (branch <c>p2p32</c>): the 8×8 planes too, where a 16-column panel spans two output rows, so its
     /// rows are gathers as well. pix2pix ngf 32's inference has one such layer (the U-Net's 64→128, 16×16 → 8×8, batch 64):
-    /// on this Zen 5, one thread, 7.7 against 9.1 CPU-ms a call on chunks and on the implicit GEMM (<c>race pix2pix --ab
-    /// min-pixels</c> times the whole pass). Its training step's 8×8 layers (batch 16) are too small for the chunks and
-    /// stay here; the DCGAN has no 8×8 plane.</remarks>
+    /// on a Zen 5, one thread, 7.7 against 9.1 CPU-ms a call on chunks and on the implicit GEMM, and whole inference passes
+    /// 1–3 % faster at ngf 32 and 64 (<c>race pix2pix --ab min-pixels</c>, docs/BENCHMARKS.md, branch p2p32). Its training
+    /// step's 8×8 layers (batch 16) are too small for the chunks and stay here; the DCGAN has no 8×8 plane.</remarks>
     public static int ForwardMinPixels { get; set; } = 128;
 
     /// <summary>Whether a forward product takes this route: <see cref="Forwards"/>, <see cref="Suits"/> for a product no
