@@ -21,17 +21,12 @@ public class SharedLayerPassesTests
     /// <summary>Runs <paramref name="pass"/> on one thread and on two; every array it returns must be the same bits.</summary>
     private static void SameBitsOnOneAndTwoThreads(Func<float[][]> pass)
     {
-        int before = KernelLoop.MaxThreads;
-        try
-        {
-            KernelLoop.MaxThreads = 1;
-            var one = pass();
-            KernelLoop.MaxThreads = 2;
-            var two = pass();
-            for (int k = 0; k < one.Length; k++)
-                Assert.True(one[k].AsSpan().SequenceEqual(two[k]), $"output {k} differs between one thread and two");
-        }
-        finally { KernelLoop.MaxThreads = before; }
+        using var settings = new KernelSettingsScope(loopThreads: 1);
+        var one = pass();
+        KernelLoop.MaxThreads = 2;
+        var two = pass();
+        for (int k = 0; k < one.Length; k++)
+            Assert.True(one[k].AsSpan().SequenceEqual(two[k]), $"output {k} differs between one thread and two");
     }
 
     [Fact]
