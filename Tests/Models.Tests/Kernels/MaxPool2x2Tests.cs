@@ -37,12 +37,9 @@ public class MaxPool2x2Tests
             Assert.Contains(dxRef, v => v != 0f);
             foreach (int threads in new[] { 1, 2 })
             {
-                int before = Gemm.Threads;
-                bool adapt = Gemm.AdaptToLoad;
-                try
+                // Adapting to load off: two threads really share the planes.
+                using (new KernelSettingsScope(threads: threads, adaptToLoad: false))
                 {
-                    Gemm.Threads = threads;
-                    Gemm.AdaptToLoad = false; // two threads really share the planes
                     // NaN-filled outputs: every element must be written.
                     var y = Enumerable.Repeat(float.NaN, dy.Length).ToArray();
                     var dx = Enumerable.Repeat(float.NaN, x.Length).ToArray();
@@ -53,7 +50,6 @@ public class MaxPool2x2Tests
                     Pooling.MaxBackward(dy, winners, g, dx);
                     Assert.True(Bits(dxRef).SequenceEqual(Bits(dx)), $"{g} at {width} on {threads} threads: ∂C/∂x differs");
                 }
-                finally { Gemm.Threads = before; Gemm.AdaptToLoad = adapt; }
             }
         }
     }
