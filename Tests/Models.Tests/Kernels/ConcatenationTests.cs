@@ -22,15 +22,12 @@ public class ConcatenationTests
         var expected = Run(a, b, Concatenation.JoinReference, Concatenation.PartReference, Concatenation.AddPartReference);
         foreach (int threads in new[] { 1, 2 })
         {
-            int before = KernelLoop.MaxThreads;
-            KernelLoop.MaxThreads = threads;
-            try
+            using (new KernelSettingsScope(loopThreads: threads))
             {
                 var actual = Run(a, b, Concatenation.Join, Concatenation.Part, Concatenation.AddPart);
                 for (int k = 0; k < expected.Length; k++)
                     Assert.True(expected[k].AsSpan().SequenceEqual(actual[k]), $"output {k} differs on {threads} thread(s)");
             }
-            finally { KernelLoop.MaxThreads = before; }
         }
         // The join really is a's image then b's, image by image.
         var y = Run(a, b, Concatenation.Join, Concatenation.Part, Concatenation.AddPart)[0];
