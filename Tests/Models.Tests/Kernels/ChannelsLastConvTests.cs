@@ -49,8 +49,7 @@ public class ChannelsLastConvTests
         var x = GradientCheck.Random(rng, 4, 256, 7, 7);
         var dy = GradientCheck.Random(rng, 4, 1, 6, 6);
         var results = new List<float[]>();
-        int before = Gemm.Threads;
-        try
+        using (new KernelSettingsScope())
         {
             foreach (int threads in new[] { 1, 2 })
             {
@@ -61,7 +60,6 @@ public class ChannelsLastConvTests
                 results.Add([.. y, .. dx, .. layer.Weight.Gradient.Span.ToArray(), .. layer.Bias!.Gradient.Span.ToArray()]);
             }
         }
-        finally { Gemm.Threads = before; }
         Assert.Equal(results[0], results[1]);
     }
 
