@@ -78,18 +78,13 @@ public class BatchNormActivationTests
     [InlineData(true, 0.2f, 2)]
     public void One_sweep_gives_the_bits_of_the_batch_norm_then_the_activation(bool training, float slope, int threads)
     {
-        int before = KernelLoop.MaxThreads;
-        KernelLoop.MaxThreads = threads;
-        try
-        {
-            var fused = Run(fused: true, reference: false, training, slope);
-            var apart = Run(fused: false, reference: false, training, slope);
-            // The activation really acts on both sides of zero, so a missing or misplaced mask would show.
-            Assert.InRange(apart.Y.Count(v => v < 0), apart.Y.Length / 5, apart.Y.Length * 4 / 5);
-            foreach (var ((name, f), (_, a)) in Fields(fused).Zip(Fields(apart)))
-                Assert.True(f.AsSpan().SequenceEqual(a), $"{name} differs between the fused sweep and the two kernels ({(training ? "training" : "inference")}, slope {slope}, {threads} threads)");
-        }
-        finally { KernelLoop.MaxThreads = before; }
+        using var settings = new KernelSettingsScope(loopThreads: threads);
+        var fused = Run(fused: true, reference: false, training, slope);
+        var apart = Run(fused: false, reference: false, training, slope);
+        // The activation really acts on both sides of zero, so a missing or misplaced mask would show.
+        Assert.InRange(apart.Y.Count(v => v < 0), apart.Y.Length / 5, apart.Y.Length * 4 / 5);
+        foreach (var ((name, f), (_, a)) in Fields(fused).Zip(Fields(apart)))
+            Assert.True(f.AsSpan().SequenceEqual(a), $"{name} differs between the fused sweep and the two kernels ({(training ? "training" : "inference")}, slope {slope}, {threads} threads)");
     }
 
     [Theory]
