@@ -60,10 +60,7 @@ public unsafe class WholePackedATests
             using (SimdWidth.Use(width))
                 foreach (int threads in new[] { 1, 2 })
                 {
-                    int before = Gemm.Threads, loopThreads = KernelLoop.MaxThreads;
-                    Gemm.Threads = threads;
-                    KernelLoop.MaxThreads = threads;
-                    try
+                    using (new KernelSettingsScope(threads: threads, loopThreads: threads))
                     {
                         var (y0, dx0) = Run(s, problem, packOnce: false);
                         var (y1, dx1) = Run(s, problem, packOnce: true);
@@ -73,11 +70,6 @@ public unsafe class WholePackedATests
                             Assert.True(Math.Abs(problem.Y[i] - y1[i]) <= 1e-4f * (1 + Math.Abs(problem.Y[i])), $"y[{i}]");
                         for (int i = 0; i < dx1.Length; i++)
                             Assert.True(Math.Abs(problem.Dx[i] - dx1[i]) <= 1e-4f * (1 + Math.Abs(problem.Dx[i])), $"∂C/∂x[{i}]");
-                    }
-                    finally
-                    {
-                        Gemm.Threads = before;
-                        KernelLoop.MaxThreads = loopThreads;
                     }
                 }
     }
