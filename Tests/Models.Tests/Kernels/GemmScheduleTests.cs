@@ -27,17 +27,14 @@ public class GemmScheduleTests
         float[] Run(int threads)
         {
             var c = (float[])start.Clone();
-            int before = Gemm.Threads;
-            Gemm.Threads = threads;
-            try { Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate: true); }
-            finally { Gemm.Threads = before; }
+            using (new KernelSettingsScope(threads: threads))
+                Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate: true);
             return c;
         }
         var one = Run(1);
-        long threshold = Gemm.ParallelThreshold;
+        using var settings = new KernelSettingsScope(parallelThreshold: 1);
         try
         {
-            Gemm.ParallelThreshold = 1;
             foreach (var (partner, caller) in new[] { (0.0, 0.0), (0.3, 0.0), (0.0, 0.3), (100.0, 0.0), (0.0, 100.0) })
             {
                 GemmTeam.PartnerDelay = TimeSpan.FromMilliseconds(partner);
@@ -53,10 +50,6 @@ public class GemmScheduleTests
                 if (caller == 100) Assert.True(after.CallerItems - before.CallerItems < after.Items - before.Items, "the partner took no item while the caller slept");
             }
         }
-        finally
-        {
-            GemmTeam.PartnerDelay = GemmTeam.CallerDelay = TimeSpan.Zero;
-            Gemm.ParallelThreshold = threshold;
-        }
+        finally { GemmTeam.PartnerDelay = GemmTeam.CallerDelay = TimeSpan.Zero; }
     }
 }
