@@ -36,18 +36,14 @@ public class GemmImagesTests
             using (SimdWidth.Use(width))
                 foreach (int threads in new[] { 1, 2 })
                 {
-                    int before = Gemm.Threads;
-                    long threshold = Gemm.ParallelThreshold;
                     var expected = (float[])start.Clone();
                     var actual = (float[])start.Clone();
-                    try
+                    // Threshold 1: the team takes even the small shapes.
+                    using (new KernelSettingsScope(threads: threads, parallelThreshold: 1))
                     {
-                        Gemm.Threads = threads;
-                        Gemm.ParallelThreshold = 1; // the team takes even the small shapes
                         Gemm.Multiply(false, transB, m, n, k, delta, k, b, ldb, expected, n, accumulate: true);
                         Gemm.MultiplyImagesA(m, n, k, dy, plane, transB, b, ldb, actual, n, accumulate: true);
                     }
-                    finally { Gemm.Threads = before; Gemm.ParallelThreshold = threshold; }
                     Assert.True(expected.AsSpan().SequenceEqual(actual), $"{width}, {threads} thread(s): the products differ");
                 }
     }
@@ -68,18 +64,13 @@ public class GemmImagesTests
                 foreach (int threads in new[] { 1, 2 })
                     foreach (bool team in new[] { true, false })
                     {
-                        int before = Gemm.Threads;
-                        long threshold = Gemm.ParallelThreshold;
                         var expected = Enumerable.Repeat(float.NaN, m * n).ToArray(); // every output written
                         var actual = Enumerable.Repeat(float.NaN, m * n).ToArray();
-                        try
+                        using (new KernelSettingsScope(threads: threads, parallelThreshold: 1))
                         {
-                            Gemm.Threads = threads;
-                            Gemm.ParallelThreshold = 1;
                             Gemm.Multiply(transA, false, m, n, k, a, lda, delta, n, expected, n);
                             Gemm.MultiplyImagesB(transA, m, n, k, a, lda, dy, plane, actual, n, mayUseTeam: team);
                         }
-                        finally { Gemm.Threads = before; Gemm.ParallelThreshold = threshold; }
                         Assert.True(expected.AsSpan().SequenceEqual(actual), $"{width}, {threads} thread(s), team {team}: the products differ");
                     }
     }
@@ -114,11 +105,10 @@ public class GemmImagesTests
             {
                 (float[] Dw, float[] Dx, float[] ChunkDw, float[] ChunkDx) Run(bool packs)
                 {
-                    int before = Gemm.Threads;
+                    using var settings = new KernelSettingsScope(threads: threads);
                     bool was = Convolution.PacksDeltaFromImages;
                     try
                     {
-                        Gemm.Threads = threads;
                         Convolution.PacksDeltaFromImages = packs;
                         var convolution = new Convolution(columnRoutesOnly);
                         convolution.Forward(s, problem.X, problem.W, problem.B, new float[s.OutputLength]);
@@ -135,7 +125,7 @@ public class GemmImagesTests
                         Im2ColChunks.InputGradient(problem.Dy, s.Batch, g, problem.W, s.OutChannels, chunkDx, imagesPerChunk: 2);
                         return (dw, dx, chunkDw, chunkDx);
                     }
-                    finally { Gemm.Threads = before; Convolution.PacksDeltaFromImages = was; }
+                    finally { Convolution.PacksDeltaFromImages = was; }
                 }
                 var (copied, packed) = (Run(false), Run(true));
                 string where = $"{(columnRoutesOnly ? "column routes only" : "all routes")}, {threads} thread(s)";
