@@ -105,31 +105,25 @@ public class GemmTests
     [InlineData(100, 784, 64)]
     public void One_and_two_threads_give_identical_bits(int m, int n, int k)
     {
-        long threshold = Gemm.ParallelThreshold;
-        bool adapt = Gemm.AdaptToLoad;
-        try
+        // Adapting to load off: always the team, even on a busy machine.
+        using var settings = new KernelSettingsScope(parallelThreshold: 1, adaptToLoad: false);
+        foreach (var (ta, tb) in Transposes)
         {
-            Gemm.ParallelThreshold = 1;
-            Gemm.AdaptToLoad = false;   // always the team, even on a busy machine
-            foreach (var (ta, tb) in Transposes)
-            {
-                var (a, b, lda, ldb) = Operands(ta, tb, m, n, k, pad: 1, seed: m + n + k);
-                float[] one = Run(1);
-                long teamCalls = Gemm.TeamCalls;
-                float[] two = Run(2), twoAgain = Run(2);
-                Assert.Equal(teamCalls + 2, Gemm.TeamCalls);
-                Assert.True(one.AsSpan().SequenceEqual(two), $"{Name(ta, tb, m, n, k)}: 1 and 2 threads differ");
-                Assert.True(two.AsSpan().SequenceEqual(twoAgain), $"{Name(ta, tb, m, n, k)}: two runs on 2 threads differ");
+            var (a, b, lda, ldb) = Operands(ta, tb, m, n, k, pad: 1, seed: m + n + k);
+            float[] one = Run(1);
+            long teamCalls = Gemm.TeamCalls;
+            float[] two = Run(2), twoAgain = Run(2);
+            Assert.Equal(teamCalls + 2, Gemm.TeamCalls);
+            Assert.True(one.AsSpan().SequenceEqual(two), $"{Name(ta, tb, m, n, k)}: 1 and 2 threads differ");
+            Assert.True(two.AsSpan().SequenceEqual(twoAgain), $"{Name(ta, tb, m, n, k)}: two runs on 2 threads differ");
 
-                float[] Run(int threads)
-                {
-                    var c = new float[m * n];
-                    WithThreads(threads, () => Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n));
-                    return c;
-                }
+            float[] Run(int threads)
+            {
+                var c = new float[m * n];
+                WithThreads(threads, () => Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n));
+                return c;
             }
         }
-        finally { Gemm.ParallelThreshold = threshold; Gemm.AdaptToLoad = adapt; }
     }
 
     [Theory]
@@ -213,26 +207,21 @@ public class GemmTests
     {
         // Neither the caller's thread nor the team's worker may allocate (the test host's own threads do, so the
         // process-wide count cannot be used here; Benchmarks' `race alloc` shows it is 0 in a quiet process).
-        bool adapt = Gemm.AdaptToLoad;
-        try
+        using var settings = new KernelSettingsScope(adaptToLoad: false);
+        WithThreads(2, () =>
         {
-            Gemm.AdaptToLoad = false;
-            WithThreads(2, () =>
+            foreach (var (m, n, k, calls) in new[] { (300, 200, 600, 200), (64, 100, 784, 2000), (7, 9, 5, 2000) })
             {
-                foreach (var (m, n, k, calls) in new[] { (300, 200, 600, 200), (64, 100, 784, 2000), (7, 9, 5, 2000) })
-                {
-                    var (a, b, lda, ldb) = Operands(false, true, m, n, k, pad: 0, seed: 3);
-                    var c = new float[m * n];
-                    Gemm.Multiply(false, true, m, n, k, a, lda, b, ldb, c, n);   // warm-up: pack buffers, team, JIT
-                    long worker = Gemm.WorkerAllocatedBytes, caller = GC.GetAllocatedBytesForCurrentThread(), team = Gemm.TeamCalls;
-                    for (int i = 0; i < calls; i++) Gemm.Multiply(false, true, m, n, k, a, lda, b, ldb, c, n);
-                    Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
-                    Assert.Equal(0, Gemm.WorkerAllocatedBytes - worker);
-                    if ((long)m * n * k >= Gemm.ParallelThreshold) Assert.Equal(team + calls, Gemm.TeamCalls);
-                }
-            });
-        }
-        finally { Gemm.AdaptToLoad = adapt; }
+                var (a, b, lda, ldb) = Operands(false, true, m, n, k, pad: 0, seed: 3);
+                var c = new float[m * n];
+                Gemm.Multiply(false, true, m, n, k, a, lda, b, ldb, c, n);   // warm-up: pack buffers, team, JIT
+                long worker = Gemm.WorkerAllocatedBytes, caller = GC.GetAllocatedBytesForCurrentThread(), team = Gemm.TeamCalls;
+                for (int i = 0; i < calls; i++) Gemm.Multiply(false, true, m, n, k, a, lda, b, ldb, c, n);
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
+                Assert.Equal(0, Gemm.WorkerAllocatedBytes - worker);
+                if ((long)m * n * k >= Gemm.ParallelThreshold) Assert.Equal(team + calls, Gemm.TeamCalls);
+            }
+        });
     }
 
     /// <summary>Runs fast and reference on the same operands; the error of each element is judged against Σ|a||b|.</summary>
@@ -289,25 +278,17 @@ public class GemmTests
     /// <see cref="Gemm.AdaptToLoad"/> off, a busy machine cannot quietly send them back to one thread).</summary>
     private static void OnOneThreadThenTwo(int teamCalls, Action body)
     {
-        bool adapt = Gemm.AdaptToLoad;
-        try
-        {
-            Gemm.AdaptToLoad = false;
-            long before = Gemm.TeamCalls;
-            WithThreads(1, body);
-            Assert.Equal(before, Gemm.TeamCalls);
-            WithThreads(2, body);
-            Assert.True(Gemm.TeamCalls - before == teamCalls, $"{Gemm.TeamCalls - before} of the {teamCalls} two-thread products ran on the team");
-        }
-        finally { Gemm.AdaptToLoad = adapt; }
+        using var settings = new KernelSettingsScope(adaptToLoad: false);
+        long before = Gemm.TeamCalls;
+        WithThreads(1, body);
+        Assert.Equal(before, Gemm.TeamCalls);
+        WithThreads(2, body);
+        Assert.True(Gemm.TeamCalls - before == teamCalls, $"{Gemm.TeamCalls - before} of the {teamCalls} two-thread products ran on the team");
     }
 
     private static void WithThreads(int threads, Action body)
     {
-        int before = Gemm.Threads;
-        Gemm.Threads = threads;
-        try { body(); }
-        finally { Gemm.Threads = before; }
+        using (new KernelSettingsScope(threads: threads)) body();
     }
 }
 
