@@ -107,18 +107,11 @@ public class BatchNormChannelsTests
     [Fact]
     public void One_thread_and_every_thread_give_the_same_bits()
     {
-        int threads = KernelLoop.MaxThreads, gemm = Gemm.Threads;
-        bool adapt = Gemm.AdaptToLoad;
-        try
-        {
-            Gemm.Threads = 2; Gemm.AdaptToLoad = false;
-            KernelLoop.MaxThreads = 1;
-            var alone = Run(reference: false, training: true, batchStatistics: true);
-            KernelLoop.MaxThreads = 2;
-            var shared = Run(reference: false, training: true, batchStatistics: true);
-            Assert.Equal(alone, shared, new ResultsBits());
-        }
-        finally { KernelLoop.MaxThreads = threads; Gemm.Threads = gemm; Gemm.AdaptToLoad = adapt; }
+        using var settings = new KernelSettingsScope(threads: 2, adaptToLoad: false, loopThreads: 1);
+        var alone = Run(reference: false, training: true, batchStatistics: true);
+        KernelLoop.MaxThreads = 2;
+        var shared = Run(reference: false, training: true, batchStatistics: true);
+        Assert.Equal(alone, shared, new ResultsBits());
     }
 
     private sealed class ResultsBits : IEqualityComparer<Results>
