@@ -140,9 +140,7 @@ public class ImplicitGemmTests
             using (SimdWidth.Use(width))
                 foreach (int threads in new[] { 1, 2 })
                 {
-                    int before = Gemm.Threads;
-                    Gemm.Threads = threads;
-                    try
+                    using (new KernelSettingsScope(threads: threads))
                     {
                         var convolution = new Convolution();
                         var fastY = Enumerable.Repeat(float.NaN, y.Length).ToArray(); // every output written
@@ -166,7 +164,6 @@ public class ImplicitGemmTests
                                     Assert.Equal(z[o * cols + i * p + q] + b[o], fastY[(i * outChannels + o) * p + q]);
                         Assert.Equal(columnDw, alone);
                     }
-                    finally { Gemm.Threads = before; }
                 }
     }
 
@@ -195,8 +192,8 @@ public class ImplicitGemmTests
             using (SimdWidth.Use(width))
                 foreach (int threads in new[] { 1, 2 })
                 {
-                    int before = Gemm.Threads, minPixels = ImplicitGemm.ForwardMinPixels;
-                    Gemm.Threads = threads;
+                    using var settings = new KernelSettingsScope(threads: threads);
+                    int minPixels = ImplicitGemm.ForwardMinPixels;
                     try
                     {
                         var columns = Enumerable.Repeat(float.NaN, problem.Y.Length).ToArray(); // every output written
@@ -208,7 +205,7 @@ public class ImplicitGemmTests
                         Assert.True(columns.AsSpan().SequenceEqual(implicitRoute), $"{width}, {threads} thread(s): the routes' bits differ");
                         for (int i = 0; i < columns.Length; i++) Close(problem.Y[i], columns[i], $"{width}, {threads} thread(s): y[{i}]");
                     }
-                    finally { Gemm.Threads = before; ImplicitGemm.ForwardMinPixels = minPixels; }
+                    finally { ImplicitGemm.ForwardMinPixels = minPixels; }
                 }
     }
 
