@@ -91,16 +91,11 @@ public class DirectConv2dWidthTests
     private static float[] Gradient(SimdPath width, Im2ColGeometry g, float[] x, float[] dy, int batch, int outChannels, int threads)
     {
         using var _ = SimdWidth.Use(width);
-        int before = Gemm.Threads;
-        Gemm.Threads = threads;
-        try
-        {
-            var dw = new float[outChannels * g.Rows];
-            var workspace = Enumerable.Repeat(float.NaN, DirectConv2dWeightGradient.WorkspaceLength(g, outChannels, batch)).ToArray();
-            DirectConv2dWeightGradient.Accumulate(x, dy, batch, g, outChannels, dw, workspace);
-            return dw;
-        }
-        finally { Gemm.Threads = before; }
+        using var settings = new KernelSettingsScope(threads: threads);
+        var dw = new float[outChannels * g.Rows];
+        var workspace = Enumerable.Repeat(float.NaN, DirectConv2dWeightGradient.WorkspaceLength(g, outChannels, batch)).ToArray();
+        DirectConv2dWeightGradient.Accumulate(x, dy, batch, g, outChannels, dw, workspace);
+        return dw;
     }
 
     private static void Forward(SimdPath width)
@@ -114,15 +109,10 @@ public class DirectConv2dWidthTests
             DirectConv2dReference.Forward(x, batch, g, w, outChannels, b, slow);
             float[] On(int threads)
             {
-                int before = Gemm.Threads;
-                Gemm.Threads = threads;
-                try
-                {
-                    var fast = Enumerable.Repeat(float.NaN, slow.Length).ToArray(); // every output must be written
-                    DirectConv2d.Forward(x, batch, g, w, outChannels, b, fast);
-                    return fast;
-                }
-                finally { Gemm.Threads = before; }
+                using var settings = new KernelSettingsScope(threads: threads);
+                var fast = Enumerable.Repeat(float.NaN, slow.Length).ToArray(); // every output must be written
+                DirectConv2d.Forward(x, batch, g, w, outChannels, b, fast);
+                return fast;
             }
             var one = On(1);
             for (int i = 0; i < slow.Length; i++)
