@@ -2,6 +2,7 @@ using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Tests.Gradients;
+using NeuralPipelines.Models.Tests.Kernels;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -32,36 +33,32 @@ public class Im2ColChunksTests
         var (x, w, b, dy, start, y, dw, dx) = (p.X, p.W, p.B, p.Dy, p.Start, p.Y, p.Dw, p.Dx);
 
         float[]? firstY = null, firstDx = null;
-        int threads = KernelLoop.MaxThreads;
-        try
+        using var settings = new KernelSettingsScope();
+        foreach (int per in new[] { 0, 1, 2, 3, batch + 1 })
         {
-            foreach (int per in new[] { 0, 1, 2, 3, batch + 1 })
+            float[]? dwBits = null;
+            foreach (int t in new[] { 1, 2 })
             {
-                float[]? dwBits = null;
-                foreach (int t in new[] { 1, 2 })
-                {
-                    KernelLoop.MaxThreads = t;
-                    var fastY = Enumerable.Repeat(float.NaN, y.Length).ToArray(); // every output must be written
-                    Im2ColChunks.Forward(x, batch, g, w, outChannels, b, fastY, per);
-                    var fastDw = (float[])start.Clone();
-                    var workspace = Enumerable.Repeat(float.NaN, Im2ColChunks.WorkspaceLength(g, outChannels, batch, per)).ToArray();
-                    Im2ColChunks.AccumulateWeightGradient(x, dy, batch, g, outChannels, fastDw, workspace, per);
-                    var fastDx = Enumerable.Repeat(float.NaN, dx.Length).ToArray();
-                    Im2ColChunks.InputGradient(dy, batch, g, w, outChannels, fastDx, per);
+                KernelLoop.MaxThreads = t;
+                var fastY = Enumerable.Repeat(float.NaN, y.Length).ToArray(); // every output must be written
+                Im2ColChunks.Forward(x, batch, g, w, outChannels, b, fastY, per);
+                var fastDw = (float[])start.Clone();
+                var workspace = Enumerable.Repeat(float.NaN, Im2ColChunks.WorkspaceLength(g, outChannels, batch, per)).ToArray();
+                Im2ColChunks.AccumulateWeightGradient(x, dy, batch, g, outChannels, fastDw, workspace, per);
+                var fastDx = Enumerable.Repeat(float.NaN, dx.Length).ToArray();
+                Im2ColChunks.InputGradient(dy, batch, g, w, outChannels, fastDx, per);
 
-                    for (int i = 0; i < y.Length; i++) Close(y[i], fastY[i], $"y[{i}], chunks of {per}");
-                    for (int i = 0; i < dw.Length; i++) Close(dw[i], fastDw[i], $"∂C/∂w[{i}], chunks of {per}");
-                    for (int i = 0; i < dx.Length; i++) Close(dx[i], fastDx[i], $"∂C/∂x[{i}], chunks of {per}");
-                    // The output and ∂C/∂x do not depend on the chunking at all; ∂C/∂w does (partials per chunk), but not on
-                    // the thread count.
-                    firstY ??= fastY; firstDx ??= fastDx; dwBits ??= fastDw;
-                    Assert.Equal(firstY, fastY);
-                    Assert.Equal(firstDx, fastDx);
-                    Assert.Equal(dwBits, fastDw);
-                }
+                for (int i = 0; i < y.Length; i++) Close(y[i], fastY[i], $"y[{i}], chunks of {per}");
+                for (int i = 0; i < dw.Length; i++) Close(dw[i], fastDw[i], $"∂C/∂w[{i}], chunks of {per}");
+                for (int i = 0; i < dx.Length; i++) Close(dx[i], fastDx[i], $"∂C/∂x[{i}], chunks of {per}");
+                // The output and ∂C/∂x do not depend on the chunking at all; ∂C/∂w does (partials per chunk), but not on
+                // the thread count.
+                firstY ??= fastY; firstDx ??= fastDx; dwBits ??= fastDw;
+                Assert.Equal(firstY, fastY);
+                Assert.Equal(firstDx, fastDx);
+                Assert.Equal(dwBits, fastDw);
             }
         }
-        finally { KernelLoop.MaxThreads = threads; }
     }
 
     [Theory]
