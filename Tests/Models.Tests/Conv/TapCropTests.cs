@@ -2,6 +2,7 @@ using NeuralPipelines.Models.Kernels;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Tests.Gradients;
+using NeuralPipelines.Models.Tests.Kernels;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
@@ -27,21 +28,17 @@ public class TapCropTests
                     gathered[p * 4 + i * 2 + j] = weight[p * 16 + (1 + i) * 4 + 1 + j];
                     summed[p * 16 + (1 + i) * 4 + 1 + j] += gradient[p * 4 + i * 2 + j];
                 }
-        int before = KernelLoop.MaxThreads;
-        try
+        using var settings = new KernelSettingsScope();
+        foreach (int threads in new[] { 1, 2 })
         {
-            foreach (int threads in new[] { 1, 2 })
-            {
-                KernelLoop.MaxThreads = threads;
-                var g = new float[planes * 4];
-                crop.Gather(weight, planes, 4, 4, g);
-                var w = (float[])weight.Clone();
-                crop.ScatterAdd(gradient, planes, 4, 4, w);
-                Assert.Equal(gathered, g);
-                Assert.Equal(summed, w);
-            }
+            KernelLoop.MaxThreads = threads;
+            var g = new float[planes * 4];
+            crop.Gather(weight, planes, 4, 4, g);
+            var w = (float[])weight.Clone();
+            crop.ScatterAdd(gradient, planes, 4, 4, w);
+            Assert.Equal(gathered, g);
+            Assert.Equal(summed, w);
         }
-        finally { KernelLoop.MaxThreads = before; }
     }
 
     [Fact]
