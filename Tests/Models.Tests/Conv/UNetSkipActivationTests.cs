@@ -19,8 +19,7 @@ public class UNetSkipActivationTests
     [InlineData(2)]
     public void The_fused_join_gives_the_bits_of_the_join_then_the_relu(int threads)
     {
-        int before = Gemm.Threads;
-        Gemm.Threads = threads;
+        using var settings = new KernelSettingsScope(threads: threads);
         try
         {
             var runs = new List<List<float[]>>();
@@ -47,7 +46,7 @@ public class UNetSkipActivationTests
             for (int i = 0; i < runs[0].Count; i++)
                 Assert.True(runs[1][i].AsSpan().SequenceEqual(runs[0][i]), $"result {i} differs between the fused and the separate join");
         }
-        finally { UNetSkipBlock.FusesSkipActivation = true; Gemm.Threads = before; }
+        finally { UNetSkipBlock.FusesSkipActivation = true; }
     }
 
     [Fact]
