@@ -9,15 +9,8 @@ public class KernelLoopTests
 {
     private static void OnTwoThreads(Action body)
     {
-        int threads = Gemm.Threads;
-        bool adapt = Gemm.AdaptToLoad;
-        try
-        {
-            Gemm.Threads = 2;
-            Gemm.AdaptToLoad = false; // the team never backs off: the loop really is shared
-            body();
-        }
-        finally { Gemm.Threads = threads; Gemm.AdaptToLoad = adapt; }
+        // Adapting to load off: the team never backs off, so the loop really is shared.
+        using (new KernelSettingsScope(threads: 2, adaptToLoad: false)) body();
     }
 
     [Fact]
