@@ -17,13 +17,9 @@ public static class TwinSweep
     {
         var failures = new List<string>();
         int count = 0, runs = 0;
-        int threads = Gemm.Threads;
-        bool adapt = Gemm.AdaptToLoad;
         long teamCalls = Gemm.TeamCalls;
-        try
+        using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
         {
-            Gemm.Threads = 2;
-            Gemm.AdaptToLoad = false;
             foreach (var c in cases)
             {
                 count++;
@@ -44,21 +40,13 @@ public static class TwinSweep
                 }
             }
         }
-        finally { Gemm.Threads = threads; Gemm.AdaptToLoad = adapt; }
         return new Report(count, runs, Gemm.TeamCalls - teamCalls, failures);
     }
 
     private static float[][] OnThreads(int threads, Func<float[][]> body)
     {
-        long threshold = Gemm.ParallelThreshold;
-        int loop = KernelLoop.MaxThreads;
-        try
-        {
-            Gemm.ParallelThreshold = threads == 1 ? long.MaxValue : 1;
-            KernelLoop.MaxThreads = threads;
-            return body();
-        }
-        finally { Gemm.ParallelThreshold = threshold; KernelLoop.MaxThreads = loop; }
+        using var settings = new KernelSettingsScope(parallelThreshold: threads == 1 ? long.MaxValue : 1, loopThreads: threads);
+        return body();
     }
 
     private static string? Bits(float[][] a, float[][] b)
