@@ -7,9 +7,9 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 /// ones given, and puts every captured value back on <see cref="Dispose"/>, even when the test body throws.</summary>
 /// <remarks>Why: the settings are static, so a test that left <see cref="Gemm.Threads"/> at 2 or the threshold at 1
 /// would change how every later test in the process runs (and <see cref="KernelLoopTests"/> checks the defaults).
-/// Restoring is not isolation: while a scope is open, every other thread sees its values. That is why the classes that
-/// open one hold <see cref="GemmThreadsCollection"/>, whose <c>DisableParallelization</c> makes xUnit (v2) run its tests
-/// one at a time, after the parallel collections, with nothing else running.</remarks>
+/// Restoring is not isolation: while a scope is open, every other thread sees its values. That is why the classes
+/// that open one hold <see cref="GemmThreadsCollection"/>, whose <c>DisableParallelization</c> makes xUnit (v2) run
+/// its tests one at a time, after the parallel collections, with nothing else running.</remarks>
 public sealed class KernelSettingsScope : IDisposable
 {
     private readonly int _threads = Gemm.Threads;

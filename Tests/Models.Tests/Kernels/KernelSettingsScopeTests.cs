@@ -2,8 +2,9 @@ using NeuralPipelines.Models.Kernels;
 
 namespace NeuralPipelines.Models.Tests.Kernels;
 
-/// <summary>The scope the kernel tests change thread settings through: it sets what it is given and restores all four
-/// settings, also after a throwing body or a refused value, since a leak would change how every later test runs.</summary>
+/// <summary>The scope the kernel tests change thread settings through: it sets what it is given and restores all
+/// four settings, also after a throwing body or a refused value, since a leak would change how every later test
+/// runs.</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class KernelSettingsScopeTests
 {
