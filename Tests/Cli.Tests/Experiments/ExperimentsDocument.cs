@@ -114,6 +114,10 @@ public static partial class ExperimentsDocument
             "the first link of the Fashion-MNIST GAN's --resume chain as it was run; the Commands block's `--epochs 20` line, which ends on the same bits, is the row"),
         (ExperimentsDocument.GeneratorSection, "np train --resume fashion-mnist/gan.ckpt",
             "the links of the Fashion-MNIST GAN's --resume chain: on to 20 epochs (the row), then 26-44 with the average, the decay (hours here)"),
+        (ExperimentsDocument.GeneratorSection, "np train gan --data fashion-mnist --epochs 3 --out fashion-mnist/gan-drs.ckpt",
+            "the rejection-sampling run: the Commands block's `--epochs 20` line (the row) in three links, to keep epochs 3 and 12; its figures are np evaluate-generator --rejection's"),
+        (ExperimentsDocument.GeneratorSection, "np train --resume fashion-mnist/gan-drs.ckpt",
+            "the rejection-sampling run's later links, to epochs 12 and 20 (the row's bits at 20)"),
     ];
 
     /// <summary>True when <paramref name="command"/> of <paramref name="section"/> is one of <see cref="Unchecked"/>.</summary>
