@@ -6,6 +6,9 @@ using NeuralPipelines.Models.Tests.Kernels;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
+// In the collection that runs alone: it sets KernelLoop.MaxThreads, and a class running beside it (an allocation count,
+// the defaults KernelLoopTests checks) must not see another thread count mid-test.
+[Collection(nameof(GemmThreadsCollection))]
 public class Im2ColChunksTests
 {
     public static TheoryData<int[]> Shapes => new()
