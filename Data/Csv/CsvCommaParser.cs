@@ -153,7 +153,7 @@ public static class CsvCommaParser
             if (point > 7 || fraction > 8) return false;
             ulong whole = CsvRowReader.DigitsValue(Unsafe.ReadUnaligned<ulong>(ref at), point);
             ulong after = fraction == 0 ? 0 : CsvRowReader.DigitsValue(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, point + 1)), fraction);
-            mantissa = whole * Exact[fraction] + after;
+            mantissa = whole * CsvRowReader.PowersOfTenExact[fraction] + after;
         }
         value = mantissa / CsvRowReader.PowersOfTen[fraction];
         return true;
@@ -162,6 +162,4 @@ public static class CsvCommaParser
     /// <summary>Whether a cell's digits are valued with one byte shuffle and three multiply-adds (SSSE3 and SSE4.1) rather
     /// than eight bytes at a time on each side of the point; both give the same integer (tests run both).</summary>
     public static bool ShuffleDigits { get; set; } = true;
-
-    private static readonly ulong[] Exact = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 }

@@ -163,7 +163,8 @@ public sealed class CsvRowReader : IDisposable
         return (uint)v;
     }
 
-    internal static readonly ulong[] PowersOfTenExact = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+    // 10⁰ … 10⁸: this reader's fractions have up to 7 digits, CsvCommaParser's up to 8.
+    internal static readonly ulong[] PowersOfTenExact = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
     /// <summary>The plain twin of <see cref="TryParseRow"/>: each cell through the general parser.</summary>
     public static bool TryParseRowCellByCell(ReadOnlySpan<byte> bytes, Span<double> cells)

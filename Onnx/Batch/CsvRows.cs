@@ -70,18 +70,19 @@ public sealed class CsvRows : IRowSource
             int split = _labelColumn >= 0 ? _labelColumn : _cells.Length;
             Narrow(_cells.AsSpan(0, split), input);
             if (split < _cells.Length) Narrow(_cells.AsSpan(split + 1), input[split..]);
-            if (_image && AnyOutside(input) && PixelBound.FirstOutside(input) is var bad and >= 0) throw NotAPixel(bad, input[bad]);
+            if (_image && PixelBound.FirstOutside(input) is var bad and >= 0) throw NotAPixel(bad, input[bad]);
             if (_labelColumn >= 0) chunk.Labels[row] = LabelTexts.Of(_cells[_labelColumn]);
             chunk.Rows[row] = _next++;
         }
         return true;
     }
 
-    /// <summary>Whether a row's cells are narrowed to floats and checked against <see cref="PixelBound"/> with vector
-    /// instructions (<see cref="TensorPrimitives"/>) rather than one cell at a time; the switch back to the old route. Same
-    /// floats (the same IEEE narrowing, round to nearest even), same errors.</summary>
-    /// <remarks>Why: the two scalar loops cost about 1 ns a cell, 785 a row; the vector passes a small share of that. Their
-    /// share of the gain is in the CSV rows of docs/BENCHMARKS.md, branch score3 (measured together with the comma parser).</remarks>
+    /// <summary>Whether a row's cells are narrowed to floats with vector instructions (<see cref="TensorPrimitives"/>)
+    /// rather than one cell at a time; the switch back to the old route. Same floats (the same IEEE narrowing, round to
+    /// nearest even).</summary>
+    /// <remarks>Why: the scalar loop costs about 1 ns a cell, 785 a row; the vector pass a small share of that. Its share
+    /// of the gain is in the CSV rows of docs/BENCHMARKS.md, branch score3 (measured together with the comma parser and the
+    /// pixel-bound check, which now runs whole vectors in <see cref="PixelBound.FirstOutside"/> for every reader).</remarks>
     public static bool VectorNarrowing { get; set; } = true;
 
     private static void Narrow(ReadOnlySpan<double> cells, Span<float> into)
@@ -94,10 +95,6 @@ public sealed class CsvRows : IRowSource
         for (int i = 0; i < cells.Length; i++) into[i] = (float)cells[i];
     }
 
-    // Whether any value may be beyond the pixel bound: the largest magnitude (NaN when any value is NaN) against it, one
-    // vector pass; only then does the scalar search find the first one. The old route searches every row.
-    private static bool AnyOutside(ReadOnlySpan<float> input) =>
-        !VectorNarrowing || input.Length == 0 || !(Math.Abs(TensorPrimitives.MaxMagnitude(input)) <= PixelBound.Limit);
 
     private CsvFormatException NotAPixel(int feature, float value)
     {
