@@ -80,7 +80,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
                     Kind = kind,
                     Generator = drew,
                     Truncation = t,
-                    Rejection = rejected is { } rj ? new { Percentile = keep, rj.Candidates, rj.Accepted, rj.AcceptanceRate, rj.Gamma, rj.MaxLogit } : null,
+                    Rejection = GeneratorFile.RejectionJson(keep, rejected),
                     Classifier = classifierPath,
                     Dataset = split.Name,
                     report.Mmd2,

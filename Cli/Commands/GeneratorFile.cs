@@ -37,6 +37,11 @@ internal static class GeneratorFile
                       "Absent: every proposal is kept.",
     };
 
+    /// <summary>The <c>rejection</c> object of np sample's and np evaluate-generator's <c>--json</c> (null without
+    /// <c>--rejection</c>): one shape for both, since scripts read it from either.</summary>
+    public static object? RejectionJson(double? percentile, DiscriminatorRejectionReport? report) =>
+        report is { } r ? new { Percentile = percentile, r.Candidates, r.Accepted, r.AcceptanceRate, r.Gamma, r.MaxLogit } : null;
+
     /// <summary>The value of <see cref="WeightsOption"/>, or null when it was not given.</summary>
     public static GeneratorWeights? Weights(string? text) => text is null ? null : SettingNames.Parse<GeneratorWeights>(text, "--generator");
 

@@ -56,7 +56,7 @@ public sealed class SampleCommand : ICliCommand
             console.MarkupLineInterpolated($"{n} {kind} samples ({drew} generator, seed {s}{(t is { } tt ? $", noise truncated at {tt.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}{(rejected is { } rr ? $", {rr.Accepted:N0} of {rr.Candidates:N0} proposals kept by the discriminator" : "")}, {shape[0]}×{shape[1]}×{shape[2]}) → {target}");
             if (parse.GetValue(json))
                 context.WriteJson(new { Model = source, Kind = kind, Generator = drew, Count = n, Seed = s, Truncation = t,
-                    Rejection = rejected is { } rj ? new { Percentile = keep, rj.Candidates, rj.Accepted, rj.AcceptanceRate, rj.Gamma, rj.MaxLogit } : null, ImageShape = shape, Out = target, Files = written.Count });
+                    Rejection = GeneratorFile.RejectionJson(keep, rejected), ImageShape = shape, Out = target, Files = written.Count });
             return 0;
         });
         return command;
