@@ -69,16 +69,22 @@ public static class Pix2PixRace
     /// planes below <see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> on the chunks, the default against 64 (or
     /// NP_RACE_MINPIXELS=A,B); <c>skip-relu</c>: each U-Net level's up-path ReLU applied in the inner level's join or
     /// after it (<see cref="Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation"/>).</summary>
+    /// <summary>The variants of <see cref="Alternate"/> besides the default, <c>implicit</c>, as <c>race pix2pix --ab</c> names them.</summary>
+    public static readonly string[] Variants =
+        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu"];
+
+    // An "A,B" pair of integers from the environment variable, or the fallback when it is not set.
+    private static (int A, int B) PairFromEnvironment(string name, (int A, int B) fallback) =>
+        Environment.GetEnvironmentVariable(name) is { } text && text.Split(',') is [var a, var b] ? (int.Parse(a), int.Parse(b)) : fallback;
+
     public static void Alternate(TextWriter output, int[] widths, string variant)
     {
-        int defaultTaps = Models.Kernels.Convolution.ColumnFreeTaps, taps = defaultTaps, before = 640;
         // NP_RACE_TAPS=A,B: --ab narrow times A against B instead of the default against 640.
-        if (Environment.GetEnvironmentVariable("NP_RACE_TAPS") is { } pair && pair.Split(',') is [var a, var b])
-            (taps, before) = (int.Parse(a), int.Parse(b));
+        int defaultTaps = Models.Kernels.Convolution.ColumnFreeTaps;
+        var (taps, before) = PairFromEnvironment("NP_RACE_TAPS", (defaultTaps, 640));
         // NP_RACE_MINPIXELS=A,B: --ab min-pixels times ImplicitGemm.ForwardMinPixels A against B (default: the default against 64).
-        int defaultMinPixels = Models.Kernels.ImplicitGemm.ForwardMinPixels, minPixels = defaultMinPixels, minPixelsBefore = 64;
-        if (Environment.GetEnvironmentVariable("NP_RACE_MINPIXELS") is { } pixels && pixels.Split(',') is [var pa, var pb])
-            (minPixels, minPixelsBefore) = (int.Parse(pa), int.Parse(pb));
+        int defaultMinPixels = Models.Kernels.ImplicitGemm.ForwardMinPixels;
+        var (minPixels, minPixelsBefore) = PairFromEnvironment("NP_RACE_MINPIXELS", (defaultMinPixels, 64));
         Action<int> set = variant switch
         {
             "implicit-forward" => v => Models.Kernels.ImplicitGemm.Forwards = v == 0,

@@ -62,7 +62,7 @@ public static class RaceCommand
             case "gmmn": GmmnRace.Run(output); return 0;
             case "pix2pix" when Array.IndexOf(args, "--ab") >= 0:
                 Pix2PixRace.Alternate(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32],
-                    Array.IndexOf(args, "implicit-forward") >= 0 ? "implicit-forward" : Array.IndexOf(args, "narrow") >= 0 ? "narrow" : Array.IndexOf(args, "channels-last") >= 0 ? "channels-last" : Array.IndexOf(args, "fusion") >= 0 ? "fusion" : Array.IndexOf(args, "nchw") >= 0 ? "nchw" : Array.IndexOf(args, "small-planes") >= 0 ? "small-planes" : Array.IndexOf(args, "pack-once") >= 0 ? "pack-once" : Array.IndexOf(args, "bn-inference") >= 0 ? "bn-inference" : Array.IndexOf(args, "min-pixels") >= 0 ? "min-pixels" : Array.IndexOf(args, "skip-relu") >= 0 ? "skip-relu" : "implicit"); return 0;
+                    Pix2PixRace.Variants.FirstOrDefault(v => Array.IndexOf(args, v) >= 0) ?? "implicit"); return 0;
             case "pix2pix": Pix2PixRace.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-profile": Pix2PixProfile.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-layers": Pix2PixLayers.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32], Array.IndexOf(args, "--routes") >= 0); return 0;
