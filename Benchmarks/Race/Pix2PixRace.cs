@@ -55,6 +55,14 @@ public static class Pix2PixRace
         }
     }
 
+    /// <summary>The variants of <see cref="Alternate"/> besides the default, <c>implicit</c>, as <c>race pix2pix --ab</c> names them.</summary>
+    public static readonly string[] Variants =
+        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu"];
+
+    // An "A,B" pair of integers from the environment variable, or the fallback when it is not set.
+    private static (int A, int B) PairFromEnvironment(string name, (int A, int B) fallback) =>
+        Environment.GetEnvironmentVariable(name) is { } text && text.Split(',') is [var a, var b] ? (int.Parse(a), int.Parse(b)) : fallback;
+
     /// <summary><c>race pix2pix --ab implicit|implicit-forward|channels-last|narrow [--ngf N]</c>: training steps and inference passes
     /// alternate between two route settings, in one process so both see the same neighbours; median wall and CPU time of
     /// each. <c>implicit</c>: the implicit GEMM for the layers with more than 640 taps
@@ -69,14 +77,6 @@ public static class Pix2PixRace
     /// planes below <see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> on the chunks, the default against 64 (or
     /// NP_RACE_MINPIXELS=A,B); <c>skip-relu</c>: each U-Net level's up-path ReLU applied in the inner level's join or
     /// after it (<see cref="Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation"/>).</summary>
-    /// <summary>The variants of <see cref="Alternate"/> besides the default, <c>implicit</c>, as <c>race pix2pix --ab</c> names them.</summary>
-    public static readonly string[] Variants =
-        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu"];
-
-    // An "A,B" pair of integers from the environment variable, or the fallback when it is not set.
-    private static (int A, int B) PairFromEnvironment(string name, (int A, int B) fallback) =>
-        Environment.GetEnvironmentVariable(name) is { } text && text.Split(',') is [var a, var b] ? (int.Parse(a), int.Parse(b)) : fallback;
-
     public static void Alternate(TextWriter output, int[] widths, string variant)
     {
         // NP_RACE_TAPS=A,B: --ab narrow times A against B instead of the default against 640.

@@ -95,7 +95,6 @@ public sealed class CsvRows : IRowSource
         for (int i = 0; i < cells.Length; i++) into[i] = (float)cells[i];
     }
 
-
     private CsvFormatException NotAPixel(int feature, float value)
     {
         int column = _labelColumn >= 0 && feature >= _labelColumn ? feature + 1 : feature;
