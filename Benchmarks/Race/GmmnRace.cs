@@ -39,7 +39,7 @@ public static class GmmnRace
             long t0 = Stopwatch.GetTimestamp();
             int start = s * Batch % (train.Count - Batch);
             train.Pixels.AsSpan(start * train.ImageLength, Batch * train.ImageLength).CopyTo(real.Span);
-            NoiseSampler.Draw(NoiseKind.Uniform, rng, z.Span);
+            NoiseSampler.Draw(NoiseKind.Uniform, rng, z.Span, Noise);
             var fake = generator.Forward(z, training: true);
             gradient = Tensor.Ensure(ref gradient, fake.Shape);
             last = cost.Compute(fake, real, gradient);

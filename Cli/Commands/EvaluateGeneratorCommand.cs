@@ -25,13 +25,14 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
         var weights = GeneratorFile.WeightsOption();
         var truncation = GeneratorFile.TruncationOption();
         var rejection = GeneratorFile.RejectionOption();
+        var componentSd = GeneratorFile.ComponentSdOption();
         var json = CliContext.JsonOption();
         var command = new Command("evaluate-generator",
             "Measure a generator against a dataset's test split: MMD² (σ = 2 … 80) of 2,000 samples and 2,000 test images; over 10,000 samples, " +
             "the classifier's share of each class (most ÷ least), its mean top-class confidence and the Fréchet distance of its penultimate features " +
             "to the test set's (LeNet FID); the Parzen-window log-likelihood of the test images under the samples (σ chosen on the last 1,000 training images). " +
             "A checkpoint that keeps a moving average of its generator is measured through it unless --generator raw.");
-        foreach (var o in new Option[] { model, classifier, data, real, samples, seed, weights, truncation, rejection, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, classifier, data, real, samples, seed, weights, truncation, componentSd, rejection, json }) command.Options.Add(o);
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json), isReal = parse.GetValue(real);
@@ -55,6 +56,8 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
             if (isReal && asked is not null) throw new ArgumentException("--generator chooses a checkpoint's generator; --real measures training images.");
             float? t = parse.GetValue(truncation);
             if (isReal && t is not null) throw new ArgumentException("--truncation shapes a generator's noise; --real measures training images.");
+            float? sd = parse.GetValue(componentSd);
+            if (isReal && sd is not null) throw new ArgumentException("--component-sd shapes a generator's noise; --real measures training images.");
             double? keep = parse.GetValue(rejection);
             if (isReal && keep is not null) throw new ArgumentException("--rejection filters a generator's samples; --real measures training images.");
             Models.Generative.Gan.DiscriminatorRejectionReport? rejected = null;
@@ -63,7 +66,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
                 ? GeneratorEvaluator.EvaluateReal(lenet, split, sizes)
                 : GeneratorEvaluator.Evaluate(n =>
                 {
-                    var (pixels, shape, k, w, r) = GeneratorFile.Draw(generator!, n, s, batchSize: 500, weights: asked, truncation: t, rejection: keep);
+                    var (pixels, shape, k, w, r) = GeneratorFile.Draw(generator!, n, s, batchSize: 500, weights: asked, truncation: t, rejection: keep, componentSd: sd);
                     kind = k; drew = w; rejected = r;
                     if (!shape.AsSpan().SequenceEqual(lenet.InputShape))
                         throw new ArgumentException($"{generator} draws images of shape [{string.Join(", ", shape)}] but {classifierPath} takes [{string.Join(", ", lenet.InputShape)}].");
@@ -72,7 +75,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
             double seconds = clock.Elapsed.TotalSeconds;
 
             var console = context.LogConsole(asJson);
-            console.Write(Table(report, isReal ? "real training images" : $"{kind} {generator} ({drew} generator{(t is { } tt ? $", noise truncated at {tt.ToString(CultureInfo.InvariantCulture)}" : "")}{(rejected is { } rr ? $", discriminator rejection at {keep!.Value.ToString(CultureInfo.InvariantCulture)}: {rr.Accepted:N0} of {rr.Candidates:N0} kept" : "")})", split.Name, lenet.ClassLabels));
+            console.Write(Table(report, isReal ? "real training images" : $"{kind} {generator} ({drew} generator{(t is { } tt ? $", noise truncated at {tt.ToString(CultureInfo.InvariantCulture)}" : "")}{(sd is { } cs ? $", mixture components at σ {cs.ToString(CultureInfo.InvariantCulture)}" : "")}{(rejected is { } rr ? $", discriminator rejection at {keep!.Value.ToString(CultureInfo.InvariantCulture)}: {rr.Accepted:N0} of {rr.Candidates:N0} kept" : "")})", split.Name, lenet.ClassLabels));
             if (asJson)
                 context.WriteJson(new
                 {
@@ -80,6 +83,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
                     Kind = kind,
                     Generator = drew,
                     Truncation = t,
+                    ComponentSd = sd,
                     Rejection = GeneratorFile.RejectionJson(keep, rejected),
                     Classifier = classifierPath,
                     Dataset = split.Name,

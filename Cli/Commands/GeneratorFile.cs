@@ -28,6 +28,15 @@ internal static class GeneratorFile
                       "Absent: the untruncated normal. A generator of uniform noise (gmmn, gmmn-ae) refuses it.",
     };
 
+    /// <summary><c>--component-sd S</c>, shared by np sample and np evaluate-generator.</summary>
+    public static Option<float?> ComponentSdOption() => new("--component-sd")
+    {
+        Description = "A generator trained on a mixture of Gaussians (np train gan --latent-mixture K) draws from its components with spread S " +
+                      "in place of the σ it was trained with (1): below it, samples come from nearer each component's mean (truncation within a " +
+                      "component), trading variety for fidelity; the same seed and S give the same images from a checkpoint and its ONNX export. " +
+                      "Absent: the training σ. Other generators refuse it.",
+    };
+
     /// <summary><c>--rejection P</c>, shared by np sample and np evaluate-generator.</summary>
     public static Option<double?> RejectionOption() => new("--rejection")
     {
@@ -59,7 +68,7 @@ internal static class GeneratorFile
     /// <remarks>With <paramref name="rejection"/> (a percentile) a GAN checkpoint's discriminator filters the proposals
     /// (<see cref="DiscriminatorRejection"/>), and the last element says what that cost; it is null otherwise.</remarks>
     public static (float[] Pixels, int[] Shape, string Kind, string Weights, DiscriminatorRejectionReport? Rejection) Draw(string path, int count, int seed,
-        int batchSize = int.MaxValue, GeneratorWeights? weights = null, float? truncation = null, double? rejection = null)
+        int batchSize = int.MaxValue, GeneratorWeights? weights = null, float? truncation = null, double? rejection = null, float? componentSd = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         if (rejection is { } r && !(r > 0 && r < 1))
@@ -74,6 +83,7 @@ internal static class GeneratorFile
             var m = GenerativeCheckpoint.FromContent(path, content).Model;
             var chosen = Choose(path, m, weights);
             CheckTruncation(path, m.Noise, truncation);
+            if (componentSd is { } spread) Named(path, spread, () => m.DrawComponentsWithSd(spread));
             string drew = SettingNames.Name(chosen);
             if (rejection is { } percentile)
             {
@@ -108,9 +118,30 @@ internal static class GeneratorFile
         if (weights is { } asked && SettingNames.Name(asked) != held)
             throw new ArgumentException($"{path} is an ONNX export of the {held} generator only; --generator {SettingNames.Name(asked)} needs the checkpoint it was exported from.");
         CheckTruncation(path, card.Noise, truncation);
-        var noise = NoiseSampler.For(card.Noise, card.NoiseSize, count, seed, truncation);
+        var mixture = card.Mixture;
+        if (card.Noise == NoiseKind.Mixture)
+        {
+            if (mixture is null) throw new ArgumentException($"{path}: its metadata says the generator reads mixture noise but gives no components.");
+            try { mixture.Validate(card.NoiseSize); }
+            catch (ArgumentException e) { throw new ArgumentException($"{path}: the mixture in its metadata is unusable: {e.Message}"); }
+        }
+        if (componentSd is { } sd)
+            mixture = card.Noise == NoiseKind.Mixture ? Named(path, sd, () => mixture!.WithSd(sd))
+                : throw new ArgumentException($"{path}: --component-sd {Text(sd)}: this generator draws {card.Noise.ToString().ToLowerInvariant()} noise, not a mixture of Gaussians: it has no components to narrow.");
+        var noise = NoiseSampler.For(card.Noise, card.NoiseSize, count, seed, truncation, card.Noise == NoiseKind.Mixture ? mixture : null);
         return (scorer.Score(noise.Span, count), card.ImageShape, SettingNames.Name(card.Kind), held, null);
     }
+
+    /// <summary>Runs <paramref name="narrow"/>, naming the file and the option in its refusal.</summary>
+    private static void Named(string path, float sd, Action narrow) => Named(path, sd, () => { narrow(); return 0; });
+
+    private static T Named<T>(string path, float sd, Func<T> narrow)
+    {
+        try { return narrow(); }
+        catch (ArgumentException e) { throw new ArgumentException($"{path}: --component-sd {Text(sd)}: {e.Message}"); }
+    }
+
+    private static string Text(float value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary><see cref="NoiseSampler.CheckTruncation"/>, naming the file and the option.</summary>
     private static void CheckTruncation(string path, NoiseKind noise, float? truncation)

@@ -18,11 +18,12 @@ public sealed class SampleCommand : ICliCommand
         var weights = GeneratorFile.WeightsOption();
         var truncation = GeneratorFile.TruncationOption();
         var rejection = GeneratorFile.RejectionOption();
+        var componentSd = GeneratorFile.ComponentSdOption();
         var force = Outputs.ForceOption();
         var json = CliContext.JsonOption();
         var command = new Command("sample", "Draw images from a trained generator: noise of the model's kind (seeded) through the generator " +
             "(the moving average of its weights when the checkpoint keeps one; see --generator), pixels in [0, 1], written as PNG.");
-        foreach (var o in new Option[] { model, count, seed, output, weights, truncation, rejection, force, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, count, seed, output, weights, truncation, componentSd, rejection, force, json }) command.Options.Add(o);
         context.SetAction(command, parse =>
         {
             string source = parse.GetValue(model)!, target = parse.GetValue(output)!;
@@ -34,7 +35,8 @@ public sealed class SampleCommand : ICliCommand
             using var outputs = Outputs.Check(parse.GetValue(force), parse.GetValue(json), [("--model", source)], grid || Directory.Exists(target) ? files : []);
             float? t = parse.GetValue(truncation);
             double? keep = parse.GetValue(rejection);
-            var (pixels, shape, kind, drew, rejected) = GeneratorFile.Draw(source, n, s, weights: GeneratorFile.Weights(parse.GetValue(weights)), truncation: t, rejection: keep);
+            float? sd = parse.GetValue(componentSd);
+            var (pixels, shape, kind, drew, rejected) = GeneratorFile.Draw(source, n, s, weights: GeneratorFile.Weights(parse.GetValue(weights)), truncation: t, rejection: keep, componentSd: sd);
             var written = new List<string>();
             if (grid)
             {
@@ -53,9 +55,9 @@ public sealed class SampleCommand : ICliCommand
                 }
             }
             var console = context.Console(parse.GetValue(json));
-            console.MarkupLineInterpolated($"{n} {kind} samples ({drew} generator, seed {s}{(t is { } tt ? $", noise truncated at {tt.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}{(rejected is { } rr ? $", {rr.Accepted:N0} of {rr.Candidates:N0} proposals kept by the discriminator" : "")}, {shape[0]}×{shape[1]}×{shape[2]}) → {target}");
+            console.MarkupLineInterpolated($"{n} {kind} samples ({drew} generator, seed {s}{(t is { } tt ? $", noise truncated at {tt.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}{(sd is { } cs ? $", mixture components at σ {cs.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}{(rejected is { } rr ? $", {rr.Accepted:N0} of {rr.Candidates:N0} proposals kept by the discriminator" : "")}, {shape[0]}×{shape[1]}×{shape[2]}) → {target}");
             if (parse.GetValue(json))
-                context.WriteJson(new { Model = source, Kind = kind, Generator = drew, Count = n, Seed = s, Truncation = t,
+                context.WriteJson(new { Model = source, Kind = kind, Generator = drew, Count = n, Seed = s, Truncation = t, ComponentSd = sd,
                     Rejection = GeneratorFile.RejectionJson(keep, rejected), ImageShape = shape, Out = target, Files = written.Count });
             return 0;
         });

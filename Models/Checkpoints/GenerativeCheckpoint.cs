@@ -26,7 +26,7 @@ public sealed record GenerativeCheckpoint(GenerativeModel Model, GenerativeTrain
             Networks = [new NamedNetwork(Generator, m.Name, m.Generator, [m.NoiseSize])],
             Sections =
             {
-                ["model"] = JsonSerializer.SerializeToNode(new ModelSection(m.NoiseSize, m.Noise, m.ImageShape, m.TanhOutput), CheckpointFile.Json),
+                ["model"] = JsonSerializer.SerializeToNode(new ModelSection(m.NoiseSize, m.Noise, m.ImageShape, m.TanhOutput, m.Mixture), CheckpointFile.Json),
                 ["training"] = Training is null ? null : JsonSerializer.SerializeToNode(Training, CheckpointFile.Json),
             },
             Metadata = new Dictionary<string, string>(m.Metadata),
@@ -59,7 +59,7 @@ public sealed record GenerativeCheckpoint(GenerativeModel Model, GenerativeTrain
             var autoencoder = content.Networks.FirstOrDefault(n => n.Name == Autoencoder)?.Network as Sequential;
             var average = content.Networks.FirstOrDefault(n => n.Name == AverageGenerator)?.Network;
             var model = new GenerativeModel(kind, content.Network(Generator).Network, s.NoiseSize, s.Noise, s.ImageShape, s.TanhOutput,
-                discriminator, autoencoder, content.Metadata, average);
+                discriminator, autoencoder, content.Metadata, average, s.Mixture);
             var section = content.Sections.GetValueOrDefault("training");
             var training = section.Deserialize<GenerativeTrainingState>(CheckpointFile.Json);
             if (training is not null)
@@ -76,5 +76,7 @@ public sealed record GenerativeCheckpoint(GenerativeModel Model, GenerativeTrain
         }
     }
 
-    private sealed record ModelSection(int NoiseSize, NoiseKind Noise, int[] ImageShape, bool TanhOutput);
+    /// <summary>Mixture: the latent's components when the noise is a mixture of Gaussians (absent in older files, whose
+    /// noise is normal or uniform).</summary>
+    private sealed record ModelSection(int NoiseSize, NoiseKind Noise, int[] ImageShape, bool TanhOutput, LatentMixture? Mixture = null);
 }

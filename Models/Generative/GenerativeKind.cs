@@ -18,6 +18,8 @@ public enum NoiseKind
     Normal,
     /// <summary>z ~ U(−1, 1) per component (the GMMN paper).</summary>
     Uniform,
+    /// <summary>z from a mixture of Gaussians stored with the model (<see cref="LatentMixture"/>).</summary>
+    Mixture,
 }
 
 /// <summary>Which of a model's generators draws its samples (names: ema, raw).</summary>

@@ -14,9 +14,13 @@ public sealed class GenerativeModel
 
     public GenerativeModel(GenerativeKind kind, Layer generator, int noiseSize, NoiseKind noise, int[] imageShape, bool tanhOutput,
         Layer? discriminator = null, Sequential? autoencoder = null, IReadOnlyDictionary<string, string>? metadata = null,
-        Layer? averageGenerator = null)
+        Layer? averageGenerator = null, LatentMixture? mixture = null)
     {
         if (noiseSize <= 0) throw new ArgumentException($"A generator needs a positive noise size, got {noiseSize}.");
+        if ((noise == NoiseKind.Mixture) != (mixture is not null))
+            throw new ArgumentException(noise == NoiseKind.Mixture ? "A generator of mixture noise needs the mixture's components." : $"A generator of {noise.ToString().ToLowerInvariant()} noise takes no mixture.");
+        mixture?.Validate(noiseSize);
+        Mixture = mixture;
         if (kind == GenerativeKind.Gan && discriminator is null) throw new ArgumentException("A GAN needs its discriminator.");
         if (kind == GenerativeKind.GmmnAe && autoencoder is not { Children.Count: 2 })
             throw new ArgumentException("GMMN+AE needs its auto-encoder as a Sequential of encoder and decoder.");
@@ -60,6 +64,16 @@ public sealed class GenerativeModel
 
     public NoiseKind Noise { get; }
 
+    /// <summary>The mixture of Gaussians the noise is drawn from when <see cref="Noise"/> is <see cref="NoiseKind.Mixture"/>,
+    /// else null. Sampling may narrow its components (<see cref="DrawComponentsWithSd"/>); training draws with the σ it was
+    /// trained with.</summary>
+    public LatentMixture? Mixture { get; private set; }
+
+    /// <summary>From now on this model's noise comes from its mixture's components with spread <paramref name="sd"/>
+    /// (<see cref="LatentMixture.WithSd"/>): for sampling a loaded model, not for training or saving it.</summary>
+    public void DrawComponentsWithSd(float sd) =>
+        Mixture = (Mixture ?? throw new ArgumentException($"This {Name} draws {Noise.ToString().ToLowerInvariant()} noise, not a mixture of Gaussians: it has no components to narrow.")).WithSd(sd);
+
     /// <summary>Per-example shape of a drawn image, e.g. [1, 28, 28].</summary>
     public int[] ImageShape { get; }
 
@@ -81,11 +95,11 @@ public sealed class GenerativeModel
     public void SetMetadata(string key, string value) => _metadata[key] = value;
 
     /// <summary>Fills <paramref name="z"/> with noise of this model's kind.</summary>
-    public void DrawNoise(Random rng, Span<float> z) => NoiseSampler.Draw(Noise, rng, z);
+    public void DrawNoise(Random rng, Span<float> z) => NoiseSampler.Draw(Noise, rng, z, NoiseSize, Mixture);
 
     /// <summary>The noise of <paramref name="count"/> samples drawn with <paramref name="seed"/>, truncated to |zᵢ| ≤
     /// <paramref name="truncation"/> when given (<see cref="NoiseSampler.For"/>).</summary>
-    public Tensor NoiseFor(int count, int seed, float? truncation = null) => NoiseSampler.For(Noise, NoiseSize, count, seed, truncation);
+    public Tensor NoiseFor(int count, int seed, float? truncation = null) => NoiseSampler.For(Noise, NoiseSize, count, seed, truncation, Mixture);
 
     /// <summary>noise → pixels in [0, 1] of shape [N, ..ImageShape]: the generator (its moving average unless
     /// <paramref name="weights"/> says <see cref="GeneratorWeights.Raw"/>), GMMN+AE's decoder, the map from tanh's range,

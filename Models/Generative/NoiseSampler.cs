@@ -7,21 +7,31 @@ namespace NeuralPipelines.Models.Generative;
 /// draw the same images for the same seed (and the same truncation).</summary>
 public static class NoiseSampler
 {
-    public static void Draw(NoiseKind kind, Random rng, Span<float> z)
+    /// <summary>Fills <paramref name="z"/> (rows of <paramref name="size"/> values) with noise of <paramref name="kind"/>;
+    /// <see cref="NoiseKind.Mixture"/> draws from <paramref name="mixture"/>.</summary>
+    public static void Draw(NoiseKind kind, Random rng, Span<float> z, int size, LatentMixture? mixture = null)
     {
-        if (kind == NoiseKind.Normal) { Initializers.FillNormal(z, 1.0, rng); return; }
-        for (int i = 0; i < z.Length; i++) z[i] = (float)(2 * rng.NextDouble() - 1);
+        switch (kind)
+        {
+            case NoiseKind.Normal: Initializers.FillNormal(z, 1.0, rng); return;
+            case NoiseKind.Mixture:
+                (mixture ?? throw new ArgumentException("Mixture noise needs the mixture's components.")).Draw(rng, z, size);
+                return;
+            default:
+                for (int i = 0; i < z.Length; i++) z[i] = (float)(2 * rng.NextDouble() - 1);
+                return;
+        }
     }
 
     /// <summary>The noise of <paramref name="count"/> samples of <paramref name="size"/> values each, from <paramref name="seed"/>;
     /// with <paramref name="truncation"/> t, normal noise truncated to |zᵢ| ≤ t (<see cref="Truncate"/>).</summary>
-    public static Tensor For(NoiseKind kind, int size, int count, int seed, float? truncation = null)
+    public static Tensor For(NoiseKind kind, int size, int count, int seed, float? truncation = null, LatentMixture? mixture = null)
     {
         if (count <= 0) throw new ArgumentException($"The number of samples must be positive, got {count}.");
         CheckTruncation(kind, truncation);
         var z = new Tensor(count, size);
         var rng = new Random(seed);
-        Draw(kind, rng, z.Span);
+        Draw(kind, rng, z.Span, size, mixture);
         if (truncation is { } t) Truncate(z.Span, t, rng);
         return z;
     }
@@ -48,6 +58,8 @@ public static class NoiseSampler
     {
         if (truncation is not { } t) return;
         if (!(t > 0) || !float.IsFinite(t)) throw new ArgumentException($"The noise truncation must be a positive number, got {t}.");
+        if (kind == NoiseKind.Mixture)
+            throw new ArgumentException("Truncation applies to normal noise; this generator draws from a mixture of Gaussians, whose components are narrowed with --component-sd instead.");
         if (kind != NoiseKind.Normal)
             throw new ArgumentException($"Truncation applies to normal noise; this generator draws {kind.ToString().ToLowerInvariant()} noise in [−1, 1], so give no truncation.");
     }

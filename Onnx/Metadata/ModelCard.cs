@@ -113,7 +113,7 @@ public sealed record ModelCard
             Architecture = model.Name,
             InputShape = [model.NoiseSize],
             OutputActivation = OutputActivation.None,
-            Generator = new GeneratorCard(model.Kind, model.Noise, model.NoiseSize, model.ImageShape),
+            Generator = new GeneratorCard(model.Kind, model.Noise, model.NoiseSize, model.ImageShape, model.Mixture),
             Seed = seed ?? (training.TryGetValue("seed", out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null),
             Training = training,
         };

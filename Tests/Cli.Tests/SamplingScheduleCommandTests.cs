@@ -60,7 +60,7 @@ public sealed class SamplingScheduleCommandTests : IClassFixture<SamplingSchedul
         Assert.Equal(plain, Sample(_trained.Gan, folder.File("wide.png"), "--truncation", "100"));
     }
 
-    private static void AssertSamePixelsWithinOneLevel(string expected, string actual)
+    internal static void AssertSamePixelsWithinOneLevel(string expected, string actual)
     {
         using var a = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(expected);
         using var b = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(actual);

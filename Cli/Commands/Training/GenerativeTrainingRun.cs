@@ -31,8 +31,9 @@ internal static class GenerativeTrainingRun
             : $"G {model.Generator.ParameterCount():N0}";
         string autoencoder = o.AutoencoderEpochs > 0 ? $", auto-encoder first for {o.AutoencoderEpochs} epochs" : "";
         string average = o.EmaDecay > 0 ? $", generator EMA β {o.EmaDecay}{(model.AverageGenerator is null && state.CompletedEpochs > 0 ? " (started from the checkpoint's generator)" : "")}" : "";
+        string latent = model.Mixture is { } mix ? $", z from a mixture of {mix.Components} Gaussians (σ {mix.Sd.ToString(CultureInfo.InvariantCulture)})" : "";
         string decay = o.LearningRateDecayEpochs > 0 ? $", η decaying linearly to 0 over epochs {o.TotalEpochs - o.LearningRateDecayEpochs + 1}..{o.TotalEpochs}" : "";
-        console.MarkupLineInterpolated($"[bold]np train {model.Name}[/]: {networks} parameters, {train.Count} training images, Adam η={o.LearningRate} β₁={o.Beta1}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.TotalEpochs}{decay}{autoencoder}{average}");
+        console.MarkupLineInterpolated($"[bold]np train {model.Name}[/]: {networks} parameters, {train.Count} training images, Adam η={o.LearningRate} β₁={o.Beta1}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.TotalEpochs}{decay}{autoencoder}{average}{latent}");
 
         string samples = SamplesPath(path);
         void EpochDone(GenerativeEpochReport r)
@@ -69,6 +70,7 @@ internal static class GenerativeTrainingRun
                 Epochs = state.CompletedEpochs,
                 EmaDecay = o.EmaDecay,
                 LearningRateDecayEpochs = o.LearningRateDecayEpochs,
+                LatentComponents = model.Mixture?.Components ?? 0,
                 Generator = Models.Settings.SettingNames.Name(model.Weights()),
                 TrainSeconds = state.TrainSeconds,
                 Checkpoint = path,

@@ -35,12 +35,14 @@ public sealed class GanStep
     private double _realProbability, _fakeProbability;
 
     public GanStep(Layer generator, Layer discriminator, Optimizer generatorOptimizer, Optimizer discriminatorOptimizer,
-        int noise = 64, float learningRate = 2e-4f, int seed = 0, Loss? loss = null)
+        int noise = 64, float learningRate = 2e-4f, int seed = 0, Loss? loss = null, LatentMixture? mixture = null)
     {
         if (noise <= 0) throw new ArgumentException($"GanStep needs a positive noise size, got {noise}.");
         Generator = generator; Discriminator = discriminator;
         GeneratorOptimizer = generatorOptimizer; DiscriminatorOptimizer = discriminatorOptimizer;
         Noise = noise; LearningRate = learningRate;
+        mixture?.Validate(noise);
+        Mixture = mixture;
         Loss = loss ?? new BceWithLogitsCost();
         _generatorParameters = generatorOptimizer.Parameters;
         _discriminatorParameters = discriminatorOptimizer.Parameters;
@@ -63,6 +65,9 @@ public sealed class GanStep
     public Optimizer DiscriminatorOptimizer { get; }
     public Loss Loss { get; }
     public int Noise { get; }
+
+    /// <summary>The mixture of Gaussians z is drawn from, or null for z ~ N(0, I).</summary>
+    public LatentMixture? Mixture { get; }
     public float LearningRate { get; set; }
 
     /// <summary>The last generated batch, G(z) in [−1, 1] (owned by the generator: valid until its next forward pass).</summary>
@@ -86,7 +91,7 @@ public sealed class GanStep
     public Tensor Generate(int batch)
     {
         var z = Tensor.Ensure(ref _noise, batch, Noise);
-        Initializers.FillNormal(z.Span, 1.0, _noiseRng);
+        NoiseSampler.Draw(Mixture is null ? NoiseKind.Normal : NoiseKind.Mixture, _noiseRng, z.Span, Noise, Mixture);
         _fake = Generator.Forward(z, training: true);
         return _fake;
     }

@@ -29,6 +29,9 @@ public sealed record GenerativeOptions
     /// step (<see cref="LearningRateAt"/>), as pix2pix and CycleGAN train; 0 keeps η constant. Files written before it
     /// existed have no value here and load with 0, the constant η they were trained with.</summary>
     public int LearningRateDecayEpochs { get; init; }
+    /// <summary>GAN: the number of Gaussian components of the noise (<see cref="Generative.LatentMixture"/>); 0 draws z ~ N(0, I).
+    /// Files written before it existed load with 0, the noise they were trained with.</summary>
+    public int LatentComponents { get; init; }
 
     public int TotalEpochs => AutoencoderEpochs + Epochs;
 
@@ -72,6 +75,7 @@ public sealed record GenerativeOptions
         if (Sigmas is { } s) text += $", MMD σ = {string.Join(", ", s.Select(v => v.ToString(ci)))}";
         if (LearningRateDecayEpochs > 0) text += string.Create(ci, $", η decays linearly to 0 over the last {LearningRateDecayEpochs} epochs");
         if (EmaDecay > 0) text += string.Create(ci, $", samples from the EMA generator (β {EmaDecay})");
+        if (LatentComponents > 0) text += string.Create(ci, $", z from a mixture of {LatentComponents} Gaussians");
         if (AutoencoderEpochs > 0) text += string.Create(ci, $", after {AutoencoderEpochs} auto-encoder epochs (batch {AutoencoderBatchSize}, η={AutoencoderLearningRate})");
         return text;
     }
@@ -86,6 +90,7 @@ public sealed record GenerativeOptions
         if (!(EmaDecay is >= 0f and < 1f)) throw new ArgumentException($"The generator average's decay β must be in [0, 1) (0 keeps no average), got {EmaDecay}.");
         if (LearningRateDecayEpochs < 0 || LearningRateDecayEpochs > Epochs)
             throw new ArgumentException($"The learning-rate decay must cover between 0 and the {Epochs} epochs of training, got {LearningRateDecayEpochs}.");
+        if (LatentComponents < 0) throw new ArgumentException($"The latent mixture's component count must be ≥ 0 (0: normal noise), got {LatentComponents}.");
         if (Sigmas is { } s && (s.Length == 0 || s.Any(v => !(v > 0))))
             throw new ArgumentException($"MMD bandwidths must be positive, got [{string.Join(", ", s)}].");
     }

@@ -1,6 +1,7 @@
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Generative.Networks;
 using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Settings;
 
 namespace NeuralPipelines.Models.Generative.Training;
 
@@ -15,12 +16,15 @@ public static class GenerativeSetup
         options.Validate();
         int[] shape = [train.Channels, train.Height, train.Width];
         int seed = options.Seed;
+        if (options.LatentComponents > 0 && kind != GenerativeKind.Gan)
+            throw new ArgumentException($"A latent mixture is for the GAN's normal noise; {SettingNames.Name(kind)} draws uniform noise.");
+        var mixture = options.LatentComponents > 0 ? LatentMixture.Create(options.LatentComponents, GanNoise) : null;
         var model = kind switch
         {
             GenerativeKind.Gan when shape is not [1, 28, 28] =>
                 throw new ArgumentException($"The DCGAN networks draw 1×28×28 images; {train.Source} has {train.Channels}×{train.Height}×{train.Width}."),
-            GenerativeKind.Gan => new GenerativeModel(kind, Dcgan.Generator(GanNoise, seed: seed), GanNoise, NoiseKind.Normal, shape,
-                tanhOutput: true, discriminator: Dcgan.Discriminator(seed: seed + 1)),
+            GenerativeKind.Gan => new GenerativeModel(kind, Dcgan.Generator(GanNoise, seed: seed), GanNoise, mixture is null ? NoiseKind.Normal : NoiseKind.Mixture, shape,
+                tanhOutput: true, discriminator: Dcgan.Discriminator(seed: seed + 1), mixture: mixture),
             GenerativeKind.Gmmn => new GenerativeModel(kind, Gmmn.Generator(GmmnNoise, train.ImageLength, seed), GmmnNoise, NoiseKind.Uniform, shape,
                 tanhOutput: false),
             GenerativeKind.GmmnAe => WithAutoencoder(train, shape, seed),

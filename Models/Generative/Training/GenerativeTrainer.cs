@@ -97,7 +97,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         var o = State.Options;
         var g = Optimizer("generator", Model.Generator, o.Beta1);
         var d = Optimizer("discriminator", Model.Discriminator!, o.Beta1);
-        var step = new GanStep(Model.Generator, Model.Discriminator!, g, d, Model.NoiseSize, o.LearningRate, noiseSeed);
+        var step = new GanStep(Model.Generator, Model.Discriminator!, g, d, Model.NoiseSize, o.LearningRate, noiseSeed, mixture: Model.Mixture);
         var sums = new Dictionary<string, double> { ["d_loss"] = 0, ["g_loss"] = 0, ["d_real"] = 0, ["d_fake"] = 0 };
         int total = Count(order.Length, o.BatchSize);
         int count = Batches(order.Length, o.BatchSize, (b, start, n) =>
