@@ -92,6 +92,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
                     report.ClassesPresent,
                     report.MostToLeast,
                     report.MeanConfidence,
+                    report.ClassConfidence,
                     report.LenetFid,
                     report.ParzenLogLikelihood,
                     report.ParzenSigma,
@@ -120,6 +121,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
         table.AddRow("most ÷ least frequent class", r.MostToLeast is { } ratio ? ratio.ToString("F2", ci) : "∞ (a class is missing)");
         table.AddRow("class shares", Markup.Escape(string.Join(" ", r.ClassShares.Select((v, i) => $"{labels[i]}:{100 * v:F1}%"))));
         table.AddRow("mean top-class confidence", r.MeanConfidence.ToString("F4", ci));
+        table.AddRow("… by predicted class", Markup.Escape(string.Join(" ", r.ClassConfidence.Select((v, i) => $"{labels[i]}:{(v is { } c ? c.ToString("F2", ci) : "–")}"))));
         table.AddRow("LeNet FID", r.LenetFid.ToString("F3", ci));
         table.AddRow($"Parzen log-likelihood ({r.TestImages:N0} test images)", $"{r.ParzenLogLikelihood.ToString("F1", ci)} ± {r.ParzenStderr.ToString("F1", ci)} nats");
         table.AddRow("Parzen σ (held-out training images)", r.ParzenSigma.ToString("F3", ci) + (r.ParzenSigmaAtGridEdge ? " (edge of the grid)" : ""));

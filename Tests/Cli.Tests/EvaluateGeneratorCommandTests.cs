@@ -54,6 +54,8 @@ public sealed class EvaluateGeneratorCommandTests : IClassFixture<EvaluateGenera
         foreach (var key in new[] { "mmd2", "most_to_least", "mean_confidence", "lenet_fid", "parzen_log_likelihood", "parzen_sigma", "parzen_stderr" })
             Assert.True(real.TryGetProperty(key, out _), key);
         Assert.Equal(10, real.GetProperty("class_shares").GetArrayLength());
+        Assert.Equal(10, real.GetProperty("class_confidence").GetArrayLength());
+        Assert.All(real.GetProperty("class_confidence").EnumerateArray(), c => Assert.InRange(c.GetDouble(), 0.1, 1.0));
         Assert.Equal(10, real.GetProperty("classes_present").GetInt32());
         Assert.Equal((1500, 1500), (real.GetProperty("samples").GetInt32(), gmmn.GetProperty("samples").GetInt32()));
         Assert.Equal("gmmn", gmmn.GetProperty("kind").GetString());

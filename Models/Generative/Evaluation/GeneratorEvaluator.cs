@@ -60,7 +60,7 @@ public static class GeneratorEvaluator
         var parzen = ParzenWindow.Estimate(samples.AsSpan(0, sampleCount * d), train.Pixels.AsSpan((train.Count - validation) * d), test.Pixels, d);
 
         return new GeneratorReport(mmd2, shares.Shares, shares.ClassesPresent, double.IsFinite(shares.MostToLeast) ? shares.MostToLeast : null,
-            shares.MeanConfidence, fid, parzen.LogLikelihood, parzen.StandardError, parzen.Sigma, parzen.SigmaAtGridEdge,
+            shares.MeanConfidence, shares.ClassConfidence, fid, parzen.LogLikelihood, parzen.StandardError, parzen.Sigma, parzen.SigmaAtGridEdge,
             sampleCount, mmdCount, test.Count, validation);
     }
 }

@@ -7,6 +7,7 @@ namespace NeuralPipelines.Models.Generative.Evaluation;
 /// <param name="ClassShares">Share of the samples the classifier assigns to each class.</param>
 /// <param name="MostToLeast">The most frequent class's share ÷ the least frequent's; null when a class is never drawn.</param>
 /// <param name="MeanConfidence">Mean softmax probability of the top class.</param>
+/// <param name="ClassConfidence">Per class, the mean top-class probability of the samples predicted as it (null: never predicted).</param>
 /// <param name="LenetFid">Fréchet distance between Gaussians fitted to the classifier's penultimate features of the
 /// samples and of the test set.</param>
 /// <param name="ParzenLogLikelihood">Mean Parzen-window log-likelihood of the test images, in nats.</param>
@@ -19,6 +20,7 @@ public sealed record GeneratorReport(
     int ClassesPresent,
     double? MostToLeast,
     double MeanConfidence,
+    double?[] ClassConfidence,
     double LenetFid,
     double ParzenLogLikelihood,
     double ParzenStderr,

@@ -37,9 +37,13 @@ public class GeneratorEvaluatorTests
         Assert.NotNull(real.MostToLeast);
         Assert.True(real.MeanConfidence > 0.6, $"real confidence {real.MeanConfidence}");
         Assert.Equal(1.0, real.ClassShares.Sum(), 1e-9);
+        // Per class: every class is drawn, and the classes' confidences weighted by their shares make up the mean.
+        Assert.All(real.ClassConfidence, c => Assert.InRange(c!.Value, 0.1, 1.0));
+        Assert.Equal(real.MeanConfidence, real.ClassShares.Zip(real.ClassConfidence, (share, c) => share * c!.Value).Sum(), 1e-9);
         foreach (var bad in new[] { blank, repeated })
         {
             Assert.Equal(1, bad.ClassesPresent);
+            Assert.Equal(bad.MeanConfidence, Assert.Single(bad.ClassConfidence, c => c is not null)!.Value, 1e-9);
             Assert.Null(bad.MostToLeast);
             Assert.True(bad.Mmd2 > 10 * real.Mmd2, $"MMD² {bad.Mmd2} vs real {real.Mmd2}");
             Assert.True(bad.LenetFid > 5 * real.LenetFid, $"FID {bad.LenetFid} vs real {real.LenetFid}");
