@@ -2,7 +2,13 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 
 /// <summary>One generator row of docs/EXPERIMENTS.md: the <c>np train</c> command of the generator, the command of the
 /// LeNet-5 that judges it, and the mean confidence of that judge on its samples that the row documents.</summary>
-public sealed record DocumentedGenerator(string Id, DocumentedRun Generator, DocumentedRun Judge, double MeanConfidence)
+/// <param name="Sampling">The <c>np evaluate-generator</c> options the row was measured with, from the backticks in its
+/// name cell (<c>| GAN, mixture of 20, `--component-sd 0.4` |</c>); empty for the rows that measured the raw generator.</param>
+public sealed record DocumentedGenerator(string Id, DocumentedRun Generator, DocumentedRun Judge, double MeanConfidence, IReadOnlyList<string> Sampling)
 {
+    /// <summary>What <c>np evaluate-generator</c> is given besides the model, judge and data: the row's own options, or
+    /// <c>--generator raw</c> for the rows that measured raw generators.</summary>
+    public IReadOnlyList<string> EvaluationOptions => Sampling.Count > 0 ? Sampling : ["--generator", "raw"];
+
     public override string ToString() => Id;
 }

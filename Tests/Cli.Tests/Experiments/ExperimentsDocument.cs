@@ -118,6 +118,10 @@ public static partial class ExperimentsDocument
             "the rejection-sampling run: the Commands block's `--epochs 20` line (the row) in three links, to keep epochs 3 and 12; its figures are np evaluate-generator --rejection's"),
         (ExperimentsDocument.GeneratorSection, "np train --resume fashion-mnist/gan-drs.ckpt",
             "the rejection-sampling run's later links, to epochs 12 and 20 (the row's bits at 20)"),
+        (ExperimentsDocument.GeneratorSection, "np train gan --data fashion-mnist --latent-mixture 20 --epochs 20 --out",
+            "the mixture-latent run's first link as it was run; the Commands block's `--epochs 40` line, which ends on the same bits, is the row"),
+        (ExperimentsDocument.GeneratorSection, "np train --resume fashion-mnist/gan-mix20.ckpt",
+            "the mixture-latent run's second link, to 40 epochs (the row's bits)"),
     ];
 
     /// <summary>True when <paramref name="command"/> of <paramref name="section"/> is one of <see cref="Unchecked"/>.</summary>
@@ -149,23 +153,30 @@ public static partial class ExperimentsDocument
         var judge = commands.FirstOrDefault(a => a[1] == "lenet5")
             ?? throw new InvalidDataException($"{Path}: \"{section}\" trains no LeNet-5 judge on {dataset}.");
         var judgeRun = new DocumentedRun($"judge lenet5 {dataset}", section, judge, double.NaN);
-        var confidence = new Dictionary<string, double>();
+        var confidence = new Dictionary<string, (double Figure, string[] Sampling)>();
         bool inTable = false;
         foreach (var line in Section(GeneratorSection))
         {
             if (line.StartsWith("### ", StringComparison.Ordinal)) inTable = line.StartsWith(table, StringComparison.Ordinal);
             if (!inTable || !line.StartsWith("| ", StringComparison.Ordinal)) continue;
             var cells = line.Split('|', StringSplitOptions.TrimEntries);
-            if (cells.Length > 5 && Number().Match(cells[5]) is { Success: true } m && !confidence.ContainsKey(cells[1]))
-                confidence[cells[1]] = Parse(m.Value);
+            if (cells.Length <= 5 || Number().Match(cells[5]) is not { Success: true } m) continue;
+            // "GAN, mixture of 20, `--component-sd 0.4`": the name, then the options it was measured with.
+            int tick = cells[1].IndexOf('`');
+            string name = tick < 0 ? cells[1] : cells[1][..tick].TrimEnd(' ', ',');
+            string[] sampling = tick < 0 ? [] : cells[1][(tick + 1)..].TrimEnd('`').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            confidence.TryAdd(name, (Parse(m.Value), sampling));
         }
         foreach (var args in commands.Where(a => a[1] != "lenet5"))
         {
-            string name = args[1] switch { "gan" => "GAN", "gmmn" => "GMMN", "gmmn-ae" => "GMMN+AE", var other => other };
-            if (!confidence.TryGetValue(name, out var figure))
+            int mixture = args.IndexOf("--latent-mixture");
+            string suffix = mixture >= 0 ? $"-mix{args[mixture + 1]}" : "";
+            string name = args[1] switch { "gan" => "GAN", "gmmn" => "GMMN", "gmmn-ae" => "GMMN+AE", var other => other }
+                + (mixture >= 0 ? $", mixture of {args[mixture + 1]}" : "");
+            if (!confidence.TryGetValue(name, out var row))
                 throw new InvalidDataException($"{Path}: the \"{table}\" table of \"{section}\" has no row '{name}' for np {string.Join(' ', args)}.");
-            string id = $"generator {args[1]} {dataset}";
-            yield return new DocumentedGenerator(id, new DocumentedRun(id, section, args, double.NaN), judgeRun, figure);
+            string id = $"generator {args[1]}{suffix} {dataset}";
+            yield return new DocumentedGenerator(id, new DocumentedRun(id, section, args, double.NaN), judgeRun, row.Figure, row.Sampling);
         }
     }
 

@@ -26,7 +26,7 @@ public class ExperimentsDocumentTests
     {
         var generators = ExperimentsDocument.Generators;
         Assert.Equal(["generator gan mnist", "generator gmmn mnist", "generator gmmn-ae mnist", "generator gmmn fashion-mnist", "generator gmmn-ae fashion-mnist",
-            "generator gan fashion-mnist"],
+            "generator gan fashion-mnist", "generator gan-mix20 fashion-mnist"],
             generators.Select(g => g.Id));
         var gan = ExperimentsDocument.Generator("generator gan mnist");
         Assert.Equal("np train gan --data mnist --out mnist/gan.ckpt", gan.Generator.CommandLine);
@@ -40,6 +40,11 @@ public class ExperimentsDocumentTests
         Assert.Equal((0.794, 0.822), (fashion.MeanConfidence, ExperimentsDocument.Generator("generator gmmn fashion-mnist").MeanConfidence));
         var fashionGan = ExperimentsDocument.Generator("generator gan fashion-mnist");   // the 20-epoch row, not the --resume links after it
         Assert.Equal(("np train gan --data fashion-mnist --epochs 20 --out fashion-mnist/gan.ckpt", 0.860), (fashionGan.Generator.CommandLine, fashionGan.MeanConfidence));
+        Assert.Equal(["--generator", "raw"], fashionGan.EvaluationOptions);
+        // The mixture row is measured as its name cell says: through the average (np's default), components narrowed.
+        var mixed = ExperimentsDocument.Generator("generator gan-mix20 fashion-mnist");
+        Assert.Equal("np train gan --data fashion-mnist --latent-mixture 20 --epochs 40 --out fashion-mnist/gan-mix20.ckpt", mixed.Generator.CommandLine);
+        Assert.Equal(["--component-sd", "0.4"], mixed.EvaluationOptions);
     }
 
     [Fact]
