@@ -4,7 +4,10 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// LeNet-5 that judges it, and the mean confidence of that judge on its samples that the row documents.</summary>
 /// <param name="Sampling">The <c>np evaluate-generator</c> options the row was measured with, from the backticks in its
 /// name cell (<c>| GAN, mixture of 20, `--component-sd 0.4` |</c>); empty for the rows that measured the raw generator.</param>
-public sealed record DocumentedGenerator(string Id, DocumentedRun Generator, DocumentedRun Judge, double MeanConfidence, IReadOnlyList<string> Sampling)
+/// <param name="Along">The other figures the doc gives for the same run: other epochs of it, other sampling options
+/// (<see cref="ExperimentsDocument.ChecksAlong"/>).</param>
+public sealed record DocumentedGenerator(string Id, DocumentedRun Generator, DocumentedRun Judge, double MeanConfidence, IReadOnlyList<string> Sampling,
+    IReadOnlyList<DocumentedCheck> Along)
 {
     /// <summary>What <c>np evaluate-generator</c> is given besides the model, judge and data: the row's own options, or
     /// <c>--generator raw</c> for the rows that measured raw generators.</summary>

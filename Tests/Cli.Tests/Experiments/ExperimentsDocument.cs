@@ -176,9 +176,78 @@ public static partial class ExperimentsDocument
             if (!confidence.TryGetValue(name, out var row))
                 throw new InvalidDataException($"{Path}: the \"{table}\" table of \"{section}\" has no row '{name}' for np {string.Join(' ', args)}.");
             string id = $"generator {args[1]}{suffix} {dataset}";
-            yield return new DocumentedGenerator(id, new DocumentedRun(id, section, args, double.NaN), judgeRun, row.Figure, row.Sampling);
+            yield return new DocumentedGenerator(id, new DocumentedRun(id, section, args, double.NaN), judgeRun, row.Figure, row.Sampling, ChecksAlong(id));
         }
     }
+
+    /// <summary>The figures the generative section gives for a generator row's run besides the row itself, read from its
+    /// tables (each found by the start of its header, and required to be there):</summary>
+    /// <remarks>
+    /// - MNIST tuning ("| run | MMD² (÷ floor)"): "GAN, 25 epochs …" and "GMMN, 100 epochs …", the raw generator of
+    ///   the recipe's run after that many epochs;
+    /// - Fashion-MNIST by epoch ("| epochs | MMD² | most/least | mean confidence"): the 20-epoch run's raw generator after
+    ///   1, 2, 6 and 20 epochs (the rows past 20 belong to the chain that went on, <see cref="Unchecked"/>);
+    /// - rejection sampling ("| epoch | generator | P |"): the same run (the recipe's, with its average from the first
+    ///   step) after 3, 12 and 20 epochs, through either generator, plain or with <c>--rejection P</c>;
+    /// - the mixture latent ("| σ at sampling |"): the 40-epoch mixture run with <c>--component-sd σ</c> and sample seeds
+    ///   1, 2, 3, one per figure of a cell.
+    /// </remarks>
+    public static IReadOnlyList<DocumentedCheck> ChecksAlong(string id)
+    {
+        var checks = new List<DocumentedCheck>();
+        switch (id)
+        {
+            case "generator gan mnist" or "generator gmmn mnist":
+            {
+                string model = id.Split(' ')[1].ToUpperInvariant() + ", ";
+                foreach (var row in Table("| run | MMD² (÷ floor)").Where(r => r[0].TrimStart('*').StartsWith(model, StringComparison.Ordinal)))
+                    checks.Add(new DocumentedCheck(EpochsIn(row[0]), ["--generator", "raw"], FirstNumber(row[3], row[0]), $"MNIST tuning: {row[0]}"));
+                break;
+            }
+            case "generator gan fashion-mnist":
+                foreach (var row in Table("| epochs | MMD² | most/least | mean confidence").Where(r => int.Parse(r[0], CultureInfo.InvariantCulture) <= 20))
+                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), ["--generator", "raw"], FirstNumber(row[3], row[0]), $"Fashion-MNIST by epoch: {row[0]}"));
+                foreach (var row in Table("| epoch | generator | P |"))
+                {
+                    List<string> options = ["--generator", row[1].ToLowerInvariant()];
+                    if (row[2] != "none") options.AddRange(["--rejection", row[2]]);
+                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), options, FirstNumber(row[4], row[0]), $"rejection: {string.Join(" | ", row[..3])}"));
+                }
+                break;
+            case "generator gan-mix20 fashion-mnist":
+                foreach (var row in Table("| σ at sampling |").Where(r => char.IsDigit(r[0].TrimStart('*')[0])))
+                {
+                    string sd = row[0].Trim('*').Split(' ')[0];
+                    var figures = Parenthesised().Replace(row[1].Replace("**", ""), "").Split(',', StringSplitOptions.TrimEntries);
+                    for (int seed = 1; seed <= figures.Length; seed++)
+                        checks.Add(new DocumentedCheck(40, ["--component-sd", sd, "--seed", seed.ToString(CultureInfo.InvariantCulture)],
+                            Parse(figures[seed - 1]), $"mixture latent: σ {sd}, seed {seed}"));
+                }
+                break;
+        }
+        return checks;
+    }
+
+    /// <summary>The rows (cells without the outer pipes, trimmed) of the one table in the generative section whose header
+    /// starts with <paramref name="header"/>.</summary>
+    private static IReadOnlyList<string[]> Table(string header)
+    {
+        var lines = Section(GeneratorSection).ToList();
+        var starts = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith(header, StringComparison.Ordinal)).ToList();
+        if (starts.Count != 1) throw new InvalidDataException($"{Path}: \"{GeneratorSection}\" should have one table whose header starts \"{header}\", found {starts.Count}.");
+        return lines.Skip(starts[0].i + 2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries)).ToArray();
+    }
+
+    private static int EpochsIn(string cell) =>
+        EpochCount().Match(cell) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidDataException($"{Path}: no epoch count in the row \"{cell}\".");
+
+    [GeneratedRegex(@"(\d+) epochs")]
+    private static partial Regex EpochCount();
+
+    [GeneratedRegex(@"\s*\([^)]*\)")]
+    private static partial Regex Parenthesised();
 
     public const string ColorizationSection = "## Colorization with pix2pix";
 

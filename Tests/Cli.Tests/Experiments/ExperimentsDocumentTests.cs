@@ -48,6 +48,28 @@ public class ExperimentsDocumentTests
     }
 
     [Fact]
+    public void The_figures_along_each_generators_run_are_read_from_their_tables()
+    {
+        var gan = ExperimentsDocument.Generator("generator gan mnist").Along;
+        Assert.Equal([25, 30, 35, 40, 45, 50], gan.Select(c => c.Epoch));
+        Assert.Equal((0.892, 0.903, 0.908), (gan[0].MeanConfidence, gan[3].MeanConfidence, gan[5].MeanConfidence));
+        Assert.Equal([100, 150, 200], ExperimentsDocument.Generator("generator gmmn mnist").Along.Select(c => c.Epoch));
+        var fashion = ExperimentsDocument.Generator("generator gan fashion-mnist").Along;
+        // Epochs 1, 2, 6, 20 of the by-epoch table (raw), then the rejection table's 18 rows.
+        Assert.Equal(4 + 18, fashion.Count);
+        Assert.Equal((1, 0.743), (fashion[0].Epoch, fashion[0].MeanConfidence));
+        var rejected = fashion.Single(c => c.Epoch == 12 && c.Options.SequenceEqual(["--generator", "raw", "--rejection", "0.99"]));
+        Assert.Equal(0.860, rejected.MeanConfidence);
+        Assert.Empty(ExperimentsDocument.Generator("generator gmmn fashion-mnist").Along);
+        var mixed = ExperimentsDocument.Generator("generator gan-mix20 fashion-mnist").Along;
+        Assert.Equal(7 * 3, mixed.Count);
+        Assert.All(mixed, c => Assert.Equal(40, c.Epoch));
+        Assert.Equal(0.900, mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "0.5", "--seed", "1"])).MeanConfidence);
+        Assert.Equal(0.904, mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "0.4", "--seed", "3"])).MeanConfidence);
+        Assert.Equal(0.880, mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "1", "--seed", "1"])).MeanConfidence);
+    }
+
+    [Fact]
     public void The_colorizers_are_read_with_their_psnr_and_colourfulness()
     {
         var l1 = ExperimentsDocument.Colorization("colorize l1");
