@@ -33,14 +33,8 @@ public sealed class LatentMixtureCommandTests : IClassFixture<LatentMixtureComma
         public void Dispose() => Folder.Dispose();
     }
 
-    private static byte[] Sample(string model, string png, params string[] more)
-    {
-        var run = Json(["sample", "--model", model, "--count", "8", "--seed", "3", "--out", png, .. more]);
-        double? asked = more.Contains("--component-sd") ? double.Parse(more[Array.IndexOf(more, "--component-sd") + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
-        var reported = run.GetProperty("component_sd");
-        Assert.Equal(asked, reported.ValueKind == JsonValueKind.Null ? null : reported.GetDouble());
-        return File.ReadAllBytes(png);
-    }
+    private static byte[] Sample(string model, string png, params string[] more) =>
+        SamplingScheduleCommandTests.SampleReporting("--component-sd", "component_sd", model, png, more);
 
     [Fact]
     public void Training_reports_the_mixture_and_a_resume_keeps_it()

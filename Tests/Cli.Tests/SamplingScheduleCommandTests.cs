@@ -35,11 +35,15 @@ public sealed class SamplingScheduleCommandTests : IClassFixture<SamplingSchedul
         public void Dispose() => Folder.Dispose();
     }
 
-    private static byte[] Sample(string model, string png, params string[] more)
+    private static byte[] Sample(string model, string png, params string[] more) => SampleReporting("--truncation", "truncation", model, png, more);
+
+    /// <summary>Eight images from <paramref name="model"/> with seed 3 and <paramref name="more"/> options, as PNG bytes;
+    /// np sample's --json must report <paramref name="option"/>'s value (null when absent) under <paramref name="key"/>.</summary>
+    internal static byte[] SampleReporting(string option, string key, string model, string png, string[] more)
     {
         var run = Json(["sample", "--model", model, "--count", "8", "--seed", "3", "--out", png, .. more]);
-        double? asked = more.Contains("--truncation") ? double.Parse(more[Array.IndexOf(more, "--truncation") + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
-        double? reported = run.GetProperty("truncation").ValueKind == JsonValueKind.Null ? null : run.GetProperty("truncation").GetDouble();
+        double? asked = more.Contains(option) ? double.Parse(more[Array.IndexOf(more, option) + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
+        double? reported = run.GetProperty(key).ValueKind == JsonValueKind.Null ? null : run.GetProperty(key).GetDouble();
         Assert.Equal(asked, reported);
         return File.ReadAllBytes(png);
     }
