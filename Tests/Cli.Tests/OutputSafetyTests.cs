@@ -98,10 +98,9 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Assert.Empty(Temps(temp.Path));
     }
 
-    [Fact]
+    [LinuxFact("Unix file modes"), System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void A_read_only_output_is_refused_unless_forced_and_a_forced_one_is_a_whole_new_file_still_read_only()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var temp = new TempFolder();
         var ro = temp.Write("frozen.zip", "not a model yet");
         File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
@@ -131,10 +130,9 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Assert.Empty(Temps(temp.Path));
     }
 
-    [Fact]
+    [LinuxFact("a FIFO as the output")]
     public async Task A_fifo_output_is_written_in_place_and_stays_a_fifo()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var temp = new TempFolder();
         var fifo = temp.File("scores.fifo");
         using (var mkfifo = Process.Start("mkfifo", [fifo])) await mkfifo.WaitForExitAsync();
@@ -147,10 +145,9 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Assert.Empty(Temps(temp.Path));
     }
 
-    [Fact]
+    [LinuxFact("a character device, /dev/null, as the output")]
     public void A_character_device_output_is_written_in_place_and_never_replaced()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var temp = new TempFolder();
         var device = FileIdentity.Of("/dev/null")!;
         // Before anything is written: were /dev/null taken for a regular file, the writes below would replace it.
@@ -279,12 +276,14 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         return process;
     }
 
-    [Theory]
-    [InlineData("TERM", 143)]
-    [InlineData("INT", 130)]
-    public void A_signal_during_a_write_removes_the_temp_file_and_leaves_no_output(string signal, int exitCode)
+    [SignalFact("TERM")]
+    public void A_sigterm_during_a_write_removes_the_temp_file_and_leaves_no_output() => SignalDuringAWrite("TERM", 143);
+
+    [SignalFact("INT")]
+    public void A_sigint_during_a_write_removes_the_temp_file_and_leaves_no_output() => SignalDuringAWrite("INT", 130);
+
+    private void SignalDuringAWrite(string signal, int exitCode)
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var temp = new TempFolder();
         using var process = StartBlockedExport(made.Checkpoint, temp.Path, out var onnx);
         try
@@ -298,10 +297,9 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         finally { if (!process.HasExited) process.Kill(); }
     }
 
-    [Fact]
+    [LinuxFact("a FIFO to hold np export, and /proc to tell a live process from a gone one")]
     public void A_temp_file_left_by_a_killed_run_is_removed_by_the_next_write_to_its_folder()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var temp = new TempFolder();
         using (var process = StartBlockedExport(made.Checkpoint, temp.Path, out _))
         {

@@ -23,7 +23,7 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
     // check asks for it; score reads an ML.NET zip), so a GPU's libraries do not count here.
     private const long TrainPeak = 240L << 20, ExportPeak = 240L << 20, ScorePeak = 224L << 20;
 
-    [Fact]
+    [LinuxFact("SIGTERM and SIGKILL at a chosen moment")]
     public void Np_train_killed_at_any_moment_leaves_the_old_checkpoint_or_a_complete_new_one()
     {
         Kill("train", out_ => ["train", "mlp", "--layers", "784,16,10", "--epochs", "3", "--train-limit", "400", "--no-train-eval", "--force", "--out", out_[0]],
@@ -32,7 +32,7 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
             sideOutputs: ["t.curves.png", "t.best.ckpt"]);
     }
 
-    [Fact]
+    [LinuxFact("SIGTERM and SIGKILL at a chosen moment")]
     public void Np_export_killed_at_any_moment_leaves_both_old_files_or_both_new_ones()
     {
         Kill("export", out_ => ["export", "--model", models.Checkpoint, "--out", out_[0], "--mlnet", out_[1]],
@@ -44,7 +44,7 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
             });
     }
 
-    [Fact]
+    [LinuxFact("SIGTERM and SIGKILL at a chosen moment")]
     public void Np_score_killed_at_any_moment_leaves_the_old_predictions_or_complete_new_ones()
     {
         Kill("score", out_ => ["score", "--model", models.Zip, "--data", "diabetes", "--output", out_[0]],
@@ -63,7 +63,6 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
     /// <param name="sideOutputs">Files the command writes beside its outputs (np train's learning curves): absent, or whole.</param>
     private void Kill(string command, Func<string[], string[]> args, string[] names, int seed, long peakBound, Action<string[]> complete, string[]? sideOutputs = null)
     {
-        if (!OperatingSystem.IsLinux()) return;
         var rng = new Random(seed);
         using (var calibration = new TempFolder())
         {

@@ -45,6 +45,7 @@ public sealed class SpecialOutputFixture : IDisposable
 /// command's inputs, chosen by the seed (refused before any work, the input byte for byte as it was), and /dev/null (written
 /// in place where the command allows it, refused where it does not; still the same character device), and a stale temp
 /// file of a killed run beside the output (removed by the write). No case leaves a temp file. The counts are in docs/RELIABILITY.md.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // every case is a LinuxFact
 public sealed class SpecialOutputTests(OutputSafetyFixture made, SpecialOutputFixture more, ITestOutputHelper output)
     : IClassFixture<OutputSafetyFixture>, IClassFixture<SpecialOutputFixture>
 {
@@ -105,17 +106,16 @@ public sealed class SpecialOutputTests(OutputSafetyFixture made, SpecialOutputFi
 
     private static void WholePng(byte[] bytes) => Assert.True(bytes.Length > 16 && bytes.AsSpan()[^8..^4].SequenceEqual("IEND"u8), "not a whole PNG");
 
-    [Fact] public void Np_train() => Run(Train(), seed: 101);
-    [Fact] public void Np_export() => Run(Export(), seed: 103);
-    [Fact] public void Np_score() => Run(Score(), seed: 107);
-    [Fact] public void Np_validate() => Run(Validate(), seed: 109);
-    [Fact] public void Np_regress() => Run(Regress(), seed: 113);
-    [Fact] public void Np_sample() => Run(Sample(), seed: 127);
-    [Fact] public void Np_colorize() => Run(Colorize(), seed: 131);
+    [LinuxFact("FIFOs, /dev/null and Unix file modes as outputs")] public void Np_train() => Run(Train(), seed: 101);
+    [LinuxFact("FIFOs, /dev/null and Unix file modes as outputs")] public void Np_export() => Run(Export(), seed: 103);
+    [LinuxFact("FIFOs, /dev/null and Unix file modes as outputs")] public void Np_score() => Run(Score(), seed: 107);
+    [LinuxFact("FIFOs, /dev/null and Unix file modes as outputs")] public void Np_validate() => Run(Validate(), seed: 109);
+    [LinuxFact("FIFOs, /dev/null and Unix file modes as outputs")] public void Np_regress() => Run(Regress(), seed: 113);
+    [LinuxFact("FIFOs, /dev/null and Unix file modes as outputs")] public void Np_sample() => Run(Sample(), seed: 127);
+    [LinuxFact("FIFOs, /dev/null and Unix file modes as outputs")] public void Np_colorize() => Run(Colorize(), seed: 131);
 
     private void Run(Spec spec, int seed)
     {
-        if (!OperatingSystem.IsLinux()) return; // FIFOs, /dev/null and file modes
         var rng = new Random(seed);
         var cases = new (string Name, Action<Spec, string, Random> Body)[]
         {
@@ -182,7 +182,6 @@ public sealed class SpecialOutputTests(OutputSafetyFixture made, SpecialOutputFi
 
     private static void ReadOnly(Spec spec, string dir, Random rng)
     {
-        if (!OperatingSystem.IsLinux()) return;
         var path = OutputPath(spec, dir, $"frozen{rng.Next(1000)}");
         File.WriteAllText(path, "read-only: keep me");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);

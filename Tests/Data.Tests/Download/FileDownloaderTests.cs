@@ -16,10 +16,9 @@ public class FileDownloaderTests
     /// <summary>Downloads go through the one writer (issue 13: "downloads keep their own rename path" no more): a download
     /// that breaks off, or fails its digest, leaves no partial file, and the temp file of a download killed earlier (its
     /// process gone) is removed by the next download into the folder.</summary>
-    [Fact]
+    [LinuxFact("/proc to tell a live process from a gone one")]
     public void A_failed_download_leaves_no_partial_file_and_removes_the_temp_file_a_killed_download_left()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var server = new LocalFileServer();
         using var tmp = new TempFolder();
         var data = new SyntheticIdxDataset();

@@ -69,10 +69,9 @@ public class OutputTransactionTests
         Assert.Empty(Temps(folder.Path));
     }
 
-    [Fact]
+    [LinuxFact("a FIFO as the output")]
     public async Task A_fifo_is_written_in_place_and_stays_a_fifo()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var folder = new TempFolder();
         var fifo = folder.File("pipe");
         using (var mkfifo = Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();
@@ -84,10 +83,9 @@ public class OutputTransactionTests
         Assert.Empty(Temps(folder.Path));
     }
 
-    [Fact]
+    [LinuxFact("a character device, /dev/null, behind a symlink")]
     public void A_character_device_behind_a_symlink_is_written_in_place_never_replaced()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var folder = new TempFolder();
         var link = folder.File("mynull");
         File.CreateSymbolicLink(link, "/dev/null");
@@ -105,10 +103,9 @@ public class OutputTransactionTests
         Assert.Empty(Temps(folder.Path));
     }
 
-    [Fact]
+    [LinuxFact("a Unix socket to refuse")]
     public void A_folder_and_a_socket_are_refused_with_one_line_naming_them()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var folder = new TempFolder();
         var sub = Directory.CreateDirectory(folder.File("sub")).FullName;
         var e = Assert.Throws<IOException>(() => AtomicFile.WriteAllText(sub, "x"));
@@ -125,10 +122,9 @@ public class OutputTransactionTests
         Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteAllText(missing, "x"));
     }
 
-    [Fact]
+    [LinuxFact("/proc to tell a live process from a gone one")]
     public void Stale_temp_files_of_dead_processes_are_removed_on_the_next_write_to_their_folder_and_others_are_kept()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var folder = new TempFolder();
         using var gone = Process.Start("true")!;
         gone.WaitForExit();
