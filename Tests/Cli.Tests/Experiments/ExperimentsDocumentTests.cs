@@ -55,8 +55,12 @@ public class ExperimentsDocumentTests
         Assert.Equal((0.892, 0.903, 0.908), (gan[0].MeanConfidence, gan[3].MeanConfidence, gan[5].MeanConfidence));
         Assert.Equal([100, 150, 200], ExperimentsDocument.Generator("generator gmmn mnist").Along.Select(c => c.Epoch));
         var fashion = ExperimentsDocument.Generator("generator gan fashion-mnist").Along;
-        // Epochs 1, 2, 6, 20 of the by-epoch table (raw), then the rejection table's 18 rows.
-        Assert.Equal(4 + 18, fashion.Count);
+        // Epochs 1, 2, 6, 20, 26 of the by-epoch table, the average table's nine raw rows (26–34), the truncation table's
+        // eight raw rows (34 epochs), all through the raw generator; then the rejection table's 18 rows.
+        Assert.Equal(5 + 9 + 8 + 18, fashion.Count);
+        Assert.Equal(34, fashion.Max(c => c.Epoch));
+        Assert.Equal(0.706, fashion.Single(c => c.Options.SequenceEqual(["--generator", "raw", "--truncation", "0.5"])).MeanConfidence);
+        Assert.Equal(0.863, fashion.Single(c => c.Epoch == 34 && c.Options.SequenceEqual(["--generator", "raw"]) && c.Table.StartsWith("with")).MeanConfidence);
         Assert.Equal((1, 0.743), (fashion[0].Epoch, fashion[0].MeanConfidence));
         var rejected = fashion.Single(c => c.Epoch == 12 && c.Options.SequenceEqual(["--generator", "raw", "--rejection", "0.99"]));
         Assert.Equal(0.860, rejected.MeanConfidence);
