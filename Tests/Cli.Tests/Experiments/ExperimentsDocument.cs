@@ -113,7 +113,7 @@ public static partial class ExperimentsDocument
         (ExperimentsDocument.GeneratorSection, "np train gan --data fashion-mnist --epochs 2 --out",
             "the first link of the Fashion-MNIST GAN's --resume chain as it was run; the Commands block's `--epochs 20` line, which ends on the same bits, is the row"),
         (ExperimentsDocument.GeneratorSection, "np train --resume fashion-mnist/gan.ckpt",
-            "the links of the Fashion-MNIST GAN's --resume chain: on to 20 epochs (the row), then 26-44 with the average, the decay (hours here)"),
+            "the links of the Fashion-MNIST GAN's --resume chain as they were run: the row's own chain (ChecksAlong) retrains it to 34 epochs and checks every raw figure on the way; the average begun at 27 from a file without one and the decays off 34 are not repeated"),
         (ExperimentsDocument.GeneratorSection, "np train gan --data fashion-mnist --epochs 3 --out fashion-mnist/gan-drs.ckpt",
             "the rejection-sampling run: the Commands block's `--epochs 20` line (the row) in three links, to keep epochs 3 and 12; its figures are np evaluate-generator --rejection's"),
         (ExperimentsDocument.GeneratorSection, "np train --resume fashion-mnist/gan-drs.ckpt",
