@@ -118,23 +118,15 @@ internal static class GeneratorFile
         if (weights is { } asked && SettingNames.Name(asked) != held)
             throw new ArgumentException($"{path} is an ONNX export of the {held} generator only; --generator {SettingNames.Name(asked)} needs the checkpoint it was exported from.");
         CheckTruncation(path, card.Noise, truncation);
-        var mixture = card.Mixture;
-        if (card.Noise == NoiseKind.Mixture)
-        {
-            if (mixture is null) throw new ArgumentException($"{path}: its metadata says the generator reads mixture noise but gives no components.");
-            try { mixture.Validate(card.NoiseSize); }
-            catch (ArgumentException e) { throw new ArgumentException($"{path}: the mixture in its metadata is unusable: {e.Message}"); }
-        }
-        if (componentSd is { } sd)
-            mixture = card.Noise == NoiseKind.Mixture ? Named(path, sd, () => mixture!.WithSd(sd))
-                : throw new ArgumentException($"{path}: --component-sd {Text(sd)}: this generator draws {card.Noise.ToString().ToLowerInvariant()} noise, not a mixture of Gaussians: it has no components to narrow.");
-        var noise = NoiseSampler.For(card.Noise, card.NoiseSize, count, seed, truncation, card.Noise == NoiseKind.Mixture ? mixture : null);
+        var mixture = card.Noise == NoiseKind.Mixture ? card.Mixture : null;   // other noise reads no components, stray ones included
+        try { LatentMixture.CheckPairing(card.Noise, mixture, card.NoiseSize); }
+        catch (ArgumentException e) { throw new ArgumentException($"{path}: the noise in its metadata is unusable: {e.Message}"); }
+        if (componentSd is { } sd) mixture = Named(path, sd, () => LatentMixture.Narrow(mixture, card.Noise, sd));
+        var noise = NoiseSampler.For(card.Noise, card.NoiseSize, count, seed, truncation, mixture);
         return (scorer.Score(noise.Span, count), card.ImageShape, SettingNames.Name(card.Kind), held, null);
     }
 
     /// <summary>Runs <paramref name="narrow"/>, naming the file and the option in its refusal.</summary>
-    private static void Named(string path, float sd, Action narrow) => Named(path, sd, () => { narrow(); return 0; });
-
     private static T Named<T>(string path, float sd, Func<T> narrow)
     {
         try { return narrow(); }

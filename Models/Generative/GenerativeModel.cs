@@ -17,9 +17,7 @@ public sealed class GenerativeModel
         Layer? averageGenerator = null, LatentMixture? mixture = null)
     {
         if (noiseSize <= 0) throw new ArgumentException($"A generator needs a positive noise size, got {noiseSize}.");
-        if ((noise == NoiseKind.Mixture) != (mixture is not null))
-            throw new ArgumentException(noise == NoiseKind.Mixture ? "A generator of mixture noise needs the mixture's components." : $"A generator of {noise.ToString().ToLowerInvariant()} noise takes no mixture.");
-        mixture?.Validate(noiseSize);
+        LatentMixture.CheckPairing(noise, mixture, noiseSize);
         Mixture = mixture;
         if (kind == GenerativeKind.Gan && discriminator is null) throw new ArgumentException("A GAN needs its discriminator.");
         if (kind == GenerativeKind.GmmnAe && autoencoder is not { Children.Count: 2 })
@@ -70,9 +68,8 @@ public sealed class GenerativeModel
     public LatentMixture? Mixture { get; private set; }
 
     /// <summary>From now on this model's noise comes from its mixture's components with spread <paramref name="sd"/>
-    /// (<see cref="LatentMixture.WithSd"/>): for sampling a loaded model, not for training or saving it.</summary>
-    public void DrawComponentsWithSd(float sd) =>
-        Mixture = (Mixture ?? throw new ArgumentException($"This {Name} draws {Noise.ToString().ToLowerInvariant()} noise, not a mixture of Gaussians: it has no components to narrow.")).WithSd(sd);
+    /// (<see cref="LatentMixture.Narrow"/>), which it returns: for sampling a loaded model, not for training or saving it.</summary>
+    public LatentMixture DrawComponentsWithSd(float sd) => Mixture = LatentMixture.Narrow(Mixture, Noise, sd);
 
     /// <summary>Per-example shape of a drawn image, e.g. [1, 28, 28].</summary>
     public int[] ImageShape { get; }

@@ -51,6 +51,21 @@ public sealed record LatentMixture(int Components, float Sd, float[] Means)
         }
     }
 
+    /// <summary>Refuses a noise kind and mixture that disagree (mixture noise without components, components given for
+    /// other noise), and components that do not fit <paramref name="size"/>-value noise: the one check a model and an
+    /// exported sampler's metadata both pass.</summary>
+    public static void CheckPairing(NoiseKind noise, LatentMixture? mixture, int size)
+    {
+        if ((noise == NoiseKind.Mixture) != (mixture is not null))
+            throw new ArgumentException(noise == NoiseKind.Mixture ? "A generator of mixture noise needs the mixture's components." : $"A generator of {noise.ToString().ToLowerInvariant()} noise takes no mixture.");
+        mixture?.Validate(size);
+    }
+
+    /// <summary><paramref name="mixture"/> drawn with spread <paramref name="sd"/> (<see cref="WithSd"/>); a generator of
+    /// other noise (<paramref name="mixture"/> null) is refused, as it has no components to narrow.</summary>
+    public static LatentMixture Narrow(LatentMixture? mixture, NoiseKind noise, float sd) =>
+        (mixture ?? throw new ArgumentException($"This generator draws {noise.ToString().ToLowerInvariant()} noise, not a mixture of Gaussians: it has no components to narrow.")).WithSd(sd);
+
     /// <summary>Refuses means that do not fit <paramref name="size"/>-value noise, or a σ that is not positive.</summary>
     public void Validate(int size)
     {

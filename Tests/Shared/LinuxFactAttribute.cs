@@ -4,8 +4,9 @@ namespace NeuralPipelines.Tests;
 /// /proc): skipped elsewhere with <paramref name="needs"/> as the reason, rather than passing without checking anything.</summary>
 public sealed class LinuxFactAttribute : FactAttribute
 {
-    public LinuxFactAttribute(string needs)
-    {
-        if (!OperatingSystem.IsLinux()) Skip = $"Needs Linux ({needs}); this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.";
-    }
+    public LinuxFactAttribute(string needs) => Skip = OffLinux(needs);
+
+    /// <summary>The skip reason off Linux, naming what the test <paramref name="needs"/>; null on Linux.</summary>
+    public static string? OffLinux(string needs) =>
+        OperatingSystem.IsLinux() ? null : $"Needs Linux ({needs}); this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.";
 }

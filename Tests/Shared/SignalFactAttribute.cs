@@ -10,7 +10,7 @@ public sealed class SignalFactAttribute : FactAttribute
 {
     public SignalFactAttribute(string signal)
     {
-        if (!OperatingSystem.IsLinux()) { Skip = $"Needs Linux (POSIX signals to a child process); this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}."; return; }
+        if (LinuxFactAttribute.OffLinux("POSIX signals to a child process") is { } reason) { Skip = reason; return; }
         int number = signal switch { "HUP" => 1, "INT" => 2, "QUIT" => 3, "TERM" => 15, _ => throw new ArgumentException($"No signal number known for SIG{signal}.") };
         if (IgnoredHere(number))
             Skip = $"SIG{signal} is ignored in this test process (started as a background job of a non-interactive shell?), so a child np inherits it ignored and cannot be interrupted by it.";
