@@ -30,12 +30,14 @@ public sealed class TrainCommand : ICliCommand
         var data = new Option<string>("--data") { Description = "Dataset: mnist (the shipped 10k split), fashion-mnist (found locally or downloaded) or a folder of IDX files.", DefaultValueFactory = _ => "mnist" };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images (quick runs)." };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default ARCH.ckpt). Curves go beside it as NAME.curves.png." };
-        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out, --data and --train-limit may be given (others are refused)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint with its saved options; only --epochs, --out, --data, --train-limit and --keep-epochs may be given (generative models also --lr-decay-epochs and --ema; others are refused)." };
         var autoencoderEpochs = new Option<int?>("--autoencoder-epochs") { Description = "gmmn-ae: epochs of the auto-encoder before the generator trains on its codes." };
-        var ema = new Option<float?>("--ema") { Description = "gan, gmmn, gmmn-ae: β of the moving average of the generator's weights that samples and is exported (0: keep none; the recipe's otherwise)." };
+        var ema = new Option<float?>("--ema") { Description = "gan, gmmn, gmmn-ae: β of the moving average of the generator's weights that samples and is exported (0: keep none; the recipe's otherwise). " +
+            "With --resume: start a new average from the checkpoint's generator as it stands, replacing any it keeps (0: drop it), e.g. to average only the later epochs of a run." };
         var latentMixture = new Option<int?>("--latent-mixture") { Description = "gan: draw z from a mixture of K Gaussians N(μ_c, I), μ_c ~ U(−1, 1)⁶⁴, stored with the model, in place of N(0, I); sampling may then narrow the components (np sample --component-sd). Absent: N(0, I)." };
         var lrDecay = DecayOption.Create("gan, gmmn, gmmn-ae: ", "the recipe's otherwise");
         var force = TrainingOutput.ForceOption();
+        var keepEpochs = EpochCopies.Option();
         var json = CliContext.JsonOption();
 
         var command = new Command("train", "Train a network on images: epochs of shuffled mini-batches, test accuracy after each, checkpoint after each.\n" +
@@ -48,7 +50,7 @@ public sealed class TrainCommand : ICliCommand
         command.Arguments.Add(arch);
         // np train colorize has options of its own (--loss, --ngf, ...), so it is a subcommand rather than an architecture.
         command.Subcommands.Add(ColorizerTrainingRun.Create(context));
-        foreach (var o in options.All.Concat([autoencoderEpochs, ema, latentMixture, lrDecay, data, trainLimit, output, resume, force, json])) command.Options.Add(o);
+        foreach (var o in options.All.Concat([autoencoderEpochs, ema, latentMixture, lrDecay, data, trainLimit, output, resume, keepEpochs, force, json])) command.Options.Add(o);
 
         context.SetAction(command, parse =>
         {
@@ -63,12 +65,13 @@ public sealed class TrainCommand : ICliCommand
             string? outPath = parse.GetValue(output) ?? resumePath ?? (archName is null ? null : archName.ToLowerInvariant() + ".ckpt");
             using var outputs = outPath is null ? null : TrainingOutput.Check(outPath, resumePath, dataset, parse.GetValue(force), asJson,
                 isGenerative ? [("curves", TrainingCurvesPlot.PathFor(outPath)), ("samples", GenerativeTrainingRun.SamplesPath(outPath))] : [("curves", TrainingCurvesPlot.PathFor(outPath))]);
+            var copies = outPath is null ? null : EpochCopies.For(parse.GetValue(keepEpochs), outPath, parse.GetValue(force), resumePath);
             var split = new DatasetCatalog().LoadImages(dataset);
             if (limit is int n) split = split with { Train = split.Train.Take(n) };
             if (isGenerative)
             {
                 var generative = content is not null ? ResumeGenerative(parse, resumePath!, content, archName) : StartGenerative(parse, archName!, split.Train);
-                return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson, resumePath);
+                return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson, resumePath, generative.Note, copies);
             }
             if (parse.GetResult(ema) is { Implicit: false }) throw new ArgumentException("--ema: only generative models (gan, gmmn, gmmn-ae) keep a moving average of a generator.");
             if (parse.GetResult(latentMixture) is { Implicit: false }) throw new ArgumentException("--latent-mixture: only a gan draws its noise from a mixture of Gaussians.");
@@ -76,7 +79,7 @@ public sealed class TrainCommand : ICliCommand
             var run = resumePath is not null
                 ? Resume(parse, resumePath, content!, archName, split)
                 : Start(parse, archName ?? throw new ArgumentException("Name the architecture to train (mlp or a zoo network), or give --resume CHECKPOINT."), dataset, split);
-            return ClassifierTrainingRun.Run(context, run.Checkpoint, run.Path, split, asJson, resumePath);
+            return ClassifierTrainingRun.Run(context, run.Checkpoint, run.Path, split, asJson, resumePath, copies);
         });
         return command;
 
@@ -86,7 +89,7 @@ public sealed class TrainCommand : ICliCommand
             // Saying --lr 0.01 and having it silently ignored would be worse than refusing it.
             var given = options.FixedByCheckpoint.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (given.Count > 0)
-                throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --out, --data and --train-limit may be given with --resume.");
+                throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --keep-epochs, --out, --data and --train-limit may be given with --resume.");
             var checkpoint = ClassifierCheckpoint.FromContent(resumePath, content);
             var (model, state) = checkpoint;
             model.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
@@ -99,7 +102,7 @@ public sealed class TrainCommand : ICliCommand
             return (checkpoint, parse.GetValue(output) ?? resumePath);
         }
 
-        (GenerativeCheckpoint Checkpoint, string Path) StartGenerative(ParseResult parse, string kindName, LabelledImages train)
+        (GenerativeCheckpoint Checkpoint, string Path, string? Note) StartGenerative(ParseResult parse, string kindName, LabelledImages train)
         {
             var kind = SettingNames.Parse<GenerativeKind>(kindName, "generative model");
             var classifierOnly = options.All.Except([options.Epochs, options.BatchSize, options.LearningRate, options.Seed])
@@ -127,14 +130,14 @@ public sealed class TrainCommand : ICliCommand
             var (model, state) = GenerativeSetup.Start(kind, train, o);
             model.SetMetadata("dataset", train.Source);
             model.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));
-            return (new GenerativeCheckpoint(model, state), parse.GetValue(output) ?? kindName.ToLowerInvariant() + ".ckpt");
+            return (new GenerativeCheckpoint(model, state), parse.GetValue(output) ?? kindName.ToLowerInvariant() + ".ckpt", null);
         }
 
-        (GenerativeCheckpoint Checkpoint, string Path) ResumeGenerative(ParseResult parse, string resumePath, CheckpointContent content, string? kindName)
+        (GenerativeCheckpoint Checkpoint, string Path, string? Note) ResumeGenerative(ParseResult parse, string resumePath, CheckpointContent content, string? kindName)
         {
-            var given = options.FixedByCheckpoint.Append(autoencoderEpochs).Append(ema).Append(latentMixture).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            var given = options.FixedByCheckpoint.Append(autoencoderEpochs).Append(latentMixture).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (given.Count > 0)
-                throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --out, --data and --train-limit may be given with --resume.");
+                throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --ema, --keep-epochs, --out, --data and --train-limit may be given with --resume.");
             if (kindName is not null && !kindName.Equals(content.Kind, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"The checkpoint holds a {content.Kind} model, not {kindName}.");
             var checkpoint = GenerativeCheckpoint.FromContent(resumePath, content);
@@ -152,7 +155,18 @@ public sealed class TrainCommand : ICliCommand
                 DecayOption.CheckResumed(k, o.TotalEpochs, state.CompletedEpochs, resumePath);
                 state.Options = o;
             }
-            return (checkpoint, parse.GetValue(output) ?? resumePath);
+            string? note = null;
+            if (parse.GetValue(ema) is float beta)
+            {
+                // Validated before the file's average is dropped, so a bad β leaves the model as it was.
+                (state.Options with { EmaDecay = beta }).Validate();
+                if (state.Options.EmaDecay > 0 && checkpoint.Model.AverageGenerator is not null)
+                    note = $"--ema {beta.ToString(CultureInfo.InvariantCulture)}: the moving average {resumePath} kept (β {state.Options.EmaDecay.ToString(CultureInfo.InvariantCulture)}) is " +
+                        (beta > 0 ? "replaced by a new one, started from its generator as it stands" : "dropped; the raw generator samples from now on");
+                checkpoint.Model.DropAverage();
+                state.Options = state.Options with { EmaDecay = beta };
+            }
+            return (checkpoint, parse.GetValue(output) ?? resumePath, note);
         }
 
         (ClassifierCheckpoint Checkpoint, string Path) Start(ParseResult parse, string archName, string dataset, TrainTestSplit split)

@@ -48,6 +48,10 @@ public sealed class GenerativeModel
     /// <summary>Starts the moving average from the generator's current weights, if there is none yet.</summary>
     public Layer StartAverage() => AverageGenerator ??= Training.GeneratorAverage.StartFrom(Generator);
 
+    /// <summary>Forgets the moving average, so that the model samples its raw generator until training starts a new one
+    /// (<c>np train --resume … --ema β</c>: an average begun afresh from the generator as it stands).</summary>
+    public void DropAverage() => AverageGenerator = null;
+
     /// <summary>Which generator samples when <paramref name="asked"/> (null: the average when there is one): refuses an
     /// average the model does not have.</summary>
     public GeneratorWeights Weights(GeneratorWeights? asked = null) => asked switch

@@ -55,7 +55,8 @@ public sealed class BestCheckpoint
     /// <summary>NAME.last.ckpt: the last good epoch, when a diverged run put its best one at --out.</summary>
     public static string LastPathFor(string path) => Sibling(path, "last");
 
-    private static string Sibling(string path, string role) =>
+    /// <summary>NAME.ROLE.ckpt beside <paramref name="path"/> (its own extension kept, .ckpt when it has none).</summary>
+    internal static string Sibling(string path, string role) =>
         Path.ChangeExtension(path, $".{role}{(Path.GetExtension(path) is { Length: > 0 } e ? e : ".ckpt")}");
 
     /// <summary>Wraps the save callback: <paramref name="save"/> writes the current state to the path it is given;

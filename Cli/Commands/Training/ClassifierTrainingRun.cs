@@ -11,12 +11,13 @@ namespace NeuralPipelines.Cli.Commands.Training;
 /// checkpoint rewritten after every epoch, the curves PNG and the JSON summary.</summary>
 internal static class ClassifierTrainingRun
 {
-    public static int Run(CliContext context, ClassifierCheckpoint checkpoint, string path, TrainTestSplit split, bool asJson, string? resumedFrom = null)
+    public static int Run(CliContext context, ClassifierCheckpoint checkpoint, string path, TrainTestSplit split, bool asJson, string? resumedFrom = null, EpochCopies? copies = null)
     {
         var console = context.LogConsole(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
         var o = state.Options;
         o.Validate(); // before the header line, so bad options print nothing but the error
+        using var keptCopies = copies?.Check(state.CompletedEpochs + 1, o.Epochs, asJson);
         string recipe = model.Metadata.TryGetValue("recipe", out var r) ? $", recipe {r}" : "";
         console.MarkupLineInterpolated($"[bold]np train {model.Architecture}[/]: {model.Network.ParameterCount():N0} parameters, {split.Train.Count} training / {split.Test.Count} test images, cost {SettingNames.Name(model.Cost)}, {SettingNames.Name(o.Optimizer.Kind)} η={o.LearningRate}, batch {o.BatchSize}, {o.Schedule}, epochs {state.CompletedEpochs + 1}..{o.Epochs}{recipe}");
 
@@ -31,7 +32,8 @@ internal static class ClassifierTrainingRun
 
         var trainer = new Trainer(model, state);
         var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(state), p => EpochMerit.Of(ClassifierCheckpoint.Load(p).Training));
-        var callbacks = new TrainingCallbacks { Save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
+        var save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value);
+        var callbacks = new TrainingCallbacks { Save = copies is null ? save : copies.Keeping(save, () => state.CompletedEpochs), Epoch = new SyncProgress<EpochReport>(PrintEpoch) };
         TrainingResult result = kept.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(split, callbacks with

@@ -38,12 +38,13 @@ internal static class ColorizerTrainingRun
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => d.Seed };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training photos (quick runs)." };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default colorizer.ckpt); NAME.sheet.png and NAME.curves.png go beside it." };
-        var resume = new Option<string?>("--resume") { Description = "Continue from this colorizer checkpoint with its saved options; only --epochs, --lr-decay-epochs, --out, --data and --train-limit apply." };
+        var resume = new Option<string?>("--resume") { Description = "Continue from this colorizer checkpoint with its saved options; only --epochs, --lr-decay-epochs, --keep-epochs, --out, --data and --train-limit apply." };
         var force = TrainingOutput.ForceOption();
+        var keepEpochs = EpochCopies.Option();
         var json = CliContext.JsonOption();
         var command = new Command("colorize", "Train a pix2pix colorizer (U-Net + PatchGAN, Isola et al. 2017) or its L1-only baseline on photos: the model sees L and predicts a, b (CIE Lab).\n" +
             $"Defaults: {d.Describe()}.");
-        foreach (var o in new Option[] { loss, data, size, ngf, ndf, nLayers, epochs, batch, lr, lrDecay, lambda, pad, noFlip, seed, trainLimit, output, resume, force, json })
+        foreach (var o in new Option[] { loss, data, size, ngf, ndf, nLayers, epochs, batch, lr, lrDecay, lambda, pad, noFlip, seed, trainLimit, output, resume, keepEpochs, force, json })
             command.Options.Add(o);
         context.SetAction(command, parse =>
         {
@@ -58,7 +59,7 @@ internal static class ColorizerTrainingRun
                 var given = new Option[] { loss, size, ngf, ndf, nLayers, batch, lr, lambda, pad, noFlip, seed }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (given.Count > 0)
-                    throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --out, --data and --train-limit may be given with --resume.");
+                    throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --keep-epochs, --out, --data and --train-limit may be given with --resume.");
                 checkpoint = ColorizerCheckpoint.Load(resumePath);
                 if (checkpoint.Training is null) throw new ArgumentException($"{resumePath} holds a colorizer without training state; it cannot be resumed.");
                 var state = checkpoint.Training;
@@ -89,7 +90,8 @@ internal static class ColorizerTrainingRun
                 throw new ArgumentException($"{resumePath} was trained on {trained} photos but --data/--train-limit give {train.Count}; resume with the same training photos.");
             checkpoint.Model.SetMetadata("train_images", count);
             checkpoint.Model.SetMetadata("data", trainFolder);
-            return Run(context, checkpoint, path, train, sheet, parse.GetValue(json), resumePath);
+            return Run(context, checkpoint, path, train, sheet, parse.GetValue(json), resumePath,
+                EpochCopies.For(parse.GetValue(keepEpochs), path, parse.GetValue(force), resumePath));
         });
         return command;
     }
@@ -105,11 +107,12 @@ internal static class ColorizerTrainingRun
         return (root, root);
     }
 
-    public static int Run(CliContext context, ColorizerCheckpoint checkpoint, string path, PhotoSet train, PhotoSet sheetPhotos, bool asJson, string? resumedFrom = null)
+    public static int Run(CliContext context, ColorizerCheckpoint checkpoint, string path, PhotoSet train, PhotoSet sheetPhotos, bool asJson, string? resumedFrom = null, EpochCopies? copies = null)
     {
         var console = context.LogConsole(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
         var o = state.Options;
+        using var keptCopies = copies?.Check(state.CompletedEpochs + 1, o.Epochs, asJson);
         long gParams = model.Generator.ParameterCount(), dParams = model.Discriminator?.ParameterCount() ?? 0;
         string networks = model.Discriminator is null ? $"U-Net {gParams:N0}" : $"U-Net {gParams:N0} + PatchGAN {dParams:N0} (receptive field {PatchGan.ReceptiveField(o.NLayers)})";
         console.MarkupLineInterpolated($"[bold]np train colorize[/] ({ColorizerLosses.Name(o.Loss)}): {networks} parameters, {train.Count} photos from {train.Source}, {o.Describe()}, epochs {state.CompletedEpochs + 1}..{o.Epochs}");
@@ -124,7 +127,8 @@ internal static class ColorizerTrainingRun
 
         var trainer = new ColorizerTrainer(model, state);
         var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(state), p => EpochMerit.Of(ColorizerCheckpoint.Load(p).Training));
-        var callbacks = new ColorizerCallbacks { Save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value), Epoch = new SyncProgress<ColorizerEpochReport>(EpochDone) };
+        var save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value);
+        var callbacks = new ColorizerCallbacks { Save = copies is null ? save : copies.Keeping(save, () => state.CompletedEpochs), Epoch = new SyncProgress<ColorizerEpochReport>(EpochDone) };
         IReadOnlyList<ColorizerEpochReport> history = kept.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with

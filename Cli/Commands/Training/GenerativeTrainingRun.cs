@@ -20,12 +20,15 @@ internal static class GenerativeTrainingRun
 
     public static string SamplesPath(string checkpointPath) => Path.ChangeExtension(checkpointPath, ".samples.png");
 
-    public static int Run(CliContext context, GenerativeCheckpoint checkpoint, string path, LabelledImages train, bool asJson, string? resumedFrom = null)
+    /// <param name="note">A line said before the header (what a resumed run changed in the file's model).</param>
+    public static int Run(CliContext context, GenerativeCheckpoint checkpoint, string path, LabelledImages train, bool asJson, string? resumedFrom = null, string? note = null, EpochCopies? copies = null)
     {
         var console = context.LogConsole(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
         var o = state.Options;
         o.Validate();
+        using var keptCopies = copies?.Check(state.CompletedEpochs + 1, o.TotalEpochs, asJson);
+        if (note is not null) console.MarkupLineInterpolated($"[yellow]{note}[/]");
         string networks = model.Discriminator is { } d ? $"G {model.Generator.ParameterCount():N0} + D {d.ParameterCount():N0}"
             : model.Autoencoder is { } ae ? $"G {model.Generator.ParameterCount():N0} + auto-encoder {ae.ParameterCount():N0}"
             : $"G {model.Generator.ParameterCount():N0}";
@@ -46,7 +49,8 @@ internal static class GenerativeTrainingRun
 
         var trainer = new GenerativeTrainer(model, state);
         var kept = new BestCheckpoint(path, resumedFrom, EpochMerit.Of(state), p => EpochMerit.Of(GenerativeCheckpoint.Load(p).Training));
-        var callbacks = new GenerativeCallbacks { Save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value), Epoch = new SyncProgress<GenerativeEpochReport>(EpochDone) };
+        var save = kept.Saving(checkpoint.Save, () => EpochMerit.Of(state)!.Value);
+        var callbacks = new GenerativeCallbacks { Save = copies is null ? save : copies.Keeping(save, () => state.CompletedEpochs), Epoch = new SyncProgress<GenerativeEpochReport>(EpochDone) };
         IReadOnlyList<GenerativeEpochReport> history = kept.Guard(() =>
             console.Profile.Capabilities.Interactive && !asJson
                 ? ProgressBar.Show(console, show => trainer.Fit(train, callbacks with
