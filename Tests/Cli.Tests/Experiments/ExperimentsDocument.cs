@@ -113,7 +113,7 @@ public static partial class ExperimentsDocument
         (ExperimentsDocument.GeneratorSection, "np train gan --data fashion-mnist --epochs 2 --out",
             "the first link of the Fashion-MNIST GAN's --resume chain as it was run; the Commands block's `--epochs 20` line, which ends on the same bits, is the row"),
         (ExperimentsDocument.GeneratorSection, "np train --resume fashion-mnist/gan.ckpt",
-            "the links of the Fashion-MNIST GAN's --resume chain as they were run: the row's own chain (ChecksAlong) retrains it to 34 epochs and checks every raw figure on the way; the average begun at 27 from a file without one and the decays off 34 are not repeated"),
+            "the links of the Fashion-MNIST GAN's --resume chain as they were run: the row's own chain (ChecksAlong) retrains it to 26 epochs, then the average begun at 27 (--resume --ema 0.999 to 34) and the two decays off 34 as branches (--keep-epochs), and checks every figure of their tables on the way"),
         (ExperimentsDocument.GeneratorSection, "np train gan --data fashion-mnist --epochs 3 --out fashion-mnist/gan-drs.ckpt",
             "the rejection-sampling run: the Commands block's `--epochs 20` line (the row) in three links, to keep epochs 3 and 12; its figures are np evaluate-generator --rejection's"),
         (ExperimentsDocument.GeneratorSection, "np train --resume fashion-mnist/gan-drs.ckpt",
@@ -185,13 +185,22 @@ public static partial class ExperimentsDocument
     /// <remarks>
     /// - MNIST tuning ("| run | MMD² (÷ floor)"): "GAN, 25 epochs …" and "GMMN, 100 epochs …", the raw generator of
     ///   the recipe's run after that many epochs;
-    /// - Fashion-MNIST by epoch ("| epochs | MMD² | most/least | mean confidence"), with a moving average ("| epochs |
-    ///   generator | MMD² |") and truncated ("| T | generator |", 34 epochs): the recipe's raw generator after 1 to 34
-    ///   epochs, plain or with <c>--truncation T</c> (the averaged rows of that chain are not: see the case);
+    /// - Fashion-MNIST by epoch ("| epochs | MMD² | most/least | mean confidence"): the recipe's raw generator after 1 to 26
+    ///   epochs; with a moving average ("| epochs | generator | MMD² |"): from 27 to 34 epochs a branch resumed from the
+    ///   26-epoch file with a new average (<c>--ema 0.999</c>), both generators (the ablation row, a throwaway script's, is
+    ///   not read); truncated ("| T | generator |"): that branch at 34 epochs with <c>--truncation T</c>; the two decay
+    ///   tables ("| epochs | generator | classes | most/least (most, least)"): branches off its 34-epoch file with
+    ///   <c>--lr-decay-epochs 1</c> to 35 and <c>10</c> to 44;
     /// - rejection sampling ("| epoch | generator | P |"): the same run (the recipe's, with its average from the first
     ///   step) after 3, 12 and 20 epochs, through either generator, plain or with <c>--rejection P</c>;
+    /// - per class ("| images | mean |"): the judge on real training images (<c>--real</c>), the recipe after 20 epochs
+    ///   and the mixture run after 40, each class's figure (<c>class_confidence</c>) and the mean; not "real test
+    ///   images", which no command measures;
+    /// - the screens ("| variant (knob) |", "| 20 epochs |"): their recipe rows (6 and 20 epochs) and the mixture of 20 at
+    ///   σ 1 (20 to 40 epochs: the product's <c>--latent-mixture 20</c> draws the patch's numbers); the other variants
+    ///   are a throwaway patch's, not the product's, and are not read;
     /// - the mixture latent ("| σ at sampling |"): the 40-epoch mixture run with <c>--component-sd σ</c> and sample seeds
-    ///   1, 2, 3, one per figure of a cell.
+    ///   1, 2, 3, one per figure of a cell; and its per-class table ("| class | T-shirt |") at σ 1 and 0.4.
     /// </remarks>
     public static IReadOnlyList<DocumentedCheck> ChecksAlong(string id)
     {
@@ -202,26 +211,52 @@ public static partial class ExperimentsDocument
             {
                 string model = id.Split(' ')[1].ToUpperInvariant() + ", ";
                 foreach (var row in Table("| run | MMD² (÷ floor)").Where(r => r[0].TrimStart('*').StartsWith(model, StringComparison.Ordinal)))
-                    checks.Add(new DocumentedCheck(EpochsIn(row[0]), ["--generator", "raw"], FirstNumber(row[3], row[0]), $"MNIST tuning: {row[0]}"));
+                    checks.Add(new DocumentedCheck(EpochsIn(row[0]), Raw, FirstNumber(row[3], row[0]), $"MNIST tuning: {row[0]}"));
                 break;
             }
             case "generator gan fashion-mnist":
+            {
                 foreach (var row in Table("| epochs | MMD² | most/least | mean confidence"))
-                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), ["--generator", "raw"], FirstNumber(row[3], row[0]), $"Fashion-MNIST by epoch: {row[0]}"));
-                // The chain went on past 20 with the average started at 27 from a file that had none, which no command
-                // repeats: its raw generator is the recipe's, so the raw rows are checked and the averaged ones are not.
-                foreach (var row in Table("| epochs | generator | MMD² |").Where(r => r[1].StartsWith("raw", StringComparison.Ordinal)))
-                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), ["--generator", "raw"], FirstNumber(row[4], row[0]), $"with a moving average: {row[0]} | {row[1]}"));
-                foreach (var row in Table("| T | generator |").Where(r => r[1] == "raw"))
-                    checks.Add(new DocumentedCheck(34, row[0] == "none" ? ["--generator", "raw"] : ["--generator", "raw", "--truncation", row[0]],
-                        FirstNumber(row[4], row[0]), $"truncation at 34 epochs: T {row[0]} | raw"));
+                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), Raw, FirstNumber(row[3], row[0]), $"Fashion-MNIST by epoch: {row[0]}"));
+                // The chain went on from 26 epochs with a new average (the file had none), kept to 34: --resume --ema.
+                var averaged = new DocumentedBranch("average-from-27", null, 26, 34, ["--ema", "0.999"]);
+                foreach (var row in Table("| epochs | generator | MMD² |").Where(r => !r[1].Contains("ablation", StringComparison.Ordinal)))
+                {
+                    int epoch = int.Parse(row[0], CultureInfo.InvariantCulture);
+                    checks.Add(new DocumentedCheck(epoch, WeightsIn(row[1]), FirstNumber(row[4], row[0]), $"with a moving average: {row[0]} | {row[1]}",
+                        epoch > averaged.From ? averaged : null));
+                }
+                foreach (var row in Table("| T | generator |"))
+                    checks.Add(new DocumentedCheck(34, row[0] == "none" ? WeightsIn(row[1]) : [.. WeightsIn(row[1]), "--truncation", row[0]],
+                        FirstNumber(row[4], row[0]), $"truncation at 34 epochs: T {row[0]} | {row[1]}", averaged));
+                // Two decays off that 34-epoch file: over epoch 35 alone, and over epochs 35–44.
+                var decays = Tables("| epochs | generator | classes | most/least (most, least) | mean confidence", 2);
+                var overOne = new DocumentedBranch("decay-over-35", averaged, 34, 35, ["--lr-decay-epochs", "1"]);
+                foreach (var row in decays[0])
+                {
+                    int epoch = EpochsAt(row[0]);
+                    checks.Add(new DocumentedCheck(epoch, [.. WeightsIn(row[1]), .. Backticked(row[0])], FirstNumber(row[4], row[0]),
+                        $"decay over epoch 35: {row[0]} | {row[1]}", epoch == averaged.To ? averaged : overOne));
+                }
+                var overTen = new DocumentedBranch("decay-over-35-44", averaged, 34, 44, ["--lr-decay-epochs", "10"]);
+                foreach (var row in decays[1])
+                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), WeightsIn(row[1]), FirstNumber(row[4], row[0]),
+                        $"decay over epochs 35–44: {row[0]} | {row[1]}", overTen));
                 foreach (var row in Table("| epoch | generator | P |"))
                 {
                     List<string> options = ["--generator", row[1].ToLowerInvariant()];
                     if (row[2] != "none") options.AddRange(["--rejection", row[2]]);
                     checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), options, FirstNumber(row[4], row[0]), $"rejection: {string.Join(" | ", row[..3])}"));
                 }
+                // Per class: the judge on real training images, and the recipe's 20 epochs through its average.
+                foreach (var row in Table("| images | mean |"))
+                    if (row[0].StartsWith("real training images", StringComparison.Ordinal)) checks.AddRange(PerClass(0, ["--real"], row, 1, "per class"));
+                    else if (row[0].StartsWith("GAN, 20 epochs", StringComparison.Ordinal)) checks.AddRange(PerClass(20, [], row, 1, "per class"));
+                // The screens' first rows: the recipe itself, through its average, after 6 and 20 epochs.
+                checks.Add(ScreenRow("| variant (knob) | mean confidence |", "the recipe", 6));
+                checks.Add(ScreenRow("| 20 epochs | mean confidence |", "the recipe", 20));
                 break;
+            }
             case "generator gan-mix20 fashion-mnist":
                 foreach (var row in Table("| σ at sampling |").Where(r => char.IsDigit(r[0].TrimStart('*')[0])))
                 {
@@ -231,6 +266,20 @@ public static partial class ExperimentsDocument
                         checks.Add(new DocumentedCheck(40, ["--component-sd", sd, "--seed", seed.ToString(CultureInfo.InvariantCulture)],
                             Parse(figures[seed - 1]), $"mixture latent: σ {sd}, seed {seed}"));
                 }
+                // The screens measured the same run (the patch's knobs draw the same numbers) at 20 epochs and on to 40.
+                checks.Add(ScreenRow("| 20 epochs | mean confidence |", "mixture of 20, σ = 1 (", 20));
+                var continued = Table("| 20 epochs | mean confidence |").Single(r => r[0].StartsWith("mixture of 20, σ = 1, continued", StringComparison.Ordinal));
+                var epochs = Regex.Matches(continued[0], @"\d+").Select(m => int.Parse(m.Value, CultureInfo.InvariantCulture)).Where(e => e > 20).ToArray();
+                var confidences = continued[1].Replace("**", "").Split('/', StringSplitOptions.TrimEntries);
+                if (epochs.Length != confidences.Length) throw new InvalidDataException($"{Path}: the screens' continued row names {epochs.Length} epochs but gives {confidences.Length} figures.");
+                for (int i = 0; i < epochs.Length; i++) checks.Add(new DocumentedCheck(epochs[i], [], Parse(confidences[i]), $"screens: {continued[0]}, {epochs[i]} epochs"));
+                // Per class at 40 epochs, through the average, as trained (σ 1) and narrowed (σ 0.4).
+                checks.AddRange(PerClass(40, [], Table("| images | mean |").Single(r => r[0].StartsWith("the mixture-latent GAN", StringComparison.Ordinal)), 1, "per class"));
+                foreach (var row in Table("| class | T-shirt |").Where(r => r[0].StartsWith("σ ", StringComparison.Ordinal)))
+                {
+                    string sd = row[0][2..];
+                    checks.AddRange(PerClass(40, sd == "1" ? [] : ["--component-sd", sd], row, 0, $"mixture per class, σ {sd}"));
+                }
                 break;
         }
         return checks;
@@ -238,13 +287,49 @@ public static partial class ExperimentsDocument
 
     /// <summary>The rows (cells without the outer pipes, trimmed) of the one table in the generative section whose header
     /// starts with <paramref name="header"/>.</summary>
-    private static IReadOnlyList<string[]> Table(string header)
+    private static IReadOnlyList<string[]> Table(string header) => Tables(header, 1)[0];
+
+    /// <summary>The rows of the <paramref name="count"/> tables of the generative section whose header starts with
+    /// <paramref name="header"/>, in the doc's order.</summary>
+    private static IReadOnlyList<IReadOnlyList<string[]>> Tables(string header, int count)
     {
-        var lines = Section(GeneratorSection).ToList();
-        var starts = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith(header, StringComparison.Ordinal)).ToList();
-        if (starts.Count != 1) throw new InvalidDataException($"{Path}: \"{GeneratorSection}\" should have one table whose header starts \"{header}\", found {starts.Count}.");
-        return lines.Skip(starts[0].i + 2).TakeWhile(l => l.StartsWith('|'))
-            .Select(l => l.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries)).ToArray();
+        var lines = Section(GeneratorSection).Select(l => l.TrimStart()).ToList();
+        var starts = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith(header, StringComparison.Ordinal)).Select(x => x.i).ToList();
+        if (starts.Count != count) throw new InvalidDataException($"{Path}: \"{GeneratorSection}\" should have {count} tables whose header starts \"{header}\", found {starts.Count}.");
+        return starts.Select(start => (IReadOnlyList<string[]>)lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries)).ToArray()).ToArray();
+    }
+
+    private static readonly string[] Raw = ["--generator", "raw"];
+
+    /// <summary>"EMA" or "raw…" in a table's generator column, as np evaluate-generator's option.</summary>
+    private static string[] WeightsIn(string cell) =>
+        cell.StartsWith("EMA", StringComparison.Ordinal) ? ["--generator", "ema"]
+        : cell.StartsWith("raw", StringComparison.Ordinal) ? Raw
+        : throw new InvalidDataException($"{Path}: \"{cell}\" names neither generator (EMA, raw).");
+
+    /// <summary>The options in backticks in a cell ("35, η → 0, `--truncation 2.0`").</summary>
+    private static string[] Backticked(string cell) =>
+        [.. Regex.Matches(cell, "`([^`]*)`").SelectMany(m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
+
+    /// <summary>The epoch count a cell starts with ("35, η → 0 over epoch 35").</summary>
+    private static int EpochsAt(string cell) => int.Parse(Regex.Match(cell, @"^\d+").Value, CultureInfo.InvariantCulture);
+
+    /// <summary>A per-class table row: its mean (when <paramref name="firstClass"/> leaves a column for it) and the ten
+    /// classes' figures, in the judge's class order (the header's).</summary>
+    private static IEnumerable<DocumentedCheck> PerClass(int epoch, string[] options, string[] row, int firstClass, string table)
+    {
+        if (firstClass == 1) yield return new DocumentedCheck(epoch, options, FirstNumber(row[1], row[0]), $"{table}: {row[0]}, mean");
+        for (int c = 0; c < 10; c++)
+            yield return new DocumentedCheck(epoch, options, FirstNumber(row[firstClass + 1 + c], row[0]), $"{table}: {row[0]}, class {c}", Class: c);
+    }
+
+    /// <summary>The screens' row starting <paramref name="name"/> (mean confidence in its second column), through the
+    /// average after <paramref name="epoch"/> epochs.</summary>
+    private static DocumentedCheck ScreenRow(string header, string name, int epoch)
+    {
+        var row = Table(header).Single(r => r[0].StartsWith(name, StringComparison.Ordinal));
+        return new DocumentedCheck(epoch, [], FirstNumber(row[1].Replace("**", ""), row[0]), $"screens: {row[0]}");
     }
 
     private static int EpochsIn(string cell) =>

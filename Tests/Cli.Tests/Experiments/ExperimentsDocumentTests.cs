@@ -55,22 +55,44 @@ public class ExperimentsDocumentTests
         Assert.Equal((0.892, 0.903, 0.908), (gan[0].MeanConfidence, gan[3].MeanConfidence, gan[5].MeanConfidence));
         Assert.Equal([100, 150, 200], ExperimentsDocument.Generator("generator gmmn mnist").Along.Select(c => c.Epoch));
         var fashion = ExperimentsDocument.Generator("generator gan fashion-mnist").Along;
-        // Epochs 1, 2, 6, 20, 26 of the by-epoch table, the average table's nine raw rows (26–34), the truncation table's
-        // eight raw rows (34 epochs), all through the raw generator; then the rejection table's 18 rows.
-        Assert.Equal(5 + 9 + 8 + 18, fashion.Count);
-        Assert.Equal(34, fashion.Max(c => c.Epoch));
-        Assert.Equal(0.706, fashion.Single(c => c.Options.SequenceEqual(["--generator", "raw", "--truncation", "0.5"])).MeanConfidence);
-        Assert.Equal(0.863, fashion.Single(c => c.Epoch == 34 && c.Options.SequenceEqual(["--generator", "raw"]) && c.Table.StartsWith("with")).MeanConfidence);
+        // The by-epoch table (5), the average table without its ablation row (17), the truncation table (16), the two decay
+        // tables (6 + 20), the rejection table (18), two per-class rows (2 × 11) and the screens' two recipe rows.
+        Assert.Equal(5 + 17 + 16 + 6 + 20 + 18 + 22 + 2, fashion.Count);
         Assert.Equal((1, 0.743), (fashion[0].Epoch, fashion[0].MeanConfidence));
+        Assert.Equal(26, fashion.Where(c => c.Branch is null).Max(c => c.Epoch));
+        var averaged = fashion.Single(c => c.Epoch == 27 && c.Options.SequenceEqual(["--generator", "ema"])).Branch!;
+        Assert.Equal(("average-from-27", 26, 34, null), (averaged.Name, averaged.From, averaged.To, averaged.Parent));
+        Assert.Equal(["--ema", "0.999"], averaged.Options);
+        Assert.Equal(0.863, fashion.Single(c => c.Epoch == 34 && c.Options.SequenceEqual(["--generator", "raw"]) && c.Table.StartsWith("with")).MeanConfidence);
+        Assert.Equal(0.698, fashion.Single(c => c.Options.SequenceEqual(["--generator", "ema", "--truncation", "0.5"])).MeanConfidence);
+        Assert.All(fashion.Where(c => c.Table.StartsWith("truncation")), c => Assert.Same(averaged, c.Branch));
+        var truncatedAfterDecay = fashion.Single(c => c.Options.SequenceEqual(["--generator", "raw", "--truncation", "2.0"]) && c.Epoch == 35);
+        Assert.Equal((0.855, "decay-over-35", 35), (truncatedAfterDecay.MeanConfidence, truncatedAfterDecay.Branch!.Name, truncatedAfterDecay.Branch.To));
+        Assert.Same(averaged, truncatedAfterDecay.Branch.Parent);
+        var decayed = fashion.Where(c => c.Branch?.Name == "decay-over-35-44").ToList();
+        Assert.Equal(20, decayed.Count);
+        Assert.Equal(["--lr-decay-epochs", "10"], decayed[0].Branch!.Options);
+        Assert.Equal(0.864, decayed.Single(c => c.Epoch == 43 && c.Options.SequenceEqual(["--generator", "ema"])).MeanConfidence);
         var rejected = fashion.Single(c => c.Epoch == 12 && c.Options.SequenceEqual(["--generator", "raw", "--rejection", "0.99"]));
         Assert.Equal(0.860, rejected.MeanConfidence);
+        var real = fashion.Where(c => c.OnRealImages).ToList();
+        Assert.Equal(11, real.Count);
+        Assert.Equal((0.943, 0.86), (real.Single(c => c.Class is null).MeanConfidence, real.Single(c => c.Class == 6).MeanConfidence));
+        Assert.Equal(0.72, fashion.Single(c => c.Epoch == 20 && c.Class == 6).MeanConfidence);
+        Assert.Equal(0.823, fashion.Single(c => c.Epoch == 6 && c.Options.Count == 0).MeanConfidence);
         Assert.Empty(ExperimentsDocument.Generator("generator gmmn fashion-mnist").Along);
+
         var mixed = ExperimentsDocument.Generator("generator gan-mix20 fashion-mnist").Along;
-        Assert.Equal(7 * 3, mixed.Count);
-        Assert.All(mixed, c => Assert.Equal(40, c.Epoch));
+        // 7 σ × 3 seeds, the screens at 20, 25, 30, 35 and 40 epochs, and per class: the first table's row (11) and σ 1, 0.4 (10 each).
+        Assert.Equal(7 * 3 + 5 + 11 + 20, mixed.Count);
+        Assert.All(mixed, c => Assert.Null(c.Branch));
+        Assert.Equal([20, 25, 30, 35, 40], mixed.Select(c => c.Epoch).Distinct().Order());
         Assert.Equal(0.900, mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "0.5", "--seed", "1"])).MeanConfidence);
         Assert.Equal(0.904, mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "0.4", "--seed", "3"])).MeanConfidence);
         Assert.Equal(0.880, mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "1", "--seed", "1"])).MeanConfidence);
+        Assert.Equal((0.876, 0.879), (mixed.Single(c => c.Epoch == 20).MeanConfidence, mixed.Single(c => c.Epoch == 35).MeanConfidence));
+        Assert.Equal(0.87, mixed.Single(c => c.Class == 0 && c.Options.SequenceEqual(["--component-sd", "0.4"])).MeanConfidence);
+        Assert.Equal(0.95, mixed.Single(c => c.Class == 8 && c.Options.Count == 0 && c.Table.StartsWith("per class")).MeanConfidence);
     }
 
     [Fact]
