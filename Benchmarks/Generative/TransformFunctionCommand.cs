@@ -13,7 +13,8 @@ public static class TransformFunctionCommand
 {
     public static int Run(string[] args, TextWriter output)
     {
-        int steps = Option(args, "--steps", 10_000), batch = Option(args, "--batch", 256), seed = Option(args, "--seed", 1);
+        var documented = TransformFunctionOptions.Documented;
+        int steps = Option(args, "--steps", documented.Steps), batch = Option(args, "--batch", documented.BatchSize), seed = Option(args, "--seed", documented.Seed);
         int at = Array.IndexOf(args, "--out");
         string directory = at >= 0 && at + 1 < args.Length ? args[at + 1] : Path.Combine("docs", "plots");
         Directory.CreateDirectory(directory);

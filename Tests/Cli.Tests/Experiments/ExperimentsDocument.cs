@@ -342,6 +342,20 @@ public static partial class ExperimentsDocument
     [GeneratedRegex(@"\s*\([^)]*\)")]
     private static partial Regex Parenthesised();
 
+    public const string TransformFunctionSection = "## Generative models: a learned transform function";
+
+    public static IReadOnlyList<DocumentedTransformFunction> TransformFunctions => s_transformFunctions.Value;
+    private static readonly Lazy<IReadOnlyList<DocumentedTransformFunction>> s_transformFunctions = new(() =>
+    [
+        .. Section(TransformFunctionSection).SkipWhile(l => !l.StartsWith("| target | method | KS", StringComparison.Ordinal)).Skip(2)
+            .TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries))
+            .Select(c => new DocumentedTransformFunction(c[0], c[1], FirstNumber(c[2], c[0]), FirstNumber(c[3], c[0]), c[4])),
+    ]);
+
+    public static DocumentedTransformFunction TransformFunction(string id) =>
+        TransformFunctions.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no transform-function row '{id}'.");
+
     public const string ColorizationSection = "## Colorization with pix2pix";
 
     public static IReadOnlyList<DocumentedColorization> Colorizations => s_colorizations.Value;

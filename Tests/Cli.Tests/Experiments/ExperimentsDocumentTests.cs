@@ -96,6 +96,16 @@ public class ExperimentsDocumentTests
     }
 
     [Fact]
+    public void The_transform_function_rows_are_read_with_their_fit()
+    {
+        var rows = ExperimentsDocument.TransformFunctions;
+        Assert.Equal(["transform-function exponential MMD", "transform-function exponential adversarial",
+            "transform-function gaussian-mixture MMD", "transform-function gaussian-mixture adversarial"], rows.Select(r => r.Id));
+        Assert.Equal((0.0126, 0.0267, "yes, decreasing"), (rows[0].Ks, rows[0].KsAt2000, rows[0].Monotone));
+        Assert.Equal((0.0993, 0.0931, "no"), (rows[3].Ks, rows[3].KsAt2000, rows[3].Monotone));
+    }
+
+    [Fact]
     public void The_colorizers_are_read_with_their_psnr_and_colourfulness()
     {
         var l1 = ExperimentsDocument.Colorization("colorize l1");
