@@ -131,13 +131,28 @@ public class DocumentedAccuracyTests(ITestOutputHelper output)
 
         foreach (var b in branches)
         {
-            ClassicCli.Json(["train", "--resume", At(b.Parent, b.From), "--data", g.Generator.Data, "--epochs", Epoch(b.To), "--keep-epochs", "--out", BranchFile(b), .. b.Options]);
+            if (b.From == 0) ClassicCli.Json([.. Replacing(args, [.. b.Options, "--out", BranchFile(b), "--epochs", Epoch(b.To)]), "--keep-epochs"]);
+            else ClassicCli.Json(["train", "--resume", At(b.Parent, b.From), "--data", g.Generator.Data, "--epochs", Epoch(b.To), "--keep-epochs", "--out", BranchFile(b), .. b.Options]);
             foreach (var c in g.Along.Where(c => c.Branch == b).OrderBy(c => c.Epoch)) Check(c.MeanConfidence, At(b, c.Epoch), c.Options, c.Class, $"{b.Name}: {c.Table}");
         }
         foreach (var c in g.Along.Where(c => c.OnRealImages)) Check(c.MeanConfidence, null, c.Options, c.Class, c.Table);
         Assert.True(failures.Count == 0, $"{g.Id}: {failures.Count} documented figures not reproduced within ±{ConfidencePoints}:\n" + string.Join('\n', failures));
 
         static IEnumerable<DocumentedBranch> Lineage(DocumentedBranch b) => b.Parent is null ? [b] : [.. Lineage(b.Parent), b];
+    }
+
+    /// <summary><paramref name="args"/> with each option of <paramref name="options"/> (name, value pairs) in place of its
+    /// own of the same name, or added.</summary>
+    private static List<string> Replacing(IReadOnlyList<string> args, IReadOnlyList<string> options)
+    {
+        var result = args.ToList();
+        for (int i = 0; i < options.Count; i += 2)
+        {
+            int at = result.IndexOf(options[i]);
+            if (at >= 0) result[at + 1] = options[i + 1];
+            else result.AddRange([options[i], options[i + 1]]);
+        }
+        return result;
     }
 
     private void Rerun(string row)

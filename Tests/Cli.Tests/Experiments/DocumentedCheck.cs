@@ -19,7 +19,8 @@ public sealed record DocumentedCheck(int Epoch, IReadOnlyList<string> Options, d
 
 /// <summary>A run the doc continued from a generator row's run (<see cref="Parent"/> null) or from another branch, after
 /// <see cref="From"/> epochs of it, as <c>np train --resume … --epochs To</c> with <see cref="Options"/> (a new moving
-/// average, a learning-rate decay), keeping every epoch (<c>--keep-epochs</c>) for the figures measured along it.</summary>
+/// average, a learning-rate decay), keeping every epoch (<c>--keep-epochs</c>) for the figures measured along it. From 0:
+/// the row's command from scratch, <see cref="Options"/> replacing its own of the same name (another <c>--latent-mixture</c>).</summary>
 public sealed record DocumentedBranch(string Name, DocumentedBranch? Parent, int From, int To, IReadOnlyList<string> Options)
 {
     public int Depth => Parent is null ? 1 : Parent.Depth + 1;

@@ -273,6 +273,16 @@ public static partial class ExperimentsDocument
                 var confidences = continued[1].Replace("**", "").Split('/', StringSplitOptions.TrimEntries);
                 if (epochs.Length != confidences.Length) throw new InvalidDataException($"{Path}: the screens' continued row names {epochs.Length} epochs but gives {confidences.Length} figures.");
                 for (int i = 0; i < epochs.Length; i++) checks.Add(new DocumentedCheck(epochs[i], [], Parse(confidences[i]), $"screens: {continued[0]}, {epochs[i]} epochs"));
+                // The screens' other mixtures with the σ 1 the product trains with (10 and 40 components): runs of the row's
+                // command from scratch with another --latent-mixture, through the average, after 6 or 20 epochs.
+                var screened = new Dictionary<string, DocumentedBranch>();
+                foreach (var (header, epoch) in new[] { ("| variant (knob) | mean confidence |", 6), ("| 20 epochs | mean confidence |", 20) })
+                    foreach (var row in Table(header))
+                        if (ScreenedMixture().Match(row[0]) is { Success: true } m && (m.Groups[1].Success ? m.Groups[1] : m.Groups[2]).Value is var k && k != "20")
+                        {
+                            if (!screened.TryGetValue(k, out var run)) screened[k] = run = new DocumentedBranch($"mixture-{k}", null, 0, 20, ["--latent-mixture", k]);
+                            checks.Add(new DocumentedCheck(epoch, [], FirstNumber(row[1].Replace("**", ""), row[0]), $"screens: {row[0]}", run));
+                        }
                 // Per class at 40 epochs, through the average, as trained (σ 1) and narrowed (σ 0.4).
                 checks.AddRange(PerClass(40, [], Table("| images | mean |").Single(r => r[0].StartsWith("the mixture-latent GAN", StringComparison.Ordinal)), 1, "per class"));
                 foreach (var row in Table("| class | T-shirt |").Where(r => r[0].StartsWith("σ ", StringComparison.Ordinal)))
@@ -338,6 +348,10 @@ public static partial class ExperimentsDocument
 
     [GeneratedRegex(@"(\d+) epochs")]
     private static partial Regex EpochCount();
+
+    /// <summary>A screen of a mixture trained with σ 1: "mixture of K, σ = 1" or the patch's "NP_EXP_MIX=K NP_EXP_MIXSD=1".</summary>
+    [GeneratedRegex(@"^(?:mixture of (\d+), σ = 1(?![.\d])|.*NP_EXP_MIX=(\d+) NP_EXP_MIXSD=1(?![.\d]))")]
+    private static partial Regex ScreenedMixture();
 
     [GeneratedRegex(@"\s*\([^)]*\)")]
     private static partial Regex Parenthesised();

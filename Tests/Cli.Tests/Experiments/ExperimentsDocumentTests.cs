@@ -83,14 +83,20 @@ public class ExperimentsDocumentTests
         Assert.Empty(ExperimentsDocument.Generator("generator gmmn fashion-mnist").Along);
 
         var mixed = ExperimentsDocument.Generator("generator gan-mix20 fashion-mnist").Along;
-        // 7 σ × 3 seeds, the screens at 20, 25, 30, 35 and 40 epochs, and per class: the first table's row (11) and σ 1, 0.4 (10 each).
-        Assert.Equal(7 * 3 + 5 + 11 + 20, mixed.Count);
-        Assert.All(mixed, c => Assert.Null(c.Branch));
-        Assert.Equal([20, 25, 30, 35, 40], mixed.Select(c => c.Epoch).Distinct().Order());
+        // 7 σ × 3 seeds, the screens at 20, 25, 30, 35 and 40 epochs, per class: the first table's row (11) and σ 1, 0.4 (10
+        // each); and the screens of 10 components (6 and 20 epochs) and 40 (20), runs of their own.
+        Assert.Equal(7 * 3 + 5 + 11 + 20 + 3, mixed.Count);
+        Assert.Equal([20, 25, 30, 35, 40], mixed.Where(c => c.Branch is null).Select(c => c.Epoch).Distinct().Order());
+        var screened = mixed.Where(c => c.Branch is not null).ToList();
+        Assert.Equal([(6, "mixture-10", 0.837), (20, "mixture-10", 0.869), (20, "mixture-40", 0.868)],
+            screened.Select(c => (c.Epoch, c.Branch!.Name, c.MeanConfidence)));
+        Assert.Same(screened[0].Branch, screened[1].Branch);
+        Assert.Equal((0, 20, null), (screened[2].Branch!.From, screened[2].Branch!.To, screened[2].Branch!.Parent));
+        Assert.Equal(["--latent-mixture", "40"], screened[2].Branch!.Options);
         Assert.Equal(0.900, mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "0.5", "--seed", "1"])).MeanConfidence);
         Assert.Equal(0.904, mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "0.4", "--seed", "3"])).MeanConfidence);
         Assert.Equal(0.880, mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "1", "--seed", "1"])).MeanConfidence);
-        Assert.Equal((0.876, 0.879), (mixed.Single(c => c.Epoch == 20).MeanConfidence, mixed.Single(c => c.Epoch == 35).MeanConfidence));
+        Assert.Equal((0.876, 0.879), (mixed.Single(c => c.Epoch == 20 && c.Branch is null).MeanConfidence, mixed.Single(c => c.Epoch == 35).MeanConfidence));
         Assert.Equal(0.87, mixed.Single(c => c.Class == 0 && c.Options.SequenceEqual(["--component-sd", "0.4"])).MeanConfidence);
         Assert.Equal(0.95, mixed.Single(c => c.Class == 8 && c.Options.Count == 0 && c.Table.StartsWith("per class")).MeanConfidence);
     }
