@@ -5,7 +5,8 @@ using NeuralPipelines.Tests;
 namespace NeuralPipelines.Cli.Tests.Experiments;
 
 /// <summary>Reads the result rows of docs/EXPERIMENTS.md: the long accuracy tier runs exactly what the doc says, so the two
-/// cannot drift apart. Five kinds of row carry a figure measured with the <c>np train</c> commands the doc gives:</summary>
+/// cannot drift apart. Five kinds of row carry a figure measured with the <c>np train</c> commands the doc gives, and a
+/// sixth with the benchmark's <c>transform-function</c> run:</summary>
 /// <remarks>
 /// - Nielsen's rows: the "## Results" table (# | experiment | final / peak | …) and the "## Commands" block, whose lines
 ///   end in <c># N</c> and use <c>$S</c> for the shared options;
@@ -15,7 +16,9 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// - the generators on MNIST and Fashion-MNIST: the generative section's Commands block (a LeNet-5 judge, then each
 ///   generator, per data set) and the mean confidence of the "### MNIST" or "### Fashion-MNIST" table;
 /// - the colorizers: each <c>np train colorize</c> command of the pix2pix section (a <c>--resume</c> one with the command
-///   it continues) and the table row naming its checkpoint (PSNR and colourfulness on the held-out photos).
+///   it continues) and the table row naming its checkpoint (PSNR and colourfulness on the held-out photos);
+/// - the learned transform functions: the table under "## Generative models: a learned transform function" (KS statistics
+///   and monotonicity of <see cref="Models.Generative.TransformFunction.TransformFunctionOptions.Documented"/>'s run).
 /// The <c>np train</c> lines that are not rerun say why in <see cref="Unchecked"/>.
 /// </remarks>
 public static partial class ExperimentsDocument
