@@ -160,6 +160,8 @@ public sealed class TrainCommand : ICliCommand
             {
                 // Validated before the file's average is dropped, so a bad β leaves the model as it was.
                 (state.Options with { EmaDecay = beta }).Validate();
+                if (state.CompletedEpochs >= state.Options.TotalEpochs)
+                    throw new ArgumentException($"--ema {beta.ToString(CultureInfo.InvariantCulture)}: {resumePath} has already trained all {state.Options.Epochs} of its epochs, so a new average would follow no step; give a larger --epochs.");
                 if (state.Options.EmaDecay > 0 && checkpoint.Model.AverageGenerator is not null)
                     note = $"--ema {beta.ToString(CultureInfo.InvariantCulture)}: the moving average {resumePath} kept (β {state.Options.EmaDecay.ToString(CultureInfo.InvariantCulture)}) is " +
                         (beta > 0 ? "replaced by a new one, started from its generator as it stands" : "dropped; the raw generator samples from now on");

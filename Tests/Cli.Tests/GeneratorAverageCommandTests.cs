@@ -108,6 +108,7 @@ public sealed class GeneratorAverageCommandTests : IClassFixture<GeneratorAverag
         var copy = folder.File("g.ckpt");
         File.Copy(_trained.Gan, copy);
         AssertFailsWithOneLine("train", ["train", "--resume", copy, "--epochs", "2", "--ema", "1.5", "--train-limit", "96"], "[0, 1)", "got 1.5");
+        AssertFailsWithOneLine("train", ["train", "--resume", copy, "--ema", "0.9", "--train-limit", "96"], "--ema 0.9", "already trained all 1", "larger --epochs");
         AssertFailsWithOneLine("train", ["train", "gan", "--ema", "1", "--train-limit", "32", "--out", folder.File("h.ckpt")], "[0, 1)", "got 1");
         AssertFailsWithOneLine("train", ["train", "mlp", "--ema", "0.9", "--train-limit", "32", "--out", folder.File("m.ckpt")], "--ema", "generative");
         Assert.Equal(File.ReadAllBytes(_trained.Gan), File.ReadAllBytes(copy));
