@@ -110,7 +110,7 @@ public class DocumentedAccuracyTests(ITestOutputHelper output)
         int at = args.IndexOf("--epochs");
         int? final = at >= 0 ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
         var onRun = g.Along.Where(c => c.Branch is null && !c.OnRealImages).ToList();
-        var roots = branches.Where(b => b.Parent is null).Select(b => b.From).ToHashSet();
+        var roots = branches.Where(b => b.Parent is null && b.From > 0).Select(b => b.From).ToHashSet();
         var links = onRun.Select(c => c.Epoch).Concat(roots).Concat(final is { } f ? [f] : []).Distinct().Order().ToList();
         if (links.Count == 0) ClassicCli.Json([.. args]);
         for (int i = 0; i < links.Count; i++)
