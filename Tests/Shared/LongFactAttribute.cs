@@ -1,7 +1,13 @@
 namespace NeuralPipelines.Tests;
 
-/// <summary>A test that trains for minutes: skipped unless NP_LONG_TESTS=1, so the default <c>dotnet test</c> stays short.</summary>
+/// <summary>A test that trains for minutes: skipped unless NP_LONG_TESTS=1, so the default <c>dotnet test</c> stays short.
+/// With <paramref name="needsFolder"/>, also skipped (and said so) where that data folder is absent.</summary>
 public sealed class LongFactAttribute : FactAttribute
 {
-    public LongFactAttribute() => Skip = LongTests.SkipReason;
+    public LongFactAttribute(string? needsFolder = null)
+    {
+        Skip = LongTests.SkipReason;
+        if (Skip is null && needsFolder is not null && !Directory.Exists(needsFolder))
+            Skip = $"{needsFolder} is not here (the data this test trains on).";
+    }
 }

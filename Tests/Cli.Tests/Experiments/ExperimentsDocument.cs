@@ -415,6 +415,32 @@ public static partial class ExperimentsDocument
         }
     }
 
+    /// <summary>The colorization section's analysis of the default 64×64 pix2pix against L1 alone ("Why the gap is about 3
+    /// dB"): the departure table's first row (baseline error, departure, its correlation with the truth's, the model's error,
+    /// the PSNR gap) and the frontier table (PSNR and colourfulness ÷ truth of chroma b + α(p − b) for each α).</summary>
+    public static DocumentedFrontier Frontier => s_frontier.Value;
+    private static readonly Lazy<DocumentedFrontier> s_frontier = new(() =>
+    {
+        var lines = Section(ColorizationSection).ToList();
+        string[][] TableOf(string header) =>
+        [
+            .. lines.SkipWhile(l => !l.StartsWith(header, StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith('|'))
+                .Select(l => l.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries)),
+        ];
+        var departures = TableOf("| pix2pix row | baseline error");
+        if (departures.Length == 0 || !departures[0][0].StartsWith("n_layers 3", StringComparison.Ordinal))
+            throw new InvalidDataException($"{Path}: the departure table's first row should be pix2pix's n_layers 3 (the default).");
+        var d = departures[0];
+        var frontier = TableOf("| α | 0 (L1 alone)");
+        if (frontier.Length != 2) throw new InvalidDataException($"{Path}: the frontier table should have a PSNR row and a colourfulness row.");
+        var header = lines.First(l => l.StartsWith("| α | 0 (L1 alone)", StringComparison.Ordinal)).Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries);
+        var points = Enumerable.Range(1, header.Length - 1).Select(i => new DocumentedBlend(
+            FirstNumber(header[i].Replace("0 (L1 alone)", "0.0").Replace("1 (pix2pix)", "1.0"), header[i]),
+            FirstNumber(frontier[0][i], frontier[0][0]), FirstNumber(frontier[1][i].Replace("**", ""), frontier[1][0]))).ToArray();
+        return new DocumentedFrontier(Colorization("colorize l1-64-d4"), Colorization("colorize p2p-64-d4"),
+            Parse(d[1]), Parse(d[2]), Parse(d[3].Replace('−', '-')), Parse(d[4]), FirstNumber(d[5], d[0]), points);
+    });
+
     /// <summary>The summary table at the top of "## Convolutional networks": (network, data, bold test accuracy), in order.</summary>
     public static IReadOnlyList<(string Network, string Data, double Percent)> ConvolutionalSummary() =>
         Section("## Convolutional networks").Select(l => SummaryRow().Match(l)).Where(m => m.Success)

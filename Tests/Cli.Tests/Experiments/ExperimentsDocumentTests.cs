@@ -112,6 +112,17 @@ public class ExperimentsDocumentTests
     }
 
     [Fact]
+    public void The_colorization_frontier_is_read_with_its_two_runs()
+    {
+        var f = ExperimentsDocument.Frontier;
+        Assert.Equal(("colorize l1-64-d4", "colorize p2p-64-d4"), (f.Baseline.Id, f.Model.Id));
+        Assert.Equal((0.0180, 0.0107, -0.051, 0.0300, 2.92), (f.BaselineError, f.Departure, f.Correlation, f.ModelError, f.PsnrGap));
+        Assert.Equal([0.0, 0.5, 0.6, 0.7, 0.8, 1.0], f.Blends.Select(b => b.Alpha));
+        Assert.Equal((23.86, 0.55), (f.Blends[0].Psnr, f.Blends[0].ColourfulnessRatio));
+        Assert.Equal((22.38, 0.82), (f.Blends[2].Psnr, f.Blends[2].ColourfulnessRatio));
+    }
+
+    [Fact]
     public void The_colorizers_are_read_with_their_psnr_and_colourfulness()
     {
         var l1 = ExperimentsDocument.Colorization("colorize l1");

@@ -1,0 +1,10 @@
+namespace NeuralPipelines.Cli.Tests.Experiments;
+
+/// <summary>The colorization section's analysis of pix2pix against L1 alone at 64×64 (both with the paper's schedule):
+/// how far pix2pix's chroma departs from the baseline's and whether towards the truth
+/// (<see cref="Models.Generative.Evaluation.ChromaDeparture"/>), and the frontier of blends between the two.</summary>
+public sealed record DocumentedFrontier(DocumentedColorization Baseline, DocumentedColorization Model,
+    double BaselineError, double Departure, double Correlation, double ModelError, double PsnrGap, IReadOnlyList<DocumentedBlend> Blends);
+
+/// <summary>One column of the frontier table: chroma b + α(p − b) on the photo's own L.</summary>
+public sealed record DocumentedBlend(double Alpha, double Psnr, double ColourfulnessRatio);
