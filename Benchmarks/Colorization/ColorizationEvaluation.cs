@@ -8,7 +8,7 @@ namespace NeuralPipelines.Benchmarks.Colorization;
 
 /// <summary>
 /// <c>colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8]
-/// [--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16]] [--blend 0.5,0.6,…]</c>: the
+/// [--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16] [--fresh-seed 42]] [--blend 0.5,0.6,…]</c>: the
 /// measurements of the pix2pix experiment on held-out photos. For each colorizer: mean PSNR and SSIM of the RGB result
 /// against the photo, and mean colourfulness (Hasler–Süsstrunk) against the photos' own, measured by
 /// <see cref="ColorizationMeasure"/> (the code the long test tier measures with too); one JSON object on stdout. The
@@ -55,12 +55,13 @@ public static class ColorizationEvaluation
                 case "--fresh-epochs": fresh = fresh with { Epochs = int.Parse(args[++i]) }; break;
                 case "--fresh-count": fresh = fresh with { TrainCount = int.Parse(args[++i]) }; break;
                 case "--fresh-width": fresh = fresh with { Width = int.Parse(args[++i]) }; break;
+                case "--fresh-seed": fresh = fresh with { Seed = int.Parse(args[++i]) }; break;
                 case "--blend": blends = args[++i].Split(',').Select(a => double.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
             }
         if (models.Count == 0 || data is null)
         {
             Console.Error.WriteLine("usage: colorize-eval --model A.ckpt [--model B.ckpt …] --data TEST_DIR [--sheet sheet.png] [--sheet-count 8] " +
-                                    "[--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16]] [--blend 0.5,0.6,…]");
+                                    "[--fresh-discriminator TRAIN_DIR [--fresh-epochs 5] [--fresh-count N] [--fresh-width 16] [--fresh-seed 42]] [--blend 0.5,0.6,…]");
             return 2;
         }
         var loaded = models.Select(m => (Path: m, Checkpoint: ColorizerCheckpoint.Load(m))).ToList();

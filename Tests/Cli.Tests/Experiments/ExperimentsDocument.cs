@@ -437,8 +437,13 @@ public static partial class ExperimentsDocument
         var points = Enumerable.Range(1, header.Length - 1).Select(i => new DocumentedBlend(
             FirstNumber(header[i].Replace("0 (L1 alone)", "0.0").Replace("1 (pix2pix)", "1.0"), header[i]),
             FirstNumber(frontier[0][i], frontier[0][0]), FirstNumber(frontier[1][i].Replace("**", ""), frontier[1][0]))).ToArray();
+        // The fresh discriminator's accuracy on the grey floor and on the two runs: the 64×64 table's last column.
+        var runs = TableOf("| model | PSNR (dB) | SSIM | colourfulness | ÷ ground truth's | fresh discriminator |");
+        double Fresh(Func<string, bool> row) => runs.Where(r => row(r[0])).Select(r => FirstNumber(r[5], r[0])).Single();
         return new DocumentedFrontier(Colorization("colorize l1-64-d4"), Colorization("colorize p2p-64-d4"),
-            Parse(d[1]), Parse(d[2]), Parse(d[3].Replace('−', '-')), Parse(d[4]), FirstNumber(d[5], d[0]), points);
+            Parse(d[1]), Parse(d[2]), Parse(d[3].Replace('−', '-')), Parse(d[4]), FirstNumber(d[5], d[0]), points,
+            Fresh(r => r.StartsWith("grey floor", StringComparison.Ordinal)), Fresh(r => r.Contains("`l1-64-d4.ckpt`", StringComparison.Ordinal)),
+            Fresh(r => r.Contains("`p2p-64-d4.ckpt`", StringComparison.Ordinal)));
     });
 
     /// <summary>The summary table at the top of "## Convolutional networks": (network, data, bold test accuracy), in order.</summary>

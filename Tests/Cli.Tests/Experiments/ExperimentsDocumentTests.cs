@@ -120,6 +120,7 @@ public class ExperimentsDocumentTests
         Assert.Equal([0.0, 0.5, 0.6, 0.7, 0.8, 1.0], f.Blends.Select(b => b.Alpha));
         Assert.Equal((23.86, 0.55), (f.Blends[0].Psnr, f.Blends[0].ColourfulnessRatio));
         Assert.Equal((22.38, 0.82), (f.Blends[2].Psnr, f.Blends[2].ColourfulnessRatio));
+        Assert.Equal((98.9, 92.1, 99.3), (f.FreshGrey, f.FreshBaseline, f.FreshModel));
     }
 
     [Fact]
