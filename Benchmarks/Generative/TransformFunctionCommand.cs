@@ -23,7 +23,7 @@ public static class TransformFunctionCommand
         output.WriteLine();
         output.WriteLine("| target | method | KS, n = 10,000 | KS, n = 2,000 | monotone? | max \\|G − F⁻¹\\| on [0.01, 0.99] | steps | seconds |");
         output.WriteLine("|---|---|---|---|---|---|---|---|");
-        foreach (var target in new[] { TransformTarget.Exponential(), TransformTarget.TwoGaussians() })
+        foreach (var target in TransformTarget.All())
         {
             var results = new[] { TransformFunctionMethod.Mmd, TransformFunctionMethod.Adversarial }
                 .Select(m => TransformFunctionExperiment.Run(target, m, new TransformFunctionOptions(steps, batch, Seed: seed)))

@@ -4,10 +4,5 @@ namespace NeuralPipelines.Tests;
 /// With <paramref name="needsFolder"/>, also skipped (and said so) where that data folder is absent.</summary>
 public sealed class LongFactAttribute : FactAttribute
 {
-    public LongFactAttribute(string? needsFolder = null)
-    {
-        Skip = LongTests.SkipReason;
-        if (Skip is null && needsFolder is not null && !Directory.Exists(needsFolder))
-            Skip = $"{needsFolder} is not here (the data this test trains on).";
-    }
+    public LongFactAttribute(string? needsFolder = null) => Skip = LongTests.SkipReasonNeeding(needsFolder);
 }

@@ -9,4 +9,9 @@ public static class LongTests
 
     /// <summary>Null when the long tier runs; otherwise the reason every long test gives for its skip.</summary>
     public static string? SkipReason => Enabled ? null : $"Long-running: set {Variable}=1 to run.";
+
+    /// <summary><see cref="SkipReason"/>, or when the long tier runs and <paramref name="needsFolder"/> is given but absent,
+    /// why the test cannot run here (rather than failing for want of data).</summary>
+    public static string? SkipReasonNeeding(string? needsFolder) =>
+        SkipReason ?? (needsFolder is not null && !Directory.Exists(needsFolder) ? $"{needsFolder} is not here (the data this test trains on)." : null);
 }

@@ -10,7 +10,6 @@ public sealed class LongTheoryAttribute : TheoryAttribute
         Skip = LongTests.SkipReason;
         if (Skip is null && needsSystemFashionMnist && !SystemFashionMnistFactAttribute.Installed)
             Skip = $"{SystemFashionMnistFactAttribute.Folder} is not installed (apt-get install dataset-fashion-mnist).";
-        if (Skip is null && needsFolder is not null && !Directory.Exists(needsFolder))
-            Skip = $"{needsFolder} is not here (the data these rows train on).";
+        Skip ??= LongTests.SkipReasonNeeding(needsFolder);
     }
 }

@@ -19,4 +19,7 @@ public sealed record TransformTarget(string Name, IInverseCdf Distribution, Func
         var m = GaussianMixture1d.TwoBumps();
         return new("gaussian-mixture", m, m.Density, m.Deviation);
     }
+
+    /// <summary>The targets the transform-function experiment trains on, in the order docs/EXPERIMENTS.md gives them.</summary>
+    public static IReadOnlyList<TransformTarget> All() => [Exponential(), TwoGaussians()];
 }

@@ -233,7 +233,7 @@ public static partial class ExperimentsDocument
                     checks.Add(new DocumentedCheck(34, row[0] == "none" ? WeightsIn(row[1]) : [.. WeightsIn(row[1]), "--truncation", row[0]],
                         FirstNumber(row[4], row[0]), $"truncation at 34 epochs: T {row[0]} | {row[1]}", averaged));
                 // Two decays off that 34-epoch file: over epoch 35 alone, and over epochs 35–44.
-                var decays = Tables("| epochs | generator | classes | most/least (most, least) | mean confidence", 2);
+                var decays = Tables(GeneratorSection, "| epochs | generator | classes | most/least (most, least) | mean confidence", 2);
                 var overOne = new DocumentedBranch("decay-over-35", averaged, 34, 35, ["--lr-decay-epochs", "1"]);
                 foreach (var row in decays[0])
                 {
@@ -300,18 +300,20 @@ public static partial class ExperimentsDocument
 
     /// <summary>The rows (cells without the outer pipes, trimmed) of the one table in the generative section whose header
     /// starts with <paramref name="header"/>.</summary>
-    private static IReadOnlyList<string[]> Table(string header) => Tables(header, 1)[0];
+    private static IReadOnlyList<string[]> Table(string header) => Tables(GeneratorSection, header, 1)[0];
 
-    /// <summary>The rows of the <paramref name="count"/> tables of the generative section whose header starts with
-    /// <paramref name="header"/>, in the doc's order.</summary>
-    private static IReadOnlyList<IReadOnlyList<string[]>> Tables(string header, int count)
+    /// <summary>The rows of the <paramref name="count"/> tables of <paramref name="section"/> (a "## " prefix) whose header
+    /// starts with <paramref name="header"/>, in the doc's order; a table indented in a list is read as well.</summary>
+    private static IReadOnlyList<IReadOnlyList<string[]>> Tables(string section, string header, int count)
     {
-        var lines = Section(GeneratorSection).Select(l => l.TrimStart()).ToList();
+        var lines = Section(section).Select(l => l.TrimStart()).ToList();
         var starts = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith(header, StringComparison.Ordinal)).Select(x => x.i).ToList();
-        if (starts.Count != count) throw new InvalidDataException($"{Path}: \"{GeneratorSection}\" should have {count} tables whose header starts \"{header}\", found {starts.Count}.");
-        return starts.Select(start => (IReadOnlyList<string[]>)lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
-            .Select(l => l.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries)).ToArray()).ToArray();
+        if (starts.Count != count) throw new InvalidDataException($"{Path}: \"{section}\" should have {count} table(s) whose header starts \"{header}\", found {starts.Count}.");
+        return starts.Select(start => (IReadOnlyList<string[]>)lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|')).Select(Cells).ToArray()).ToArray();
     }
+
+    /// <summary>A table line's cells, without the outer pipes, trimmed.</summary>
+    private static string[] Cells(string line) => line.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries);
 
     private static readonly string[] Raw = ["--generator", "raw"];
 
@@ -364,9 +366,7 @@ public static partial class ExperimentsDocument
     public static IReadOnlyList<DocumentedTransformFunction> TransformFunctions => s_transformFunctions.Value;
     private static readonly Lazy<IReadOnlyList<DocumentedTransformFunction>> s_transformFunctions = new(() =>
     [
-        .. Section(TransformFunctionSection).SkipWhile(l => !l.StartsWith("| target | method | KS", StringComparison.Ordinal)).Skip(2)
-            .TakeWhile(l => l.StartsWith('|'))
-            .Select(l => l.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries))
+        .. Tables(TransformFunctionSection, "| target | method | KS", 1)[0]
             .Select(c => new DocumentedTransformFunction(c[0], c[1], FirstNumber(c[2], c[0]), FirstNumber(c[3], c[0]), c[4])),
     ]);
 
@@ -421,19 +421,14 @@ public static partial class ExperimentsDocument
     public static DocumentedFrontier Frontier => s_frontier.Value;
     private static readonly Lazy<DocumentedFrontier> s_frontier = new(() =>
     {
-        var lines = Section(ColorizationSection).ToList();
-        string[][] TableOf(string header) =>
-        [
-            .. lines.SkipWhile(l => !l.StartsWith(header, StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith('|'))
-                .Select(l => l.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries)),
-        ];
+        static IReadOnlyList<string[]> TableOf(string header) => Tables(ColorizationSection, header, 1)[0];
         var departures = TableOf("| pix2pix row | baseline error");
-        if (departures.Length == 0 || !departures[0][0].StartsWith("n_layers 3", StringComparison.Ordinal))
+        if (departures.Count == 0 || !departures[0][0].StartsWith("n_layers 3", StringComparison.Ordinal))
             throw new InvalidDataException($"{Path}: the departure table's first row should be pix2pix's n_layers 3 (the default).");
         var d = departures[0];
         var frontier = TableOf("| α | 0 (L1 alone)");
-        if (frontier.Length != 2) throw new InvalidDataException($"{Path}: the frontier table should have a PSNR row and a colourfulness row.");
-        var header = lines.First(l => l.StartsWith("| α | 0 (L1 alone)", StringComparison.Ordinal)).Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries);
+        if (frontier.Count != 2) throw new InvalidDataException($"{Path}: the frontier table should have a PSNR row and a colourfulness row.");
+        var header = Cells(Section(ColorizationSection).First(l => l.StartsWith("| α | 0 (L1 alone)", StringComparison.Ordinal)));
         var points = Enumerable.Range(1, header.Length - 1).Select(i => new DocumentedBlend(
             FirstNumber(header[i].Replace("0 (L1 alone)", "0.0").Replace("1 (pix2pix)", "1.0"), header[i]),
             FirstNumber(frontier[0][i], frontier[0][0]), FirstNumber(frontier[1][i].Replace("**", ""), frontier[1][0]))).ToArray();
