@@ -57,7 +57,7 @@ public static class Pix2PixRace
 
     /// <summary>The variants of <see cref="Alternate"/> besides the default, <c>implicit</c>, as <c>race pix2pix --ab</c> names them.</summary>
     public static readonly string[] Variants =
-        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu"];
+        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu", "phase-fold"];
 
     // An "A,B" pair of integers from the environment variable, or the fallback when it is not set.
     private static (int A, int B) PairFromEnvironment(string name, (int A, int B) fallback) =>
@@ -76,7 +76,9 @@ public static class Pix2PixRace
     /// (<see cref="Models.Kernels.BatchNormChannels.InferenceInOnePass"/>); <c>min-pixels</c>: the forward products of output
     /// planes below <see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> on the chunks, the default against 64 (or
     /// NP_RACE_MINPIXELS=A,B); <c>skip-relu</c>: each U-Net level's up-path ReLU applied in the inner level's join or
-    /// after it (<see cref="Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation"/>).</summary>
+    /// after it (<see cref="Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation"/>); <c>phase-fold</c>: stride-1 folds and
+    /// the whole batch's folds through <see cref="Models.Kernels.PhaseFold"/> or the earlier routes
+    /// (<see cref="Models.Kernels.PhaseFold.Widened"/>).</summary>
     public static void Alternate(TextWriter output, int[] widths, string variant)
     {
         // NP_RACE_TAPS=A,B: --ab narrow times A against B instead of the default against 640.
@@ -97,6 +99,7 @@ public static class Pix2PixRace
             "min-pixels" => v => Models.Kernels.ImplicitGemm.ForwardMinPixels = v == 0 ? minPixels : minPixelsBefore,
             "pack-once" => v => Models.Kernels.Im2ColChunks.PacksWeightsOnce = v == 0,
             "bn-inference" => v => Models.Kernels.BatchNormChannels.InferenceInOnePass = v == 0,
+            "phase-fold" => v => Models.Kernels.PhaseFold.Widened = v == 0,
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
         };
         string[] names = variant switch
@@ -111,6 +114,7 @@ public static class Pix2PixRace
             "min-pixels" => [$"step, chunks below {minPixels} px", $"step, chunks below {minPixelsBefore} px", $"inference, chunks < {minPixels} px", $"inference, chunks < {minPixelsBefore} px"],
             "pack-once" => ["step, weights packed once", "step, weights packed per chunk", "inference, weights packed once", "inference, weights packed per chunk"],
             "bn-inference" => ["step (same routes)", "step (same routes)", "inference, BN in one pass", "inference, BN per-plane calls"],
+            "phase-fold" => ["step, phase folds widened", "step, earlier folds", "inference, phase folds widened", "inference, earlier folds"],
             _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
         };
         foreach (int width in widths)

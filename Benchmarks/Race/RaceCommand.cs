@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion|nchw]]|gan-layers|gan-profile|fusion-pairs|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion|nchw|small-planes|min-pixels|skip-relu|pack-once|bn-inference] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|conv-layer [--layer C,O,HW,K,S,P,N]|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion|nchw]]|gan-layers|gan-profile|fusion-pairs|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion|nchw|small-planes|min-pixels|skip-relu|pack-once|bn-inference|phase-fold] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -23,6 +23,11 @@ public static class RaceCommand
         output.WriteLine($"threads {Models.Kernels.Gemm.Threads}, processors {Environment.ProcessorCount}, kernels at {Models.Kernels.SimdWidth.Current}");
         if (Array.IndexOf(args, "--no-wait") < 0)
             output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet(Option("--wait", 60)):F2} cores");
+        string StringOption(string name, string fallback)
+        {
+            int at = Array.IndexOf(args, name);
+            return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+        }
         int Option(string name, int fallback)
         {
             int at = Array.IndexOf(args, name);
@@ -40,6 +45,7 @@ public static class RaceCommand
             case "shapes": SgemmRace.MlpShapes(output); return 0;
             case "conv-shapes": SgemmRace.ConvShapes(output); return 0;
             case "conv-kernels": SgemmRace.ConvKernels(output, Models.Kernels.Gemm.Threads); return 0;
+            case "conv-layer": ConvLayerRace.Run(output, StringOption("--layer", "128,256,8,4,1,1,16")); return 0;
             case "mlp": MlpRace.Run(output, Option("--epochs", 10), cold: Array.IndexOf(args, "--cold") >= 0); return 0;
             case "alloc": SgemmRace.Allocation(output); return 0;
             case "alloc-steps": StepAllocation.Run(output); return 0;
@@ -66,7 +72,7 @@ public static class RaceCommand
             case "pix2pix": Pix2PixRace.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-profile": Pix2PixProfile.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-layers": Pix2PixLayers.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32], Array.IndexOf(args, "--routes") >= 0); return 0;
-            default: Console.Error.WriteLine($"race: unknown mode {mode} (ceiling | tiles | conv-widths | sgemm | sgemm-builds | shapes | conv-shapes | conv-kernels | mlp | alloc | alloc-steps | gan | gan-layers | gmmn | pix2pix | pix2pix-profile | pix2pix-layers)"); return 2;
+            default: Console.Error.WriteLine($"race: unknown mode {mode} (ceiling | tiles | conv-widths | sgemm | sgemm-builds | shapes | conv-shapes | conv-kernels | conv-layer | mlp | alloc | alloc-steps | gan | gan-layers | gmmn | pix2pix | pix2pix-profile | pix2pix-layers)"); return 2;
         }
     }
 }

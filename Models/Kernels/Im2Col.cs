@@ -45,7 +45,17 @@ public static class Im2Col
             fixed (float* src = columns)
             fixed (float* dst = images)
             {
-                if (Im2ColStrided.Suits(g) && g.Channels < KernelLoop.Threads(total))
+                if (PhaseFold.Widened && PhaseFold.SuitsFold(g))
+                {
+                    // Channels shared out, each channel's batch cut into parts when there are fewer channels than threads.
+                    int parts = g.Channels < KernelLoop.Threads(total) ? Math.Min(batch, FoldParts) : 1;
+                    KernelLoop.For(g.Channels * parts, total, (Source: (nint)src, Batch: batch, G: g, Target: (nint)dst, Parts: parts), static (j, i) =>
+                    {
+                        int c = i / j.Parts, part = i % j.Parts;
+                        PhaseFold.Fold((float*)j.Source, j.Batch, j.G, (float*)j.Target, c, c + 1, j.Batch * part / j.Parts, j.Batch * (part + 1) / j.Parts);
+                    });
+                }
+                else if (Im2ColStrided.Suits(g) && g.Channels < KernelLoop.Threads(total))
                 {
                     // Fewer channels than threads (a generator's one-channel image, the ∂C/∂x of a discriminator's
                     // first layer): split each channel's batch into parts too, so the fold is not one thread's.
@@ -81,7 +91,7 @@ public static class Im2Col
     /// <summary><see cref="Fold"/> on the calling thread only, from raw pointers.</summary>
     internal static unsafe void FoldSerial(float* columns, int batch, Im2ColGeometry g, float* images)
     {
-        if (PhaseFold.Suits(g))
+        if (PhaseFold.SuitsFold(g))
             PhaseFold.Fold(columns, batch, g, images);
         else if (Im2ColStrided.Suits(g))
             for (int c = 0; c < g.Channels; c++) Im2ColStrided.FoldChannel(columns, batch, g, images, c);

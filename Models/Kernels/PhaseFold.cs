@@ -24,12 +24,32 @@ internal static unsafe class PhaseFold
     /// <summary>AVX2, a stride above 1, and output rows of at most 64 positions (the masks cover 8 vectors).</summary>
     public static bool Suits(Im2ColGeometry g) => Avx2.IsSupported && (g.StrideH > 1 || g.StrideW > 1) && g.OutWidth <= 64;
 
+    /// <summary>Whether <see cref="Fold(float*, int, Im2ColGeometry, float*)"/> takes <paramref name="g"/>: as
+    /// <see cref="Suits"/>, and (when <see cref="Widened"/>) stride 1 too, as one phase: the padded plane itself.</summary>
+    public static bool SuitsFold(Im2ColGeometry g) =>
+        Suits(g) || (Widened && Avx2.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.OutWidth <= 64);
+
+    /// <summary>Whether the fold takes stride-1 geometries, and the whole-batch fold (<see cref="Im2Col.Fold"/>, shared out
+    /// by channel) uses it as the chunks' serial fold does. False restores the earlier routes (the plain fold for stride 1,
+    /// <see cref="Im2ColStrided"/> for the whole batch's strided folds): A/B timing (<c>race pix2pix --ab phase-fold</c>),
+    /// same bits, as every route adds a pixel's entries in tap order from zero.</summary>
+    /// <remarks>Why: PatchGAN's stride-1 128→256 layer (8×8 → 7×7) folds its whole batch's columns for ∂C/∂x, and its
+    /// rows of 7 positions went through the plain fold as one short <c>TensorPrimitives.Add</c> each: on a Zen 5 (family
+    /// 26 model 2, 2 threads) 0.6–1.5 ms a call, a third of the ∂C/∂x product, against 0.17 ms here (<c>race conv-layer</c>,
+    /// docs/BENCHMARKS.md).</remarks>
+    internal static bool Widened { get; set; } = true;
+
     [ThreadStatic] private static float[]? _planes;
 
     private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
     /// <summary>images[0..batch) = col2im(columns [C·kH·kW × batch·P]), overwriting every pixel.</summary>
-    public static void Fold(float* columns, int batch, Im2ColGeometry g, float* images)
+    public static void Fold(float* columns, int batch, Im2ColGeometry g, float* images) =>
+        Fold(columns, batch, g, images, 0, g.Channels, 0, batch);
+
+    /// <summary><see cref="Fold(float*, int, Im2ColGeometry, float*)"/> of channels [<paramref name="c0"/>, <paramref name="c1"/>) of images [<paramref name="n0"/>,
+    /// <paramref name="n1"/>) only (a thread's share: every pixel is one share's).</summary>
+    public static void Fold(float* columns, int batch, Im2ColGeometry g, float* images, int c0, int c1, int n0, int n1)
     {
         int sh = g.StrideH, sw = g.StrideW, oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, hw = g.Height * g.Width;
         var (top, left, rows, width) = Layout(g);
@@ -42,8 +62,8 @@ internal static unsafe class PhaseFold
         Targets(g, top, left, width, plane, target);
         fixed (float* planes = Scratch.Ensure(ref _planes, phases * plane))
         {
-            for (int n = 0; n < batch; n++)
-                for (int c = 0; c < g.Channels; c++)
+            for (int n = n0; n < n1; n++)
+                for (int c = c0; c < c1; c++)
                 {
                     new Span<float>(planes, phases * plane).Clear();
                     float* block = columns + (long)c * taps * rowLength + (long)n * p;
@@ -61,6 +81,13 @@ internal static unsafe class PhaseFold
                     }
                     // Deal the planes back: pixel (Y·s + pa, X·s + pb) is (Y, X) of phase (pa, pb).
                     float* image = images + (long)n * g.ImageLength + (long)c * hw;
+                    if (phases == 1)
+                    {
+                        float* from = planes + top * width + left;
+                        for (int py = 0; py < g.Height; py++, from += width)
+                            new ReadOnlySpan<float>(from, g.Width).CopyTo(new Span<float>(image + py * g.Width, g.Width));
+                        continue;
+                    }
                     for (int pa = 0; pa < sh; pa++)
                         for (int pb = 0; pb < sw; pb++)
                         {

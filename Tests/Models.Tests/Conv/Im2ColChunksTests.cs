@@ -72,6 +72,9 @@ public class Im2ColChunksTests
     [InlineData(2, 20, 21, 3, 3, 2, 1, 1, 2, 2, 2)]    // dilation 2, stride 1 in width
     [InlineData(3, 11, 12, 3, 3, 2, 2, 0, 0, 1, 2)]    // no padding: the image's last row and column are never read
     [InlineData(1, 40, 150, 3, 3, 2, 2, 1, 1, 1, 1)]   // 75-wide rows: past the phase fold's limit, the tables instead
+    [InlineData(6, 8, 8, 4, 4, 1, 1, 1, 1, 1, 3)]      // stride 1: PatchGAN's 8×8 → 7×7 layer, rows of 7 (one masked vector)
+    [InlineData(2, 13, 21, 3, 5, 1, 1, 2, 0, 1, 2)]    // stride 1, uneven kernel and padding, 17-wide rows
+    [InlineData(3, 12, 12, 3, 3, 1, 1, 2, 2, 2, 2)]    // stride 1, dilation 2
     public unsafe void The_phase_planes_fold_and_unfold_with_the_definitions_bits(int c, int h, int w, int kh, int kw, int sh, int sw, int p, int pw, int d, int batch)
     {
         var g = new Im2ColGeometry(c, h, w, kh, kw, sh, sw, p, pw, d, d);
@@ -81,7 +84,9 @@ public class Im2ColChunksTests
         var slow = new float[fast.Length];
         fixed (float* pc = columns) fixed (float* pf = fast) Im2Col.FoldSerial(pc, batch, g, pf);
         Im2ColReference.Fold(columns, batch, g, slow);
-        Assert.Equal(g.OutWidth <= 64 && System.Runtime.Intrinsics.X86.Avx2.IsSupported, PhaseFold.Suits(g));
+        bool strided = sh > 1 || sw > 1, avx2 = System.Runtime.Intrinsics.X86.Avx2.IsSupported;
+        Assert.Equal(strided && g.OutWidth <= 64 && avx2, PhaseFold.Suits(g));
+        Assert.Equal(g.OutWidth <= 64 && avx2, PhaseFold.SuitsFold(g));
         Assert.Equal(slow, fast);
         // And the other way: im2col through the same planes.
         var images = GradientCheck.Random(rng, batch, c, h, w).Data;

@@ -3,6 +3,8 @@ using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Conv;
 
+// In the collection that runs alone: a test here sets KernelLoop.MaxThreads and the fold's route switches.
+[Collection(nameof(Kernels.GemmThreadsCollection))]
 public class Im2ColTests
 {
     public static TheoryData<int[]> Geometries => new()
@@ -20,23 +22,37 @@ public class Im2ColTests
         { [40, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1] }, // the tables on the parallel path
     };
 
-    /// <summary>One channel (DCGAN's 28×28 image layer) and a batch large enough that the fold splits the batch into
-    /// parts: the reference's bits, every pixel written.</summary>
+    /// <summary>The whole batch's fold, shared out by channel (and each channel's batch cut into parts when there are
+    /// fewer channels than threads: DCGAN's one-channel 28×28 image layer), on every route it has: the phase planes
+    /// (<see cref="PhaseFold.Widened"/>, stride 1 included), the strided tables and the plain loop. Each gives the
+    /// definition's bits on one thread and on two, every pixel written.</summary>
     [Theory]
-    [InlineData(1, 64)]
-    [InlineData(1, 13)]
-    public void A_fold_of_fewer_channels_than_threads_splits_the_batch_and_keeps_the_bits(int channels, int batch)
+    [InlineData(1, 28, 4, 2, 64)]
+    [InlineData(1, 28, 4, 2, 13)]
+    [InlineData(24, 14, 4, 2, 5)]
+    [InlineData(40, 8, 4, 1, 6)]    // PatchGAN's stride-1 8×8 → 7×7 layer's shape, fewer channels
+    [InlineData(1, 9, 3, 1, 11)]    // stride 1, one channel: the parts
+    public void The_whole_batch_fold_keeps_the_definitions_bits_on_every_route_and_thread_count(int channels, int size, int k, int stride, int batch)
     {
-        var g = new Im2ColGeometry(channels, 28, 28, 4, 4, 2, 2, 1, 1);
+        var g = new Im2ColGeometry(channels, size, size, k, k, stride, stride, 1, 1);
         var rng = new Random(batch);
         var columns = GradientCheck.Random(rng, g.Rows, batch * g.OutPixels).Data;
-        var fast = Enumerable.Repeat(float.NaN, batch * g.ImageLength).ToArray();
-        var slow = new float[fast.Length];
-        Im2Col.Fold(columns, batch, g, fast);
-        bool was = Im2ColStrided.Enabled;
-        try { Im2ColStrided.Enabled = false; Im2Col.Fold(columns, batch, g, slow); }
-        finally { Im2ColStrided.Enabled = was; }
-        Assert.Equal(slow, fast);
+        var expected = new float[batch * g.ImageLength];
+        Im2ColReference.Fold(columns, batch, g, expected);
+        foreach (var (widened, tables) in new[] { (true, true), (false, true), (false, false) })
+            foreach (int threads in new[] { 1, 2 })
+            {
+                bool wasWidened = PhaseFold.Widened, wasTables = Im2ColStrided.Enabled;
+                using var settings = new Kernels.KernelSettingsScope(loopThreads: threads);
+                try
+                {
+                    (PhaseFold.Widened, Im2ColStrided.Enabled) = (widened, tables);
+                    var fast = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+                    Im2Col.Fold(columns, batch, g, fast);
+                    Assert.True(expected.AsSpan().SequenceEqual(fast), $"widened {widened}, tables {tables}, {threads} threads");
+                }
+                finally { (PhaseFold.Widened, Im2ColStrided.Enabled) = (wasWidened, wasTables); }
+            }
     }
 
     [Theory, MemberData(nameof(Geometries))]

@@ -1,0 +1,95 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Benchmarks.Race;
+
+/// <summary>
+/// <c>race conv-layer [--layer C,O,HW,K,S,P,N]</c>: one convolution layer's three products through <see cref="Convolution"/>
+/// (the routes a training step takes), beside the GEMM of the same shape on a stored column matrix (the column matrix
+/// built outside the timing): how far each route's packing and layout copies sit from the product alone. The default is
+/// pix2pix's largest layer, the PatchGAN's stride-1 128→256 (8×8 → 7×7, batch 16).
+/// </summary>
+public static class ConvLayerRace
+{
+    public static void Run(TextWriter output, string layer)
+    {
+        var v = layer.Split(',').Select(int.Parse).ToArray();
+        if (v.Length != 7) throw new ArgumentException($"--layer wants C,O,HW,K,S,P,N (7 integers), got '{layer}'");
+        var (c, o, hw, k, s, p, batch) = (v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+        var g = new Im2ColGeometry(c, hw, hw, k, k, s, s, p, p);
+        var shape = new ConvolutionGeometry(batch, o, g);
+        var rng = new Random(42);
+        float[] Fill(int length)
+        {
+            var a = new float[length];
+            for (int i = 0; i < length; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
+            return a;
+        }
+        var x = Fill(batch * g.ImageLength); var w = Fill(o * g.Rows); var dy = Fill(batch * o * g.OutPixels);
+        var y = new float[dy.Length]; var dx = new float[x.Length]; var dw = new float[w.Length];
+        int cols = shape.Columns;
+        var columns = new float[g.Rows * cols]; var z = new float[o * cols]; var wtd = new float[g.Rows * cols];
+        Im2Col.Unfold(x, batch, g, columns);
+        double flop = 2.0 * o * cols * g.Rows;
+        var conv = new Convolution();
+        var variants = new List<(string Name, Action Call)>
+        {
+            ("forward, Convolution", () => conv.Forward(shape, x, w, default, y)),
+            ("forward, GEMM alone", () => Gemm.Multiply(false, false, o, cols, g.Rows, w, g.Rows, columns, cols, z, cols)),
+            ("∂C/∂w after forward", () => { conv.Forward(shape, x, w, default, y); conv.WeightGradient(shape, x, dy, dw); }),
+            ("∂C/∂w, GEMM alone", () => Gemm.Multiply(false, true, o, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true)),
+            ("∂C/∂x, Convolution", () => conv.InputGradient(shape, dy, w, dx)),
+            ("∂C/∂x, earlier folds", () =>
+            {
+                PhaseFold.Widened = false;
+                conv.InputGradient(shape, dy, w, dx);
+                PhaseFold.Widened = true;
+            }),
+            ("∂C/∂x, chunks", () => Im2ColChunks.InputGradient(dy, batch, g, w, o, dx)),
+            ("∂C/∂x, whole batch", () =>
+            {
+                Gemm.Multiply(true, false, g.Rows, cols, o, w, g.Rows, z, cols, wtd, cols);
+                Im2Col.Fold(wtd, batch, g, dx);
+            }),
+            ("∂C/∂x, GEMM alone", () => Gemm.Multiply(true, false, g.Rows, cols, o, w, g.Rows, z, cols, wtd, cols)),
+            ("col2im alone", () => Im2Col.Fold(wtd, batch, g, dx)),
+            ("col2im alone, earlier", () => { PhaseFold.Widened = false; Im2Col.Fold(wtd, batch, g, dx); PhaseFold.Widened = true; }),
+            ("col2im serial, phase", () => { unsafe { fixed (float* c0 = wtd) fixed (float* d0 = dx) Im2Col.FoldSerial(c0, batch, g, d0); } }),
+            ("col2im serial, earlier", () =>
+            {
+                PhaseFold.Widened = false;
+                unsafe { fixed (float* c0 = wtd) fixed (float* d0 = dx) Im2Col.FoldSerial(c0, batch, g, d0); }
+                PhaseFold.Widened = true;
+            }),
+            ("im2col alone", () => Im2Col.Unfold(x, batch, g, wtd)),
+        };
+        output.WriteLine($"routes: direct ∂C/∂x {DirectConv2d.SuitsInputGradient(g, o)}, channels-last {ChannelsLastConv.Suits(shape)}, " +
+                         $"chunks {Im2ColChunks.Suits(g, batch, noDirectKernel: true)} ({Im2ColChunks.ImagesPerChunk(g, batch)} images a chunk), " +
+                         $"implicit forward {ImplicitGemm.SuitsForward(shape)}");
+        var best = new double[variants.Count];
+        var wall = new double[variants.Count];
+        Array.Fill(best, double.MaxValue); Array.Fill(wall, double.MaxValue);
+        var load = MachineLoad.Start();
+        // Alternating rounds, each variant keeping its best: a neighbour's cache pollution only ever adds.
+        for (int round = 0; round < 5; round++)
+            for (int i = 0; i < variants.Count; i++)
+            {
+                variants[i].Call();
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+                int calls = 0;
+                while (calls < 3 || sw.Elapsed.TotalSeconds < 0.2) { variants[i].Call(); calls++; }
+                best[i] = Math.Min(best[i], (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / calls);
+                wall[i] = Math.Min(wall[i], sw.Elapsed.TotalMilliseconds / calls);
+            }
+        // "∂C/∂w after forward" times both; its own share is the difference from the forward.
+        output.WriteLine($"layer {c}→{o}, {hw}×{hw} → {g.OutHeight}×{g.OutWidth}, {k}×{k} stride {s} pad {p}, batch {batch}: " +
+                         $"{flop / 1e6:F0} MFLOP a product");
+        for (int i = 0; i < variants.Count; i++)
+        {
+            double cpu = i == 2 ? best[2] - best[0] : best[i], ms = i == 2 ? wall[2] - wall[0] : wall[i];
+            output.WriteLine($"RESULT {variants[i].Name,-22} best of 5: {ms,7:F2} ms/call, {cpu,6:F2} CPU-ms/call = " +
+                             $"{flop / ms / 1e6,6:F1} GFLOP/s, {flop / cpu / 1e6,6:F1} GFLOP per CPU-s");
+        }
+        output.WriteLine($"[other processes {load.OtherCores:F2} cores]");
+    }
+}
