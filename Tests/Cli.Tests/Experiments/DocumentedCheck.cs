@@ -7,8 +7,11 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// <param name="Table">Which of the doc's tables the figure is in, and its row (for failure messages).</param>
 /// <param name="Branch">The run the checkpoint comes from; null: the row's own.</param>
 /// <param name="Class">The judge's class the figure is for (<c>class_confidence</c>); null: the mean over all samples.</param>
+/// <param name="Measures">The other figures the table's row gives for the same evaluation, by <c>np evaluate-generator
+/// --json</c>'s key (<c>mmd2</c>, <c>most_to_least</c>, <c>lenet_fid</c>, <c>parzen_log_likelihood</c>); null or empty:
+/// the row gives none.</param>
 public sealed record DocumentedCheck(int Epoch, IReadOnlyList<string> Options, double MeanConfidence, string Table,
-    DocumentedBranch? Branch = null, int? Class = null)
+    DocumentedBranch? Branch = null, int? Class = null, IReadOnlyDictionary<string, double>? Measures = null)
 {
     /// <summary>The judge on real training images (<c>np evaluate-generator --real</c>): no generator, no epoch.</summary>
     public bool OnRealImages => Options.Contains("--real");

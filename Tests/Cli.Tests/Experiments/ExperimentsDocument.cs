@@ -156,20 +156,27 @@ public static partial class ExperimentsDocument
         var judge = commands.FirstOrDefault(a => a[1] == "lenet5")
             ?? throw new InvalidDataException($"{Path}: \"{section}\" trains no LeNet-5 judge on {dataset}.");
         var judgeRun = new DocumentedRun($"judge lenet5 {dataset}", section, judge, double.NaN);
-        var confidence = new Dictionary<string, (double Figure, string[] Sampling)>();
+        var confidence = new Dictionary<string, (double Figure, string[] Sampling, IReadOnlyDictionary<string, double> Measures)>();
         bool inTable = false;
+        string[]? header = null;
         foreach (var line in Section(GeneratorSection))
         {
             if (line.StartsWith("### ", StringComparison.Ordinal)) inTable = line.StartsWith(table, StringComparison.Ordinal);
             if (!inTable || !line.StartsWith("| ", StringComparison.Ordinal)) continue;
             var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            if (cells.Length > 1 && cells[1] == "model") header = cells;
             if (cells.Length <= 5 || Number().Match(cells[5]) is not { Success: true } m) continue;
             // "GAN, mixture of 20, `--component-sd 0.4`": the name, then the options it was measured with.
             int tick = cells[1].IndexOf('`');
             string name = tick < 0 ? cells[1] : cells[1][..tick].TrimEnd(' ', ',');
             string[] sampling = tick < 0 ? [] : cells[1][(tick + 1)..].TrimEnd('`').Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            confidence.TryAdd(name, (Parse(m.Value), sampling));
+            confidence.TryAdd(name, (Parse(m.Value), sampling,
+                MeasuresIn(header ?? throw new InvalidDataException($"{Path}: the \"{table}\" table has no \"| model |\" header."), cells)));
         }
+        // The judge on real training images: the floor (MMD², FID) or ceiling (confidence, Parzen) the rows are read beside.
+        var real = confidence.TryGetValue("real training images", out var realRow)
+            ? new DocumentedCheck(0, ["--real"], realRow.Figure, $"{table}: real training images", Measures: realRow.Measures)
+            : throw new InvalidDataException($"{Path}: the \"{table}\" table has no \"real training images\" row.");
         foreach (var args in commands.Where(a => a[1] != "lenet5"))
         {
             int mixture = args.IndexOf("--latent-mixture");
@@ -179,7 +186,8 @@ public static partial class ExperimentsDocument
             if (!confidence.TryGetValue(name, out var row))
                 throw new InvalidDataException($"{Path}: the \"{table}\" table of \"{section}\" has no row '{name}' for np {string.Join(' ', args)}.");
             string id = $"generator {args[1]}{suffix} {dataset}";
-            yield return new DocumentedGenerator(id, new DocumentedRun(id, section, args, double.NaN), judgeRun, row.Figure, row.Sampling, ChecksAlong(id));
+            yield return new DocumentedGenerator(id, new DocumentedRun(id, section, args, double.NaN), judgeRun, row.Figure, row.Sampling,
+                [.. ChecksAlong(id), real], row.Measures);
         }
     }
 
@@ -213,43 +221,51 @@ public static partial class ExperimentsDocument
             case "generator gan mnist" or "generator gmmn mnist":
             {
                 string model = id.Split(' ')[1].ToUpperInvariant() + ", ";
+                var tuning = HeaderOf("| run | MMD² (÷ floor)");
                 foreach (var row in Table("| run | MMD² (÷ floor)").Where(r => r[0].TrimStart('*').StartsWith(model, StringComparison.Ordinal)))
-                    checks.Add(new DocumentedCheck(EpochsIn(row[0]), Raw, FirstNumber(row[3], row[0]), $"MNIST tuning: {row[0]}"));
+                    checks.Add(new DocumentedCheck(EpochsIn(row[0]), Raw, FirstNumber(row[3], row[0]), $"MNIST tuning: {row[0]}", Measures: MeasuresIn(tuning, row)));
                 break;
             }
             case "generator gan fashion-mnist":
             {
+                var byEpoch = HeaderOf("| epochs | MMD² | most/least | mean confidence");
                 foreach (var row in Table("| epochs | MMD² | most/least | mean confidence"))
-                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), Raw, FirstNumber(row[3], row[0]), $"Fashion-MNIST by epoch: {row[0]}"));
+                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), Raw, FirstNumber(row[3], row[0]), $"Fashion-MNIST by epoch: {row[0]}",
+                        Measures: MeasuresIn(byEpoch, row)));
                 // The chain went on from 26 epochs with a new average (the file had none), kept to 34: --resume --ema.
                 var averaged = new DocumentedBranch("average-from-27", null, 26, 34, ["--ema", "0.999"]);
+                var average = HeaderOf("| epochs | generator | MMD² |");
                 foreach (var row in Table("| epochs | generator | MMD² |").Where(r => !r[1].Contains("ablation", StringComparison.Ordinal)))
                 {
                     int epoch = int.Parse(row[0], CultureInfo.InvariantCulture);
                     checks.Add(new DocumentedCheck(epoch, WeightsIn(row[1]), FirstNumber(row[4], row[0]), $"with a moving average: {row[0]} | {row[1]}",
-                        epoch > averaged.From ? averaged : null));
+                        epoch > averaged.From ? averaged : null, Measures: MeasuresIn(average, row)));
                 }
+                var truncated = HeaderOf("| T | generator |");
                 foreach (var row in Table("| T | generator |"))
                     checks.Add(new DocumentedCheck(34, row[0] == "none" ? WeightsIn(row[1]) : [.. WeightsIn(row[1]), "--truncation", row[0]],
-                        FirstNumber(row[4], row[0]), $"truncation at 34 epochs: T {row[0]} | {row[1]}", averaged));
+                        FirstNumber(row[4], row[0]), $"truncation at 34 epochs: T {row[0]} | {row[1]}", averaged, Measures: MeasuresIn(truncated, row)));
                 // Two decays off that 34-epoch file: over epoch 35 alone, and over epochs 35–44.
                 var decays = Tables(GeneratorSection, "| epochs | generator | classes | most/least (most, least) | mean confidence", 2);
+                var decayed = HeaderOf("| epochs | generator | classes | most/least (most, least) | mean confidence");
                 var overOne = new DocumentedBranch("decay-over-35", averaged, 34, 35, ["--lr-decay-epochs", "1"]);
                 foreach (var row in decays[0])
                 {
                     int epoch = EpochsAt(row[0]);
                     checks.Add(new DocumentedCheck(epoch, [.. WeightsIn(row[1]), .. Backticked(row[0])], FirstNumber(row[4], row[0]),
-                        $"decay over epoch 35: {row[0]} | {row[1]}", epoch == averaged.To ? averaged : overOne));
+                        $"decay over epoch 35: {row[0]} | {row[1]}", epoch == averaged.To ? averaged : overOne, Measures: MeasuresIn(decayed, row)));
                 }
                 var overTen = new DocumentedBranch("decay-over-35-44", averaged, 34, 44, ["--lr-decay-epochs", "10"]);
                 foreach (var row in decays[1])
                     checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), WeightsIn(row[1]), FirstNumber(row[4], row[0]),
-                        $"decay over epochs 35–44: {row[0]} | {row[1]}", overTen));
+                        $"decay over epochs 35–44: {row[0]} | {row[1]}", overTen, Measures: MeasuresIn(decayed, row)));
+                var rejection = HeaderOf("| epoch | generator | P |");
                 foreach (var row in Table("| epoch | generator | P |"))
                 {
                     List<string> options = ["--generator", row[1].ToLowerInvariant()];
                     if (row[2] != "none") options.AddRange(["--rejection", row[2]]);
-                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), options, FirstNumber(row[4], row[0]), $"rejection: {string.Join(" | ", row[..3])}"));
+                    checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), options, FirstNumber(row[4], row[0]), $"rejection: {string.Join(" | ", row[..3])}",
+                        Measures: MeasuresIn(rejection, row)));
                 }
                 // Per class: the judge on real training images, and the recipe's 20 epochs through its average.
                 foreach (var row in Table("| images | mean |"))
@@ -261,13 +277,14 @@ public static partial class ExperimentsDocument
                 break;
             }
             case "generator gan-mix20 fashion-mnist":
+                var narrowed = HeaderOf("| σ at sampling |");
                 foreach (var row in Table("| σ at sampling |").Where(r => char.IsDigit(r[0].TrimStart('*')[0])))
                 {
                     string sd = row[0].Trim('*').Split(' ')[0];
                     var figures = Parenthesised().Replace(row[1].Replace("**", ""), "").Split(',', StringSplitOptions.TrimEntries);
                     for (int seed = 1; seed <= figures.Length; seed++)
                         checks.Add(new DocumentedCheck(40, ["--component-sd", sd, "--seed", seed.ToString(CultureInfo.InvariantCulture)],
-                            Parse(figures[seed - 1]), $"mixture latent: σ {sd}, seed {seed}"));
+                            Parse(figures[seed - 1]), $"mixture latent: σ {sd}, seed {seed}", Measures: MeasuresIn(narrowed, row, seed - 1)));
                 }
                 // The screens measured the same run (the patch's knobs draw the same numbers) at 20 epochs and on to 40.
                 checks.Add(ScreenRow("| 20 epochs | mean confidence |", "mixture of 20, σ = 1 (", 20));
@@ -275,7 +292,10 @@ public static partial class ExperimentsDocument
                 var epochs = Regex.Matches(continued[0], @"\d+").Select(m => int.Parse(m.Value, CultureInfo.InvariantCulture)).Where(e => e > 20).ToArray();
                 var confidences = continued[1].Replace("**", "").Split('/', StringSplitOptions.TrimEntries);
                 if (epochs.Length != confidences.Length) throw new InvalidDataException($"{Path}: the screens' continued row names {epochs.Length} epochs but gives {confidences.Length} figures.");
-                for (int i = 0; i < epochs.Length; i++) checks.Add(new DocumentedCheck(epochs[i], [], Parse(confidences[i]), $"screens: {continued[0]}, {epochs[i]} epochs"));
+                var screens = HeaderOf("| 20 epochs | mean confidence |");
+                for (int i = 0; i < epochs.Length; i++)
+                    checks.Add(new DocumentedCheck(epochs[i], [], Parse(confidences[i]), $"screens: {continued[0]}, {epochs[i]} epochs",
+                        Measures: MeasuresIn(screens, continued, i, '/')));
                 // The screens' other mixtures with the σ 1 the product trains with (10 and 40 components): runs of the row's
                 // command from scratch with another --latent-mixture, through the average, after 6 or 20 epochs.
                 var screened = new Dictionary<string, DocumentedBranch>();
@@ -284,7 +304,8 @@ public static partial class ExperimentsDocument
                         if (ScreenedMixture().Match(row[0]) is { Success: true } m && (m.Groups[1].Success ? m.Groups[1] : m.Groups[2]).Value is var k && k != "20")
                         {
                             if (!screened.TryGetValue(k, out var run)) screened[k] = run = new DocumentedBranch($"mixture-{k}", null, 0, 20, ["--latent-mixture", k]);
-                            checks.Add(new DocumentedCheck(epoch, [], FirstNumber(row[1].Replace("**", ""), row[0]), $"screens: {row[0]}", run));
+                            checks.Add(new DocumentedCheck(epoch, [], FirstNumber(row[1].Replace("**", ""), row[0]), $"screens: {row[0]}", run,
+                                Measures: MeasuresIn(HeaderOf(header), row)));
                         }
                 // Per class at 40 epochs, through the average, as trained (σ 1) and narrowed (σ 0.4).
                 checks.AddRange(PerClass(40, [], Table("| images | mean |").Single(r => r[0].StartsWith("the mixture-latent GAN", StringComparison.Ordinal)), 1, "per class"));
@@ -311,6 +332,50 @@ public static partial class ExperimentsDocument
         if (starts.Count != count) throw new InvalidDataException($"{Path}: \"{section}\" should have {count} table(s) whose header starts \"{header}\", found {starts.Count}.");
         return starts.Select(start => (IReadOnlyList<string[]>)lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|')).Select(Cells).ToArray()).ToArray();
     }
+
+    /// <summary>The header cells (without the outer pipes, trimmed) of the generative section's table(s) whose header starts
+    /// with <paramref name="header"/>.</summary>
+    private static string[] HeaderOf(string header) =>
+        Cells(Section(GeneratorSection).Select(l => l.TrimStart()).First(l => l.StartsWith(header, StringComparison.Ordinal)));
+
+    /// <summary>The figures a generator table's row gives besides the mean confidence, by <c>np evaluate-generator --json</c>'s
+    /// key, found by the header's column names ("MMD²…", "most/least…", "LeNet FID", "Parzen…"): the first number of each
+    /// cell (parentheses and bold dropped: "0.0058 (2.52×)", "121 ± 4, σ 0.207", "1.30 (pullover 11.4 %, dress 8.8 %)").
+    /// A cell listing one bare figure per evaluation, split by <paramref name="separator"/> ("4.33, 4.03, 4.22": sample
+    /// seeds 1–3; "5.2 / 5.5 / 4.8": epochs), gives its <paramref name="index"/>th; a cell of one figure gives it to index
+    /// 0 only (the σ table's Parzen column is seed 1's). Ranges ("1.51–1.58") and cells without a figure ("∞", a missing
+    /// class) are not read.</summary>
+    private static IReadOnlyDictionary<string, double> MeasuresIn(string[] header, string[] row, int index = 0, char separator = ',')
+    {
+        var measures = new Dictionary<string, double>();
+        for (int i = 0; i < Math.Min(header.Length, row.Length); i++)
+        {
+            string? key = header[i] switch
+            {
+                var h when h.StartsWith("MMD²", StringComparison.Ordinal) => "mmd2",
+                var h when h.StartsWith("most/least", StringComparison.Ordinal) => "most_to_least",
+                "LeNet FID" => "lenet_fid",
+                var h when h.StartsWith("Parzen", StringComparison.Ordinal) => "parzen_log_likelihood",
+                _ => null,
+            };
+            string cell = Parenthesised().Replace(row[i].Replace("**", ""), "").Trim();
+            if (key is null || cell.Contains('–') || Figure().Match(cell) is not { Success: true } first) continue;
+            var parts = cell.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length > 1 && parts.All(p => BareNumber().IsMatch(p)))
+            {
+                if (index < parts.Length) measures[key] = Parse(parts[index]);
+            }
+            else if (index == 0) measures[key] = Parse(first.Value);
+        }
+        return measures;
+    }
+
+    [GeneratedRegex(@"^\d+(?:\.\d+)?$")]
+    private static partial Regex BareNumber();
+
+    /// <summary>A figure with or without decimals (Parzen's "258 ± 2").</summary>
+    [GeneratedRegex(@"\d+(?:\.\d+)?")]
+    private static partial Regex Figure();
 
     /// <summary>A table line's cells, without the outer pipes, trimmed.</summary>
     private static string[] Cells(string line) => line.Trim().Trim('|').Split('|', StringSplitOptions.TrimEntries);
@@ -344,7 +409,7 @@ public static partial class ExperimentsDocument
     private static DocumentedCheck ScreenRow(string header, string name, int epoch)
     {
         var row = Table(header).Single(r => r[0].StartsWith(name, StringComparison.Ordinal));
-        return new DocumentedCheck(epoch, [], FirstNumber(row[1].Replace("**", ""), row[0]), $"screens: {row[0]}");
+        return new DocumentedCheck(epoch, [], FirstNumber(row[1].Replace("**", ""), row[0]), $"screens: {row[0]}", Measures: MeasuresIn(HeaderOf(header), row));
     }
 
     private static int EpochsIn(string cell) =>

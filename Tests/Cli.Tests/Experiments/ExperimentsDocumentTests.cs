@@ -48,16 +48,65 @@ public class ExperimentsDocumentTests
     }
 
     [Fact]
+    public void The_generator_tables_other_figures_are_read_by_their_column_names()
+    {
+        // The main tables: MMD², most ÷ least, LeNet FID and Parzen beside the confidence, for the row and the real images.
+        var gan = ExperimentsDocument.Generator("generator gan mnist");
+        Assert.Equal(Figures(("mmd2", 0.0125), ("most_to_least", 4.94), ("lenet_fid", 51.76), ("parzen_log_likelihood", 121)), gan.Measures);
+        Assert.Equal(Figures(("mmd2", 0.0025), ("most_to_least", 1.07), ("lenet_fid", 0.19), ("parzen_log_likelihood", 365)),
+            ExperimentsDocument.Generator("generator gmmn fashion-mnist").Along.Single(c => c.OnRealImages).Measures);
+        // "0.0094 (4.05×)": the first figure; a bold row the same.
+        var gmmn = ExperimentsDocument.Generator("generator gmmn mnist").Along;
+        Assert.Equal(Figures(("mmd2", 0.0094), ("most_to_least", 2.52), ("lenet_fid", 83.3), ("parzen_log_likelihood", 42)), gmmn[0].Measures);
+        Assert.Equal(0.0058, gmmn[2].Measures!["mmd2"]);
+        var fashion = ExperimentsDocument.Generator("generator gan fashion-mnist").Along;
+        // "1.30 (pullover 11.4 %, dress 8.8 %)" in a table whose columns come in another order.
+        var truncated = fashion.Single(c => c.Options.SequenceEqual(["--generator", "ema"]) && c.Table.StartsWith("truncation"));
+        Assert.Equal(Figures(("most_to_least", 1.30), ("lenet_fid", 8.62), ("mmd2", 0.0038), ("parzen_log_likelihood", 272)), truncated.Measures);
+        // The per-class rows give no other figure; the screens give three.
+        Assert.All(fashion.Where(c => c.Class is not null), c => Assert.Empty(c.Measures ?? new Dictionary<string, double>()));
+        Assert.Equal(Figures(("lenet_fid", 21.9), ("most_to_least", 1.50), ("mmd2", 0.0069)), fashion.Single(c => c.Epoch == 6 && c.Options.Count == 0).Measures);
+        var mixed = ExperimentsDocument.Generator("generator gan-mix20 fashion-mnist").Along;
+        // One figure per sample seed ("4.33, 4.03, 4.22"); Parzen was measured with seed 1 only.
+        Assert.Equal(Figures(("lenet_fid", 4.33), ("most_to_least", 1.57), ("mmd2", 0.0045), ("parzen_log_likelihood", 267)),
+            mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "1", "--seed", "1"])).Measures);
+        Assert.Equal(Figures(("lenet_fid", 5.71), ("most_to_least", 2.12), ("mmd2", 0.0072)),
+            mixed.Single(c => c.Options.SequenceEqual(["--component-sd", "0.7", "--seed", "2"])).Measures);
+        // One figure per epoch ("5.2 / 5.5 / 4.8 / **4.3**"); the ranges ("1.51–1.58") are not figures.
+        Assert.Equal(Figures(("lenet_fid", 4.8)), mixed.Single(c => c.Epoch == 35 && c.Branch is null).Measures);
+
+        static Dictionary<string, double> Figures(params (string Key, double Value)[] figures) => figures.ToDictionary(f => f.Key, f => f.Value);
+    }
+
+    [Fact]
+    public void A_generator_figure_outside_its_band_fails_and_a_sample_seeds_spread_passes()
+    {
+        // The σ table's three sample seeds at σ 1 pass against each other's figure; a collapse or a doubled FID does not.
+        Assert.True(DocumentedAccuracyTests.WithinMeasureBand("lenet_fid", 4.33, 4.03).Ok);
+        Assert.True(DocumentedAccuracyTests.WithinMeasureBand("mmd2", 0.0045, 0.0041).Ok);
+        Assert.True(DocumentedAccuracyTests.WithinMeasureBand("parzen_log_likelihood", 267, 261).Ok);
+        Assert.False(DocumentedAccuracyTests.WithinMeasureBand("lenet_fid", 4.33, 8.66).Ok);
+        Assert.False(DocumentedAccuracyTests.WithinMeasureBand("mmd2", 0.0045, 0.0090).Ok);
+        Assert.False(DocumentedAccuracyTests.WithinMeasureBand("most_to_least", 1.57, double.PositiveInfinity).Ok);   // a class never drawn
+        Assert.False(DocumentedAccuracyTests.WithinMeasureBand("parzen_log_likelihood", 88, 42).Ok);   // the GMMN at 100 against 200 epochs
+        Assert.Equal(DocumentedAccuracyTests.MeasureBands.Keys.Order(), ExperimentsDocument.Generators
+            .SelectMany(g => g.Along.SelectMany(c => c.Measures?.Keys ?? []).Concat(g.Measures.Keys)).Distinct().Order());
+    }
+
+    [Fact]
     public void The_figures_along_each_generators_run_are_read_from_their_tables()
     {
+        // Each run's checks end with the judge on real training images (the main table's first row).
         var gan = ExperimentsDocument.Generator("generator gan mnist").Along;
-        Assert.Equal([25, 30, 35, 40, 45, 50], gan.Select(c => c.Epoch));
+        Assert.Equal([25, 30, 35, 40, 45, 50, 0], gan.Select(c => c.Epoch));
+        Assert.Equal((0.994, true), (gan[^1].MeanConfidence, gan[^1].OnRealImages));
         Assert.Equal((0.892, 0.903, 0.908), (gan[0].MeanConfidence, gan[3].MeanConfidence, gan[5].MeanConfidence));
-        Assert.Equal([100, 150, 200], ExperimentsDocument.Generator("generator gmmn mnist").Along.Select(c => c.Epoch));
+        Assert.Equal([100, 150, 200], ExperimentsDocument.Generator("generator gmmn mnist").Along.Where(c => !c.OnRealImages).Select(c => c.Epoch));
         var fashion = ExperimentsDocument.Generator("generator gan fashion-mnist").Along;
         // The by-epoch table (5), the average table without its ablation row (17), the truncation table (16), the two decay
-        // tables (6 + 20), the rejection table (18), two per-class rows (2 × 11) and the screens' two recipe rows.
-        Assert.Equal(5 + 17 + 16 + 6 + 20 + 18 + 22 + 2, fashion.Count);
+        // tables (6 + 20), the rejection table (18), two per-class rows (2 × 11), the screens' two recipe rows and the main
+        // table's real training images.
+        Assert.Equal(5 + 17 + 16 + 6 + 20 + 18 + 22 + 2 + 1, fashion.Count);
         Assert.Equal((1, 0.743), (fashion[0].Epoch, fashion[0].MeanConfidence));
         Assert.Equal(26, fashion.Where(c => c.Branch is null).Max(c => c.Epoch));
         var averaged = fashion.Single(c => c.Epoch == 27 && c.Options.SequenceEqual(["--generator", "ema"])).Branch!;
@@ -76,17 +125,17 @@ public class ExperimentsDocumentTests
         var rejected = fashion.Single(c => c.Epoch == 12 && c.Options.SequenceEqual(["--generator", "raw", "--rejection", "0.99"]));
         Assert.Equal(0.860, rejected.MeanConfidence);
         var real = fashion.Where(c => c.OnRealImages).ToList();
-        Assert.Equal(11, real.Count);
-        Assert.Equal((0.943, 0.86), (real.Single(c => c.Class is null).MeanConfidence, real.Single(c => c.Class == 6).MeanConfidence));
+        Assert.Equal(12, real.Count);
+        Assert.Equal((0.943, 0.943, 0.86), (real[0].MeanConfidence, real[^1].MeanConfidence, real.Single(c => c.Class == 6).MeanConfidence));
         Assert.Equal(0.72, fashion.Single(c => c.Epoch == 20 && c.Class == 6).MeanConfidence);
         Assert.Equal(0.823, fashion.Single(c => c.Epoch == 6 && c.Options.Count == 0).MeanConfidence);
-        Assert.Empty(ExperimentsDocument.Generator("generator gmmn fashion-mnist").Along);
+        Assert.True(ExperimentsDocument.Generator("generator gmmn fashion-mnist").Along is [{ OnRealImages: true }]);
 
         var mixed = ExperimentsDocument.Generator("generator gan-mix20 fashion-mnist").Along;
         // 7 σ × 3 seeds, the screens at 20, 25, 30, 35 and 40 epochs, per class: the first table's row (11) and σ 1, 0.4 (10
         // each); and the screens of 10 components (6 and 20 epochs) and 40 (20), runs of their own.
-        Assert.Equal(7 * 3 + 5 + 11 + 20 + 3, mixed.Count);
-        Assert.Equal([20, 25, 30, 35, 40], mixed.Where(c => c.Branch is null).Select(c => c.Epoch).Distinct().Order());
+        Assert.Equal(7 * 3 + 5 + 11 + 20 + 3 + 1, mixed.Count);
+        Assert.Equal([20, 25, 30, 35, 40], mixed.Where(c => c.Branch is null && !c.OnRealImages).Select(c => c.Epoch).Distinct().Order());
         var screened = mixed.Where(c => c.Branch is not null).ToList();
         Assert.Equal([(6, "mixture-10", 0.837), (20, "mixture-10", 0.869), (20, "mixture-40", 0.868)],
             screened.Select(c => (c.Epoch, c.Branch!.Name, c.MeanConfidence)));
