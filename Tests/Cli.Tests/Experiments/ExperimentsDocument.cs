@@ -373,6 +373,10 @@ public static partial class ExperimentsDocument
     [GeneratedRegex(@"^\d+(?:\.\d+)?$")]
     private static partial Regex BareNumber();
 
+    /// <summary>A figure with its sign, typographic or not ("−0.058", "+0.028", "98.9%").</summary>
+    [GeneratedRegex(@"[−+-]?\d+(?:\.\d+)?")]
+    private static partial Regex SignedFigure();
+
     /// <summary>A figure with or without decimals (Parzen's "258 ± 2").</summary>
     [GeneratedRegex(@"\d+(?:\.\d+)?")]
     private static partial Regex Figure();
@@ -458,14 +462,25 @@ public static partial class ExperimentsDocument
             .Select(c => Split(c.Line)).ToList();
         DocumentedRun RunOf(List<string> args) =>
             new("colorize " + System.IO.Path.GetFileNameWithoutExtension(args[args.IndexOf("--out") + 1]), section, args, double.NaN);
+        // Each table line with its table's header cells: the results tables start "| model |", the departure table
+        // "| pix2pix row |".
+        var rows = new List<(string[] Header, string Line)>();
+        string[]? header = null;
+        for (int i = 0; i < lines.Count; i++)
+        {
+            if (!lines[i].StartsWith('|')) { header = null; continue; }
+            if (header is null) { header = lines[i].Split('|', StringSplitOptions.TrimEntries); i++; continue; }   // and its |---| line
+            rows.Add((header, lines[i]));
+        }
         foreach (var args in commands)
         {
             int data = args.IndexOf("--data"), output = args.IndexOf("--out"), resume = args.IndexOf("--resume");
             if (data < 0 || output < 0) throw new InvalidDataException($"{Path}: \"{section}\" has a colorize command without --data or --out: np {string.Join(' ', args)}");
             string checkpoint = args[output + 1];
-            var row = lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && l.Contains($"`{checkpoint}`", StringComparison.Ordinal)).ToList();
+            var naming = rows.Where(r => r.Line.Contains($"`{checkpoint}`", StringComparison.Ordinal)).ToList();
+            var row = naming.Where(r => r.Header[1] == "model").Select(r => r.Line).ToList();
             if (row.Count != 1)
-                throw new InvalidDataException($"{Path}: \"{section}\" should have one table row naming `{checkpoint}` (for np {string.Join(' ', args)}), found {row.Count}.");
+                throw new InvalidDataException($"{Path}: \"{section}\" should have one results row (\"| model |\" table) naming `{checkpoint}` (for np {string.Join(' ', args)}), found {row.Count}.");
             DocumentedRun? start = null;
             if (resume >= 0)
             {
@@ -474,9 +489,32 @@ public static partial class ExperimentsDocument
                     throw new InvalidDataException($"{Path}: \"{section}\" should train `{args[resume + 1]}` from scratch once (for np {string.Join(' ', args)}), found {from.Count}.");
                 start = RunOf(from[0]);
             }
-            var cells = row[0].Split('|', StringSplitOptions.TrimEntries);
+            var (head, line) = naming.Single(r => r.Header[1] == "model");
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            double? Column(string name)
+            {
+                int at = Array.FindIndex(head, h => h.StartsWith(name, StringComparison.Ordinal));
+                return at >= 0 && at < cells.Length && SignedFigure().Match(cells[at]) is { Success: true } m ? Parse(m.Value.Replace('−', '-')) : null;
+            }
+            double? fresh = Column("fresh discriminator");
+            DocumentedDeparture? departure = null;
+            if (naming.Where(r => r.Header[1] == "pix2pix row").Select(r => r.Line.Split('|', StringSplitOptions.TrimEntries)).SingleOrDefault() is { } d)
+                departure = new DocumentedDeparture(FirstNumber(d[2], d[1]), FirstNumber(d[3], d[1]), Parse(d[4].Replace('−', '-')), FirstNumber(d[5], d[1]), FirstNumber(d[6], d[1]));
+            else if (Column("gap to its L1 alone") is { } gap && Column("departure's correlation") is { } correlation)
+                departure = new DocumentedDeparture(double.NaN, double.NaN, correlation, double.NaN, gap);
             yield return new DocumentedColorization(RunOf(args), System.IO.Path.Combine(args[data + 1], "test"),
-                FirstNumber(cells[2], row[0]), FirstNumber(cells[4], row[0]), start);
+                FirstNumber(cells[2], line), FirstNumber(cells[4], line), start, fresh, departure,
+                departure is null ? null : RunOf(BaselineOf(args, commands)));
+        }
+
+        // The L1-alone run a pix2pix run's departure is measured against: from scratch, same size, width, epochs, schedule.
+        static List<string> BaselineOf(List<string> args, List<List<string>> commands)
+        {
+            static string? Value(List<string> a, string name) => a.IndexOf(name) is int i && i >= 0 ? a[i + 1] : null;
+            var found = commands.Where(a => Value(a, "--loss") == "l1" && Value(a, "--resume") is null
+                && new[] { "--size", "--ngf", "--epochs", "--lr-decay-epochs" }.All(o => Value(a, o) == Value(args, o))).ToList();
+            return found.Count == 1 ? found[0]
+                : throw new InvalidDataException($"{Path}: one L1-alone command should match np {string.Join(' ', args)} in size, width, epochs and schedule, found {found.Count}.");
         }
     }
 
@@ -488,8 +526,8 @@ public static partial class ExperimentsDocument
     {
         static IReadOnlyList<string[]> TableOf(string header) => Tables(ColorizationSection, header, 1)[0];
         var departures = TableOf("| pix2pix row | baseline error");
-        if (departures.Count == 0 || !departures[0][0].StartsWith("n_layers 3", StringComparison.Ordinal))
-            throw new InvalidDataException($"{Path}: the departure table's first row should be pix2pix's n_layers 3 (the default).");
+        if (departures.Count == 0 || !departures[0][0].Contains("`p2p-64-d4.ckpt`", StringComparison.Ordinal))
+            throw new InvalidDataException($"{Path}: the departure table's first row should name the default pix2pix run, `p2p-64-d4.ckpt`.");
         var d = departures[0];
         var frontier = TableOf("| α | 0 (L1 alone)");
         if (frontier.Count != 2) throw new InvalidDataException($"{Path}: the frontier table should have a PSNR row and a colourfulness row.");

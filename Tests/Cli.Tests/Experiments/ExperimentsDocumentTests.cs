@@ -189,6 +189,31 @@ public class ExperimentsDocumentTests
     }
 
     [Fact]
+    public void The_colorizers_other_figures_are_read_with_the_baseline_they_are_measured_against()
+    {
+        // The fresh discriminator's column: both results tables that have one (32×32: "50% = passes for real"; 64×64).
+        Assert.Equal((94.0, 94.9), (ExperimentsDocument.Colorization("colorize l1").Fresh, ExperimentsDocument.Colorization("colorize p2p-n1").Fresh));
+        Assert.Equal(97.4, ExperimentsDocument.Colorization("colorize p2p-64-n2-d4").Fresh);
+        Assert.Null(ExperimentsDocument.Colorization("colorize p2p-64-lam800").Fresh);
+        Assert.Equal(["colorize l1", "colorize p2p", "colorize l1-16", "colorize p2p-16", "colorize p2p-n1", "colorize l1-64-d4", "colorize p2p-64-d4",
+            "colorize p2p-64-n2-d4", "colorize p2p-64-n1-d4"], ExperimentsDocument.Colorizations.Where(c => c.Fresh is not null).Select(c => c.Id));
+        // The departure table's row names the run's checkpoint; the baseline is the L1-alone run of the same size, width and schedule.
+        var n1 = ExperimentsDocument.Colorization("colorize p2p-64-n1-d4");
+        Assert.Equal(new DocumentedDeparture(0.0180, 0.0082, -0.054, 0.0275, 2.72), n1.Departure);
+        Assert.Equal("colorize l1-64-d4", n1.Baseline?.Id);
+        var wide = ExperimentsDocument.Colorization("colorize p2p-64-g64");   // ngf 64: its own L1 alone
+        Assert.Equal(("colorize l1-64-g64", -0.058, 2.99), (wide.Baseline?.Id, wide.Departure?.Correlation, wide.Departure?.PsnrGap));
+        // The λ table: the gap and the correlation only, with "+" and "−" signs.
+        var seed2 = ExperimentsDocument.Colorization("colorize p2p-64-lam1100-s2");
+        Assert.Equal(("colorize l1-64-d4", 0.028, 1.10), (seed2.Baseline?.Id, seed2.Departure?.Correlation, seed2.Departure?.PsnrGap));
+        Assert.True(double.IsNaN(seed2.Departure!.Departure));
+        Assert.Equal(-0.007, ExperimentsDocument.Colorization("colorize p2p-64-lam800").Departure?.Correlation);
+        // Every pix2pix run at 64×64 with the schedule has one; L1 alone and the 32×32 runs have none.
+        Assert.Equal(12, ExperimentsDocument.Colorizations.Count(c => c.Departure is not null));
+        Assert.All(ExperimentsDocument.Colorizations.Where(c => c.Departure is null), c => Assert.Null(c.Baseline));
+    }
+
+    [Fact]
     public void Nielsens_rows_are_read_with_their_shared_options_and_final_figures()
     {
         var nielsen = ExperimentsDocument.Runs.Where(r => r.Id.StartsWith("nielsen ", StringComparison.Ordinal)).ToList();
