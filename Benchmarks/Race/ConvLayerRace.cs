@@ -84,9 +84,10 @@ public static class ConvLayerRace
         // "∂C/∂w after forward" times both; its own share is the difference from the forward.
         output.WriteLine($"layer {c}→{o}, {hw}×{hw} → {g.OutHeight}×{g.OutWidth}, {k}×{k} stride {s} pad {p}, batch {batch}: " +
                          $"{flop / 1e6:F0} MFLOP a product");
+        int forward = variants.FindIndex(v => v.Name == "forward, Convolution"), after = variants.FindIndex(v => v.Name == "∂C/∂w after forward");
         for (int i = 0; i < variants.Count; i++)
         {
-            double cpu = i == 2 ? best[2] - best[0] : best[i], ms = i == 2 ? wall[2] - wall[0] : wall[i];
+            double cpu = i == after ? best[i] - best[forward] : best[i], ms = i == after ? wall[i] - wall[forward] : wall[i];
             output.WriteLine($"RESULT {variants[i].Name,-22} best of 5: {ms,7:F2} ms/call, {cpu,6:F2} CPU-ms/call = " +
                              $"{flop / ms / 1e6,6:F1} GFLOP/s, {flop / cpu / 1e6,6:F1} GFLOP per CPU-s");
         }

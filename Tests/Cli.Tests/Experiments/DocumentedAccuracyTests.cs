@@ -68,11 +68,27 @@ public class DocumentedAccuracyTests(ITestOutputHelper output)
         ["parzen_log_likelihood"] = (10.0, false),
     };
 
-    /// <summary>Whether <paramref name="actual"/> lies within <paramref name="key"/>'s band (<see cref="MeasureBands"/>) of
-    /// <paramref name="documented"/>, and the band as text.</summary>
-    public static (bool Ok, string Band) WithinMeasureBand(string key, double documented, double actual)
+    /// <summary>The same for the GAN rows (<c>np train gan</c>), whose adversarial runs move further on another trajectory
+    /// than the sample seed does. Measured: the MNIST GAN trained again on 2026-12-01 (Zen 5, family 26 model 2, that day's
+    /// kernels) against the doc's run (the Xeon, 2026-11-30, before the kernel changes), epochs 25–50: MMD² from −16 % to
+    /// +76 % (0.0193 against 0.0110 at 45 epochs; the doc's own run moved between 0.0110 and 0.0137 over those epochs),
+    /// most ÷ least from −22 % to +14 %, FID from −7 % to +10 %, Parzen from −8.1 to +1.4 nats, while every confidence
+    /// stayed within 0.004. Half again the largest move, as the accuracy rows' bands: MMD² ±115 %, most ÷ least ±35 %,
+    /// FID ±20 % (as above), Parzen ±12 nats. On a GAN row the MMD² band thus catches only a generator more than twice as
+    /// far from the data; collapse shows first in most ÷ least (∞ when a class is never drawn) and in FID.</summary>
+    public static readonly IReadOnlyDictionary<string, (double Band, bool Relative)> AdversarialMeasureBands = new Dictionary<string, (double, bool)>
     {
-        var (band, relative) = MeasureBands[key];
+        ["mmd2"] = (1.15, true),
+        ["most_to_least"] = (0.35, true),
+        ["lenet_fid"] = (0.20, true),
+        ["parzen_log_likelihood"] = (12.0, false),
+    };
+
+    /// <summary>Whether <paramref name="actual"/> lies within <paramref name="key"/>'s band (<see cref="MeasureBands"/>, or
+    /// <see cref="AdversarialMeasureBands"/> for a GAN's samples) of <paramref name="documented"/>, and the band as text.</summary>
+    public static (bool Ok, string Band) WithinMeasureBand(string key, double documented, double actual, bool adversarial = false)
+    {
+        var (band, relative) = (adversarial ? AdversarialMeasureBands : MeasureBands)[key];
         double allowed = relative ? band * Math.Abs(documented) : band;
         return (Math.Abs(actual - documented) <= allowed, relative ? $"±{100 * band:F0} %" : $"±{band}");
     }
@@ -128,7 +144,7 @@ public class DocumentedAccuracyTests(ITestOutputHelper output)
                 // most_to_least is null when a class was never drawn: then no band holds.
                 var value = report.GetProperty(measure);
                 double actual = value.ValueKind == System.Text.Json.JsonValueKind.Number ? value.GetDouble() : double.PositiveInfinity;
-                var (within, band) = WithinMeasureBand(measure, documented, actual);
+                var (within, band) = WithinMeasureBand(measure, documented, actual, adversarial: checkpoint is not null && g.Generator.Arguments[1] == "gan");
                 output.WriteLine($"{(within ? "ok  " : "FAIL")} {what}: {measure} {actual:G4} (documented {documented:G4}, {band})");
                 if (!within) failures.Add($"{what}: {measure} {actual:G4}, documented {documented:G4} ({band})");
             }
