@@ -65,22 +65,8 @@ public static class ConvLayerRace
         output.WriteLine($"routes: direct ∂C/∂x {DirectConv2d.SuitsInputGradient(g, o)}, channels-last {ChannelsLastConv.Suits(shape)}, " +
                          $"chunks {Im2ColChunks.Suits(g, batch, noDirectKernel: true)} ({Im2ColChunks.ImagesPerChunk(g, batch)} images a chunk), " +
                          $"implicit forward {ImplicitGemm.SuitsForward(shape)}");
-        var best = new double[variants.Count];
-        var wall = new double[variants.Count];
-        Array.Fill(best, double.MaxValue); Array.Fill(wall, double.MaxValue);
         var load = MachineLoad.Start();
-        // Alternating rounds, each variant keeping its best: a neighbour's cache pollution only ever adds.
-        for (int round = 0; round < 5; round++)
-            for (int i = 0; i < variants.Count; i++)
-            {
-                variants[i].Call();
-                var sw = System.Diagnostics.Stopwatch.StartNew();
-                var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-                int calls = 0;
-                while (calls < 3 || sw.Elapsed.TotalSeconds < 0.2) { variants[i].Call(); calls++; }
-                best[i] = Math.Min(best[i], (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / calls);
-                wall[i] = Math.Min(wall[i], sw.Elapsed.TotalMilliseconds / calls);
-            }
+        var (wall, best) = Timing.BestOfAlternating(variants.Select(v => v.Call).ToArray(), seconds: 0.2);
         // "∂C/∂w after forward" times both; its own share is the difference from the forward.
         output.WriteLine($"layer {c}→{o}, {hw}×{hw} → {g.OutHeight}×{g.OutWidth}, {k}×{k} stride {s} pad {p}, batch {batch}: " +
                          $"{flop / 1e6:F0} MFLOP a product");

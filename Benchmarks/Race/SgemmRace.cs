@@ -55,8 +55,7 @@ public static class SgemmRace
         int cols = batch * g.OutPixels;
         var columns = new float[g.Rows * cols]; var z = new float[outChannels * cols];
         double flop = 2.0 * outChannels * cols * g.Rows;
-        // Variants alternate for five rounds and each keeps its best round: on a shared machine the minimum CPU time per
-        // call is the figure least moved by the neighbours (their cache pollution only ever adds).
+        // Variants alternate for five rounds, each keeping its best (Timing.BestOfAlternating).
         var variants = new List<(string Name, Action Call)>
         {
             ("forward, whole batch", () =>
@@ -113,21 +112,8 @@ public static class SgemmRace
             variants.Add(($"forward, implicit, block {width}", () => { GatheredB.BlockWidth = width; conv.Forward(shape, x, w, default, y); GatheredB.BlockWidth = 768; }));
         variants.Add(("∂C/∂w, implicit GEMM", () => conv.WeightGradient(shape, x, dy, dw)));
         variants.Add(("∂C/∂x, Convolution", () => conv.InputGradient(shape, dy, w, dx)));
-        var best = new double[variants.Count];
-        var wall = new double[variants.Count];
-        Array.Fill(best, double.MaxValue); Array.Fill(wall, double.MaxValue);
         var load = MachineLoad.Start();
-        for (int round = 0; round < 5; round++)
-            for (int v = 0; v < variants.Count; v++)
-            {
-                variants[v].Call();
-                var sw = System.Diagnostics.Stopwatch.StartNew();
-                var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-                int calls = 0;
-                while (calls < 3 || sw.Elapsed.TotalSeconds < 0.3) { variants[v].Call(); calls++; }
-                best[v] = Math.Min(best[v], (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / calls);
-                wall[v] = Math.Min(wall[v], sw.Elapsed.TotalMilliseconds / calls);
-            }
+        var (wall, best) = Timing.BestOfAlternating(variants.Select(v => v.Call).ToArray());
         for (int v = 0; v < variants.Count; v++)
             output.WriteLine($"RESULT {variants[v].Name,-24} best of 5: {wall[v],7:F2} ms/call, {best[v],6:F2} CPU-ms/call = " +
                              $"{flop / best[v] / 1e6,6:F1} GFLOP per CPU-s");
