@@ -34,6 +34,7 @@ public static class ConvLayerRace
         var variants = new List<(string Name, Action Call)>
         {
             ("forward, Convolution", () => conv.Forward(shape, x, w, default, y)),
+            ("forward, gathered", () => { GatheredB.TwoRunsPermute = false; conv.Forward(shape, x, w, default, y); GatheredB.TwoRunsPermute = true; }),
             ("forward, GEMM alone", () => Gemm.Multiply(false, false, o, cols, g.Rows, w, g.Rows, columns, cols, z, cols)),
             ("∂C/∂w after forward", () => { conv.Forward(shape, x, w, default, y); conv.WeightGradient(shape, x, dy, dw); }),
             ("∂C/∂w, GEMM alone", () => Gemm.Multiply(false, true, o, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true)),

@@ -165,20 +165,23 @@ public static unsafe class Gemm
         GemmArguments.Check(transA, false, m, n, k, a.Length, aPlane > 0 ? k : lda, int.MaxValue, n, c.Length, ldc); // B: the offsets, below
         if (rows.Length < k || columns.Length < n || kinds.Length < n / GemmBlocking.NR)
             throw new ArgumentException($"Gathered GEMM operand B ({k}×{n}) needs {k} row and {n} column offsets and {n / GemmBlocking.NR} panel kinds; got {rows.Length}, {columns.Length} and {kinds.Length}.");
+        bool readsPast = false;
         if (k > 0 && n > 0)
         {
-            // Every offset pair must land inside the source: checked once here, so packing needs no bounds.
+            // Every offset pair must land inside the source: checked once here, so packing needs no bounds. A two-run
+            // panel loads 16 floats from a run's start, which needs 16 floats to spare past the farthest offset.
             int rMin = int.MaxValue, rMax = int.MinValue, cMin = int.MaxValue, cMax = int.MinValue;
             foreach (int r in rows[..k]) { rMin = Math.Min(rMin, r); rMax = Math.Max(rMax, r); }
             foreach (int q in columns[..n]) { cMin = Math.Min(cMin, q); cMax = Math.Max(cMax, q); }
             if ((long)rMin + cMin < 0 || (long)rMax + cMax >= source.Length)
                 throw new ArgumentException($"Gathered GEMM operand B ({k}×{n}) reads offsets {(long)rMin + cMin}..{(long)rMax + cMax} of a {source.Length}-float source.");
+            readsPast = (long)rMax + cMax + GemmBlocking.NR <= source.Length;
         }
         if (Empty(m, n, k, c, ldc, accumulate)) return;
         fixed (float* pa = a, ps = source, pc = c)
         fixed (int* pr = rows, pq = columns)
         fixed (byte* pk = kinds)
-            Dispatch(new GemmProblem(transA, false, m, n, k, pa, aPlane > 0 ? aPlane : lda, null, n, pc, ldc, accumulate, new GatheredB(ps, pr, pq, pk), aPlane), mayUseTeam);
+            Dispatch(new GemmProblem(transA, false, m, n, k, pa, aPlane > 0 ? aPlane : lda, null, n, pc, ldc, accumulate, new GatheredB(ps, pr, pq, pk, readsPast), aPlane), mayUseTeam);
     }
 
     /// <summary>True when there is nothing to multiply; an empty sum (k = 0) leaves C = 0, or C unchanged when accumulating.</summary>

@@ -127,7 +127,8 @@ internal sealed class ImplicitGemm
     {
         var g = s.Window;
         int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, plane = hp * wp, planes = s.Batch * g.Channels;
-        var padded = Scratch.Ensure(ref _padded, planes * plane);
+        // 16 floats to spare past the planes: a two-run panel may load them (GatheredB.PanelKind.TwoRuns).
+        var padded = Scratch.Ensure(ref _padded, planes * plane + GemmBlocking.NR);
         _paddedFor = s;
         // Planes are independent copies: shared between threads (on one, this was a serial stretch before the product).
         fixed (float* from = x) fixed (float* to = padded)

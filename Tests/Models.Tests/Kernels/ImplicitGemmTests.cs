@@ -9,21 +9,23 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 [Collection(nameof(GemmThreadsCollection))]
 public class ImplicitGemmTests
 {
-    /// <summary>A gathered B of k rows × n columns whose panels are of all three kinds: contiguous runs of 16, four runs of
-    /// four, and scattered offsets; n not a multiple of 16, so the last panel is cut.</summary>
+    /// <summary>A gathered B of k rows × n columns whose panels are of all four kinds: contiguous runs of 16, four runs of
+    /// four, scattered offsets, and two runs (an 8×8 stride-2 plane's two rows); n not a multiple of 16, so the last panel
+    /// is cut. The source has 16 floats to spare past the farthest offset, as the implicit GEMM's padded copy does.</summary>
     private static (float[] Source, int[] Rows, int[] Columns, byte[] Kinds, float[] Stored) Operand(int k, int n, Random rng)
     {
         var rows = new int[k];
         for (int p = 0; p < k; p++) rows[p] = rng.Next(0, 50) + 7 * p;
         var columns = new int[n];
         for (int j = 0; j < n; j++)
-            columns[j] = (j / 16 % 3) switch
+            columns[j] = (j / 16 % 4) switch
             {
                 0 => 1000 + j,                                   // contiguous
                 1 => 3000 + j / 4 * 37 + j % 4,                  // runs of four
-                _ => 6000 + (j * 7919) % 997,                    // scattered (repeats allowed)
+                2 => 6000 + (j * 7919) % 997,                    // scattered (repeats allowed)
+                _ => 8000 + j / 16 * 100 + (j % 16 < 8 ? 2 * (j % 16) : 40 + 2 * (j % 16 - 8)),   // two runs at stride 2
             };
-        var source = GradientCheck.Random(rng, rows.Max() + columns.Max() + 1).Data;
+        var source = GradientCheck.Random(rng, rows.Max() + columns.Max() + 1 + 16).Data;
         var kinds = new byte[n / 16];
         GatheredB.Classify(columns, kinds);
         var stored = new float[k * n];
@@ -36,7 +38,13 @@ public class ImplicitGemmTests
     public void Panels_are_classified_by_their_layout()
     {
         var (_, _, columns, kinds, _) = Operand(3, 100, new Random(1));
-        Assert.Equal(new byte[] { 1, 2, 0, 1, 2, 0 }, kinds);
+        Assert.Equal(new byte[] { 1, 2, 0, 3, 1, 2 }, kinds);
+        // Two runs: within 16 floats of the first offset, or of the first one past those; a third run is scattered.
+        var twoRows = new byte[1];
+        GatheredB.Classify([.. Enumerable.Range(0, 7), .. Enumerable.Range(10, 7), 20, 21], twoRows);   // 7-wide rows at stride 1, padded to 10
+        Assert.Equal((byte)GatheredB.PanelKind.TwoRuns, twoRows[0]);
+        GatheredB.Classify([.. Enumerable.Range(0, 6).Select(x => 2 * x), .. Enumerable.Range(0, 5).Select(x => 32 + 2 * x), .. Enumerable.Range(0, 5).Select(x => 64 + 2 * x)], twoRows);
+        Assert.Equal((byte)GatheredB.PanelKind.Scattered, twoRows[0]);
         Assert.Equal(6, columns.Length / 16);
     }
 
@@ -61,21 +69,23 @@ public class ImplicitGemmTests
         GemmReference.Multiply(transA, false, m, n, k, a, lda, stored, n, reference, n, accumulate: true);
         foreach (var width in SimdWidth.AvailablePaths)
             using (SimdWidth.Use(width))
-                foreach (bool gathers in new[] { true, false })
+                // Two-run panels permuted, gathered (the switch off, or no floats to spare past the source's end), or
+                // packed by the scalar loop: the same floats every way.
+                foreach (var (gathers, permutes, spare) in new[] { (true, true, true), (true, false, true), (true, true, false), (false, true, true) })
                     foreach (int threads in new[] { 1, 2 })
                     {
                         var expected = (float[])start.Clone();
                         var actual = (float[])start.Clone();
                         int before = Gemm.Threads;
-                        bool g = GatheredB.Gathers;
+                        bool g = GatheredB.Gathers, p = GatheredB.TwoRunsPermute;
                         try
                         {
                             Gemm.Threads = threads;
-                            GatheredB.Gathers = gathers;
+                            (GatheredB.Gathers, GatheredB.TwoRunsPermute) = (gathers, permutes);
                             Gemm.Multiply(transA, false, m, n, k, a, lda, stored, n, expected, n, accumulate: true);
-                            Gemm.MultiplyGathered(transA, m, n, k, a, lda, source, rows, columns, kinds, actual, n, accumulate: true);
+                            Gemm.MultiplyGathered(transA, m, n, k, a, lda, spare ? source : source.AsSpan(0, source.Length - 16), rows, columns, kinds, actual, n, accumulate: true);
                         }
-                        finally { Gemm.Threads = before; GatheredB.Gathers = g; }
+                        finally { Gemm.Threads = before; (GatheredB.Gathers, GatheredB.TwoRunsPermute) = (g, p); }
                         Assert.Equal(expected, actual);
                         for (int i = 0; i < reference.Length; i++)
                             Assert.True(Math.Abs(reference[i] - actual[i]) <= 1e-4f * (1 + Math.Abs(reference[i])),
@@ -88,7 +98,7 @@ public class ImplicitGemmTests
     {
         var (source, rows, columns, kinds, _) = Operand(4, 20, new Random(3));
         var e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyGathered(false, 2, 20, 4, new float[8], 4,
-            source.AsSpan(0, source.Length - 1), rows, columns, kinds, new float[40], 20));
+            source.AsSpan(0, source.Length - 17), rows, columns, kinds, new float[40], 20));   // one float short of the farthest offset
         Assert.Contains("Gathered GEMM operand B (4×20)", e.Message);
         e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyGathered(false, 2, 20, 4, new float[8], 4,
             source, rows.AsSpan(0, 3), columns, kinds, new float[40], 20));
