@@ -14,9 +14,11 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// - the convolutional networks: each "###" run under "## Convolutional networks" has a command block followed by an
 ///   epoch table whose first "| test %" row ends in the bold final figure;
 /// - the generators on MNIST and Fashion-MNIST: the generative section's Commands block (a LeNet-5 judge, then each
-///   generator, per data set) and the mean confidence of the "### MNIST" or "### Fashion-MNIST" table;
+///   generator, per data set) and the mean confidence and other figures (MMD², most ÷ least, FID, Parzen) of the
+///   "### MNIST" or "### Fashion-MNIST" table;
 /// - the colorizers: each <c>np train colorize</c> command of the pix2pix section (a <c>--resume</c> one with the command
-///   it continues) and the table row naming its checkpoint (PSNR and colourfulness on the held-out photos);
+///   it continues) and the results row naming its checkpoint (PSNR and colourfulness on the held-out photos, and the
+///   fresh discriminator where the table has it), with the departure table's row or the λ table's columns naming it;
 /// - the learned transform functions: the table under "## Generative models: a learned transform function" (KS statistics
 ///   and monotonicity of <see cref="Models.Generative.TransformFunction.TransformFunctionOptions.Documented"/>'s run).
 /// The <c>np train</c> lines that are not rerun say why in <see cref="Unchecked"/>.
@@ -145,7 +147,8 @@ public static partial class ExperimentsDocument
 
     /// <summary>The generative section's rows on one data set: its Commands block trains a LeNet-5 judge and each generator
     /// on <c>--data <paramref name="dataset"/></c>; the table under <paramref name="table"/> gives each generator's mean
-    /// confidence (its fourth figure, the first row that names the model). Commands that
+    /// confidence (its fourth figure, the first row that names the model) and its other figures by column name, and the
+    /// "real training images" row the same for the judge on real images (a <c>--real</c> check). Commands that
     /// <see cref="Unchecked"/> lists (the Fashion-MNIST GAN's --resume chain) are not rows.</summary>
     private static IEnumerable<DocumentedGenerator> GeneratorsOn(string dataset, string table)
     {
