@@ -4,9 +4,10 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// col2im and im2col for strided geometries through stride-phase planes: each kernel tap's row of the column matrix is added, one
-/// output row at a time and a vector at a time, into the phase plane its pixels belong to; the planes are then dealt back
-/// into the image. The plain twin is <see cref="Im2ColReference.Fold"/>.
+/// col2im and im2col for strided geometries through stride-phase planes (col2im for stride 1 too, as one phase: the padded
+/// plane): each kernel tap's row of the column matrix is added, one output row at a time and a vector at a time, into the
+/// phase plane its pixels belong to; the planes are then dealt back into the image. The plain twin is
+/// <see cref="Im2ColReference.Fold"/>.
 /// </summary>
 /// <remarks>
 /// Why: with stride 2 the taps of one output row land on every other pixel, so a direct fold is a strided scatter-add
