@@ -23,12 +23,7 @@ public class SgemmBenchmarks
         Gemm.Threads = Threads;
         var rng = new Random(42);
         _a = Fill(N * N); _b = Fill(N * N); _c = new float[N * N];
-        float[] Fill(int length)
-        {
-            var x = new float[length];
-            for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-            return x;
-        }
+        float[] Fill(int length) => Race.RandomFloats.Uniform(rng, length);
     }
 
     [Benchmark]

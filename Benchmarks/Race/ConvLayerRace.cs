@@ -18,12 +18,7 @@ public static class ConvLayerRace
         var g = new Im2ColGeometry(c, hw, hw, k, k, s, s, p, p);
         var shape = new ConvolutionGeometry(batch, o, g);
         var rng = new Random(42);
-        float[] Fill(int length)
-        {
-            var a = new float[length];
-            for (int i = 0; i < length; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
-            return a;
-        }
+        float[] Fill(int length) => RandomFloats.Uniform(rng, length);
         var x = Fill(batch * g.ImageLength); var w = Fill(o * g.Rows); var dy = Fill(batch * o * g.OutPixels);
         var y = new float[dy.Length]; var dx = new float[x.Length]; var dw = new float[w.Length];
         int cols = shape.Columns;
@@ -31,20 +26,19 @@ public static class ConvLayerRace
         Im2Col.Unfold(x, batch, g, columns);
         double flop = 2.0 * o * cols * g.Rows;
         var conv = new Convolution();
+        // A call on the routes before this session's changes (each switch restored however the call ends).
+        static Action Gathered(Action call) => () => { GatheredB.TwoRunsPermute = false; try { call(); } finally { GatheredB.TwoRunsPermute = true; } };
+        static Action EarlierFolds(Action call) => () => { PhaseFold.Widened = false; try { call(); } finally { PhaseFold.Widened = true; } };
+        unsafe void FoldSerial() { fixed (float* c0 = wtd) fixed (float* d0 = dx) Im2Col.FoldSerial(c0, batch, g, d0); }
         var variants = new List<(string Name, Action Call)>
         {
             ("forward, Convolution", () => conv.Forward(shape, x, w, default, y)),
-            ("forward, gathered", () => { GatheredB.TwoRunsPermute = false; conv.Forward(shape, x, w, default, y); GatheredB.TwoRunsPermute = true; }),
+            ("forward, gathered", Gathered(() => conv.Forward(shape, x, w, default, y))),
             ("forward, GEMM alone", () => Gemm.Multiply(false, false, o, cols, g.Rows, w, g.Rows, columns, cols, z, cols)),
             ("∂C/∂w after forward", () => { conv.Forward(shape, x, w, default, y); conv.WeightGradient(shape, x, dy, dw); }),
             ("∂C/∂w, GEMM alone", () => Gemm.Multiply(false, true, o, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true)),
             ("∂C/∂x, Convolution", () => conv.InputGradient(shape, dy, w, dx)),
-            ("∂C/∂x, earlier folds", () =>
-            {
-                PhaseFold.Widened = false;
-                conv.InputGradient(shape, dy, w, dx);
-                PhaseFold.Widened = true;
-            }),
+            ("∂C/∂x, earlier folds", EarlierFolds(() => conv.InputGradient(shape, dy, w, dx))),
             ("∂C/∂x, chunks", () => Im2ColChunks.InputGradient(dy, batch, g, w, o, dx)),
             ("∂C/∂x, whole batch", () =>
             {
@@ -53,14 +47,9 @@ public static class ConvLayerRace
             }),
             ("∂C/∂x, GEMM alone", () => Gemm.Multiply(true, false, g.Rows, cols, o, w, g.Rows, z, cols, wtd, cols)),
             ("col2im alone", () => Im2Col.Fold(wtd, batch, g, dx)),
-            ("col2im alone, earlier", () => { PhaseFold.Widened = false; Im2Col.Fold(wtd, batch, g, dx); PhaseFold.Widened = true; }),
-            ("col2im serial, phase", () => { unsafe { fixed (float* c0 = wtd) fixed (float* d0 = dx) Im2Col.FoldSerial(c0, batch, g, d0); } }),
-            ("col2im serial, earlier", () =>
-            {
-                PhaseFold.Widened = false;
-                unsafe { fixed (float* c0 = wtd) fixed (float* d0 = dx) Im2Col.FoldSerial(c0, batch, g, d0); }
-                PhaseFold.Widened = true;
-            }),
+            ("col2im alone, earlier", EarlierFolds(() => Im2Col.Fold(wtd, batch, g, dx))),
+            ("col2im serial, phase", FoldSerial),
+            ("col2im serial, earlier", EarlierFolds(FoldSerial)),
             ("im2col alone", () => Im2Col.Unfold(x, batch, g, wtd)),
         };
         output.WriteLine($"routes: direct ∂C/∂x {DirectConv2d.SuitsInputGradient(g, o)}, channels-last {ChannelsLastConv.Suits(shape)}, " +

@@ -153,7 +153,7 @@ public static class GanRace
         void Walk(string net, Sequential network, int[] inputShape)
         {
             var x = new Tensor([Batch, .. inputShape]);
-            for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            RandomFloats.Fill(rng, x.Span);
             foreach (var layer in network.Children)
             {
                 var input = x;

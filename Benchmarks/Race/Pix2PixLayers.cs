@@ -205,7 +205,7 @@ public static class Pix2PixLayers
     private static Tensor Random(Random rng, int batch, int channels, int size)
     {
         var t = new Tensor(batch, channels, size, size);
-        for (int i = 0; i < t.Length; i++) t[i] = (float)(rng.NextDouble() * 2 - 1);
+        RandomFloats.Fill(rng, t.Span);
         return t;
     }
 }

@@ -44,12 +44,7 @@ public static class SgemmRace
         const int batch = 64, outChannels = 128;
         KernelLoop.MaxThreads = threads;
         var rng = new Random(42);
-        float[] Fill(int length)
-        {
-            var x = new float[length];
-            for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-            return x;
-        }
+        float[] Fill(int length) => RandomFloats.Uniform(rng, length);
         var x = Fill(batch * g.ImageLength); var w = Fill(outChannels * g.Rows); var dy = Fill(batch * outChannels * g.OutPixels);
         var y = new float[dy.Length]; var dx = new float[x.Length]; var dw = new float[w.Length];
         int cols = batch * g.OutPixels;
@@ -164,11 +159,6 @@ public static class SgemmRace
                          $"max {flop / min / 1e9:F1}; {median * 1e6:F1} µs/call; {flop * calls / cpu.TotalSeconds / 1e9:F1} GFLOP per CPU-s; " +
                          $"{Gemm.TeamCalls - teamCalls} of {calls} calls on the thread team{Shares(team, Gemm.TeamCounters)}) [other processes {load.OtherCores:F2} cores]");
 
-        float[] Fill(int length)
-        {
-            var x = new float[length];
-            for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-            return x;
-        }
+        float[] Fill(int length) => RandomFloats.Uniform(rng, length);
     }
 }
