@@ -52,28 +52,18 @@ public class DocumentedColorizationTests(ITestOutputHelper output)
         if (c.Start is { } start) ClassicCli.Json(start.ArgumentsWritingTo(folder.Path));
         var json = ClassicCli.Json(c.Start is null ? c.Run.ArgumentsWritingTo(folder.Path) : c.Run.ArgumentsResumingIn(folder.Path));
         var model = Models.Checkpoints.ColorizerCheckpoint.Load(c.Run.CheckpointIn(folder.Path)).Model;
-        var q = ColorizationMeasure.Of(new Colorizer(model), ImageFolder.Load(c.TestFolder, model.Size));
-        output.WriteLine($"{c.Run.CommandLine}: PSNR {q.Psnr:F2} dB (documented {c.Psnr:F2}, ±{PsnrDb}), colourfulness {q.Colourfulness:F2} " +
-            $"(documented {c.Colourfulness:F2}, ±{ColourfulnessShare:P0}), SSIM {q.Ssim:F3}; {json.GetProperty("train_seconds").GetDouble():F0} s of training");
-        var failures = new List<string>();
-        void Check(string what, double got, double documented, double band)
-        {
-            bool ok = Math.Abs(got - documented) <= band;
-            output.WriteLine($"{(ok ? "ok  " : "FAIL")} {what}: {got:G4} (documented {documented:G4}, ±{band:G3})");
-            if (!ok) failures.Add($"{what}: {got:G4}, documented {documented:G4} (±{band:G3})");
-        }
-        Check("PSNR (dB)", q.Psnr, c.Psnr, PsnrDb);
-        Check("colourfulness", q.Colourfulness, c.Colourfulness, ColourfulnessShare * c.Colourfulness);
         var colorizer = new Colorizer(model);
         var photos = ImageFolder.Load(c.TestFolder, model.Size);
+        var q = ColorizationMeasure.Of(colorizer, photos);
+        output.WriteLine($"{c.Run.CommandLine}: PSNR {q.Psnr:F2} dB (documented {c.Psnr:F2}, ±{PsnrDb}), colourfulness {q.Colourfulness:F2} " +
+            $"(documented {c.Colourfulness:F2}, ±{ColourfulnessShare:P0}), SSIM {q.Ssim:F3}; {json.GetProperty("train_seconds").GetDouble():F0} s of training");
+        var checks = new FigureChecks(output);
+        var Check = checks.Check;
+        Check("PSNR (dB)", q.Psnr, c.Psnr, PsnrDb);
+        Check("colourfulness", q.Colourfulness, c.Colourfulness, ColourfulnessShare * c.Colourfulness);
         if (c.Fresh is { } fresh)
-        {
-            // Trained afresh on real training photos against their colorizations, as colorize-eval --fresh-discriminator does.
-            var train = ImageFolder.Load(Path.Combine(Path.GetDirectoryName(c.TestFolder)!, "train"), model.Size);
-            var r = FreshDiscriminator.Measure(train, train with { Pixels = ColorizationMeasure.ColorizeAll(colorizer, train) },
-                photos, photos with { Pixels = ColorizationMeasure.ColorizeAll(colorizer, photos) });
-            Check("fresh discriminator: test accuracy (%)", 100 * r.Accuracy, fresh, DocumentedFrontierTests.FreshPoints);
-        }
+            Check("fresh discriminator: test accuracy (%)", DocumentedFrontierTests.FreshAccuracy(photos, set => ColorizationMeasure.ColorizeAll(colorizer, set)),
+                fresh, DocumentedFrontierTests.FreshPoints);
         if (c.Departure is { } documented && c.Baseline is { } baselineRun)
         {
             // Against its L1-alone run, trained once per test process for all the rows that share it.
@@ -87,8 +77,8 @@ public class DocumentedColorizationTests(ITestOutputHelper output)
             if (!double.IsNaN(documented.Departure)) Check("departure |p − b|²", d.DepartureSize, documented.Departure, share * documented.Departure);
             if (!double.IsNaN(documented.ModelError)) Check("error |p − t|²", d.ModelError, documented.ModelError, share * documented.ModelError);
         }
-        Assert.True(failures.Count == 0, $"{c.Id}: `{c.Run.CommandLine}` on {c.TestFolder}: {failures.Count} documented figures not reproduced " +
-            $"(docs/EXPERIMENTS.md):\n" + string.Join('\n', failures));
+        Assert.True(checks.Failures.Count == 0, $"{c.Id}: `{c.Run.CommandLine}` on {c.TestFolder}: {checks.Failures.Count} documented figures not reproduced " +
+            $"(docs/EXPERIMENTS.md):\n" + string.Join('\n', checks.Failures));
     }
 
     /// <summary>The L1-alone runs the departures are measured against, each trained once per test process (in a folder

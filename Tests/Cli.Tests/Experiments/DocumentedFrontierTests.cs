@@ -39,13 +39,8 @@ public class DocumentedFrontierTests(ITestOutputHelper output)
         var d = ChromaDeparture.Of(p, b, ColorizationMeasure.ScaledLab(photos).Chroma);
         double gap = ColorizationMeasure.Of(baseline, photos).Psnr - ColorizationMeasure.Of(model, photos).Psnr;
 
-        var failures = new List<string>();
-        void Check(string what, double got, double documented, double band)
-        {
-            bool ok = Math.Abs(got - documented) <= band;
-            output.WriteLine($"{(ok ? "ok  " : "FAIL")} {what}: {got:G4} (documented {documented:G4}, ±{band:G3})");
-            if (!ok) failures.Add($"{what}: {got:G4}, documented {documented:G4}");
-        }
+        var checks = new FigureChecks(output);
+        var Check = checks.Check;
         Check("baseline error |b − t|²", d.BaselineError, f.BaselineError, ErrorShare * f.BaselineError);
         Check("departure |p − b|²", d.DepartureSize, f.Departure, ErrorShare * f.Departure);
         Check("correlation with the truth's departure", d.Correlation, f.Correlation, CorrelationPoints);
@@ -57,19 +52,23 @@ public class DocumentedFrontierTests(ITestOutputHelper output)
             Check($"α {blend.Alpha}: PSNR (dB)", q.Psnr, blend.Psnr, DocumentedColorizationTests.PsnrDb);
             Check($"α {blend.Alpha}: colourfulness ÷ truth", q.ColourfulnessRatio, blend.ColourfulnessRatio, DocumentedColorizationTests.ColourfulnessShare * blend.ColourfulnessRatio);
         }
-        // The fresh discriminator: trained afresh on real training photos against each one's colorizations (the grey floor,
-        // then each run), as colorize-eval --fresh-discriminator does.
-        var train = ImageFolder.Load(Path.Combine(Path.GetDirectoryName(f.Model.TestFolder)!, "train"), model.Size);
+        // The fresh discriminator on the grey floor, then on each run.
         foreach (var (what, colorize, documented) in new (string, Func<PhotoSet, float[]>, double)[]
         {
             ("grey floor", set => GreyPhotos.Of(set).Pixels, f.FreshGrey),
             ("L1 alone", set => ColorizationMeasure.ColorizeAll(baseline, set), f.FreshBaseline),
             ("pix2pix", set => ColorizationMeasure.ColorizeAll(model, set), f.FreshModel),
         })
-        {
-            var r = FreshDiscriminator.Measure(train, train with { Pixels = colorize(train) }, photos, photos with { Pixels = colorize(photos) });
-            Check($"fresh discriminator, {what}: test accuracy (%)", 100 * r.Accuracy, documented, FreshPoints);
-        }
-        Assert.True(failures.Count == 0, $"the colorization frontier: {failures.Count} documented figures not reproduced:\n" + string.Join('\n', failures));
+            Check($"fresh discriminator, {what}: test accuracy (%)", FreshAccuracy(photos, colorize), documented, FreshPoints);
+        Assert.True(checks.Failures.Count == 0, $"the colorization frontier: {checks.Failures.Count} documented figures not reproduced:\n" + string.Join('\n', checks.Failures));
+    }
+
+    /// <summary>The fresh discriminator's accuracy (%) on the held-out photos <paramref name="test"/> against what
+    /// <paramref name="colorize"/> makes of them, trained afresh on the training photos beside them (the <c>train/</c>
+    /// folder next to theirs) against their colorizations, as <c>colorize-eval --fresh-discriminator</c> does.</summary>
+    public static double FreshAccuracy(PhotoSet test, Func<PhotoSet, float[]> colorize)
+    {
+        var train = ImageFolder.Load(Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(test.Source))!, "train"), test.Size);
+        return 100 * FreshDiscriminator.Measure(train, train with { Pixels = colorize(train) }, test, test with { Pixels = colorize(test) }).Accuracy;
     }
 }
