@@ -57,8 +57,26 @@ public static class Pix2PixProfile
             output.WriteLine($"  {"rest (D0, concat, losses, Adam, zero)",-34} {(wall - lw) / Steps,7:F2} {(cpu - lc) / Steps,7:F2} {(thread - lt) / Steps,7:F2}");
             foreach (var group in meters.GroupBy(m => m.Kind).OrderByDescending(k => k.Sum(m => m.Fwd.Wall + m.Bwd.Wall)))
                 output.WriteLine($"    {group.Key,-12} wall {group.Sum(m => m.Fwd.Wall + m.Bwd.Wall) / Steps,7:F2}  CPU {group.Sum(m => m.Fwd.Cpu + m.Bwd.Cpu) / Steps,7:F2}  caller {group.Sum(m => m.Fwd.Thread + m.Bwd.Thread) / Steps,7:F2}");
+            // What the rest holds, each part timed alone after the step (the step's own calls of the same kind).
+            RestPart(output, "Adam G", () => step.GeneratorOptimizer.Step(2e-4f));
+            RestPart(output, "Adam D", () => step.DiscriminatorOptimizer!.Step(2e-4f));
+            RestPart(output, "zero G and D gradients (twice each)", () =>
+            {
+                for (int twice = 0; twice < 2; twice++)
+                    foreach (var p in g.AllParameters().Concat(d.AllParameters())) p.ZeroGradient();
+            });
             output.WriteLine($"RESULT pix2pix-profile ngf {ngf}: {wall / Steps:F1} ms/step, {cpu / Steps:F1} CPU-ms/step, caller thread {thread / Steps:F1} CPU-ms/step [other processes {load.OtherCores:F2} cores]");
         }
+    }
+
+    private static void RestPart(TextWriter output, string name, Action part)
+    {
+        part();
+        var c0 = Process.GetCurrentProcess().TotalProcessorTime;
+        long t0 = Stopwatch.GetTimestamp();
+        for (int s = 0; s < Steps; s++) part();
+        double wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds, cpu = (Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds;
+        output.WriteLine($"    rest: {name,-36} {wall / Steps,7:F2} {cpu / Steps,7:F2}");
     }
 
     private static UNetSkipBlock WrapBlock(UNetSkipBlock block, List<Meter> meters, string name) =>

@@ -52,23 +52,31 @@ public class DocumentedFrontierTests(ITestOutputHelper output)
             Check($"α {blend.Alpha}: PSNR (dB)", q.Psnr, blend.Psnr, DocumentedColorizationTests.PsnrDb);
             Check($"α {blend.Alpha}: colourfulness ÷ truth", q.ColourfulnessRatio, blend.ColourfulnessRatio, DocumentedColorizationTests.ColourfulnessShare * blend.ColourfulnessRatio);
         }
-        // The fresh discriminator on the grey floor, then on each run.
+        // The fresh discriminator on each run (the grey floor's is DocumentedColorizationTests').
         foreach (var (what, colorize, documented) in new (string, Func<PhotoSet, float[]>, double)[]
         {
-            ("grey floor", set => GreyPhotos.Of(set).Pixels, f.FreshGrey),
             ("L1 alone", set => ColorizationMeasure.ColorizeAll(baseline, set), f.FreshBaseline),
             ("pix2pix", set => ColorizationMeasure.ColorizeAll(model, set), f.FreshModel),
         })
-            Check($"fresh discriminator, {what}: test accuracy (%)", FreshAccuracy(photos, colorize), documented, FreshPoints);
+            Check($"fresh discriminator, {what}: test accuracy (%)", Fresh(photos, colorize).Accuracy * 100, documented, FreshPoints);
         Assert.True(checks.Failures.Count == 0, $"the colorization frontier: {checks.Failures.Count} documented figures not reproduced:\n" + string.Join('\n', checks.Failures));
     }
 
-    /// <summary>The fresh discriminator's accuracy (%) on the held-out photos <paramref name="test"/> against what
+    /// <summary>The fresh discriminator on the held-out photos <paramref name="test"/> against what
     /// <paramref name="colorize"/> makes of them, trained afresh on the training photos beside them (the <c>train/</c>
     /// folder next to theirs) against their colorizations, as <c>colorize-eval --fresh-discriminator</c> does.</summary>
-    public static double FreshAccuracy(PhotoSet test, Func<PhotoSet, float[]> colorize)
+    public static FreshDiscriminatorResult Fresh(PhotoSet test, Func<PhotoSet, float[]> colorize)
     {
         var train = ImageFolder.Load(Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(test.Source))!, "train"), test.Size);
-        return 100 * FreshDiscriminator.Measure(train, train with { Pixels = colorize(train) }, test, test with { Pixels = colorize(test) }).Accuracy;
+        return FreshDiscriminator.Measure(train, train with { Pixels = colorize(train) }, test, test with { Pixels = colorize(test) });
+    }
+
+    /// <summary>Checks a judge's four figures against a fresh-discriminator table row, each within <see cref="FreshPoints"/>.</summary>
+    public static void CheckJudge(FigureChecks checks, string what, FreshDiscriminatorResult got, DocumentedJudge documented)
+    {
+        checks.Check($"{what}: test accuracy (%)", 100 * got.Accuracy, documented.Accuracy, FreshPoints);
+        checks.Check($"{what}: real called real (%)", 100 * got.RealCalledReal, documented.RealCalledReal, FreshPoints);
+        checks.Check($"{what}: colorized called colorized (%)", 100 * got.FakeCalledFake, documented.ColorizedCalledColorized, FreshPoints);
+        checks.Check($"{what}: training accuracy, last epoch (%)", 100 * got.TrainAccuracy, documented.TrainAccuracy, FreshPoints);
     }
 }

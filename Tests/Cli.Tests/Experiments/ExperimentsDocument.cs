@@ -500,6 +500,7 @@ public static partial class ExperimentsDocument
                 return at >= 0 && at < cells.Length && SignedFigure().Match(cells[at]) is { Success: true } m ? Parse(m.Value.Replace('−', '-')) : null;
             }
             double? fresh = Column("fresh discriminator");
+            var judge = naming.Where(r => r.Header[1].StartsWith(JudgeHeader, StringComparison.Ordinal)).Select(r => JudgeOf(r.Line)).SingleOrDefault();
             DocumentedDeparture? departure = null;
             if (naming.Where(r => r.Header[1] == "pix2pix row").Select(r => r.Line.Split('|', StringSplitOptions.TrimEntries)).SingleOrDefault() is { } d)
                 departure = new DocumentedDeparture(FirstNumber(d[2], d[1]), FirstNumber(d[3], d[1]), Parse(d[4].Replace('−', '-')), FirstNumber(d[5], d[1]), FirstNumber(d[6], d[1]));
@@ -507,7 +508,7 @@ public static partial class ExperimentsDocument
                 departure = new DocumentedDeparture(double.NaN, double.NaN, correlation, double.NaN, gap);
             yield return new DocumentedColorization(RunOf(args), System.IO.Path.Combine(args[data + 1], "test"),
                 FirstNumber(cells[2], line), FirstNumber(cells[4], line), start, fresh, departure,
-                departure is null ? null : RunOf(BaselineOf(args, commands)));
+                departure is null ? null : RunOf(BaselineOf(args, commands)), judge);
         }
 
         // The L1-alone run a pix2pix run's departure is measured against: from scratch, same size, width, epochs, schedule.
@@ -520,6 +521,67 @@ public static partial class ExperimentsDocument
                 : throw new InvalidDataException($"{Path}: one L1-alone command should match np {string.Join(' ', args)} in size, width, epochs and schedule, found {found.Count}.");
         }
     }
+
+    /// <summary>The first header cell of the fresh-discriminator table, whose rows give a judge's four figures.</summary>
+    private const string JudgeHeader = "judge trained on real against";
+
+    /// <summary>A fresh-discriminator table row: accuracy on test, real called real, colorized called colorized, training
+    /// accuracy, each in percent.</summary>
+    private static DocumentedJudge JudgeOf(string line)
+    {
+        var cells = line.Split('|', StringSplitOptions.TrimEntries);
+        return new DocumentedJudge(FirstNumber(cells[2], line), FirstNumber(cells[3], line), FirstNumber(cells[4], line), FirstNumber(cells[5], line));
+    }
+
+    /// <summary>The colorization section's grey floors: each results table's "grey floor" row (the photo's L with a* = b* = 0,
+    /// no model), at the size of the colorizers the same table names, with its fresh-discriminator cell where the table has
+    /// that column and the judge table's "grey" row where that table judges colorizers of the same size.</summary>
+    public static IReadOnlyList<DocumentedGreyFloor> GreyFloors => s_greyFloors.Value;
+    private static readonly Lazy<IReadOnlyList<DocumentedGreyFloor>> s_greyFloors = new(() =>
+    {
+        // Each table of the section: its header cells and rows.
+        var tables = new List<(string[] Header, List<string> Rows)>();
+        bool inTable = false;
+        foreach (var line in Section(ColorizationSection).Select(l => l.TrimStart()))
+        {
+            if (!line.StartsWith('|')) inTable = false;
+            else if (!inTable) { tables.Add((line.Split('|', StringSplitOptions.TrimEntries), [])); inTable = true; }
+            else if (!line.StartsWith("|---", StringComparison.Ordinal)) tables[^1].Rows.Add(line);
+        }
+        // The size and test folder of the colorizers a table's rows name.
+        (int Size, string TestFolder)? SettingOf(IEnumerable<string> rows)
+        {
+            static string? Value(DocumentedRun run, string name) => run.Arguments.ToList().IndexOf(name) is int i && i >= 0 ? run.Arguments[i + 1] : null;
+            // A --resume command keeps the size of the run it continues.
+            var named = Colorizations.Where(c => rows.Any(r => r.Contains($"`{System.IO.Path.GetFileName(Value(c.Run, "--out"))}`", StringComparison.Ordinal)))
+                .Select(c => (int.Parse(Value(c.Run, "--size") ?? Value(c.Start ?? c.Run, "--size") ?? "", CultureInfo.InvariantCulture), c.TestFolder)).Distinct().ToList();
+            return named.Count switch
+            {
+                0 => null,
+                1 => named[0],
+                _ => throw new InvalidDataException($"{Path}: a table of \"{ColorizationSection}\" names colorizers of {named.Count} sizes or photo sets."),
+            };
+        }
+        var judges = tables.Where(t => t.Header.Length > 1 && t.Header[1].StartsWith(JudgeHeader, StringComparison.Ordinal)).ToList();
+        var floors = new List<DocumentedGreyFloor>();
+        foreach (var (header, rows) in tables.Where(t => t.Header.Length > 1 && t.Header[1] == "model"))
+        {
+            var grey = rows.Where(r => r.StartsWith("| grey floor", StringComparison.Ordinal)).ToList();
+            if (grey.Count == 0) continue;
+            var setting = SettingOf(rows) ?? throw new InvalidDataException($"{Path}: the table with the grey floor row {grey[0]} names no colorizer, so its size is unknown.");
+            var cells = grey.Single().Split('|', StringSplitOptions.TrimEntries);
+            int freshAt = Array.FindIndex(header, h => h.StartsWith("fresh discriminator", StringComparison.Ordinal));
+            var judge = judges.Where(j => SettingOf(j.Rows) == setting).SelectMany(j => j.Rows)
+                .Where(r => r.StartsWith("| grey", StringComparison.Ordinal)).Select(JudgeOf).SingleOrDefault();
+            floors.Add(new DocumentedGreyFloor($"grey floor {setting.Size}", setting.Size, setting.TestFolder,
+                FirstNumber(cells[2], grey[0]), FirstNumber(cells[3], grey[0]), Parse(Figure().Match(cells[4]).Value),
+                freshAt >= 0 ? FirstNumber(cells[freshAt], grey[0]) : null, judge));
+        }
+        return floors;
+    });
+
+    public static DocumentedGreyFloor GreyFloor(string id) =>
+        GreyFloors.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no colorization row '{id}'.");
 
     /// <summary>The colorization section's analysis of the default 64×64 pix2pix against L1 alone ("Why the gap is about 3
     /// dB"): the departure table's first row (baseline error, departure, its correlation with the truth's, the model's error,
@@ -538,12 +600,12 @@ public static partial class ExperimentsDocument
         var points = Enumerable.Range(1, header.Length - 1).Select(i => new DocumentedBlend(
             FirstNumber(header[i].Replace("0 (L1 alone)", "0.0").Replace("1 (pix2pix)", "1.0"), header[i]),
             FirstNumber(frontier[0][i], frontier[0][0]), FirstNumber(frontier[1][i].Replace("**", ""), frontier[1][0]))).ToArray();
-        // The fresh discriminator's accuracy on the grey floor and on the two runs: the 64×64 table's last column.
+        // The fresh discriminator's accuracy on the two runs: the 64×64 table's last column (the grey floor's is GreyFloors').
         var runs = TableOf("| model | PSNR (dB) | SSIM | colourfulness | ÷ ground truth's | fresh discriminator |");
         double Fresh(Func<string, bool> row) => runs.Where(r => row(r[0])).Select(r => FirstNumber(r[5], r[0])).Single();
         return new DocumentedFrontier(Colorization("colorize l1-64-d4"), Colorization("colorize p2p-64-d4"),
             Parse(d[1]), Parse(d[2]), Parse(d[3].Replace('−', '-')), Parse(d[4]), FirstNumber(d[5], d[0]), points,
-            Fresh(r => r.StartsWith("grey floor", StringComparison.Ordinal)), Fresh(r => r.Contains("`l1-64-d4.ckpt`", StringComparison.Ordinal)),
+            Fresh(r => r.Contains("`l1-64-d4.ckpt`", StringComparison.Ordinal)),
             Fresh(r => r.Contains("`p2p-64-d4.ckpt`", StringComparison.Ordinal)));
     });
 

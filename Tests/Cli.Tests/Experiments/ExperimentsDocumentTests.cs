@@ -174,7 +174,33 @@ public class ExperimentsDocumentTests
         Assert.Equal([0.0, 0.5, 0.6, 0.7, 0.8, 1.0], f.Blends.Select(b => b.Alpha));
         Assert.Equal((23.86, 0.55), (f.Blends[0].Psnr, f.Blends[0].ColourfulnessRatio));
         Assert.Equal((22.38, 0.82), (f.Blends[2].Psnr, f.Blends[2].ColourfulnessRatio));
-        Assert.Equal((98.9, 92.1, 99.3), (f.FreshGrey, f.FreshBaseline, f.FreshModel));
+        Assert.Equal((92.1, 99.3), (f.FreshBaseline, f.FreshModel));
+    }
+
+    [Fact]
+    public void The_grey_floors_are_read_at_the_size_of_the_colorizers_beside_them()
+    {
+        // One per results table that has a grey floor row: 32×32 (with the judge table's grey row) and 64×64.
+        Assert.Equal(["grey floor 32", "grey floor 64"], ExperimentsDocument.GreyFloors.Select(g => g.Id));
+        var small = ExperimentsDocument.GreyFloor("grey floor 32");
+        Assert.Equal((32, "/work/shared/data/photos-64/test", 23.59, 0.926, 0.0, 95.9), (small.Size, small.TestFolder, small.Psnr, small.Ssim, small.Colourfulness, small.Fresh));
+        Assert.Equal(new DocumentedJudge(95.9, 91.9, 100.0, 98.5), small.Judge);
+        var full = ExperimentsDocument.GreyFloor("grey floor 64");
+        Assert.Equal((64, 23.52, 0.938, 98.9), (full.Size, full.Psnr, full.Ssim, full.Fresh));
+        Assert.Null(full.Judge);
+    }
+
+    [Fact]
+    public void The_judge_table_gives_each_32px_colorizer_four_figures_and_agrees_with_the_results_table()
+    {
+        Assert.Equal(new DocumentedJudge(98.8, 98.3, 99.3, 98.7), ExperimentsDocument.Colorization("colorize p2p").Judge);
+        Assert.Equal(new DocumentedJudge(93.6, 87.4, 99.8, 94.8), ExperimentsDocument.Colorization("colorize l1-16").Judge);
+        Assert.Equal(["colorize l1", "colorize p2p", "colorize l1-16", "colorize p2p-16"],
+            ExperimentsDocument.Colorizations.Where(c => c.Judge is not null).Select(c => c.Id));
+        // The judge table's accuracy is the results table's fresh-discriminator column, row by row.
+        Assert.All(ExperimentsDocument.Colorizations.Where(c => c.Judge is not null), c => Assert.Equal(c.Fresh, c.Judge!.Accuracy));
+        var grey = ExperimentsDocument.GreyFloor("grey floor 32");
+        Assert.Equal(grey.Fresh, grey.Judge!.Accuracy);
     }
 
     [Fact]
