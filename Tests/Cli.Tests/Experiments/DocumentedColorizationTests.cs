@@ -52,15 +52,24 @@ public class DocumentedColorizationTests(ITestOutputHelper output)
     {
         var c = ExperimentsDocument.Colorization(row);
         using var folder = new TempFolder();
-        // A --resume row trains the run it continues first, into the same folder, then continues it as the doc did.
-        if (c.Start is { } start) ClassicCli.Json(start.ArgumentsWritingTo(folder.Path));
-        var json = ClassicCli.Json(c.Start is null ? c.Run.ArgumentsWritingTo(folder.Path) : c.Run.ArgumentsResumingIn(folder.Path));
-        var model = Models.Checkpoints.ColorizerCheckpoint.Load(c.Run.CheckpointIn(folder.Path)).Model;
+        string checkpoint;
+        double trainSeconds;
+        if (ExperimentsDocument.Colorizations.Any(other => other.Baseline?.Id == c.Id))
+            // An L1-alone run that pix2pix rows are measured against: trained once per test process for all of them.
+            (checkpoint, trainSeconds) = Baselines.Trained(c.Run);
+        else
+        {
+            // A --resume row trains the run it continues first, into the same folder, then continues it as the doc did.
+            if (c.Start is { } start) ClassicCli.Json(start.ArgumentsWritingTo(folder.Path));
+            var json = ClassicCli.Json(c.Start is null ? c.Run.ArgumentsWritingTo(folder.Path) : c.Run.ArgumentsResumingIn(folder.Path));
+            (checkpoint, trainSeconds) = (c.Run.CheckpointIn(folder.Path), json.GetProperty("train_seconds").GetDouble());
+        }
+        var model = Models.Checkpoints.ColorizerCheckpoint.Load(checkpoint).Model;
         var colorizer = new Colorizer(model);
         var photos = ImageFolder.Load(c.TestFolder, model.Size);
         var q = ColorizationMeasure.Of(colorizer, photos);
         output.WriteLine($"{c.Run.CommandLine}: PSNR {q.Psnr:F2} dB (documented {c.Psnr:F2}, ±{PsnrDb}), colourfulness {q.Colourfulness:F2} " +
-            $"(documented {c.Colourfulness:F2}, ±{ColourfulnessShare:P0}), SSIM {q.Ssim:F3}; {json.GetProperty("train_seconds").GetDouble():F0} s of training");
+            $"(documented {c.Colourfulness:F2}, ±{ColourfulnessShare:P0}), SSIM {q.Ssim:F3}; {trainSeconds:F0} s of training");
         var checks = new FigureChecks(output);
         var Check = checks.Check;
         Check("PSNR (dB)", q.Psnr, c.Psnr, PsnrDb);
@@ -74,7 +83,7 @@ public class DocumentedColorizationTests(ITestOutputHelper output)
         if (c.Departure is { } documented && c.Baseline is { } baselineRun)
         {
             // Against its L1-alone run, trained once per test process for all the rows that share it.
-            var baseline = new Colorizer(Models.Checkpoints.ColorizerCheckpoint.Load(Baselines.Trained(baselineRun)).Model);
+            var baseline = new Colorizer(Models.Checkpoints.ColorizerCheckpoint.Load(Baselines.Trained(baselineRun).Checkpoint).Model);
             var d = ChromaDeparture.Of(ColorizationMeasure.PredictChromaAll(colorizer, photos), ColorizationMeasure.PredictChromaAll(baseline, photos),
                 ColorizationMeasure.ScaledLab(photos).Chroma);
             Check($"PSNR gap to {baselineRun.Id} (dB)", ColorizationMeasure.Of(baseline, photos).Psnr - q.Psnr, documented.PsnrGap, PsnrDb);
@@ -115,7 +124,8 @@ public class DocumentedColorizationTests(ITestOutputHelper output)
     }
 
     /// <summary>The L1-alone runs the departures are measured against, each trained once per test process (in a folder
-    /// removed when the process ends) however many rows share it.</summary>
+    /// removed when the process ends) however many rows share it, its own row included: the checkpoint and the run's
+    /// training seconds.</summary>
     private static class Baselines
     {
         private static readonly Lazy<TempFolder> s_folder = new(() =>
@@ -124,13 +134,13 @@ public class DocumentedColorizationTests(ITestOutputHelper output)
             AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
             return folder;
         });
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> s_trained = new();
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<(string, double)>> s_trained = new();
 
-        public static string Trained(DocumentedRun run) => s_trained.GetOrAdd(run.Id, _ => new Lazy<string>(() =>
+        public static (string Checkpoint, double TrainSeconds) Trained(DocumentedRun run) => s_trained.GetOrAdd(run.Id, _ => new Lazy<(string, double)>(() =>
         {
             string folder = s_folder.Value.Path;
-            ClassicCli.Json(run.ArgumentsWritingTo(folder));
-            return run.CheckpointIn(folder);
+            var json = ClassicCli.Json(run.ArgumentsWritingTo(folder));
+            return (run.CheckpointIn(folder), json.GetProperty("train_seconds").GetDouble());
         })).Value;
     }
 }
