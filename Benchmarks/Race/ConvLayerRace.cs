@@ -26,6 +26,8 @@ public static class ConvLayerRace
         Im2Col.Unfold(x, batch, g, columns);
         double flop = 2.0 * o * cols * g.Rows;
         var conv = new Convolution();
+        // A transposed layer's convolution (column routes only): its output is this ∂C/∂x.
+        var transposed = new Convolution(columnRoutesOnly: true);
         // A call on the routes before this session's changes (each switch restored however the call ends).
         static Action Gathered(Action call) => () => { GatheredB.TwoRunsPermute = false; try { call(); } finally { GatheredB.TwoRunsPermute = true; } };
         static Action EarlierFolds(Action call) => () => { PhaseFold.Widened = false; try { call(); } finally { PhaseFold.Widened = true; } };
@@ -39,6 +41,7 @@ public static class ConvLayerRace
             ("∂C/∂w, GEMM alone", () => Gemm.Multiply(false, true, o, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true)),
             ("∂C/∂x, Convolution", () => conv.InputGradient(shape, dy, w, dx)),
             ("∂C/∂x, earlier folds", EarlierFolds(() => conv.InputGradient(shape, dy, w, dx))),
+            ("∂C/∂x, transposed layer", () => transposed.InputGradient(shape, dy, w, dx)),
             ("∂C/∂x, chunks", () => Im2ColChunks.InputGradient(dy, batch, g, w, o, dx)),
             ("∂C/∂x, whole batch", () =>
             {
