@@ -460,21 +460,13 @@ public static partial class ExperimentsDocument
     private static IEnumerable<DocumentedColorization> ColorizationRows()
     {
         string section = Heading(ColorizationSection);
-        var lines = Section(ColorizationSection).ToList();
         var commands = CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train colorize ", StringComparison.Ordinal))
             .Select(c => Split(c.Line)).ToList();
         DocumentedRun RunOf(List<string> args) =>
             new("colorize " + System.IO.Path.GetFileNameWithoutExtension(args[args.IndexOf("--out") + 1]), section, args, double.NaN);
         // Each table line with its table's header cells: the results tables start "| model |", the departure table
         // "| pix2pix row |".
-        var rows = new List<(string[] Header, string Line)>();
-        string[]? header = null;
-        for (int i = 0; i < lines.Count; i++)
-        {
-            if (!lines[i].StartsWith('|')) { header = null; continue; }
-            if (header is null) { header = lines[i].Split('|', StringSplitOptions.TrimEntries); i++; continue; }   // and its |---| line
-            rows.Add((header, lines[i]));
-        }
+        var rows = SectionTables(ColorizationSection).SelectMany(t => t.Rows.Select(line => (t.Header, Line: line))).ToList();
         foreach (var args in commands)
         {
             int data = args.IndexOf("--data"), output = args.IndexOf("--out"), resume = args.IndexOf("--resume");
@@ -522,6 +514,21 @@ public static partial class ExperimentsDocument
         }
     }
 
+    /// <summary>Each table of <paramref name="section"/> (a "## " prefix), in the doc's order: its header line split at the
+    /// pipes (so the first cell is at 1) and its rows, the |---| line left out.</summary>
+    private static List<(string[] Header, List<string> Rows)> SectionTables(string section)
+    {
+        var tables = new List<(string[] Header, List<string> Rows)>();
+        bool inTable = false;
+        foreach (var line in Section(section).Select(l => l.TrimStart()))
+        {
+            if (!line.StartsWith('|')) inTable = false;
+            else if (!inTable) { tables.Add((line.Split('|', StringSplitOptions.TrimEntries), [])); inTable = true; }
+            else if (!line.StartsWith("|---", StringComparison.Ordinal)) tables[^1].Rows.Add(line);
+        }
+        return tables;
+    }
+
     /// <summary>The first header cell of the fresh-discriminator table, whose rows give a judge's four figures.</summary>
     private const string JudgeHeader = "judge trained on real against";
 
@@ -539,15 +546,7 @@ public static partial class ExperimentsDocument
     public static IReadOnlyList<DocumentedGreyFloor> GreyFloors => s_greyFloors.Value;
     private static readonly Lazy<IReadOnlyList<DocumentedGreyFloor>> s_greyFloors = new(() =>
     {
-        // Each table of the section: its header cells and rows.
-        var tables = new List<(string[] Header, List<string> Rows)>();
-        bool inTable = false;
-        foreach (var line in Section(ColorizationSection).Select(l => l.TrimStart()))
-        {
-            if (!line.StartsWith('|')) inTable = false;
-            else if (!inTable) { tables.Add((line.Split('|', StringSplitOptions.TrimEntries), [])); inTable = true; }
-            else if (!line.StartsWith("|---", StringComparison.Ordinal)) tables[^1].Rows.Add(line);
-        }
+        var tables = SectionTables(ColorizationSection);
         // The size and test folder of the colorizers a table's rows name.
         (int Size, string TestFolder)? SettingOf(IEnumerable<string> rows)
         {
