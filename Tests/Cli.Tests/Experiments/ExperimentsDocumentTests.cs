@@ -225,9 +225,11 @@ public class ExperimentsDocumentTests
         // The fresh discriminator's column: both results tables that have one (32×32: "50% = passes for real"; 64×64).
         Assert.Equal((94.0, 94.9), (ExperimentsDocument.Colorization("colorize l1").Fresh, ExperimentsDocument.Colorization("colorize p2p-n1").Fresh));
         Assert.Equal(97.4, ExperimentsDocument.Colorization("colorize p2p-64-n2-d4").Fresh);
-        Assert.Null(ExperimentsDocument.Colorization("colorize p2p-64-lam800").Fresh);
+        Assert.Null(ExperimentsDocument.Colorization("colorize p2p-64-lam800").Fresh);   // the λ table's empty cell
+        Assert.Equal(97.8, ExperimentsDocument.Colorization("colorize p2p-64-lam1100").Fresh);
         Assert.Equal(["colorize l1", "colorize p2p", "colorize l1-16", "colorize p2p-16", "colorize p2p-n1", "colorize l1-64-d4", "colorize p2p-64-d4",
-            "colorize p2p-64-n2-d4", "colorize p2p-64-n1-d4"], ExperimentsDocument.Colorizations.Where(c => c.Fresh is not null).Select(c => c.Id));
+            "colorize p2p-64-n2-d4", "colorize p2p-64-n1-d4", "colorize p2p-64-lam1000", "colorize p2p-64-lam1100", "colorize p2p-64-lam1100-s2",
+            "colorize p2p-64-lam1200"], ExperimentsDocument.Colorizations.Where(c => c.Fresh is not null).Select(c => c.Id));
         // The departure table's row names the run's checkpoint; the baseline is the L1-alone run of the same size, width and schedule.
         var n1 = ExperimentsDocument.Colorization("colorize p2p-64-n1-d4");
         Assert.Equal(new DocumentedDeparture(0.0180, 0.0082, -0.054, 0.0275, 2.72), n1.Departure);
