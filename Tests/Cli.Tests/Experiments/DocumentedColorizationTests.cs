@@ -12,7 +12,9 @@ namespace NeuralPipelines.Cli.Tests.Experiments;
 /// by <see cref="ColorizationMeasure"/>, the code <c>colorize-eval</c> measures with; its PSNR and colourfulness must land
 /// within <see cref="PsnrDb"/> and <see cref="ColourfulnessShare"/> of the doc's figures. Where the section gives more for
 /// the row, that too, in <see cref="DocumentedFrontierTests"/>' bands: the fresh discriminator's accuracy on its
-/// colorizations, and its chroma's departure from its L1-alone run's (trained once per test process) with the PSNR gap. One row:
+/// colorizations (all four of the judge table's figures where it names the run), and its chroma's departure from its
+/// L1-alone run's (trained once per test process) with the PSNR gap. Each results table's grey floor is a row of its own
+/// (<see cref="A_documented_grey_floor_reproduces"/>). One row:
 /// <c>NP_LONG_TESTS=1 dotnet test Tests/Cli.Tests --filter "DisplayName~colorize l1"</c> (the 32×32 L1 row took 21
 /// minutes on the shared two cores, 1,150 s of it training; a pix2pix row about twice that; on the quiet machine a 64×64 row takes 4 minutes for L1 alone, 8 for pix2pix).</summary>
 /// <remarks>
