@@ -40,6 +40,16 @@ public class TrainCommandTests
         using var evalJson = JsonDocument.Parse(eval.Out);
         Assert.Equal(root.GetProperty("test_accuracy").GetDouble(), evalJson.RootElement.GetProperty("accuracy").GetDouble(), 9);
         Assert.Equal(10, evalJson.RootElement.GetProperty("confusion").GetArrayLength());
+        // Its confidence is np evaluate-generator's reading of a judge (ClassifierReadout, ClassShares) on the test images.
+        var model = ClassifierCheckpoint.Load(ckpt).Model;
+        var test = new NeuralPipelines.Data.Catalog.DatasetCatalog().LoadImages("mnist").Test;
+        var expected = NeuralPipelines.Models.Generative.Evaluation.ClassShares.Of(NeuralPipelines.Models.Generative.Evaluation.ClassifierReadout.Of(model, test.Pixels));
+        Assert.Equal(expected.MeanConfidence, evalJson.RootElement.GetProperty("mean_confidence").GetDouble(), 12);
+        var perClass = evalJson.RootElement.GetProperty("class_confidence").EnumerateArray()
+            .Select(v => v.ValueKind == JsonValueKind.Null ? (double?)null : v.GetDouble()).ToArray();
+        Assert.Equal(expected.ClassConfidence, perClass);
+        Assert.InRange(expected.MeanConfidence, 0.1, 1.0);
+        Assert.Contains("top-class confidence: mean", eval.Err + eval.Out);
 
         var resumed = Np("train", "--resume", ckpt, "--epochs", "3", "--train-limit", "3000", "--json");
         Assert.True(resumed.Code == 0, resumed.Err);

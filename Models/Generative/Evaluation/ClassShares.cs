@@ -14,16 +14,20 @@ public sealed record ClassShares(double[] Shares, double MeanConfidence, double?
     /// <summary>The most frequent class's share ÷ the least frequent's: 1 for a perfectly even spread, ∞ when a class is missing.</summary>
     public double MostToLeast => Shares.Min() > 0 ? Shares.Max() / Shares.Min() : double.PositiveInfinity;
 
-    public static ClassShares Of(ClassifierReadout readout)
+    public static ClassShares Of(ClassifierReadout readout) => Of(readout.Probabilities, readout.Classes);
+
+    /// <summary>The shares and confidences of <paramref name="probabilities"/> [n×<paramref name="classes"/>]
+    /// (<see cref="ClassifierReadout.ProbabilitiesOf"/>).</summary>
+    public static ClassShares Of(float[] probabilities, int classes)
     {
-        int n = readout.Count, k = readout.Classes;
+        int n = probabilities.Length / classes, k = classes;
         if (n == 0) throw new ArgumentException("Class shares need at least one sample.");
         var counts = new int[k];
         var sums = new double[k];
         double confidence = 0;
         for (int i = 0; i < n; i++)
         {
-            var p = readout.Probabilities.AsSpan(i * k, k);
+            var p = probabilities.AsSpan(i * k, k);
             int top = Models.Training.Evaluator.ArgMax(p);
             counts[top]++;
             sums[top] += p[top];

@@ -43,6 +43,29 @@ public sealed record ClassifierReadout(int Count, int Classes, float[] Probabili
         return new ClassifierReadout(n, k, probabilities, f, features);
     }
 
+    /// <summary>The class probabilities alone ([n×classes], each row summing to 1), the whole network run in inference mode
+    /// over <paramref name="pixels"/> as in <see cref="Of"/>: for any architecture, with or without a layer that maps
+    /// features to classes (the same layers in the same order, so the same probabilities as <see cref="Of"/>'s).</summary>
+    public static float[] ProbabilitiesOf(ClassifierModel classifier, ReadOnlySpan<float> pixels, int batchSize = 500)
+    {
+        int[] shape = classifier.InputShape;
+        int per = shape.Aggregate(1, (a, b) => a * b), k = classifier.ClassLabels.Length;
+        if (pixels.Length % per != 0) throw new ArgumentException($"{pixels.Length} pixels are not whole images of {per} values.");
+        int n = pixels.Length / per;
+        var images = new LabelledImages("images", pixels.ToArray(), new int[n], shape[0], shape[1], shape[2], k);
+        var batches = new BatchAssembler(images, classifier.Normalization);
+        var probabilities = new float[n * k];
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int count = Math.Min(batchSize, n - start);
+            batches.FillSequential(start, count);
+            var output = classifier.Network.Forward(batches.Images, training: false);
+            for (int i = 0; i < count; i++)
+                Scores(classifier.OutputActivation, output.Span.Slice(i * k, k), probabilities.AsSpan((start + i) * k, k));
+        }
+        return probabilities;
+    }
+
     /// <summary>The output read as probabilities: softmax of logits; for sigmoid or plain scores, normalised to sum to 1.</summary>
     private static void Scores(OutputActivation activation, ReadOnlySpan<float> output, Span<float> p)
     {

@@ -270,9 +270,10 @@ public static partial class ExperimentsDocument
                     checks.Add(new DocumentedCheck(int.Parse(row[0], CultureInfo.InvariantCulture), options, FirstNumber(row[4], row[0]), $"rejection: {string.Join(" | ", row[..3])}",
                         Measures: MeasuresIn(rejection, row)));
                 }
-                // Per class: the judge on real training images, and the recipe's 20 epochs through its average.
+                // Per class: the judge on real training and test images, and the recipe's 20 epochs through its average.
                 foreach (var row in Table("| images | mean |"))
                     if (row[0].StartsWith("real training images", StringComparison.Ordinal)) checks.AddRange(PerClass(0, ["--real"], row, 1, "per class"));
+                    else if (row[0].StartsWith("real test images", StringComparison.Ordinal)) checks.AddRange(PerClass(0, [], row, 1, "per class", testImages: true));
                     else if (row[0].StartsWith("GAN, 20 epochs", StringComparison.Ordinal)) checks.AddRange(PerClass(20, [], row, 1, "per class"));
                 // The screens' first rows: the recipe itself, through its average, after 6 and 20 epochs.
                 checks.Add(ScreenRow("| variant (knob) | mean confidence |", "the recipe", 6));
@@ -404,11 +405,11 @@ public static partial class ExperimentsDocument
 
     /// <summary>A per-class table row: its mean (when <paramref name="firstClass"/> leaves a column for it) and the ten
     /// classes' figures, in the judge's class order (the header's).</summary>
-    private static IEnumerable<DocumentedCheck> PerClass(int epoch, string[] options, string[] row, int firstClass, string table)
+    private static IEnumerable<DocumentedCheck> PerClass(int epoch, string[] options, string[] row, int firstClass, string table, bool testImages = false)
     {
-        if (firstClass == 1) yield return new DocumentedCheck(epoch, options, FirstNumber(row[1], row[0]), $"{table}: {row[0]}, mean");
+        if (firstClass == 1) yield return new DocumentedCheck(epoch, options, FirstNumber(row[1], row[0]), $"{table}: {row[0]}, mean", OnTestImages: testImages);
         for (int c = 0; c < 10; c++)
-            yield return new DocumentedCheck(epoch, options, FirstNumber(row[firstClass + 1 + c], row[0]), $"{table}: {row[0]}, class {c}", Class: c);
+            yield return new DocumentedCheck(epoch, options, FirstNumber(row[firstClass + 1 + c], row[0]), $"{table}: {row[0]}, class {c}", Class: c, OnTestImages: testImages);
     }
 
     /// <summary>The screens' row starting <paramref name="name"/> (mean confidence in its second column), through the

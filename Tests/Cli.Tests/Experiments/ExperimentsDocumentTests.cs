@@ -109,9 +109,9 @@ public class ExperimentsDocumentTests
         Assert.Equal([100, 150, 200], ExperimentsDocument.Generator("generator gmmn mnist").Along.Where(c => !c.OnRealImages).Select(c => c.Epoch));
         var fashion = ExperimentsDocument.Generator("generator gan fashion-mnist").Along;
         // The by-epoch table (5), the average table without its ablation row (17), the truncation table (16), the two decay
-        // tables (6 + 20), the rejection table (18), two per-class rows (2 × 11), the screens' two recipe rows and the main
-        // table's real training images.
-        Assert.Equal(5 + 17 + 16 + 6 + 20 + 18 + 22 + 2 + 1, fashion.Count);
+        // tables (6 + 20), the rejection table (18), three per-class rows (3 × 11: real training and test images, the GAN),
+        // the screens' two recipe rows and the main table's real training images.
+        Assert.Equal(5 + 17 + 16 + 6 + 20 + 18 + 33 + 2 + 1, fashion.Count);
         Assert.Equal((1, 0.743), (fashion[0].Epoch, fashion[0].MeanConfidence));
         Assert.Equal(26, fashion.Where(c => c.Branch is null).Max(c => c.Epoch));
         var averaged = fashion.Single(c => c.Epoch == 27 && c.Options.SequenceEqual(["--generator", "ema"])).Branch!;
@@ -129,9 +129,14 @@ public class ExperimentsDocumentTests
         Assert.Equal(0.864, decayed.Single(c => c.Epoch == 43 && c.Options.SequenceEqual(["--generator", "ema"])).MeanConfidence);
         var rejected = fashion.Single(c => c.Epoch == 12 && c.Options.SequenceEqual(["--generator", "raw", "--rejection", "0.99"]));
         Assert.Equal(0.860, rejected.MeanConfidence);
-        var real = fashion.Where(c => c.OnRealImages).ToList();
+        var real = fashion.Where(c => c.OnRealImages && !c.OnTestImages).ToList();
         Assert.Equal(12, real.Count);
         Assert.Equal((0.943, 0.943, 0.86), (real[0].MeanConfidence, real[^1].MeanConfidence, real.Single(c => c.Class == 6).MeanConfidence));
+        // The per-class table's real test images: np eval's confidence, the mean and ten classes.
+        var test = fashion.Where(c => c.OnTestImages).ToList();
+        Assert.Equal(11, test.Count);
+        Assert.Equal((0.933, 0.82), (test[0].MeanConfidence, test.Single(c => c.Class == 6).MeanConfidence));
+        Assert.All(test, c => Assert.True(c.OnRealImages && c.Options.Count == 0));
         Assert.Equal(0.72, fashion.Single(c => c.Epoch == 20 && c.Class == 6).MeanConfidence);
         Assert.Equal(0.823, fashion.Single(c => c.Epoch == 6 && c.Options.Count == 0).MeanConfidence);
         Assert.True(ExperimentsDocument.Generator("generator gmmn fashion-mnist").Along is [{ OnRealImages: true }]);
