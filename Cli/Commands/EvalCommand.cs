@@ -33,10 +33,14 @@ public sealed class EvalCommand : ICliCommand
             var test = split.Test;
             checkpoint.EnsureFits(test);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var result = Evaluator.Evaluate(checkpoint.Network, LossFunctions.Create(checkpoint.Cost), test, checkpoint.Normalization);
+            // How sure it is, read from the same pass as np evaluate-generator reads its judge: the ceiling a generator's
+            // samples are compared with.
+            int k = test.Classes;
+            var probabilities = new float[test.Count * k];
+            var result = Evaluator.Evaluate(checkpoint.Network, LossFunctions.Create(checkpoint.Cost), test, checkpoint.Normalization,
+                outputs: (output, start) => ClassifierReadout.ProbabilitiesOf(checkpoint.OutputActivation, output.Span, output.Dim(0), k, probabilities.AsSpan(start * k)));
             double seconds = clock.Elapsed.TotalSeconds;
-            // How sure it is, read as np evaluate-generator reads its judge: the ceiling a generator's samples are compared with.
-            var confidence = ClassShares.Of(ClassifierReadout.ProbabilitiesOf(checkpoint, test.Pixels), test.Classes);
+            var confidence = ClassShares.Of(probabilities, k);
 
             var console = context.LogConsole(asJson);
             console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/] on {split.Name} (test split): accuracy [bold]{100 * result.Accuracy:F2}%[/] ({(int)Math.Round(result.Accuracy * result.Count)}/{result.Count}), {SettingNames.Name(checkpoint.Cost)} cost {result.Loss:F4}, {result.Count / Math.Max(seconds, 1e-9):N0} images/s");

@@ -8,7 +8,10 @@ namespace NeuralPipelines.Models.Training;
 /// <summary>Accuracy, mean cost and confusion matrix of a network over a labelled set (inference mode: no dropout).</summary>
 public static class Evaluator
 {
-    public static Evaluation Evaluate(Layer network, Loss loss, LabelledImages data, Normalization? normalization = null, int batchSize = 250)
+    /// <param name="outputs">Called with each batch's output [count × classes] and the index of its first image, for a
+    /// caller that reads more from the same pass (np eval's confidence).</param>
+    public static Evaluation Evaluate(Layer network, Loss loss, LabelledImages data, Normalization? normalization = null, int batchSize = 250,
+        Action<Tensor, int>? outputs = null)
     {
         // Accuracy over no images would print "0.00 % (0/0)" and pass for a result.
         if (data.Count == 0) throw new ArgumentException($"{data.Source}: the set to evaluate is empty.");
@@ -26,6 +29,7 @@ public static class Evaluator
             if (output.ItemLength != k)
                 throw new ArgumentException($"The network outputs {output.ItemLength} values per image but {data.Source} has {k} classes.");
             costSum += loss.Compute(output, batches.Targets, null) * count;
+            outputs?.Invoke(output, start);
             for (int i = 0; i < count; i++)
             {
                 int predicted = ArgMax(output.Span.Slice(i * k, k)), actual = data.Labels[start + i];

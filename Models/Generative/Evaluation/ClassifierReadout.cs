@@ -37,33 +37,18 @@ public sealed record ClassifierReadout(int Count, int Classes, float[] Probabili
             var hidden = body.Forward(batches.Images, training: false);
             hidden.Span[..(count * f)].CopyTo(features.AsSpan(start * f, count * f));
             var output = head.Forward(hidden, training: false);
-            for (int i = 0; i < count; i++)
-                Scores(classifier.OutputActivation, output.Span.Slice(i * k, k), probabilities.AsSpan((start + i) * k, k));
+            ProbabilitiesOf(classifier.OutputActivation, output.Span, count, k, probabilities.AsSpan(start * k, count * k));
         }
         return new ClassifierReadout(n, k, probabilities, f, features);
     }
 
-    /// <summary>The class probabilities alone ([n×classes], each row summing to 1), the whole network run in inference mode
-    /// over <paramref name="pixels"/> as in <see cref="Of"/>: for any architecture, with or without a layer that maps
-    /// features to classes (the same layers in the same order, so the same probabilities as <see cref="Of"/>'s).</summary>
-    public static float[] ProbabilitiesOf(ClassifierModel classifier, ReadOnlySpan<float> pixels, int batchSize = 500)
+    /// <summary>Rows [<paramref name="count"/> × classes] of a classifier's <paramref name="output"/> read as probabilities,
+    /// as <see cref="Of"/> reads them, into <paramref name="probabilities"/> (a caller that already ran the network: np
+    /// eval's pass over the test split).</summary>
+    public static void ProbabilitiesOf(OutputActivation activation, ReadOnlySpan<float> output, int count, int classes, Span<float> probabilities)
     {
-        int[] shape = classifier.InputShape;
-        int per = shape.Aggregate(1, (a, b) => a * b), k = classifier.ClassLabels.Length;
-        if (pixels.Length % per != 0) throw new ArgumentException($"{pixels.Length} pixels are not whole images of {per} values.");
-        int n = pixels.Length / per;
-        var images = new LabelledImages("images", pixels.ToArray(), new int[n], shape[0], shape[1], shape[2], k);
-        var batches = new BatchAssembler(images, classifier.Normalization);
-        var probabilities = new float[n * k];
-        for (int start = 0; start < n; start += batchSize)
-        {
-            int count = Math.Min(batchSize, n - start);
-            batches.FillSequential(start, count);
-            var output = classifier.Network.Forward(batches.Images, training: false);
-            for (int i = 0; i < count; i++)
-                Scores(classifier.OutputActivation, output.Span.Slice(i * k, k), probabilities.AsSpan((start + i) * k, k));
-        }
-        return probabilities;
+        for (int i = 0; i < count; i++)
+            Scores(activation, output.Slice(i * classes, classes), probabilities.Slice(i * classes, classes));
     }
 
     /// <summary>The output read as probabilities: softmax of logits; for sigmoid or plain scores, normalised to sum to 1.</summary>
