@@ -507,12 +507,18 @@ public static partial class ExperimentsDocument
         // The L1-alone run a pix2pix run's departure is measured against: from scratch, same size, width, epochs, schedule.
         static List<string> BaselineOf(List<string> args, List<List<string>> commands)
         {
-            static string? Value(List<string> a, string name) => a.IndexOf(name) is int i && i >= 0 ? a[i + 1] : null;
-            var found = commands.Where(a => Value(a, "--loss") == "l1" && Value(a, "--resume") is null
-                && new[] { "--size", "--ngf", "--epochs", "--lr-decay-epochs" }.All(o => Value(a, o) == Value(args, o))).ToList();
+            var found = commands.Where(a => OptionValue(a, "--loss") == "l1" && OptionValue(a, "--resume") is null
+                && new[] { "--size", "--ngf", "--epochs", "--lr-decay-epochs" }.All(o => OptionValue(a, o) == OptionValue(args, o))).ToList();
             return found.Count == 1 ? found[0]
                 : throw new InvalidDataException($"{Path}: one L1-alone command should match np {string.Join(' ', args)} in size, width, epochs and schedule, found {found.Count}.");
         }
+    }
+
+    /// <summary>The value after option <paramref name="name"/> in a command's arguments; null when it is not given.</summary>
+    private static string? OptionValue(IReadOnlyList<string> args, string name)
+    {
+        for (int i = 0; i + 1 < args.Count; i++) if (args[i] == name) return args[i + 1];
+        return null;
     }
 
     /// <summary>Each table of <paramref name="section"/> (a "## " prefix), in the doc's order: its header line split at the
@@ -551,10 +557,10 @@ public static partial class ExperimentsDocument
         // The size and test folder of the colorizers a table's rows name.
         (int Size, string TestFolder)? SettingOf(IEnumerable<string> rows)
         {
-            static string? Value(DocumentedRun run, string name) => run.Arguments.ToList().IndexOf(name) is int i && i >= 0 ? run.Arguments[i + 1] : null;
             // A --resume command keeps the size of the run it continues.
-            var named = Colorizations.Where(c => rows.Any(r => r.Contains($"`{System.IO.Path.GetFileName(Value(c.Run, "--out"))}`", StringComparison.Ordinal)))
-                .Select(c => (int.Parse(Value(c.Run, "--size") ?? Value(c.Start ?? c.Run, "--size") ?? "", CultureInfo.InvariantCulture), c.TestFolder)).Distinct().ToList();
+            var named = Colorizations.Where(c => rows.Any(r => r.Contains($"`{System.IO.Path.GetFileName(OptionValue(c.Run.Arguments, "--out"))}`", StringComparison.Ordinal)))
+                .Select(c => (int.Parse(OptionValue(c.Run.Arguments, "--size") ?? OptionValue((c.Start ?? c.Run).Arguments, "--size") ?? "", CultureInfo.InvariantCulture), c.TestFolder))
+                .Distinct().ToList();
             return named.Count switch
             {
                 0 => null,
