@@ -34,7 +34,7 @@ public sealed class TrainCommand : ICliCommand
         var autoencoderEpochs = new Option<int?>("--autoencoder-epochs") { Description = "gmmn-ae: epochs of the auto-encoder before the generator trains on its codes." };
         var ema = new Option<float?>("--ema") { Description = "gan, gmmn, gmmn-ae: β of the moving average of the generator's weights that samples and is exported (0: keep none; the recipe's otherwise). " +
             "With --resume: start a new average from the checkpoint's generator as it stands, replacing any it keeps (0: drop it), e.g. to average only the later epochs of a run." };
-        var latentMixture = new Option<int?>("--latent-mixture") { Description = "gan: draw z from a mixture of K Gaussians N(μ_c, I), μ_c ~ U(−1, 1)⁶⁴, stored with the model, in place of N(0, I); sampling may then narrow the components (np sample --component-sd). Absent: N(0, I)." };
+        var gan = new GanTrainOptions();
         var lrDecay = DecayOption.Create("gan, gmmn, gmmn-ae: ", "the recipe's otherwise");
         var force = TrainingOutput.ForceOption();
         var keepEpochs = EpochCopies.Option();
@@ -44,13 +44,14 @@ public sealed class TrainCommand : ICliCommand
             "With no other option, each architecture trains with its recipe, the settings that reach its documented result:\n" +
             string.Join("\n", TrainingRecipes.Known.Select(r => $"  {r.Name,-24} {r.Describe()}  → {r.Result}")) +
             "\nAny option below replaces one value of the recipe. Example (Nielsen ch. 1): np train mlp --recipe nielsen\n" +
-            "Generative models (their options: --epochs, --batch-size, --lr, --seed, --ema, --lr-decay-epochs, --autoencoder-epochs; gan also --latent-mixture):\n" +
+            "Generative models (their options: --epochs, --batch-size, --lr, --seed, --ema, --lr-decay-epochs, --autoencoder-epochs; " +
+            $"gan also {string.Join(", ", gan.All.Select(o => o.Name))}):\n" +
             string.Join("\n", Enum.GetValues<GenerativeKind>().Select(k => $"  {SettingNames.Name(k),-24} {GenerativeOptions.For(k).Describe()}")) +
             "\n  each epoch writes NAME.samples.png (64 samples from fixed noise) beside the checkpoint.");
         command.Arguments.Add(arch);
         // np train colorize has options of its own (--loss, --ngf, ...), so it is a subcommand rather than an architecture.
         command.Subcommands.Add(ColorizerTrainingRun.Create(context));
-        foreach (var o in options.All.Concat([autoencoderEpochs, ema, latentMixture, lrDecay, data, trainLimit, output, resume, keepEpochs, force, json])) command.Options.Add(o);
+        foreach (var o in options.All.Concat([autoencoderEpochs, ema, lrDecay]).Concat(gan.All).Concat([ data, trainLimit, output, resume, keepEpochs, force, json])) command.Options.Add(o);
 
         context.SetAction(command, parse =>
         {
@@ -74,7 +75,7 @@ public sealed class TrainCommand : ICliCommand
                 return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson, resumePath, generative.Note, copies);
             }
             if (parse.GetResult(ema) is { Implicit: false }) throw new ArgumentException("--ema: only generative models (gan, gmmn, gmmn-ae) keep a moving average of a generator.");
-            if (parse.GetResult(latentMixture) is { Implicit: false }) throw new ArgumentException("--latent-mixture: only a gan draws its noise from a mixture of Gaussians.");
+            gan.RefuseFor(parse, "a classifier has no generator's noise, discriminator or adversarial game");
             if (parse.GetResult(lrDecay) is { Implicit: false }) throw new ArgumentException("--lr-decay-epochs: only generative models (gan, gmmn, gmmn-ae) take it; a classifier's recipe sets its own schedule (--schedule).");
             var run = resumePath is not null
                 ? Resume(parse, resumePath, content!, archName, split)
@@ -108,14 +109,11 @@ public sealed class TrainCommand : ICliCommand
             var classifierOnly = options.All.Except([options.Epochs, options.BatchSize, options.LearningRate, options.Seed])
                 .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (classifierOnly.Count > 0)
-                throw new ArgumentException($"{string.Join(", ", classifierOnly)}: not options of {kindName}; it takes --epochs, --batch-size, --lr, --seed, --ema, --lr-decay-epochs, --autoencoder-epochs and (gan) --latent-mixture.");
+                throw new ArgumentException($"{string.Join(", ", classifierOnly)}: not options of {kindName}; it takes --epochs, --batch-size, --lr, --seed, --ema, --lr-decay-epochs, --autoencoder-epochs and (gan) {string.Join(", ", gan.All.Select(o => o.Name))}.");
             var recipe = GenerativeOptions.For(kind);
             if (parse.GetValue(autoencoderEpochs) is int ae && kind != GenerativeKind.GmmnAe)
                 throw new ArgumentException($"--autoencoder-epochs {ae}: only gmmn-ae trains an auto-encoder.");
-            if (parse.GetValue(latentMixture) is int k && kind != GenerativeKind.Gan)
-                throw new ArgumentException($"--latent-mixture {k}: only a gan draws its noise from a mixture of Gaussians; {kindName} draws uniform noise.");
-            if (parse.GetValue(latentMixture) is < 1 and var bad)
-                throw new ArgumentException($"--latent-mixture must be at least 1 component, got {bad}.");
+            if (kind != GenerativeKind.Gan) gan.RefuseFor(parse, $"{kindName} draws uniform noise and is trained without a discriminator");
             var o = recipe with
             {
                 Epochs = parse.GetValue(options.Epochs) ?? recipe.Epochs,
@@ -123,11 +121,11 @@ public sealed class TrainCommand : ICliCommand
                 LearningRate = parse.GetValue(options.LearningRate) ?? recipe.LearningRate,
                 AutoencoderEpochs = parse.GetValue(autoencoderEpochs) ?? recipe.AutoencoderEpochs,
                 EmaDecay = parse.GetValue(ema) ?? recipe.EmaDecay,
-                LatentComponents = parse.GetValue(latentMixture) ?? recipe.LatentComponents,
                 LearningRateDecayEpochs = parse.GetValue(lrDecay) ?? recipe.LearningRateDecayEpochs,
                 Seed = parse.GetValue(options.Seed),
             };
-            var (model, state) = GenerativeSetup.Start(kind, train, o);
+            o.Validate();
+            var (model, state) = GenerativeSetup.Start(kind, train, gan.Apply(parse, o));
             model.SetMetadata("dataset", train.Source);
             model.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));
             return (new GenerativeCheckpoint(model, state), parse.GetValue(output) ?? kindName.ToLowerInvariant() + ".ckpt", null);
@@ -135,7 +133,7 @@ public sealed class TrainCommand : ICliCommand
 
         (GenerativeCheckpoint Checkpoint, string Path, string? Note) ResumeGenerative(ParseResult parse, string resumePath, CheckpointContent content, string? kindName)
         {
-            var given = options.FixedByCheckpoint.Append(autoencoderEpochs).Append(latentMixture).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            var given = options.FixedByCheckpoint.Append(autoencoderEpochs).Concat(gan.All).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (given.Count > 0)
                 throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --ema, --keep-epochs, --out, --data and --train-limit may be given with --resume.");
             if (kindName is not null && !kindName.Equals(content.Kind, StringComparison.OrdinalIgnoreCase))

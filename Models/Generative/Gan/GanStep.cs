@@ -24,14 +24,18 @@ public readonly record struct GanStepResult(double DiscriminatorLoss, double Gen
 /// training mode, so its batch-norm running statistics move, as in PyTorch.</para>
 /// <para>z ~ N(0, 1) from a seeded generator; real images come in as pixels in [0, 1] and are mapped to [−1, 1], the
 /// range of the generator's tanh. As <c>Training.TrainingStep</c>, everything is allocated on the first call and reused.</para>
+/// <para>Three variants of the game, each off by default: one-sided label smoothing (<see cref="RealTarget"/> below 1 for
+/// D's real batch only), top-k generator training (<see cref="TopK"/>) and two time-scale rates
+/// (<see cref="DiscriminatorLearningRate"/>).</para>
 /// </remarks>
 public sealed class GanStep
 {
     private readonly Parameter[] _generatorParameters, _discriminatorParameters;
     private readonly Layer? _discriminatorInputLayer;
     private Random _noiseRng;
-    private Tensor? _noise, _real, _ones, _zeros, _gradient;
+    private Tensor? _noise, _real, _ones, _zeros, _realTargets, _gradient;
     private Tensor? _fake;
+    private float _realTarget = 1f;
     private double _realProbability, _fakeProbability;
 
     public GanStep(Layer generator, Layer discriminator, Optimizer generatorOptimizer, Optimizer discriminatorOptimizer,
@@ -68,7 +72,29 @@ public sealed class GanStep
 
     /// <summary>The mixture of Gaussians z is drawn from, or null for z ~ N(0, I).</summary>
     public LatentMixture? Mixture { get; }
+    /// <summary>The generator's η, and the discriminator's unless <see cref="DiscriminatorLearningRate"/> is set.</summary>
     public float LearningRate { get; set; }
+
+    /// <summary>The discriminator's own η, when it learns at another rate than G (two time-scale update rule, Heusel et al.
+    /// 2017); null: <see cref="LearningRate"/>.</summary>
+    public float? DiscriminatorLearningRate { get; set; }
+
+    /// <summary>D's target for real images: 1, or below it for one-sided label smoothing (Salimans et al. 2016, "Improved
+    /// techniques for training GANs"), which keeps D from growing over-confident on real images. Generated images keep
+    /// target 0, and G still aims at 1.</summary>
+    public float RealTarget
+    {
+        get => _realTarget;
+        set
+        {
+            if (!(value is > 0.5f and <= 1f)) throw new ArgumentException($"The real images' target must be in (0.5, 1], got {value}.");
+            _realTarget = value;
+            _realTargets = null;
+        }
+    }
+
+    /// <summary>Top-k generator training (<see cref="TopKSelection"/>), or null: G learns from its whole batch.</summary>
+    public TopKSelection? TopK { get; set; }
 
     /// <summary>The last generated batch, G(z) in [−1, 1] (owned by the generator: valid until its next forward pass).</summary>
     public Tensor? Fake => _fake;
@@ -114,10 +140,10 @@ public sealed class GanStep
         SetInputGradient(false);
         try
         {
-            double cost = DiscriminatorPass(real, target: 1f, out _realProbability);
-            cost += DiscriminatorPass(fake, target: 0f, out _fakeProbability);
+            double cost = DiscriminatorPass(real, isReal: true, out _realProbability);
+            cost += DiscriminatorPass(fake, isReal: false, out _fakeProbability);
             if (!double.IsFinite(cost)) throw new NeuralPipelines.Models.Training.TrainingDivergedException($"the discriminator's {Loss.Name} cost became {cost}");
-            DiscriminatorOptimizer.Step(LearningRate);
+            DiscriminatorOptimizer.Step(DiscriminatorLearningRate ?? LearningRate);
             return cost;
         }
         finally { SetInputGradient(true); }
@@ -130,7 +156,8 @@ public sealed class GanStep
         foreach (var p in _generatorParameters) p.ZeroGradient();
         var logits = Discriminator.Forward(fake, training: true);
         var gradient = Tensor.Ensure(ref _gradient, logits.Shape);
-        double cost = Loss.Compute(logits, Targets(logits, 1f), gradient);
+        double cost = Loss.Compute(logits, Targets(ref _ones, logits.Shape, 1f), gradient);
+        TopK?.Apply(logits.Span, gradient.Span);
         if (!double.IsFinite(cost)) throw new NeuralPipelines.Models.Training.TrainingDivergedException($"the generator's {Loss.Name} cost became {cost}");
         // δ at D's input is ∂C_G/∂G(z): the error that enters G's last layer. D is a fixed function here.
         Discriminator.SetParameterGradients(false);
@@ -142,21 +169,23 @@ public sealed class GanStep
         return cost;
     }
 
-    private double DiscriminatorPass(Tensor images, float target, out double meanProbability)
+    private double DiscriminatorPass(Tensor images, bool isReal, out double meanProbability)
     {
         var logits = Discriminator.Forward(images, training: true);
         var gradient = Tensor.Ensure(ref _gradient, logits.Shape);
-        double cost = Loss.Compute(logits, Targets(logits, target), gradient);
+        var targets = isReal ? Targets(ref _realTargets, logits.Shape, _realTarget) : Targets(ref _zeros, logits.Shape, 0f);
+        double cost = Loss.Compute(logits, targets, gradient);
         meanProbability = MeanSigmoid(logits.Span);
         Discriminator.Backward(gradient); // accumulates ∂C_D/∂θ_D; ∂C_D/∂x is dropped (G(z) detached)
         return cost;
     }
 
-    private Tensor Targets(Tensor logits, float value)
+    /// <summary>A batch of targets all equal to <paramref name="value"/>, kept in <paramref name="t"/> and refilled only when
+    /// the batch's shape changes.</summary>
+    private static Tensor Targets(ref Tensor? t, ReadOnlySpan<int> shape, float value)
     {
-        ref Tensor? t = ref value == 1f ? ref _ones : ref _zeros;
-        bool fresh = t is null || !t.ShapeEquals(logits.Shape);
-        var targets = Tensor.Ensure(ref t, logits.Shape);
+        bool fresh = t is null || !t.ShapeEquals(shape);
+        var targets = Tensor.Ensure(ref t, shape);
         if (fresh) targets.Span.Fill(value);
         return targets;
     }

@@ -17,10 +17,13 @@ public static class Dcgan
     /// <summary>The generator's output shape per example.</summary>
     public static readonly int[] ImageShape = [1, 28, 28];
 
+    /// <summary>The channels of the 14×14 layers of both networks in the peer's DCGAN; its 7×7 layers have twice as many.</summary>
+    public const int Features = 64;
+
     /// <summary>z [noise] → Dense 6272 → BatchNorm1d → ReLU → 128×7×7 → ConvT 128→64 (4, s2, p1) → BatchNorm2d → ReLU
     /// → ConvT 64→1 (4, s2, p1) → tanh: [1×28×28] in [−1, 1].</summary>
     /// <param name="features">Channels of the 14×14 layer (64); the 7×7 layer has twice as many.</param>
-    public static Sequential Generator(int noise = 64, int features = 64, int seed = 0)
+    public static Sequential Generator(int noise = 64, int features = Features, int seed = 0)
     {
         if (noise <= 0 || features <= 0) throw new ArgumentException($"DCGAN generator needs positive sizes, got noise {noise}, features {features}.");
         var rng = new Random(seed);
@@ -40,7 +43,7 @@ public static class Dcgan
 
     /// <summary>[1×28×28] → Conv 1→64 (4, s2, p1) → LeakyReLU 0.2 → Conv 64→128 (4, s2, p1) → BatchNorm2d → LeakyReLU 0.2
     /// → Flatten → Dense 6272→1: one logit per image (real vs generated).</summary>
-    public static Sequential Discriminator(int features = 64, int seed = 0)
+    public static Sequential Discriminator(int features = Features, int seed = 0)
     {
         if (features <= 0) throw new ArgumentException($"DCGAN discriminator needs positive features, got {features}.");
         var rng = new Random(seed);

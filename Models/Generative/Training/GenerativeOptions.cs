@@ -32,6 +32,18 @@ public sealed record GenerativeOptions
     /// <summary>GAN: the number of Gaussian components of the noise (<see cref="Generative.LatentMixture"/>); 0 draws z ~ N(0, I).
     /// Files written before it existed load with 0, the noise they were trained with.</summary>
     public int LatentComponents { get; init; }
+    /// <summary>GAN with a latent mixture: σ of its components in training (<see cref="LatentMixture.TrainingSd"/>).</summary>
+    public float LatentSd { get; init; } = LatentMixture.TrainingSd;
+    /// <summary>GAN: the channels of both DCGAN networks' 14×14 layer (<see cref="Networks.Dcgan"/>; 64, the peer's); the 7×7
+    /// layer has twice as many.</summary>
+    public int Features { get; init; } = Networks.Dcgan.Features;
+    /// <summary>GAN: the discriminator's own Adam η (two time-scale rates, Heusel et al. 2017), decayed as
+    /// <see cref="LearningRate"/> is; null: the same η as the generator.</summary>
+    public float? DiscriminatorLearningRate { get; init; }
+    /// <summary>GAN: one-sided label smoothing s, D's target for real images 1 − s (<see cref="Gan.GanStep.RealTarget"/>); 0: none.</summary>
+    public float LabelSmoothing { get; init; }
+    /// <summary>GAN: the share of each batch, rated most real by D, that the generator learns from (<see cref="Gan.TopKSelection"/>); 1: all.</summary>
+    public float TopK { get; init; } = 1f;
 
     public int TotalEpochs => AutoencoderEpochs + Epochs;
 
@@ -40,6 +52,11 @@ public sealed record GenerativeOptions
     /// <see cref="LearningRateDecayEpochs"/> epochs, then falling linearly to 0 (<see cref="LinearDecay"/>).</summary>
     public float LearningRateAt(int epoch, int batch, int batches) =>
         LinearDecay.RateAt(LearningRate, TotalEpochs, LearningRateDecayEpochs, epoch, batch, batches);
+
+    /// <summary>The GAN discriminator's η at that step when it has its own (<see cref="DiscriminatorLearningRate"/>), on the
+    /// same schedule; null when it shares the generator's.</summary>
+    public float? DiscriminatorLearningRateAt(int epoch, int batch, int batches) =>
+        DiscriminatorLearningRate is { } rate ? LinearDecay.RateAt(rate, TotalEpochs, LearningRateDecayEpochs, epoch, batch, batches) : null;
 
     /// <summary>The recipe of each kind on 28×28 images.</summary>
     /// <remarks>GAN: the libtorch peer's DCGAN step (batch 64, Adam 2·10⁻⁴, β₁ 0.5), for 50 epochs (6,250 steps on the
@@ -78,7 +95,11 @@ public sealed record GenerativeOptions
         if (Sigmas is { } s) text += $", MMD σ = {string.Join(", ", s.Select(v => v.ToString(ci)))}";
         if (LearningRateDecayEpochs > 0) text += string.Create(ci, $", η decays linearly to 0 over the last {LearningRateDecayEpochs} epochs");
         if (EmaDecay > 0) text += string.Create(ci, $", samples from the EMA generator (β {EmaDecay})");
-        if (LatentComponents > 0) text += string.Create(ci, $", z from a mixture of {LatentComponents} Gaussians");
+        if (LatentComponents > 0) text += string.Create(ci, $", z from a mixture of {LatentComponents} Gaussians (σ {LatentSd})");
+        if (Features != Networks.Dcgan.Features) text += string.Create(ci, $", {Features} features");
+        if (DiscriminatorLearningRate is { } dr) text += string.Create(ci, $", discriminator η={dr}");
+        if (LabelSmoothing > 0) text += string.Create(ci, $", real target {1f - LabelSmoothing}");
+        if (TopK < 1) text += string.Create(ci, $", G learns from the top {TopK} of each batch");
         if (AutoencoderEpochs > 0) text += string.Create(ci, $", after {AutoencoderEpochs} auto-encoder epochs (batch {AutoencoderBatchSize}, η={AutoencoderLearningRate})");
         return text;
     }
@@ -94,6 +115,14 @@ public sealed record GenerativeOptions
         if (LearningRateDecayEpochs < 0 || LearningRateDecayEpochs > Epochs)
             throw new ArgumentException($"The learning-rate decay must cover between 0 and the {Epochs} epochs of training, got {LearningRateDecayEpochs}.");
         if (LatentComponents < 0) throw new ArgumentException($"The latent mixture's component count must be ≥ 0 (0: normal noise), got {LatentComponents}.");
+        if (!(LatentSd > 0) || !float.IsFinite(LatentSd)) throw new ArgumentException($"A mixture component's σ must be a positive number, got {LatentSd}.");
+        if (LatentSd != LatentMixture.TrainingSd && LatentComponents == 0)
+            throw new ArgumentException($"A component σ of {LatentSd} needs a latent mixture to apply to; normal noise has no components.");
+        if (Features < 1) throw new ArgumentException($"The DCGAN networks need at least 1 feature channel, got {Features}.");
+        if (DiscriminatorLearningRate is { } dr && (!(dr > 0) || !float.IsFinite(dr)))
+            throw new ArgumentException($"The discriminator's learning rate must be a positive number, got {dr}.");
+        if (!(LabelSmoothing is >= 0f and < 0.5f)) throw new ArgumentException($"Label smoothing must be in [0, 0.5) (the real target 1 − s stays above ½), got {LabelSmoothing}.");
+        if (!(TopK is > 0f and <= 1f)) throw new ArgumentException($"Top-k keeps a fraction of the batch in (0, 1], got {TopK}.");
         if (Sigmas is { } s && (s.Length == 0 || s.Any(v => !(v > 0))))
             throw new ArgumentException($"MMD bandwidths must be positive, got [{string.Join(", ", s)}].");
     }

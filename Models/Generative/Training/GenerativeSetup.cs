@@ -18,13 +18,15 @@ public static class GenerativeSetup
         int seed = options.Seed;
         if (options.LatentComponents > 0 && kind != GenerativeKind.Gan)
             throw new ArgumentException($"A latent mixture is for the GAN's normal noise; {SettingNames.Name(kind)} draws uniform noise.");
-        var mixture = options.LatentComponents > 0 ? LatentMixture.Create(options.LatentComponents, GanNoise) : null;
+        if (kind != GenerativeKind.Gan && GanOnly(options) is { } given)
+            throw new ArgumentException($"{given} is for the GAN; {SettingNames.Name(kind)} has no discriminator.");
+        var mixture = options.LatentComponents > 0 ? LatentMixture.Create(options.LatentComponents, GanNoise).WithSd(options.LatentSd) : null;
         var model = kind switch
         {
             GenerativeKind.Gan when shape is not [1, 28, 28] =>
                 throw new ArgumentException($"The DCGAN networks draw 1×28×28 images; {train.Source} has {train.Channels}×{train.Height}×{train.Width}."),
-            GenerativeKind.Gan => new GenerativeModel(kind, Dcgan.Generator(GanNoise, seed: seed), GanNoise, mixture is null ? NoiseKind.Normal : NoiseKind.Mixture, shape,
-                tanhOutput: true, discriminator: Dcgan.Discriminator(seed: seed + 1), mixture: mixture),
+            GenerativeKind.Gan => new GenerativeModel(kind, Dcgan.Generator(GanNoise, options.Features, seed), GanNoise, mixture is null ? NoiseKind.Normal : NoiseKind.Mixture, shape,
+                tanhOutput: true, discriminator: Dcgan.Discriminator(options.Features, seed + 1), mixture: mixture),
             GenerativeKind.Gmmn => new GenerativeModel(kind, Gmmn.Generator(GmmnNoise, train.ImageLength, seed), GmmnNoise, NoiseKind.Uniform, shape,
                 tanhOutput: false),
             GenerativeKind.GmmnAe => WithAutoencoder(train, shape, seed),
@@ -33,6 +35,14 @@ public static class GenerativeSetup
         model.SetMetadata("seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return (model, new GenerativeTrainingState { Options = options });
     }
+
+    /// <summary>The first GAN-only option that differs from its default, by name, or null.</summary>
+    private static string? GanOnly(GenerativeOptions o) =>
+        o.Features != Dcgan.Features ? "A DCGAN width (Features)"
+        : o.DiscriminatorLearningRate is not null ? "A discriminator learning rate"
+        : o.LabelSmoothing != 0 ? "Label smoothing"
+        : o.TopK != 1 ? "Top-k"
+        : null;
 
     private static GenerativeModel WithAutoencoder(LabelledImages train, int[] shape, int seed)
     {

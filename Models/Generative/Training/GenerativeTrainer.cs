@@ -97,13 +97,18 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         var o = State.Options;
         var g = Optimizer("generator", Model.Generator, o.Beta1);
         var d = Optimizer("discriminator", Model.Discriminator!, o.Beta1);
-        var step = new GanStep(Model.Generator, Model.Discriminator!, g, d, Model.NoiseSize, o.LearningRate, noiseSeed, mixture: Model.Mixture);
+        var step = new GanStep(Model.Generator, Model.Discriminator!, g, d, Model.NoiseSize, o.LearningRate, noiseSeed, mixture: Model.Mixture)
+        {
+            RealTarget = 1f - o.LabelSmoothing,
+            TopK = o.TopK < 1 ? new TopKSelection(o.TopK) : null,
+        };
         var sums = new Dictionary<string, double> { ["d_loss"] = 0, ["g_loss"] = 0, ["d_real"] = 0, ["d_fake"] = 0 };
         int total = Count(order.Length, o.BatchSize);
         int count = Batches(order.Length, o.BatchSize, (b, start, n) =>
         {
             batches.Fill(order, start, n, null);
             step.LearningRate = o.LearningRateAt(epoch, b, total);
+            step.DiscriminatorLearningRate = o.DiscriminatorLearningRateAt(epoch, b, total);
             GanStepResult r;
             try { r = step.Run(batches.Images); }
             catch (TrainingDivergedException e) { throw Diverged(e.Message, epoch, b); }
