@@ -138,7 +138,7 @@ public static partial class ExperimentsDocument
 
     public static IReadOnlyList<DocumentedGenerator> Generators => s_generators.Value;
     private static readonly Lazy<IReadOnlyList<DocumentedGenerator>> s_generators =
-        new(() => [.. GeneratorsOn("mnist", "### MNIST"), .. GeneratorsOn("fashion-mnist", "### Fashion-MNIST")]);
+        new(() => [.. GeneratorsOn("mnist", "### MNIST"), .. GeneratorsOn("fashion-mnist", "### Fashion-MNIST"), Screens()]);
 
     public static DocumentedGenerator Generator(string id) =>
         Generators.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no generator row '{id}'.");
@@ -155,7 +155,8 @@ public static partial class ExperimentsDocument
         string section = Heading(GeneratorSection);
         var commands = CodeLines().Where(c => c.Section == section && c.Line.StartsWith("np train ", StringComparison.Ordinal))
             .Where(c => !IsUnchecked(c.Section, c.Line))
-            .Select(c => Split(c.Line)).Where(a => a.IndexOf("--data") is int d && d >= 0 && a[d + 1] == dataset).ToList();
+            .Select(c => Split(c.Line)).Where(a => a.IndexOf("--data") is int d && d >= 0 && a[d + 1] == dataset)
+            .Where(a => !a.SequenceEqual(ScreensCommand())).ToList();
         var judge = commands.FirstOrDefault(a => a[1] == "lenet5")
             ?? throw new InvalidDataException($"{Path}: \"{section}\" trains no LeNet-5 judge on {dataset}.");
         var judgeRun = new DocumentedRun($"judge lenet5 {dataset}", section, judge, double.NaN);
@@ -194,6 +195,53 @@ public static partial class ExperimentsDocument
         }
     }
 
+    /// <summary>The heading of the Fashion-MNIST GAN's screens of training-time variants.</summary>
+    public const string ScreensHeading = "#### Where the confidence is lost, and five training-time variants screened";
+
+    /// <summary>The screens' own command: the recipe's short run that each variant adds its options to (the one
+    /// <c>np train</c> line in a code block under <see cref="ScreensHeading"/>).</summary>
+    private static List<string> ScreensCommand() => s_screensCommand.Value;
+    private static readonly Lazy<List<string>> s_screensCommand = new(() =>
+    {
+        bool inside = false;
+        foreach (var (line, code) in Joined(Section(GeneratorSection)))
+        {
+            if (!code && line.StartsWith("#### ", StringComparison.Ordinal)) inside = line.StartsWith(ScreensHeading, StringComparison.Ordinal);
+            if (inside && code && line.StartsWith("np train ", StringComparison.Ordinal)) return Split(line);
+        }
+        throw new InvalidDataException($"{Path}: \"{ScreensHeading}\" has no np train command in a code block.");
+    });
+
+    /// <summary>The screens as a generator row: its command (the recipe for six epochs) is the row, judged through the
+    /// average by the Fashion-MNIST judge, with the figure of the table's "the recipe" row. Each other row of the two
+    /// screen tables that names options in backticks other than a lone <c>--latent-mixture K</c> (the mixtures of σ 1,
+    /// and the mixture of 20 continued with <c>--resume</c>, which the mixture row's run checks) is a run of that command from scratch with those options, checked at the
+    /// table's epochs (6, or 20 for "| 20 epochs |").</summary>
+    private static DocumentedGenerator Screens()
+    {
+        const string sixEpochs = "| variant (options) | mean confidence |", twentyEpochs = "| 20 epochs | mean confidence |";
+        var args = ScreensCommand();
+        var fashion = GeneratorsOn("fashion-mnist", "### Fashion-MNIST").First();
+        var recipe = Table(sixEpochs).Single(r => r[0].StartsWith("the recipe", StringComparison.Ordinal));
+        var along = new List<DocumentedCheck>();
+        foreach (var (header, epochs) in new[] { (sixEpochs, 6), (twentyEpochs, 20) })
+            foreach (var row in Table(header))
+            {
+                var options = Backticked(row[0]);
+                // Not the mixtures of σ 1 nor the mixture of 20 continued with --resume: the mixture row's run checks those.
+                if (options.Length == 0 || options is ["--latent-mixture", _] || options.Contains("--resume")) continue;
+                if (options.Length % 2 != 0 || options.Where((_, i) => i % 2 == 0).Any(o => !o.StartsWith("--", StringComparison.Ordinal)))
+                    throw new InvalidDataException($"{Path}: the screens' row \"{row[0]}\" should name option-value pairs in backticks.");
+                string name = "screen" + string.Concat(options.Select(o => "-" + o.TrimStart('-')));
+                var run = new DocumentedBranch(name, null, 0, epochs, options);
+                along.Add(new DocumentedCheck(epochs, ["--generator", "ema"], FirstNumber(row[1].Replace("**", ""), row[0]), $"screens: {row[0]}", run,
+                    Measures: MeasuresIn(HeaderOf(header), row)));
+            }
+        const string id = "generator gan-screens fashion-mnist";
+        return new DocumentedGenerator(id, new DocumentedRun(id, Heading(GeneratorSection), args, double.NaN), fashion.Judge,
+            FirstNumber(recipe[1].Replace("**", ""), recipe[0]), ["--generator", "ema"], along, MeasuresIn(HeaderOf(sixEpochs), recipe));
+    }
+
     /// <summary>The figures the generative section gives for a generator row's run besides the row itself, read from its
     /// tables (each found by the start of its header, and required to be there):</summary>
     /// <remarks>
@@ -210,7 +258,7 @@ public static partial class ExperimentsDocument
     /// - per class ("| images | mean |"): the judge on real training images (<c>--real</c>), the recipe after 20 epochs
     ///   and the mixture run after 40, each class's figure (<c>class_confidence</c>) and the mean; not "real test
     ///   images", which no command measures;
-    /// - the screens ("| variant (knob) |", "| 20 epochs |"): their recipe rows (6 and 20 epochs) and the mixture of 20 at
+    /// - the screens ("| variant (options) |", "| 20 epochs |"): their recipe rows (6 and 20 epochs) and the mixture of 20 at
     ///   σ 1 (20 to 40 epochs: the product's <c>--latent-mixture 20</c> draws the patch's numbers); the other variants
     ///   are a throwaway patch's, not the product's, and are not read;
     /// - the mixture latent ("| σ at sampling |"): the 40-epoch mixture run with <c>--component-sd σ</c> and sample seeds
@@ -275,8 +323,7 @@ public static partial class ExperimentsDocument
                     if (row[0].StartsWith("real training images", StringComparison.Ordinal)) checks.AddRange(PerClass(0, ["--real"], row, 1, "per class"));
                     else if (row[0].StartsWith("real test images", StringComparison.Ordinal)) checks.AddRange(PerClass(0, [], row, 1, "per class", testImages: true));
                     else if (row[0].StartsWith("GAN, 20 epochs", StringComparison.Ordinal)) checks.AddRange(PerClass(20, [], row, 1, "per class"));
-                // The screens' first rows: the recipe itself, through its average, after 6 and 20 epochs.
-                checks.Add(ScreenRow("| variant (knob) | mean confidence |", "the recipe", 6));
+                // The screens' recipe row at 20 epochs, through its average (its 6-epoch row is the screens row's own figure).
                 checks.Add(ScreenRow("| 20 epochs | mean confidence |", "the recipe", 20));
                 break;
             }
@@ -303,7 +350,7 @@ public static partial class ExperimentsDocument
                 // The screens' other mixtures with the σ 1 the product trains with (10 and 40 components): runs of the row's
                 // command from scratch with another --latent-mixture, through the average, after 6 or 20 epochs.
                 var screened = new Dictionary<string, DocumentedBranch>();
-                foreach (var (header, epoch) in new[] { ("| variant (knob) | mean confidence |", 6), ("| 20 epochs | mean confidence |", 20) })
+                foreach (var (header, epoch) in new[] { ("| variant (options) | mean confidence |", 6), ("| 20 epochs | mean confidence |", 20) })
                     foreach (var row in Table(header))
                         if (ScreenedMixture().Match(row[0]) is { Success: true } m && (m.Groups[1].Success ? m.Groups[1] : m.Groups[2]).Value is var k && k != "20")
                         {
@@ -347,7 +394,8 @@ public static partial class ExperimentsDocument
     /// cell (parentheses and bold dropped: "0.0058 (2.52×)", "121 ± 4, σ 0.207", "1.30 (pullover 11.4 %, dress 8.8 %)").
     /// A cell listing one bare figure per evaluation, split by <paramref name="separator"/> ("4.33, 4.03, 4.22": sample
     /// seeds 1–3; "5.2 / 5.5 / 4.8": epochs), gives its <paramref name="index"/>th; a cell of one figure gives it to index
-    /// 0 only (the σ table's Parzen column is seed 1's). Ranges ("1.51–1.58") and cells without a figure ("∞", a missing
+    /// 0 only (the σ table's Parzen column is seed 1's). "9 classes" in the most/least column (a class never drawn, so no
+    /// ratio) is read as <c>classes_present</c>. Ranges ("1.51–1.58") and cells without a figure ("∞", a missing
     /// class) are not read.</summary>
     private static IReadOnlyDictionary<string, double> MeasuresIn(string[] header, string[] row, int index = 0, char separator = ',')
     {
@@ -363,6 +411,12 @@ public static partial class ExperimentsDocument
                 _ => null,
             };
             string cell = Parenthesised().Replace(row[i].Replace("**", ""), "").Trim();
+            // "9 classes" where the ratio would be: a class was never drawn, and how many were is the figure.
+            if (key == "most_to_least" && ClassesDrawn().Match(cell) is { Success: true } drawn)
+            {
+                if (index == 0) measures["classes_present"] = Parse(drawn.Groups[1].Value);
+                continue;
+            }
             if (key is null || cell.Contains('–') || Figure().Match(cell) is not { Success: true } first) continue;
             var parts = cell.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length > 1 && parts.All(p => BareNumber().IsMatch(p)))
@@ -376,6 +430,9 @@ public static partial class ExperimentsDocument
 
     [GeneratedRegex(@"^\d+(?:\.\d+)?$")]
     private static partial Regex BareNumber();
+
+    [GeneratedRegex(@"^(\d+) classes$")]
+    private static partial Regex ClassesDrawn();
 
     /// <summary>A figure with its sign, typographic or not ("−0.058", "+0.028", "98.9%").</summary>
     [GeneratedRegex(@"[−+-]?\d+(?:\.\d+)?")]
@@ -427,8 +484,8 @@ public static partial class ExperimentsDocument
     [GeneratedRegex(@"(\d+) epochs")]
     private static partial Regex EpochCount();
 
-    /// <summary>A screen of a mixture trained with σ 1: "mixture of K, σ = 1" or the patch's "NP_EXP_MIX=K NP_EXP_MIXSD=1".</summary>
-    [GeneratedRegex(@"^(?:mixture of (\d+), σ = 1(?![.\d])|.*NP_EXP_MIX=(\d+) NP_EXP_MIXSD=1(?![.\d]))")]
+    /// <summary>A screen of a mixture trained with σ 1: "mixture of K, σ = 1", or options that are a lone "`--latent-mixture K`".</summary>
+    [GeneratedRegex(@"^(?:mixture of (\d+), σ = 1(?![.\d])|.*`--latent-mixture (\d+)`)")]
     private static partial Regex ScreenedMixture();
 
     [GeneratedRegex(@"\s*\([^)]*\)")]

@@ -26,7 +26,7 @@ public class ExperimentsDocumentTests
     {
         var generators = ExperimentsDocument.Generators;
         Assert.Equal(["generator gan mnist", "generator gmmn mnist", "generator gmmn-ae mnist", "generator gmmn fashion-mnist", "generator gmmn-ae fashion-mnist",
-            "generator gan fashion-mnist", "generator gan-mix20 fashion-mnist"],
+            "generator gan fashion-mnist", "generator gan-mix20 fashion-mnist", "generator gan-screens fashion-mnist"],
             generators.Select(g => g.Id));
         var gan = ExperimentsDocument.Generator("generator gan mnist");
         Assert.Equal("np train gan --data mnist --out mnist/gan.ckpt", gan.Generator.CommandLine);
@@ -65,7 +65,7 @@ public class ExperimentsDocumentTests
         Assert.Equal(Figures(("most_to_least", 1.30), ("lenet_fid", 8.62), ("mmd2", 0.0038), ("parzen_log_likelihood", 272)), truncated.Measures);
         // The per-class rows give no other figure; the screens give three.
         Assert.All(fashion.Where(c => c.Class is not null), c => Assert.Empty(c.Measures ?? new Dictionary<string, double>()));
-        Assert.Equal(Figures(("lenet_fid", 21.9), ("most_to_least", 1.50), ("mmd2", 0.0069)), fashion.Single(c => c.Epoch == 6 && c.Options.Count == 0).Measures);
+        Assert.Equal(Figures(("lenet_fid", 21.9), ("most_to_least", 1.50), ("mmd2", 0.0069)), ExperimentsDocument.Generator("generator gan-screens fashion-mnist").Measures);
         var mixed = ExperimentsDocument.Generator("generator gan-mix20 fashion-mnist").Along;
         // One figure per sample seed ("4.33, 4.03, 4.22"); Parzen was measured with seed 1 only.
         Assert.Equal(Figures(("lenet_fid", 4.33), ("most_to_least", 1.57), ("mmd2", 0.0045), ("parzen_log_likelihood", 267)),
@@ -110,8 +110,8 @@ public class ExperimentsDocumentTests
         var fashion = ExperimentsDocument.Generator("generator gan fashion-mnist").Along;
         // The by-epoch table (5), the average table without its ablation row (17), the truncation table (16), the two decay
         // tables (6 + 20), the rejection table (18), three per-class rows (3 × 11: real training and test images, the GAN),
-        // the screens' two recipe rows and the main table's real training images.
-        Assert.Equal(5 + 17 + 16 + 6 + 20 + 18 + 33 + 2 + 1, fashion.Count);
+        // the screens' recipe row at 20 epochs and the main table's real training images.
+        Assert.Equal(5 + 17 + 16 + 6 + 20 + 18 + 33 + 1 + 1, fashion.Count);
         Assert.Equal((1, 0.743), (fashion[0].Epoch, fashion[0].MeanConfidence));
         Assert.Equal(26, fashion.Where(c => c.Branch is null).Max(c => c.Epoch));
         var averaged = fashion.Single(c => c.Epoch == 27 && c.Options.SequenceEqual(["--generator", "ema"])).Branch!;
@@ -138,7 +138,7 @@ public class ExperimentsDocumentTests
         Assert.Equal((0.933, 0.82), (test[0].MeanConfidence, test.Single(c => c.Class == 6).MeanConfidence));
         Assert.All(test, c => Assert.True(c.OnRealImages && c.Options.Count == 0));
         Assert.Equal(0.72, fashion.Single(c => c.Epoch == 20 && c.Class == 6).MeanConfidence);
-        Assert.Equal(0.823, fashion.Single(c => c.Epoch == 6 && c.Options.Count == 0).MeanConfidence);
+        Assert.Equal(0.858, fashion.Single(c => c.Epoch == 20 && c.Table.StartsWith("screens")).MeanConfidence);
         Assert.True(ExperimentsDocument.Generator("generator gmmn fashion-mnist").Along is [{ OnRealImages: true }]);
 
         var mixed = ExperimentsDocument.Generator("generator gan-mix20 fashion-mnist").Along;
@@ -158,6 +158,32 @@ public class ExperimentsDocumentTests
         Assert.Equal((0.876, 0.879), (mixed.Single(c => c.Epoch == 20 && c.Branch is null).MeanConfidence, mixed.Single(c => c.Epoch == 35).MeanConfidence));
         Assert.Equal(0.87, mixed.Single(c => c.Class == 0 && c.Options.SequenceEqual(["--component-sd", "0.4"])).MeanConfidence);
         Assert.Equal(0.95, mixed.Single(c => c.Class == 8 && c.Options.Count == 0 && c.Table.StartsWith("per class")).MeanConfidence);
+    }
+
+    [Fact]
+    public void The_screens_are_a_row_whose_variants_are_runs_of_its_command_with_their_options()
+    {
+        var screens = ExperimentsDocument.Generator("generator gan-screens fashion-mnist");
+        Assert.Equal("np train gan --data fashion-mnist --epochs 6 --out fashion-mnist/gan-screen.ckpt", screens.Generator.CommandLine);
+        Assert.Equal("np train lenet5 --data fashion-mnist --out fashion-mnist/lenet5.ckpt", screens.Judge.CommandLine);
+        Assert.Equal(0.823, screens.MeanConfidence);
+        Assert.Equal(["--generator", "ema"], screens.EvaluationOptions);
+        // Width, two rates, smoothing, top-k and σ 0.5 at six epochs; σ 0.75 at twenty. The σ 1 mixtures are the mixture row's.
+        Assert.Equal([
+                (6, "screen-features-128", new[] { "--features", "128" }, 0.829),
+                (6, "screen-lr-1e-4-discriminator-lr-4e-4", ["--lr", "1e-4", "--discriminator-lr", "4e-4"], 0.796),
+                (6, "screen-label-smoothing-0.1", ["--label-smoothing", "0.1"], 0.826),
+                (6, "screen-top-k-0.5", ["--top-k", "0.5"], 0.822),
+                (6, "screen-latent-mixture-10-component-sd-0.5", ["--latent-mixture", "10", "--component-sd", "0.5"], 0.807),
+                (20, "screen-latent-mixture-10-component-sd-0.75", ["--latent-mixture", "10", "--component-sd", "0.75"], 0.854),
+            ],
+            screens.Along.Select(c => (c.Epoch, c.Branch!.Name, c.Branch.Options.ToArray(), c.MeanConfidence)));
+        Assert.All(screens.Along, c => Assert.Equal((0, c.Epoch, null), (c.Branch!.From, c.Branch.To, c.Branch.Parent)));
+        Assert.All(screens.Along, c => Assert.Equal(["--generator", "ema"], c.Options));
+        Assert.Equal(Figures(("lenet_fid", 109.4), ("classes_present", 9), ("mmd2", 0.1628)), screens.Along[4].Measures);   // "9 classes": no ratio
+        Assert.Equal(Figures(("lenet_fid", 33.2), ("most_to_least", 1.55), ("mmd2", 0.0085)), screens.Along[1].Measures);
+
+        static Dictionary<string, double> Figures(params (string Key, double Value)[] figures) => figures.ToDictionary(f => f.Key, f => f.Value);
     }
 
     [Fact]
