@@ -3,6 +3,7 @@ using System.Globalization;
 using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Generative.Evaluation;
+using NeuralPipelines.Models.Settings;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli.Commands;
@@ -22,23 +23,21 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
         var real = new Option<bool>("--real") { Description = "Evaluate real training images in place of samples (the floor/ceiling row); no --model." };
         var samples = new Option<int>("--samples") { Description = "Samples drawn (or real images taken) for the classifier and the Parzen window; MMD² takes the first 2,000 of them.", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the samples' noise.", DefaultValueFactory = _ => 1 };
-        var weights = GeneratorFile.WeightsOption();
-        var truncation = GeneratorFile.TruncationOption();
-        var rejection = GeneratorFile.RejectionOption();
-        var componentSd = GeneratorFile.ComponentSdOption();
+        var sampling = new GeneratorSamplingOptions();
         var json = CliContext.JsonOption();
         var command = new Command("evaluate-generator",
             "Measure a generator against a dataset's test split: MMD² (σ = 2 … 80) of 2,000 samples and 2,000 test images; over 10,000 samples, " +
             "the classifier's share of each class (most ÷ least), its mean top-class confidence and the Fréchet distance of its penultimate features " +
             "to the test set's (LeNet FID); the Parzen-window log-likelihood of the test images under the samples (σ chosen on the last 1,000 training images). " +
             "A checkpoint that keeps a moving average of its generator is measured through it unless --generator raw.");
-        foreach (var o in new Option[] { model, classifier, data, real, samples, seed, weights, truncation, componentSd, rejection, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, classifier, data, real, samples, seed }.Concat(sampling.All).Append(json)) command.Options.Add(o);
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json), isReal = parse.GetValue(real);
             string? generator = parse.GetValue(model);
             if (isReal == generator is not null)
                 throw new ArgumentException(isReal ? "--real evaluates training images; give it without --model." : "Give --model GENERATOR (checkpoint or ONNX), or --real for real training images.");
+            if (isReal) sampling.Refuse(parse, "--real measures training images");
             string classifierPath = parse.GetValue(classifier)!, dataset = parse.GetValue(data)!;
             var lenet = ClassifierCheckpoint.Load(classifierPath).Model;
             var split = new DatasetCatalog().LoadImages(dataset);
@@ -52,21 +51,14 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             string kind = "real";
             string? drew = null;
-            var asked = GeneratorFile.Weights(parse.GetValue(weights));
-            if (isReal && asked is not null) throw new ArgumentException("--generator chooses a checkpoint's generator; --real measures training images.");
-            float? t = parse.GetValue(truncation);
-            if (isReal && t is not null) throw new ArgumentException("--truncation shapes a generator's noise; --real measures training images.");
-            float? sd = parse.GetValue(componentSd);
-            if (isReal && sd is not null) throw new ArgumentException("--component-sd shapes a generator's noise; --real measures training images.");
-            double? keep = parse.GetValue(rejection);
-            if (isReal && keep is not null) throw new ArgumentException("--rejection filters a generator's samples; --real measures training images.");
+            var how = sampling.Read(parse);
             Models.Generative.Gan.DiscriminatorRejectionReport? rejected = null;
             int s = parse.GetValue(seed);
             GeneratorReport report = isReal
                 ? GeneratorEvaluator.EvaluateReal(lenet, split, sizes)
                 : GeneratorEvaluator.Evaluate(n =>
                 {
-                    var (pixels, shape, k, w, r) = GeneratorFile.Draw(generator!, n, s, batchSize: 500, weights: asked, truncation: t, rejection: keep, componentSd: sd);
+                    var (pixels, shape, k, w, r) = GeneratorFile.Draw(generator!, n, s, how, batchSize: 500);
                     kind = k; drew = w; rejected = r;
                     if (!shape.AsSpan().SequenceEqual(lenet.InputShape))
                         throw new ArgumentException($"{generator} draws images of shape [{string.Join(", ", shape)}] but {classifierPath} takes [{string.Join(", ", lenet.InputShape)}].");
@@ -75,16 +67,17 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
             double seconds = clock.Elapsed.TotalSeconds;
 
             var console = context.LogConsole(asJson);
-            console.Write(Table(report, isReal ? "real training images" : $"{kind} {generator} ({drew} generator{(t is { } tt ? $", noise truncated at {tt.ToString(CultureInfo.InvariantCulture)}" : "")}{(sd is { } cs ? $", mixture components at σ {cs.ToString(CultureInfo.InvariantCulture)}" : "")}{(rejected is { } rr ? $", discriminator rejection at {keep!.Value.ToString(CultureInfo.InvariantCulture)}: {rr.Accepted:N0} of {rr.Candidates:N0} kept" : "")})", split.Name, lenet.ClassLabels));
+            console.Write(Table(report, isReal ? "real training images" : $"{kind} {generator} ({drew} generator{how.Describe(rejected)})", split.Name, lenet.ClassLabels));
             if (asJson)
                 context.WriteJson(new
                 {
                     Model = generator,
                     Kind = kind,
                     Generator = drew,
-                    Truncation = t,
-                    ComponentSd = sd,
-                    Rejection = GeneratorFile.RejectionJson(keep, rejected),
+                    how.Truncation,
+                    how.ComponentSd,
+                    AverageStatistics = isReal ? null : SettingNames.Name(how.Statistics),
+                    Rejection = GeneratorFile.RejectionJson(how.Rejection, rejected),
                     Classifier = classifierPath,
                     Dataset = split.Name,
                     report.Mmd2,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Generative;
 using NeuralPipelines.Models.Generative.Gan;
+using NeuralPipelines.Models.Generative.Training;
 using NeuralPipelines.Models.Settings;
 using NeuralPipelines.Onnx.Metadata;
 using NeuralPipelines.Onnx.Scoring;
@@ -65,11 +66,12 @@ internal static class GeneratorFile
     /// <paramref name="weights"/> null takes the average when there is one). A checkpoint's sampler runs
     /// <paramref name="batchSize"/> images at a time (the noise is drawn for all of them at once, so the images do not
     /// depend on it), which keeps 10,000 DCGAN samples from needing gigabytes of activations.</summary>
-    /// <remarks>With <paramref name="rejection"/> (a percentile) a GAN checkpoint's discriminator filters the proposals
+    /// <remarks>With a <see cref="GeneratorSampling.Rejection"/> percentile a GAN checkpoint's discriminator filters the proposals
     /// (<see cref="DiscriminatorRejection"/>), and the last element says what that cost; it is null otherwise.</remarks>
     public static (float[] Pixels, int[] Shape, string Kind, string Weights, DiscriminatorRejectionReport? Rejection) Draw(string path, int count, int seed,
-        int batchSize = int.MaxValue, GeneratorWeights? weights = null, float? truncation = null, double? rejection = null, float? componentSd = null)
+        GeneratorSampling sampling, int batchSize = int.MaxValue)
     {
+        var (weights, truncation, componentSd, rejection, statistics) = sampling;
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         if (rejection is { } r && !(r > 0 && r < 1))
             throw new ArgumentException($"--rejection must lie strictly between 0 and 1 (a percentile such as 0.95), got {r.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
@@ -82,6 +84,12 @@ internal static class GeneratorFile
                 throw new ArgumentException($"{path} holds a {content.Kind} model, not a generator: it must be a gan, gmmn or gmmn-ae checkpoint or its ONNX export.");
             var m = GenerativeCheckpoint.FromContent(path, content).Model;
             var chosen = Choose(path, m, weights);
+            if (statistics == AverageStatistics.Raw)
+            {
+                if (chosen != GeneratorWeights.Ema)
+                    throw new ArgumentException($"{path}: --average-statistics raw replaces the statistics of the moving average, but the raw generator draws here; give --generator ema (the checkpoint {(m.AverageGenerator is null ? "keeps no average" : "keeps one")}).");
+                m.GiveAverageRawStatistics();
+            }
             CheckTruncation(path, m.Noise, truncation);
             if (componentSd is { } spread) Named(path, spread, () => m.DrawComponentsWithSd(spread));
             string drew = SettingNames.Name(chosen);
@@ -108,6 +116,8 @@ internal static class GeneratorFile
         }
         if (rejection is not null)
             throw new ArgumentException($"{path}: --rejection needs the GAN checkpoint's discriminator, and an ONNX export holds only the generator.");
+        if (statistics == AverageStatistics.Raw)
+            throw new ArgumentException($"{path}: --average-statistics raw needs the checkpoint, which holds both generators; an ONNX export holds one, with its statistics baked in.");
         using var scorer = OnnxScorer.Load(path, new OnnxScorerOptions { Log = _ => { } });
         var card = scorer.Card?.Generator
             ?? throw new ArgumentException($"{path}: not a generator (its ONNX metadata has no 'generator' entry describing the noise it reads); a sampler exported by np export from a gan, gmmn or gmmn-ae checkpoint is needed.");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NeuralPipelines.Data.Images;
+using NeuralPipelines.Models.Settings;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli.Commands;
@@ -15,15 +16,12 @@ public sealed class SampleCommand : ICliCommand
         var count = new Option<int>("--count") { Description = "How many images to draw.", DefaultValueFactory = _ => 64 };
         var seed = new Option<int>("--seed") { Description = "Seed of the noise: the same seed draws the same images, from the checkpoint and from its ONNX export.", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "A .png file (all images in one grid) or a folder (one PNG per image, sample-0001.png …).", Required = true };
-        var weights = GeneratorFile.WeightsOption();
-        var truncation = GeneratorFile.TruncationOption();
-        var rejection = GeneratorFile.RejectionOption();
-        var componentSd = GeneratorFile.ComponentSdOption();
+        var sampling = new GeneratorSamplingOptions();
         var force = Outputs.ForceOption();
         var json = CliContext.JsonOption();
         var command = new Command("sample", "Draw images from a trained generator: noise of the model's kind (seeded) through the generator " +
             "(the moving average of its weights when the checkpoint keeps one; see --generator), pixels in [0, 1], written as PNG.");
-        foreach (var o in new Option[] { model, count, seed, output, weights, truncation, componentSd, rejection, force, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, count, seed, output }.Concat(sampling.All).Concat([force, json])) command.Options.Add(o);
         context.SetAction(command, parse =>
         {
             string source = parse.GetValue(model)!, target = parse.GetValue(output)!;
@@ -33,10 +31,8 @@ public sealed class SampleCommand : ICliCommand
             if (!grid && File.Exists(target)) throw new ArgumentException($"{target}: a file, not a folder; give a .png path for a grid or a folder for one PNG per image.");
             var files = grid ? [new OutputOption("--out", target)] : Enumerable.Range(1, n).Select(i => new OutputOption("--out", Path.Combine(target, $"sample-{i:D4}.png"))).ToArray();
             using var outputs = Outputs.Check(parse.GetValue(force), parse.GetValue(json), [("--model", source)], grid || Directory.Exists(target) ? files : []);
-            float? t = parse.GetValue(truncation);
-            double? keep = parse.GetValue(rejection);
-            float? sd = parse.GetValue(componentSd);
-            var (pixels, shape, kind, drew, rejected) = GeneratorFile.Draw(source, n, s, weights: GeneratorFile.Weights(parse.GetValue(weights)), truncation: t, rejection: keep, componentSd: sd);
+            var how = sampling.Read(parse);
+            var (pixels, shape, kind, drew, rejected) = GeneratorFile.Draw(source, n, s, how);
             var written = new List<string>();
             if (grid)
             {
@@ -55,10 +51,10 @@ public sealed class SampleCommand : ICliCommand
                 }
             }
             var console = context.Console(parse.GetValue(json));
-            console.MarkupLineInterpolated($"{n} {kind} samples ({drew} generator, seed {s}{(t is { } tt ? $", noise truncated at {tt.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}{(sd is { } cs ? $", mixture components at σ {cs.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}{(rejected is { } rr ? $", {rr.Accepted:N0} of {rr.Candidates:N0} proposals kept by the discriminator" : "")}, {shape[0]}×{shape[1]}×{shape[2]}) → {target}");
+            console.MarkupLineInterpolated($"{n} {kind} samples ({drew} generator, seed {s}{how.Describe(rejected)}, {shape[0]}×{shape[1]}×{shape[2]}) → {target}");
             if (parse.GetValue(json))
-                context.WriteJson(new { Model = source, Kind = kind, Generator = drew, Count = n, Seed = s, Truncation = t, ComponentSd = sd,
-                    Rejection = GeneratorFile.RejectionJson(keep, rejected), ImageShape = shape, Out = target, Files = written.Count });
+                context.WriteJson(new { Model = source, Kind = kind, Generator = drew, Count = n, Seed = s, how.Truncation, how.ComponentSd,
+                    AverageStatistics = SettingNames.Name(how.Statistics), Rejection = GeneratorFile.RejectionJson(how.Rejection, rejected), ImageShape = shape, Out = target, Files = written.Count });
             return 0;
         });
         return command;

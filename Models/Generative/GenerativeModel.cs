@@ -52,6 +52,15 @@ public sealed class GenerativeModel
     /// (<c>np train --resume … --ema β</c>: an average begun afresh from the generator as it stands).</summary>
     public void DropAverage() => AverageGenerator = null;
 
+    /// <summary>Gives the moving average the raw generator's batch-norm running statistics in place of its standing ones
+    /// (<see cref="Training.AverageStatistics.Raw"/>), for this model in memory only: an ablation, since a variance is
+    /// not linear in the weights and the raw statistics belong to other weights (<see cref="Training.GeneratorAverage"/>).</summary>
+    public void GiveAverageRawStatistics()
+    {
+        var average = AverageGenerator ?? throw new ArgumentException($"This {Name} has no moving average of its generator, so no statistics of one to replace.");
+        foreach (var (to, from) in average.AllBuffers().Zip(Generator.AllBuffers())) from.Span.CopyTo(to.Span);
+    }
+
     /// <summary>Which generator samples when <paramref name="asked"/> (null: the average when there is one): refuses an
     /// average the model does not have.</summary>
     public GeneratorWeights Weights(GeneratorWeights? asked = null) => asked switch

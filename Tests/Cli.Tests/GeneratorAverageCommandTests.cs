@@ -88,6 +88,30 @@ public sealed class GeneratorAverageCommandTests : IClassFixture<GeneratorAverag
     }
 
     [Fact]
+    public void The_average_samples_with_the_raw_generators_statistics_when_asked_and_only_from_a_checkpoint()
+    {
+        var standing = Sample(_trained.Gan);
+        Assert.Equal(standing, Sample(_trained.Gan, "--average-statistics", "standing"));
+        var before = File.ReadAllBytes(_trained.Gan);
+        var rawStatistics = Sample(_trained.Gan, "--average-statistics", "raw");
+        Assert.NotEqual(standing, rawStatistics);
+        Assert.NotEqual(Sample(_trained.Gan, "--generator", "raw"), rawStatistics);   // the average's weights, the raw generator's statistics
+        Assert.Equal(before, File.ReadAllBytes(_trained.Gan));   // for this run only
+
+        using var folder = new TempFolder();
+        var png = folder.File("x.png");
+        var report = Json("sample", "--model", _trained.Gan, "--count", "2", "--average-statistics", "raw", "--out", png, "--force");
+        Assert.Equal(("ema", "raw"), (report.GetProperty("generator").GetString(), report.GetProperty("average_statistics").GetString()));
+        File.Delete(png);
+        AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Gan, "--generator", "raw", "--average-statistics", "raw", "--out", png], "gan.ckpt", "--generator ema");
+        AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Plain, "--average-statistics", "raw", "--out", png], "plain.ckpt", "--generator ema");
+        AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Ema, "--average-statistics", "raw", "--out", png], "gan.onnx", "needs the checkpoint");
+        AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Gan, "--average-statistics", "mean", "--out", png], "--average-statistics", "standing, raw");
+        AssertFailsWithOneLine("evaluate-generator", ["evaluate-generator", "--real", "--classifier", _trained.Gan, "--average-statistics", "raw"], "--average-statistics", "--real");
+        Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
+    }
+
+    [Fact]
     public void A_generator_the_file_does_not_hold_is_refused_with_one_line_and_nothing_written()
     {
         using var folder = new TempFolder();

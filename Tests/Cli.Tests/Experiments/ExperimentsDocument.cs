@@ -249,8 +249,8 @@ public static partial class ExperimentsDocument
     ///   the recipe's run after that many epochs;
     /// - Fashion-MNIST by epoch ("| epochs | MMD² | most/least | mean confidence"): the recipe's raw generator after 1 to 26
     ///   epochs; with a moving average ("| epochs | generator | MMD² |"): from 27 to 34 epochs a branch resumed from the
-    ///   26-epoch file with a new average (<c>--ema 0.999</c>), both generators (the ablation row, a throwaway script's, is
-    ///   not read); truncated ("| T | generator |"): that branch at 34 epochs with <c>--truncation T</c>; the two decay
+    ///   26-epoch file with a new average (<c>--ema 0.999</c>), both generators, and the ablation row with its backticked
+    ///   <c>--average-statistics raw</c>; truncated ("| T | generator |"): that branch at 34 epochs with <c>--truncation T</c>; the two decay
     ///   tables ("| epochs | generator | classes | most/least (most, least)"): branches off its 34-epoch file with
     ///   <c>--lr-decay-epochs 1</c> to 35 and <c>10</c> to 44;
     /// - rejection sampling ("| epoch | generator | P |"): the same run (the recipe's, with its average from the first
@@ -286,10 +286,10 @@ public static partial class ExperimentsDocument
                 // The chain went on from 26 epochs with a new average (the file had none), kept to 34: --resume --ema.
                 var averaged = new DocumentedBranch("average-from-27", null, 26, 34, ["--ema", "0.999"]);
                 var average = HeaderOf("| epochs | generator | MMD² |");
-                foreach (var row in Table("| epochs | generator | MMD² |").Where(r => !r[1].Contains("ablation", StringComparison.Ordinal)))
+                foreach (var row in Table("| epochs | generator | MMD² |"))
                 {
                     int epoch = int.Parse(row[0], CultureInfo.InvariantCulture);
-                    checks.Add(new DocumentedCheck(epoch, WeightsIn(row[1]), FirstNumber(row[4], row[0]), $"with a moving average: {row[0]} | {row[1]}",
+                    checks.Add(new DocumentedCheck(epoch, [.. WeightsIn(row[1]), .. Backticked(row[1])], FirstNumber(row[4], row[0]), $"with a moving average: {row[0]} | {row[1]}",
                         epoch > averaged.From ? averaged : null, Measures: MeasuresIn(average, row)));
                 }
                 var truncated = HeaderOf("| T | generator |");

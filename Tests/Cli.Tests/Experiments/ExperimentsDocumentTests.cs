@@ -108,10 +108,13 @@ public class ExperimentsDocumentTests
         Assert.Equal((0.892, 0.903, 0.908), (gan[0].MeanConfidence, gan[3].MeanConfidence, gan[5].MeanConfidence));
         Assert.Equal([100, 150, 200], ExperimentsDocument.Generator("generator gmmn mnist").Along.Where(c => !c.OnRealImages).Select(c => c.Epoch));
         var fashion = ExperimentsDocument.Generator("generator gan fashion-mnist").Along;
-        // The by-epoch table (5), the average table without its ablation row (17), the truncation table (16), the two decay
+        // The by-epoch table (5), the average table with its ablation row (18), the truncation table (16), the two decay
         // tables (6 + 20), the rejection table (18), three per-class rows (3 × 11: real training and test images, the GAN),
         // the screens' recipe row at 20 epochs and the main table's real training images.
-        Assert.Equal(5 + 17 + 16 + 6 + 20 + 18 + 33 + 1 + 1, fashion.Count);
+        Assert.Equal(5 + 18 + 16 + 6 + 20 + 18 + 33 + 1 + 1, fashion.Count);
+        var ablation = fashion.Single(c => c.Options.Contains("--average-statistics"));
+        Assert.Equal((28, "average-from-27", 0.858), (ablation.Epoch, ablation.Branch!.Name, ablation.MeanConfidence));
+        Assert.Equal(["--generator", "ema", "--average-statistics", "raw"], ablation.Options);
         Assert.Equal((1, 0.743), (fashion[0].Epoch, fashion[0].MeanConfidence));
         Assert.Equal(26, fashion.Where(c => c.Branch is null).Max(c => c.Epoch));
         var averaged = fashion.Single(c => c.Epoch == 27 && c.Options.SequenceEqual(["--generator", "ema"])).Branch!;

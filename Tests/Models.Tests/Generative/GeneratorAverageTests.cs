@@ -1,3 +1,4 @@
+using NeuralPipelines.Models.Generative;
 using NeuralPipelines.Models.Generative.Networks;
 using NeuralPipelines.Models.Generative.Training;
 using NeuralPipelines.Models.Layers;
@@ -81,6 +82,22 @@ public class GeneratorAverageTests
         float beta = GeneratorAverage.DecayAt(0.999f, 50);
         Assert.Equal(PlainBlend(old, Values(g), beta), Values(average), (a, b) => Math.Abs(a - b) <= 2e-7f * (1 + Math.Abs(a)));
         Assert.Equal(statistics, average.AllBuffers().SelectMany(b => b.Span.ToArray()));
+    }
+
+    [Fact]
+    public void The_ablation_gives_the_average_the_raw_generators_statistics_and_keeps_its_weights()
+    {
+        var g = Dcgan.Generator(seed: 4);
+        var model = new GenerativeModel(GenerativeKind.Gan, g, 64, NoiseKind.Normal, [1, 28, 28], tanhOutput: true, discriminator: Dcgan.Discriminator(), averageGenerator: GeneratorAverage.StartFrom(g));
+        foreach (var b in model.AverageGenerator!.AllBuffers()) b.Span.Fill(0.5f);   // standing statistics of its own
+        foreach (var b in g.AllBuffers()) b.Span.Fill(0.25f);
+        var weights = Values(model.AverageGenerator);
+        model.GiveAverageRawStatistics();
+        Assert.Equal(g.AllBuffers().SelectMany(b => b.Span.ToArray()), model.AverageGenerator.AllBuffers().SelectMany(b => b.Span.ToArray()));
+        Assert.Equal(4, model.AverageGenerator.AllBuffers().Count());   // both batch norms' mean and variance
+        Assert.Equal(weights, Values(model.AverageGenerator));
+        var plain = new GenerativeModel(GenerativeKind.Gan, Dcgan.Generator(), 64, NoiseKind.Normal, [1, 28, 28], tanhOutput: true, discriminator: Dcgan.Discriminator());
+        Assert.Contains("no moving average", Assert.Throws<ArgumentException>(plain.GiveAverageRawStatistics).Message);
     }
 
     [Fact]
