@@ -10,8 +10,9 @@ namespace NeuralPipelines.Models.Tests.Generative;
 /// the D half leaves G's alone.</summary>
 public class GanStepTests
 {
-    /// <summary>A tiny GAN on 4×4 images: G noise 8 → 16 → 1×4×4 (tanh), D conv → leaky ReLU → dense logit.</summary>
-    private static (Sequential G, Sequential D) Tiny()
+    /// <summary>A tiny GAN on 4×4 images: G noise 8 → 16 → 1×4×4 (tanh), D conv → leaky ReLU → dense logit. No batch norm
+    /// or dropout in D, so its logits on a batch do not depend on the mode it runs in.</summary>
+    internal static (Sequential G, Sequential D) Tiny()
     {
         var rng = new Random(1);
         var g = new Sequential(new Dense(8, 16, Initializer.He, rng), new BatchNorm1d(16), new ReLU(),
@@ -21,7 +22,7 @@ public class GanStepTests
         return (g, d);
     }
 
-    private static Tensor RealBatch(int n, int seed)
+    internal static Tensor RealBatch(int n, int seed)
     {
         // "Real" images: a bright diagonal on a dark background, with a little noise; pixels in [0, 1].
         var rng = new Random(seed);

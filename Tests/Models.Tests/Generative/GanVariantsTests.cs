@@ -3,9 +3,7 @@ using NeuralPipelines.Models.Generative;
 using NeuralPipelines.Models.Generative.Gan;
 using NeuralPipelines.Models.Generative.Networks;
 using NeuralPipelines.Models.Generative.Training;
-using NeuralPipelines.Models.Init;
 using NeuralPipelines.Models.Layers;
-using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Losses;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Tests.Training;
@@ -16,24 +14,9 @@ namespace NeuralPipelines.Models.Tests.Generative;
 /// its width and the mixture's training σ: each does what its paper says, and each is kept by the checkpoint.</summary>
 public class GanVariantsTests
 {
-    private static (Sequential G, Sequential D) Tiny()
-    {
-        var rng = new Random(1);
-        var g = new Sequential(new Dense(8, 16, Initializer.He, rng), new BatchNorm1d(16), new ReLU(),
-            new Dense(16, 16, Initializer.Xavier, rng), new Reshape(1, 4, 4), new Tanh());
-        // No batch norm or dropout in D: its logits on a batch do not depend on the mode it runs in.
-        var d = new Sequential(new Conv2d(1, 3, 3, padding: 1, rng: rng), new LeakyReLU(0.2f), new Flatten(),
-            new Dense(48, 1, Initializer.Xavier, rng));
-        return (g, d);
-    }
+    private static (Sequential G, Sequential D) Tiny() => GanStepTests.Tiny();
 
-    private static Tensor RealBatch(int n, int seed)
-    {
-        var rng = new Random(seed);
-        var x = new Tensor(n, 1, 4, 4);
-        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
-        return x;
-    }
+    private static Tensor RealBatch(int n, int seed) => GanStepTests.RealBatch(n, seed);
 
     private static float[] Flat(Layer net) => net.AllParameters().SelectMany(p => p.Value.Span.ToArray()).ToArray();
 
