@@ -29,9 +29,9 @@ public sealed class TopKSelection
             throw new ArgumentException($"Top-k: {logits.Length} logits but {gradient.Length} gradient entries.");
         int n = logits.Length, keep = Keep(n);
         if (keep == n) return;
-        if (_sorted.Length != n) _sorted = new float[n];
+        if (_sorted.Length < n) _sorted = new float[n];   // grow-only: an epoch's short last batch reuses it
         logits.CopyTo(_sorted);
-        Array.Sort(_sorted);
+        Array.Sort(_sorted, 0, n);
         float threshold = _sorted[n - keep];
         for (int i = 0; i < n; i++) gradient[i] = logits[i] >= threshold ? gradient[i] * n / keep : 0f;
     }
