@@ -491,6 +491,29 @@ public static partial class ExperimentsDocument
     [GeneratedRegex(@"\s*\([^)]*\)")]
     private static partial Regex Parenthesised();
 
+    public const string UniversalitySection = "## Universality";
+
+    /// <summary>The universality table's mean squared error by hidden-layer width ("| hidden neurons | 2 | 5 | … |" over
+    /// "| MSE | 4.4·10⁻² | … |").</summary>
+    public static IReadOnlyList<(int Width, double Mse)> Universality => s_universality.Value;
+    private static readonly Lazy<IReadOnlyList<(int, double)>> s_universality = new(() =>
+    {
+        const string header = "| hidden neurons |";
+        var widths = Cells(Section(UniversalitySection).Select(l => l.TrimStart()).First(l => l.StartsWith(header, StringComparison.Ordinal)));
+        var errors = Tables(UniversalitySection, header, 1)[0].Single(r => r[0] == "MSE");
+        if (widths.Length != errors.Length) throw new InvalidDataException($"{Path}: the universality table has {widths.Length - 1} widths but {errors.Length - 1} errors.");
+        return widths.Skip(1).Zip(errors.Skip(1), (w, e) => (int.Parse(w, CultureInfo.InvariantCulture), PowerOfTen(e))).ToArray();
+    });
+
+    /// <summary>"4.4·10⁻²" as 0.044.</summary>
+    private static double PowerOfTen(string cell)
+    {
+        var m = Regex.Match(cell, @"^(\d+(?:\.\d+)?)·10([⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)$");
+        if (!m.Success) throw new InvalidDataException($"{Path}: \"{cell}\" is not a figure written as m·10ⁿ.");
+        int exponent = int.Parse(string.Concat(m.Groups[3].Value.Select(c => (char)('0' + "⁰¹²³⁴⁵⁶⁷⁸⁹".IndexOf(c)))), CultureInfo.InvariantCulture);
+        return Parse(m.Groups[1].Value) * Math.Pow(10, m.Groups[2].Value == "⁻" ? -exponent : exponent);
+    }
+
     public const string TransformFunctionSection = "## Generative models: a learned transform function";
 
     public static IReadOnlyList<DocumentedTransformFunction> TransformFunctions => s_transformFunctions.Value;

@@ -190,6 +190,14 @@ public class ExperimentsDocumentTests
     }
 
     [Fact]
+    public void The_universality_table_is_read_width_by_width()
+    {
+        var rows = ExperimentsDocument.Universality;
+        Assert.Equal([2, 5, 10, 20], rows.Select(r => r.Width));
+        Assert.Equal([4.4e-2, 5.1e-3, 2.8e-4, 7.3e-5], rows.Select(r => r.Mse), (a, b) => Math.Abs(a - b) <= 1e-12);
+    }
+
+    [Fact]
     public void The_transform_function_rows_are_read_with_their_fit()
     {
         var rows = ExperimentsDocument.TransformFunctions;
