@@ -63,7 +63,7 @@ internal static class GeneratorFile
             : model.Weights(asked);
 
     /// <summary>The images as pixels in [0, 1], their shape, the model's kind and which generator drew them (ema or raw;
-    /// <paramref name="weights"/> null takes the average when there is one). A checkpoint's sampler runs
+    /// <see cref="GeneratorSampling.Weights"/> null takes the average when there is one). A checkpoint's sampler runs
     /// <paramref name="batchSize"/> images at a time (the noise is drawn for all of them at once, so the images do not
     /// depend on it), which keeps 10,000 DCGAN samples from needing gigabytes of activations.</summary>
     /// <remarks>With a <see cref="GeneratorSampling.Rejection"/> percentile a GAN checkpoint's discriminator filters the proposals

@@ -73,7 +73,10 @@ public sealed record GenerativeOptions
     /// a decay to 0 over one or ten more epochs left the confidence where it was (docs/EXPERIMENTS.md, Fashion-MNIST). Nor
     /// does any draw z from a mixture (<see cref="LatentComponents"/> 0): the Fashion-MNIST GAN reaches its confidence goal
     /// with a mixture of 20 sampled narrower than it trained, a per-dataset choice (docs/EXPERIMENTS.md), while on MNIST
-    /// the normal noise already meets it and a new default would retrain every documented GAN. GMMN+AE: the
+    /// the normal noise already meets it and a new default would retrain every documented GAN. Nor does any change the
+    /// game or the width (<see cref="Features"/>, <see cref="DiscriminatorLearningRate"/>, <see cref="LabelSmoothing"/>,
+    /// <see cref="TopK"/>): screened for six Fashion-MNIST epochs, each moved the confidence by less than a sample seed
+    /// does or lowered it (docs/EXPERIMENTS.md). GMMN+AE: the
     /// code is 32 sigmoid units in (0, 1), whose distances are
     /// a few units, so its bandwidths are a few units too.</remarks>
     public static GenerativeOptions For(GenerativeKind kind) => kind switch
