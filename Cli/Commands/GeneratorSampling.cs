@@ -46,7 +46,7 @@ internal sealed class GeneratorSamplingOptions
     /// <summary>Refuses each option given, naming it and saying why (<paramref name="why"/>: "--real measures training images").</summary>
     public void Refuse(ParseResult parse, string why)
     {
-        var given = All.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        var given = parse.NamesGiven(All);
         if (given.Count > 0) throw new ArgumentException($"{string.Join(", ", given)}: {(given.Count == 1 ? "it samples" : "they sample")} a generator; {why}.");
     }
 }

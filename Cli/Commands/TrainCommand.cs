@@ -88,7 +88,7 @@ public sealed class TrainCommand : ICliCommand
         (ClassifierCheckpoint Checkpoint, string Path) Resume(ParseResult parse, string resumePath, CheckpointContent content, string? archName, TrainTestSplit split)
         {
             // Saying --lr 0.01 and having it silently ignored would be worse than refusing it.
-            var given = options.FixedByCheckpoint.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            var given = parse.NamesGiven(options.FixedByCheckpoint);
             if (given.Count > 0)
                 throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --keep-epochs, --out, --data and --train-limit may be given with --resume.");
             var checkpoint = ClassifierCheckpoint.FromContent(resumePath, content);
@@ -106,8 +106,7 @@ public sealed class TrainCommand : ICliCommand
         (GenerativeCheckpoint Checkpoint, string Path, string? Note) StartGenerative(ParseResult parse, string kindName, LabelledImages train)
         {
             var kind = SettingNames.Parse<GenerativeKind>(kindName, "generative model");
-            var classifierOnly = options.All.Except([options.Epochs, options.BatchSize, options.LearningRate, options.Seed])
-                .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            var classifierOnly = parse.NamesGiven(options.All.Except([options.Epochs, options.BatchSize, options.LearningRate, options.Seed]));
             if (classifierOnly.Count > 0)
                 throw new ArgumentException($"{string.Join(", ", classifierOnly)}: not options of {kindName}; it takes --epochs, --batch-size, --lr, --seed, --ema, --lr-decay-epochs, --autoencoder-epochs and (gan) {string.Join(", ", gan.All.Select(o => o.Name))}.");
             var recipe = GenerativeOptions.For(kind);
@@ -133,7 +132,7 @@ public sealed class TrainCommand : ICliCommand
 
         (GenerativeCheckpoint Checkpoint, string Path, string? Note) ResumeGenerative(ParseResult parse, string resumePath, CheckpointContent content, string? kindName)
         {
-            var given = options.FixedByCheckpoint.Append(autoencoderEpochs).Concat(gan.All).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            var given = parse.NamesGiven(options.FixedByCheckpoint.Append(autoencoderEpochs).Concat(gan.All));
             if (given.Count > 0)
                 throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --ema, --keep-epochs, --out, --data and --train-limit may be given with --resume.");
             if (kindName is not null && !kindName.Equals(content.Kind, StringComparison.OrdinalIgnoreCase))

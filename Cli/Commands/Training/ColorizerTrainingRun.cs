@@ -56,8 +56,7 @@ internal static class ColorizerTrainingRun
             if (resumePath is not null)
             {
                 // Saying --ngf 32 and having it silently ignored would be worse than refusing it.
-                var given = new Option[] { loss, size, ngf, ndf, nLayers, batch, lr, lambda, pad, noFlip, seed }
-                    .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                var given = parse.NamesGiven([loss, size, ngf, ndf, nLayers, batch, lr, lambda, pad, noFlip, seed]);
                 if (given.Count > 0)
                     throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --keep-epochs, --out, --data and --train-limit may be given with --resume.");
                 checkpoint = ColorizerCheckpoint.Load(resumePath);

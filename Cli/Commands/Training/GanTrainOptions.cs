@@ -18,14 +18,10 @@ internal sealed class GanTrainOptions
 
     public IEnumerable<Option> All => [LatentMixture, ComponentSd, Features, DiscriminatorLearningRate, LabelSmoothing, TopK];
 
-    /// <summary>The names of the options given on the command line.</summary>
-    public IReadOnlyList<string> Given(ParseResult parse) =>
-        All.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-
     /// <summary>Refuses any of these options for a model that is not a GAN (<paramref name="what"/> names it).</summary>
     public void RefuseFor(ParseResult parse, string what)
     {
-        var given = Given(parse);
+        var given = parse.NamesGiven(All);
         if (given.Count > 0) throw new ArgumentException($"{string.Join(", ", given)}: only a gan takes {(given.Count == 1 ? "it" : "them")}; {what}.");
     }
 
