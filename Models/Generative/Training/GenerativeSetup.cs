@@ -16,10 +16,8 @@ public static class GenerativeSetup
         options.Validate();
         int[] shape = [train.Channels, train.Height, train.Width];
         int seed = options.Seed;
-        if (options.LatentComponents > 0 && kind != GenerativeKind.Gan)
-            throw new ArgumentException($"A latent mixture is for the GAN's normal noise; {SettingNames.Name(kind)} draws uniform noise.");
         if (kind != GenerativeKind.Gan && GanOnly(options) is { } given)
-            throw new ArgumentException($"{given} is for the GAN; {SettingNames.Name(kind)} has no discriminator.");
+            throw new ArgumentException($"{given} is for the GAN; {SettingNames.Name(kind)} draws uniform noise and has no discriminator.");
         var mixture = options.LatentComponents > 0 ? LatentMixture.Create(options.LatentComponents, GanNoise).WithSd(options.LatentSd) : null;
         var model = kind switch
         {
@@ -38,7 +36,8 @@ public static class GenerativeSetup
 
     /// <summary>The first GAN-only option that differs from its default, by name, or null.</summary>
     private static string? GanOnly(GenerativeOptions o) =>
-        o.Features != Dcgan.Features ? "A DCGAN width (Features)"
+        o.LatentComponents > 0 ? "A latent mixture"
+        : o.Features != Dcgan.Features ? "A DCGAN width (Features)"
         : o.DiscriminatorLearningRate is not null ? "A discriminator learning rate"
         : o.LabelSmoothing != 0 ? "Label smoothing"
         : o.TopK != 1 ? "Top-k"
