@@ -35,10 +35,7 @@ internal static class GenerativeTrainingRun
         string autoencoder = o.AutoencoderEpochs > 0 ? $", auto-encoder first for {o.AutoencoderEpochs} epochs" : "";
         string average = o.EmaDecay > 0 ? $", generator EMA β {o.EmaDecay}{(model.AverageGenerator is null && state.CompletedEpochs > 0 ? " (started from the checkpoint's generator)" : "")}" : "";
         string latent = model.Mixture is { } mix ? $", z from a mixture of {mix.Components} Gaussians (σ {mix.Sd.ToString(CultureInfo.InvariantCulture)})" : "";
-        string game = (model.Discriminator is null ? "" : $", {o.Features} features")
-            + (o.DiscriminatorLearningRate is { } dr ? $", discriminator η={dr.ToString(CultureInfo.InvariantCulture)}" : "")
-            + (o.LabelSmoothing > 0 ? $", real target {(1f - o.LabelSmoothing).ToString(CultureInfo.InvariantCulture)}" : "")
-            + (o.TopK < 1 ? $", G learns from the top {o.TopK.ToString(CultureInfo.InvariantCulture)} of each batch" : "");
+        string game = (model.Discriminator is null ? "" : $", {o.Features} features") + o.DescribeGame();
         string decay = o.LearningRateDecayEpochs > 0 ? $", η decaying linearly to 0 over epochs {o.TotalEpochs - o.LearningRateDecayEpochs + 1}..{o.TotalEpochs}" : "";
         console.MarkupLineInterpolated($"[bold]np train {model.Name}[/]: {networks} parameters, {train.Count} training images, Adam η={o.LearningRate} β₁={o.Beta1}, batch {o.BatchSize}, epochs {state.CompletedEpochs + 1}..{o.TotalEpochs}{decay}{autoencoder}{average}{latent}{game}");
 

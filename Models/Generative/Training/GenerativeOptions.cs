@@ -100,10 +100,19 @@ public sealed record GenerativeOptions
         if (EmaDecay > 0) text += string.Create(ci, $", samples from the EMA generator (β {EmaDecay})");
         if (LatentComponents > 0) text += string.Create(ci, $", z from a mixture of {LatentComponents} Gaussians (σ {LatentSd})");
         if (Features != Networks.Dcgan.Features) text += string.Create(ci, $", {Features} features");
-        if (DiscriminatorLearningRate is { } dr) text += string.Create(ci, $", discriminator η={dr}");
+        text += DescribeGame();
+        if (AutoencoderEpochs > 0) text += string.Create(ci, $", after {AutoencoderEpochs} auto-encoder epochs (batch {AutoencoderBatchSize}, η={AutoencoderLearningRate})");
+        return text;
+    }
+
+    /// <summary>The GAN's variants of the game that differ from the plain one (", discriminator η=…, real target …, G
+    /// learns from the top …"), empty when none does: for <see cref="Describe"/> and the line a training run starts with.</summary>
+    public string DescribeGame()
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        string text = DiscriminatorLearningRate is { } dr ? string.Create(ci, $", discriminator η={dr}") : "";
         if (LabelSmoothing > 0) text += string.Create(ci, $", real target {1f - LabelSmoothing}");
         if (TopK < 1) text += string.Create(ci, $", G learns from the top {TopK} of each batch");
-        if (AutoencoderEpochs > 0) text += string.Create(ci, $", after {AutoencoderEpochs} auto-encoder epochs (batch {AutoencoderBatchSize}, η={AutoencoderLearningRate})");
         return text;
     }
 
