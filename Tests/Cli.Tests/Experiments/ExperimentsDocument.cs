@@ -138,7 +138,11 @@ public static partial class ExperimentsDocument
 
     public static IReadOnlyList<DocumentedGenerator> Generators => s_generators.Value;
     private static readonly Lazy<IReadOnlyList<DocumentedGenerator>> s_generators =
-        new(() => [.. GeneratorsOn("mnist", "### MNIST"), .. GeneratorsOn("fashion-mnist", "### Fashion-MNIST"), Screens()]);
+        new(() =>
+        {
+            var fashion = GeneratorsOn("fashion-mnist", "### Fashion-MNIST").ToList();
+            return [.. GeneratorsOn("mnist", "### MNIST"), .. fashion, Screens(fashion[0].Judge)];
+        });
 
     public static DocumentedGenerator Generator(string id) =>
         Generators.SingleOrDefault(r => r.Id == id) ?? throw new KeyNotFoundException($"{Path} has no generator row '{id}'.");
@@ -213,15 +217,14 @@ public static partial class ExperimentsDocument
     });
 
     /// <summary>The screens as a generator row: its command (the recipe for six epochs) is the row, judged through the
-    /// average by the Fashion-MNIST judge, with the figure of the table's "the recipe" row. Each other row of the two
+    /// average by the Fashion-MNIST rows' <paramref name="judge"/>, with the figure of the table's "the recipe" row. Each other row of the two
     /// screen tables that names options in backticks other than a lone <c>--latent-mixture K</c> (the mixtures of σ 1,
     /// and the mixture of 20 continued with <c>--resume</c>, which the mixture row's run checks) is a run of that command from scratch with those options, checked at the
     /// table's epochs (6, or 20 for "| 20 epochs |").</summary>
-    private static DocumentedGenerator Screens()
+    private static DocumentedGenerator Screens(DocumentedRun judge)
     {
         const string sixEpochs = "| variant (options) | mean confidence |", twentyEpochs = "| 20 epochs | mean confidence |";
         var args = ScreensCommand();
-        var fashion = GeneratorsOn("fashion-mnist", "### Fashion-MNIST").First();
         var recipe = Table(sixEpochs).Single(r => r[0].StartsWith("the recipe", StringComparison.Ordinal));
         var along = new List<DocumentedCheck>();
         foreach (var (header, epochs) in new[] { (sixEpochs, 6), (twentyEpochs, 20) })
@@ -238,7 +241,7 @@ public static partial class ExperimentsDocument
                     Measures: MeasuresIn(HeaderOf(header), row)));
             }
         const string id = "generator gan-screens fashion-mnist";
-        return new DocumentedGenerator(id, new DocumentedRun(id, Heading(GeneratorSection), args, double.NaN), fashion.Judge,
+        return new DocumentedGenerator(id, new DocumentedRun(id, Heading(GeneratorSection), args, double.NaN), judge,
             FirstNumber(recipe[1].Replace("**", ""), recipe[0]), ["--generator", "ema"], along, MeasuresIn(HeaderOf(sixEpochs), recipe));
     }
 
@@ -255,12 +258,12 @@ public static partial class ExperimentsDocument
     ///   <c>--lr-decay-epochs 1</c> to 35 and <c>10</c> to 44;
     /// - rejection sampling ("| epoch | generator | P |"): the same run (the recipe's, with its average from the first
     ///   step) after 3, 12 and 20 epochs, through either generator, plain or with <c>--rejection P</c>;
-    /// - per class ("| images | mean |"): the judge on real training images (<c>--real</c>), the recipe after 20 epochs
-    ///   and the mixture run after 40, each class's figure (<c>class_confidence</c>) and the mean; not "real test
-    ///   images", which no command measures;
-    /// - the screens ("| variant (options) |", "| 20 epochs |"): their recipe rows (6 and 20 epochs) and the mixture of 20 at
-    ///   σ 1 (20 to 40 epochs: the product's <c>--latent-mixture 20</c> draws the patch's numbers); the other variants
-    ///   are a throwaway patch's, not the product's, and are not read;
+    /// - per class ("| images | mean |"): the judge on real training images (<c>--real</c>) and on the real test images
+    ///   (<c>np eval</c>, <see cref="DocumentedCheck.OnTestImages"/>), the recipe after 20 epochs and the mixture run
+    ///   after 40, each class's figure (<c>class_confidence</c>) and the mean;
+    /// - the screens ("| variant (options) |", "| 20 epochs |"): their recipe row at 20 epochs along the recipe's run, and
+    ///   the mixtures of σ 1 along the mixture row's (20 components to 40 epochs; 10 and 40 as runs of their own); the
+    ///   other variants are the screens' own row (<see cref="Screens"/>);
     /// - the mixture latent ("| σ at sampling |"): the 40-epoch mixture run with <c>--component-sd σ</c> and sample seeds
     ///   1, 2, 3, one per figure of a cell; and its per-class table ("| class | T-shirt |") at σ 1 and 0.4.
     /// </remarks>
@@ -498,11 +501,11 @@ public static partial class ExperimentsDocument
     public static IReadOnlyList<(int Width, double Mse)> Universality => s_universality.Value;
     private static readonly Lazy<IReadOnlyList<(int, double)>> s_universality = new(() =>
     {
-        const string header = "| hidden neurons |";
-        var widths = Cells(Section(UniversalitySection).Select(l => l.TrimStart()).First(l => l.StartsWith(header, StringComparison.Ordinal)));
-        var errors = Tables(UniversalitySection, header, 1)[0].Single(r => r[0] == "MSE");
-        if (widths.Length != errors.Length) throw new InvalidDataException($"{Path}: the universality table has {widths.Length - 1} widths but {errors.Length - 1} errors.");
-        return widths.Skip(1).Zip(errors.Skip(1), (w, e) => (int.Parse(w, CultureInfo.InvariantCulture), PowerOfTen(e))).ToArray();
+        var (header, rows) = SectionTables(UniversalitySection).Single(t => t.Header[1] == "hidden neurons");
+        var errors = rows.Select(r => r.Split('|', StringSplitOptions.TrimEntries)).Single(r => r[1] == "MSE");
+        if (header.Length != errors.Length) throw new InvalidDataException($"{Path}: the universality table has {header.Length - 3} widths but {errors.Length - 3} errors.");
+        // Split at the pipes, each line has an empty cell at either end and the row's name at 1.
+        return header[2..^1].Zip(errors[2..^1], (w, e) => (int.Parse(w, CultureInfo.InvariantCulture), PowerOfTen(e))).ToArray();
     });
 
     /// <summary>"4.4·10⁻²" as 0.044.</summary>
