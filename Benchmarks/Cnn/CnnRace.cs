@@ -32,6 +32,7 @@ public static class CnnRace
         switch (mode)
         {
             case "lenet": LeNet(output, epochs); return 0;
+            case "resnet" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "strided") >= 0: AlternateStrided(output); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
             case "layers": Layers(output); return 0;
             case "products": Products(output); return 0;
@@ -385,5 +386,40 @@ public static class CnnRace
         }, warmUp: WarmUpSteps);
         output.WriteLine($"RESULT {architecture}_step: median {median * 1e3:F2} ms per batch-64 step = {64 / median:F0} img/s " +
                          $"(min {min * 1e3:F2}, max {max * 1e3:F2} ms) [other processes {load.OtherCores:F2} cores]");
+    }
+
+    /// <summary><c>race-cnn resnet --ab strided</c>: ResNet-8 steps alternate in one process between the strided layers'
+    /// deal eight floats at a time with their ∂C/∂w on the direct kernel (<see cref="Models.Kernels.FlatPlanes.DealsFast"/>,
+    /// <see cref="Models.Kernels.DirectConv2dWeightGradient.TakesStrided"/>) and both off (element by element; columns),
+    /// so both see the same neighbours; median wall and CPU time of each.</summary>
+    public static void AlternateStrided(TextWriter output)
+    {
+        static void Set(bool on) { Models.Kernels.FlatPlanes.DealsFast = on; Models.Kernels.DirectConv2dWeightGradient.TakesStrided = on; }
+        var work = new CnnWorkload("resnet", CnnWorkload.LoadMnist(), seed: 42);
+        var wall = new[] { new List<double>(), new List<double>() };
+        var cpu = new[] { new List<double>(), new List<double>() };
+        var load = MachineLoad.Start();
+        int start = 0;
+        const int steps = 40;
+        for (int s = 0; s < 2 * (WarmUpSteps + steps); s++)
+        {
+            int variant = s % 2;
+            Set(variant == 0);
+            var c0 = Process.GetCurrentProcess().TotalProcessorTime;
+            long t0 = Stopwatch.GetTimestamp();
+            work.TrainBatch(start);
+            if (s >= 2 * WarmUpSteps)
+            {
+                wall[variant].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                cpu[variant].Add((Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds);
+            }
+            start = start + 128 > work.TrainCount ? 0 : start + 64;
+        }
+        Set(true);
+        static double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
+        for (int v = 0; v < 2; v++)
+            output.WriteLine($"RESULT resnet step, strided layers {(v == 0 ? "dealt by vectors, direct ∂C/∂w" : "dealt by element, ∂C/∂w on columns")}: " +
+                             $"median {Median(wall[v]):F2} ms/step (min {wall[v].Min():F2}), median {Median(cpu[v]):F2} CPU-ms/step (min {cpu[v].Min():F2})");
+        output.WriteLine($"[other processes {load.OtherCores:F2} cores; steps alternate, {steps} of each after {WarmUpSteps} warm-up]");
     }
 }

@@ -57,7 +57,7 @@ public static class Pix2PixRace
 
     /// <summary>The variants of <see cref="Alternate"/> besides the default, <c>implicit</c>, as <c>race pix2pix --ab</c> names them.</summary>
     public static readonly string[] Variants =
-        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu", "phase-fold", "two-runs"];
+        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu", "phase-fold", "two-runs", "strided"];
 
     // An "A,B" pair of integers from the environment variable, or the fallback when it is not set.
     private static (int A, int B) PairFromEnvironment(string name, (int A, int B) fallback) =>
@@ -79,7 +79,10 @@ public static class Pix2PixRace
     /// after it (<see cref="Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation"/>); <c>phase-fold</c>: stride-1 folds and
     /// the whole batch's folds through <see cref="Models.Kernels.PhaseFold"/> or the earlier routes
     /// (<see cref="Models.Kernels.PhaseFold.Widened"/>); <c>two-runs</c>: the implicit GEMM's two-run panels packed by one
-    /// 512-bit permute or gathered (<see cref="Models.Kernels.GatheredB.TwoRunsPermute"/>).</summary>
+    /// 512-bit permute or gathered (<see cref="Models.Kernels.GatheredB.TwoRunsPermute"/>); <c>strided</c>: strided layers'
+    /// phase planes dealt eight floats at a time with their ∂C/∂w on the direct kernel, or dealt element by element with
+    /// ∂C/∂w on the column routes (<see cref="Models.Kernels.FlatPlanes.DealsFast"/>,
+    /// <see cref="Models.Kernels.DirectConv2dWeightGradient.TakesStrided"/>).</summary>
     public static void Alternate(TextWriter output, int[] widths, string variant)
     {
         // NP_RACE_TAPS=A,B: --ab narrow times A against B instead of the default against 640.
@@ -102,6 +105,7 @@ public static class Pix2PixRace
             "bn-inference" => v => Models.Kernels.BatchNormChannels.InferenceInOnePass = v == 0,
             "phase-fold" => v => Models.Kernels.PhaseFold.Widened = v == 0,
             "two-runs" => v => Models.Kernels.GatheredB.TwoRunsPermute = v == 0,
+            "strided" => v => { Models.Kernels.FlatPlanes.DealsFast = v == 0; Models.Kernels.DirectConv2dWeightGradient.TakesStrided = v == 0; },
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
         };
         string[] names = variant switch
@@ -118,6 +122,7 @@ public static class Pix2PixRace
             "bn-inference" => ["step (same routes)", "step (same routes)", "inference, BN in one pass", "inference, BN per-plane calls"],
             "phase-fold" => ["step, phase folds widened", "step, earlier folds", "inference, phase folds widened", "inference, earlier folds"],
             "two-runs" => ["step, two-run panels permuted", "step, two-run panels gathered", "inference, two runs permuted", "inference, two runs gathered"],
+            "strided" => ["step, strided layers dealt by vectors", "step, dealt by element", "inference, dealt by vectors", "inference, dealt by element"],
             _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
         };
         foreach (int width in widths)

@@ -25,13 +25,26 @@ public static partial class DirectConv2dWeightGradient
     // The 512-bit tile (TileWide): eight channels, as four pairs whose two 8-lane sums share one zmm register.
     private const int WideBlock = 8;
 
-    /// <summary>True where this kernel pays (it is correct for any geometry, and tested so): AVX2 + FMA, stride 1, a kernel
-    /// larger than 1×1, output rows at least one vector wide. Measured in a ResNet-8 step (<c>race-cnn profile</c>), against
-    /// unfolding + GEMM: better on the 16→16 and 32→32 3×3 layers (backward 3.25 → 3.0 ms); worse on 7-pixel rows (each tile
-    /// runs only a few vector steps between its twelve read-add-writes: 4.0 against 5.5 ms), on the stride-2 3×3 layer
-    /// (3.9 against 4.5 ms: its four phase planes spread the taps' loads) and on the 1×1 projection.</summary>
+    /// <summary>True where this kernel pays (it is correct for any geometry, and tested so): AVX2 + FMA, a kernel larger
+    /// than 1×1, output rows at least one vector wide, and stride 1 or a strided layer of 32 to 384 taps. Measured in a
+    /// ResNet-8 step (<c>race-cnn profile</c>), against unfolding + GEMM: better on the 16→16 and 32→32 3×3 layers
+    /// (backward 3.25 → 3.0 ms); worse on 7-pixel rows (each tile runs only a few vector steps between its twelve
+    /// read-add-writes: 4.0 against 5.5 ms) and on the 1×1 projection.</summary>
+    /// <remarks>Strided layers (<c>race conv-layer</c>, batch 64 unless named, 2 threads, ms per call after the forward
+    /// pass, once <see cref="FlatPlanes"/> dealt phases eight floats at a time): ResNet's 16→32 3×3 stride 2 0.57–0.71
+    /// against 0.97–1.18 through columns, pix2pix's 3→32 4×4 stride 2 on 64×64 (batch 16, 48 taps) 0.22–0.25 against
+    /// 0.41; but DCGAN's 1→64 4×4 stride 2 (16 taps) 0.24 against 0.21, and pix2pix's 32→64 (512 taps, batch 16) 1.33
+    /// against 0.87 on the implicit GEMM, which takes strided layers from <see cref="Convolution.ColumnFreeTaps"/> taps.
+    /// Before that deal, the strided layers lost here (3.9 against 4.5 ms a step).</remarks>
     public static bool Suits(Im2ColGeometry g) =>
-        SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported && g.StrideH == 1 && g.StrideW == 1 && g.KernelH * g.KernelW > 1 && g.OutWidth >= Lanes;
+        SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported && g.KernelH * g.KernelW > 1 && g.OutWidth >= Lanes
+        && (g.StrideH == 1 && g.StrideW == 1 || TakesStrided && g.Rows is >= MinStridedTaps and <= MaxStridedTaps);
+
+    /// <summary>Set to false to leave strided layers' ∂C/∂w to the column routes, as before (A/B timing: <c>race-cnn resnet
+    /// --ab strided</c>). The sums run in another order there, so the bits differ.</summary>
+    public static bool TakesStrided { get; set; } = true;
+
+    private const int MinStridedTaps = 32, MaxStridedTaps = 384;
 
     /// <summary>Floats of the workspace <see cref="Accumulate"/> needs: one set of lane-wise partial sums per slice.</summary>
     public static int WorkspaceLength(Im2ColGeometry g, int outChannels, int batch) =>

@@ -44,6 +44,7 @@ public static class KernelTwins
         KernelTwin.PartOf(typeof(Im2Col), typeof(Im2ColStrided), typeof(Im2ColTests)),
         KernelTwin.PartOf(typeof(Im2Col), typeof(PhaseFold), typeof(Im2ColChunksTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(TapCrop), typeof(TapCropTests)),
+        KernelTwin.PartOf(typeof(DirectConv2d), typeof(FlatPlanes), typeof(FlatPlanesTests), typeof(DirectConv2dTests)),
         KernelTwin.PartOf(typeof(Pooling), typeof(MaxPool2x2), typeof(MaxPool2x2Tests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(ColumnLayout), typeof(ConvolutionTests), typeof(ImplicitGemmTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GatheredB), typeof(ImplicitGemmTests)),

@@ -1,0 +1,71 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Models.Tests.Kernels;
+
+/// <summary><see cref="FlatPlanes.Fill"/> deals an image into its stride-phase planes exactly as its plain twin
+/// <see cref="FlatPlanes.FillReference"/> does, float for float, in every phase some tap reads, and leaves the others
+/// zero, at every SIMD width. Geometries: ResNet's 3×3 and 1×1 stride-2 layers, DCGAN's and pix2pix's 4×4 stride 2, odd
+/// sizes whose rows end inside a vector, padding wider than a vector's reach, an image wider than the windows reach,
+/// stride 3, dilation with stride 2, and padding that puts whole rows outside the image. The planes start as NaN, so an
+/// element left unwritten fails, and a vector that writes past a plane's last row (into a plane dealt earlier) fails too.
+/// In the GEMM's collection: it switches the process-wide width.</summary>
+[Collection(nameof(GemmThreadsCollection))]
+public class FlatPlanesTests
+{
+    // (channels, H, W, kH, kW, stride, pad, dilation)
+    private static readonly (int C, int H, int W, int K, int Kw, int S, int P, int D)[] Geometries =
+    [
+        (16, 28, 28, 3, 3, 2, 1, 1), (32, 14, 14, 3, 3, 2, 1, 1), (16, 28, 28, 1, 1, 2, 0, 1), (32, 14, 14, 1, 1, 2, 0, 1),
+        (3, 64, 64, 4, 4, 2, 1, 1), (2, 28, 28, 4, 4, 2, 1, 1), (3, 13, 11, 3, 3, 2, 1, 1), (2, 9, 23, 3, 5, 2, 2, 1),
+        (2, 40, 37, 3, 3, 2, 0, 1), (1, 8, 8, 5, 5, 2, 9, 1), (2, 30, 30, 1, 1, 2, 0, 1), (2, 17, 19, 3, 3, 3, 1, 1),
+        (2, 21, 21, 3, 3, 2, 2, 2), (1, 5, 7, 4, 2, 2, 3, 1), (4, 10, 10, 2, 2, 2, 0, 1),
+    ];
+
+    [WidthFact(SimdPath.Scalar)] public void Scalar_deals_the_twins_floats() => Matches(SimdPath.Scalar);
+    [WidthFact(SimdPath.Vector256)] public void Vector256_deals_the_twins_floats() => Matches(SimdPath.Vector256);
+    [WidthFact(SimdPath.Vector512)] public void Vector512_deals_the_twins_floats() => Matches(SimdPath.Vector512);
+
+    [Fact]
+    public void A_1x1_stride_2_kernel_reads_one_phase_and_a_3x3_all_four()
+    {
+        var pointwise = new FlatPlanes(new Im2ColGeometry(16, 28, 28, 1, 1, 2, 2, 0, 0));
+        Assert.True(pointwise.Reads(0, 0));
+        Assert.False(pointwise.Reads(0, 1) || pointwise.Reads(1, 0) || pointwise.Reads(1, 1));
+        var full = new FlatPlanes(new Im2ColGeometry(16, 28, 28, 3, 3, 2, 2, 1, 1));
+        Assert.True(full.Reads(0, 0) && full.Reads(0, 1) && full.Reads(1, 0) && full.Reads(1, 1));
+        // Dilation 2 with stride 2: every tap lands on the even phase.
+        var dilated = new FlatPlanes(new Im2ColGeometry(1, 21, 21, 3, 3, 2, 2, 2, 2, 2, 2));
+        Assert.True(dilated.Reads(0, 0));
+        Assert.False(dilated.Reads(1, 1));
+    }
+
+    private static unsafe void Matches(SimdPath width)
+    {
+        using var _ = SimdWidth.Use(width);
+        var rng = new Random(7);
+        foreach (var (c, h, w, k, kw, s, p, d) in Geometries)
+        {
+            var g = new Im2ColGeometry(c, h, w, k, kw, s, s, p, p, d, d);
+            var layout = new FlatPlanes(g);
+            var x = new float[g.ImageLength];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            int length = c * layout.ChannelLength;
+            float[] expected = new float[length], actual = Enumerable.Repeat(float.NaN, length).ToArray();
+            fixed (float* px = x) fixed (float* pe = expected) fixed (float* pa = actual)
+            {
+                layout.FillReference(px, pe);
+                layout.Fill(px, pa);
+            }
+            for (int ch = 0; ch < c; ch++)
+                for (int a = 0; a < s; a++)
+                    for (int b = 0; b < s; b++)
+                        for (int q = 0; q < layout.Plane; q++)
+                        {
+                            int at = ch * layout.ChannelLength + (a * s + b) * layout.Plane + q;
+                            float want = layout.Reads(a, b) ? expected[at] : 0f;
+                            if (BitConverter.SingleToInt32Bits(want) != BitConverter.SingleToInt32Bits(actual[at]))
+                                Assert.Fail($"{g} at {width}: channel {ch}, phase ({a}, {b}), row {q / layout.Width}, column {q % layout.Width}: {actual[at]} where the twin gives {want}");
+                        }
+        }
+    }
+}
