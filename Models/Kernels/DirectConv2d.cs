@@ -26,13 +26,17 @@ public static partial class DirectConv2d
     private const int WideLanes = 16, WideGroup = 8, WideBlock = 3 * WideLanes;
 
     /// <summary>True where this kernel beats im2col + product: AVX2 + FMA, at most 640 taps per output (C·kH·kW),
-    /// output rows of at least 7 pixels (narrower rows waste more of each block on the dropped positions). Measured with
-    /// <c>race-cnn layers</c> at batch 64, forward, against im2col + GEMM: ResNet's 16→16 3×3 on 28×28 1.32 against 3.15 ms,
-    /// 32→32 on 14×14 1.49 against 3.02 ms, 64→64 on 7×7 1.77 against 1.99 ms; and LeNet's layers at batch 256.</summary>
+    /// output rows of at least 7 pixels, 8 when strided (narrower rows waste more of each block on the dropped positions).
+    /// Measured with <c>race-cnn layers</c> at batch 64, forward, against im2col + GEMM: ResNet's 16→16 3×3 on 28×28 1.32
+    /// against 3.15 ms, 32→32 on 14×14 1.49 against 3.02 ms, 64→64 on 7×7 1.77 against 1.99 ms; and LeNet's layers at batch
+    /// 256.</summary>
     /// <remarks>Not on the scalar path (<see cref="SimdWidth"/>): there the layers take the column route, whose GEMM has
-    /// a scalar twin.</remarks>
+    /// a scalar twin. A strided layer onto 7-pixel rows (ResNet-8's 32→64 3×3 stride 2, 14×14 → 7×7) computes about
+    /// twice the positions it keeps here, and its columns serve the ∂C/∂w after it: <c>race conv-layer --layer
+    /// 32,64,14,3,2,1,64</c> (2 threads) forward 0.72–0.74 ms here against 0.54–0.56 through columns, and the ∂C/∂w after
+    /// it 0.52–0.54 against 0.37–0.39.</remarks>
     public static bool Suits(Im2ColGeometry g) =>
-        Enabled && SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported && g.Rows <= 640 && g.OutWidth >= 7;
+        Enabled && SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported && g.Rows <= 640 && (g.OutWidth >= 8 || g.OutWidth == 7 && g.StrideH == 1 && g.StrideW == 1);
 
     /// <summary>Set to false to time the layers' column route instead (<c>race pix2pix-layers --routes</c>).</summary>
     public static bool Enabled { get; set; } = true;

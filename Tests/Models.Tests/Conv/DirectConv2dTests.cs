@@ -17,7 +17,7 @@ public class DirectConv2dTests
         // C, H, W, kH, kW, pH, pW, out channels, batch [, stride H, stride W, dilation H, dilation W]
         { [16, 28, 28, 3, 3, 1, 1, 32, 3, 2, 2, 1, 1] },  // ResNet's strided 3×3: four phase planes per channel
         { [16, 28, 28, 1, 1, 0, 0, 32, 2, 2, 2, 1, 1] },  // its 1×1 strided projection
-        { [3, 17, 15, 3, 2, 1, 0, 5, 2, 3, 2, 1, 1] },    // odd sizes, stride 3 × 2, a 3×2 kernel
+        { [3, 17, 17, 3, 2, 1, 0, 5, 2, 3, 2, 1, 1] },    // odd sizes, stride 3 × 2, a 3×2 kernel (8-pixel rows: a strided layer onto 7 goes through columns)
         { [2, 16, 19, 3, 3, 2, 1, 6, 2, 1, 1, 2, 2] },    // dilation 2
         { [2, 20, 21, 3, 3, 1, 2, 5, 2, 2, 1, 2, 3] },    // stride and dilation together
         { [1, 28, 28, 5, 5, 2, 2, 6, 3] },    // LeNet's first layer: six channels run as two groups of four (two padding channels)
