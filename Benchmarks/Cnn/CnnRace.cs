@@ -396,27 +396,16 @@ public static class CnnRace
     {
         static void Set(bool on) { Models.Kernels.FlatPlanes.DealsFast = on; Models.Kernels.DirectConv2dWeightGradient.TakesStrided = on; }
         var work = new CnnWorkload("resnet", CnnWorkload.LoadMnist(), seed: 42);
-        var wall = new[] { new List<double>(), new List<double>() };
-        var cpu = new[] { new List<double>(), new List<double>() };
         var load = MachineLoad.Start();
         int start = 0;
         const int steps = 40;
-        for (int s = 0; s < 2 * (WarmUpSteps + steps); s++)
+        var (wall, cpu) = Timing.AlternatingSteps(v => Set(v == 0), () =>
         {
-            int variant = s % 2;
-            Set(variant == 0);
-            var c0 = Process.GetCurrentProcess().TotalProcessorTime;
-            long t0 = Stopwatch.GetTimestamp();
             work.TrainBatch(start);
-            if (s >= 2 * WarmUpSteps)
-            {
-                wall[variant].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                cpu[variant].Add((Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds);
-            }
             start = start + 128 > work.TrainCount ? 0 : start + 64;
-        }
+        }, WarmUpSteps, steps);
         Set(true);
-        static double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
+        static double Median(List<double> x) => Timing.Median(x);
         for (int v = 0; v < 2; v++)
             output.WriteLine($"RESULT resnet step, strided layers {(v == 0 ? "dealt by vectors, direct ∂C/∂w" : "dealt by element, ∂C/∂w on columns")}: " +
                              $"median {Median(wall[v]):F2} ms/step (min {wall[v].Min():F2}), median {Median(cpu[v]):F2} CPU-ms/step (min {cpu[v].Min():F2})");

@@ -84,27 +84,18 @@ public static class GanRace
         var step = GanStep.Dcgan(Dcgan.Generator(seed: Seed), Dcgan.Discriminator(seed: Seed + 1), seed: Seed);
         var real = new Tensor(Batch, train.Channels, train.Height, train.Width);
         int length = train.Channels * train.Height * train.Width;
-        var wall = new[] { new List<double>(), new List<double>() };
-        var cpu = new[] { new List<double>(), new List<double>() };
         var load = MachineLoad.Start();
-        for (int s = 0; s < 2 * (WarmUp + Steps); s++)
+        int s = 0;
+        var (wall, cpu) = Timing.AlternatingSteps(v =>
         {
-            int variant = s % 2;
-            (variant == 0 ? set0 : set1)();
-            int start = s / 2 * Batch % (train.Count - Batch);
+            (v == 0 ? set0 : set1)();
+            // Untimed: the batch for this pair of steps.
+            int start = s++ / 2 * Batch % (train.Count - Batch);
             for (int i = 0; i < Batch; i++)
                 train.Pixels.AsSpan(order[start + i] * length, length).CopyTo(real.Span.Slice(i * length, length));
-            var c0 = Process.GetCurrentProcess().TotalProcessorTime;
-            long t0 = Stopwatch.GetTimestamp();
-            step.Run(real);
-            if (s >= 2 * WarmUp)
-            {
-                wall[variant].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                cpu[variant].Add((Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds);
-            }
-        }
+        }, () => step.Run(real), WarmUp, Steps);
         set0();
-        static double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
+        static double Median(List<double> x) => Timing.Median(x);
         for (int v = 0; v < 2; v++)
             output.WriteLine($"RESULT gan step, {(v == 0 ? name0 : name1)}: median {Median(wall[v]):F1} ms/step " +
                              $"(min {wall[v].Min():F1}), median {Median(cpu[v]):F1} CPU-ms/step (min {cpu[v].Min():F1})");

@@ -45,4 +45,32 @@ public static class Timing
         Array.Sort(seconds);
         return (seconds[3], seconds[0], seconds[^1]);
     }
+
+    /// <summary>Steps that alternate between two settings in one process, so both see the same neighbours:
+    /// <paramref name="set"/>(0 or 1) before each <paramref name="step"/>, <paramref name="warmUp"/> of each untimed, then
+    /// <paramref name="steps"/> of each timed; each setting's wall and process-CPU milliseconds per step.</summary>
+    public static (List<double>[] WallMs, List<double>[] CpuMs) AlternatingSteps(Action<int> set, Action step, int warmUp, int steps)
+    {
+        var wall = new[] { new List<double>(), new List<double>() };
+        var cpu = new[] { new List<double>(), new List<double>() };
+        for (int s = 0; s < 2 * (warmUp + steps); s++)
+        {
+            int variant = s % 2;
+            set(variant);
+            var c0 = Process.GetCurrentProcess().TotalProcessorTime;
+            long t0 = Stopwatch.GetTimestamp();
+            step();
+            if (s < 2 * warmUp) continue;
+            wall[variant].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            cpu[variant].Add((Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMilliseconds);
+        }
+        return (wall, cpu);
+    }
+
+    /// <summary>The median of <paramref name="values"/> (the upper one of an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
 }
