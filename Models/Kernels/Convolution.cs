@@ -13,7 +13,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// cropped to the taps that ever read a pixel, through an inner convolution; its ∂C/∂w goes back into the live taps.</item>
 /// <item>Direct (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGradient"/>): layers with at most 640 taps per
 /// output (every zoo layer but the widest); no column matrix at all. The output for any stride, ∂C/∂x for stride 1,
-/// ∂C/∂w for kernels above 1×1 when the forward pass left no columns behind, strided ones from 32 to 384 taps.</item>
+/// ∂C/∂w for kernels above 1×1 when the forward pass left no columns behind, strided ones from 64 to 384 taps.</item>
 /// <item>Implicit GEMM (<see cref="ImplicitGemm"/>), the output and ∂C/∂w of layers with more than 640 taps (DCGAN's
 /// 64→128 4×4 stride 2, pix2pix's wide layers): one GEMM over the whole batch whose B panels are packed straight from a
 /// zero-padded copy of the input; no column matrix. A ∂C/∂w right after the Forward of the same input reuses the copy.

@@ -51,14 +51,18 @@ public static partial class DirectConv2d
             ? new Im2ColGeometry(outChannels, g.OutHeight, g.OutWidth, g.KernelH, g.KernelW, 1, 1, g.KernelH - 1 - g.PadH, g.KernelW - 1 - g.PadW)
             : null;
 
-    /// <summary>True where <see cref="InputGradient"/> applies and beats col2im of wᵀδ: input rows of at least 8 pixels.</summary>
+    /// <summary>True where <see cref="InputGradient"/> applies and beats col2im of wᵀδ: input rows of at least 8 pixels,
+    /// or fewer than 32 output channels.</summary>
     /// <remarks>On 7-pixel rows the forward kernel computes about twice the positions it keeps, and col2im's product wᵀδ
     /// has the taps' many rows (576 for ResNet's 64→64 3×3), where the GEMM runs well: ResNet-8's 64→64 layer on 7×7
     /// (<c>race conv-layer --layer 64,64,7,3,1,1,64</c>, 2 threads) 1.15 ms here against 0.73 through the whole batch's
-    /// columns. Its forward product stays here (1.10 against about 1.4 for im2col + GEMM, whose M is only 64).</remarks>
+    /// columns. Its forward product stays here (1.10 against about 1.4 for im2col + GEMM, whose M is only 64). With few
+    /// output channels δ has too few rows for that product: PatchGAN's last layer (256→1, 4×4, 7×7 → 6×6, batch 16)
+    /// takes 0.13 ms here against 0.36 off this kernel.</remarks>
     public static bool SuitsInputGradient(Im2ColGeometry g, int outChannels) =>
-        InputGradientGeometry(g, outChannels) is { } t && Suits(t) && t.OutWidth >= MinInputGradientWidth;
+        InputGradientGeometry(g, outChannels) is { } t && Suits(t) && (t.OutWidth >= MinInputGradientWidth || outChannels < ColumnInputGradientChannels);
 
+    private const int ColumnInputGradientChannels = 32;
     private const int MinInputGradientWidth = 8;
 
     /// <summary>

@@ -26,25 +26,29 @@ public static partial class DirectConv2dWeightGradient
     private const int WideBlock = 8;
 
     /// <summary>True where this kernel pays (it is correct for any geometry, and tested so): AVX2 + FMA, a kernel larger
-    /// than 1×1, output rows at least one vector wide, and stride 1 or a strided layer of 32 to 384 taps. Measured in a
+    /// than 1×1, output rows at least one vector wide, and stride 1 or a strided layer of 64 to 384 taps. Measured in a
     /// ResNet-8 step (<c>race-cnn profile</c>), against unfolding + GEMM: better on the 16→16 and 32→32 3×3 layers
     /// (backward 3.25 → 3.0 ms); worse on 7-pixel rows (each tile runs only a few vector steps between its twelve
     /// read-add-writes: 4.0 against 5.5 ms) and on the 1×1 projection.</summary>
     /// <remarks>Strided layers (<c>race conv-layer</c>, batch 64 unless named, 2 threads, ms per call after the forward
-    /// pass, once <see cref="FlatPlanes"/> dealt phases eight floats at a time): ResNet's 16→32 3×3 stride 2 0.57–0.71
-    /// against 0.97–1.18 through columns, pix2pix's 3→32 4×4 stride 2 on 64×64 (batch 16, 48 taps) 0.22–0.25 against
-    /// 0.41; but DCGAN's 1→64 4×4 stride 2 (16 taps) 0.24 against 0.21, and pix2pix's 32→64 (512 taps, batch 16) 1.33
-    /// against 0.87 on the implicit GEMM, which takes strided layers from <see cref="Convolution.ColumnFreeTaps"/> taps.
-    /// Before that deal, the strided layers lost here (3.9 against 4.5 ms a step).</remarks>
+    /// pass, once <see cref="FlatPlanes"/> dealt phases eight floats at a time): ResNet's 16→32 3×3 stride 2 (144 taps)
+    /// 0.57–0.71 against 0.97–1.18 through columns; DCGAN's 1→64 4×4 stride 2 (16 taps) 0.24 against 0.21; pix2pix's
+    /// 32→64 (512 taps, batch 16) 1.33 against 0.87 on the implicit GEMM, which takes strided layers from
+    /// <see cref="Convolution.ColumnFreeTaps"/> taps. Before that deal, the strided layers lost here (3.9 against 4.5 ms a
+    /// step). pix2pix's discriminator opens with a 48-tap layer (3→32, 4×4 stride 2, on 64×64) that would gain too (0.22
+    /// against 0.41 ms a call, about 0.4 ms of an 80 ms step), but its sums in this order put every documented
+    /// colorization run on another trajectory: the long tier's rerun of <c>colorize p2p-64-d4</c> left its band on the
+    /// chroma's departure from L1 alone (0.0126 against 0.0107 ± 0.0016, docs/EXPERIMENTS.md). So strided layers start
+    /// at 64 taps, which keeps the documented GAN and pix2pix runs' bits.</remarks>
     public static bool Suits(Im2ColGeometry g) =>
         SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported && g.KernelH * g.KernelW > 1 && g.OutWidth >= Lanes
         && (g.StrideH == 1 && g.StrideW == 1 || TakesStrided && g.Rows is >= MinStridedTaps and <= MaxStridedTaps);
 
+    private const int MinStridedTaps = 64, MaxStridedTaps = 384;
+
     /// <summary>Set to false to leave strided layers' ∂C/∂w to the column routes, as before (A/B timing: <c>race-cnn resnet
     /// --ab strided</c>). The sums run in another order there, so the bits differ.</summary>
     public static bool TakesStrided { get; set; } = true;
-
-    private const int MinStridedTaps = 32, MaxStridedTaps = 384;
 
     /// <summary>Floats of the workspace <see cref="Accumulate"/> needs: one set of lane-wise partial sums per slice.</summary>
     public static int WorkspaceLength(Im2ColGeometry g, int outChannels, int batch) =>

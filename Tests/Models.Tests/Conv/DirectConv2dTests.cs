@@ -64,6 +64,7 @@ public class DirectConv2dTests
         { [16, 28, 28, 3, 3, 1, 1, 16, 5] },  // ResNet's first stage (28-pixel rows: three full vectors and a half)
         { [3, 14, 14, 3, 3, 1, 1, 6, 3] },    // out channels not a multiple of four, 14-pixel rows
         { [2, 7, 7, 3, 3, 1, 1, 5, 2] },      // rows narrower than one vector (∂C/∂x only)
+        { [64, 7, 7, 3, 3, 1, 1, 64, 2] },    // ResNet's 64→64 on 7×7: Convolution sends its ∂C/∂x through columns
         { [2, 8, 9, 3, 3, 1, 1, 5, 2] },      // rows exactly one vector wide
         { [3, 9, 13, 3, 3, 0, 2, 5, 1] },     // no padding in height, two in width; one image (one slice)
         { [1, 28, 28, 3, 3, 1, 1, 16, 9] },   // a ResNet stem; more images than slices, unevenly divided
@@ -79,7 +80,7 @@ public class DirectConv2dTests
         int outChannels = a[7], batch = a[8];
         // Suits says where the kernel pays; it is correct everywhere, and checked everywhere here.
         bool strided = g.StrideH > 1 || g.StrideW > 1;
-        Assert.Equal(g.OutWidth >= 8 && a[3] * a[4] > 1 && (!strided || g.Rows is >= 32 and <= 384), DirectConv2dWeightGradient.Suits(g));
+        Assert.Equal(g.OutWidth >= 8 && a[3] * a[4] > 1 && (!strided || g.Rows is >= 64 and <= 384), DirectConv2dWeightGradient.Suits(g));
         var rng = new Random(12);
         var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
         var dy = GradientCheck.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
@@ -102,8 +103,9 @@ public class DirectConv2dTests
         var g = Geometry(a);
         if (a.Length > 9) { Assert.Null(DirectConv2d.InputGradientGeometry(g, a[7])); return; } // strided: through columns
         int outChannels = a[7], batch = a[8];
-        // Every unstrided row is a shape the kernel takes; below 8-pixel rows Convolution sends ∂C/∂x through columns.
-        Assert.Equal(g.Width >= 8, DirectConv2d.SuitsInputGradient(g, outChannels));
+        // Every unstrided row is a shape the kernel takes; Convolution sends ∂C/∂x onto rows under 8 pixels through
+        // columns when δ has 32 channels or more.
+        Assert.Equal(g.Width >= 8 || outChannels < 32, DirectConv2d.SuitsInputGradient(g, outChannels));
         var rng = new Random(13);
         var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
         var dy = GradientCheck.Random(rng, batch, outChannels, g.OutHeight, g.OutWidth).Data;
