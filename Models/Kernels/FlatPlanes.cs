@@ -33,7 +33,7 @@ internal readonly struct FlatPlanes
         PhasesRead = phases;
     }
 
-    // Beyond 31 phases (strides above 5×6) every phase counts as read.
+    // A phase numbered 31 or more (strides whose product passes 31) has no bit of its own: it counts as read.
     private static int PhaseBit(int phase) => phase < 31 ? 1 << phase : -1;
 
     /// <summary>Bit a·StrideW + b is set when some tap reads phase plane (a, b).</summary>
@@ -123,10 +123,10 @@ internal readonly struct FlatPlanes
     private const int MaxRow = 1 << 12, DealLanes = 8;
 
     /// <summary>even[k] = row[2k] and odd[k] = row[2k + 1] for k &lt; width (either may be null: a phase no tap reads),
-    /// eight of each at a time: two loads, one in-lane shuffle each, and one pick of halves per phase.</summary>
+    /// eight of each at a time: two loads, one permute each, and one pick of 128-bit halves per phase.</summary>
     private static unsafe void DealTwo(float* row, float* even, float* odd, int width, bool exact)
     {
-        // Within each 128-bit lane: its even elements, then its odd ones.
+        // Eight floats to their four even ones in the lower half and their four odd ones in the upper.
         var split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
         int k = 0, end = exact ? width - DealLanes + 1 : width;
         for (; k < end; k += DealLanes)
