@@ -394,21 +394,28 @@ public static class CnnRace
     /// so both see the same neighbours; median wall and CPU time of each.</summary>
     public static void AlternateStrided(TextWriter output)
     {
-        static void Set(bool on) { Models.Kernels.FlatPlanes.DealsFast = on; Models.Kernels.DirectConv2dWeightGradient.TakesStrided = on; }
         var work = new CnnWorkload("resnet", CnnWorkload.LoadMnist(), seed: 42);
         var load = MachineLoad.Start();
         int start = 0;
         const int steps = 40;
-        var (wall, cpu) = Timing.AlternatingSteps(v => Set(v == 0), () =>
+        var (wall, cpu) = Timing.AlternatingSteps(v => StridedRoutes(v == 0), () =>
         {
             work.TrainBatch(start);
             start = start + 128 > work.TrainCount ? 0 : start + 64;
         }, WarmUpSteps, steps);
-        Set(true);
-        static double Median(List<double> x) => Timing.Median(x);
+        StridedRoutes(true);
         for (int v = 0; v < 2; v++)
             output.WriteLine($"RESULT resnet step, strided layers {(v == 0 ? "dealt by vectors, direct ∂C/∂w" : "dealt by element, ∂C/∂w on columns")}: " +
-                             $"median {Median(wall[v]):F2} ms/step (min {wall[v].Min():F2}), median {Median(cpu[v]):F2} CPU-ms/step (min {cpu[v].Min():F2})");
+                             $"median {Timing.Median(wall[v]):F2} ms/step (min {wall[v].Min():F2}), median {Timing.Median(cpu[v]):F2} CPU-ms/step (min {cpu[v].Min():F2})");
         output.WriteLine($"[other processes {load.OtherCores:F2} cores; steps alternate, {steps} of each after {WarmUpSteps} warm-up]");
+    }
+
+    /// <summary>The strided layers' two switches together, for the A/B timings (<c>race-cnn resnet --ab strided</c>, <c>race
+    /// pix2pix --ab strided</c>): on, phase planes dealt eight floats at a time and ∂C/∂w on the direct kernel; off, dealt
+    /// element by element with ∂C/∂w on the column routes.</summary>
+    public static void StridedRoutes(bool on)
+    {
+        Models.Kernels.FlatPlanes.DealsFast = on;
+        Models.Kernels.DirectConv2dWeightGradient.TakesStrided = on;
     }
 }

@@ -95,10 +95,9 @@ public static class GanRace
                 train.Pixels.AsSpan(order[start + i] * length, length).CopyTo(real.Span.Slice(i * length, length));
         }, () => step.Run(real), WarmUp, Steps);
         set0();
-        static double Median(List<double> x) => Timing.Median(x);
         for (int v = 0; v < 2; v++)
-            output.WriteLine($"RESULT gan step, {(v == 0 ? name0 : name1)}: median {Median(wall[v]):F1} ms/step " +
-                             $"(min {wall[v].Min():F1}), median {Median(cpu[v]):F1} CPU-ms/step (min {cpu[v].Min():F1})");
+            output.WriteLine($"RESULT gan step, {(v == 0 ? name0 : name1)}: median {Timing.Median(wall[v]):F1} ms/step " +
+                             $"(min {wall[v].Min():F1}), median {Timing.Median(cpu[v]):F1} CPU-ms/step (min {cpu[v].Min():F1})");
         output.WriteLine($"[other processes {load.OtherCores:F2} cores; steps alternate, {Steps} of each after {WarmUp} warm-up]");
     }
 

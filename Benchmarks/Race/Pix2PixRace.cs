@@ -105,7 +105,7 @@ public static class Pix2PixRace
             "bn-inference" => v => Models.Kernels.BatchNormChannels.InferenceInOnePass = v == 0,
             "phase-fold" => v => Models.Kernels.PhaseFold.Widened = v == 0,
             "two-runs" => v => Models.Kernels.GatheredB.TwoRunsPermute = v == 0,
-            "strided" => v => { Models.Kernels.FlatPlanes.DealsFast = v == 0; Models.Kernels.DirectConv2dWeightGradient.TakesStrided = v == 0; },
+            "strided" => v => Cnn.CnnRace.StridedRoutes(v == 0),
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
         };
         string[] names = variant switch
