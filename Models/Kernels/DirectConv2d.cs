@@ -90,6 +90,8 @@ public static partial class DirectConv2d
     // Per-thread zero-bordered copy of one image, and the caller's rearranged weights and bias, reused between calls so a
     // steady-state pass allocates no arrays (a ResNet-8 step allocated 0.2 MB of them before).
     [ThreadStatic] private static float[]? _padded, _staged, _transposed, _bias, _flipped;
+    // The layout whose zeros _padded holds (null while a deal is under way): the next image of that layout skips them.
+    [ThreadStatic] private static Im2ColGeometry? _paddedHolds;
     [ThreadStatic] private static int[]? _offsets;
 
     /// <summary>output[N×O×OH×OW] = conv(images[N×C×H×W], weight[O×C×kH×kW]) + bias[O] (no bias when empty).</summary>
@@ -150,7 +152,10 @@ public static partial class DirectConv2d
         int need = g.Channels * layout.ChannelLength + tail, stage = ldw * span;
         fixed (float* pp = Scratch.Ensure(ref _padded, need)) fixed (float* ps = Scratch.Ensure(ref _staged, stage))
         {
-            layout.Fill(x, pp);
+            bool zeros = _paddedHolds == g;
+            _paddedHolds = null;
+            layout.Fill(x, pp, bordersZero: zeros);
+            _paddedHolds = g;
             // The last block reads up to a block past the last plane (into positions that are dropped): keep it finite.
             new Span<float>(pp + g.Channels * layout.ChannelLength, tail).Clear();
             for (int o0 = 0; o0 < outChannels; o0 += group)
@@ -162,7 +167,7 @@ public static partial class DirectConv2d
                         else Block4x24(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
             for (int o = 0; o < outChannels; o++)
                 for (int r = 0; r < oh; r++)
-                    new ReadOnlySpan<float>(ps + (long)o * span + r * pw, ow).CopyTo(new Span<float>(y + (long)o * p + r * ow, ow));
+                    ShortRows.Copy(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
         }
     }
 

@@ -126,23 +126,23 @@ public static partial class DirectConv2dWeightGradient
         // A last group of five or six channels runs as six channels × four taps (TileSix) instead of eight × three with
         // two or three channels of padding.
         int sixFrom = wide && outChannels % WideBlock is 5 or 6 ? outChannels - outChannels % WideBlock : outChannels;
-        fixed (float* xp = Scratch.Ensure(ref _planes, planes)) fixed (float* dp = Scratch.Ensure(ref _delta, blocks * planeDelta))
+        fixed (float* xp = Scratch.Ensure(ref _planes, planes)) fixed (float* dp = wide ? null : Scratch.Ensure(ref _delta, blocks * planeDelta))
         fixed (float* ip = wide ? Scratch.Ensure(ref _pairs, blocks * planeDelta) : null)
         {
             // δ at the flat positions, zero at the dropped ones and in the padding channels: those add nothing to the sums.
-            // The planes' tail past the last channel is read by the last vectors of the far taps: keep it finite.
-            new Span<float>(dp, blocks * planeDelta).Clear();
+            // Only the kept positions are written per image, so the zeros written here hold for the whole slice; likewise
+            // the planes' zero borders after the first image's deal. The planes' tail past the last channel is read by
+            // the last vectors of the far taps: keep it finite.
+            new Span<float>(wide ? ip : dp, blocks * planeDelta).Clear();
             new Span<float>(xp + g.Channels * layout.ChannelLength, planeDelta).Clear();
             for (int n = n0; n < n1; n++)
             {
-                layout.Fill(images + (long)n * g.ImageLength, xp);
+                layout.Fill(images + (long)n * g.ImageLength, xp, bordersZero: n > n0);
                 float* dy = gradients + (long)n * outChannels * p;
-                for (int o = 0; o < outChannels; o++)
-                    for (int y = 0; y < oh; y++)
-                        new ReadOnlySpan<float>(dy + (long)o * p + y * ow, ow).CopyTo(new Span<float>(dp + o * planeDelta + y * width, ow));
                 if (wide)
                 {
-                    Interleave(dp, ip, blocks / 2, vectors, planeDelta);
+                    for (int o = 0; o < outChannels; o++)
+                        for (int y = 0; y < oh; y++) Weave(dy + (long)o * p + y * ow, ip + (o & ~1) * planeDelta + (o & 1) * Lanes, y * width, ow);
                     for (int o0 = 0; o0 < outChannels; o0 += WideBlock)
                         if (o0 >= sixFrom)
                             for (int t = 0; t < taps4; t += SixTaps)
@@ -154,32 +154,39 @@ public static partial class DirectConv2dWeightGradient
                                     partial + (long)o0 * strideO + t * Lanes, strideO);
                 }
                 else
+                {
+                    for (int o = 0; o < outChannels; o++)
+                        for (int y = 0; y < oh; y++) ShortRows.Copy(dy + (long)o * p + y * ow, dp + o * planeDelta + y * width, ow);
                     for (int o0 = 0; o0 < outChannels; o0 += Block)
                         for (int t = 0; t < taps3; t += Taps)
                             Tile(dp + o0 * planeDelta, planeDelta, xp + offsets[t], xp + offsets[t + 1], xp + offsets[t + 2], vectors,
                                 partial + (long)o0 * strideO + t * Lanes, strideO);
+                }
             }
         }
     }
 
-    /// <summary>δ planes of channels 2P and 2P+1 woven eight positions at a time ([2P: q..q+7 | 2P+1: q..q+7], ...), so
-    /// one 512-bit load holds both channels' eight lanes.</summary>
-    private static unsafe void Interleave(float* planes, float* pairs, int pairCount, int vectors, int planeDelta)
+    /// <summary>One row of δ (<paramref name="length"/> floats) to flat positions q0 … q0 + length − 1 of its channel in
+    /// the woven layout <see cref="TileWide"/> reads: channels 2P and 2P+1 eight positions at a time ([2P: q..q+7 | 2P+1:
+    /// q..q+7], ...), so one 512-bit load holds both channels' eight lanes. <paramref name="channel"/> points at the
+    /// channel's first eight lanes (the pair's start, plus eight for the odd channel).</summary>
+    private static unsafe void Weave(float* row, float* channel, int q0, int length)
     {
-        for (int pr = 0; pr < pairCount; pr++)
+        for (int q = q0, end = q0 + length; q < end;)
         {
-            float* even = planes + (long)2 * pr * planeDelta, odd = even + planeDelta, dst = pairs + (long)2 * pr * planeDelta;
-            for (int v = 0; v < vectors; v++, even += Lanes, odd += Lanes, dst += 2 * Lanes)
-            {
-                Vector256.Store(Vector256.Load(even), dst);
-                Vector256.Store(Vector256.Load(odd), dst + Lanes);
-            }
+            // The run of positions up to the next multiple of eight lies in one eight-lane group.
+            int stop = Math.Min(end, (q & ~(Lanes - 1)) + Lanes), run = stop - q;
+            float* dst = channel + (q >> 3) * 2 * Lanes + (q & (Lanes - 1));
+            if (run == Lanes) Vector256.Store(Vector256.Load(row), dst);
+            else for (int k = 0; k < run; k++) dst[k] = row[k];
+            row += run;
+            q = stop;
         }
     }
 
     /// <summary>The 512-bit tile: eight output channels × three taps over every position of one image, twelve zmm
     /// accumulators. Each register holds two channels' eight lanes for one tap (a pair of δ planes woven by
-    /// <see cref="Interleave"/>, times the tap's eight positions broadcast to both halves), so every lane sums exactly
+    /// <see cref="Weave"/>, times the tap's eight positions broadcast to both halves), so every lane sums exactly
     /// the products it sums in <see cref="Tile"/>, in the same order: the bits are the 256-bit tile's. Per eight
     /// positions: three loads of the planes, four of δ, twelve 512-bit FMAs (the 256-bit tile needs fourteen loads for
     /// the same work).</summary>
@@ -191,8 +198,8 @@ public static partial class DirectConv2dWeightGradient
         float* d = pairs;
         for (int v = 0, q = 0; v < vectors; v++, q += Lanes, d += 2 * Lanes)
         {
-            var x0 = Vector512.Create(Vector256.Load(t0 + q)); var x1 = Vector512.Create(Vector256.Load(t1 + q));
-            var x2 = Vector512.Create(Vector256.Load(t2 + q));
+            var x0 = WideLoads.Twice(t0 + q); var x1 = WideLoads.Twice(t1 + q);
+            var x2 = WideLoads.Twice(t2 + q);
             var d0 = Vector512.Load(d);
             a00 = Vector512.FusedMultiplyAdd(d0, x0, a00); a01 = Vector512.FusedMultiplyAdd(d0, x1, a01); a02 = Vector512.FusedMultiplyAdd(d0, x2, a02);
             var d1 = Vector512.Load(d + pairStride);

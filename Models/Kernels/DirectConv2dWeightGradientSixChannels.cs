@@ -24,8 +24,8 @@ public static partial class DirectConv2dWeightGradient
         float* d = pairs;
         for (int v = 0, q = 0; v < vectors; v++, q += Lanes, d += 2 * Lanes)
         {
-            var x0 = Vector512.Create(Vector256.Load(t0 + q)); var x1 = Vector512.Create(Vector256.Load(t1 + q));
-            var x2 = Vector512.Create(Vector256.Load(t2 + q)); var x3 = Vector512.Create(Vector256.Load(t3 + q));
+            var x0 = WideLoads.Twice(t0 + q); var x1 = WideLoads.Twice(t1 + q);
+            var x2 = WideLoads.Twice(t2 + q); var x3 = WideLoads.Twice(t3 + q);
             var d0 = Vector512.Load(d);
             a00 = Vector512.FusedMultiplyAdd(d0, x0, a00); a01 = Vector512.FusedMultiplyAdd(d0, x1, a01);
             a02 = Vector512.FusedMultiplyAdd(d0, x2, a02); a03 = Vector512.FusedMultiplyAdd(d0, x3, a03);

@@ -70,10 +70,13 @@ internal readonly struct FlatPlanes
 
     /// <summary>Deals image x [C×H×W] into <paramref name="planes"/> [C × phases × Height × Width], zeros outside the image;
     /// the phase planes no tap reads (<see cref="Reads"/>) are zero.</summary>
-    public unsafe void Fill(float* x, float* planes)
+    /// <param name="bordersZero">The planes already hold this layout's zeros: the last call of this layout on the same
+    /// buffer wrote them, and nothing has written there since. A stride-1 deal then copies the image rows only (its
+    /// zeros never change from image to image); a strided deal writes every plane it reads whole either way.</param>
+    public unsafe void Fill(float* x, float* planes, bool bordersZero = false)
     {
         var g = G;
-        if (g.StrideH == 1 && g.StrideW == 1) { FillOnePhase(x, planes); return; }
+        if (g.StrideH == 1 && g.StrideW == 1) { FillOnePhase(x, planes, bordersZero); return; }
         // One plane row's phases read the padded columns 0 … StrideW·Width − 1; the row buffer holds them (the image row
         // at PadW, zeros around it) and a vector's worth more, which the last vector of a row reads.
         int span = g.StrideW * Width, length = span + 2 * DealLanes;
@@ -95,7 +98,7 @@ internal readonly struct FlatPlanes
                 {
                     int row = r * g.StrideH + a - g.PadH;
                     bool inside = row >= 0 && row < g.Height && copy > 0;
-                    if (inside) new ReadOnlySpan<float>(x + ((long)c * g.Height + row) * g.Width, copy).CopyTo(new Span<float>(padded + g.PadW, copy));
+                    if (inside) ShortRows.Copy(x + ((long)c * g.Height + row) * g.Width, padded + g.PadW, copy);
                     // A row's last vector may write past its end into the next row of the same plane, which is written
                     // after it; the plane's last row is written exactly, so no write crosses into a plane already dealt.
                     bool exact = r == Height - 1;
@@ -168,17 +171,16 @@ internal readonly struct FlatPlanes
     }
 
     /// <summary>Stride 1: one phase, so each image row lands whole in a plane row (a copy, not a gather).</summary>
-    private unsafe void FillOnePhase(float* x, float* planes)
+    private unsafe void FillOnePhase(float* x, float* planes, bool bordersZero)
     {
         var g = G;
-        new Span<float>(planes, g.Channels * Plane).Clear();
+        if (!bordersZero) new Span<float>(planes, g.Channels * Plane).Clear();
         // The planes hold the rows and columns the windows reach; an image wider or taller than that (padding 0 and a
         // window that does not reach the last pixels) is cut.
         int len = Math.Min(g.Width, Width - g.PadW);
         if (len <= 0) return;
         for (int c = 0; c < g.Channels; c++)
             for (int r = 0; r < g.Height && r + g.PadH < Height; r++)
-                new ReadOnlySpan<float>(x + ((long)c * g.Height + r) * g.Width, len)
-                    .CopyTo(new Span<float>(planes + c * Plane + (r + g.PadH) * Width + g.PadW, len));
+                ShortRows.Copy(x + ((long)c * g.Height + r) * g.Width, planes + c * Plane + (r + g.PadH) * Width + g.PadW, len);
     }
 }

@@ -49,6 +49,26 @@ public class DirectConv2dTests
         }
     }
 
+    [Avx2Fact]
+    public void A_layout_dealt_after_another_into_the_same_buffer_gets_its_own_zeros()
+    {
+        // Each thread keeps its deal buffer, and an image of the layout dealt last skips the zero borders. One image per
+        // call runs on the calling thread: a padded layout, then one without padding over the same buffer (its image rows
+        // land where the first one's zeros were), then the padded one again, whose zeros must be written afresh.
+        var rng = new Random(13);
+        foreach (var a in new[] { new[] { 4, 12, 12, 3, 3, 1, 1, 8, 1 }, [4, 16, 16, 3, 3, 0, 0, 8, 1], [4, 12, 12, 3, 3, 1, 1, 8, 1], [4, 12, 12, 3, 3, 1, 1, 8, 1] })
+        {
+            var g = Geometry(a);
+            var x = GradientCheck.Random(rng, 1, a[0], a[1], a[2]).Data;
+            var w = GradientCheck.Random(rng, a[7], a[0], a[3], a[4]).Data;
+            var fast = new float[a[7] * g.OutPixels];
+            var slow = new float[fast.Length];
+            DirectConv2d.Forward(x, 1, g, w, a[7], [], fast);
+            DirectConv2dReference.Forward(x, 1, g, w, a[7], [], slow);
+            for (int i = 0; i < slow.Length; i++) Close(slow[i], fast[i]);
+        }
+    }
+
     /// <summary>C, H, W, kH, kW, pH, pW (out channels, batch) [, stride H, stride W, dilation H, dilation W].</summary>
     private static Im2ColGeometry Geometry(int[] a) => a.Length > 9
         ? new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], a[9], a[10], a[5], a[6], a[11], a[12])

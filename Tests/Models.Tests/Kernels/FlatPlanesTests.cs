@@ -8,6 +8,8 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 /// sizes whose rows end inside a vector, padding wider than a vector's reach, an image wider than the windows reach,
 /// stride 3, dilation with stride 2, and padding that puts whole rows outside the image. The planes start as NaN, so an
 /// element left unwritten fails, and a vector that writes past a plane's last row (into a plane dealt earlier) fails too.
+/// A second image is then dealt over the first with <c>bordersZero</c> (a stride-1 deal then writes the image rows only)
+/// and must match the twin's deal of it as well.
 /// In the GEMM's collection: it switches the process-wide width.</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class FlatPlanesTests
@@ -19,6 +21,9 @@ public class FlatPlanesTests
         (3, 64, 64, 4, 4, 2, 1, 1), (2, 28, 28, 4, 4, 2, 1, 1), (3, 13, 11, 3, 3, 2, 1, 1), (2, 9, 23, 3, 5, 2, 2, 1),
         (2, 40, 37, 3, 3, 2, 0, 1), (1, 8, 8, 5, 5, 2, 9, 1), (2, 30, 30, 1, 1, 2, 0, 1), (2, 17, 19, 3, 3, 3, 1, 1),
         (2, 21, 21, 3, 3, 2, 2, 2), (1, 5, 7, 4, 2, 2, 3, 1), (4, 10, 10, 2, 2, 2, 0, 1),
+        // Stride 1: ResNet's and LeNet's layers, rows shorter than a vector, and an image wider than the windows reach.
+        (16, 28, 28, 3, 3, 1, 1, 1), (64, 7, 7, 3, 3, 1, 1, 1), (6, 14, 14, 5, 5, 1, 0, 1), (1, 28, 28, 5, 5, 1, 2, 1),
+        (3, 5, 6, 3, 3, 1, 2, 1), (2, 9, 23, 3, 5, 1, 0, 2),
     ];
 
     [WidthFact(SimdPath.Scalar)] public void Scalar_deals_the_twins_floats() => Matches(SimdPath.Scalar);
@@ -56,16 +61,29 @@ public class FlatPlanesTests
                 layout.FillReference(px, pe);
                 layout.Fill(px, pa);
             }
-            for (int ch = 0; ch < c; ch++)
-                for (int a = 0; a < s; a++)
-                    for (int b = 0; b < s; b++)
-                        for (int q = 0; q < layout.Plane; q++)
-                        {
-                            int at = ch * layout.ChannelLength + (a * s + b) * layout.Plane + q;
-                            float want = layout.Reads(a, b) ? expected[at] : 0f;
-                            if (BitConverter.SingleToInt32Bits(want) != BitConverter.SingleToInt32Bits(actual[at]))
-                                Assert.Fail($"{g} at {width}: channel {ch}, phase ({a}, {b}), row {q / layout.Width}, column {q % layout.Width}: {actual[at]} where the twin gives {want}");
-                        }
+            Compare(g, layout, width, expected, actual, "first image");
+            for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            fixed (float* px = x) fixed (float* pe = expected) fixed (float* pa = actual)
+            {
+                layout.FillReference(px, pe);
+                layout.Fill(px, pa, bordersZero: true);
+            }
+            Compare(g, layout, width, expected, actual, "second image, bordersZero");
         }
+    }
+
+    private static void Compare(Im2ColGeometry g, FlatPlanes layout, SimdPath width, float[] expected, float[] actual, string which)
+    {
+        int c = g.Channels, s = g.StrideH;
+        for (int ch = 0; ch < c; ch++)
+            for (int a = 0; a < s; a++)
+                for (int b = 0; b < s; b++)
+                    for (int q = 0; q < layout.Plane; q++)
+                    {
+                        int at = ch * layout.ChannelLength + (a * s + b) * layout.Plane + q;
+                        float want = layout.Reads(a, b) ? expected[at] : 0f;
+                        if (BitConverter.SingleToInt32Bits(want) != BitConverter.SingleToInt32Bits(actual[at]))
+                            Assert.Fail($"{g} at {width}, {which}: channel {ch}, phase ({a}, {b}), row {q / layout.Width}, column {q % layout.Width}: {actual[at]} where the twin gives {want}");
+                    }
     }
 }

@@ -45,6 +45,8 @@ public static class KernelTwins
         KernelTwin.PartOf(typeof(Im2Col), typeof(PhaseFold), typeof(Im2ColChunksTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(TapCrop), typeof(TapCropTests)),
         KernelTwin.PartOf(typeof(DirectConv2d), typeof(FlatPlanes), typeof(FlatPlanesTests), typeof(DirectConv2dTests)),
+        KernelTwin.PartOf(typeof(DirectConv2d), typeof(ShortRows), typeof(DirectConv2dTests)),
+        KernelTwin.PartOf(typeof(DirectConv2dWeightGradient), typeof(WideLoads), typeof(DirectConv2dTests)),
         KernelTwin.PartOf(typeof(Pooling), typeof(MaxPool2x2), typeof(MaxPool2x2Tests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(ColumnLayout), typeof(ConvolutionTests), typeof(ImplicitGemmTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GatheredB), typeof(ImplicitGemmTests)),
