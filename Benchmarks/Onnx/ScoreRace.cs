@@ -22,8 +22,8 @@ namespace NeuralPipelines.Benchmarks.Onnx;
 /// <c>score-race [--rows N] [--dir D] [--rounds R] [--threads T] [--models mlp,lenet5] [--inputs idx.gz,idx,csv] [--chunk-rows C] [--without-mlnet] [--intra-op-too] [--old-routes-too] [--stages | --split]</c>:
 /// rows/s of <c>np score</c>'s path (<see cref="BatchScorer"/>) on the MLP 784-100-10 and LeNet-5, end to end from a gzip IDX
 /// folder, an uncompressed IDX folder and a CSV to a CSV of predictions written through the atomic writer, beside raw ONNX
-/// Runtime and ML.NET's <c>ApplyOnnxModel</c> over the same input (<see cref="MlNetScoring"/>), in the same sitting, rounds
-/// alternating.
+/// Runtime (in memory, and end to end as a plain loop: <see cref="RawOrtLoop"/>) and ML.NET's <c>ApplyOnnxModel</c> over
+/// the same input (<see cref="MlNetScoring"/>), in the same sitting, rounds alternating.
 /// </summary>
 /// <remarks>
 /// "Raw ONNX Runtime" is <c>InferenceSession.Run</c> over the rows already in memory as floats: one session with np score's
@@ -103,6 +103,8 @@ public static class ScoreRace
                     string data = Folder(input);
                     Func<OnnxScorer, IRowSource> open = s => input == "csv" ? new CsvRows(data, s.InputShape, name) : new IdxRows(data, "test", s.InputShape, name);
                     Time($"np score {input}", () => NpScore(onnx, options, open, Path.Combine(dir, "preds-np.csv"), batching));
+                    Time($"raw ORT loop {input}", () => RawOrtLoop.Run(onnx, threads, BatchSize,
+                        () => input == "csv" ? new CsvRows(data, [1, 28, 28], name) : new IdxRows(data, "test", [1, 28, 28], name), Path.Combine(dir, "preds-raw.csv")));
                     // The same run with the old routes (their switches off), alternating in the same rounds.
                     if (args.Contains("--old-routes-too"))
                     {
@@ -133,9 +135,12 @@ public static class ScoreRace
                 var mlNames = results.Keys.Where(k => k == $"ApplyOnnxModel {input}" || k.StartsWith($"ApplyOnnxModel {input} (", StringComparison.Ordinal)).ToList();
                 double ml = mlNames.Count == 0 ? double.NaN : mlNames.Max(k => results[k].Max()), mlCpu = mlNames.Count == 0 ? double.NaN : mlNames.Min(k => Median(cpuSeconds[k]));
                 double npCpu = Median(cpuSeconds[$"np score {input}"]);
-                output.WriteLine($"  {name} {input}: wall, best of {rounds}: np score {np.Max() / raw:F2}× raw ORT, {np.Max() / ml:F1}× ApplyOnnxModel " +
-                                 $"(worst np: {np.Min() / raw:F2}×, {np.Min() / ml:F1}×); CPU-seconds, medians: np {npCpu:F2}, raw ORT {rawCpu:F2}, ApplyOnnxModel {mlCpu:F2}: " +
-                                 $"{rawCpu / npCpu:F2}× raw ORT, {mlCpu / npCpu:F1}× ApplyOnnxModel");
+                var loop = results[$"raw ORT loop {input}"];
+                double loopCpu = Median(cpuSeconds[$"raw ORT loop {input}"]);
+                output.WriteLine($"  {name} {input}: wall, best of {rounds}: np score {np.Max() / raw:F2}× raw ORT in memory, {np.Max() / loop.Max():F2}× the raw ORT loop, " +
+                                 $"{np.Max() / ml:F1}× ApplyOnnxModel (worst np: {np.Min() / raw:F2}×, {np.Min() / loop.Max():F2}×, {np.Min() / ml:F1}×); CPU-seconds, medians: " +
+                                 $"np {npCpu:F2}, raw ORT in memory {rawCpu:F2}, raw ORT loop {loopCpu:F2}, ApplyOnnxModel {mlCpu:F2}: " +
+                                 $"{rawCpu / npCpu:F2}× raw ORT in memory, {loopCpu / npCpu:F2}× the loop, {mlCpu / npCpu:F1}× ApplyOnnxModel");
             }
         }
         return 0;
