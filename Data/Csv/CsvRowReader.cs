@@ -58,24 +58,46 @@ public sealed class CsvRowReader : IDisposable
 
     /// <summary>Reads the next row's cells into <paramref name="cells"/> (<see cref="ColumnCount"/> of them); false at the end.</summary>
     /// <exception cref="CsvFormatException">A ragged row, an empty, non-numeric or non-finite cell; names file, line and column.</exception>
+    public bool Read(Span<double> cells)
+    {
+        if (!ReadRow(out var bytes)) return false;
+        Parse(bytes, _line, cells);
+        return true;
+    }
+
+    /// <summary>Moves to the next row (a line that is not blank) and gives its bytes, unparsed, valid until the next call;
+    /// <see cref="Line"/> is then its line. False at the end.</summary>
+    /// <remarks>With <see cref="Parse"/>, what <see cref="Read"/> does in two steps, so that a caller can cut rows on one
+    /// thread and parse them on several (np score's scoring threads parse the rows they score).</remarks>
+    public bool ReadRow(out ReadOnlySpan<byte> bytes)
+    {
+        while (_lines.TryReadLine(out bytes))
+        {
+            _line++;
+            if (IsRow(bytes)) return true;
+        }
+        return false;
+    }
+
+    // A line is a row unless it is blank: one that starts with a printable ASCII byte is one at once; only a line that does
+    // not is decoded to be sure.
+    private static bool IsRow(ReadOnlySpan<byte> bytes) =>
+        bytes.Length > 0 && bytes[0] > ' ' && bytes[0] < 0x80 || !string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(bytes));
+
+    /// <summary>Parses one row's bytes (from <see cref="ReadRow"/>, read from line <paramref name="line"/>) into
+    /// <paramref name="cells"/> (<see cref="ColumnCount"/> of them). Safe to call from several threads at once: it reads
+    /// nothing the reader changes.</summary>
+    /// <exception cref="CsvFormatException">A ragged row, an empty, non-numeric or non-finite cell; names file, line and column.</exception>
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
     // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Read(Span<double> cells)
+    public void Parse(ReadOnlySpan<byte> bytes, int line, Span<double> cells)
     {
         if (cells.Length < ColumnCount) throw new ArgumentException($"The row buffer holds {cells.Length} cells; {Source} has {ColumnCount} columns.");
-        while (_lines.TryReadLine(out var bytes))
-        {
-            _line++;
-            // The common row, plain decimals, straight from its bytes; anything else (a blank line, quotes, exponents, an
-            // error to name) as text, the way the whole-file reader sees it.
-            if (CommaMasks ? CsvCommaParser.TryParseRow(bytes, cells[..ColumnCount]) : TryParseRow(bytes, cells[..ColumnCount])) return true;
-            var line = Encoding.UTF8.GetString(bytes);
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            ReadText(line, cells);
-            return true;
-        }
-        return false;
+        // The common row, plain decimals, straight from its bytes; anything else (quotes, exponents, an error to name) as
+        // text, the way the whole-file reader sees it.
+        if (CommaMasks ? CsvCommaParser.TryParseRow(bytes, cells[..ColumnCount]) : TryParseRow(bytes, cells[..ColumnCount])) return;
+        ReadText(Encoding.UTF8.GetString(bytes), line, cells);
     }
 
     /// <summary>Parses a row of plain decimals (see <see cref="TryParseShort"/>) from its UTF-8 bytes into exactly
@@ -179,24 +201,24 @@ public sealed class CsvRowReader : IDisposable
         return false;
     }
 
-    private void ReadText(string line, Span<double> cells)
+    private void ReadText(string line, int number, Span<double> cells)
     {
-        if (line.Contains('"')) { ReadQuoted(line, cells); return; }
+        if (line.Contains('"')) { ReadQuoted(line, number, cells); return; }
         var rest = line.AsSpan();
         int c = 0;
         while (true)
         {
             int comma = rest.IndexOf(',');
             var cell = comma < 0 ? rest : rest[..comma];
-            if (c >= ColumnCount) throw Ragged(line);
+            if (c >= ColumnCount) throw Ragged(line, number);
             if (!TryParseShort(cell, out var value)
                 && (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value)))
-                CsvReader.ParseNumber(cell.ToString(), Source, _line, c, Header.ColumnNames[c]); // throws the whole-file reader's message
+                CsvReader.ParseNumber(cell.ToString(), Source, number, c, Header.ColumnNames[c]); // throws the whole-file reader's message
             cells[c++] = value;
             if (comma < 0) break;
             rest = rest[(comma + 1)..];
         }
-        if (c != ColumnCount) throw Ragged(line);
+        if (c != ColumnCount) throw Ragged(line, number);
     }
 
     /// <summary>Parses a plain decimal ("-12.0345": sign, at most 15 significant digits, at most 22 after the point, no
@@ -251,28 +273,18 @@ public sealed class CsvRowReader : IDisposable
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
     /// <summary>Moves past the next row without parsing it (a row another shard scores); false at the end.</summary>
-    public bool Skip()
+    public bool Skip() => ReadRow(out _);
+
+    private void ReadQuoted(string line, int number, Span<double> cells)
     {
-        while (_lines.TryReadLine(out var bytes))
-        {
-            _line++;
-            // A row starts with something other than white space; only a line that does not is decoded to be sure.
-            if (bytes.Length > 0 && bytes[0] > ' ' && bytes[0] < 0x80) return true;
-            if (!string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(bytes))) return true;
-        }
-        return false;
+        var split = CsvReader.SplitCells(line, Source, number);
+        if (split.Count != ColumnCount) throw Ragged(line, number);
+        for (int c = 0; c < split.Count; c++) cells[c] = CsvReader.ParseNumber(split[c], Source, number, c, Header.ColumnNames[c]);
     }
 
-    private void ReadQuoted(string line, Span<double> cells)
-    {
-        var split = CsvReader.SplitCells(line, Source, _line);
-        if (split.Count != ColumnCount) throw Ragged(line);
-        for (int c = 0; c < split.Count; c++) cells[c] = CsvReader.ParseNumber(split[c], Source, _line, c, Header.ColumnNames[c]);
-    }
-
-    private CsvFormatException Ragged(string line) => new(
-        $"{Source}: line {_line}: {CsvReader.SplitCells(line, Source, _line).Count} cells, but the header (line {Header.Line}) names {ColumnCount} columns.",
-        Source, _line);
+    private CsvFormatException Ragged(string line, int number) => new(
+        $"{Source}: line {number}: {CsvReader.SplitCells(line, Source, number).Count} cells, but the header (line {Header.Line}) names {ColumnCount} columns.",
+        Source, number);
 
     public void Dispose()
     {

@@ -5,8 +5,8 @@ using NeuralPipelines.Onnx.Scoring;
 
 namespace NeuralPipelines.Onnx.Batch;
 
-/// <summary>Scores an input of any length in bounded memory: one thread reads chunks, one or more score their batches with the
-/// <see cref="OnnxScorer"/>, and the caller's thread writes them, so reading, scoring and writing overlap.</summary>
+/// <summary>Scores an input of any length in bounded memory: one thread reads chunks, one or more decode and score their
+/// batches with the <see cref="OnnxScorer"/>, and the caller's thread writes them, so reading, scoring and writing overlap.</summary>
 /// <remarks>
 /// The stages pass a fixed set of <see cref="RowChunk"/>s round a loop (free → read → score → write → free), so the memory
 /// is <see cref="BatchScoringOptions.ChunksInFlight"/> chunks whatever the input's length, and a stage that runs ahead
@@ -37,7 +37,7 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
 
         var reading = Stage(() => ReadAll(source, free.Reader, batches.Writer, scored.Writer, stop.Token), batches.Writer, stop);
         var scoring = Task.WhenAll(Enumerable.Range(0, Options.ScoringThreads)
-            .Select(_ => Stage<RowChunk>(() => ScoreAll(source.Source, batches.Reader, scored.Writer, stop.Token), null, stop)));
+            .Select(_ => Stage<RowChunk>(() => ScoreAll(source, batches.Reader, scored.Writer, stop.Token), null, stop)));
         // The scored channel ends when every scoring thread has (they end after the reader, whose last chunks they score),
         // with the first real failure among them, if any.
         scoring.ContinueWith(t => scored.Writer.TryComplete(Failure(t)), TaskScheduler.Default);
@@ -57,6 +57,7 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
                     while (waiting[next % waiting.Length] is { } chunk && chunk.Sequence == next)
                     {
                         waiting[next++ % waiting.Length] = null;
+                        if (chunk.Failure is { } unreadable) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unreadable);
                         if (chunk.Errors.Count > 0 && Options.OnError == ErrorPolicy.Stop)
                             throw new InvalidDataException(chunk.Errors[0].Error);
                         errors.AddRange(chunk.Errors);
@@ -95,7 +96,7 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
         {
             var chunk = free.ReadAsync(cancel).AsTask().GetAwaiter().GetResult();
             chunk.Clear();
-            more = source.Fill(chunk, Options.Shard);
+            more = source.Gather(chunk, Options.Shard);
             chunk.Fraction = more ? source.Fraction : 1;
             // An empty chunk comes only at the end of the input; it is dropped with the run.
             if (chunk.Count == 0 && chunk.Errors.Count == 0) continue;
@@ -112,21 +113,41 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
         }
     }
 
-    private void ScoreAll(string data, ChannelReader<Batch> batches, ChannelWriter<RowChunk> scored, CancellationToken cancel)
+    private void ScoreAll(IRowSource source, ChannelReader<Batch> batches, ChannelWriter<RowChunk> scored, CancellationToken cancel)
     {
         while (batches.WaitToReadAsync(cancel).AsTask().GetAwaiter().GetResult())
             while (batches.TryRead(out var batch))
             {
                 var (chunk, start, count) = batch;
-                var outputs = chunk.Outputs.AsSpan(start * chunk.OutputLength, count * chunk.OutputLength);
-                scorer.Score(chunk.Inputs.AsSpan(start * chunk.InputLength, count * chunk.InputLength), count, outputs);
-                // A score that overflowed to ±∞ (inputs far off the training scale) is an error, never a prediction.
-                // Row by row, because a shard's rows are not consecutive and the message names the input's own row.
-                for (int r = 0; r < count; r++)
-                    FiniteScores.Ensure(outputs.Slice(r * chunk.OutputLength, chunk.OutputLength), chunk.OutputLength, scorer.Source, data, chunk.Rows[start + r]);
+                if (Decoded(source, chunk, start, count))
+                {
+                    var outputs = chunk.Outputs.AsSpan(start * chunk.OutputLength, count * chunk.OutputLength);
+                    scorer.Score(chunk.Inputs.AsSpan(start * chunk.InputLength, count * chunk.InputLength), count, outputs);
+                    // A score that overflowed to ±∞ (inputs far off the training scale) is an error, never a prediction.
+                    // Row by row, because a shard's rows are not consecutive and the message names the input's own row.
+                    for (int r = 0; r < count; r++)
+                        FiniteScores.Ensure(outputs.Slice(r * chunk.OutputLength, chunk.OutputLength), chunk.OutputLength, scorer.Source, source.Source, chunk.Rows[start + r]);
+                }
                 // The thread that scores a chunk's last batch hands the chunk on.
                 if (Interlocked.Decrement(ref chunk.Unscored) == 0) scored.TryWrite(chunk);
             }
+    }
+
+    // Decodes a batch's rows here, on a scoring thread (a CSV's parse, spread over every scoring thread). A row that cannot
+    // be read fails the run, but through the writer (RowChunk.Fail), which takes chunks in input order: the run then
+    // names the input's first bad row, as a reader decoding row after row would, whichever thread met a bad row first.
+    private static bool Decoded(IRowSource source, RowChunk chunk, int start, int count)
+    {
+        try
+        {
+            source.Decode(chunk, start, count);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            chunk.Fail(start, e);
+            return false;
+        }
     }
 
     // A stage on its own thread (each blocks for long stretches in native code or file reads): when it ends, well or not,

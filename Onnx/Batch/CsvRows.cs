@@ -14,7 +14,6 @@ namespace NeuralPipelines.Onnx.Batch;
 public sealed class CsvRows : IRowSource
 {
     private readonly CsvRowReader _reader;
-    private readonly double[] _cells;
     private readonly int _labelColumn;
     private readonly bool _image;
     private long _next;
@@ -33,7 +32,6 @@ public sealed class CsvRows : IRowSource
                 throw new InvalidDataException(
                     $"{path}: {features} feature column{(features == 1 ? "" : "s")}{(_labelColumn >= 0 ? " (plus 'label')" : "")}, but {model} takes {length} values per row " +
                     $"(shape [{string.Join(", ", inputShape)}]); give one column per input value, in order, and optionally a 'label' column.");
-            _cells = new double[names.Length];
             // An image model's inputs are pixels (PixelBound); a tabular model's (a linear model's) features have no bound.
             _image = inputShape.Length >= 2;
         }
@@ -50,31 +48,58 @@ public sealed class CsvRows : IRowSource
     public bool HasLabels => _labelColumn >= 0;
     public double Fraction => _reader.Length == 0 ? 1 : Math.Min(1, (double)_reader.BytesRead / _reader.Length);
 
+    public bool Fill(RowChunk chunk, Shard shard)
+    {
+        int from = chunk.Count;
+        bool more = Gather(chunk, shard);
+        Decode(chunk, from, chunk.Count - from);
+        return more;
+    }
+
+    /// <summary>Cuts the next rows of the shard into the chunk's <see cref="RowChunk.Text"/>, unparsed: a scan for line
+    /// ends and a copy (<see cref="Decode"/> parses them, on any thread).</summary>
+    public bool Gather(RowChunk chunk, Shard shard)
+    {
+        var text = chunk.Text;
+        while (chunk.Count < chunk.Capacity)
+        {
+            if (!_reader.ReadRow(out var bytes)) return false;
+            if (!shard.Contains(_next++)) continue;
+            int row = chunk.Count++;
+            // Text rows stand beside the chunk's rows: a chunk filled in part by another route has none to decode.
+            while (text.Count < row) text.Add([], 0);
+            text.Add(bytes, _reader.Line);
+            chunk.Rows[row] = _next - 1;
+        }
+        return true;
+    }
+
+    // One row's cells per thread: decoding runs on every scoring thread at once.
+    [ThreadStatic] private static double[]? _cells;
+
+    /// <summary>Parses rows [start, start + count) from their text into the chunk's inputs and labels.</summary>
+    /// <exception cref="CsvFormatException">A ragged row, a cell that is not a number or a pixel out of range; names the
+    /// file, line and column, the first such row of the range.</exception>
     // Compiled optimised at the first call rather than after tiering: a run of np score is over in a second or so, most of it
     // before tier 1 would arrive, and tier-0 code runs several times slower than optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Fill(RowChunk chunk, Shard shard)
+    public void Decode(RowChunk chunk, int start, int count)
     {
-        while (chunk.Count < chunk.Capacity)
+        int columns = _reader.ColumnCount;
+        var cells = _cells is { } c && c.Length >= columns ? c : _cells = new double[columns];
+        var text = chunk.Text;
+        for (int row = start; row < start + count; row++)
         {
-            if (!shard.Contains(_next))
-            {
-                if (!_reader.Skip()) return false;
-                _next++;
-                continue;
-            }
-            if (!_reader.Read(_cells)) return false;
-            int row = chunk.Count++;
+            int line = text.Line(row);
+            _reader.Parse(text.Row(row), line, cells);
             var input = chunk.Input(row);
             // The features are the cells before the label column and after it: two plain loops, no test per cell.
-            int split = _labelColumn >= 0 ? _labelColumn : _cells.Length;
-            Narrow(_cells.AsSpan(0, split), input);
-            if (split < _cells.Length) Narrow(_cells.AsSpan(split + 1), input[split..]);
-            if (_image && PixelBound.FirstOutside(input) is var bad and >= 0) throw NotAPixel(bad, input[bad]);
-            if (_labelColumn >= 0) chunk.Labels[row] = LabelTexts.Of(_cells[_labelColumn]);
-            chunk.Rows[row] = _next++;
+            int split = _labelColumn >= 0 ? _labelColumn : columns;
+            Narrow(cells.AsSpan(0, split), input);
+            if (split < columns) Narrow(cells.AsSpan(split + 1, columns - split - 1), input[split..]);
+            if (_image && PixelBound.FirstOutside(input) is var bad and >= 0) throw NotAPixel(bad, input[bad], line);
+            if (_labelColumn >= 0) chunk.Labels[row] = LabelTexts.Of(cells[_labelColumn]);
         }
-        return true;
     }
 
     /// <summary>Whether a row's cells are narrowed to floats with vector instructions (<see cref="TensorPrimitives"/>)
@@ -95,12 +120,12 @@ public sealed class CsvRows : IRowSource
         for (int i = 0; i < cells.Length; i++) into[i] = (float)cells[i];
     }
 
-    private CsvFormatException NotAPixel(int feature, float value)
+    private CsvFormatException NotAPixel(int feature, float value, int line)
     {
         int column = _labelColumn >= 0 && feature >= _labelColumn ? feature + 1 : feature;
         string name = _reader.Header.ColumnNames[column];
-        return new CsvFormatException($"{Source}: line {_reader.Line}, column {column + 1} '{Excerpt.Of(name)}' {PixelBound.Describe(value)}.",
-            Source, _reader.Line, $"{name} (column {column + 1})");
+        return new CsvFormatException($"{Source}: line {line}, column {column + 1} '{Excerpt.Of(name)}' {PixelBound.Describe(value)}.",
+            Source, line, $"{name} (column {column + 1})");
     }
 
     public void Dispose() => _reader.Dispose();

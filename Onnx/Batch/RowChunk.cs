@@ -49,6 +49,24 @@ public sealed class RowChunk
     internal long Sequence;
     internal int Unscored;
 
+    /// <summary>The rows' undecoded text, for a source that decodes later (<see cref="IRowSource.Gather"/>); made on first use.</summary>
+    public RowText Text => _text ??= new RowText(Capacity);
+    private RowText? _text;
+
+    // A failure met while decoding one of this chunk's batches on a scoring thread, and the first row of that batch: the
+    // writer, which takes chunks in input order, raises the one of the lowest row, so a run names the first bad row of its
+    // input whichever thread met it first.
+    private Exception? _failure;
+    private int _failureRow = int.MaxValue;
+
+    internal void Fail(int row, Exception failure)
+    {
+        lock (Errors)
+            if (row < _failureRow) (_failure, _failureRow) = (failure, row);
+    }
+
+    internal Exception? Failure { get { lock (Errors) return _failure; } }
+
     public Span<float> Input(int row) => Inputs.AsSpan(row * InputLength, InputLength);
 
     public ReadOnlySpan<float> Output(int row) => Outputs.AsSpan(row * OutputLength, OutputLength);
@@ -57,6 +75,8 @@ public sealed class RowChunk
     {
         Count = 0;
         Errors.Clear();
+        _text?.Clear();
+        (_failure, _failureRow) = (null, int.MaxValue);
         Array.Clear(Items);
         Array.Clear(Labels);
     }

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using NeuralPipelines.Data;
+using NeuralPipelines.Data.Csv;
+using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Onnx.Batch;
+using NeuralPipelines.Onnx.Scoring;
+
+namespace NeuralPipelines.Onnx.Tests.Batch;
+
+/// <summary>A batch run parses a CSV's rows on its scoring threads (<see cref="IRowSource.Gather"/> cuts the lines,
+/// <see cref="IRowSource.Decode"/> parses each batch where it is scored): the same bytes as the reader parsing every row
+/// itself (<see cref="IRowSource.Fill"/>) and as one caller, whatever the chunk and batch sizes and the shard; and a bad row
+/// named as the reader would name it, the first in input order however many threads parse.</summary>
+public class CsvDecodeOnScoringThreadsTests
+{
+    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = PredictionWriter.Create(format, buffer, source.HasItems, source.HasLabels, scorer.OutputLength, scorer.Card?.ClassLabels))
+            new BatchScorer(scorer, options).Run(source, writer);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    // The shipped MNIST test digits as a CSV (label first, then 784 pixels over 255), with blank lines here and there (not
+    // rows) and a row written as text the fast parser refuses (a quoted cell); `bad` rows get a cell that is not a number.
+    private static string WriteDigits(TempFolder dir, params int[] bad)
+    {
+        var test = IdxImageFolder.Load(ShippedData.Mnist, "mnist").Test;
+        var text = new StringBuilder("label");
+        for (int p = 0; p < 784; p++) text.Append(",px").Append(p);
+        text.Append('\n');
+        for (int i = 0; i < test.Count; i++)
+        {
+            if (i % 250 == 7) text.Append('\n');
+            text.Append(test.Labels[i]);
+            var image = test.Image(i);
+            for (int p = 0; p < 784; p++)
+            {
+                text.Append(',');
+                if (bad.Contains(i) && p == 400) text.Append("dark");
+                else if (i % 333 == 5 && p == 0) text.Append("\"0\"");
+                else text.Append((MathF.Round(image[p] * 255f) / 255f).ToString("0.######", CultureInfo.InvariantCulture));
+            }
+            text.Append('\n');
+        }
+        return dir.Write("digits.csv", text.ToString());
+    }
+
+    // CsvRows seen only through Fill: the reader's thread parses every row, as before the parse moved to the scoring threads.
+    private sealed class ParsedByTheReader(CsvRows inner) : IRowSource
+    {
+        public string Source => inner.Source;
+        public string Kind => inner.Kind;
+        public bool HasItems => inner.HasItems;
+        public bool HasLabels => inner.HasLabels;
+        public double Fraction => inner.Fraction;
+        public bool Fill(RowChunk chunk, Shard shard) => inner.Fill(chunk, shard);
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Theory]
+    [InlineData(10, 64, 3)]
+    [InlineData(97, 32, 4)]
+    [InlineData(0, 256, 2)]
+    public void Rows_parsed_on_the_scoring_threads_give_the_bytes_of_rows_parsed_by_the_reader(int chunkRows, int batchSize, int callers)
+    {
+        using var dir = new TempFolder();
+        string csv = WriteDigits(dir);
+        using var scorer = BatchModels.Mnist(batchSize);
+        var options = new BatchScoringOptions { ChunkRows = chunkRows };
+        string byReader;
+        using (var source = new ParsedByTheReader(new CsvRows(csv, scorer.InputShape, "mlp")))
+            byReader = Run(scorer, source, options);
+        Assert.Equal(2001, byReader.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        foreach (int threads in new[] { 1, callers })
+        {
+            using var source = new CsvRows(csv, scorer.InputShape, "mlp");
+            Assert.Equal(byReader, Run(scorer, source, options with { ScoringThreads = threads }));
+        }
+    }
+
+    [Fact]
+    public void The_union_of_three_shards_parsed_on_several_threads_is_the_unsharded_output()
+    {
+        using var dir = new TempFolder();
+        string csv = WriteDigits(dir);
+        using var scorer = BatchModels.Mnist(16);
+        string Shard(Shard shard)
+        {
+            using var source = new CsvRows(csv, scorer.InputShape, "mlp");
+            return Run(scorer, source, new BatchScoringOptions { ChunkRows = 50, Shard = shard, ScoringThreads = 3 }, PredictionFormat.JsonLines);
+        }
+        var whole = Shard(NeuralPipelines.Onnx.Batch.Shard.All).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var parts = Enumerable.Range(0, 3).Select(i => Shard(new Shard(i, 3)).Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        long Row(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("row").GetInt64();
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), whole.Select(Row));
+        Assert.Equal(whole, parts.SelectMany(p => p).OrderBy(Row).ToArray());
+    }
+
+    [Fact]
+    public void The_first_bad_row_in_input_order_is_named_however_many_threads_parse()
+    {
+        // Bad rows in one chunk of 40 (rows 120–159) but in different batches of eight (130 in 128–135, 138 in 136–143) and
+        // one in a later chunk: with four threads parsing the chunk's five batches at once, batch 136 is often parsed
+        // first; the run must still name row 130, on its line (the header, the blank line before row 7, then row r on line
+        // r + 3), as the reader parsing row after row does.
+        using var dir = new TempFolder();
+        string csv = WriteDigits(dir, 130, 138, 1500);
+        using var scorer = BatchModels.Mnist(8);
+        string ByReader()
+        {
+            using var source = new ParsedByTheReader(new CsvRows(csv, scorer.InputShape, "mlp"));
+            return Assert.Throws<CsvFormatException>(() => Run(scorer, source, new BatchScoringOptions { ChunkRows = 40 })).Message;
+        }
+        string expected = ByReader();
+        Assert.StartsWith($"{csv}: line 133, column 402", expected);
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            using var source = new CsvRows(csv, scorer.InputShape, "mlp");
+            var e = Assert.Throws<CsvFormatException>(() => Run(scorer, source, new BatchScoringOptions { ChunkRows = 40, ScoringThreads = 4 }));
+            Assert.Equal(expected, e.Message);
+        }
+    }
+}
