@@ -9,7 +9,7 @@ namespace NeuralPipelines.Onnx.Batch;
 /// batches with the <see cref="OnnxScorer"/>, and the caller's thread writes them, so reading, scoring and writing overlap.</summary>
 /// <remarks>
 /// The stages pass a fixed set of <see cref="RowChunk"/>s round a loop (free → read → score → write → free), so the memory
-/// is <see cref="BatchScoringOptions.ChunksInFlight"/> chunks whatever the input's length, and a stage that runs ahead
+/// is <see cref="BatchScoringOptions.ChunksOwned"/> chunks whatever the input's length, and a stage that runs ahead
 /// waits for a free chunk rather than piling rows up. The reader cuts each chunk into batches of the scorer's batch size;
 /// <see cref="BatchScoringOptions.ScoringThreads"/> threads take the next batch whoever is free (so no thread waits at the
 /// end of a chunk for another's share), and a chunk goes to the writer when its last batch is scored. Chunks can finish out
@@ -29,7 +29,7 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
         int chunkRows = Options.RowsPerChunk(scorer.InputLength, scorer.Options.BatchSize);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var free = Channel.CreateUnbounded<RowChunk>();
-        for (int i = 0; i < Options.ChunksInFlight; i++)
+        for (int i = 0; i < Options.ChunksOwned; i++)
             free.Writer.TryWrite(new RowChunk(chunkRows, scorer.InputLength, scorer.OutputLength));
         var batches = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = Options.ScoringThreads == 1, SingleWriter = true });
         var scored = Channel.CreateUnbounded<RowChunk>(new UnboundedChannelOptions { SingleReader = true });
@@ -47,7 +47,7 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
         {
             writer.Begin();
             // Chunks in flight hold consecutive sequence numbers, so a slot per chunk is room enough to put them in order.
-            var waiting = new RowChunk?[Options.ChunksInFlight];
+            var waiting = new RowChunk?[Options.ChunksOwned];
             long next = 0;
             while (scored.Reader.WaitToReadAsync(stop.Token).AsTask().GetAwaiter().GetResult())
             {

@@ -67,6 +67,15 @@ public class ScoringCallersTests
     }
 
     [Fact]
+    public void A_run_owns_a_chunk_for_each_scoring_thread_beside_the_one_read_and_the_one_written()
+    {
+        Assert.Equal(4, new BatchScoringOptions().ChunksOwned);
+        Assert.Equal(4, new BatchScoringOptions { ScoringThreads = 2 }.ChunksOwned);
+        Assert.Equal(18, new BatchScoringOptions { ScoringThreads = 16 }.ChunksOwned);
+        Assert.Equal(6, new BatchScoringOptions { ChunksInFlight = 6, ScoringThreads = 2 }.ChunksOwned);
+    }
+
+    [Fact]
     public void The_union_of_three_shards_scored_by_several_callers_is_the_unsharded_output()
     {
         using var scorer = Mnist(16);
