@@ -7,11 +7,13 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 /// kernel never runs (its callers take the reference route), instead of passing rows that checked nothing.</summary>
 public sealed class Avx2TheoryAttribute : TheoryAttribute
 {
-    public Avx2TheoryAttribute()
-    {
-        if (!Avx2.IsSupported || !Fma.IsSupported)
-            Skip = "This CPU has no AVX2/FMA: the direct convolution kernels cannot run here (their callers take the im2col route).";
-        else if (SimdWidth.Current == SimdPath.Scalar)
-            Skip = "NP_SIMD=scalar: the direct convolution kernels step aside (their callers take the im2col route).";
-    }
+    public Avx2TheoryAttribute() => Skip = SkipReason;
+
+    /// <summary>Why an AVX2 kernel's test cannot run here; null where it can.</summary>
+    public static string? SkipReason =>
+        !Avx2.IsSupported || !Fma.IsSupported
+            ? "This CPU has no AVX2/FMA: the direct convolution kernels cannot run here (their callers take the im2col route)."
+            : SimdWidth.Current == SimdPath.Scalar
+                ? "NP_SIMD=scalar: the direct convolution kernels step aside (their callers take the im2col route)."
+                : null;
 }

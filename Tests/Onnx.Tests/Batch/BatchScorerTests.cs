@@ -10,13 +10,8 @@ public class BatchScorerTests
 {
     private static LabelledImages Test => IdxImageFolder.Load(ShippedData.Mnist).Test;
 
-    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = PredictionWriter.Create(format, buffer, source.HasItems, source.HasLabels, scorer.OutputLength, scorer.Card?.ClassLabels))
-            new BatchScorer(scorer, options).Run(source, writer);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv) =>
+        BatchRuns.Run(scorer, source, options, format);
 
     [Fact]
     public void A_streamed_run_over_the_MNIST_test_split_gives_the_scorers_own_scores_row_by_row()

@@ -14,13 +14,8 @@ namespace NeuralPipelines.Onnx.Tests.Batch;
 /// named as the reader would name it, the first in input order however many threads parse.</summary>
 public class CsvDecodeOnScoringThreadsTests
 {
-    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = PredictionWriter.Create(format, buffer, source.HasItems, source.HasLabels, scorer.OutputLength, scorer.Card?.ClassLabels))
-            new BatchScorer(scorer, options).Run(source, writer);
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv) =>
+        BatchRuns.Run(scorer, source, options, format);
 
     // The shipped MNIST test digits as a CSV (label first, then 784 pixels over 255), with blank lines here and there (not
     // rows) and a row written as text the fast parser refuses (a quoted cell); `bad` rows get a cell that is not a number.

@@ -9,13 +9,8 @@ namespace NeuralPipelines.Onnx.Tests.Batch;
 /// with one.</summary>
 public class ScoringCallersTests
 {
-    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = PredictionWriter.Create(format, buffer, source.HasItems, source.HasLabels, scorer.OutputLength, scorer.Card?.ClassLabels))
-            new BatchScorer(scorer, options).Run(source, writer);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv) =>
+        BatchRuns.Run(scorer, source, options, format);
 
     private static OnnxScorer Mnist(int batchSize) => BatchModels.Mnist(batchSize);
 
