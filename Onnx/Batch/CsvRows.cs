@@ -56,12 +56,20 @@ public sealed class CsvRows : IRowSource
         return more;
     }
 
+    /// <summary>The most bytes of row text a chunk takes before it is handed on short of its rows: a run then holds a few
+    /// chunks' text however long the lines. Why: rows parsed one at a time held one line; rows cut now and parsed later
+    /// are held a chunk at a time, and a hostile CSV of long lines (a cell padded with a million zeros is one valid
+    /// number) would otherwise hold a chunk's rows of them, several in flight. 16 MiB is six chunks' worth of MNIST rows
+    /// (785 cells, about 2.7 KB a row, 512 rows a chunk).</summary>
+    public const int TextBytesPerChunk = 16 << 20;
+
     /// <summary>Cuts the next rows of the shard into the chunk's <see cref="RowChunk.Text"/>, unparsed: a scan for line
-    /// ends and a copy (<see cref="Decode"/> parses them, on any thread).</summary>
+    /// ends and a copy (<see cref="Decode"/> parses them, on any thread). Stops at the chunk's rows or at
+    /// <see cref="TextBytesPerChunk"/> of text, whichever comes first.</summary>
     public bool Gather(RowChunk chunk, Shard shard)
     {
         var text = chunk.Text;
-        while (chunk.Count < chunk.Capacity)
+        while (chunk.Count < chunk.Capacity && text.Bytes < TextBytesPerChunk)
         {
             if (!_reader.ReadRow(out var bytes)) return false;
             if (!shard.Contains(_next++)) continue;

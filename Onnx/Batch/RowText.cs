@@ -18,14 +18,19 @@ public sealed class RowText
 
     public int Count { get; private set; }
 
+    /// <summary>Bytes of text held.</summary>
+    public int Bytes => _starts[Count];
+
     public void Clear() => Count = 0;
 
     /// <exception cref="InvalidOperationException">The chunk's rows are all taken.</exception>
     public void Add(ReadOnlySpan<byte> row, int line)
     {
         if (Count == _lines.Length) throw new InvalidOperationException($"A chunk of {_lines.Length} rows holds no more row text.");
-        int start = _starts[Count], end = start + row.Length;
-        if (end > _bytes.Length) Array.Resize(ref _bytes, Math.Max(end, 2 * _bytes.Length));
+        int start = _starts[Count];
+        if (row.Length > int.MaxValue - start) throw new InvalidDataException($"A chunk's rows hold more than {int.MaxValue} bytes of text.");
+        int end = start + row.Length;
+        if (end > _bytes.Length) Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(end, 2L * _bytes.Length)));
         row.CopyTo(_bytes.AsSpan(start));
         _lines[Count++] = line;
         _starts[Count] = end;

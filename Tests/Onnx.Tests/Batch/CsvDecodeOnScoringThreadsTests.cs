@@ -76,6 +76,33 @@ public class CsvDecodeOnScoringThreadsTests
     }
 
     [Fact]
+    public void A_chunk_of_long_lines_is_cut_at_its_text_budget_not_at_its_rows()
+    {
+        // Rows of a mebibyte each (a valid number padded with zeros): a chunk of 512 rows takes 16 of them, the budget,
+        // and the next chunk the other 8; every value still parses.
+        using var dir = new TempFolder();
+        string csv = dir.File("long.csv");
+        using (var file = new StreamWriter(csv))
+        {
+            file.Write("a,b\n");
+            string padded = new string('0', 1 << 20) + "1";
+            for (int r = 0; r < 24; r++) file.Write($"{padded},{r}\n");
+        }
+        using var rows = new CsvRows(csv, [2], "model");
+        var chunk = new RowChunk(512, 2, 1);
+        Assert.True(rows.Gather(chunk, NeuralPipelines.Onnx.Batch.Shard.All));
+        Assert.Equal(16, chunk.Count);
+        Assert.InRange(chunk.Text.Bytes, CsvRows.TextBytesPerChunk, CsvRows.TextBytesPerChunk + (1 << 20) + 8);
+        rows.Decode(chunk, 0, chunk.Count);
+        Assert.Equal([1f, 15f], chunk.Input(15).ToArray());
+        chunk.Clear();
+        Assert.False(rows.Gather(chunk, NeuralPipelines.Onnx.Batch.Shard.All));
+        Assert.Equal(8, chunk.Count);
+        rows.Decode(chunk, 0, chunk.Count);
+        Assert.Equal([1f, 23f], chunk.Input(7).ToArray());
+    }
+
+    [Fact]
     public void The_union_of_three_shards_parsed_on_several_threads_is_the_unsharded_output()
     {
         using var dir = new TempFolder();
