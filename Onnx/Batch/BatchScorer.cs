@@ -29,7 +29,8 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
         int chunkRows = Options.RowsPerChunk(scorer.InputLength, scorer.Options.BatchSize);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var free = Channel.CreateUnbounded<RowChunk>();
-        for (int i = 0; i < Options.ChunksOwned; i++)
+        int owned = Options.ChunksOwned;
+        for (int i = 0; i < owned; i++)
             free.Writer.TryWrite(new RowChunk(chunkRows, scorer.InputLength, scorer.OutputLength));
         var batches = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = Options.ScoringThreads == 1, SingleWriter = true });
         var scored = Channel.CreateUnbounded<RowChunk>(new UnboundedChannelOptions { SingleReader = true });
@@ -47,7 +48,7 @@ public sealed class BatchScorer(OnnxScorer scorer, BatchScoringOptions? options 
         {
             writer.Begin();
             // Chunks in flight hold consecutive sequence numbers, so a slot per chunk is room enough to put them in order.
-            var waiting = new RowChunk?[Options.ChunksOwned];
+            var waiting = new RowChunk?[owned];
             long next = 0;
             while (scored.Reader.WaitToReadAsync(stop.Token).AsTask().GetAwaiter().GetResult())
             {

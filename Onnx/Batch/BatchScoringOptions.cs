@@ -36,11 +36,16 @@ public sealed record BatchScoringOptions
     /// on a slow neighbour's every chunk. Memory is this many chunks of inputs and outputs.</summary>
     public int ChunksInFlight { get; init; } = 4;
 
-    /// <summary>The chunks a run owns: <see cref="ChunksInFlight"/>, or two more than its scoring threads when that is
-    /// more. Why: a chunk of the automatic size is two or three batches, and the scoring threads now also parse a CSV's
-    /// rows, so on a machine of many cores four chunks would leave most of them idle; with one chunk each beside the one
-    /// being read and the one being written, every scoring thread can have work.</summary>
-    public int ChunksOwned => Math.Max(ChunksInFlight, ScoringThreads + 2);
+    /// <summary>The chunks a run owns on this machine: <see cref="ChunksOwnedOn"/> its processor count.</summary>
+    public int ChunksOwned => ChunksOwnedOn(Environment.ProcessorCount);
+
+    /// <summary>The chunks a run owns on a machine of <paramref name="processors"/>: <see cref="ChunksInFlight"/>, or two
+    /// more than its scoring threads (at most one a processor) when that is more. Why: a chunk of the automatic size is
+    /// two or three batches, and the scoring threads also parse a CSV's rows, so on a machine of many cores four chunks
+    /// would leave most of them idle; with one chunk each beside the one being read and the one being written, every
+    /// scoring thread can have work. Threads beyond the processors add no work done at once, so they add no chunks (and no
+    /// memory).</summary>
+    public int ChunksOwnedOn(int processors) => Math.Max(ChunksInFlight, Math.Min(ScoringThreads, Math.Max(1, processors)) + 2);
 
     /// <summary>Threads that call the scorer at once, each on whole batches (the next one unscored, whoever is free). On the
     /// CPU, a caller per core with one ONNX Runtime intra-op thread each keeps both cores on arithmetic, where one caller with

@@ -64,10 +64,13 @@ public class ScoringCallersTests
     [Fact]
     public void A_run_owns_a_chunk_for_each_scoring_thread_beside_the_one_read_and_the_one_written()
     {
-        Assert.Equal(4, new BatchScoringOptions().ChunksOwned);
-        Assert.Equal(4, new BatchScoringOptions { ScoringThreads = 2 }.ChunksOwned);
-        Assert.Equal(18, new BatchScoringOptions { ScoringThreads = 16 }.ChunksOwned);
-        Assert.Equal(6, new BatchScoringOptions { ChunksInFlight = 6, ScoringThreads = 2 }.ChunksOwned);
+        Assert.Equal(4, new BatchScoringOptions().ChunksOwnedOn(64));
+        Assert.Equal(4, new BatchScoringOptions { ScoringThreads = 2 }.ChunksOwnedOn(64));
+        Assert.Equal(18, new BatchScoringOptions { ScoringThreads = 16 }.ChunksOwnedOn(64));
+        Assert.Equal(6, new BatchScoringOptions { ChunksInFlight = 6, ScoringThreads = 2 }.ChunksOwnedOn(64));
+        // More threads than processors: no more chunks than the processors can fill.
+        Assert.Equal(10, new BatchScoringOptions { ScoringThreads = 1000 }.ChunksOwnedOn(8));
+        Assert.Equal(4, new BatchScoringOptions { ScoringThreads = 16 }.ChunksOwnedOn(2));
     }
 
     [Fact]
