@@ -11,6 +11,30 @@ public static class SgemmRace
             Report(output, $"sgemm n={n}", false, false, n, n, n);
     }
 
+    /// <summary><c>race sgemm-rows</c>: products whose rows end 1 to 6 past a multiple of twelve (ResNet-8's 64- and
+    /// 16-channel products), the last sliver as 6×32 tiles and as 256-bit 6×16 tiles as before
+    /// (<see cref="GemmMicroKernelWide.SixRowPairs"/>), alternating in this process; GFLOP/s by the wall and per CPU-second.</summary>
+    public static void SixRows(TextWriter output)
+    {
+        var rng = new Random(1);
+        foreach (var (name, m, n, k, tb) in new[]
+                 {
+                     ("64→64 on 7×7, forward", 64, 3136, 576, false), ("64→64 on 7×7, ∂C/∂w", 64, 576, 3136, true),
+                     ("32→64 stride 2, forward", 64, 3136, 288, false), ("16-channel, forward", 16, 50176, 144, false),
+                     ("control: m = 128", 128, 3136, 576, false),
+                 })
+        {
+            var a = RandomFloats.Uniform(rng, m * k); var b = RandomFloats.Uniform(rng, k * n); var c = new float[m * n];
+            int ldb = tb ? k : n;
+            void Product() => Gemm.Multiply(false, tb, m, n, k, a, k, b, ldb, c, n);
+            Action With(bool six) => () => { GemmMicroKernelWide.SixRowPairs = six; try { Product(); } finally { GemmMicroKernelWide.SixRowPairs = true; } };
+            var (wall, cpu) = Timing.BestOfAlternating([With(false), With(true)]);
+            double flop = 2.0 * m * n * k;
+            output.WriteLine($"RESULT {name,-26} m {m,3} n {n,5} k {k,4}: 256-bit last sliver {flop / wall[0] / 1e6,6:F1} GFLOP/s " +
+                             $"({flop / cpu[0] / 1e6:F1} per CPU-s), 6×32 {flop / wall[1] / 1e6,6:F1} ({flop / cpu[1] / 1e6:F1}): {wall[0] / wall[1]:F2}× by the wall");
+        }
+    }
+
     /// <summary>The products of one MLP 784-100-10 training step at batch 64, as the Dense layer calls them.</summary>
     public static void MlpShapes(TextWriter output)
     {

@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>The 512-bit GEMM tiles (AVX-512), run when <see cref="SimdWidth.Current"/> is <see cref="SimdPath.Vector512"/>:
-/// 12×32 (two packed A slivers × two packed B panels) and 12×16 (two slivers × one panel).</summary>
+/// 12×32 (two packed A slivers × two packed B panels), 12×16 (two slivers × one panel) and 6×32 (a last sliver × two
+/// panels).</summary>
 /// <remarks>
 /// They read the same packed layouts as the 256-bit 6×16 tile (<see cref="GemmMicroKernel"/>): MR = 6 rows of A per
 /// sliver, NR = 16 columns of B per panel, one panel row being exactly one <c>Vector512</c>. Each element of C is still
@@ -65,6 +66,43 @@ internal static unsafe class GemmMicroKernelWide
         if (rows > 9) Store(c, c9a, c9b, add); c += ldc;
         if (rows > 10) Store(c, c10a, c10b, add); c += ldc;
         if (rows > 11) Store(c, c11a, c11b, add);
+    }
+
+    /// <summary>Set to false to run a last sliver of at most six rows as 256-bit 6×16 tiles, as before (A/B:
+    /// <c>race sgemm-rows</c>; same bits).</summary>
+    internal static bool SixRowPairs { get; set; } = true;
+
+    /// <summary>Rows 0..<paramref name="rows"/> (1 to 6) × 32 columns of C from one packed A sliver and two consecutive
+    /// packed B panels: twelve accumulators.</summary>
+    /// <remarks>Why: a block whose rows end 1 to 6 past a multiple of twelve (m = 64: five pair slivers and 4 rows; m = 16)
+    /// ran its last sliver as 256-bit 6×16 tiles, at half the width, so its 4 rows cost as much time as 12: m = 64 ran as
+    /// slowly as m = 72. Twelve chains are enough for two FMA ports with a latency of four. Each element is the same fused
+    /// chain over k in increasing order as in the other tiles: the same bits.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile6x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows)
+    {
+        float* b2 = b + (nint)NR * kc;
+        Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default;
+        Vector512<float> c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b2);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]); c0a = Vector512.FusedMultiplyAdd(x, b0, c0a); c0b = Vector512.FusedMultiplyAdd(x, b1, c0b);
+            x = Vector512.Create(a[1]); c1a = Vector512.FusedMultiplyAdd(x, b0, c1a); c1b = Vector512.FusedMultiplyAdd(x, b1, c1b);
+            x = Vector512.Create(a[2]); c2a = Vector512.FusedMultiplyAdd(x, b0, c2a); c2b = Vector512.FusedMultiplyAdd(x, b1, c2b);
+            x = Vector512.Create(a[3]); c3a = Vector512.FusedMultiplyAdd(x, b0, c3a); c3b = Vector512.FusedMultiplyAdd(x, b1, c3b);
+            x = Vector512.Create(a[4]); c4a = Vector512.FusedMultiplyAdd(x, b0, c4a); c4b = Vector512.FusedMultiplyAdd(x, b1, c4b);
+            x = Vector512.Create(a[5]); c5a = Vector512.FusedMultiplyAdd(x, b0, c5a); c5b = Vector512.FusedMultiplyAdd(x, b1, c5b);
+            a += MR; b += NR; b2 += NR;
+        }
+        Store(c, c0a, c0b, add); c += ldc;
+        if (rows > 1) Store(c, c1a, c1b, add); c += ldc;
+        if (rows > 2) Store(c, c2a, c2b, add); c += ldc;
+        if (rows > 3) Store(c, c3a, c3b, add); c += ldc;
+        if (rows > 4) Store(c, c4a, c4b, add); c += ldc;
+        if (rows > 5) Store(c, c5a, c5b, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

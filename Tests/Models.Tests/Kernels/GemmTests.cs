@@ -135,6 +135,10 @@ public class GemmTests
     [InlineData(11, 35, 9)]       // 11 rows: one cut 12×32 tile, then column edge tiles
     [InlineData(7, 16, 260)]      // 7 rows, two k steps (the cut tile accumulates into C)
     [InlineData(64, 100, 784)]    // the MLP's forward product: 4 rows left below the pairs, a cut last panel
+    [InlineData(6, 64, 300)]      // six rows only: 6×32 tiles over two panel pairs, two k steps
+    [InlineData(16, 80, 50)]      // 4 rows left: a 6×32 tile over a pair, then a lone panel at 256 bits
+    [InlineData(1, 40, 9)]        // one row: a 6×32 tile storing one, then a cut panel
+    [InlineData(64, 3136, 72)]    // ResNet's 64-channel products: 4 rows left across 98 panels
     public void Every_width_gives_the_same_bits(int m, int n, int k)
     {
         foreach (var (ta, tb) in Transposes)
