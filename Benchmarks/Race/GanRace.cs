@@ -54,11 +54,11 @@ public static class GanRace
             "main's routes                               ",
             () => { Models.Kernels.ImplicitGemm.ForwardMinPixels = 0; Models.Kernels.Im2ColChunks.PacksWeightsOnce = false; });
 
-    /// <summary><c>race gan --ab six-rows</c>: steps alternate between a GEMM block's last sliver of at most six rows as
-    /// 512-bit 6×32 tiles (<see cref="Models.Kernels.GemmMicroKernelWide.SixRowPairs"/>) and as 256-bit 6×16 tiles.</summary>
-    public static void AlternateSixRows(TextWriter output) =>
-        Alternate(output, "last sliver 6×32 at 512 bits", () => Models.Kernels.GemmMicroKernelWide.SixRowPairs = true,
-            "last sliver 6×16 at 256 bits", () => Models.Kernels.GemmMicroKernelWide.SixRowPairs = false);
+    /// <summary><c>race gan --ab short-rows</c>: steps alternate between a GEMM block's last rows on the 512-bit short-row
+    /// tiles (<see cref="Models.Kernels.GemmMicroKernelWide.ShortRowTiles"/>: 6×32, 8×32) and as before.</summary>
+    public static void AlternateShortRows(TextWriter output) =>
+        Alternate(output, "short-row tiles   ", () => Models.Kernels.GemmMicroKernelWide.ShortRowTiles = true,
+            "last rows as before", () => Models.Kernels.GemmMicroKernelWide.ShortRowTiles = false);
 
     /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
     /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>

@@ -11,27 +11,33 @@ public static class SgemmRace
             Report(output, $"sgemm n={n}", false, false, n, n, n);
     }
 
-    /// <summary><c>race sgemm-rows</c>: products whose rows end 1 to 6 past a multiple of twelve (ResNet-8's 64- and
-    /// 16-channel products), the last sliver as 6×32 tiles and as 256-bit 6×16 tiles as before
-    /// (<see cref="GemmMicroKernelWide.SixRowPairs"/>), alternating in this process; GFLOP/s by the wall and per CPU-second.</summary>
-    public static void SixRows(TextWriter output)
+    /// <summary><c>race sgemm-rows</c>: products whose rows end 1 to 8 past a multiple of twelve (ResNet-8's 64- and
+    /// 16-channel products, pix2pix's 32- and 128-channel ones), their last rows as 6×32 or 8×32 tiles and as before
+    /// (256-bit 6×16 tiles, 12×32 tiles; <see cref="GemmMicroKernelWide.ShortRowTiles"/>), alternating in this process;
+    /// GFLOP/s by the wall and per CPU-second.</summary>
+    public static void ShortRows(TextWriter output)
     {
         var rng = new Random(1);
         foreach (var (name, m, n, k, tb) in new[]
                  {
                      ("64→64 on 7×7, forward", 64, 3136, 576, false), ("64→64 on 7×7, ∂C/∂w", 64, 576, 3136, true),
                      ("32→64 stride 2, forward", 64, 3136, 288, false), ("16-channel, forward", 16, 50176, 144, false),
-                     ("control: m = 128", 128, 3136, 576, false),
+                     ("pix2pix m = 32", 32, 65536, 64, false), ("pix2pix m = 128", 128, 1024, 1024, false),
+                     ("control: m = 144", 144, 3136, 576, false),
                  })
         {
             var a = RandomFloats.Uniform(rng, m * k); var b = RandomFloats.Uniform(rng, k * n); var c = new float[m * n];
             int ldb = tb ? k : n;
             void Product() => Gemm.Multiply(false, tb, m, n, k, a, k, b, ldb, c, n);
-            Action With(bool six) => () => { GemmMicroKernelWide.SixRowPairs = six; try { Product(); } finally { GemmMicroKernelWide.SixRowPairs = true; } };
+            Action With(bool on) => () =>
+            {
+                GemmMicroKernelWide.ShortRowTiles = on;
+                try { Product(); } finally { GemmMicroKernelWide.ShortRowTiles = true; }
+            };
             var (wall, cpu) = Timing.BestOfAlternating([With(false), With(true)]);
             double flop = 2.0 * m * n * k;
-            output.WriteLine($"RESULT {name,-26} m {m,3} n {n,5} k {k,4}: 256-bit last sliver {flop / wall[0] / 1e6,6:F1} GFLOP/s " +
-                             $"({flop / cpu[0] / 1e6:F1} per CPU-s), 6×32 {flop / wall[1] / 1e6,6:F1} ({flop / cpu[1] / 1e6:F1}): {wall[0] / wall[1]:F2}× by the wall");
+            output.WriteLine($"RESULT {name,-26} m {m,3} n {n,5} k {k,4}: before {flop / wall[0] / 1e6,6:F1} GFLOP/s " +
+                             $"({flop / cpu[0] / 1e6:F1} per CPU-s), short-row tiles {flop / wall[1] / 1e6,6:F1} ({flop / cpu[1] / 1e6:F1}): {wall[0] / wall[1]:F2}× by the wall");
         }
     }
 

@@ -93,9 +93,9 @@ internal static unsafe class GemmDriver
     /// the 48 KiB L1 little room for the A stream and C; on one thread it measured the same at n ≤ 512 and 8–20 % slower
     /// at n = 1024–2048 (docs/BENCHMARKS.md, "GEMM: rows outside").
     /// Tiles: pairs of full column panels run as 12×32 tiles, a lone full panel as a 12×16 pair tile; 7–11 rows left
-    /// cost one such tile that stores only those (the packed block pads its last sliver with zeros). At most 6 rows run
-    /// as 6×32 tiles over pairs of full panels; a lone panel after them, or a panel cut by the edge of C, as 256-bit 6×16
-    /// tiles. Every tile gives the same bits
+    /// cost one such tile that stores only those (the packed block pads its last sliver with zeros), except that 7 or 8
+    /// rows run as 8×32 tiles over pairs of full panels. At most 6 rows run as 6×32 tiles over pairs of full panels; a
+    /// lone panel after them, or a panel cut by the edge of C, as 256-bit 6×16 tiles. Every tile gives the same bits
     /// (<see cref="GemmMicroKernelWide"/>).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -110,12 +110,15 @@ internal static unsafe class GemmDriver
             int q = qFrom;
             if (rows > MR)
             {
+                if (rows <= 8 && GemmMicroKernelWide.ShortRowTiles)
+                    for (; q < pairsTo; q += 2)
+                        GemmMicroKernelWide.Tile8x32(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
                 for (; q < pairsTo; q += 2)
                     GemmMicroKernelWide.Tile12x32(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
                 for (; q < fullTo; q++)
                     GemmMicroKernelWide.TilePair(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
             }
-            else if (GemmMicroKernelWide.SixRowPairs)
+            else if (GemmMicroKernelWide.ShortRowTiles)
                 for (; q < pairsTo; q += 2)
                     GemmMicroKernelWide.Tile6x32(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
             for (; q < qTo; q++)

@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>The 512-bit GEMM tiles (AVX-512), run when <see cref="SimdWidth.Current"/> is <see cref="SimdPath.Vector512"/>:
-/// 12×32 (two packed A slivers × two packed B panels), 12×16 (two slivers × one panel) and 6×32 (a last sliver × two
-/// panels).</summary>
+/// 12×32 (two packed A slivers × two packed B panels), 12×16 (two slivers × one panel), and for a block's last rows 8×32
+/// (7 or 8 rows) and 6×32 (at most six).</summary>
 /// <remarks>
 /// They read the same packed layouts as the 256-bit 6×16 tile (<see cref="GemmMicroKernel"/>): MR = 6 rows of A per
 /// sliver, NR = 16 columns of B per panel, one panel row being exactly one <c>Vector512</c>. Each element of C is still
@@ -68,9 +68,45 @@ internal static unsafe class GemmMicroKernelWide
         if (rows > 11) Store(c, c11a, c11b, add);
     }
 
-    /// <summary>Set to false to run a last sliver of at most six rows as 256-bit 6×16 tiles, as before (A/B:
-    /// <c>race sgemm-rows</c>; same bits).</summary>
-    internal static bool SixRowPairs { get; set; } = true;
+    /// <summary>Rows 0..<paramref name="rows"/> (7 or 8) × 32 columns of C from two consecutive packed A slivers (all of
+    /// the first, two rows of the second) and two consecutive packed B panels: sixteen accumulators.</summary>
+    /// <remarks>Why: every power of two from 32 up leaves 4 or 8 rows past a multiple of twelve (32, 128, 512, 2048 leave
+    /// 8), and 8 rows ran as a 12×32 tile computing 12: m = 32 did 36 rows' work, m = 128 132. The same fused chain per
+    /// element as the other tiles: the same bits.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile8x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows)
+    {
+        float* a2 = a + (nint)MR * kc, b2 = b + (nint)NR * kc;
+        Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default;
+        Vector512<float> c4a = default, c4b = default, c5a = default, c5b = default, c6a = default, c6b = default, c7a = default, c7b = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b2);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]); c0a = Vector512.FusedMultiplyAdd(x, b0, c0a); c0b = Vector512.FusedMultiplyAdd(x, b1, c0b);
+            x = Vector512.Create(a[1]); c1a = Vector512.FusedMultiplyAdd(x, b0, c1a); c1b = Vector512.FusedMultiplyAdd(x, b1, c1b);
+            x = Vector512.Create(a[2]); c2a = Vector512.FusedMultiplyAdd(x, b0, c2a); c2b = Vector512.FusedMultiplyAdd(x, b1, c2b);
+            x = Vector512.Create(a[3]); c3a = Vector512.FusedMultiplyAdd(x, b0, c3a); c3b = Vector512.FusedMultiplyAdd(x, b1, c3b);
+            x = Vector512.Create(a[4]); c4a = Vector512.FusedMultiplyAdd(x, b0, c4a); c4b = Vector512.FusedMultiplyAdd(x, b1, c4b);
+            x = Vector512.Create(a[5]); c5a = Vector512.FusedMultiplyAdd(x, b0, c5a); c5b = Vector512.FusedMultiplyAdd(x, b1, c5b);
+            x = Vector512.Create(a2[0]); c6a = Vector512.FusedMultiplyAdd(x, b0, c6a); c6b = Vector512.FusedMultiplyAdd(x, b1, c6b);
+            x = Vector512.Create(a2[1]); c7a = Vector512.FusedMultiplyAdd(x, b0, c7a); c7b = Vector512.FusedMultiplyAdd(x, b1, c7b);
+            a += MR; a2 += MR; b += NR; b2 += NR;
+        }
+        Store(c, c0a, c0b, add); c += ldc;
+        Store(c, c1a, c1b, add); c += ldc;
+        Store(c, c2a, c2b, add); c += ldc;
+        Store(c, c3a, c3b, add); c += ldc;
+        Store(c, c4a, c4b, add); c += ldc;
+        Store(c, c5a, c5b, add); c += ldc;
+        Store(c, c6a, c6b, add); c += ldc;
+        if (rows > 7) Store(c, c7a, c7b, add);
+    }
+
+    /// <summary>Set to false to run a block's last rows as before: at most six as 256-bit 6×16 tiles, 7 or 8 as 12×32 tiles
+    /// (A/B: <c>race sgemm-rows</c>, <c>--ab short-rows</c> of the step races; same bits).</summary>
+    internal static bool ShortRowTiles { get; set; } = true;
 
     /// <summary>Rows 0..<paramref name="rows"/> (1 to 6) × 32 columns of C from one packed A sliver and two consecutive
     /// packed B panels: twelve accumulators.</summary>

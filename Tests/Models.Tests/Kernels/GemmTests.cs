@@ -139,6 +139,8 @@ public class GemmTests
     [InlineData(16, 80, 50)]      // 4 rows left: a 6×32 tile over a pair, then a lone panel at 256 bits
     [InlineData(1, 40, 9)]        // one row: a 6×32 tile storing one, then a cut panel
     [InlineData(64, 3136, 72)]    // ResNet's 64-channel products: 4 rows left across 98 panels
+    [InlineData(32, 96, 300)]     // 8 rows left: 8×32 tiles over a pair, then a lone panel as a 12×16 pair tile
+    [InlineData(7, 64, 20)]       // 7 rows only: 8×32 tiles storing seven
     public void Every_width_gives_the_same_bits(int m, int n, int k)
     {
         foreach (var (ta, tb) in Transposes)
