@@ -110,11 +110,10 @@ internal static unsafe class GemmDriver
             int q = qFrom;
             if (rows > MR)
             {
-                if (rows <= 8 && GemmMicroKernelWide.ShortRowTiles)
-                    for (; q < pairsTo; q += 2)
-                        GemmMicroKernelWide.Tile8x32(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
+                bool eight = rows <= 8 && GemmMicroKernelWide.ShortRowTiles;
                 for (; q < pairsTo; q += 2)
-                    GemmMicroKernelWide.Tile12x32(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
+                    if (eight) GemmMicroKernelWide.Tile8x32(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
+                    else GemmMicroKernelWide.Tile12x32(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
                 for (; q < fullTo; q++)
                     GemmMicroKernelWide.TilePair(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
             }
