@@ -56,16 +56,17 @@ public sealed class RowChunk
     // A failure met while decoding one of this chunk's batches on a scoring thread, and the first row of that batch: the
     // writer, which takes chunks in input order, raises the one of the lowest row, so a run names the first bad row of its
     // input whichever thread met it first.
+    private readonly Lock _failureLock = new();
     private Exception? _failure;
     private int _failureRow = int.MaxValue;
 
     internal void Fail(int row, Exception failure)
     {
-        lock (Errors)
+        lock (_failureLock)
             if (row < _failureRow) (_failure, _failureRow) = (failure, row);
     }
 
-    internal Exception? Failure { get { lock (Errors) return _failure; } }
+    internal Exception? Failure { get { lock (_failureLock) return _failure; } }
 
     public Span<float> Input(int row) => Inputs.AsSpan(row * InputLength, InputLength);
 
