@@ -137,7 +137,7 @@ public static class Im2Col
                 float* s = plane + (y * g.StrideH + offH) * g.Width + offW;
                 for (int x = 0; x < xLo; x++) d[x] = 0f;
                 if (g.StrideW == 1)
-                    new ReadOnlySpan<float>(s + xLo, xHi - xLo).CopyTo(new Span<float>(d + xLo, xHi - xLo));
+                    ShortRows.Copy(s + xLo, d + xLo, xHi - xLo);
                 else
                     for (int x = xLo; x < xHi; x++) d[x] = s[x * g.StrideW];
                 for (int x = xHi; x < ow; x++) d[x] = 0f;

@@ -86,7 +86,7 @@ internal static unsafe class PhaseFold
                     {
                         float* from = planes + top * width + left;
                         for (int py = 0; py < g.Height; py++, from += width)
-                            new ReadOnlySpan<float>(from, g.Width).CopyTo(new Span<float>(image + py * g.Width, g.Width));
+                            ShortRows.Copy(from, image + py * g.Width, g.Width);
                         continue;
                     }
                     for (int pa = 0; pa < sh; pa++)
