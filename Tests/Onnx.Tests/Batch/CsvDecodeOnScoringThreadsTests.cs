@@ -108,16 +108,7 @@ public class CsvDecodeOnScoringThreadsTests
         using var dir = new TempFolder();
         string csv = WriteDigits(dir);
         using var scorer = BatchModels.Mnist(16);
-        string Shard(Shard shard)
-        {
-            using var source = new CsvRows(csv, scorer.InputShape, "mlp");
-            return Run(scorer, source, new BatchScoringOptions { ChunkRows = 50, Shard = shard, ScoringThreads = 3 }, PredictionFormat.JsonLines);
-        }
-        var whole = Shard(NeuralPipelines.Onnx.Batch.Shard.All).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var parts = Enumerable.Range(0, 3).Select(i => Shard(new Shard(i, 3)).Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToArray();
-        long Row(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("row").GetInt64();
-        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), whole.Select(Row));
-        Assert.Equal(whole, parts.SelectMany(p => p).OrderBy(Row).ToArray());
+        BatchRuns.AssertShardsMakeTheWhole(scorer, () => new CsvRows(csv, scorer.InputShape, "mlp"), 2000);
     }
 
     [Fact]

@@ -77,17 +77,7 @@ public class ScoringCallersTests
     public void The_union_of_three_shards_scored_by_several_callers_is_the_unsharded_output()
     {
         using var scorer = Mnist(16);
-        string Shard(Shard shard)
-        {
-            using var source = new IdxRows(ShippedData.Mnist, "test", scorer.InputShape, "mlp");
-            return Run(scorer, source, new BatchScoringOptions { ChunkRows = 50, Shard = shard, ScoringThreads = 3 }, PredictionFormat.JsonLines);
-        }
-        var whole = Shard(NeuralPipelines.Onnx.Batch.Shard.All).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var parts = Enumerable.Range(0, 3).Select(i => Shard(new Shard(i, 3)).Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToArray();
-        long Row(string line) => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("row").GetInt64();
-        Assert.Equal(2000, whole.Length);
-        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), whole.Select(Row));
-        Assert.Equal(whole, parts.SelectMany(p => p).OrderBy(Row).ToArray());
+        BatchRuns.AssertShardsMakeTheWhole(scorer, () => new IdxRows(ShippedData.Mnist, "test", scorer.InputShape, "mlp"), 2000);
     }
 
     [Fact]
