@@ -14,14 +14,22 @@ namespace NeuralPipelines.Benchmarks.Onnx;
 /// It writes to a plain file, with no temporary file, fsync or rename (np score's atomic commit is its own cost).</remarks>
 public static class RawOrtLoop
 {
-    public static void Run(byte[] onnx, int threads, int batchSize, Func<IRowSource> open, string outputPath)
+    /// <summary>The raw rows' session options, as np score's scorer sets them: <paramref name="intraOpThreads"/> threads
+    /// inside the operators, one inter-op thread, sequential execution, every graph optimisation, no spinning.</summary>
+    public static SessionOptions Options(int intraOpThreads)
     {
-        using var options = new SessionOptions
+        var options = new SessionOptions
         {
-            IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
+
+    public static void Run(byte[] onnx, int threads, int batchSize, Func<IRowSource> open, string outputPath)
+    {
+        using var options = Options(threads);
         using var session = new InferenceSession(onnx, options);
         using var run = new RunOptions();
         var shape = session.InputMetadata[ModelCard.InputName].Dimensions;

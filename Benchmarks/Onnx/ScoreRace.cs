@@ -172,8 +172,7 @@ public static class ScoreRace
     // threads divided among them (threads ÷ callers each): the same cores spent across batches instead of inside operators.
     internal static void RawOrt(byte[] onnx, float[] pixels, int rows, OnnxScorerOptions o, int callers = 1)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = Math.Max(1, o.IntraOpNumThreads / callers), InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        using var options = RawOrtLoop.Options(Math.Max(1, o.IntraOpNumThreads / callers));
         using var session = new InferenceSession(onnx, options);
         using var run = new RunOptions();
         var memory = pixels.AsMemory();
