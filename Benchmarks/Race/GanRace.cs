@@ -60,6 +60,12 @@ public static class GanRace
         Alternate(output, "short-row tiles   ", () => Models.Kernels.GemmMicroKernelWide.ShortRowTiles = true,
             "last rows as before", () => Models.Kernels.GemmMicroKernelWide.ShortRowTiles = false);
 
+    /// <summary><c>race gan --ab panel-order</c>: steps alternate between the GEMM's B packed panel by panel
+    /// (<see cref="Models.Kernels.GemmPacking.PanelOrder"/>) and each row of B across all panels, as before.</summary>
+    public static void AlternatePanelOrder(TextWriter output) =>
+        Alternate(output, "B packed by panels", () => Models.Kernels.GemmPacking.PanelOrder = true,
+            "B packed by rows  ", () => Models.Kernels.GemmPacking.PanelOrder = false);
+
     /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
     /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>
     public static void AlternateFusion(TextWriter output) =>

@@ -14,9 +14,12 @@ public static class SgemmRace
     /// <summary><c>race sgemm-rows</c>: products whose rows end 1 to 8 past a multiple of twelve (ResNet-8's 64- and
     /// 16-channel products, pix2pix's 32- and 128-channel ones), their last rows as 6×32 or 8×32 tiles and as before
     /// (256-bit 6×16 tiles, 12×32 tiles; <see cref="GemmMicroKernelWide.ShortRowTiles"/>), alternating in this process;
-    /// GFLOP/s by the wall and per CPU-second.</summary>
-    public static void ShortRows(TextWriter output)
+    /// GFLOP/s by the wall and per CPU-second. <paramref name="variant"/> <c>panel-order</c> alternates instead the GEMM's
+    /// B packed panel by panel and row by row (<see cref="GemmPacking.PanelOrder"/>), on the same shapes.</summary>
+    public static void ShortRows(TextWriter output, string variant = "short-rows")
     {
+        bool panels = variant == "panel-order";
+        string[] names = panels ? ["by rows", "by panels"] : ["before", "short-row tiles"];
         var rng = new Random(1);
         foreach (var (name, m, n, k, tb) in new[]
                  {
@@ -31,13 +34,13 @@ public static class SgemmRace
             void Product() => Gemm.Multiply(false, tb, m, n, k, a, k, b, ldb, c, n);
             Action With(bool on) => () =>
             {
-                GemmMicroKernelWide.ShortRowTiles = on;
-                try { Product(); } finally { GemmMicroKernelWide.ShortRowTiles = true; }
+                if (panels) GemmPacking.PanelOrder = on; else GemmMicroKernelWide.ShortRowTiles = on;
+                try { Product(); } finally { GemmPacking.PanelOrder = true; GemmMicroKernelWide.ShortRowTiles = true; }
             };
             var (wall, cpu) = Timing.BestOfAlternating([With(false), With(true)]);
             double flop = 2.0 * m * n * k;
-            output.WriteLine($"RESULT {name,-26} m {m,3} n {n,5} k {k,4}: before {flop / wall[0] / 1e6,6:F1} GFLOP/s " +
-                             $"({flop / cpu[0] / 1e6:F1} per CPU-s), short-row tiles {flop / wall[1] / 1e6,6:F1} ({flop / cpu[1] / 1e6:F1}): {wall[0] / wall[1]:F2}× by the wall");
+            output.WriteLine($"RESULT {name,-26} m {m,3} n {n,5} k {k,4}: {names[0]} {flop / wall[0] / 1e6,6:F1} GFLOP/s " +
+                             $"({flop / cpu[0] / 1e6:F1} per CPU-s), {names[1]} {flop / wall[1] / 1e6,6:F1} ({flop / cpu[1] / 1e6:F1}): {wall[0] / wall[1]:F2}× by the wall");
         }
     }
 

@@ -91,12 +91,61 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Packs rows <paramref name="pFrom"/>..<paramref name="pTo"/> of op(B)[p0..p0+kc, j0..j0+nc] (all panels).</summary>
-    /// <remarks>For B stored k×n: each thread takes a range of k rows and reads each row whole, in order.</remarks>
+    /// <remarks>For B stored k×n: each thread takes a range of k rows, and packs them <see cref="GroupRows"/> at a time
+    /// panel by panel. The other order (each row of B read whole, its 16-float pieces stored one panel apart, kc·64
+    /// bytes) stored into a new cache line of a different page every 16 floats, and cost as much as multiplying by 40
+    /// rows of A: with m = 64 the product ran about 1.35× faster this way (docs/BENCHMARKS.md, "GEMM: B packed by
+    /// panels").</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackBRows(float* b, int ldb, int p0, int j0, int nc, int kc, int pFrom, int pTo, float* dst)
     {
+        if (!PanelOrder) { PackBRowsAcross(b, ldb, p0, j0, nc, kc, pFrom, pTo, dst); return; }
         int full = nc / NR, rest = nc - full * NR;
         bool wide = SimdWidth.Current == SimdPath.Vector512;   // one panel row is one Vector512: one load, one store
+        for (int g0 = pFrom; g0 < pTo; g0 += GroupRows)
+        {
+            int g1 = Math.Min(pTo, g0 + GroupRows);
+            for (int q = 0; q < full; q++)
+            {
+                float* src = b + (nint)(p0 + g0) * ldb + j0 + q * NR;
+                float* d = dst + (nint)q * kc * NR + g0 * NR;
+                if (wide)
+                    for (int p = g0; p < g1; p++, src += ldb, d += NR)
+                        Vector512.Store(Vector512.Load(src), d);
+                else
+                    for (int p = g0; p < g1; p++, src += ldb, d += NR)
+                    {
+                        Vector256.Store(Vector256.Load(src), d);
+                        Vector256.Store(Vector256.Load(src + 8), d + 8);
+                    }
+            }
+        }
+        if (rest > 0)
+        {
+            float* src = b + (nint)(p0 + pFrom) * ldb + j0 + full * NR;
+            float* d = dst + (nint)full * kc * NR + pFrom * NR;
+            for (int p = pFrom; p < pTo; p++, src += ldb, d += NR)
+                for (int j = 0; j < NR; j++) d[j] = j < rest ? src[j] : 0f;
+        }
+    }
+
+    /// <summary>Whether B is packed in groups of rows, panel by panel (true), or each row across all panels as before
+    /// (false): for A/B timing (<c>race sgemm-rows --ab panel-order</c>, <c>--ab panel-order</c> of the step races); the same floats land
+    /// in the same places, so the products keep their bits.</summary>
+    internal static bool PanelOrder { get; set; } = true;
+
+    /// <summary>Rows of B packed together, panel by panel: few enough read streams for the prefetcher to follow (all of
+    /// a k step's 144 rows, on 16-channel planes of 50,176 floats a row, were 0.76× the row-across order), and each
+    /// panel's part written as one run of 1 KiB. 4, 8, 16, 32 and all rows measured on one thread: 16 was best or within
+    /// 3 % of the best on every shape.</summary>
+    private const int GroupRows = 16;
+
+    /// <summary>The row-across order of <see cref="PackBRows"/>, kept for <see cref="PanelOrder"/>'s A/B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackBRowsAcross(float* b, int ldb, int p0, int j0, int nc, int kc, int pFrom, int pTo, float* dst)
+    {
+        int full = nc / NR, rest = nc - full * NR;
+        bool wide = SimdWidth.Current == SimdPath.Vector512;
         for (int p = pFrom; p < pTo; p++)
         {
             float* src = b + (nint)(p0 + p) * ldb + j0;
@@ -119,10 +168,44 @@ internal static unsafe class GemmPacking
     /// stored as images [N × k × P] (NCHW, P = <paramref name="plane"/> pixels, <paramref name="imageStride"/> = k·P):
     /// B[p, q] = b[(q / P)·k·P + p·P + q % P]. The same panels as <see cref="PackBRows"/> on the gathered matrix.</summary>
     /// <remarks>Why: ∂C/∂x = wᵀ·δ (and a transposed layer's forward product) on the column and chunk routes first copied
-    /// δ from NCHW to [O × N·P] only for this packer to read it again. A row is copied in runs cut where an image or a
-    /// panel ends. A copy either way, so the bits are the same.</remarks>
+    /// δ from NCHW to [O × N·P] only for this packer to read it again. In groups of rows, panel by panel, as
+    /// <see cref="PackBRows"/>: a panel's 16 columns are cut into runs where an image ends, and each run is copied down
+    /// the group's rows. A copy either way, so the bits are the same.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackBRowsImages(float* b, int plane, long imageStride, int p0, int j0, int nc, int kc, int pFrom, int pTo, float* dst)
+    {
+        if (!PanelOrder) { PackBRowsImagesAcross(b, plane, imageStride, p0, j0, nc, kc, pFrom, pTo, dst); return; }
+        bool wide = SimdWidth.Current == SimdPath.Vector512;
+        for (int g0 = pFrom; g0 < pTo; g0 += GroupRows)
+        {
+            int g1 = Math.Min(pTo, g0 + GroupRows);
+            for (int j = 0; j < nc; j += NR)
+            {
+                float* panel = dst + (nint)(j / NR) * kc * NR + g0 * NR;
+                int width = Math.Min(NR, nc - j);
+                for (int at = 0; at < width;)
+                {
+                    int q = j0 + j + at, image = q / plane, pixel = q - image * plane;
+                    int run = Math.Min(width - at, plane - pixel);
+                    float* src = b + image * imageStride + (nint)(p0 + g0) * plane + pixel;
+                    float* d = panel + at;
+                    if (run == NR && wide)
+                        for (int p = g0; p < g1; p++, src += plane, d += NR) Vector512.Store(Vector512.Load(src), d);
+                    else
+                        for (int p = g0; p < g1; p++, src += plane, d += NR)
+                            for (int r = 0; r < run; r++) d[r] = src[r];
+                    at += run;
+                }
+                if (width < NR)
+                    for (int p = g0; p < g1; p++)
+                        for (int r = width; r < NR; r++) panel[(p - g0) * NR + r] = 0f;
+            }
+        }
+    }
+
+    /// <summary>The row-across order of <see cref="PackBRowsImages"/>, kept for <see cref="PanelOrder"/>'s A/B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackBRowsImagesAcross(float* b, int plane, long imageStride, int p0, int j0, int nc, int kc, int pFrom, int pTo, float* dst)
     {
         bool wide = SimdWidth.Current == SimdPath.Vector512;
         int rest = nc % NR;
