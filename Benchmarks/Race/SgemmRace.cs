@@ -27,6 +27,7 @@ public static class SgemmRace
                      ("32→64 stride 2, forward", 64, 3136, 288, false), ("16-channel, forward", 16, 50176, 144, false),
                      ("pix2pix m = 32", 32, 65536, 64, false), ("pix2pix m = 128", 128, 1024, 1024, false),
                      ("control: m = 144", 144, 3136, 576, false),
+                     ("square n = 512", 512, 512, 512, false), ("square n = 1024", 1024, 1024, 1024, false),
                  })
         {
             var a = RandomFloats.Uniform(rng, m * k); var b = RandomFloats.Uniform(rng, k * n); var c = new float[m * n];
