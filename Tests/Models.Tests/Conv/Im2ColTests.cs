@@ -20,6 +20,8 @@ public class Im2ColTests
         { [8, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1] },  // DCGAN's 4×4 stride-2 layers, through the strided tables
         { [3, 13, 10, 3, 4, 3, 2, 2, 1, 2, 1] },  // uneven strides, dilation and padding through the tables
         { [40, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1] }, // the tables on the parallel path
+        { [2, 7, 13, 3, 3, 2, 2, 1, 1, 1, 1] },   // stride 2 across an odd width: the rows split and woven with a short tail
+        { [2, 9, 37, 4, 4, 2, 2, 1, 1, 1, 1] },   // rows of two whole vectors' worth of pixels and a tail
     };
 
     /// <summary>The whole batch's fold, shared out by channel (and each channel's batch cut into parts when there are
