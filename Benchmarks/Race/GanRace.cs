@@ -66,6 +66,12 @@ public static class GanRace
         Alternate(output, "B packed by panels", () => Models.Kernels.GemmPacking.PanelOrder = true,
             "B packed by rows  ", () => Models.Kernels.GemmPacking.PanelOrder = false);
 
+    /// <summary><c>race gan --ab wide-transpose</c>: steps alternate between a B stored n×k packed through 16×16
+    /// transposes (<see cref="Models.Kernels.GemmPacking.WideTranspose"/>) and through 8×8 ones, as before.</summary>
+    public static void AlternateWideTranspose(TextWriter output) =>
+        Alternate(output, "Bᵀ packed by 16×16", () => Models.Kernels.GemmPacking.WideTranspose = true,
+            "Bᵀ packed by 8×8  ", () => Models.Kernels.GemmPacking.WideTranspose = false);
+
     /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
     /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>
     public static void AlternateFusion(TextWriter output) =>

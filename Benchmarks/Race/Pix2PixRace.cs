@@ -57,7 +57,7 @@ public static class Pix2PixRace
 
     /// <summary>The variants of <see cref="Alternate"/> besides the default, <c>implicit</c>, as <c>race pix2pix --ab</c> names them.</summary>
     public static readonly string[] Variants =
-        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu", "phase-fold", "two-runs", "strided", "short-rows", "panel-order"];
+        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu", "phase-fold", "two-runs", "strided", "short-rows", "panel-order", "wide-transpose"];
 
     // An "A,B" pair of integers from the environment variable, or the fallback when it is not set.
     private static (int A, int B) PairFromEnvironment(string name, (int A, int B) fallback) =>
@@ -108,6 +108,7 @@ public static class Pix2PixRace
             "strided" => v => Cnn.CnnRace.StridedRoutes(v == 0),
             "short-rows" => v => Models.Kernels.GemmMicroKernelWide.ShortRowTiles = v == 0,
             "panel-order" => v => Models.Kernels.GemmPacking.PanelOrder = v == 0,
+            "wide-transpose" => v => Models.Kernels.GemmPacking.WideTranspose = v == 0,
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
         };
         string[] names = variant switch
@@ -126,6 +127,7 @@ public static class Pix2PixRace
             "two-runs" => ["step, two-run panels permuted", "step, two-run panels gathered", "inference, two runs permuted", "inference, two runs gathered"],
             "strided" => ["step, strided layers dealt by vectors", "step, dealt by element", "inference, dealt by vectors", "inference, dealt by element"],
             "short-rows" => ["step, short-row tiles", "step, last rows as before", "inference, short-row tiles", "inference, last rows as before"],
+            "wide-transpose" => ["step, Bᵀ packed by 16×16", "step, Bᵀ packed by 8×8", "inference, Bᵀ by 16×16", "inference, Bᵀ by 8×8"],
             "panel-order" => ["step, B packed by panels", "step, B packed by rows", "inference, B packed by panels", "inference, B packed by rows"],
             _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
         };

@@ -15,11 +15,22 @@ public static class SgemmRace
     /// 16-channel products, pix2pix's 32- and 128-channel ones), their last rows as 6×32 or 8×32 tiles and as before
     /// (256-bit 6×16 tiles, 12×32 tiles; <see cref="GemmMicroKernelWide.ShortRowTiles"/>), alternating in this process;
     /// GFLOP/s by the wall and per CPU-second. <paramref name="variant"/> <c>panel-order</c> alternates instead the GEMM's
-    /// B packed panel by panel and row by row (<see cref="GemmPacking.PanelOrder"/>), on the same shapes.</summary>
+    /// B packed panel by panel and row by row (<see cref="GemmPacking.PanelOrder"/>), <c>wide-transpose</c> a B stored
+    /// n×k packed through 16×16 and 8×8 transposes (<see cref="GemmPacking.WideTranspose"/>), on the same shapes.</summary>
     public static void ShortRows(TextWriter output, string variant = "short-rows")
     {
-        bool panels = variant == "panel-order";
-        string[] names = panels ? ["by rows", "by panels"] : ["before", "short-row tiles"];
+        string[] names = variant switch
+        {
+            "panel-order" => ["by rows", "by panels"],
+            "wide-transpose" => ["Bᵀ 8×8", "Bᵀ 16×16"],
+            _ => ["before", "short-row tiles"],
+        };
+        Action<bool> set = variant switch
+        {
+            "panel-order" => on => GemmPacking.PanelOrder = on,
+            "wide-transpose" => on => GemmPacking.WideTranspose = on,
+            _ => on => GemmMicroKernelWide.ShortRowTiles = on,
+        };
         var rng = new Random(1);
         foreach (var (name, m, n, k, tb) in new[]
                  {
@@ -35,8 +46,8 @@ public static class SgemmRace
             void Product() => Gemm.Multiply(false, tb, m, n, k, a, k, b, ldb, c, n);
             Action With(bool on) => () =>
             {
-                if (panels) GemmPacking.PanelOrder = on; else GemmMicroKernelWide.ShortRowTiles = on;
-                try { Product(); } finally { GemmPacking.PanelOrder = true; GemmMicroKernelWide.ShortRowTiles = true; }
+                set(on);
+                try { Product(); } finally { set(true); }
             };
             var (wall, cpu) = Timing.BestOfAlternating([With(false), With(true)]);
             double flop = 2.0 * m * n * k;

@@ -3,11 +3,12 @@ using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Kernels;
 
-/// <summary>B packed in groups of rows, panel by panel (<see cref="GemmPacking.PanelOrder"/>), writes the floats that the row-across order,
-/// its plain twin, writes, to the same places and no others, for a stored B and for δ stored as images, at every SIMD
-/// width and for any split of the k rows between threads.</summary>
+/// <summary>Each fast way of packing B writes the floats its twin writes, to the same places and no others: B in groups
+/// of rows, panel by panel (<see cref="GemmPacking.PanelOrder"/>) against each row across all panels, for a stored B and
+/// for δ stored as images, at every SIMD width and for any split of the k rows between threads; and a B stored n×k
+/// through 16×16 transposes (<see cref="GemmPacking.WideTranspose"/>) against 8×8 ones.</summary>
 [Collection(nameof(GemmThreadsCollection))]
-public unsafe class PanelOrderPackingTests
+public unsafe class PackedBTwinsTests
 {
     public static TheoryData<int, int, int, int, int> StoredShapes => new()
     {
@@ -47,6 +48,39 @@ public unsafe class PanelOrderPackingTests
         {
             fixed (float* pb = dy) GemmPacking.PackBRowsImages(pb, plane, (long)k * plane, p0, j0, nc, kc, from, to, dst);
         });
+    }
+
+    public static TheoryData<int, int, int, int, int> TransposedShapes => new()
+    {
+        // columns of op(B) (n, B's stored rows), depth (k, B's stored columns), the block's first row p0 and column j0, its width nc
+        { 64, 100, 3, 0, 64 },     // 97 values of k: six 16×16 transposes, then an 8×8 one and a scalar tail
+        { 50, 40, 0, 5, 45 },      // a cut last panel (45 = 2·16 + 13): scalar
+        { 32, 16, 0, 0, 32 },      // one transpose a panel
+    };
+
+    [Theory, MemberData(nameof(TransposedShapes))]
+    public void A_b_stored_n_by_k_packs_to_the_same_panels_through_either_transpose(int n, int k, int p0, int j0, int nc)
+    {
+        var b = GradientCheck.Random(new Random(n + k), n * k).Data;
+        int kc = k - p0, panels = (nc + GemmBlocking.NR - 1) / GemmBlocking.NR, length = panels * GemmBlocking.NR * kc;
+        foreach (var width in SimdWidth.AvailablePaths)
+            using (SimdWidth.Use(width))
+            {
+                float[] Packed(bool wide)
+                {
+                    var dst = Enumerable.Repeat(float.NaN, length).ToArray();
+                    GemmPacking.WideTranspose = wide;
+                    try
+                    {
+                        fixed (float* pb = b) fixed (float* d = dst) GemmPacking.PackBColumns(pb, k, p0, j0, nc, kc, 0, panels, d);
+                    }
+                    finally { GemmPacking.WideTranspose = true; }
+                    return dst;
+                }
+                var narrow = Packed(false);
+                Assert.DoesNotContain(float.NaN, narrow);
+                Assert.True(Packed(true).AsSpan().SequenceEqual(narrow), $"{width}: the packed panels differ");
+            }
     }
 
     private delegate void Pack(int from, int to, float* dst);
