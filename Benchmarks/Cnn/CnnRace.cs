@@ -5,7 +5,7 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Benchmarks.Cnn;
 
 /// <summary>
-/// <c>race-cnn lenet|resnet [--ab strided|short-rows|panel-order|wide-transpose]|resnet14|resnet20|layers|products|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--threads N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
+/// <c>race-cnn lenet|resnet [--ab strided|short-rows|panel-order|wide-transpose|masked-edges]|resnet14|resnet20|layers|products|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--threads N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
 /// epoch; the measured model trains N epochs and images/s is the median; inference is batch 256 over the test set, 2 warm-up
 /// and 15 timed passes, median), and a ResNet-8 training step at batch 64 (median of 7 repetitions). <c>products</c> times
 /// each convolution product and LeNet's pools alone; <c>--threads 1</c> puts all the work on the calling thread, whose CPU
@@ -32,7 +32,7 @@ public static class CnnRace
         switch (mode)
         {
             case "lenet": LeNet(output, epochs); return 0;
-            case "resnet" when Array.IndexOf(args, "--ab") >= 0: AlternateResNet(output, Array.IndexOf(args, "short-rows") >= 0 ? "short-rows" : Array.IndexOf(args, "panel-order") >= 0 ? "panel-order" : Array.IndexOf(args, "wide-transpose") >= 0 ? "wide-transpose" : "strided"); return 0;
+            case "resnet" when Array.IndexOf(args, "--ab") >= 0: AlternateResNet(output, Race.GemmSwitches.Named(args) ?? "strided"); return 0;
             case "resnet" or "resnet14" or "resnet20": ResNet(output, mode); return 0;
             case "layers": Layers(output); return 0;
             case "products": Products(output); return 0;
@@ -52,7 +52,7 @@ public static class CnnRace
                 }
                 return 0;
             }
-            default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet [--ab strided|short-rows|panel-order|wide-transpose] | resnet14 | resnet20 | layers | lenet-layers | profile [NET] | steps [NET])"); return 2;
+            default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet [--ab strided|short-rows|panel-order|wide-transpose|masked-edges] | resnet14 | resnet20 | layers | lenet-layers | profile [NET] | steps [NET])"); return 2;
         }
     }
 
@@ -388,31 +388,18 @@ public static class CnnRace
                          $"(min {min * 1e3:F2}, max {max * 1e3:F2} ms) [other processes {load.OtherCores:F2} cores]");
     }
 
-    /// <summary><c>race-cnn resnet --ab strided|short-rows|panel-order|wide-transpose</c>: ResNet-8 steps alternate in one process between two settings,
+    /// <summary><c>race-cnn resnet --ab strided|NAME</c>: ResNet-8 steps alternate in one process between two settings,
     /// so both see the same neighbours; median wall and CPU time of each. <c>strided</c>: the strided layers' deal eight
     /// floats at a time with their ∂C/∂w on the direct kernel (<see cref="Models.Kernels.FlatPlanes.DealsFast"/>,
     /// <see cref="Models.Kernels.DirectConv2dWeightGradient.TakesStrided"/>) against both off (element by element;
-    /// columns). <c>short-rows</c>: a GEMM block's last rows on the 512-bit short-row tiles
-    /// (<see cref="Models.Kernels.GemmMicroKernelWide.ShortRowTiles"/>: 6×32, 8×32) against as before. <c>panel-order</c>:
-    /// the GEMM's B packed panel by panel (<see cref="Models.Kernels.GemmPacking.PanelOrder"/>) against row by row.
-    /// <c>wide-transpose</c>: a B stored n×k packed through 16×16 transposes (<see cref="Models.Kernels.GemmPacking.WideTranspose"/>)
-    /// against 8×8 ones.</summary>
+    /// columns). NAME: a switch of <see cref="Race.GemmSwitches"/>, on against off.</summary>
     public static void AlternateResNet(TextWriter output, string variant)
     {
-        Action<bool> set = variant switch
-        {
-            "short-rows" => on => Models.Kernels.GemmMicroKernelWide.ShortRowTiles = on,
-            "panel-order" => on => Models.Kernels.GemmPacking.PanelOrder = on,
-            "wide-transpose" => on => Models.Kernels.GemmPacking.WideTranspose = on,
-            _ => StridedRoutes,
-        };
-        string[] names = variant switch
-        {
-            "short-rows" => ["short-row tiles", "last rows as before"],
-            "panel-order" => ["B packed by panels", "B packed by rows"],
-            "wide-transpose" => ["Bᵀ packed by 16×16", "Bᵀ packed by 8×8"],
-            _ => ["strided layers dealt by vectors, direct ∂C/∂w", "strided layers dealt by element, ∂C/∂w on columns"],
-        };
+        var gemm = Race.GemmSwitches.ByName.GetValueOrDefault(variant);
+        Action<bool> set = gemm?.Set ?? StridedRoutes;
+        string[] names = gemm is null
+            ? ["strided layers dealt by vectors, direct ∂C/∂w", "strided layers dealt by element, ∂C/∂w on columns"]
+            : [gemm.On, gemm.Off];
         var work = new CnnWorkload("resnet", CnnWorkload.LoadMnist(), seed: 42);
         var load = MachineLoad.Start();
         int start = 0;

@@ -54,23 +54,13 @@ public static class GanRace
             "main's routes                               ",
             () => { Models.Kernels.ImplicitGemm.ForwardMinPixels = 0; Models.Kernels.Im2ColChunks.PacksWeightsOnce = false; });
 
-    /// <summary><c>race gan --ab short-rows</c>: steps alternate between a GEMM block's last rows on the 512-bit short-row
-    /// tiles (<see cref="Models.Kernels.GemmMicroKernelWide.ShortRowTiles"/>: 6×32, 8×32) and as before.</summary>
-    public static void AlternateShortRows(TextWriter output) =>
-        Alternate(output, "short-row tiles   ", () => Models.Kernels.GemmMicroKernelWide.ShortRowTiles = true,
-            "last rows as before", () => Models.Kernels.GemmMicroKernelWide.ShortRowTiles = false);
-
-    /// <summary><c>race gan --ab panel-order</c>: steps alternate between the GEMM's B packed panel by panel
-    /// (<see cref="Models.Kernels.GemmPacking.PanelOrder"/>) and each row of B across all panels, as before.</summary>
-    public static void AlternatePanelOrder(TextWriter output) =>
-        Alternate(output, "B packed by panels", () => Models.Kernels.GemmPacking.PanelOrder = true,
-            "B packed by rows  ", () => Models.Kernels.GemmPacking.PanelOrder = false);
-
-    /// <summary><c>race gan --ab wide-transpose</c>: steps alternate between a B stored n×k packed through 16×16
-    /// transposes (<see cref="Models.Kernels.GemmPacking.WideTranspose"/>) and through 8×8 ones, as before.</summary>
-    public static void AlternateWideTranspose(TextWriter output) =>
-        Alternate(output, "Bᵀ packed by 16×16", () => Models.Kernels.GemmPacking.WideTranspose = true,
-            "Bᵀ packed by 8×8  ", () => Models.Kernels.GemmPacking.WideTranspose = false);
+    /// <summary><c>race gan --ab NAME</c> for a switch of <see cref="GemmSwitches"/>: steps alternate between the switch
+    /// on and off.</summary>
+    public static void AlternateSwitch(TextWriter output, string name)
+    {
+        var sw = GemmSwitches.ByName[name];
+        Alternate(output, sw.On, () => sw.Set(true), sw.Off, () => sw.Set(false));
+    }
 
     /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
     /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>

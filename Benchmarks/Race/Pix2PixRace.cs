@@ -57,7 +57,7 @@ public static class Pix2PixRace
 
     /// <summary>The variants of <see cref="Alternate"/> besides the default, <c>implicit</c>, as <c>race pix2pix --ab</c> names them.</summary>
     public static readonly string[] Variants =
-        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu", "phase-fold", "two-runs", "strided", "short-rows", "panel-order", "wide-transpose"];
+        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu", "phase-fold", "two-runs", "strided", .. GemmSwitches.ByName.Keys];
 
     // An "A,B" pair of integers from the environment variable, or the fallback when it is not set.
     private static (int A, int B) PairFromEnvironment(string name, (int A, int B) fallback) =>
@@ -106,9 +106,7 @@ public static class Pix2PixRace
             "phase-fold" => v => Models.Kernels.PhaseFold.Widened = v == 0,
             "two-runs" => v => Models.Kernels.GatheredB.TwoRunsPermute = v == 0,
             "strided" => v => Cnn.CnnRace.StridedRoutes(v == 0),
-            "short-rows" => v => Models.Kernels.GemmMicroKernelWide.ShortRowTiles = v == 0,
-            "panel-order" => v => Models.Kernels.GemmPacking.PanelOrder = v == 0,
-            "wide-transpose" => v => Models.Kernels.GemmPacking.WideTranspose = v == 0,
+            _ when GemmSwitches.ByName.TryGetValue(variant, out var sw) => v => sw.Set(v == 0),
             _ => v => Models.Kernels.ImplicitGemm.Enabled = v == 0,
         };
         string[] names = variant switch
@@ -126,9 +124,7 @@ public static class Pix2PixRace
             "phase-fold" => ["step, phase folds widened", "step, earlier folds", "inference, phase folds widened", "inference, earlier folds"],
             "two-runs" => ["step, two-run panels permuted", "step, two-run panels gathered", "inference, two runs permuted", "inference, two runs gathered"],
             "strided" => ["step, strided layers dealt by vectors", "step, dealt by element", "inference, dealt by vectors", "inference, dealt by element"],
-            "short-rows" => ["step, short-row tiles", "step, last rows as before", "inference, short-row tiles", "inference, last rows as before"],
-            "wide-transpose" => ["step, Bᵀ packed by 16×16", "step, Bᵀ packed by 8×8", "inference, Bᵀ by 16×16", "inference, Bᵀ by 8×8"],
-            "panel-order" => ["step, B packed by panels", "step, B packed by rows", "inference, B packed by panels", "inference, B packed by rows"],
+            _ when GemmSwitches.ByName.TryGetValue(variant, out var sw) => [$"step, {sw.On}", $"step, {sw.Off}", $"inference, {sw.On}", $"inference, {sw.Off}"],
             _ => ["step, implicit GEMM", "step, column routes", "inference, implicit GEMM", "inference, column routes"],
         };
         foreach (int width in widths)

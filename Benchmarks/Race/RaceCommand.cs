@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-rows [--ab short-rows|panel-order|wide-transpose]|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|conv-layer [--layer C,O,HW,K,S,P,N]|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion|nchw|short-rows|panel-order|wide-transpose]]|gan-layers|gan-profile|fusion-pairs|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion|nchw|small-planes|min-pixels|skip-relu|pack-once|bn-inference|phase-fold|two-runs|strided|short-rows|panel-order|wide-transpose] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-rows [--ab short-rows|panel-order|wide-transpose|masked-edges]|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|conv-layer [--layer C,O,HW,K,S,P,N]|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion|nchw|short-rows|panel-order|wide-transpose|masked-edges]]|gan-layers|gan-profile|fusion-pairs|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion|nchw|small-planes|min-pixels|skip-relu|pack-once|bn-inference|phase-fold|two-runs|strided|short-rows|panel-order|wide-transpose|masked-edges] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -40,7 +40,7 @@ public static class RaceCommand
             case "tiles": TileProbe.Run(output); return 0;
             case "conv-widths": ConvWidthRace.Run(output); return 0;
             case "sgemm": SgemmRace.Square(output); return 0;
-            case "sgemm-rows": SgemmRace.ShortRows(output, Array.IndexOf(args, "panel-order") >= 0 ? "panel-order" : Array.IndexOf(args, "wide-transpose") >= 0 ? "wide-transpose" : "short-rows"); return 0;
+            case "sgemm-rows": SgemmRace.ShortRows(output, GemmSwitches.Named(args) ?? "short-rows"); return 0;
             case "sgemm-builds" when args.Length > 1:
                 SgemmBuilds.Run(output, args[1].Split(','), Models.Kernels.Gemm.Threads, Option("--rounds", 20)); return 0;
             case "shapes": SgemmRace.MlpShapes(output); return 0;
@@ -51,9 +51,7 @@ public static class RaceCommand
             case "alloc": SgemmRace.Allocation(output); return 0;
             case "alloc-steps": StepAllocation.Run(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "fusion") >= 0: GanRace.AlternateFusion(output); return 0;
-            case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "short-rows") >= 0: GanRace.AlternateShortRows(output); return 0;
-            case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "panel-order") >= 0: GanRace.AlternatePanelOrder(output); return 0;
-            case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "wide-transpose") >= 0: GanRace.AlternateWideTranspose(output); return 0;
+            case "gan" when Array.IndexOf(args, "--ab") >= 0 && GemmSwitches.Named(args) is { } gemmSwitch: GanRace.AlternateSwitch(output, gemmSwitch); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "nchw") >= 0: GanRace.AlternateNchw(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "small-planes") >= 0: GanRace.AlternateSmallPlanes(output); return 0;
             case "gan" when Array.IndexOf(args, "--ab") >= 0 && Array.IndexOf(args, "pack-once") >= 0: GanRace.AlternatePackOnce(output); return 0;

@@ -14,23 +14,11 @@ public static class SgemmRace
     /// <summary><c>race sgemm-rows</c>: products whose rows end 1 to 8 past a multiple of twelve (ResNet-8's 64- and
     /// 16-channel products, pix2pix's 32- and 128-channel ones), their last rows as 6×32 or 8×32 tiles and as before
     /// (256-bit 6×16 tiles, 12×32 tiles; <see cref="GemmMicroKernelWide.ShortRowTiles"/>), alternating in this process;
-    /// GFLOP/s by the wall and per CPU-second. <paramref name="variant"/> <c>panel-order</c> alternates instead the GEMM's
-    /// B packed panel by panel and row by row (<see cref="GemmPacking.PanelOrder"/>), <c>wide-transpose</c> a B stored
-    /// n×k packed through 16×16 and 8×8 transposes (<see cref="GemmPacking.WideTranspose"/>), on the same shapes.</summary>
+    /// GFLOP/s by the wall and per CPU-second. <paramref name="variant"/> names another switch of
+    /// <see cref="GemmSwitches"/> to alternate on the same shapes.</summary>
     public static void ShortRows(TextWriter output, string variant = "short-rows")
     {
-        string[] names = variant switch
-        {
-            "panel-order" => ["by rows", "by panels"],
-            "wide-transpose" => ["Bᵀ 8×8", "Bᵀ 16×16"],
-            _ => ["before", "short-row tiles"],
-        };
-        Action<bool> set = variant switch
-        {
-            "panel-order" => on => GemmPacking.PanelOrder = on,
-            "wide-transpose" => on => GemmPacking.WideTranspose = on,
-            _ => on => GemmMicroKernelWide.ShortRowTiles = on,
-        };
+        var sw = GemmSwitches.ByName[variant];
         var rng = new Random(1);
         foreach (var (name, m, n, k, tb) in new[]
                  {
@@ -39,6 +27,7 @@ public static class SgemmRace
                      ("pix2pix m = 32", 32, 65536, 64, false), ("pix2pix m = 128", 128, 1024, 1024, false),
                      ("control: m = 144", 144, 3136, 576, false),
                      ("square n = 512", 512, 512, 512, false), ("square n = 1024", 1024, 1024, 1024, false),
+                     ("DCGAN chunk, forward", 128, 392, 1024, false), ("DCGAN chunk, ∂C/∂x", 1024, 392, 128, false),
                  })
         {
             var a = RandomFloats.Uniform(rng, m * k); var b = RandomFloats.Uniform(rng, k * n); var c = new float[m * n];
@@ -46,13 +35,13 @@ public static class SgemmRace
             void Product() => Gemm.Multiply(false, tb, m, n, k, a, k, b, ldb, c, n);
             Action With(bool on) => () =>
             {
-                set(on);
-                try { Product(); } finally { set(true); }
+                sw.Set(on);
+                try { Product(); } finally { sw.Set(true); }
             };
             var (wall, cpu) = Timing.BestOfAlternating([With(false), With(true)]);
             double flop = 2.0 * m * n * k;
-            output.WriteLine($"RESULT {name,-26} m {m,3} n {n,5} k {k,4}: {names[0]} {flop / wall[0] / 1e6,6:F1} GFLOP/s " +
-                             $"({flop / cpu[0] / 1e6:F1} per CPU-s), {names[1]} {flop / wall[1] / 1e6,6:F1} ({flop / cpu[1] / 1e6:F1}): {wall[0] / wall[1]:F2}× by the wall");
+            output.WriteLine($"RESULT {name,-26} m {m,3} n {n,5} k {k,4}: {sw.Off} {flop / wall[0] / 1e6,6:F1} GFLOP/s " +
+                             $"({flop / cpu[0] / 1e6:F1} per CPU-s), {sw.On} {flop / wall[1] / 1e6,6:F1} ({flop / cpu[1] / 1e6:F1}): {wall[0] / wall[1]:F2}× by the wall");
         }
     }
 

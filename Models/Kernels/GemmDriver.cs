@@ -92,7 +92,8 @@ internal static unsafe class GemmDriver
     /// Why rows outside: the other order (one B panel pair, 32 KiB, held in L1 while the slivers of A stream) leaves
     /// the 48 KiB L1 little room for the A stream and C; on one thread it measured the same at n ≤ 512 and 8–20 % slower
     /// at n = 1024–2048 (docs/BENCHMARKS.md, "GEMM: rows outside").
-    /// Tiles: pairs of full column panels run as 12×32 tiles, a lone full panel as a 12×16 pair tile; 7–11 rows left
+    /// Tiles: pairs of full column panels run as 12×32 tiles, a lone full panel, or one cut by the edge of C (stored
+    /// through a mask), as a 12×16 pair tile; 7–11 rows left
     /// cost one such tile that stores only those (the packed block pads its last sliver with zeros), except that 7 or 8
     /// rows run as 8×32 tiles over pairs of full panels. At most 6 rows run as 6×32 tiles over pairs of full panels; a
     /// lone panel after them, or a panel cut by the edge of C, as 256-bit 6×16 tiles. Every tile gives the same bits
@@ -116,6 +117,9 @@ internal static unsafe class GemmDriver
                     else GemmMicroKernelWide.Tile12x32(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
                 for (; q < fullTo; q++)
                     GemmMicroKernelWide.TilePair(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows);
+                if (GemmMicroKernelWide.MaskedEdges)
+                    for (; q < qTo; q++)
+                        GemmMicroKernelWide.TilePair(kc, a, packedB + (nint)q * kc * NR, cr + q * NR, ldc, add, rows, nc - q * NR);
             }
             else if (GemmMicroKernelWide.ShortRowTiles)
                 for (; q < pairsTo; q += 2)

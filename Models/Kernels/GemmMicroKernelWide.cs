@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralPipelines.Models.Kernels;
 
@@ -164,8 +165,10 @@ internal static unsafe class GemmMicroKernelWide
     /// <param name="rows">Rows of C to store, 7 to 12: with fewer than 12 the second sliver's padding rows are computed
     /// and dropped. For m = 128 (DCGAN's 128-channel products) the last 8 rows then cost one pair tile instead of a
     /// 256-bit 6-row tile and a padded 256-bit edge tile: 66 instead of 72 tile-cycles per k for the 128 rows.</param>
+    /// <param name="cols">Columns of C to store, 1 to 16: a panel cut by the edge of C (packed with zeros past it) is
+    /// computed whole and stored through a mask.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TilePair(int kc, float* a, float* b, float* c, int ldc, bool add, int rows = 2 * MR)
+    public static void TilePair(int kc, float* a, float* b, float* c, int ldc, bool add, int rows = 2 * MR, int cols = NR)
     {
         float* a2 = a + (nint)MR * kc;
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
@@ -187,6 +190,19 @@ internal static unsafe class GemmMicroKernelWide
             c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[5]), bp, c11);
             a += MR; a2 += MR; b += NR;
         }
+        if (cols < NR)
+        {
+            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
+            Store(c, c0, add, mask); c += ldc; Store(c, c1, add, mask); c += ldc; Store(c, c2, add, mask); c += ldc;
+            Store(c, c3, add, mask); c += ldc; Store(c, c4, add, mask); c += ldc; Store(c, c5, add, mask); c += ldc;
+            Store(c, c6, add, mask); c += ldc;
+            if (rows > 7) Store(c, c7, add, mask); c += ldc;
+            if (rows > 8) Store(c, c8, add, mask); c += ldc;
+            if (rows > 9) Store(c, c9, add, mask); c += ldc;
+            if (rows > 10) Store(c, c10, add, mask); c += ldc;
+            if (rows > 11) Store(c, c11, add, mask);
+            return;
+        }
         Store(c, c0, add); c += ldc; Store(c, c1, add); c += ldc; Store(c, c2, add); c += ldc;
         Store(c, c3, add); c += ldc; Store(c, c4, add); c += ldc; Store(c, c5, add); c += ldc;
         Store(c, c6, add); c += ldc;
@@ -196,6 +212,18 @@ internal static unsafe class GemmMicroKernelWide
         if (rows > 10) Store(c, c10, add); c += ldc;
         if (rows > 11) Store(c, c11, add);
     }
+
+    /// <summary>The lanes of <paramref name="mask"/> only: C's row past the edge is neither read nor written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector512<float> row, bool add, Vector512<float> mask)
+    {
+        if (add) row += Avx512F.MaskLoad(c, mask, Vector512<float>.Zero);
+        Avx512F.MaskStore(c, mask, row);
+    }
+
+    /// <summary>Set to false to run a panel cut by the edge of C as 256-bit 6×16 tiles, as before (A/B: <c>race
+    /// sgemm-rows --ab masked-edges</c>; same bits).</summary>
+    internal static bool MaskedEdges { get; set; } = true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector512<float> row, bool add)

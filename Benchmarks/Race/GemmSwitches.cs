@@ -1,0 +1,26 @@
+using NeuralPipelines.Models.Kernels;
+
+namespace NeuralPipelines.Benchmarks.Race;
+
+/// <summary>The GEMM's on/off switches that the races alternate by name (<c>--ab NAME</c> of <c>race sgemm-rows</c>,
+/// <c>race gan</c>, <c>race pix2pix</c> and <c>race-cnn resnet</c>), in one place: each keeps the bits, so the two
+/// settings time the same arithmetic.</summary>
+public static class GemmSwitches
+{
+    /// <summary>A switch: how to set it, and what its two settings are called in the RESULT lines.</summary>
+    public sealed record Switch(Action<bool> Set, string On, string Off);
+
+    public static readonly IReadOnlyDictionary<string, Switch> ByName = new Dictionary<string, Switch>
+    {
+        ["short-rows"] = new(on => GemmMicroKernelWide.ShortRowTiles = on, "short-row tiles", "last rows as before"),
+        ["panel-order"] = new(on => GemmPacking.PanelOrder = on, "B packed by panels", "B packed by rows"),
+        ["wide-transpose"] = new(on => GemmPacking.WideTranspose = on, "Bᵀ packed by 16×16", "Bᵀ packed by 8×8"),
+        ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
+    };
+
+    /// <summary>The first argument that names a switch, or null.</summary>
+    public static string? Named(string[] args) => args.FirstOrDefault(ByName.ContainsKey);
+
+    /// <summary>The names, for usage lines.</summary>
+    public static string Names => string.Join("|", ByName.Keys);
+}
