@@ -190,33 +190,24 @@ internal static unsafe class GemmMicroKernelWide
             c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[5]), bp, c11);
             a += MR; a2 += MR; b += NR;
         }
-        if (cols < NR)
-        {
-            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
-            Store(c, c0, add, mask); c += ldc; Store(c, c1, add, mask); c += ldc; Store(c, c2, add, mask); c += ldc;
-            Store(c, c3, add, mask); c += ldc; Store(c, c4, add, mask); c += ldc; Store(c, c5, add, mask); c += ldc;
-            Store(c, c6, add, mask); c += ldc;
-            if (rows > 7) Store(c, c7, add, mask); c += ldc;
-            if (rows > 8) Store(c, c8, add, mask); c += ldc;
-            if (rows > 9) Store(c, c9, add, mask); c += ldc;
-            if (rows > 10) Store(c, c10, add, mask); c += ldc;
-            if (rows > 11) Store(c, c11, add, mask);
-            return;
-        }
-        Store(c, c0, add); c += ldc; Store(c, c1, add); c += ldc; Store(c, c2, add); c += ldc;
-        Store(c, c3, add); c += ldc; Store(c, c4, add); c += ldc; Store(c, c5, add); c += ldc;
-        Store(c, c6, add); c += ldc;
-        if (rows > 7) Store(c, c7, add); c += ldc;
-        if (rows > 8) Store(c, c8, add); c += ldc;
-        if (rows > 9) Store(c, c9, add); c += ldc;
-        if (rows > 10) Store(c, c10, add); c += ldc;
-        if (rows > 11) Store(c, c11, add);
+        bool cut = cols < NR;
+        var mask = cut ? Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle() : default;
+        Store(c, c0, add, cut, mask); c += ldc; Store(c, c1, add, cut, mask); c += ldc; Store(c, c2, add, cut, mask); c += ldc;
+        Store(c, c3, add, cut, mask); c += ldc; Store(c, c4, add, cut, mask); c += ldc; Store(c, c5, add, cut, mask); c += ldc;
+        Store(c, c6, add, cut, mask); c += ldc;
+        if (rows > 7) Store(c, c7, add, cut, mask); c += ldc;
+        if (rows > 8) Store(c, c8, add, cut, mask); c += ldc;
+        if (rows > 9) Store(c, c9, add, cut, mask); c += ldc;
+        if (rows > 10) Store(c, c10, add, cut, mask); c += ldc;
+        if (rows > 11) Store(c, c11, add, cut, mask);
     }
 
-    /// <summary>The lanes of <paramref name="mask"/> only: C's row past the edge is neither read nor written.</summary>
+    /// <summary>A row of C, whole or (<paramref name="cut"/>) only in the lanes of <paramref name="mask"/>: C's row past
+    /// the edge is then neither read nor written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector512<float> row, bool add, Vector512<float> mask)
+    private static void Store(float* c, Vector512<float> row, bool add, bool cut, Vector512<float> mask)
     {
+        if (!cut) { Store(c, row, add); return; }
         if (add) row += Avx512F.MaskLoad(c, mask, Vector512<float>.Zero);
         Avx512F.MaskStore(c, mask, row);
     }
