@@ -110,8 +110,7 @@ internal static unsafe partial class GemmPacking
                     if (run == NR && wide)
                         for (int p = g0; p < g1; p++, src += plane, d += NR) Vector512.Store(Vector512.Load(src), d);
                     else
-                        for (int p = g0; p < g1; p++, src += plane, d += NR)
-                            for (int r = 0; r < run; r++) d[r] = src[r];
+                        for (int p = g0; p < g1; p++, src += plane, d += NR) ShortRows.Copy(src, d, run);
                     at += run;
                 }
                 if (width < NR)
@@ -162,7 +161,7 @@ internal static unsafe partial class GemmPacking
             {
                 float* src = b + (nint)(j0 + q * NR) * ldb + p0;
                 if (WideTranspose && SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported)
-                    for (; pv + NR <= kc; pv += NR) PackB16x16(src + pv, ldb, panel + pv * NR);
+                    for (; pv + NR <= kc; pv += NR) GemmTranspose.Transpose16x16(src + pv, ldb, panel + pv * NR, NR);
                 for (; pv + 8 <= kc; pv += 8)
                 {
                     PackB8x8(src + pv, ldb, panel + pv * NR);
@@ -187,53 +186,6 @@ internal static unsafe partial class GemmPacking
     /// transpose (true) or eight at a time through two 256-bit 8×8 ones: for A/B timing (<c>race sgemm-rows --ab
     /// wide-transpose</c>); the same floats land in the same places.</summary>
     internal static bool WideTranspose { get; set; } = true;
-
-    /// <summary>Sixteen stored rows of Bᵀ (the panel's 16 output columns) × 16 values of k → 16 rows of the panel: a
-    /// 16×16 transpose in four rounds of in-register shuffles, each panel row one 512-bit store.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB16x16(float* src, int ldb, float* dst)
-    {
-        // Round 1, rows in pairs: lane L of lo holds (r0[4L], r1[4L], r0[4L+1], r1[4L+1]), of hi the next two k.
-        var l0 = Avx512F.UnpackLow(Vector512.Load(src), Vector512.Load(src + ldb));
-        var h0 = Avx512F.UnpackHigh(Vector512.Load(src), Vector512.Load(src + ldb));
-        var l1 = Avx512F.UnpackLow(Vector512.Load(src + 2 * (nint)ldb), Vector512.Load(src + 3 * (nint)ldb));
-        var h1 = Avx512F.UnpackHigh(Vector512.Load(src + 2 * (nint)ldb), Vector512.Load(src + 3 * (nint)ldb));
-        var l2 = Avx512F.UnpackLow(Vector512.Load(src + 4 * (nint)ldb), Vector512.Load(src + 5 * (nint)ldb));
-        var h2 = Avx512F.UnpackHigh(Vector512.Load(src + 4 * (nint)ldb), Vector512.Load(src + 5 * (nint)ldb));
-        var l3 = Avx512F.UnpackLow(Vector512.Load(src + 6 * (nint)ldb), Vector512.Load(src + 7 * (nint)ldb));
-        var h3 = Avx512F.UnpackHigh(Vector512.Load(src + 6 * (nint)ldb), Vector512.Load(src + 7 * (nint)ldb));
-        var l4 = Avx512F.UnpackLow(Vector512.Load(src + 8 * (nint)ldb), Vector512.Load(src + 9 * (nint)ldb));
-        var h4 = Avx512F.UnpackHigh(Vector512.Load(src + 8 * (nint)ldb), Vector512.Load(src + 9 * (nint)ldb));
-        var l5 = Avx512F.UnpackLow(Vector512.Load(src + 10 * (nint)ldb), Vector512.Load(src + 11 * (nint)ldb));
-        var h5 = Avx512F.UnpackHigh(Vector512.Load(src + 10 * (nint)ldb), Vector512.Load(src + 11 * (nint)ldb));
-        var l6 = Avx512F.UnpackLow(Vector512.Load(src + 12 * (nint)ldb), Vector512.Load(src + 13 * (nint)ldb));
-        var h6 = Avx512F.UnpackHigh(Vector512.Load(src + 12 * (nint)ldb), Vector512.Load(src + 13 * (nint)ldb));
-        var l7 = Avx512F.UnpackLow(Vector512.Load(src + 14 * (nint)ldb), Vector512.Load(src + 15 * (nint)ldb));
-        var h7 = Avx512F.UnpackHigh(Vector512.Load(src + 14 * (nint)ldb), Vector512.Load(src + 15 * (nint)ldb));
-        // Round 2, rows in fours: lane L of each holds rows 4g..4g+3 at one k = 4L + s.
-        for (int s = 0; s < 4; s++)
-        {
-            var (a, b, c, d) = s switch
-            {
-                0 => (Quad(l0, l1, true), Quad(l2, l3, true), Quad(l4, l5, true), Quad(l6, l7, true)),
-                1 => (Quad(l0, l1, false), Quad(l2, l3, false), Quad(l4, l5, false), Quad(l6, l7, false)),
-                2 => (Quad(h0, h1, true), Quad(h2, h3, true), Quad(h4, h5, true), Quad(h6, h7, true)),
-                _ => (Quad(h0, h1, false), Quad(h2, h3, false), Quad(h4, h5, false), Quad(h6, h7, false)),
-            };
-            // Rounds 3 and 4, 128-bit lanes: panel row 4L + s is lane L of a, b, c and d.
-            var ab02 = Avx512F.Shuffle4x128(a, b, 0x88); var ab13 = Avx512F.Shuffle4x128(a, b, 0xDD);
-            var cd02 = Avx512F.Shuffle4x128(c, d, 0x88); var cd13 = Avx512F.Shuffle4x128(c, d, 0xDD);
-            Vector512.Store(Avx512F.Shuffle4x128(ab02, cd02, 0x88), dst + s * NR);
-            Vector512.Store(Avx512F.Shuffle4x128(ab13, cd13, 0x88), dst + (4 + s) * NR);
-            Vector512.Store(Avx512F.Shuffle4x128(ab02, cd02, 0xDD), dst + (8 + s) * NR);
-            Vector512.Store(Avx512F.Shuffle4x128(ab13, cd13, 0xDD), dst + (12 + s) * NR);
-        }
-    }
-
-    /// <summary>Two pair-unpacked vectors' 64-bit halves interleaved: the low (even) or high (odd) pair of each lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Quad(Vector512<float> x, Vector512<float> y, bool low) =>
-        (low ? Avx512F.UnpackLow(x.AsDouble(), y.AsDouble()) : Avx512F.UnpackHigh(x.AsDouble(), y.AsDouble())).AsSingle();
 
     /// <summary>Eight stored rows of Bᵀ (8 output columns) × 8 values of k → 8 rows of 8 in the panel (stride NR).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -4,8 +4,10 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NeuralPipelines.Models.Kernels;
 
-/// <summary>The 8×8 float transpose in AVX registers that lets packing read rows with vector loads and write columns.</summary>
-/// <remarks>Three rounds: interleave pairs of rows, pairs of pairs, then swap 128-bit halves. Callers check <see cref="Avx.IsSupported"/>.</remarks>
+/// <summary>The float transposes that let packing read rows with vector loads and write columns: 8×8 in AVX registers,
+/// 16×16 in AVX-512 ones.</summary>
+/// <remarks>Rounds of in-register shuffles: interleave pairs of rows, pairs of pairs, then move 128-bit lanes. Callers
+/// check <see cref="Avx.IsSupported"/> or <see cref="Avx512F.IsSupported"/>.</remarks>
 internal static class GemmTranspose
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -25,5 +27,52 @@ internal static class GemmTranspose
         r2 = Avx.Permute2x128(s2, s6, 0x20); r3 = Avx.Permute2x128(s3, s7, 0x20);
         r4 = Avx.Permute2x128(s0, s4, 0x31); r5 = Avx.Permute2x128(s1, s5, 0x31);
         r6 = Avx.Permute2x128(s2, s6, 0x31); r7 = Avx.Permute2x128(s3, s7, 0x31);
+    }
+    /// <summary>dst[k·ldDst + r] = src[r·ldSrc + k] for r, k &lt; 16: sixteen rows of 16 floats read as sixteen 512-bit
+    /// loads, written as sixteen 512-bit stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Transpose16x16(float* src, nint ldSrc, float* dst, nint ldDst)
+    {
+        // Round 1, rows in pairs: lane L of l holds (r0[4L], r1[4L], r0[4L+1], r1[4L+1]), of h the next two columns.
+        var l0 = Avx512F.UnpackLow(Vector512.Load(src), Vector512.Load(src + ldSrc));
+        var h0 = Avx512F.UnpackHigh(Vector512.Load(src), Vector512.Load(src + ldSrc));
+        var l1 = Avx512F.UnpackLow(Vector512.Load(src + 2 * ldSrc), Vector512.Load(src + 3 * ldSrc));
+        var h1 = Avx512F.UnpackHigh(Vector512.Load(src + 2 * ldSrc), Vector512.Load(src + 3 * ldSrc));
+        var l2 = Avx512F.UnpackLow(Vector512.Load(src + 4 * ldSrc), Vector512.Load(src + 5 * ldSrc));
+        var h2 = Avx512F.UnpackHigh(Vector512.Load(src + 4 * ldSrc), Vector512.Load(src + 5 * ldSrc));
+        var l3 = Avx512F.UnpackLow(Vector512.Load(src + 6 * ldSrc), Vector512.Load(src + 7 * ldSrc));
+        var h3 = Avx512F.UnpackHigh(Vector512.Load(src + 6 * ldSrc), Vector512.Load(src + 7 * ldSrc));
+        var l4 = Avx512F.UnpackLow(Vector512.Load(src + 8 * ldSrc), Vector512.Load(src + 9 * ldSrc));
+        var h4 = Avx512F.UnpackHigh(Vector512.Load(src + 8 * ldSrc), Vector512.Load(src + 9 * ldSrc));
+        var l5 = Avx512F.UnpackLow(Vector512.Load(src + 10 * ldSrc), Vector512.Load(src + 11 * ldSrc));
+        var h5 = Avx512F.UnpackHigh(Vector512.Load(src + 10 * ldSrc), Vector512.Load(src + 11 * ldSrc));
+        var l6 = Avx512F.UnpackLow(Vector512.Load(src + 12 * ldSrc), Vector512.Load(src + 13 * ldSrc));
+        var h6 = Avx512F.UnpackHigh(Vector512.Load(src + 12 * ldSrc), Vector512.Load(src + 13 * ldSrc));
+        var l7 = Avx512F.UnpackLow(Vector512.Load(src + 14 * ldSrc), Vector512.Load(src + 15 * ldSrc));
+        var h7 = Avx512F.UnpackHigh(Vector512.Load(src + 14 * ldSrc), Vector512.Load(src + 15 * ldSrc));
+        // Round 2, rows in fours: lane L of each Quad holds four rows of column 4L + s; Columns stores output rows s, s + 4,
+        // s + 8 and s + 12 (s = 0 … 3, from the low and high pairs of l and h).
+        Columns(Quad(l0, l1, true), Quad(l2, l3, true), Quad(l4, l5, true), Quad(l6, l7, true), dst, ldDst);
+        Columns(Quad(l0, l1, false), Quad(l2, l3, false), Quad(l4, l5, false), Quad(l6, l7, false), dst + ldDst, ldDst);
+        Columns(Quad(h0, h1, true), Quad(h2, h3, true), Quad(h4, h5, true), Quad(h6, h7, true), dst + 2 * ldDst, ldDst);
+        Columns(Quad(h0, h1, false), Quad(h2, h3, false), Quad(h4, h5, false), Quad(h6, h7, false), dst + 3 * ldDst, ldDst);
+    }
+
+    /// <summary>Two pair-interleaved vectors' 64-bit halves interleaved: the low (even) or high (odd) pair of each lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Quad(Vector512<float> x, Vector512<float> y, bool low) =>
+        (low ? Avx512F.UnpackLow(x.AsDouble(), y.AsDouble()) : Avx512F.UnpackHigh(x.AsDouble(), y.AsDouble())).AsSingle();
+
+    /// <summary>Rounds 3 and 4: lane L of a, b, c and d (rows 0–3, 4–7, 8–11, 12–15 of one column of each lane) put
+    /// together as the output row 4L, stored at dst + 4L·ld.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Columns(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, float* dst, nint ld)
+    {
+        var ab02 = Avx512F.Shuffle4x128(a, b, 0x88); var ab13 = Avx512F.Shuffle4x128(a, b, 0xDD);
+        var cd02 = Avx512F.Shuffle4x128(c, d, 0x88); var cd13 = Avx512F.Shuffle4x128(c, d, 0xDD);
+        Vector512.Store(Avx512F.Shuffle4x128(ab02, cd02, 0x88), dst);
+        Vector512.Store(Avx512F.Shuffle4x128(ab13, cd13, 0x88), dst + 4 * ld);
+        Vector512.Store(Avx512F.Shuffle4x128(ab02, cd02, 0xDD), dst + 8 * ld);
+        Vector512.Store(Avx512F.Shuffle4x128(ab13, cd13, 0xDD), dst + 12 * ld);
     }
 }
