@@ -52,7 +52,7 @@ public static class CnnRace
                 }
                 return 0;
             }
-            default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet [--ab strided|short-rows|panel-order|wide-transpose|masked-edges] | resnet14 | resnet20 | layers | lenet-layers | profile [NET] | steps [NET])"); return 2;
+            default: Console.Error.WriteLine($"race-cnn: unknown mode {mode} (lenet | resnet [--ab strided|{Race.GemmSwitches.Names}] | resnet14 | resnet20 | layers | lenet-layers | profile [NET] | steps [NET])"); return 2;
         }
     }
 

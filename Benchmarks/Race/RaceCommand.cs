@@ -40,7 +40,7 @@ public static class RaceCommand
             case "tiles": TileProbe.Run(output); return 0;
             case "conv-widths": ConvWidthRace.Run(output); return 0;
             case "sgemm": SgemmRace.Square(output); return 0;
-            case "sgemm-rows": SgemmRace.ShortRows(output, GemmSwitches.Named(args) ?? "short-rows"); return 0;
+            case "sgemm-rows": SgemmRace.AlternateSwitch(output, GemmSwitches.Named(args) ?? "short-rows"); return 0;
             case "sgemm-builds" when args.Length > 1:
                 SgemmBuilds.Run(output, args[1].Split(','), Models.Kernels.Gemm.Threads, Option("--rounds", 20)); return 0;
             case "shapes": SgemmRace.MlpShapes(output); return 0;

@@ -11,14 +11,14 @@ public static class SgemmRace
             Report(output, $"sgemm n={n}", false, false, n, n, n);
     }
 
-    /// <summary><c>race sgemm-rows</c>: products whose rows end 1 to 8 past a multiple of twelve (ResNet-8's 64- and
-    /// 16-channel products, pix2pix's 32- and 128-channel ones), their last rows as 6×32 or 8×32 tiles and as before
-    /// (256-bit 6×16 tiles, 12×32 tiles; <see cref="GemmMicroKernelWide.ShortRowTiles"/>), alternating in this process;
-    /// GFLOP/s by the wall and per CPU-second. <paramref name="variant"/> names another switch of
-    /// <see cref="GemmSwitches"/> to alternate on the same shapes.</summary>
-    public static void ShortRows(TextWriter output, string variant = "short-rows")
+    /// <summary><c>race sgemm-rows [--ab NAME]</c>: the products the GEMM switches were made for (ResNet-8's 64- and
+    /// 16-channel products, pix2pix's 32- and 128-channel ones, the DCGAN's chunks, with controls), each with switch
+    /// <paramref name="switchName"/> of <see cref="GemmSwitches"/> off and on, alternating in this process (by default
+    /// <c>short-rows</c>: a block's last rows as 6×32 or 8×32 tiles against 256-bit 6×16 and 12×32 ones); GFLOP/s by the
+    /// wall and per CPU-second.</summary>
+    public static void AlternateSwitch(TextWriter output, string switchName)
     {
-        var sw = GemmSwitches.ByName[variant];
+        var sw = GemmSwitches.ByName[switchName];
         var rng = new Random(1);
         foreach (var (name, m, n, k, tb) in new[]
                  {

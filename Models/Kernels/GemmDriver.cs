@@ -93,9 +93,8 @@ internal static unsafe class GemmDriver
     /// the 48 KiB L1 little room for the A stream and C; on one thread it measured the same at n ≤ 512 and 8–20 % slower
     /// at n = 1024–2048 (docs/BENCHMARKS.md, "GEMM: rows outside").
     /// Tiles: pairs of full column panels run as 12×32 tiles, a lone full panel, or one cut by the edge of C (stored
-    /// through a mask), as a 12×16 pair tile; 7–11 rows left
-    /// cost one such tile that stores only those (the packed block pads its last sliver with zeros), except that 7 or 8
-    /// rows run as 8×32 tiles over pairs of full panels. At most 6 rows run as 6×32 tiles over pairs of full panels; a
+    /// through a mask), as a 12×16 pair tile; 7–11 rows left cost one such tile that stores only those (the packed block
+    /// pads its last sliver with zeros), except that 7 or 8 rows run as 8×32 tiles over pairs of full panels. At most 6 rows run as 6×32 tiles over pairs of full panels; a
     /// lone panel after them, or a panel cut by the edge of C, as 256-bit 6×16 tiles. Every tile gives the same bits
     /// (<see cref="GemmMicroKernelWide"/>).
     /// </remarks>
