@@ -3,6 +3,7 @@ using NeuralPipelines.Data;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Onnx.Batch;
 using NeuralPipelines.Onnx.Scoring;
+using static NeuralPipelines.Onnx.Tests.Batch.BatchRuns;
 
 namespace NeuralPipelines.Onnx.Tests.Batch;
 
@@ -10,8 +11,6 @@ public class BatchScorerTests
 {
     private static LabelledImages Test => IdxImageFolder.Load(ShippedData.Mnist).Test;
 
-    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv) =>
-        BatchRuns.Run(scorer, source, options, format);
 
     [Fact]
     public void A_streamed_run_over_the_MNIST_test_split_gives_the_scorers_own_scores_row_by_row()

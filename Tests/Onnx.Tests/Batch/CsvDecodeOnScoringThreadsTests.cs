@@ -5,6 +5,7 @@ using NeuralPipelines.Data.Csv;
 using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Onnx.Batch;
 using NeuralPipelines.Onnx.Scoring;
+using static NeuralPipelines.Onnx.Tests.Batch.BatchRuns;
 
 namespace NeuralPipelines.Onnx.Tests.Batch;
 
@@ -14,9 +15,6 @@ namespace NeuralPipelines.Onnx.Tests.Batch;
 /// named as the reader would name it, the first in input order however many threads parse.</summary>
 public class CsvDecodeOnScoringThreadsTests
 {
-    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv) =>
-        BatchRuns.Run(scorer, source, options, format);
-
     // The shipped MNIST test digits as a CSV (label first, then 784 pixels over 255), with blank lines here and there (not
     // rows) and a row written as text the fast parser refuses (a quoted cell); `bad` rows get a cell that is not a number.
     private static string WriteDigits(TempFolder dir, params int[] bad)

@@ -1,6 +1,7 @@
 using NeuralPipelines.Data;
 using NeuralPipelines.Onnx.Batch;
 using NeuralPipelines.Onnx.Scoring;
+using static NeuralPipelines.Onnx.Tests.Batch.BatchRuns;
 
 namespace NeuralPipelines.Onnx.Tests.Batch;
 
@@ -9,9 +10,6 @@ namespace NeuralPipelines.Onnx.Tests.Batch;
 /// with one.</summary>
 public class ScoringCallersTests
 {
-    private static string Run(OnnxScorer scorer, IRowSource source, BatchScoringOptions options, PredictionFormat format = PredictionFormat.Csv) =>
-        BatchRuns.Run(scorer, source, options, format);
-
     private static OnnxScorer Mnist(int batchSize) => BatchModels.Mnist(batchSize);
 
     [Theory]
