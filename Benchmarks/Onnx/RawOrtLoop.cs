@@ -27,7 +27,9 @@ public static class RawOrtLoop
         return options;
     }
 
-    public static void Run(byte[] onnx, int threads, int batchSize, Func<IRowSource> open, string outputPath)
+    /// <summary>Scores the input that <paramref name="open"/> opens for the model's input shape (without the batch
+    /// dimension, read from the session) into a CSV of predictions at <paramref name="outputPath"/>.</summary>
+    public static void Run(byte[] onnx, int threads, int batchSize, Func<int[], IRowSource> open, string outputPath)
     {
         using var options = Options(threads);
         using var session = new InferenceSession(onnx, options);
@@ -35,7 +37,7 @@ public static class RawOrtLoop
         var shape = session.InputMetadata[ModelCard.InputName].Dimensions;
         int inputLength = shape.Skip(1).Aggregate(1, (a, d) => a * d);
         int outputLength = session.OutputMetadata[ModelCard.ProbabilitiesName].Dimensions.Skip(1).Aggregate(1, (a, d) => a * d);
-        using var source = open();
+        using var source = open([.. shape.Skip(1)]);
         var chunk = new RowChunk(batchSize, inputLength, outputLength);
         using var file = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         using var writer = PredictionWriter.Create(PredictionFormat.Csv, file, source.HasItems, source.HasLabels, outputLength, null);

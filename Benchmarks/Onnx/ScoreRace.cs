@@ -101,10 +101,10 @@ public static class ScoreRace
                 foreach (var input in inputs)
                 {
                     string data = Folder(input);
-                    Func<OnnxScorer, IRowSource> open = s => input == "csv" ? new CsvRows(data, s.InputShape, name) : new IdxRows(data, "test", s.InputShape, name);
+                    Func<int[], IRowSource> openShaped = shape => input == "csv" ? new CsvRows(data, shape, name) : new IdxRows(data, "test", shape, name);
+                    Func<OnnxScorer, IRowSource> open = s => openShaped(s.InputShape);
                     Time($"np score {input}", () => NpScore(onnx, options, open, Path.Combine(dir, "preds-np.csv"), batching));
-                    Time($"raw ORT loop {input}", () => RawOrtLoop.Run(onnx, threads, BatchSize,
-                        () => input == "csv" ? new CsvRows(data, [1, 28, 28], name) : new IdxRows(data, "test", [1, 28, 28], name), Path.Combine(dir, "preds-raw.csv")));
+                    Time($"raw ORT loop {input}", () => RawOrtLoop.Run(onnx, threads, BatchSize, openShaped, Path.Combine(dir, "preds-raw.csv")));
                     // The same run with the old routes (their switches off), alternating in the same rounds.
                     if (args.Contains("--old-routes-too"))
                     {
