@@ -2,7 +2,7 @@ using NeuralPipelines.Models.Kernels;
 
 namespace NeuralPipelines.Benchmarks.Race;
 
-/// <summary>The GEMM's on/off switches that the races alternate by name (<c>--ab NAME</c> of <c>race sgemm-rows</c>,
+/// <summary>The GEMM's (and the convolution routes') on/off switches that the races alternate by name (<c>--ab NAME</c> of <c>race sgemm-rows</c>,
 /// <c>race gan</c>, <c>race pix2pix</c> and <c>race-cnn resnet</c>), in one place: each keeps the bits, so the two
 /// settings time the same arithmetic.</summary>
 public static class GemmSwitches
@@ -15,6 +15,7 @@ public static class GemmSwitches
         ["short-rows"] = new(on => GemmMicroKernelWide.ShortRowTiles = on, "short-row tiles", "last rows as before"),
         ["panel-order"] = new(on => GemmPacking.PanelOrder = on, "B packed by panels", "B packed by rows"),
         ["wide-transpose"] = new(on => GemmPacking.WideTranspose = on, "Bᵀ packed by 16×16", "Bᵀ packed by 8×8"),
+        ["chunks-any-taps"] = new(on => Im2ColChunks.AnyTaps = on, "∂C/∂x by chunks at any taps", "∂C/∂x by chunks above 384 taps"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

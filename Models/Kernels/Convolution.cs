@@ -21,8 +21,10 @@ namespace NeuralPipelines.Models.Kernels;
 /// <see cref="ColumnFreeTaps"/> taps.</item>
 /// <item>Channels-last (<see cref="ChannelsLastConv"/>): those wide layers with one or two output channels (PatchGAN's
 /// last layer), where the GEMM would pack a whole column matrix for one row of output.</item>
-/// <item>Chunks (<see cref="Im2ColChunks"/>): ∂C/∂x of those layers with a large batch: column matrices of a few images
-/// at a time, never the whole batch's; from <see cref="ColumnFreeTaps"/> taps for a strided or transposed layer.</item>
+/// <item>Chunks (<see cref="Im2ColChunks"/>): column matrices of a few images at a time, never the whole batch's: the
+/// output of those wide layers with a large batch, and ∂C/∂x of every layer left whose whole-batch columns would fill two
+/// chunks (<see cref="Im2ColChunks.AnyTaps"/>); ∂C/∂w from <see cref="ColumnFreeTaps"/> taps for a strided or
+/// transposed layer.</item>
 /// <item>Columns (<see cref="Im2Col"/>): im2col of the whole batch and one product, [O × N·P] = w·cols; ∂C/∂w = δ·colsᵀ,
 /// ∂C/∂cols = wᵀ·δ then col2im. Tiny products go through <see cref="Im2ColProducts"/>, the rest through <see cref="Gemm"/>.</item>
 /// </list>
@@ -184,7 +186,7 @@ public sealed class Convolution
             (_channelsLast ??= new ChannelsLastConv()).InputGradient(s, dy, weight, inputGradient);
             return;
         }
-        if (Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true))
+        if (Im2ColChunks.SuitsInputGradient(g, s.Batch))
         {
             // col2im(wᵀδ), a few images at a time.
             Im2ColChunks.InputGradient(dy, s.Batch, g, weight, s.OutChannels, inputGradient);

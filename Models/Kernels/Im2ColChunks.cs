@@ -39,6 +39,21 @@ public static unsafe class Im2ColChunks
     public static bool Suits(Im2ColGeometry g, int batch, bool noDirectKernel = false) =>
         Enabled && g.Rows > (noDirectKernel ? Convolution.ColumnFreeTaps : 640) && (long)g.Rows * g.OutPixels * batch >= RouteFloats;
 
+    /// <summary>Whether ∂C/∂x (and so a transposed layer's forward product) takes this route: with
+    /// <see cref="AnyTaps"/>, at any tap count from a whole-batch column matrix of two chunks; else as
+    /// <see cref="Suits"/> for a product no direct kernel takes.</summary>
+    public static bool SuitsInputGradient(Im2ColGeometry g, int batch) =>
+        AnyTaps ? Enabled && (long)g.Rows * g.OutPixels * batch >= 2 * ChunkFloats : Suits(g, batch, noDirectKernel: true);
+
+    /// <summary>∂C/∂x by chunks whatever the layer's taps (true), or only above <see cref="Convolution.ColumnFreeTaps"/>
+    /// as before (false: for the tests and <c>--ab chunks-any-taps</c> of the races). Both give the same bits: each
+    /// column of wᵀ·δ is one k step over the output channels, and each image is folded alone either way.</summary>
+    /// <remarks>Why: ResNet-8's 3×3 layers on 7×7 planes and its stride-2 layers have no direct ∂C/∂x kernel and fewer
+    /// than 384 taps (or a column matrix under the old 2 M floats), so they wrote the whole batch's columns (3.6–7.2 MB)
+    /// and folded them back from memory: 1.05–1.50 ms a product on a Zen 5 against 0.76–1.05 ms by chunks that stay in
+    /// L2 (<c>race conv-layer</c>); the ResNet-8 step 1.03–1.05× in process A/Bs, the DCGAN's and pix2pix's level.</remarks>
+    public static bool AnyTaps { get; set; } = true;
+
     /// <summary>Set to false to time the layers' whole-batch column route instead (<c>race gan --ab</c>).</summary>
     public static bool Enabled { get; set; } = true;
 
