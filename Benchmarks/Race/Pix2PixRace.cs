@@ -57,7 +57,7 @@ public static class Pix2PixRace
 
     /// <summary>The variants of <see cref="Alternate"/> besides the default, <c>implicit</c>, as <c>race pix2pix --ab</c> names them.</summary>
     public static readonly string[] Variants =
-        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "bn-inference", "min-pixels", "skip-relu", "phase-fold", "two-runs", "strided", .. GemmSwitches.ByName.Keys];
+        ["implicit-forward", "narrow", "channels-last", "fusion", "nchw", "small-planes", "pack-once", "min-pixels", "skip-relu", "phase-fold", "two-runs", "strided", .. GemmSwitches.ByName.Keys];
 
     // An "A,B" pair of integers from the environment variable, or the fallback when it is not set.
     private static (int A, int B) PairFromEnvironment(string name, (int A, int B) fallback) =>
@@ -72,8 +72,7 @@ public static class Pix2PixRace
     /// with the activation after it or not (<see cref="Models.Layers.Sequential.FusesBatchNormActivation"/>); <c>nchw</c>: ∂C/∂w's δ packed from NCHW
     /// or copied first (<see cref="Models.Kernels.Convolution.PacksDeltaFromImages"/>); <c>narrow</c>: the column-free routes for the
     /// products no direct kernel takes from <see cref="Models.Kernels.Convolution.ColumnFreeTaps"/> taps, or from 640 as
-    /// before; <c>bn-inference</c>: inference's batch norms in one pass per plane or through two calls per plane
-    /// (<see cref="Models.Kernels.BatchNormChannels.InferenceInOnePass"/>); <c>min-pixels</c>: the forward products of output
+    /// before; <c>min-pixels</c>: the forward products of output
     /// planes below <see cref="Models.Kernels.ImplicitGemm.ForwardMinPixels"/> on the chunks, the default against 64 (or
     /// NP_RACE_MINPIXELS=A,B); <c>skip-relu</c>: each U-Net level's up-path ReLU applied in the inner level's join or
     /// after it (<see cref="Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation"/>); <c>phase-fold</c>: stride-1 folds and
@@ -102,7 +101,6 @@ public static class Pix2PixRace
             "skip-relu" => v => Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation = v == 0,
             "min-pixels" => v => Models.Kernels.ImplicitGemm.ForwardMinPixels = v == 0 ? minPixels : minPixelsBefore,
             "pack-once" => v => Models.Kernels.Im2ColChunks.PacksWeightsOnce = v == 0,
-            "bn-inference" => v => Models.Kernels.BatchNormChannels.InferenceInOnePass = v == 0,
             "phase-fold" => v => Models.Kernels.PhaseFold.Widened = v == 0,
             "two-runs" => v => Models.Kernels.GatheredB.TwoRunsPermute = v == 0,
             "strided" => v => Cnn.CnnRace.StridedRoutes(v == 0),
@@ -120,7 +118,6 @@ public static class Pix2PixRace
             "skip-relu" => ["step, ReLU in the join", "step, join then ReLU", "inference, ReLU in the join", "inference, join then ReLU"],
             "min-pixels" => [$"step, chunks below {minPixels} px", $"step, chunks below {minPixelsBefore} px", $"inference, chunks < {minPixels} px", $"inference, chunks < {minPixelsBefore} px"],
             "pack-once" => ["step, weights packed once", "step, weights packed per chunk", "inference, weights packed once", "inference, weights packed per chunk"],
-            "bn-inference" => ["step (same routes)", "step (same routes)", "inference, BN in one pass", "inference, BN per-plane calls"],
             "phase-fold" => ["step, phase folds widened", "step, earlier folds", "inference, phase folds widened", "inference, earlier folds"],
             "two-runs" => ["step, two-run panels permuted", "step, two-run panels gathered", "inference, two runs permuted", "inference, two runs gathered"],
             "strided" => ["step, strided layers dealt by vectors", "step, dealt by element", "inference, dealt by vectors", "inference, dealt by element"],

@@ -5,7 +5,7 @@ public static class BatchNormChannelsReference
 {
     public static void NormalizeTraining(ReadOnlySpan<float> x, int batch, int channels, int plane, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> beta, float epsilon, Span<float> mean, Span<float> variance, Span<float> unbiasedVariance,
-        Span<float> inverseStd, Span<float> normalized, Span<float> y)
+        Span<float> inverseStd, Span<float> y)
     {
         long count = (long)batch * plane;
         for (int ch = 0; ch < channels; ch++)
@@ -24,12 +24,12 @@ public static class BatchNormChannelsReference
             variance[ch] = (float)(sq / count);
             unbiasedVariance[ch] = (float)(sq / (count - 1));
         }
-        NormalizeInference(x, batch, channels, plane, gamma, beta, epsilon, mean, variance, inverseStd, normalized, y);
+        NormalizeInference(x, batch, channels, plane, gamma, beta, epsilon, mean, variance, inverseStd, y);
     }
 
     public static void NormalizeInference(ReadOnlySpan<float> x, int batch, int channels, int plane, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> beta, float epsilon, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, Span<float> inverseStd,
-        Span<float> normalized, Span<float> y)
+        Span<float> y)
     {
         for (int ch = 0; ch < channels; ch++)
         {
@@ -38,13 +38,13 @@ public static class BatchNormChannelsReference
                 for (int k = 0; k < plane; k++)
                 {
                     int at = (i * channels + ch) * plane + k;
-                    normalized[at] = (x[at] - mean[ch]) * inv;
-                    y[at] = gamma[ch] * normalized[at] + beta[ch];
+                    y[at] = gamma[ch] * ((x[at] - mean[ch]) * inv) + beta[ch];
                 }
         }
     }
 
-    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, int batch, int channels, int plane,
+    /// <summary>Backward from the forward pass's input x, its μ and 1/σ: x̂ = (x − μ)·(1/σ).</summary>
+    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> mean, int batch, int channels, int plane,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> inverseStd, bool batchStatistics, Span<float> sumDy, Span<float> sumDyXh,
         Span<float> dx)
     {
@@ -57,7 +57,7 @@ public static class BatchNormChannelsReference
                 {
                     int at = (i * channels + ch) * plane + k;
                     s += dy[at];
-                    sx += (double)dy[at] * normalized[at];
+                    sx += (double)dy[at] * ((x[at] - mean[ch]) * inverseStd[ch]);
                 }
             sumDy[ch] = (float)s; sumDyXh[ch] = (float)sx;
             double scale = gamma[ch] * inverseStd[ch];
@@ -65,8 +65,9 @@ public static class BatchNormChannelsReference
                 for (int k = 0; k < plane; k++)
                 {
                     int at = (i * channels + ch) * plane + k;
+                    double normalized = (x[at] - mean[ch]) * inverseStd[ch];
                     dx[at] = batchStatistics
-                        ? (float)(scale * (dy[at] - s / count - normalized[at] * (sx / count)))
+                        ? (float)(scale * (dy[at] - s / count - normalized * (sx / count)))
                         : (float)(scale * dy[at]);
                 }
         }

@@ -11,17 +11,20 @@ namespace NeuralPipelines.Models.Layers.Conv;
 /// μ and σ² are over the batch and all pixels of a channel (biased σ² for normalising, unbiased for the running
 /// estimate, as PyTorch does); running = (1 − momentum)·running + momentum·batch with momentum 0.1, ε = 1e-5.
 /// γ and β do not decay under L2. The running statistics are <see cref="Layer.Buffers"/>, saved with the weights.
+/// Backward reads the input of the last forward pass (x̂ is recomputed from it, not stored), so the caller keeps that
+/// input unchanged until then, as for a convolution.
 /// </remarks>
 [LayerKind("batch_norm2d")]
 public sealed class BatchNorm2d : Layer, INormalizationWithActivation
 {
     private readonly Parameter _gamma, _beta;
     private readonly Tensor _runningMean, _runningVar;
-    // Per-channel rows: 1/σ (kept for backward), the batch's μ, σ² and unbiased σ² (backward reuses the first two for Σδ and Σδ·x̂).
-    private readonly float[] _inverseStd, _batchMean, _batchVariance, _unbiasedVariance;
+    // Per-channel rows: 1/σ and μ of the last forward pass (the batch's or the running ones, for backward), the batch's σ²
+    // and unbiased σ², and backward's Σδ and Σδ·x̂.
+    private readonly float[] _inverseStd, _mean, _batchVariance, _unbiasedVariance, _sumDy, _sumDyXh;
     // One cached array: the training step reads this every batch and must not allocate.
     private readonly Parameter[] _parameters;
-    private Tensor? _normalized, _output, _inputGradient;
+    private Tensor? _input, _output, _inputGradient;
     private bool _trainedForward;
 
     public BatchNorm2d(int channels, float momentum = 0.1f, float epsilon = 1e-5f)
@@ -36,7 +39,8 @@ public sealed class BatchNorm2d : Layer, INormalizationWithActivation
         _runningMean = new Tensor(channels);
         _runningVar = new Tensor(channels);
         _runningVar.Span.Fill(1f);
-        _inverseStd = new float[channels]; _batchMean = new float[channels]; _batchVariance = new float[channels]; _unbiasedVariance = new float[channels];
+        _inverseStd = new float[channels]; _mean = new float[channels]; _batchVariance = new float[channels]; _unbiasedVariance = new float[channels];
+        _sumDy = new float[channels]; _sumDyXh = new float[channels];
         _parameters = [_gamma, _beta];
     }
 
@@ -76,24 +80,25 @@ public sealed class BatchNorm2d : Layer, INormalizationWithActivation
         if (training && (long)n * hw < 2)
             throw new ArgumentException($"BatchNorm2d cannot estimate a variance in training from one value per channel (input {Tensor.ShapeText(x.Shape)}); use a larger batch.");
         _trainedForward = training;
-        var xh = Tensor.Ensure(ref _normalized, x.Shape);
+        _input = x;
         var y = Tensor.Ensure(ref _output, x.Shape);
         // a = σ(y): the activation's own buffer, or none.
         var a = then?.OutputFor(y);
         if (!training)
         {
+            _runningMean.Span.CopyTo(_mean);
             BatchNormChannels.NormalizeInference(x.Span, n, c, hw, _gamma.Value.Span, _beta.Value.Span, Epsilon,
-                _runningMean.Span, _runningVar.Span, _inverseStd, xh.Span, y.Span, activation, a is null ? [] : a.Span);
+                _mean, _runningVar.Span, _inverseStd, y.Span, activation, a is null ? [] : a.Span);
             return a ?? y;
         }
         // x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β with the batch's μ and biased σ².
         BatchNormChannels.NormalizeTraining(x.Span, n, c, hw, _gamma.Value.Span, _beta.Value.Span, Epsilon,
-            _batchMean, _batchVariance, _unbiasedVariance, _inverseStd, xh.Span, y.Span, activation, a is null ? [] : a.Span);
+            _mean, _batchVariance, _unbiasedVariance, _inverseStd, y.Span, activation, a is null ? [] : a.Span);
         // running = (1 − momentum)·running + momentum·batch, with the unbiased σ².
         float m = Momentum;
         for (int ch = 0; ch < c; ch++)
         {
-            _runningMean[ch] = (1 - m) * _runningMean[ch] + m * _batchMean[ch];
+            _runningMean[ch] = (1 - m) * _runningMean[ch] + m * _mean[ch];
             _runningVar[ch] = (1 - m) * _runningVar[ch] + m * _unbiasedVariance[ch];
         }
         return a ?? y;
@@ -101,9 +106,9 @@ public sealed class BatchNorm2d : Layer, INormalizationWithActivation
 
     public override Tensor Backward(Tensor dy)
     {
-        var (xh, dx, n, hw) = GradientBuffers(dy);
-        // Σδ and Σδ·x̂ per channel (they reuse the forward pass's statistics rows), and ∂C/∂x.
-        BatchNormChannels.Backward(dy.Span, xh.Span, n, Channels, hw, _gamma.Value.Span, _inverseStd, _trainedForward, _batchMean, _batchVariance, dx.Span);
+        var (x, dx, n, hw) = GradientBuffers(dy);
+        // Σδ and Σδ·x̂ per channel, and ∂C/∂x.
+        BatchNormChannels.Backward(dy.Span, x.Span, _mean, n, Channels, hw, _gamma.Value.Span, _inverseStd, _trainedForward, _sumDy, _sumDyXh, dx.Span);
         AddParameterGradients();
         return dx;
     }
@@ -111,23 +116,23 @@ public sealed class BatchNorm2d : Layer, INormalizationWithActivation
     public Tensor Backward(Tensor outputGradient, IFusibleActivation then)
     {
         // Small planes: the activation's own pass first (see FusedBackwardPlane; the same bits).
-        if (_normalized is { } xh0 && xh0.Dim(2) * xh0.Dim(3) < BatchNormChannels.FusedBackwardPlane)
+        if (_input is { } x0 && x0.Dim(2) * x0.Dim(3) < BatchNormChannels.FusedBackwardPlane)
             return Backward(then.Backward(outputGradient));
         // δ_y = δ_a ⊙ σ'(y) into the activation's ∂C/∂z buffer, plane by plane inside the batch norm's sweep.
         var (a, dy) = then.GradientBuffers(outputGradient);
-        var (xh, dx, n, hw) = GradientBuffers(dy);
-        BatchNormChannels.Backward(then.Kernel, _output!.Span, a.Span, outputGradient.Span, dy.Span, xh.Span, n, Channels, hw,
-            _gamma.Value.Span, _inverseStd, _trainedForward, _batchMean, _batchVariance, dx.Span);
+        var (x, dx, n, hw) = GradientBuffers(dy);
+        BatchNormChannels.Backward(then.Kernel, _output!.Span, a.Span, outputGradient.Span, dy.Span, x.Span, _mean, n, Channels, hw,
+            _gamma.Value.Span, _inverseStd, _trainedForward, _sumDy, _sumDyXh, dx.Span);
         AddParameterGradients();
         return dx;
     }
 
-    private (Tensor Normalized, Tensor InputGradient, int Batch, int Plane) GradientBuffers(Tensor dy)
+    private (Tensor Input, Tensor InputGradient, int Batch, int Plane) GradientBuffers(Tensor dy)
     {
-        var xh = _normalized ?? throw new InvalidOperationException("BatchNorm2d.Backward called before Forward.");
-        if (!dy.ShapeEquals(xh.Shape))
-            throw new ArgumentException($"BatchNorm2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText(xh.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
-        return (xh, Tensor.Ensure(ref _inputGradient, xh.Shape), xh.Dim(0), xh.Dim(2) * xh.Dim(3));
+        var x = _input ?? throw new InvalidOperationException("BatchNorm2d.Backward called before Forward.");
+        if (!dy.ShapeEquals(x.Shape))
+            throw new ArgumentException($"BatchNorm2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText(x.Shape)} but got {Tensor.ShapeText(dy.Shape)}.");
+        return (x, Tensor.Ensure(ref _inputGradient, x.Shape), x.Dim(0), x.Dim(2) * x.Dim(3));
     }
 
     private void AddParameterGradients()
@@ -135,8 +140,8 @@ public sealed class BatchNorm2d : Layer, INormalizationWithActivation
         if (ParameterGradients)
         {
             // ∂C/∂β = Σδ, ∂C/∂γ = Σδ·x̂
-            TensorPrimitives.Add(_beta.Gradient.Span, _batchMean, _beta.Gradient.Span);
-            TensorPrimitives.Add(_gamma.Gradient.Span, _batchVariance, _gamma.Gradient.Span);
+            TensorPrimitives.Add(_beta.Gradient.Span, _sumDy, _beta.Gradient.Span);
+            TensorPrimitives.Add(_gamma.Gradient.Span, _sumDyXh, _gamma.Gradient.Span);
         }
     }
 }

@@ -24,7 +24,7 @@ public class BatchNormActivationTests
 
     private static float[] PerChannel(float first, float step) => Enumerable.Range(0, Channels).Select(c => first + step * c).ToArray();
 
-    private sealed record Results(float[] Mean, float[] Variance, float[] Unbiased, float[] InverseStd, float[] Normalized, float[] Y,
+    private sealed record Results(float[] Mean, float[] Variance, float[] Unbiased, float[] InverseStd, float[] Y,
         float[] A, float[] DyOfY, float[] SumDy, float[] SumDyXh, float[] Dx);
 
     private static PlaneActivation Activation(float slope) => slope == 0 ? PlaneActivation.Rectifier : PlaneActivation.Leaky(slope);
@@ -37,36 +37,36 @@ public class BatchNormActivationTests
         var gamma = PerChannel(0.5f, 0.25f); var beta = PerChannel(-0.4f, 0.15f);
         int n = x.Length;
         var r = new Results(new float[Channels], new float[Channels], new float[Channels], new float[Channels],
-            new float[n], new float[n], new float[n], new float[n], new float[Channels], new float[Channels], new float[n]);
+            new float[n], new float[n], new float[n], new float[Channels], new float[Channels], new float[n]);
         if (!training) { PerChannel(39.8f, 0.1f).CopyTo(r.Mean, 0); PerChannel(1f, 0.5f).CopyTo(r.Variance, 0); }
         var act = Activation(slope);
         if (fused)
         {
-            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y, act, r.A);
-            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y, act, r.A);
-            BatchNormChannels.Backward(act, r.Y, r.A, da, r.DyOfY, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y, act, r.A);
+            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y, act, r.A);
+            BatchNormChannels.Backward(act, r.Y, r.A, da, r.DyOfY, x, r.Mean, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
         }
         else if (!reference)
         {
-            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y);
-            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y);
+            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y);
+            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y);
             act.Forward(r.Y, r.A);
             act.Backward(r.Y, r.A, da, r.DyOfY);
-            BatchNormChannels.Backward(r.DyOfY, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+            BatchNormChannels.Backward(r.DyOfY, x, r.Mean, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
         }
         else
         {
-            if (training) BatchNormChannelsReference.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y);
-            else BatchNormChannelsReference.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y);
+            if (training) BatchNormChannelsReference.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y);
+            else BatchNormChannelsReference.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y);
             act.ForwardReference(r.Y, r.A);
             act.BackwardReference(r.Y, r.A, da, r.DyOfY);
-            BatchNormChannelsReference.Backward(r.DyOfY, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+            BatchNormChannelsReference.Backward(r.DyOfY, x, r.Mean, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
         }
         return r;
     }
 
     private static IEnumerable<(string Name, float[] Values)> Fields(Results r) =>
-        [("μ", r.Mean), ("σ²", r.Variance), ("unbiased σ²", r.Unbiased), ("1/σ", r.InverseStd), ("x̂", r.Normalized), ("y", r.Y),
+        [("μ", r.Mean), ("σ²", r.Variance), ("unbiased σ²", r.Unbiased), ("1/σ", r.InverseStd), ("y", r.Y),
          ("a", r.A), ("∂C/∂y", r.DyOfY), ("Σδ", r.SumDy), ("Σδ·x̂", r.SumDyXh), ("∂C/∂x", r.Dx)];
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NeuralPipelines.Models.Kernels;
 
 namespace NeuralPipelines.Models.Tests.Kernels;
@@ -19,7 +20,7 @@ public class BatchNormChannelsTests
 
     private static float[] PerChannel(float first, float step) => Enumerable.Range(0, Channels).Select(c => first + step * c).ToArray();
 
-    private sealed record Results(float[] Mean, float[] Variance, float[] Unbiased, float[] InverseStd, float[] Normalized, float[] Y,
+    private sealed record Results(float[] Mean, float[] Variance, float[] Unbiased, float[] InverseStd, float[] Y,
         float[] SumDy, float[] SumDyXh, float[] Dx);
 
     private static Results Run(bool reference, bool training, bool batchStatistics)
@@ -28,19 +29,19 @@ public class BatchNormChannelsTests
         var x = Digits(0, 3f, 40f); var dy = Digits(5000, 1f, -0.3f);
         var gamma = PerChannel(0.5f, 0.25f); var beta = PerChannel(-1f, 0.5f);
         var r = new Results(new float[Channels], new float[Channels], new float[Channels], new float[Channels],
-            new float[x.Length], new float[x.Length], new float[Channels], new float[Channels], new float[x.Length]);
+            new float[x.Length], new float[Channels], new float[Channels], new float[x.Length]);
         if (!training) { PerChannel(40f, 0.1f).CopyTo(r.Mean, 0); PerChannel(9f, 0.5f).CopyTo(r.Variance, 0); }
         if (reference)
         {
-            if (training) BatchNormChannelsReference.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y);
-            else BatchNormChannelsReference.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y);
-            BatchNormChannelsReference.Backward(dy, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, batchStatistics, r.SumDy, r.SumDyXh, r.Dx);
+            if (training) BatchNormChannelsReference.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y);
+            else BatchNormChannelsReference.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y);
+            BatchNormChannelsReference.Backward(dy, x, r.Mean, Batch, Channels, Plane, gamma, r.InverseStd, batchStatistics, r.SumDy, r.SumDyXh, r.Dx);
         }
         else
         {
-            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Normalized, r.Y);
-            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Normalized, r.Y);
-            BatchNormChannels.Backward(dy, r.Normalized, Batch, Channels, Plane, gamma, r.InverseStd, batchStatistics, r.SumDy, r.SumDyXh, r.Dx);
+            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y);
+            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y);
+            BatchNormChannels.Backward(dy, x, r.Mean, Batch, Channels, Plane, gamma, r.InverseStd, batchStatistics, r.SumDy, r.SumDyXh, r.Dx);
         }
         return r;
     }
@@ -62,13 +63,15 @@ public class BatchNormChannelsTests
         Close(twin.Mean, kernel.Mean, 1e-6f, "μ");
         Close(twin.Variance, kernel.Variance, 1e-5f, "σ²");
         Close(twin.Unbiased, kernel.Unbiased, 1e-5f, "unbiased σ²");
-        Close(twin.Normalized, kernel.Normalized, 1e-4f, "x̂");
         Close(twin.Y, kernel.Y, 1e-4f, "y");
         Close(twin.SumDy, kernel.SumDy, 1e-4f, "Σδ");
         Close(twin.SumDyXh, kernel.SumDyXh, 1e-3f, "Σδx̂");
         Close(twin.Dx, kernel.Dx, 1e-3f, "∂C/∂x");
-        // Batch statistics normalise each channel to mean 0, variance 1.
-        if (training) Assert.InRange(kernel.Normalized.AsSpan(0, Plane).ToArray().Average(), -1.0, 1.0);
+        // Batch statistics normalise each channel to mean 0, variance 1: y = γ·x̂ + β has the mean β.
+        if (training)
+            for (int ch = 0; ch < Channels; ch++)
+                Assert.InRange(Enumerable.Range(0, Batch).SelectMany(i => kernel.Y.AsSpan((i * Channels + ch) * Plane, Plane).ToArray()).Average(),
+                    -1.0 + 0.5 * ch - 1e-3, -1.0 + 0.5 * ch + 1e-3);
     }
 
     [Theory]
@@ -76,31 +79,50 @@ public class BatchNormChannelsTests
     [InlineData(16, 8, 16)]
     [InlineData(4, 3, 49)]
     [InlineData(2, 5, 1)]
-    public void Inference_in_one_pass_gives_the_per_plane_calls_bits_with_and_without_an_activation(int batch, int channels, int plane)
+    public void The_kernels_keep_the_bits_of_the_stored_normalized_steps_they_replaced(int batch, int channels, int plane)
     {
         int length = batch * channels * plane;
         var rng = new Random(length + plane);
         float[] Fill(int n, double scale, double offset) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * scale + offset)).ToArray();
-        float[] x = Fill(length, 6, -3), gamma = Fill(channels, 1, 0.5), beta = Fill(channels, 1, -0.5), mean = Fill(channels, 1, -0.5), variance = Fill(channels, 2, 0.1);
-        float[][] Run(bool onePass, bool leaky)
+        float[] x = Fill(length, 6, 37), dy = Fill(length, 2, -1), gamma = Fill(channels, 1, 0.5), beta = Fill(channels, 1, -0.5);
+        float[] mean = new float[channels], variance = new float[channels], unbiased = new float[channels], inv = new float[channels];
+        float[] y = new float[length], sumDy = new float[channels], sumDyXh = new float[channels], dx = new float[length];
+        BatchNormChannels.NormalizeTraining(x, batch, channels, plane, gamma, beta, 1e-5f, mean, variance, unbiased, inv, y);
+        BatchNormChannels.Backward(dy, x, mean, batch, channels, plane, gamma, inv, true, sumDy, sumDyXh, dx);
+
+        // The layer's steps while x̂ was a stored tensor: per plane, the library sums, subtraction, dot and multiply.
+        long count = (long)batch * plane;
+        Span<float> Plane(float[] t, int i, int ch) => t.AsSpan((i * channels + ch) * plane, plane);
+        for (int ch = 0; ch < channels; ch++)
         {
-            bool was = BatchNormChannels.InferenceInOnePass;
-            try
+            double sum = 0, sq = 0;
+            for (int i = 0; i < batch; i++) sum += TensorPrimitives.Sum<float>(Plane(x, i, ch));
+            float mu = (float)(sum / count);
+            var xh = new float[length];
+            for (int i = 0; i < batch; i++)
             {
-                BatchNormChannels.InferenceInOnePass = onePass;
-                float[] inv = new float[channels], xh = new float[length], y = new float[length], a = new float[length];
-                BatchNormChannels.NormalizeInference(x, batch, channels, plane, gamma, beta, 1e-5f, mean, variance, inv, xh, y,
-                    leaky ? PlaneActivation.Leaky(0.2f) : PlaneActivation.None, leaky ? a : []);
-                return [inv, xh, y, a];
+                TensorPrimitives.Subtract(Plane(x, i, ch), mu, Plane(xh, i, ch));
+                sq += TensorPrimitives.Dot<float>(Plane(xh, i, ch), Plane(xh, i, ch));
             }
-            finally { BatchNormChannels.InferenceInOnePass = was; }
-        }
-        foreach (bool leaky in new[] { false, true })
-        {
-            var perPlane = Run(onePass: false, leaky);
-            var onePass = Run(onePass: true, leaky);
-            for (int k = 0; k < perPlane.Length; k++) Assert.Equal(perPlane[k], onePass[k]);
-            if (leaky) Assert.Contains(onePass[3], v => v < 0); // the activation ran: LeakyReLU keeps negatives, scaled
+            float sigma2 = (float)(sq / count), invStd = 1f / MathF.Sqrt(sigma2 + 1e-5f);
+            Assert.Equal(mu, mean[ch]);
+            Assert.Equal(sigma2, variance[ch]);
+            Assert.Equal(invStd, inv[ch]);
+            double s = 0, sx = 0;
+            for (int i = 0; i < batch; i++)
+            {
+                TensorPrimitives.Multiply(Plane(xh, i, ch), invStd, Plane(xh, i, ch));
+                for (int k = 0; k < plane; k++)
+                    Assert.Equal(MathF.FusedMultiplyAdd(Plane(xh, i, ch)[k], gamma[ch], beta[ch]), Plane(y, i, ch)[k]);
+                s += TensorPrimitives.Sum<float>(Plane(dy, i, ch));
+                sx += TensorPrimitives.Dot<float>(Plane(dy, i, ch), Plane(xh, i, ch));
+            }
+            Assert.Equal((float)s, sumDy[ch]);
+            Assert.Equal((float)sx, sumDyXh[ch]);
+            float scale = gamma[ch] * invStd, a = -scale * (float)(sx / count), b = -scale * (float)(s / count);
+            for (int i = 0; i < batch; i++)
+                for (int k = 0; k < plane; k++)
+                    Assert.Equal(Plane(dy, i, ch)[k] * scale + MathF.FusedMultiplyAdd(Plane(xh, i, ch)[k], a, b), Plane(dx, i, ch)[k]);
         }
     }
 
@@ -117,8 +139,7 @@ public class BatchNormChannelsTests
     private sealed class ResultsBits : IEqualityComparer<Results>
     {
         public bool Equals(Results? a, Results? b) =>
-            a!.Mean.SequenceEqual(b!.Mean) && a.Variance.SequenceEqual(b.Variance) && a.Normalized.SequenceEqual(b.Normalized)
-            && a.Y.SequenceEqual(b.Y) && a.SumDy.SequenceEqual(b.SumDy) && a.SumDyXh.SequenceEqual(b.SumDyXh) && a.Dx.SequenceEqual(b.Dx);
+            a!.Mean.SequenceEqual(b!.Mean) && a.Variance.SequenceEqual(b.Variance) && a.Y.SequenceEqual(b.Y) && a.SumDy.SequenceEqual(b.SumDy) && a.SumDyXh.SequenceEqual(b.SumDyXh) && a.Dx.SequenceEqual(b.Dx);
 
         public int GetHashCode(Results r) => 0;
     }

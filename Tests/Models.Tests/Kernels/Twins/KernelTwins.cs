@@ -28,7 +28,7 @@ public static class KernelTwins
         KernelTwin.Of(typeof(Im2Col), typeof(Im2ColReference), [typeof(Im2ColTests)], () => Sweep(Unfold((p, columns) => Im2Col.Unfold(p.X, p.Batch, p.G, columns)), Fold((p, images) => Im2Col.Fold(p.Columns, p.Batch, p.G, images)))),
         KernelTwin.Of(typeof(Pooling), typeof(PoolingReference), [typeof(PoolingTests)], () => PoolingCases.Sweep(Pool).Concat(PoolingCases.Sweep(Pool2x2, g => g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 }))),
         KernelTwin.Of(typeof(BatchNormChannels), typeof(BatchNormChannelsReference), [typeof(BatchNormChannelsTests), typeof(BatchNormActivationTests)], () => BatchNormCases.Sweep(BatchNormFast, BatchNormTwin)),
-        KernelTwin.Of(typeof(BatchNormPlanes), typeof(BatchNormPlanes), [typeof(BatchNormPlanesTests)], () => LaneCases.Sweep(2, x => Planes(x, BatchNormPlanes.Normalize, BatchNormPlanes.InputGradient), x => Planes(x, BatchNormPlanes.NormalizeReference, BatchNormPlanes.InputGradientReference), "x̂", "y", "∂C/∂x")),
+        KernelTwin.Of(typeof(BatchNormPlanes), typeof(BatchNormPlanes), [typeof(BatchNormPlanesTests)], () => LaneCases.Sweep(2, PlanesFast, PlanesTwin, "y", "x̂", "∂C/∂x")),
         KernelTwin.Of(typeof(Rectifier), typeof(Rectifier), [typeof(RectifierTests)], () => LaneCases.Sweep(2, x => Relu(x, Rectifier.Forward, Rectifier.Mask), x => Relu(x, Rectifier.ForwardReference, Rectifier.MaskReference), "a", "∂C/∂z")),
         KernelTwin.Of(typeof(LeakyRectifier), typeof(LeakyRectifier), [typeof(LeakyRectifierTests)], () => LaneCases.Sweep(2, x => Leaky(x, LeakyRectifier.Forward, LeakyRectifier.Backward), x => Leaky(x, LeakyRectifier.ForwardReference, LeakyRectifier.BackwardReference), "a", "∂C/∂z")),
         KernelTwin.Of(typeof(AdamUpdate), typeof(AdamUpdate), [typeof(AdamUpdateTests)], () => LaneCases.Sweep(4, x => Adam(x, AdamUpdate.Update), x => Adam(x, AdamUpdate.UpdateReference), "w", "m", "v")),
@@ -107,41 +107,52 @@ public static class KernelTwins
     private static float[][] BatchNormFast(float[] x, float[] dy, int batch, int channels, int plane, float[] gamma, float[] beta, bool training)
     {
         var r = BatchNormOutputs(x.Length, channels, training);
-        if (training) BatchNormChannels.NormalizeTraining(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[2], r[3], r[4], r[5]);
-        else BatchNormChannels.NormalizeInference(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[3], r[4], r[5]);
-        BatchNormChannels.Backward(dy, r[4], batch, channels, plane, gamma, r[3], training, r[6], r[7], r[8]);
+        if (training) BatchNormChannels.NormalizeTraining(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[2], r[3], r[4]);
+        else BatchNormChannels.NormalizeInference(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[3], r[4]);
+        BatchNormChannels.Backward(dy, x, r[0], batch, channels, plane, gamma, r[3], training, r[5], r[6], r[7]);
         return r;
     }
 
     private static float[][] BatchNormTwin(float[] x, float[] dy, int batch, int channels, int plane, float[] gamma, float[] beta, bool training)
     {
         var r = BatchNormOutputs(x.Length, channels, training);
-        if (training) BatchNormChannelsReference.NormalizeTraining(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[2], r[3], r[4], r[5]);
-        else BatchNormChannelsReference.NormalizeInference(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[3], r[4], r[5]);
-        BatchNormChannelsReference.Backward(dy, r[4], batch, channels, plane, gamma, r[3], training, r[6], r[7], r[8]);
+        if (training) BatchNormChannelsReference.NormalizeTraining(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[2], r[3], r[4]);
+        else BatchNormChannelsReference.NormalizeInference(x, batch, channels, plane, gamma, beta, 1e-5f, r[0], r[1], r[3], r[4]);
+        BatchNormChannelsReference.Backward(dy, x, r[0], batch, channels, plane, gamma, r[3], training, r[5], r[6], r[7]);
         return r;
     }
 
-    /// <summary>μ, σ², unbiased σ², 1/σ, x̂, y, Σδ, Σδx̂, ∂C/∂x; inference is given running statistics (and leaves the
+    /// <summary>μ, σ², unbiased σ², 1/σ, y, Σδ, Σδx̂, ∂C/∂x; inference is given running statistics (and leaves the
     /// unbiased variance alone: zeros on both sides).</summary>
     private static float[][] BatchNormOutputs(int length, int channels, bool training) =>
     [
         training ? TwinData.Unwritten(channels) : Enumerable.Range(0, channels).Select(c => 40f + 0.1f * c).ToArray(),
         training ? TwinData.Unwritten(channels) : Enumerable.Range(0, channels).Select(c => 9f + 0.5f * c).ToArray(),
         training ? TwinData.Unwritten(channels) : new float[channels],
-        TwinData.Unwritten(channels), TwinData.Unwritten(length), TwinData.Unwritten(length),
+        TwinData.Unwritten(channels), TwinData.Unwritten(length),
         TwinData.Unwritten(channels), TwinData.Unwritten(channels), TwinData.Unwritten(length),
     ];
 
-    private delegate void Sweep1(Span<float> centred, float inverseStd, float gamma, float beta, Span<float> y);
-    private delegate void Sweep2(ReadOnlySpan<float> normalized, ReadOnlySpan<float> dy, float a, float b, float scale, Span<float> dx);
-
-    private static float[][] Planes(float[][] x, Sweep1 normalize, Sweep2 inputGradient)
+    /// <summary>The three plane sweeps on one plane of x (μ 0.4, 1/σ 1.37) and δ: y, x̂, ∂C/∂x.</summary>
+    private static unsafe float[][] PlanesFast(float[][] x)
     {
-        var (xh, y, dx) = (x[0], TwinData.Unwritten(x[0].Length), TwinData.Unwritten(x[0].Length));
-        normalize(xh, 1.37f, 0.8f, -0.3f, y);
-        inputGradient(xh, x[1], -0.021f, 0.0047f, 1.9f, dx);
-        return [xh, y, dx];
+        var (y, xh, dx) = (TwinData.Unwritten(x[0].Length), TwinData.Unwritten(x[0].Length), TwinData.Unwritten(x[0].Length));
+        fixed (float* px = x[0]) fixed (float* pd = x[1]) fixed (float* py = y) fixed (float* pn = xh) fixed (float* pdx = dx)
+        {
+            BatchNormPlanes.NormalizeFrom(px, 0.4f, 1.37f, 0.8f, -0.3f, py, y.Length);
+            BatchNormPlanes.Normalized(px, 0.4f, 1.37f, pn, xh.Length);
+            BatchNormPlanes.InputGradientFrom(px, 0.4f, 1.37f, pd, -0.021f, 0.0047f, 1.9f, pdx, dx.Length);
+        }
+        return [y, xh, dx];
+    }
+
+    private static float[][] PlanesTwin(float[][] x)
+    {
+        var (y, xh, dx) = (TwinData.Unwritten(x[0].Length), TwinData.Unwritten(x[0].Length), TwinData.Unwritten(x[0].Length));
+        BatchNormPlanes.NormalizeFromReference(x[0], 0.4f, 1.37f, 0.8f, -0.3f, y);
+        BatchNormPlanes.NormalizedReference(x[0], 0.4f, 1.37f, xh);
+        BatchNormPlanes.InputGradientFromReference(x[0], 0.4f, 1.37f, x[1], -0.021f, 0.0047f, 1.9f, dx);
+        return [y, xh, dx];
     }
 
     private delegate void Activation(ReadOnlySpan<float> z, Span<float> a);
