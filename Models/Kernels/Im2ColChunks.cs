@@ -39,11 +39,18 @@ public static unsafe class Im2ColChunks
     public static bool Suits(Im2ColGeometry g, int batch, bool noDirectKernel = false) =>
         Enabled && g.Rows > (noDirectKernel ? Convolution.ColumnFreeTaps : 640) && (long)g.Rows * g.OutPixels * batch >= RouteFloats;
 
-    /// <summary>Whether ∂C/∂x (and so a transposed layer's forward product) takes this route: with
-    /// <see cref="AnyTaps"/>, at any tap count from a whole-batch column matrix of two chunks; else as
-    /// <see cref="Suits"/> for a product no direct kernel takes.</summary>
+    /// <summary>Whether ∂C/∂x (and so a transposed layer's forward product) takes this route: as <see cref="Suits"/> for
+    /// a product no direct kernel takes, or with <see cref="AnyTaps"/> at any tap count from a whole-batch column matrix
+    /// of two chunks whose products stay wide (<see cref="MinChunkColumns"/>).</summary>
     public static bool SuitsInputGradient(Im2ColGeometry g, int batch) =>
-        AnyTaps ? Enabled && (long)g.Rows * g.OutPixels * batch >= 2 * ChunkFloats : Suits(g, batch, noDirectKernel: true);
+        Suits(g, batch, noDirectKernel: true)
+        || AnyTaps && Enabled && (long)g.Rows * g.OutPixels * batch >= 2 * ChunkFloats
+           && (long)ImagesPerChunk(g, batch) * g.OutPixels >= MinChunkColumns;
+
+    /// <summary>Columns (positions) a chunk's product needs for <see cref="AnyTaps"/>: pix2pix's transposed layer from
+    /// 2×2 (4,096 taps, 4 positions an image) cut into chunks of 22 images ran its 88-column products at half the speed of
+    /// the whole batch's 256 (10.2 against 5.8 ms at batch 64), where ResNet-8's layers have 637 to 2,548 a chunk.</summary>
+    private const int MinChunkColumns = 512;
 
     /// <summary>∂C/∂x by chunks whatever the layer's taps (true), or only above <see cref="Convolution.ColumnFreeTaps"/>
     /// as before (false: for the tests and <c>--ab chunks-any-taps</c> of the races). Both give the same bits: each

@@ -50,4 +50,16 @@ public class ChunkedInputGradientTests
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - runs[0][i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"∂C/∂x[{i}]: expected {expected[i]}, got {runs[0][i]}");
     }
+
+    [Fact]
+    public void Chunks_too_narrow_for_the_gemm_keep_the_whole_batch()
+    {
+        // pix2pix's transposed layer from 2×2 at inference's batch 64 (the convolution 256 → 512 channels, 4×4 stride 2 on
+        // 4×4): 4,096 taps and 4 positions an image, so chunks of 22 images would be products of 88 columns.
+        var g = new Im2ColGeometry(256, 4, 4, 4, 4, 2, 2, 1, 1);
+        Assert.Equal(22, Im2ColChunks.ImagesPerChunk(g, 64));
+        Assert.False(Im2ColChunks.SuitsInputGradient(g, 64));
+        // ResNet-8's 7×7 layer, 13 images a chunk: 637 columns.
+        Assert.True(Im2ColChunks.SuitsInputGradient(new Im2ColGeometry(64, 7, 7, 3, 3, 1, 1, 1, 1), 64));
+    }
 }
