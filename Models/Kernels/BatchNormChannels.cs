@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
@@ -70,16 +72,10 @@ public static unsafe class BatchNormChannels
     /// is recomputed from the forward pass's input x, its <paramref name="mean"/> and <paramref name="inverseStd"/>.</summary>
     public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> mean, int batch, int channels, int plane,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> inverseStd, bool batchStatistics, Span<float> sumDy, Span<float> sumDyXh,
-        Span<float> dx)
-    {
-        Check("Backward", dy.Length, x.Length, batch, channels, plane, mean.Length, gamma.Length, inverseStd.Length, sumDy.Length, sumDyXh.Length);
-        CheckGradient(dx.Length, batch, channels, plane);
-        fixed (float* pd = dy) fixed (float* px = x) fixed (float* pm = mean) fixed (float* pg = gamma) fixed (float* pi = inverseStd)
-        fixed (float* ps = sumDy) fixed (float* pp = sumDyXh) fixed (float* pdx = dx)
-            KernelLoop.For(channels, (long)batch * channels * plane,
-                new Backwards(batch, channels, plane, batchStatistics, pd, px, pm, pg, pi, ps, pp, pdx, default),
-                static (j, ch) => j.Back(ch));
-    }
+        Span<float> dx) =>
+        // δ is written only to apply an activation's derivative, and there is none here.
+        Backward(PlaneActivation.None, [], [], [], MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(dy), dy.Length), x, mean,
+            batch, channels, plane, gamma, inverseStd, batchStatistics, sumDy, sumDyXh, dx);
 
     /// <summary>The smallest plane (floats) on which a layer should take the activation's derivative inside the backward
     /// sweep: below it, one derivative call per plane costs more than the activation's own pass over the tensor saves.</summary>
@@ -91,7 +87,8 @@ public static unsafe class BatchNormChannels
     /// <summary>The backward pass through a = σ(y) and then the batch norm, in one sweep: each plane of
     /// δ_y = δ_a ⊙ σ'(y) is written to <paramref name="dy"/> and summed (Σδ, Σδ·x̂) while it is in cache; then ∂C/∂x as
     /// <see cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, bool, Span{float}, Span{float}, Span{float})"/>.
-    /// <paramref name="y"/> is the batch norm's output (σ's input), <paramref name="activated"/> σ(y), <paramref name="da"/> ∂C/∂a.</summary>
+    /// <paramref name="y"/> is the batch norm's output (σ's input), <paramref name="activated"/> σ(y), <paramref name="da"/> ∂C/∂a
+    /// (all three empty with <see cref="PlaneActivation.None"/>, when <paramref name="dy"/> is only read).</summary>
     public static void Backward(PlaneActivation activation, ReadOnlySpan<float> y, ReadOnlySpan<float> activated, ReadOnlySpan<float> da,
         Span<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> mean, int batch, int channels, int plane, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> inverseStd, bool batchStatistics, Span<float> sumDy, Span<float> sumDyXh, Span<float> dx)
