@@ -2,9 +2,9 @@ using NeuralPipelines.Models.Kernels;
 
 namespace NeuralPipelines.Benchmarks.Race;
 
-/// <summary>The GEMM's (and the convolution routes') on/off switches that the races alternate by name (<c>--ab NAME</c> of <c>race sgemm-rows</c>,
-/// <c>race gan</c>, <c>race pix2pix</c> and <c>race-cnn resnet</c>), in one place: each keeps the bits, so the two
-/// settings time the same arithmetic.</summary>
+/// <summary>The GEMM's (and the convolution routes') on/off switches that the races alternate by name (<c>--ab NAME</c>
+/// of <c>race sgemm-rows</c>, <c>race gan</c>, <c>race pix2pix</c> and <c>race-cnn resnet</c>), in one place: each keeps
+/// the bits, so the two settings time the same arithmetic.</summary>
 public static class GemmSwitches
 {
     /// <summary>A switch: how to set it, and what its two settings are called in the RESULT lines.</summary>

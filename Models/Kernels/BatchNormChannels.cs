@@ -42,7 +42,7 @@ public static unsafe class BatchNormChannels
         fixed (float* px = x) fixed (float* pg = gamma) fixed (float* pb = beta) fixed (float* pm = mean) fixed (float* pv = variance)
         fixed (float* pu = unbiasedVariance) fixed (float* pi = inverseStd) fixed (float* py = y) fixed (float* pa = activated)
             KernelLoop.For(channels, (long)batch * channels * plane,
-                new Forwards(batch, channels, plane, epsilon, px, pg, pb, pm, pv, pu, pi, py, new Then(activation, py, pa, null)),
+                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, pu, pi, py, new Then(activation, py, pa, null)),
                 static (j, ch) => j.Train(ch));
     }
 
@@ -63,7 +63,7 @@ public static unsafe class BatchNormChannels
         fixed (float* px = x) fixed (float* pg = gamma) fixed (float* pb = beta) fixed (float* pm = mean) fixed (float* pv = variance)
         fixed (float* pi = inverseStd) fixed (float* py = y) fixed (float* pa = activated)
             KernelLoop.For(channels, (long)batch * channels * plane,
-                new Forwards(batch, channels, plane, epsilon, px, pg, pb, pm, pv, null, pi, py, new Then(activation, py, pa, null)),
+                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, null, pi, py, new Then(activation, py, pa, null)),
                 static (j, ch) => j.Infer(ch));
     }
 
@@ -102,7 +102,7 @@ public static unsafe class BatchNormChannels
         fixed (float* ps = sumDy) fixed (float* pp = sumDyXh) fixed (float* pdx = dx)
         fixed (float* pz = y) fixed (float* pa = activated) fixed (float* pda = da)
             KernelLoop.For(channels, (long)batch * channels * plane,
-                new Backwards(batch, channels, plane, batchStatistics, pd, px, pm, pg, pi, ps, pp, pdx, new Then(activation, pz, pa, pda)),
+                new Backwards(new Layout(batch, channels, plane), batchStatistics, pd, px, pm, pg, pi, ps, pp, pdx, new Then(activation, pz, pa, pda)),
                 static (j, ch) => j.Back(ch));
     }
 
@@ -136,21 +136,19 @@ public static unsafe class BatchNormChannels
     private static Span<float> PlaneBuffer(int plane) => Scratch.Ensure(ref _plane, plane).AsSpan(0, plane);
 
     /// <summary>One forward call's pointers: x, γ, β, μ, σ², unbiased σ² (null in inference), 1/σ, y, and ε.</summary>
-    private readonly struct Forwards(int batch, int channels, int plane, float epsilon, float* x, float* gamma, float* beta,
+    private readonly struct Forwards(Layout shape, float epsilon, float* x, float* gamma, float* beta,
         float* mean, float* variance, float* unbiased, float* inverseStd, float* y, Then then)
     {
-        private Span<float> Plane(float* tensor, int image, int ch) => new(tensor + ((long)image * channels + ch) * plane, plane);
-
         public void Train(int ch)
         {
-            long count = (long)batch * plane;
+            long count = shape.Count;
             double sum = 0;
-            for (int i = 0; i < batch; i++) sum += TensorPrimitives.Sum(Plane(x, i, ch));
+            for (int i = 0; i < shape.Batch; i++) sum += TensorPrimitives.Sum(shape.Plane(x, i, ch));
             double mu = sum / count, sq = 0;
-            var centred = PlaneBuffer(plane);
-            for (int i = 0; i < batch; i++)
+            var centred = PlaneBuffer(shape.Length);
+            for (int i = 0; i < shape.Batch; i++)
             {
-                TensorPrimitives.Subtract(Plane(x, i, ch), (float)mu, centred);
+                TensorPrimitives.Subtract(shape.Plane(x, i, ch), (float)mu, centred);
                 sq += TensorPrimitives.Dot(centred, centred);
             }
             mean[ch] = (float)mu;
@@ -166,52 +164,62 @@ public static unsafe class BatchNormChannels
         private void Normalize(int ch)
         {
             float mu = mean[ch], inv = inverseStd[ch] = 1f / MathF.Sqrt(variance[ch] + epsilon), g = gamma[ch], b = beta[ch];
-            for (int i = 0; i < batch; i++)
+            for (int i = 0; i < shape.Batch; i++)
             {
-                long at = ((long)i * channels + ch) * plane;
-                BatchNormPlanes.NormalizeFrom(x + at, mu, inv, g, b, y + at, plane);
-                if (!then.Activation.IsNone) then.Activation.Forward(Plane(y, i, ch), Plane(then.Activated, i, ch));
+                long at = shape.At(i, ch);
+                BatchNormPlanes.NormalizeFrom(x + at, mu, inv, g, b, y + at, shape.Length);
+                if (!then.Activation.IsNone) then.Activation.Forward(shape.Plane(y, i, ch), shape.Plane(then.Activated, i, ch));
             }
         }
     }
 
     /// <summary>One backward call's pointers: δ (written first when an activation's derivative comes before), the forward
     /// pass's x, μ and 1/σ, γ, the sums Σδ and Σδ·x̂, ∂C/∂x; and whether the forward pass used batch statistics.</summary>
-    private readonly struct Backwards(int batch, int channels, int plane, bool batchStatistics, float* dy, float* x, float* mean,
+    private readonly struct Backwards(Layout shape, bool batchStatistics, float* dy, float* x, float* mean,
         float* gamma, float* inverseStd, float* sumDy, float* sumDyXh, float* dx, Then then)
     {
-        private Span<float> Plane(float* tensor, int image, int ch) => new(tensor + ((long)image * channels + ch) * plane, plane);
-
         public void Back(int ch)
         {
-            long count = (long)batch * plane;
+            long count = shape.Count;
             float mu = mean[ch], inv = inverseStd[ch];
             double s = 0, sx = 0;
-            var normalized = PlaneBuffer(plane);
-            for (int i = 0; i < batch; i++)
-            {
-                // δ_y = δ_a ⊙ σ'(y) into δ's plane, summed below while it is in cache.
-                if (!then.Activation.IsNone)
-                    then.Activation.Backward(Plane(then.PreActivation, i, ch), Plane(then.Activated, i, ch), Plane(then.ActivatedGradient, i, ch), Plane(dy, i, ch));
-                s += TensorPrimitives.Sum(Plane(dy, i, ch));
-                long at = ((long)i * channels + ch) * plane;
-                fixed (float* pn = normalized) BatchNormPlanes.Normalized(x + at, mu, inv, pn, plane);
-                sx += TensorPrimitives.Dot(Plane(dy, i, ch), normalized);
-            }
+            var normalized = PlaneBuffer(shape.Length);
+            fixed (float* pn = normalized)
+                for (int i = 0; i < shape.Batch; i++)
+                {
+                    // δ_y = δ_a ⊙ σ'(y) into δ's plane, summed below while it is in cache.
+                    if (!then.Activation.IsNone)
+                        then.Activation.Backward(shape.Plane(then.PreActivation, i, ch), shape.Plane(then.Activated, i, ch),
+                            shape.Plane(then.ActivatedGradient, i, ch), shape.Plane(dy, i, ch));
+                    s += TensorPrimitives.Sum(shape.Plane(dy, i, ch));
+                    BatchNormPlanes.Normalized(x + shape.At(i, ch), mu, inv, pn, shape.Length);
+                    sx += TensorPrimitives.Dot(shape.Plane(dy, i, ch), normalized);
+                }
             sumDy[ch] = (float)s;
             sumDyXh[ch] = (float)sx;
             float scale = gamma[ch] * inv;
             float meanDy = (float)(s / count), meanDyXh = (float)(sx / count);
-            for (int i = 0; i < batch; i++)
+            for (int i = 0; i < shape.Batch; i++)
             {
-                long at = ((long)i * channels + ch) * plane;
+                long at = shape.At(i, ch);
                 if (batchStatistics)
                     // One sweep: dx = γ/σ·δ + (x̂·(−γ/σ·mean(δ·x̂)) − γ/σ·mean(δ)).
-                    BatchNormPlanes.InputGradientFrom(x + at, mu, inv, dy + at, -scale * meanDyXh, -scale * meanDy, scale, dx + at, plane);
+                    BatchNormPlanes.InputGradientFrom(x + at, mu, inv, dy + at, -scale * meanDyXh, -scale * meanDy, scale, dx + at, shape.Length);
                 else
-                    TensorPrimitives.Multiply(Plane(dy, i, ch), scale, Plane(dx, i, ch));
+                    TensorPrimitives.Multiply(shape.Plane(dy, i, ch), scale, shape.Plane(dx, i, ch));
             }
         }
+    }
+
+    /// <summary>[batch × channels × plane]: where plane (image, channel) starts, and its floats.</summary>
+    private readonly struct Layout(int batch, int channels, int plane)
+    {
+        public int Batch => batch;
+        public int Length => plane;
+        /// <summary>Values per channel over the batch.</summary>
+        public long Count => (long)batch * plane;
+        public long At(int image, int ch) => ((long)image * channels + ch) * plane;
+        public Span<float> Plane(float* tensor, int image, int ch) => new(tensor + At(image, ch), plane);
     }
 
     /// <summary>The activation that follows the batch norm in the same sweep: σ, its input y (the batch norm's output),

@@ -94,9 +94,9 @@ internal static unsafe class GemmDriver
     /// at n = 1024–2048 (docs/BENCHMARKS.md, "GEMM: rows outside").
     /// Tiles: pairs of full column panels run as 12×32 tiles, a lone full panel, or one cut by the edge of C (stored
     /// through a mask), as a 12×16 pair tile; 7–11 rows left cost one such tile that stores only those (the packed block
-    /// pads its last sliver with zeros), except that 7 or 8 rows run as 8×32 tiles over pairs of full panels. At most 6 rows run as 6×32 tiles over pairs of full panels; a
-    /// lone panel after them, or a panel cut by the edge of C, as 256-bit 6×16 tiles. Every tile gives the same bits
-    /// (<see cref="GemmMicroKernelWide"/>).
+    /// pads its last sliver with zeros), except that 7 or 8 rows run as 8×32 tiles over pairs of full panels. At most 6
+    /// rows run as 6×32 tiles over pairs of full panels; a lone panel after them, or a panel cut by the edge of C, as
+    /// 256-bit 6×16 tiles. Every tile gives the same bits (<see cref="GemmMicroKernelWide"/>).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WideRows(int kc, int mc, int nc, int qFrom, int qTo, float* packedA, float* packedB, float* c, int ldc, bool add)

@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>Copies of the short rows the convolution kernels move per image (plane rows of 7 to a few dozen floats): the
-/// direct kernels' deals and outputs, im2col's stride-1 rows, the phase fold's planes dealt back.</summary>
+/// direct kernels' deals and outputs, im2col's stride-1 rows, the phase fold's planes dealt back, the implicit GEMM's
+/// padded planes.</summary>
 /// <remarks>Why not <c>Span.CopyTo</c>: that is a call into <c>memmove</c> per row, whose fixed cost was most of dealing a
 /// 16-channel 28×28 image (448 rows of 28 floats) and of copying its δ, a fifth of ResNet-8's ∂C/∂w on those layers
 /// (<c>race conv-widths</c>). Inline vector copies, the last one overlapping the one before, cost a few cycles a row.</remarks>
