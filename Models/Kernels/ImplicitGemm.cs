@@ -84,6 +84,11 @@ internal sealed class ImplicitGemm
     {
         var g = s.Window;
         Tables(s);
+        if (SuitsChannelsLast(s))
+        {
+            ChannelsLastWeightGradient(s, x, dy, weightGradient);
+            return;
+        }
         var padded = sameInput && _paddedFor == s ? _padded! : Pad(s, x);
         int cols = s.Columns, p = s.OutPixels;
         // ∂C/∂w = δ·aᵀ, aᵀ read from the padded input with the tables' roles swapped; δ's panels packed from NCHW
@@ -98,6 +103,57 @@ internal sealed class ImplicitGemm
         ColumnLayout.FromImages(dy, s.Batch, s.OutChannels, p, delta);
         Gemm.MultiplyGathered(false, s.OutChannels, g.Rows, cols, delta, cols, padded, _positions, _taps, _tapKinds,
             weightGradient, g.Rows, accumulate: true);
+    }
+
+    /// <summary>Set to false to send every ∂C/∂w here through the gathered GEMM (A/B timing: <c>race-cnn resnet --ab
+    /// channels-last-dw</c>, <c>race gan|pix2pix --ab channels-last-dw</c>); both give the same bits.</summary>
+    public static bool ChannelsLastGradients { get; set; } = true;
+
+    /// <summary>Whether ∂C/∂w reads the columns in place from a channels-last copy (<see cref="GemmInPlaceB"/>): 512-bit
+    /// tiles, whole blocks of 16 channels, whole pairs of column panels, and enough output positions (the GEMM's depth)
+    /// that the two reorderings of ∂C/∂w between its (channel, tap) and (tap, channel) orders cost little beside it.</summary>
+    public static bool SuitsChannelsLast(in ConvolutionGeometry s) =>
+        ChannelsLastGradients && s.Window.Channels % GemmBlocking.NR == 0 && GemmInPlaceB.Suits(s.Window.Rows)
+        && ChannelsLastImages.Vectorized(s.Window.Channels) && s.Columns >= MinChannelsLastDepth;
+
+    /// <summary>The fewest output positions (N·OH·OW) for the channels-last ∂C/∂w: each weight is reordered twice and
+    /// costs 2·N·OH·OW flops in the product.</summary>
+    public const int MinChannelsLastDepth = 512;
+
+    private float[]? _channelsLast, _reordered;
+    private int[]? _positionsLast, _panelsLast;
+    private ConvolutionGeometry _tablesLast;
+
+    /// <summary>∂C/∂w = δ·aᵀ with aᵀ read in place from x channels-last: column (t, c) of output position (n, y, x) is
+    /// x′[n, y·s + i·d, x·s + j·d, c], so a panel of 16 channels of one tap is 16 consecutive floats. ∂C/∂w is taken into
+    /// that (tap, channel) order before the product and back after it, so the product adds to the same floats.</summary>
+    private unsafe void ChannelsLastWeightGradient(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient)
+    {
+        var g = s.Window;
+        int c = g.Channels, taps = g.KernelH * g.KernelW, hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, rows = g.Rows;
+        if (_positionsLast is null || _tablesLast != s)
+        {
+            var positions = new int[s.Columns];
+            for (int n = 0, q = 0; n < s.Batch; n++)
+                for (int y = 0; y < g.OutHeight; y++)
+                    for (int xx = 0; xx < g.OutWidth; xx++, q++)
+                        positions[q] = ((n * hp + y * g.StrideH) * wp + xx * g.StrideW) * c;
+            var panels = new int[rows / GemmBlocking.NR];
+            for (int t = 0, q = 0; t < taps; t++)
+                for (int c0 = 0; c0 < c; c0 += GemmBlocking.NR, q++)
+                    panels[q] = (t / g.KernelW * g.DilationH * wp + t % g.KernelW * g.DilationW) * c + c0;
+            (_positionsLast, _panelsLast, _tablesLast) = (positions, panels, s);
+        }
+        var image = Scratch.Ensure(ref _channelsLast, s.Batch * hp * wp * c);
+        fixed (float* from = x) fixed (float* to = image) ChannelsLastImages.Pad(from, s.Batch, g, hp, wp, to);
+        var reordered = Scratch.Ensure(ref _reordered, s.OutChannels * rows);
+        fixed (float* wg = weightGradient) fixed (float* r = reordered)
+        {
+            ChannelsLastImages.Reorder(wg, r, s.OutChannels, c, taps, tapsFirst: true);
+            GemmInPlaceB.MultiplyImagesA(s.OutChannels, rows, s.Columns, dy, s.OutPixels, image, _positionsLast, _panelsLast,
+                reordered, rows, accumulate: true);
+            ChannelsLastImages.Reorder(r, wg, s.OutChannels, c, taps, tapsFirst: false);
+        }
     }
 
     /// <summary>The two offset tables and their panel kinds for <paramref name="s"/> (built when the shapes change).</summary>

@@ -43,6 +43,7 @@ public static class ConvolutionCases
         [6, 14, 14, 5, 5, 1, 1, 0, 0, 1, 1, 16, 3],      // LeNet's second: 10-pixel rows
         [16, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 16, 2],     // ResNet's first stage: enough work for two threads
         [64, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 64, 2],       // 576 taps, 7-pixel rows: blocks across row ends
+        [64, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 16, 12],      // the same at 588 positions: ∂C/∂w read in place, channels-last
         [16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 32, 2],     // strided 3×3: phase planes
         [16, 28, 28, 1, 1, 2, 2, 0, 0, 1, 1, 32, 2],     // its 1×1 projection
         [3, 17, 15, 3, 2, 3, 2, 1, 0, 1, 1, 5, 2],       // odd sizes, stride 3×2, a 3×2 kernel

@@ -51,6 +51,9 @@ public static class KernelTwins
         KernelTwin.PartOf(typeof(Convolution), typeof(ColumnLayout), typeof(ConvolutionTests), typeof(ImplicitGemmTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GatheredB), typeof(ImplicitGemmTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(ImplicitGemm), typeof(ImplicitGemmTests)),
+        KernelTwin.PartOf(typeof(Convolution), typeof(GemmInPlaceB), typeof(ChannelsLastWeightGradientTests)),
+        KernelTwin.PartOf(typeof(Convolution), typeof(GemmMicroKernelInPlace), typeof(ChannelsLastWeightGradientTests)),
+        KernelTwin.PartOf(typeof(Convolution), typeof(ChannelsLastImages), typeof(ChannelsLastWeightGradientTests)),
 
         KernelTwin.Policy(typeof(SimdWidth), "chooses the width every kernel runs at; computes nothing", typeof(SimdWidthTests)),
         KernelTwin.Policy(typeof(KernelLoop), "shares a loop's pieces between threads; the bodies are the kernels'", typeof(KernelLoopTests)),
