@@ -124,6 +124,18 @@ public class ChannelsLastWeightGradientTests
         Assert.Contains("9 row offsets", e.Message);
     }
 
+    [WidthFact(SimdPath.Vector512)]
+    public void The_route_takes_few_output_channels_many_positions_and_whole_blocks_of_channels()
+    {
+        using var width = SimdWidth.Use(SimdPath.Vector512);
+        var resnet = new Im2ColGeometry(64, 7, 7, 3, 3, 1, 1, 1, 1);
+        Assert.True(ImplicitGemm.SuitsChannelsLast(new ConvolutionGeometry(64, 64, resnet)));
+        Assert.False(ImplicitGemm.SuitsChannelsLast(new ConvolutionGeometry(8, 64, resnet)));     // 392 positions
+        Assert.False(ImplicitGemm.SuitsChannelsLast(new ConvolutionGeometry(64, 160, resnet)));   // more rows than a packed block of A
+        Assert.False(ImplicitGemm.SuitsChannelsLast(new ConvolutionGeometry(64, 64, resnet with { Channels = 24 })));   // half a block of channels
+        Assert.False(ImplicitGemm.SuitsChannelsLast(new ConvolutionGeometry(64, 64, resnet with { Channels = 48 })));   // 432 columns: a cut pair of panels
+    }
+
     public static TheoryData<int[]> Convolutions => new()
     {
         // C, H, W, kH, kW, stride H, stride W, pad H, pad W, dilation, out channels, batch: each at least 512 output positions
