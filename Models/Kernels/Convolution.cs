@@ -18,7 +18,9 @@ namespace NeuralPipelines.Models.Kernels;
 /// 64→128 4×4 stride 2, pix2pix's wide layers): one GEMM over the whole batch whose B panels are packed straight from a
 /// zero-padded copy of the input; no column matrix. A ∂C/∂w right after the Forward of the same input reuses the copy.
 /// Also the products no direct kernel takes (a strided layer's ∂C/∂w, a transposed layer's) from
-/// <see cref="ColumnFreeTaps"/> taps.</item>
+/// <see cref="ColumnFreeTaps"/> taps, and at any tap count a ∂C/∂w whose columns it reads in place from a channels-last
+/// copy (<see cref="ImplicitGemm.SuitsChannelsLast"/>: 512 bits, whole blocks of 16 channels, at most 144 output
+/// channels; ResNet-8's 7×7 layers).</item>
 /// <item>Channels-last (<see cref="ChannelsLastConv"/>): those wide layers with one or two output channels (PatchGAN's
 /// last layer), where the GEMM would pack a whole column matrix for one row of output.</item>
 /// <item>Chunks (<see cref="Im2ColChunks"/>): column matrices of a few images at a time, never the whole batch's: the
@@ -135,7 +137,8 @@ public sealed class Convolution
         // Below 640 taps the column-free routes take only what no direct kernel takes (a transposed or strided layer's
         // ∂C/∂w), and not when the forward pass left the input unfolded (the column route's product alone is cheaper).
         bool narrowToo = (ColumnRoutesOnly || !DirectConv2dWeightGradient.Suits(g)) && !columnsHoldInput;
-        if (ImplicitGemm.Suits(s, narrowToo))
+        // Read in place channels-last, the product needs no packing of the columns at any tap count (the same bits).
+        if (ImplicitGemm.Suits(s, narrowToo) || narrowToo && ImplicitGemm.SuitsChannelsLast(s))
         {
             (_implicit ??= new ImplicitGemm()).WeightGradient(s, x, dy, weightGradient, sameInput: paddedHoldsInput);
             return;

@@ -119,7 +119,8 @@ internal sealed class ImplicitGemm
     /// serves 20 or more tiles and the packed GEMM's rows-outside walk suits the larger A.</remarks>
     public static bool SuitsChannelsLast(in ConvolutionGeometry s) =>
         ChannelsLastGradients && s.Window.Channels % GemmBlocking.NR == 0 && GemmInPlaceB.Suits(s.Window.Rows)
-        && ChannelsLastImages.Vectorized(s.Window.Channels) && s.OutChannels <= GemmBlocking.MC && s.Columns >= MinChannelsLastDepth;
+        && ChannelsLastImages.Vectorized(s.Window.Channels) && s.OutChannels <= GemmBlocking.MC && s.Columns >= MinChannelsLastDepth
+        && (long)s.Batch * s.Window.Channels * (s.Window.Height + 2 * s.Window.PadH) * (s.Window.Width + 2 * s.Window.PadW) < int.MaxValue;
 
     /// <summary>The fewest output positions (N·OH·OW) for the channels-last ∂C/∂w: each weight is reordered twice and
     /// costs 2·N·OH·OW flops in the product.</summary>

@@ -142,6 +142,7 @@ public class ChannelsLastWeightGradientTests
         { [64, 7, 7, 3, 3, 1, 1, 1, 1, 1, 64, 12] },     // ResNet-8's 64→64 layer on 7×7 (588 positions)
         { [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 128, 11] },  // DCGAN's 64→128 layer (1024 taps)
         { [64, 14, 14, 3, 3, 2, 2, 1, 1, 1, 20, 11] },   // 3×3 stride 2, 20 output channels
+        { [32, 14, 14, 3, 3, 2, 2, 1, 1, 1, 64, 24] },   // ResNet-8's 32→64 stride-2 layer: 288 taps, fewer than the column-free routes take
         { [48, 15, 12, 4, 4, 3, 2, 0, 2, 1, 5, 20] },    // stride 3 × 2, padding only in width
         { [64, 11, 12, 3, 3, 2, 2, 2, 2, 2, 6, 24] },    // dilation 2
     };
@@ -154,7 +155,7 @@ public class ChannelsLastWeightGradientTests
         var g = Geometry(a);
         var s = new ConvolutionGeometry(a[11], a[10], g);
         var problem = ConvolutionProblem.Random(s, new Random(a.Sum()));
-        Assert.True(s.Columns >= ImplicitGemm.MinChannelsLastDepth && ImplicitGemm.Suits(s, noDirectKernel: true));
+        Assert.True(s.Columns >= ImplicitGemm.MinChannelsLastDepth && !DirectConv2dWeightGradient.Suits(g));
         // The column route's bits: im2col of the whole batch and ∂C/∂w = δ·columnsᵀ on the packed GEMM.
         int cols = s.Columns, p = s.OutPixels;
         var columns = new float[g.Rows * cols];
@@ -177,13 +178,19 @@ public class ChannelsLastWeightGradientTests
                             using var settings = new KernelSettingsScope(threads: threads, loopThreads: threads);
                             ImplicitGemm.ChannelsLastGradients = channelsLast;
                             Assert.Equal(channelsLast && width == SimdPath.Vector512, ImplicitGemm.SuitsChannelsLast(s));
-                            var dw = (float[])problem.Start.Clone();
-                            // Through the implicit GEMM as Convolution routes these layers (a column-free ∂C/∂w).
-                            new Convolution(columnRoutesOnly: true).WeightGradient(s, problem.X, problem.Dy, dw);
-                            string what = $"{width}, channels-last {channelsLast}, {threads} thread(s)";
-                            Assert.True(columnDw.AsSpan().SequenceEqual(dw), $"{what}: ∂C/∂w's bits differ from the column route's");
-                            for (int i = 0; i < dw.Length; i++)
-                                Assert.True(Math.Abs(problem.Dw[i] - dw[i]) <= 1e-4f * (1 + Math.Abs(problem.Dw[i])), $"{what}: ∂C/∂w[{i}] = {dw[i]}, the definition gives {problem.Dw[i]}");
+                            // As a transposed layer's products go (the GEMM routes only), and as a layer's backward pass goes
+                            // (its forward first, on whatever route that takes).
+                            foreach (bool columnRoutesOnly in new[] { true, false })
+                            {
+                                var convolution = new Convolution(columnRoutesOnly);
+                                if (!columnRoutesOnly) convolution.Forward(s, problem.X, problem.W, problem.B, new float[s.OutputLength]);
+                                var dw = (float[])problem.Start.Clone();
+                                convolution.WeightGradient(s, problem.X, problem.Dy, dw);
+                                string what = $"{width}, channels-last {channelsLast}, {threads} thread(s), column routes only {columnRoutesOnly}";
+                                Assert.True(columnDw.AsSpan().SequenceEqual(dw), $"{what}: ∂C/∂w's bits differ from the column route's");
+                                for (int i = 0; i < dw.Length; i++)
+                                    Assert.True(Math.Abs(problem.Dw[i] - dw[i]) <= 1e-4f * (1 + Math.Abs(problem.Dw[i])), $"{what}: ∂C/∂w[{i}] = {dw[i]}, the definition gives {problem.Dw[i]}");
+                            }
                         }
         }
         finally { ImplicitGemm.ChannelsLastGradients = before; }
