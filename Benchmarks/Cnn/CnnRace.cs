@@ -5,7 +5,7 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Benchmarks.Cnn;
 
 /// <summary>
-/// <c>race-cnn lenet|resnet [--ab strided|short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps]|resnet14|resnet20|layers|products|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--threads N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
+/// <c>race-cnn lenet|resnet [--ab strided|short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps|channels-last-dw]|resnet14|resnet20|layers|products|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--threads N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
 /// epoch; the measured model trains N epochs and images/s is the median; inference is batch 256 over the test set, 2 warm-up
 /// and 15 timed passes, median), and a ResNet-8 training step at batch 64 (median of 7 repetitions). <c>products</c> times
 /// each convolution product and LeNet's pools alone; <c>--threads 1</c> puts all the work on the calling thread, whose CPU
