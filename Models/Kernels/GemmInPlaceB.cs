@@ -6,7 +6,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// C[m×n] (+)= A·B with A stored as images (row i of image ν at a + (ν·m + i)·plane, k = ν·plane + pixel, as
 /// <see cref="Gemm.MultiplyImagesA"/> reads it) and B never packed: B[k, j] = source[rows[k] + panels[j / 16] + j mod 16],
 /// each 16-column panel a run of 16 floats that the 512-bit tiles load straight from the source
-/// (<see cref="GemmMicroKernelInPlace"/>).
+/// (<see cref="GemmMicroKernelWide"/>'s tiles through <see cref="PanelRowsInPlace"/>).
 /// </summary>
 /// <remarks>
 /// <para>Why: a convolution's ∂C/∂w = δ·colsᵀ has few rows (the output channels) and a column matrix that
@@ -87,9 +87,10 @@ internal static unsafe class GemmInPlaceB
             {
                 int r = Math.Min(2 * MR, mc - ir);
                 float* ai = packed + (nint)ir * kc, ci = c + (nint)ir * ldc;
-                if (r > 8) GemmMicroKernelInPlace.Tile12x32(kc, ai, first, second, rows, ci, ldc, add, r);
-                else if (r > MR) GemmMicroKernelInPlace.Tile8x32(kc, ai, first, second, rows, ci, ldc, add, r);
-                else GemmMicroKernelInPlace.Tile6x32(kc, ai, first, second, rows, ci, ldc, add, r);
+                var panels = new PanelRowsInPlace(first, second, rows);
+                if (r > 8) GemmMicroKernelWide.Tile12x32(kc, ai, panels, ci, ldc, add, r);
+                else if (r > MR) GemmMicroKernelWide.Tile8x32(kc, ai, panels, ci, ldc, add, r);
+                else GemmMicroKernelWide.Tile6x32(kc, ai, panels, ci, ldc, add, r);
             }
         }
     }

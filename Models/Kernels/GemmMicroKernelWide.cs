@@ -31,15 +31,20 @@ internal static unsafe class GemmMicroKernelWide
     /// (<paramref name="a"/>) and two consecutive packed B panels (<paramref name="b"/>, each kc×16).</summary>
     /// <param name="rows">Rows of C to store: with fewer than 12 the second sliver's padding rows are computed and dropped.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile12x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows = 2 * MR)
+    public static void Tile12x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows = 2 * MR) =>
+        Tile12x32(kc, a, new PackedPanels(b, kc), c, ldc, add, rows);
+
+    /// <summary><see cref="Tile12x32(int, float*, float*, float*, int, bool, int)"/> with B's two panels read through
+    /// <paramref name="b"/> (packed, or in place: <see cref="PanelRowsInPlace"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile12x32<TPanels>(int kc, float* a, TPanels b, float* c, int ldc, bool add, int rows) where TPanels : struct, IPanelPair
     {
-        float* a2 = a + (nint)MR * kc, b2 = b + (nint)NR * kc;
+        float* a2 = a + (nint)MR * kc;
         Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default;
         Vector512<float> c6a = default, c6b = default, c7a = default, c7b = default, c8a = default, c8b = default, c9a = default, c9b = default, c10a = default, c10b = default, c11a = default, c11b = default;
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b2);
+            b.Load(out var b0, out var b1);
             Vector512<float> x;
             x = Vector512.Create(a[0]); c0a = Vector512.FusedMultiplyAdd(x, b0, c0a); c0b = Vector512.FusedMultiplyAdd(x, b1, c0b);
             x = Vector512.Create(a[1]); c1a = Vector512.FusedMultiplyAdd(x, b0, c1a); c1b = Vector512.FusedMultiplyAdd(x, b1, c1b);
@@ -53,7 +58,7 @@ internal static unsafe class GemmMicroKernelWide
             x = Vector512.Create(a2[3]); c9a = Vector512.FusedMultiplyAdd(x, b0, c9a); c9b = Vector512.FusedMultiplyAdd(x, b1, c9b);
             x = Vector512.Create(a2[4]); c10a = Vector512.FusedMultiplyAdd(x, b0, c10a); c10b = Vector512.FusedMultiplyAdd(x, b1, c10b);
             x = Vector512.Create(a2[5]); c11a = Vector512.FusedMultiplyAdd(x, b0, c11a); c11b = Vector512.FusedMultiplyAdd(x, b1, c11b);
-            a += MR; a2 += MR; b += NR; b2 += NR;
+            a += MR; a2 += MR; b.Next();
         }
         Store(c, c0a, c0b, add); c += ldc;
         Store(c, c1a, c1b, add); c += ldc;
@@ -75,15 +80,20 @@ internal static unsafe class GemmMicroKernelWide
     /// 8), and 8 rows ran as a 12×32 tile computing 12: m = 32 did 36 rows' work, m = 128 132. The same fused chain per
     /// element as the other tiles: the same bits.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile8x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows)
+    public static void Tile8x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows) =>
+        Tile8x32(kc, a, new PackedPanels(b, kc), c, ldc, add, rows);
+
+    /// <summary><see cref="Tile8x32(int, float*, float*, float*, int, bool, int)"/> with B's two panels read through
+    /// <paramref name="b"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile8x32<TPanels>(int kc, float* a, TPanels b, float* c, int ldc, bool add, int rows) where TPanels : struct, IPanelPair
     {
-        float* a2 = a + (nint)MR * kc, b2 = b + (nint)NR * kc;
+        float* a2 = a + (nint)MR * kc;
         Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default;
         Vector512<float> c4a = default, c4b = default, c5a = default, c5b = default, c6a = default, c6b = default, c7a = default, c7b = default;
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b2);
+            b.Load(out var b0, out var b1);
             Vector512<float> x;
             x = Vector512.Create(a[0]); c0a = Vector512.FusedMultiplyAdd(x, b0, c0a); c0b = Vector512.FusedMultiplyAdd(x, b1, c0b);
             x = Vector512.Create(a[1]); c1a = Vector512.FusedMultiplyAdd(x, b0, c1a); c1b = Vector512.FusedMultiplyAdd(x, b1, c1b);
@@ -93,7 +103,7 @@ internal static unsafe class GemmMicroKernelWide
             x = Vector512.Create(a[5]); c5a = Vector512.FusedMultiplyAdd(x, b0, c5a); c5b = Vector512.FusedMultiplyAdd(x, b1, c5b);
             x = Vector512.Create(a2[0]); c6a = Vector512.FusedMultiplyAdd(x, b0, c6a); c6b = Vector512.FusedMultiplyAdd(x, b1, c6b);
             x = Vector512.Create(a2[1]); c7a = Vector512.FusedMultiplyAdd(x, b0, c7a); c7b = Vector512.FusedMultiplyAdd(x, b1, c7b);
-            a += MR; a2 += MR; b += NR; b2 += NR;
+            a += MR; a2 += MR; b.Next();
         }
         Store(c, c0a, c0b, add); c += ldc;
         Store(c, c1a, c1b, add); c += ldc;
@@ -116,15 +126,19 @@ internal static unsafe class GemmMicroKernelWide
     /// slowly as m = 72. Twelve chains are enough for two FMA ports with a latency of four. Each element is the same fused
     /// chain over k in increasing order as in the other tiles: the same bits.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile6x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows)
+    public static void Tile6x32(int kc, float* a, float* b, float* c, int ldc, bool add, int rows) =>
+        Tile6x32(kc, a, new PackedPanels(b, kc), c, ldc, add, rows);
+
+    /// <summary><see cref="Tile6x32(int, float*, float*, float*, int, bool, int)"/> with B's two panels read through
+    /// <paramref name="b"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile6x32<TPanels>(int kc, float* a, TPanels b, float* c, int ldc, bool add, int rows) where TPanels : struct, IPanelPair
     {
-        float* b2 = b + (nint)NR * kc;
         Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default;
         Vector512<float> c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default;
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b2);
+            b.Load(out var b0, out var b1);
             Vector512<float> x;
             x = Vector512.Create(a[0]); c0a = Vector512.FusedMultiplyAdd(x, b0, c0a); c0b = Vector512.FusedMultiplyAdd(x, b1, c0b);
             x = Vector512.Create(a[1]); c1a = Vector512.FusedMultiplyAdd(x, b0, c1a); c1b = Vector512.FusedMultiplyAdd(x, b1, c1b);
@@ -132,7 +146,7 @@ internal static unsafe class GemmMicroKernelWide
             x = Vector512.Create(a[3]); c3a = Vector512.FusedMultiplyAdd(x, b0, c3a); c3b = Vector512.FusedMultiplyAdd(x, b1, c3b);
             x = Vector512.Create(a[4]); c4a = Vector512.FusedMultiplyAdd(x, b0, c4a); c4b = Vector512.FusedMultiplyAdd(x, b1, c4b);
             x = Vector512.Create(a[5]); c5a = Vector512.FusedMultiplyAdd(x, b0, c5a); c5b = Vector512.FusedMultiplyAdd(x, b1, c5b);
-            a += MR; b += NR; b2 += NR;
+            a += MR; b.Next();
         }
         Store(c, c0a, c0b, add); c += ldc;
         if (rows > 1) Store(c, c1a, c1b, add); c += ldc;
@@ -222,4 +236,52 @@ internal static unsafe class GemmMicroKernelWide
         if (add) row += Vector512.Load(c);
         Vector512.Store(row, c);
     }
+}
+
+/// <summary>Where a 32-column tile finds row p of its two 16-column panels of B, row after row.</summary>
+internal interface IPanelPair
+{
+    /// <summary>The current row of the first and of the second panel.</summary>
+    unsafe void Load(out Vector512<float> first, out Vector512<float> second);
+
+    /// <summary>On to the next row.</summary>
+    void Next();
+}
+
+/// <summary>Two consecutive packed panels (kc rows of 16 floats each, the second right after the first).</summary>
+internal unsafe struct PackedPanels(float* b, int kc) : IPanelPair
+{
+    private float* _first = b, _second = b + (nint)GemmBlocking.NR * kc;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Load(out Vector512<float> first, out Vector512<float> second)
+    {
+        first = Vector512.Load(_first);
+        second = Vector512.Load(_second);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Next()
+    {
+        _first += GemmBlocking.NR;
+        _second += GemmBlocking.NR;
+    }
+}
+
+/// <summary>Two panels read in place (<see cref="GemmInPlaceB"/>): row p of each is the 16 floats at rows[p] past the
+/// panel's start in the source.</summary>
+internal unsafe struct PanelRowsInPlace(float* first, float* second, int* rows) : IPanelPair
+{
+    private int* _rows = rows;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Load(out Vector512<float> a, out Vector512<float> b)
+    {
+        int r = *_rows;
+        a = Vector512.Load(first + r);
+        b = Vector512.Load(second + r);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Next() => _rows++;
 }

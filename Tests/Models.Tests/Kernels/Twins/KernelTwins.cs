@@ -37,6 +37,8 @@ public static class KernelTwins
 
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmMicroKernel), typeof(GemmTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmMicroKernelWide), typeof(GemmTests)),
+        KernelTwin.PartOf(typeof(Gemm), typeof(PackedPanels), typeof(GemmTests)),
+        KernelTwin.PartOf(typeof(Convolution), typeof(PanelRowsInPlace), typeof(ChannelsLastWeightGradientTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmPacking), typeof(GemmTests), typeof(GemmImagesTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmTranspose), typeof(GemmTests)),
         KernelTwin.PartOf(typeof(Gemm), typeof(GemmTeam), typeof(GemmTests), typeof(KernelLoopTests), typeof(GemmScheduleTests)),
@@ -52,7 +54,6 @@ public static class KernelTwins
         KernelTwin.PartOf(typeof(Gemm), typeof(GatheredB), typeof(ImplicitGemmTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(ImplicitGemm), typeof(ImplicitGemmTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(GemmInPlaceB), typeof(ChannelsLastWeightGradientTests)),
-        KernelTwin.PartOf(typeof(Convolution), typeof(GemmMicroKernelInPlace), typeof(ChannelsLastWeightGradientTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(ChannelsLastImages), typeof(ChannelsLastWeightGradientTests)),
 
         KernelTwin.Policy(typeof(SimdWidth), "chooses the width every kernel runs at; computes nothing", typeof(SimdWidthTests)),
