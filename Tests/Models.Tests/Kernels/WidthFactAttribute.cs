@@ -7,9 +7,9 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 /// (CI on a narrower machine still runs the narrower paths; <c>NP_SIMD</c> caps the width of everything else.)</summary>
 public sealed class WidthFactAttribute : FactAttribute
 {
-    public WidthFactAttribute(SimdPath width)
-    {
-        if (!SimdWidth.Available(width))
-            Skip = $"{width} is not accelerated on this machine (widest: {SimdWidth.Hardware}).";
-    }
+    public WidthFactAttribute(SimdPath width) => Skip = SkipReason(width);
+
+    /// <summary>Why a test of <paramref name="width"/> cannot run here; null where it can.</summary>
+    public static string? SkipReason(SimdPath width) =>
+        SimdWidth.Available(width) ? null : $"{width} is not accelerated on this machine (widest: {SimdWidth.Hardware}).";
 }
