@@ -82,13 +82,13 @@ internal sealed class ImplicitGemm
     /// <see cref="Forward"/> of the same geometry, whose padded copy is still held (the caller knows; see the remarks).</summary>
     public void WeightGradient(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient, bool sameInput)
     {
-        var g = s.Window;
-        Tables(s);
         if (SuitsChannelsLast(s))
         {
             ChannelsLastWeightGradient(s, x, dy, weightGradient);
             return;
         }
+        var g = s.Window;
+        Tables(s);
         var padded = sameInput && _paddedFor == s ? _padded! : Pad(s, x);
         int cols = s.Columns, p = s.OutPixels;
         // ∂C/∂w = δ·aᵀ, aᵀ read from the padded input with the tables' roles swapped; δ's panels packed from NCHW
@@ -114,7 +114,7 @@ internal sealed class ImplicitGemm
     /// product's cost (at most one packed block of A's rows, 144), and enough output positions (the GEMM's depth) that
     /// the two reorderings of ∂C/∂w between its (channel, tap) and (tap, channel) orders cost little beside it.</summary>
     /// <remarks>Measured on one thread (Zen 4, 2026-12-02, same bits either way): ResNet-8's 64→64 on 7×7 at batch 64
-    /// 1.36× faster, DCGAN's and PatchGAN's 64→128 4×4 stride-2 layers level (1.00×, 1.02×; the four-float runs of a 4×4
+    /// 1.30–1.44× faster, its 32→64 stride-2 layer 1.53× (against the whole-batch columns it took before), DCGAN's and PatchGAN's 64→128 4×4 stride-2 layers level (1.00×, 1.02×; the four-float runs of a 4×4
     /// kernel packed well already); with 256 or 512 output channels slower (0.90×, 0.87×), where a packed panel of B
     /// serves 20 or more tiles and the packed GEMM's rows-outside walk suits the larger A.</remarks>
     public static bool SuitsChannelsLast(in ConvolutionGeometry s) =>
