@@ -47,10 +47,15 @@ internal static unsafe class GemmInPlaceB
         fixed (float* pa = a, ps = source, pc = c)
         fixed (int* pr = rows, pp = panels)
         {
-            var job = new Job(m, k, pa, aPlane, ps, pr, pp, pc, ldc, accumulate, pairs, Math.Min(pairs, KernelLoop.MaxThreads));
+            var job = new Job(m, k, pa, aPlane, ps, pr, pp, pc, ldc, accumulate, pairs, Parts(pairs));
             KernelLoop.For(job.Parts, 2L * m * n * k, job, static (j, part) => j.Run(part));
         }
     }
+
+    /// <summary>Pieces of the column pairs for the threads: one per thread, but at least four pairs a piece beyond two
+    /// pieces. Why: each piece packs all of A for itself (m·k floats, about what one pair's product costs in time on a
+    /// 64-row A), so on a machine of many cores a piece of one pair would spend about as long packing as multiplying.</summary>
+    internal static int Parts(int pairs) => Math.Min(pairs, Math.Min(KernelLoop.MaxThreads, Math.Max(2, pairs / 4)));
 
     private readonly struct Job(int m, int k, float* a, int aPlane, float* source, int* rows, int* panels, float* c, int ldc,
         bool accumulate, int pairs, int parts)

@@ -111,6 +111,20 @@ public class ChannelsLastWeightGradientTests
         }
     }
 
+    [Fact]
+    public void Threads_take_pieces_of_at_least_four_pairs_beyond_two_pieces()
+    {
+        using (new KernelSettingsScope(loopThreads: 16))
+        {
+            Assert.Equal(1, GemmInPlaceB.Parts(1));
+            Assert.Equal(2, GemmInPlaceB.Parts(3));
+            Assert.Equal(4, GemmInPlaceB.Parts(18));    // ResNet-8's 64→64 layer on 16 cores: 18 pairs in pieces of four or five
+            Assert.Equal(16, GemmInPlaceB.Parts(100));
+        }
+        using (new KernelSettingsScope(loopThreads: 2))
+            Assert.Equal(2, GemmInPlaceB.Parts(18));
+    }
+
     [WidthFact(SimdPath.Vector512)]
     public void A_panel_outside_the_source_or_a_cut_pair_is_an_error_that_names_the_product()
     {
