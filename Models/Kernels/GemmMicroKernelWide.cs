@@ -18,6 +18,9 @@ namespace NeuralPipelines.Models.Kernels;
 /// (12 accumulators, one B load per 12 FMAs) and the 256-bit 6×16 in docs/BENCHMARKS.md (sgemm section).
 /// Caches: the driver keeps the two A slivers (12 KiB at KC = 256) in L1 and streams the B panels from L2
 /// (<see cref="GemmDriver"/>).
+/// The 32-column tiles take B's two panels through an <see cref="IPanelPair"/>: packed (<see cref="PackedPanels"/>, the
+/// GEMM's) or read in place row by row (<see cref="PanelRowsInPlace"/>, <see cref="GemmInPlaceB"/>); a struct argument,
+/// so each gets its own compiled loop, and the packed one is the loop these tiles had before they were generic.
 /// </remarks>
 internal static unsafe class GemmMicroKernelWide
 {
