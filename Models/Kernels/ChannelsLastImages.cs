@@ -19,7 +19,8 @@ internal static unsafe class ChannelsLastImages
     // One image channels-last without its border, per thread.
     [ThreadStatic] private static float[]? _image;
 
-    /// <summary>Whether <see cref="Pad"/> takes its vector path: AVX-512 and whole blocks of 16 channels.</summary>
+    /// <summary>Whether <see cref="Pad"/> and <see cref="Reorder"/> take their vector paths: AVX-512 and whole blocks of 16
+    /// channels (otherwise <see cref="Pad"/> is its plain twin).</summary>
     public static bool Vectorized(int channels) =>
         SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported && channels % Block == 0;
 
@@ -29,6 +30,12 @@ internal static unsafe class ChannelsLastImages
     {
         if (hp < g.Height + g.PadH || wp < g.Width + g.PadW)
             throw new ArgumentException($"A channels-last copy of {g.Height}×{g.Width} images padded by {g.PadH}, {g.PadW} needs a grid of at least {g.Height + g.PadH}×{g.Width + g.PadW}; got {hp}×{wp}.");
+        if (!Vectorized(g.Channels))
+        {
+            // The in-place route takes whole blocks of 16 channels at 512 bits only; anything else is copied by the plain loop.
+            PadReference(x, batch, g, hp, wp, padded);
+            return;
+        }
         long floats = (long)batch * hp * wp * g.Channels;
         KernelLoop.For(batch, 2 * floats, new Job(x, padded, g, hp, wp), static (j, n) => j.Image(n));
     }
@@ -96,14 +103,6 @@ internal static unsafe class ChannelsLastImages
             int c = g.Channels, pixels = g.Height * g.Width, image = hp * wp * c;
             float* to = padded + (long)n * image, from = x + (long)n * c * pixels;
             new Span<float>(to, image).Clear();
-            if (!Vectorized(c))
-            {
-                for (int ch = 0; ch < c; ch++)
-                    for (int y = 0; y < g.Height; y++)
-                        for (int xx = 0; xx < g.Width; xx++)
-                            to[((long)(y + g.PadH) * wp + xx + g.PadW) * c + ch] = from[((long)ch * g.Height + y) * g.Width + xx];
-                return;
-            }
             fixed (float* t = Scratch.Ensure(ref _image, pixels * c))
             {
                 // [C × H·W] → [H·W × C]: whole 16×16 blocks in registers, the last pixels (H·W mod 16) one by one.

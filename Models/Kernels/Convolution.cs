@@ -137,8 +137,7 @@ public sealed class Convolution
         // Below 640 taps the column-free routes take only what no direct kernel takes (a transposed or strided layer's
         // ∂C/∂w), and not when the forward pass left the input unfolded (the column route's product alone is cheaper).
         bool narrowToo = (ColumnRoutesOnly || !DirectConv2dWeightGradient.Suits(g)) && !columnsHoldInput;
-        // Read in place channels-last, the product needs no packing of the columns at any tap count (the same bits).
-        if (ImplicitGemm.Suits(s, narrowToo) || narrowToo && ImplicitGemm.SuitsChannelsLast(s))
+        if (ImplicitGemm.SuitsWeightGradient(s, narrowToo))
         {
             (_implicit ??= new ImplicitGemm()).WeightGradient(s, x, dy, weightGradient, sameInput: paddedHoldsInput);
             return;

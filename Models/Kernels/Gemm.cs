@@ -101,7 +101,7 @@ public static unsafe class Gemm
     internal static void MultiplyImagesBPacked(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda, float* packedA,
         ReadOnlySpan<float> images, int plane, Span<float> c, int ldc)
     {
-        CheckImages(k, n, images.Length, plane, "B");
+        GemmArguments.Images(k, n, images.Length, plane, "B");
         GemmArguments.Check(transA, false, m, n, k, a.Length, lda, images.Length, n, c.Length, ldc);
         if (Empty(m, n, k, c, ldc, false)) return;
         fixed (float* pa = a, pb = images, pc = c)
@@ -115,7 +115,7 @@ public static unsafe class Gemm
     internal static void MultiplyImagesA(int m, int n, int k, ReadOnlySpan<float> images, int plane, bool transB,
         ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false, bool mayUseTeam = true)
     {
-        CheckImages(m, k, images.Length, plane);
+        GemmArguments.Images(m, k, images.Length, plane);
         GemmArguments.Check(false, transB, m, n, k, images.Length, k, b.Length, ldb, c.Length, ldc);
         if (Empty(m, n, k, c, ldc, accumulate)) return;
         fixed (float* pa = images, pb = b, pc = c)
@@ -129,17 +129,11 @@ public static unsafe class Gemm
     internal static void MultiplyImagesB(bool transA, int m, int n, int k, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> images, int plane, Span<float> c, int ldc, bool accumulate = false, bool mayUseTeam = true)
     {
-        CheckImages(k, n, images.Length, plane, "B");
+        GemmArguments.Images(k, n, images.Length, plane, "B");
         GemmArguments.Check(transA, false, m, n, k, a.Length, lda, images.Length, n, c.Length, ldc);
         if (Empty(m, n, k, c, ldc, accumulate)) return;
         fixed (float* pa = a, pb = images, pc = c)
             Dispatch(new GemmProblem(transA, false, m, n, k, pa, lda, pb, plane, pc, ldc, accumulate, bPlane: plane), mayUseTeam);
-    }
-
-    private static void CheckImages(int rows, int columns, int length, int plane, string operand = "A")
-    {
-        if (plane <= 0 || columns % plane != 0 || (long)rows * columns > length)
-            throw new ArgumentException($"GEMM operand {operand} [{rows}×{columns}] as images of {plane} pixels needs its columns a multiple of the plane and {(long)rows * columns} floats; got {length}.");
     }
 
     private static void Compute(bool transA, bool transB, int m, int n, int k,
@@ -161,7 +155,7 @@ public static unsafe class Gemm
         Span<float> c, int ldc, bool accumulate = false, bool mayUseTeam = true, int aPlane = 0)
     {
         if (aPlane > 0 && transA) throw new ArgumentException("GEMM operand A stored as images cannot be transposed.");
-        if (aPlane > 0) CheckImages(m, k, a.Length, aPlane);
+        if (aPlane > 0) GemmArguments.Images(m, k, a.Length, aPlane);
         GemmArguments.Check(transA, false, m, n, k, a.Length, aPlane > 0 ? k : lda, int.MaxValue, n, c.Length, ldc); // B: the offsets, below
         if (rows.Length < k || columns.Length < n || kinds.Length < n / GemmBlocking.NR)
             throw new ArgumentException($"Gathered GEMM operand B ({k}×{n}) needs {k} row and {n} column offsets and {n / GemmBlocking.NR} panel kinds; got {rows.Length}, {columns.Length} and {kinds.Length}.");
@@ -170,9 +164,8 @@ public static unsafe class Gemm
         {
             // Every offset pair must land inside the source: checked once here, so packing needs no bounds. A two-run
             // panel loads 16 floats from a run's start, which needs 16 floats to spare past the farthest offset.
-            int rMin = int.MaxValue, rMax = int.MinValue, cMin = int.MaxValue, cMax = int.MinValue;
-            foreach (int r in rows[..k]) { rMin = Math.Min(rMin, r); rMax = Math.Max(rMax, r); }
-            foreach (int q in columns[..n]) { cMin = Math.Min(cMin, q); cMax = Math.Max(cMax, q); }
+            var (rMin, rMax) = GemmArguments.Range(rows[..k]);
+            var (cMin, cMax) = GemmArguments.Range(columns[..n]);
             if ((long)rMin + cMin < 0 || (long)rMax + cMax >= source.Length)
                 throw new ArgumentException($"Gathered GEMM operand B ({k}×{n}) reads offsets {(long)rMin + cMin}..{(long)rMax + cMax} of a {source.Length}-float source.");
             readsPast = (long)rMax + cMax + GemmBlocking.NR <= source.Length;

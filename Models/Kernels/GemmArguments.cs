@@ -14,6 +14,22 @@ internal static class GemmArguments
         Need("C", m, n, ldc, cLen);
     }
 
+    /// <summary>Checks an operand [rows × columns] stored as images of <paramref name="plane"/> pixels (NCHW: column q of
+    /// row i at (q / plane)·rows·plane + i·plane + q mod plane).</summary>
+    public static void Images(int rows, int columns, int length, int plane, string operand = "A")
+    {
+        if (plane <= 0 || columns % plane != 0 || (long)rows * columns > length)
+            throw new ArgumentException($"GEMM operand {operand} [{rows}×{columns}] as images of {plane} pixels needs its columns a multiple of the plane and {(long)rows * columns} floats; got {length}.");
+    }
+
+    /// <summary>The smallest and largest of an offset table: with the source's length, whether every read lands inside it.</summary>
+    public static (int Min, int Max) Range(ReadOnlySpan<int> offsets)
+    {
+        int min = int.MaxValue, max = int.MinValue;
+        foreach (int o in offsets) { min = Math.Min(min, o); max = Math.Max(max, o); }
+        return (min, max);
+    }
+
     private static void Need(string name, int rows, int cols, int ld, int len)
     {
         if (rows == 0 || cols == 0) return;

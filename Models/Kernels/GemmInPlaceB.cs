@@ -33,14 +33,14 @@ internal static unsafe class GemmInPlaceB
         ReadOnlySpan<int> rows, ReadOnlySpan<int> panels, Span<float> c, int ldc, bool accumulate)
     {
         if (!Suits(n)) throw new ArgumentException($"GemmInPlaceB takes whole pairs of 16-column panels at 512 bits; got n = {n} at {SimdWidth.Current}.");
-        if (m <= 0 || k <= 0 || aPlane <= 0 || k % aPlane != 0 || a.Length < (long)k / aPlane * m * aPlane || ldc < n
-            || c.Length < (long)(m - 1) * ldc + n || rows.Length < k || panels.Length < n / NR)
-            throw new ArgumentException($"GemmInPlaceB of {m}×{n}×{k} (A as images of {aPlane} pixels, ldc {ldc}) got A {a.Length}, C {c.Length}, " +
-                                        $"{rows.Length} row offsets and {panels.Length} panel offsets.");
+        if (m <= 0 || k <= 0) throw new ArgumentException($"GemmInPlaceB needs positive sizes (m={m}, k={k}).");
+        GemmArguments.Images(m, k, a.Length, aPlane);
+        GemmArguments.Check(false, false, m, n, k, a.Length, k, int.MaxValue, n, c.Length, ldc); // B: the offsets, below
+        if (rows.Length < k || panels.Length < n / NR)
+            throw new ArgumentException($"GemmInPlaceB of {m}×{n}×{k} needs {k} row and {n / NR} panel offsets; got {rows.Length} row offsets and {panels.Length} panel offsets.");
         // Every panel row must lie inside the source: checked once here, so the tiles need no bounds.
-        int rMin = int.MaxValue, rMax = int.MinValue, pMin = int.MaxValue, pMax = int.MinValue;
-        foreach (int r in rows[..k]) { rMin = Math.Min(rMin, r); rMax = Math.Max(rMax, r); }
-        foreach (int q in panels[..(n / NR)]) { pMin = Math.Min(pMin, q); pMax = Math.Max(pMax, q); }
+        var (rMin, rMax) = GemmArguments.Range(rows[..k]);
+        var (pMin, pMax) = GemmArguments.Range(panels[..(n / NR)]);
         if ((long)rMin + pMin < 0 || (long)rMax + pMax + NR > source.Length)
             throw new ArgumentException($"GemmInPlaceB reads floats {(long)rMin + pMin}..{(long)rMax + pMax + NR - 1} of a {source.Length}-float source.");
         int pairs = n / (2 * NR);

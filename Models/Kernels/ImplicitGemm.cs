@@ -55,8 +55,20 @@ internal sealed class ImplicitGemm
     /// direct kernel takes (<paramref name="noDirectKernel"/>), more than <see cref="Convolution.ColumnFreeTaps"/>;
     /// offsets within an int.</summary>
     public static bool Suits(in ConvolutionGeometry s, bool noDirectKernel = false) =>
-        Enabled && s.Window.Rows > (noDirectKernel ? Convolution.ColumnFreeTaps : 640)
-        && (long)s.Batch * s.Window.Channels * (s.Window.Height + 2 * s.Window.PadH) * (s.Window.Width + 2 * s.Window.PadW) < int.MaxValue;
+        Enabled && s.Window.Rows > (noDirectKernel ? Convolution.ColumnFreeTaps : 640) && OffsetsFit(s);
+
+    /// <summary>Whether ∂C/∂w takes this route: as <see cref="Suits"/>, or at any tap count for a product no direct kernel
+    /// takes when its columns are read in place channels-last (<see cref="SuitsChannelsLast"/>: no packing of them at all).</summary>
+    public static bool SuitsWeightGradient(in ConvolutionGeometry s, bool noDirectKernel) =>
+        Suits(s, noDirectKernel) || noDirectKernel && SuitsChannelsLast(s);
+
+    /// <summary>Whether every offset into the padded copy (either layout: the same number of floats) fits an int.</summary>
+    private static bool OffsetsFit(in ConvolutionGeometry s) =>
+        (long)s.Batch * s.Window.Channels * (s.Window.Height + 2 * s.Window.PadH) * (s.Window.Width + 2 * s.Window.PadW) < int.MaxValue;
+
+    /// <summary>Offset of tap <paramref name="t"/> (row-major in the kernel) from its output position's corner, in pixels of
+    /// a padded plane <paramref name="wp"/> wide.</summary>
+    private static int TapOffset(in Im2ColGeometry g, int wp, int t) => t / g.KernelW * g.DilationH * wp + t % g.KernelW * g.DilationW;
 
     private float[]? _padded, _z, _delta;
     private int[]? _taps, _positions;
@@ -119,8 +131,7 @@ internal sealed class ImplicitGemm
     /// serves 20 or more tiles and the packed GEMM's rows-outside walk suits the larger A.</remarks>
     public static bool SuitsChannelsLast(in ConvolutionGeometry s) =>
         ChannelsLastGradients && s.Window.Channels % GemmBlocking.NR == 0 && GemmInPlaceB.Suits(s.Window.Rows)
-        && ChannelsLastImages.Vectorized(s.Window.Channels) && s.OutChannels <= GemmBlocking.MC && s.Columns >= MinChannelsLastDepth
-        && (long)s.Batch * s.Window.Channels * (s.Window.Height + 2 * s.Window.PadH) * (s.Window.Width + 2 * s.Window.PadW) < int.MaxValue;
+        && s.OutChannels <= GemmBlocking.MC && s.Columns >= MinChannelsLastDepth && OffsetsFit(s);
 
     /// <summary>The fewest output positions (N·OH·OW) for the channels-last ∂C/∂w: each weight is reordered twice and
     /// costs 2·N·OH·OW flops in the product.</summary>
@@ -147,7 +158,7 @@ internal sealed class ImplicitGemm
             var panels = new int[rows / GemmBlocking.NR];
             for (int t = 0, q = 0; t < taps; t++)
                 for (int c0 = 0; c0 < c; c0 += GemmBlocking.NR, q++)
-                    panels[q] = (t / g.KernelW * g.DilationH * wp + t % g.KernelW * g.DilationW) * c + c0;
+                    panels[q] = TapOffset(g, wp, t) * c + c0;
             (_positionsLast, _panelsLast, _tablesLast) = (positions, panels, s);
         }
         var image = Scratch.Ensure(ref _channelsLast, s.Batch * hp * wp * c);
@@ -171,7 +182,7 @@ internal sealed class ImplicitGemm
         var tapOffsets = new int[g.Rows];
         for (int c = 0; c < g.Channels; c++)
             for (int t = 0; t < taps; t++)
-                tapOffsets[c * taps + t] = c * plane + t / g.KernelW * g.DilationH * wp + t % g.KernelW * g.DilationW;
+                tapOffsets[c * taps + t] = c * plane + TapOffset(g, wp, t);
         var positionOffsets = new int[s.Columns];
         for (int n = 0, q = 0; n < s.Batch; n++)
             for (int y = 0; y < g.OutHeight; y++)

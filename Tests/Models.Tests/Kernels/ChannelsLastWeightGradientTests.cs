@@ -17,7 +17,7 @@ public class ChannelsLastWeightGradientTests
         { 32, 14, 14, 1, 1, 2 },
         { 16, 5, 3, 0, 2, 2 },     // fewer pixels than a block, padding in width only
         { 48, 8, 8, 2, 1, 2 },     // whole blocks of pixels
-        { 3, 6, 6, 1, 1, 2 },      // channels not a multiple of 16: the plain loop
+        { 3, 6, 6, 1, 1, 2 },      // channels not a multiple of 16: the plain twin serves
     };
 
     [Theory, MemberData(nameof(Images))]
