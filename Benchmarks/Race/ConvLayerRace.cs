@@ -31,6 +31,7 @@ public static class ConvLayerRace
         // A call on the routes before this session's changes (each switch restored however the call ends).
         static Action Gathered(Action call) => () => { GatheredB.TwoRunsPermute = false; try { call(); } finally { GatheredB.TwoRunsPermute = true; } };
         static Action EarlierFolds(Action call) => () => { PhaseFold.Widened = false; try { call(); } finally { PhaseFold.Widened = true; } };
+        static Action NotInPlace(Action call) => () => { ImplicitGemm.ChannelsLastGradients = false; try { call(); } finally { ImplicitGemm.ChannelsLastGradients = true; } };
         unsafe void FoldSerial() { fixed (float* c0 = wtd) fixed (float* d0 = dx) Im2Col.FoldSerial(c0, batch, g, d0); }
         var variants = new List<(string Name, Action Call)>
         {
@@ -38,6 +39,8 @@ public static class ConvLayerRace
             ("forward, gathered", Gathered(() => conv.Forward(shape, x, w, default, y))),
             ("forward, GEMM alone", () => Gemm.Multiply(false, false, o, cols, g.Rows, w, g.Rows, columns, cols, z, cols)),
             ("∂C/∂w after forward", () => { conv.Forward(shape, x, w, default, y); conv.WeightGradient(shape, x, dy, dw); }),
+            ("∂C/∂w alone", () => conv.WeightGradient(shape, x, dy, dw)),
+            ("∂C/∂w alone, not in place", NotInPlace(() => conv.WeightGradient(shape, x, dy, dw))),
             ("∂C/∂w, GEMM alone", () => Gemm.Multiply(false, true, o, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true)),
             ("∂C/∂x, Convolution", () => conv.InputGradient(shape, dy, w, dx)),
             ("∂C/∂x, earlier folds", EarlierFolds(() => conv.InputGradient(shape, dy, w, dx))),
@@ -57,7 +60,7 @@ public static class ConvLayerRace
         };
         output.WriteLine($"routes: direct ∂C/∂x {DirectConv2d.SuitsInputGradient(g, o)}, channels-last {ChannelsLastConv.Suits(shape)}, " +
                          $"chunks {Im2ColChunks.Suits(g, batch, noDirectKernel: true)} ({Im2ColChunks.ImagesPerChunk(g, batch)} images a chunk), " +
-                         $"implicit forward {ImplicitGemm.SuitsForward(shape)}");
+                         $"implicit forward {ImplicitGemm.SuitsForward(shape)}, ∂C/∂w in place channels-last {ImplicitGemm.SuitsChannelsLast(shape)}");
         var load = MachineLoad.Start();
         var (wall, best) = Timing.BestOfAlternating(variants.Select(v => v.Call).ToArray(), seconds: 0.2);
         // "∂C/∂w after forward" times both; its own share is the difference from the forward.
