@@ -17,6 +17,7 @@ public static class GemmSwitches
         ["wide-transpose"] = new(on => GemmPacking.WideTranspose = on, "Bᵀ packed by 16×16", "Bᵀ packed by 8×8"),
         ["chunks-any-taps"] = new(on => Im2ColChunks.AnyTaps = on, "∂C/∂x by chunks at any taps", "∂C/∂x by chunks above 384 taps"),
         ["channels-last-dw"] = new(on => ImplicitGemm.ChannelsLastGradients = on, "∂C/∂w in place, channels-last", "∂C/∂w gathered"),
+        ["column-pieces"] = new(on => GemmSchedule.ColumnPieces = on, "few rows by column pieces", "few rows by row blocks"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

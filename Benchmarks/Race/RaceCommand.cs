@@ -1,7 +1,7 @@
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>
-/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-rows [--ab short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps|channels-last-dw]|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|conv-layer [--layer C,O,HW,K,S,P,N]|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion|nchw|short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps|channels-last-dw]]|gan-layers|gan-profile|fusion-pairs|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion|nchw|small-planes|min-pixels|skip-relu|pack-once|phase-fold|two-runs|strided|short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps|channels-last-dw] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
+/// <c>race ceiling|tiles|conv-widths|sgemm|sgemm-team|sgemm-rows [--ab short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps|channels-last-dw]|sgemm-builds DIR,DIR|shapes|conv-shapes|conv-kernels|conv-layer [--layer C,O,HW,K,S,P,N]|mlp|alloc|alloc-steps|gan [--ab [team|implicit|implicit-forward|fusion|nchw|short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps|channels-last-dw]]|gan-layers|gan-profile|fusion-pairs|gmmn|pix2pix [--ab implicit|implicit-forward|channels-last|narrow|fusion|nchw|small-planes|min-pixels|skip-relu|pack-once|phase-fold|two-runs|strided|short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps|channels-last-dw] [--ngf N]|pix2pix-profile [--ngf N]|pix2pix-layers [--ngf N] [--routes] [--threads N] [--parallel-threshold MNK] [--no-adapt] [--idle-spin US] [--pool] [--epochs N] [--cold] [--simd 512|256|scalar] [--no-column-pairs] [--wait SECONDS | --no-wait]</c>: quick timings in the peer's method (warm-up, then the median of 7 repetitions
 /// of an inner loop sized to last ≥ 0.25 s), for side-by-side runs with <c>../shared/peers/libtorch/run.sh</c>.
 /// </summary>
 public static class RaceCommand
@@ -40,6 +40,7 @@ public static class RaceCommand
             case "tiles": TileProbe.Run(output); return 0;
             case "conv-widths": ConvWidthRace.Run(output); return 0;
             case "sgemm": SgemmRace.Square(output); return 0;
+            case "sgemm-team": SgemmRace.FewRows(output); return 0;
             case "sgemm-rows": SgemmRace.AlternateSwitch(output, GemmSwitches.Named(args) ?? "short-rows"); return 0;
             case "sgemm-builds" when args.Length > 1:
                 SgemmBuilds.Run(output, args[1].Split(','), Models.Kernels.Gemm.Threads, Option("--rounds", 20)); return 0;
@@ -74,7 +75,7 @@ public static class RaceCommand
             case "pix2pix": Pix2PixRace.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-profile": Pix2PixProfile.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32]); return 0;
             case "pix2pix-layers": Pix2PixLayers.Run(output, Array.IndexOf(args, "--ngf") >= 0 ? [Option("--ngf", 64)] : [64, 32], Array.IndexOf(args, "--routes") >= 0); return 0;
-            default: Console.Error.WriteLine($"race: unknown mode {mode} (ceiling | tiles | conv-widths | sgemm | sgemm-rows | sgemm-builds | shapes | conv-shapes | conv-kernels | conv-layer | mlp | alloc | alloc-steps | gan | gan-layers | gmmn | pix2pix | pix2pix-profile | pix2pix-layers)"); return 2;
+            default: Console.Error.WriteLine($"race: unknown mode {mode} (ceiling | tiles | conv-widths | sgemm | sgemm-team | sgemm-rows | sgemm-builds | shapes | conv-shapes | conv-kernels | conv-layer | mlp | alloc | alloc-steps | gan | gan-layers | gmmn | pix2pix | pix2pix-profile | pix2pix-layers)"); return 2;
         }
     }
 }

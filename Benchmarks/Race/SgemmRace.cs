@@ -45,6 +45,23 @@ public static class SgemmRace
         }
     }
 
+    /// <summary><c>race sgemm-team</c>: the few-row products of the networks (ResNet-8's 64-channel layers and 1×1
+    /// shortcuts, pix2pix's 32-channel ones) beside square controls, each with how the team shared its calls.</summary>
+    public static void FewRows(TextWriter output)
+    {
+        foreach (var (name, m, n, k, tb) in new[]
+                 {
+                     ("64→64 on 7×7, forward ", 64, 3136, 576, false), ("32→64 stride 2, fwd  ", 64, 3136, 288, false),
+                     ("64→64 on 7×7, ∂C/∂w  ", 64, 576, 3136, true), ("1×1 16→32, forward   ", 32, 12544, 16, false),
+                     ("16-channel, forward  ", 16, 50176, 144, false), ("pix2pix m = 32       ", 32, 65536, 64, false),
+                     ("m = 144              ", 144, 3136, 576, false), ("pix2pix m = 128      ", 128, 1024, 1024, false),
+                     ("64→64 ∂C/∂x, m = 576 ", 576, 3136, 64, false), ("288 ∂cols           ", 288, 3136, 64, false),
+                     ("DCGAN chunk, ∂C/∂x   ", 1024, 392, 128, false), ("square n = 512       ", 512, 512, 512, false),
+                     ("square n = 1024      ", 1024, 1024, 1024, false),
+                 })
+            Report(output, name, false, tb, m, n, k);
+    }
+
     /// <summary>The products of one MLP 784-100-10 training step at batch 64, as the Dense layer calls them.</summary>
     public static void MlpShapes(TextWriter output)
     {

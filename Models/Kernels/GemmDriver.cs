@@ -18,15 +18,20 @@ internal static unsafe class GemmDriver
 
     /// <summary>Computes the whole product on the calling thread, on <paramref name="workspace"/>'s buffers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(in GemmProblem g, GemmWorkspace workspace)
+    public static void Run(in GemmProblem g, GemmWorkspace workspace) => Run(g, workspace, 0, g.N);
+
+    /// <summary>Computes columns <paramref name="from"/>..<paramref name="to"/> of C on the calling thread (from a multiple
+    /// of NR): the same k steps, so the same bits as the whole product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(in GemmProblem g, GemmWorkspace workspace, int from, int to)
     {
-        int m = g.M, n = g.N, k = g.K;
+        int m = g.M, k = g.K;
         int kcStep = StepDepth(k);
         int blockWidth = BlockWidth(g);
         float* packedA = workspace.PackedA, packedB = workspace.PackedB;
-        for (int jc = 0; jc < n; jc += blockWidth)
+        for (int jc = from; jc < to; jc += blockWidth)
         {
-            int nc = Math.Min(blockWidth, n - jc);
+            int nc = Math.Min(blockWidth, to - jc);
             int colPanels = (nc + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += kcStep)
             {
@@ -67,6 +72,20 @@ internal static unsafe class GemmDriver
         }
         else
             GemmPacking.PackBRows(g.B, g.Ldb, pc, jc, nc, kc, kc * part / parts, kc * (part + 1) / parts, packedB);
+    }
+
+    /// <summary>Packs op(A) whole, step by step, as <see cref="Block"/> reads it when <see cref="GemmProblem.PackedA"/> is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackWholeA(in GemmProblem g, float* packed)
+    {
+        int kcStep = StepDepth(g.K), rows = GemmBlocking.RoundUp(g.M, MR);
+        for (int pc = 0; pc < g.K; pc += kcStep)
+        {
+            int kc = Math.Min(kcStep, g.K - pc);
+            float* to = packed + (nint)pc * rows;
+            if (g.APlane > 0) GemmPacking.PackAImages(g.A, g.APlane, (long)g.M * g.APlane, 0, pc, g.M, kc, to);
+            else GemmPacking.PackA(g.TransA, g.A, g.Lda, 0, pc, g.M, kc, to);
+        }
     }
 
     /// <summary>Packs rows ic..ic+mc of A for this k step and runs the tiles of column panels qFrom..qTo.</summary>

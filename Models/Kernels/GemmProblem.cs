@@ -20,4 +20,8 @@ internal readonly unsafe struct GemmProblem(bool transA, bool transB, int m, int
     public readonly int BPlane = bPlane;
     /// <summary>When set, op(A) already packed whole (<see cref="Gemm.PackWhole"/>): the blocks are read from it, not packed.</summary>
     public readonly float* PackedA = packedA;
+
+    /// <summary>This problem with op(A) read from <paramref name="packed"/>, packed whole.</summary>
+    public GemmProblem WithPackedA(float* packed) =>
+        new(TransA, TransB, M, N, K, A, Lda, B, Ldb, C, Ldc, Accumulate, Gathered, APlane, BPlane, packed);
 }

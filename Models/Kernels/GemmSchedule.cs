@@ -6,7 +6,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// <summary>One product on the team, cut into work items that the threads take in order from one counter: no barrier,
 /// and a partner that comes late (or never) only takes fewer items.</summary>
 /// <remarks>
-/// <para>Why: the team used to run the loop nest of <see cref="GemmDriver.Run"/> in fixed halves that met at a barrier
+/// <para>Why: the team used to run the loop nest of <see cref="GemmDriver.Run(in GemmProblem, GemmWorkspace)"/> in fixed halves that met at a barrier
 /// every k step, so a partner descheduled for a moment stopped the caller, and the team backed off to one thread for whole stretches
 /// (docs/BENCHMARKS.md, "GEMM: two threads on every call"). Here every item waits only for the items it reads, and those
 /// were taken earlier by a thread that is running them.</para>
@@ -18,6 +18,11 @@ namespace NeuralPipelines.Models.Kernels;
 /// had the step before; the packing of a step waits until the tiles of the step two before (the slot's last user) are
 /// done. Every element of C still sees the same k steps (<see cref="GemmDriver.StepDepth"/>) in the same order, each an
 /// FMA chain of the same tiles, so the bits are those of one thread whoever takes which item.</para>
+/// <para>A product of at most MC rows (one block of A) is cut into column pieces instead, each the whole loop nest of one
+/// thread over its columns: the thread packs the B it reads, in its own cache, and op(A) is packed whole once before the
+/// call. Why: cut into row blocks, such a product gave each item a few rows' work for a whole packed step of B, half of
+/// it packed on the other core, and m = 64 products ran no faster on two threads than on one (docs/BENCHMARKS.md,
+/// "column pieces"). Narrower than two pieces, it keeps the row blocks.</para>
 /// <para>Row blocks are a sixteenth of C's rows per thread pair, in whole 12-row sliver pairs (6 below 512 bits), at most
 /// MC: small, so that the last items of a call leave little for one thread alone, while each thread still streams the
 /// packed B of a step from its L2 for several blocks in a row.</para>
@@ -26,6 +31,14 @@ internal sealed unsafe class GemmSchedule
 {
     private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR, MC = GemmBlocking.MC;
 
+    /// <summary>Whether products of at most MC rows are cut into column pieces (on by default; off for A/B races).</summary>
+    internal static bool ColumnPieces { get; set; } = true;
+
+    /// <summary>The narrowest column piece, and pieces per thread: enough that a partner that comes late, or a piece
+    /// that runs slow, leaves little for one thread at the end (two per thread measured faster on m = 64 alone, and
+    /// slower at n = 512).</summary>
+    private const int MinPieceWidth = 64, PiecesPerThread = 4;
+
     /// <summary>Parts the packing of one k step is cut into.</summary>
     public const int PackParts = 4;
 
@@ -33,6 +46,7 @@ internal sealed unsafe class GemmSchedule
     private GemmProblem _g;
     private int _kcStep, _steps, _blockWidth, _rowHeight, _rowBlocks, _colGroups, _perStep, _packAt, _total, _slotFloats;
     private float* _packedB;
+    private int _pieceWidth;   // > 0: the call is cut into column pieces (few rows) instead
 
     // Progress, each counter on its own cache line (16 ints apart): the next item to take; for each of the two slots,
     // the packed parts and the finished tile items, counted over the whole call; the steps each chunk of C has had.
@@ -44,6 +58,9 @@ internal sealed unsafe class GemmSchedule
 
     /// <summary>Items the last call was cut into.</summary>
     public int Items => _total;
+
+    /// <summary>Columns in each piece of the current call (the last may be narrower); 0 when it is cut into row blocks and k steps.</summary>
+    public int PieceWidth => _pieceWidth;
 
     /// <summary>Plans one call of <paramref name="g"/> into <paramref name="shared"/>'s B buffer; the caller then opens it.</summary>
     public void Prepare(in GemmProblem g, int threads, GemmWorkspace shared)
@@ -57,6 +74,13 @@ internal sealed unsafe class GemmSchedule
         int widest = Math.Min(n, _blockWidth);
         _slotFloats = _kcStep * GemmBlocking.RoundUp(widest, NR);
 
+        _next[0] = 0;
+        _pieceWidth = 0;
+        if (ColumnPieces && m <= MC && n >= 2 * MinPieceWidth)
+        {
+            PreparePieces(g, threads, shared);
+            return;
+        }
         int unit = SimdWidth.Current == SimdPath.Vector512 ? 2 * MR : MR;
         _rowHeight = Math.Clamp(GemmBlocking.RoundUp((m + 8 * threads - 1) / (8 * threads), unit), unit, MC);
         _rowBlocks = (m + _rowHeight - 1) / _rowHeight;
@@ -76,13 +100,35 @@ internal sealed unsafe class GemmSchedule
         else Array.Clear(_progress, 0, _perStep * Line);
     }
 
+    /// <summary>Plans a call of at most MC rows as column pieces: op(A) packed whole here, on the caller's thread, once;
+    /// then each piece is the one-thread loop nest (<see cref="GemmDriver.Run(in GemmProblem, GemmWorkspace, int, int)"/>)
+    /// over its columns, packing its own B on the thread that reads it.</summary>
+    private void PreparePieces(in GemmProblem g, int threads, GemmWorkspace shared)
+    {
+        int pieces = PiecesPerThread * threads;
+        _pieceWidth = Math.Max(GemmBlocking.RoundUp((g.N + pieces - 1) / pieces, 2 * NR), MinPieceWidth);
+        _total = (g.N + _pieceWidth - 1) / _pieceWidth;
+        if (g.PackedA != null) return;
+        shared.EnsureWholeA(Gemm.PackedWholeLength(g.M, g.K));
+        GemmDriver.PackWholeA(g, shared.WholeA);
+        _g = g.WithPackedA(shared.WholeA);
+    }
+
     /// <summary>Takes and runs items until none are left; returns the Stopwatch ticks this thread waited for items taken
     /// by others, and the number of items it ran in <paramref name="taken"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public long Work(float* packedA, out int taken)
+    public long Work(GemmWorkspace own, out int taken)
     {
         long waited = 0;
         taken = 0;
+        float* packedA = own.PackedA;
+        if (_pieceWidth > 0)
+        {
+            // Pieces read nothing another item writes: no waits.
+            for (int i; (i = Interlocked.Increment(ref _next[0]) - 1) < _total; taken++)
+                GemmDriver.Run(_g, own, i * _pieceWidth, Math.Min(_g.N, (i + 1) * _pieceWidth));
+            return 0;
+        }
         int last = _total / (_perStep + PackParts) - 1;   // the last step of the call, over all column blocks
         for (int i; (i = Interlocked.Increment(ref _next[0]) - 1) < _total; taken++)
         {

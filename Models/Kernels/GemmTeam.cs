@@ -54,12 +54,19 @@ internal sealed unsafe class GemmTeam : IDisposable
     {
         foreach (var w in _own) w.EnsureA();
         _schedule.Prepare(g, Threads, _shared);
+        if (_schedule.PieceWidth > 0)
+        {
+            // Each thread packs the B of its pieces into its own buffer, grown here so that no partner allocates.
+            int floats = GemmBlocking.PackedBLength(Math.Min(_schedule.PieceWidth, GemmDriver.BlockWidth(g)), g.K);
+            foreach (var w in _own) w.EnsureB(floats);
+            _counters.PieceCalls++;
+        }
         long start = Stopwatch.GetTimestamp();
         int job = _generation + 1;
         Interlocked.Exchange(ref _open, job);
         _barrier.Release(ref _generation, job);   // publishes the plan (full fence) and wakes sleepers
         if (CallerDelay > TimeSpan.Zero) Thread.Sleep(CallerDelay);
-        long waited = _schedule.Work(_shared.PackedA, out int taken);
+        long waited = _schedule.Work(_shared, out int taken);
         Interlocked.Exchange(ref _open, 0);       // no partner joins from here on
         long joined = Stopwatch.GetTimestamp();
         if (Volatile.Read(ref _active) != 0)
@@ -169,7 +176,7 @@ internal sealed unsafe class GemmTeam : IDisposable
             }
             if (PartnerDelay > TimeSpan.Zero) Thread.Sleep(PartnerDelay);
             Interlocked.Increment(ref _active);
-            if (Volatile.Read(ref _open) == seen) _schedule.Work(_own[t].PackedA, out _);
+            if (Volatile.Read(ref _open) == seen) _schedule.Work(_own[t], out _);
             Interlocked.Decrement(ref _active);
             Interlocked.Add(ref _workerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
         }

@@ -6,5 +6,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// before on the same rows), <see cref="JoinTicks"/> the time it waited at the end for a partner still in an item.</remarks>
 internal struct GemmTeamCounters
 {
+    /// <summary>Of <see cref="Calls"/>, those cut into column pieces (<see cref="GemmSchedule"/>).</summary>
+    public long PieceCalls;
     public long Calls, CallsAlone, Items, CallerItems, CallerWaitTicks, JoinTicks, ElapsedTicks;
 }

@@ -16,6 +16,18 @@ internal sealed unsafe class GemmWorkspace
     /// <summary>Packed B: one k step of a column block on one thread, a group of steps on the team (<see cref="GemmSchedule"/>).</summary>
     public float* PackedB => _b;
 
+    private float[] _wholeA = [];
+    private float* _whole;
+
+    /// <summary>op(A) packed whole for a call the team cuts into column pieces.</summary>
+    public float* WholeA => _whole;
+
+    /// <summary>Makes the whole-A buffer hold <paramref name="floats"/> floats.</summary>
+    public void EnsureWholeA(int floats)
+    {
+        if (Capacity(_wholeA) < floats) _whole = Allocate(floats, out _wholeA);
+    }
+
     /// <summary>Makes packed A hold a full MC×KC block.</summary>
     public void EnsureA()
     {

@@ -19,6 +19,7 @@ public class GemmImagesTests
         { 6, 33, 9, 70, false },      // one MR panel exactly, a KC step ending inside a plane
         { 1, 3, 1, 4, true },         // one row, one pixel a plane
         { 13, 20, 16, 2, true },      // runs of whole 8-wide transposes: each panel's last one stores past the panel
+        { 13, 130, 49, 30, false },   // on two threads, column pieces: A packed whole from the images
     };
 
     [Theory, MemberData(nameof(Shapes))]

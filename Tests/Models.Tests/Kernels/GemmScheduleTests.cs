@@ -7,18 +7,23 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 [Collection(nameof(GemmThreadsCollection))]
 public class GemmScheduleTests
 {
-    public static TheoryData<int, int, int, bool, bool> Shapes => new()
+    public static TheoryData<int, int, int, bool, bool, bool> Shapes => new()
     {
-        { 512, 512, 512, false, false },   // row blocks only, both slots of packed B used twice
-        { 300, 1100, 600, false, true },   // two column blocks (n > NC), B packed by panels, a cut last block
-        { 200, 300, 900, true, false },    // Aᵀ, four k steps of 225
-        { 24, 784, 700, false, false },    // few rows: column groups
-        { 64, 100, 784, true, true },      // the MLP's forward product, a cut last panel
+        // m, n, k, A transposed, B transposed, cut into column pieces (at most MC rows, at least two pieces)
+        { 512, 512, 512, false, false, false },   // row blocks only, both slots of packed B used twice
+        { 300, 1100, 600, false, true, false },   // two column blocks (n > NC), B packed by panels, a cut last block
+        { 200, 300, 900, true, false, false },    // Aᵀ, four k steps of 225
+        { 24, 100, 700, false, false, false },    // few rows, too few columns for two pieces: column groups
+        { 64, 100, 784, true, true, false },      // the MLP's forward product, a cut last panel
+        { 64, 3136, 576, false, false, true },    // ResNet-8's 64-channel forward: eight pieces of 416 columns
+        { 144, 300, 200, true, true, true },      // m = MC, Aᵀ and Bᵀ: five pieces, the last cut inside a panel
+        { 24, 1100, 700, false, false, true },    // seven pieces of 160 (the last 140), k in three steps of 234
+        { 6, 8800, 20, false, true, true },       // pieces of 1120, wider than NC: two column blocks in each
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Late_partners_and_late_callers_get_the_bits_of_one_thread(int m, int n, int k, bool ta, bool tb)
+    public void Late_partners_and_late_callers_get_the_bits_of_one_thread(int m, int n, int k, bool ta, bool tb, bool pieces)
     {
         var rng = new Random(m + n + k);
         float[] Random(int length) { var x = new float[length]; for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1); return x; }
@@ -49,6 +54,7 @@ public class GemmScheduleTests
                 var two = Run(2);
                 var after = Gemm.TeamCounters;
                 Assert.Equal(calls + 1, Gemm.TeamCalls);
+                Assert.Equal(pieces ? 1 : 0, after.PieceCalls - before.PieceCalls);
                 Assert.True(one.AsSpan().SequenceEqual(two), $"{m}×{n}×{k}, partner {partner} ms late, caller {caller} ms: bits differ from one thread");
                 // A partner 100 ms late finds the product done; a late caller finds the partner has taken items.
                 if (partner == 100) Assert.Equal(after.Items - before.Items, after.CallerItems - before.CallerItems);
