@@ -76,13 +76,8 @@ public static unsafe class Gemm
     /// <summary>Packs op(A) [m × k] whole, k step by k step (<see cref="GemmDriver.StepDepth"/>), into the panels every
     /// block of <see cref="GemmDriver.Block"/> would pack: for a caller that multiplies the same A by several B
     /// (<see cref="Im2ColChunks"/>: the weights, once per chunk). Packing copies, so the products keep their bits.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void PackWhole(bool transA, int m, int k, float* a, int lda, float* packed)
-    {
-        int kcStep = GemmDriver.StepDepth(k), rows = GemmBlocking.RoundUp(m, GemmBlocking.MR);
-        for (int pc = 0; pc < k; pc += kcStep)
-            GemmPacking.PackA(transA, a, lda, 0, pc, m, Math.Min(kcStep, k - pc), packed + (nint)pc * rows);
-    }
+    internal static void PackWhole(bool transA, int m, int k, float* a, int lda, float* packed) =>
+        GemmDriver.PackWholeA(new GemmProblem(transA, false, m, 0, k, a, lda, null, 0, null, 0, false), packed);
 
     /// <summary>C[m×n] = op(A)·op(B) (+ C) on the calling thread alone, with op(A) already packed whole by
     /// <see cref="PackWhole"/> (<paramref name="a"/> and <paramref name="lda"/> are checked, not read). Same bits as

@@ -74,7 +74,8 @@ internal static unsafe class GemmDriver
             GemmPacking.PackBRows(g.B, g.Ldb, pc, jc, nc, kc, kc * part / parts, kc * (part + 1) / parts, packedB);
     }
 
-    /// <summary>Packs op(A) whole, step by step, as <see cref="Block"/> reads it when <see cref="GemmProblem.PackedA"/> is set.</summary>
+    /// <summary>Packs op(A) whole (stored, or as images), step by step, where <see cref="Block"/> reads it when
+    /// <see cref="GemmProblem.PackedA"/> is set: step pc at pc·RoundUp(M, MR), its rows' panels one after another.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackWholeA(in GemmProblem g, float* packed)
     {

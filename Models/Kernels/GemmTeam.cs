@@ -52,6 +52,7 @@ internal sealed unsafe class GemmTeam : IDisposable
     /// operands). No back-off: a late partner costs its share of items, not a wait.</remarks>
     public void Run(in GemmProblem g)
     {
+        long start = Stopwatch.GetTimestamp();
         foreach (var w in _own) w.EnsureA();
         _schedule.Prepare(g, Threads, _shared);
         if (_schedule.PieceWidth > 0)
@@ -61,7 +62,6 @@ internal sealed unsafe class GemmTeam : IDisposable
             foreach (var w in _own) w.EnsureB(floats);
             _counters.PieceCalls++;
         }
-        long start = Stopwatch.GetTimestamp();
         int job = _generation + 1;
         Interlocked.Exchange(ref _open, job);
         _barrier.Release(ref _generation, job);   // publishes the plan (full fence) and wakes sleepers
