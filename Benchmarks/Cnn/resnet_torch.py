@@ -6,6 +6,8 @@ projections, global average pool, FC) with cross-entropy and SGD lr 0.05 momentu
 using as many threads as there are cores. Median of 7 repetitions of an inner loop of >= 0.25 s after 5 warm-up steps.
 Usage: /usr/bin/python3 Benchmarks/Cnn/resnet_torch.py [--lenet] [--threads N]
 (--threads 1 avoids the collapse of a spinning thread team when other processes hold the cores.)
+Run it with glibc's heap kept (Benchmarks/race.sh exports MALLOC_MMAP_THRESHOLD_ and friends): by default every large
+tensor is an mmap returned on free, and on some hosts the page faults made the step 3-4x slower.
 """
 import os, sys, time
 import torch
