@@ -46,11 +46,14 @@ public static class SgemmRace
     }
 
     /// <summary><c>race sgemm-team</c>: the few-row products of the networks (ResNet-8's 64-channel layers and 1×1
-    /// shortcuts, pix2pix's 32-channel ones) beside square controls, each with how the team shared its calls.</summary>
+    /// shortcuts, pix2pix's 32-channel ones; ResNet-8's forward products as Yᵀ = colsᵀ·Wᵀ, positions as rows) beside square
+    /// controls, each with how the team shared its calls.</summary>
     public static void FewRows(TextWriter output)
     {
         foreach (var (name, m, n, k, tb) in new[]
                  {
+                     ("64→64 on 7×7, fwd, Yᵀ", 3136, 64, 576, false), ("32→64 s2, fwd, Yᵀ   ", 3136, 64, 288, false),
+                     ("16→32 s2, fwd, Yᵀ   ", 12544, 32, 144, false), ("16→16, fwd, Yᵀ      ", 50176, 16, 144, false),
                      ("64→64 on 7×7, forward ", 64, 3136, 576, false), ("32→64 stride 2, fwd  ", 64, 3136, 288, false),
                      ("64→64 on 7×7, ∂C/∂w  ", 64, 576, 3136, true), ("1×1 16→32, forward   ", 32, 12544, 16, false),
                      ("16-channel, forward  ", 16, 50176, 144, false), ("pix2pix m = 32       ", 32, 65536, 64, false),
