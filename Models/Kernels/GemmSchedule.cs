@@ -76,7 +76,7 @@ internal sealed unsafe class GemmSchedule
 
         _next[0] = 0;
         _pieceWidth = 0;
-        if (ColumnPieces && m <= MC && n >= 2 * MinPieceWidth)
+        if (SuitsPieces(m, n, g.K))
         {
             PreparePieces(g, threads, shared);
             return;
@@ -99,6 +99,15 @@ internal sealed unsafe class GemmSchedule
         if (_progress.Length < _perStep * Line) _progress = new int[_perStep * Line];
         else Array.Clear(_progress, 0, _perStep * Line);
     }
+
+    /// <summary>Whether a product is cut into column pieces: at most MC rows, at least two pieces wide, and op(A) packed
+    /// whole within <see cref="MaxWholeA"/> floats (a ∂C/∂w over a large batch has k in the millions: its row blocks pack
+    /// A a block at a time instead).</summary>
+    internal static bool SuitsPieces(int m, int n, int k) =>
+        ColumnPieces && m <= MC && n >= 2 * MinPieceWidth && Gemm.PackedWholeLength(m, k) <= MaxWholeA;
+
+    /// <summary>The largest op(A) packed whole for column pieces: 16 MiB of floats.</summary>
+    internal const int MaxWholeA = 1 << 22;
 
     /// <summary>Plans a call of at most MC rows as column pieces: op(A) packed whole here, on the caller's thread, once;
     /// then each piece is the one-thread loop nest (<see cref="GemmDriver.Run(in GemmProblem, GemmWorkspace, int, int)"/>)

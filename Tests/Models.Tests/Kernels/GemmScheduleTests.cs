@@ -64,4 +64,15 @@ public class GemmScheduleTests
         }
         finally { GemmTeam.PartnerDelay = GemmTeam.CallerDelay = TimeSpan.Zero; }
     }
+
+    [Fact]
+    public void Column_pieces_take_few_rows_wide_enough_for_two_pieces_and_never_pack_a_huge_a_whole()
+    {
+        Assert.True(GemmSchedule.SuitsPieces(64, 3136, 576));       // ResNet-8's 64-channel forward
+        Assert.True(GemmSchedule.SuitsPieces(144, 128, 1000));      // MC rows, two pieces of 64
+        Assert.False(GemmSchedule.SuitsPieces(145, 3136, 576));     // more rows than one block of A
+        Assert.False(GemmSchedule.SuitsPieces(64, 127, 576));       // narrower than two pieces
+        // ∂C/∂w of a 64-channel layer over 1,024 images of 28×28: A whole would be 205 MB.
+        Assert.False(GemmSchedule.SuitsPieces(64, 576, 1024 * 784));
+    }
 }
