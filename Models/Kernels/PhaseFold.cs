@@ -52,6 +52,11 @@ internal static unsafe class PhaseFold
     /// <paramref name="n1"/>) only (a thread's share: every pixel is one share's).</summary>
     public static void Fold(float* columns, int batch, Im2ColGeometry g, float* images, int c0, int c1, int n0, int n1)
     {
+        if (PointFold.Suits(g))
+        {
+            PointFold.Fold(columns, batch, g, images, c0, c1, n0, n1);
+            return;
+        }
         int sh = g.StrideH, sw = g.StrideW, oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, hw = g.Height * g.Width;
         var (top, left, rows, width) = Layout(g);
         int plane = rows * width, phases = sh * sw, taps = g.KernelH * g.KernelW;

@@ -57,6 +57,52 @@ public class Im2ColTests
             }
     }
 
+    /// <summary>A 1×1 kernel without padding folds by copying (<see cref="PointFold"/>): the definition's bits, −0 made +0
+    /// as the adding routes make it, every pixel written, at every width, on one thread and two, whole batch and serial,
+    /// and the same floats with the fast path off (through the phase planes).</summary>
+    [Theory]
+    [InlineData(16, 28, 28, 2, 64)]  // ResNet-8's 16→32 shortcut
+    [InlineData(3, 15, 29, 2, 5)]    // odd sizes: the last row and column are entries, a scalar tail after the vectors
+    [InlineData(5, 10, 12, 3, 4)]    // stride 3
+    [InlineData(4, 6, 7, 1, 3)]      // stride 1: a copy
+    [InlineData(2, 9, 40, 2, 7)]     // two vectors of entries a row
+    public void A_one_by_one_fold_copies_the_definitions_bits(int channels, int h, int w, int stride, int batch)
+    {
+        var g = new Im2ColGeometry(channels, h, w, 1, 1, stride, stride);
+        var rng = new Random(h * w + stride);
+        var columns = GradientCheck.Random(rng, g.Rows, batch * g.OutPixels).Data;
+        for (int i = 0; i < columns.Length; i += 7) columns[i] = -0f;
+        var expected = new float[batch * g.ImageLength];
+        Im2ColReference.Fold(columns, batch, g, expected);
+        Assert.True(PointFold.Suits(g));
+        foreach (var width in SimdWidth.AvailablePaths)
+            foreach (bool point in new[] { true, false })
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    using var simd = SimdWidth.Use(width);
+                    using var settings = new Kernels.KernelSettingsScope(loopThreads: threads);
+                    bool was = PointFold.Enabled;
+                    try
+                    {
+                        PointFold.Enabled = point;
+                        var whole = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+                        Im2Col.Fold(columns, batch, g, whole);
+                        var serial = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+                        unsafe
+                        {
+                            fixed (float* pc = columns, pi = serial) Im2Col.FoldSerial(pc, batch, g, pi);
+                        }
+                        for (int i = 0; i < expected.Length; i++)
+                        {
+                            int e = BitConverter.SingleToInt32Bits(expected[i]);
+                            Assert.True(e == BitConverter.SingleToInt32Bits(whole[i]) && e == BitConverter.SingleToInt32Bits(serial[i]),
+                                $"{width}, fast path {point}, {threads} thread(s): pixel {i} is {whole[i]} / {serial[i]}, the definition gives {expected[i]}");
+                        }
+                    }
+                    finally { PointFold.Enabled = was; }
+                }
+    }
+
     [Theory, MemberData(nameof(Geometries))]
     public void Unfold_and_fold_match_their_reference(int[] a)
     {
