@@ -39,7 +39,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// </remarks>
 public sealed class Convolution
 {
-    private float[]? _columns, _z, _delta, _weightTransposed, _workspace, _croppedWeight, _croppedGradient, _biasPartial;
+    private float[]? _columns, _z, _delta, _workspace, _croppedWeight, _croppedGradient, _biasPartial;
     // Whether the previous call was a Forward that left its input unfolded in _columns, or padded in _implicit (for the
     // WeightGradient after it).
     private bool _columnsHoldInput, _paddedHoldsInput;
@@ -197,16 +197,9 @@ public sealed class Convolution
         // wᵀδ in column form, then col2im.
         int cols = s.Columns;
         var wtd = Scratch.Ensure(ref _columns, g.Rows * cols);
-        if (!ColumnRoutesOnly && Im2ColProducts.SuitsExpand(g.Rows, s.OutChannels))
-        {
-            var delta = Delta(s, dy);
-            // wᵀ is small: transpose it once so the product streams δ's rows.
-            var wt = Scratch.Ensure(ref _weightTransposed, g.Rows * s.OutChannels);
-            for (int o = 0; o < s.OutChannels; o++)
-                for (int r = 0; r < g.Rows; r++) wt[r * s.OutChannels + o] = weight[o * g.Rows + r];
-            Im2ColProducts.Expand(g.Rows, cols, s.OutChannels, wt, s.OutChannels, delta, cols, wtd, cols);
-        }
-        else if (PacksDeltaFromImages)
+        // No Expand here (unlike the forward): with few rows the team cuts wᵀ·δ into column pieces, and ResNet-8's 16→32
+        // shortcut's ∂C/∂x took 0.38 against 0.64 ms that way, the same bits (docs/BENCHMARKS.md, "small ∂C/∂x").
+        if (PacksDeltaFromImages)
             // wᵀ·δ with δ's panels packed straight from NCHW: no [O × N·P] copy.
             Gemm.MultiplyImagesB(true, g.Rows, cols, s.OutChannels, weight, g.Rows, dy, s.OutPixels, wtd, cols);
         else

@@ -21,8 +21,9 @@ public static class Im2ColProducts
 {
     private const int Chunk = 256;
 
-    /// <summary>True when <see cref="Expand"/> beats the general <see cref="Gemm"/> (measured: both sides at most 32;
-    /// beyond that the packed GEMM's cache blocking wins).</summary>
+    /// <summary>True when <see cref="Expand"/> beats the general <see cref="Gemm"/> for a forward product (measured: both
+    /// sides at most 32; beyond that the packed GEMM's cache blocking wins). Not for ∂C/∂x any more: there the GEMM's
+    /// column pieces won (<see cref="Convolution.InputGradient"/>).</summary>
     public static bool SuitsExpand(int m, int k) => Avx2.IsSupported && Fma.IsSupported && m <= 32 && k <= 32;
 
     /// <summary>True when <see cref="Reduce"/> beats the general <see cref="Gemm"/>: a result of at most 256 entries.</summary>
