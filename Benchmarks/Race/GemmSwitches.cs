@@ -18,6 +18,7 @@ public static class GemmSwitches
         ["chunks-any-taps"] = new(on => Im2ColChunks.AnyTaps = on, "∂C/∂x by chunks at any taps", "∂C/∂x by chunks above 384 taps"),
         ["channels-last-dw"] = new(on => ImplicitGemm.ChannelsLastGradients = on, "∂C/∂w in place, channels-last", "∂C/∂w gathered"),
         ["column-pieces"] = new(on => GemmSchedule.ColumnPieces = on, "few rows by column pieces", "few rows by row blocks"),
+        ["point-fold"] = new(on => PointFold.Enabled = on, "1×1 folds by copying", "1×1 folds through phase planes"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 
