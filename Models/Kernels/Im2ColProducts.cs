@@ -9,7 +9,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// (LeNet's 6×25 weights against 25 × 50 176 columns): a general GEMM spends its time packing such operands.
 /// </summary>
 /// <remarks>
-/// <see cref="Expand"/>: C[M×n] (+)= A[M×K]·B[K×n] with A tiny — the forward product and the ∂C/∂columns product.
+/// <see cref="Expand"/>: C[M×n] (+)= A[M×K]·B[K×n] with A tiny — the forward product (the ∂C/∂columns product went to
+/// the GEMM once it cut few-row products into column pieces).
 /// Four rows of C by sixteen columns live in eight AVX registers while K rows of B stream past; n is cut into chunks
 /// that stay in L1 and the chunks are shared out between threads, so each thread writes its own columns (race-free,
 /// same bits on any thread count).

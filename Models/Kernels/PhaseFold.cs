@@ -52,6 +52,7 @@ internal static unsafe class PhaseFold
     /// <paramref name="n1"/>) only (a thread's share: every pixel is one share's).</summary>
     public static void Fold(float* columns, int batch, Im2ColGeometry g, float* images, int c0, int c1, int n0, int n1)
     {
+        // A 1×1 kernel without padding gives each pixel at most one entry: copied into place, no planes (PointFold).
         if (PointFold.Suits(g))
         {
             PointFold.Fold(columns, batch, g, images, c0, c1, n0, n1);
