@@ -67,13 +67,6 @@ internal sealed unsafe class GemmSchedule
     {
         _g = g;
         int m = g.M, n = g.N;
-        _kcStep = GemmDriver.StepDepth(g.K);
-        _steps = (g.K + _kcStep - 1) / _kcStep;
-        _blockWidth = GemmDriver.BlockWidth(g);
-        int blocks = (n + _blockWidth - 1) / _blockWidth;
-        int widest = Math.Min(n, _blockWidth);
-        _slotFloats = _kcStep * GemmBlocking.RoundUp(widest, NR);
-
         _next[0] = 0;
         _pieceWidth = 0;
         if (SuitsPieces(m, n, g.K))
@@ -81,6 +74,13 @@ internal sealed unsafe class GemmSchedule
             PreparePieces(g, threads, shared);
             return;
         }
+        _kcStep = GemmDriver.StepDepth(g.K);
+        _steps = (g.K + _kcStep - 1) / _kcStep;
+        _blockWidth = GemmDriver.BlockWidth(g);
+        int blocks = (n + _blockWidth - 1) / _blockWidth;
+        int widest = Math.Min(n, _blockWidth);
+        _slotFloats = _kcStep * GemmBlocking.RoundUp(widest, NR);
+
         int unit = SimdWidth.Current == SimdPath.Vector512 ? 2 * MR : MR;
         _rowHeight = Math.Clamp(GemmBlocking.RoundUp((m + 8 * threads - 1) / (8 * threads), unit), unit, MC);
         _rowBlocks = (m + _rowHeight - 1) / _rowHeight;
@@ -93,7 +93,6 @@ internal sealed unsafe class GemmSchedule
 
         shared.EnsureB(2 * _slotFloats);
         _packedB = shared.PackedB;
-        _next[0] = 0;
         _packed[0] = _packed[Line] = 0;
         _finished[0] = _finished[Line] = 0;
         if (_progress.Length < _perStep * Line) _progress = new int[_perStep * Line];
