@@ -11,9 +11,9 @@ namespace NeuralPipelines.Models.Kernels;
 /// <remarks>
 /// Why: through <see cref="PhaseFold"/> such a layer cleared stride² phase planes, added into one and dealt them back:
 /// ResNet-8's 16→32 shortcut (28×28, stride 2, batch 64) folded 3.2 MB in 0.41–0.49 ms on two threads, about twice
-/// what writing the image costs. Here each image row is written once; at stride 2 a vector of eight entries is
-/// interleaved with zeros into sixteen pixels. Each entry is added to zero, as the adding routes do (so −0 becomes +0):
-/// the same bits.
+/// what writing the image costs. Here each image row is written once: at stride 1 a vector copy, at stride 2 a vector
+/// of eight entries interleaved with zeros into sixteen pixels, other strides pixel by pixel. Each entry is added to
+/// zero, as the adding routes do (so −0 becomes +0): the same bits.
 /// </remarks>
 internal static unsafe class PointFold
 {
@@ -30,7 +30,7 @@ internal static unsafe class PointFold
     {
         int sh = g.StrideH, sw = g.StrideW, oh = g.OutHeight, ow = g.OutWidth, h = g.Height, w = g.Width;
         long rowLength = (long)batch * oh * ow;
-        bool interleave = sw == 2 && Avx2.IsSupported && SimdWidth.Current != SimdPath.Scalar;
+        bool vectors = Avx2.IsSupported && SimdWidth.Current != SimdPath.Scalar;
         for (int n = n0; n < n1; n++)
             for (int c = c0; c < c1; c++)
             {
@@ -46,7 +46,9 @@ internal static unsafe class PointFold
                     }
                     float* row = src + (long)oy * ow;
                     int x = 0, ox = 0;
-                    if (interleave)
+                    if (vectors && sw == 1)
+                        for (; x + 8 <= ow; x += 8) Vector256.Store(Vector256.Load(row + x) + Vector256<float>.Zero, dst + x);
+                    else if (vectors && sw == 2)
                         for (; ox + 8 <= ow && 2 * ox + 16 <= w; ox += 8, x += 16)
                         {
                             var v = Vector256.Load(row + ox) + Vector256<float>.Zero;

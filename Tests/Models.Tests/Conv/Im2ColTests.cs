@@ -64,7 +64,8 @@ public class Im2ColTests
     [InlineData(16, 28, 28, 2, 64)]  // ResNet-8's 16→32 shortcut
     [InlineData(3, 15, 29, 2, 5)]    // odd sizes: the last row and column are entries, a scalar tail after the vectors
     [InlineData(5, 10, 12, 3, 4)]    // stride 3
-    [InlineData(4, 6, 7, 1, 3)]      // stride 1: a copy
+    [InlineData(4, 6, 7, 1, 3)]      // stride 1: a copy, pixel by pixel
+    [InlineData(3, 5, 21, 1, 2)]     // stride 1 by vectors of eight and a tail
     [InlineData(2, 9, 40, 2, 7)]     // two vectors of entries a row
     public void A_one_by_one_fold_copies_the_definitions_bits(int channels, int h, int w, int stride, int batch)
     {
