@@ -3,8 +3,8 @@ using NeuralPipelines.Models.Kernels;
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary>The GEMM's (and the convolution routes') on/off switches that the races alternate by name (<c>--ab NAME</c>
-/// of <c>race sgemm-rows</c>, <c>race gan</c>, <c>race pix2pix</c> and <c>race-cnn resnet</c>), in one place: each keeps
-/// the bits, so the two settings time the same arithmetic.</summary>
+/// of <c>race sgemm-rows</c>, <c>race gan</c>, <c>race pix2pix</c> and <c>race-cnn resnet</c>), in one place: each but
+/// <c>bn-sweeps</c> keeps the bits, so the two settings time the same arithmetic.</summary>
 public static class GemmSwitches
 {
     /// <summary>A switch: how to set it, and what its two settings are called in the RESULT lines.</summary>
@@ -19,6 +19,9 @@ public static class GemmSwitches
         ["channels-last-dw"] = new(on => ImplicitGemm.ChannelsLastGradients = on, "∂C/∂w in place, channels-last", "∂C/∂w gathered"),
         ["column-pieces"] = new(on => GemmSchedule.ColumnPieces = on, "few rows by column pieces", "few rows by row blocks"),
         ["point-fold"] = new(on => PointFold.Enabled = on, "1×1 folds by copying", "1×1 folds through phase planes"),
+        // Not the same bits: the sweeps sum each plane in another order (within the plain twin's tolerance either way).
+        ["bn-sweeps"] = new(on => BatchNormChannels.InMemoryOrderPasses = on, "batch norm in memory order", "batch norm channel by channel"),
+        ["fused-backward"] = new(on => BatchNormChannels.FusedBackwardPlane = on ? 0 : 128, "activation's δ in the batch norm's backward on every plane", "only on planes of 128 floats and more"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

@@ -41,6 +41,9 @@ public static unsafe class BatchNormChannels
         CheckActivated("NormalizeTraining", activation, activated.Length, y.Length);
         fixed (float* px = x) fixed (float* pg = gamma) fixed (float* pb = beta) fixed (float* pm = mean) fixed (float* pv = variance)
         fixed (float* pu = unbiasedVariance) fixed (float* pi = inverseStd) fixed (float* py = y) fixed (float* pa = activated)
+            if (InMemoryOrder(x, y) && InMemoryOrder(x, activated) && InMemoryOrder(y, activated))
+                BatchNormPasses.NormalizeTraining(px, batch, channels, plane, pg, pb, epsilon, pm, pv, pu, pi, py, activation, pa);
+            else
             KernelLoop.For(channels, (long)batch * channels * plane,
                 new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, pu, pi, py, new Then(activation, py, pa, null)),
                 static (j, ch) => j.Train(ch));
@@ -62,6 +65,9 @@ public static unsafe class BatchNormChannels
         CheckActivated("NormalizeInference", activation, activated.Length, y.Length);
         fixed (float* px = x) fixed (float* pg = gamma) fixed (float* pb = beta) fixed (float* pm = mean) fixed (float* pv = variance)
         fixed (float* pi = inverseStd) fixed (float* py = y) fixed (float* pa = activated)
+            if (InMemoryOrder(x, y) && InMemoryOrder(x, activated) && InMemoryOrder(y, activated))
+                BatchNormPasses.NormalizeInference(px, batch, channels, plane, pg, pb, epsilon, pm, pv, pi, py, activation, pa);
+            else
             KernelLoop.For(channels, (long)batch * channels * plane,
                 new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, null, pi, py, new Then(activation, py, pa, null)),
                 static (j, ch) => j.Infer(ch));
@@ -79,10 +85,11 @@ public static unsafe class BatchNormChannels
 
     /// <summary>The smallest plane (floats) on which a layer should take the activation's derivative inside the backward
     /// sweep: below it, one derivative call per plane costs more than the activation's own pass over the tensor saves.</summary>
-    /// <remarks>Measured with <c>race fusion-pairs</c> (process CPU per call, fused and apart alternating, two runs): backward
-    /// on 7×7 planes +1 % / +5 % (DCGAN's D) and +16 % / +18 % (PatchGAN), on 8×8 −13 % / +8 %, on 14×14 −11 % / −3 %, on
-    /// 16×16 −22 % / −15 %; the forward sweep won on every shape (−4 % to −47 %). Both ways give the same bits.</remarks>
-    public static int FusedBackwardPlane { get; set; } = 128;
+    /// <remarks>0: every plane. It was 128 while the sweep went channel by channel with library calls per plane (then fused
+    /// backward on 7×7 cost +1 % to +18 %); with the passes in memory order (<see cref="InMemoryOrderPasses"/>) fusing wins
+    /// on the small planes too (<c>race fusion-pairs --ab fused-backward</c>, wall per call: DCGAN's D 7×7 248 against 282 µs,
+    /// PatchGAN 8×8 87 against 99, 7×7 134 against 154; 14×14 and 16×16 level). Both ways give the same bits.</remarks>
+    public static int FusedBackwardPlane { get; set; } = 0;
 
     /// <summary>The backward pass through a = σ(y) and then the batch norm, in one sweep: each plane of
     /// δ_y = δ_a ⊙ σ'(y) is written to <paramref name="dy"/> and summed (Σδ, Σδ·x̂) while it is in cache; then ∂C/∂x as
@@ -101,10 +108,23 @@ public static unsafe class BatchNormChannels
         fixed (float* pd = dy) fixed (float* px = x) fixed (float* pm = mean) fixed (float* pg = gamma) fixed (float* pi = inverseStd)
         fixed (float* ps = sumDy) fixed (float* pp = sumDyXh) fixed (float* pdx = dx)
         fixed (float* pz = y) fixed (float* pa = activated) fixed (float* pda = da)
+            if (InMemoryOrder(dy, da) && InMemoryOrder(dy, y) && InMemoryOrder(dy, activated))
+                BatchNormPasses.Backward(activation, pz, pa, pda, pd, px, pm, batch, channels, plane, pg, pi, batchStatistics, ps, pp, pdx);
+            else
             KernelLoop.For(channels, (long)batch * channels * plane,
                 new Backwards(new Layout(batch, channels, plane), batchStatistics, pd, px, pm, pg, pi, ps, pp, pdx, new Then(activation, pz, pa, pda)),
                 static (j, ch) => j.Back(ch));
     }
+
+    /// <summary>Whether each channel's passes run in memory order through <see cref="BatchNormPasses"/> rather than channel by
+    /// channel with library calls plane by plane, the earlier route kept for A/B timing (<c>race fusion-pairs --ab
+    /// bn-sweeps</c>) and for tensors that overlap (the passes write a plane's last partial vector twice).</summary>
+    public static bool InMemoryOrderPasses { get; set; } = true;
+
+    /// <summary><see cref="InMemoryOrderPasses"/>, and <paramref name="written"/> does not overlap <paramref name="other"/> (or
+    /// one of them is empty).</summary>
+    private static bool InMemoryOrder(ReadOnlySpan<float> other, ReadOnlySpan<float> written) =>
+        InMemoryOrderPasses && (other.IsEmpty || written.IsEmpty || !other.Overlaps(written));
 
     private static void CheckGradient(int length, int batch, int channels, int plane)
     {

@@ -22,6 +22,10 @@ public readonly struct PlaneActivation
 
     public bool IsNone => _kind == Kind.None;
 
+    internal bool IsRectifier => _kind == Kind.Rectifier;
+
+    internal bool IsLeaky => _kind == Kind.Leaky;
+
     public float Slope { get; }
 
     /// <summary>a = σ(z).</summary>

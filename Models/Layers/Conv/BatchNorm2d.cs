@@ -115,7 +115,7 @@ public sealed class BatchNorm2d : Layer, INormalizationWithActivation
 
     public Tensor Backward(Tensor outputGradient, IFusibleActivation then)
     {
-        // Small planes: the activation's own pass first (see FusedBackwardPlane; the same bits).
+        // Planes below FusedBackwardPlane (none by default): the activation's own pass first (the same bits).
         if (_input is { } x0 && x0.Dim(2) * x0.Dim(3) < BatchNormChannels.FusedBackwardPlane)
             return Backward(then.Backward(outputGradient));
         // δ_y = δ_a ⊙ σ'(y) into the activation's ∂C/∂z buffer, plane by plane inside the batch norm's sweep.

@@ -9,14 +9,14 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 [Collection(nameof(GemmThreadsCollection))]
 public class BatchNormActivationTests
 {
-    private const int Batch = 16, Channels = 6, Plane = 49;
+    private const int Batch = 16, Channels = 6;
 
     /// <summary>Differences of two MNIST pixels as [N × C × 7·7], scaled and shifted: symmetric about the shift, so
     /// about half of γ·x̂ + β is negative.</summary>
-    private static float[] Digits(int offset, float scale, float shift)
+    private static float[] Digits(int plane, int offset, float scale, float shift)
     {
         var pixels = Training.MnistTrainingTests.Mnist.Value.Train.Pixels;
-        var x = new float[Batch * Channels * Plane];
+        var x = new float[Batch * Channels * plane];
         for (int i = 0; i < x.Length; i++)
             x[i] = (pixels[(i * 7 + offset) % pixels.Length] - pixels[(i * 13 + offset + 20_000) % pixels.Length]) * scale + shift;
         return x;
@@ -31,9 +31,9 @@ public class BatchNormActivationTests
 
     /// <summary>fused: one sweep each way; otherwise the batch-norm kernels and the activation's kernels in turn
     /// (<paramref name="reference"/>: their plain twins).</summary>
-    private static Results Run(bool fused, bool reference, bool training, float slope)
+    private static Results Run(bool fused, bool reference, bool training, float slope, int plane = 49)
     {
-        var x = Digits(0, 3f, 40f); var da = Digits(3000, 1f, -0.3f);
+        var x = Digits(plane, 0, 3f, 40f); var da = Digits(plane, 3000, 1f, -0.3f);
         var gamma = PerChannel(0.5f, 0.25f); var beta = PerChannel(-0.4f, 0.15f);
         int n = x.Length;
         var r = new Results(new float[Channels], new float[Channels], new float[Channels], new float[Channels],
@@ -42,25 +42,25 @@ public class BatchNormActivationTests
         var act = Activation(slope);
         if (fused)
         {
-            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y, act, r.A);
-            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y, act, r.A);
-            BatchNormChannels.Backward(act, r.Y, r.A, da, r.DyOfY, x, r.Mean, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y, act, r.A);
+            else BatchNormChannels.NormalizeInference(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y, act, r.A);
+            BatchNormChannels.Backward(act, r.Y, r.A, da, r.DyOfY, x, r.Mean, Batch, Channels, plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
         }
         else if (!reference)
         {
-            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y);
-            else BatchNormChannels.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y);
+            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y);
+            else BatchNormChannels.NormalizeInference(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y);
             act.Forward(r.Y, r.A);
             act.Backward(r.Y, r.A, da, r.DyOfY);
-            BatchNormChannels.Backward(r.DyOfY, x, r.Mean, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+            BatchNormChannels.Backward(r.DyOfY, x, r.Mean, Batch, Channels, plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
         }
         else
         {
-            if (training) BatchNormChannelsReference.NormalizeTraining(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y);
-            else BatchNormChannelsReference.NormalizeInference(x, Batch, Channels, Plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y);
+            if (training) BatchNormChannelsReference.NormalizeTraining(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y);
+            else BatchNormChannelsReference.NormalizeInference(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y);
             act.ForwardReference(r.Y, r.A);
             act.BackwardReference(r.Y, r.A, da, r.DyOfY);
-            BatchNormChannelsReference.Backward(r.DyOfY, x, r.Mean, Batch, Channels, Plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+            BatchNormChannelsReference.Backward(r.DyOfY, x, r.Mean, Batch, Channels, plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
         }
         return r;
     }
@@ -76,11 +76,16 @@ public class BatchNormActivationTests
     [InlineData(false, 0.2f, 1)]
     [InlineData(true, 0f, 2)]
     [InlineData(true, 0.2f, 2)]
-    public void One_sweep_gives_the_bits_of_the_batch_norm_then_the_activation(bool training, float slope, int threads)
+    [InlineData(true, 0f, 1, 9)]
+    [InlineData(true, 0.2f, 2, 9)]
+    [InlineData(true, 0.2f, 1, 4)]
+    [InlineData(true, 0f, 2, 1000)]
+    [InlineData(false, 0.2f, 2, 17)]
+    public void One_sweep_gives_the_bits_of_the_batch_norm_then_the_activation(bool training, float slope, int threads, int plane = 49)
     {
         using var settings = new KernelSettingsScope(loopThreads: threads);
-        var fused = Run(fused: true, reference: false, training, slope);
-        var apart = Run(fused: false, reference: false, training, slope);
+        var fused = Run(fused: true, reference: false, training, slope, plane);
+        var apart = Run(fused: false, reference: false, training, slope, plane);
         // The activation really acts on both sides of zero, so a missing or misplaced mask would show.
         Assert.InRange(apart.Y.Count(v => v < 0), apart.Y.Length / 5, apart.Y.Length * 4 / 5);
         foreach (var ((name, f), (_, a)) in Fields(fused).Zip(Fields(apart)))
@@ -91,10 +96,12 @@ public class BatchNormActivationTests
     [InlineData(true, 0f)]
     [InlineData(true, 0.2f)]
     [InlineData(false, 0.2f)]
-    public void One_sweep_agrees_with_the_plain_twins(bool training, float slope)
+    [InlineData(true, 0.2f, 9)]
+    [InlineData(true, 0f, 4)]
+    public void One_sweep_agrees_with_the_plain_twins(bool training, float slope, int plane = 49)
     {
-        var fused = Run(fused: true, reference: false, training, slope);
-        var twin = Run(fused: false, reference: true, training, slope);
+        var fused = Run(fused: true, reference: false, training, slope, plane);
+        var twin = Run(fused: false, reference: true, training, slope, plane);
         foreach (var ((name, f), (_, t)) in Fields(fused).Zip(Fields(twin)))
             for (int i = 0; i < f.Length; i++)
                 Assert.True(Math.Abs(f[i] - t[i]) <= 2e-4f * (1 + Math.Abs(t[i])), $"{name}[{i}]: twin {t[i]}, fused {f[i]}");

@@ -10,7 +10,9 @@ public delegate float[][] BatchNormPass(float[] x, float[] dy, int batch, int ch
 public static class BatchNormCases
 {
     // Batch, channels, plane.
-    public static readonly int[][] Shapes = [[2, 1, 1], [1, 3, 2], [3, 5, 7], [4, 64, 4], [2, 16, 1], [2, 3, 33], [16, 6, 784]];
+    public static readonly int[][] Shapes = [[2, 1, 1], [1, 3, 2], [3, 5, 7], [4, 64, 4], [2, 16, 1], [2, 3, 33], [16, 6, 784],
+        // Whole vectors, one lane over, two vectors, 7×7 (one vector from the end), and 7×7 planes enough for two threads.
+        [2, 3, 8], [2, 5, 9], [3, 4, 16], [4, 6, 49], [64, 24, 49]];
 
     public static IEnumerable<TwinCase> Sweep(BatchNormPass fast, BatchNormPass twin)
     {

@@ -56,6 +56,8 @@ public static class KernelTwins
         KernelTwin.PartOf(typeof(Convolution), typeof(ImplicitGemm), typeof(ImplicitGemmTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(GemmInPlaceB), typeof(ChannelsLastWeightGradientTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(ChannelsLastImages), typeof(ChannelsLastWeightGradientTests)),
+        KernelTwin.PartOf(typeof(BatchNormChannels), typeof(BatchNormPasses), typeof(BatchNormChannelsTests), typeof(BatchNormActivationTests)),
+        KernelTwin.PartOf(typeof(BatchNormChannels), typeof(BatchNormSweeps), typeof(BatchNormChannelsTests), typeof(BatchNormActivationTests)),
 
         KernelTwin.Policy(typeof(SimdWidth), "chooses the width every kernel runs at; computes nothing", typeof(SimdWidthTests)),
         KernelTwin.Policy(typeof(KernelLoop), "shares a loop's pieces between threads; the bodies are the kernels'", typeof(KernelLoopTests)),
