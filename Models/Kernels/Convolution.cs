@@ -45,6 +45,7 @@ public sealed class Convolution
     private bool _columnsHoldInput, _paddedHoldsInput;
     private ImplicitGemm? _implicit;
     private ChannelsLastConv? _channelsLast;
+    private ChannelsLastForward? _channelsLastForward;
     private Convolution? _cropped;
 
     /// <param name="columnRoutesOnly">Only the column and chunk routes, with every product through the GEMM.</param>
@@ -76,6 +77,11 @@ public sealed class Convolution
         if (Crop(s) is { } crop)
         {
             Cropped(s).Forward(crop.Inner, x, CroppedWeight(s, crop.Taps, weight), bias, y);
+            return;
+        }
+        if (!ColumnRoutesOnly && ChannelsLastForward.Suits(s))
+        {
+            (_channelsLastForward ??= new ChannelsLastForward()).Forward(s, x, weight, bias, y);
             return;
         }
         if (!ColumnRoutesOnly && DirectConv2d.Suits(g))

@@ -1,0 +1,223 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralPipelines.Models.Kernels;
+
+/// <summary>
+/// A convolution's output z = w ⋆ x + b computed from a channels-last copy of the input, six output pixels by 32 or 64
+/// output channels at a time: z[q, o] = b[o] + Σ_(t, c) x′[pixel(q) + offset(t) + c]·w′[t, c, o], one AVX-512 register of
+/// 16 output channels per pixel per 16 columns, each input value broadcast straight from the image (no column matrix, no
+/// packing of A), the kernel reordered to [taps·C × O] so that a k step's output channels are contiguous.
+/// </summary>
+/// <remarks>
+/// <para>Why: ResNet-8's small planes (7×7, 14×14 at stride 2) ran their forward products at 106–175 GFLOP/s on a Zen 5
+/// (the direct kernels' rows of 7 pixels fill few lanes, and the implicit GEMM gathers every tap of every pixel into
+/// packed panels: 1.8 M floats for 64→64 on 7×7, as many as the arithmetic can hide). Channels-last, the six pixels of a
+/// tile are any six output pixels of the batch (a row pointer each, into the zero-padded copy), so no lane is wasted at the
+/// end of a row, and each k step is six broadcasts from memory against four (or two) loads of the reordered kernel for 24
+/// (or 12) FMAs, as in the GEMM's 12×32 tile.</para>
+/// <para>Bits: each output element is one fused multiply-add chain from b over the taps in order and the channels in
+/// order within a tap, whichever thread computes its tile; the plain twin is <see cref="DirectConv2dReference"/>'s
+/// definition (within rounding: other order). Tiles are shared between threads in runs by <see cref="KernelLoop"/>.</para>
+/// </remarks>
+public sealed unsafe class ChannelsLastForward
+{
+    /// <summary>Set to false to time the earlier routes (A/B: <c>race-cnn resnet --ab channels-last-forward</c>).</summary>
+    public static bool Enabled { get; set; } = true;
+
+    private const int Pixels = 6, Lanes = 16, TileRuns = 64;
+
+    /// <summary>512-bit kernels on, whole blocks of 16 input channels (the vectorized channels-last copy) and of 64 output
+    /// channels, no dilation, and a reordered kernel of at most <see cref="MaxKernelFloats"/>.</summary>
+    /// <remarks>Why 64 output channels: the 6×32 tile (12 accumulators, eight loads for twelve FMAs) measured slower than
+    /// the direct kernels on ResNet-8's 32-channel layers (32→32 on 14×14 1.00 against 0.91 ms, 16→32 stride 2 0.81
+    /// against 0.65).</remarks>
+    public static bool Suits(in ConvolutionGeometry s)
+    {
+        var g = s.Window;
+        return Enabled && SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported
+               && g.Channels % Lanes == 0 && s.OutChannels % (4 * Lanes) == 0 && g.DilationH == 1 && g.DilationW == 1
+               && (long)g.Rows * s.OutChannels <= MaxKernelFloats;
+    }
+
+    /// <summary>The largest reordered kernel (taps·C × O floats) taken: every tile streams all of it, so it must stay in
+    /// a core's L2 (1 MiB on Zen 4 and 5). 512 KiB takes the DCGAN's 64→128 4×4 layer; pix2pix's 256→512 (8 MiB) ran
+    /// its step 1.3× slower here, streaming the kernel from memory for every six pixels.</summary>
+    public const long MaxKernelFloats = 1 << 17;
+
+    private float[]? _padded, _kernel, _pixels;
+    private int[]? _offsets;
+
+    /// <summary>y[N×O×OH×OW] = w ⋆ x + b (no bias when empty).</summary>
+    public void Forward(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        s.Check("ChannelsLastForward", x.Length, y.Length, weight.Length);
+        var g = s.Window;
+        int c = g.Channels, o = s.OutChannels, taps = g.KernelH * g.KernelW, k = taps * c;
+        int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, pixels = s.Columns;
+        var padded = Scratch.Ensure(ref _padded, checked(s.Batch * hp * wp * c));
+        var kernel = Scratch.Ensure(ref _kernel, k * o);
+        var z = Scratch.Ensure(ref _pixels, checked(pixels * o));
+        var offsets = Scratch.Ensure(ref _offsets, taps);
+        // Tap (i, j) reads c floats at (i·W′ + j)·C past the pixel's window corner.
+        for (int i = 0, t = 0; i < g.KernelH; i++)
+            for (int j = 0; j < g.KernelW; j++, t++) offsets[t] = (i * wp + j) * c;
+        fixed (float* px = x, pw = weight, pb = bias, py = y, pp = padded, pk = kernel, pz = z)
+        fixed (int* po = offsets)
+        {
+            ChannelsLastImages.Pad(px, s.Batch, g, hp, wp, pp);
+            Reorder(pw, o, c, taps, pk);
+            var tiles = new Tiles(g, s.Batch, o, hp, wp, pp, po, pk, bias.IsEmpty ? null : pb, pz);
+            int runs = Math.Min(TileRuns, tiles.Count);
+            KernelLoop.For(runs, 2L * pixels * o * k, tiles.WithRuns(runs), static (t, run) => t.Run(run));
+            ToImages(pz, s.Batch, o, g.OutPixels, py);
+        }
+    }
+
+    /// <summary>w [O × C × taps] → w′ [taps·C × O]: w′[(t·C + c)·O + o] = w[(o·C + c)·taps + t].</summary>
+    private static void Reorder(float* w, int outChannels, int channels, int taps, float* to)
+    {
+        for (int o = 0; o < outChannels; o++)
+            for (int ch = 0; ch < channels; ch++)
+            {
+                float* from = w + ((long)o * channels + ch) * taps;
+                for (int t = 0; t < taps; t++) to[((long)t * channels + ch) * outChannels + o] = from[t];
+            }
+    }
+
+    /// <summary>z [N·P × O] (pixel-major) → y [N × O × P], a 16×16 block at a time in registers, images shared between
+    /// threads.</summary>
+    private static void ToImages(float* z, int batch, int outChannels, int plane, float* y) =>
+        KernelLoop.For(batch, 2L * batch * plane * outChannels, new Transposing(z, y, outChannels, plane), static (t, n) => t.Image(n));
+
+    private readonly struct Transposing(float* z, float* y, int outChannels, int plane)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Image(int n)
+        {
+            float* from = z + (long)n * plane * outChannels, to = y + (long)n * outChannels * plane;
+            int whole = plane / Lanes * Lanes;
+            for (int o0 = 0; o0 < outChannels; o0 += Lanes)
+            {
+                for (int p0 = 0; p0 < whole; p0 += Lanes)
+                    GemmTranspose.Transpose16x16(from + (long)p0 * outChannels + o0, outChannels, to + (long)o0 * plane + p0, plane);
+                for (int p = whole; p < plane; p++)
+                    for (int o = o0; o < o0 + Lanes; o++) to[(long)o * plane + p] = from[(long)p * outChannels + o];
+            }
+        }
+    }
+
+    /// <summary>The call's tiles: six consecutive output pixels of the batch (the last tile fewer) by every block of 64 or
+    /// 32 output channels.</summary>
+    private readonly struct Tiles(Im2ColGeometry g, int batch, int outChannels, int hp, int wp, float* padded, int* offsets,
+        float* kernel, float* bias, float* z, int runs = 1)
+    {
+        public Tiles WithRuns(int count) => new(g, batch, outChannels, hp, wp, padded, offsets, kernel, bias, z, count);
+
+        private int PixelCount => batch * g.OutPixels;
+
+        public int Count => (PixelCount + Pixels - 1) / Pixels;
+
+        /// <summary>Tiles of run <paramref name="run"/> of the call's runs.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int run)
+        {
+            int from = (int)((long)run * Count / runs), to = (int)((long)(run + 1) * Count / runs);
+            int c = g.Channels, taps = g.KernelH * g.KernelW;
+            float* r0, r1, r2, r3, r4, r5;
+            for (int tile = from; tile < to; tile++)
+            {
+                int q = tile * Pixels, rows = Math.Min(Pixels, PixelCount - q);
+                // Missing rows of the last tile repeat its first pixel; they are computed and not stored.
+                r0 = Corner(q);
+                r1 = rows > 1 ? Corner(q + 1) : r0; r2 = rows > 2 ? Corner(q + 2) : r0;
+                r3 = rows > 3 ? Corner(q + 3) : r0; r4 = rows > 4 ? Corner(q + 4) : r0; r5 = rows > 5 ? Corner(q + 5) : r0;
+                float* out0 = z + (long)q * outChannels;
+                int o0 = 0;
+                for (; o0 + 4 * Lanes <= outChannels; o0 += 4 * Lanes)
+                    Tile6x64(r0, r1, r2, r3, r4, r5, offsets, taps, c, kernel + o0, outChannels, bias == null ? null : bias + o0, out0 + o0, rows);
+                for (; o0 < outChannels; o0 += 2 * Lanes)
+                    Tile6x32(r0, r1, r2, r3, r4, r5, offsets, taps, c, kernel + o0, outChannels, bias == null ? null : bias + o0, out0 + o0, rows);
+            }
+        }
+
+        /// <summary>Where output pixel <paramref name="q"/> (of the batch) has its window's top-left corner in the padded copy.</summary>
+        private float* Corner(int q)
+        {
+            int n = q / g.OutPixels, p = q - n * g.OutPixels, oy = p / g.OutWidth, ox = p - oy * g.OutWidth;
+            return padded + ((long)(n * hp + oy * g.StrideH) * wp + ox * g.StrideW) * g.Channels;
+        }
+    }
+
+    /// <summary>Six pixels (corners r0..r5) × 64 output channels: z[r, 0..64) = b + Σ_t Σ_c r[offset_t + c]·w′[(t·C + c)·O + 0..64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x64(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, int* offsets, int taps, int c,
+        float* w, int ldw, float* bias, float* z, int rows)
+    {
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+        if (bias != null) { b0 = Vector512.Load(bias); b1 = Vector512.Load(bias + Lanes); b2 = Vector512.Load(bias + 2 * Lanes); b3 = Vector512.Load(bias + 3 * Lanes); }
+        Vector512<float> c00 = b0, c01 = b1, c02 = b2, c03 = b3, c10 = b0, c11 = b1, c12 = b2, c13 = b3, c20 = b0, c21 = b1, c22 = b2, c23 = b3;
+        Vector512<float> c30 = b0, c31 = b1, c32 = b2, c33 = b3, c40 = b0, c41 = b1, c42 = b2, c43 = b3, c50 = b0, c51 = b1, c52 = b2, c53 = b3;
+        for (int t = 0; t < taps; t++)
+        {
+            int off = offsets[t];
+            float* a0 = r0 + off, a1 = r1 + off, a2 = r2 + off, a3 = r3 + off, a4 = r4 + off, a5 = r5 + off;
+            float* wk = w + (nint)t * c * ldw;
+            for (int ch = 0; ch < c; ch++, wk += ldw)
+            {
+                var w0 = Vector512.Load(wk); var w1 = Vector512.Load(wk + Lanes); var w2 = Vector512.Load(wk + 2 * Lanes); var w3 = Vector512.Load(wk + 3 * Lanes);
+                Vector512<float> v;
+                v = Vector512.Create(a0[ch]); c00 = Vector512.FusedMultiplyAdd(v, w0, c00); c01 = Vector512.FusedMultiplyAdd(v, w1, c01); c02 = Vector512.FusedMultiplyAdd(v, w2, c02); c03 = Vector512.FusedMultiplyAdd(v, w3, c03);
+                v = Vector512.Create(a1[ch]); c10 = Vector512.FusedMultiplyAdd(v, w0, c10); c11 = Vector512.FusedMultiplyAdd(v, w1, c11); c12 = Vector512.FusedMultiplyAdd(v, w2, c12); c13 = Vector512.FusedMultiplyAdd(v, w3, c13);
+                v = Vector512.Create(a2[ch]); c20 = Vector512.FusedMultiplyAdd(v, w0, c20); c21 = Vector512.FusedMultiplyAdd(v, w1, c21); c22 = Vector512.FusedMultiplyAdd(v, w2, c22); c23 = Vector512.FusedMultiplyAdd(v, w3, c23);
+                v = Vector512.Create(a3[ch]); c30 = Vector512.FusedMultiplyAdd(v, w0, c30); c31 = Vector512.FusedMultiplyAdd(v, w1, c31); c32 = Vector512.FusedMultiplyAdd(v, w2, c32); c33 = Vector512.FusedMultiplyAdd(v, w3, c33);
+                v = Vector512.Create(a4[ch]); c40 = Vector512.FusedMultiplyAdd(v, w0, c40); c41 = Vector512.FusedMultiplyAdd(v, w1, c41); c42 = Vector512.FusedMultiplyAdd(v, w2, c42); c43 = Vector512.FusedMultiplyAdd(v, w3, c43);
+                v = Vector512.Create(a5[ch]); c50 = Vector512.FusedMultiplyAdd(v, w0, c50); c51 = Vector512.FusedMultiplyAdd(v, w1, c51); c52 = Vector512.FusedMultiplyAdd(v, w2, c52); c53 = Vector512.FusedMultiplyAdd(v, w3, c53);
+            }
+        }
+        int ld = ldw;
+        Store4(z, c00, c01, c02, c03); if (rows > 1) Store4(z + ld, c10, c11, c12, c13); if (rows > 2) Store4(z + 2 * ld, c20, c21, c22, c23);
+        if (rows > 3) Store4(z + 3 * ld, c30, c31, c32, c33); if (rows > 4) Store4(z + 4 * ld, c40, c41, c42, c43); if (rows > 5) Store4(z + 5 * ld, c50, c51, c52, c53);
+    }
+
+    /// <summary>Six pixels × 32 output channels, as <see cref="Tile6x64"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x32(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, int* offsets, int taps, int c,
+        float* w, int ldw, float* bias, float* z, int rows)
+    {
+        Vector512<float> b0 = default, b1 = default;
+        if (bias != null) { b0 = Vector512.Load(bias); b1 = Vector512.Load(bias + Lanes); }
+        Vector512<float> c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
+        for (int t = 0; t < taps; t++)
+        {
+            int off = offsets[t];
+            float* a0 = r0 + off, a1 = r1 + off, a2 = r2 + off, a3 = r3 + off, a4 = r4 + off, a5 = r5 + off;
+            float* wk = w + (nint)t * c * ldw;
+            for (int ch = 0; ch < c; ch++, wk += ldw)
+            {
+                var w0 = Vector512.Load(wk); var w1 = Vector512.Load(wk + Lanes);
+                Vector512<float> v;
+                v = Vector512.Create(a0[ch]); c00 = Vector512.FusedMultiplyAdd(v, w0, c00); c01 = Vector512.FusedMultiplyAdd(v, w1, c01);
+                v = Vector512.Create(a1[ch]); c10 = Vector512.FusedMultiplyAdd(v, w0, c10); c11 = Vector512.FusedMultiplyAdd(v, w1, c11);
+                v = Vector512.Create(a2[ch]); c20 = Vector512.FusedMultiplyAdd(v, w0, c20); c21 = Vector512.FusedMultiplyAdd(v, w1, c21);
+                v = Vector512.Create(a3[ch]); c30 = Vector512.FusedMultiplyAdd(v, w0, c30); c31 = Vector512.FusedMultiplyAdd(v, w1, c31);
+                v = Vector512.Create(a4[ch]); c40 = Vector512.FusedMultiplyAdd(v, w0, c40); c41 = Vector512.FusedMultiplyAdd(v, w1, c41);
+                v = Vector512.Create(a5[ch]); c50 = Vector512.FusedMultiplyAdd(v, w0, c50); c51 = Vector512.FusedMultiplyAdd(v, w1, c51);
+            }
+        }
+        int ld = ldw;
+        c00.Store(z); c01.Store(z + Lanes);
+        if (rows > 1) { c10.Store(z + ld); c11.Store(z + ld + Lanes); }
+        if (rows > 2) { c20.Store(z + 2 * ld); c21.Store(z + 2 * ld + Lanes); }
+        if (rows > 3) { c30.Store(z + 3 * ld); c31.Store(z + 3 * ld + Lanes); }
+        if (rows > 4) { c40.Store(z + 4 * ld); c41.Store(z + 4 * ld + Lanes); }
+        if (rows > 5) { c50.Store(z + 5 * ld); c51.Store(z + 5 * ld + Lanes); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(float* z, Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        a.Store(z); b.Store(z + Lanes); c.Store(z + 2 * Lanes); d.Store(z + 3 * Lanes);
+    }
+}

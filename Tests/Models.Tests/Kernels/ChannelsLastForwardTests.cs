@@ -1,0 +1,68 @@
+using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Layers.Conv;
+using NeuralPipelines.Models.Tests.Gradients;
+
+namespace NeuralPipelines.Models.Tests.Kernels;
+
+/// <summary><see cref="ChannelsLastForward"/>, the 512-bit forward route of layers with whole blocks of 16 input and 32
+/// output channels: its output against the definition (<see cref="DirectConv2dReference"/>) on ResNet-8's and the DCGAN's
+/// shapes (6×64 and 6×32 tiles, stride 2, 1×1, a last tile of fewer than six pixels), and inside <see cref="Conv2d"/> with
+/// one and two threads giving the same bits. Skipped where the machine has no AVX-512 (the route is then never taken).</summary>
+[Collection(nameof(GemmThreadsCollection))]
+public class ChannelsLastForwardTests
+{
+    public static TheoryData<int, int, int, int, int, int, int> Shapes => new()
+    {
+        // channels, size, kernel, stride, padding, out channels, batch
+        { 64, 7, 3, 1, 1, 64, 3 },      // ResNet-8's last stage: 147 pixels, a last tile of three
+        { 32, 14, 3, 2, 1, 64, 2 },     // its strided 32→64
+        { 16, 28, 3, 2, 1, 32, 1 },     // its strided 16→32: 6×32 tiles
+        { 32, 14, 1, 2, 0, 64, 2 },     // the 1×1 projection beside it
+        { 64, 14, 4, 2, 1, 128, 2 },    // the DCGAN's 64→128, 4×4 stride 2
+        { 16, 5, 3, 1, 2, 96, 1 },      // padding past the kernel's reach; 64 then 32 output channels
+    };
+
+    [Theory, MemberData(nameof(Shapes))]
+    public void Its_output_is_the_definition(int channels, int size, int kernel, int stride, int padding, int outChannels, int batch)
+    {
+        using var scope = Vector512Only();
+        if (scope is null) return;
+        var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, kernel, kernel, stride, stride, padding, padding));
+        Assert.True(ChannelsLastForward.Suits(s));
+        var p = ConvolutionProblem.Random(s, new Random(channels + size + outChannels));
+        foreach (bool withBias in new[] { true, false })
+        {
+            var expected = new float[p.Y.Length];
+            DirectConv2dReference.Forward(p.X, batch, s.Window, p.W, outChannels, withBias ? p.B : [], expected);
+            var y = Enumerable.Repeat(float.NaN, p.Y.Length).ToArray();
+            new ChannelsLastForward().Forward(s, p.X, p.W, withBias ? p.B : [], y);
+            for (int i = 0; i < y.Length; i++)
+                Assert.True(Math.Abs(expected[i] - y[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"y[{i}] (bias {withBias}): expected {expected[i]}, got {y[i]}");
+        }
+    }
+
+    [Fact]
+    public void Resnets_64_channel_layer_takes_it_with_the_same_bits_on_one_and_two_threads()
+    {
+        using var scope = Vector512Only();
+        if (scope is null) return;
+        var rng = new Random(5);
+        var x = GradientCheck.Random(rng, 8, 64, 7, 7);
+        var results = new List<float[]>();
+        using (new KernelSettingsScope())
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Gemm.Threads = threads;
+                KernelLoop.MaxThreads = threads;
+                var layer = new Conv2d(64, 64, 3, stride: 1, padding: 1, rng: new Random(6));
+                results.Add(layer.Forward(x, training: true).Span.ToArray());
+            }
+        Assert.Equal(results[0], results[1]);
+        Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 48, new Im2ColGeometry(64, 7, 7, 3, 3, 1, 1, 1, 1))));
+        Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 64, new Im2ColGeometry(24, 7, 7, 3, 3, 1, 1, 1, 1))));
+    }
+
+    /// <summary>The 512-bit width for the test, or null on a machine without it.</summary>
+    private static IDisposable? Vector512Only() =>
+        SimdWidth.Available(SimdPath.Vector512) ? SimdWidth.Use(SimdPath.Vector512) : null;
+}
