@@ -4,9 +4,9 @@ using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Kernels;
 
-/// <summary><see cref="ChannelsLastForward"/>, the 512-bit forward route of layers with whole blocks of 16 input and 32
+/// <summary><see cref="ChannelsLastForward"/>, the 512-bit forward route of layers with whole blocks of 16 input and 64
 /// output channels: its output against the definition (<see cref="DirectConv2dReference"/>) on ResNet-8's and the DCGAN's
-/// shapes (6×64 and 6×32 tiles, stride 2, 1×1, a last tile of fewer than six pixels), and inside <see cref="Conv2d"/> with
+/// shapes (stride 2, 1×1, 4×4, one and two blocks of 64 output channels, a last tile of fewer than six pixels), and inside <see cref="Conv2d"/> with
 /// one and two threads giving the same bits. Skipped where the machine has no AVX-512 (the route is then never taken).</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class ChannelsLastForwardTests
@@ -16,10 +16,10 @@ public class ChannelsLastForwardTests
         // channels, size, kernel, stride, padding, out channels, batch
         { 64, 7, 3, 1, 1, 64, 3 },      // ResNet-8's last stage: 147 pixels, a last tile of three
         { 32, 14, 3, 2, 1, 64, 2 },     // its strided 32→64
-        { 16, 28, 3, 2, 1, 32, 1 },     // its strided 16→32: 6×32 tiles
+        { 16, 28, 3, 2, 1, 64, 1 },     // 16 input channels, stride 2, one image
         { 32, 14, 1, 2, 0, 64, 2 },     // the 1×1 projection beside it
         { 64, 14, 4, 2, 1, 128, 2 },    // the DCGAN's 64→128, 4×4 stride 2
-        { 16, 5, 3, 1, 2, 96, 1 },      // padding past the kernel's reach; 64 then 32 output channels
+        { 16, 5, 3, 1, 2, 128, 1 },     // padding past the kernel's reach, two blocks of 64 output channels
     };
 
     [Theory, MemberData(nameof(Shapes))]
@@ -58,7 +58,7 @@ public class ChannelsLastForwardTests
                 results.Add(layer.Forward(x, training: true).Span.ToArray());
             }
         Assert.Equal(results[0], results[1]);
-        Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 48, new Im2ColGeometry(64, 7, 7, 3, 3, 1, 1, 1, 1))));
+        Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 32, new Im2ColGeometry(64, 7, 7, 3, 3, 1, 1, 1, 1))));
         Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 64, new Im2ColGeometry(24, 7, 7, 3, 3, 1, 1, 1, 1))));
     }
 

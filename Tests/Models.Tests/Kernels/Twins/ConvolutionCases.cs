@@ -44,8 +44,9 @@ public static class ConvolutionCases
         [16, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 16, 2],     // ResNet's first stage: enough work for two threads
         [64, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 64, 2],       // 576 taps, 7-pixel rows: blocks across row ends
         [64, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 16, 12],      // the same at 588 positions: ∂C/∂w read in place, channels-last
-        [32, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 32, 2],     // ResNet's middle stage: 6×32 channels-last tiles at 512 bits
-        [16, 5, 5, 3, 3, 1, 1, 2, 2, 1, 1, 96, 1],       // padding past the kernel's reach, 64 + 32 output channels
+        [32, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1, 64, 2],     // ResNet's strided 32→64: channels-last 6×64 tiles at 512 bits
+        [16, 5, 5, 3, 3, 1, 1, 2, 2, 1, 1, 128, 1],      // padding past the kernel's reach, two blocks of 64 output channels
+        [16, 9, 9, 1, 1, 1, 1, 0, 0, 1, 1, 64, 2],       // 1×1, 162 pixels: a last tile of six
         [16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 32, 2],     // strided 3×3: phase planes
         [16, 28, 28, 1, 1, 2, 2, 0, 0, 1, 1, 32, 2],     // its 1×1 projection
         [3, 17, 15, 3, 2, 3, 2, 1, 0, 1, 1, 5, 2],       // odd sizes, stride 3×2, a 3×2 kernel
