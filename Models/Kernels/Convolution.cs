@@ -39,7 +39,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// </remarks>
 public sealed class Convolution
 {
-    private float[]? _columns, _z, _delta, _workspace, _croppedWeight, _croppedGradient, _biasPartial, _planeSums;
+    private float[]? _columns, _z, _delta, _workspace, _croppedWeight, _croppedGradient, _biasPartial, _planeSums, _flippedWeight;
     // Whether the previous call was a Forward that left its input unfolded in _columns, or padded in _implicit (for the
     // WeightGradient after it).
     private bool _columnsHoldInput, _paddedHoldsInput;
@@ -182,6 +182,14 @@ public sealed class Convolution
         if (Crop(s) is { } crop)
         {
             Cropped(s).InputGradient(crop.Inner, dy, CroppedWeight(s, crop.Taps, weight), inputGradient);
+            return;
+        }
+        if (!ColumnRoutesOnly && ChannelsLastForward.InputGradientAsForward(s) is { } flipped)
+        {
+            // Stride 1: ∂C/∂x is the forward product of δ with the kernel transposed and flipped, padded by k − 1 − p.
+            var kernel = Scratch.Ensure(ref _flippedWeight, s.WeightLength).AsSpan(0, s.WeightLength);
+            ChannelsLastForward.Flip(weight, s.OutChannels, g.Channels, g.KernelH, g.KernelW, kernel);
+            (_channelsLastForward ??= new ChannelsLastForward()).Forward(flipped, dy, kernel, [], inputGradient);
             return;
         }
         if (!ColumnRoutesOnly && DirectConv2d.SuitsInputGradient(g, s.OutChannels))

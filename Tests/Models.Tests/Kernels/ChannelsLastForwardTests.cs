@@ -41,6 +41,30 @@ public class ChannelsLastForwardTests
         }
     }
 
+    /// <summary>∂C/∂x of a stride-1 layer as the forward product of δ with the flipped, transposed kernel
+    /// (<see cref="ChannelsLastForward.InputGradientAsForward"/>), through <see cref="Convolution.InputGradient"/>.</summary>
+    [Theory]
+    [InlineData(64, 7, 3, 1, 64, 3)]    // ResNet-8's 64→64
+    [InlineData(64, 9, 3, 0, 16, 2)]    // no padding: the flipped product pads by 2
+    [InlineData(128, 6, 4, 1, 16, 2)]   // an even kernel, asymmetric reach
+    public void Stride_1_input_gradients_are_the_definition(int channels, int size, int kernel, int padding, int outChannels, int batch)
+    {
+        using var scope = Vector512Only();
+        if (scope is null) return;
+        var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, kernel, kernel, 1, 1, padding, padding));
+        Assert.NotNull(ChannelsLastForward.InputGradientAsForward(s));
+        var p = ConvolutionProblem.Random(s, new Random(channels + size));
+        var expected = new float[p.Dx.Length];
+        DirectConv2dReference.InputGradient(p.Dy, batch, s.Window, p.W, outChannels, expected);
+        var dx = Enumerable.Repeat(float.NaN, p.Dx.Length).ToArray();
+        new Convolution().InputGradient(s, p.Dy, p.W, dx);
+        for (int i = 0; i < dx.Length; i++)
+            Assert.True(Math.Abs(expected[i] - dx[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"∂C/∂x[{i}]: expected {expected[i]}, got {dx[i]}");
+        // Strided layers and 32-channel ones keep the earlier routes.
+        Assert.Null(ChannelsLastForward.InputGradientAsForward(s with { Window = s.Window with { StrideH = 2, StrideW = 2 } }));
+        Assert.Null(ChannelsLastForward.InputGradientAsForward(s with { Window = s.Window with { Channels = 32 } }));
+    }
+
     [Fact]
     public void Resnets_64_channel_layer_takes_it_with_the_same_bits_on_one_and_two_threads()
     {
