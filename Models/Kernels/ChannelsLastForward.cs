@@ -76,6 +76,10 @@ public sealed unsafe class ChannelsLastForward
     }
 
     private float[]? _padded, _kernel, _pixels;
+
+    /// <summary>The last <see cref="Forward"/>'s input, zero-padded channels-last [N × H + 2·padH × W + 2·padW × C] (as
+    /// <see cref="ChannelsLastImages.Pad"/> writes it), for the ∂C/∂w that follows it on the same input.</summary>
+    internal float[]? PaddedInput => _padded;
     private int[]? _offsets;
 
     /// <summary>y[N×O×OH×OW] = w ⋆ x + b (no bias when empty).</summary>

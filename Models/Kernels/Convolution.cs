@@ -40,9 +40,9 @@ namespace NeuralPipelines.Models.Kernels;
 public sealed class Convolution
 {
     private float[]? _columns, _z, _delta, _workspace, _croppedWeight, _croppedGradient, _biasPartial, _planeSums, _flippedWeight;
-    // Whether the previous call was a Forward that left its input unfolded in _columns, or padded in _implicit (for the
-    // WeightGradient after it).
-    private bool _columnsHoldInput, _paddedHoldsInput;
+    // Whether the previous call was a Forward that left its input unfolded in _columns, padded in _implicit, or copied
+    // channels-last in _channelsLastForward (for the WeightGradient after it).
+    private bool _columnsHoldInput, _paddedHoldsInput, _channelsLastHoldsInput;
     private ImplicitGemm? _implicit;
     private ChannelsLastConv? _channelsLast;
     private ChannelsLastForward? _channelsLastForward;
@@ -73,7 +73,7 @@ public sealed class Convolution
     {
         s.Check("Forward", x.Length, y.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = _paddedHoldsInput = false;
+        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             Cropped(s).Forward(crop.Inner, x, CroppedWeight(s, crop.Taps, weight), bias, y);
@@ -82,6 +82,7 @@ public sealed class Convolution
         if (!ColumnRoutesOnly && ChannelsLastForward.Suits(s))
         {
             (_channelsLastForward ??= new ChannelsLastForward()).Forward(s, x, weight, bias, y);
+            _channelsLastHoldsInput = true;
             return;
         }
         if (!ColumnRoutesOnly && DirectConv2d.Suits(g))
@@ -124,8 +125,8 @@ public sealed class Convolution
     {
         s.Check("WeightGradient", x.Length, dy.Length, weightGradient.Length);
         var g = s.Window;
-        bool columnsHoldInput = _columnsHoldInput, paddedHoldsInput = _paddedHoldsInput;
-        _columnsHoldInput = _paddedHoldsInput = false;
+        bool columnsHoldInput = _columnsHoldInput, paddedHoldsInput = _paddedHoldsInput, channelsLastHoldsInput = _channelsLastHoldsInput;
+        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             // The inner convolution's gradient from zero, then into the full kernel's live taps (the dead ones read zeros).
@@ -145,7 +146,8 @@ public sealed class Convolution
         bool narrowToo = (ColumnRoutesOnly || !DirectConv2dWeightGradient.Suits(g)) && !columnsHoldInput;
         if (ImplicitGemm.SuitsWeightGradient(s, narrowToo))
         {
-            (_implicit ??= new ImplicitGemm()).WeightGradient(s, x, dy, weightGradient, sameInput: paddedHoldsInput);
+            (_implicit ??= new ImplicitGemm()).WeightGradient(s, x, dy, weightGradient, sameInput: paddedHoldsInput,
+                channelsLastInput: channelsLastHoldsInput ? _channelsLastForward!.PaddedInput : null);
             return;
         }
         if (Im2ColChunks.Suits(g, s.Batch, narrowToo))
@@ -178,7 +180,7 @@ public sealed class Convolution
     {
         s.Check("InputGradient", inputGradient.Length, dy.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = _paddedHoldsInput = false;
+        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             Cropped(s).InputGradient(crop.Inner, dy, CroppedWeight(s, crop.Taps, weight), inputGradient);

@@ -91,12 +91,15 @@ internal sealed class ImplicitGemm
     }
 
     /// <summary>weightGradient[O×C×kH×kW] += δ ⋆ x. <paramref name="sameInput"/>: x is the input of the last call, a
-    /// <see cref="Forward"/> of the same geometry, whose padded copy is still held (the caller knows; see the remarks).</summary>
-    public void WeightGradient(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient, bool sameInput)
+    /// <see cref="Forward"/> of the same geometry, whose padded copy is still held (the caller knows; see the remarks).
+    /// <paramref name="channelsLastInput"/>: x already copied channels-last and zero-padded as
+    /// <see cref="ChannelsLastImages.Pad"/> lays it out (by <see cref="ChannelsLastForward"/>'s forward pass), or null.</summary>
+    public void WeightGradient(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient, bool sameInput,
+        float[]? channelsLastInput = null)
     {
         if (SuitsChannelsLast(s))
         {
-            ChannelsLastWeightGradient(s, x, dy, weightGradient);
+            ChannelsLastWeightGradient(s, x, dy, weightGradient, channelsLastInput);
             return;
         }
         var g = s.Window;
@@ -144,7 +147,8 @@ internal sealed class ImplicitGemm
     /// <summary>∂C/∂w = δ·aᵀ with aᵀ read in place from x channels-last: column (t, c) of output position (n, y, x) is
     /// x′[n, y·s + i·d, x·s + j·d, c], so a panel of 16 channels of one tap is 16 consecutive floats. ∂C/∂w is taken into
     /// that (tap, channel) order before the product and back after it, so the product adds to the same floats.</summary>
-    private unsafe void ChannelsLastWeightGradient(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient)
+    private unsafe void ChannelsLastWeightGradient(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradient,
+        float[]? channelsLastInput)
     {
         var g = s.Window;
         int c = g.Channels, taps = g.KernelH * g.KernelW, hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, rows = g.Rows;
@@ -161,8 +165,12 @@ internal sealed class ImplicitGemm
                     panels[q] = TapOffset(g, wp, t) * c + c0;
             (_positionsLast, _panelsLast, _tablesLast) = (positions, panels, s);
         }
-        var image = Scratch.Ensure(ref _channelsLast, s.Batch * hp * wp * c);
-        fixed (float* from = x) fixed (float* to = image) ChannelsLastImages.Pad(from, s.Batch, g, hp, wp, to);
+        var image = channelsLastInput;
+        if (image is null)
+        {
+            image = Scratch.Ensure(ref _channelsLast, s.Batch * hp * wp * c);
+            fixed (float* from = x) fixed (float* to = image) ChannelsLastImages.Pad(from, s.Batch, g, hp, wp, to);
+        }
         var reordered = Scratch.Ensure(ref _reordered, s.OutChannels * rows);
         fixed (float* wg = weightGradient) fixed (float* r = reordered)
         {

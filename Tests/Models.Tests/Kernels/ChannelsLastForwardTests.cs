@@ -65,6 +65,35 @@ public class ChannelsLastForwardTests
         Assert.Null(ChannelsLastForward.InputGradientAsForward(s with { Window = s.Window with { Channels = 32 } }));
     }
 
+    /// <summary>A ∂C/∂w right after the forward pass reads the forward's channels-last copy of the input instead of making
+    /// its own: the same bits as a ∂C/∂w alone, and after a ∂C/∂x (which reuses the copy's buffer for δ) it copies again.</summary>
+    [Theory]
+    [InlineData(64, 7, 3, 1, 1, 64)]
+    [InlineData(32, 14, 3, 2, 1, 64)]
+    public void A_weight_gradient_after_the_forward_pass_reads_its_copy_with_the_same_bits(int channels, int size, int kernel, int stride, int padding, int outChannels)
+    {
+        using var scope = Vector512Only();
+        if (scope is null) return;
+        var s = new ConvolutionGeometry(64, outChannels, new Im2ColGeometry(channels, size, size, kernel, kernel, stride, stride, padding, padding));
+        Assert.True(ChannelsLastForward.Suits(s) && ImplicitGemm.SuitsChannelsLast(s));
+        var p = ConvolutionProblem.Random(s, new Random(channels * size));
+        var conv = new Convolution();
+        var y = new float[p.Y.Length];
+        conv.Forward(s, p.X, p.W, p.B, y);
+        var afterForward = (float[])p.Start.Clone();
+        conv.WeightGradient(s, p.X, p.Dy, afterForward);
+        var dx = new float[p.Dx.Length];
+        conv.InputGradient(s, p.Dy, p.W, dx);
+        var afterInputGradient = (float[])p.Start.Clone();
+        conv.WeightGradient(s, p.X, p.Dy, afterInputGradient);
+        var alone = (float[])p.Start.Clone();
+        new Convolution().WeightGradient(s, p.X, p.Dy, alone);
+        Assert.Equal(alone, afterForward);
+        Assert.Equal(alone, afterInputGradient);
+        for (int i = 0; i < alone.Length; i++)
+            Assert.True(Math.Abs(p.Dw[i] - alone[i]) <= 1e-3f * (1 + Math.Abs(p.Dw[i])), $"∂C/∂w[{i}]: expected {p.Dw[i]}, got {alone[i]}");
+    }
+
     [Fact]
     public void Resnets_64_channel_layer_takes_it_with_the_same_bits_on_one_and_two_threads()
     {
