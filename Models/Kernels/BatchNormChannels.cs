@@ -3,16 +3,18 @@ using System.Runtime.InteropServices;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// Batch normalisation of NCHW tensors, channel by channel: the statistics μ and σ² of each channel over the batch and
-/// its pixels, the normalisation x̂ = (x − μ)/√(σ² + ε) with the affine map y = γ·x̂ + β, and the backward sums Σδ, Σδ·x̂
-/// with ∂C/∂x. <see cref="BatchNormChannelsReference"/> is the plain twin.
+/// Batch normalisation of NCHW tensors: the statistics μ and σ² of each channel over the batch and its pixels, the
+/// normalisation x̂ = (x − μ)/√(σ² + ε) with the affine map y = γ·x̂ + β, and the backward sums Σδ, Σδ·x̂ with ∂C/∂x.
+/// <see cref="BatchNormChannelsReference"/> is the plain twin.
 /// </summary>
 /// <remarks>
-/// Channels are independent, so they are shared between threads by <see cref="KernelLoop"/>'s policy (measured: a
-/// 64×16×28×28 ResNet activation in two threads, 1.0 → 0.5 ms); each channel's sums are still added in one fixed order,
-/// so the bits never depend on the threads. Statistics take two passes (the one-pass Σx² − (Σx)² form cancels badly
-/// when |μ| ≫ σ): per-plane sums in float, the sum over planes in double. The planes themselves go through
-/// <see cref="BatchNormPlanes"/>.
+/// Two routes. By default each pass walks the tensor in memory order (<see cref="BatchNormPasses"/>: per-plane sums, then
+/// per channel in image order; see there why). The channel-by-channel route below stays for tensors that overlap (the
+/// passes write a plane's last partial vector twice) and for A/B timing (<see cref="InMemoryOrderPasses"/>): channels
+/// shared between threads by <see cref="KernelLoop"/>'s policy, each channel's sums added in one fixed order, the
+/// statistics in two passes (the one-pass Σx² − (Σx)² form cancels badly when |μ| ≫ σ: per-plane sums in float, the sum
+/// over planes in double), the planes through <see cref="BatchNormPlanes"/>. On either route the bits never depend on the
+/// threads.
 /// x̂ is never stored: backward recomputes it from the forward pass's input, μ and 1/σ, with the bits the forward pass
 /// had. Why: a stored x̂ was one more tensor written per layer in the forward pass (through the cache to memory, on
 /// ResNet-8's 3.2 MB activations) and kept until backward; the input is kept anyway, by the layer before.
