@@ -129,15 +129,7 @@ public sealed unsafe class ChannelsLastForward
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Image(int n)
         {
-            float* from = z + (long)n * plane * outChannels, to = y + (long)n * outChannels * plane;
-            int whole = plane / Lanes * Lanes;
-            for (int o0 = 0; o0 < outChannels; o0 += Lanes)
-            {
-                for (int p0 = 0; p0 < whole; p0 += Lanes)
-                    GemmTranspose.Transpose16x16(from + (long)p0 * outChannels + o0, outChannels, to + (long)o0 * plane + p0, plane);
-                for (int p = whole; p < plane; p++)
-                    for (int o = o0; o < o0 + Lanes; o++) to[(long)o * plane + p] = from[(long)p * outChannels + o];
-            }
+            GemmTranspose.Matrix16(z + (long)n * plane * outChannels, plane, outChannels, y + (long)n * outChannels * plane);
         }
     }
 

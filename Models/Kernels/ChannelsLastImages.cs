@@ -106,14 +106,7 @@ internal static unsafe class ChannelsLastImages
             fixed (float* t = Scratch.Ensure(ref _image, pixels * c))
             {
                 // [C × H·W] → [H·W × C]: whole 16×16 blocks in registers, the last pixels (H·W mod 16) one by one.
-                int whole = pixels / Block * Block;
-                for (int c0 = 0; c0 < c; c0 += Block)
-                {
-                    for (int p0 = 0; p0 < whole; p0 += Block)
-                        GemmTranspose.Transpose16x16(from + (long)c0 * pixels + p0, pixels, t + (long)p0 * c + c0, c);
-                    for (int p = whole; p < pixels; p++)
-                        for (int ch = c0; ch < c0 + Block; ch++) t[(long)p * c + ch] = from[(long)ch * pixels + p];
-                }
+                GemmTranspose.Matrix16(from, c, pixels, t);
                 // Each image row is W·C contiguous floats in both layouts.
                 int row = g.Width * c;
                 for (int y = 0; y < g.Height; y++)

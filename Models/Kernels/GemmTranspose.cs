@@ -28,6 +28,22 @@ internal static class GemmTranspose
         r4 = Avx.Permute2x128(s0, s4, 0x31); r5 = Avx.Permute2x128(s1, s5, 0x31);
         r6 = Avx.Permute2x128(s2, s6, 0x31); r7 = Avx.Permute2x128(s3, s7, 0x31);
     }
+    /// <summary>A whole [rows × cols] matrix (leading dimension cols) into [cols × rows] (leading dimension rows): 16×16
+    /// blocks in registers, the edges past the last whole block (rows or columns mod 16) one float at a time.</summary>
+    public static unsafe void Matrix16(float* src, int rows, int cols, float* dst)
+    {
+        int rowsWhole = rows / 16 * 16, colsWhole = cols / 16 * 16;
+        for (int r0 = 0; r0 < rowsWhole; r0 += 16)
+        {
+            for (int c0 = 0; c0 < colsWhole; c0 += 16)
+                Transpose16x16(src + (long)r0 * cols + c0, cols, dst + (long)c0 * rows + r0, rows);
+            for (int r = r0; r < r0 + 16; r++)
+                for (int c = colsWhole; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
+        }
+        for (int r = rowsWhole; r < rows; r++)
+            for (int c = 0; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
+    }
+
     /// <summary>dst[k·ldDst + r] = src[r·ldSrc + k] for r, k &lt; 16: sixteen rows of 16 floats read as sixteen 512-bit
     /// loads, written as sixteen 512-bit stores.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
