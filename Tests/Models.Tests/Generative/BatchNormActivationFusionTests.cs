@@ -12,8 +12,8 @@ using NeuralPipelines.Tests;
 namespace NeuralPipelines.Models.Tests.Generative;
 
 /// <summary>Training with each batch norm fused with the activation after it (<see cref="Sequential.FusesBatchNormActivation"/>)
-/// ends on the same bits as training with the two layers run one after the other: the DCGAN on shipped MNIST digits and
-/// the colorizer (U-Net + PatchGAN, L1 + cGAN) on shipped photographs, every weight, running statistic and loss.</summary>
+/// ends on the same bits as training with the two layers run one after the other: the DCGAN and ResNet-8 on shipped MNIST
+/// digits and the colorizer (U-Net + PatchGAN, L1 + cGAN) on shipped photographs, every weight, running statistic and loss.</summary>
 /// <remarks>The documented long-tier figures (docs/EXPERIMENTS.md) depend on the exact trajectory, so the fusion may not
 /// move a single bit. Only this class switches the fusion; other tests running meanwhile get the same bits either way.</remarks>
 public class BatchNormActivationFusionTests
@@ -105,6 +105,33 @@ public class BatchNormActivationFusionTests
             // Inference (running statistics) too.
             Assert.True(apart.Samples.AsSpan().SequenceEqual(fused.Samples), "generator samples in inference differ");
         }
+    }
+
+    /// <summary>Five SGD steps of the zoo's ResNet-8 on MNIST digits at batch 64, its batch norms fused with the ReLU
+    /// after them or not.</summary>
+    internal static (float[][] State, float[] Outputs) TrainResNet()
+    {
+        var data = Training.MnistTrainingTests.Mnist.Value.Train.Take(320);
+        var net = Models.Zoo.ModelZoo.Build("resnet", new Models.Zoo.ZooOptions(data.Channels, data.Height, data.Width, data.Classes, Seed: 3));
+        var step = new Models.Training.TrainingStep(net, new Models.Losses.LogLikelihoodCost(),
+            Models.Optimizers.Optimizer.Create(new Models.Optimizers.OptimizerSettings(Models.Optimizers.OptimizerKind.Sgd, Momentum: 0.9f), net.AllParameters().ToList()), regularizer: null);
+        var batches = new Models.Training.BatchAssembler(data);
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        for (int at = 0; at < data.Count; at += 64)
+        {
+            batches.Fill(order, at, 64, null);
+            step.Run(batches.Images, batches.Targets, 0.05f);
+        }
+        return (State(net), net.Forward(batches.Images, training: false).Span.ToArray());
+    }
+
+    [Fact]
+    public void Resnet_steps_on_mnist_end_on_the_same_bits_fused_and_unfused()
+    {
+        var apart = Unfused(TrainResNet);
+        var fused = TrainResNet();
+        SameBits(apart.State, fused.State, "ResNet-8");
+        Assert.True(apart.Outputs.AsSpan().SequenceEqual(fused.Outputs), "ResNet-8's outputs in inference differ");
     }
 
     internal sealed record ColorizerRun(float[][] G, float[][] D, double[] L1, double[] DLoss, float[] Colorized);
