@@ -27,7 +27,7 @@ internal static unsafe class BatchNormPasses
         fixed (float* ps = sums)
         {
             var pass = new Pass(new Shape(batch, channels, plane), x, y, activated, null, null, null, ps, gamma, beta, mean, inverseStd, activation);
-            KernelLoop.For(pass.Shape.Runs, pass.Shape.Work, pass, static (p, run) => p.Moments(run));
+            KernelLoop.ForRuns(pass.Shape.Planes, Runs, pass.Shape.Work, pass, static (p, from, to) => p.Moments(from, to));
             long count = (long)batch * plane;
             for (int ch = 0; ch < channels; ch++)
             {
@@ -45,7 +45,7 @@ internal static unsafe class BatchNormPasses
                 unbiased[ch] = (float)(m2 / (count - 1));
                 inverseStd[ch] = 1f / MathF.Sqrt(variance[ch] + epsilon);
             }
-            KernelLoop.For(pass.Shape.Runs, pass.Shape.Work, pass, static (p, run) => p.Normalize(run));
+            KernelLoop.ForRuns(pass.Shape.Planes, Runs, pass.Shape.Work, pass, static (p, from, to) => p.Normalize(from, to));
         }
     }
 
@@ -54,7 +54,7 @@ internal static unsafe class BatchNormPasses
     {
         for (int ch = 0; ch < channels; ch++) inverseStd[ch] = 1f / MathF.Sqrt(variance[ch] + epsilon);
         var pass = new Pass(new Shape(batch, channels, plane), x, y, activated, null, null, null, null, gamma, beta, mean, inverseStd, activation);
-        KernelLoop.For(pass.Shape.Runs, pass.Shape.Work, pass, static (p, run) => p.Normalize(run));
+        KernelLoop.ForRuns(pass.Shape.Planes, Runs, pass.Shape.Work, pass, static (p, from, to) => p.Normalize(from, to));
     }
 
     /// <summary>Backward: δ (written first through the activation's derivative when fused), Σδ and Σδ·x̂ per channel, ∂C/∂x.</summary>
@@ -67,7 +67,7 @@ internal static unsafe class BatchNormPasses
         {
             float* coefficients = ps + 2 * planes;
             var pass = new Pass(new Shape(batch, channels, plane), x, y, activated, da, dy, dx, ps, gamma, null, mean, inverseStd, activation);
-            KernelLoop.For(pass.Shape.Runs, pass.Shape.Work, pass, static (p, run) => p.GradientSums(run));
+            KernelLoop.ForRuns(pass.Shape.Planes, Runs, pass.Shape.Work, pass, static (p, from, to) => p.GradientSums(from, to));
             long count = (long)batch * plane;
             for (int ch = 0; ch < channels; ch++)
             {
@@ -88,19 +88,17 @@ internal static unsafe class BatchNormPasses
                 coefficients[3 * ch + 2] = batchStatistics ? -scale * meanDy : 0f;
             }
             pass = pass.WithCoefficients(coefficients, batchStatistics);
-            KernelLoop.For(pass.Shape.Runs, pass.Shape.Work, pass, static (p, run) => p.InputGradient(run));
+            KernelLoop.ForRuns(pass.Shape.Planes, Runs, pass.Shape.Work, pass, static (p, from, to) => p.InputGradient(from, to));
         }
     }
 
-    /// <summary>[batch × channels × plane], cut into <see cref="Runs"/> runs of whole planes.</summary>
+    /// <summary>[batch × channels × plane]: N·C planes of one channel each, image by image.</summary>
     private readonly struct Shape(int batch, int channels, int plane)
     {
         public int Channels => channels;
         public int Plane => plane;
+        public int Planes => batch * channels;
         public long Work => (long)batch * channels * plane;
-        public int Runs => Math.Min(batch * channels, BatchNormPasses.Runs);
-        /// <summary>The first plane of run <paramref name="run"/>; the plane count for the last + 1.</summary>
-        public int First(int run) => (int)((long)run * batch * channels / Runs);
     }
 
     /// <summary>One call's tensors and per-channel rows; the per-plane sums at <c>sums</c>, two floats a plane.</summary>
@@ -116,17 +114,17 @@ internal static unsafe class BatchNormPasses
         public Pass WithCoefficients(float* rows, bool batch) =>
             new(shape, x, y, activated, da, dy, dx, sums, gamma, beta, mean, inverseStd, activation, rows, batch);
 
-        public void Moments(int run)
+        public void Moments(int from, int to)
         {
             int n = shape.Plane;
-            for (int q = shape.First(run); q < shape.First(run + 1); q++)
+            for (int q = from; q < to; q++)
                 BatchNormSweeps.Moments(x + (long)q * n, n, vectors, out sums[2 * q], out sums[2 * q + 1]);
         }
 
-        public void Normalize(int run)
+        public void Normalize(int from, int to)
         {
             int n = shape.Plane;
-            for (int q = shape.First(run); q < shape.First(run + 1); q++)
+            for (int q = from; q < to; q++)
             {
                 int ch = q % shape.Channels;
                 long at = (long)q * n;
@@ -134,10 +132,10 @@ internal static unsafe class BatchNormPasses
             }
         }
 
-        public void GradientSums(int run)
+        public void GradientSums(int from, int to)
         {
             int n = shape.Plane;
-            for (int q = shape.First(run); q < shape.First(run + 1); q++)
+            for (int q = from; q < to; q++)
             {
                 int ch = q % shape.Channels;
                 long at = (long)q * n;
@@ -146,10 +144,10 @@ internal static unsafe class BatchNormPasses
             }
         }
 
-        public void InputGradient(int run)
+        public void InputGradient(int from, int to)
         {
             int n = shape.Plane;
-            for (int q = shape.First(run); q < shape.First(run + 1); q++)
+            for (int q = from; q < to; q++)
             {
                 int ch = q % shape.Channels;
                 long at = (long)q * n;

@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// A convolution's output z = w ⋆ x + b computed from a channels-last copy of the input, six output pixels by 32 or 64
-/// output channels at a time: z[q, o] = b[o] + Σ_(t, c) x′[pixel(q) + offset(t) + c]·w′[t, c, o], one AVX-512 register of
+/// A convolution's output z = w ⋆ x + b computed from a channels-last copy of the input, six output pixels by 64 output
+/// channels at a time: z[q, o] = b[o] + Σ_(t, c) x′[pixel(q) + offset(t) + c]·w′[t, c, o], one AVX-512 register of
 /// 16 output channels per pixel per 16 columns, each input value broadcast straight from the image (no column matrix, no
 /// packing of A), the kernel reordered to [taps·C × O] so that a k step's output channels are contiguous.
 /// </summary>
@@ -15,8 +15,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// (the direct kernels' rows of 7 pixels fill few lanes, and the implicit GEMM gathers every tap of every pixel into
 /// packed panels: 1.8 M floats for 64→64 on 7×7, as many as the arithmetic can hide). Channels-last, the six pixels of a
 /// tile are any six output pixels of the batch (a row pointer each, into the zero-padded copy), so no lane is wasted at the
-/// end of a row, and each k step is six broadcasts from memory against four (or two) loads of the reordered kernel for 24
-/// (or 12) FMAs, as in the GEMM's 12×32 tile.</para>
+/// end of a row, and each k step is six broadcasts from memory against four loads of the reordered kernel for 24 FMAs, as
+/// in the GEMM's 12×32 tile.</para>
 /// <para>∂C/∂x of a stride-1 layer is the same product of δ with the kernel transposed and flipped
 /// (<see cref="InputGradientAsForward"/>, <see cref="Flip"/>): ResNet-8's 64→64 on 7×7 0.90 against 1.13 ms by the chunks.</para>
 /// <para>Bits: each output element is one fused multiply-add chain from b over the taps in order and the channels in
@@ -76,11 +76,11 @@ public sealed unsafe class ChannelsLastForward
     }
 
     private float[]? _padded, _kernel, _pixels;
+    private int[]? _offsets;
 
     /// <summary>The last <see cref="Forward"/>'s input, zero-padded channels-last [N × H + 2·padH × W + 2·padW × C] (as
     /// <see cref="ChannelsLastImages.Pad"/> writes it), for the ∂C/∂w that follows it on the same input.</summary>
     internal float[]? PaddedInput => _padded;
-    private int[]? _offsets;
 
     /// <summary>y[N×O×OH×OW] = w ⋆ x + b (no bias when empty).</summary>
     public void Forward(in ConvolutionGeometry s, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
@@ -102,8 +102,7 @@ public sealed unsafe class ChannelsLastForward
             ChannelsLastImages.Pad(px, s.Batch, g, hp, wp, pp);
             Reorder(pw, o, c, taps, pk);
             var tiles = new Tiles(g, s.Batch, o, hp, wp, pp, po, pk, bias.IsEmpty ? null : pb, pz);
-            int runs = Math.Min(TileRuns, tiles.Count);
-            KernelLoop.For(runs, 2L * pixels * o * k, tiles.WithRuns(runs), static (t, run) => t.Run(run));
+            KernelLoop.ForRuns(tiles.Count, TileRuns, 2L * pixels * o * k, tiles, static (t, from, to) => t.Run(from, to));
             ToImages(pz, s.Batch, o, g.OutPixels, py);
         }
     }
@@ -133,22 +132,19 @@ public sealed unsafe class ChannelsLastForward
         }
     }
 
-    /// <summary>The call's tiles: six consecutive output pixels of the batch (the last tile fewer) by every block of 64 or
-    /// 32 output channels.</summary>
+    /// <summary>The call's tiles: six consecutive output pixels of the batch (the last tile fewer) by every block of 64
+    /// output channels.</summary>
     private readonly struct Tiles(Im2ColGeometry g, int batch, int outChannels, int hp, int wp, float* padded, int* offsets,
-        float* kernel, float* bias, float* z, int runs = 1)
+        float* kernel, float* bias, float* z)
     {
-        public Tiles WithRuns(int count) => new(g, batch, outChannels, hp, wp, padded, offsets, kernel, bias, z, count);
-
         private int PixelCount => batch * g.OutPixels;
 
         public int Count => (PixelCount + Pixels - 1) / Pixels;
 
-        /// <summary>Tiles of run <paramref name="run"/> of the call's runs.</summary>
+        /// <summary>Tiles <paramref name="from"/>..<paramref name="to"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Run(int run)
+        public void Run(int from, int to)
         {
-            int from = (int)((long)run * Count / runs), to = (int)((long)(run + 1) * Count / runs);
             int c = g.Channels, taps = g.KernelH * g.KernelW;
             float* r0, r1, r2, r3, r4, r5;
             for (int tile = from; tile < to; tile++)
@@ -159,11 +155,8 @@ public sealed unsafe class ChannelsLastForward
                 r1 = rows > 1 ? Corner(q + 1) : r0; r2 = rows > 2 ? Corner(q + 2) : r0;
                 r3 = rows > 3 ? Corner(q + 3) : r0; r4 = rows > 4 ? Corner(q + 4) : r0; r5 = rows > 5 ? Corner(q + 5) : r0;
                 float* out0 = z + (long)q * outChannels;
-                int o0 = 0;
-                for (; o0 + 4 * Lanes <= outChannels; o0 += 4 * Lanes)
+                for (int o0 = 0; o0 < outChannels; o0 += 4 * Lanes)
                     Tile6x64(r0, r1, r2, r3, r4, r5, offsets, taps, c, kernel + o0, outChannels, bias == null ? null : bias + o0, out0 + o0, rows);
-                for (; o0 < outChannels; o0 += 2 * Lanes)
-                    Tile6x32(r0, r1, r2, r3, r4, r5, offsets, taps, c, kernel + o0, outChannels, bias == null ? null : bias + o0, out0 + o0, rows);
             }
         }
 
@@ -204,40 +197,6 @@ public sealed unsafe class ChannelsLastForward
         int ld = ldw;
         Store4(z, c00, c01, c02, c03); if (rows > 1) Store4(z + ld, c10, c11, c12, c13); if (rows > 2) Store4(z + 2 * ld, c20, c21, c22, c23);
         if (rows > 3) Store4(z + 3 * ld, c30, c31, c32, c33); if (rows > 4) Store4(z + 4 * ld, c40, c41, c42, c43); if (rows > 5) Store4(z + 5 * ld, c50, c51, c52, c53);
-    }
-
-    /// <summary>Six pixels × 32 output channels, as <see cref="Tile6x64"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6x32(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, int* offsets, int taps, int c,
-        float* w, int ldw, float* bias, float* z, int rows)
-    {
-        Vector512<float> b0 = default, b1 = default;
-        if (bias != null) { b0 = Vector512.Load(bias); b1 = Vector512.Load(bias + Lanes); }
-        Vector512<float> c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
-        for (int t = 0; t < taps; t++)
-        {
-            int off = offsets[t];
-            float* a0 = r0 + off, a1 = r1 + off, a2 = r2 + off, a3 = r3 + off, a4 = r4 + off, a5 = r5 + off;
-            float* wk = w + (nint)t * c * ldw;
-            for (int ch = 0; ch < c; ch++, wk += ldw)
-            {
-                var w0 = Vector512.Load(wk); var w1 = Vector512.Load(wk + Lanes);
-                Vector512<float> v;
-                v = Vector512.Create(a0[ch]); c00 = Vector512.FusedMultiplyAdd(v, w0, c00); c01 = Vector512.FusedMultiplyAdd(v, w1, c01);
-                v = Vector512.Create(a1[ch]); c10 = Vector512.FusedMultiplyAdd(v, w0, c10); c11 = Vector512.FusedMultiplyAdd(v, w1, c11);
-                v = Vector512.Create(a2[ch]); c20 = Vector512.FusedMultiplyAdd(v, w0, c20); c21 = Vector512.FusedMultiplyAdd(v, w1, c21);
-                v = Vector512.Create(a3[ch]); c30 = Vector512.FusedMultiplyAdd(v, w0, c30); c31 = Vector512.FusedMultiplyAdd(v, w1, c31);
-                v = Vector512.Create(a4[ch]); c40 = Vector512.FusedMultiplyAdd(v, w0, c40); c41 = Vector512.FusedMultiplyAdd(v, w1, c41);
-                v = Vector512.Create(a5[ch]); c50 = Vector512.FusedMultiplyAdd(v, w0, c50); c51 = Vector512.FusedMultiplyAdd(v, w1, c51);
-            }
-        }
-        int ld = ldw;
-        c00.Store(z); c01.Store(z + Lanes);
-        if (rows > 1) { c10.Store(z + ld); c11.Store(z + ld + Lanes); }
-        if (rows > 2) { c20.Store(z + 2 * ld); c21.Store(z + 2 * ld + Lanes); }
-        if (rows > 3) { c30.Store(z + 3 * ld); c31.Store(z + 3 * ld + Lanes); }
-        if (rows > 4) { c40.Store(z + 4 * ld); c41.Store(z + 4 * ld + Lanes); }
-        if (rows > 5) { c50.Store(z + 5 * ld); c51.Store(z + 5 * ld + Lanes); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

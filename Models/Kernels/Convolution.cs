@@ -243,8 +243,7 @@ public sealed class Convolution
         var sums = Scratch.Ensure(ref _planeSums, planes);
         fixed (float* d = dy) fixed (float* t = target) fixed (float* ps = sums)
         {
-            int runs = Math.Min(planes, PlaneRuns);
-            KernelLoop.For(runs, (long)planes * pixels, new PlaneSums(d, ps, planes, pixels, runs), static (j, run) => j.Run(run));
+            KernelLoop.ForRuns(planes, PlaneRuns, (long)planes * pixels, new PlaneSums(d, ps, pixels), static (j, from, to) => j.Run(from, to));
             for (int o = 0; o < channels; o++)
                 for (int i = 0; i < batch; i++) t[o] += ps[i * channels + o];
         }
@@ -281,11 +280,10 @@ public sealed class Convolution
     private const int PlaneRuns = 32;
 
     /// <summary>sums[q] = Σ of plane q of dy, for the planes of one run.</summary>
-    private readonly unsafe struct PlaneSums(float* dy, float* sums, int planes, int pixels, int runs)
+    private readonly unsafe struct PlaneSums(float* dy, float* sums, int pixels)
     {
-        public void Run(int run)
+        public void Run(int from, int to)
         {
-            int from = (int)((long)run * planes / runs), to = (int)((long)(run + 1) * planes / runs);
             for (int q = from; q < to; q++) sums[q] = TensorPrimitives.Sum(new ReadOnlySpan<float>(dy + (long)q * pixels, pixels));
         }
     }

@@ -28,6 +28,7 @@ internal static class GemmTranspose
         r4 = Avx.Permute2x128(s0, s4, 0x31); r5 = Avx.Permute2x128(s1, s5, 0x31);
         r6 = Avx.Permute2x128(s2, s6, 0x31); r7 = Avx.Permute2x128(s3, s7, 0x31);
     }
+
     /// <summary>A whole [rows × cols] matrix (leading dimension cols) into [cols × rows] (leading dimension rows): 16×16
     /// blocks in registers, the edges past the last whole block (rows or columns mod 16) one float at a time.</summary>
     public static unsafe void Matrix16(float* src, int rows, int cols, float* dst)

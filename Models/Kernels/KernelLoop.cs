@@ -57,6 +57,16 @@ public static class KernelLoop
         for (int i = 0; i < count; i++) body(state, i);
     }
 
+    /// <summary>Runs <paramref name="body"/>(<paramref name="state"/>, from, to) over [0, <paramref name="count"/>) cut into
+    /// at most <paramref name="runs"/> contiguous runs of nearly equal length, shared as <see cref="For{TState}"/> shares
+    /// indices: for items that lie side by side in memory (planes, tiles), so that each thread walks long stretches.</summary>
+    public static void ForRuns<TState>(int count, int runs, long work, TState state, Action<TState, int, int> body)
+    {
+        runs = Math.Min(runs, count);
+        For(runs, work, (state, body, count, runs), static (t, r) =>
+            t.body(t.state, (int)((long)r * t.count / t.runs), (int)((long)(r + 1) * t.count / t.runs)));
+    }
+
     /// <summary>The same for a body that captures what it needs (tests, set-up code): the closure is its caller's allocation.</summary>
     public static void For(int count, long work, Action<int> body) =>
         For(count, work, body, static (b, i) => b(i));

@@ -27,6 +27,31 @@ public class KernelLoopTests
         });
     }
 
+    /// <summary><see cref="KernelLoop.ForRuns"/>: contiguous runs that cover every item exactly once, at most the runs asked
+    /// for, of lengths differing by at most one, also with fewer items than runs.</summary>
+    [Theory]
+    [InlineData(1, 32)]
+    [InlineData(7, 32)]
+    [InlineData(100, 32)]
+    [InlineData(4096, 64)]
+    [InlineData(33, 1)]
+    public void Runs_cover_every_item_once_in_contiguous_even_stretches(int count, int runs)
+    {
+        OnTwoThreads(() =>
+        {
+            var hits = new int[count];
+            var lengths = new System.Collections.Concurrent.ConcurrentBag<int>();
+            KernelLoop.ForRuns(count, runs, long.MaxValue, (hits, lengths), static (t, from, to) =>
+            {
+                t.lengths.Add(to - from);
+                for (int i = from; i < to; i++) Interlocked.Increment(ref t.hits[i]);
+            });
+            Assert.All(hits, h => Assert.Equal(1, h));
+            Assert.Equal(Math.Min(count, runs), lengths.Count);
+            Assert.InRange(lengths.Max() - lengths.Min(), 0, 1);
+        });
+    }
+
     [Fact]
     public void A_product_inside_a_shared_loop_gives_the_bits_of_one_outside()
     {
