@@ -41,11 +41,12 @@ public sealed class Convolution
 {
     private float[]? _columns, _z, _delta, _workspace, _croppedWeight, _croppedGradient, _biasPartial, _planeSums, _flippedWeight;
     // Whether the previous call was a Forward that left its input unfolded in _columns, padded in _implicit, or copied
-    // channels-last in _channelsLastForward (for the WeightGradient after it).
-    private bool _columnsHoldInput, _paddedHoldsInput, _channelsLastHoldsInput;
+    // channels-last in _channelsLastForward, or subsampled in _pointwise (for the WeightGradient after it).
+    private bool _columnsHoldInput, _paddedHoldsInput, _channelsLastHoldsInput, _pointwiseHoldsInput;
     private ImplicitGemm? _implicit;
     private ChannelsLastConv? _channelsLast;
     private ChannelsLastForward? _channelsLastForward;
+    private PointwiseConv? _pointwise;
     private Convolution? _cropped;
 
     /// <param name="columnRoutesOnly">Only the column and chunk routes, with every product through the GEMM.</param>
@@ -73,10 +74,16 @@ public sealed class Convolution
     {
         s.Check("Forward", x.Length, y.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = false;
+        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = _pointwiseHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             Cropped(s).Forward(crop.Inner, x, CroppedWeight(s, crop.Taps, weight), bias, y);
+            return;
+        }
+        if (!ColumnRoutesOnly && PointwiseConv.Suits(s))
+        {
+            (_pointwise ??= new PointwiseConv()).Forward(s, x, weight, bias, y);
+            _pointwiseHoldsInput = true;
             return;
         }
         if (!ColumnRoutesOnly && ChannelsLastForward.Suits(s))
@@ -125,8 +132,9 @@ public sealed class Convolution
     {
         s.Check("WeightGradient", x.Length, dy.Length, weightGradient.Length);
         var g = s.Window;
-        bool columnsHoldInput = _columnsHoldInput, paddedHoldsInput = _paddedHoldsInput, channelsLastHoldsInput = _channelsLastHoldsInput;
-        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = false;
+        bool columnsHoldInput = _columnsHoldInput, paddedHoldsInput = _paddedHoldsInput, channelsLastHoldsInput = _channelsLastHoldsInput,
+            pointwiseHoldsInput = _pointwiseHoldsInput;
+        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = _pointwiseHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             // The inner convolution's gradient from zero, then into the full kernel's live taps (the dead ones read zeros).
@@ -134,6 +142,11 @@ public sealed class Convolution
             inner.Clear();
             Cropped(s).WeightGradient(crop.Inner, x, dy, inner);
             crop.Taps.ScatterAdd(inner, s.OutChannels * g.Channels, g.KernelH, g.KernelW, weightGradient);
+            return;
+        }
+        if (!ColumnRoutesOnly && PointwiseConv.Suits(s))
+        {
+            (_pointwise ??= new PointwiseConv()).WeightGradient(s, x, dy, weightGradient, sameInput: pointwiseHoldsInput);
             return;
         }
         if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
@@ -180,10 +193,15 @@ public sealed class Convolution
     {
         s.Check("InputGradient", inputGradient.Length, dy.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = false;
+        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = _pointwiseHoldsInput = false;
         if (Crop(s) is { } crop)
         {
             Cropped(s).InputGradient(crop.Inner, dy, CroppedWeight(s, crop.Taps, weight), inputGradient);
+            return;
+        }
+        if (!ColumnRoutesOnly && PointwiseConv.Suits(s))
+        {
+            (_pointwise ??= new PointwiseConv()).InputGradient(s, dy, weight, inputGradient);
             return;
         }
         if (!ColumnRoutesOnly && ChannelsLastForward.InputGradientAsForward(s) is { } flipped)

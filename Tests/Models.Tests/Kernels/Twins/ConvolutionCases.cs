@@ -49,6 +49,8 @@ public static class ConvolutionCases
         [16, 9, 9, 1, 1, 1, 1, 0, 0, 1, 1, 64, 2],       // 1×1, 162 pixels: a last tile of six
         [16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 32, 2],     // strided 3×3: phase planes
         [16, 28, 28, 1, 1, 2, 2, 0, 0, 1, 1, 32, 2],     // its 1×1 projection
+        [32, 14, 14, 1, 1, 2, 2, 0, 0, 1, 1, 64, 5],     // ResNet's 32→64 projection: 49-pixel planes, a group of four images and one
+        [5, 13, 11, 1, 1, 2, 3, 0, 0, 1, 1, 7, 2],       // 1×1 at stride 2×3, odd channel counts
         [3, 17, 15, 3, 2, 3, 2, 1, 0, 1, 1, 5, 2],       // odd sizes, stride 3×2, a 3×2 kernel
         [2, 16, 19, 3, 3, 1, 1, 2, 1, 2, 2, 6, 2],       // dilation 2, uneven padding
         [2, 20, 21, 3, 3, 2, 1, 1, 2, 2, 3, 5, 2],       // stride and dilation together
@@ -77,9 +79,18 @@ public static class ConvolutionCases
 
     public static ConvolutionRoute Fold(Action<ConvolutionProblem, float[]> run) => new(ConvolutionProduct.Fold, run);
 
-    public static IEnumerable<TwinCase> Sweep(params ConvolutionRoute[] routes)
+    /// <summary>The 1×1 shapes without padding of <see cref="Shapes"/>, those at stride 1 moved to stride 2: the family
+    /// of a kernel that takes only strided 1×1 convolutions (<see cref="PointwiseConv"/>), so that its sweep is all of
+    /// its shapes rather than a fifth of everyone's.</summary>
+    public static int[][] StridedOneByOne =>
+        [.. Shapes.Where(a => a[3] == 1 && a[4] == 1 && a[7] == 0 && a[8] == 0)
+                  .Select(a => a[5] * a[6] > 1 ? a : [.. a[..5], 2, 2, .. a[7..]])];
+
+    public static IEnumerable<TwinCase> Sweep(params ConvolutionRoute[] routes) => SweepOn(Shapes, routes);
+
+    public static IEnumerable<TwinCase> SweepOn(int[][] shapes, params ConvolutionRoute[] routes)
     {
-        foreach (var a in Shapes)
+        foreach (var a in shapes)
         {
             var p = Problem(a);
             foreach (var route in routes)
