@@ -47,6 +47,7 @@ public sealed class Convolution
     private ChannelsLastConv? _channelsLast;
     private ChannelsLastForward? _channelsLastForward;
     private PointwiseConv? _pointwise;
+    private WeightGradientByTapRows? _tapRows;
     private Convolution? _cropped;
 
     /// <param name="columnRoutesOnly">Only the column and chunk routes, with every product through the GEMM.</param>
@@ -152,6 +153,12 @@ public sealed class Convolution
         if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
         {
             (_channelsLast ??= new ChannelsLastConv()).WeightGradient(s, x, dy, weightGradient);
+            return;
+        }
+        if (!ColumnRoutesOnly && WeightGradientByTapRows.Suits(s))
+        {
+            (_tapRows ??= new WeightGradientByTapRows()).Accumulate(s, x, dy, weightGradient,
+                channelsLastHoldsInput ? _channelsLastForward!.PaddedInput : null);
             return;
         }
         // Below 640 taps the column-free routes take only what no direct kernel takes (a transposed or strided layer's

@@ -1,0 +1,98 @@
+using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Layers.Conv;
+using NeuralPipelines.Models.Tests.Gradients;
+
+namespace NeuralPipelines.Models.Tests.Kernels;
+
+/// <summary><see cref="WeightGradientByTapRows"/>, the 512-bit ∂C/∂w of stride-1 layers with kernels three taps wide:
+/// against the definition (<see cref="DirectConv2dReference"/>) on ResNet-8's three stride-1 layers (16, 32 and 64 output
+/// channels: each tile shape), added onto what ∂C/∂w held; after a channels-last forward pass reading its copy with the
+/// same bits; the same bits on one and two threads. Skipped where the machine has no AVX-512 (the route is then never
+/// taken).</summary>
+[Collection(nameof(GemmThreadsCollection))]
+public class WeightGradientByTapRowsTests
+{
+    [Theory]
+    // channels, size, out channels, batch
+    [InlineData(16, 28, 16, 5)]    // ResNet-8's 16→16: 8 channels × 16 tiles
+    [InlineData(32, 14, 32, 9)]    // its 32→32: 4 channels × 32 tiles, nine images in eight slices
+    [InlineData(64, 7, 64, 3)]     // its 64→64: 2 channels × 64 tiles, 7-pixel rows
+    [InlineData(16, 6, 192, 2)]    // three blocks of 64 output channels
+    public void It_adds_the_definition(int channels, int size, int outChannels, int batch)
+    {
+        using var scope = Vector512Only();
+        if (scope is null) return;
+        var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, 3, 3, 1, 1, 1, 1));
+        Assert.True(WeightGradientByTapRows.Suits(s));
+        var p = ConvolutionProblem.Random(s, new Random(channels + size + outChannels));
+        var dw = (float[])p.Start.Clone();
+        new WeightGradientByTapRows().Accumulate(s, p.X, p.Dy, dw, paddedInput: null);
+        for (int i = 0; i < dw.Length; i++)
+            Assert.True(Math.Abs(p.Dw[i] - dw[i]) <= 1e-3f * (1 + Math.Abs(p.Dw[i])), $"∂C/∂w[{i}]: expected {p.Dw[i]}, got {dw[i]}");
+    }
+
+    /// <summary>Through <see cref="Convolution"/>: after a forward pass that left a channels-last copy (64→64, by
+    /// <see cref="ChannelsLastForward"/>) and after one that left none (16→16, direct), the same bits as alone.</summary>
+    [Theory]
+    [InlineData(64, 7, 64)]
+    [InlineData(16, 28, 16)]
+    public void After_a_forward_pass_it_gives_the_same_bits_as_alone(int channels, int size, int outChannels)
+    {
+        using var scope = Vector512Only();
+        if (scope is null) return;
+        var s = new ConvolutionGeometry(6, outChannels, new Im2ColGeometry(channels, size, size, 3, 3, 1, 1, 1, 1));
+        var p = ConvolutionProblem.Random(s, new Random(channels * size));
+        var conv = new Convolution();
+        conv.Forward(s, p.X, p.W, p.B, new float[p.Y.Length]);
+        var afterForward = (float[])p.Start.Clone();
+        conv.WeightGradient(s, p.X, p.Dy, afterForward);
+        var alone = (float[])p.Start.Clone();
+        new WeightGradientByTapRows().Accumulate(s, p.X, p.Dy, alone, paddedInput: null);
+        Assert.Equal(alone, afterForward);
+    }
+
+    [Fact]
+    public void Resnets_16_channel_layer_takes_it_with_the_same_bits_on_one_and_two_threads()
+    {
+        using var scope = Vector512Only();
+        if (scope is null) return;
+        var rng = new Random(21);
+        var x = GradientCheck.Random(rng, 64, 16, 28, 28);
+        var dy = GradientCheck.Random(rng, 64, 16, 28, 28);
+        var results = new List<float[]>();
+        using (new KernelSettingsScope())
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Gemm.Threads = threads;
+                KernelLoop.MaxThreads = threads;
+                var layer = new Conv2d(16, 16, 3, stride: 1, padding: 1, rng: new Random(22));
+                layer.Forward(x, training: true);
+                layer.Backward(dy);
+                results.Add([.. layer.Parameters.SelectMany(prm => prm.Gradient.Span.ToArray())]);
+            }
+        Assert.Equal(results[0], results[1]);
+    }
+
+    [Fact]
+    public void It_takes_only_stride_1_three_tap_rows_of_whole_channel_blocks()
+    {
+        using var scope = Vector512Only();
+        if (scope is null) return;
+        ConvolutionGeometry Shape(int channels = 16, int outChannels = 16, int kernelW = 3, int stride = 1, int dilation = 1) =>
+            new(8, outChannels, new Im2ColGeometry(channels, 14, 14, 3, kernelW, stride, stride, 1, 1, dilation, dilation));
+        Assert.True(WeightGradientByTapRows.Suits(Shape()));
+        Assert.True(WeightGradientByTapRows.Suits(Shape(outChannels: 128)));
+        Assert.False(WeightGradientByTapRows.Suits(Shape(stride: 2)));
+        Assert.False(WeightGradientByTapRows.Suits(Shape(kernelW: 4)));
+        Assert.False(WeightGradientByTapRows.Suits(Shape(dilation: 2)));
+        Assert.False(WeightGradientByTapRows.Suits(Shape(channels: 24)));
+        Assert.False(WeightGradientByTapRows.Suits(Shape(outChannels: 48)));
+        Assert.False(WeightGradientByTapRows.Suits(Shape(channels: 256, outChannels: 256)));  // 589 824 weights a slice
+        using (SimdWidth.Use(SimdPath.Vector256))
+            Assert.False(WeightGradientByTapRows.Suits(Shape()));
+    }
+
+    /// <summary>The 512-bit width for the test, or null on a machine without it.</summary>
+    private static IDisposable? Vector512Only() =>
+        SimdWidth.Available(SimdPath.Vector512) ? SimdWidth.Use(SimdPath.Vector512) : null;
+}
