@@ -24,7 +24,7 @@ public static class GemmSwitches
         ["fused-backward"] = new(on => BatchNormChannels.FusedBackwardPlane = on ? 0 : 128, "activation's δ in the batch norm's backward on every plane", "only on planes of 128 floats and more"),
         ["channels-last-forward"] = new(on => ChannelsLastForward.Enabled = on, "forward and stride-1 ∂C/∂x channels-last by 6-pixel tiles", "by the earlier routes"),
         ["pointwise"] = new(on => PointwiseConv.Enabled = on, "strided 1×1 convolutions image by image", "by the earlier routes"),
-        ["tap-rows"] = new(on => WeightGradientByTapRows.Enabled = on, "stride-1 ∂C/∂w by rows of three taps, channels-last", "by the earlier routes"),
+        ["tap-rows"] = new(on => WeightGradientByTapRows.Enabled = on, "∂C/∂w of 3-wide kernels by rows of three taps, channels-last", "by the earlier routes"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

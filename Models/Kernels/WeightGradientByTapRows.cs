@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// ∂C/∂w of a stride-1 convolution with kernels three taps wide, from a zero-padded channels-last copy of the input and
-/// δ taken channels-last one image at a time: ∂C/∂w[o, c, i, j] = Σ_(n, y, x) x′[n, y + i, x + j, c]·δ[n, y, x, o], one
+/// ∂C/∂w of a convolution with kernels three taps wide, from a zero-padded channels-last copy of the input and δ taken
+/// channels-last one image at a time: ∂C/∂w[o, c, i, j] = Σ_(n, y, x) x′[n, y·s + i, x·s + j, c]·δ[n, y, x, o], one
 /// row of three taps at a time, with 16 output channels to a register: per output pixel one to four loads of δ and
 /// 24 FMAs whose input values are broadcast straight from the copy.
 /// </summary>
@@ -15,7 +15,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// <para>Why: ResNet-8's 16→16 layers (28×28) took their ∂C/∂w through <see cref="DirectConv2dWeightGradient"/>'s dot
 /// products over NCHW planes (seven loads per twelve 256-bit FMAs, unaligned tap offsets) and its 32→32 and 64→64 layers
 /// through the GEMM with B read in place (<see cref="GemmInPlaceB"/>): 94–135 GFLOP/s on one thread against a
-/// 205 GFLOP/s ceiling. A register-only probe of this tile (three taps × eight channels × sixteen output channels, the
+/// 205 GFLOP/s ceiling (its strided 16→32 and 32→64 layers through those two as well). A register-only probe of this tile (three taps × eight channels × sixteen output channels, the
 /// input broadcast from memory) ran at 186–196 GFLOP/s on one thread of the same Zen 5.</para>
 /// <para>Tiles: 16 output channels (one vector) by 8 input channels, 32 by 4, or 64 by 2, each by the three taps of a
 /// kernel row; the accumulators are added into the slice's partial sums after each image. Bits: the batch is cut into
@@ -24,7 +24,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// </remarks>
 public sealed unsafe class WeightGradientByTapRows
 {
-    /// <summary>Set to false to time the earlier routes (A/B: <c>race-cnn resnet --ab tap-rows</c>).</summary>
+    /// <summary>Set to false to time the earlier routes (A/B: <c>race-cnn resnet --ab tap-rows</c>; the bits differ, the sums run in another order).</summary>
     public static bool Enabled { get; set; } = true;
 
     private const int Lanes = 16, Slices = 8;
@@ -32,14 +32,14 @@ public sealed unsafe class WeightGradientByTapRows
     /// <summary>The largest ∂C/∂w taken (taps·C·O floats): each slice keeps its own partial sums.</summary>
     public const int MaxWeights = 1 << 17;
 
-    /// <summary>512-bit kernels on, stride 1 without dilation, kernels three taps wide, whole blocks of 16 input channels
+    /// <summary>512-bit kernels on, no dilation, kernels three taps wide (any stride), whole blocks of 16 input channels
     /// (the vectorized channels-last copy), 16, 32 or a multiple of 64 output channels, and at most
     /// <see cref="MaxWeights"/> weights.</summary>
     public static bool Suits(in ConvolutionGeometry s)
     {
         var g = s.Window;
         return Enabled && SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported
-               && g.KernelW == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
+               && g.KernelW == 3 && g.DilationH == 1 && g.DilationW == 1
                && g.Channels % Lanes == 0 && (s.OutChannels is Lanes or 2 * Lanes || s.OutChannels > 0 && s.OutChannels % (4 * Lanes) == 0)
                && (long)g.Rows * s.OutChannels <= MaxWeights;
     }
@@ -118,7 +118,7 @@ public sealed unsafe class WeightGradientByTapRows
         private void Tile16(float* x, float* delta, float* sums)
         {
             int c = g.Channels, o = outChannels, height = g.OutHeight, width = g.OutWidth;
-            long row = (long)wp * c;
+            long row = (long)g.StrideH * wp * c, step = (long)g.StrideW * c;
             Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default, a06 = default, a07 = default;
             Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default, a16 = default, a17 = default;
             Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default, a25 = default, a26 = default, a27 = default;
@@ -126,7 +126,7 @@ public sealed unsafe class WeightGradientByTapRows
             for (int y = 0; y < height; y++)
             {
                 float* x0 = x + y * row, x1 = x0 + c, x2 = x1 + c;
-                for (int xx = 0; xx < width; xx++, x0 += c, x1 += c, x2 += c, d += o)
+                for (int xx = 0; xx < width; xx++, x0 += step, x1 += step, x2 += step, d += o)
                 {
                     var v = Vector512.Load(d);
                     a00 = Vector512.FusedMultiplyAdd(Vector512.Create(x0[0]), v, a00); a01 = Vector512.FusedMultiplyAdd(Vector512.Create(x0[1]), v, a01); a02 = Vector512.FusedMultiplyAdd(Vector512.Create(x0[2]), v, a02); a03 = Vector512.FusedMultiplyAdd(Vector512.Create(x0[3]), v, a03);
@@ -148,7 +148,7 @@ public sealed unsafe class WeightGradientByTapRows
         private void Tile32(float* x, float* delta, float* sums)
         {
             int c = g.Channels, o = outChannels, height = g.OutHeight, width = g.OutWidth;
-            long row = (long)wp * c;
+            long row = (long)g.StrideH * wp * c, step = (long)g.StrideW * c;
             Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, b00 = default, b01 = default, b02 = default, b03 = default;
             Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default, b10 = default, b11 = default, b12 = default, b13 = default;
             Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, b20 = default, b21 = default, b22 = default, b23 = default;
@@ -156,7 +156,7 @@ public sealed unsafe class WeightGradientByTapRows
             for (int y = 0; y < height; y++)
             {
                 float* x0 = x + y * row, x1 = x0 + c, x2 = x1 + c;
-                for (int xx = 0; xx < width; xx++, x0 += c, x1 += c, x2 += c, d += o)
+                for (int xx = 0; xx < width; xx++, x0 += step, x1 += step, x2 += step, d += o)
                 {
                     var v = Vector512.Load(d); var w = Vector512.Load(d + Lanes);
                     Vector512<float> s;
@@ -185,7 +185,7 @@ public sealed unsafe class WeightGradientByTapRows
         private void Tile64(float* x, float* delta, float* sums)
         {
             int c = g.Channels, o = outChannels, height = g.OutHeight, width = g.OutWidth;
-            long row = (long)wp * c;
+            long row = (long)g.StrideH * wp * c, step = (long)g.StrideW * c;
             Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, b00 = default, b01 = default, b02 = default, b03 = default;
             Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default, b10 = default, b11 = default, b12 = default, b13 = default;
             Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, b20 = default, b21 = default, b22 = default, b23 = default;
@@ -193,7 +193,7 @@ public sealed unsafe class WeightGradientByTapRows
             for (int y = 0; y < height; y++)
             {
                 float* x0 = x + y * row, x1 = x0 + c, x2 = x1 + c;
-                for (int xx = 0; xx < width; xx++, x0 += c, x1 += c, x2 += c, d += o)
+                for (int xx = 0; xx < width; xx++, x0 += step, x1 += step, x2 += step, d += o)
                 {
                     var v0 = Vector512.Load(d); var v1 = Vector512.Load(d + Lanes); var v2 = Vector512.Load(d + 2 * Lanes); var v3 = Vector512.Load(d + 3 * Lanes);
                     Vector512<float> s;

@@ -4,25 +4,28 @@ using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Kernels;
 
-/// <summary><see cref="WeightGradientByTapRows"/>, the 512-bit ∂C/∂w of stride-1 layers with kernels three taps wide:
-/// against the definition (<see cref="DirectConv2dReference"/>) on ResNet-8's three stride-1 layers (16, 32 and 64 output
-/// channels: each tile shape), added onto what ∂C/∂w held; after a channels-last forward pass reading its copy with the
+/// <summary><see cref="WeightGradientByTapRows"/>, the 512-bit ∂C/∂w of layers with kernels three taps wide: against the
+/// definition (<see cref="DirectConv2dReference"/>) on ResNet-8's 3×3 layers (16, 32 and 64 output channels: each tile
+/// shape; stride 1 and 2), added onto what ∂C/∂w held; after a channels-last forward pass reading its copy with the
 /// same bits; the same bits on one and two threads. Skipped where the machine has no AVX-512 (the route is then never
 /// taken).</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class WeightGradientByTapRowsTests
 {
     [Theory]
-    // channels, size, out channels, batch
-    [InlineData(16, 28, 16, 5)]    // ResNet-8's 16→16: 8 channels × 16 tiles
-    [InlineData(32, 14, 32, 9)]    // its 32→32: 4 channels × 32 tiles, nine images in eight slices
-    [InlineData(64, 7, 64, 3)]     // its 64→64: 2 channels × 64 tiles, 7-pixel rows
-    [InlineData(16, 6, 192, 2)]    // three blocks of 64 output channels
-    public void It_adds_the_definition(int channels, int size, int outChannels, int batch)
+    // channels, size, out channels, stride, batch
+    [InlineData(16, 28, 16, 1, 5)]    // ResNet-8's 16→16: 8 channels × 16 tiles
+    [InlineData(32, 14, 32, 1, 9)]    // its 32→32: 4 channels × 32 tiles, nine images in eight slices
+    [InlineData(64, 7, 64, 1, 3)]     // its 64→64: 2 channels × 64 tiles, 7-pixel rows
+    [InlineData(16, 6, 192, 1, 2)]    // three blocks of 64 output channels
+    [InlineData(16, 28, 32, 2, 3)]    // its 16→32 stride 2
+    [InlineData(32, 14, 64, 2, 4)]    // its 32→64 stride 2: 14 → 7
+    [InlineData(16, 9, 16, 3, 2)]     // stride 3 on an odd plane
+    public void It_adds_the_definition(int channels, int size, int outChannels, int stride, int batch)
     {
         using var scope = Vector512Only();
         if (scope is null) return;
-        var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, 3, 3, 1, 1, 1, 1));
+        var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, 3, 3, stride, stride, 1, 1));
         Assert.True(WeightGradientByTapRows.Suits(s));
         var p = ConvolutionProblem.Random(s, new Random(channels + size + outChannels));
         var dw = (float[])p.Start.Clone();
@@ -74,7 +77,7 @@ public class WeightGradientByTapRowsTests
     }
 
     [Fact]
-    public void It_takes_only_stride_1_three_tap_rows_of_whole_channel_blocks()
+    public void It_takes_only_three_tap_rows_of_whole_channel_blocks()
     {
         using var scope = Vector512Only();
         if (scope is null) return;
@@ -82,7 +85,7 @@ public class WeightGradientByTapRowsTests
             new(8, outChannels, new Im2ColGeometry(channels, 14, 14, 3, kernelW, stride, stride, 1, 1, dilation, dilation));
         Assert.True(WeightGradientByTapRows.Suits(Shape()));
         Assert.True(WeightGradientByTapRows.Suits(Shape(outChannels: 128)));
-        Assert.False(WeightGradientByTapRows.Suits(Shape(stride: 2)));
+        Assert.True(WeightGradientByTapRows.Suits(Shape(stride: 2)));
         Assert.False(WeightGradientByTapRows.Suits(Shape(kernelW: 4)));
         Assert.False(WeightGradientByTapRows.Suits(Shape(dilation: 2)));
         Assert.False(WeightGradientByTapRows.Suits(Shape(channels: 24)));

@@ -86,8 +86,8 @@ public static class ConvolutionCases
         [.. Shapes.Where(a => a[3] == 1 && a[4] == 1 && a[7] == 0 && a[8] == 0)
                   .Select(a => a[5] * a[6] > 1 ? a : [.. a[..5], 2, 2, .. a[7..]])];
 
-    /// <summary>Stride-1 shapes with kernels three taps wide and whole blocks of 16 input channels, with 16, 32, 64 and 128
-    /// output channels: the family of <see cref="WeightGradientByTapRows"/>.</summary>
+    /// <summary>Shapes with kernels three taps wide and whole blocks of 16 input channels, with 16, 32, 64 and 128 output
+    /// channels, strides 1 to 3: the family of <see cref="WeightGradientByTapRows"/>.</summary>
     public static readonly int[][] ThreeTapRows =
     [
         [16, 28, 28, 3, 3, 1, 1, 1, 1, 1, 1, 16, 3],     // ResNet's 16→16: three images in eight slices (some empty)
@@ -96,6 +96,9 @@ public static class ConvolutionCases
         [16, 5, 5, 3, 3, 1, 1, 2, 2, 1, 1, 128, 1],      // padding past the kernel's reach, two blocks of 64 output channels
         [16, 6, 8, 2, 3, 1, 1, 0, 1, 1, 1, 16, 2],       // a 2×3 kernel, uneven padding
         [32, 4, 4, 5, 3, 1, 1, 2, 1, 1, 1, 64, 2],       // a 5×3 kernel on a plane smaller than its height
+        [16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 32, 2],     // ResNet's 16→32 stride 2
+        [32, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1, 64, 3],     // its 32→64 stride 2
+        [16, 11, 13, 3, 3, 3, 2, 0, 1, 1, 1, 16, 2],     // strides 3×2, padding only in width
     ];
 
     public static IEnumerable<TwinCase> Sweep(params ConvolutionRoute[] routes) => SweepOn(Shapes, routes);
