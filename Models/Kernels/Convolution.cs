@@ -11,6 +11,12 @@ namespace NeuralPipelines.Models.Kernels;
 /// <list type="number">
 /// <item>Cropped taps (<see cref="TapCrop"/>): on tiny planes (the U-Net's 2×2 → 1×1) the products run with the kernel
 /// cropped to the taps that ever read a pixel, through an inner convolution; its ∂C/∂w goes back into the live taps.</item>
+/// <item>Pointwise (<see cref="PointwiseConv"/>): all three products of a strided 1×1 kernel without padding (a ResNet's
+/// projection shortcut), image by image, at 512 bits.</item>
+/// <item>Channels-last forward (<see cref="ChannelsLastForward"/>): the output, and ∂C/∂x of stride-1 layers, of layers
+/// with whole blocks of 16 input and 64 output channels, by tiles of six pixels × 64 channels at 512 bits.</item>
+/// <item>Tap rows (<see cref="WeightGradientByTapRows"/>): ∂C/∂w of layers with kernels three taps wide and whole blocks
+/// of 16 input channels (any stride), from channels-last copies, at 512 bits.</item>
 /// <item>Direct (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGradient"/>): layers with at most 640 taps per
 /// output (every zoo layer but the widest); no column matrix at all. The output for any stride, ∂C/∂x for stride 1,
 /// ∂C/∂w for kernels above 1×1 when the forward pass left no columns behind, strided ones from 64 to 384 taps.</item>
