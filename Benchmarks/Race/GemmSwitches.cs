@@ -25,6 +25,7 @@ public static class GemmSwitches
         ["channels-last-forward"] = new(on => ChannelsLastForward.Enabled = on, "forward and stride-1 ∂C/∂x channels-last by 6-pixel tiles", "by the earlier routes"),
         ["pointwise"] = new(on => PointwiseConv.Enabled = on, "strided 1×1 convolutions image by image", "by the earlier routes"),
         ["tap-rows"] = new(on => WeightGradientByTapRows.Enabled = on, "∂C/∂w of 3-wide kernels by rows of three taps, channels-last", "by the earlier routes"),
+        ["phases"] = new(on => InputGradientByPhases.Enabled = on, "stride-2 3×3 ∂C/∂x by input phases, channels-last", "by the earlier routes"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

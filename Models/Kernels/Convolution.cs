@@ -15,6 +15,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// projection shortcut), image by image, at 512 bits.</item>
 /// <item>Channels-last forward (<see cref="ChannelsLastForward"/>): the output, and ∂C/∂x of stride-1 layers, of layers
 /// with whole blocks of 16 input and 64 output channels, by tiles of six pixels × 64 channels at 512 bits.</item>
+/// <item>Phases (<see cref="InputGradientByPhases"/>): ∂C/∂x of a 3×3 layer at stride 2 with padding 1 and 16 or 32 input
+/// channels (a ResNet's downsampling layer), image by image, channels-last, at 512 bits.</item>
 /// <item>Tap rows (<see cref="WeightGradientByTapRows"/>): ∂C/∂w of layers with kernels three taps wide and whole blocks
 /// of 16 input channels (any stride), from channels-last copies, at 512 bits.</item>
 /// <item>Direct (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGradient"/>): layers with at most 640 taps per
@@ -54,6 +56,7 @@ public sealed class Convolution
     private ChannelsLastForward? _channelsLastForward;
     private PointwiseConv? _pointwise;
     private WeightGradientByTapRows? _tapRows;
+    private InputGradientByPhases? _phases;
     private Convolution? _cropped;
 
     /// <param name="columnRoutesOnly">Only the column and chunk routes, with every product through the GEMM.</param>
@@ -223,6 +226,11 @@ public sealed class Convolution
             var kernel = Scratch.Ensure(ref _flippedWeight, s.WeightLength).AsSpan(0, s.WeightLength);
             ChannelsLastForward.Flip(weight, s.OutChannels, g.Channels, g.KernelH, g.KernelW, kernel);
             (_channelsLastForward ??= new ChannelsLastForward()).Forward(flipped, dy, kernel, [], inputGradient);
+            return;
+        }
+        if (!ColumnRoutesOnly && InputGradientByPhases.Suits(s))
+        {
+            (_phases ??= new InputGradientByPhases()).InputGradient(s, dy, weight, inputGradient);
             return;
         }
         if (!ColumnRoutesOnly && DirectConv2d.SuitsInputGradient(g, s.OutChannels))
