@@ -70,6 +70,7 @@ public sealed unsafe class PointwiseConv
     {
         s.Check("PointwiseConv", x.Length, dy.Length, weightGradient.Length);
         var g = s.Window;
+        if (s.Batch == 0) return;
         int c = g.Channels, o = s.OutChannels, oc = o * c, groups = (s.Batch + Group - 1) / Group;
         var partials = Scratch.Ensure(ref _partials, checked(groups * oc));
         if (sameInput && (_columns is null || _columns.Length < (long)s.Batch * c * Padded(g.OutPixels))) sameInput = false;

@@ -54,6 +54,7 @@ public sealed unsafe class WeightGradientByTapRows
     {
         s.Check("WeightGradientByTapRows", x.Length, dy.Length, weightGradient.Length);
         if (!Suits(s)) throw new ArgumentException($"WeightGradientByTapRows does not take {s}; check Suits first.");
+        if (s.Batch == 0) return;
         var g = s.Window;
         int c = g.Channels, o = s.OutChannels, taps = g.KernelH * g.KernelW, weights = taps * c * o;
         int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, slices = Math.Min(Slices, s.Batch);

@@ -7,12 +7,12 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 /// <summary><see cref="InputGradientByPhases"/>, the 512-bit ∂C/∂x of 3×3 layers at stride 2 with padding 1: against the
 /// definition (<see cref="DirectConv2dReference"/>) on ResNet-8's two downsampling layers (16 and 32 input channels: both
 /// tiles, groups of seven pixels) and on odd planes (groups of twelve, rows whose last pixel has a tap past δ's edge),
-/// every pixel written; the same bits on one and two threads through <see cref="Conv2d"/>. Skipped where the machine has
-/// no AVX-512 (the route is then never taken).</summary>
+/// every pixel written; the same bits on one and two threads through <see cref="Conv2d"/>. Skipped (and shown so) where the
+/// machine has no AVX-512: the route is then never taken.</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class InputGradientByPhasesTests
 {
-    [Theory]
+    [WidthTheory(SimdPath.Vector512)]
     // channels, height, width, out channels, batch
     [InlineData(16, 28, 28, 32, 3)]   // ResNet-8's 16→32
     [InlineData(32, 14, 14, 64, 2)]   // its 32→64
@@ -21,8 +21,7 @@ public class InputGradientByPhasesTests
     [InlineData(16, 1, 1, 4, 3)]      // a single pixel: only the centre tap reads δ
     public void It_is_the_definition(int channels, int height, int width, int outChannels, int batch)
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, height, width, 3, 3, 2, 2, 1, 1));
         Assert.True(InputGradientByPhases.Suits(s));
         var p = ConvolutionProblem.Random(s, new Random(channels + height + width + outChannels));
@@ -32,11 +31,10 @@ public class InputGradientByPhasesTests
             Assert.True(Math.Abs(p.Dx[i] - dx[i]) <= 1e-4f * (1 + Math.Abs(p.Dx[i])), $"∂C/∂x[{i}]: expected {p.Dx[i]}, got {dx[i]}");
     }
 
-    [Fact]
+    [WidthFact(SimdPath.Vector512)]
     public void Resnets_downsampling_layer_takes_it_with_the_same_bits_on_one_and_two_threads()
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         var rng = new Random(31);
         var x = GradientCheck.Random(rng, 64, 16, 28, 28);
         var dy = GradientCheck.Random(rng, 64, 32, 14, 14);
@@ -53,11 +51,10 @@ public class InputGradientByPhasesTests
         Assert.Equal(results[0], results[1]);
     }
 
-    [Fact]
+    [WidthFact(SimdPath.Vector512)]
     public void It_takes_only_stride_2_three_by_three_layers_of_16_or_32_channels()
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         ConvolutionGeometry Shape(int channels = 16, int kernel = 3, int stride = 2, int padding = 1) =>
             new(8, 32, new Im2ColGeometry(channels, 28, 28, kernel, kernel, stride, stride, padding, padding));
         Assert.True(InputGradientByPhases.Suits(Shape()));
@@ -69,8 +66,4 @@ public class InputGradientByPhasesTests
         using (SimdWidth.Use(SimdPath.Vector256))
             Assert.False(InputGradientByPhases.Suits(Shape()));
     }
-
-    /// <summary>The 512-bit width for the test, or null on a machine without it.</summary>
-    private static IDisposable? Vector512Only() =>
-        SimdWidth.Available(SimdPath.Vector512) ? SimdWidth.Use(SimdPath.Vector512) : null;
 }

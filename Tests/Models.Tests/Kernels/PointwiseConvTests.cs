@@ -8,11 +8,11 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 /// projection shortcut): its three products against the definition (<see cref="DirectConv2dReference"/>) on ResNet-8's
 /// shortcuts and on odd shapes (strides 2×3, channel counts that leave partial tiles of four, a last group of fewer than
 /// four images, rows of whole vectors), the ∂C/∂w after a forward pass reading its copy with the same bits, and the same
-/// bits on one and two threads. Skipped where the machine has no AVX-512 (the route is then never taken).</summary>
+/// bits on one and two threads. Skipped (and shown so) where the machine has no AVX-512: the route is then never taken.</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class PointwiseConvTests
 {
-    [Theory]
+    [WidthTheory(SimdPath.Vector512)]
     // channels, height, width, stride (rows), stride (columns), out channels, batch
     [InlineData(16, 28, 28, 2, 2, 32, 6)]   // ResNet-8's 16→32 shortcut: 196 pixels, 13 vectors a row
     [InlineData(32, 14, 14, 2, 2, 64, 5)]   // its 32→64: 49 pixels, a last vector of one
@@ -21,8 +21,7 @@ public class PointwiseConvTests
     [InlineData(4, 9, 40, 3, 2, 2, 2)]      // 20 entries a row: a vector and a masked tail
     public void Its_products_are_the_definition(int channels, int height, int width, int strideH, int strideW, int outChannels, int batch)
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, height, width, 1, 1, strideH, strideW));
         Assert.True(PointwiseConv.Suits(s));
         var p = ConvolutionProblem.Random(s, new Random(channels + height + outChannels));
@@ -49,11 +48,10 @@ public class PointwiseConvTests
 
     /// <summary>Through <see cref="Conv2d"/> (so through <see cref="Convolution"/>'s choice of route): the output, ∂C/∂w,
     /// ∂C/∂b and ∂C/∂x of ResNet-8's 16→32 shortcut at batch 64 on one thread and on two are the same bits.</summary>
-    [Fact]
+    [WidthFact(SimdPath.Vector512)]
     public void Resnets_shortcut_takes_it_with_the_same_bits_on_one_and_two_threads()
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         var rng = new Random(11);
         var x = GradientCheck.Random(rng, 64, 16, 28, 28);
         var dy = GradientCheck.Random(rng, 64, 32, 14, 14);
@@ -71,11 +69,10 @@ public class PointwiseConvTests
         Assert.Equal(results[0], results[1]);
     }
 
-    [Fact]
+    [WidthFact(SimdPath.Vector512)]
     public void It_takes_only_strided_one_by_one_kernels_without_padding()
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         ConvolutionGeometry Shape(int kernel, int stride, int padding, int channels = 16) =>
             new(8, 32, new Im2ColGeometry(channels, 28, 28, kernel, kernel, stride, stride, padding, padding));
         Assert.True(PointwiseConv.Suits(Shape(1, 2, 0)));
@@ -92,8 +89,4 @@ public class PointwiseConvTests
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])), $"{what}[{i}]: expected {expected[i]}, got {actual[i]}");
     }
-
-    /// <summary>The 512-bit width for the test, or null on a machine without it.</summary>
-    private static IDisposable? Vector512Only() =>
-        SimdWidth.Available(SimdPath.Vector512) ? SimdWidth.Use(SimdPath.Vector512) : null;
 }

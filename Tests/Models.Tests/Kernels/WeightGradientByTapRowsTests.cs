@@ -7,12 +7,12 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 /// <summary><see cref="WeightGradientByTapRows"/>, the 512-bit ∂C/∂w of layers with kernels three taps wide: against the
 /// definition (<see cref="DirectConv2dReference"/>) on ResNet-8's 3×3 layers (16, 32 and 64 output channels: each tile
 /// shape; stride 1 and 2), added onto what ∂C/∂w held; after a channels-last forward pass reading its copy with the
-/// same bits; the same bits on one and two threads. Skipped where the machine has no AVX-512 (the route is then never
-/// taken).</summary>
+/// same bits; the same bits on one and two threads. Skipped (and shown so) where the machine has no AVX-512: the route is
+/// then never taken.</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class WeightGradientByTapRowsTests
 {
-    [Theory]
+    [WidthTheory(SimdPath.Vector512)]
     // channels, size, out channels, stride, batch
     [InlineData(16, 28, 16, 1, 5)]    // ResNet-8's 16→16: 8 channels × 16 tiles
     [InlineData(32, 14, 32, 1, 9)]    // its 32→32: 4 channels × 32 tiles, nine images in eight slices
@@ -23,8 +23,7 @@ public class WeightGradientByTapRowsTests
     [InlineData(16, 9, 16, 3, 2)]     // stride 3 on an odd plane
     public void It_adds_the_definition(int channels, int size, int outChannels, int stride, int batch)
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, 3, 3, stride, stride, 1, 1));
         Assert.True(WeightGradientByTapRows.Suits(s));
         var p = ConvolutionProblem.Random(s, new Random(channels + size + outChannels));
@@ -36,13 +35,12 @@ public class WeightGradientByTapRowsTests
 
     /// <summary>Through <see cref="Convolution"/>: after a forward pass that left a channels-last copy (64→64, by
     /// <see cref="ChannelsLastForward"/>) and after one that left none (16→16, direct), the same bits as alone.</summary>
-    [Theory]
+    [WidthTheory(SimdPath.Vector512)]
     [InlineData(64, 7, 64)]
     [InlineData(16, 28, 16)]
     public void After_a_forward_pass_it_gives_the_same_bits_as_alone(int channels, int size, int outChannels)
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         var s = new ConvolutionGeometry(6, outChannels, new Im2ColGeometry(channels, size, size, 3, 3, 1, 1, 1, 1));
         var p = ConvolutionProblem.Random(s, new Random(channels * size));
         var conv = new Convolution();
@@ -54,11 +52,10 @@ public class WeightGradientByTapRowsTests
         Assert.Equal(alone, afterForward);
     }
 
-    [Fact]
+    [WidthFact(SimdPath.Vector512)]
     public void Resnets_16_channel_layer_takes_it_with_the_same_bits_on_one_and_two_threads()
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         var rng = new Random(21);
         var x = GradientCheck.Random(rng, 64, 16, 28, 28);
         var dy = GradientCheck.Random(rng, 64, 16, 28, 28);
@@ -76,11 +73,31 @@ public class WeightGradientByTapRowsTests
         Assert.Equal(results[0], results[1]);
     }
 
-    [Fact]
+    /// <summary>An empty batch adds nothing, on this route and on the pointwise one (no partial sums to read).</summary>
+    [WidthFact(SimdPath.Vector512)]
+    public void An_empty_batch_leaves_the_gradient_as_it_was()
+    {
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
+        foreach (var s in new[]
+                 {
+                     new ConvolutionGeometry(0, 16, new Im2ColGeometry(16, 7, 7, 3, 3, 1, 1, 1, 1)),
+                     new ConvolutionGeometry(0, 32, new Im2ColGeometry(16, 8, 8, 1, 1, 2, 2)),
+                 })
+        {
+            var dw = Enumerable.Range(0, s.WeightLength).Select(i => (float)i).ToArray();
+            var before = (float[])dw.Clone();
+            var conv = new Convolution();
+            conv.Forward(s, [], new float[s.WeightLength], [], []);
+            conv.WeightGradient(s, [], [], dw);
+            conv.InputGradient(s, [], new float[s.WeightLength], []);
+            Assert.Equal(before, dw);
+        }
+    }
+
+    [WidthFact(SimdPath.Vector512)]
     public void It_takes_only_three_tap_rows_of_whole_channel_blocks()
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var simd = SimdWidth.Use(SimdPath.Vector512);
         ConvolutionGeometry Shape(int channels = 16, int outChannels = 16, int kernelW = 3, int stride = 1, int dilation = 1) =>
             new(8, outChannels, new Im2ColGeometry(channels, 14, 14, 3, kernelW, stride, stride, 1, 1, dilation, dilation));
         Assert.True(WeightGradientByTapRows.Suits(Shape()));
@@ -94,8 +111,4 @@ public class WeightGradientByTapRowsTests
         using (SimdWidth.Use(SimdPath.Vector256))
             Assert.False(WeightGradientByTapRows.Suits(Shape()));
     }
-
-    /// <summary>The 512-bit width for the test, or null on a machine without it.</summary>
-    private static IDisposable? Vector512Only() =>
-        SimdWidth.Available(SimdPath.Vector512) ? SimdWidth.Use(SimdPath.Vector512) : null;
 }
