@@ -6,8 +6,9 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>
-/// ∂C/∂w of a convolution with kernels three taps wide, from a zero-padded channels-last copy of the input and δ taken
-/// channels-last one image at a time: ∂C/∂w[o, c, i, j] = Σ_(n, y, x) x′[n, y·s + i, x·s + j, c]·δ[n, y, x, o], one
+/// ∂C/∂w of a convolution with kernels three taps wide, from a zero-padded channels-last copy of the input (the
+/// channels-last forward pass's, or each image's own, made by the thread that takes it) and δ taken channels-last one
+/// image at a time: ∂C/∂w[o, c, i, j] = Σ_(n, y, x) x′[n, y·s + i, x·s + j, c]·δ[n, y, x, o], one
 /// row of three taps at a time, with 16 output channels to a register: per output pixel one to four loads of δ and
 /// 24 FMAs whose input values are broadcast straight from the copy.
 /// </summary>
@@ -44,9 +45,9 @@ public sealed unsafe class WeightGradientByTapRows
                && (long)g.Rows * s.OutChannels <= MaxWeights;
     }
 
-    private float[]? _padded, _partials;
-    // One image's δ channels-last [P × O], per thread.
-    [ThreadStatic] private static float[]? t_delta;
+    private float[]? _partials;
+    // One image's δ channels-last [P × O], and its input padded channels-last when the forward pass left no copy, per thread.
+    [ThreadStatic] private static float[]? t_delta, t_padded;
 
     /// <summary>weightGradient[O×C×kH×3] += δ ⋆ x. <paramref name="paddedInput"/>: x already copied channels-last with
     /// this geometry's padding (<see cref="ChannelsLastForward.PaddedInput"/>), or null to copy it here.</summary>
@@ -59,15 +60,12 @@ public sealed unsafe class WeightGradientByTapRows
         int c = g.Channels, o = s.OutChannels, taps = g.KernelH * g.KernelW, weights = taps * c * o;
         int hp = g.Height + 2 * g.PadH, wp = g.Width + 2 * g.PadW, slices = Math.Min(Slices, s.Batch);
         var partials = Scratch.Ensure(ref _partials, slices * weights);
-        var padded = paddedInput;
-        if (padded is null || padded.Length < (long)s.Batch * hp * wp * c)
+        // Without the forward pass's copy, each image is padded by the thread that takes it, into a buffer of its own
+        // that stays in L2 while the image's tiles read it (a whole-batch copy wrote and re-read 3.7 MB on 16→16).
+        var padded = paddedInput is not null && paddedInput.Length >= (long)s.Batch * hp * wp * c ? paddedInput : null;
+        fixed (float* px = x, pp = padded, pd = dy, pw = partials)
         {
-            padded = Scratch.Ensure(ref _padded, checked(s.Batch * hp * wp * c));
-            fixed (float* px = x, pp = padded) ChannelsLastImages.Pad(px, s.Batch, g, hp, wp, pp);
-        }
-        fixed (float* pp = padded, pd = dy, pw = partials)
-        {
-            var job = new Job(g, s.Batch, o, hp, wp, pp, pd, pw, slices, weights);
+            var job = new Job(g, s.Batch, o, hp, wp, px, pp, pd, pw, slices, weights);
             KernelLoop.For(slices, 2L * s.Batch * s.OutPixels * weights, job, static (j, k) => j.Slice(k));
         }
         // The slices in order, then into ∂C/∂w's [O × C × taps] order.
@@ -81,7 +79,7 @@ public sealed unsafe class WeightGradientByTapRows
             }
     }
 
-    private readonly struct Job(Im2ColGeometry g, int batch, int outChannels, int hp, int wp, float* padded, float* dy, float* partials, int slices, int weights)
+    private readonly struct Job(Im2ColGeometry g, int batch, int outChannels, int hp, int wp, float* x, float* padded, float* dy, float* partials, int slices, int weights)
     {
         /// <summary>Slice <paramref name="k"/>: images [batch·k/slices, batch·(k+1)/slices) into its partial
         /// [taps × C × O].</summary>
@@ -92,10 +90,12 @@ public sealed unsafe class WeightGradientByTapRows
             float* partial = partials + (long)k * weights;
             new Span<float>(partial, weights).Clear();
             fixed (float* delta = Scratch.Ensure(ref t_delta, plane * o))
+            fixed (float* own = padded == null ? Scratch.Ensure(ref t_padded, hp * wp * c) : null)
                 for (int n = n0; n < n1; n++)
                 {
                     GemmTranspose.Matrix16(dy + (long)n * o * plane, o, plane, delta);
                     float* image = padded + (long)n * hp * wp * c;
+                    if (padded == null) ChannelsLastImages.Pad(x + (long)n * g.ImageLength, 1, g, hp, wp, image = own);
                     for (int i = 0; i < g.KernelH; i++)
                     {
                         float* tapRow = partial + (long)i * 3 * c * o;
