@@ -48,9 +48,8 @@ namespace NeuralPipelines.Models.Kernels;
 public sealed class Convolution
 {
     private float[]? _columns, _z, _delta, _workspace, _croppedWeight, _croppedGradient, _biasPartial, _planeSums, _flippedWeight;
-    // Whether the previous call was a Forward that left its input unfolded in _columns, padded in _implicit, or copied
-    // channels-last in _channelsLastForward, or subsampled in _pointwise (for the WeightGradient after it).
-    private bool _columnsHoldInput, _paddedHoldsInput, _channelsLastHoldsInput, _pointwiseHoldsInput;
+    // Which copy of its input the previous call left for the WeightGradient after it: none unless it was a Forward.
+    private HeldInput _held;
     private ImplicitGemm? _implicit;
     private ChannelsLastConv? _channelsLast;
     private ChannelsLastForward? _channelsLastForward;
@@ -84,7 +83,7 @@ public sealed class Convolution
     {
         s.Check("Forward", x.Length, y.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = _pointwiseHoldsInput = false;
+        _held = HeldInput.None;
         if (Crop(s) is { } crop)
         {
             Cropped(s).Forward(crop.Inner, x, CroppedWeight(s, crop.Taps, weight), bias, y);
@@ -93,13 +92,13 @@ public sealed class Convolution
         if (!ColumnRoutesOnly && PointwiseConv.Suits(s))
         {
             (_pointwise ??= new PointwiseConv()).Forward(s, x, weight, bias, y);
-            _pointwiseHoldsInput = true;
+            _held = HeldInput.Subsampled;
             return;
         }
         if (!ColumnRoutesOnly && ChannelsLastForward.Suits(s))
         {
             (_channelsLastForward ??= new ChannelsLastForward()).Forward(s, x, weight, bias, y);
-            _channelsLastHoldsInput = true;
+            _held = HeldInput.ChannelsLast;
             return;
         }
         if (!ColumnRoutesOnly && DirectConv2d.Suits(g))
@@ -115,7 +114,7 @@ public sealed class Convolution
         if (ImplicitGemm.SuitsForward(s))
         {
             (_implicit ??= new ImplicitGemm()).Forward(s, x, weight, bias, y);
-            _paddedHoldsInput = true;
+            _held = HeldInput.Padded;
             return;
         }
         if (Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true))
@@ -126,7 +125,7 @@ public sealed class Convolution
         int cols = s.Columns, p = s.OutPixels;
         var columns = Scratch.Ensure(ref _columns, g.Rows * cols);
         Im2Col.Unfold(x, s.Batch, g, columns);
-        _columnsHoldInput = true;
+        _held = HeldInput.Columns;
         // z = w·a over the whole batch at once.
         var z = Scratch.Ensure(ref _z, s.OutChannels * cols);
         if (!ColumnRoutesOnly && Im2ColProducts.SuitsExpand(s.OutChannels, g.Rows))
@@ -142,9 +141,10 @@ public sealed class Convolution
     {
         s.Check("WeightGradient", x.Length, dy.Length, weightGradient.Length);
         var g = s.Window;
-        bool columnsHoldInput = _columnsHoldInput, paddedHoldsInput = _paddedHoldsInput, channelsLastHoldsInput = _channelsLastHoldsInput,
-            pointwiseHoldsInput = _pointwiseHoldsInput;
-        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = _pointwiseHoldsInput = false;
+        var held = _held;
+        _held = HeldInput.None;
+        bool columnsHoldInput = held == HeldInput.Columns;
+        var channelsLastInput = held == HeldInput.ChannelsLast ? _channelsLastForward!.PaddedInput : null;
         if (Crop(s) is { } crop)
         {
             // The inner convolution's gradient from zero, then into the full kernel's live taps (the dead ones read zeros).
@@ -156,7 +156,7 @@ public sealed class Convolution
         }
         if (!ColumnRoutesOnly && PointwiseConv.Suits(s))
         {
-            (_pointwise ??= new PointwiseConv()).WeightGradient(s, x, dy, weightGradient, sameInput: pointwiseHoldsInput);
+            (_pointwise ??= new PointwiseConv()).WeightGradient(s, x, dy, weightGradient, sameInput: held == HeldInput.Subsampled);
             return;
         }
         if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
@@ -166,8 +166,7 @@ public sealed class Convolution
         }
         if (!ColumnRoutesOnly && WeightGradientByTapRows.Suits(s))
         {
-            (_tapRows ??= new WeightGradientByTapRows()).Accumulate(s, x, dy, weightGradient,
-                channelsLastHoldsInput ? _channelsLastForward!.PaddedInput : null);
+            (_tapRows ??= new WeightGradientByTapRows()).Accumulate(s, x, dy, weightGradient, channelsLastInput);
             return;
         }
         // Below 640 taps the column-free routes take only what no direct kernel takes (a transposed or strided layer's
@@ -175,8 +174,8 @@ public sealed class Convolution
         bool narrowToo = (ColumnRoutesOnly || !DirectConv2dWeightGradient.Suits(g)) && !columnsHoldInput;
         if (ImplicitGemm.SuitsWeightGradient(s, narrowToo))
         {
-            (_implicit ??= new ImplicitGemm()).WeightGradient(s, x, dy, weightGradient, sameInput: paddedHoldsInput,
-                channelsLastInput: channelsLastHoldsInput ? _channelsLastForward!.PaddedInput : null);
+            (_implicit ??= new ImplicitGemm()).WeightGradient(s, x, dy, weightGradient, sameInput: held == HeldInput.Padded,
+                channelsLastInput: channelsLastInput);
             return;
         }
         if (Im2ColChunks.Suits(g, s.Batch, narrowToo))
@@ -209,7 +208,7 @@ public sealed class Convolution
     {
         s.Check("InputGradient", inputGradient.Length, dy.Length, weight.Length);
         var g = s.Window;
-        _columnsHoldInput = _paddedHoldsInput = _channelsLastHoldsInput = _pointwiseHoldsInput = false;
+        _held = HeldInput.None;
         if (Crop(s) is { } crop)
         {
             Cropped(s).InputGradient(crop.Inner, dy, CroppedWeight(s, crop.Taps, weight), inputGradient);
@@ -326,4 +325,8 @@ public sealed class Convolution
             for (int q = from; q < to; q++) sums[q] = TensorPrimitives.Sum(new ReadOnlySpan<float>(dy + (long)q * pixels, pixels));
         }
     }
+
+    /// <summary>Where a Forward left its input for the WeightGradient after it: unfolded in <c>_columns</c>, padded in
+    /// <c>_implicit</c>, copied channels-last in <c>_channelsLastForward</c>, or subsampled in <c>_pointwise</c>.</summary>
+    private enum HeldInput { None, Columns, Padded, ChannelsLast, Subsampled }
 }
