@@ -208,7 +208,7 @@ internal static unsafe class GemmMicroKernelWide
             a += MR; a2 += MR; b += NR;
         }
         bool cut = cols < NR;
-        var mask = cut ? Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle() : default;
+        var mask = cut ? MaskedLanes.First(cols) : default;
         Store(c, c0, add, cut, mask); c += ldc; Store(c, c1, add, cut, mask); c += ldc; Store(c, c2, add, cut, mask); c += ldc;
         Store(c, c3, add, cut, mask); c += ldc; Store(c, c4, add, cut, mask); c += ldc; Store(c, c5, add, cut, mask); c += ldc;
         Store(c, c6, add, cut, mask); c += ldc;

@@ -58,9 +58,9 @@ internal static unsafe class PointFold
                 for (; ox < ow; ox += 16, x += 32)
                 {
                     int count = Math.Min(16, ow - ox);
-                    var v = (count == 16 ? Vector512.Load(row + ox) : Avx512F.MaskLoad(row + ox, Lanes(count), Vector512<float>.Zero)) + Vector512<float>.Zero;
-                    Store(dst + x, Avx512F.PermuteVar16x32x2(v, s_low, Vector512<float>.Zero), w - x);
-                    Store(dst + x + 16, Avx512F.PermuteVar16x32x2(v, s_high, Vector512<float>.Zero), w - x - 16);
+                    var v = (count == 16 ? Vector512.Load(row + ox) : Avx512F.MaskLoad(row + ox, MaskedLanes.First(count), Vector512<float>.Zero)) + Vector512<float>.Zero;
+                    MaskedLanes.Store(dst + x, Avx512F.PermuteVar16x32x2(v, s_low, Vector512<float>.Zero), w - x);
+                    MaskedLanes.Store(dst + x + 16, Avx512F.PermuteVar16x32x2(v, s_high, Vector512<float>.Zero), w - x - 16);
                 }
             else if (vectors && sw == 1)
                 for (; x + 8 <= ow; x += 8) Vector256.Store(Vector256.Load(row + x) + Vector256<float>.Zero, dst + x);
@@ -84,13 +84,4 @@ internal static unsafe class PointFold
     // Entry i then a zero (lane 16: the second table, all zeros), for entries 0..7 and 8..15.
     private static readonly Vector512<int> s_low = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
     private static readonly Vector512<int> s_high = Vector512.Create(8, 16, 9, 16, 10, 16, 11, 16, 12, 16, 13, 16, 14, 16, 15, 16);
-
-    private static Vector512<float> Lanes(int count) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
-
-    /// <summary>The first <paramref name="count"/> lanes of <paramref name="v"/> (at most sixteen; none when ≤ 0).</summary>
-    private static void Store(float* to, Vector512<float> v, int count)
-    {
-        if (count >= 16) v.Store(to);
-        else if (count > 0) Avx512F.MaskStore(to, Lanes(count), v);
-    }
 }

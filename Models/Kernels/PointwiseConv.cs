@@ -181,8 +181,7 @@ public sealed unsafe class PointwiseConv
                         for (; ox < ow && start + 2 * ox + 2 * Lanes <= plane; ox += Lanes)
                         {
                             var v = Avx512F.PermuteVar16x32x2(Vector512.Load(from + start + 2 * ox), evens, Vector512.Load(from + start + 2 * ox + Lanes));
-                            if (ox + Lanes <= ow) v.Store(row + ox);
-                            else Avx512F.MaskStore(row + ox, Mask(ow - ox), v);
+                            MaskedLanes.Store(row + ox, v, ow - ox);
                         }
                     for (; ox < ow; ox++) row[ox] = from[start + ox * sw];
                 }
@@ -200,9 +199,6 @@ public sealed unsafe class PointwiseConv
             }
         }
     }
-
-    /// <summary>Lanes [0, count) of a mask.</summary>
-    private static Vector512<float> Mask(int count) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 
     /// <summary>c[r, j] = bias[r] + Σ_q a[r, q]·b[q, j] for rows r &lt; m and columns j &lt; <paramref name="valid"/>;
     /// b's rows are whole vectors (<paramref name="ldb"/> of them, zero past the valid ones). Four rows by up to four
@@ -258,25 +254,18 @@ public sealed unsafe class PointwiseConv
             c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[q]), v, c2);
             c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[q]), v, c3);
         }
-        Store(c, c0, valid);
-        if (rows > 1) Store(c + ldc, c1, valid);
-        if (rows > 2) Store(c + 2 * ldc, c2, valid);
-        if (rows > 3) Store(c + 3 * ldc, c3, valid);
+        MaskedLanes.Store(c, c0, valid);
+        if (rows > 1) MaskedLanes.Store(c + ldc, c1, valid);
+        if (rows > 2) MaskedLanes.Store(c + 2 * ldc, c2, valid);
+        if (rows > 3) MaskedLanes.Store(c + 3 * ldc, c3, valid);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(float* c, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, int valid)
     {
-        Store(c, v0, valid); Store(c + Lanes, v1, valid - Lanes); Store(c + 2 * Lanes, v2, valid - 2 * Lanes); Store(c + 3 * Lanes, v3, valid - 3 * Lanes);
+        MaskedLanes.Store(c, v0, valid); MaskedLanes.Store(c + Lanes, v1, valid - Lanes); MaskedLanes.Store(c + 2 * Lanes, v2, valid - 2 * Lanes); MaskedLanes.Store(c + 3 * Lanes, v3, valid - 3 * Lanes);
     }
 
-    /// <summary>The first <paramref name="valid"/> lanes of <paramref name="v"/> (all sixteen, or none).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector512<float> v, int valid)
-    {
-        if (valid >= Lanes) v.Store(c);
-        else if (valid > 0) Avx512F.MaskStore(c, Mask(valid), v);
-    }
 
     /// <summary>d[i, j] = Σ_n Σ_p a_n[i, p]·b_n[j, p] for i &lt; m, j &lt; n over <paramref name="images"/> pairs of
     /// matrices a_n [m × length], b_n [n × length] stored one after the other (rows of whole vectors), four by four:

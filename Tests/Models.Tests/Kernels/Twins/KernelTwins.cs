@@ -50,6 +50,7 @@ public static class KernelTwins
         KernelTwin.PartOf(typeof(Im2Col), typeof(Im2ColStrided), typeof(Im2ColTests)),
         KernelTwin.PartOf(typeof(Im2Col), typeof(PhaseFold), typeof(Im2ColChunksTests)),
         KernelTwin.PartOf(typeof(Im2Col), typeof(PointFold), typeof(Im2ColTests)),
+        KernelTwin.PartOf(typeof(PointwiseConv), typeof(MaskedLanes), typeof(PointwiseConvTests)),
         KernelTwin.PartOf(typeof(Convolution), typeof(TapCrop), typeof(TapCropTests)),
         KernelTwin.PartOf(typeof(DirectConv2d), typeof(FlatPlanes), typeof(FlatPlanesTests), typeof(DirectConv2dTests)),
         KernelTwin.PartOf(typeof(DirectConv2d), typeof(ShortRows), typeof(DirectConv2dTests)),
