@@ -104,10 +104,9 @@ public sealed unsafe class PointwiseConv
         var g = s.Window;
         int c = g.Channels, o = s.OutChannels;
         var transposed = Scratch.Ensure(ref _transposed, o * c);
-        for (int i = 0; i < o; i++)
-            for (int j = 0; j < c; j++) transposed[j * o + i] = weight[i * c + j];
-        fixed (float* pd = dy, pw = transposed, pdx = inputGradient)
+        fixed (float* pd = dy, pw = transposed, pdx = inputGradient, pwo = weight)
         {
+            GemmTranspose.Matrix16(pwo, o, c, pw);
             var images = new Images(g, o, pdx, pw, null, null, null, pd, null, s.Batch);
             KernelLoop.For(s.Batch, Work(s), images, static (j, n) => j.InputGradient(n));
         }
@@ -118,7 +117,7 @@ public sealed unsafe class PointwiseConv
 
     /// <summary>The operands of one call; each method does one image. <c>x</c> is the input (∂C/∂x for
     /// <see cref="InputGradient"/>), <c>w</c> the weights [O × C] (wᵀ [C × O] for ∂C/∂x).</summary>
-    private readonly struct Images(Im2ColGeometry g, int outChannels, float* x, float* w, float* bias, float* y, float* columns, float* dy, float* partials, int batch = 0)
+    private readonly struct Images(Im2ColGeometry g, int outChannels, float* x, float* w, float* bias, float* y, float* columns, float* dy, float* partials, int batch)
     {
         private int Pixels => g.OutPixels;
 
