@@ -26,6 +26,7 @@ public static class GemmSwitches
         ["pointwise"] = new(on => PointwiseConv.Enabled = on, "strided 1×1 convolutions image by image", "by the earlier routes"),
         ["tap-rows"] = new(on => WeightGradientByTapRows.Enabled = on, "∂C/∂w of 3-wide kernels by rows of three taps, channels-last", "by the earlier routes"),
         ["phases"] = new(on => InputGradientByPhases.Enabled = on, "stride-2 3×3 ∂C/∂x by input phases, channels-last", "by the earlier routes"),
+        ["grabs"] = new(on => KernelLoop.Grabs = on, "loop indices handed out in runs of 8,192 floats of work", "one index at a time"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

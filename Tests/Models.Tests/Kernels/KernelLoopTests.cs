@@ -27,6 +27,35 @@ public class KernelLoopTests
         });
     }
 
+    /// <summary>Loops of small items are handed out in runs (<see cref="KernelLoop.Grab"/>): every index still exactly
+    /// once, also when the last run is short, and on the thread that took its run.</summary>
+    [Theory]
+    [InlineData(4096, 4096L * 64)]     // a 4×4 → 2×2 unfold's rows: runs of 128
+    [InlineData(1001, 1001L * 3)]      // runs capped at a quarter of a thread's share, the last one short
+    [InlineData(37, long.MaxValue)]    // large items: one at a time
+    public void Small_items_handed_out_in_runs_still_run_exactly_once(int count, long work)
+    {
+        OnTwoThreads(() =>
+        {
+            var hits = new int[count];
+            KernelLoop.For(count, work, hits, static (h, i) => Interlocked.Increment(ref h[i]));
+            Assert.All(hits, h => Assert.Equal(1, h));
+        });
+    }
+
+    [Fact]
+    public void A_run_holds_the_grab_work_but_at_most_a_quarter_of_a_threads_share()
+    {
+        using var settings = new KernelSettingsScope(loopThreads: 2);
+        Assert.Equal(128, KernelLoop.Grab(4096, 4096L * 64));               // 8,192 floats of work ÷ 64 a row
+        Assert.Equal(1001 / 8, KernelLoop.Grab(1001, 1001L * 3));          // 2,731 wanted, 125 allowed
+        Assert.Equal(1, KernelLoop.Grab(37, long.MaxValue));
+        Assert.Equal(1, KernelLoop.Grab(7, 7L * 10));                       // fewer items than four a thread
+        KernelLoop.Grabs = false;
+        try { Assert.Equal(1, KernelLoop.Grab(4096, 4096L * 64)); }
+        finally { KernelLoop.Grabs = true; }
+    }
+
     /// <summary><see cref="KernelLoop.ForRuns"/>: contiguous runs that cover every item exactly once, at most the runs asked
     /// for, of lengths differing by at most one, also with fewer items than runs.</summary>
     [Theory]
