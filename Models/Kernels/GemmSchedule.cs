@@ -18,6 +18,12 @@ namespace NeuralPipelines.Models.Kernels;
 /// had the step before; the packing of a step waits until the tiles of the step two before (the slot's last user) are
 /// done. Every element of C still sees the same k steps (<see cref="GemmDriver.StepDepth"/>) in the same order, each an
 /// FMA chain of the same tiles, so the bits are those of one thread whoever takes which item.</para>
+/// <para>Where each step's row blocks span the whole width (one column group), each thread packs the B of a step itself,
+/// into its own buffer, when it takes its first tile of that step (<see cref="ThreadsPackOwnB"/>), and the shared
+/// packing items are skipped: a tile then waits only for its block of C. Why: packed once on the team, half of every
+/// step's B was written in the other core's cache and crossed over to be read, which cost more than packing it twice.
+/// On a Zen 5 (family 26 model 2), sgemm on two threads 270 → 343 GFLOP/s at n = 256, 332 → 372 at n = 512, 360 → 377
+/// at n = 1024, while two one-thread processes ran 200 GFLOP/s each side by side (docs/BENCHMARKS.md, seventh session).</para>
 /// <para>A product of at most MC rows (one block of A) is cut into column pieces instead, each the whole loop nest of one
 /// thread over its columns: the thread packs the B it reads, in its own cache, and op(A) is packed whole once before the
 /// call. Why: cut into row blocks, such a product gave each item a few rows' work for a whole packed step of B, half of
@@ -39,6 +45,10 @@ internal sealed unsafe class GemmSchedule
     /// slower at n = 512).</summary>
     private const int MinPieceWidth = 64, PiecesPerThread = 4;
 
+    /// <summary>Whether threads pack their own B of each step where the row blocks span the whole width (on by default;
+    /// off packs each step once on the team, for A/B races: <c>--ab own-b</c>). Packing copies, so the bits are the same.</summary>
+    internal static bool ThreadsPackOwnB { get; set; } = true;
+
     /// <summary>Parts the packing of one k step is cut into.</summary>
     public const int PackParts = 4;
 
@@ -47,6 +57,8 @@ internal sealed unsafe class GemmSchedule
     private int _kcStep, _steps, _blockWidth, _rowHeight, _rowBlocks, _colGroups, _perStep, _packAt, _total, _slotFloats;
     private float* _packedB;
     private int _pieceWidth;   // > 0: the call is cut into column pieces (few rows) instead
+    private bool _ownB;        // each thread packs the B of the steps it works on (ThreadsPackOwnB)
+    private long _call;        // which call: a thread's own packed B names the call and step it holds
 
     // Progress, each counter on its own cache line (16 ints apart): the next item to take; for each of the two slots,
     // the packed parts and the finished tile items, counted over the whole call; the steps each chunk of C has had.
@@ -62,6 +74,10 @@ internal sealed unsafe class GemmSchedule
     /// <summary>Columns in each piece of the current call (the last may be narrower); 0 when it is cut into row blocks and k steps.</summary>
     public int PieceWidth => _pieceWidth;
 
+    /// <summary>Floats of the B buffer every thread packs its own steps into in the current call, or 0 when the steps'
+    /// B is packed once on the team.</summary>
+    public int OwnBFloats => _ownB ? _slotFloats : 0;
+
     /// <summary>Plans one call of <paramref name="g"/> into <paramref name="shared"/>'s B buffer; the caller then opens it.</summary>
     public void Prepare(in GemmProblem g, int threads, GemmWorkspace shared)
     {
@@ -69,6 +85,8 @@ internal sealed unsafe class GemmSchedule
         int m = g.M, n = g.N;
         _next[0] = 0;
         _pieceWidth = 0;
+        _ownB = false;
+        _call++;
         if (SuitsPieces(m, n, g.K))
         {
             PreparePieces(g, threads, shared);
@@ -88,6 +106,7 @@ internal sealed unsafe class GemmSchedule
         _colGroups = _rowBlocks >= 2 * threads ? 1 : Math.Clamp((4 * threads + _rowBlocks - 1) / _rowBlocks, 1, Math.Max(1, colPanels / 2));
 
         _perStep = _rowBlocks * _colGroups;
+        _ownB = ThreadsPackOwnB && _colGroups == 1;
         _packAt = Math.Max(0, _perStep - threads);
         _total = checked(blocks * _steps * (_perStep + PackParts));
 
@@ -156,6 +175,19 @@ internal sealed unsafe class GemmSchedule
             int block = u / _steps, step = u - block * _steps, slot = u & 1, use = u >> 1;
             int jc = block * _blockWidth, nc = Math.Min(_blockWidth, _g.N - jc);
             int pc = step * _kcStep, kc = Math.Min(_kcStep, _g.K - pc);
+            if (_ownB)
+            {
+                if (pack) continue; // the threads pack their own, below
+                if (own.BCall != _call || own.BStep != u)
+                {
+                    GemmDriver.PackB(_g, pc, jc, nc, kc, 0, 1, own.PackedB);
+                    own.BCall = _call; own.BStep = u;
+                }
+                waited += WaitUntil(ref _progress[index * Line], u);
+                Tiles(index, jc, nc, pc, kc, packedA, own.PackedB);
+                Volatile.Write(ref _progress[index * Line], u + 1);
+                continue;
+            }
             float* packedB = _packedB + (nint)slot * _slotFloats;
             if (pack)
             {

@@ -62,6 +62,10 @@ internal sealed unsafe class GemmTeam : IDisposable
             foreach (var w in _own) w.EnsureB(floats);
             _counters.PieceCalls++;
         }
+        // Each thread packs its own B of every step it works on (the caller's own buffer is the shared one, already
+        // grown for two steps); grown here so that no partner allocates.
+        else if (_schedule.OwnBFloats > 0)
+            foreach (var w in _own) w.EnsureB(_schedule.OwnBFloats);
         int job = _generation + 1;
         Interlocked.Exchange(ref _open, job);
         _barrier.Release(ref _generation, job);   // publishes the plan (full fence) and wakes sleepers

@@ -16,6 +16,11 @@ internal sealed unsafe class GemmWorkspace
     /// <summary>Packed B: one k step of a column block on one thread, a group of steps on the team (<see cref="GemmSchedule"/>).</summary>
     public float* PackedB => _b;
 
+    /// <summary>The call (<see cref="GemmSchedule"/>'s count) and step whose B <see cref="PackedB"/> holds when the
+    /// team's threads pack their own (<see cref="GemmSchedule.ThreadsPackOwnB"/>).</summary>
+    public long BCall;
+    public int BStep;
+
     private float[] _wholeA = [];
     private float* _whole;
 

@@ -65,6 +65,44 @@ public class GemmScheduleTests
         finally { GemmTeam.PartnerDelay = GemmTeam.CallerDelay = TimeSpan.Zero; }
     }
 
+    /// <summary>Each thread packing its own B of a step (the default where row blocks span the width) and the step's B
+    /// packed once on the team give the bits of one thread; so does a product cut into column groups, which keeps the
+    /// shared packing.</summary>
+    [Theory]
+    [InlineData(512, 512, 512, false, false)]
+    [InlineData(400, 600, 200, false, false)]   // one step: both calls' only step is step 0
+    [InlineData(300, 1100, 600, false, true)]   // two column blocks: a thread's own B names the block and the step
+    [InlineData(200, 300, 900, true, false)]
+    [InlineData(24, 100, 700, false, false)]    // column groups: shared packing either way
+    public void Own_b_and_shared_b_give_the_bits_of_one_thread(int m, int n, int k, bool ta, bool tb)
+    {
+        var rng = new Random(m * 7 + n + k);
+        float[] Random(int length) { var x = new float[length]; for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1); return x; }
+        var a = Random(m * k); var b1 = Random(k * n); var b2 = Random(k * n);
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        float[] Run(int threads)
+        {
+            var c = new float[m * n];
+            using (new KernelSettingsScope(threads: threads, parallelThreshold: 1))
+            {
+                // The second call's steps have the first's numbers: a thread must not take the B it packed then.
+                Gemm.Multiply(ta, tb, m, n, k, a, lda, b1, ldb, c, n);
+                Gemm.Multiply(ta, tb, m, n, k, a, lda, b2, ldb, c, n);
+            }
+            return c;
+        }
+        var one = Run(1);
+        try
+        {
+            foreach (bool own in new[] { true, false })
+            {
+                GemmSchedule.ThreadsPackOwnB = own;
+                Assert.True(one.AsSpan().SequenceEqual(Run(2)), $"{m}×{n}×{k}, own B {own}: bits differ from one thread");
+            }
+        }
+        finally { GemmSchedule.ThreadsPackOwnB = true; }
+    }
+
     [Fact]
     public void Column_pieces_take_few_rows_wide_enough_for_two_pieces_and_never_pack_a_huge_a_whole()
     {
