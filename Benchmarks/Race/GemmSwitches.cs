@@ -28,6 +28,7 @@ public static class GemmSwitches
         ["phases"] = new(on => InputGradientByPhases.Enabled = on, "stride-2 3×3 ∂C/∂x by input phases, channels-last", "by the earlier routes"),
         ["grabs"] = new(on => KernelLoop.Grabs = on, "loop indices handed out in runs of 8,192 floats of work", "one index at a time"),
         ["own-b"] = new(on => GemmSchedule.ThreadsPackOwnB = on, "each thread packs its own B of a step", "each step's B packed once on the team"),
+        ["ends"] = new(on => GemmSchedule.FrontAndBack = on, "row blocks from both ends", "row blocks in order"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

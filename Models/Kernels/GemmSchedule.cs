@@ -23,7 +23,9 @@ namespace NeuralPipelines.Models.Kernels;
 /// packing items are skipped: a tile then waits only for its block of C. Why: packed once on the team, half of every
 /// step's B was written in the other core's cache and crossed over to be read, which cost more than packing it twice.
 /// On a Zen 5 (family 26 model 2), sgemm on two threads 270 → 343 GFLOP/s at n = 256, 332 → 372 at n = 512, 360 → 377
-/// at n = 1024, while two one-thread processes ran 200 GFLOP/s each side by side (docs/BENCHMARKS.md, seventh session).</para>
+/// at n = 1024, while two one-thread processes ran 200 GFLOP/s each side by side (docs/BENCHMARKS.md, seventh session).
+/// Then the steps go in order, the caller taking each step's row blocks from the first and a partner from the last
+/// (<see cref="FrontAndBack"/>), so that a block of C stays with one core from step to step.</para>
 /// <para>A product of at most MC rows (one block of A) is cut into column pieces instead, each the whole loop nest of one
 /// thread over its columns: the thread packs the B it reads, in its own cache, and op(A) is packed whole once before the
 /// call. Why: cut into row blocks, such a product gave each item a few rows' work for a whole packed step of B, half of
@@ -69,7 +71,7 @@ internal sealed unsafe class GemmSchedule
     private const int Line = 16;
 
     /// <summary>Items the last call was cut into.</summary>
-    public int Items => _total;
+    public int Items => _pieceWidth == 0 && _ownB && FrontAndBack ? _total / (_perStep + PackParts) * _perStep : _total;
 
     /// <summary>Columns in each piece of the current call (the last may be narrower); 0 when it is cut into row blocks and k steps.</summary>
     public int PieceWidth => _pieceWidth;
@@ -107,6 +109,10 @@ internal sealed unsafe class GemmSchedule
 
         _perStep = _rowBlocks * _colGroups;
         _ownB = ThreadsPackOwnB && _colGroups == 1;
+        _callerWorkspace = shared;
+        int ends = blocks * _steps * Line;
+        if (_ends.Length < ends) _ends = new int[ends];
+        else Array.Clear(_ends, 0, ends);
         _packAt = Math.Max(0, _perStep - threads);
         _total = checked(blocks * _steps * (_perStep + PackParts));
 
@@ -156,6 +162,7 @@ internal sealed unsafe class GemmSchedule
                 GemmDriver.Run(_g, own, i * _pieceWidth, Math.Min(_g.N, (i + 1) * _pieceWidth));
             return 0;
         }
+        if (_ownB && FrontAndBack) return WorkFromEnds(own, own == _callerWorkspace, ref taken);
         int last = _total / (_perStep + PackParts) - 1;   // the last step of the call, over all column blocks
         for (int i; (i = Interlocked.Increment(ref _next[0]) - 1) < _total; taken++)
         {
@@ -203,6 +210,44 @@ internal sealed unsafe class GemmSchedule
                 Tiles(index, jc, nc, pc, kc, packedA, packedB);
                 Volatile.Write(ref _progress[index * Line], u + 1);
                 Interlocked.Increment(ref _finished[slot * Line]);
+            }
+        }
+        return waited;
+    }
+
+    /// <summary>Set to false to hand out each step's row blocks in order from one counter (A/B timing; same bits).</summary>
+    internal static bool FrontAndBack { get; set; } = true;
+
+    private int[] _ends = new int[Line];
+    private GemmWorkspace? _callerWorkspace;
+
+    /// <summary>The steps in order, each step's row blocks taken by the caller from the first and by a partner from the
+    /// last, so that a block of C is mostly worked on by the same core step after step (its rows stay in that core's
+    /// cache); each thread packs its own B of a step before its first block of it.</summary>
+    private long WorkFromEnds(GemmWorkspace own, bool front, ref int taken)
+    {
+        long waited = 0;
+        float* packedA = own.PackedA;
+        int steps = _total / (_perStep + PackParts);
+        for (int u = 0; u < steps; u++)
+        {
+            int block = u / _steps, step = u - block * _steps;
+            int jc = block * _blockWidth, nc = Math.Min(_blockWidth, _g.N - jc);
+            int pc = step * _kcStep, kc = Math.Min(_kcStep, _g.K - pc);
+            ref int claims = ref _ends[u * Line];
+            // A claim first, so that the two ends never pass each other: at most _perStep blocks are taken in all.
+            while (Interlocked.Increment(ref claims) <= _perStep)
+            {
+                int index = front ? Interlocked.Increment(ref _ends[u * Line + 1]) - 1 : _perStep - Interlocked.Increment(ref _ends[u * Line + 2]);
+                if (own.BCall != _call || own.BStep != u)
+                {
+                    GemmDriver.PackB(_g, pc, jc, nc, kc, 0, 1, own.PackedB);
+                    own.BCall = _call; own.BStep = u;
+                }
+                waited += WaitUntil(ref _progress[index * Line], u);
+                Tiles(index, jc, nc, pc, kc, packedA, own.PackedB);
+                Volatile.Write(ref _progress[index * Line], u + 1);
+                taken++;
             }
         }
         return waited;

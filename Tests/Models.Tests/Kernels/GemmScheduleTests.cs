@@ -65,9 +65,9 @@ public class GemmScheduleTests
         finally { GemmTeam.PartnerDelay = GemmTeam.CallerDelay = TimeSpan.Zero; }
     }
 
-    /// <summary>Each thread packing its own B of a step (the default where row blocks span the width) and the step's B
-    /// packed once on the team give the bits of one thread; so does a product cut into column groups, which keeps the
-    /// shared packing.</summary>
+    /// <summary>Each thread packing its own B of a step (the default where row blocks span the width), with the row
+    /// blocks taken from both ends or in order, and the step's B packed once on the team give the bits of one thread; so
+    /// does a product cut into column groups, which keeps the shared packing.</summary>
     [Theory]
     [InlineData(512, 512, 512, false, false)]
     [InlineData(400, 600, 200, false, false)]   // one step: both calls' only step is step 0
@@ -94,13 +94,14 @@ public class GemmScheduleTests
         var one = Run(1);
         try
         {
-            foreach (bool own in new[] { true, false })
+            foreach (var (own, ends) in new[] { (true, true), (true, false), (false, true) })
             {
                 GemmSchedule.ThreadsPackOwnB = own;
-                Assert.True(one.AsSpan().SequenceEqual(Run(2)), $"{m}×{n}×{k}, own B {own}: bits differ from one thread");
+                GemmSchedule.FrontAndBack = ends;
+                Assert.True(one.AsSpan().SequenceEqual(Run(2)), $"{m}×{n}×{k}, own B {own}, from both ends {ends}: bits differ from one thread");
             }
         }
-        finally { GemmSchedule.ThreadsPackOwnB = true; }
+        finally { GemmSchedule.ThreadsPackOwnB = GemmSchedule.FrontAndBack = true; }
     }
 
     [Fact]
