@@ -29,6 +29,7 @@ public static class GemmSwitches
         ["grabs"] = new(on => KernelLoop.Grabs = on, "loop indices handed out in runs of 8,192 floats of work", "one index at a time"),
         ["own-b"] = new(on => GemmSchedule.ThreadsPackOwnB = on, "each thread packs its own B of a step", "each step's B packed once on the team"),
         ["ends"] = new(on => GemmSchedule.FrontAndBack = on, "row blocks from both ends", "row blocks in order"),
+        ["loop-ends"] = new(on => GemmTeam.LoopsFromEnds = on, "loops from both ends", "loops in order"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

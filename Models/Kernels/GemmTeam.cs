@@ -128,10 +128,16 @@ internal sealed unsafe class GemmTeam : IDisposable
         GemmDriver.Run(g, _shared);
     }
 
-    // A loop job (For): its body, its length, and the next index to hand out.
+    // A loop job (For): its body, its length, and the next index to hand out (or, from both ends, the indices claimed
+    // and those taken from the front and from the back).
     private Action<int>? _loop;
-    private int _loopCount, _loopNext;
+    private int _loopCount, _loopNext, _loopFront, _loopBack;
     private Exception? _loopFailure;
+
+    /// <summary>Whether a loop's caller takes its indices from the first and the partners from the last (default), so that
+    /// loops over the same data in a row give each core the same part of it, which stays in that core's cache; false
+    /// hands them out in order to whoever asks (A/B timing: <c>--ab loop-ends</c>; the bits are the same either way).</summary>
+    internal static bool LoopsFromEnds { get; set; } = true;
 
     /// <summary>Runs <paramref name="body"/>(i) for i in [0, count) on all threads of the team, each index handed to the
     /// first thread that asks (a partner that wakes late takes fewer); returns when all are done. The caller holds
@@ -139,21 +145,26 @@ internal sealed unsafe class GemmTeam : IDisposable
     /// run on the caller), after every thread has stopped.</summary>
     public void For(int count, Action<int> body)
     {
-        _loop = body; _loopCount = count; _loopNext = 0; _loopFailure = null;
+        _loop = body; _loopCount = count; _loopNext = _loopFront = _loopBack = 0; _loopFailure = null;
         long start = Stopwatch.GetTimestamp();
         _barrier.Release(ref _generation, _generation + 1);
-        Drain();
+        Drain(front: true);
         long waited = _barrier.SignalAndWait();
         _loop = null;
         Strike(waited, Stopwatch.GetTimestamp() - start);
         if (_loopFailure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
-    private void Drain()
+    private void Drain(bool front)
     {
         try
         {
-            for (int i; (i = Interlocked.Increment(ref _loopNext) - 1) < _loopCount;) _loop!(i);
+            if (!LoopsFromEnds)
+                for (int i; (i = Interlocked.Increment(ref _loopNext) - 1) < _loopCount;) _loop!(i);
+            else
+                // A claim first, so that the two ends never pass each other.
+                while (Interlocked.Increment(ref _loopNext) <= _loopCount)
+                    _loop!(front ? Interlocked.Increment(ref _loopFront) - 1 : _loopCount - Interlocked.Increment(ref _loopBack));
         }
         catch (Exception e)
         {
@@ -173,7 +184,7 @@ internal sealed unsafe class GemmTeam : IDisposable
             long allocated = GC.GetAllocatedBytesForCurrentThread();
             if (_loop is not null)
             {
-                Drain();
+                Drain(front: false);
                 Interlocked.Add(ref _workerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
                 _barrier.SignalAndWait();
                 continue;
