@@ -43,6 +43,30 @@ public class KernelLoopTests
         });
     }
 
+    /// <summary>The caller takes a loop's indices from the first, the partner from the last: whatever the split, the
+    /// caller's indices are a prefix and the partner's the rest, so loops in a row give each core the same part.</summary>
+    [Fact]
+    public void The_caller_takes_indices_from_the_first_and_the_partner_from_the_last()
+    {
+        OnTwoThreads(() =>
+        {
+            int caller = Environment.CurrentManagedThreadId;
+            for (int round = 0; round < 20; round++)
+            {
+                var onCaller = new bool[200];
+                // Slow enough items that the partner joins (200 × 20 µs); each index records whether the caller ran it.
+                KernelLoop.For(onCaller.Length, long.MaxValue, (onCaller, caller), static (t, i) =>
+                {
+                    t.onCaller[i] = Environment.CurrentManagedThreadId == t.caller;
+                    Thread.SpinWait(2000);
+                });
+                int prefix = Array.IndexOf(onCaller, false);
+                if (prefix < 0) continue; // the partner did not come this time
+                Assert.All(onCaller[prefix..], c => Assert.False(c));
+            }
+        });
+    }
+
     [Fact]
     public void A_run_holds_the_grab_work_but_at_most_a_quarter_of_a_threads_share()
     {
