@@ -64,7 +64,7 @@ internal sealed unsafe class GemmSchedule
 
     // Progress, each counter on its own cache line (16 ints apart): the next item to take; for each of the two slots,
     // the packed parts and the finished tile items, counted over the whole call; the steps each chunk of C has had.
-    private readonly int[] _next = new int[Line];
+    private readonly int[] _next = new int[3 * Line];  // items claimed; pieces taken from the front, from the back
     private readonly int[] _packed = new int[2 * Line];
     private readonly int[] _finished = new int[2 * Line];
     private int[] _progress = new int[Line];
@@ -85,7 +85,8 @@ internal sealed unsafe class GemmSchedule
     {
         _g = g;
         int m = g.M, n = g.N;
-        _next[0] = 0;
+        _next[0] = _next[Line] = _next[2 * Line] = 0;
+        _callerWorkspace = shared;
         _pieceWidth = 0;
         _ownB = false;
         _call++;
@@ -157,9 +158,14 @@ internal sealed unsafe class GemmSchedule
         float* packedA = own.PackedA;
         if (_pieceWidth > 0)
         {
-            // Pieces read nothing another item writes: no waits.
-            for (int i; (i = Interlocked.Increment(ref _next[0]) - 1) < _total; taken++)
+            // Pieces read nothing another item writes: no waits. From both ends (FrontAndBack) the caller takes the
+            // first pieces and a partner the last, as the loops share their indices (GemmTeam.LoopsFromEnds).
+            bool front = own == _callerWorkspace;
+            for (int c; (c = Interlocked.Increment(ref _next[0])) <= _total; taken++)
+            {
+                int i = !FrontAndBack ? c - 1 : front ? Interlocked.Increment(ref _next[Line]) - 1 : _total - Interlocked.Increment(ref _next[2 * Line]);
                 GemmDriver.Run(_g, own, i * _pieceWidth, Math.Min(_g.N, (i + 1) * _pieceWidth));
+            }
             return 0;
         }
         if (_ownB && FrontAndBack) return WorkFromEnds(own, own == _callerWorkspace, ref taken);
