@@ -65,7 +65,9 @@ public sealed class Residual : Layer
         var dBody = _body.Backward(dy);
         // The identity's Jacobian is I, so its share of ∂C/∂x is δ itself.
         var dSkip = _shortcut?.Backward(dy) ?? dy;
-        var dx = Tensor.Ensure(ref _inputGradient, dBody.Shape);
+        // The sum goes into the body's ∂C/∂x, which nothing reads after this (a fresh buffer would cost a third stream),
+        // unless the body handed back δ itself (or the shortcut's buffer), which must stay as it was.
+        var dx = ReferenceEquals(dBody, dy) || ReferenceEquals(dBody, dSkip) ? Tensor.Ensure(ref _inputGradient, dBody.Shape) : dBody;
         Elementwise.For(dx.Length, (dBody, dSkip, dx), static (t, at, n) => TensorPrimitives.Add(t.dBody.Span.Slice(at, n), t.dSkip.Span.Slice(at, n), t.dx.Span.Slice(at, n)));
         return dx;
     }

@@ -17,6 +17,36 @@ public class CompositeTests
         for (int i = 0; i < y.Length; i++) Assert.Equal(f[i] + x[i], y[i], 5);
     }
 
+    /// <summary>The sum of the two ∂C/∂x goes into the body's own buffer, except where the body hands back δ itself (an
+    /// empty body): then δ, which the identity shortcut also passes on, must stay as it was.</summary>
+    [Fact]
+    public void Residual_backward_leaves_the_incoming_gradient_as_it_was()
+    {
+        var x = GradientCheck.Random(new Random(5), 2, 3, 4, 4);
+        var dy = GradientCheck.Random(new Random(6), 2, 3, 4, 4);
+        var before = dy.Clone();
+        var empty = new Residual(new Sequential());
+        empty.Forward(x, true);
+        var dx = empty.Backward(dy);
+        for (int i = 0; i < dy.Length; i++)
+        {
+            Assert.Equal(before[i], dy[i]);
+            Assert.Equal(2 * before[i], dx[i]);
+        }
+        var conv = new Conv2d(3, 3, 3, padding: 1, rng: new Random(7));
+        var block = new Residual(conv);
+        block.Forward(x, true);
+        var sum = block.Backward(dy).Clone();
+        var alone = new Conv2d(3, 3, 3, padding: 1, rng: new Random(7));
+        alone.Forward(x, true);
+        var dBody = alone.Backward(dy);
+        for (int i = 0; i < dy.Length; i++)
+        {
+            Assert.Equal(before[i], dy[i]);
+            Assert.Equal(dBody[i] + before[i], sum[i]);
+        }
+    }
+
     [Fact]
     public void Identity_residual_gradients_match_finite_differences()
     {
