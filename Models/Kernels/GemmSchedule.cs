@@ -190,15 +190,7 @@ internal sealed unsafe class GemmSchedule
             int pc = step * _kcStep, kc = Math.Min(_kcStep, _g.K - pc);
             if (_ownB)
             {
-                if (pack) continue; // the threads pack their own, below
-                if (own.BCall != _call || own.BStep != u)
-                {
-                    GemmDriver.PackB(_g, pc, jc, nc, kc, 0, 1, own.PackedB);
-                    own.BCall = _call; own.BStep = u;
-                }
-                waited += WaitUntil(ref _progress[index * Line], u);
-                Tiles(index, jc, nc, pc, kc, packedA, own.PackedB);
-                Volatile.Write(ref _progress[index * Line], u + 1);
+                if (!pack) waited += OwnBTiles(own, u, index, jc, nc, pc, kc); // pack items: the threads pack their own
                 continue;
             }
             float* packedB = _packedB + (nint)slot * _slotFloats;
@@ -230,10 +222,10 @@ internal sealed unsafe class GemmSchedule
     /// <summary>The steps in order, each step's row blocks taken by the caller from the first and by a partner from the
     /// last, so that a block of C is mostly worked on by the same core step after step (its rows stay in that core's
     /// cache); each thread packs its own B of a step before its first block of it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long WorkFromEnds(GemmWorkspace own, bool front, ref int taken)
     {
         long waited = 0;
-        float* packedA = own.PackedA;
         int steps = _total / (_perStep + PackParts);
         for (int u = 0; u < steps; u++)
         {
@@ -245,17 +237,26 @@ internal sealed unsafe class GemmSchedule
             while (Interlocked.Increment(ref claims) <= _perStep)
             {
                 int index = front ? Interlocked.Increment(ref _ends[u * Line + 1]) - 1 : _perStep - Interlocked.Increment(ref _ends[u * Line + 2]);
-                if (own.BCall != _call || own.BStep != u)
-                {
-                    GemmDriver.PackB(_g, pc, jc, nc, kc, 0, 1, own.PackedB);
-                    own.BCall = _call; own.BStep = u;
-                }
-                waited += WaitUntil(ref _progress[index * Line], u);
-                Tiles(index, jc, nc, pc, kc, packedA, own.PackedB);
-                Volatile.Write(ref _progress[index * Line], u + 1);
+                waited += OwnBTiles(own, u, index, jc, nc, pc, kc);
                 taken++;
             }
         }
+        return waited;
+    }
+
+    /// <summary>Block <paramref name="index"/> of step <paramref name="u"/> on this thread's own packed B (packed here if
+    /// it holds another step), once the block has had the step before; returns the ticks waited for that.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long OwnBTiles(GemmWorkspace own, int u, int index, int jc, int nc, int pc, int kc)
+    {
+        if (own.BCall != _call || own.BStep != u)
+        {
+            GemmDriver.PackB(_g, pc, jc, nc, kc, 0, 1, own.PackedB);
+            own.BCall = _call; own.BStep = u;
+        }
+        long waited = WaitUntil(ref _progress[index * Line], u);
+        Tiles(index, jc, nc, pc, kc, own.PackedA, own.PackedB);
+        Volatile.Write(ref _progress[index * Line], u + 1);
         return waited;
     }
 
