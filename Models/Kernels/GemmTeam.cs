@@ -6,7 +6,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// <remarks>
 /// Threads are started once and then wait for work (spin briefly, then sleep), so a call starts no thread and
 /// allocates nothing. The caller is participant 0 and works from the start; a product is shared through the items of a
-/// <see cref="GemmSchedule"/>, a loop (<see cref="For"/>) index by index. A caller must hold
+/// <see cref="GemmSchedule"/>, a loop (<see cref="For"/>) index by index, the caller's from the first and the
+/// partners' from the last (<see cref="LoopsFromEnds"/>). A caller must hold
 /// <see cref="Gate"/> for the whole call; a second concurrent caller that cannot get it runs single-threaded instead
 /// of queueing behind the first (two teams spinning on two cores would starve each other).
 /// </remarks>
@@ -139,8 +140,9 @@ internal sealed unsafe class GemmTeam : IDisposable
     /// hands them out in order to whoever asks (A/B timing: <c>--ab loop-ends</c>; the bits are the same either way).</summary>
     internal static bool LoopsFromEnds { get; set; } = true;
 
-    /// <summary>Runs <paramref name="body"/>(i) for i in [0, count) on all threads of the team, each index handed to the
-    /// first thread that asks (a partner that wakes late takes fewer); returns when all are done. The caller holds
+    /// <summary>Runs <paramref name="body"/>(i) for i in [0, count) on all threads of the team, each index claimed by the
+    /// first thread that asks (a partner that wakes late takes fewer), the caller's from the first and the partners' from
+    /// the last (<see cref="LoopsFromEnds"/>); returns when all are done. The caller holds
     /// <see cref="Gate"/>. The first exception thrown by the body on any thread is rethrown here (as itself, as if the loop had
     /// run on the caller), after every thread has stopped.</summary>
     public void For(int count, Action<int> body)

@@ -3,7 +3,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// <summary>
 /// The one thread policy of the kernels: how much work a loop of independent pieces must hold before it is shared
 /// between threads (<see cref="Threads"/>), and the one way it is shared, on the GEMM's persistent team, indices
-/// handed to the first thread that asks, one at a time or in short runs of small items (<see cref="Grab"/>).
+/// handed out as threads ask, one at a time or in short runs of small items (<see cref="Grab"/>), the caller taking
+/// them from the first and its partners from the last (<see cref="GemmTeam.LoopsFromEnds"/>).
 /// </summary>
 /// <remarks>
 /// <para>Why one policy: "below a threshold run serially, else Parallel.For" was written seven times with four constants
