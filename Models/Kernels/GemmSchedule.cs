@@ -60,6 +60,7 @@ internal sealed unsafe class GemmSchedule
     private float* _packedB;
     private int _pieceWidth;   // > 0: the call is cut into column pieces (few rows) instead
     private bool _ownB;        // each thread packs the B of the steps it works on (ThreadsPackOwnB)
+    private bool _fromEnds;    // and takes each step's row blocks from its end (FrontAndBack): no pack items at all
     private long _call;        // which call: a thread's own packed B names the call and step it holds
 
     // Progress, each counter on its own cache line (16 ints apart): the next item to take; for each of the two slots,
@@ -71,7 +72,7 @@ internal sealed unsafe class GemmSchedule
     private const int Line = 16;
 
     /// <summary>Items the last call was cut into.</summary>
-    public int Items => _pieceWidth == 0 && _ownB && FrontAndBack ? _total / (_perStep + PackParts) * _perStep : _total;
+    public int Items => _fromEnds ? _total / (_perStep + PackParts) * _perStep : _total;
 
     /// <summary>Columns in each piece of the current call (the last may be narrower); 0 when it is cut into row blocks and k steps.</summary>
     public int PieceWidth => _pieceWidth;
@@ -88,7 +89,7 @@ internal sealed unsafe class GemmSchedule
         _next[0] = _next[Line] = _next[2 * Line] = 0;
         _callerWorkspace = shared;
         _pieceWidth = 0;
-        _ownB = false;
+        _ownB = _fromEnds = false;
         _call++;
         if (SuitsPieces(m, n, g.K))
         {
@@ -110,8 +111,8 @@ internal sealed unsafe class GemmSchedule
 
         _perStep = _rowBlocks * _colGroups;
         _ownB = ThreadsPackOwnB && _colGroups == 1;
-        _callerWorkspace = shared;
-        int ends = blocks * _steps * Line;
+        _fromEnds = _ownB && FrontAndBack;
+        int ends = _fromEnds ? blocks * _steps * Line : 0;
         if (_ends.Length < ends) _ends = new int[ends];
         else Array.Clear(_ends, 0, ends);
         _packAt = Math.Max(0, _perStep - threads);
@@ -160,15 +161,12 @@ internal sealed unsafe class GemmSchedule
         {
             // Pieces read nothing another item writes: no waits. From both ends (FrontAndBack) the caller takes the
             // first pieces and a partner the last, as the loops share their indices (GemmTeam.LoopsFromEnds).
-            bool front = own == _callerWorkspace;
-            for (int c; (c = Interlocked.Increment(ref _next[0])) <= _total; taken++)
-            {
-                int i = !FrontAndBack ? c - 1 : front ? Interlocked.Increment(ref _next[Line]) - 1 : _total - Interlocked.Increment(ref _next[2 * Line]);
+            bool front = own == _callerWorkspace || !FrontAndBack;
+            for (int i; (i = BothEnds.Next(ref _next[0], ref _next[Line], ref _next[2 * Line], _total, front)) >= 0; taken++)
                 GemmDriver.Run(_g, own, i * _pieceWidth, Math.Min(_g.N, (i + 1) * _pieceWidth));
-            }
             return 0;
         }
-        if (_ownB && FrontAndBack) return WorkFromEnds(own, own == _callerWorkspace, ref taken);
+        if (_fromEnds) return WorkFromEnds(own, own == _callerWorkspace, ref taken);
         int last = _total / (_perStep + PackParts) - 1;   // the last step of the call, over all column blocks
         for (int i; (i = Interlocked.Increment(ref _next[0]) - 1) < _total; taken++)
         {
@@ -232,14 +230,8 @@ internal sealed unsafe class GemmSchedule
             int block = u / _steps, step = u - block * _steps;
             int jc = block * _blockWidth, nc = Math.Min(_blockWidth, _g.N - jc);
             int pc = step * _kcStep, kc = Math.Min(_kcStep, _g.K - pc);
-            ref int claims = ref _ends[u * Line];
-            // A claim first, so that the two ends never pass each other: at most _perStep blocks are taken in all.
-            while (Interlocked.Increment(ref claims) <= _perStep)
-            {
-                int index = front ? Interlocked.Increment(ref _ends[u * Line + 1]) - 1 : _perStep - Interlocked.Increment(ref _ends[u * Line + 2]);
+            for (int index; (index = BothEnds.Next(ref _ends[u * Line], ref _ends[u * Line + 1], ref _ends[u * Line + 2], _perStep, front)) >= 0; taken++)
                 waited += OwnBTiles(own, u, index, jc, nc, pc, kc);
-                taken++;
-            }
         }
         return waited;
     }

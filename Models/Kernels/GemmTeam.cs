@@ -129,8 +129,7 @@ internal sealed unsafe class GemmTeam : IDisposable
         GemmDriver.Run(g, _shared);
     }
 
-    // A loop job (For): its body, its length, and the next index to hand out (or, from both ends, the indices claimed
-    // and those taken from the front and from the back).
+    // A loop job (For): its body, its length, and its indices claimed, taken from the front and from the back (BothEnds).
     private Action<int>? _loop;
     private int _loopCount, _loopNext, _loopFront, _loopBack;
     private Exception? _loopFailure;
@@ -161,12 +160,8 @@ internal sealed unsafe class GemmTeam : IDisposable
     {
         try
         {
-            if (!LoopsFromEnds)
-                for (int i; (i = Interlocked.Increment(ref _loopNext) - 1) < _loopCount;) _loop!(i);
-            else
-                // A claim first, so that the two ends never pass each other.
-                while (Interlocked.Increment(ref _loopNext) <= _loopCount)
-                    _loop!(front ? Interlocked.Increment(ref _loopFront) - 1 : _loopCount - Interlocked.Increment(ref _loopBack));
+            for (int i; (i = BothEnds.Next(ref _loopNext, ref _loopFront, ref _loopBack, _loopCount, front || !LoopsFromEnds)) >= 0;)
+                _loop!(i);
         }
         catch (Exception e)
         {
