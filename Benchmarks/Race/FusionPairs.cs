@@ -6,7 +6,7 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Benchmarks.Race;
 
 /// <summary><c>race fusion-pairs</c>: each batch norm + activation pair of the DCGAN and PatchGAN (ngf 32) steps at its
-/// shape, run fused (<see cref="Sequential.FusesBatchNormActivation"/>) and as two layers, the two alternating call by
+/// shape, run fused (<see cref="Sequential.FusesActivation"/>) and as two layers, the two alternating call by
 /// call; median process CPU-µs of a forward and of a backward pass (training mode). With <c>--ab NAME</c> (a
 /// <see cref="GemmSwitches"/> switch) the pairs run fused throughout and the switch alternates instead.</summary>
 public static class FusionPairs
@@ -19,7 +19,7 @@ public static class FusionPairs
         var ab = switchName is null ? null : GemmSwitches.ByName[switchName];
         void Set(bool first)
         {
-            if (ab is null) Sequential.FusesBatchNormActivation = first;
+            if (ab is null) Sequential.FusesActivation = first;
             else ab.Set(first);
         }
         string first = ab?.On ?? "fused", second = ab?.Off ?? "apart";
@@ -41,7 +41,7 @@ public static class FusionPairs
         var backward = new[] { new List<double>(), new List<double>() };
         var forwardWall = new[] { new List<double>(), new List<double>() };
         var backwardWall = new[] { new List<double>(), new List<double>() };
-        bool before = Sequential.FusesBatchNormActivation;
+        bool before = Sequential.FusesActivation;
         try
         {
             for (int c = 0; c < 2 * (Calls + 10); c++)
@@ -64,7 +64,7 @@ public static class FusionPairs
                 backward[v].Add((t2 - t1).TotalMicroseconds);
             }
         }
-        finally { Sequential.FusesBatchNormActivation = before; set(true); }
+        finally { Sequential.FusesActivation = before; set(true); }
         static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
         output.WriteLine($"RESULT fusion-pairs {name,-34}: forward {Median(forward[0]),7:F0} vs {Median(forward[1]),7:F0}, " +
                          $"backward {Median(backward[0]),7:F0} vs {Median(backward[1]),7:F0} CPU-µs; wall forward {Median(forwardWall[0]),6:F0} vs " +

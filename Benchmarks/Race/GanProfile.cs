@@ -64,15 +64,15 @@ public static class GanProfile
     private static double Alone(double process, double caller) => caller - (process - caller);
 
     /// <summary>Each layer in a meter; a batch norm and the activation it runs fused with
-    /// (<see cref="Sequential.FusesBatchNormActivation"/>) share one, as a two-layer <see cref="Sequential"/> that fuses them.</summary>
+    /// (<see cref="Sequential.FusesActivation"/>) share one, as a two-layer <see cref="Sequential"/> that fuses them.</summary>
     private static Sequential Wrap(string net, Sequential network, List<Meter> meters)
     {
         var layers = network.Children;
         var wrapped = new List<Layer>();
         for (int i = 0; i < layers.Count; i++)
         {
-            bool fused = Sequential.FusesBatchNormActivation && i + 1 < layers.Count
-                && layers[i] is INormalizationWithActivation && layers[i + 1] is IFusibleActivation;
+            bool fused = Sequential.FusesActivation && i + 1 < layers.Count
+                && layers[i] is IFusesActivation && layers[i + 1] is IFusibleActivation;
             var m = fused
                 ? new Meter($"{net}{i} {layers[i].Spec.Kind}+{layers[i + 1].Spec.Kind}", new Sequential(layers[i], layers[++i]))
                 : new Meter($"{net}{i} {layers[i].Spec.Kind}", layers[i]);

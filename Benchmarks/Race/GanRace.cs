@@ -63,10 +63,10 @@ public static class GanRace
     }
 
     /// <summary><c>race gan --ab fusion</c>: steps alternate between each batch norm fused with the activation after it
-    /// (<see cref="Sequential.FusesBatchNormActivation"/>) and the two layers run one after the other.</summary>
+    /// (<see cref="Sequential.FusesActivation"/>) and the two layers run one after the other.</summary>
     public static void AlternateFusion(TextWriter output) =>
-        Alternate(output, "batch norm + activation fused", () => Sequential.FusesBatchNormActivation = true,
-            "batch norm, then activation  ", () => Sequential.FusesBatchNormActivation = false);
+        Alternate(output, "batch norm + activation fused", () => Sequential.FusesActivation = true,
+            "batch norm, then activation  ", () => Sequential.FusesActivation = false);
 
     /// <summary><c>race gan --ab nchw</c>: steps alternate between ∂C/∂w's δ packed straight from NCHW
     /// (<see cref="Models.Kernels.Convolution.PacksDeltaFromImages"/>) and δ copied to [O × N·P] first.</summary>

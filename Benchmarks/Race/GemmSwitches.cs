@@ -30,6 +30,7 @@ public static class GemmSwitches
         ["own-b"] = new(on => GemmSchedule.ThreadsPackOwnB = on, "each thread packs its own B of a step", "each step's B packed once on the team"),
         ["ends"] = new(on => GemmSchedule.FrontAndBack = on, "row blocks from both ends", "row blocks in order"),
         ["loop-ends"] = new(on => GemmTeam.LoopsFromEnds = on, "loops from both ends", "loops in order"),
+        ["junction"] = new(on => Models.Layers.Conv.Residual.FusesActivation = on, "residual junction and ReLU in one pass", "junction, then ReLU"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

@@ -69,7 +69,7 @@ public static class Pix2PixRace
     /// (<see cref="Models.Kernels.ImplicitGemm"/>) or the column routes it replaced; <c>implicit-forward</c>: ∂C/∂w on the
     /// implicit GEMM in both, the forward product on it or on the columns; <c>channels-last</c>: PatchGAN's one-channel
     /// last layer on <see cref="Models.Kernels.ChannelsLastConv"/> or on the GEMM; <c>fusion</c>: each batch norm fused
-    /// with the activation after it or not (<see cref="Models.Layers.Sequential.FusesBatchNormActivation"/>); <c>nchw</c>: ∂C/∂w's δ packed from NCHW
+    /// with the activation after it or not (<see cref="Models.Layers.Sequential.FusesActivation"/>); <c>nchw</c>: ∂C/∂w's δ packed from NCHW
     /// or copied first (<see cref="Models.Kernels.Convolution.PacksDeltaFromImages"/>); <c>narrow</c>: the column-free routes for the
     /// products no direct kernel takes from <see cref="Models.Kernels.Convolution.ColumnFreeTaps"/> taps, or from 640 as
     /// before; <c>min-pixels</c>: the forward products of output
@@ -95,7 +95,7 @@ public static class Pix2PixRace
             "implicit-forward" => v => Models.Kernels.ImplicitGemm.Forwards = v == 0,
             "narrow" => v => Models.Kernels.Convolution.ColumnFreeTaps = v == 0 ? taps : before,
             "channels-last" => v => Models.Kernels.ChannelsLastConv.Enabled = v == 0,
-            "fusion" => v => Models.Layers.Sequential.FusesBatchNormActivation = v == 0,
+            "fusion" => v => Models.Layers.Sequential.FusesActivation = v == 0,
             "nchw" => v => Models.Kernels.Convolution.PacksDeltaFromImages = v == 0,
             "small-planes" => v => Models.Kernels.ImplicitGemm.ForwardMinPixels = v == 0 ? 64 : 0,
             "skip-relu" => v => Models.Layers.Conv.UNetSkipBlock.FusesSkipActivation = v == 0,

@@ -102,7 +102,7 @@ internal static unsafe class ChannelsLastImages
         {
             int c = g.Channels, pixels = g.Height * g.Width, image = hp * wp * c;
             float* to = padded + (long)n * image, from = x + (long)n * c * pixels;
-            new Span<float>(to, image).Clear();
+            ClearBorder(to, c);
             fixed (float* t = Scratch.Ensure(ref _image, pixels * c))
             {
                 // [C × H·W] → [H·W × C]: whole 16×16 blocks in registers, the last pixels (H·W mod 16) one by one.
@@ -111,6 +111,21 @@ internal static unsafe class ChannelsLastImages
                 int row = g.Width * c;
                 for (int y = 0; y < g.Height; y++)
                     new ReadOnlySpan<float>(t + (long)y * row, row).CopyTo(new Span<float>(to + ((long)(y + g.PadH) * wp + g.PadW) * c, row));
+            }
+        }
+
+        // Zeros only where the image does not land (the rows above and below it, and each of its rows' two ends): clearing
+        // the whole grid first wrote every float twice (0.7% of a ResNet-8 step in memset).
+        private void ClearBorder(float* to, int c)
+        {
+            long gridRow = (long)wp * c, left = (long)g.PadW * c, right = (long)(wp - g.PadW - g.Width) * c;
+            new Span<float>(to, checked((int)(g.PadH * gridRow))).Clear();
+            new Span<float>(to + (g.PadH + g.Height) * gridRow, checked((int)((hp - g.PadH - g.Height) * gridRow))).Clear();
+            for (int y = g.PadH; y < g.PadH + g.Height; y++)
+            {
+                float* row = to + y * gridRow;
+                new Span<float>(row, (int)left).Clear();
+                new Span<float>(row + left + (long)g.Width * c, (int)right).Clear();
             }
         }
     }

@@ -16,7 +16,7 @@ namespace NeuralPipelines.Models.Layers;
 /// running value per feature, rather than walking each feature's strided column.
 /// </remarks>
 [LayerKind("batch_norm1d")]
-public sealed class BatchNorm1d : Layer, INormalizationWithActivation
+public sealed class BatchNorm1d : Layer, IFusesActivation
 {
     private readonly Parameter _gamma, _beta;
     private readonly Parameter[] _parameters;

@@ -3,9 +3,9 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Models.Layers;
 
 /// <summary>Layers applied one after another; backward runs them in reverse (the chain rule, layer by layer).</summary>
-/// <remarks>A batch norm followed by an activation it can fuse (<see cref="INormalizationWithActivation"/>,
-/// <see cref="IFusibleActivation"/>) runs as one sweep over the data, with the same bits as the two layers run one after
-/// the other; both stay separate layers in the spec, the parameters and the export.</remarks>
+/// <remarks>A layer followed by an activation it can fuse (<see cref="IFusesActivation"/>, <see cref="IFusibleActivation"/>:
+/// a batch norm or a residual junction, then a ReLU) runs as one sweep over the data, with the same bits as the two layers
+/// run one after the other; both stay separate layers in the spec, the parameters and the export.</remarks>
 [LayerKind("sequential")]
 public sealed class Sequential : Layer
 {
@@ -19,17 +19,33 @@ public sealed class Sequential : Layer
 
     public override IReadOnlyList<Layer> Children => _layers;
 
-    /// <summary>Whether batch norms run fused with the activation after them (default); off, every layer runs alone.
-    /// Both give the same bits; the switch is for the tests that show it and for <c>race gan --ab fusion</c>.</summary>
-    public static bool FusesBatchNormActivation { get; set; } = true;
+    /// <summary>Whether batch norms and residual junctions run fused with the activation after them (default); off, every
+    /// layer runs alone. Both give the same bits; the switch is for the tests that show it and for <c>race gan --ab
+    /// fusion</c>.</summary>
+    public static bool FusesActivation { get; set; } = true;
 
-    /// <summary>The batch norm at <paramref name="i"/> and the activation after it, when they run as one sweep.</summary>
-    private bool Fused(int i, out INormalizationWithActivation normalization, out IFusibleActivation activation)
+    /// <summary>The layer at <paramref name="i"/> and the activation after it, when they run as one sweep.</summary>
+    private bool Fused(int i, out IFusesActivation layer, out IFusibleActivation activation)
     {
-        normalization = null!; activation = null!;
-        return FusesBatchNormActivation && i + 1 < _layers.Length
-            && _layers[i] is INormalizationWithActivation n && _layers[i + 1] is IFusibleActivation a
-            && (normalization = n) is not null && (activation = a) is not null;
+        layer = null!; activation = null!;
+        return FusesActivation && i + 1 < _layers.Length
+            && _layers[i] is IFusesActivation { TakesActivation: true } n && _layers[i + 1] is IFusibleActivation a
+            && (layer = n) is not null && (activation = a) is not null;
+    }
+
+    /// <summary>Whether <see cref="Backward(Tensor, IFusibleActivation)"/> can hand an activation that follows this whole
+    /// sequence to its last layer.</summary>
+    internal bool LastTakesActivation => FusesActivation && _layers.Length > 0 && _layers[^1] is IFusesActivation { TakesActivation: true };
+
+    /// <summary>Backward through a = σ(z) with z this sequence's output, σ's derivative taken by the last layer in its own
+    /// sweep (<see cref="LastTakesActivation"/>): ∂C/∂z lands in <paramref name="after"/>'s buffer, as its own backward
+    /// pass would leave it. Only for an activation whose derivative reads a alone (the ReLU), since the last layer's
+    /// output need not be σ's input (a residual junction adds the shortcut first).</summary>
+    internal Tensor Backward(Tensor dy, IFusibleActivation after)
+    {
+        if (!LastTakesActivation || !after.Kernel.IsRectifier)
+            throw new InvalidOperationException("Sequential.Backward(δ, σ): the last layer cannot take σ's derivative (it takes a ReLU's only, after a layer that fuses activations).");
+        return BackwardFrom(_layers.Length - 2, ((IFusesActivation)_layers[^1]).Backward(dy, after));
     }
 
     public override LayerSpec Spec => new LayerSpec("sequential").WithChildren(_layers.Select(l => l.Spec));
@@ -52,15 +68,18 @@ public sealed class Sequential : Layer
     internal Tensor ForwardFrom(int first, Tensor x, bool training)
     {
         for (int i = first; i < _layers.Length; i++)
-            if (Fused(i, out var normalization, out var activation)) { x = normalization.Forward(x, training, activation); i++; }
+            if (Fused(i, out var layer, out var activation)) { x = layer.Forward(x, training, activation); i++; }
             else x = _layers[i].Forward(x, training);
         return x;
     }
 
-    public override Tensor Backward(Tensor dy)
+    public override Tensor Backward(Tensor dy) => BackwardFrom(_layers.Length - 1, dy);
+
+    /// <summary>Layers <paramref name="last"/> … 0; the ones after have run.</summary>
+    private Tensor BackwardFrom(int last, Tensor dy)
     {
-        for (int i = _layers.Length - 1; i >= 0; i--)
-            if (i > 0 && Fused(i - 1, out var normalization, out var activation)) { dy = normalization.Backward(dy, activation); i--; }
+        for (int i = last; i >= 0; i--)
+            if (i > 0 && Fused(i - 1, out var layer, out var activation)) { dy = layer.Backward(dy, activation); i--; }
             else dy = _layers[i].Backward(dy);
         return dy;
     }

@@ -15,7 +15,7 @@ namespace NeuralPipelines.Models.Layers.Conv;
 /// input unchanged until then, as for a convolution.
 /// </remarks>
 [LayerKind("batch_norm2d")]
-public sealed class BatchNorm2d : Layer, INormalizationWithActivation
+public sealed class BatchNorm2d : Layer, IFusesActivation
 {
     private readonly Parameter _gamma, _beta;
     private readonly Tensor _runningMean, _runningVar;

@@ -7,14 +7,17 @@ namespace NeuralPipelines.Models.Layers.Conv;
 /// <remarks>
 /// A projection (usually a strided 1×1 convolution, perhaps with batch-norm) is needed when F changes the channel count
 /// or the size. Backward: δ flows into both paths unchanged (∂y/∂F = ∂y/∂shortcut = 1), and the two ∂C/∂x add up,
-/// which is why deep residual networks keep a usable gradient. The activation after the sum belongs to the caller.
+/// which is why deep residual networks keep a usable gradient. The activation after the sum belongs to the caller; a
+/// <see cref="Sequential"/> runs it inside the junction's own pass (<see cref="IFusesActivation"/>).
 /// </remarks>
 [LayerKind("residual")]
-public sealed class Residual : Layer
+public sealed class Residual : Layer, IFusesActivation
 {
     private readonly Layer _body;
     private readonly Layer? _shortcut;
     private Tensor? _output, _inputGradient;
+    // Whether a forward pass has run (after a ReLU the sum itself is not stored).
+    private bool _ran;
 
     public Residual(Layer body, Layer? shortcut = null)
     {
@@ -29,6 +32,12 @@ public sealed class Residual : Layer
         _body = LayerRegistry.Build(spec.Children[0]);
         _shortcut = spec.Children.Count == 2 ? LayerRegistry.Build(spec.Children[1]) : null;
     }
+
+    /// <summary>Whether blocks run the activation after them inside the junction's pass (default); off, as two layers.
+    /// Both give the same bits; the switch is for <c>race-cnn resnet --ab junction</c>.</summary>
+    public static bool FusesActivation { get; set; } = true;
+
+    bool IFusesActivation.TakesActivation => FusesActivation;
 
     public Layer Body => _body;
 
@@ -50,19 +59,56 @@ public sealed class Residual : Layer
 
     public override Tensor Forward(Tensor x, bool training)
     {
+        var (f, s) = Branches(x, training);
+        var y = Tensor.Ensure(ref _output, f.Shape);
+        Elementwise.For(y.Length, (f, s, y), static (t, at, n) => TensorPrimitives.Add(t.f.Span.Slice(at, n), t.s.Span.Slice(at, n), t.y.Span.Slice(at, n)));
+        _ran = true;
+        return y;
+    }
+
+    /// <summary>y = F(x) + shortcut(x) and a = σ(y) in one pass (<see cref="ResidualJunction"/>); after a ReLU, whose
+    /// derivative reads a alone, y is not stored at all.</summary>
+    public Tensor Forward(Tensor x, bool training, IFusibleActivation then)
+    {
+        var (f, s) = Branches(x, training);
+        Tensor? y = null;
+        var a = then is ReLU relu ? relu.OutputFor(f.Shape) : then.OutputFor(y = Tensor.Ensure(ref _output, f.Shape));
+        Elementwise.For(a.Length, (f, s, y, a, then.Kernel), static (t, at, n) =>
+            ResidualJunction.Forward(t.f.Span.Slice(at, n), t.s.Span.Slice(at, n), t.Kernel, t.y is null ? [] : t.y.Span.Slice(at, n), t.a.Span.Slice(at, n)));
+        _ran = true;
+        return a;
+    }
+
+    private (Tensor Body, Tensor Shortcut) Branches(Tensor x, bool training)
+    {
         var f = _body.Forward(x, training);
         var s = _shortcut?.Forward(x, training) ?? x;
         if (!f.ShapeEquals(s.Shape))
             throw new ArgumentException($"Residual: the body gives {Tensor.ShapeText(f.Shape)} but the shortcut gives {Tensor.ShapeText(s.Shape)}; add a projection shortcut.");
-        var y = Tensor.Ensure(ref _output, f.Shape);
-        Elementwise.For(y.Length, (f, s, y), static (t, at, n) => TensorPrimitives.Add(t.f.Span.Slice(at, n), t.s.Span.Slice(at, n), t.y.Span.Slice(at, n)));
-        return y;
+        return (f, s);
     }
 
     public override Tensor Backward(Tensor dy)
     {
-        if (_output is null) throw new InvalidOperationException("Residual.Backward called before Forward.");
-        var dBody = _body.Backward(dy);
+        if (!_ran) throw new InvalidOperationException("Residual.Backward called before Forward.");
+        return Join(dy, _body.Backward(dy));
+    }
+
+    /// <summary>Backward through a = σ(y) and the block. After a ReLU, a body that ends in a layer taking activations (a
+    /// batch norm) forms δ_y = δ_a ⊙ [a &gt; 0] in its own sweep, and the shortcut reads that δ_y from the ReLU's buffer:
+    /// the mask's pass over the block's output is gone. Otherwise the activation's own backward pass, then the block's.</summary>
+    public Tensor Backward(Tensor outputGradient, IFusibleActivation then)
+    {
+        if (!_ran) throw new InvalidOperationException("Residual.Backward called before Forward.");
+        if (!(then.Kernel.IsRectifier && _body is Sequential { LastTakesActivation: true } body))
+            return Backward(then.Backward(outputGradient));
+        var dBody = body.Backward(outputGradient, then);
+        return Join(then.GradientBuffers(outputGradient).InputGradient, dBody);
+    }
+
+    /// <summary>∂C/∂x = the body's ∂C/∂x + the shortcut's, both from δ = <paramref name="dy"/>.</summary>
+    private Tensor Join(Tensor dy, Tensor dBody)
+    {
         // The identity's Jacobian is I, so its share of ∂C/∂x is δ itself.
         var dSkip = _shortcut?.Backward(dy) ?? dy;
         // The sum goes into the body's ∂C/∂x, which nothing reads after this (a fresh buffer would cost a third stream),

@@ -69,6 +69,25 @@ public class CompositeTests
         Assert.True(result.Error <= 1e-3, result.ToString());
     }
 
+    /// <summary>A block and the activation after it, run as one (<see cref="IFusesActivation"/>): after a ReLU the junction
+    /// stores no sum and the body's last batch norm takes the ReLU's mask into its backward sweep; after a leaky ReLU the
+    /// sum is kept and the activation runs its own backward pass. Both against central finite differences, with an
+    /// identity and a projection shortcut.</summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void A_block_fused_with_its_activation_matches_finite_differences(bool leaky, bool projection)
+    {
+        var body = new Sequential(new Conv2d(3, 3, 3, padding: 1, bias: false, rng: new Random(1)), new BatchNorm2d(3), new ReLU(),
+            new Conv2d(3, 3, 3, padding: 1, bias: false, rng: new Random(2)), GradientCases.WithRealValues(new BatchNorm2d(3), 8));
+        Layer? shortcut = projection ? new Sequential(new Conv2d(3, 3, 1, bias: false, rng: new Random(3)), new BatchNorm2d(3)) : null;
+        var block = new Sequential(new Residual(body, shortcut), leaky ? new LeakyReLU(0.2f) : new ReLU());
+        var result = GradientCheck.Layer(block, GradientCheck.Random(new Random(4), 2, 3, 5, 5), step: 1e-3f);
+        Assert.True(result.Error <= GradientCheck.Tolerance, result.ToString());
+    }
+
     [Fact]
     public void Residual_without_a_needed_projection_names_both_shapes()
     {

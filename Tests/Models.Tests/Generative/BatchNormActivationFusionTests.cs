@@ -11,7 +11,7 @@ using NeuralPipelines.Tests;
 
 namespace NeuralPipelines.Models.Tests.Generative;
 
-/// <summary>Training with each batch norm fused with the activation after it (<see cref="Sequential.FusesBatchNormActivation"/>)
+/// <summary>Training with each batch norm fused with the activation after it (<see cref="Sequential.FusesActivation"/>)
 /// ends on the same bits as training with the two layers run one after the other: the DCGAN and ResNet-8 on shipped MNIST
 /// digits and the colorizer (U-Net + PatchGAN, L1 + cGAN) on shipped photographs, every weight, running statistic and loss.</summary>
 /// <remarks>The documented long-tier figures (docs/EXPERIMENTS.md) depend on the exact trajectory, so the fusion may not
@@ -22,9 +22,9 @@ public class BatchNormActivationFusionTests
 
     private static T Unfused<T>(Func<T> run)
     {
-        Sequential.FusesBatchNormActivation = false;
+        Sequential.FusesActivation = false;
         try { return run(); }
-        finally { Sequential.FusesBatchNormActivation = true; }
+        finally { Sequential.FusesActivation = true; }
     }
 
     /// <summary>Fused on every plane, the small ones included (by default their backward pass runs the activation alone).</summary>

@@ -35,6 +35,7 @@ public static class KernelTwins
         KernelTwin.Of(typeof(BatchNormPlanes), typeof(BatchNormPlanes), [typeof(BatchNormPlanesTests)], () => LaneCases.Sweep(2, PlanesFast, PlanesTwin, "y", "x̂", "∂C/∂x")),
         KernelTwin.Of(typeof(Rectifier), typeof(Rectifier), [typeof(RectifierTests)], () => LaneCases.Sweep(2, x => Relu(x, Rectifier.Forward, Rectifier.Mask), x => Relu(x, Rectifier.ForwardReference, Rectifier.MaskReference), "a", "∂C/∂z")),
         KernelTwin.Of(typeof(LeakyRectifier), typeof(LeakyRectifier), [typeof(LeakyRectifierTests)], () => LaneCases.Sweep(2, x => Leaky(x, LeakyRectifier.Forward, LeakyRectifier.Backward), x => Leaky(x, LeakyRectifier.ForwardReference, LeakyRectifier.BackwardReference), "a", "∂C/∂z")),
+        KernelTwin.Of(typeof(ResidualJunction), typeof(ResidualJunction), [typeof(ResidualJunctionTests)], () => LaneCases.Sweep(2, x => Junction(x, ResidualJunction.Forward), x => Junction(x, ResidualJunction.ForwardReference), "z", "a = ReLU(z)", "a = ReLU(f + s), z not kept", "a = leaky(z)")),
         KernelTwin.Of(typeof(AdamUpdate), typeof(AdamUpdate), [typeof(AdamUpdateTests)], () => LaneCases.Sweep(4, x => Adam(x, AdamUpdate.Update), x => Adam(x, AdamUpdate.UpdateReference), "w", "m", "v")),
         KernelTwin.Of(typeof(Concatenation), typeof(Concatenation), [typeof(ConcatenationTests)], () => LaneCases.Sweep(2, x => Concat(x, Concatenation.Join, Concatenation.Part, Concatenation.AddPart), x => Concat(x, Concatenation.JoinReference, Concatenation.PartReference, Concatenation.AddPartReference), "y", "part", "sum")),
         KernelTwin.Of(typeof(GaussianKernelSums), typeof(GaussianKernelSumsReference), [typeof(GaussianKernelSumsTests)], () => KernelSumCases.Sweep(KernelSums, KernelSumsTwin)),
@@ -176,6 +177,18 @@ public static class KernelTwins
         forward(x[0], a);
         mask(a, x[1], dx);
         return [a, dx];
+    }
+
+    private delegate void JunctionForward(ReadOnlySpan<float> f, ReadOnlySpan<float> s, PlaneActivation activation, Span<float> z, Span<float> a);
+
+    private static float[][] Junction(float[][] x, JunctionForward forward)
+    {
+        int n = x[0].Length;
+        var (z, a, alone, leaky, leakyZ) = (TwinData.Unwritten(n), TwinData.Unwritten(n), TwinData.Unwritten(n), TwinData.Unwritten(n), TwinData.Unwritten(n));
+        forward(x[0], x[1], PlaneActivation.Rectifier, z, a);
+        forward(x[0], x[1], PlaneActivation.Rectifier, [], alone);
+        forward(x[0], x[1], PlaneActivation.Leaky(0.2f), leakyZ, leaky);
+        return [z, a, alone, leaky];
     }
 
     private delegate void LeakyForward(ReadOnlySpan<float> z, float slope, Span<float> a);
