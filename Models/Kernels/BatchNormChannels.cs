@@ -38,16 +38,16 @@ public static unsafe class BatchNormChannels
         ReadOnlySpan<float> beta, float epsilon, Span<float> mean, Span<float> variance, Span<float> unbiasedVariance,
         Span<float> inverseStd, Span<float> y, PlaneActivation activation, Span<float> activated)
     {
-        Check("NormalizeTraining", x.Length, y.Length, batch, channels, plane, gamma.Length, beta.Length,
+        Check("NormalizeTraining", x.Length, Kept(y, activation, x.Length), batch, channels, plane, gamma.Length, beta.Length,
             mean.Length, variance.Length, unbiasedVariance.Length, inverseStd.Length);
-        CheckActivated("NormalizeTraining", activation, activated.Length, y.Length);
+        CheckActivated("NormalizeTraining", activation, activated.Length, x.Length);
         fixed (float* px = x) fixed (float* pg = gamma) fixed (float* pb = beta) fixed (float* pm = mean) fixed (float* pv = variance)
         fixed (float* pu = unbiasedVariance) fixed (float* pi = inverseStd) fixed (float* py = y) fixed (float* pa = activated)
             if (InMemoryOrder(x, y) && InMemoryOrder(x, activated) && InMemoryOrder(y, activated))
                 BatchNormPasses.NormalizeTraining(px, batch, channels, plane, pg, pb, epsilon, pm, pv, pu, pi, py, activation, pa);
             else
             KernelLoop.For(channels, (long)batch * channels * plane,
-                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, pu, pi, py, new Then(activation, py, pa, null)),
+                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, pu, pi, py == null ? pa : py, new Then(activation, py == null ? pa : py, pa, null)),
                 static (j, ch) => j.Train(ch));
     }
 
@@ -62,16 +62,16 @@ public static unsafe class BatchNormChannels
         ReadOnlySpan<float> beta, float epsilon, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, Span<float> inverseStd,
         Span<float> y, PlaneActivation activation, Span<float> activated)
     {
-        Check("NormalizeInference", x.Length, y.Length, batch, channels, plane, gamma.Length, beta.Length,
+        Check("NormalizeInference", x.Length, Kept(y, activation, x.Length), batch, channels, plane, gamma.Length, beta.Length,
             mean.Length, variance.Length, inverseStd.Length);
-        CheckActivated("NormalizeInference", activation, activated.Length, y.Length);
+        CheckActivated("NormalizeInference", activation, activated.Length, x.Length);
         fixed (float* px = x) fixed (float* pg = gamma) fixed (float* pb = beta) fixed (float* pm = mean) fixed (float* pv = variance)
         fixed (float* pi = inverseStd) fixed (float* py = y) fixed (float* pa = activated)
             if (InMemoryOrder(x, y) && InMemoryOrder(x, activated) && InMemoryOrder(y, activated))
                 BatchNormPasses.NormalizeInference(px, batch, channels, plane, pg, pb, epsilon, pm, pv, pi, py, activation, pa);
             else
             KernelLoop.For(channels, (long)batch * channels * plane,
-                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, null, pi, py, new Then(activation, py, pa, null)),
+                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, null, pi, py == null ? pa : py, new Then(activation, py == null ? pa : py, pa, null)),
                 static (j, ch) => j.Infer(ch));
     }
 
@@ -106,7 +106,7 @@ public static unsafe class BatchNormChannels
         CheckGradient(dx.Length, batch, channels, plane);
         CheckActivated("Backward", activation, activated.Length, dy.Length);
         CheckActivated("Backward", activation, da.Length, dy.Length);
-        CheckActivated("Backward", activation, y.Length, dy.Length);
+        CheckActivated("Backward", activation, Kept(y, activation, dy.Length), dy.Length);
         fixed (float* pd = dy) fixed (float* px = x) fixed (float* pm = mean) fixed (float* pg = gamma) fixed (float* pi = inverseStd)
         fixed (float* ps = sumDy) fixed (float* pp = sumDyXh) fixed (float* pdx = dx)
         fixed (float* pz = y) fixed (float* pa = activated) fixed (float* pda = da)
@@ -114,7 +114,7 @@ public static unsafe class BatchNormChannels
                 BatchNormPasses.Backward(activation, pz, pa, pda, pd, px, pm, batch, channels, plane, pg, pi, batchStatistics, ps, pp, pdx);
             else
             KernelLoop.For(channels, (long)batch * channels * plane,
-                new Backwards(new Layout(batch, channels, plane), batchStatistics, pd, px, pm, pg, pi, ps, pp, pdx, new Then(activation, pz, pa, pda)),
+                new Backwards(new Layout(batch, channels, plane), batchStatistics, pd, px, pm, pg, pi, ps, pp, pdx, new Then(activation, pz == null ? pa : pz, pa, pda)),
                 static (j, ch) => j.Back(ch));
     }
 
@@ -132,6 +132,16 @@ public static unsafe class BatchNormChannels
     {
         if (length < (long)batch * channels * plane)
             throw new ArgumentException($"BatchNormChannels.Backward of [{batch}×{channels}×{plane}] needs {(long)batch * channels * plane} floats of ∂C/∂x, got {length}.");
+    }
+
+    /// <summary>The length y is checked at: σ's input y may be left out (empty) where nothing reads it, after a ReLU, whose
+    /// derivative reads a alone: then the sweep writes a only, one tensor fewer through the cache to memory.</summary>
+    private static int Kept(ReadOnlySpan<float> y, PlaneActivation activation, int need)
+    {
+        if (!y.IsEmpty || need == 0 || activation.IsNone) return y.Length;
+        if (!activation.IsRectifier)
+            throw new ArgumentException("BatchNormChannels: y may be left out only before a ReLU (its derivative reads a alone); this activation reads y.");
+        return need;
     }
 
     private static void CheckActivated(string name, PlaneActivation activation, int length, int need)

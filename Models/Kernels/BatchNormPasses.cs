@@ -128,7 +128,7 @@ internal static unsafe class BatchNormPasses
             {
                 int ch = q % shape.Channels;
                 long at = (long)q * n;
-                BatchNormSweeps.Normalize(x + at, mean[ch], inverseStd[ch], gamma[ch], beta[ch], y + at, activation, activated + at, n, vectors);
+                BatchNormSweeps.Normalize(x + at, mean[ch], inverseStd[ch], gamma[ch], beta[ch], y == null ? null : y + at, activation, activated + at, n, vectors);
             }
         }
 

@@ -69,7 +69,7 @@ internal static unsafe class BatchNormSweeps
     }
 
     /// <summary>y = FMA((x − μ)·inverseStd, γ, β) over the plane, and a = σ(y) into <paramref name="a"/> when
-    /// <paramref name="activation"/> is not none.</summary>
+    /// <paramref name="activation"/> is not none; y is not stored where <paramref name="y"/> is null (before a ReLU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Normalize(float* x, float mean, float inverseStd, float gamma, float beta, float* y,
         PlaneActivation activation, float* a, int length, bool vectors)
@@ -84,7 +84,7 @@ internal static unsafe class BatchNormSweeps
             {
                 if (k + 8 > length) k = length - 8; // the last partial vector, again from its end
                 var v = Vector256.FusedMultiplyAdd((Vector256.Load(x + k) - mu) * inv, g, b);
-                v.Store(y + k);
+                if (y != null) v.Store(y + k);
                 if (rectifier) Vector256.Max(v, Vector256<float>.Zero).Store(a + k);
                 else if (leaky) Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * s).Store(a + k);
                 if (k + 8 == length) return;
@@ -92,7 +92,8 @@ internal static unsafe class BatchNormSweeps
         }
         for (int k = 0; k < length; k++)
         {
-            float v = y[k] = MathF.FusedMultiplyAdd((x[k] - mean) * inverseStd, gamma, beta);
+            float v = MathF.FusedMultiplyAdd((x[k] - mean) * inverseStd, gamma, beta);
+            if (y != null) y[k] = v;
             if (rectifier) a[k] = MathF.Max(v, 0f);
             else if (leaky) a[k] = v > 0f ? v : slope * v;
         }

@@ -25,7 +25,8 @@ public sealed class BatchNorm2d : Layer, IFusesActivation
     // One cached array: the training step reads this every batch and must not allocate.
     private readonly Parameter[] _parameters;
     private Tensor? _input, _output, _inputGradient;
-    private bool _trainedForward;
+    // Whether the last forward pass stored y (not before a ReLU).
+    private bool _trainedForward, _keptOutput;
 
     public BatchNorm2d(int channels, float momentum = 0.1f, float epsilon = 1e-5f)
     {
@@ -81,19 +82,20 @@ public sealed class BatchNorm2d : Layer, IFusesActivation
             throw new ArgumentException($"BatchNorm2d cannot estimate a variance in training from one value per channel (input {Tensor.ShapeText(x.Shape)}); use a larger batch.");
         _trainedForward = training;
         _input = x;
-        var y = Tensor.Ensure(ref _output, x.Shape);
-        // a = σ(y): the activation's own buffer, or none.
-        var a = then?.OutputFor(y);
+        // a = σ(y): the activation's own buffer, or none. Before a ReLU, whose derivative reads a alone, y is not stored.
+        _keptOutput = then is not ReLU;
+        var y = _keptOutput ? Tensor.Ensure(ref _output, x.Shape) : null;
+        var a = then is ReLU relu ? relu.OutputFor(x.Shape) : then?.OutputFor(y!);
         if (!training)
         {
             _runningMean.Span.CopyTo(_mean);
             BatchNormChannels.NormalizeInference(x.Span, n, c, hw, _gamma.Value.Span, _beta.Value.Span, Epsilon,
-                _mean, _runningVar.Span, _inverseStd, y.Span, activation, a is null ? [] : a.Span);
-            return a ?? y;
+                _mean, _runningVar.Span, _inverseStd, y is null ? [] : y.Span, activation, a is null ? [] : a.Span);
+            return a ?? y!;
         }
         // x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β with the batch's μ and biased σ².
         BatchNormChannels.NormalizeTraining(x.Span, n, c, hw, _gamma.Value.Span, _beta.Value.Span, Epsilon,
-            _mean, _batchVariance, _unbiasedVariance, _inverseStd, y.Span, activation, a is null ? [] : a.Span);
+            _mean, _batchVariance, _unbiasedVariance, _inverseStd, y is null ? [] : y.Span, activation, a is null ? [] : a.Span);
         // running = (1 − momentum)·running + momentum·batch, with the unbiased σ².
         float m = Momentum;
         for (int ch = 0; ch < c; ch++)
@@ -101,7 +103,7 @@ public sealed class BatchNorm2d : Layer, IFusesActivation
             _runningMean[ch] = (1 - m) * _runningMean[ch] + m * _mean[ch];
             _runningVar[ch] = (1 - m) * _runningVar[ch] + m * _unbiasedVariance[ch];
         }
-        return a ?? y;
+        return a ?? y!;
     }
 
     public override Tensor Backward(Tensor dy)
@@ -121,7 +123,7 @@ public sealed class BatchNorm2d : Layer, IFusesActivation
         // δ_y = δ_a ⊙ σ'(y) into the activation's ∂C/∂z buffer, plane by plane inside the batch norm's sweep.
         var (a, dy) = then.GradientBuffers(outputGradient);
         var (x, dx, n, hw) = GradientBuffers(dy);
-        BatchNormChannels.Backward(then.Kernel, _output!.Span, a.Span, outputGradient.Span, dy.Span, x.Span, _mean, n, Channels, hw,
+        BatchNormChannels.Backward(then.Kernel, _keptOutput ? _output!.Span : [], a.Span, outputGradient.Span, dy.Span, x.Span, _mean, n, Channels, hw,
             _gamma.Value.Span, _inverseStd, _trainedForward, _sumDy, _sumDyXh, dx.Span);
         AddParameterGradients();
         return dx;

@@ -31,7 +31,7 @@ public class BatchNormActivationTests
 
     /// <summary>fused: one sweep each way; otherwise the batch-norm kernels and the activation's kernels in turn
     /// (<paramref name="reference"/>: their plain twins).</summary>
-    private static Results Run(bool fused, bool reference, bool training, float slope, int plane = 49)
+    private static Results Run(bool fused, bool reference, bool training, float slope, int plane = 49, bool keepY = true)
     {
         var x = Digits(plane, 0, 3f, 40f); var da = Digits(plane, 3000, 1f, -0.3f);
         var gamma = PerChannel(0.5f, 0.25f); var beta = PerChannel(-0.4f, 0.15f);
@@ -42,9 +42,10 @@ public class BatchNormActivationTests
         var act = Activation(slope);
         if (fused)
         {
-            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, r.Y, act, r.A);
-            else BatchNormChannels.NormalizeInference(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, r.Y, act, r.A);
-            BatchNormChannels.Backward(act, r.Y, r.A, da, r.DyOfY, x, r.Mean, Batch, Channels, plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
+            var y = keepY ? r.Y : [];
+            if (training) BatchNormChannels.NormalizeTraining(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.Unbiased, r.InverseStd, y, act, r.A);
+            else BatchNormChannels.NormalizeInference(x, Batch, Channels, plane, gamma, beta, 1e-5f, r.Mean, r.Variance, r.InverseStd, y, act, r.A);
+            BatchNormChannels.Backward(act, y, r.A, da, r.DyOfY, x, r.Mean, Batch, Channels, plane, gamma, r.InverseStd, training, r.SumDy, r.SumDyXh, r.Dx);
         }
         else if (!reference)
         {
@@ -90,6 +91,37 @@ public class BatchNormActivationTests
         Assert.InRange(apart.Y.Count(v => v < 0), apart.Y.Length / 5, apart.Y.Length * 4 / 5);
         foreach (var ((name, f), (_, a)) in Fields(fused).Zip(Fields(apart)))
             Assert.True(f.AsSpan().SequenceEqual(a), $"{name} differs between the fused sweep and the two kernels ({(training ? "training" : "inference")}, slope {slope}, {threads} threads)");
+    }
+
+    /// <summary>Before a ReLU, whose derivative reads a alone, the sweep may leave y out (the batch norm layer then does not
+    /// store it): every other output keeps its bits, on both routes (in memory order and channel by channel); an
+    /// activation that reads y, or none, cannot leave it out.</summary>
+    [Theory]
+    [InlineData(true, 1, true)]
+    [InlineData(true, 2, true)]
+    [InlineData(false, 2, true)]
+    [InlineData(true, 2, false)]
+    [InlineData(false, 1, false)]
+    public void Before_a_relu_the_sweep_without_y_keeps_the_other_bits(bool training, int threads, bool inMemoryOrder)
+    {
+        using var settings = new KernelSettingsScope(loopThreads: threads);
+        bool before = BatchNormChannels.InMemoryOrderPasses;
+        BatchNormChannels.InMemoryOrderPasses = inMemoryOrder;
+        try
+        {
+            var kept = Run(fused: true, reference: false, training, slope: 0f);
+            var left = Run(fused: true, reference: false, training, slope: 0f, keepY: false);
+            Assert.All(left.Y, v => Assert.Equal(0f, v));
+            foreach (var ((name, k), (_, l)) in Fields(kept).Zip(Fields(left)).Where(f => f.First.Name != "y"))
+                Assert.True(k.AsSpan().SequenceEqual(l), $"{name} differs without y ({(training ? "training" : "inference")}, {threads} threads)");
+        }
+        finally { BatchNormChannels.InMemoryOrderPasses = before; }
+        var leaky = Assert.Throws<ArgumentException>(() => Run(fused: true, reference: false, training, slope: 0.2f, keepY: false));
+        Assert.Contains("only before a ReLU", leaky.Message);
+        var x = new float[Batch * Channels * 4];
+        var none = Assert.Throws<ArgumentException>(() => BatchNormChannels.NormalizeTraining(x, Batch, Channels, 4, new float[Channels], new float[Channels],
+            1e-5f, new float[Channels], new float[Channels], new float[Channels], new float[Channels], []));
+        Assert.Contains("BatchNormChannels", none.Message);
     }
 
     [Theory]
