@@ -137,7 +137,11 @@ public sealed unsafe class ChannelsLastForward
     private readonly struct Tiles(Im2ColGeometry g, int batch, int outChannels, int hp, int wp, float* padded, int* offsets,
         float* kernel, float* bias, float* z)
     {
-        private int PixelCount => batch * g.OutPixels;
+        // The output's size, worked out once: the geometry computes it from the input's on every read (divisions), and
+        // Corner runs six times a tile (0.3% of a ResNet-8 step went to the properties).
+        private readonly int _outPixels = g.OutPixels, _outWidth = g.OutWidth;
+
+        private int PixelCount => batch * _outPixels;
 
         public int Count => (PixelCount + Pixels - 1) / Pixels;
 
@@ -163,7 +167,7 @@ public sealed unsafe class ChannelsLastForward
         /// <summary>Where output pixel <paramref name="q"/> (of the batch) has its window's top-left corner in the padded copy.</summary>
         private float* Corner(int q)
         {
-            int n = q / g.OutPixels, p = q - n * g.OutPixels, oy = p / g.OutWidth, ox = p - oy * g.OutWidth;
+            int n = q / _outPixels, p = q - n * _outPixels, oy = p / _outWidth, ox = p - oy * _outWidth;
             return padded + ((long)(n * hp + oy * g.StrideH) * wp + ox * g.StrideW) * g.Channels;
         }
     }

@@ -47,7 +47,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// </remarks>
 public sealed class Convolution
 {
-    private float[]? _columns, _z, _delta, _workspace, _croppedWeight, _croppedGradient, _biasPartial, _planeSums, _flippedWeight;
+    private float[]? _columns, _z, _delta, _workspace, _croppedWeight, _croppedGradient, _biasPartial, _planeSums, _flippedWeight, _addend;
     // Which copy of its input the previous call left for the WeightGradient after it: none unless it was a Forward.
     private HeldInput _held;
     private ImplicitGemm? _implicit;
@@ -200,6 +200,29 @@ public sealed class Convolution
             Gemm.MultiplyImagesA(s.OutChannels, g.Rows, cols, dy, s.OutPixels, true, columns, cols, weightGradient, g.Rows, accumulate: true);
         else
             Gemm.Multiply(false, true, s.OutChannels, g.Rows, cols, Delta(s, dy), cols, columns, cols, weightGradient, g.Rows, accumulate: true);
+    }
+
+    /// <summary>sum[N×C×H×W] += wᵀ ⋆ δ: <see cref="InputGradient"/> added onto another ∂C/∂x (a residual block's, from
+    /// its projection shortcut). A strided 1×1 layer adds onto the pixels it reads and leaves the rest alone; other layers
+    /// write their ∂C/∂x aside and add it.</summary>
+    public unsafe void AddInputGradient(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> sum)
+    {
+        s.Check("AddInputGradient", sum.Length, dy.Length, weight.Length);
+        if (Crop(s) is null && !ColumnRoutesOnly && PointwiseConv.Suits(s))
+        {
+            _held = HeldInput.None;
+            (_pointwise ??= new PointwiseConv()).InputGradient(s, dy, weight, sum, adding: true);
+            return;
+        }
+        int length = s.Batch * s.Window.ImageLength;
+        var aside = Scratch.Ensure(ref _addend, length);
+        InputGradient(s, dy, weight, aside.AsSpan(0, length));
+        fixed (float* pa = aside, ps = sum)
+            Elementwise.For(length, (Aside: (nint)pa, Sum: (nint)ps), static (t, at, n) =>
+            {
+                var total = new Span<float>((float*)t.Sum + at, n);
+                TensorPrimitives.Add(total, new ReadOnlySpan<float>((float*)t.Aside + at, n), total);
+            });
     }
 
     /// <summary>inputGradient[N×C×H×W] = wᵀ ⋆ δ (overwritten), from δ = ∂C/∂y. Read forwards, the transposed convolution

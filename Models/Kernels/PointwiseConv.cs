@@ -97,8 +97,11 @@ public sealed unsafe class PointwiseConv
     /// accumulators after four FMAs each (ResNet-8's 32→64 shortcut 0.28 ms).</summary>
     private const int Group = 4;
 
-    /// <summary>inputGradient[N×C×H×W] = wᵀ ⋆ δ, every pixel written (zero where no output pixel reads it).</summary>
-    public void InputGradient(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> inputGradient)
+    /// <summary>inputGradient[N×C×H×W] = wᵀ ⋆ δ, every pixel written (zero where no output pixel reads it); with
+    /// <paramref name="adding"/>, inputGradient += wᵀ ⋆ δ, only the pixels some output reads touched.</summary>
+    /// <remarks>Why adding: a projection shortcut's ∂C/∂x joins the block body's (<c>Residual</c>); written out, three
+    /// quarters of it are zeros stored and then added, two more passes over the block's input size.</remarks>
+    public void InputGradient(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> inputGradient, bool adding = false)
     {
         s.Check("PointwiseConv", inputGradient.Length, dy.Length, weight.Length);
         var g = s.Window;
@@ -108,7 +111,8 @@ public sealed unsafe class PointwiseConv
         {
             GemmTranspose.Matrix16(pwo, o, c, pw);
             var images = new Images(g, o, pdx, pw, null, null, null, pd, null, s.Batch);
-            KernelLoop.For(s.Batch, Work(s), images, static (j, n) => j.InputGradient(n));
+            if (adding) KernelLoop.For(s.Batch, Work(s), images, static (j, n) => j.InputGradient(n, adding: true));
+            else KernelLoop.For(s.Batch, Work(s), images, static (j, n) => j.InputGradient(n, adding: false));
         }
     }
 
@@ -150,7 +154,7 @@ public sealed unsafe class PointwiseConv
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void InputGradient(int n)
+        public void InputGradient(int n, bool adding)
         {
             int c = g.Channels;
             fixed (float* delta = Scratch.Ensure(ref t_delta, outChannels * Stride))
@@ -159,8 +163,25 @@ public sealed unsafe class PointwiseConv
                 PadRows(dy + (long)n * outChannels * Pixels, outChannels, delta);
                 Product(w, outChannels, c, outChannels, delta, Stride, null, product, Stride, Stride);
                 float* dx = x + (long)n * g.ImageLength;
-                for (int ch = 0; ch < c; ch++)
-                    PointFold.Plane(product + (long)ch * Stride, g, dx + (long)ch * g.Height * g.Width);
+                if (adding) AddToPixels(product, dx);
+                else
+                    for (int ch = 0; ch < c; ch++)
+                        PointFold.Plane(product + (long)ch * Stride, g, dx + (long)ch * g.Height * g.Width);
+            }
+        }
+
+        /// <summary>x[ch, oy·sh, ox·sw] += product[ch, oy·OW + ox]: one image's ∂C/∂x̃ added onto the pixels it came from.</summary>
+        private void AddToPixels(float* product, float* x)
+        {
+            int sh = g.StrideH, sw = g.StrideW, oh = g.OutHeight, ow = g.OutWidth, w = g.Width, plane = g.Height * w;
+            for (int ch = 0; ch < g.Channels; ch++)
+            {
+                float* from = product + (long)ch * Stride, to = x + (long)ch * plane;
+                for (int oy = 0; oy < oh; oy++, from += ow)
+                {
+                    float* row = to + (long)oy * sh * w;
+                    for (int ox = 0; ox < ow; ox++) row[ox * sw] += from[ox];
+                }
             }
         }
 

@@ -7,7 +7,7 @@ namespace NeuralPipelines.Models.Layers;
 /// a batch norm or a residual junction, then a ReLU) runs as one sweep over the data, with the same bits as the two layers
 /// run one after the other; both stay separate layers in the spec, the parameters and the export.</remarks>
 [LayerKind("sequential")]
-public sealed class Sequential : Layer
+public sealed class Sequential : Layer, IAddsInputGradient
 {
     private readonly Layer[] _layers;
 
@@ -75,11 +75,21 @@ public sealed class Sequential : Layer
 
     public override Tensor Backward(Tensor dy) => BackwardFrom(_layers.Length - 1, dy);
 
-    /// <summary>Layers <paramref name="last"/> … 0; the ones after have run.</summary>
-    private Tensor BackwardFrom(int last, Tensor dy)
+    bool IAddsInputGradient.AddsInputGradient => _layers.Length > 0 && _layers[0] is IAddsInputGradient { AddsInputGradient: true };
+
+    /// <summary>Backward with the first layer's ∂C/∂x added onto <paramref name="sum"/>.</summary>
+    void IAddsInputGradient.BackwardAdding(Tensor dy, Tensor sum)
     {
-        for (int i = last; i >= 0; i--)
-            if (i > 0 && Fused(i - 1, out var layer, out var activation)) { dy = layer.Backward(dy, activation); i--; }
+        if (_layers.Length == 0 || _layers[0] is not IAddsInputGradient first)
+            throw new InvalidOperationException("Sequential.BackwardAdding: the first layer cannot add its ∂C/∂x onto another tensor.");
+        first.BackwardAdding(BackwardFrom(_layers.Length - 1, dy, stopAt: 1), sum);
+    }
+
+    /// <summary>Layers <paramref name="last"/> … <paramref name="stopAt"/>; the ones after have run.</summary>
+    private Tensor BackwardFrom(int last, Tensor dy, int stopAt = 0)
+    {
+        for (int i = last; i >= stopAt; i--)
+            if (i > stopAt && Fused(i - 1, out var layer, out var activation)) { dy = layer.Backward(dy, activation); i--; }
             else dy = _layers[i].Backward(dy);
         return dy;
     }

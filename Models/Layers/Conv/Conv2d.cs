@@ -14,7 +14,7 @@ namespace NeuralPipelines.Models.Layers.Conv;
 /// backprop equations.
 /// </remarks>
 [LayerKind("conv2d")]
-public sealed class Conv2d : Layer
+public sealed class Conv2d : Layer, IAddsInputGradient
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
@@ -114,23 +114,41 @@ public sealed class Conv2d : Layer
 
     public override Tensor Backward(Tensor dy)
     {
+        ParameterGradientsFrom(dy);
+        var s = _shape; var g = s.Window;
+        var dx = Tensor.Ensure(ref _inputGradient, s.Batch, InChannels, g.Height, g.Width);
+        // ∂C/∂aˡ⁻¹ = wᵀ ⋆ δ (the full correlation with the flipped kernel), unless nobody reads it.
+        if (InputGradient) _convolution.InputGradient(s, dy.Span, _weight.Value.Span, dx.Span);
+        else dx.Clear();
+        return dx;
+    }
+
+    bool IAddsInputGradient.AddsInputGradient => InputGradient;
+
+    /// <summary>Backward with ∂C/∂aˡ⁻¹ = wᵀ ⋆ δ added onto <paramref name="sum"/> (a residual block's ∂C/∂x).</summary>
+    void IAddsInputGradient.BackwardAdding(Tensor dy, Tensor sum)
+    {
+        if (!InputGradient) throw new InvalidOperationException("Conv2d.BackwardAdding: this layer computes no ∂C/∂x.");
+        ParameterGradientsFrom(dy);
+        var s = _shape; var g = s.Window;
+        if (!sum.ShapeEquals([s.Batch, InChannels, g.Height, g.Width]))
+            throw new ArgumentException($"Conv2d.BackwardAdding adds ∂C/∂x of shape {Tensor.ShapeText([s.Batch, InChannels, g.Height, g.Width])} onto {Tensor.ShapeText(sum.Shape)}.");
+        _convolution.AddInputGradient(s, dy.Span, _weight.Value.Span, sum.Span);
+    }
+
+    /// <summary>Checks δ against the last forward pass and adds ∂C/∂b and ∂C/∂w.</summary>
+    private void ParameterGradientsFrom(Tensor dy)
+    {
         var a = _input ?? throw new InvalidOperationException("Conv2d.Backward called before Forward.");
         var s = _shape; var g = s.Window;
         if (!dy.ShapeEquals([s.Batch, OutChannels, g.OutHeight, g.OutWidth]))
             throw new ArgumentException($"Conv2d.Backward expects ∂C/∂y of shape {Tensor.ShapeText([s.Batch, OutChannels, g.OutHeight, g.OutWidth])} but got {Tensor.ShapeText(dy.Shape)}.");
+        if (!ParameterGradients) return;
         var delta = dy.Span;
-        if (ParameterGradients)
-        {
-            // ∂C/∂b = Σ δ over the batch and the pixels
-            if (_bias is not null)
-                _convolution.BiasGradient(delta, s.Batch, OutChannels, s.OutPixels, _bias.Gradient.Span, Convolution.IsCropped(s));
-            // ∂C/∂w = δ ⋆ aˡ⁻¹
-            _convolution.WeightGradient(s, a.Span, delta, _weight.Gradient.Span);
-        }
-        var dx = Tensor.Ensure(ref _inputGradient, s.Batch, InChannels, g.Height, g.Width);
-        // ∂C/∂aˡ⁻¹ = wᵀ ⋆ δ (the full correlation with the flipped kernel), unless nobody reads it.
-        if (InputGradient) _convolution.InputGradient(s, delta, _weight.Value.Span, dx.Span);
-        else dx.Clear();
-        return dx;
+        // ∂C/∂b = Σ δ over the batch and the pixels
+        if (_bias is not null)
+            _convolution.BiasGradient(delta, s.Batch, OutChannels, s.OutPixels, _bias.Gradient.Span, Convolution.IsCropped(s));
+        // ∂C/∂w = δ ⋆ aˡ⁻¹
+        _convolution.WeightGradient(s, a.Span, delta, _weight.Gradient.Span);
     }
 }

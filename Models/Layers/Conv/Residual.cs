@@ -39,6 +39,11 @@ public sealed class Residual : Layer, IFusesActivation
 
     bool IFusesActivation.TakesActivation => FusesActivation;
 
+    /// <summary>Whether a projection shortcut adds its ∂C/∂x onto the body's in its own backward pass (default); off, it
+    /// writes its own and the junction adds the two. The same sums; the switch is for the tests and for <c>race-cnn resnet
+    /// --ab shortcut-adds</c>.</summary>
+    public static bool AddsShortcutGradient { get; set; } = true;
+
     public Layer Body => _body;
 
     /// <summary>The projection, or null for the identity shortcut.</summary>
@@ -109,6 +114,13 @@ public sealed class Residual : Layer, IFusesActivation
     /// <summary>∂C/∂x = the body's ∂C/∂x + the shortcut's, both from δ = <paramref name="dy"/>.</summary>
     private Tensor Join(Tensor dy, Tensor dBody)
     {
+        // A projection that can add its ∂C/∂x onto the body's does (a strided 1×1 convolution touches only the pixels it
+        // read), unless the body handed back δ itself, which the projection still reads.
+        if (AddsShortcutGradient && _shortcut is IAddsInputGradient { AddsInputGradient: true } projection && !ReferenceEquals(dBody, dy))
+        {
+            projection.BackwardAdding(dy, dBody);
+            return dBody;
+        }
         // The identity's Jacobian is I, so its share of ∂C/∂x is δ itself.
         var dSkip = _shortcut?.Backward(dy) ?? dy;
         // The sum goes into the body's ∂C/∂x, which nothing reads after this (a fresh buffer would cost a third stream),

@@ -88,6 +88,20 @@ public class CompositeTests
         Assert.True(result.Error <= GradientCheck.Tolerance, result.ToString());
     }
 
+    /// <summary>ResNet-8's projection shortcuts adding their ∂C/∂x onto the body's (<see cref="Residual.AddsShortcutGradient"/>)
+    /// or writing their own for the junction to add: five SGD steps on MNIST digits end on the same bits.</summary>
+    [Fact]
+    public void Resnet_steps_end_on_the_same_bits_whether_the_shortcut_adds_its_gradient_or_not()
+    {
+        Residual.AddsShortcutGradient = false;
+        (float[][] State, float[] Outputs) apart;
+        try { apart = Generative.BatchNormActivationFusionTests.TrainResNet(); }
+        finally { Residual.AddsShortcutGradient = true; }
+        var adding = Generative.BatchNormActivationFusionTests.TrainResNet();
+        Generative.BatchNormActivationFusionTests.SameBits(apart.State, adding.State, "ResNet-8");
+        Assert.True(apart.Outputs.AsSpan().SequenceEqual(adding.Outputs), "ResNet-8's outputs in inference differ");
+    }
+
     [Fact]
     public void Residual_without_a_needed_projection_names_both_shapes()
     {

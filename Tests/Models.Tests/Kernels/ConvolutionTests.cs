@@ -56,6 +56,11 @@ public class ConvolutionTests
         conv.InputGradient(s, dy, w, dx);
         DirectConv2dReference.InputGradient(dy, batch, g, w, outChannels, dxRef);
         Close(dxRef, dx, "∂C/∂x");
+        // Added onto another ∂C/∂x (a residual block's): that tensor plus the same ∂C/∂x, float for float.
+        var other = Pixels((int)s.InputLength, 13, 0.25f);
+        var sum = (float[])other.Clone();
+        conv.AddInputGradient(s, dy, w, sum);
+        for (int i = 0; i < sum.Length; i++) Assert.Equal(other[i] + dx[i], sum[i]);
 
         var db = new float[outChannels]; var sums = new double[outChannels];
         conv.BiasGradient(dy, batch, outChannels, s.OutPixels, db, Convolution.IsCropped(s));

@@ -44,6 +44,17 @@ public class PointwiseConvTests
         var dx = Enumerable.Repeat(float.NaN, p.Dx.Length).ToArray();
         new PointwiseConv().InputGradient(s, p.Dy, p.W, dx);
         Close(p.Dx, dx, 1e-4f, "∂C/∂x");
+        // Adding onto another ∂C/∂x: the same sums, float for float, and the pixels no output reads left as they were
+        // (a residual block's ∂C/∂x from its body, here values no sum can give back by accident).
+        var body = GradientCheck.Random(new Random(5), p.Dx.Length).Data;
+        var sum = (float[])body.Clone();
+        new PointwiseConv().InputGradient(s, p.Dy, p.W, sum, adding: true);
+        for (int i = 0; i < sum.Length; i++) Assert.Equal(body[i] + dx[i], sum[i]);
+        int plane = height * width, read = 0;
+        for (int i = 0; i < sum.Length; i++)
+            if ((i % plane / width) % strideH == 0 && (i % width) % strideW == 0 && i % plane / width / strideH < s.Window.OutHeight && i % width / strideW < s.Window.OutWidth) read++;
+            else Assert.Equal(body[i], sum[i]);
+        Assert.Equal(batch * channels * s.Window.OutPixels, read);
     }
 
     /// <summary>Through <see cref="Conv2d"/> (so through <see cref="Convolution"/>'s choice of route): the output, ∂C/∂w,
