@@ -31,7 +31,7 @@ public static class GemmSwitches
         ["ends"] = new(on => GemmSchedule.FrontAndBack = on, "row blocks from both ends", "row blocks in order"),
         ["loop-ends"] = new(on => GemmTeam.LoopsFromEnds = on, "loops from both ends", "loops in order"),
         ["junction"] = new(on => Models.Layers.Conv.Residual.FusesActivation = on, "residual junction and ReLU in one pass", "junction, then ReLU"),
-        ["shortcut-adds"] = new(on => Models.Layers.Conv.Residual.AddsShortcutGradient = on, "projection's ∂C/∂x added onto the body's", "written, then added"),
+        ["join-in-place"] = new(on => Models.Layers.Conv.Residual.JoinsInPlace = on, "each share of ∂C/∂x added onto the other", "both written, then added"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),
     };
 

@@ -202,73 +202,70 @@ public sealed class Convolution
             Gemm.Multiply(false, true, s.OutChannels, g.Rows, cols, Delta(s, dy), cols, columns, cols, weightGradient, g.Rows, accumulate: true);
     }
 
-    /// <summary>sum[N×C×H×W] += wᵀ ⋆ δ: <see cref="InputGradient"/> added onto another ∂C/∂x (a residual block's, from
-    /// its projection shortcut). A strided 1×1 layer adds onto the pixels it reads and leaves the rest alone; other layers
-    /// write their ∂C/∂x aside and add it.</summary>
-    public unsafe void AddInputGradient(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> sum)
-    {
-        s.Check("AddInputGradient", sum.Length, dy.Length, weight.Length);
-        if (Crop(s) is null && !ColumnRoutesOnly && PointwiseConv.Suits(s))
-        {
-            _held = HeldInput.None;
-            (_pointwise ??= new PointwiseConv()).InputGradient(s, dy, weight, sum, adding: true);
-            return;
-        }
-        int length = s.Batch * s.Window.ImageLength;
-        var aside = Scratch.Ensure(ref _addend, length);
-        InputGradient(s, dy, weight, aside.AsSpan(0, length));
-        fixed (float* pa = aside, ps = sum)
-            Elementwise.For(length, (Aside: (nint)pa, Sum: (nint)ps), static (t, at, n) =>
-            {
-                var total = new Span<float>((float*)t.Sum + at, n);
-                TensorPrimitives.Add(total, new ReadOnlySpan<float>((float*)t.Aside + at, n), total);
-            });
-    }
-
     /// <summary>inputGradient[N×C×H×W] = wᵀ ⋆ δ (overwritten), from δ = ∂C/∂y. Read forwards, the transposed convolution
     /// of δ without its bias.</summary>
     public void InputGradient(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> inputGradient)
     {
         s.Check("InputGradient", inputGradient.Length, dy.Length, weight.Length);
+        InputGradientInto(s, dy, weight, inputGradient, adding: false);
+    }
+
+    /// <summary>sum[N×C×H×W] += wᵀ ⋆ δ: <see cref="InputGradient"/>
+    /// added onto another ∂C/∂x (a residual block's share from its shortcut), the same sums. A strided 1×1 layer adds onto
+    /// the pixels it reads and leaves the rest alone, the direct kernel adds its rows instead of copying them; the other
+    /// routes write their ∂C/∂x aside, then add it.</summary>
+    public void AddInputGradient(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> sum)
+    {
+        s.Check("AddInputGradient", sum.Length, dy.Length, weight.Length);
+        InputGradientInto(s, dy, weight, sum, adding: true);
+    }
+
+    /// <summary>The routes, in the order they are chosen; <paramref name="adding"/>: onto <paramref name="target"/>.</summary>
+    private void InputGradientInto(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> target, bool adding)
+    {
         var g = s.Window;
         _held = HeldInput.None;
         if (Crop(s) is { } crop)
         {
-            Cropped(s).InputGradient(crop.Inner, dy, CroppedWeight(s, crop.Taps, weight), inputGradient);
+            if (adding) { AddAside(s, dy, weight, target); return; }
+            Cropped(s).InputGradient(crop.Inner, dy, CroppedWeight(s, crop.Taps, weight), target);
             return;
         }
         if (!ColumnRoutesOnly && PointwiseConv.Suits(s))
         {
-            (_pointwise ??= new PointwiseConv()).InputGradient(s, dy, weight, inputGradient);
+            (_pointwise ??= new PointwiseConv()).InputGradient(s, dy, weight, target, adding);
             return;
         }
         if (!ColumnRoutesOnly && ChannelsLastForward.InputGradientAsForward(s) is { } flipped)
         {
+            if (adding) { AddAside(s, dy, weight, target); return; }
             // Stride 1: ∂C/∂x is the forward product of δ with the kernel transposed and flipped, padded by k − 1 − p.
             var kernel = Scratch.Ensure(ref _flippedWeight, s.WeightLength).AsSpan(0, s.WeightLength);
             ChannelsLastForward.Flip(weight, s.OutChannels, g.Channels, g.KernelH, g.KernelW, kernel);
-            (_channelsLastForward ??= new ChannelsLastForward()).Forward(flipped, dy, kernel, [], inputGradient);
+            (_channelsLastForward ??= new ChannelsLastForward()).Forward(flipped, dy, kernel, [], target);
             return;
         }
         if (!ColumnRoutesOnly && InputGradientByPhases.Suits(s))
         {
-            (_phases ??= new InputGradientByPhases()).InputGradient(s, dy, weight, inputGradient);
+            if (adding) { AddAside(s, dy, weight, target); return; }
+            (_phases ??= new InputGradientByPhases()).InputGradient(s, dy, weight, target);
             return;
         }
         if (!ColumnRoutesOnly && DirectConv2d.SuitsInputGradient(g, s.OutChannels))
         {
-            DirectConv2d.InputGradient(dy, s.Batch, g, weight, s.OutChannels, inputGradient);
+            DirectConv2d.InputGradient(dy, s.Batch, g, weight, s.OutChannels, target, adding);
             return;
         }
+        if (adding) { AddAside(s, dy, weight, target); return; }
         if (!ColumnRoutesOnly && ChannelsLastConv.Suits(s))
         {
-            (_channelsLast ??= new ChannelsLastConv()).InputGradient(s, dy, weight, inputGradient);
+            (_channelsLast ??= new ChannelsLastConv()).InputGradient(s, dy, weight, target);
             return;
         }
         if (Im2ColChunks.SuitsInputGradient(g, s.Batch))
         {
             // col2im(wᵀδ), a few images at a time.
-            Im2ColChunks.InputGradient(dy, s.Batch, g, weight, s.OutChannels, inputGradient);
+            Im2ColChunks.InputGradient(dy, s.Batch, g, weight, s.OutChannels, target);
             return;
         }
         // wᵀδ in column form, then col2im.
@@ -281,7 +278,21 @@ public sealed class Convolution
             Gemm.MultiplyImagesB(true, g.Rows, cols, s.OutChannels, weight, g.Rows, dy, s.OutPixels, wtd, cols);
         else
             Gemm.Multiply(true, false, g.Rows, cols, s.OutChannels, weight, g.Rows, Delta(s, dy), cols, wtd, cols);
-        Im2Col.Fold(wtd, s.Batch, g, inputGradient);
+        Im2Col.Fold(wtd, s.Batch, g, target);
+    }
+
+    /// <summary>sum += wᵀ ⋆ δ by a route that only overwrites: ∂C/∂x into a buffer of its own, then added.</summary>
+    private unsafe void AddAside(in ConvolutionGeometry s, ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> sum)
+    {
+        int length = s.Batch * s.Window.ImageLength;
+        var aside = Scratch.Ensure(ref _addend, length);
+        InputGradientInto(s, dy, weight, aside.AsSpan(0, length), adding: false);
+        fixed (float* pa = aside, ps = sum)
+            Elementwise.For(length, (Aside: (nint)pa, Sum: (nint)ps), static (t, at, n) =>
+            {
+                var total = new Span<float>((float*)t.Sum + at, n);
+                TensorPrimitives.Add(total, new ReadOnlySpan<float>((float*)t.Aside + at, n), total);
+            });
     }
 
     /// <summary>biasGradient[O] += Σδ over the batch and the pixels (<paramref name="pixels"/> per plane of δ [N×O×pixels]).</summary>

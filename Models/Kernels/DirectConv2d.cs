@@ -71,8 +71,9 @@ public static partial class DirectConv2d
     /// </summary>
     /// <remarks>Why: the column route writes and then folds a [C·kH·kW × N·OH·OW] matrix (29 MB for ResNet's 16-channel
     /// layers at batch 64), so it is bound by memory traffic; this route touches each image's planes only.</remarks>
+    /// <remarks>With <paramref name="adding"/>, inputGradient += ∂C/∂x (onto a residual block's other share).</remarks>
     public static void InputGradient(ReadOnlySpan<float> gradients, int batch, Im2ColGeometry g, ReadOnlySpan<float> weight, int outChannels,
-        Span<float> inputGradient)
+        Span<float> inputGradient, bool adding = false)
     {
         var t = InputGradientGeometry(g, outChannels) is { } tg && Suits(tg)
             ? tg : throw new ArgumentException($"DirectConv2d.InputGradient does not handle this geometry ({g}); check SuitsInputGradient first.");
@@ -84,7 +85,7 @@ public static partial class DirectConv2d
             for (int ci = 0; ci < c; ci++)
                 for (int k = 0; k < taps; k++)
                     flipped[(ci * outChannels + o) * taps + taps - 1 - k] = weight[(o * c + ci) * taps + k];
-        Forward(gradients, batch, t, flipped, c, default, inputGradient);
+        Forward(gradients, batch, t, flipped, c, default, inputGradient, adding);
     }
 
     // Per-thread zero-bordered copy of one image, and the caller's rearranged weights and bias, reused between calls so a
@@ -94,9 +95,10 @@ public static partial class DirectConv2d
     [ThreadStatic] private static Im2ColGeometry? _paddedHolds;
     [ThreadStatic] private static int[]? _offsets;
 
-    /// <summary>output[N×O×OH×OW] = conv(images[N×C×H×W], weight[O×C×kH×kW]) + bias[O] (no bias when empty).</summary>
+    /// <summary>output[N×O×OH×OW] = conv(images[N×C×H×W], weight[O×C×kH×kW]) + bias[O] (no bias when empty); with
+    /// <paramref name="adding"/>, output += that instead.</summary>
     public static void Forward(ReadOnlySpan<float> images, int batch, Im2ColGeometry g, ReadOnlySpan<float> weight, int outChannels,
-        ReadOnlySpan<float> bias, Span<float> output)
+        ReadOnlySpan<float> bias, Span<float> output, bool adding = false)
     {
         if (!Suits(g)) throw new ArgumentException($"DirectConv2d does not handle this geometry ({g}); check Suits first.");
         long needOut = (long)batch * outChannels * g.OutPixels;
@@ -127,15 +129,15 @@ public static partial class DirectConv2d
                 long work = (long)batch * outChannels * g.OutPixels * taps;
                 // One image per work item, handed out as threads ask: a thread that wakes late takes fewer images
                 // instead of leaving the caller to wait for a fixed half (a fixed split cost 0.4–0.6 ms per layer in a step).
-                KernelLoop.For(batch, work, (X: (nint)px, Layout: layout, Offsets: (nint)po, W: (nint)pw, B: (nint)pb, Out: outChannels, Ldw: ldw, Y: (nint)py),
+                KernelLoop.For(batch, work, (X: (nint)px, Layout: layout, Offsets: (nint)po, W: (nint)pw, B: (nint)pb, Out: outChannels, Ldw: ldw, Y: (nint)py, Adding: adding),
                     static (j, n) => Image((float*)j.X + (long)n * j.Layout.G.ImageLength, j.Layout, (int*)j.Offsets, (float*)j.W, (float*)j.B,
-                        j.Out, j.Ldw, (float*)j.Y + (long)n * j.Out * j.Layout.G.OutPixels));
+                        j.Out, j.Ldw, (float*)j.Y + (long)n * j.Out * j.Layout.G.OutPixels, j.Adding));
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Image(float* x, in FlatPlanes layout, int* offsets, float* wt, float* bias, int outChannels, int ldw, float* y)
+    private static unsafe void Image(float* x, in FlatPlanes layout, int* offsets, float* wt, float* bias, int outChannels, int ldw, float* y, bool adding)
     {
         var g = layout.G;
         // Decided again here rather than passed down: whatever the width now, a tile of eight channels fits only weights
@@ -165,9 +167,14 @@ public static partial class DirectConv2d
                     for (int q = 0; q < last; q += block)
                         if (wide) Block8x48(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
                         else Block4x24(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
-            for (int o = 0; o < outChannels; o++)
-                for (int r = 0; r < oh; r++)
-                    ShortRows.Copy(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
+            if (adding)
+                for (int o = 0; o < outChannels; o++)
+                    for (int r = 0; r < oh; r++)
+                        ShortRows.Add(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
+            else
+                for (int o = 0; o < outChannels; o++)
+                    for (int r = 0; r < oh; r++)
+                        ShortRows.Copy(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
         }
     }
 

@@ -27,4 +27,15 @@ internal static class ShortRows
         // The tail as one more vector ending at the row's end: it writes some floats twice, with the same values.
         if (i < length) Vector256.Store(Vector256.Load(src + length - Lanes), dst + length - Lanes);
     }
+
+    /// <summary>dst[k] += src[k] for k &lt; length; the two ranges must not overlap. The tail goes one float at a time (an
+    /// overlapping last vector would add some floats twice).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Add(float* src, float* dst, int length)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= length - Lanes; i += Lanes) Vector256.Store(Vector256.Load(dst + i) + Vector256.Load(src + i), dst + i);
+        for (; i < length; i++) dst[i] += src[i];
+    }
 }

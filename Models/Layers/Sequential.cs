@@ -85,6 +85,16 @@ public sealed class Sequential : Layer, IAddsInputGradient
         first.BackwardAdding(BackwardFrom(_layers.Length - 1, dy, stopAt: 1), sum);
     }
 
+    /// <summary><see cref="Backward(Tensor, IFusibleActivation)"/> with the first layer's ∂C/∂x added onto
+    /// <paramref name="sum"/> (<see cref="IAddsInputGradient"/>): a residual block's body whose ∂C/∂x joins δ itself.</summary>
+    internal void BackwardAdding(Tensor dy, IFusibleActivation after, Tensor sum)
+    {
+        if (!LastTakesActivation || !after.Kernel.IsRectifier || _layers.Length < 2 || _layers[0] is not IAddsInputGradient { AddsInputGradient: true } first)
+            throw new InvalidOperationException("Sequential.BackwardAdding(δ, σ, sum): needs a first layer that adds its ∂C/∂x and a last one that takes a ReLU's derivative.");
+        var d = ((IFusesActivation)_layers[^1]).Backward(dy, after);
+        first.BackwardAdding(BackwardFrom(_layers.Length - 2, d, stopAt: 1), sum);
+    }
+
     /// <summary>Layers <paramref name="last"/> … <paramref name="stopAt"/>; the ones after have run.</summary>
     private Tensor BackwardFrom(int last, Tensor dy, int stopAt = 0)
     {

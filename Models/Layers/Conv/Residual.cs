@@ -39,10 +39,11 @@ public sealed class Residual : Layer, IFusesActivation
 
     bool IFusesActivation.TakesActivation => FusesActivation;
 
-    /// <summary>Whether a projection shortcut adds its ∂C/∂x onto the body's in its own backward pass (default); off, it
-    /// writes its own and the junction adds the two. The same sums; the switch is for the tests and for <c>race-cnn resnet
-    /// --ab shortcut-adds</c>.</summary>
-    public static bool AddsShortcutGradient { get; set; } = true;
+    /// <summary>Whether the two shares of ∂C/∂x meet without a pass of their own (default): a projection shortcut adds its
+    /// ∂C/∂x onto the body's, and after a ReLU taken into the block the body adds its ∂C/∂x onto δ, the identity's share.
+    /// Off, each writes its own and the junction adds the two. The same sums; the switch is for the tests and for
+    /// <c>race-cnn resnet --ab join-in-place</c>.</summary>
+    public static bool JoinsInPlace { get; set; } = true;
 
     public Layer Body => _body;
 
@@ -107,8 +108,16 @@ public sealed class Residual : Layer, IFusesActivation
         if (!_ran) throw new InvalidOperationException("Residual.Backward called before Forward.");
         if (!(then.Kernel.IsRectifier && _body is Sequential { LastTakesActivation: true } body))
             return Backward(then.Backward(outputGradient));
-        var dBody = body.Backward(outputGradient, then);
-        return Join(then.GradientBuffers(outputGradient).InputGradient, dBody);
+        var dz = then.GradientBuffers(outputGradient).InputGradient;
+        // With the identity the block's ∂C/∂x is δ_z + the body's: the body's first layer adds its share onto δ_z (which
+        // the ReLU's buffer holds for this block alone, and which nothing reads after the body's last layer), so the two
+        // never meet in a pass of their own.
+        if (JoinsInPlace && _shortcut is null && body.Children.Count > 1 && body.Children[0] is IAddsInputGradient { AddsInputGradient: true })
+        {
+            body.BackwardAdding(outputGradient, then, dz);
+            return dz;
+        }
+        return Join(dz, body.Backward(outputGradient, then));
     }
 
     /// <summary>∂C/∂x = the body's ∂C/∂x + the shortcut's, both from δ = <paramref name="dy"/>.</summary>
@@ -116,7 +125,7 @@ public sealed class Residual : Layer, IFusesActivation
     {
         // A projection that can add its ∂C/∂x onto the body's does (a strided 1×1 convolution touches only the pixels it
         // read), unless the body handed back δ itself, which the projection still reads.
-        if (AddsShortcutGradient && _shortcut is IAddsInputGradient { AddsInputGradient: true } projection && !ReferenceEquals(dBody, dy))
+        if (JoinsInPlace && _shortcut is IAddsInputGradient { AddsInputGradient: true } projection && !ReferenceEquals(dBody, dy))
         {
             projection.BackwardAdding(dy, dBody);
             return dBody;

@@ -88,15 +88,16 @@ public class CompositeTests
         Assert.True(result.Error <= GradientCheck.Tolerance, result.ToString());
     }
 
-    /// <summary>ResNet-8's projection shortcuts adding their ∂C/∂x onto the body's (<see cref="Residual.AddsShortcutGradient"/>)
-    /// or writing their own for the junction to add: five SGD steps on MNIST digits end on the same bits.</summary>
+    /// <summary>ResNet-8's shares of ∂C/∂x joining in place (<see cref="Residual.JoinsInPlace"/>: the projection shortcuts
+    /// add theirs onto the body's, the identity block's body adds its own onto δ) or written apart and added: five SGD steps
+    /// on MNIST digits end on the same bits.</summary>
     [Fact]
-    public void Resnet_steps_end_on_the_same_bits_whether_the_shortcut_adds_its_gradient_or_not()
+    public void Resnet_steps_end_on_the_same_bits_whether_the_gradients_join_in_place_or_not()
     {
-        Residual.AddsShortcutGradient = false;
+        Residual.JoinsInPlace = false;
         (float[][] State, float[] Outputs) apart;
         try { apart = Generative.BatchNormActivationFusionTests.TrainResNet(); }
-        finally { Residual.AddsShortcutGradient = true; }
+        finally { Residual.JoinsInPlace = true; }
         var adding = Generative.BatchNormActivationFusionTests.TrainResNet();
         Generative.BatchNormActivationFusionTests.SameBits(apart.State, adding.State, "ResNet-8");
         Assert.True(apart.Outputs.AsSpan().SequenceEqual(adding.Outputs), "ResNet-8's outputs in inference differ");
