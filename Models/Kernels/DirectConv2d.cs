@@ -41,6 +41,10 @@ public static partial class DirectConv2d
     /// <summary>Set to false to time the layers' column route instead (<c>race pix2pix-layers --routes</c>).</summary>
     public static bool Enabled { get; set; } = true;
 
+    /// <summary>Whether stride-1 planes share their zero columns between rows (<see cref="FlatPlanes"/>'s sharedBorders;
+    /// default); false for A/B timing (<c>race-cnn resnet --ab shared-borders</c>). Both give the same bits.</summary>
+    public static bool SharedBorders { get; set; } = true;
+
     /// <summary>
     /// The geometry of a stride-1 convolution's input gradient read as a convolution of its own: ∂C/∂x = conv(δ, w′) with
     /// w′[c,o,i,j] = w[o,c,kH−1−i,kW−1−j] (channels swapped, taps flipped) and padding k − 1 − p, which gives back the
@@ -92,7 +96,8 @@ public static partial class DirectConv2d
     // steady-state pass allocates no arrays (a ResNet-8 step allocated 0.2 MB of them before).
     [ThreadStatic] private static float[]? _padded, _staged, _transposed, _bias, _flipped;
     // The layout whose zeros _padded holds (null while a deal is under way): the next image of that layout skips them.
-    [ThreadStatic] private static Im2ColGeometry? _paddedHolds;
+    // (The geometry and the planes' row length: one geometry has two layouts, with and without shared borders.)
+    [ThreadStatic] private static (Im2ColGeometry G, int Width)? _paddedHolds;
     [ThreadStatic] private static int[]? _offsets;
 
     /// <summary>output[N×O×OH×OW] = conv(images[N×C×H×W], weight[O×C×kH×kW]) + bias[O] (no bias when empty); with
@@ -119,7 +124,7 @@ public static partial class DirectConv2d
         var b = Scratch.Ensure(ref _bias, ldw);
         Array.Clear(b, 0, ldw);
         if (bias.Length != 0) bias[..outChannels].CopyTo(b);
-        var layout = new FlatPlanes(g);
+        var layout = new FlatPlanes(g, SharedBorders);
         var offsets = Scratch.Ensure(ref _offsets, taps);
         layout.WriteOffsets(offsets);
         unsafe
@@ -154,10 +159,10 @@ public static partial class DirectConv2d
         int need = g.Channels * layout.ChannelLength + tail, stage = ldw * span;
         fixed (float* pp = Scratch.Ensure(ref _padded, need)) fixed (float* ps = Scratch.Ensure(ref _staged, stage))
         {
-            bool zeros = _paddedHolds == g;
+            bool zeros = _paddedHolds == (g, layout.Width);
             _paddedHolds = null;
             layout.Fill(x, pp, bordersZero: zeros);
-            _paddedHolds = g;
+            _paddedHolds = (g, layout.Width);
             // The last block reads up to a block past the last plane (into positions that are dropped): keep it finite.
             new Span<float>(pp + g.Channels * layout.ChannelLength, tail).Clear();
             for (int o0 = 0; o0 < outChannels; o0 += group)

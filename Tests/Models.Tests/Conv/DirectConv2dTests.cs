@@ -69,6 +69,30 @@ public class DirectConv2dTests
         }
     }
 
+    /// <summary>One geometry, two layouts (rows that share their zero borders, and rows with their own): dealt one after the
+    /// other into the same buffer on the calling thread, each gets its own zeros and both give the same bits.</summary>
+    [Avx2Fact]
+    public void The_layouts_with_and_without_shared_borders_give_the_same_bits_one_after_the_other()
+    {
+        var g = new Im2ColGeometry(4, 12, 12, 3, 3, 1, 1, 1, 1);
+        var rng = new Random(17);
+        var x = GradientCheck.Random(rng, 1, 4, 12, 12).Data;
+        var w = GradientCheck.Random(rng, 8, 4, 3, 3).Data;
+        var results = new List<float[]>();
+        try
+        {
+            foreach (bool shared in new[] { true, false, true, false })
+            {
+                DirectConv2d.SharedBorders = shared;
+                var y = new float[8 * g.OutPixels];
+                DirectConv2d.Forward(x, 1, g, w, 8, [], y);
+                results.Add(y);
+            }
+        }
+        finally { DirectConv2d.SharedBorders = true; }
+        foreach (var y in results.Skip(1)) Assert.Equal(results[0], y);
+    }
+
     /// <summary>C, H, W, kH, kW, pH, pW (out channels, batch) [, stride H, stride W, dilation H, dilation W].</summary>
     private static Im2ColGeometry Geometry(int[] a) => a.Length > 9
         ? new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], a[9], a[10], a[5], a[6], a[11], a[12])

@@ -55,6 +55,7 @@ public static class ConvolutionCases
         [2, 16, 19, 3, 3, 1, 1, 2, 1, 2, 2, 6, 2],       // dilation 2, uneven padding
         [2, 20, 21, 3, 3, 2, 1, 1, 2, 2, 3, 5, 2],       // stride and dilation together
         [2, 8, 9, 3, 3, 1, 1, 1, 1, 1, 1, 9, 2],         // rows of nine: one vector and one over
+        [3, 9, 12, 3, 3, 1, 1, 0, 1, 1, 1, 8, 2],        // padding in width only: rows that may not share their borders
         [2, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 13, 1],        // rows narrower than a vector, one image
         [1, 4, 4, 5, 5, 1, 1, 2, 2, 1, 1, 3, 2],         // a kernel larger than the image
         [4, 5, 5, 1, 1, 1, 1, 0, 0, 1, 1, 1, 3],         // 1×1, one output channel
