@@ -170,7 +170,7 @@ public static partial class DirectConv2d
                     for (int q = 0; q < last; q += SixBlock) Block6x64(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
                 else
                     for (int q = 0; q < last; q += block)
-                        if (wide) Block8x48(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
+                        if (wide) Block8xUpTo48(last - q, pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
                         else Block4x24(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
             if (adding)
                 for (int o = 0; o < outChannels; o++)
