@@ -18,7 +18,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// ResNet-8's 16→32 layer), folded back afterwards: 0.85–0.90 ms a call on two threads for 116 MFLOP, the fold most of it.
 /// Here an image's δ, its ∂C/∂x and the reordered kernel stay in L1/L2: 16→32 0.69 ms, 32→64 0.39 ms (0.90 and 0.85
 /// before). Why groups of seven: ResNet-8's rows hold 14 and 7 pixels of a parity, and groups of twelve computed twelve
-/// for fourteen or for seven (0.86 and 0.78 ms). Each (tap count, pixel count, channel count) has its own loop, the
+/// for fourteen or for seven (0.86 and 0.78 ms). With 16 channels a row's fourteen go as one group, fourteen accumulators in flight instead of seven (<c>race conv-layer --layer 16,32,28,3,2,1,64 --threads 1</c>: 1.00 → 0.87 ms). Each (tap count, pixel count, channel count) has its own loop, the
 /// counts as type parameters: with a loop over the taps around the loop over the output channels the JIT kept the
 /// accumulators on the stack, three times slower.</para>
 /// <para>Bits: each ∂C/∂x entry is one fused multiply-add chain from zero over its taps in order and the output channels
@@ -30,7 +30,8 @@ public sealed unsafe class InputGradientByPhases
     /// <summary>Set to false to time the earlier routes (A/B: <c>race-cnn resnet --ab phases</c>).</summary>
     public static bool Enabled { get; set; } = true;
 
-    // The larger group: a row's pixels of a parity go by sevens when they are a multiple of seven, else by twelves.
+    // The larger group: a row's pixels of a parity go by fourteens (16 channels) or sevens when they are a multiple of
+    // that, else by twelves.
     private const int Lanes = 16, Pixels = 12;
 
     /// <summary>512-bit kernels on, a 3×3 kernel at stride 2 with padding 1, no dilation, 16 or 32 input channels.</summary>
@@ -85,7 +86,7 @@ public sealed unsafe class InputGradientByPhases
                 for (int h = 0; h < g.Height; h++)
                     for (int parity = 0; parity < 2; parity++)
                     {
-                        int pixels = (g.Width - parity + 1) / 2, group = pixels % 7 == 0 ? 7 : Pixels;
+                        int pixels = (g.Width - parity + 1) / 2, group = c == Lanes && pixels % 14 == 0 ? 14 : pixels % 7 == 0 ? 7 : Pixels;
                         for (int first = 0; first < pixels; first += group)
                             Row(delta, image, h, parity + 2 * first, Math.Min(group, pixels - first));
                     }
@@ -110,7 +111,8 @@ public sealed unsafe class InputGradientByPhases
                 }
             float* to = image + ((long)h * g.Width + w0) * c;
             if (count <= 7) Seven(taps, rows * columns, c, o, wp, count, to);
-            else Twelve(taps, rows * columns, c, o, wp, count, to);
+            else if (count <= Pixels) Twelve(taps, rows * columns, c, o, wp, count, to);
+            else Fourteen(taps, rows * columns, o, wp, count, to, 2 * c);
         }
     }
 
@@ -139,6 +141,17 @@ public sealed unsafe class InputGradientByPhases
             case (1, _): Pixels32<OneTap, TwelvePixels>(taps, o, ld, count, to, 2 * c); break;
             case (2, _): Pixels32<TwoTaps, TwelvePixels>(taps, o, ld, count, to, 2 * c); break;
             default: Pixels32<FourTaps, TwelvePixels>(taps, o, ld, count, to, 2 * c); break;
+        }
+    }
+
+    /// <summary>A group of 13 or 14 pixels of 16 channels (a 28-pixel row's pixels of one parity, in one go).</summary>
+    private static void Fourteen(in Taps taps, int tapCount, int o, int ld, int count, float* to, int step)
+    {
+        switch (tapCount)
+        {
+            case 1: Pixels16<OneTap, FourteenPixels>(taps, o, ld, count, to, step); break;
+            case 2: Pixels16<TwoTaps, FourteenPixels>(taps, o, ld, count, to, step); break;
+            default: Pixels16<FourTaps, FourteenPixels>(taps, o, ld, count, to, step); break;
         }
     }
 
@@ -171,10 +184,12 @@ public sealed unsafe class InputGradientByPhases
     private struct TwoTaps : ITapCount { public static int Count => 2; }
     private struct FourTaps : ITapCount { public static int Count => 4; }
 
-    /// <summary>Pixels a group computes: 7 (rows of 14 or 28 pixels, ResNet-8's, split without a wasted lane) or 12.</summary>
+    /// <summary>Pixels a group computes: 7 (rows of 14 or 28 pixels, ResNet-8's, split without a wasted lane), 12, or 14
+    /// (16 channels only: fourteen accumulators).</summary>
     private interface IPixelCount { static abstract int Count { get; } }
     private struct SevenPixels : IPixelCount { public static int Count => 7; }
     private struct TwelvePixels : IPixelCount { public static int Count => 12; }
+    private struct FourteenPixels : IPixelCount { public static int Count => 14; }
 
     /// <summary>Seven or twelve pixels (<typeparamref name="TPixels"/>; the first <paramref name="count"/> stored, the others
     /// read on along δ's row and dropped) of 16 input channels: for each output channel and tap, the tap's kernel vector
@@ -184,7 +199,7 @@ public sealed unsafe class InputGradientByPhases
     private static void Pixels16<TTaps, TPixels>(in Taps taps, int o, int ld, int count, float* to, int step) where TTaps : struct, ITapCount where TPixels : struct, IPixelCount
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
-        Vector512<float> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
+        Vector512<float> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default;
         float* d0 = taps.D0, d1 = taps.D1, d2 = taps.D2, d3 = taps.D3, k0 = taps.K0, k1 = taps.K1, k2 = taps.K2, k3 = taps.K3;
         for (int q = 0; q < o; q++, d0 += ld, d1 += ld, d2 += ld, d3 += ld, k0 += Lanes, k1 += Lanes, k2 += Lanes, k3 += Lanes)
         {
@@ -202,6 +217,8 @@ public sealed unsafe class InputGradientByPhases
                 if (TPixels.Count > 9) { a9 = Vector512.FusedMultiplyAdd(Vector512.Create(d0[9]), v, a9); }
                 if (TPixels.Count > 10) { a10 = Vector512.FusedMultiplyAdd(Vector512.Create(d0[10]), v, a10); }
                 if (TPixels.Count > 11) { a11 = Vector512.FusedMultiplyAdd(Vector512.Create(d0[11]), v, a11); }
+                if (TPixels.Count > 12) { a12 = Vector512.FusedMultiplyAdd(Vector512.Create(d0[12]), v, a12); }
+                if (TPixels.Count > 13) { a13 = Vector512.FusedMultiplyAdd(Vector512.Create(d0[13]), v, a13); }
             }
             if (TTaps.Count > 1)
             {
@@ -218,6 +235,8 @@ public sealed unsafe class InputGradientByPhases
                 if (TPixels.Count > 9) { a9 = Vector512.FusedMultiplyAdd(Vector512.Create(d1[9]), v, a9); }
                 if (TPixels.Count > 10) { a10 = Vector512.FusedMultiplyAdd(Vector512.Create(d1[10]), v, a10); }
                 if (TPixels.Count > 11) { a11 = Vector512.FusedMultiplyAdd(Vector512.Create(d1[11]), v, a11); }
+                if (TPixels.Count > 12) { a12 = Vector512.FusedMultiplyAdd(Vector512.Create(d1[12]), v, a12); }
+                if (TPixels.Count > 13) { a13 = Vector512.FusedMultiplyAdd(Vector512.Create(d1[13]), v, a13); }
             }
             if (TTaps.Count > 2)
             {
@@ -234,6 +253,8 @@ public sealed unsafe class InputGradientByPhases
                 if (TPixels.Count > 9) { a9 = Vector512.FusedMultiplyAdd(Vector512.Create(d2[9]), v, a9); }
                 if (TPixels.Count > 10) { a10 = Vector512.FusedMultiplyAdd(Vector512.Create(d2[10]), v, a10); }
                 if (TPixels.Count > 11) { a11 = Vector512.FusedMultiplyAdd(Vector512.Create(d2[11]), v, a11); }
+                if (TPixels.Count > 12) { a12 = Vector512.FusedMultiplyAdd(Vector512.Create(d2[12]), v, a12); }
+                if (TPixels.Count > 13) { a13 = Vector512.FusedMultiplyAdd(Vector512.Create(d2[13]), v, a13); }
             }
             if (TTaps.Count > 3)
             {
@@ -250,6 +271,8 @@ public sealed unsafe class InputGradientByPhases
                 if (TPixels.Count > 9) { a9 = Vector512.FusedMultiplyAdd(Vector512.Create(d3[9]), v, a9); }
                 if (TPixels.Count > 10) { a10 = Vector512.FusedMultiplyAdd(Vector512.Create(d3[10]), v, a10); }
                 if (TPixels.Count > 11) { a11 = Vector512.FusedMultiplyAdd(Vector512.Create(d3[11]), v, a11); }
+                if (TPixels.Count > 12) { a12 = Vector512.FusedMultiplyAdd(Vector512.Create(d3[12]), v, a12); }
+                if (TPixels.Count > 13) { a13 = Vector512.FusedMultiplyAdd(Vector512.Create(d3[13]), v, a13); }
             }
         }
         a0.Store(to);
@@ -264,6 +287,8 @@ public sealed unsafe class InputGradientByPhases
         if (count > 9) a9.Store(to + 9 * step);
         if (count > 10) a10.Store(to + 10 * step);
         if (count > 11) a11.Store(to + 11 * step);
+        if (count > 12) a12.Store(to + 12 * step);
+        if (count > 13) a13.Store(to + 13 * step);
     }
 
     /// <summary>The same for 32 input channels (two vectors a pixel).</summary>
