@@ -48,6 +48,8 @@ namespace NeuralPipelines.Models.Kernels;
 public sealed class Convolution
 {
     private float[]? _columns, _z, _delta, _workspace, _croppedWeight, _croppedGradient, _biasPartial, _planeSums, _flippedWeight, _addend;
+    // The whole-batch columns and product of large kernels' layers (Im2ColChunks.KernelTooLarge), shared by all of them.
+    [ThreadStatic] private static float[]? t_largeColumns, t_largeProduct;
     // Which copy of its input the previous call left for the WeightGradient after it: none unless it was a Forward.
     private HeldInput _held;
     private ImplicitGemm? _implicit;
@@ -117,17 +119,20 @@ public sealed class Convolution
             _held = HeldInput.Padded;
             return;
         }
-        if (Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true))
+        if (Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true) && !Im2ColChunks.KernelTooLarge(g, s.OutChannels))
         {
             Im2ColChunks.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
             return;
         }
         int cols = s.Columns, p = s.OutPixels;
-        var columns = Scratch.Ensure(ref _columns, g.Rows * cols);
+        // A large kernel's ∂C/∂w never reads the columns (the implicit GEMM takes it), so they, and z, go in buffers all
+        // such layers share instead of each layer keeping its own (pix2pix ngf 64: 1,659 MB at the peak with them kept).
+        bool shared = Im2ColChunks.KernelTooLarge(g, s.OutChannels);
+        var columns = shared ? Scratch.Ensure(ref t_largeColumns, g.Rows * cols) : Scratch.Ensure(ref _columns, g.Rows * cols);
         Im2Col.Unfold(x, s.Batch, g, columns);
-        _held = HeldInput.Columns;
+        _held = shared ? HeldInput.None : HeldInput.Columns;
         // z = w·a over the whole batch at once.
-        var z = Scratch.Ensure(ref _z, s.OutChannels * cols);
+        var z = shared ? Scratch.Ensure(ref t_largeProduct, s.OutChannels * cols) : Scratch.Ensure(ref _z, s.OutChannels * cols);
         if (!ColumnRoutesOnly && Im2ColProducts.SuitsExpand(s.OutChannels, g.Rows))
             Im2ColProducts.Expand(s.OutChannels, cols, g.Rows, weight, g.Rows, columns, cols, z, cols);
         else
@@ -262,7 +267,7 @@ public sealed class Convolution
             (_channelsLast ??= new ChannelsLastConv()).InputGradient(s, dy, weight, target);
             return;
         }
-        if (Im2ColChunks.SuitsInputGradient(g, s.Batch))
+        if (Im2ColChunks.SuitsInputGradient(g, s.Batch) && !Im2ColChunks.KernelTooLarge(g, s.OutChannels))
         {
             // col2im(wᵀδ), a few images at a time.
             Im2ColChunks.InputGradient(dy, s.Batch, g, weight, s.OutChannels, target);
@@ -270,7 +275,7 @@ public sealed class Convolution
         }
         // wᵀδ in column form, then col2im.
         int cols = s.Columns;
-        var wtd = Scratch.Ensure(ref _columns, g.Rows * cols);
+        var wtd = Im2ColChunks.KernelTooLarge(g, s.OutChannels) ? Scratch.Ensure(ref t_largeColumns, g.Rows * cols) : Scratch.Ensure(ref _columns, g.Rows * cols);
         // No Expand here (unlike the forward): with few rows the team cuts wᵀ·δ into column pieces, and ResNet-8's 16→32
         // shortcut's ∂C/∂x took 0.38 against 0.64 ms that way, the same bits (docs/BENCHMARKS.md, "small ∂C/∂x").
         if (PacksDeltaFromImages)

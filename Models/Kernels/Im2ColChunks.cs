@@ -39,6 +39,22 @@ public static unsafe class Im2ColChunks
     public static bool Suits(Im2ColGeometry g, int batch, bool noDirectKernel = false) =>
         Enabled && g.Rows > (noDirectKernel ? Convolution.ColumnFreeTaps : 640) && (long)g.Rows * g.OutPixels * batch >= RouteFloats;
 
+    /// <summary>Whether the forward product and ∂C/∂x, which this route would take, go through the whole batch's column
+    /// matrix instead because the kernel is too large to stay in a core's L2 (more than <see cref="MaxStreamedKernel"/>
+    /// floats): every chunk's product streams all of it again. PatchGAN's 256→512 4×4 layer (2 M floats, eight chunks of
+    /// two images at batch 16): forward 13.65 against 9.3 + 1.0 ms (product and unfold of the whole batch), ∂C/∂x 12.68
+    /// against 9.74 (<c>race conv-layer --layer 256,512,8,4,1,1,16</c>, two threads). The same bits: each column is the
+    /// same k steps either way. Off for A/B timing (<c>race pix2pix --ab large-kernels</c>).</summary>
+    public static bool WholeBatchForLargeKernels { get; set; } = true;
+
+    /// <summary>The largest kernel (O·C·kH·kW floats) whose products still go by chunks: 1 MB.</summary>
+    public const long MaxStreamedKernel = 1 << 18;
+
+    /// <summary>Whether a layer of <paramref name="outChannels"/> × this geometry's taps takes the whole batch's columns
+    /// for its products (<see cref="WholeBatchForLargeKernels"/>).</summary>
+    public static bool KernelTooLarge(Im2ColGeometry g, int outChannels) =>
+        WholeBatchForLargeKernels && (long)outChannels * g.Rows > MaxStreamedKernel;
+
     /// <summary>Whether ∂C/∂x (and so a transposed layer's forward product) takes this route: as <see cref="Suits"/> for
     /// a product no direct kernel takes, or with <see cref="AnyTaps"/> at any tap count from a whole-batch column matrix
     /// of two chunks whose products stay wide (<see cref="MinChunkColumns"/>).</summary>

@@ -70,6 +70,36 @@ public class ConvolutionTests
         Close(sums.Select(v => (float)v).ToArray(), db, "∂C/∂b");
     }
 
+    /// <summary>A kernel too large to stay in L2 (128→256 3×3, 294,912 floats) takes its forward product and ∂C/∂x through
+    /// the whole batch's columns instead of by chunks (<see cref="Im2ColChunks.WholeBatchForLargeKernels"/>): the same
+    /// bits either way, ∂C/∂w after the forward pass included.</summary>
+    [Fact]
+    public void A_large_kernels_products_through_the_whole_batch_give_the_chunks_bits()
+    {
+        var g = new Im2ColGeometry(128, 8, 8, 3, 3, 1, 1, 1, 1);
+        var s = new ConvolutionGeometry(32, 256, g);
+        Assert.True(Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true) && Im2ColChunks.KernelTooLarge(g, s.OutChannels));
+        var x = Pixels((int)s.InputLength, 0, -0.5f); var w = Pixels(s.WeightLength, 7, -0.5f); var b = Pixels(256, 11, -0.5f);
+        var dy = Pixels((int)s.OutputLength, 5, -0.4f);
+        var results = new List<float[][]>();
+        try
+        {
+            foreach (bool whole in new[] { true, false })
+            {
+                Im2ColChunks.WholeBatchForLargeKernels = whole;
+                var conv = new Convolution();
+                var y = new float[s.OutputLength]; var dw = new float[s.WeightLength]; var dx = new float[s.InputLength];
+                conv.Forward(s, x, w, b, y);
+                conv.WeightGradient(s, x, dy, dw);
+                conv.InputGradient(s, dy, w, dx);
+                results.Add([y, dw, dx]);
+            }
+        }
+        finally { Im2ColChunks.WholeBatchForLargeKernels = true; }
+        foreach (int i in new[] { 0, 1, 2 })
+            Assert.True(results[0][i].AsSpan().SequenceEqual(results[1][i]), $"{new[] { "y", "∂C/∂w", "∂C/∂x" }[i]} differs between the routes");
+    }
+
     [Fact]
     public void The_weight_gradient_after_a_forward_pass_reuses_its_columns_and_gets_the_same_bits_as_a_fresh_one()
     {
