@@ -34,9 +34,11 @@ namespace NeuralPipelines.Models.Kernels;
 /// <item>Chunks (<see cref="Im2ColChunks"/>): column matrices of a few images at a time, never the whole batch's: the
 /// output of those wide layers with a large batch, and ∂C/∂x of every layer left whose whole-batch columns would fill two
 /// chunks (<see cref="Im2ColChunks.AnyTaps"/>); ∂C/∂w from <see cref="ColumnFreeTaps"/> taps for a strided or
-/// transposed layer.</item>
+/// transposed layer. Not the products of a kernel over 1 MB (<see cref="Im2ColChunks.KernelTooLarge"/>), which every
+/// chunk would stream again.</item>
 /// <item>Columns (<see cref="Im2Col"/>): im2col of the whole batch and one product, [O × N·P] = w·cols; ∂C/∂w = δ·colsᵀ,
-/// ∂C/∂cols = wᵀ·δ then col2im. Tiny products go through <see cref="Im2ColProducts"/>, the rest through <see cref="Gemm"/>.</item>
+/// ∂C/∂cols = wᵀ·δ then col2im. Tiny products go through <see cref="Im2ColProducts"/>, the rest through <see cref="Gemm"/>;
+/// large kernels' layers share one set of these buffers.</item>
 /// </list>
 /// <para>One reuse between calls: a <see cref="WeightGradient"/> right after a <see cref="Forward"/> on this instance
 /// takes the input that Forward unfolded on the column route instead of unfolding it again, so it must be given the
