@@ -47,7 +47,7 @@ public static unsafe class BatchNormChannels
                 BatchNormPasses.NormalizeTraining(px, batch, channels, plane, pg, pb, epsilon, pm, pv, pu, pi, py, activation, pa);
             else
             KernelLoop.For(channels, (long)batch * channels * plane,
-                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, pu, pi, py == null ? pa : py, new Then(activation, py == null ? pa : py, pa, null)),
+                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, pu, pi, YOrA(py, pa), new Then(activation, YOrA(py, pa), pa, null)),
                 static (j, ch) => j.Train(ch));
     }
 
@@ -71,7 +71,7 @@ public static unsafe class BatchNormChannels
                 BatchNormPasses.NormalizeInference(px, batch, channels, plane, pg, pb, epsilon, pm, pv, pi, py, activation, pa);
             else
             KernelLoop.For(channels, (long)batch * channels * plane,
-                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, null, pi, py == null ? pa : py, new Then(activation, py == null ? pa : py, pa, null)),
+                new Forwards(new Layout(batch, channels, plane), epsilon, px, pg, pb, pm, pv, null, pi, YOrA(py, pa), new Then(activation, YOrA(py, pa), pa, null)),
                 static (j, ch) => j.Infer(ch));
     }
 
@@ -114,7 +114,7 @@ public static unsafe class BatchNormChannels
                 BatchNormPasses.Backward(activation, pz, pa, pda, pd, px, pm, batch, channels, plane, pg, pi, batchStatistics, ps, pp, pdx);
             else
             KernelLoop.For(channels, (long)batch * channels * plane,
-                new Backwards(new Layout(batch, channels, plane), batchStatistics, pd, px, pm, pg, pi, ps, pp, pdx, new Then(activation, pz == null ? pa : pz, pa, pda)),
+                new Backwards(new Layout(batch, channels, plane), batchStatistics, pd, px, pm, pg, pi, ps, pp, pdx, new Then(activation, YOrA(pz, pa), pa, pda)),
                 static (j, ch) => j.Back(ch));
     }
 
@@ -143,6 +143,10 @@ public static unsafe class BatchNormChannels
             throw new ArgumentException("BatchNormChannels: y may be left out only before a ReLU (its derivative reads a alone); this activation reads y.");
         return need;
     }
+
+    /// <summary>Where the channel-by-channel route writes and reads y: y itself, or, where y was left out (before a ReLU),
+    /// a, which the ReLU then computes in place from it.</summary>
+    private static float* YOrA(float* y, float* a) => y == null ? a : y;
 
     private static void CheckActivated(string name, PlaneActivation activation, int length, int need)
     {

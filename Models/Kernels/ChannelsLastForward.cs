@@ -115,11 +115,12 @@ public sealed unsafe class ChannelsLastForward
         KernelLoop.ForRuns(rows, TileRuns, 2L * rows * outChannels, (W: (nint)w, To: (nint)to, O: outChannels, C: channels, Taps: taps),
             static (j, from, end) =>
             {
+                // One output channel's taps are C·taps floats apart in w.
+                long step = (long)j.C * j.Taps;
                 for (int r = from; r < end; r++)
                 {
                     int t = r / j.C, ch = r - t * j.C;
                     float* row = (float*)j.To + (long)r * j.O, source = (float*)j.W + (long)ch * j.Taps + t;
-                    long step = (long)j.C * j.Taps;
                     for (int o = 0; o < j.O; o++) row[o] = source[o * step];
                 }
             });

@@ -121,15 +121,15 @@ public sealed class Convolution
             _held = HeldInput.Padded;
             return;
         }
-        if (Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true) && !Im2ColChunks.KernelTooLarge(g, s.OutChannels))
+        // A large kernel's ∂C/∂w never reads the columns (the implicit GEMM takes it), so they, and z, go in buffers all
+        // such layers share instead of each layer keeping its own (pix2pix ngf 64: 1,659 MB at the peak with them kept).
+        bool shared = Im2ColChunks.KernelTooLarge(g, s.OutChannels);
+        if (!shared && Im2ColChunks.Suits(g, s.Batch, noDirectKernel: true))
         {
             Im2ColChunks.Forward(x, s.Batch, g, weight, s.OutChannels, bias, y);
             return;
         }
         int cols = s.Columns, p = s.OutPixels;
-        // A large kernel's ∂C/∂w never reads the columns (the implicit GEMM takes it), so they, and z, go in buffers all
-        // such layers share instead of each layer keeping its own (pix2pix ngf 64: 1,659 MB at the peak with them kept).
-        bool shared = Im2ColChunks.KernelTooLarge(g, s.OutChannels);
         var columns = shared ? Scratch.Ensure(ref t_largeColumns, g.Rows * cols) : Scratch.Ensure(ref _columns, g.Rows * cols);
         Im2Col.Unfold(x, s.Batch, g, columns);
         _held = shared ? HeldInput.None : HeldInput.Columns;
@@ -269,7 +269,8 @@ public sealed class Convolution
             (_channelsLast ??= new ChannelsLastConv()).InputGradient(s, dy, weight, target);
             return;
         }
-        if (Im2ColChunks.SuitsInputGradient(g, s.Batch) && !Im2ColChunks.KernelTooLarge(g, s.OutChannels))
+        bool shared = Im2ColChunks.KernelTooLarge(g, s.OutChannels);
+        if (!shared && Im2ColChunks.SuitsInputGradient(g, s.Batch))
         {
             // col2im(wᵀδ), a few images at a time.
             Im2ColChunks.InputGradient(dy, s.Batch, g, weight, s.OutChannels, target);
@@ -277,7 +278,7 @@ public sealed class Convolution
         }
         // wᵀδ in column form, then col2im.
         int cols = s.Columns;
-        var wtd = Im2ColChunks.KernelTooLarge(g, s.OutChannels) ? Scratch.Ensure(ref t_largeColumns, g.Rows * cols) : Scratch.Ensure(ref _columns, g.Rows * cols);
+        var wtd = shared ? Scratch.Ensure(ref t_largeColumns, g.Rows * cols) : Scratch.Ensure(ref _columns, g.Rows * cols);
         // No Expand here (unlike the forward): with few rows the team cuts wᵀ·δ into column pieces, and ResNet-8's 16→32
         // shortcut's ∂C/∂x took 0.38 against 0.64 ms that way, the same bits (docs/BENCHMARKS.md, "small ∂C/∂x").
         if (PacksDeltaFromImages)

@@ -74,8 +74,8 @@ public static partial class DirectConv2d
     /// the forward kernel run on δ with the flipped, channel-swapped weights (see <see cref="InputGradientGeometry"/>).
     /// </summary>
     /// <remarks>Why: the column route writes and then folds a [C·kH·kW × N·OH·OW] matrix (29 MB for ResNet's 16-channel
-    /// layers at batch 64), so it is bound by memory traffic; this route touches each image's planes only.</remarks>
-    /// <remarks>With <paramref name="adding"/>, inputGradient += ∂C/∂x (onto a residual block's other share).</remarks>
+    /// layers at batch 64), so it is bound by memory traffic; this route touches each image's planes only. With
+    /// <paramref name="adding"/>, inputGradient += ∂C/∂x (onto a residual block's other share).</remarks>
     public static void InputGradient(ReadOnlySpan<float> gradients, int batch, Im2ColGeometry g, ReadOnlySpan<float> weight, int outChannels,
         Span<float> inputGradient, bool adding = false)
     {
@@ -172,14 +172,10 @@ public static partial class DirectConv2d
                     for (int q = 0; q < last; q += block)
                         if (wide) Block8xUpTo48(last - q, pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
                         else Block4x24(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
-            if (adding)
-                for (int o = 0; o < outChannels; o++)
-                    for (int r = 0; r < oh; r++)
-                        ShortRows.Add(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
-            else
-                for (int o = 0; o < outChannels; o++)
-                    for (int r = 0; r < oh; r++)
-                        ShortRows.Copy(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
+            for (int o = 0; o < outChannels; o++)
+                for (int r = 0; r < oh; r++)
+                    if (adding) ShortRows.Add(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
+                    else ShortRows.Copy(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
         }
     }
 

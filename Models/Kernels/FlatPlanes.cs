@@ -23,8 +23,8 @@ internal readonly struct FlatPlanes
     /// <param name="g">The convolution.</param>
     /// <param name="sharedBorders">At stride 1, rows of W + padW floats: the zero columns to the right of an image row are
     /// the ones to the left of the next, so each row computes kW − 1 − padW dropped positions instead of kW − 1 (ResNet-8's
-    /// 3×3 layers on 28×28: 816 positions in 48-wide blocks instead of 864). Only for kernels that do not sum over positions (a ∂C/∂w's sums
-    /// would run in another order).</param>
+    /// 3×3 layers on 28×28: 816 positions in 48-wide blocks instead of 864). Only for kernels that do not sum over
+    /// positions (a ∂C/∂w's sums would run in another order).</param>
     public FlatPlanes(Im2ColGeometry g, bool sharedBorders = false)
     {
         G = g;

@@ -18,7 +18,9 @@ namespace NeuralPipelines.Models.Kernels;
 /// ResNet-8's 16→32 layer), folded back afterwards: 0.85–0.90 ms a call on two threads for 116 MFLOP, the fold most of it.
 /// Here an image's δ, its ∂C/∂x and the reordered kernel stay in L1/L2: 16→32 0.69 ms, 32→64 0.39 ms (0.90 and 0.85
 /// before). Why groups of seven: ResNet-8's rows hold 14 and 7 pixels of a parity, and groups of twelve computed twelve
-/// for fourteen or for seven (0.86 and 0.78 ms). With 16 channels a row's fourteen go as one group, fourteen accumulators in flight instead of seven (<c>race conv-layer --layer 16,32,28,3,2,1,64 --threads 1</c>: 1.00 → 0.87 ms). Each (tap count, pixel count, channel count) has its own loop, the
+/// for fourteen or for seven (0.86 and 0.78 ms). With 16 channels a row's fourteen go as one group, fourteen
+/// accumulators in flight instead of seven (<c>race conv-layer --layer 16,32,28,3,2,1,64 --threads 1</c>: 1.00 → 0.87
+/// ms). Each (tap count, pixel count, channel count) has its own loop, the
 /// counts as type parameters: with a loop over the taps around the loop over the output channels the JIT kept the
 /// accumulators on the stack, three times slower.</para>
 /// <para>Bits: each ∂C/∂x entry is one fused multiply-add chain from zero over its taps in order and the output channels

@@ -111,8 +111,7 @@ public sealed unsafe class PointwiseConv
         {
             GemmTranspose.Matrix16(pwo, o, c, pw);
             var images = new Images(g, o, pdx, pw, null, null, null, pd, null, s.Batch);
-            if (adding) KernelLoop.For(s.Batch, Work(s), images, static (j, n) => j.InputGradient(n, adding: true));
-            else KernelLoop.For(s.Batch, Work(s), images, static (j, n) => j.InputGradient(n, adding: false));
+            KernelLoop.For(s.Batch, Work(s), (Images: images, Adding: adding), static (j, n) => j.Images.InputGradient(n, j.Adding));
         }
     }
 

@@ -41,11 +41,15 @@ public sealed class Sequential : Layer, IAddsInputGradient
     /// sweep (<see cref="LastTakesActivation"/>): ∂C/∂z lands in <paramref name="after"/>'s buffer, as its own backward
     /// pass would leave it. Only for an activation whose derivative reads a alone (the ReLU), since the last layer's
     /// output need not be σ's input (a residual junction adds the shortcut first).</summary>
-    internal Tensor Backward(Tensor dy, IFusibleActivation after)
+    internal Tensor Backward(Tensor dy, IFusibleActivation after) => BackwardTaking(dy, after, stopAt: 0);
+
+    /// <summary>The last layer's backward pass with <paramref name="after"/>'s derivative taken in, then the layers before
+    /// it down to <paramref name="stopAt"/>.</summary>
+    private Tensor BackwardTaking(Tensor dy, IFusibleActivation after, int stopAt)
     {
         if (!LastTakesActivation || !after.Kernel.IsRectifier)
             throw new InvalidOperationException("Sequential.Backward(δ, σ): the last layer cannot take σ's derivative (it takes a ReLU's only, after a layer that fuses activations).");
-        return BackwardFrom(_layers.Length - 2, ((IFusesActivation)_layers[^1]).Backward(dy, after));
+        return BackwardFrom(_layers.Length - 2, ((IFusesActivation)_layers[^1]).Backward(dy, after), stopAt);
     }
 
     public override LayerSpec Spec => new LayerSpec("sequential").WithChildren(_layers.Select(l => l.Spec));
@@ -89,10 +93,9 @@ public sealed class Sequential : Layer, IAddsInputGradient
     /// <paramref name="sum"/> (<see cref="IAddsInputGradient"/>): a residual block's body whose ∂C/∂x joins δ itself.</summary>
     internal void BackwardAdding(Tensor dy, IFusibleActivation after, Tensor sum)
     {
-        if (!LastTakesActivation || !after.Kernel.IsRectifier || _layers.Length < 2 || _layers[0] is not IAddsInputGradient { AddsInputGradient: true } first)
-            throw new InvalidOperationException("Sequential.BackwardAdding(δ, σ, sum): needs a first layer that adds its ∂C/∂x and a last one that takes a ReLU's derivative.");
-        var d = ((IFusesActivation)_layers[^1]).Backward(dy, after);
-        first.BackwardAdding(BackwardFrom(_layers.Length - 2, d, stopAt: 1), sum);
+        if (_layers.Length < 2 || _layers[0] is not IAddsInputGradient { AddsInputGradient: true } first)
+            throw new InvalidOperationException("Sequential.BackwardAdding(δ, σ, sum): needs a first layer that adds its ∂C/∂x, and another after it.");
+        first.BackwardAdding(BackwardTaking(dy, after, stopAt: 1), sum);
     }
 
     /// <summary>Layers <paramref name="last"/> … <paramref name="stopAt"/>; the ones after have run.</summary>

@@ -112,7 +112,7 @@ public sealed class Residual : Layer, IFusesActivation
         // With the identity the block's ∂C/∂x is δ_z + the body's: the body's first layer adds its share onto δ_z (which
         // the ReLU's buffer holds for this block alone, and which nothing reads after the body's last layer), so the two
         // never meet in a pass of their own.
-        if (JoinsInPlace && _shortcut is null && body.Children.Count > 1 && body.Children[0] is IAddsInputGradient { AddsInputGradient: true })
+        if (JoinsInPlace && _shortcut is null && body.Children.Count > 1 && ((IAddsInputGradient)body).AddsInputGradient)
         {
             body.BackwardAdding(outputGradient, then, dz);
             return dz;
