@@ -6,7 +6,11 @@ namespace NeuralPipelines.Cli;
 /// <summary>The <c>np</c> entry point: finds every <see cref="ICliCommand"/> in this assembly and runs the one asked for.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        using var scratch = ProcessScratch.Enter();
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs one command line with the given streams (tests call this in-process).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

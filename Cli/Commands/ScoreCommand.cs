@@ -137,6 +137,7 @@ public sealed class ScoreCommand : ICliCommand
         if (PredictionFormats.ForPath(outputPath) != PredictionFormat.Csv) throw new ArgumentException($"--output {outputPath}: an ML.NET pipeline's predictions are written as CSV.");
         var table = CsvReader.Read(TabularOptions.ResolvePath(data));
         var pipeline = ModelFile.Load(new MLContext(seed: 1), modelPath, out _);
+        using var loaded = pipeline as IDisposable;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var rows = TabularScorer.Score(pipeline, table, modelPath, write => Outputs.WriteText(context, outputPath, write));
         var seconds = clock.Elapsed.TotalSeconds;

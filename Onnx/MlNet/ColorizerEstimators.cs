@@ -30,7 +30,7 @@ public static class ColorizerEstimators
             // ExtractPixels writes (pixel − offset)·scale in [channel, y, x] order: planar RGB in [0, 1], the graph's input.
             .Append(ml.Transforms.ExtractPixels(rgb, resized, ImagePixelExtractingEstimator.ColorBits.Rgb,
                 ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f / 255f, outputAsFloatArray: true))
-            .Append(ml.Transforms.ApplyOnnxModel([pixels], [rgb], new MemoryStream(composite, writable: false), gpuDeviceId, fallbackToCpu: true))
+            .Append(MlNetOnnxLoads.Run(() => ml.Transforms.ApplyOnnxModel([pixels], [rgb], new MemoryStream(composite, writable: false), gpuDeviceId, fallbackToCpu: true)))
             // Whole levels in, no scale: ConvertToImage casts each to a byte and sets alpha to 255.
             .Append(ml.Transforms.ConvertToImage(size, size, outputColumn, pixels, ImagePixelExtractingEstimator.ColorBits.Rgb,
                 ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavedColors: false, scaleImage: 1f, offsetImage: 0f))

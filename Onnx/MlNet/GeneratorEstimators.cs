@@ -17,7 +17,7 @@ public static class GeneratorEstimators
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
         if (noiseColumn != input) chain = chain.Append(ml.Transforms.CopyColumns(input, noiseColumn));
         chain = chain
-            .Append(ml.Transforms.ApplyOnnxModel([output], [input], new MemoryStream(onnx, writable: false), gpuDeviceId, fallbackToCpu: true))
+            .Append(MlNetOnnxLoads.Run(() => ml.Transforms.ApplyOnnxModel([output], [input], new MemoryStream(onnx, writable: false), gpuDeviceId, fallbackToCpu: true)))
             .Append(ml.Transforms.CopyColumns(imageColumn, output));
         string[] drop = noiseColumn == input ? [output] : [input, output];
         return chain.Append(ml.Transforms.DropColumns(drop.Where(c => c != imageColumn).ToArray()));

@@ -35,10 +35,10 @@ public static class OnnxModelEstimators
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
         if (featureColumn != input)
             chain = chain.Append(ml.Transforms.CopyColumns(input, featureColumn));
+        var scoring = NamedScoreOutput.Add(model, probabilities, OnnxModelColumns.Score, labels);
         chain = chain
-            .Append(ml.Transforms.ApplyOnnxModel([OnnxModelColumns.Score, predicted], [input],
-                new MemoryStream(NamedScoreOutput.Add(model, probabilities, OnnxModelColumns.Score, labels), writable: false),
-                gpuDeviceId, fallbackToCpu: true));
+            .Append(MlNetOnnxLoads.Run(() => ml.Transforms.ApplyOnnxModel([OnnxModelColumns.Score, predicted], [input],
+                new MemoryStream(scoring, writable: false), gpuDeviceId, fallbackToCpu: true)));
         chain = ClassLabelKey.Append(ml, chain, predicted, OnnxModelColumns.PredictedLabel, labels, Scratch);
         string[] drop = [.. featureColumn == input ? [] : new[] { input }, predicted, .. ClassLabelKey.ScratchColumns(Scratch)];
         return new FeatureColumnCheck(chain.Append(ml.Transforms.DropColumns(drop)), featureColumn, inputLength);

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using NeuralPipelines.Data.IO;
 using NeuralPipelines.Onnx.Metadata;
 
@@ -17,17 +16,11 @@ public static class OnnxModelZip
     /// <summary>Writes the zip to <paramref name="stream"/> (for several outputs committed together, see <see cref="OutputTransaction"/>).</summary>
     public static void Save(byte[] onnx, ModelCard card, string featureColumn, Stream stream)
     {
-        var ml = new MLContext(seed: 0);
-        var definition = SchemaDefinition.Create(typeof(FeatureRow));
-        definition[0].ColumnName = featureColumn;
-        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, card.InputLength);
-        var empty = ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), definition);
+        using var scope = new ScopedMLContext(seed: 0);
+        var ml = scope.Context;
+        var empty = EmptyFeatureView.Create(ml, featureColumn, card.InputLength);
         var model = OnnxModelEstimators.Create(ml, onnx, featureColumn).Fit(empty);
+        using var owned = model as IDisposable;
         ml.Model.Save(model, empty.Schema, stream);
-    }
-
-    private sealed class FeatureRow
-    {
-        public float[] Features { get; set; } = [];
     }
 }

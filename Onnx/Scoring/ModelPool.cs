@@ -124,8 +124,22 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
 
     private PoolGeneration<TIn, TOut> Open()
     {
+        // Each generation's context keeps ML.NET's copies of its model; a reload must not leave the last one's behind.
+        var scope = new ScopedMLContext(seed: 0);
+        try { return Open(scope); }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens the file's model with <paramref name="scope"/>, which the generation returned owns (or which is disposed
+    /// here when the ML.NET pipeline was needed only to check the ONNX Runtime path).</summary>
+    private PoolGeneration<TIn, TOut> Open(ScopedMLContext scope)
+    {
         var stamp = FileStamp.Of(Path);
-        var ml = new MLContext(seed: 0);
+        var ml = scope.Context;
         ml.ComponentCatalog.RegisterAssembly(typeof(OnnxTransformer).Assembly);
         ITransformer model;
         DataViewSchema schema;
@@ -135,7 +149,7 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
         {
             // Every entry against its CRC-32 first: ML.NET would load a flipped weight without a word.
             NeuralPipelines.Data.IO.ZipIntegrity.Verify(Path, "an ML.NET model file");
-            try { model = ml.Model.Load(Path, out schema); }
+            try { (model, schema) = MlNetOnnxLoads.Run(() => (ml.Model.Load(Path, out var s), s)); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 throw new InvalidDataException($"{Path}: ML.NET cannot load this model zip ({e.Message.ReplaceLineEndings(" ")}).", e);
@@ -151,17 +165,22 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
             var card = OnnxModelInfo.Card(onnx, Path)
                 ?? throw new InvalidDataException($"{Path}: an ONNX model without a NeuralPipelines card; the pool serves models exported by NeuralPipelines or ML.NET zips.");
             // The same ML.NET pipeline the network's zip holds, so both paths answer alike.
-            var empty = EmptyView(ml, featureColumn, card.InputLength);
+            var empty = EmptyFeatureView.Create(ml, featureColumn, card.InputLength);
             model = OnnxModelEstimators.Create(ml, onnx, featureColumn).Fit(empty);
             schema = empty.Schema;
         }
         if (onnx is not null)
         {
             var fast = OnnxRuntimeGeneration<TIn, TOut>.TryCreate(onnx, featureColumn, _options.Scorer, stamp, Path, out _);
-            if (fast is not null && AgreesWithPipeline(fast, ml, model, schema, featureColumn)) return fast;
+            if (fast is not null && AgreesWithPipeline(fast, ml, model, schema, featureColumn))
+            {
+                (model as IDisposable)?.Dispose();
+                scope.Dispose();
+                return fast;
+            }
             fast?.Release();
         }
-        try { return new PredictionEngineGeneration<TIn, TOut>(ml, model, schema, stamp); }
+        try { return new PredictionEngineGeneration<TIn, TOut>(scope, model, schema, stamp); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             throw new InvalidDataException($"{Path}: the model cannot score {typeof(TIn).Name} into {typeof(TOut).Name} ({e.Message.ReplaceLineEndings(" ")}).", e);
@@ -196,18 +215,5 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
         {
             return false;
         }
-    }
-
-    private static IDataView EmptyView(MLContext ml, string featureColumn, int width)
-    {
-        var definition = SchemaDefinition.Create(typeof(FeatureRow));
-        definition[0].ColumnName = featureColumn;
-        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
-        return ml.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), definition);
-    }
-
-    private sealed class FeatureRow
-    {
-        public float[] Features { get; set; } = [];
     }
 }

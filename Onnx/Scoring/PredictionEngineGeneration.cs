@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.ML;
+using NeuralPipelines.Onnx.MlNet;
 
 namespace NeuralPipelines.Onnx.Scoring;
 
@@ -8,14 +9,15 @@ namespace NeuralPipelines.Onnx.Scoring;
 /// caller takes an engine of its own from a bag and puts it back; the bag grows to the number of concurrent callers.</summary>
 internal sealed class PredictionEngineGeneration<TIn, TOut> : PoolGeneration<TIn, TOut> where TIn : class, new() where TOut : class, new()
 {
-    private readonly MLContext _ml;
+    private readonly ScopedMLContext _scope;
     private readonly ITransformer _model;
     private readonly Microsoft.ML.Data.SchemaDefinition _input;
     private readonly ConcurrentBag<PredictionEngine<TIn, TOut>> _engines = [];
 
-    public PredictionEngineGeneration(MLContext ml, ITransformer model, DataViewSchema inputSchema, FileStamp stamp) : base(stamp)
+    /// <param name="scope">The context the model was loaded with: this generation owns it and disposes it after the model.</param>
+    public PredictionEngineGeneration(ScopedMLContext scope, ITransformer model, DataViewSchema inputSchema, FileStamp stamp) : base(stamp)
     {
-        _ml = ml;
+        _scope = scope;
         _model = model;
         _input = TypedColumns.Sized<TIn>(inputSchema);
         // One engine now, so a model that cannot read TIn fails when the pool opens, not at the first request.
@@ -38,11 +40,12 @@ internal sealed class PredictionEngineGeneration<TIn, TOut> : PoolGeneration<TIn
         finally { _engines.Add(engine); }
     }
 
-    private PredictionEngine<TIn, TOut> NewEngine() => _ml.Model.CreatePredictionEngine<TIn, TOut>(_model, inputSchemaDefinition: _input);
+    private PredictionEngine<TIn, TOut> NewEngine() => _scope.Context.Model.CreatePredictionEngine<TIn, TOut>(_model, inputSchemaDefinition: _input);
 
     protected override void DisposeModel()
     {
         while (_engines.TryTake(out var engine)) engine.Dispose();
         (_model as IDisposable)?.Dispose();
+        _scope.Dispose();
     }
 }

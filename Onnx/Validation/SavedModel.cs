@@ -36,7 +36,10 @@ public sealed class SavedModel : IDisposable
     }
 
     /// <summary>A loaded ML.NET zip: the context it was loaded with, the transformer and the schema it was saved with.</summary>
-    private sealed record MlNetPipeline(MLContext Ml, ITransformer Model, DataViewSchema InputSchema, string? VectorColumn);
+    private sealed record MlNetPipeline(ScopedMLContext Scope, ITransformer Model, DataViewSchema InputSchema, string? VectorColumn)
+    {
+        public MLContext Ml => Scope.Context;
+    }
 
     public string Path { get; }
 
@@ -105,10 +108,21 @@ public sealed class SavedModel : IDisposable
 
         // Every entry against its CRC-32 first: ML.NET would load a flipped weight without a word.
         ZipIntegrity.Verify(path, "an ML.NET model file");
-        var ml = new MLContext(seed: 0);
+        var scope = new ScopedMLContext(seed: 0);
+        try { return LoadMlNetPipeline(path, scope); }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+    }
+
+    private static SavedModel LoadMlNetPipeline(string path, ScopedMLContext scope)
+    {
+        var ml = scope.Context;
         ITransformer model;
         DataViewSchema schema;
-        try { model = ml.Model.Load(path, out schema); }
+        try { (model, schema) = MlNetOnnxLoads.Run(() => (ml.Model.Load(path, out var s), s)); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new InvalidDataException($"{path}: ML.NET cannot load this model zip ({FirstLine(e.Message)}).", e);
@@ -118,7 +132,7 @@ public sealed class SavedModel : IDisposable
         // one over named scalar columns (a tabular pipeline) is evaluated on tables only.
         var vectors = schema.Where(c => !c.IsHidden && c.Type is VectorDataViewType).ToArray();
         if (vectors.Length == 0)
-            return new SavedModel(path, "mlnet", card?.InputLength ?? 0, card?.InputShape, card, null, null, new MlNetPipeline(ml, model, schema, null));
+            return new SavedModel(path, "mlnet", card?.InputLength ?? 0, card?.InputShape, card, null, null, new MlNetPipeline(scope, model, schema, null));
         if (vectors.Length != 1)
             throw new InvalidDataException($"{path}: the model's input should have one vector column (of pixels, or features); it has {string.Join(", ", schema.Select(c => $"{c.Name} ({c.Type})"))}.");
         var column = vectors[0];
@@ -135,7 +149,7 @@ public sealed class SavedModel : IDisposable
             return TabularColumns.ClassScores(scored, path).SelectMany(r => r).ToArray();
         }
         int[]? shape = card?.InputLength == width ? card.InputShape : null;
-        return new SavedModel(path, "mlnet", width, shape, card, Score, null, new MlNetPipeline(ml, model, schema, column.Name));
+        return new SavedModel(path, "mlnet", width, shape, card, Score, null, new MlNetPipeline(scope, model, schema, column.Name));
     }
 
     /// <summary>Scores the test split of a dataset the catalog knows: "mnist" (shipped), "fashion-mnist", or a folder of IDX files.</summary>
@@ -353,7 +367,13 @@ public sealed class SavedModel : IDisposable
         return loader.Load(csvPath);
     }
 
-    public void Dispose() => _owned?.Dispose();
+    public void Dispose()
+    {
+        _owned?.Dispose();
+        // ML.NET's transformers keep their copies of the model in the context's temp folder until it goes.
+        (_mlnet?.Model as IDisposable)?.Dispose();
+        _mlnet?.Scope.Dispose();
+    }
 
     private static string FirstLine(string message) =>
         message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? message;

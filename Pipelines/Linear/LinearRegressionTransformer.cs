@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using NeuralPipelines.Onnx.MlNet;
 using Microsoft.ML.Transforms.Onnx;
 
 namespace NeuralPipelines.Pipelines.Linear;
@@ -9,7 +10,7 @@ namespace NeuralPipelines.Pipelines.Linear;
 /// <remarks>Saving writes the inner OnnxTransformer (with the ONNX bytes embedded), so <c>mlContext.Model.Save</c>
 /// works like for any ML.NET transformer; <c>mlContext.Model.Load</c> gives back that OnnxTransformer, which scores
 /// identically (the same ONNX graph runs in both). The double coefficients are in the ONNX metadata.</remarks>
-public sealed class LinearRegressionTransformer : ITransformer
+public sealed class LinearRegressionTransformer : ITransformer, IDisposable
 {
     internal LinearRegressionTransformer(OnnxTransformer scorer, LinearModel model, GradientDescentResult? gradientDescent)
     {
@@ -37,14 +38,16 @@ public sealed class LinearRegressionTransformer : ITransformer
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Scorer).Save(ctx);
 
+    /// <summary>Frees the ONNX Runtime session of the scoring transformer (a chain holding this disposes it with itself).</summary>
+    public void Dispose() => Scorer.Dispose();
+
     /// <summary>Wraps a fitted model as an ML.NET transformer reading <paramref name="featureColumnName"/> and writing <paramref name="scoreColumnName"/>.</summary>
     public static LinearRegressionTransformer Create(MLContext ml, LinearModel model, IDataView data,
         string featureColumnName = "Features", string scoreColumnName = "Score", GradientDescentResult? gradientDescent = null)
     {
         Onnx.Scoring.OnnxRuntimeNative.EnsureLoaded();
         var bytes = LinearModelOnnx.Build(model, featureColumnName, scoreColumnName);
-        using var stream = new MemoryStream(bytes);
-        var scorer = ml.Transforms.ApplyOnnxModel([scoreColumnName], [featureColumnName], stream).Fit(data);
+        var scorer = MlNetOnnxLoads.Run(() => ml.Transforms.ApplyOnnxModel([scoreColumnName], [featureColumnName], new MemoryStream(bytes, writable: false))).Fit(data);
         return new LinearRegressionTransformer(scorer, model, gradientDescent);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using NeuralPipelines.Onnx.MlNet;
 
 namespace NeuralPipelines.Pipelines.Linear;
 
@@ -65,7 +66,7 @@ internal static class LinearTrainingData
             throw new ArgumentException($"The label column '{labelColumnName}' must be a float.");
         Onnx.Scoring.OnnxRuntimeNative.EnsureLoaded();
         var standIn = LinearModelOnnx.Build(new LinearModel(["x"], [0], 0), featureColumnName, scoreColumnName);
-        using var stream = new MemoryStream(standIn);
-        return ml.Transforms.ApplyOnnxModel([scoreColumnName], [featureColumnName], stream).GetOutputSchema(input);
+        var estimator = MlNetOnnxLoads.Run(() => ml.Transforms.ApplyOnnxModel([scoreColumnName], [featureColumnName], new MemoryStream(standIn, writable: false)));
+        return OnnxEstimatorSchema.Of(ml, estimator, input, featureColumnName, width: 1);
     }
 }

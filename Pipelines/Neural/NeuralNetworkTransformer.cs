@@ -14,7 +14,7 @@ namespace NeuralPipelines.Pipelines.Neural;
 /// works as for any ML.NET model and <c>mlContext.Model.Load</c> gives back that chain, which scores identically in any
 /// process (it needs only ML.NET and ONNX Runtime). <see cref="CreateScorer"/> is the fast path over the same bytes.
 /// </remarks>
-public sealed class NeuralNetworkTransformer : ITransformer
+public sealed class NeuralNetworkTransformer : ITransformer, IDisposable
 {
     internal NeuralNetworkTransformer(ITransformer scorer, ClassifierModel model, ModelCard card, byte[] onnx, TrainingResult? training)
     {
@@ -51,4 +51,7 @@ public sealed class NeuralNetworkTransformer : ITransformer
     public IDataView Transform(IDataView input) => Scorer.Transform(input);
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Scorer).Save(ctx);
+
+    /// <summary>Frees the ONNX Runtime session of the scoring transformer (a chain holding this disposes it with itself).</summary>
+    public void Dispose() => (Scorer as IDisposable)?.Dispose();
 }

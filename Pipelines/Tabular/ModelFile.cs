@@ -24,8 +24,12 @@ public static class ModelFile
         ZipIntegrity.Verify(path, "an ML.NET model file");
         try
         {
-            using var stream = File.OpenRead(path);
-            return ml.Model.Load(stream, out inputSchema);
+            (var model, inputSchema) = MlNetOnnxLoads.Run(() =>
+            {
+                using var stream = File.OpenRead(path);
+                return (ml.Model.Load(stream, out var schema), schema);
+            });
+            return model;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -44,18 +44,25 @@ internal static class ClassicCli
     }
 
     /// <summary>Starts <c>dotnet np.dll ARGS</c> with stdout and stderr redirected; the caller waits for it (or signals it).</summary>
-    public static Process StartInNewProcess(params string[] args)
+    public static Process StartInNewProcess(params string[] args) => StartInNewProcess(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="StartInNewProcess(string[])"/>, with environment variables set for the child.</summary>
+    public static Process StartInNewProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "np.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         return Process.Start(start)!;
     }
 
     /// <summary>Runs <c>dotnet np.dll ARGS</c> in a new process: nothing loaded in this one can help it.</summary>
-    public static (int Code, string Out, string Err) FreshProcess(params string[] args)
+    public static (int Code, string Out, string Err) FreshProcess(params string[] args) => FreshProcess(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="FreshProcess(string[])"/>, with environment variables set for the child.</summary>
+    public static (int Code, string Out, string Err) FreshProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = StartInNewProcess(args);
+        using var process = StartInNewProcess(environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true); throw new TimeoutException("np did not finish within 2 minutes."); }

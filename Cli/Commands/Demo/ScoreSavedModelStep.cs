@@ -19,6 +19,7 @@ public sealed class ScoreSavedModelStep : DemoStep
         var modelPath = (string)context.Shared["diabetes-model"];
         var trained = (double[])context.Shared["diabetes-scores"];
         var model = ModelFile.Load(new MLContext(seed: 1), modelPath, out _);
+        using var loaded = model as IDisposable;
         var output = context.PathFor("diabetes-predictions.csv");
         var table = CsvReader.Read(ShippedData.Tabular("diabetes.csv"));
         var rows = TabularScorer.Score(model, table, modelPath, output);

@@ -1,0 +1,32 @@
+using Microsoft.ML;
+
+namespace NeuralPipelines.Onnx.MlNet;
+
+/// <summary>An <see cref="MLContext"/> whose temporary files live in a folder of its own, deleted when this is disposed.</summary>
+/// <remarks>
+/// ML.NET 5 writes the ONNX model of every transformer it loads from bytes (a saved zip, <c>ApplyOnnxModel</c> over a
+/// stream) to a randomly named file in <c>MLContext.TempFilePath</c>. Disposing the transformer closes that file but does
+/// not delete it, and saving the transformer reads it again by path, so a process that loads a model zip leaves a copy of
+/// the model in the temp folder for good. The copies can go only once nothing made with the context is used any more:
+/// dispose this after the transformers. (ONNX Runtime holds its own copy of each model, so a session that outlives the
+/// folder still scores.)
+/// </remarks>
+public sealed class ScopedMLContext : IDisposable
+{
+    private readonly string _folder;
+
+    public ScopedMLContext(int? seed = null)
+    {
+        _folder = Directory.CreateTempSubdirectory("np-mlnet-").FullName;
+        Context = new MLContext(seed) { TempFilePath = _folder };
+    }
+
+    public MLContext Context { get; }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_folder, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
