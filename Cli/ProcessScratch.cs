@@ -1,12 +1,18 @@
+using NeuralPipelines.Data.IO;
+
 namespace NeuralPipelines.Cli;
 
 /// <summary>A temp folder of the np process's own, set as TMPDIR for the run and deleted on the way out.</summary>
 /// <remarks>ML.NET writes the ONNX model of each transformer it loads from bytes to the temp folder and never deletes it
 /// (see <see cref="NeuralPipelines.Onnx.MlNet.ScopedMLContext"/>); some of those transformers are made by contexts np
 /// does not hold (a trainer from ML.NET's catalog), so the whole process gets the folder. Only <see cref="Program.Main"/>
-/// takes it: the tests run several commands at once in one process, where one environment variable cannot serve them all.</remarks>
+/// takes it: the tests run several commands at once in one process, where one environment variable cannot serve them all.
+/// A run ended by a signal may not get to delete its folder (SIGKILL never does), so each run first deletes the folders
+/// of runs whose process is gone, as the writer does with its temp files (<see cref="TempFiles.CleanStale"/>).</remarks>
 internal sealed class ProcessScratch : IDisposable
 {
+    private const string Prefix = "np-scratch-";
+
     private readonly string? _folder;
     private readonly string? _previous;
 
@@ -18,9 +24,13 @@ internal sealed class ProcessScratch : IDisposable
         var previous = Environment.GetEnvironmentVariable("TMPDIR");
         try
         {
-            var folder = Directory.CreateTempSubdirectory($"np-{Environment.ProcessId}-").FullName;
+            CleanStale(Path.GetTempPath());
+            var folder = Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName;
             Environment.SetEnvironmentVariable("TMPDIR", folder);
-            return new ProcessScratch(folder, previous);
+            var scratch = new ProcessScratch(folder, previous);
+            // A signal ends the process through Environment.Exit (TempFiles) past Main's using; that still raises this.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(folder);
+            return scratch;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -32,7 +42,23 @@ internal sealed class ProcessScratch : IDisposable
     {
         if (_folder is null) return;
         Environment.SetEnvironmentVariable("TMPDIR", _previous);
-        try { Directory.Delete(_folder, recursive: true); }
+        Delete(_folder);
+    }
+
+    /// <summary>Deletes the scratch folders in <paramref name="temp"/> of np processes that are gone.</summary>
+    private static void CleanStale(string temp)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(temp, Prefix + "*"))
+        {
+            var name = Path.GetFileName(folder).AsSpan(Prefix.Length);
+            int dash = name.IndexOf('-');
+            if (dash > 0 && int.TryParse(name[..dash], out var pid) && !TempFiles.IsRunning(pid)) Delete(folder);
+        }
+    }
+
+    private static void Delete(string folder)
+    {
+        try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

@@ -64,13 +64,15 @@ public static partial class TempFiles
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
         foreach (var path in candidates)
         {
-            if (OwnerOf(Path.GetFileName(path)) is not int pid || IsAlive(pid) || Live.ContainsKey(path)) continue;
+            if (OwnerOf(Path.GetFileName(path)) is not int pid || IsRunning(pid) || Live.ContainsKey(path)) continue;
             if (TryDelete(path)) removed++;
         }
         return removed;
     }
 
-    private static bool IsAlive(int pid)
+    /// <summary>Whether process <paramref name="pid"/> is running (this one always is): what decides that a file or folder
+    /// named after a process was left by a run that is gone.</summary>
+    public static bool IsRunning(int pid)
     {
         if (pid == Environment.ProcessId) return true;
         if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");

@@ -7,10 +7,20 @@ namespace NeuralPipelines.Cli.Tests;
 /// model (the process scratch folder, <c>Cli/ProcessScratch.cs</c>, and <c>ScopedMLContext</c> in the library).</summary>
 public sealed class TempFolderTests
 {
-    /// <summary>What is left in <paramref name="folder"/> besides ONNX Runtime's own session id (<c>.ses</c>, one file it
-    /// reuses), which np does not write.</summary>
+    /// <summary>What is left in <paramref name="folder"/> besides what np does not write: ONNX Runtime's session id
+    /// (<c>.ses</c>, one file it reuses) and the .NET runtime's debugger and diagnostics pipes, which the runtime removes
+    /// at a normal exit and leaves when a signal ends the process.</summary>
     private static string[] LeftIn(string folder) =>
-        Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != ".ses").ToArray();
+        Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(folder, f))
+            .Where(f => f != ".ses" && !f.StartsWith("clr-debug-pipe-", StringComparison.Ordinal) && !f.StartsWith("dotnet-diagnostic-", StringComparison.Ordinal))
+            .ToArray();
+
+    private static void AssertNothingLeftIn(string folder)
+    {
+        var left = LeftIn(folder);
+        Assert.True(left.Length == 0, $"left in the temp folder: {string.Join(", ", left)}");
+    }
 
     [Fact]
     public void Training_saving_and_scoring_an_ML_NET_model_zip_in_fresh_processes_leaves_the_temp_folder_as_it_was()
@@ -27,6 +37,30 @@ public sealed class TempFolderTests
         Assert.True(score.Code == 0, score.Err);
 
         Assert.Equal(443, File.ReadLines(output).Count());
-        Assert.Empty(LeftIn(temp));
+        AssertNothingLeftIn(temp);
+    }
+
+    /// <summary>A run ended by a signal may leave its scratch folder (SIGKILL always does); the next np run removes it.</summary>
+    [LinuxFact("SIGTERM and SIGKILL at a chosen moment")]
+    public void What_an_export_ended_by_a_signal_leaves_in_the_temp_folder_goes_with_the_next_run()
+    {
+        using var work = new TempFolder();
+        var temp = Directory.CreateDirectory(work.File("tmp")).FullName;
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = temp };
+        var checkpoint = work.File("m.ckpt");
+        var train = ClassicCli.FreshProcess(environment, "train", "mlp", "--layers", "784,16,10", "--epochs", "1", "--train-limit", "200", "--no-train-eval", "--out", checkpoint);
+        Assert.True(train.Code == 0, train.Err);
+        foreach (var (signal, moment) in new[] { ("TERM", 0.6), ("KILL", 0.9), ("TERM", 1.2) })
+        {
+            using var export = ClassicCli.StartInNewProcess(environment, "export", "--model", checkpoint, "--out", work.File($"m{moment}.onnx"), "--mlnet", work.File($"m{moment}.zip"));
+            var stderr = export.StandardError.ReadToEndAsync();
+            if (!export.WaitForExit(TimeSpan.FromSeconds(moment)))
+                using (var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", export.Id.ToString()])!) kill.WaitForExit();
+            Assert.True(export.WaitForExit(60_000), $"np export did not end after SIG{signal}");
+            Assert.True(export.ExitCode is 143 or 137 or 0, $"np export exited {export.ExitCode}: {stderr.Result}");
+        }
+        var next = ClassicCli.FreshProcess(environment, "datasets", "list");
+        Assert.True(next.Code == 0, next.Err);
+        AssertNothingLeftIn(temp);
     }
 }

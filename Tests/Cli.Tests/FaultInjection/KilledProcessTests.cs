@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Onnx.Scoring;
 using NeuralPipelines.Onnx.Validation;
@@ -68,10 +69,11 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
         {
             var files = names.Select(calibration.File).ToArray();
             var clock = Stopwatch.StartNew();
-            using var p = Start(args(files));
+            using var p = Start(args(files), out var calibrationErrors);
             using var memory = PeakResidentMemory.Watch(p);
             Assert.True(p.WaitForExit(180_000), $"np {command} did not finish in 3 minutes");
-            Assert.True(p.ExitCode == 0, $"np {command} exited {p.ExitCode}: {p.StandardError.ReadToEnd()}");
+            p.WaitForExit(); // the stderr reader finishes
+            Assert.True(p.ExitCode == 0, $"np {command} exited {p.ExitCode}: {calibrationErrors}");
             complete(files);
             var full = clock.Elapsed;
             long peak = memory?.Bytes ?? 0;
@@ -84,7 +86,7 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
                 var outputs = names.Select(temp.File).ToArray();
                 foreach (var o in outputs) File.WriteAllBytes(o, OldContent);
                 var delay = TimeSpan.FromSeconds(full.TotalSeconds * 0.7 * rng.NextDouble());
-                using var child = Start(args(outputs));
+                using var child = Start(args(outputs), out var errors);
                 using var childMemory = PeakResidentMemory.Watch(child);
                 if (!child.WaitForExit(delay))
                 {
@@ -92,6 +94,7 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
                     else using (var kill = Process.Start("kill", ["-TERM", child.Id.ToString()])!) kill.WaitForExit();
                     Assert.True(child.WaitForExit(60_000), $"np {command} did not end after SIG{signal}");
                 }
+                child.WaitForExit(); // the stderr reader finishes
                 int code = child.ExitCode;
                 long childPeak = childMemory?.Bytes ?? 0;
                 Assert.True(childPeak <= peakBound, $"np {command}: peak RSS {childPeak:N0} bytes before SIG{signal}, past its bound of {peakBound:N0}");
@@ -101,12 +104,12 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
                 if (!old[0]) complete(outputs);
                 if (signal == "TERM")
                 {
-                    Assert.True(code is 143 or 0, $"np {command} exited {code} after SIGTERM");
+                    Assert.True(code is 143 or 0, $"np {command} exited {code} after SIGTERM at {delay.TotalSeconds:F2} s; its stderr:\n{errors}");
                     Assert.Empty(Directory.GetFiles(temp.Path, ".*.tmp"));
                 }
                 // A child can end on its own between the wait timing out and the signal arriving: then it exits 0, and a
                 // run that says it succeeded must have left the new outputs.
-                else Assert.True(code is 137 or 0, $"np {command} exited {code} after SIGKILL");
+                else Assert.True(code is 137 or 0, $"np {command} exited {code} after SIGKILL; its stderr:\n{errors}");
                 Assert.True(code != 0 || !old[0], $"np {command} exited 0 after SIG{signal} at {delay.TotalSeconds:F2} s but left the old outputs");
                 // Nothing but the outputs, whole side outputs, and (after SIGKILL) the temp files the next run cleans.
                 foreach (var f in Directory.GetFiles(temp.Path))
@@ -121,7 +124,8 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
         }
     }
 
-    private static Process Start(string[] args)
+    /// <param name="errors">Everything the child writes on stderr, for the message of a failed assertion.</param>
+    private static Process Start(string[] args, out StringBuilder errors)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "np.dll"));
@@ -130,6 +134,9 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
         // Drain the pipes so a chatty child never blocks on a full one.
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
+        var lines = errors = new StringBuilder();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
         return process;
     }
 }
