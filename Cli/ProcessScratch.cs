@@ -27,10 +27,9 @@ internal sealed class ProcessScratch : IDisposable
             CleanStale(Path.GetTempPath());
             var folder = Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName;
             Environment.SetEnvironmentVariable("TMPDIR", folder);
-            var scratch = new ProcessScratch(folder, previous);
-            // A signal ends the process through Environment.Exit (TempFiles) past Main's using; that still raises this.
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(folder);
-            return scratch;
+            // Not also deleted on ProcessExit: a signal's Environment.Exit (TempFiles) runs that while the command's
+            // thread still works in the folder, and a command failing there would race the exit; the next run cleans up.
+            return new ProcessScratch(folder, previous);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
