@@ -87,15 +87,15 @@ public static partial class TempFiles
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
-    // The handler deletes, then ends the process itself with the shell's code for the signal (130 SIGINT, 143 SIGTERM,
-    // 129 SIGHUP): leaving the ending to the runtime lost the race for SIGINT, which re-raised before the files were gone.
+    // The handler deletes, then leaves the ending to the runtime, which performs the signal's default action once every
+    // handler has returned (exit status 130 SIGINT, 143 SIGTERM, 129 SIGHUP). It used to end the process itself with
+    // Environment.Exit, which runs exit() on the signal's thread while the command's thread goes on: a command returning
+    // from Main at that moment exits too, and two exits at once can abort the process (the likeliest reading of one CI run
+    // where np export exited 134 after SIGTERM; not reproduced in 300 tries).
     private static void OnSignal(PosixSignalContext context)
     {
         if (Live.IsEmpty) return; // nothing of ours to clean: the runtime's usual handling
         DeleteLive();
-        context.Cancel = true;
-        int number = context.Signal switch { PosixSignal.SIGINT => 2, PosixSignal.SIGTERM => 15, PosixSignal.SIGHUP => 1, _ => 15 };
-        Environment.Exit(128 + number);
     }
 
     private static void EnsureSignalHandlers()
