@@ -27,8 +27,8 @@ internal sealed class ProcessScratch : IDisposable
             CleanStale(Path.GetTempPath());
             var folder = Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName;
             Environment.SetEnvironmentVariable("TMPDIR", folder);
-            // Not also deleted on ProcessExit: a signal's Environment.Exit (TempFiles) runs that while the command's
-            // thread still works in the folder, and a command failing there would race the exit; the next run cleans up.
+            // Not also deleted on ProcessExit, which runs while the command's thread may still be working in the folder:
+            // the next run removes a folder that a signal left.
             return new ProcessScratch(folder, previous);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
