@@ -29,5 +29,5 @@ public sealed class GradientDescentTrainer(MLContext ml, GradientDescentTrainer.
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        LinearTrainingData.OutputSchema(ml, inputSchema, Settings.FeatureColumnName, Settings.LabelColumnName, Settings.ScoreColumnName);
+        LinearTrainingData.OutputSchema(inputSchema, Settings.FeatureColumnName, Settings.LabelColumnName, Settings.ScoreColumnName);
 }

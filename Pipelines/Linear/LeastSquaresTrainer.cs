@@ -31,5 +31,5 @@ public sealed class LeastSquaresTrainer(MLContext ml, LeastSquaresTrainer.Option
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        LinearTrainingData.OutputSchema(ml, inputSchema, Settings.FeatureColumnName, Settings.LabelColumnName, Settings.ScoreColumnName);
+        LinearTrainingData.OutputSchema(inputSchema, Settings.FeatureColumnName, Settings.LabelColumnName, Settings.ScoreColumnName);
 }

@@ -54,7 +54,7 @@ internal static class LinearTrainingData
 
     /// <summary>The schema our linear transformers produce: the input plus a float Score (checked with a stand-in graph,
     /// since ML.NET's public API cannot build a SchemaShape column directly).</summary>
-    public static SchemaShape OutputSchema(MLContext ml, SchemaShape input, string featureColumnName, string labelColumnName, string scoreColumnName)
+    public static SchemaShape OutputSchema(SchemaShape input, string featureColumnName, string labelColumnName, string scoreColumnName)
     {
         var features = input.FirstOrDefault(c => c.Name == featureColumnName);
         if (features.Name is null) throw new ArgumentException($"The feature column '{featureColumnName}' is not in the input.");
@@ -66,7 +66,8 @@ internal static class LinearTrainingData
             throw new ArgumentException($"The label column '{labelColumnName}' must be a float.");
         Onnx.Scoring.OnnxRuntimeNative.EnsureLoaded();
         var standIn = LinearModelOnnx.Build(new LinearModel(["x"], [0], 0), featureColumnName, scoreColumnName);
-        var estimator = MlNetOnnxLoads.Run(() => ml.Transforms.ApplyOnnxModel([scoreColumnName], [featureColumnName], new MemoryStream(standIn, writable: false)));
-        return OnnxEstimatorSchema.Of(ml, estimator, input, featureColumnName, width: 1);
+        return OnnxEstimatorSchema.Of(
+            context => MlNetOnnxLoads.Run(() => context.Transforms.ApplyOnnxModel([scoreColumnName], [featureColumnName], new MemoryStream(standIn, writable: false))),
+            input, featureColumnName, width: 1);
     }
 }

@@ -45,7 +45,7 @@ public sealed class NeuralNetworkTrainer(MLContext ml, NeuralNetworkOptions opti
         if (inputSchema.FirstOrDefault(c => c.Name == Options.LabelColumnName).Name is null)
             throw new ArgumentException($"The label column '{Options.LabelColumnName}' is not in the input.");
         var standIn = OnnxExporter.ExportBytes(new Dense(1, 2), new ModelCard { Architecture = "stand-in", InputShape = [1] });
-        return OnnxEstimatorSchema.Of(ml, OnnxModelEstimators.Create(ml, standIn, Options.FeatureColumnName), inputSchema, Options.FeatureColumnName, width: 1);
+        return OnnxEstimatorSchema.Of(context => OnnxModelEstimators.Create(context, standIn, Options.FeatureColumnName), inputSchema, Options.FeatureColumnName, width: 1);
     }
 
     /// <summary>A seeded shuffle, then the last <paramref name="fraction"/> of rows held out for per-epoch test figures.</summary>
