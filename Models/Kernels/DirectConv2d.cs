@@ -41,6 +41,11 @@ public static partial class DirectConv2d
     /// <summary>Set to false to time the layers' column route instead (<c>race pix2pix-layers --routes</c>).</summary>
     public static bool Enabled { get; set; } = true;
 
+    /// <summary>Whether the 512-bit tiles' outputs go to the output rows block by block, from a staging block that stays in
+    /// L1 (default), rather than after the whole image from a staging plane per channel; false for A/B timing
+    /// (<c>race-cnn resnet --ab block-copies</c>). Same bits.</summary>
+    public static bool BlockCopies { get; set; } = true;
+
     /// <summary>Whether stride-1 planes share their zero columns between rows (<see cref="FlatPlanes"/>'s sharedBorders;
     /// default); false for A/B timing (<c>race-cnn resnet --ab shared-borders</c>). Both give the same bits.</summary>
     public static bool SharedBorders { get; set; } = true;
@@ -94,7 +99,7 @@ public static partial class DirectConv2d
 
     // Per-thread zero-bordered copy of one image, and the caller's rearranged weights and bias, reused between calls so a
     // steady-state pass allocates no arrays (a ResNet-8 step allocated 0.2 MB of them before).
-    [ThreadStatic] private static float[]? _padded, _staged, _transposed, _bias, _flipped;
+    [ThreadStatic] private static float[]? _padded, _staged, _transposed, _bias, _flipped, _block;
     // The layout whose zeros _padded holds (null while a deal is under way): the next image of that layout skips them.
     // (The geometry and the planes' row length: one geometry has two layouts, with and without shared borders.)
     [ThreadStatic] private static (Im2ColGeometry G, int Width)? _paddedHolds;
@@ -165,6 +170,17 @@ public static partial class DirectConv2d
             _paddedHolds = (g, layout.Width);
             // The last block reads up to a block past the last plane (into positions that are dropped): keep it finite.
             new Span<float>(pp + g.Channels * layout.ChannelLength, tail).Clear();
+            if (BlockCopies && wide && sixFrom == outChannels)
+            {
+                fixed (float* pk = Scratch.Ensure(ref _block, WideGroup * WideBlock))
+                    for (int o0 = 0; o0 < outChannels; o0 += group)
+                        for (int q = 0; q < last; q += block)
+                        {
+                            Block8xUpTo48(last - q, pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, pk, WideBlock);
+                            CopyBlock(pk, q, Math.Min(block, last - q), Math.Min(group, outChannels - o0), layout.Width, ow, y + (long)o0 * p, p, adding);
+                        }
+                return;
+            }
             for (int o0 = 0; o0 < outChannels; o0 += group)
                 if (o0 >= sixFrom)
                     for (int q = 0; q < last; q += SixBlock) Block6x64(pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, ps + (long)o0 * span + q, span);
@@ -176,6 +192,25 @@ public static partial class DirectConv2d
                 for (int r = 0; r < oh; r++)
                     if (adding) ShortRows.Add(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
                     else ShortRows.Copy(ps + (long)o * span + r * pw, y + (long)o * p + r * ow, ow);
+        }
+    }
+
+    /// <summary>Moves one staged block (<paramref name="channels"/> rows of <see cref="WideBlock"/> floats, positions
+    /// <paramref name="q"/> … q + <paramref name="count"/> − 1 of planes <paramref name="width"/> wide) into the output planes
+    /// [channels × p], dropping the positions past each row's <paramref name="outWidth"/>; with <paramref name="adding"/>,
+    /// onto them.</summary>
+    private static unsafe void CopyBlock(float* staged, int q, int count, int channels, int width, int outWidth, float* y, int p, bool adding)
+    {
+        for (int pos = q, end = q + count; pos < end;)
+        {
+            int r = pos / width, x = pos - r * width;
+            if (x >= outWidth) { pos = (r + 1) * width; continue; }
+            int run = Math.Min(outWidth - x, end - pos);
+            float* from = staged + (pos - q), to = y + r * outWidth + x;
+            for (int c = 0; c < channels; c++, from += WideBlock, to += p)
+                if (adding) ShortRows.Add(from, to, run);
+                else ShortRows.Copy(from, to, run);
+            pos += run;
         }
     }
 

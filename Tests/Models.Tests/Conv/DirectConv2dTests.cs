@@ -93,6 +93,36 @@ public class DirectConv2dTests
         foreach (var y in results.Skip(1)) Assert.Equal(results[0], y);
     }
 
+    /// <summary>The 512-bit tiles' outputs moved to their rows block by block, or from a staging plane after the image: the
+    /// same bits, written and added onto what is there (a residual block's share), on every shape above.</summary>
+    [Avx2Theory, MemberData(nameof(Shapes))]
+    public void Block_copies_and_the_staging_plane_give_the_same_bits_written_and_added(int[] a)
+    {
+        var g = Geometry(a);
+        int outChannels = a[7], batch = a[8];
+        var rng = new Random(19);
+        var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
+        var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
+        var b = GradientCheck.Random(rng, outChannels).Data;
+        var onto = GradientCheck.Random(rng, batch * outChannels * g.OutPixels).Data;
+        var results = new List<(float[] Written, float[] Added)>();
+        try
+        {
+            foreach (bool blocks in new[] { true, false })
+            {
+                DirectConv2d.BlockCopies = blocks;
+                var written = Enumerable.Repeat(float.NaN, onto.Length).ToArray();
+                var added = (float[])onto.Clone();
+                DirectConv2d.Forward(x, batch, g, w, outChannels, b, written);
+                DirectConv2d.Forward(x, batch, g, w, outChannels, b, added, adding: true);
+                results.Add((written, added));
+            }
+        }
+        finally { DirectConv2d.BlockCopies = true; }
+        Assert.Equal(results[1].Written, results[0].Written);
+        Assert.Equal(results[1].Added, results[0].Added);
+    }
+
     /// <summary>C, H, W, kH, kW, pH, pW (out channels, batch) [, stride H, stride W, dilation H, dilation W].</summary>
     private static Im2ColGeometry Geometry(int[] a) => a.Length > 9
         ? new Im2ColGeometry(a[0], a[1], a[2], a[3], a[4], a[9], a[10], a[5], a[6], a[11], a[12])
