@@ -161,7 +161,9 @@ public static partial class DirectConv2d
         int oh = g.OutHeight, ow = g.OutWidth, p = oh * ow, pw = layout.Width;
         int last = layout.Positions, span = (last + block - 1) / block * block, tail = block;
         if (sixFrom < outChannels) (span, tail) = (Math.Max(span, (last + SixBlock - 1) / SixBlock * SixBlock), SixBlock);
-        int need = g.Channels * layout.ChannelLength + tail, stage = ldw * span;
+        // The 512-bit tiles hand each block to its rows at once (BlockCopies): no staging plane for them.
+        bool blocks = BlockCopies && wide && sixFrom == outChannels;
+        int need = g.Channels * layout.ChannelLength + tail, stage = blocks ? 0 : ldw * span;
         fixed (float* pp = Scratch.Ensure(ref _padded, need)) fixed (float* ps = Scratch.Ensure(ref _staged, stage))
         {
             bool zeros = _paddedHolds == (g, layout.Width);
@@ -170,7 +172,7 @@ public static partial class DirectConv2d
             _paddedHolds = (g, layout.Width);
             // The last block reads up to a block past the last plane (into positions that are dropped): keep it finite.
             new Span<float>(pp + g.Channels * layout.ChannelLength, tail).Clear();
-            if (BlockCopies && wide && sixFrom == outChannels)
+            if (blocks)
             {
                 fixed (float* pk = Scratch.Ensure(ref _block, WideGroup * WideBlock))
                     for (int o0 = 0; o0 < outChannels; o0 += group)
