@@ -33,6 +33,7 @@ public static class GemmSwitches
         ["junction"] = new(on => Models.Layers.Conv.Residual.FusesActivation = on, "residual junction and ReLU in one pass", "junction, then ReLU"),
         ["join-in-place"] = new(on => Models.Layers.Conv.Residual.JoinsInPlace = on, "each share of ∂C/∂x added onto the other", "both written, then added"),
         ["block-copies"] = new(on => DirectConv2d.BlockCopies = on, "direct kernel: each block's outputs to their rows at once", "a staging plane per channel, copied after the image"),
+        ["wide-rows"] = new(on => ShortRows.WideRows = on, "short rows copied at 512 bits", "at 256 bits"),
         ["shared-borders"] = new(on => DirectConv2d.SharedBorders = on, "direct kernels' rows share their borders", "each row its own borders"),
         ["large-kernels"] = new(on => Im2ColChunks.WholeBatchForLargeKernels = on, "products of kernels over 1 MB through the whole batch's columns", "by chunks"),
         ["masked-edges"] = new(on => GemmMicroKernelWide.MaskedEdges = on, "cut panels masked at 512 bits", "cut panels at 256 bits"),

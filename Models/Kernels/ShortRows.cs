@@ -11,7 +11,14 @@ namespace NeuralPipelines.Models.Kernels;
 /// (<c>race conv-widths</c>). Inline vector copies, the last one overlapping the one before, cost a few cycles a row.</remarks>
 internal static class ShortRows
 {
-    private const int Lanes = 8;
+    private const int Lanes = 8, WideLanes = 16;
+
+    /// <summary>Whether rows of 16 floats or more are copied with 512-bit vectors where <see cref="SimdWidth"/> is at 512
+    /// bits (default); false for A/B timing (<c>race-cnn resnet --ab wide-rows</c>). A copy: the same bits.</summary>
+    public static bool WideRows { get; set; } = true;
+
+    // Asked at each row, not cached: the width tests switch SimdWidth within one process.
+    private static bool Wide => WideRows && SimdWidth.Current == SimdPath.Vector512;
 
     /// <summary>dst[k] = src[k] for k &lt; length; the two ranges must not overlap.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -23,6 +30,12 @@ internal static class ShortRows
             return;
         }
         int i = 0;
+        if (length >= WideLanes && Wide)
+        {
+            for (; i <= length - WideLanes; i += WideLanes) Vector512.Store(Vector512.Load(src + i), dst + i);
+            if (i < length) Vector512.Store(Vector512.Load(src + length - WideLanes), dst + length - WideLanes);
+            return;
+        }
         for (; i <= length - Lanes; i += Lanes) Vector256.Store(Vector256.Load(src + i), dst + i);
         // The tail as one more vector ending at the row's end: it writes some floats twice, with the same values.
         if (i < length) Vector256.Store(Vector256.Load(src + length - Lanes), dst + length - Lanes);
