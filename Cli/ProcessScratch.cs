@@ -13,6 +13,11 @@ internal sealed class ProcessScratch : IDisposable
 {
     private const string Prefix = "np-scratch-";
 
+    /// <summary>How long a gone process's folder stays untouched before a run deletes it. Why not at once: a temp folder
+    /// shared between PID namespaces (containers mounting one host /tmp) shows another container's live np as a process
+    /// that is gone here; its ML.NET files are read again only while it saves a model, seconds after it wrote them.</summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(10);
+
     private readonly string? _folder;
     private readonly string? _previous;
 
@@ -44,14 +49,17 @@ internal sealed class ProcessScratch : IDisposable
         Delete(_folder);
     }
 
-    /// <summary>Deletes the scratch folders in <paramref name="temp"/> of np processes that are gone.</summary>
+    /// <summary>Deletes the scratch folders in <paramref name="temp"/> of np processes that are gone, untouched for
+    /// <see cref="StaleAfter"/>.</summary>
     private static void CleanStale(string temp)
     {
         foreach (var folder in Directory.EnumerateDirectories(temp, Prefix + "*"))
         {
             var name = Path.GetFileName(folder).AsSpan(Prefix.Length);
             int dash = name.IndexOf('-');
-            if (dash > 0 && int.TryParse(name[..dash], out var pid) && !TempFiles.IsRunning(pid)) Delete(folder);
+            if (dash > 0 && int.TryParse(name[..dash], out var pid) && !TempFiles.IsRunning(pid)
+                && DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > StaleAfter)
+                Delete(folder);
         }
     }
 

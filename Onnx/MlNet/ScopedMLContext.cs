@@ -17,6 +17,8 @@ public sealed class ScopedMLContext : IDisposable
 
     public ScopedMLContext(int? seed = null)
     {
+        // The temp folder itself may have gone (np's process scratch folder removed from outside): made again if so.
+        Directory.CreateDirectory(Path.GetTempPath());
         _folder = Directory.CreateTempSubdirectory("np-mlnet-").FullName;
         Context = new MLContext(seed) { TempFilePath = _folder };
     }

@@ -59,8 +59,31 @@ public sealed class TempFolderTests
             Assert.True(export.WaitForExit(60_000), $"np export did not end after SIG{signal}");
             Assert.True(export.ExitCode is 143 or 137 or 0, $"np export exited {export.ExitCode}: {stderr.Result}");
         }
+        // As if the killed runs were StaleAfter ago (a gone process's folder is left that long: see ProcessScratch).
+        foreach (var folder in Directory.GetDirectories(temp, "np-scratch-*"))
+            Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow.AddMinutes(-11));
         var next = ClassicCli.FreshProcess(environment, "datasets", "list");
         Assert.True(next.Code == 0, next.Err);
         AssertNothingLeftIn(temp);
+    }
+
+    /// <summary>A gone process's folder is deleted only once untouched for a while: in a temp folder shared between PID
+    /// namespaces, another container's live np looks gone from here.</summary>
+    [LinuxFact("process ids")]
+    public void A_scratch_folder_of_a_process_that_is_gone_goes_only_when_it_has_been_untouched_for_a_while()
+    {
+        using var work = new TempFolder();
+        var temp = Directory.CreateDirectory(work.File("tmp")).FullName;
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = temp };
+        int pid = Enumerable.Range(400_000, 1000).First(p => !Directory.Exists($"/proc/{p}"));
+        var recent = Directory.CreateDirectory(Path.Combine(temp, $"np-scratch-{pid}-recent")).FullName;
+        var old = Directory.CreateDirectory(Path.Combine(temp, $"np-scratch-{pid}-old")).FullName;
+        File.WriteAllText(Path.Combine(old, "model-copy"), "x");
+        Directory.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddMinutes(-11));
+
+        var run = ClassicCli.FreshProcess(environment, "datasets", "list");
+        Assert.True(run.Code == 0, run.Err);
+        Assert.True(Directory.Exists(recent), "a folder written a moment ago was deleted");
+        Assert.False(Directory.Exists(old), "a folder untouched for 11 minutes was left");
     }
 }
