@@ -16,6 +16,13 @@ public sealed class TempFolderTests
             .Where(f => f != ".ses" && !f.StartsWith("clr-debug-pipe-", StringComparison.Ordinal) && !f.StartsWith("dotnet-diagnostic-", StringComparison.Ordinal))
             .ToArray();
 
+    /// <summary>An empty temp folder inside <paramref name="work"/>, and the environment that hands it to a child np.</summary>
+    private static (string Temp, Dictionary<string, string> Environment) EmptyTemp(TempFolder work)
+    {
+        var temp = Directory.CreateDirectory(work.File("tmp")).FullName;
+        return (temp, new Dictionary<string, string> { ["TMPDIR"] = temp });
+    }
+
     private static void AssertNothingLeftIn(string folder)
     {
         var left = LeftIn(folder);
@@ -26,8 +33,7 @@ public sealed class TempFolderTests
     public void Training_saving_and_scoring_an_ML_NET_model_zip_in_fresh_processes_leaves_the_temp_folder_as_it_was()
     {
         using var work = new TempFolder();
-        var temp = Directory.CreateDirectory(work.File("tmp")).FullName;
-        var environment = new Dictionary<string, string> { ["TMPDIR"] = temp };
+        var (temp, environment) = EmptyTemp(work);
         var zip = work.File("diabetes.zip");
         var output = work.File("predictions.csv");
 
@@ -45,8 +51,7 @@ public sealed class TempFolderTests
     public void What_an_export_ended_by_a_signal_leaves_in_the_temp_folder_goes_with_the_next_run()
     {
         using var work = new TempFolder();
-        var temp = Directory.CreateDirectory(work.File("tmp")).FullName;
-        var environment = new Dictionary<string, string> { ["TMPDIR"] = temp };
+        var (temp, environment) = EmptyTemp(work);
         var checkpoint = work.File("m.ckpt");
         var train = ClassicCli.FreshProcess(environment, "train", "mlp", "--layers", "784,16,10", "--epochs", "1", "--train-limit", "200", "--no-train-eval", "--out", checkpoint);
         Assert.True(train.Code == 0, train.Err);
@@ -73,8 +78,7 @@ public sealed class TempFolderTests
     public void A_scratch_folder_of_a_process_that_is_gone_goes_only_when_it_has_been_untouched_for_a_while()
     {
         using var work = new TempFolder();
-        var temp = Directory.CreateDirectory(work.File("tmp")).FullName;
-        var environment = new Dictionary<string, string> { ["TMPDIR"] = temp };
+        var (temp, environment) = EmptyTemp(work);
         int pid = Enumerable.Range(400_000, 1000).First(p => !Directory.Exists($"/proc/{p}"));
         var recent = Directory.CreateDirectory(Path.Combine(temp, $"np-scratch-{pid}-recent")).FullName;
         var old = Directory.CreateDirectory(Path.Combine(temp, $"np-scratch-{pid}-old")).FullName;
