@@ -46,7 +46,7 @@ internal sealed class ProcessScratch : IDisposable
     {
         if (_folder is null) return;
         Environment.SetEnvironmentVariable("TMPDIR", _previous);
-        Delete(_folder);
+        TempFiles.TryDeleteFolder(_folder);
     }
 
     /// <summary>Deletes the scratch folders in <paramref name="temp"/> of np processes that are gone, untouched for
@@ -59,14 +59,7 @@ internal sealed class ProcessScratch : IDisposable
             int dash = name.IndexOf('-');
             if (dash > 0 && int.TryParse(name[..dash], out var pid) && !TempFiles.IsRunning(pid)
                 && DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > StaleAfter)
-                Delete(folder);
+                TempFiles.TryDeleteFolder(folder);
         }
-    }
-
-    private static void Delete(string folder)
-    {
-        try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 }

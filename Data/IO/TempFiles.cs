@@ -81,6 +81,14 @@ public static partial class TempFiles
         catch (InvalidOperationException) { return false; }
     }
 
+    /// <summary>Deletes a temporary folder of this process's and everything in it, if it can: what is left (a file another
+    /// process holds open where that forbids deleting it) stays for the next clean-up rather than failing the caller.</summary>
+    public static void TryDeleteFolder(string folder)
+    {
+        try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
     private static bool TryDelete(string path)
     {
         try { if (!File.Exists(path)) return false; File.Delete(path); return true; }

@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace NeuralPipelines.Onnx.MlNet;
 
 /// <summary>Runs an ML.NET call that loads ONNX bytes (<c>ApplyOnnxModel</c> over a stream, <c>mlContext.Model.Load</c> of a
@@ -23,6 +25,15 @@ public static class MlNetOnnxLoads
             try { return load(); }
             catch (Exception e) when (attempt < Attempts && IsTemporaryNameMisread(e)) { }
         }
+    }
+
+    /// <summary><c>mlContext.Model.Load(path, out inputSchema)</c> through <see cref="Run"/>: the file is opened again for
+    /// each attempt.</summary>
+    public static ITransformer LoadModel(MLContext ml, string path, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        (var model, inputSchema) = Run(() => (ml.Model.Load(path, out var schema), schema));
+        return model;
     }
 
     /// <summary>True when ONNX Runtime, somewhere in <paramref name="e"/>'s chain, refused a file as a malformed ORT-format model.</summary>

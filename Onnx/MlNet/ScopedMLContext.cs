@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using NeuralPipelines.Data.IO;
 
 namespace NeuralPipelines.Onnx.MlNet;
 
@@ -25,10 +26,5 @@ public sealed class ScopedMLContext : IDisposable
 
     public MLContext Context { get; }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_folder, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => TempFiles.TryDeleteFolder(_folder);
 }

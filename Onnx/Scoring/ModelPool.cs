@@ -149,7 +149,7 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
         {
             // Every entry against its CRC-32 first: ML.NET would load a flipped weight without a word.
             NeuralPipelines.Data.IO.ZipIntegrity.Verify(Path, "an ML.NET model file");
-            try { (model, schema) = MlNetOnnxLoads.Run(() => (ml.Model.Load(Path, out var s), s)); }
+            try { model = MlNetOnnxLoads.LoadModel(ml, Path, out schema); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 throw new InvalidDataException($"{Path}: ML.NET cannot load this model zip ({e.Message.ReplaceLineEndings(" ")}).", e);

@@ -122,7 +122,7 @@ public sealed class SavedModel : IDisposable
         var ml = scope.Context;
         ITransformer model;
         DataViewSchema schema;
-        try { (model, schema) = MlNetOnnxLoads.Run(() => (ml.Model.Load(path, out var s), s)); }
+        try { model = MlNetOnnxLoads.LoadModel(ml, path, out schema); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new InvalidDataException($"{path}: ML.NET cannot load this model zip ({FirstLine(e.Message)}).", e);

@@ -24,12 +24,7 @@ public static class ModelFile
         ZipIntegrity.Verify(path, "an ML.NET model file");
         try
         {
-            (var model, inputSchema) = MlNetOnnxLoads.Run(() =>
-            {
-                using var stream = File.OpenRead(path);
-                return (ml.Model.Load(stream, out var schema), schema);
-            });
-            return model;
+            return MlNetOnnxLoads.LoadModel(ml, path, out inputSchema);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -21,7 +21,7 @@ public sealed class ScopedMLContextTests
         var scope = new ScopedMLContext(seed: 0);
         var folder = scope.Context.TempFilePath;
         Assert.StartsWith(Path.GetTempPath(), folder);
-        var (model, schema) = MlNetOnnxLoads.Run(() => (scope.Context.Model.Load(zip, out var s), s));
+        var model = MlNetOnnxLoads.LoadModel(scope.Context, zip, out var schema);
         Assert.Single(Directory.GetFiles(folder));
         // Still scores once the folder is gone: ONNX Runtime holds its own copy of the model.
         scope.Dispose();
