@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NeuralPipelines.Models.Kernels;
 
 /// <summary>The sliding-window arithmetic of one 2-D convolution: input size, kernel, stride, padding and dilation.</summary>
@@ -24,6 +26,7 @@ public readonly record struct Im2ColGeometry(
 
     public int ImageLength => Channels * Height * Width;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int OutSize(int size, int kernel, int stride, int pad, int dilation) =>
         (size + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
 

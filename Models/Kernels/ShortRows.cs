@@ -18,7 +18,11 @@ internal static class ShortRows
     public static bool WideRows { get; set; } = true;
 
     // Asked at each row, not cached: the width tests switch SimdWidth within one process.
-    private static bool Wide => WideRows && SimdWidth.Current == SimdPath.Vector512;
+    private static bool Wide
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => WideRows && SimdWidth.Current == SimdPath.Vector512;
+    }
 
     /// <summary>dst[k] = src[k] for k &lt; length; the two ranges must not overlap.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
