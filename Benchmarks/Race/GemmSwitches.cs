@@ -32,6 +32,7 @@ public static class GemmSwitches
         ["loop-ends"] = new(on => GemmTeam.LoopsFromEnds = on, "loops from both ends", "loops in order"),
         ["junction"] = new(on => Models.Layers.Conv.Residual.FusesActivation = on, "residual junction and ReLU in one pass", "junction, then ReLU"),
         ["join-in-place"] = new(on => Models.Layers.Conv.Residual.JoinsInPlace = on, "each share of ∂C/∂x added onto the other", "both written, then added"),
+        ["compress"] = new(on => DirectConv2d.CompressesBlocks = on, "direct kernel: each block to its rows by compresses", "a copy per run of kept positions"),
         ["block-copies"] = new(on => DirectConv2d.BlockCopies = on, "direct kernel: each block's outputs to their rows at once", "a staging plane per channel, copied after the image"),
         ["wide-rows"] = new(on => ShortRows.WideRows = on, "short rows copied at 512 bits", "at 256 bits"),
         ["shared-borders"] = new(on => DirectConv2d.SharedBorders = on, "direct kernels' rows share their borders", "each row its own borders"),

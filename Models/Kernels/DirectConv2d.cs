@@ -46,6 +46,11 @@ public static partial class DirectConv2d
     /// (<c>race-cnn resnet --ab block-copies</c>). Same bits.</summary>
     public static bool BlockCopies { get; set; } = true;
 
+    /// <summary>Whether a block's outputs go to their rows through one compress per vector (default) rather than a copy
+    /// per run of kept positions (<see cref="CopyBlock"/>, its plain twin); false for A/B timing (<c>race-cnn resnet --ab
+    /// compress</c>). Same bits.</summary>
+    public static bool CompressesBlocks { get; set; } = true;
+
     /// <summary>Whether stride-1 planes share their zero columns between rows (<see cref="FlatPlanes"/>'s sharedBorders;
     /// default); false for A/B timing (<c>race-cnn resnet --ab shared-borders</c>). Both give the same bits.</summary>
     public static bool SharedBorders { get; set; } = true;
@@ -174,12 +179,15 @@ public static partial class DirectConv2d
             new Span<float>(pp + g.Channels * layout.ChannelLength, tail).Clear();
             if (blocks)
             {
+                var lanes = adding || !CompressesBlocks ? null : BlockLanes.For(last, pw, ow);
                 fixed (float* pk = Scratch.Ensure(ref _block, WideGroup * WideBlock))
                     for (int o0 = 0; o0 < outChannels; o0 += group)
-                        for (int q = 0; q < last; q += block)
+                        for (int q = 0, k = 0; q < last; q += block, k++)
                         {
                             Block8xUpTo48(last - q, pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, pk, WideBlock);
-                            CopyBlock(pk, q, Math.Min(block, last - q), Math.Min(group, outChannels - o0), layout.Width, ow, y + (long)o0 * p, p, adding);
+                            int channels = Math.Min(group, outChannels - o0);
+                            if (lanes is not null && lanes.Compresses(k)) lanes.Compress(k, pk, channels, y + (long)o0 * p, p);
+                            else CopyBlock(pk, q, Math.Min(block, last - q), channels, pw, ow, y + (long)o0 * p, p, adding);
                         }
                 return;
             }

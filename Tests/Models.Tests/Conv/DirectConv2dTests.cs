@@ -27,6 +27,8 @@ public class DirectConv2dTests
         { [64, 7, 7, 3, 3, 1, 1, 64, 3] },    // ResNet's 64→64 on 7×7: 576 taps, blocks running across row ends
         { [1, 28, 28, 5, 5, 2, 2, 6, 64] },   // enough work for the parallel path
         { [6, 14, 14, 5, 5, 0, 0, 16, 4] },   // LeNet's second layer: 150 taps, 10-pixel rows (blocks of 24 positions cross the 14-wide padded rows)
+        { [16, 28, 28, 3, 3, 1, 1, 16, 2] },  // ResNet's 16→16: 29-wide planes, 28-wide rows, 17 blocks of 48
+        { [32, 14, 14, 3, 3, 1, 1, 24, 2] },  // ResNet's 32→32 shape with three groups of eight: 15-wide planes, a 32-wide last block
     };
 
     [Avx2Theory, MemberData(nameof(Shapes))]
@@ -121,6 +123,33 @@ public class DirectConv2dTests
         finally { DirectConv2d.BlockCopies = true; }
         Assert.Equal(results[1].Written, results[0].Written);
         Assert.Equal(results[1].Added, results[0].Added);
+    }
+
+    /// <summary>The 512-bit tiles' blocks moved to their rows by one compress per vector, or by a copy per run of kept
+    /// positions: the same bits on every shape, every output written (NaN before), and nothing past a plane's kept outputs
+    /// left wrong (the compresses' full stores write floats of later positions, which later blocks must write again).</summary>
+    [Avx2Theory, MemberData(nameof(Shapes))]
+    public void Compressed_blocks_and_copied_runs_give_the_same_bits(int[] a)
+    {
+        var g = Geometry(a);
+        int outChannels = a[7], batch = a[8];
+        var rng = new Random(23);
+        var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
+        var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
+        var b = GradientCheck.Random(rng, outChannels).Data;
+        var results = new List<float[]>();
+        try
+        {
+            foreach (bool compress in new[] { true, false })
+            {
+                DirectConv2d.CompressesBlocks = compress;
+                var y = Enumerable.Repeat(float.NaN, batch * outChannels * g.OutPixels).ToArray();
+                DirectConv2d.Forward(x, batch, g, w, outChannels, b, y);
+                results.Add(y);
+            }
+        }
+        finally { DirectConv2d.CompressesBlocks = true; }
+        Assert.Equal(results[1], results[0]);
     }
 
     /// <summary>C, H, W, kH, kW, pH, pW (out channels, batch) [, stride H, stride W, dilation H, dilation W].</summary>
