@@ -179,14 +179,14 @@ public static partial class DirectConv2d
             new Span<float>(pp + g.Channels * layout.ChannelLength, tail).Clear();
             if (blocks)
             {
-                var lanes = adding || !CompressesBlocks ? null : BlockLanes.For(last, pw, ow);
+                var lanes = !CompressesBlocks ? null : BlockLanes.For(last, pw, ow);
                 fixed (float* pk = Scratch.Ensure(ref _block, WideGroup * WideBlock))
                     for (int o0 = 0; o0 < outChannels; o0 += group)
                         for (int q = 0, k = 0; q < last; q += block, k++)
                         {
                             Block8xUpTo48(last - q, pp + q, offsets, g.Rows, wt + o0, ldw, bias + o0, pk, WideBlock);
                             int channels = Math.Min(group, outChannels - o0);
-                            if (lanes is not null && lanes.Compresses(k)) lanes.Compress(k, pk, channels, y + (long)o0 * p, p);
+                            if (lanes is not null && lanes.Compresses(k)) lanes.Compress(k, pk, channels, y + (long)o0 * p, p, adding);
                             else CopyBlock(pk, q, Math.Min(block, last - q), channels, pw, ow, y + (long)o0 * p, p, adding);
                         }
                 return;

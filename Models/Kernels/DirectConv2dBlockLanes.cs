@@ -19,8 +19,9 @@ public static partial class DirectConv2d
     /// <para>A full store writes 16 floats from the vector's first output index, the kept ones first: the floats past them
     /// belong to later positions of the same output plane, which later vectors and blocks of the same channel write
     /// again. So a block may compress only where those 16 floats stay inside the plane (<see cref="Compresses"/>); the
-    /// plane's last blocks take <see cref="CopyBlock"/>. Nothing is added (a residual block's <c>adding</c> takes the copy)
-    /// and no float is computed differently: the same bits as the copy.</para>
+    /// plane's last blocks take <see cref="CopyBlock"/>. Added onto the planes (a residual block's share of ∂C/∂x), the
+    /// lanes past the kept ones add −0 and store back what was there. No float is computed differently: the same bits as
+    /// the copy.</para>
     /// </remarks>
     private sealed class BlockLanes
     {
@@ -74,14 +75,28 @@ public static partial class DirectConv2d
         public bool Compresses(int k) => _fits[k] && Avx512F.IsSupported;
 
         /// <summary>Block <paramref name="k"/>, staged as <paramref name="channels"/> rows of <see cref="WideBlock"/>
-        /// floats, into the output planes [channels × p] at <paramref name="y"/>.</summary>
+        /// floats, into the output planes [channels × p] at <paramref name="y"/>; with <paramref name="adding"/>, onto
+        /// them.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public unsafe void Compress(int k, float* staged, int channels, float* y, int p)
+        public unsafe void Compress(int k, float* staged, int channels, float* y, int p, bool adding)
         {
             fixed (Vector512<float>* masks = &_masks[k * Vectors]) fixed (int* starts = &_starts[k * Vectors])
             {
                 var m0 = masks[0]; var m1 = masks[1]; var m2 = masks[2];
                 float* y0 = y + starts[0], y1 = y + starts[1], y2 = y + starts[2];
+                if (adding)
+                {
+                    // The lanes past the kept ones add −0, which leaves every float as it is (+0 would turn −0 into +0):
+                    // the full store writes back what later positions held.
+                    var none = Vector512.Create(-0f);
+                    for (int c = 0; c < channels; c++, staged += WideBlock, y0 += p, y1 += p, y2 += p)
+                    {
+                        Vector512.Store(Vector512.Load(y0) + Avx512F.Compress(none, m0, Vector512.Load(staged)), y0);
+                        Vector512.Store(Vector512.Load(y1) + Avx512F.Compress(none, m1, Vector512.Load(staged + WideLanes)), y1);
+                        Vector512.Store(Vector512.Load(y2) + Avx512F.Compress(none, m2, Vector512.Load(staged + 2 * WideLanes)), y2);
+                    }
+                    return;
+                }
                 for (int c = 0; c < channels; c++, staged += WideBlock, y0 += p, y1 += p, y2 += p)
                 {
                     // In order: each store's floats past its kept ones are overwritten by the next.

@@ -126,8 +126,9 @@ public class DirectConv2dTests
     }
 
     /// <summary>The 512-bit tiles' blocks moved to their rows by one compress per vector, or by a copy per run of kept
-    /// positions: the same bits on every shape, every output written (NaN before), and nothing past a plane's kept outputs
-    /// left wrong (the compresses' full stores write floats of later positions, which later blocks must write again).</summary>
+    /// positions: the same bits on every shape, written (NaN before: every output written) and added onto what is there,
+    /// and nothing past a plane's kept outputs left wrong (the compresses' full
+    /// stores write floats of later positions, which later blocks must write again).</summary>
     [Avx2Theory, MemberData(nameof(Shapes))]
     public void Compressed_blocks_and_copied_runs_give_the_same_bits(int[] a)
     {
@@ -137,19 +138,23 @@ public class DirectConv2dTests
         var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
         var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
         var b = GradientCheck.Random(rng, outChannels).Data;
-        var results = new List<float[]>();
+        var onto = GradientCheck.Random(rng, batch * outChannels * g.OutPixels).Data;
+        var results = new List<(float[] Written, float[] Added)>();
         try
         {
             foreach (bool compress in new[] { true, false })
             {
                 DirectConv2d.CompressesBlocks = compress;
-                var y = Enumerable.Repeat(float.NaN, batch * outChannels * g.OutPixels).ToArray();
-                DirectConv2d.Forward(x, batch, g, w, outChannels, b, y);
-                results.Add(y);
+                var written = Enumerable.Repeat(float.NaN, onto.Length).ToArray();
+                var added = (float[])onto.Clone();
+                DirectConv2d.Forward(x, batch, g, w, outChannels, b, written);
+                DirectConv2d.Forward(x, batch, g, w, outChannels, b, added, adding: true);
+                results.Add((written, added));
             }
         }
         finally { DirectConv2d.CompressesBlocks = true; }
-        Assert.Equal(results[1], results[0]);
+        Assert.Equal(results[1].Written, results[0].Written);
+        Assert.Equal(results[1].Added, results[0].Added);
     }
 
     /// <summary>C, H, W, kH, kW, pH, pW (out channels, batch) [, stride H, stride W, dilation H, dilation W].</summary>
