@@ -14,9 +14,17 @@ public readonly record struct Im2ColGeometry(
     int PadH = 0, int PadW = 0,
     int DilationH = 1, int DilationW = 1)
 {
-    public int OutHeight => OutSize(Height, KernelH, StrideH, PadH, DilationH);
+    public int OutHeight
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => OutSize(Height, KernelH, StrideH, PadH, DilationH);
+    }
 
-    public int OutWidth => OutSize(Width, KernelW, StrideW, PadW, DilationW);
+    public int OutWidth
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => OutSize(Width, KernelW, StrideW, PadW, DilationW);
+    }
 
     /// <summary>Output pixels per image: the width of one image's block of columns.</summary>
     public int OutPixels => OutHeight * OutWidth;
