@@ -98,43 +98,24 @@ public class DirectConv2dTests
     /// <summary>The 512-bit tiles' outputs moved to their rows block by block, or from a staging plane after the image: the
     /// same bits, written and added onto what is there (a residual block's share), on every shape above.</summary>
     [Avx2Theory, MemberData(nameof(Shapes))]
-    public void Block_copies_and_the_staging_plane_give_the_same_bits_written_and_added(int[] a)
-    {
-        var g = Geometry(a);
-        int outChannels = a[7], batch = a[8];
-        var rng = new Random(19);
-        var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
-        var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
-        var b = GradientCheck.Random(rng, outChannels).Data;
-        var onto = GradientCheck.Random(rng, batch * outChannels * g.OutPixels).Data;
-        var results = new List<(float[] Written, float[] Added)>();
-        try
-        {
-            foreach (bool blocks in new[] { true, false })
-            {
-                DirectConv2d.BlockCopies = blocks;
-                var written = Enumerable.Repeat(float.NaN, onto.Length).ToArray();
-                var added = (float[])onto.Clone();
-                DirectConv2d.Forward(x, batch, g, w, outChannels, b, written);
-                DirectConv2d.Forward(x, batch, g, w, outChannels, b, added, adding: true);
-                results.Add((written, added));
-            }
-        }
-        finally { DirectConv2d.BlockCopies = true; }
-        Assert.Equal(results[1].Written, results[0].Written);
-        Assert.Equal(results[1].Added, results[0].Added);
-    }
+    public void Block_copies_and_the_staging_plane_give_the_same_bits_written_and_added(int[] a) =>
+        SameBitsEitherWay(a, 19, on => DirectConv2d.BlockCopies = on);
 
     /// <summary>The 512-bit tiles' blocks moved to their rows by one compress per vector, or by a copy per run of kept
     /// positions: the same bits on every shape, written (NaN before: every output written) and added onto what is there,
-    /// and nothing past a plane's kept outputs left wrong (the compresses' full
-    /// stores write floats of later positions, which later blocks must write again).</summary>
+    /// and nothing past a plane's kept outputs left wrong (the compresses' full stores write floats of later positions,
+    /// which later blocks must write again).</summary>
     [Avx2Theory, MemberData(nameof(Shapes))]
-    public void Compressed_blocks_and_copied_runs_give_the_same_bits(int[] a)
+    public void Compressed_blocks_and_copied_runs_give_the_same_bits(int[] a) =>
+        SameBitsEitherWay(a, 23, on => DirectConv2d.CompressesBlocks = on);
+
+    /// <summary>The direct kernel's output with a switch on and off (left on after): written over NaN, and added onto
+    /// random values, the same bits both ways.</summary>
+    private static void SameBitsEitherWay(int[] a, int seed, Action<bool> setting)
     {
         var g = Geometry(a);
         int outChannels = a[7], batch = a[8];
-        var rng = new Random(23);
+        var rng = new Random(seed);
         var x = GradientCheck.Random(rng, batch, a[0], a[1], a[2]).Data;
         var w = GradientCheck.Random(rng, outChannels, a[0], a[3], a[4]).Data;
         var b = GradientCheck.Random(rng, outChannels).Data;
@@ -142,9 +123,9 @@ public class DirectConv2dTests
         var results = new List<(float[] Written, float[] Added)>();
         try
         {
-            foreach (bool compress in new[] { true, false })
+            foreach (bool on in new[] { true, false })
             {
-                DirectConv2d.CompressesBlocks = compress;
+                setting(on);
                 var written = Enumerable.Repeat(float.NaN, onto.Length).ToArray();
                 var added = (float[])onto.Clone();
                 DirectConv2d.Forward(x, batch, g, w, outChannels, b, written);
@@ -152,7 +133,7 @@ public class DirectConv2dTests
                 results.Add((written, added));
             }
         }
-        finally { DirectConv2d.CompressesBlocks = true; }
+        finally { setting(true); }
         Assert.Equal(results[1].Written, results[0].Written);
         Assert.Equal(results[1].Added, results[0].Added);
     }
