@@ -29,7 +29,7 @@ public static partial class DirectConv2d
         // One per thread: a thread's images all have the same layout within one call.
         [ThreadStatic] private static BlockLanes? t_lanes;
 
-        private int _positions, _width, _outWidth, _blocks;
+        private int _positions, _width, _outWidth;
         private Vector512<float>[] _masks = [];
         private int[] _starts = [];
         private bool[] _fits = [];
@@ -46,12 +46,11 @@ public static partial class DirectConv2d
         private void Build(int positions, int width, int outWidth)
         {
             (_positions, _width, _outWidth) = (positions, width, outWidth);
-            _blocks = (positions + WideBlock - 1) / WideBlock;
-            int vectors = _blocks * Vectors, plane = Kept(positions, width, outWidth);
+            int blocks = (positions + WideBlock - 1) / WideBlock, vectors = blocks * Vectors, plane = Kept(positions, width, outWidth);
             if (_masks.Length < vectors) (_masks, _starts) = (new Vector512<float>[vectors], new int[vectors]);
-            if (_fits.Length < _blocks) _fits = new bool[_blocks];
+            if (_fits.Length < blocks) _fits = new bool[blocks];
             Span<int> lane = stackalloc int[WideLanes];
-            for (int k = 0; k < _blocks; k++)
+            for (int k = 0; k < blocks; k++)
             {
                 bool fits = true;
                 for (int v = 0; v < Vectors; v++)
