@@ -73,6 +73,10 @@ public static class KernelTwins
     /// <summary>The line for <paramref name="kernel"/> (by type name).</summary>
     public static KernelTwin Named(string kernel) => All.Single(k => k.Name == kernel);
 
+    /// <summary>The kernels that have only a 512-bit path: their <c>Suits</c> declines every shape below AVX-512, where
+    /// their callers take the other routes.</summary>
+    public static readonly IReadOnlySet<Type> OnlyAt512 = new HashSet<Type> { typeof(PointwiseConv), typeof(WeightGradientByTapRows), typeof(InputGradientByPhases) };
+
     // The adaptors below call each kernel in its family's form; the twins are called the same way.
 
     private static void Expand(bool ta, bool tb, int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc, bool accumulate) =>
