@@ -5,7 +5,7 @@ using NeuralPipelines.Models.Tensors;
 namespace NeuralPipelines.Benchmarks.Cnn;
 
 /// <summary>
-/// <c>race-cnn lenet|resnet [--ab strided|short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps|channels-last-dw]|resnet14|resnet20|layers|products|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--threads N] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
+/// <c>race-cnn lenet|resnet [--ab strided|short-rows|panel-order|wide-transpose|masked-edges|chunks-any-taps|channels-last-dw]|resnet14|resnet20|layers|products|lenet-layers|profile [NET]|steps [NET] [--epochs N] [--threads N] [--off SWITCH] [--no-wait]</c>: the libtorch peer's <c>lenet</c> timings on our trainer (a throwaway model trains one warm-up
 /// epoch; the measured model trains N epochs and images/s is the median; inference is batch 256 over the test set, 2 warm-up
 /// and 15 timed passes, median), and a ResNet-8 training step at batch 64 (median of 7 repetitions). <c>products</c> times
 /// each convolution product and LeNet's pools alone; <c>--threads 1</c> puts all the work on the calling thread, whose CPU
@@ -27,6 +27,15 @@ public static class CnnRace
             Models.Kernels.KernelLoop.MaxThreads = Models.Kernels.Gemm.Threads;
         }
         output.WriteLine($"processors {Environment.ProcessorCount}, GEMM threads {Models.Kernels.Gemm.Threads}");
+        // --off NAME: the whole run with one switch of Race.GemmSwitches off (e.g. a profile of the earlier routes).
+        int off = Array.IndexOf(args, "--off");
+        if (off >= 0 && off + 1 < args.Length)
+        {
+            var name = args[off + 1];
+            if (!Race.GemmSwitches.ByName.TryGetValue(name, out var sw)) { Console.Error.WriteLine($"race-cnn: --off wants one of {Race.GemmSwitches.Names}, got {name}"); return 2; }
+            sw.Set(false);
+            output.WriteLine($"switch {name} off: {sw.Off}");
+        }
         if (Array.IndexOf(args, "--no-wait") < 0)
             output.WriteLine($"waited for quiet: other processes {MachineLoad.WaitForQuiet():F2} cores");
         switch (mode)

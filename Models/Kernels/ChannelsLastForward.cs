@@ -16,7 +16,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// packed panels: 1.8 M floats for 64→64 on 7×7, as many as the arithmetic can hide). Channels-last, the six pixels of a
 /// tile are any six output pixels of the batch (a row pointer each, into the zero-padded copy), so no lane is wasted at the
 /// end of a row, and each k step is six broadcasts from memory against four loads of the reordered kernel for 24 FMAs, as
-/// in the GEMM's 12×32 tile.</para>
+/// in the GEMM's 12×32 tile. Without AVX-512 the tile is six pixels × 16 channels in 256-bit registers (<see
+/// cref="Tile6x16"/>), the GEMM's 6×16 shape, on the layers where the direct kernel wastes most lanes.</para>
 /// <para>∂C/∂x of a stride-1 layer is the same product of δ with the kernel transposed and flipped
 /// (<see cref="InputGradientAsForward"/>, <see cref="Flip"/>): ResNet-8's 64→64 on 7×7 0.90 against 1.13 ms by the chunks.</para>
 /// <para>Bits: each output element is one fused multiply-add chain from b over the taps in order and the channels in
@@ -30,19 +31,37 @@ public sealed unsafe class ChannelsLastForward
     public static bool Enabled { get; set; } = true;
 
     private const int Pixels = 6, Lanes = 16, TileRuns = 64;
+    // The 256-bit tile: six pixels × 16 output channels (two vectors), twelve of the sixteen ymm registers.
+    private const int NarrowLanes = 8;
 
     /// <summary>512-bit kernels on, whole blocks of 16 input channels (the vectorized channels-last copy) and of 64 output
-    /// channels, no dilation, and a reordered kernel of at most <see cref="MaxKernelFloats"/>.</summary>
+    /// channels, no dilation, and a reordered kernel of at most <see cref="MaxKernelFloats"/>. At 256 bits (no AVX-512):
+    /// whole blocks of 8 input and 16 output channels, half that kernel (a Zen 3 core has 512 KiB of L2), and only the
+    /// layers of <see cref="NarrowRowsSuit"/>.</summary>
     /// <remarks>Why 64 output channels: the 6×32 tile (12 accumulators, eight loads for twelve FMAs) measured slower than
     /// the direct kernels on ResNet-8's 32-channel layers (32→32 on 14×14 1.00 against 0.91 ms, 16→32 stride 2 0.81
     /// against 0.65).</remarks>
     public static bool Suits(in ConvolutionGeometry s)
     {
         var g = s.Window;
-        return Enabled && SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported
-               && g.Channels % Lanes == 0 && s.OutChannels % (4 * Lanes) == 0 && g.DilationH == 1 && g.DilationW == 1
-               && (long)g.Rows * s.OutChannels <= MaxKernelFloats;
+        if (!Enabled || g.DilationH != 1 || g.DilationW != 1) return false;
+        if (SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported)
+            return g.Channels % Lanes == 0 && s.OutChannels % (4 * Lanes) == 0 && (long)g.Rows * s.OutChannels <= MaxKernelFloats;
+        return SimdWidth.Current == SimdPath.Vector256 && Avx.IsSupported && Fma.IsSupported
+               && g.Channels % NarrowLanes == 0 && s.OutChannels % (2 * NarrowLanes) == 0
+               && (long)g.Rows * s.OutChannels <= MaxKernelFloats / 2 && NarrowRowsSuit(g);
     }
+
+    /// <summary>Which layers the 256-bit tile takes: stride 1 onto rows under 16 pixels, where the direct kernel's
+    /// 24-position blocks over rows padded by k − 1 waste the most lanes (ResNet-8's 7×7 and 14×14 layers).</summary>
+    /// <remarks>Measured on a Zen 3 (family 25 model 1, 2026-12-03). One layer (<c>race conv-layer</c>, 2 threads, in-process
+    /// against the routes before): 64→64 on 7×7 forward 1.86 against 2.77 ms, ∂C/∂x 2.00 against 2.63; 32→32 on 14×14
+    /// forward level (1.85, 1.81), ∂C/∂x 1.84 against 2.03; 16→16 on 28×28 forward 2.10 against 1.90 (rows of 28 fill
+    /// the direct kernel's blocks; the transposes in and out cost more than the lanes saved). Strided layers' forward
+    /// products ran faster here too (32→64 stride 2 1.03 against 1.43), but their ∂C/∂w then lost the column matrix the
+    /// column route's forward leaves it, and ResNet-8's step (<c>race-cnn resnet --ab channels-last-forward</c>, three
+    /// runs each) came out level with them (medians −0.3, −1.7, +1.3 ms) and 0.1–3.8 ms faster without them.</remarks>
+    private static bool NarrowRowsSuit(in Im2ColGeometry g) => g.StrideH == 1 && g.StrideW == 1 && g.OutWidth < 16;
 
     /// <summary>The largest reordered kernel (taps·C × O floats) taken: every tile streams all of it, so it must stay in
     /// a core's L2 (1 MiB on Zen 4 and 5). 512 KiB takes the DCGAN's 64→128 4×4 layer; pix2pix's 256→512 (8 MiB) ran
@@ -136,7 +155,7 @@ public sealed unsafe class ChannelsLastForward
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Image(int n)
         {
-            GemmTranspose.Matrix16(z + (long)n * plane * outChannels, plane, outChannels, y + (long)n * outChannels * plane);
+            GemmTranspose.MatrixAtWidth(z + (long)n * plane * outChannels, plane, outChannels, y + (long)n * outChannels * plane);
         }
     }
 
@@ -158,6 +177,7 @@ public sealed unsafe class ChannelsLastForward
         public void Run(int from, int to)
         {
             int c = g.Channels, taps = g.KernelH * g.KernelW;
+            bool wide = SimdWidth.Current == SimdPath.Vector512;
             float* r0, r1, r2, r3, r4, r5;
             for (int tile = from; tile < to; tile++)
             {
@@ -167,8 +187,12 @@ public sealed unsafe class ChannelsLastForward
                 r1 = rows > 1 ? Corner(q + 1) : r0; r2 = rows > 2 ? Corner(q + 2) : r0;
                 r3 = rows > 3 ? Corner(q + 3) : r0; r4 = rows > 4 ? Corner(q + 4) : r0; r5 = rows > 5 ? Corner(q + 5) : r0;
                 float* out0 = z + (long)q * outChannels;
-                for (int o0 = 0; o0 < outChannels; o0 += 4 * Lanes)
-                    Tile6x64(r0, r1, r2, r3, r4, r5, offsets, taps, c, kernel + o0, outChannels, bias == null ? null : bias + o0, out0 + o0, rows);
+                if (wide)
+                    for (int o0 = 0; o0 < outChannels; o0 += 4 * Lanes)
+                        Tile6x64(r0, r1, r2, r3, r4, r5, offsets, taps, c, kernel + o0, outChannels, bias == null ? null : bias + o0, out0 + o0, rows);
+                else
+                    for (int o0 = 0; o0 < outChannels; o0 += 2 * NarrowLanes)
+                        Tile6x16(r0, r1, r2, r3, r4, r5, offsets, taps, c, kernel + o0, outChannels, bias == null ? null : bias + o0, out0 + o0, rows);
             }
         }
 
@@ -209,6 +233,44 @@ public sealed unsafe class ChannelsLastForward
         int ld = ldw;
         Store4(z, c00, c01, c02, c03); if (rows > 1) Store4(z + ld, c10, c11, c12, c13); if (rows > 2) Store4(z + 2 * ld, c20, c21, c22, c23);
         if (rows > 3) Store4(z + 3 * ld, c30, c31, c32, c33); if (rows > 4) Store4(z + 4 * ld, c40, c41, c42, c43); if (rows > 5) Store4(z + 5 * ld, c50, c51, c52, c53);
+    }
+
+    /// <summary>The 256-bit tile, six pixels × 16 output channels: twelve accumulators, two loads of the reordered kernel and
+    /// six broadcasts a k step (the GEMM's 6×16 tile, A read in place). Each output is the same chain as in
+    /// <see cref="Tile6x64"/> (from b, the taps in order, the channels in order), so both widths give the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x16(float* r0, float* r1, float* r2, float* r3, float* r4, float* r5, int* offsets, int taps, int c,
+        float* w, int ldw, float* bias, float* z, int rows)
+    {
+        Vector256<float> b0 = default, b1 = default;
+        if (bias != null) { b0 = Avx.LoadVector256(bias); b1 = Avx.LoadVector256(bias + NarrowLanes); }
+        Vector256<float> c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
+        for (int t = 0; t < taps; t++)
+        {
+            int off = offsets[t];
+            float* a0 = r0 + off, a1 = r1 + off, a2 = r2 + off, a3 = r3 + off, a4 = r4 + off, a5 = r5 + off;
+            float* wk = w + (nint)t * c * ldw;
+            for (int ch = 0; ch < c; ch++, wk += ldw)
+            {
+                var w0 = Avx.LoadVector256(wk); var w1 = Avx.LoadVector256(wk + NarrowLanes);
+                Vector256<float> v;
+                v = Vector256.Create(a0[ch]); c00 = Fma.MultiplyAdd(v, w0, c00); c01 = Fma.MultiplyAdd(v, w1, c01);
+                v = Vector256.Create(a1[ch]); c10 = Fma.MultiplyAdd(v, w0, c10); c11 = Fma.MultiplyAdd(v, w1, c11);
+                v = Vector256.Create(a2[ch]); c20 = Fma.MultiplyAdd(v, w0, c20); c21 = Fma.MultiplyAdd(v, w1, c21);
+                v = Vector256.Create(a3[ch]); c30 = Fma.MultiplyAdd(v, w0, c30); c31 = Fma.MultiplyAdd(v, w1, c31);
+                v = Vector256.Create(a4[ch]); c40 = Fma.MultiplyAdd(v, w0, c40); c41 = Fma.MultiplyAdd(v, w1, c41);
+                v = Vector256.Create(a5[ch]); c50 = Fma.MultiplyAdd(v, w0, c50); c51 = Fma.MultiplyAdd(v, w1, c51);
+            }
+        }
+        int ld = ldw;
+        Store2(z, c00, c01); if (rows > 1) Store2(z + ld, c10, c11); if (rows > 2) Store2(z + 2 * ld, c20, c21);
+        if (rows > 3) Store2(z + 3 * ld, c30, c31); if (rows > 4) Store2(z + 4 * ld, c40, c41); if (rows > 5) Store2(z + 5 * ld, c50, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store2(float* z, Vector256<float> a, Vector256<float> b)
+    {
+        Avx.Store(z, a); Avx.Store(z + NarrowLanes, b);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

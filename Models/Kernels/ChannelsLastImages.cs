@@ -9,7 +9,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// and back.</summary>
 /// <remarks>Why: channels-last, a kernel tap of C consecutive channels at one pixel is C consecutive floats, so a GEMM
 /// operand whose columns are (tap, channel) reads each row of a panel with vector loads straight from the images
-/// (<see cref="GemmInPlaceB"/>). The fast path transposes 16 channels × 16 pixels in registers into a per-thread [H·W × C]
+/// (<see cref="GemmInPlaceB"/>). The fast path transposes 16 channels × 16 pixels (8 × 8 at 256 bits) in registers into a per-thread [H·W × C]
 /// buffer, then copies each image row (W·C contiguous floats in both layouts) into place; <see cref="PadReference"/> is
 /// its plain twin, and both write the same floats.</remarks>
 internal static unsafe class ChannelsLastImages
@@ -24,15 +24,20 @@ internal static unsafe class ChannelsLastImages
     public static bool Vectorized(int channels) =>
         SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported && channels % Block == 0;
 
+    /// <summary>Whether <see cref="Pad"/> transposes in registers: 16×16 blocks at 512 bits (<see cref="Vectorized"/>), 8×8
+    /// at 256 with whole blocks of 8 channels (<see cref="ChannelsLastForward"/>'s 256-bit tiles).</summary>
+    private static bool PadsByBlocks(int channels) =>
+        Vectorized(channels) || SimdWidth.Current == SimdPath.Vector256 && Avx.IsSupported && channels % 8 == 0;
+
     /// <summary>x [N×C×H×W] into <paramref name="padded"/> [N×<paramref name="hp"/>×<paramref name="wp"/>×C], every float
     /// written (the border zero); images shared between threads by <see cref="KernelLoop"/>'s policy.</summary>
     public static void Pad(float* x, int batch, in Im2ColGeometry g, int hp, int wp, float* padded)
     {
         if (hp < g.Height + g.PadH || wp < g.Width + g.PadW)
             throw new ArgumentException($"A channels-last copy of {g.Height}×{g.Width} images padded by {g.PadH}, {g.PadW} needs a grid of at least {g.Height + g.PadH}×{g.Width + g.PadW}; got {hp}×{wp}.");
-        if (!Vectorized(g.Channels))
+        if (!PadsByBlocks(g.Channels))
         {
-            // The in-place route takes whole blocks of 16 channels at 512 bits only; anything else is copied by the plain loop.
+            // Whole blocks of 16 channels at 512 bits or of 8 at 256; anything else is copied by the plain loop.
             PadReference(x, batch, g, hp, wp, padded);
             return;
         }
@@ -105,8 +110,8 @@ internal static unsafe class ChannelsLastImages
             ClearBorder(to, c);
             fixed (float* t = Scratch.Ensure(ref _image, pixels * c))
             {
-                // [C × H·W] → [H·W × C]: whole 16×16 blocks in registers, the last pixels (H·W mod 16) one by one.
-                GemmTranspose.Matrix16(from, c, pixels, t);
+                // [C × H·W] → [H·W × C]: whole 16×16 (8×8 at 256 bits) blocks in registers, the last pixels one by one.
+                GemmTranspose.MatrixAtWidth(from, c, pixels, t);
                 // Each image row is W·C contiguous floats in both layouts.
                 int row = g.Width * c;
                 for (int y = 0; y < g.Height; y++)

@@ -14,7 +14,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// <item>Pointwise (<see cref="PointwiseConv"/>): all three products of a strided 1×1 kernel without padding (a ResNet's
 /// projection shortcut), image by image, at 512 bits.</item>
 /// <item>Channels-last forward (<see cref="ChannelsLastForward"/>): the output, and ∂C/∂x of stride-1 layers, of layers
-/// with whole blocks of 16 input and 64 output channels, by tiles of six pixels × 64 channels at 512 bits.</item>
+/// with whole blocks of 16 input and 64 output channels, by tiles of six pixels × 64 channels at 512 bits; at 256 bits
+/// six pixels × 16 channels, stride 1 onto rows under 16 pixels only.</item>
 /// <item>Phases (<see cref="InputGradientByPhases"/>): ∂C/∂x of a 3×3 layer at stride 2 with padding 1 and 16 or 32 input
 /// channels (a ResNet's downsampling layer), image by image, channels-last, at 512 bits.</item>
 /// <item>Tap rows (<see cref="WeightGradientByTapRows"/>): ∂C/∂w of layers with kernels three taps wide and whole blocks

@@ -189,15 +189,5 @@ internal static unsafe partial class GemmPacking
 
     /// <summary>Eight stored rows of Bᵀ (8 output columns) × 8 values of k → 8 rows of 8 in the panel (stride NR).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB8x8(float* src, int ldb, float* dst)
-    {
-        var r0 = Vector256.Load(src); var r1 = Vector256.Load(src + ldb);
-        var r2 = Vector256.Load(src + 2 * (nint)ldb); var r3 = Vector256.Load(src + 3 * (nint)ldb);
-        var r4 = Vector256.Load(src + 4 * (nint)ldb); var r5 = Vector256.Load(src + 5 * (nint)ldb);
-        var r6 = Vector256.Load(src + 6 * (nint)ldb); var r7 = Vector256.Load(src + 7 * (nint)ldb);
-        GemmTranspose.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
-        Vector256.Store(r0, dst); Vector256.Store(r1, dst + NR); Vector256.Store(r2, dst + 2 * NR);
-        Vector256.Store(r3, dst + 3 * NR); Vector256.Store(r4, dst + 4 * NR); Vector256.Store(r5, dst + 5 * NR);
-        Vector256.Store(r6, dst + 6 * NR); Vector256.Store(r7, dst + 7 * NR);
-    }
+    private static void PackB8x8(float* src, int ldb, float* dst) => GemmTranspose.Transpose8x8(src, ldb, dst, NR);
 }

@@ -31,18 +31,47 @@ internal static class GemmTranspose
 
     /// <summary>A whole [rows × cols] matrix (leading dimension cols) into [cols × rows] (leading dimension rows): 16×16
     /// blocks in registers, the edges past the last whole block (rows or columns mod 16) one float at a time.</summary>
-    public static unsafe void Matrix16(float* src, int rows, int cols, float* dst)
-    {
-        int rowsWhole = rows / 16 * 16, colsWhole = cols / 16 * 16;
-        for (int r0 = 0; r0 < rowsWhole; r0 += 16)
+    public static unsafe void Matrix16(float* src, int rows, int cols, float* dst) => Matrix(src, rows, cols, dst, 16);
+
+    /// <summary><see cref="Matrix16"/> at the width the kernels run at: 16×16 blocks at 512 bits, 8×8 at 256, one float at
+    /// a time on the scalar path. Every width writes the same floats.</summary>
+    public static unsafe void MatrixAtWidth(float* src, int rows, int cols, float* dst) =>
+        Matrix(src, rows, cols, dst, SimdWidth.Current switch
         {
-            for (int c0 = 0; c0 < colsWhole; c0 += 16)
-                Transpose16x16(src + (long)r0 * cols + c0, cols, dst + (long)c0 * rows + r0, rows);
-            for (int r = r0; r < r0 + 16; r++)
+            SimdPath.Vector512 when Avx512F.IsSupported => 16,
+            SimdPath.Vector256 or SimdPath.Vector512 when Avx.IsSupported => 8,
+            _ => 1,
+        });
+
+    private static unsafe void Matrix(float* src, int rows, int cols, float* dst, int block)
+    {
+        int rowsWhole = rows / block * block, colsWhole = cols / block * block;
+        if (block == 1) rowsWhole = colsWhole = 0;
+        for (int r0 = 0; r0 < rowsWhole; r0 += block)
+        {
+            for (int c0 = 0; c0 < colsWhole; c0 += block)
+                if (block == 16) Transpose16x16(src + (long)r0 * cols + c0, cols, dst + (long)c0 * rows + r0, rows);
+                else Transpose8x8(src + (long)r0 * cols + c0, cols, dst + (long)c0 * rows + r0, rows);
+            for (int r = r0; r < r0 + block; r++)
                 for (int c = colsWhole; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
         }
         for (int r = rowsWhole; r < rows; r++)
             for (int c = 0; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
+    }
+
+    /// <summary>dst[k·ldDst + r] = src[r·ldSrc + k] for r, k &lt; 8: eight 256-bit loads, <see cref="Transpose8x8(ref
+    /// Vector256{float}, ref Vector256{float}, ref Vector256{float}, ref Vector256{float}, ref Vector256{float}, ref
+    /// Vector256{float}, ref Vector256{float}, ref Vector256{float})"/>, eight stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Transpose8x8(float* src, nint ldSrc, float* dst, nint ldDst)
+    {
+        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + ldSrc);
+        var r2 = Avx.LoadVector256(src + 2 * ldSrc); var r3 = Avx.LoadVector256(src + 3 * ldSrc);
+        var r4 = Avx.LoadVector256(src + 4 * ldSrc); var r5 = Avx.LoadVector256(src + 5 * ldSrc);
+        var r6 = Avx.LoadVector256(src + 6 * ldSrc); var r7 = Avx.LoadVector256(src + 7 * ldSrc);
+        Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Avx.Store(dst, r0); Avx.Store(dst + ldDst, r1); Avx.Store(dst + 2 * ldDst, r2); Avx.Store(dst + 3 * ldDst, r3);
+        Avx.Store(dst + 4 * ldDst, r4); Avx.Store(dst + 5 * ldDst, r5); Avx.Store(dst + 6 * ldDst, r6); Avx.Store(dst + 7 * ldDst, r7);
     }
 
     /// <summary>dst[k·ldDst + r] = src[r·ldSrc + k] for r, k &lt; 16: sixteen rows of 16 floats read as sixteen 512-bit

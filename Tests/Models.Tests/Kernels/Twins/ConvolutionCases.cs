@@ -102,6 +102,24 @@ public static class ConvolutionCases
         [16, 11, 13, 3, 3, 3, 2, 0, 1, 1, 1, 16, 2],     // strides 3×2, padding only in width
     ];
 
+    /// <summary>Shapes with whole blocks of channels for <see cref="ChannelsLastForward"/>: 16 in and 64 out at 512 bits
+    /// (strides, 1×1, 4×4), and the stride-1 layers onto short rows with blocks of 8 in and 16 out that its 256-bit tile
+    /// takes: its family, so that both widths' sweeps are mostly shapes it takes.</summary>
+    public static readonly int[][] ChannelsLastBlocks =
+    [
+        [64, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 64, 2],       // ResNet's 64→64 on 7×7: both widths
+        [64, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 16, 12],      // 588 positions, one block of 16 outputs: 256 bits only
+        [32, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 32, 2],     // ResNet's 32→32 on 14×14: 256 bits only
+        [16, 5, 5, 3, 3, 1, 1, 2, 2, 1, 1, 128, 1],      // padding past the kernel's reach, two blocks of 64 output channels
+        [8, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 48, 2],        // the fewest input channels, three blocks of 16 outputs
+        [16, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 16, 1],       // a 7×9 plane, one image: a last tile of three
+        [24, 5, 5, 3, 3, 1, 1, 0, 0, 1, 1, 16, 3],       // no padding, 3×3 out
+        [8, 9, 9, 4, 4, 1, 1, 1, 1, 1, 1, 16, 2],        // an even kernel, 8×8 out
+        [32, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1, 64, 2],     // ResNet's strided 32→64: 512 bits only
+        [16, 9, 9, 1, 1, 1, 1, 0, 0, 1, 1, 64, 2],       // 1×1, 162 pixels: 512 bits only
+        [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1, 128, 2],    // DCGAN's 64→128: 512 bits only
+    ];
+
     /// <summary>3×3 shapes at stride 2 with padding 1 and 16 or 32 input channels: the family of
     /// <see cref="InputGradientByPhases"/>.</summary>
     public static readonly int[][] StrideTwoThreeByThree =
