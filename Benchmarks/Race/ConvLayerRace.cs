@@ -32,6 +32,7 @@ public static class ConvLayerRace
         static Action Gathered(Action call) => () => { GatheredB.TwoRunsPermute = false; try { call(); } finally { GatheredB.TwoRunsPermute = true; } };
         static Action EarlierFolds(Action call) => () => { PhaseFold.Widened = false; try { call(); } finally { PhaseFold.Widened = true; } };
         static Action NotChannelsLast(Action call) => () => { ChannelsLastForward.Enabled = false; try { call(); } finally { ChannelsLastForward.Enabled = true; } };
+        static Action NotTapRows(Action call) => () => { WeightGradientByTapRows.Enabled = false; try { call(); } finally { WeightGradientByTapRows.Enabled = true; } };
         static Action NotInPlace(Action call) => () => { ImplicitGemm.ChannelsLastGradients = false; try { call(); } finally { ImplicitGemm.ChannelsLastGradients = true; } };
         unsafe void FoldSerial() { fixed (float* c0 = wtd) fixed (float* d0 = dx) Im2Col.FoldSerial(c0, batch, g, d0); }
         var variants = new List<(string Name, Action Call)>
@@ -43,6 +44,7 @@ public static class ConvLayerRace
             ("∂C/∂w after forward", () => { conv.Forward(shape, x, w, default, y); conv.WeightGradient(shape, x, dy, dw); }),
             ("∂C/∂w after forward, not channels-last", NotChannelsLast(() => { conv.Forward(shape, x, w, default, y); conv.WeightGradient(shape, x, dy, dw); })),
             ("∂C/∂w alone", () => conv.WeightGradient(shape, x, dy, dw)),
+            ("∂C/∂w alone, not tap rows", NotTapRows(() => conv.WeightGradient(shape, x, dy, dw))),
             ("∂C/∂w alone, not in place", NotInPlace(() => conv.WeightGradient(shape, x, dy, dw))),
             ("∂C/∂w, GEMM alone", () => Gemm.Multiply(false, true, o, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true)),
             ("∂C/∂x, Convolution", () => conv.InputGradient(shape, dy, w, dx)),

@@ -19,7 +19,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// <item>Phases (<see cref="InputGradientByPhases"/>): ∂C/∂x of a 3×3 layer at stride 2 with padding 1 and 16 or 32 input
 /// channels (a ResNet's downsampling layer), image by image, channels-last, at 512 bits.</item>
 /// <item>Tap rows (<see cref="WeightGradientByTapRows"/>): ∂C/∂w of layers with kernels three taps wide and whole blocks
-/// of 16 input channels (any stride), from channels-last copies, at 512 bits.</item>
+/// of 16 input channels (any stride; 8 at 256 bits), from channels-last copies.</item>
 /// <item>Direct (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGradient"/>): layers with at most 640 taps per
 /// output (every zoo layer but the widest); no column matrix at all. The output for any stride, ∂C/∂x for stride 1,
 /// ∂C/∂w for kernels above 1×1 when the forward pass left no columns behind, strided ones from 64 to 384 taps.</item>

@@ -24,7 +24,8 @@ namespace NeuralPipelines.Models.Kernels;
 /// resnet</c>, the two alternating: 0.3–0.6 ms a step less, the same bits). The accumulators are added into the slice's
 /// partial sums after each image. Bits: each (tap, channel, output channel) sum is one chain over an image's pixels in
 /// order; the batch is cut into <see cref="Slices"/> fixed slices, each summed by one thread in image order, and the
-/// slices are added in order, so the bits never depend on the threads. 512-bit only; the plain twin is
+/// slices are added in order, so the bits never depend on the threads (nor on the width: the 256-bit tile, three taps ×
+/// 8 input channels × four output channels, sums each chain in the same order). The plain twin is
 /// <see cref="DirectConv2dReference"/>'s definition.</para>
 /// </remarks>
 public sealed unsafe class WeightGradientByTapRows
@@ -33,20 +34,24 @@ public sealed unsafe class WeightGradientByTapRows
     public static bool Enabled { get; set; } = true;
 
     private const int Lanes = 16, Slices = 8, Group = 8;
+    // The 256-bit tile: three taps × 8 input channels × four output channels, twelve of the sixteen ymm registers.
+    private const int NarrowLanes = 8, NarrowGroup = 4;
 
     /// <summary>The largest ∂C/∂w taken (taps·C·O floats): each slice keeps its own partial sums.</summary>
     public const int MaxWeights = 1 << 17;
 
-    /// <summary>512-bit kernels on, no dilation, kernels three taps wide (any stride), whole blocks of 16 input channels
-    /// (the vectorized channels-last copy), 16, 32 or a multiple of 64 output channels, and at most
-    /// <see cref="MaxWeights"/> weights.</summary>
+    /// <summary>SIMD kernels on, no dilation, kernels three taps wide (any stride), at most <see cref="MaxWeights"/>
+    /// weights, and at 512 bits whole blocks of 16 input channels (the vectorized channels-last copy) and 16, 32 or a
+    /// multiple of 64 output channels; at 256 bits (no AVX-512) whole blocks of 8 input and 4 output channels.</summary>
     public static bool Suits(in ConvolutionGeometry s)
     {
         var g = s.Window;
-        return Enabled && SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported
-               && g.KernelW == 3 && g.DilationH == 1 && g.DilationW == 1
-               && g.Channels % Lanes == 0 && (s.OutChannels is Lanes or 2 * Lanes || s.OutChannels > 0 && s.OutChannels % (4 * Lanes) == 0)
-               && (long)g.Rows * s.OutChannels <= MaxWeights;
+        if (!Enabled || g.KernelW != 3 || g.DilationH != 1 || g.DilationW != 1 || (long)g.Rows * s.OutChannels > MaxWeights || s.OutChannels <= 0)
+            return false;
+        if (SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported)
+            return g.Channels % Lanes == 0 && (s.OutChannels is Lanes or 2 * Lanes || s.OutChannels % (4 * Lanes) == 0);
+        return SimdWidth.Current == SimdPath.Vector256 && Avx2.IsSupported && Fma.IsSupported
+               && g.Channels % NarrowLanes == 0 && s.OutChannels % NarrowGroup == 0;
     }
 
     private float[]? _partials;
@@ -93,6 +98,8 @@ public sealed unsafe class WeightGradientByTapRows
             int c = g.Channels, o = outChannels, plane = g.OutPixels, n0 = batch * k / slices, n1 = batch * (k + 1) / slices;
             float* partial = partials + (long)k * weights;
             new Span<float>(partial, weights).Clear();
+            bool wide = SimdWidth.Current == SimdPath.Vector512;
+            int lanes = wide ? Lanes : NarrowLanes, group = wide ? Group : NarrowGroup;
             fixed (float* own = padded == null ? Scratch.Ensure(ref t_padded, hp * wp * c) : null)
                 for (int n = n0; n < n1; n++)
                 {
@@ -101,9 +108,10 @@ public sealed unsafe class WeightGradientByTapRows
                     for (int i = 0; i < g.KernelH; i++)
                     {
                         float* tapRow = partial + (long)i * 3 * c * o;
-                        for (int c0 = 0; c0 < c; c0 += Lanes)
-                            for (int o0 = 0; o0 < o; o0 += Group)
-                                Tile(image + (long)i * wp * c + c0, dy + ((long)n * o + o0) * plane, tapRow + o0 * c + c0);
+                        for (int c0 = 0; c0 < c; c0 += lanes)
+                            for (int o0 = 0; o0 < o; o0 += group)
+                                if (wide) Tile(image + (long)i * wp * c + c0, dy + ((long)n * o + o0) * plane, tapRow + o0 * c + c0);
+                                else Tile4x8(image + (long)i * wp * c + c0, dy + ((long)n * o + o0) * plane, tapRow + o0 * c + c0);
                     }
                 }
         }
@@ -144,6 +152,47 @@ public sealed unsafe class WeightGradientByTapRows
             Add8(sums + tap, c, a10, a11, a12, a13, a14, a15, a16, a17);
             Add8(sums + 2 * tap, c, a20, a21, a22, a23, a24, a25, a26, a27);
         }
+
+        /// <summary>The 256-bit tile: three taps × 8 input channels × four output channels, per output pixel three loads of
+        /// the copy and four values of δ broadcast for twelve FMAs. Each sum is the same chain over the image's pixels as
+        /// in <see cref="Tile"/>, so both widths give the same bits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Tile4x8(float* x, float* d, float* sums)
+        {
+            int c = g.Channels, o = outChannels, height = g.OutHeight, width = g.OutWidth;
+            nint p1 = height * width, p2 = 2 * p1, p3 = 3 * p1;
+            long row = (long)g.StrideH * wp * c, step = (long)g.StrideW * c;
+            Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
+            Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default;
+            Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default;
+            for (int y = 0; y < height; y++)
+            {
+                float* x0 = x + y * row;
+                for (int xx = 0; xx < width; xx++, x0 += step, d++)
+                {
+                    var v0 = Avx.LoadVector256(x0); var v1 = Avx.LoadVector256(x0 + c); var v2 = Avx.LoadVector256(x0 + 2 * c);
+                    Vector256<float> s;
+                    s = Vector256.Create(d[0]); a00 = Fma.MultiplyAdd(v0, s, a00); a10 = Fma.MultiplyAdd(v1, s, a10); a20 = Fma.MultiplyAdd(v2, s, a20);
+                    s = Vector256.Create(d[p1]); a01 = Fma.MultiplyAdd(v0, s, a01); a11 = Fma.MultiplyAdd(v1, s, a11); a21 = Fma.MultiplyAdd(v2, s, a21);
+                    s = Vector256.Create(d[p2]); a02 = Fma.MultiplyAdd(v0, s, a02); a12 = Fma.MultiplyAdd(v1, s, a12); a22 = Fma.MultiplyAdd(v2, s, a22);
+                    s = Vector256.Create(d[p3]); a03 = Fma.MultiplyAdd(v0, s, a03); a13 = Fma.MultiplyAdd(v1, s, a13); a23 = Fma.MultiplyAdd(v2, s, a23);
+                }
+            }
+            long tap = (long)o * c;
+            Add4(sums, c, a00, a01, a02, a03);
+            Add4(sums + tap, c, a10, a11, a12, a13);
+            Add4(sums + 2 * tap, c, a20, a21, a22, a23);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(float* to, Vector256<float> v) => Avx.Store(to, Avx.Add(Avx.LoadVector256(to), v));
+
+    /// <summary>Four output channels' sums (rows <paramref name="ld"/> apart) of one tap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add4(float* to, int ld, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3)
+    {
+        Add(to, s0); Add(to + ld, s1); Add(to + 2 * ld, s2); Add(to + 3 * ld, s3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
