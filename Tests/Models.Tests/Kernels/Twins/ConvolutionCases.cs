@@ -116,7 +116,7 @@ public static class ConvolutionCases
         [24, 5, 5, 3, 3, 1, 1, 0, 0, 1, 1, 16, 3],       // no padding, 3×3 out
         [8, 9, 9, 4, 4, 1, 1, 1, 1, 1, 1, 16, 2],        // an even kernel, 8×8 out
         [32, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1, 64, 2],     // ResNet's strided 32→64: 512 bits only
-        [16, 9, 9, 1, 1, 1, 1, 0, 0, 1, 1, 64, 2],       // 1×1, 162 pixels: 512 bits only
+        [16, 9, 9, 1, 1, 1, 1, 0, 0, 1, 1, 64, 2],       // 1×1 on 9-pixel rows, 162 pixels: both widths
         [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1, 128, 2],    // DCGAN's 64→128: 512 bits only
     ];
 
