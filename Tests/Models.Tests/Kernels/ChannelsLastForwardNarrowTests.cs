@@ -1,6 +1,4 @@
 using NeuralPipelines.Models.Kernels;
-using NeuralPipelines.Models.Layers.Conv;
-using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Kernels;
 
@@ -24,18 +22,7 @@ public class ChannelsLastForwardNarrowTests
     public void Its_output_is_the_definition(int channels, int size, int kernel, int padding, int outChannels, int batch)
     {
         using var width = SimdWidth.Use(SimdPath.Vector256);
-        var s = Geometry(batch, channels, size, kernel, padding, outChannels);
-        Assert.True(ChannelsLastForward.Suits(s));
-        var p = ConvolutionProblem.Random(s, new Random(channels + size + outChannels));
-        foreach (bool withBias in new[] { true, false })
-        {
-            var expected = new float[p.Y.Length];
-            DirectConv2dReference.Forward(p.X, batch, s.Window, p.W, outChannels, withBias ? p.B : [], expected);
-            var y = Enumerable.Repeat(float.NaN, p.Y.Length).ToArray();
-            new ChannelsLastForward().Forward(s, p.X, p.W, withBias ? p.B : [], y);
-            for (int i = 0; i < y.Length; i++)
-                Assert.True(Math.Abs(expected[i] - y[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"y[{i}] (bias {withBias}): expected {expected[i]}, got {y[i]}");
-        }
+        ChannelsLastForwardTests.OutputIsTheDefinition(Geometry(batch, channels, size, kernel, padding, outChannels));
     }
 
     [WidthTheory(SimdPath.Vector256), MemberData(nameof(Shapes))]
@@ -43,15 +30,7 @@ public class ChannelsLastForwardNarrowTests
     {
         using var width = SimdWidth.Use(SimdPath.Vector256);
         // ∂C/∂x is the forward product of δ (outChannels in, channels out): the route takes it where the swapped roles suit.
-        var s = Geometry(batch, outChannels, size, kernel, padding, channels);
-        Assert.NotNull(ChannelsLastForward.InputGradientAsForward(s));
-        var p = ConvolutionProblem.Random(s, new Random(channels * size));
-        var expected = new float[p.Dx.Length];
-        DirectConv2dReference.InputGradient(p.Dy, batch, s.Window, p.W, channels, expected);
-        var dx = Enumerable.Repeat(float.NaN, p.Dx.Length).ToArray();
-        new Convolution().InputGradient(s, p.Dy, p.W, dx);
-        for (int i = 0; i < dx.Length; i++)
-            Assert.True(Math.Abs(expected[i] - dx[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"∂C/∂x[{i}]: expected {expected[i]}, got {dx[i]}");
+        ChannelsLastForwardTests.InputGradientIsTheDefinition(Geometry(batch, outChannels, size, kernel, padding, channels), channels * size);
     }
 
     [WidthFact(SimdPath.Vector256)]
@@ -70,17 +49,7 @@ public class ChannelsLastForwardNarrowTests
     public void Resnets_64_channel_layer_takes_it_with_the_same_bits_on_one_and_two_threads()
     {
         using var width = SimdWidth.Use(SimdPath.Vector256);
-        var x = GradientCheck.Random(new Random(5), 8, 64, 7, 7);
-        var results = new List<float[]>();
-        using (new KernelSettingsScope())
-            foreach (int threads in new[] { 1, 2 })
-            {
-                Gemm.Threads = threads;
-                KernelLoop.MaxThreads = threads;
-                var layer = new Conv2d(64, 64, 3, stride: 1, padding: 1, rng: new Random(6));
-                results.Add(layer.Forward(x, training: true).Span.ToArray());
-            }
-        Assert.Equal(results[0], results[1]);
+        ChannelsLastForwardTests.ResnetsLayerGivesTheSameBitsOnOneAndTwoThreads();
     }
 
     /// <summary>Each output is the same chain at both widths (bias, the taps in order, the channels in order).</summary>

@@ -27,13 +27,20 @@ public class ChannelsLastForwardTests
     {
         using var scope = Vector512Only();
         if (scope is null) return;
-        var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, kernel, kernel, stride, stride, padding, padding));
+        OutputIsTheDefinition(new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, kernel, kernel, stride, stride, padding, padding)));
+    }
+
+    /// <summary>The route takes <paramref name="s"/> at the width in force, and its output with and without bias is the
+    /// definition's.</summary>
+    internal static void OutputIsTheDefinition(ConvolutionGeometry s)
+    {
+        var g = s.Window;
         Assert.True(ChannelsLastForward.Suits(s));
-        var p = ConvolutionProblem.Random(s, new Random(channels + size + outChannels));
+        var p = ConvolutionProblem.Random(s, new Random(g.Channels + g.Height + s.OutChannels));
         foreach (bool withBias in new[] { true, false })
         {
             var expected = new float[p.Y.Length];
-            DirectConv2dReference.Forward(p.X, batch, s.Window, p.W, outChannels, withBias ? p.B : [], expected);
+            DirectConv2dReference.Forward(p.X, s.Batch, g, p.W, s.OutChannels, withBias ? p.B : [], expected);
             var y = Enumerable.Repeat(float.NaN, p.Y.Length).ToArray();
             new ChannelsLastForward().Forward(s, p.X, p.W, withBias ? p.B : [], y);
             for (int i = 0; i < y.Length; i++)
@@ -52,14 +59,7 @@ public class ChannelsLastForwardTests
         using var scope = Vector512Only();
         if (scope is null) return;
         var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, kernel, kernel, 1, 1, padding, padding));
-        Assert.NotNull(ChannelsLastForward.InputGradientAsForward(s));
-        var p = ConvolutionProblem.Random(s, new Random(channels + size));
-        var expected = new float[p.Dx.Length];
-        DirectConv2dReference.InputGradient(p.Dy, batch, s.Window, p.W, outChannels, expected);
-        var dx = Enumerable.Repeat(float.NaN, p.Dx.Length).ToArray();
-        new Convolution().InputGradient(s, p.Dy, p.W, dx);
-        for (int i = 0; i < dx.Length; i++)
-            Assert.True(Math.Abs(expected[i] - dx[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"∂C/∂x[{i}]: expected {expected[i]}, got {dx[i]}");
+        InputGradientIsTheDefinition(s, channels + size);
         // Strided layers and 32-channel ones keep the earlier routes.
         Assert.Null(ChannelsLastForward.InputGradientAsForward(s with { Window = s.Window with { StrideH = 2, StrideW = 2 } }));
         Assert.Null(ChannelsLastForward.InputGradientAsForward(s with { Window = s.Window with { Channels = 32 } }));
@@ -99,8 +99,30 @@ public class ChannelsLastForwardTests
     {
         using var scope = Vector512Only();
         if (scope is null) return;
-        var rng = new Random(5);
-        var x = GradientCheck.Random(rng, 8, 64, 7, 7);
+        ResnetsLayerGivesTheSameBitsOnOneAndTwoThreads();
+        Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 32, new Im2ColGeometry(64, 7, 7, 3, 3, 1, 1, 1, 1))));
+        Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 64, new Im2ColGeometry(24, 7, 7, 3, 3, 1, 1, 1, 1))));
+    }
+
+    /// <summary>∂C/∂x of <paramref name="s"/> through <see cref="Convolution"/>, at the width in force, taken as this route's
+    /// forward product of δ, is the definition's.</summary>
+    internal static void InputGradientIsTheDefinition(ConvolutionGeometry s, int seed)
+    {
+        Assert.NotNull(ChannelsLastForward.InputGradientAsForward(s));
+        var p = ConvolutionProblem.Random(s, new Random(seed));
+        var expected = new float[p.Dx.Length];
+        DirectConv2dReference.InputGradient(p.Dy, s.Batch, s.Window, p.W, s.OutChannels, expected);
+        var dx = Enumerable.Repeat(float.NaN, p.Dx.Length).ToArray();
+        new Convolution().InputGradient(s, p.Dy, p.W, dx);
+        for (int i = 0; i < dx.Length; i++)
+            Assert.True(Math.Abs(expected[i] - dx[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"∂C/∂x[{i}]: expected {expected[i]}, got {dx[i]}");
+    }
+
+    /// <summary>ResNet-8's 64→64 layer on 7×7, at the width in force, through <see cref="Conv2d"/> on one and two threads.</summary>
+    internal static void ResnetsLayerGivesTheSameBitsOnOneAndTwoThreads()
+    {
+        var x = GradientCheck.Random(new Random(5), 8, 64, 7, 7);
+        Assert.True(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 64, new Im2ColGeometry(64, 7, 7, 3, 3, 1, 1, 1, 1))));
         var results = new List<float[]>();
         using (new KernelSettingsScope())
             foreach (int threads in new[] { 1, 2 })
@@ -111,8 +133,6 @@ public class ChannelsLastForwardTests
                 results.Add(layer.Forward(x, training: true).Span.ToArray());
             }
         Assert.Equal(results[0], results[1]);
-        Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 32, new Im2ColGeometry(64, 7, 7, 3, 3, 1, 1, 1, 1))));
-        Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 64, new Im2ColGeometry(24, 7, 7, 3, 3, 1, 1, 1, 1))));
     }
 
     /// <summary>The 512-bit width for the test, or null on a machine without it.</summary>
