@@ -7,7 +7,8 @@ namespace NeuralPipelines.Models.Tests.Kernels;
 /// <summary><see cref="ChannelsLastForward"/>, the 512-bit forward route of layers with whole blocks of 16 input and 64
 /// output channels: its output against the definition (<see cref="DirectConv2dReference"/>) on ResNet-8's and the DCGAN's
 /// shapes (stride 2, 1×1, 4×4, one and two blocks of 64 output channels, a last tile of fewer than six pixels), and inside <see cref="Conv2d"/> with
-/// one and two threads giving the same bits. Skipped where the machine has no AVX-512 (the route is then never taken).</summary>
+/// one and two threads giving the same bits. Skipped, with the reason, where the machine has no AVX-512 (the 256-bit tile's
+/// tests are <see cref="ChannelsLastForwardNarrowTests"/>).</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class ChannelsLastForwardTests
 {
@@ -22,11 +23,10 @@ public class ChannelsLastForwardTests
         { 16, 5, 3, 1, 2, 128, 1 },     // padding past the kernel's reach, two blocks of 64 output channels
     };
 
-    [Theory, MemberData(nameof(Shapes))]
+    [WidthTheory(SimdPath.Vector512), MemberData(nameof(Shapes))]
     public void Its_output_is_the_definition(int channels, int size, int kernel, int stride, int padding, int outChannels, int batch)
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var scope = SimdWidth.Use(SimdPath.Vector512);
         OutputIsTheDefinition(new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, kernel, kernel, stride, stride, padding, padding)));
     }
 
@@ -50,14 +50,13 @@ public class ChannelsLastForwardTests
 
     /// <summary>∂C/∂x of a stride-1 layer as the forward product of δ with the flipped, transposed kernel
     /// (<see cref="ChannelsLastForward.InputGradientAsForward"/>), through <see cref="Convolution.InputGradient"/>.</summary>
-    [Theory]
+    [WidthTheory(SimdPath.Vector512)]
     [InlineData(64, 7, 3, 1, 64, 3)]    // ResNet-8's 64→64
     [InlineData(64, 9, 3, 0, 16, 2)]    // no padding: the flipped product pads by 2
     [InlineData(128, 6, 4, 1, 16, 2)]   // an even kernel, asymmetric reach
     public void Stride_1_input_gradients_are_the_definition(int channels, int size, int kernel, int padding, int outChannels, int batch)
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var scope = SimdWidth.Use(SimdPath.Vector512);
         var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, kernel, kernel, 1, 1, padding, padding));
         InputGradientIsTheDefinition(s, channels + size);
         // Strided layers and 32-channel ones keep the earlier routes.
@@ -67,13 +66,12 @@ public class ChannelsLastForwardTests
 
     /// <summary>A ∂C/∂w right after the forward pass reads the forward's channels-last copy of the input instead of making
     /// its own: the same bits as a ∂C/∂w alone, and after a ∂C/∂x (which reuses the copy's buffer for δ) it copies again.</summary>
-    [Theory]
+    [WidthTheory(SimdPath.Vector512)]
     [InlineData(64, 7, 3, 1, 1, 64)]
     [InlineData(32, 14, 3, 2, 1, 64)]
     public void A_weight_gradient_after_the_forward_pass_reads_its_copy_with_the_same_bits(int channels, int size, int kernel, int stride, int padding, int outChannels)
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var scope = SimdWidth.Use(SimdPath.Vector512);
         var s = new ConvolutionGeometry(64, outChannels, new Im2ColGeometry(channels, size, size, kernel, kernel, stride, stride, padding, padding));
         Assert.True(ChannelsLastForward.Suits(s) && ImplicitGemm.SuitsChannelsLast(s));
         var p = ConvolutionProblem.Random(s, new Random(channels * size));
@@ -94,11 +92,10 @@ public class ChannelsLastForwardTests
             Assert.True(Math.Abs(p.Dw[i] - alone[i]) <= 1e-3f * (1 + Math.Abs(p.Dw[i])), $"∂C/∂w[{i}]: expected {p.Dw[i]}, got {alone[i]}");
     }
 
-    [Fact]
+    [WidthFact(SimdPath.Vector512)]
     public void Resnets_64_channel_layer_takes_it_with_the_same_bits_on_one_and_two_threads()
     {
-        using var scope = Vector512Only();
-        if (scope is null) return;
+        using var scope = SimdWidth.Use(SimdPath.Vector512);
         ResnetsLayerGivesTheSameBitsOnOneAndTwoThreads();
         Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 32, new Im2ColGeometry(64, 7, 7, 3, 3, 1, 1, 1, 1))));
         Assert.False(ChannelsLastForward.Suits(new ConvolutionGeometry(8, 64, new Im2ColGeometry(24, 7, 7, 3, 3, 1, 1, 1, 1))));
@@ -134,8 +131,4 @@ public class ChannelsLastForwardTests
             }
         Assert.Equal(results[0], results[1]);
     }
-
-    /// <summary>The 512-bit width for the test, or null on a machine without it.</summary>
-    private static IDisposable? Vector512Only() =>
-        SimdWidth.Available(SimdPath.Vector512) ? SimdWidth.Use(SimdPath.Vector512) : null;
 }
