@@ -110,8 +110,11 @@ public sealed unsafe class WeightGradientByTapRows
                         float* tapRow = partial + (long)i * 3 * c * o;
                         for (int c0 = 0; c0 < c; c0 += lanes)
                             for (int o0 = 0; o0 < o; o0 += group)
-                                if (wide) Tile(image + (long)i * wp * c + c0, dy + ((long)n * o + o0) * plane, tapRow + o0 * c + c0);
-                                else Tile4x8(image + (long)i * wp * c + c0, dy + ((long)n * o + o0) * plane, tapRow + o0 * c + c0);
+                            {
+                                float* xs = image + (long)i * wp * c + c0, d = dy + ((long)n * o + o0) * plane, sums = tapRow + o0 * c + c0;
+                                if (wide) Tile(xs, d, sums);
+                                else Tile4x8(xs, d, sums);
+                            }
                     }
                 }
         }
