@@ -45,8 +45,8 @@ internal static class GemmTranspose
 
     private static unsafe void Matrix(float* src, int rows, int cols, float* dst, int block)
     {
-        int rowsWhole = rows / block * block, colsWhole = cols / block * block;
-        if (block == 1) rowsWhole = colsWhole = 0;
+        // Block 1 (the scalar path) has no register blocks: everything goes through the edge loop at the end.
+        int rowsWhole = block > 1 ? rows / block * block : 0, colsWhole = block > 1 ? cols / block * block : 0;
         for (int r0 = 0; r0 < rowsWhole; r0 += block)
         {
             for (int c0 = 0; c0 < colsWhole; c0 += block)
