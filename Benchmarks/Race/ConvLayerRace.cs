@@ -33,6 +33,7 @@ public static class ConvLayerRace
         static Action EarlierFolds(Action call) => () => { PhaseFold.Widened = false; try { call(); } finally { PhaseFold.Widened = true; } };
         static Action NotChannelsLast(Action call) => () => { ChannelsLastForward.Enabled = false; try { call(); } finally { ChannelsLastForward.Enabled = true; } };
         static Action NotTapRows(Action call) => () => { WeightGradientByTapRows.Enabled = false; try { call(); } finally { WeightGradientByTapRows.Enabled = true; } };
+        static Action NotByPhases(Action call) => () => { InputGradientByPhases.Enabled = false; try { call(); } finally { InputGradientByPhases.Enabled = true; } };
         static Action NotInPlace(Action call) => () => { ImplicitGemm.ChannelsLastGradients = false; try { call(); } finally { ImplicitGemm.ChannelsLastGradients = true; } };
         unsafe void FoldSerial() { fixed (float* c0 = wtd) fixed (float* d0 = dx) Im2Col.FoldSerial(c0, batch, g, d0); }
         var variants = new List<(string Name, Action Call)>
@@ -49,6 +50,7 @@ public static class ConvLayerRace
             ("∂C/∂w, GEMM alone", () => Gemm.Multiply(false, true, o, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true)),
             ("∂C/∂x, Convolution", () => conv.InputGradient(shape, dy, w, dx)),
             ("∂C/∂x, not channels-last", NotChannelsLast(() => conv.InputGradient(shape, dy, w, dx))),
+            ("∂C/∂x, not by phases", NotByPhases(() => conv.InputGradient(shape, dy, w, dx))),
             ("∂C/∂x, earlier folds", EarlierFolds(() => conv.InputGradient(shape, dy, w, dx))),
             ("∂C/∂x, transposed layer", () => transposed.InputGradient(shape, dy, w, dx)),
             ("∂C/∂x, chunks", () => Im2ColChunks.InputGradient(dy, batch, g, w, o, dx)),

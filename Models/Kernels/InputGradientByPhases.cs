@@ -24,10 +24,14 @@ namespace NeuralPipelines.Models.Kernels;
 /// counts as type parameters: with a loop over the taps around the loop over the output channels the JIT kept the
 /// accumulators on the stack, three times slower.</para>
 /// <para>Bits: each ∂C/∂x entry is one fused multiply-add chain from zero over its taps in order and the output channels
-/// in order, whichever thread takes its image. 512-bit only; the plain twin is <see cref="DirectConv2dReference"/>'s
+/// in order, whichever thread takes its image, at either width. The plain twin is <see cref="DirectConv2dReference"/>'s
 /// definition.</para>
+/// <para>At 256 bits (no AVX-512) the tiles of <c>InputGradientByPhasesNarrow.cs</c>: groups of up to six pixels, 16
+/// channels at a time, the same chains. On a Zen 3 (<c>race conv-layer --layer 16,32,28,3,2,1,64</c>, variant "not by
+/// phases" in the same process, another process using 0.3–0.8 cores): 16→32 on 28×28 1.33–1.61 ms against 3.4 by the
+/// column routes, 32→64 on 14×14 1.06–1.57 against 2.1–3.4; the column routes' best in a quieter run was 1.75 and 1.92.</para>
 /// </remarks>
-public sealed unsafe class InputGradientByPhases
+public sealed unsafe partial class InputGradientByPhases
 {
     /// <summary>Set to false to time the earlier routes (A/B: <c>race-cnn resnet --ab phases</c>).</summary>
     public static bool Enabled { get; set; } = true;
@@ -36,11 +40,18 @@ public sealed unsafe class InputGradientByPhases
     // that, else by twelves.
     private const int Lanes = 16, Pixels = 12;
 
-    /// <summary>512-bit kernels on, a 3×3 kernel at stride 2 with padding 1, no dilation, 16 or 32 input channels.</summary>
+    /// <summary>512-bit or 256-bit (AVX2 and FMA) kernels on, a 3×3 kernel at stride 2 with padding 1, no dilation, 16
+    /// or 32 input channels.</summary>
     public static bool Suits(in ConvolutionGeometry s)
     {
         var g = s.Window;
-        return Enabled && SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported
+        bool simd = SimdWidth.Current switch
+        {
+            SimdPath.Vector512 => Avx512F.IsSupported,
+            SimdPath.Vector256 => Avx2.IsSupported && Fma.IsSupported,
+            _ => false,
+        };
+        return Enabled && simd
                && g.KernelH == 3 && g.KernelW == 3 && g.StrideH == 2 && g.StrideW == 2 && g.PadH == 1 && g.PadW == 1
                && g.DilationH == 1 && g.DilationW == 1 && g.Channels is Lanes or 2 * Lanes && s.OutChannels <= 1024;
     }
@@ -85,20 +96,33 @@ public sealed unsafe class InputGradientByPhases
                 for (int q = 0; q < o; q++)
                     for (int y = 0; y < oh; y++)
                         new ReadOnlySpan<float>(from + (long)q * plane + y * ow, ow).CopyTo(new Span<float>(delta + ((long)(y + 1) * o + q) * wp + 1, ow));
+                bool wide = SimdWidth.Current == SimdPath.Vector512;
                 for (int h = 0; h < g.Height; h++)
                     for (int parity = 0; parity < 2; parity++)
                     {
-                        int pixels = (g.Width - parity + 1) / 2, group = c == Lanes && pixels % 14 == 0 ? 14 : pixels % 7 == 0 ? 7 : Pixels;
-                        for (int first = 0; first < pixels; first += group)
-                            Row(delta, image, h, parity + 2 * first, Math.Min(group, pixels - first));
+                        int pixels = (g.Width - parity + 1) / 2;
+                        if (wide)
+                        {
+                            int group = c == Lanes && pixels % 14 == 0 ? 14 : pixels % 7 == 0 ? 7 : Pixels;
+                            for (int first = 0; first < pixels; first += group)
+                                Row(delta, image, h, parity + 2 * first, Math.Min(group, pixels - first), wide);
+                        }
+                        else
+                            for (int groups = NarrowGroups(pixels), k = 0, first = 0; k < groups; k++)
+                            {
+                                // The first pixels % groups groups take one pixel more.
+                                int count = pixels / groups + (k < pixels % groups ? 1 : 0);
+                                Row(delta, image, h, parity + 2 * first, count, wide);
+                                first += count;
+                            }
                     }
                 // Back to NCHW.
-                GemmTranspose.Matrix16(image, g.Height * g.Width, c, dx + (long)n * g.ImageLength);
+                GemmTranspose.MatrixAtWidth(image, g.Height * g.Width, c, dx + (long)n * g.ImageLength);
             }
         }
 
         /// <summary>∂C/∂x of <paramref name="count"/> pixels (h, w0), (h, w0 + 2), … into the channels-last image.</summary>
-        private void Row(float* delta, float* image, int h, int w0, int count)
+        private void Row(float* delta, float* image, int h, int w0, int count, bool wide)
         {
             int c = g.Channels, o = outChannels, wp = g.OutWidth + 2;
             // The kernel rows i with h + 1 − i even, and the columns j with w0 + 1 − j even (one or two of each); δ's row
@@ -112,7 +136,8 @@ public sealed unsafe class InputGradientByPhases
                     taps.Set(t, delta + (long)((h + 1 - i) / 2 + 1) * o * wp + (w0 + 1 - j) / 2 + 1, kernel + (long)(i * 3 + j) * o * c);
                 }
             float* to = image + ((long)h * g.Width + w0) * c;
-            if (count <= 7) Seven(taps, rows * columns, c, o, wp, count, to);
+            if (!wide) Narrow(taps, rows * columns, c, o, wp, count, to);
+            else if (count <= 7) Seven(taps, rows * columns, c, o, wp, count, to);
             else if (count <= Pixels) Twelve(taps, rows * columns, c, o, wp, count, to);
             else Fourteen(taps, rows * columns, o, wp, count, to, 2 * c);
         }
@@ -177,6 +202,10 @@ public sealed unsafe class InputGradientByPhases
         public readonly float* D(int t) => t switch { 0 => D0, 1 => D1, 2 => D2, _ => D3 };
 
         public readonly float* K(int t) => t switch { 0 => K0, 1 => K1, 2 => K2, _ => K3 };
+
+        /// <summary>The same taps with each kernel pointer <paramref name="offset"/> floats on (a later group of input
+        /// channels).</summary>
+        public readonly Taps KernelsFrom(int offset) => this with { K0 = K0 + offset, K1 = K1 + offset, K2 = K2 + offset, K3 = K3 + offset };
     }
 
     /// <summary>How many taps a group of pixels has (1, 2 or 4), as a type, so that each count gets its own loop with

@@ -4,57 +4,83 @@ using NeuralPipelines.Models.Tests.Gradients;
 
 namespace NeuralPipelines.Models.Tests.Kernels;
 
-/// <summary><see cref="InputGradientByPhases"/>, the 512-bit ∂C/∂x of 3×3 layers at stride 2 with padding 1: against the
-/// definition (<see cref="DirectConv2dReference"/>) on ResNet-8's two downsampling layers (16 and 32 input channels: both
-/// tiles, groups of seven pixels) and on odd planes (groups of twelve, rows whose last pixel has a tap past δ's edge),
-/// every pixel written; the same bits on one and two threads through <see cref="Conv2d"/>. Skipped (and shown so) where the
-/// machine has no AVX-512: the route is then never taken.</summary>
+/// <summary><see cref="InputGradientByPhases"/>, the ∂C/∂x of 3×3 layers at stride 2 with padding 1, at each width this
+/// machine has (512 and 256 bits): against the definition (<see cref="DirectConv2dReference"/>) on ResNet-8's two
+/// downsampling layers (16 and 32 input channels: both tiles, groups of seven pixels; at 256 bits groups of five and four,
+/// four and three) and on odd planes (groups of twelve, rows whose last pixel has a tap past δ's edge), every pixel
+/// written; the same bits at both widths, and on one and two threads through <see cref="Conv2d"/>. Skipped (and shown so)
+/// where the machine has no AVX2: the route is then never taken.</summary>
 [Collection(nameof(GemmThreadsCollection))]
 public class InputGradientByPhasesTests
 {
-    [WidthTheory(SimdPath.Vector512)]
+    [Avx2Theory]
     // channels, height, width, out channels, batch
     [InlineData(16, 28, 28, 32, 3)]   // ResNet-8's 16→32
     [InlineData(32, 14, 14, 64, 2)]   // its 32→64
-    [InlineData(16, 13, 17, 8, 2)]    // 7 and 8 pixels a parity: a group of seven, one of twelve computing eight
-    [InlineData(32, 30, 29, 5, 1)]    // 15 and 14 a parity: twelve and three, seven and seven
+    [InlineData(16, 13, 17, 8, 2)]    // 7 and 8 pixels a parity: a group of seven, one of twelve computing eight (256: 4 + 3, 4 + 4)
+    [InlineData(32, 30, 29, 5, 1)]    // 15 and 14 a parity: twelve and three, seven and seven (256: 5 + 5 + 5, 5 + 5 + 4)
+    [InlineData(16, 5, 23, 3, 2)]     // 12 and 11 a parity: at 256 bits whole groups of six, then six and five
+    [InlineData(32, 4, 3, 7, 2)]      // 2 and 1 a parity: groups shorter than a tile
     [InlineData(16, 1, 1, 4, 3)]      // a single pixel: only the centre tap reads δ
     public void It_is_the_definition(int channels, int height, int width, int outChannels, int batch)
     {
-        using var simd = SimdWidth.Use(SimdPath.Vector512);
         var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, height, width, 3, 3, 2, 2, 1, 1));
-        Assert.True(InputGradientByPhases.Suits(s));
         var p = ConvolutionProblem.Random(s, new Random(channels + height + width + outChannels));
-        var dx = Enumerable.Repeat(float.NaN, p.Dx.Length).ToArray();
-        new InputGradientByPhases().InputGradient(s, p.Dy, p.W, dx);
-        for (int i = 0; i < dx.Length; i++)
-            Assert.True(Math.Abs(p.Dx[i] - dx[i]) <= 1e-4f * (1 + Math.Abs(p.Dx[i])), $"∂C/∂x[{i}]: expected {p.Dx[i]}, got {dx[i]}");
+        foreach (var simdPath in Widths)
+        {
+            using var simd = SimdWidth.Use(simdPath);
+            Assert.True(InputGradientByPhases.Suits(s));
+            var dx = Enumerable.Repeat(float.NaN, p.Dx.Length).ToArray();
+            new InputGradientByPhases().InputGradient(s, p.Dy, p.W, dx);
+            for (int i = 0; i < dx.Length; i++)
+                Assert.True(Math.Abs(p.Dx[i] - dx[i]) <= 1e-4f * (1 + Math.Abs(p.Dx[i])), $"∂C/∂x[{i}] at {simdPath}: expected {p.Dx[i]}, got {dx[i]}");
+        }
     }
 
-    [WidthFact(SimdPath.Vector512)]
+    /// <summary>Each entry is one chain over the output channels and taps in order at both widths: the same bits.</summary>
+    [WidthTheory(SimdPath.Vector512)]
+    [InlineData(16, 28, 28, 32, 3)]
+    [InlineData(32, 14, 14, 64, 2)]
+    [InlineData(32, 30, 29, 5, 1)]
+    public void Both_widths_give_the_same_bits(int channels, int height, int width, int outChannels, int batch)
+    {
+        var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, height, width, 3, 3, 2, 2, 1, 1));
+        var p = ConvolutionProblem.Random(s, new Random(channels * outChannels));
+        var results = new List<float[]>();
+        foreach (var simdPath in new[] { SimdPath.Vector256, SimdPath.Vector512 })
+        {
+            using var simd = SimdWidth.Use(simdPath);
+            var dx = new float[p.Dx.Length];
+            new InputGradientByPhases().InputGradient(s, p.Dy, p.W, dx);
+            results.Add(dx);
+        }
+        Assert.Equal(results[0], results[1]);
+    }
+
+    [Avx2Fact]
     public void Resnets_downsampling_layer_takes_it_with_the_same_bits_on_one_and_two_threads()
     {
-        using var simd = SimdWidth.Use(SimdPath.Vector512);
         var rng = new Random(31);
         var x = GradientCheck.Random(rng, 64, 16, 28, 28);
         var dy = GradientCheck.Random(rng, 64, 32, 14, 14);
         var results = new List<float[]>();
         using (new KernelSettingsScope())
+            foreach (var simdPath in Widths)
             foreach (int threads in new[] { 1, 2 })
             {
+                using var simd = SimdWidth.Use(simdPath);
                 Gemm.Threads = threads;
                 KernelLoop.MaxThreads = threads;
                 var layer = new Conv2d(16, 32, 3, stride: 2, padding: 1, rng: new Random(32));
                 layer.Forward(x, training: true);
                 results.Add(layer.Backward(dy).Span.ToArray());
             }
-        Assert.Equal(results[0], results[1]);
+        for (int i = 1; i < results.Count; i++) Assert.Equal(results[0], results[i]);
     }
 
-    [WidthFact(SimdPath.Vector512)]
+    [Avx2Fact]
     public void It_takes_only_stride_2_three_by_three_layers_of_16_or_32_channels()
     {
-        using var simd = SimdWidth.Use(SimdPath.Vector512);
         ConvolutionGeometry Shape(int channels = 16, int kernel = 3, int stride = 2, int padding = 1) =>
             new(8, 32, new Im2ColGeometry(channels, 28, 28, kernel, kernel, stride, stride, padding, padding));
         Assert.True(InputGradientByPhases.Suits(Shape()));
@@ -63,7 +89,10 @@ public class InputGradientByPhasesTests
         Assert.False(InputGradientByPhases.Suits(Shape(stride: 1)));
         Assert.False(InputGradientByPhases.Suits(Shape(padding: 0)));
         Assert.False(InputGradientByPhases.Suits(Shape(kernel: 4)));
-        using (SimdWidth.Use(SimdPath.Vector256))
+        using (SimdWidth.Use(SimdPath.Scalar))
             Assert.False(InputGradientByPhases.Suits(Shape()));
     }
+
+    /// <summary>The SIMD widths of this machine the route runs at.</summary>
+    private static IEnumerable<SimdPath> Widths => new[] { SimdPath.Vector256, SimdPath.Vector512 }.Where(SimdWidth.Available);
 }

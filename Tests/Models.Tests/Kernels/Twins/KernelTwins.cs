@@ -75,7 +75,7 @@ public static class KernelTwins
 
     /// <summary>The kernels that have only a 512-bit path: their <c>Suits</c> declines every shape below AVX-512, where
     /// their callers take the other routes.</summary>
-    public static readonly IReadOnlySet<Type> OnlyAt512 = new HashSet<Type> { typeof(PointwiseConv), typeof(InputGradientByPhases) };
+    public static readonly IReadOnlySet<Type> OnlyAt512 = new HashSet<Type> { typeof(PointwiseConv) };
 
     // The adaptors below call each kernel in its family's form; the twins are called the same way.
 
