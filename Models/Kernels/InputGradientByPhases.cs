@@ -199,10 +199,6 @@ public sealed unsafe partial class InputGradientByPhases
             }
         }
 
-        public readonly float* D(int t) => t switch { 0 => D0, 1 => D1, 2 => D2, _ => D3 };
-
-        public readonly float* K(int t) => t switch { 0 => K0, 1 => K1, 2 => K2, _ => K3 };
-
         /// <summary>The same taps with each kernel pointer <paramref name="offset"/> floats on (a later group of input
         /// channels).</summary>
         public readonly Taps KernelsFrom(int offset) => this with { K0 = K0 + offset, K1 = K1 + offset, K2 = K2 + offset, K3 = K3 + offset };
