@@ -116,7 +116,7 @@ public sealed class ScoreCommand : ICliCommand
                 });
             else
             {
-                var console = context.LogConsole(outputPath == Outputs.Stdout);
+                var console = context.Console(outputPath == Outputs.Stdout);
                 var on = summary.Fallback is null ? summary.Device : $"{summary.Device} (CUDA unavailable: {summary.Fallback})";
                 var of = part == Shard.All ? "" : $" (shard {part})";
                 console.MarkupLineInterpolated(

@@ -108,7 +108,7 @@ internal static class ColorizerTrainingRun
 
     public static int Run(CliContext context, ColorizerCheckpoint checkpoint, string path, PhotoSet train, PhotoSet sheetPhotos, bool asJson, string? resumedFrom = null, EpochCopies? copies = null)
     {
-        var console = context.LogConsole(asJson);
+        var console = context.Console(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
         var o = state.Options;
         using var keptCopies = copies?.Check(state.CompletedEpochs + 1, o.Epochs, asJson);
