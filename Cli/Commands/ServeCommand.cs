@@ -32,10 +32,11 @@ public sealed class ServeCommand : ICliCommand
         context.SetAction(command, parse =>
         {
             var path = parse.GetValue(model)!;
+            int rowsPerBatch = parse.BatchRows(batch), threadCount = parse.Threads(threads);
             var options = new ServingOptions
             {
                 Urls = parse.GetValue(urls)!,
-                MaxBatchRows = parse.GetValue(batch),
+                MaxBatchRows = rowsPerBatch,
                 MaxBatchWait = TimeSpan.FromMilliseconds(parse.GetValue(wait)),
                 QueueCapacity = parse.GetValue(queue),
                 MaxBodyBytes = parse.GetValue(body),
@@ -46,7 +47,7 @@ public sealed class ServeCommand : ICliCommand
             using var scorer = OnnxScorer.Load(path, new OnnxScorerOptions
             {
                 PreferCuda = where != "cpu",
-                IntraOpNumThreads = parse.GetValue(threads),
+                IntraOpNumThreads = threadCount,
                 BatchSize = options.MaxBatchRows,
                 Log = context.Error.WriteLine,
             });
