@@ -248,6 +248,16 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
     }
 
     [Fact]
+    public void A_missing_model_is_called_a_model_file_whatever_kind_its_name_suggests()
+    {
+        using var dir = new TempFolder();
+        // A .zip may be an ML.NET zip or hold ONNX: "no such ONNX model file" guessed the kind wrongly.
+        var line = AssertFailsWithOneLine("score", ["score", "--model", dir.File("nofile.zip"), "--data", "mnist", "--output", dir.File("p.csv")],
+            "nofile.zip: no such model file");
+        Assert.DoesNotContain("ONNX", line);
+    }
+
+    [Fact]
     public void A_table_of_the_wrong_width_is_refused_naming_it_and_the_models_input()
     {
         using var dir = new TempFolder();

@@ -45,6 +45,13 @@ public class ClassicBadInputTests
     }
 
     [Fact]
+    public void A_folder_given_as_the_table_is_said_to_be_a_folder()
+    {
+        using var dir = new TempFolder();
+        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", dir.Path], dir.Path, "is a folder, not a CSV file");
+    }
+
+    [Fact]
     public void Two_rows_of_two_classes_are_refused_for_too_few_rows_not_for_their_values()
     {
         using var dir = new TempFolder();
