@@ -24,22 +24,24 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
     /// <summary>The standard <c>--json</c> flag; add it to every command.</summary>
     public static Option<bool> JsonOption() => new("--json") { Description = "Print one JSON object (snake_case keys) on stdout instead of text." };
 
-    /// <summary>A Spectre console for tables and progress bars: stdout normally, stderr under --json.</summary>
-    public IAnsiConsole Console(bool json) => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>A Spectre console for tables, progress bars and result lines: stdout normally, stderr under --json.</summary>
+    /// <remarks>On a terminal Spectre wraps at the window's width, as a reader expects. Elsewhere (a pipe, a file, a CI log)
+    /// it would wrap at 80 columns, splitting one result over several lines in mid-message ("...; wrote \npredictions.csv")
+    /// where grep cannot find it; there a line is as long as its text.</remarks>
+    public IAnsiConsole Console(bool json)
     {
-        Out = new AnsiConsoleOutput(json ? Error : Out),
-        Ansi = AnsiSupport.Detect,
-        ColorSystem = ColorSystemSupport.Detect,
-    });
-
-    /// <summary>Like <see cref="Console"/>, for logs of one line per event (epochs, results): when the output is not a
-    /// terminal Spectre would wrap at 80 columns, and a log reads better unwrapped.</summary>
-    public IAnsiConsole LogConsole(bool json)
-    {
-        var console = Console(json);
-        if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 200;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(json ? Error : Out),
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+        if (!console.Profile.Out.IsTerminal) console.Profile.Width = UnwrappedWidth;
         return console;
     }
+
+    // Wider than any line a command writes; not int.MaxValue, so that width arithmetic inside Spectre cannot overflow.
+    private const int UnwrappedWidth = 1 << 15;
 
     public void WriteJson(object result) => Out.WriteLine(JsonSerializer.Serialize(result, result.GetType(), JsonOptions));
 

@@ -134,8 +134,7 @@ public sealed class PredictionBatcher : IAsyncDisposable
                     at += p.Rows.Length;
                 }
             }
-            var output = _score(input, rows);
-            _metrics.Batch(rows);
+            var output = ScoreAtMostABatch(input, rows);
             if (batch.Count == 1) { batch[0].Answer.TrySetResult(output); return; }
             int start = 0;
             foreach (var p in batch)
@@ -148,6 +147,28 @@ public sealed class PredictionBatcher : IAsyncDisposable
         {
             foreach (var p in batch) p.Answer.TrySetException(e);
         }
+    }
+
+    // Only a lone request can be larger than a batch (one request may carry more rows than --batch-size): it is scored in
+    // batches of at most MaxBatchRows, so the maximum /model reports holds for every scorer call and np_batch_rows counts
+    // the calls that were made.
+    private float[] ScoreAtMostABatch(float[] input, int rows)
+    {
+        if (rows <= _maxBatchRows)
+        {
+            var whole = _score(input, rows);
+            _metrics.Batch(rows);
+            return whole;
+        }
+        var output = new float[(long)rows * _outputLength];
+        for (int start = 0; start < rows; start += _maxBatchRows)
+        {
+            int n = Math.Min(_maxBatchRows, rows - start);
+            var part = _score(input.AsSpan(start * _inputLength, n * _inputLength).ToArray(), n);
+            part.AsSpan(0, n * _outputLength).CopyTo(output.AsSpan(start * _outputLength));
+            _metrics.Batch(n);
+        }
+        return output;
     }
 
     /// <summary>A request being read; see <see cref="BeginArrival"/>. Ends once (disposing again does nothing), so the

@@ -36,6 +36,7 @@ public sealed record ServingOptions
     /// <summary>Checks the numbers; throws with one line naming the first bad one.</summary>
     public void Validate()
     {
+        ListenUrls.Check(Urls);
         if (MaxBatchRows <= 0) throw new ArgumentException($"The batch size must be positive, got {MaxBatchRows}.");
         if (MaxBatchWait < TimeSpan.Zero) throw new ArgumentException($"The batch wait must not be negative, got {MaxBatchWait.TotalMilliseconds} ms.");
         if (QueueCapacity <= 0) throw new ArgumentException($"The queue capacity must be positive, got {QueueCapacity}.");

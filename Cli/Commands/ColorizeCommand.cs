@@ -38,7 +38,7 @@ public sealed class ColorizeCommand : ICliCommand
                 : Outputs.Check(parse.GetValue(force), asJson, [], []);
             var (colorizer, scorer) = OnnxColorizer.Open(parse.GetValue(model)!);
             using var _ = scorer;
-            var console = context.LogConsole(asJson);
+            var console = context.Console(asJson);
             if (scorer is not null)
                 console.MarkupLineInterpolated($"colorizer {colorizer.Size}×{colorizer.Size} on {scorer.ExecutionProvider}{(scorer.FallbackReason is { } why ? $" ({why})" : "")}");
             Directory.CreateDirectory(target);

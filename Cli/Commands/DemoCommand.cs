@@ -28,8 +28,9 @@ public sealed class DemoCommand : ICliCommand
         var command = new Command("demo",
             "Run the project's main job on the shipped data (no downloads, under a minute): linear regression in closed form and by " +
             "gradient descent, binary and multiclass logistic regression, each as an ML.NET pipeline saved with mlContext.Model.Save, " +
-            "then a saved model loaded back and scored; finally a 784-100-10 network trained on MNIST digits with our trainer, exported to ONNX, " +
-            "saved as an ML.NET model, reloaded and scored in batches through ONNX Runtime. Says what each step did and which files it wrote.");
+            "then a saved model loaded back and scored; then a 784-100-10 network trained on MNIST digits with our trainer, exported to ONNX, " +
+            "saved as an ML.NET model, reloaded and scored in batches through ONNX Runtime; last, a short pix2pix colorizer run on the shipped " +
+            "photographs. Says what each step did and which files it wrote.");
         command.Options.Add(output);
         command.Options.Add(json);
         context.SetAction(command, parse =>

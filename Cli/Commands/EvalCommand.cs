@@ -42,7 +42,7 @@ public sealed class EvalCommand : ICliCommand
             double seconds = clock.Elapsed.TotalSeconds;
             var confidence = ClassShares.Of(probabilities, k);
 
-            var console = context.LogConsole(asJson);
+            var console = context.Console(asJson);
             console.MarkupLineInterpolated($"[bold]{checkpoint.Architecture}[/] on {split.Name} (test split): accuracy [bold]{100 * result.Accuracy:F2}%[/] ({(int)Math.Round(result.Accuracy * result.Count)}/{result.Count}), {SettingNames.Name(checkpoint.Cost)} cost {result.Loss:F4}, {result.Count / Math.Max(seconds, 1e-9):N0} images/s");
             var table = new Table().Title("confusion matrix (rows actual, columns predicted)");
             table.AddColumn("");

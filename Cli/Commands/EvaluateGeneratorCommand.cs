@@ -66,7 +66,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
                 }, lenet, split, sizes);
             double seconds = clock.Elapsed.TotalSeconds;
 
-            var console = context.LogConsole(asJson);
+            var console = context.Console(asJson);
             console.Write(Table(report, isReal ? "real training images" : $"{kind} {generator} ({drew} generator{how.Describe(rejected)})", split.Name, lenet.ClassLabels));
             if (asJson)
                 context.WriteJson(new

@@ -68,9 +68,7 @@ public sealed class ScoreCommand : ICliCommand
             var outputPath = parse.GetValue(output)!;
             var part = Shard.Parse(parse.GetValue(shard)!);
             var where = Enum.Parse<ScoringDevice>(parse.GetValue(device)!, ignoreCase: true);
-            int rowsPerCall = parse.GetValue(batchSize), threadCount = parse.GetValue(threads);
-            if (rowsPerCall <= 0) throw new ArgumentException($"--batch-size must be positive, got {rowsPerCall}.");
-            if (threadCount <= 0) throw new ArgumentException($"--threads must be positive, got {threadCount}.");
+            int rowsPerCall = parse.BatchRows(batchSize), threadCount = parse.Threads(threads);
             using var outputs = Outputs.Check(parse.GetValue(force), asJson,
                 [("--model", modelPath), ("--data", TabularOptions.ResolvePath(dataName))], new OutputOption("--output", outputPath, Text: true));
 
@@ -116,7 +114,7 @@ public sealed class ScoreCommand : ICliCommand
                 });
             else
             {
-                var console = context.LogConsole(outputPath == Outputs.Stdout);
+                var console = context.Console(outputPath == Outputs.Stdout);
                 var on = summary.Fallback is null ? summary.Device : $"{summary.Device} (CUDA unavailable: {summary.Fallback})";
                 var of = part == Shard.All ? "" : $" (shard {part})";
                 console.MarkupLineInterpolated(

@@ -17,7 +17,7 @@ public sealed class ServeCommand : ICliCommand
         var device = new Option<string>("--device") { Description = "auto (CUDA when it loads, else the CPU), cpu, or cuda (fail without it).", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per scorer call.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var batch = new Option<int>("--batch-size") { Description = "Rows scored together at most; concurrent requests are gathered up to it.", DefaultValueFactory = _ => defaults.MaxBatchRows };
+        var batch = new Option<int>("--batch-size") { Description = "Rows scored together at most: concurrent requests are gathered up to it, and a larger request is scored in batches of it.", DefaultValueFactory = _ => defaults.MaxBatchRows };
         var wait = new Option<double>("--max-wait-ms") { Description = "How long a batch waits for requests still being read.", DefaultValueFactory = _ => defaults.MaxBatchWait.TotalMilliseconds };
         var queue = new Option<int>("--queue-capacity") { Description = "Requests waiting at most; beyond it the answer is 503 at once.", DefaultValueFactory = _ => defaults.QueueCapacity };
         var body = new Option<long>("--max-body-bytes") { Description = "Largest request body; a larger one gets 400.", DefaultValueFactory = _ => defaults.MaxBodyBytes };
@@ -32,10 +32,11 @@ public sealed class ServeCommand : ICliCommand
         context.SetAction(command, parse =>
         {
             var path = parse.GetValue(model)!;
+            int rowsPerBatch = parse.BatchRows(batch), threadCount = parse.Threads(threads);
             var options = new ServingOptions
             {
                 Urls = parse.GetValue(urls)!,
-                MaxBatchRows = parse.GetValue(batch),
+                MaxBatchRows = rowsPerBatch,
                 MaxBatchWait = TimeSpan.FromMilliseconds(parse.GetValue(wait)),
                 QueueCapacity = parse.GetValue(queue),
                 MaxBodyBytes = parse.GetValue(body),
@@ -46,7 +47,7 @@ public sealed class ServeCommand : ICliCommand
             using var scorer = OnnxScorer.Load(path, new OnnxScorerOptions
             {
                 PreferCuda = where != "cpu",
-                IntraOpNumThreads = parse.GetValue(threads),
+                IntraOpNumThreads = threadCount,
                 BatchSize = options.MaxBatchRows,
                 Log = context.Error.WriteLine,
             });

@@ -13,7 +13,7 @@ public static class CsvReader
 {
     public static CsvTable Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file.", path);
+        CheckExists(path);
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return Parse(reader, path);
     }
@@ -21,10 +21,19 @@ public static class CsvReader
     /// <summary>Reads only the header row (the first non-blank line): the column names, checked as <see cref="Read"/> checks them.</summary>
     public static CsvHeader ReadHeader(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file.", path);
+        CheckExists(path);
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var lineNumber = 0;
         return ReadHeader(reader, path, ref lineNumber);
+    }
+
+    /// <summary>Throws, naming <paramref name="path"/>, unless it is a file: a folder given where a CSV belongs is said to be
+    /// one, not reported as missing.</summary>
+    /// <exception cref="FileNotFoundException">No such file, or a folder.</exception>
+    public static void CheckExists(string path)
+    {
+        if (Directory.Exists(path)) throw new FileNotFoundException($"{path}: is a folder, not a CSV file.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file.", path);
     }
 
     /// <summary>Parses CSV text; <paramref name="source"/> names it in error messages.</summary>

@@ -34,7 +34,7 @@ public sealed class CsvRowReader : IDisposable
     /// <exception cref="CsvFormatException">The file is empty or its header is not valid; names the file and line.</exception>
     public static CsvRowReader Open(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file.", path);
+        CsvReader.CheckExists(path);
         return new CsvRowReader(path);
     }
 

@@ -21,7 +21,7 @@ public static class ImageFolder
     /// <exception cref="InvalidDataException">A file is corrupt, truncated or over the pixel limit (the message names it), or there are no images.</exception>
     public static PhotoSet Load(string folder, int size, ImageFit fit = ImageFit.CenterCrop, long maxPixels = ImageFile.DefaultMaxPixels, int? limit = null)
     {
-        if (size is < 8 or > 4096) throw new ArgumentException($"Photo size {size} is out of range (8 to 4096; the colorizer uses 32 or 64).");
+        if (size is < 8 or > 4096) throw new ArgumentException($"Photo size {size} is out of range (8 to 4096).");
         var files = Files(folder);
         if (limit is int l) files = files.Take(Math.Max(l, 0)).ToArray();
         int length = 3 * size * size;

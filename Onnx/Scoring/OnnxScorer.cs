@@ -22,7 +22,8 @@ public sealed unsafe class OnnxScorer : IDisposable
     public OnnxScorer(byte[] model, OnnxScorerOptions? options = null, string source = "ONNX model")
     {
         Options = options ?? new OnnxScorerOptions();
-        if (Options.BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {Options.BatchSize}.");
+        if (Options.BatchSize is <= 0 or > OnnxScorerOptions.MostBatchSize)
+            throw new ArgumentException($"The batch size must be 1 to {OnnxScorerOptions.MostBatchSize:N0}, got {Options.BatchSize}.");
         Source = source;
         // Checksum, initializer sizes and finite weights, before ONNX Runtime sizes anything from the file.
         Integrity.OnnxIntegrity.Check(model, source);
@@ -52,6 +53,10 @@ public sealed unsafe class OnnxScorer : IDisposable
             OutputLength = outDims[1..].Aggregate(1, (a, b) => a * b);
             _outputDims = outDims[1..].Select(d => (long)d).ToArray();
             _outputNames = [OutputName];
+            // A batch's inputs, and its outputs, are each one array (a chunk of BatchScorer's, a request's rows).
+            int fits = Array.MaxLength / Math.Max(InputLength, OutputLength);
+            if (Options.BatchSize > fits)
+                throw new ArgumentException($"{source}: a batch of {Options.BatchSize:N0} rows of {InputLength:N0} values does not fit in one array; the batch size must be at most {fits:N0} for this model.");
 
             var props = _session.ModelMetadata.CustomMetadataMap;
             Card = props.ContainsKey("input_shape") ? ModelCard.FromProperties(props.AsReadOnly(), source) : null;
@@ -69,7 +74,9 @@ public sealed unsafe class OnnxScorer : IDisposable
     /// <exception cref="InvalidDataException">The file is not ONNX, or is a zip with no NeuralPipelines ONNX model inside.</exception>
     public static OnnxScorer Load(string path, OnnxScorerOptions? options = null)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such ONNX model file.", path);
+        // Neutral words: the path may be meant as an ONNX file, an ML.NET zip or (through ScoringModel) a checkpoint.
+        if (Directory.Exists(path)) throw new FileNotFoundException($"{path}: is a folder, not a model file.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         if (!MlNet.MlNetZip.LooksLikeZip(path)) return new OnnxScorer(File.ReadAllBytes(path), options, path);
         var models = MlNet.MlNetZip.OnnxModels(path);
         var onnx = MlNet.MlNetZip.NeuralPipelinesOnnx(path) ?? (models.Count == 1 ? models[0] : null)

@@ -23,6 +23,11 @@ public sealed record OnnxScorerOptions
     /// <summary>Rows per ONNX Runtime call.</summary>
     public int BatchSize { get; init; } = 256;
 
+    /// <summary>The largest <see cref="BatchSize"/>, far past where larger calls stop paying (the weights are read once per
+    /// call either way); a model with large rows may allow fewer (a batch's inputs must fit in one array, see
+    /// <see cref="OnnxScorer"/>).</summary>
+    public const int MostBatchSize = 1 << 16;
+
     /// <summary>The output to read; null picks <c>probabilities</c> when the model has it, else its first output.</summary>
     public string? OutputName { get; init; }
 

@@ -58,17 +58,38 @@ public sealed class TabularDataset
 
     public static TabularDataset ReadCsv(string path, string labelName) => FromCsv(CsvReader.Read(path), labelName);
 
-    /// <summary>Regression unless the label holds only whole numbers with few distinct values (2 → binary, 3..100 → multiclass).</summary>
+    /// <summary>Classes a label may hold at most to be taken for classification.</summary>
+    public const int MaxClasses = 100;
+
+    /// <summary>Regression unless the label holds only whole numbers with few distinct values (2 → binary, 3..100 → multiclass)
+    /// and at least two rows per value; see <see cref="WhyNotClasses"/>.</summary>
     public LabelKind InferLabelKind()
     {
+        if (WhyNotClasses() is not null) return LabelKind.Regression;
         var classes = Classes;
-        if (classes.Any(c => c != Math.Floor(c)) || classes.Length > 100 || classes.Length > Count / 2) return LabelKind.Regression;
         return classes.Length switch
         {
             <= 1 => throw new InvalidOperationException($"{Source}: the label '{LabelName}' takes a single value ({classes.FirstOrDefault()}); there is nothing to learn."),
             2 => LabelKind.Binary,
             _ => LabelKind.Multiclass,
         };
+    }
+
+    /// <summary>Why the label is not read as classes, in words that name the cause (fractions, too many values, too few rows
+    /// per value); null when it is. The one place for the rule, so a refusal cannot blame the wrong one.</summary>
+    public string? WhyNotClasses()
+    {
+        var classes = Classes;
+        var fraction = Array.FindIndex(classes, c => c != Math.Floor(c));
+        if (fraction >= 0)
+            return $"the label '{LabelName}' holds fractions (such as {classes[fraction].ToString(System.Globalization.CultureInfo.InvariantCulture)}); classification needs whole-number classes";
+        if (classes.Length > MaxClasses)
+            return $"the label '{LabelName}' holds {classes.Length} distinct values; classification takes at most {MaxClasses} classes";
+        // Fewer than two rows per class on average cannot give every class a row in both the training and the test split.
+        if (classes.Length > Count / 2)
+            return $"the label '{LabelName}' holds {classes.Length} distinct value{(classes.Length == 1 ? "" : "s")} in only {Count} row{(Count == 1 ? "" : "s")}; " +
+                   $"classification needs at least two rows per class ({2 * classes.Length} rows for {classes.Length} classes)";
+        return null;
     }
 
     /// <summary>A seeded shuffle, then the first <paramref name="testFraction"/> of the rows (at least one) become the test set.</summary>

@@ -30,6 +30,11 @@ public static class TabularRegression
         };
     }
 
+    /// <summary>The fewest training rows <paramref name="method"/> can fit a line to: one row leaves every column constant
+    /// whatever the method, and ordinary least squares on d centred features has a unique answer only with d + 1 rows;
+    /// below that its refusal would blame columns ("constant", "a linear combination") for what is a shortage of rows.</summary>
+    public static int MinimumRows(RegressionMethod method, int features) => method == RegressionMethod.ClosedForm ? features + 1 : 2;
+
     public static RegressionRun Train(MLContext ml, TabularDataset train, RegressionSettings settings)
     {
         var view = train.ToDataView(LabelKind.Regression);

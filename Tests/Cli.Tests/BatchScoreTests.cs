@@ -237,11 +237,24 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
     [Theory]
     [InlineData("--shard", "4/4", "--shard '4/4'")]
     [InlineData("--shard", "x", "i/n")]
-    [InlineData("--batch-size", "0", "--batch-size")]
+    [InlineData("--batch-size", "0", "--batch-size 0: must be 1 to 65,536")]
+    // Not "arithmetic overflow working on mlp.onnx": the option is to blame, not the model.
+    [InlineData("--batch-size", "100000000", "--batch-size 100000000: must be 1 to 65,536")]
+    [InlineData("--threads", "0", "--threads 0: must be 1 to 1,024")]
     public void Bad_options_fail_with_one_line_naming_them(string option, string value, string words)
     {
         using var dir = new TempFolder();
         AssertFailsWithOneLine("score", ["score", "--model", model.Onnx, "--data", "mnist", "--output", dir.File("p.csv"), option, value], words);
+    }
+
+    [Fact]
+    public void A_missing_model_is_called_a_model_file_whatever_kind_its_name_suggests()
+    {
+        using var dir = new TempFolder();
+        // A .zip may be an ML.NET zip or hold ONNX: "no such ONNX model file" guessed the kind wrongly.
+        var line = AssertFailsWithOneLine("score", ["score", "--model", dir.File("nofile.zip"), "--data", "mnist", "--output", dir.File("p.csv")],
+            "nofile.zip: no such model file");
+        Assert.DoesNotContain("ONNX", line);
     }
 
     [Fact]

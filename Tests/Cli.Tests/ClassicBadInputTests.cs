@@ -45,6 +45,34 @@ public class ClassicBadInputTests
     }
 
     [Fact]
+    public void A_folder_given_as_the_table_is_said_to_be_a_folder()
+    {
+        using var dir = new TempFolder();
+        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", dir.Path], dir.Path, "is a folder, not a CSV file");
+    }
+
+    [Fact]
+    public void Two_rows_of_two_classes_are_refused_for_too_few_rows_not_for_their_values()
+    {
+        using var dir = new TempFolder();
+        var csv = dir.Write("two.csv", "x,y\n1,0\n2,1\n");
+        ClassicCli.AssertFailsWithOneLine("classify", ["classify", "--data", csv], "two.csv: ", "holds 2 distinct values in only 2 rows",
+            "at least two rows per class (4 rows for 2 classes)");
+        var fractions = dir.Write("fractions.csv", "x,y\n1,0\n2,0.5\n3,0\n4,0.5\n5,0\n");
+        ClassicCli.AssertFailsWithOneLine("classify", ["classify", "--data", fractions], "fractions.csv: ", "holds fractions (such as 0.5)", "np regress");
+    }
+
+    [Fact]
+    public void A_test_fraction_that_leaves_one_training_row_says_so_rather_than_blaming_the_columns()
+    {
+        var line = ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", "diabetes", "--test-fraction", "0.999"],
+            "diabetes.csv: only 1 training row left after --test-fraction 0.999 of 442", "needs at least 11 for 10 feature columns", "Lower --test-fraction");
+        Assert.DoesNotContain("constant", line);
+        ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", "diabetes", "--test-fraction", "0.999", "--method", "gd"],
+            "only 1 training row", "--method gd needs at least 2");
+    }
+
+    [Fact]
     public void Collinear_columns_are_named_and_ridge_is_suggested()
     {
         using var dir = new TempFolder();

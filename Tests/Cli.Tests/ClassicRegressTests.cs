@@ -35,6 +35,21 @@ public class ClassicRegressTests
     }
 
     [Fact]
+    public void Output_that_is_not_a_terminal_keeps_each_line_whole()
+    {
+        // In-process the output is a StringWriter, as it is a pipe or a CI log for the process: Spectre used to wrap it at
+        // 80 columns, splitting "saved the pipeline to PATH" where grep could not find it.
+        using var temp = new TempFolder();
+        // Longer than any console's width that the test host could report, so the check does not depend on it.
+        var zip = Path.Combine(Directory.CreateDirectory(temp.File(new string('d', 250))).FullName, "diabetes.zip");
+        var (code, stdout, stderr) = ClassicCli.Np("regress", "--data", "diabetes", "--out", zip);
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"  saved the pipeline to {zip}{Environment.NewLine}", stdout);
+        // Tables keep their own width: no line is padded out to the unwrapped width.
+        Assert.All(stdout.Split(Environment.NewLine), line => Assert.True(line.Length < 400, line));
+    }
+
+    [Fact]
     public void Gradient_descent_reports_its_losses_and_its_distance_to_the_closed_form()
     {
         var json = ClassicCli.Json("regress", "--data", "diabetes", "--method", "gd", "--learning-rate", "0.3", "--epochs", "3000");

@@ -105,6 +105,17 @@ public sealed class ColorizeCommandTests
     }
 
     [Fact]
+    public void The_size_help_lists_the_sizes_the_size_check_allows()
+    {
+        using var dir = new TempFolder();
+        var help = Np("train", "colorize", "--help").Out;
+        var refused = Np("train", "colorize", "--size", "48", "--out", dir.File("s.ckpt"));
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("must be 32, 64, 128 or 256, got 48", refused.Err);
+        Assert.Contains("centre-cropped to (32, 64, 128 or 256)", help.ReplaceLineEndings(" "));
+    }
+
+    [Fact]
     public void Bad_input_gives_one_line_and_no_checkpoint()
     {
         using var dir = new TempFolder();

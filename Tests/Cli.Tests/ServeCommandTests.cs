@@ -61,7 +61,13 @@ public sealed class ServeCommandTests
         AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("missing.onnx")], "missing.onnx");
         File.WriteAllText(temp.File("junk.onnx"), "not a model");
         AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("junk.onnx")], "junk.onnx", "not an ONNX model");
-        AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("junk.onnx"), "--batch-size", "0"], "batch size must be positive");
+        // Out-of-range numbers name the option, the value and the range (score's words, from the same check); they are
+        // refused before the model is read, so the junk file is not blamed.
+        AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("junk.onnx"), "--batch-size", "0"], "--batch-size 0: must be 1 to 65,536");
+        AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("junk.onnx"), "--batch-size", "100000000"], "--batch-size 100000000: must be 1 to 65,536");
+        AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("junk.onnx"), "--threads", "0"], "--threads 0: must be 1 to 1,024");
+        AssertFailsWithOneLine("serve", ["serve", "--model", temp.File("junk.onnx"), "--urls", "http://127.0.0.1:99999"],
+            "--urls http://127.0.0.1:99999: the port '99999' must be a number from 0 to 65535");
 
         var ckpt = ExportCommandTests.Train(temp);
         var onnx = temp.File("mlp.onnx");

@@ -30,6 +30,29 @@ public sealed class QueueTests
     }
 
     [Fact]
+    public async Task A_request_of_more_rows_than_the_batch_size_is_scored_in_batches_of_at_most_that_size()
+    {
+        var offline = ServedModel.Offline.Value;
+        using var scorer = ServedModel.Scorer();
+        var gate = new Gate(scorer);
+        gate.Open();
+        var (server, client, own) = await ServedModel.StartAsync(new ServingOptions { MaxBatchRows = 4 }, gate.Score);
+        await using var _ = server;
+        using var __ = own;
+        using var ___ = client;
+
+        using var answer = await client.PostAsync("/predict", ServedModel.Rows([.. Enumerable.Range(0, 10)]));
+        var predictions = await ServedModel.Predictions(answer);
+        Assert.Equal(10, predictions.Length);
+        for (int i = 0; i < predictions.Length; i++) ServedModel.SameAnswer(offline[i], predictions[i]);
+        // The maximum /model reports as max_batch_rows holds for every call, and the histogram counts the calls made.
+        Assert.Equal([4, 4, 2], gate.Calls);
+        Assert.Equal(3, server.Metrics.Batches);
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("np_batch_rows_bucket{le=\"4\"} 3\n", metrics);
+    }
+
+    [Fact]
     public async Task A_full_queue_answers_503_at_once_and_the_queued_requests_still_get_their_answers()
     {
         var offline = ServedModel.Offline.Value;

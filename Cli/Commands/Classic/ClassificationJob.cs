@@ -16,9 +16,9 @@ internal static class ClassificationJob
 
     public static ClassificationOutcome Run(TabularDataset data, string trainerName, double testFraction, int seed, string? outPath)
     {
+        if (data.WhyNotClasses() is { } why)
+            throw new ArgumentException($"{data.Source}: {why}. Use np regress for a numeric target.");
         var kind = data.InferLabelKind();
-        if (kind == LabelKind.Regression)
-            throw new ArgumentException($"{data.Source}: the label '{data.LabelName}' holds {data.Classes.Length} distinct values (or fractions); classification needs a few whole-number classes. Use np regress for a numeric target.");
         var ml = new MLContext(seed: seed);
         var classes = data.Classes;
         var (train, test) = data.Split(testFraction, seed, stratify: true);

@@ -21,6 +21,16 @@ internal static class RegressionJob
     {
         var ml = new MLContext(seed: settings.Seed);
         var (train, test) = testFraction > 0 ? data.Split(testFraction, settings.Seed) : (data, data);
+        var needed = TabularRegression.MinimumRows(settings.Method, data.FeatureNames.Count);
+        if (train.Count < needed)
+        {
+            var left = testFraction > 0
+                ? $"only {train.Count} training row{(train.Count == 1 ? "" : "s")} left after --test-fraction {testFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} of {data.Count}"
+                : $"only {data.Count} row{(data.Count == 1 ? "" : "s")}";
+            var fix = testFraction > 0 ? "lower --test-fraction" : "give more rows";
+            if (settings.Method == RegressionMethod.ClosedForm) fix += " or use --method ridge";
+            throw new ArgumentException($"{data.Source}: {left}; --method {methodName} needs at least {needed} for {data.FeatureNames.Count} feature column{(data.FeatureNames.Count == 1 ? "" : "s")}. {char.ToUpperInvariant(fix[0])}{fix[1..]}.");
+        }
         var run = TabularRegression.Train(ml, train, settings);
         var (_, figures) = TabularRegression.Evaluate(run, test);
 

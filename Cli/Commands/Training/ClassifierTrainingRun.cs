@@ -13,7 +13,7 @@ internal static class ClassifierTrainingRun
 {
     public static int Run(CliContext context, ClassifierCheckpoint checkpoint, string path, TrainTestSplit split, bool asJson, string? resumedFrom = null, EpochCopies? copies = null)
     {
-        var console = context.LogConsole(asJson);
+        var console = context.Console(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
         var o = state.Options;
         o.Validate(); // before the header line, so bad options print nothing but the error

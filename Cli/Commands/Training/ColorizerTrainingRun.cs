@@ -24,7 +24,7 @@ internal static class ColorizerTrainingRun
         var d = new ColorizerOptions();
         var loss = new Option<string>("--loss") { Description = "l1 (the regression baseline) or l1+gan (pix2pix).", DefaultValueFactory = _ => ColorizerLosses.Name(d.Loss) };
         var data = new Option<string>("--data") { Description = "photos (the shipped 320 photos) or a folder of photos; a folder with train/ and test/ sub-folders uses both.", DefaultValueFactory = _ => "photos" };
-        var size = new Option<int>("--size") { Description = "Square size the photos are centre-cropped to (32 or 64).", DefaultValueFactory = _ => d.Size };
+        var size = new Option<int>("--size") { Description = $"Square size the photos are centre-cropped to ({ColorizerOptions.SizesText}).", DefaultValueFactory = _ => d.Size };
         var ngf = new Option<int>("--ngf") { Description = "U-Net width (channels of its outermost level).", DefaultValueFactory = _ => d.Ngf };
         var ndf = new Option<int>("--ndf") { Description = "PatchGAN width.", DefaultValueFactory = _ => d.Ndf };
         var nLayers = new Option<int>("--n-layers") { Description = $"PatchGAN depth; receptive field {PatchGan.ReceptiveField(3)} pixels for 3, {PatchGan.ReceptiveField(2)} for 2.", DefaultValueFactory = _ => d.NLayers };
@@ -108,7 +108,7 @@ internal static class ColorizerTrainingRun
 
     public static int Run(CliContext context, ColorizerCheckpoint checkpoint, string path, PhotoSet train, PhotoSet sheetPhotos, bool asJson, string? resumedFrom = null, EpochCopies? copies = null)
     {
-        var console = context.LogConsole(asJson);
+        var console = context.Console(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
         var o = state.Options;
         using var keptCopies = copies?.Check(state.CompletedEpochs + 1, o.Epochs, asJson);

@@ -23,7 +23,7 @@ internal static class GenerativeTrainingRun
     /// <param name="note">A line said before the header (what a resumed run changed in the file's model).</param>
     public static int Run(CliContext context, GenerativeCheckpoint checkpoint, string path, LabelledImages train, bool asJson, string? resumedFrom = null, string? note = null, EpochCopies? copies = null)
     {
-        var console = context.LogConsole(asJson);
+        var console = context.Console(asJson);
         var (model, state) = (checkpoint.Model, checkpoint.Training!);
         var o = state.Options;
         o.Validate();

@@ -20,9 +20,16 @@ public sealed record ColorizerOptions(
     public float LearningRateAt(int epoch, int batch, int batches) =>
         LinearDecay.RateAt(LearningRate, Epochs, LearningRateDecayEpochs, epoch, batch, batches);
 
+    /// <summary>The image sizes a colorizer is trained at (powers of two, as the U-Net halves down to 1×1); the one list
+    /// that the --size help and <see cref="Validate"/> both read.</summary>
+    public static readonly IReadOnlyList<int> Sizes = [32, 64, 128, 256];
+
+    /// <summary>"32, 64, 128 or 256", for help texts and errors.</summary>
+    public static string SizesText => $"{string.Join(", ", Sizes.SkipLast(1))} or {Sizes[^1]}";
+
     public void Validate()
     {
-        if (Size is not (32 or 64 or 128 or 256)) throw new ArgumentException($"The colorizer's image size must be 32, 64, 128 or 256, got {Size}.");
+        if (!Sizes.Contains(Size)) throw new ArgumentException($"The colorizer's image size must be {SizesText}, got {Size}.");
         if (Ngf <= 0 || Ndf <= 0) throw new ArgumentException($"--ngf and --ndf must be positive, got {Ngf} and {Ndf}.");
         if (NLayers is < 1 or > 5) throw new ArgumentException($"--n-layers must be 1 to 5, got {NLayers}.");
         if (Epochs < 0) throw new ArgumentException($"--epochs must be ≥ 0, got {Epochs}.");

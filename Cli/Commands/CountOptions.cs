@@ -1,0 +1,27 @@
+using System.CommandLine;
+using NeuralPipelines.Onnx.Scoring;
+
+namespace NeuralPipelines.Cli.Commands;
+
+/// <summary>The one check for the options that count threads or rows (score and serve share it): a whole number in its
+/// range, or one line naming the option, the value and the range. Left unchecked, 0 threads silently meant "ONNX Runtime's
+/// guess" and an oversized batch overflowed far from the command line, where the error blamed the model file.</summary>
+internal static class CountOptions
+{
+    /// <summary>The most threads an option may ask for: far above any machine's cores, yet a typo (--threads 100000) is
+    /// refused rather than starting that many threads.</summary>
+    public const int MostThreads = 1024;
+
+    /// <summary>--threads: 1 to <see cref="MostThreads"/>.</summary>
+    public static int Threads(this ParseResult parse, Option<int> option) => parse.InRange(option, 1, MostThreads);
+
+    /// <summary>A --batch-size of rows per scorer call: 1 to <see cref="OnnxScorerOptions.MostBatchSize"/>.</summary>
+    public static int BatchRows(this ParseResult parse, Option<int> option) => parse.InRange(option, 1, OnnxScorerOptions.MostBatchSize);
+
+    public static int InRange(this ParseResult parse, Option<int> option, int least, int most)
+    {
+        var value = parse.GetValue(option);
+        if (value < least || value > most) throw new ArgumentException($"{option.Name} {value}: must be {least:N0} to {most:N0}.");
+        return value;
+    }
+}
