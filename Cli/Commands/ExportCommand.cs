@@ -23,7 +23,7 @@ public sealed class ExportCommand : ICliCommand
         var output = new Option<string?>("--out") { Description = "ONNX file to write (replaced atomically; nothing is written if the export fails its check). Give --out, --triton or both." };
         var triton = new Option<string?>("--triton") { Description = "Also write a Triton Inference Server model repository here: DIR/NAME/1/model.onnx and DIR/NAME/config.pbtxt (onnxruntime_onnx, dynamic batching)." };
         var tritonName = new Option<string?>("--triton-name") { Description = "The model's name (folder) in the Triton repository; default: its architecture." };
-        var maxBatch = new Option<int>("--max-batch-size") { Description = "Triton's max_batch_size.", DefaultValueFactory = _ => TritonModelConfig.DefaultMaxBatchSize };
+        var maxBatch = new Option<int>("--max-batch-size") { Description = "Triton's max_batch_size: the largest batch Triton sends the model (at least 1).", DefaultValueFactory = _ => TritonModelConfig.DefaultMaxBatchSize };
         var seed = new Option<int>("--parity-seed") { Description = "Seed of the random batch used to compare our forward pass with ONNX Runtime.", DefaultValueFactory = _ => 1 };
         var mlnet = new Option<string?>("--mlnet") { Description = "Also write an ML.NET model zip (mlContext.Model.Load, PredictionEngine) that scores the same ONNX model." };
         var featureColumn = new Option<string>("--feature-column") { Description = "Input column of the ML.NET zip: a vector of C·H·W floats.", DefaultValueFactory = _ => "Features" };
@@ -54,6 +54,7 @@ public sealed class ExportCommand : ICliCommand
             string? target = parse.GetValue(output), zip = parse.GetValue(mlnet), repository = parse.GetValue(triton);
             if (target is null && repository is null) throw new ArgumentException("give --out FILE.onnx, --triton DIR, or both.");
             if (repository is not null && File.Exists(repository)) throw new ArgumentException($"--triton {repository}: a file, not a folder; give the repository's folder.");
+            if (repository is not null) TritonModelConfig.CheckMaxBatchSize(parse.GetValue(maxBatch));
             using var outputs = Outputs.Check(parse.GetValue(force), asJson, [("--model", source)], new("--out", target), new("--mlnet", zip));
             var (network, card) = Exportable(source, GeneratorFile.Weights(parse.GetValue(weights)));
             var name = parse.GetValue(tritonName) ?? card.Architecture;

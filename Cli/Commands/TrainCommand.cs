@@ -71,7 +71,7 @@ public sealed class TrainCommand : ICliCommand
             if (limit is int n) split = split with { Train = split.Train.Take(n) };
             if (isGenerative)
             {
-                var generative = content is not null ? ResumeGenerative(parse, resumePath!, content, archName) : StartGenerative(parse, archName!, split.Train);
+                var generative = content is not null ? ResumeGenerative(parse, resumePath!, content, archName, split.Train) : StartGenerative(parse, archName!, split.Train);
                 return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson, resumePath, generative.Note, copies);
             }
             if (parse.GetResult(ema) is { Implicit: false }) throw new ArgumentException("--ema: only generative models (gan, gmmn, gmmn-ae) keep a moving average of a generator.");
@@ -95,10 +95,8 @@ public sealed class TrainCommand : ICliCommand
             var (model, state) = checkpoint;
             model.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
             if (state is null) throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
-            if (model.Metadata.TryGetValue("train_images", out var trained) && trained != split.Train.Count.ToString(CultureInfo.InvariantCulture))
-                throw new ArgumentException($"{resumePath} was trained on {trained} images but --data/--train-limit give {split.Train.Count}; resume with the same training data.");
-            if (parse.GetValue(options.Epochs) is int total && total < state.CompletedEpochs)
-                throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
+            ResumeChecks.SameTrainingData(resumePath, model.Metadata, split.Train.Count, "images");
+            ResumeChecks.EpochsLeft(parse.GetValue(options.Epochs), parse.GetValue(options.Epochs) ?? state.Options.Epochs, state.CompletedEpochs, resumePath);
             state.Options = state.Options with { Epochs = parse.GetValue(options.Epochs) ?? state.Options.Epochs };
             return (checkpoint, parse.GetValue(output) ?? resumePath);
         }
@@ -130,7 +128,7 @@ public sealed class TrainCommand : ICliCommand
             return (new GenerativeCheckpoint(model, state), parse.GetValue(output) ?? kindName.ToLowerInvariant() + ".ckpt", null);
         }
 
-        (GenerativeCheckpoint Checkpoint, string Path, string? Note) ResumeGenerative(ParseResult parse, string resumePath, CheckpointContent content, string? kindName)
+        (GenerativeCheckpoint Checkpoint, string Path, string? Note) ResumeGenerative(ParseResult parse, string resumePath, CheckpointContent content, string? kindName, LabelledImages train)
         {
             var given = parse.NamesGiven(options.FixedByCheckpoint.Append(autoencoderEpochs).Concat(gan.All));
             if (given.Count > 0)
@@ -139,11 +137,12 @@ public sealed class TrainCommand : ICliCommand
                 throw new ArgumentException($"The checkpoint holds a {content.Kind} model, not {kindName}.");
             var checkpoint = GenerativeCheckpoint.FromContent(resumePath, content);
             var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
+            ResumeChecks.SameTrainingData(resumePath, checkpoint.Model.Metadata, train.Count, "images");
+            // --epochs counts the generator's epochs; the auto-encoder's (gmmn-ae) come first and are not in it.
+            int generatorEpochsDone = Math.Max(0, state.CompletedEpochs - state.Options.AutoencoderEpochs);
             if (parse.GetValue(options.Epochs) is int total)
             {
-                int fixedPart = state.Options.AutoencoderEpochs;
-                if (fixedPart + total < state.CompletedEpochs)
-                    throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs - fixedPart} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
+                ResumeChecks.EpochsLeft(total, total, generatorEpochsDone, resumePath);
                 state.Options = state.Options with { Epochs = total };
             }
             if (parse.GetValue(lrDecay) is int k && k != state.Options.LearningRateDecayEpochs)
@@ -165,6 +164,8 @@ public sealed class TrainCommand : ICliCommand
                 checkpoint.Model.DropAverage();
                 state.Options = state.Options with { EmaDecay = beta };
             }
+            // Without --epochs (after --ema's own word on a finished run): the checkpoint's total.
+            ResumeChecks.EpochsLeft(null, state.Options.Epochs, generatorEpochsDone, resumePath);
             return (checkpoint, parse.GetValue(output) ?? resumePath, note);
         }
 

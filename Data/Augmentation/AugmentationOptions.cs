@@ -36,7 +36,8 @@ public sealed record AugmentationOptions(float MaxRotationDegrees = 10f, int Max
                 throw new FormatException($"Augmentation '{part}': '{kv[1]}' is not a number.");
             }
         }
-        if (rotate < 0 || rotate > 180 || shift < 0 || blur is < 0 or > 1)
+        // Written so that NaN fails too: "rotate=NaN" parses as a float, and no comparison with NaN is true.
+        if (!(rotate is >= 0 and <= 180) || shift < 0 || !(blur is >= 0 and <= 1))
             throw new FormatException($"Augmentation '{text}' is out of range (0 ≤ rotate ≤ 180, shift ≥ 0, 0 ≤ blur ≤ 1).");
         return new AugmentationOptions(rotate, shift, blur);
     }

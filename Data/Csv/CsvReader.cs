@@ -19,6 +19,7 @@ public static class CsvReader
     }
 
     /// <summary>Reads only the header row (the first non-blank line): the column names, checked as <see cref="Read"/> checks them.</summary>
+    /// <exception cref="CsvFormatException">No header row: the file is empty, a name is empty, or every cell is a number.</exception>
     public static CsvHeader ReadHeader(string path)
     {
         CheckExists(path);
@@ -73,8 +74,15 @@ public static class CsvReader
         for (var c = 0; c < header.Length; c++)
             if (header[c].Length == 0)
                 throw new CsvFormatException($"{source}: line {lineNumber}, column {c + 1}: the header cell is empty; every column needs a name.", source, lineNumber, $"column {c + 1}");
+        // A file with no header row would lose its first row of data to the column names, without a word, and every row
+        // number after it would shift; no table names all its columns with numbers.
+        if (header.All(IsNumber))
+            throw new CsvFormatException($"{source}: line {lineNumber}: looks like data, not a header; the CSV needs a header row naming the columns.", source, lineNumber);
         return new CsvHeader(header, lineNumber);
     }
+
+    private static bool IsNumber(string cell) =>
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);
 
     internal static double ParseNumber(string cell, string source, int line, int column, string name)
     {

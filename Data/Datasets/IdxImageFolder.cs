@@ -45,6 +45,7 @@ public static class IdxImageFolder
     {
         var images = IdxReader.Read(imagesPath);
         var labels = IdxReader.Read(labelsPath);
+        RefuseSignedBytes(images.Type, images.Dimensions, imagesPath);
         if (images.Dimensions.Length != 3)
             throw new InvalidDataException($"{imagesPath}: expected images of rank 3 (count×rows×columns), found rank {images.Dimensions.Length} [{string.Join("×", images.Dimensions)}].");
         if (labels.Dimensions.Length != 1)
@@ -64,7 +65,17 @@ public static class IdxImageFolder
             int per = images.Dimensions[1] * images.Dimensions[2];
             throw new InvalidDataException($"{imagesPath}: image {bad / per:N0}, pixel {bad % per:N0} (row {bad % per / images.Dimensions[2]}, column {bad % images.Dimensions[2]}) {PixelBound.Describe(images[bad])}.");
         }
-        return new LabelledImages(imagesPath, pixels, y, 1, images.Dimensions[1], images.Dimensions[2], classes);
+        return new LabelledImages(imagesPath, pixels, y, 1, images.Dimensions[1], images.Dimensions[2], classes, labelsPath);
+    }
+
+    /// <summary>Refuses an images file of signed bytes (IDX type 0x09), the one element type that is on no pixel scale: its
+    /// values run −128..127, so MNIST bytes stored under that type code read as garbage, with no error, in every model.
+    /// Every reader of an IDX images file (this loader and np score's streaming one) calls it, so every command refuses
+    /// such a file with the same line.</summary>
+    public static void RefuseSignedBytes(IdxType type, int[] dimensions, string imagesPath)
+    {
+        if (type == IdxType.SignedByte)
+            throw new InvalidDataException($"{imagesPath}: expected unsigned-byte images of rank 3 (count×rows×columns), found {new IdxReader.Header(type, dimensions)}; signed bytes (−128..127) are no pixel values.");
     }
 
     /// <summary>Writes a single-channel split as the four gzip IDX files (pixels in [0, 1] stored as bytes 0–255).</summary>
@@ -86,7 +97,7 @@ public static class IdxImageFolder
     }
 
     private static LabelledImages WithClasses(LabelledImages s, int classes) =>
-        new(s.Source, s.Pixels, s.Labels, s.Channels, s.Height, s.Width, classes);
+        new(s.Source, s.Pixels, s.Labels, s.Channels, s.Height, s.Width, classes, s.LabelsSource);
 
     private static string? Find(string folder, string stem)
     {

@@ -3,20 +3,24 @@ namespace NeuralPipelines.Data.Datasets;
 /// <summary>Images with class labels, pixels scaled to [0, 1], stored NCHW in one array.</summary>
 public sealed class LabelledImages
 {
-    public LabelledImages(string source, float[] pixels, int[] labels, int channels, int height, int width, int classes)
+    /// <param name="labelsSource">Where the labels came from, when that is another file than the images (an IDX folder's
+    /// labels file); <paramref name="source"/> otherwise.</param>
+    public LabelledImages(string source, float[] pixels, int[] labels, int channels, int height, int width, int classes, string? labelsSource = null)
     {
         int per = channels * height * width;
         if (per <= 0) throw new ArgumentException($"{source}: image size {channels}×{height}×{width} is empty.");
         if (pixels.Length != labels.Length * per)
             throw new ArgumentException($"{source}: {labels.Length} labels but {pixels.Length} pixels ({pixels.Length / (double)per:0.##} images of {channels}×{height}×{width}).");
         foreach (int l in labels)
-            if (l < 0 || l >= classes) throw new ArgumentException($"{source}: label {l} is outside 0..{classes - 1}.");
-        Source = source; Pixels = pixels; Labels = labels;
+            if (l < 0 || l >= classes) throw new ArgumentException($"{labelsSource ?? source}: label {l} is outside 0..{classes - 1}.");
+        Source = source; LabelsSource = labelsSource ?? source; Pixels = pixels; Labels = labels;
         Channels = channels; Height = height; Width = width; Classes = classes;
     }
 
     /// <summary>Where the images came from (file or dataset name), for messages.</summary>
     public string Source { get; }
+    /// <summary>Where the labels came from, for messages about a label: the labels file of an IDX pair, else <see cref="Source"/>.</summary>
+    public string LabelsSource { get; }
     public float[] Pixels { get; }
     public int[] Labels { get; }
     public int Channels { get; }
@@ -32,6 +36,6 @@ public sealed class LabelledImages
     public LabelledImages Take(int n)
     {
         n = Math.Min(n, Count);
-        return new LabelledImages(Source, Pixels[..(n * ImageLength)], Labels[..n], Channels, Height, Width, Classes);
+        return new LabelledImages(Source, Pixels[..(n * ImageLength)], Labels[..n], Channels, Height, Width, Classes, LabelsSource);
     }
 }

@@ -67,7 +67,11 @@ public sealed class ClassifierModel
     public void EnsureFits(LabelledImages images)
     {
         EnsureMatches(null, [images.Channels, images.Height, images.Width]);
-        if (images.Classes != ClassLabels.Length)
-            throw new ArgumentException($"{images.Source} has {images.Classes} classes but the checkpoint's network has {ClassLabels.Length} outputs.");
+        // A label the network has no output for is named where it is, in the labels file (np validate names it alike).
+        int outputs = ClassLabels.Length, bad = Array.FindIndex(images.Labels, l => l >= outputs);
+        if (bad >= 0)
+            throw new ArgumentException($"{images.LabelsSource}: image {bad} has label {images.Labels[bad]} but the checkpoint's network has {outputs} outputs (labels 0 to {outputs - 1}).");
+        if (images.Classes != outputs)
+            throw new ArgumentException($"{images.LabelsSource} has {images.Classes} classes but the checkpoint's network has {outputs} outputs.");
     }
 }

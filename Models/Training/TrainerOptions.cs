@@ -27,10 +27,12 @@ public sealed record TrainerOptions
 
     public void Validate()
     {
-        if (Epochs < 0) throw new ArgumentException($"Epochs must be ≥ 0, got {Epochs}.");
+        EpochCount.Check(Epochs);
         if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
-        if (L2 < 0 || L1 < 0) throw new ArgumentException($"Regularisation λ must be ≥ 0 (L2 {L2}, L1 {L1}).");
+        // Written so that NaN fails too (every comparison with NaN is false): a NaN λ was saved in the checkpoint as "NaN".
+        if (!(L2 >= 0 && L1 >= 0) || !float.IsFinite(L2) || !float.IsFinite(L1))
+            throw new ArgumentException($"Regularisation λ must be a finite number ≥ 0 (L2 {L2}, L1 {L1}).");
         if (Patience < 0) throw new ArgumentException($"Patience must be ≥ 0, got {Patience}.");
         Optimizer.Validate();
         Schedule.RateAt(LearningRate, 0, Math.Max(1, Epochs));

@@ -39,6 +39,7 @@ public sealed class IdxRows : IRowSource
         try
         {
             var d = header.Dimensions;
+            IdxImageFolder.RefuseSignedBytes(header.Type, d, imagesPath);
             if (header.Type != IdxType.UnsignedByte || d.Length != 3)
                 throw new InvalidDataException($"{imagesPath}: expected unsigned-byte images of rank 3 (count×rows×columns), found {header}.");
             if (d[0] != _labels.Length)

@@ -21,18 +21,28 @@ public sealed record TritonModelConfig(string Name, int MaxBatchSize, IReadOnlyL
     /// <summary>The configuration of <paramref name="model"/>: each input and output must have a leading batch axis
     /// (symbolic or unknown), as every model np export writes does.</summary>
     /// <exception cref="InvalidDataException">A tensor without a batch axis, or of a type Triton has no name for; names it.</exception>
-    public static TritonModelConfig FromOnnx(ModelProto model, string name, int maxBatchSize = 0, int maxQueueDelayMicroseconds = DefaultMaxQueueDelayMicroseconds)
+    /// <param name="maxBatchSize">Null: <see cref="DefaultMaxBatchSize"/>.</param>
+    public static TritonModelConfig FromOnnx(ModelProto model, string name, int? maxBatchSize = null, int maxQueueDelayMicroseconds = DefaultMaxQueueDelayMicroseconds)
     {
         TritonRepository.CheckName(name);
-        if (maxBatchSize == 0) maxBatchSize = DefaultMaxBatchSize;
-        if (maxBatchSize < 0) throw new ArgumentException($"The largest batch must be positive, got {maxBatchSize}.");
+        int batch = maxBatchSize ?? DefaultMaxBatchSize;
+        CheckMaxBatchSize(batch);
         if (maxQueueDelayMicroseconds < 0) throw new ArgumentException($"The queue delay must not be negative, got {maxQueueDelayMicroseconds} µs.");
         // Older ONNX files list their weights among the graph inputs too; Triton feeds only the real ones.
         var weights = model.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var inputs = model.Graph.Input.Where(i => !weights.Contains(i.Name)).Select(i => Tensor(i, "input")).ToArray();
         var outputs = model.Graph.Output.Select(o => Tensor(o, "output")).ToArray();
         if (inputs.Length == 0) throw new InvalidDataException($"The ONNX model has no inputs; Triton has nothing to feed.");
-        return new TritonModelConfig(name, maxBatchSize, inputs, outputs, maxQueueDelayMicroseconds);
+        return new TritonModelConfig(name, batch, inputs, outputs, maxQueueDelayMicroseconds);
+    }
+
+    /// <summary>Refuses a largest batch below 1. Triton reads max_batch_size 0 as "this model does not batch", whose dims
+    /// then include the batch axis and which takes no dynamic batching; the configuration written here is the other kind
+    /// (per-example dims, dynamic batching), so 0 would describe the model wrongly rather than turn batching off.</summary>
+    public static void CheckMaxBatchSize(int maxBatchSize)
+    {
+        if (maxBatchSize < 1)
+            throw new ArgumentException($"--max-batch-size must be at least 1, got {maxBatchSize} (Triton reads 0 as a model that does not batch; these models batch on their first axis).");
     }
 
     /// <summary>The protobuf text format Triton reads.</summary>

@@ -16,7 +16,7 @@ public static class TritonRepository
 
     /// <summary>Writes the repository entry and returns its configuration.</summary>
     /// <param name="alongside">Stages other outputs in the same transaction (np export's --out and --mlnet files).</param>
-    public static TritonModelConfig Write(string repository, string name, byte[] onnx, int maxBatchSize = 0, Action<OutputTransaction>? alongside = null)
+    public static TritonModelConfig Write(string repository, string name, byte[] onnx, int? maxBatchSize = null, Action<OutputTransaction>? alongside = null)
     {
         global::Onnx.ModelProto model;
         try { model = global::Onnx.ModelProto.Parser.ParseFrom(onnx); }

@@ -22,6 +22,15 @@ public sealed record ModelEvaluation
     /// <summary>The test accuracy recorded in the model's metadata when it was trained, if any.</summary>
     public double? RecordedAccuracy { get; init; }
 
+    /// <summary>Refuses a minimum that is not a fraction in [0, 1]: 95 (meant as a percentage) would be a gate of 9500 %
+    /// that nothing passes, −1 one that everything passes, NaN one that nothing passes; <paramref name="name"/> says where
+    /// it was given (np validate checks its option with this before any work).</summary>
+    public static void RequireFraction(double minimum, string name = "The minimum")
+    {
+        if (!(minimum is >= 0 and <= 1))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{name} {minimum} is not a fraction from 0 to 1; write 0.95 for 95%."));
+    }
+
     public double Accuracy => Count == 0 ? double.NaN : Correct / (double)Count;
 
     /// <summary>Recall of each class: the share of its examples predicted as it.</summary>
@@ -33,6 +42,7 @@ public sealed record ModelEvaluation
     /// <summary>Throws <see cref="ModelValidationException"/> unless accuracy ≥ <paramref name="minimum"/>.</summary>
     public ModelEvaluation AssertAccuracyAtLeast(double minimum)
     {
+        RequireFraction(minimum);
         if (!(Accuracy >= minimum))
             throw new ModelValidationException(
                 $"{Model}: accuracy {Pct(Accuracy)} ({Correct}/{Count}) on {Dataset} is below the required {Pct(minimum)}; worst class: {WorstClass()}.");
@@ -42,6 +52,7 @@ public sealed record ModelEvaluation
     /// <summary>Throws unless every class's recall is ≥ <paramref name="minimum"/> (catches a model that gave up on one class).</summary>
     public ModelEvaluation AssertEveryClassRecallAtLeast(double minimum)
     {
+        RequireFraction(minimum);
         var recall = Recall;
         var failing = Enumerable.Range(0, recall.Count).Where(c => !double.IsNaN(recall[c]) && recall[c] < minimum).ToArray();
         if (failing.Length > 0)

@@ -177,7 +177,7 @@ public sealed class SavedModel : IDisposable
         int classes = Card?.ClassLabels?.Count ?? score(data.Pixels[..data.ImageLength], 1).Length;
         for (int i = 0; i < data.Count; i++)
             if ((uint)data.Labels[i] >= (uint)classes)
-                throw new ArgumentException($"{data.Source}: image {i} has label {data.Labels[i]} but {Path} has {classes} classes (labels 0 to {classes - 1}).");
+                throw new ArgumentException($"{data.LabelsSource}: image {i} has label {data.Labels[i]} but {Path} has {classes} classes (labels 0 to {classes - 1}).");
         var confusion = Enumerable.Range(0, classes).Select(_ => new int[classes]).ToArray();
         int correct = 0;
         double logLoss = 0;

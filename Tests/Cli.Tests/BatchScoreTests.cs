@@ -288,4 +288,18 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
         Assert.DoesNotContain("not a pixel", stderr);
         Assert.True(code == 0 || stderr.Contains("overflowed"), stderr);
     }
+
+    /// <summary>Audit M4: a CSV of 2 rows of pixels and no header scored "1 rows", its first row taken for column names.</summary>
+    [Fact]
+    public void A_CSV_without_a_header_row_is_refused_rather_than_losing_its_first_row()
+    {
+        using var dir = new TempFolder();
+        var test = IdxImageFolder.Load(ShippedData.Mnist).Test.Take(2);
+        var csv = dir.File("nohdr.csv");
+        File.WriteAllLines(csv, Enumerable.Range(0, 2).Select(i => string.Join(',', test.Image(i).ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+        var output = dir.File("o.csv");
+        AssertFailsWithOneLine("score", ["score", "--model", model.Onnx, "--data", csv, "--output", output],
+            $"{csv}: line 1: looks like data, not a header; the CSV needs a header row naming the columns.");
+        Assert.False(File.Exists(output));
+    }
 }

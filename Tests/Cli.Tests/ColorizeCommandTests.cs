@@ -75,6 +75,7 @@ public sealed class ColorizeCommandTests
         var otherData = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--train-limit", "16");
         Assert.Equal(1, otherData.Code);
         Assert.Contains("24 photos", otherData.Err);
+        AssertFailsWithOneLine("train colorize", ["train", "colorize", "--resume", ckpt, "--epochs", "1", "--train-limit", "24"], $"--epochs 1: {ckpt} already has 1 epochs");
 
         // One epoch done at a constant rate: a decay over both epochs would have changed the rate of the first.
         var early = Np("train", "colorize", "--resume", ckpt, "--epochs", "2", "--lr-decay-epochs", "2", "--train-limit", "24");

@@ -27,6 +27,19 @@ public sealed class ExportTritonCommandTests
         Assert.Equal(File.ReadAllBytes(onnx), File.ReadAllBytes(Path.Combine(repository, "digits", "1", "model.onnx")));
     }
 
+    /// <summary>Audit L4: --max-batch-size 0 wrote max_batch_size 256 without a word. Triton reads 0 as "the model does not
+    /// batch", which these configs (per-example dims, dynamic batching) are not, so 0 is refused as -5 is, before any work.</summary>
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public void A_max_batch_size_below_one_is_refused(string size)
+    {
+        using var temp = new TempFolder();
+        var ckpt = ExportCommandTests.Train(temp);
+        AssertFailsWithOneLine("export", ["export", "--model", ckpt, "--triton", temp.File("repo"), "--max-batch-size", size], $"--max-batch-size must be at least 1, got {size}");
+        Assert.False(Directory.Exists(temp.File("repo")));
+    }
+
     [Fact]
     public void Without_a_name_the_repository_entry_is_named_after_the_architecture()
     {

@@ -134,6 +134,24 @@ public sealed class ExportValidateCommandTests
         Assert.False(File.Exists(report));
     }
 
+    /// <summary>Audit L3: --min-accuracy 95 (a percentage) was a gate of 9500 %, -1 one that always passed, NaN one that
+    /// never did; a minimum outside [0, 1] is refused before the model is read.</summary>
+    [Theory]
+    [InlineData("95")]
+    [InlineData("2")]
+    [InlineData("-1")]
+    [InlineData("NaN")]
+    public void A_minimum_accuracy_that_is_not_a_fraction_is_refused(string minimum)
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("untrained.onnx");
+        File.WriteAllBytes(onnx, DigitsOnnx([1, 28, 28]));
+        var report = temp.File("report.json");
+        AssertFailsWithOneLine("validate", ["validate", "--model", onnx, "--limit", "10", "--min-accuracy", minimum, "--report", report],
+            $"--min-accuracy {minimum} is not a fraction from 0 to 1; write 0.95 for 95%.");
+        Assert.False(File.Exists(report));
+    }
+
     private sealed class DoubleRow
     {
         [VectorType(784)] public double[] Features { get; set; } = [];

@@ -77,6 +77,24 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
         Assert.Contains("--lr: a resumed run keeps the options saved in", refused.Err);
     }
 
+    /// <summary>Audit L1: a generative resume took other training data than the checkpoint's (a classifier's is refused), and
+    /// a total it had already reached, printing "epochs 3..2" and rewriting the curves.</summary>
+    [Fact]
+    public void Resuming_a_generator_refuses_other_training_data_and_a_total_already_reached()
+    {
+        using var folder = new TempFolder();
+        var ckpt = folder.File("g.ckpt");
+        File.Copy(_trained.Checkpoint, ckpt);
+        var before = File.ReadAllBytes(ckpt);
+        AssertFailsWithOneLine("train", ["train", "--resume", ckpt, "--epochs", "3", "--train-limit", "900"],
+            $"{ckpt} was trained on 1000 images but --data/--train-limit give 900; resume with the same training data.");
+        foreach (var total in new[] { "1", "2" })
+            AssertFailsWithOneLine("train", ["train", "--resume", ckpt, "--epochs", total, "--train-limit", "1000"], $"--epochs {total}: {ckpt} already has 2 epochs");
+        AssertFailsWithOneLine("train", ["train", "--resume", ckpt, "--train-limit", "1000"], $"{ckpt} already has all 2 of its epochs");
+        Assert.Equal(before, File.ReadAllBytes(ckpt));
+        Assert.Equal(["g.ckpt"], Directory.GetFileSystemEntries(folder.Path).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void Sampling_a_classifier_checkpoint_is_refused_with_one_line_and_nothing_written()
     {

@@ -153,9 +153,13 @@ public class TrainCommandTests
         Assert.NotEqual(0, code);
         Assert.Equal("", stdout);
         Assert.Contains("--lr, --seed: a resumed run keeps the options saved in", stderr);
-        var fewer = Np("train", "--resume", ckpt, "--epochs", "0", "--train-limit", "200");
-        Assert.NotEqual(0, fewer.Code);
-        Assert.Contains("--epochs 0 is fewer than the 1 epochs", fewer.Err);
+        // A new total no larger than the epochs done would train nothing (audit L1: it printed "epochs 2..1" and rewrote the curves).
+        var curves = File.ReadAllBytes(folder.File("m.curves.png"));
+        foreach (var total in new[] { "0", "1" })
+            AssertFailsWithOneLine("train", ["train", "--resume", ckpt, "--epochs", total, "--train-limit", "200"],
+                $"--epochs {total}: {ckpt} already has 1 epochs; with --resume, --epochs is the new total, so give more than 1.");
+        AssertFailsWithOneLine("train", ["train", "--resume", ckpt, "--train-limit", "200"], $"{ckpt} already has all 1 of its epochs; give --epochs");
+        Assert.Equal(curves, File.ReadAllBytes(folder.File("m.curves.png")));
     }
 
     [Fact]

@@ -133,4 +133,12 @@ public sealed class TritonRepositoryTests
         var e = Assert.Throws<InvalidDataException>(() => TritonModelConfig.FromOnnx(model, "mlp"));
         Assert.Contains("input 'input' has shape [1, 1, 4, 4] with no batch axis first", e.Message);
     }
+
+    [Fact]
+    public void A_largest_batch_below_one_is_refused_and_none_given_takes_the_scorers()
+    {
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(TestModels.SmallMlp().Onnx);
+        Assert.Contains("at least 1, got 0", Assert.Throws<ArgumentException>(() => TritonModelConfig.FromOnnx(model, "mlp", 0)).Message);
+        Assert.Equal(TritonModelConfig.DefaultMaxBatchSize, TritonModelConfig.FromOnnx(model, "mlp").MaxBatchSize);
+    }
 }

@@ -63,8 +63,7 @@ internal static class ColorizerTrainingRun
                 if (checkpoint.Training is null) throw new ArgumentException($"{resumePath} holds a colorizer without training state; it cannot be resumed.");
                 var state = checkpoint.Training;
                 int total = parse.GetValue(epochs) ?? state.Options.Epochs;
-                if (total < state.CompletedEpochs)
-                    throw new ArgumentException($"--epochs {total} is fewer than the {state.CompletedEpochs} epochs {resumePath} has already completed; with --resume, --epochs is the new total.");
+                ResumeChecks.EpochsLeft(parse.GetValue(epochs), total, state.CompletedEpochs, resumePath);
                 state.Options = state.Options with { Epochs = total };
                 if (parse.GetValue(lrDecay) is int k && k != state.Options.LearningRateDecayEpochs)
                 {
@@ -84,10 +83,8 @@ internal static class ColorizerTrainingRun
             var o2 = checkpoint.Training!.Options;
             var train = ImageFolder.Load(trainFolder, o2.Size, limit: parse.GetValue(trainLimit));
             var sheet = ImageFolder.Load(testFolder, o2.Size, limit: SheetPhotos);
-            string count = train.Count.ToString(CultureInfo.InvariantCulture);
-            if (resumePath is not null && checkpoint.Model.Metadata.TryGetValue("train_images", out var trained) && trained != count)
-                throw new ArgumentException($"{resumePath} was trained on {trained} photos but --data/--train-limit give {train.Count}; resume with the same training photos.");
-            checkpoint.Model.SetMetadata("train_images", count);
+            if (resumePath is not null) ResumeChecks.SameTrainingData(resumePath, checkpoint.Model.Metadata, train.Count, "photos");
+            checkpoint.Model.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));
             checkpoint.Model.SetMetadata("data", trainFolder);
             return Run(context, checkpoint, path, train, sheet, parse.GetValue(json), resumePath,
                 EpochCopies.For(parse.GetValue(keepEpochs), path, parse.GetValue(force), resumePath));

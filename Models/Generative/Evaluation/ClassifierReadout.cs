@@ -57,7 +57,10 @@ public sealed record ClassifierReadout(int Count, int Classes, float[] Probabili
         switch (activation)
         {
             case OutputActivation.Softmax:
-                System.Numerics.Tensors.TensorPrimitives.SoftMax(output, p);
+                // Shifted by the largest logit first: TensorPrimitives.SoftMax divides e^z by Σe^z as they are, and a logit
+                // above ~88 makes that ∞/∞ = NaN, a confidence of "NaN" (np eval --json) for a network that is merely sure.
+                System.Numerics.Tensors.TensorPrimitives.Subtract(output, System.Numerics.Tensors.TensorPrimitives.Max(output), p);
+                System.Numerics.Tensors.TensorPrimitives.SoftMax(p, p);
                 return;
             case OutputActivation.Sigmoid:
                 System.Numerics.Tensors.TensorPrimitives.Sigmoid(output, p);

@@ -32,10 +32,10 @@ public sealed record ColorizerOptions(
         if (!Sizes.Contains(Size)) throw new ArgumentException($"The colorizer's image size must be {SizesText}, got {Size}.");
         if (Ngf <= 0 || Ndf <= 0) throw new ArgumentException($"--ngf and --ndf must be positive, got {Ngf} and {Ndf}.");
         if (NLayers is < 1 or > 5) throw new ArgumentException($"--n-layers must be 1 to 5, got {NLayers}.");
-        if (Epochs < 0) throw new ArgumentException($"--epochs must be ≥ 0, got {Epochs}.");
+        EpochCount.Check(Epochs);
         if (BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {BatchSize}.");
-        if (!(LearningRate > 0)) throw new ArgumentException($"--lr must be positive, got {LearningRate}.");
-        if (!(Lambda >= 0)) throw new ArgumentException($"--lambda must be ≥ 0, got {Lambda}.");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"--lr must be a positive number, got {LearningRate}.");
+        if (!(Lambda >= 0) || !float.IsFinite(Lambda)) throw new ArgumentException($"--lambda must be a finite number ≥ 0, got {Lambda}.");
         if (LearningRateDecayEpochs < 0 || LearningRateDecayEpochs > Epochs)
             throw new ArgumentException($"--lr-decay-epochs must be between 0 and the {Epochs} epochs of training, got {LearningRateDecayEpochs}.");
         if (Pad < 0 || Pad >= Size / 2) throw new ArgumentException($"--pad must be in 0..{Size / 2 - 1}, got {Pad}.");

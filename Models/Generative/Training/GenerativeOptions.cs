@@ -118,7 +118,8 @@ public sealed record GenerativeOptions
 
     public void Validate()
     {
-        if (Epochs < 0 || AutoencoderEpochs < 0) throw new ArgumentException($"Epochs must be ≥ 0, got {Epochs} (auto-encoder {AutoencoderEpochs}).");
+        EpochCount.Check(Epochs);
+        if (AutoencoderEpochs < 0) throw new ArgumentException($"--autoencoder-epochs must be ≥ 0, got {AutoencoderEpochs}.");
         if (BatchSize <= 0 || AutoencoderBatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize} (auto-encoder {AutoencoderBatchSize}).");
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate) || !(AutoencoderLearningRate > 0))
             throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");

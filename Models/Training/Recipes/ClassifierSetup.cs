@@ -16,6 +16,9 @@ public static class ClassifierSetup
     {
         var cost = choices.Cost ?? recipe.Cost;
         float dropout = choices.Dropout ?? recipe.Dropout;
+        // Checked here, not only by the Dropout layer: a rate that adds no layer (0, or NaN, which is not > 0) would
+        // otherwise pass unseen into the checkpoint's recipe.
+        if (!(dropout >= 0f && dropout < 1f)) throw new ArgumentException($"Dropout rate must be in [0, 1), got {dropout}.");
         bool isMlp = architecture.Equals("mlp", StringComparison.OrdinalIgnoreCase);
         Layer network;
         if (isMlp)

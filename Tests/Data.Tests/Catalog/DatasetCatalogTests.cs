@@ -170,9 +170,9 @@ public class DatasetCatalogTests
         using var tmp = new TempFolder();
         var catalog = new DatasetCatalog();
         var noHeader = tmp.Write("nohead.csv", "5.1,3.5,1.4,0.2,0\n4.9,3.0,1.4,0.2,0\n");
-        Assert.Contains("expected a header row", Assert.Throws<InvalidDataException>(() => catalog.Resolve(noHeader)).Message);
+        Assert.Contains("line 1: looks like data, not a header", Assert.Throws<InvalidDataException>(() => catalog.Resolve(noHeader)).Message);
         var lateNoHeader = tmp.Write("late.csv", "\n\n5.1,3.5\n4.9,3.0\n");
-        Assert.Contains("line 3 holds only numbers", Assert.Throws<InvalidDataException>(() => catalog.Resolve(lateNoHeader)).Message);
+        Assert.Contains("line 3: looks like data, not a header", Assert.Throws<InvalidDataException>(() => catalog.Resolve(lateNoHeader)).Message);
         var empty = tmp.Write("empty.csv", "");
         Assert.StartsWith(empty + ": the file is empty", Assert.Throws<InvalidDataException>(() => catalog.Resolve(empty)).Message);
         var blank = tmp.Write("blank.csv", "a,,c\n1,2,3\n");

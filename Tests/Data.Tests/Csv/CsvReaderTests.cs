@@ -103,4 +103,22 @@ public class CsvReaderTests
         Assert.Contains("the header has 20000", missing.Message);
         Assert.True(missing.Message.Length < 400, $"{missing.Message.Length} characters");
     }
+
+    /// <summary>A first row of numbers is data, not column names: both readers (whole file and streamed) and the header-only
+    /// read refuse it with the same line, instead of taking the first row for names and losing it (audit M4).</summary>
+    [Theory]
+    [InlineData("1,2,3\n4,5,6\n", 1)]
+    [InlineData("\n0.5, -2e3 ,\"7\"\n4,5,6\n", 2)]
+    public void A_header_of_numbers_is_refused_by_every_reader(string text, int line)
+    {
+        using var dir = new TempFolder();
+        var path = dir.Write("data.csv", text);
+        string expected = $"{path}: line {line}: looks like data, not a header; the CSV needs a header row naming the columns.";
+        Assert.Equal(expected, Assert.Throws<CsvFormatException>(() => CsvReader.Read(path)).Message);
+        Assert.Equal(expected, Assert.Throws<CsvFormatException>(() => CsvReader.ReadHeader(path)).Message);
+        Assert.Equal(expected, Assert.Throws<CsvFormatException>(() => CsvRowReader.Open(path)).Message);
+        // One named column is a header; a name that merely starts with a digit is a name.
+        Assert.Equal(["1", "b", "3"], CsvReader.Parse(new StringReader("1,b,3\n4,5,6\n"), "ok.csv").ColumnNames);
+        Assert.Equal(["1st", "2nd"], CsvReader.Parse(new StringReader("1st,2nd\n4,5\n"), "ok.csv").ColumnNames);
+    }
 }
