@@ -34,7 +34,7 @@ public sealed class ColorizeCommand : ICliCommand
             // A photo colorized into its own folder would replace itself: refused, with every other clash, before any work.
             using var outputs = Directory.Exists(target)
                 ? Outputs.Check(parse.GetValue(force), asJson, files.Select(f => ("--input", (string?)f)).Append(("--model", parse.GetValue(model))),
-                    [.. files.Select(f => new OutputOption("--out", Destination(f)))])
+                    [.. files.Select(f => new OutputOption("--out", Destination(f), OutputContent.Png))])
                 : Outputs.Check(parse.GetValue(force), asJson, [], []);
             var (colorizer, scorer) = OnnxColorizer.Open(parse.GetValue(model)!);
             using var _ = scorer;

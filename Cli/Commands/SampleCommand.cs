@@ -29,7 +29,7 @@ public sealed class SampleCommand : ICliCommand
             if (n <= 0) throw new ArgumentException($"--count must be positive, got {n}.");
             bool grid = target.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
             if (!grid && File.Exists(target)) throw new ArgumentException($"{target}: a file, not a folder; give a .png path for a grid or a folder for one PNG per image.");
-            var files = grid ? [new OutputOption("--out", target)] : Enumerable.Range(1, n).Select(i => new OutputOption("--out", Path.Combine(target, $"sample-{i:D4}.png"))).ToArray();
+            var files = grid ? [new OutputOption("--out", target, OutputContent.Png)] : Enumerable.Range(1, n).Select(i => new OutputOption("--out", Path.Combine(target, $"sample-{i:D4}.png"), OutputContent.Png)).ToArray();
             using var outputs = Outputs.Check(parse.GetValue(force), parse.GetValue(json), [("--model", source)], grid || Directory.Exists(target) ? files : []);
             var how = sampling.Read(parse);
             var (pixels, shape, kind, drew, rejected) = GeneratorFile.Draw(source, n, s, how);

@@ -72,7 +72,7 @@ public sealed class ScoreCommand : ICliCommand
             if (rowsPerCall <= 0) throw new ArgumentException($"--batch-size must be positive, got {rowsPerCall}.");
             if (threadCount <= 0) throw new ArgumentException($"--threads must be positive, got {threadCount}.");
             using var outputs = Outputs.Check(parse.GetValue(force), asJson,
-                [("--model", modelPath), ("--data", TabularOptions.ResolvePath(dataName))], new OutputOption("--output", outputPath, Text: true));
+                [("--model", modelPath), ("--data", TabularOptions.ResolvePath(dataName))], new OutputOption("--output", outputPath, PredictionFormats.ForPath(outputPath) == PredictionFormat.JsonLines ? OutputContent.JsonLines : OutputContent.Csv));
 
             if (ScoringModel.IsMlNetPipeline(modelPath))
                 return ScorePipeline(context, asJson, modelPath, dataName, outputPath, part, where);
