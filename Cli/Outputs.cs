@@ -5,7 +5,7 @@ using NeuralPipelines.Onnx.Integrity;
 namespace NeuralPipelines.Cli;
 
 /// <summary>What every command does with its output paths before any work starts (so a mistake costs nothing): refuse an
-/// output that is an input or another output, a read-only file without --force, an existing model that the output would
+/// output that is an input or another output, a read-only file without --force, a folder that takes no new file, an existing model that the output would
 /// replace with something of another kind without --force, a folder, block device or socket, a missing folder, and "-"
 /// where the output is not text or stdout already carries --json. The writes themselves go
 /// through <see cref="AtomicFile"/> / <see cref="OutputTransaction"/>; see docs/RELIABILITY.md.</summary>
@@ -25,12 +25,17 @@ public static class Outputs
             if (json) throw new ArgumentException($"{o.Option} -: stdout already carries the --json object; give a file name or leave out --json.");
         }
         SameFile.EnsureOutputsDistinct(inputs, outputs.Select(o => (o.Option, o.Path)));
+        var probed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var o in outputs.Where(o => o.Path is not null && o.Path != Stdout))
         {
-            OutputTarget target;
-            try { target = OutputTarget.Resolve(o.Path!, force); }
+            try
+            {
+                var target = OutputTarget.Resolve(o.Path!, force);
+                if (!force) RefuseReplacingAModel(o, target);
+                // Once per folder: np colorize and np sample write many files into one.
+                if (!target.InPlace && probed.Add(target.Folder)) target.ProbeFolder();
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ArgumentException($"{o.Option} {e.Message}", e); }
-            if (!force) RefuseReplacingAModel(o, target);
         }
         return OutputPolicy.Forcing(force);
     }

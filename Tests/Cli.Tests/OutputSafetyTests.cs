@@ -148,6 +148,18 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Assert.Empty(Temps(temp.Path));
     }
 
+    /// <summary>/sys takes no new file, even from root (for whom a chmod'ed folder would still be writable): the folder of
+    /// an output is probed before any work, so np train does not spend an epoch before finding out (audit M6).</summary>
+    [LinuxFact("/sys, a folder where no one can create a file")]
+    public void An_output_in_a_folder_that_takes_no_new_file_is_refused_before_any_work()
+    {
+        Refused(["train", "mlp", "--layers", "784,8,10", "--epochs", "1", "--train-limit", "200", "--no-train-eval", "--out", "/sys/m.ckpt"],
+            "--out /sys/m.ckpt: cannot write in the folder /sys (", "nothing was written");
+        Refused(["train", "colorize", "--epochs", "1", "--out", "/sys/c.ckpt"], "--out /sys/c.ckpt: cannot write in the folder /sys");
+        Refused(["score", "--model", made.Zip, "--data", "diabetes", "--output", "/sys/p.csv"], "--output /sys/p.csv: cannot write in the folder /sys");
+        Refused(["export", "--model", made.Checkpoint, "--out", "/sys/m.onnx"], "--out /sys/m.onnx: cannot write in the folder /sys");
+    }
+
     [Fact]
     public void A_symlinked_output_keeps_its_link_and_replaces_the_target()
     {
