@@ -1,21 +1,19 @@
 using System.CommandLine;
 using NeuralPipelines.Data.IO;
+using NeuralPipelines.Onnx.Integrity;
 
 namespace NeuralPipelines.Cli;
 
-/// <summary>One output option of a command, for <see cref="Outputs.Check"/>. <paramref name="Text"/>: the output is text,
-/// so "-" may name stdout.</summary>
-public readonly record struct OutputOption(string Option, string? Path, bool Text = false);
-
 /// <summary>What every command does with its output paths before any work starts (so a mistake costs nothing): refuse an
-/// output that is an input or another output, a read-only file without --force, a folder, block device or socket, a
-/// missing folder, and "-" where the output is not text or stdout already carries --json. The writes themselves go
+/// output that is an input or another output, a read-only file without --force, a folder that takes no new file, an existing model that the output would
+/// replace with something of another kind without --force, a folder, block device or socket, a missing folder, and "-"
+/// where the output is not text or stdout already carries --json. The writes themselves go
 /// through <see cref="AtomicFile"/> / <see cref="OutputTransaction"/>; see docs/RELIABILITY.md.</summary>
 public static class Outputs
 {
     public const string Stdout = "-";
 
-    public static Option<bool> ForceOption() => new("--force") { Description = "Replace an output file even when it is read-only (chmod 444)." };
+    public static Option<bool> ForceOption() => new("--force") { Description = "Replace an output file even when it is read-only (chmod 444) or a model of another kind (a checkpoint, ONNX model or zip)." };
 
     /// <summary>Checks the outputs; the returned handle, disposed when the command ends, lets the writes replace read-only
     /// files when <paramref name="force"/> is set.</summary>
@@ -23,16 +21,35 @@ public static class Outputs
     {
         foreach (var o in outputs.Where(o => o.Path == Stdout))
         {
-            if (!o.Text) throw new ArgumentException($"{o.Option} -: only text outputs can go to stdout; give a file name.");
+            if (!o.Writes.Text) throw new ArgumentException($"{o.Option} -: only text outputs can go to stdout; give a file name.");
             if (json) throw new ArgumentException($"{o.Option} -: stdout already carries the --json object; give a file name or leave out --json.");
         }
         SameFile.EnsureOutputsDistinct(inputs, outputs.Select(o => (o.Option, o.Path)));
+        var probed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var o in outputs.Where(o => o.Path is not null && o.Path != Stdout))
         {
-            try { OutputTarget.Resolve(o.Path!, force); }
+            try
+            {
+                var target = OutputTarget.Resolve(o.Path!, force);
+                if (!force) RefuseReplacingAModel(o, target);
+                // Once per folder: np colorize and np sample write many files into one.
+                if (!target.InPlace && probed.Add(target.Folder)) target.ProbeFolder();
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ArgumentException($"{o.Option} {e.Message}", e); }
         }
         return OutputPolicy.Forcing(force);
+    }
+
+    // A model is work that may have taken hours; a CSV or a report written over it by a slip of the command line would
+    // destroy it without a word. Another model of the same kind replacing it is what re-exporting or retraining means.
+    private static void RefuseReplacingAModel(OutputOption o, OutputTarget target)
+    {
+        if (target.Existing?.Kind != FileKind.Regular) return;
+        var kind = ModelFileKinds.Of(target.Path);
+        if (kind == ModelFileKind.None || kind == o.Writes.Model) return;
+        throw new ArgumentException(
+            $"{o.Option} {o.Path}: an existing {OutputContent.Describe(kind)}; " +
+            $"this would replace it with {o.Writes.Name}. Give another path, or --force to replace it.");
     }
 
     /// <summary>Writes a text output: to stdout for "-", else through the atomic writer.</summary>

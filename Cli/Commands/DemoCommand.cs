@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using NeuralPipelines.Cli.Commands.Demo;
+using NeuralPipelines.Data.IO;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli.Commands;
@@ -23,7 +24,8 @@ public sealed class DemoCommand : ICliCommand
 
     public Command Create(CliContext context)
     {
-        var output = new Option<string>("--out") { Description = "Folder for the models and predictions the demo writes (created if missing).", DefaultValueFactory = _ => "np-demo" };
+        var output = new Option<string>("--out") { Description = "Folder for the models and predictions the demo writes (created if missing; its files are checked before step 1).", DefaultValueFactory = _ => "np-demo" };
+        var force = Outputs.ForceOption();
         var json = CliContext.JsonOption();
         var command = new Command("demo",
             "Run the project's main job on the shipped data (no downloads, under a minute): linear regression in closed form and by " +
@@ -32,14 +34,17 @@ public sealed class DemoCommand : ICliCommand
             "saved as an ML.NET model, reloaded and scored in batches through ONNX Runtime; last, a short pix2pix colorizer run on the shipped " +
             "photographs. Says what each step did and which files it wrote.");
         command.Options.Add(output);
+        command.Options.Add(force);
         command.Options.Add(json);
         context.SetAction(command, parse =>
         {
             var asJson = parse.GetValue(json);
-            var folder = Path.GetFullPath(parse.GetValue(output)!);
-            Directory.CreateDirectory(folder);
+            var given = parse.GetValue(output)!;
+            var folder = Path.GetFullPath(given);
+            if (File.Exists(folder)) throw new ArgumentException($"--out {given}: a file, not a folder; --out takes a folder (created if missing).");
+            using var outputs = CheckOutputs(folder, parse.GetValue(force), asJson);
             var console = context.Console(asJson);
-            var demo = new DemoContext(folder, console);
+            var demo = new DemoContext(folder, console, Steps.SelectMany(s => s.Files).Select(f => f.Name).ToHashSet());
             var total = Stopwatch.StartNew();
             var results = new List<object>();
             for (var i = 0; i < Steps.Count; i++)
@@ -63,5 +68,24 @@ public sealed class DemoCommand : ICliCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Every step's files, checked before step 1 (a read-only file, a model of another kind, a folder in their
+    /// place), so that the demo never stops halfway with the first steps' files already rewritten. A folder the demo
+    /// created for a run refused here is taken away again.</summary>
+    private static IDisposable CheckOutputs(string folder, bool force, bool json)
+    {
+        CreatedFolder created;
+        try { created = CreatedFolder.Create(folder); }
+        catch (IOException e) { throw new ArgumentException($"--out {e.Message}", e); }
+        try
+        {
+            return Outputs.Check(force, json, [], [.. Steps.SelectMany(s => s.Files).Select(f => new OutputOption("--out", Path.Combine(folder, f.Name), f.Writes))]);
+        }
+        catch
+        {
+            created.RemoveIfEmpty();
+            throw;
+        }
     }
 }

@@ -55,7 +55,7 @@ public sealed class ExportCommand : ICliCommand
             if (target is null && repository is null) throw new ArgumentException("give --out FILE.onnx, --triton DIR, or both.");
             if (repository is not null && File.Exists(repository)) throw new ArgumentException($"--triton {repository}: a file, not a folder; give the repository's folder.");
             if (repository is not null) TritonModelConfig.CheckMaxBatchSize(parse.GetValue(maxBatch));
-            using var outputs = Outputs.Check(parse.GetValue(force), asJson, [("--model", source)], new("--out", target), new("--mlnet", zip));
+            using var outputs = Outputs.Check(parse.GetValue(force), asJson, [("--model", source)], new("--out", target, OutputContent.Onnx), new("--mlnet", zip, OutputContent.MlNetZip));
             var (network, card) = Exportable(source, GeneratorFile.Weights(parse.GetValue(weights)));
             var name = parse.GetValue(tritonName) ?? card.Architecture;
             if (repository is not null)

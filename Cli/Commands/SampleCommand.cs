@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NeuralPipelines.Data.Images;
+using NeuralPipelines.Data.IO;
 using NeuralPipelines.Models.Settings;
 using Spectre.Console;
 
@@ -15,7 +16,13 @@ public sealed class SampleCommand : ICliCommand
         var model = new Option<string>("--model") { Description = "A generator: the checkpoint of np train gan|gmmn|gmmn-ae, or its ONNX export (np export).", Required = true };
         var count = new Option<int>("--count") { Description = "How many images to draw.", DefaultValueFactory = _ => 64 };
         var seed = new Option<int>("--seed") { Description = "Seed of the noise: the same seed draws the same images, from the checkpoint and from its ONNX export.", DefaultValueFactory = _ => 1 };
-        var output = new Option<string>("--out") { Description = "A .png file (all images in one grid) or a folder (one PNG per image, sample-0001.png …).", Required = true };
+        var output = new Option<string>("--out")
+        {
+            Description = "A .png file (all images in one grid) or a folder (one PNG per image, sample-0001.png …; an earlier run's sample files " +
+                          "there are replaced, and those numbered above --count removed). Another name with an extension (x.jpg) is refused unless it " +
+                          "is an existing folder; end it with / for a new folder.",
+            Required = true,
+        };
         var sampling = new GeneratorSamplingOptions();
         var force = Outputs.ForceOption();
         var json = CliContext.JsonOption();
@@ -29,7 +36,12 @@ public sealed class SampleCommand : ICliCommand
             if (n <= 0) throw new ArgumentException($"--count must be positive, got {n}.");
             bool grid = target.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
             if (!grid && File.Exists(target)) throw new ArgumentException($"{target}: a file, not a folder; give a .png path for a grid or a folder for one PNG per image.");
-            var files = grid ? [new OutputOption("--out", target)] : Enumerable.Range(1, n).Select(i => new OutputOption("--out", Path.Combine(target, $"sample-{i:D4}.png"))).ToArray();
+            // x.jpg would become a folder of that name: a typo for a grid in another format, most likely.
+            if (!grid && !Directory.Exists(target) && Path.HasExtension(target))
+                throw new ArgumentException($"--out {target}: samples are written as PNG; give a .png file for one grid, or a folder for one PNG per image (end it with / for a new folder with a dot in its name).");
+            string[] stale = grid ? [] : SampleFolder.Stale(target, n);
+            var files = grid ? [new OutputOption("--out", target, OutputContent.Png)]
+                : Enumerable.Range(1, n).Select(i => SampleFolder.FileFor(target, i)).Concat(stale).Select(f => new OutputOption("--out", f, OutputContent.Png)).ToArray();
             using var outputs = Outputs.Check(parse.GetValue(force), parse.GetValue(json), [("--model", source)], grid || Directory.Exists(target) ? files : []);
             var how = sampling.Read(parse);
             var (pixels, shape, kind, drew, rejected) = GeneratorFile.Draw(source, n, s, how);
@@ -45,10 +57,12 @@ public sealed class SampleCommand : ICliCommand
                 int per = shape.Aggregate(1, (a, b) => a * b);
                 for (int i = 0; i < n; i++)
                 {
-                    string file = Path.Combine(target, $"sample-{i + 1:D4}.png");
+                    string file = SampleFolder.FileFor(target, i + 1);
                     ImageWriter.WritePng(file, pixels.AsSpan(i * per, per), shape[0], shape[1], shape[2]);
                     written.Add(file);
                 }
+                // Checked with the new files above: a read-only one stopped the run unless --force.
+                foreach (var old in stale.Where(f => FileIdentity.Of(f)?.Kind == FileKind.Regular)) File.Delete(old);
             }
             var console = context.Console(parse.GetValue(json));
             console.MarkupLineInterpolated($"{n} {kind} samples ({drew} generator, seed {s}{how.Describe(rejected)}, {shape[0]}×{shape[1]}×{shape[2]}) → {target}");

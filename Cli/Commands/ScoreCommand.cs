@@ -70,7 +70,7 @@ public sealed class ScoreCommand : ICliCommand
             var where = Enum.Parse<ScoringDevice>(parse.GetValue(device)!, ignoreCase: true);
             int rowsPerCall = parse.BatchRows(batchSize), threadCount = parse.Threads(threads);
             using var outputs = Outputs.Check(parse.GetValue(force), asJson,
-                [("--model", modelPath), ("--data", TabularOptions.ResolvePath(dataName))], new OutputOption("--output", outputPath, Text: true));
+                [("--model", modelPath), ("--data", TabularOptions.ResolvePath(dataName))], new OutputOption("--output", outputPath, PredictionFormats.ForPath(outputPath) == PredictionFormat.JsonLines ? OutputContent.JsonLines : OutputContent.Csv));
 
             if (ScoringModel.IsMlNetPipeline(modelPath))
                 return ScorePipeline(context, asJson, modelPath, dataName, outputPath, part, where);

@@ -44,6 +44,33 @@ public sealed record OutputTarget(string Given, string Path, FileIdentity? Exist
         }
     }
 
+    /// <summary>Creates and removes a temporary file in <see cref="Folder"/>, where the write will stage its own: a folder
+    /// that exists but takes no new file (a read-only filesystem, a folder this user may not write, /proc or /sys) is
+    /// refused now, before any work, rather than when the output is written, perhaps after an epoch of training. Asking
+    /// the system (access(2)) would not do: root passes it for folders where no file can be made. A character device or
+    /// FIFO is written in place and needs no probe.</summary>
+    /// <exception cref="IOException">The folder takes no new file; one line naming the output, the folder and why.</exception>
+    public void ProbeFolder()
+    {
+        if (InPlace) return;
+        var probe = TempFiles.NameFor(Path, ".probe");
+        try
+        {
+            using (TempFiles.Track(probe))
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string why = e switch
+            {
+                UnauthorizedAccessException => "permission denied",
+                FileNotFoundException or DirectoryNotFoundException => "it takes no new files",
+                _ => e.Message.Replace($" : '{probe}'", "").Replace(probe, Path).TrimEnd('.'),
+            };
+            throw new IOException($"{Given}: cannot write in the folder {Folder} ({why}); nothing was written.", e);
+        }
+    }
+
     private static string Describe(FileKind kind) => kind switch
     {
         FileKind.BlockDevice => "block device",

@@ -105,6 +105,55 @@ public sealed class ColorizeCommandTests
         Assert.False(report.RootElement.GetProperty("per_epoch")[0].GetProperty("losses").TryGetProperty("d_loss", out _));
     }
 
+    /// <summary>Audit M2 and L8: a.png and a.bmp would both become a.png (one result lost), a pixel limit of 0 refuses
+    /// every photo, and a run that wrote nothing used to leave its empty --out folder behind.</summary>
+    [Fact]
+    public void Colorizing_refuses_two_photos_of_one_name_and_a_limit_below_one_before_any_work_and_leaves_no_folder_it_made_for_nothing()
+    {
+        using var dir = new TempFolder();
+        string ckpt = dir.File("c.ckpt"), photos = dir.File("coll"), outFolder = dir.File("collout");
+        var trained = Np("train", "colorize", "--loss", "l1", "--size", "32", "--ngf", "2", "--epochs", "1", "--train-limit", "8", "--out", ckpt);
+        Assert.True(trained.Code == 0, trained.Err);
+        Directory.CreateDirectory(photos);
+        string png = Path.Combine(photos, "a.png"), bmp = Path.Combine(photos, "a.bmp");
+        File.Copy(Path.Combine(NeuralPipelines.Data.ShippedData.Photos, "test", "00000.png"), png);
+        using (var image = Image.Load(png))
+        {
+            image.Mutate(c => c.Resize(40, 30));
+            image.SaveAsBmp(bmp);
+        }
+
+        var clash = Np("colorize", "--model", ckpt, "--input", photos, "--out", outFolder);
+        Assert.Equal(1, clash.Code);
+        Assert.Equal($"np colorize: error: --input {photos}: {bmp} and {png} would both be written as {Path.Combine(outFolder, "a.png")}; give them different names. Nothing was done.",
+            clash.Err.Trim());
+        Assert.False(Directory.Exists(outFolder));
+
+        foreach (var limit in new[] { "0", "-1" })
+        {
+            var bad = Np("colorize", "--model", ckpt, "--input", png, "--out", outFolder, "--max-pixels", limit);
+            Assert.Equal(1, bad.Code);
+            Assert.Equal($"np colorize: error: --max-pixels must be positive, got {limit}.", bad.Err.Trim());
+        }
+        Assert.False(Directory.Exists(outFolder));
+
+        // Every photo over the limit: nothing written, so the folders this run made (a missing parent too) are gone again ...
+        var nested = Path.Combine(outFolder, "nested");
+        var failed = Np("colorize", "--model", ckpt, "--input", png, "--out", nested, "--max-pixels", "10");
+        Assert.Equal(1, failed.Code);
+        Assert.Contains("a.png", failed.Err);
+        Assert.False(Directory.Exists(outFolder));
+        // ... while a folder that was there before stays.
+        Directory.CreateDirectory(outFolder);
+        failed = Np("colorize", "--model", ckpt, "--input", png, "--out", outFolder, "--max-pixels", "10");
+        Assert.Equal(1, failed.Code);
+        Assert.True(Directory.Exists(outFolder));
+
+        var good = Np("colorize", "--model", ckpt, "--input", png, "--out", nested);
+        Assert.True(good.Code == 0, good.Err);
+        Assert.True(File.Exists(Path.Combine(nested, "a.png")));
+    }
+
     [Fact]
     public void The_size_help_lists_the_sizes_the_size_check_allows()
     {

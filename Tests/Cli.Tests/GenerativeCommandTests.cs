@@ -128,6 +128,30 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
         Assert.Single(Directory.GetFileSystemEntries(folder.Path));
     }
 
+    /// <summary>Audit L10: --out x.jpg used to become a folder named x.jpg, and 4 samples into a folder holding 5 left the
+    /// old sample-0005.png among the new ones.</summary>
+    [Fact]
+    public void A_sample_folder_holds_one_runs_samples_and_a_file_name_that_is_not_png_is_refused()
+    {
+        using var folder = new TempFolder();
+        var each = folder.File("each");
+        Assert.Equal(0, Np("sample", "--model", _trained.Checkpoint, "--count", "5", "--out", each).Code);
+        File.WriteAllText(Path.Combine(each, "notes.txt"), "mine");
+        var (code, _, stderr) = Np("sample", "--model", _trained.Checkpoint, "--count", "4", "--out", each);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["notes.txt", "sample-0001.png", "sample-0002.png", "sample-0003.png", "sample-0004.png"],
+            Directory.GetFiles(each).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        var jpg = folder.File("x.jpg");
+        AssertRefused(Np("sample", "--model", _trained.Checkpoint, "--count", "4", "--out", jpg), $"--out {jpg}: samples are written as PNG", jpg);
+        Assert.False(Directory.Exists(jpg));
+        // An existing folder, or a new one named with a final /, may have a dot in its name.
+        Directory.CreateDirectory(jpg);
+        Assert.Equal(0, Np("sample", "--model", _trained.Checkpoint, "--count", "2", "--out", jpg).Code);
+        Assert.Equal(0, Np("sample", "--model", _trained.Checkpoint, "--count", "2", "--out", folder.File("run.v2") + "/").Code);
+        Assert.True(File.Exists(Path.Combine(folder.File("run.v2"), "sample-0002.png")));
+    }
+
     [Fact]
     public void A_generator_onnx_whose_input_is_not_its_noise_vector_is_refused()
     {

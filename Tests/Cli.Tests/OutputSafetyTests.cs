@@ -98,6 +98,37 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Assert.Empty(Temps(temp.Path));
     }
 
+    [Fact]
+    public void An_existing_model_is_replaced_only_by_a_model_of_its_own_kind_unless_forced()
+    {
+        using var temp = new TempFolder();
+        string ckpt = Copy(made.Checkpoint, temp, "victim.ckpt"), onnx = Copy(made.Onnx, temp, "victim.onnx"), zip = Copy(made.Zip, temp, "victim.zip");
+        // Told by content, not by name: a checkpoint saved as scores.csv is still a checkpoint.
+        string disguised = Copy(made.Checkpoint, temp, "scores.csv");
+        var before = new[] { ckpt, onnx, zip, disguised }.ToDictionary(p => p, File.ReadAllBytes);
+
+        Refused(["score", "--model", made.Zip, "--data", "diabetes", "--output", ckpt],
+            $"--output {ckpt}: an existing checkpoint; this would replace it with CSV. Give another path, or --force to replace it.");
+        Refused(["score", "--model", made.Zip, "--data", "diabetes", "--output", disguised], $"--output {disguised}: an existing checkpoint");
+        Refused(["validate", "--model", made.Onnx, "--limit", "50", "--report", onnx], $"--report {onnx}: an existing ONNX model; this would replace it with JSON.");
+        Refused(["export", "--model", made.Checkpoint, "--out", ckpt], $"--out {ckpt}: an existing checkpoint; this would replace it with an ONNX model.");
+        Refused(["export", "--model", made.Checkpoint, "--out", temp.File("new.onnx"), "--mlnet", onnx], $"--mlnet {onnx}: an existing ONNX model; this would replace it with an ML.NET zip.");
+        Refused(["regress", "--data", "diabetes", "--out", onnx], $"--out {onnx}: an existing ONNX model");
+        Refused(["classify", "--data", "iris", "--out", ckpt], $"--out {ckpt}: an existing checkpoint");
+        Refused(["score", "--model", made.Onnx, "--data", "mnist", "--output", zip], $"--output {zip}: an existing zip archive");
+        foreach (var (path, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(path));
+        Assert.False(File.Exists(temp.File("new.onnx")));
+
+        // A model of the same kind replaces it, as re-exporting and refitting always did.
+        Ok("export", "--model", made.Checkpoint, "--out", onnx);
+        Assert.Equal(File.ReadAllBytes(made.Onnx), File.ReadAllBytes(onnx));
+        Ok("regress", "--data", "diabetes", "--out", zip);
+        // --force says the user means it.
+        Ok("score", "--model", made.Zip, "--data", "diabetes", "--output", ckpt, "--force");
+        Assert.StartsWith("age,sex,bmi", File.ReadAllText(ckpt));
+        Assert.Empty(Temps(temp.Path));
+    }
+
     [LinuxFact("Unix file modes"), System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void A_read_only_output_is_refused_unless_forced_and_a_forced_one_is_a_whole_new_file_still_read_only()
     {
@@ -115,6 +146,18 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Ok("score", "--model", ro, "--data", "diabetes", "--output", scores);
         Assert.StartsWith("age,sex,bmi", File.ReadAllText(scores));
         Assert.Empty(Temps(temp.Path));
+    }
+
+    /// <summary>/sys takes no new file, even from root (for whom a chmod'ed folder would still be writable): the folder of
+    /// an output is probed before any work, so np train does not spend an epoch before finding out (audit M6).</summary>
+    [LinuxFact("/sys, a folder where no one can create a file")]
+    public void An_output_in_a_folder_that_takes_no_new_file_is_refused_before_any_work()
+    {
+        Refused(["train", "mlp", "--layers", "784,8,10", "--epochs", "1", "--train-limit", "200", "--no-train-eval", "--out", "/sys/m.ckpt"],
+            "--out /sys/m.ckpt: cannot write in the folder /sys (", "nothing was written");
+        Refused(["train", "colorize", "--epochs", "1", "--out", "/sys/c.ckpt"], "--out /sys/c.ckpt: cannot write in the folder /sys");
+        Refused(["score", "--model", made.Zip, "--data", "diabetes", "--output", "/sys/p.csv"], "--output /sys/p.csv: cannot write in the folder /sys");
+        Refused(["export", "--model", made.Checkpoint, "--out", "/sys/m.onnx"], "--out /sys/m.onnx: cannot write in the folder /sys");
     }
 
     [Fact]

@@ -64,7 +64,7 @@ internal sealed class TabularOptions
     public string? CheckedOut(ParseResult parse, out IDisposable scope)
     {
         var path = parse.GetValue(Out);
-        scope = Outputs.Check(parse.GetValue(Force), json: false, [("--data", ResolvePath(parse.GetValue(Data)!))], new OutputOption("--out", path));
+        scope = Outputs.Check(parse.GetValue(Force), json: false, [("--data", ResolvePath(parse.GetValue(Data)!))], new OutputOption("--out", path, OutputContent.MlNetZip));
         return path;
     }
 }

@@ -15,6 +15,7 @@ public sealed class ClassificationStep(string name, string title, string shortNa
 
     public override string Name => name;
     public override string Title => title;
+    public override IReadOnlyList<(string Name, OutputContent Writes)> Files { get; } = [($"{shortName}.zip", OutputContent.MlNetZip)];
 
     public override object Run(DemoContext context)
     {

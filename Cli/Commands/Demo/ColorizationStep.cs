@@ -17,6 +17,7 @@ public sealed class ColorizationStep : DemoStep
     public override string Name => "photo-colorization";
 
     public override string Title => "pix2pix colorization (U-Net + PatchGAN, L1 + cGAN): a short run on the shipped photographs";
+    public override IReadOnlyList<(string Name, OutputContent Writes)> Files { get; } = [("colorized-photos.png", OutputContent.Png), ("colorizer.ckpt", OutputContent.Checkpoint)];
 
     public override object Run(DemoContext context)
     {

@@ -3,7 +3,8 @@ using Spectre.Console;
 namespace NeuralPipelines.Cli.Commands.Demo;
 
 /// <summary>What a demo step gets: where to write, where to talk, and a list that records every file written.</summary>
-public sealed class DemoContext(string outputFolder, IAnsiConsole console)
+/// <param name="declared">The file names the steps declare (<see cref="DemoStep.Files"/>), the only ones <see cref="PathFor"/> gives.</param>
+public sealed class DemoContext(string outputFolder, IAnsiConsole console, IReadOnlySet<string> declared)
 {
     private readonly List<string> _written = [];
 
@@ -12,7 +13,10 @@ public sealed class DemoContext(string outputFolder, IAnsiConsole console)
     public IReadOnlyList<string> Written => _written;
 
     /// <summary>The path for an output file in the demo folder (the step writes it, then calls <see cref="Wrote"/>).</summary>
-    public string PathFor(string fileName) => Path.Combine(OutputFolder, fileName);
+    /// <exception cref="InvalidOperationException">A step writes a file it did not declare, which the demo did not check.</exception>
+    public string PathFor(string fileName) => declared.Contains(fileName)
+        ? Path.Combine(OutputFolder, fileName)
+        : throw new InvalidOperationException($"demo step writes {fileName}, which is not among the files the steps declare (DemoStep.Files).");
 
     public void Wrote(string path, string what)
     {

@@ -12,6 +12,10 @@ public abstract class DemoStep
     /// <summary>One line saying what the step does.</summary>
     public abstract string Title { get; }
 
+    /// <summary>The files the step writes in the demo folder and what each holds: the demo checks them all before step 1
+    /// (a read-only file, a model of another kind), so that it never stops halfway with the first steps' files rewritten.</summary>
+    public abstract IReadOnlyList<(string Name, OutputContent Writes)> Files { get; }
+
     /// <summary>Runs the step; returns the figures worth reporting (serialised under the step's name in --json).</summary>
     public abstract object Run(DemoContext context);
 }

@@ -12,6 +12,8 @@ public sealed class DiabetesRegressionStep : DemoStep
 {
     public override string Name => "diabetes-regression";
     public override string Title => "Linear regression on diabetes: closed form vs gradient descent";
+    public override IReadOnlyList<(string Name, OutputContent Writes)> Files { get; } =
+        [("diabetes-closed-form.zip", OutputContent.MlNetZip), ("diabetes-gradient-descent.zip", OutputContent.MlNetZip)];
 
     public override object Run(DemoContext context)
     {

@@ -17,6 +17,7 @@ public sealed class NeuralNetworkStep : DemoStep
 {
     public override string Name => "mnist-neural-network";
     public override string Title => "Train a 784-100-10 network on MNIST digits, export it to ONNX, save it as an ML.NET model and score it";
+    public override IReadOnlyList<(string Name, OutputContent Writes)> Files { get; } = [("mnist-mlp.onnx", OutputContent.Onnx), ("mnist-mlp.zip", OutputContent.MlNetZip)];
 
     public override object Run(DemoContext context)
     {

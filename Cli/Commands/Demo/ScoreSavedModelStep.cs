@@ -13,6 +13,7 @@ public sealed class ScoreSavedModelStep : DemoStep
 {
     public override string Name => "score-saved-model";
     public override string Title => "Load the saved diabetes model and score the CSV, as np score does";
+    public override IReadOnlyList<(string Name, OutputContent Writes)> Files { get; } = [("diabetes-predictions.csv", OutputContent.Csv)];
 
     public override object Run(DemoContext context)
     {

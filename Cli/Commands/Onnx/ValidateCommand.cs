@@ -30,7 +30,7 @@ public sealed class ValidateCommand : ICliCommand
             bool asJson = parse.GetValue(json);
             if (parse.GetValue(minAccuracy) is double gate) ModelEvaluation.RequireFraction(gate, "--min-accuracy");
             string? reportPath = parse.GetValue(report);
-            using var outputs = Outputs.Check(parse.GetValue(force), asJson, [("--model", parse.GetValue(model)), ("--data", parse.GetValue(data))], new OutputOption("--report", reportPath, Text: true));
+            using var outputs = Outputs.Check(parse.GetValue(force), asJson, [("--model", parse.GetValue(model)), ("--data", parse.GetValue(data))], new OutputOption("--report", reportPath, OutputContent.Json));
             using var saved = SavedModel.Load(parse.GetValue(model)!);
             var evaluation = saved.Evaluate(parse.GetValue(data)!, parse.GetValue(limit));
             if (parse.GetValue(minAccuracy) is double min) evaluation.AssertAccuracyAtLeast(min);

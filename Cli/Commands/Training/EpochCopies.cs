@@ -30,7 +30,7 @@ internal sealed class EpochCopies(string path, bool force, string? resumedFrom)
         var copies = Enumerable.Range(first, Math.Max(0, last - first + 1)).Select(e => PathFor(path, e)).ToList();
         if (!force && copies.FirstOrDefault(File.Exists) is { } taken)
             throw new ArgumentException($"--keep-epochs: {taken} already exists; this run would replace it. Choose another --out, or give --force to replace the copies.");
-        return Outputs.Check(force, json, [("--resume", resumedFrom)], [.. copies.Select(c => new OutputOption("--keep-epochs", c))]);
+        return Outputs.Check(force, json, [("--resume", resumedFrom)], [.. copies.Select(c => new OutputOption("--keep-epochs", c, OutputContent.Checkpoint))]);
     }
 
     /// <summary>Wraps the save callback: after <paramref name="save"/> has written --out, copies it for the epoch

@@ -34,7 +34,8 @@ internal static class TrainingOutput
                 $"Continue it with --resume {path}, choose another --out, or give --force to replace it once the first epoch has finished.");
         (string, string?)[] inputs = [.. dataFiles, .. continuing ? [] : new[] { ("--resume", resumedFrom) }];
         // The files the divergence guard may write beside the checkpoint (BestCheckpoint) are outputs too.
-        return Outputs.Check(force, json, inputs, [new OutputOption("--out", path), .. beside.Select(b => new OutputOption(b.What, b.Path)),
-            new OutputOption("the best checkpoint", BestCheckpoint.BestPathFor(path)), new OutputOption("the last good checkpoint", BestCheckpoint.LastPathFor(path))]);
+        return Outputs.Check(force, json, inputs, [new OutputOption("--out", path, OutputContent.Checkpoint), .. beside.Select(b => new OutputOption(b.What, b.Path, OutputContent.Png)),
+            new OutputOption("the best checkpoint", BestCheckpoint.BestPathFor(path), OutputContent.Checkpoint),
+            new OutputOption("the last good checkpoint", BestCheckpoint.LastPathFor(path), OutputContent.Checkpoint)]);
     }
 }
