@@ -291,9 +291,20 @@ public class CheckpointTests
     public void Images_with_another_class_count_are_an_error_naming_the_data_and_both_counts()
     {
         var ck = Sample().Model;
-        var images = new LabelledImages("four.idx", new float[2 * 12], [0, 3], 1, 3, 4, classes: 4);
+        // Every label has an output, but the data declares more classes than the network has.
+        var images = new LabelledImages("four.idx", new float[2 * 12], [0, 1], 1, 3, 4, classes: 4);
         var e = Assert.Throws<ArgumentException>(() => ck.EnsureFits(images));
         Assert.Contains("four.idx has 4 classes", e.Message);
+        Assert.Contains($"{ck.ClassLabels.Length} outputs", e.Message);
+    }
+
+    [Fact]
+    public void A_label_the_network_has_no_output_for_is_an_error_naming_the_image_and_the_label()
+    {
+        var ck = Sample().Model;
+        var images = new LabelledImages("four.idx", new float[2 * 12], [0, 3], 1, 3, 4, classes: 4);
+        var e = Assert.Throws<ArgumentException>(() => ck.EnsureFits(images));
+        Assert.Contains("four.idx: image 1 has label 3", e.Message);
         Assert.Contains($"{ck.ClassLabels.Length} outputs", e.Message);
     }
 }
