@@ -34,22 +34,26 @@ public static class ConvLayerRace
         static Action NotChannelsLast(Action call) => () => { ChannelsLastForward.Enabled = false; try { call(); } finally { ChannelsLastForward.Enabled = true; } };
         static Action NotTapRows(Action call) => () => { WeightGradientByTapRows.Enabled = false; try { call(); } finally { WeightGradientByTapRows.Enabled = true; } };
         static Action NotByPhases(Action call) => () => { InputGradientByPhases.Enabled = false; try { call(); } finally { InputGradientByPhases.Enabled = true; } };
+        static Action NotPointwise(Action call) => () => { PointwiseConv.Enabled = false; try { call(); } finally { PointwiseConv.Enabled = true; } };
         static Action NotInPlace(Action call) => () => { ImplicitGemm.ChannelsLastGradients = false; try { call(); } finally { ImplicitGemm.ChannelsLastGradients = true; } };
         unsafe void FoldSerial() { fixed (float* c0 = wtd) fixed (float* d0 = dx) Im2Col.FoldSerial(c0, batch, g, d0); }
         var variants = new List<(string Name, Action Call)>
         {
             ("forward, Convolution", () => conv.Forward(shape, x, w, default, y)),
+            ("forward, not pointwise", NotPointwise(() => conv.Forward(shape, x, w, default, y))),
             ("forward, gathered", Gathered(() => conv.Forward(shape, x, w, default, y))),
             ("forward, not channels-last", NotChannelsLast(() => conv.Forward(shape, x, w, default, y))),
             ("forward, GEMM alone", () => Gemm.Multiply(false, false, o, cols, g.Rows, w, g.Rows, columns, cols, z, cols)),
             ("∂C/∂w after forward", () => { conv.Forward(shape, x, w, default, y); conv.WeightGradient(shape, x, dy, dw); }),
             ("∂C/∂w after forward, not channels-last", NotChannelsLast(() => { conv.Forward(shape, x, w, default, y); conv.WeightGradient(shape, x, dy, dw); })),
             ("∂C/∂w alone", () => conv.WeightGradient(shape, x, dy, dw)),
+            ("∂C/∂w alone, not pointwise", NotPointwise(() => conv.WeightGradient(shape, x, dy, dw))),
             ("∂C/∂w alone, not tap rows", NotTapRows(() => conv.WeightGradient(shape, x, dy, dw))),
             ("∂C/∂w alone, not in place", NotInPlace(() => conv.WeightGradient(shape, x, dy, dw))),
             ("∂C/∂w, GEMM alone", () => Gemm.Multiply(false, true, o, g.Rows, cols, z, cols, columns, cols, dw, g.Rows, accumulate: true)),
             ("∂C/∂x, Convolution", () => conv.InputGradient(shape, dy, w, dx)),
             ("∂C/∂x, not channels-last", NotChannelsLast(() => conv.InputGradient(shape, dy, w, dx))),
+            ("∂C/∂x, not pointwise", NotPointwise(() => conv.InputGradient(shape, dy, w, dx))),
             ("∂C/∂x, not by phases", NotByPhases(() => conv.InputGradient(shape, dy, w, dx))),
             ("∂C/∂x, earlier folds", EarlierFolds(() => conv.InputGradient(shape, dy, w, dx))),
             ("∂C/∂x, transposed layer", () => transposed.InputGradient(shape, dy, w, dx)),

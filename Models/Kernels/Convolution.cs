@@ -12,7 +12,7 @@ namespace NeuralPipelines.Models.Kernels;
 /// <item>Cropped taps (<see cref="TapCrop"/>): on tiny planes (the U-Net's 2×2 → 1×1) the products run with the kernel
 /// cropped to the taps that ever read a pixel, through an inner convolution; its ∂C/∂w goes back into the live taps.</item>
 /// <item>Pointwise (<see cref="PointwiseConv"/>): all three products of a strided 1×1 kernel without padding (a ResNet's
-/// projection shortcut), image by image, at 512 bits.</item>
+/// projection shortcut), image by image, at 512 or 256 bits.</item>
 /// <item>Channels-last forward (<see cref="ChannelsLastForward"/>): the output, and ∂C/∂x of stride-1 layers, of layers
 /// with whole blocks of 16 input and 64 output channels, by tiles of six pixels × 64 channels at 512 bits; at 256 bits
 /// six pixels × 16 channels, stride 1 onto rows under 16 pixels only.</item>

@@ -17,10 +17,12 @@ namespace NeuralPipelines.Models.Kernels;
 /// the whole-batch column matrix). Here each image's subsampled input, δ and ∂C/∂x̃ stay in L1 while they are used.</para>
 /// <para>Bits: every output and ∂C/∂x entry is one fused multiply-add chain over the channels in order (from b, or from
 /// zero); ∂C/∂w is summed by groups of four images (16-lane partial sums over their pixels in image order, reduced in a
-/// fixed order), and the groups' partials are added in group order. Images are shared between threads, so the bits never depend on the threads. 512-bit only
-/// (the route is not taken otherwise); the plain twin is <see cref="DirectConv2dReference"/>'s definition.</para>
+/// fixed order), and the groups' partials are added in group order. Images are shared between threads, so the bits never
+/// depend on the threads. At 256 bits (no AVX-512) the products run as the tiles of <c>PointwiseConvNarrow.cs</c>, each
+/// 16-lane sum as two 8-lane halves: the same chains, so both widths give the same bits. The plain twin is
+/// <see cref="DirectConv2dReference"/>'s definition.</para>
 /// </remarks>
-public sealed unsafe class PointwiseConv
+public sealed unsafe partial class PointwiseConv
 {
     /// <summary>Set to false to time the earlier routes (A/B: <c>race-cnn resnet --ab pointwise</c>).</summary>
     public static bool Enabled { get; set; } = true;
@@ -31,15 +33,23 @@ public sealed unsafe class PointwiseConv
     /// vectors): an image's operands must stay in a core's L1/L2 while its product runs.</summary>
     public const long MaxImageFloats = 1 << 16;
 
-    /// <summary>512-bit kernels on, a 1×1 kernel without padding and a stride above 1, and an image small enough
-    /// (<see cref="MaxImageFloats"/>).</summary>
+    /// <summary>512-bit or 256-bit (AVX2 and FMA) kernels on, a 1×1 kernel without padding and a stride above 1, and an
+    /// image small enough (<see cref="MaxImageFloats"/>).</summary>
     public static bool Suits(in ConvolutionGeometry s)
     {
         var g = s.Window;
-        return Enabled && SimdWidth.Current == SimdPath.Vector512 && Avx512F.IsSupported
+        return Enabled && Width != SimdPath.Scalar
                && g.KernelH == 1 && g.KernelW == 1 && g.PadH == 0 && g.PadW == 0 && (g.StrideH > 1 || g.StrideW > 1)
                && (long)Math.Max(g.Channels, s.OutChannels) * Padded(g.OutPixels) <= MaxImageFloats;
     }
+
+    /// <summary>The width the products run at: 512 bits with AVX-512, 256 with AVX2 and FMA, else none (not taken).</summary>
+    private static SimdPath Width => SimdWidth.Current switch
+    {
+        SimdPath.Vector512 when Avx512F.IsSupported => SimdPath.Vector512,
+        SimdPath.Vector512 or SimdPath.Vector256 when Avx2.IsSupported && Fma.IsSupported => SimdPath.Vector256,
+        _ => SimdPath.Scalar,
+    };
 
     private static int Padded(int pixels) => (pixels + Lanes - 1) / Lanes * Lanes;
 
@@ -109,7 +119,7 @@ public sealed unsafe class PointwiseConv
         var transposed = Scratch.Ensure(ref _transposed, o * c);
         fixed (float* pd = dy, pw = transposed, pdx = inputGradient, pwo = weight)
         {
-            GemmTranspose.Matrix16(pwo, o, c, pw);
+            GemmTranspose.MatrixAtWidth(pwo, o, c, pw);
             var images = new Images(g, o, pdx, pw, null, null, null, pd, null, s.Batch);
             KernelLoop.For(s.Batch, Work(s), (Images: images, Adding: adding), static (j, n) => j.Images.InputGradient(n, j.Adding));
         }
@@ -132,7 +142,8 @@ public sealed unsafe class PointwiseConv
             int c = g.Channels;
             float* image = columns + (long)n * c * Stride;
             Subsample(x + (long)n * g.ImageLength, image);
-            Product(w, c, outChannels, c, image, Stride, bias, y + (long)n * outChannels * Pixels, Pixels, Pixels);
+            if (Width == SimdPath.Vector512) Product(w, c, outChannels, c, image, Stride, bias, y + (long)n * outChannels * Pixels, Pixels, Pixels);
+            else ProductNarrow(w, c, outChannels, c, image, Stride, bias, y + (long)n * outChannels * Pixels, Pixels, Pixels);
         }
 
         /// <summary>Group <paramref name="i"/>'s ∂C/∂w: images [Group·i, Group·i + Group) ∩ the batch.</summary>
@@ -148,7 +159,8 @@ public sealed unsafe class PointwiseConv
                     for (int n = 0; n < count; n++) Subsample(x + (long)(n0 + n) * g.ImageLength, (images = scratch) + (long)n * c * Stride);
                 for (int n = 0; n < count; n++)
                     PadRows(dy + (long)(n0 + n) * outChannels * Pixels, outChannels, delta + (long)n * outChannels * Stride);
-                Dots(delta, outChannels, images, c, Stride, count, partials + (long)i * outChannels * c);
+                if (Width == SimdPath.Vector512) Dots(delta, outChannels, images, c, Stride, count, partials + (long)i * outChannels * c);
+                else DotsNarrow(delta, outChannels, images, c, Stride, count, partials + (long)i * outChannels * c);
             }
         }
 
@@ -160,7 +172,8 @@ public sealed unsafe class PointwiseConv
             fixed (float* product = Scratch.Ensure(ref t_image, c * Stride))
             {
                 PadRows(dy + (long)n * outChannels * Pixels, outChannels, delta);
-                Product(w, outChannels, c, outChannels, delta, Stride, null, product, Stride, Stride);
+                if (Width == SimdPath.Vector512) Product(w, outChannels, c, outChannels, delta, Stride, null, product, Stride, Stride);
+                else ProductNarrow(w, outChannels, c, outChannels, delta, Stride, null, product, Stride, Stride);
                 float* dx = x + (long)n * g.ImageLength;
                 if (adding) AddToPixels(product, dx);
                 else
@@ -191,6 +204,7 @@ public sealed unsafe class PointwiseConv
         {
             int sh = g.StrideH, sw = g.StrideW, oh = g.OutHeight, ow = g.OutWidth, w = g.Width, plane = g.Height * w;
             var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            bool wide = Width == SimdPath.Vector512;
             for (int ch = 0; ch < g.Channels; ch++)
             {
                 float* from = image + (long)ch * plane, row = to + (long)ch * Stride;
@@ -198,7 +212,7 @@ public sealed unsafe class PointwiseConv
                 {
                     int start = oy * sh * w, ox = 0;
                     // Stride 2: 32 floats read (inside the plane), their even lanes kept.
-                    if (sw == 2)
+                    if (wide && sw == 2)
                         for (; ox < ow && start + 2 * ox + 2 * Lanes <= plane; ox += Lanes)
                         {
                             var v = Avx512F.PermuteVar16x32x2(Vector512.Load(from + start + 2 * ox), evens, Vector512.Load(from + start + 2 * ox + Lanes));
@@ -206,7 +220,7 @@ public sealed unsafe class PointwiseConv
                         }
                     for (; ox < ow; ox++) row[ox] = from[start + ox * sw];
                 }
-                MaskedLanes.Store(to + (long)ch * Stride + Pixels, Vector512<float>.Zero, Stride - Pixels);
+                new Span<float>(to + (long)ch * Stride + Pixels, Stride - Pixels).Clear();
             }
         }
 
@@ -215,6 +229,15 @@ public sealed unsafe class PointwiseConv
         private void PadRows(float* from, int rows, float* to)
         {
             int pixels = Pixels, stride = Stride, whole = pixels / Lanes * Lanes;
+            if (Width != SimdPath.Vector512)
+            {
+                for (int r = 0; r < rows; r++, from += pixels, to += stride)
+                {
+                    new ReadOnlySpan<float>(from, pixels).CopyTo(new Span<float>(to, pixels));
+                    new Span<float>(to + pixels, stride - pixels).Clear();
+                }
+                return;
+            }
             var tail = MaskedLanes.First(pixels - whole);
             for (int r = 0; r < rows; r++, from += pixels, to += stride)
             {
@@ -333,9 +356,9 @@ public sealed unsafe class PointwiseConv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreSums(float* d, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, int cols)
     {
-        d[0] = Vector512.Sum(s0);
-        if (cols > 1) d[1] = Vector512.Sum(s1);
-        if (cols > 2) d[2] = Vector512.Sum(s2);
-        if (cols > 3) d[3] = Vector512.Sum(s3);
+        d[0] = SumOfLanes(s0.GetLower(), s0.GetUpper());
+        if (cols > 1) d[1] = SumOfLanes(s1.GetLower(), s1.GetUpper());
+        if (cols > 2) d[2] = SumOfLanes(s2.GetLower(), s2.GetUpper());
+        if (cols > 3) d[3] = SumOfLanes(s3.GetLower(), s3.GetUpper());
     }
 }
