@@ -62,7 +62,7 @@ internal sealed class ServingEndpoints(OnnxScorer scorer, string modelPath, Serv
         }
         catch (BadRequestException e)
         {
-            status = StatusCodes.Status400BadRequest;
+            status = e.Status;
             metrics.Error("bad_request");
             await Refuse(http, status, e.Message);
         }

@@ -78,6 +78,29 @@ public sealed class BadRequestTests
         Assert.Contains("Content-Type 'application/xml' is not read", await ServedModel.Refusal(xml));
     }
 
+    [Fact]
+    public async Task A_body_kestrel_cannot_read_gets_400_not_a_scoring_failure()
+    {
+        var (server, client, scorer) = await ServedModel.StartAsync();
+        await using var _ = server;
+        using var __ = scorer;
+        using var ___ = client;
+        // "zz" is no chunk size: Kestrel's BadHttpRequestException surfaces from the body read.
+        var uri = new Uri(server.Urls[0]);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(uri.Host, uri.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[[1]]\r\n0\r\n\r\n"));
+        using var reader = new StreamReader(stream);
+        var answer = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("HTTP/1.1 400 ", answer);
+        Assert.Contains("unreadable request body: Bad chunk size data.", answer);
+        Assert.Equal(1, server.Metrics.Errors("bad_request"));
+        Assert.Equal(0, server.Metrics.Errors("internal"));
+        Assert.Equal(1, server.Metrics.Requests("predict", 400));
+    }
+
     /// <summary>A body whose length is unknown to HttpClient, so it is sent chunked.</summary>
     private sealed class NoLengthStream(byte[] bytes) : MemoryStream(bytes)
     {
