@@ -26,6 +26,19 @@ internal sealed class ServingEndpoints(OnnxScorer scorer, string modelPath, Serv
 
     public void Map(WebApplication app)
     {
+        // Routing answers an unknown path (404) or a known one with another method (405) with an empty body and past
+        // the metrics: give them the same one-line {"error": ...} as every other refusal, and count them.
+        app.Use(async (http, next) =>
+        {
+            await next(http);
+            if (http.Response.HasStarted || http.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)) return;
+            var path = http.Request.Path.Value ?? "/";
+            var known = path switch { "/predict" => "predict", "/health" => "health", "/model" => "model", "/metrics" => "metrics", _ => null };
+            metrics.Request(known ?? "unknown", http.Response.StatusCode);
+            await Refuse(http, http.Response.StatusCode, known is null
+                ? $"no such endpoint '{path}'; np serve answers POST /predict, GET /health, GET /model and GET /metrics."
+                : $"{http.Request.Method} {path} is not answered; use {http.Response.Headers.Allow}.");
+        });
         app.MapPost("/predict", Predict);
         app.MapGet("/health", Health);
         app.MapGet("/model", Model);

@@ -101,6 +101,23 @@ public sealed class BadRequestTests
         Assert.Equal(1, server.Metrics.Requests("predict", 400));
     }
 
+    [Fact]
+    public async Task An_unknown_path_or_a_wrong_method_gets_one_line_and_is_counted()
+    {
+        var (server, client, scorer) = await ServedModel.StartAsync();
+        await using var _ = server;
+        using var __ = scorer;
+        using var ___ = client;
+        using var unknown = await client.GetAsync("/predictions");
+        Assert.Contains("no such endpoint '/predictions'", await ServedModel.Refusal(unknown, 404));
+        using var get = await client.GetAsync("/predict");
+        Assert.Contains("GET /predict is not answered; use POST", await ServedModel.Refusal(get, 405));
+        Assert.Equal(1, server.Metrics.Requests("unknown", 404));
+        Assert.Equal(1, server.Metrics.Requests("predict", 405));
+        using var ok = await client.GetAsync("/health");
+        Assert.True(ok.IsSuccessStatusCode);
+    }
+
     /// <summary>A body whose length is unknown to HttpClient, so it is sent chunked.</summary>
     private sealed class NoLengthStream(byte[] bytes) : MemoryStream(bytes)
     {
