@@ -118,6 +118,14 @@ public sealed class BadRequestTests
         Assert.True(ok.IsSuccessStatusCode);
     }
 
+    [Fact]
+    public void Json_rows_after_a_utf8_byte_order_mark_are_read()
+    {
+        var (rows, count) = JsonRows.Read([0xEF, 0xBB, 0xBF, .. "[[1, 2]]"u8], 2, [2], 10);
+        Assert.Equal(1, count);
+        Assert.Equal([1f, 2f], rows);
+    }
+
     /// <summary>A body whose length is unknown to HttpClient, so it is sent chunked.</summary>
     private sealed class NoLengthStream(byte[] bytes) : MemoryStream(bytes)
     {
