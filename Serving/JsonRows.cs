@@ -11,6 +11,8 @@ public static class JsonRows
     /// <exception cref="BadRequestException">Malformed JSON, a row of the wrong length, no rows, too many rows.</exception>
     public static (float[] Rows, int Count) Read(ReadOnlySpan<byte> body, int inputLength, int[] inputShape, int maxRows)
     {
+        // Utf8JsonReader refuses a byte-order mark, which some clients (PowerShell, files saved by Windows editors) send.
+        if (body.StartsWith("\uFEFF"u8)) body = body[3..];
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
         var values = new List<float>(inputLength);
         int count = 0;

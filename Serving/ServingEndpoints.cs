@@ -24,8 +24,25 @@ internal sealed class ServingEndpoints(OnnxScorer scorer, string modelPath, Serv
     private readonly bool _classifier = scorer.Card is null || (scorer.Card.Generator is null && scorer.Card.Colorizer is null);
     private readonly IReadOnlyList<string>? _labels = scorer.Card?.ClassLabels;
 
+    // Cancelled BodyGraceOnStop after stopping begins: ends the body reads of requests that are not done sending.
+    private readonly CancellationTokenSource _bodyDeadline = new();
+
     public void Map(WebApplication app)
     {
+        app.Lifetime.ApplicationStopping.Register(() => _bodyDeadline.CancelAfter(options.BodyGraceOnStop));
+        // Routing answers an unknown path (404) or a known one with another method (405) with an empty body and past
+        // the metrics: give them the same one-line {"error": ...} as every other refusal, and count them.
+        app.Use(async (http, next) =>
+        {
+            await next(http);
+            if (http.Response.HasStarted || http.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)) return;
+            var path = http.Request.Path.Value ?? "/";
+            var known = path switch { "/predict" => "predict", "/health" => "health", "/model" => "model", "/metrics" => "metrics", _ => null };
+            metrics.Request(known ?? "unknown", http.Response.StatusCode);
+            await Refuse(http, http.Response.StatusCode, known is null
+                ? $"no such endpoint '{path}'; np serve answers POST /predict, GET /health, GET /model and GET /metrics."
+                : $"{http.Request.Method} {path} is not answered; use {http.Response.Headers.Allow}.");
+        });
         app.MapPost("/predict", Predict);
         app.MapGet("/health", Health);
         app.MapGet("/model", Model);
@@ -42,7 +59,9 @@ internal sealed class ServingEndpoints(OnnxScorer scorer, string modelPath, Serv
             int count;
             using (var arrival = batcher.BeginArrival())
             {
-                var body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, http.RequestAborted);
+                byte[] body;
+                using (var reading = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _bodyDeadline.Token))
+                    body = await RequestBody.ReadAsync(http.Request, options.MaxBodyBytes, reading.Token);
                 (var rows, count) = Rows(http.Request.ContentType, body);
                 // Ended before queueing: were it still counted, the loop would wait for this very request.
                 arrival.Dispose();
@@ -62,9 +81,16 @@ internal sealed class ServingEndpoints(OnnxScorer scorer, string modelPath, Serv
         }
         catch (BadRequestException e)
         {
-            status = StatusCodes.Status400BadRequest;
+            status = e.Status;
             metrics.Error("bad_request");
             await Refuse(http, status, e.Message);
+        }
+        catch (OperationCanceledException) when (_bodyDeadline.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+        {
+            status = StatusCodes.Status503ServiceUnavailable;
+            metrics.Error("stopping");
+            http.Response.Headers.Connection = "close";
+            await Refuse(http, status, $"the server is stopping and the body did not arrive within {options.BodyGraceOnStop.TotalSeconds:0.#} s of it.");
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

@@ -23,7 +23,8 @@ public sealed class ServingMetrics
 
     public void Request(string endpoint, int status) => Interlocked.Increment(ref _requests.GetOrAdd((endpoint, status), _ => new StrongBox<long>()).Value);
 
-    /// <summary>A refused or failed /predict: bad_request (400), queue_full (503) or internal (500).</summary>
+    /// <summary>A refused or failed /predict: bad_request (4xx), queue_full (503), stopping (503: its body was still
+    /// arriving when the grace after SIGTERM ran out) or internal (500).</summary>
     public void Error(string kind) => Interlocked.Increment(ref _errors.GetOrAdd(kind, _ => new StrongBox<long>()).Value);
 
     public void Batch(int rows)
@@ -47,7 +48,7 @@ public sealed class ServingMetrics
         w.Write("# HELP np_requests_total HTTP requests answered, by endpoint and status code.\n# TYPE np_requests_total counter\n");
         foreach (var ((endpoint, status), box) in _requests.OrderBy(r => r.Key.Endpoint, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
             w.Write($"np_requests_total{{endpoint=\"{endpoint}\",code=\"{status}\"}} {Interlocked.Read(ref box.Value)}\n");
-        w.Write("# HELP np_errors_total Refused or failed predictions: bad_request (400), queue_full (503), internal (500).\n# TYPE np_errors_total counter\n");
+        w.Write("# HELP np_errors_total Refused or failed predictions: bad_request (4xx), queue_full (503), stopping (503), internal (500).\n# TYPE np_errors_total counter\n");
         foreach (var (kind, box) in _errors.OrderBy(e => e.Key, StringComparer.Ordinal))
             w.Write($"np_errors_total{{kind=\"{kind}\"}} {Interlocked.Read(ref box.Value)}\n");
         w.Write($"# HELP np_rows_total Rows scored.\n# TYPE np_rows_total counter\nnp_rows_total {Rows}\n");

@@ -33,6 +33,11 @@ public sealed record ServingOptions
     /// <summary>How long SIGTERM (or Ctrl+C) waits for in-flight requests before the process ends.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long, once stopping has begun, a request still sending its body may take to finish it; then it gets a
+    /// 503. Kestrel stops enforcing its minimum body data rate during shutdown, so without this a client that stalls
+    /// mid-body holds the whole <see cref="DrainTimeout"/>.</summary>
+    public TimeSpan BodyGraceOnStop { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Checks the numbers; throws with one line naming the first bad one.</summary>
     public void Validate()
     {
@@ -41,6 +46,7 @@ public sealed record ServingOptions
         if (MaxBatchWait < TimeSpan.Zero) throw new ArgumentException($"The batch wait must not be negative, got {MaxBatchWait.TotalMilliseconds} ms.");
         if (QueueCapacity <= 0) throw new ArgumentException($"The queue capacity must be positive, got {QueueCapacity}.");
         if (MaxBodyBytes <= 0) throw new ArgumentException($"The body limit must be positive, got {MaxBodyBytes}.");
+        if (BodyGraceOnStop < TimeSpan.Zero) throw new ArgumentException($"The body grace on stop must not be negative, got {BodyGraceOnStop.TotalSeconds} s.");
         if (MaxRowsPerRequest <= 0) throw new ArgumentException($"The rows per request must be positive, got {MaxRowsPerRequest}.");
     }
 }

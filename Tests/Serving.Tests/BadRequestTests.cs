@@ -78,6 +78,54 @@ public sealed class BadRequestTests
         Assert.Contains("Content-Type 'application/xml' is not read", await ServedModel.Refusal(xml));
     }
 
+    [Fact]
+    public async Task A_body_kestrel_cannot_read_gets_400_not_a_scoring_failure()
+    {
+        var (server, client, scorer) = await ServedModel.StartAsync();
+        await using var _ = server;
+        using var __ = scorer;
+        using var ___ = client;
+        // "zz" is no chunk size: Kestrel's BadHttpRequestException surfaces from the body read.
+        var uri = new Uri(server.Urls[0]);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(uri.Host, uri.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[[1]]\r\n0\r\n\r\n"));
+        using var reader = new StreamReader(stream);
+        var answer = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("HTTP/1.1 400 ", answer);
+        Assert.Contains("unreadable request body: Bad chunk size data.", answer);
+        Assert.Equal(1, server.Metrics.Errors("bad_request"));
+        Assert.Equal(0, server.Metrics.Errors("internal"));
+        Assert.Equal(1, server.Metrics.Requests("predict", 400));
+    }
+
+    [Fact]
+    public async Task An_unknown_path_or_a_wrong_method_gets_one_line_and_is_counted()
+    {
+        var (server, client, scorer) = await ServedModel.StartAsync();
+        await using var _ = server;
+        using var __ = scorer;
+        using var ___ = client;
+        using var unknown = await client.GetAsync("/predictions");
+        Assert.Contains("no such endpoint '/predictions'", await ServedModel.Refusal(unknown, 404));
+        using var get = await client.GetAsync("/predict");
+        Assert.Contains("GET /predict is not answered; use POST", await ServedModel.Refusal(get, 405));
+        Assert.Equal(1, server.Metrics.Requests("unknown", 404));
+        Assert.Equal(1, server.Metrics.Requests("predict", 405));
+        using var ok = await client.GetAsync("/health");
+        Assert.True(ok.IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public void Json_rows_after_a_utf8_byte_order_mark_are_read()
+    {
+        var (rows, count) = JsonRows.Read([0xEF, 0xBB, 0xBF, .. "[[1, 2]]"u8], 2, [2], 10);
+        Assert.Equal(1, count);
+        Assert.Equal([1f, 2f], rows);
+    }
+
     /// <summary>A body whose length is unknown to HttpClient, so it is sent chunked.</summary>
     private sealed class NoLengthStream(byte[] bytes) : MemoryStream(bytes)
     {

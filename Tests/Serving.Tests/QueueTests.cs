@@ -106,6 +106,30 @@ public sealed class QueueTests
         await server.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Stopping_does_not_wait_out_the_drain_for_a_client_stalled_mid_body()
+    {
+        var (server, client, scorer) = await ServedModel.StartAsync(new ServingOptions { BodyGraceOnStop = TimeSpan.FromMilliseconds(200), DrainTimeout = TimeSpan.FromSeconds(20) });
+        using var __ = scorer;
+        using var ___ = client;
+        // Headers and a first byte of a 100 kB body, then nothing: Kestrel no longer times such a body out once stopping.
+        var uri = new Uri(server.Urls[0]);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(uri.Host, uri.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n["));
+        await Task.Delay(300); // the handler is reading the body
+        var clock = Stopwatch.StartNew();
+        await server.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {clock.Elapsed.TotalSeconds:0.0} s");
+        var answer = await new StreamReader(stream).ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("HTTP/1.1 503 ", answer);
+        Assert.Contains("the server is stopping", answer);
+        Assert.Equal(1, server.Metrics.Errors("stopping"));
+        await server.DisposeAsync();
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var clock = Stopwatch.StartNew();
