@@ -86,13 +86,9 @@ public sealed class BadRequestTests
         using var __ = scorer;
         using var ___ = client;
         // "zz" is no chunk size: Kestrel's BadHttpRequestException surfaces from the body read.
-        var uri = new Uri(server.Urls[0]);
-        using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync(uri.Host, uri.Port);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
-            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[[1]]\r\n0\r\n\r\n"));
-        using var reader = new StreamReader(stream);
+        using var tcp = await ServedModel.SendRawAsync(server,
+            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[[1]]\r\n0\r\n\r\n");
+        using var reader = new StreamReader(tcp.GetStream());
         var answer = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.StartsWith("HTTP/1.1 400 ", answer);
         Assert.Contains("unreadable request body: Bad chunk size data.", answer);

@@ -113,12 +113,9 @@ public sealed class QueueTests
         using var __ = scorer;
         using var ___ = client;
         // Headers and a first byte of a 100 kB body, then nothing: Kestrel no longer times such a body out once stopping.
-        var uri = new Uri(server.Urls[0]);
-        using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync(uri.Host, uri.Port);
+        using var tcp = await ServedModel.SendRawAsync(server,
+            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[");
         var stream = tcp.GetStream();
-        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
-            "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n["));
         await Task.Delay(300); // the handler is reading the body
         var clock = Stopwatch.StartNew();
         await server.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));

@@ -25,6 +25,17 @@ public static class ServedModel
     /// <summary>The first 1,000 images of the shipped MNIST test set, pixels in [0, 1].</summary>
     public static readonly Lazy<LabelledImages> Images = new(() => IdxImageFolder.Load(ShippedData.Mnist, "mnist").Test.Take(1000));
 
+    /// <summary>Opens a raw connection to <paramref name="server"/> and writes <paramref name="request"/> as it is (for
+    /// requests an HTTP client will not send: bad framing, a body that stops); read the answer from the stream.</summary>
+    public static async Task<System.Net.Sockets.TcpClient> SendRawAsync(PredictionServer server, string request)
+    {
+        var uri = new Uri(server.Urls[0]);
+        var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(uri.Host, uri.Port);
+        await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(request));
+        return tcp;
+    }
+
     public static OnnxScorer Scorer() => new(Onnx.Value, new OnnxScorerOptions { PreferCuda = false, IntraOpNumThreads = 1 }, "mlp.onnx");
 
     /// <summary>Offline scoring of every image, one row at a time (no batch the server could share).</summary>
