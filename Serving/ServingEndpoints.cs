@@ -117,7 +117,14 @@ internal sealed class ServingEndpoints(OnnxScorer scorer, string modelPath, Serv
         if (contentType is not null && media is null) throw new BadRequestException($"unreadable Content-Type '{contentType}'.");
         var type = media?.MediaType.Value?.ToLowerInvariant();
         if (type is null or "application/json" || type.EndsWith("+json", StringComparison.Ordinal))
+        {
+            // The JSON reader reads UTF-8 (RFC 8259 allows no other encoding between systems); a body declared in another
+            // charset would be misread, so it is refused rather than guessed.
+            var charset = media?.Charset.Value?.Trim('"');
+            if (charset is not null && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+                throw new BadRequestException($"charset '{charset}' is not read; send the JSON rows as UTF-8 (charset=utf-8 or none).");
             return JsonRows.Read(body, scorer.InputLength, scorer.InputShape, options.MaxRowsPerRequest);
+        }
         if (type is "image/png" or "image/jpeg" or "image/bmp" or "application/octet-stream")
             return (ImageRows.Read(body, "the image", scorer.InputShape, options.ResizeImages, options.MaxImagePixels), 1);
         if (type == "multipart/form-data")

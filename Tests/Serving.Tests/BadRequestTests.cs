@@ -76,6 +76,14 @@ public sealed class BadRequestTests
         Assert.Contains("more than 2 rows", await ServedModel.Refusal(many));
         using var xml = await client.PostAsync("/predict", new StringContent("<rows/>", System.Text.Encoding.UTF8, "application/xml"));
         Assert.Contains("Content-Type 'application/xml' is not read", await ServedModel.Refusal(xml));
+        // JSON declared in another charset would be misread as UTF-8: refused; UTF-8 named either way is read.
+        var rows = await ServedModel.Rows(0).ReadAsStringAsync();
+        using var utf16 = await client.PostAsync("/predict", new StringContent(rows, System.Text.Encoding.Unicode, "application/json"));
+        Assert.Contains("charset 'utf-16' is not read", await ServedModel.Refusal(utf16));
+        var named = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(rows));
+        named.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=\"UTF-8\"");
+        using var utf8 = await client.PostAsync("/predict", named);
+        Assert.Equal(System.Net.HttpStatusCode.OK, utf8.StatusCode);
     }
 
     [Fact]
