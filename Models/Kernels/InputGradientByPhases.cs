@@ -45,13 +45,7 @@ public sealed unsafe partial class InputGradientByPhases
     public static bool Suits(in ConvolutionGeometry s)
     {
         var g = s.Window;
-        bool simd = SimdWidth.Current switch
-        {
-            SimdPath.Vector512 => Avx512F.IsSupported,
-            SimdPath.Vector256 => Avx2.IsSupported && Fma.IsSupported,
-            _ => false,
-        };
-        return Enabled && simd
+        return Enabled && SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported
                && g.KernelH == 3 && g.KernelW == 3 && g.StrideH == 2 && g.StrideW == 2 && g.PadH == 1 && g.PadW == 1
                && g.DilationH == 1 && g.DilationW == 1 && g.Channels is Lanes or 2 * Lanes && s.OutChannels <= 1024;
     }

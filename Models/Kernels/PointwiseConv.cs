@@ -38,18 +38,14 @@ public sealed unsafe partial class PointwiseConv
     public static bool Suits(in ConvolutionGeometry s)
     {
         var g = s.Window;
-        return Enabled && Width != SimdPath.Scalar
+        return Enabled && SimdWidth.Current != SimdPath.Scalar && Avx2.IsSupported && Fma.IsSupported
                && g.KernelH == 1 && g.KernelW == 1 && g.PadH == 0 && g.PadW == 0 && (g.StrideH > 1 || g.StrideW > 1)
                && (long)Math.Max(g.Channels, s.OutChannels) * Padded(g.OutPixels) <= MaxImageFloats;
     }
 
-    /// <summary>The width the products run at: 512 bits with AVX-512, 256 with AVX2 and FMA, else none (not taken).</summary>
-    private static SimdPath Width => SimdWidth.Current switch
-    {
-        SimdPath.Vector512 when Avx512F.IsSupported => SimdPath.Vector512,
-        SimdPath.Vector512 or SimdPath.Vector256 when Avx2.IsSupported && Fma.IsSupported => SimdPath.Vector256,
-        _ => SimdPath.Scalar,
-    };
+    /// <summary>Whether the products run at 512 bits (else at 256: <see cref="Suits"/> declines the scalar path, and
+    /// <see cref="SimdWidth.Current"/> is 512 only where AVX-512 is).</summary>
+    private static bool Wide => SimdWidth.Current == SimdPath.Vector512;
 
     private static int Padded(int pixels) => (pixels + Lanes - 1) / Lanes * Lanes;
 
@@ -142,7 +138,7 @@ public sealed unsafe partial class PointwiseConv
             int c = g.Channels;
             float* image = columns + (long)n * c * Stride;
             Subsample(x + (long)n * g.ImageLength, image);
-            if (Width == SimdPath.Vector512) Product(w, c, outChannels, c, image, Stride, bias, y + (long)n * outChannels * Pixels, Pixels, Pixels);
+            if (Wide) Product(w, c, outChannels, c, image, Stride, bias, y + (long)n * outChannels * Pixels, Pixels, Pixels);
             else ProductNarrow(w, c, outChannels, c, image, Stride, bias, y + (long)n * outChannels * Pixels, Pixels, Pixels);
         }
 
@@ -159,7 +155,7 @@ public sealed unsafe partial class PointwiseConv
                     for (int n = 0; n < count; n++) Subsample(x + (long)(n0 + n) * g.ImageLength, (images = scratch) + (long)n * c * Stride);
                 for (int n = 0; n < count; n++)
                     PadRows(dy + (long)(n0 + n) * outChannels * Pixels, outChannels, delta + (long)n * outChannels * Stride);
-                if (Width == SimdPath.Vector512) Dots(delta, outChannels, images, c, Stride, count, partials + (long)i * outChannels * c);
+                if (Wide) Dots(delta, outChannels, images, c, Stride, count, partials + (long)i * outChannels * c);
                 else DotsNarrow(delta, outChannels, images, c, Stride, count, partials + (long)i * outChannels * c);
             }
         }
@@ -172,7 +168,7 @@ public sealed unsafe partial class PointwiseConv
             fixed (float* product = Scratch.Ensure(ref t_image, c * Stride))
             {
                 PadRows(dy + (long)n * outChannels * Pixels, outChannels, delta);
-                if (Width == SimdPath.Vector512) Product(w, outChannels, c, outChannels, delta, Stride, null, product, Stride, Stride);
+                if (Wide) Product(w, outChannels, c, outChannels, delta, Stride, null, product, Stride, Stride);
                 else ProductNarrow(w, outChannels, c, outChannels, delta, Stride, null, product, Stride, Stride);
                 float* dx = x + (long)n * g.ImageLength;
                 if (adding) AddToPixels(product, dx);
@@ -203,8 +199,8 @@ public sealed unsafe partial class PointwiseConv
         private void Subsample(float* image, float* to)
         {
             int sh = g.StrideH, sw = g.StrideW, oh = g.OutHeight, ow = g.OutWidth, w = g.Width, plane = g.Height * w;
-            var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-            bool wide = Width == SimdPath.Vector512;
+            bool wide = Wide;
+            var evens = wide ? Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) : default;
             for (int ch = 0; ch < g.Channels; ch++)
             {
                 float* from = image + (long)ch * plane, row = to + (long)ch * Stride;
@@ -229,7 +225,7 @@ public sealed unsafe partial class PointwiseConv
         private void PadRows(float* from, int rows, float* to)
         {
             int pixels = Pixels, stride = Stride, whole = pixels / Lanes * Lanes;
-            if (Width != SimdPath.Vector512)
+            if (!Wide)
             {
                 for (int r = 0; r < rows; r++, from += pixels, to += stride)
                 {
