@@ -26,7 +26,7 @@ public class InputGradientByPhasesTests
     {
         var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, height, width, 3, 3, 2, 2, 1, 1));
         var p = ConvolutionProblem.Random(s, new Random(channels + height + width + outChannels));
-        foreach (var simdPath in Widths)
+        foreach (var simdPath in VectorWidths.OnThisMachine)
         {
             using var simd = SimdWidth.Use(simdPath);
             Assert.True(InputGradientByPhases.Suits(s));
@@ -65,7 +65,7 @@ public class InputGradientByPhasesTests
         var dy = GradientCheck.Random(rng, 64, 32, 14, 14);
         var results = new List<float[]>();
         using (new KernelSettingsScope())
-            foreach (var simdPath in Widths)
+            foreach (var simdPath in VectorWidths.OnThisMachine)
             foreach (int threads in new[] { 1, 2 })
             {
                 using var simd = SimdWidth.Use(simdPath);
@@ -92,7 +92,4 @@ public class InputGradientByPhasesTests
         using (SimdWidth.Use(SimdPath.Scalar))
             Assert.False(InputGradientByPhases.Suits(Shape()));
     }
-
-    /// <summary>The SIMD widths of this machine the route runs at.</summary>
-    private static IEnumerable<SimdPath> Widths => new[] { SimdPath.Vector256, SimdPath.Vector512 }.Where(SimdWidth.Available);
 }

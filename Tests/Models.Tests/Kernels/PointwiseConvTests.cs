@@ -23,7 +23,7 @@ public class PointwiseConvTests
     [InlineData(3, 6, 6, 2, 2, 1, 2)]       // 9 entries, one output channel: a tail of one past a half vector
     public void Its_products_are_the_definition(int channels, int height, int width, int strideH, int strideW, int outChannels, int batch)
     {
-        foreach (var simdPath in Widths)
+        foreach (var simdPath in VectorWidths.OnThisMachine)
         {
             using var simd = SimdWidth.Use(simdPath);
             ProductsAreTheDefinition(channels, height, width, strideH, strideW, outChannels, batch);
@@ -107,7 +107,7 @@ public class PointwiseConvTests
         var dy = GradientCheck.Random(rng, 64, 32, 14, 14);
         var results = new List<float[]>();
         using (new KernelSettingsScope())
-            foreach (var simdPath in Widths)
+            foreach (var simdPath in VectorWidths.OnThisMachine)
             foreach (int threads in new[] { 1, 2 })
             {
                 using var simd = SimdWidth.Use(simdPath);
@@ -134,9 +134,6 @@ public class PointwiseConvTests
         using (SimdWidth.Use(SimdPath.Scalar))
             Assert.False(PointwiseConv.Suits(Shape(1, 2, 0)));
     }
-
-    /// <summary>The SIMD widths of this machine the route runs at.</summary>
-    private static IEnumerable<SimdPath> Widths => new[] { SimdPath.Vector256, SimdPath.Vector512 }.Where(SimdWidth.Available);
 
     private static void Close(float[] expected, float[] actual, float tolerance, string what)
     {

@@ -25,7 +25,7 @@ public class WeightGradientByTapRowsTests
     {
         var s = new ConvolutionGeometry(batch, outChannels, new Im2ColGeometry(channels, size, size, 3, 3, stride, stride, 1, 1));
         var p = ConvolutionProblem.Random(s, new Random(channels + size + outChannels));
-        foreach (var width in Widths)
+        foreach (var width in VectorWidths.OnThisMachine)
         {
             using var simd = SimdWidth.Use(width);
             Assert.True(WeightGradientByTapRows.Suits(s));
@@ -55,9 +55,6 @@ public class WeightGradientByTapRowsTests
         Assert.Equal(results[0], results[1]);
     }
 
-    /// <summary>The SIMD widths of this machine the route runs at.</summary>
-    private static IEnumerable<SimdPath> Widths => new[] { SimdPath.Vector256, SimdPath.Vector512 }.Where(SimdWidth.Available);
-
     /// <summary>Through <see cref="Convolution"/>: after a forward pass that left a channels-last copy (64→64, by
     /// <see cref="ChannelsLastForward"/>) and after one that left none (16→16, direct), the same bits as alone.</summary>
     [Avx2Theory]
@@ -67,7 +64,7 @@ public class WeightGradientByTapRowsTests
     {
         var s = new ConvolutionGeometry(6, outChannels, new Im2ColGeometry(channels, size, size, 3, 3, 1, 1, 1, 1));
         var p = ConvolutionProblem.Random(s, new Random(channels * size));
-        foreach (var width in Widths)
+        foreach (var width in VectorWidths.OnThisMachine)
         {
             using var simd = SimdWidth.Use(width);
             Assert.Equal(channels == 64, ChannelsLastForward.Suits(s));
@@ -87,7 +84,7 @@ public class WeightGradientByTapRowsTests
         var rng = new Random(21);
         var x = GradientCheck.Random(rng, 64, 16, 28, 28);
         var dy = GradientCheck.Random(rng, 64, 16, 28, 28);
-        foreach (var width in Widths)
+        foreach (var width in VectorWidths.OnThisMachine)
         {
             using var simd = SimdWidth.Use(width);
             var results = new List<float[]>();
