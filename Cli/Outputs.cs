@@ -52,6 +52,14 @@ public static class Outputs
             $"this would replace it with {o.Writes.Name}. Give another path, or --force to replace it.");
     }
 
+    /// <summary>Creates an output folder (and its missing parents) for a run, remembering which it made so that a run that
+    /// writes nothing can take them away again; one line naming <paramref name="option"/> when it cannot be made.</summary>
+    public static CreatedFolder CreateFolder(string option, string path)
+    {
+        try { return CreatedFolder.Create(path); }
+        catch (IOException e) { throw new ArgumentException($"{option} {e.Message}", e); }
+    }
+
     /// <summary>Writes a text output: to stdout for "-", else through the atomic writer.</summary>
     public static void WriteText(CliContext context, string path, Action<Stream> write)
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using NeuralPipelines.Data.Images;
-using NeuralPipelines.Data.IO;
 using NeuralPipelines.Onnx.Scoring;
 using Spectre.Console;
 
@@ -54,9 +53,7 @@ public sealed class ColorizeCommand : ICliCommand
             var console = context.Console(asJson);
             if (scorer is not null)
                 console.MarkupLineInterpolated($"colorizer {colorizer.Size}×{colorizer.Size} on {scorer.ExecutionProvider}{(scorer.FallbackReason is { } why ? $" ({why})" : "")}");
-            CreatedFolder folder;
-            try { folder = CreatedFolder.Create(target); }
-            catch (IOException e) { throw new ArgumentException($"--out {e.Message}", e); }
+            var folder = Outputs.CreateFolder("--out", target);
             var written = new List<string>();
             var failed = new List<object>();
             void ColorizeAll(Action<string, double>? show)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using NeuralPipelines.Cli.Commands.Demo;
-using NeuralPipelines.Data.IO;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli.Commands;
@@ -75,9 +74,7 @@ public sealed class DemoCommand : ICliCommand
     /// created for a run refused here is taken away again.</summary>
     private static IDisposable CheckOutputs(string folder, bool force, bool json)
     {
-        CreatedFolder created;
-        try { created = CreatedFolder.Create(folder); }
-        catch (IOException e) { throw new ArgumentException($"--out {e.Message}", e); }
+        var created = Outputs.CreateFolder("--out", folder);
         try
         {
             return Outputs.Check(force, json, [], [.. Steps.SelectMany(s => s.Files).Select(f => new OutputOption("--out", Path.Combine(folder, f.Name), f.Writes))]);

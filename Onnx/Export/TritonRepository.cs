@@ -24,7 +24,7 @@ public static class TritonRepository
         var config = TritonModelConfig.FromOnnx(model, name, maxBatchSize);
         var modelFolder = Path.Combine(Path.GetFullPath(repository), name);
         var versionFolder = Path.Combine(modelFolder, Version);
-        var made = MakeFolders(versionFolder);
+        var made = CreatedFolder.Create(versionFolder);
         try
         {
             using var files = new OutputTransaction();
@@ -36,8 +36,7 @@ public static class TritonRepository
         catch
         {
             // Deepest first, and only if empty: a folder that gained other files in the meantime is not ours to remove.
-            foreach (var folder in made)
-                try { Directory.Delete(folder); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            made.RemoveIfEmpty();
             throw;
         }
         return config;
@@ -49,14 +48,5 @@ public static class TritonRepository
     {
         if (string.IsNullOrEmpty(name) || name is "." or ".." || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
             throw new ArgumentException($"'{name}' is not a Triton model name: use letters, digits, '_', '-' and '.'.");
-    }
-
-    // The folders that did not exist, deepest first.
-    private static List<string> MakeFolders(string folder)
-    {
-        var missing = new List<string>();
-        for (var f = folder; f is not null && !Directory.Exists(f); f = Path.GetDirectoryName(f)) missing.Add(f);
-        Directory.CreateDirectory(folder);
-        return missing;
     }
 }
