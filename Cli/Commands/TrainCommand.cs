@@ -164,8 +164,8 @@ public sealed class TrainCommand : ICliCommand
                 checkpoint.Model.DropAverage();
                 state.Options = state.Options with { EmaDecay = beta };
             }
-            // Without --epochs (after --ema's own word on a finished run): the checkpoint's total.
-            ResumeChecks.EpochsLeft(null, state.Options.Epochs, generatorEpochsDone, resumePath);
+            // Without --epochs (checked above when given), the checkpoint's total, after --ema's own word on a finished run.
+            if (parse.GetValue(options.Epochs) is null) ResumeChecks.EpochsLeft(null, state.Options.Epochs, generatorEpochsDone, resumePath);
             return (checkpoint, parse.GetValue(output) ?? resumePath, note);
         }
 
