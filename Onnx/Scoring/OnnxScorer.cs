@@ -18,6 +18,9 @@ public sealed unsafe class OnnxScorer : IDisposable
     private readonly long[] _inputDims, _outputDims;
     // Only read by Run, so one instance serves every thread. Made after Open, which checks that the native runtime is there.
     private readonly RunOptions _runOptions;
+    // Calls in flight, and whether Dispose has begun: a call on a freed native session is a use-after-free that kills
+    // the process (SIGSEGV), so a call after Dispose is refused and Dispose waits for the calls already running.
+    private int _calls, _disposed;
 
     public OnnxScorer(byte[] model, OnnxScorerOptions? options = null, string source = "ONNX model")
     {
@@ -74,6 +77,7 @@ public sealed unsafe class OnnxScorer : IDisposable
     /// <exception cref="InvalidDataException">The file is not ONNX, or is a zip with no NeuralPipelines ONNX model inside.</exception>
     public static OnnxScorer Load(string path, OnnxScorerOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         // Neutral words: the path may be meant as an ONNX file, an ML.NET zip or (through ScoringModel) a checkpoint.
         if (Directory.Exists(path)) throw new FileNotFoundException($"{path}: is a folder, not a model file.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
@@ -112,6 +116,8 @@ public sealed unsafe class OnnxScorer : IDisposable
     /// <summary>Scores <paramref name="count"/> rows laid out one after another; returns count × <see cref="OutputLength"/> values.</summary>
     public float[] Score(ReadOnlySpan<float> rows, int count)
     {
+        // Before the result is sized: a negative count would otherwise surface as an OverflowException.
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, $"{Source}: the row count must not be negative.");
         var result = new float[(long)count * OutputLength];
         Score(rows, count, result);
         return result;
@@ -120,7 +126,14 @@ public sealed unsafe class OnnxScorer : IDisposable
     /// <summary>Scores into a caller-owned span (count × <see cref="OutputLength"/>).</summary>
     public void Score(ReadOnlySpan<float> rows, int count, Span<float> output)
     {
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
+        Enter();
+        try { Run(rows, count, output); }
+        finally { Interlocked.Decrement(ref _calls); }
+    }
+
+    private void Run(ReadOnlySpan<float> rows, int count, Span<float> output)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, $"{Source}: the row count must not be negative.");
         if (rows.Length != (long)count * InputLength)
             throw new ArgumentException(
                 $"{Source}: {count} rows of shape {Tensor.ShapeText(InputShape)} need {(long)count * InputLength} values, but {rows.Length} were given.");
@@ -156,10 +169,23 @@ public sealed unsafe class OnnxScorer : IDisposable
         return classes;
     }
 
+    /// <summary>Releases the session once the calls already running have returned; later calls throw
+    /// <see cref="ObjectDisposedException"/>. Calling it again does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        SpinWait.SpinUntil(() => Volatile.Read(ref _calls) == 0);
         _session.Dispose();
         _runOptions.Dispose();
+    }
+
+    private void Enter()
+    {
+        // Counted before the check (both are full fences), so Dispose either sees this call or the call sees Dispose.
+        Interlocked.Increment(ref _calls);
+        if (Volatile.Read(ref _disposed) == 0) return;
+        Interlocked.Decrement(ref _calls);
+        throw new ObjectDisposedException(nameof(OnnxScorer), $"{Source}: the scorer has been disposed.");
     }
 
     private static readonly object EnvLogGate = new();

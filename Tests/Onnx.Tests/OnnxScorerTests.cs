@@ -120,4 +120,51 @@ public sealed class OnnxScorerTests
         var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(path, new OnnxScorerOptions { PreferCuda = false }));
         Assert.StartsWith(path, e.Message);
     }
+
+    [Fact]
+    public void A_disposed_scorer_refuses_to_score_instead_of_crashing_the_process()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var scorer = Cpu(onnx);
+        scorer.Dispose();
+        var e = Assert.Throws<ObjectDisposedException>(() => scorer.Score(new float[16], 1));
+        Assert.Contains("disposed", e.Message);
+        Assert.Throws<ObjectDisposedException>(() => scorer.Predict(new float[16], 1));
+        scorer.Dispose();
+    }
+
+    [Fact]
+    public async Task Dispose_waits_for_the_calls_in_flight_and_refuses_later_ones()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var scorer = Cpu(onnx, batch: 8);
+        var x = TestModels.RandomRows(2000, 16, 5);
+        var want = scorer.Score(x, 2000);
+        using var started = new CountdownEvent(4);
+        var threads = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            started.Signal();
+            for (int i = 0; ; i++)
+            {
+                float[] got;
+                try { got = scorer.Score(x, 2000); }
+                catch (ObjectDisposedException) { return i; }
+                Assert.Equal(want, got);
+            }
+        })).ToArray();
+        started.Wait();
+        Thread.Sleep(50);
+        scorer.Dispose();
+        await Task.WhenAll(threads).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void A_negative_row_count_is_refused_naming_the_count()
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        using var scorer = Cpu(onnx);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => scorer.Score(new float[16], -1));
+        Assert.Equal("count", e.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scorer.Score(new float[16], -1, new float[3]));
+    }
 }
