@@ -27,6 +27,8 @@ public sealed class SavedModel : IDisposable
     private readonly Func<float[], int, float[]>? _score;
     private readonly IDisposable? _owned;
     private readonly MlNetPipeline? _mlnet;
+    // Set by Dispose: scoring with a released ONNX Runtime session or ML.NET transformer would crash the process.
+    private bool _disposed;
 
     private SavedModel(string path, string format, int inputLength, int[]? inputShape, ModelCard? card,
         Func<float[], int, float[]>? score, IDisposable? owned, MlNetPipeline? mlnet = null)
@@ -58,6 +60,7 @@ public sealed class SavedModel : IDisposable
     /// <exception cref="InvalidDataException">The file is none of those, or is truncated or corrupt; the message names it.</exception>
     public static SavedModel Load(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         var head = new byte[8];
         using (var f = File.OpenRead(path)) f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
@@ -155,6 +158,7 @@ public sealed class SavedModel : IDisposable
     /// <summary>Scores the test split of a dataset the catalog knows: "mnist" (shipped), "fashion-mnist", or a folder of IDX files.</summary>
     public ModelEvaluation Evaluate(string dataset, int? limit = null)
     {
+        ThrowIfDisposed();
         if (limit < 1) throw new ArgumentException($"The limit on test images must be at least 1, got {limit}.");
         var split = new DatasetCatalog().LoadImages(dataset);
         var test = limit is int n ? split.Test.Take(n) : split.Test;
@@ -165,6 +169,8 @@ public sealed class SavedModel : IDisposable
     /// <exception cref="ArgumentException">The images do not have the shape the model reads; the message names both.</exception>
     public ModelEvaluation Evaluate(LabelledImages data, int batchSize = 256)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ThrowIfDisposed();
         if (data.Count == 0) throw new ArgumentException($"{data.Source}: the test split is empty; there is nothing to validate {Path} on.");
         var score = _score ?? throw new InvalidOperationException($"{Path} is an ML.NET pipeline over named columns, not an image model; evaluate it with EvaluateClassification or EvaluateRegression on a table.");
         int[] dataShape = [data.Channels, data.Height, data.Width];
@@ -221,6 +227,9 @@ public sealed class SavedModel : IDisposable
     /// <exception cref="InvalidDataException">A label names none of the model's classes, or the model is not a classifier.</exception>
     public ModelEvaluation EvaluateClassification(IDataView data, string labelColumnName = "Label", string? dataset = null)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(labelColumnName);
+        ThrowIfDisposed();
         dataset ??= $"IDataView (label '{labelColumnName}')";
         var clock = Stopwatch.StartNew();
         var (scores, classes) = ClassScores(data, labelColumnName, dataset);
@@ -255,12 +264,20 @@ public sealed class SavedModel : IDisposable
     }
 
     /// <summary>Reads a CSV with a header (features by name, the label in <paramref name="labelColumnName"/>) and evaluates it as a classification.</summary>
-    public ModelEvaluation EvaluateClassification(string csvPath, string labelColumnName) =>
-        EvaluateClassification(ReadCsv(csvPath, labelColumnName), labelColumnName, csvPath);
+    public ModelEvaluation EvaluateClassification(string csvPath, string labelColumnName)
+    {
+        ArgumentNullException.ThrowIfNull(csvPath);
+        ArgumentNullException.ThrowIfNull(labelColumnName);
+        ThrowIfDisposed();
+        return EvaluateClassification(ReadCsv(csvPath, labelColumnName), labelColumnName, csvPath);
+    }
 
     /// <summary>Scores a labelled table with a regression model and measures R², RMSE and MAE against its numeric label.</summary>
     public RegressionEvaluation EvaluateRegression(IDataView data, string labelColumnName = "Label", string? dataset = null)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(labelColumnName);
+        ThrowIfDisposed();
         dataset ??= $"IDataView (label '{labelColumnName}')";
         var clock = Stopwatch.StartNew();
         var labelTexts = TabularColumns.LabelTexts(data, labelColumnName, dataset);
@@ -297,8 +314,13 @@ public sealed class SavedModel : IDisposable
     }
 
     /// <summary>Reads a CSV with a header and evaluates it as a regression on the numeric <paramref name="labelColumnName"/>.</summary>
-    public RegressionEvaluation EvaluateRegression(string csvPath, string labelColumnName) =>
-        EvaluateRegression(ReadCsv(csvPath, labelColumnName), labelColumnName, csvPath);
+    public RegressionEvaluation EvaluateRegression(string csvPath, string labelColumnName)
+    {
+        ArgumentNullException.ThrowIfNull(csvPath);
+        ArgumentNullException.ThrowIfNull(labelColumnName);
+        ThrowIfDisposed();
+        return EvaluateRegression(ReadCsv(csvPath, labelColumnName), labelColumnName, csvPath);
+    }
 
     /// <summary>The class scores of every row and the class names they are in the order of.</summary>
     private (float[][] Scores, IReadOnlyList<string> Classes) ClassScores(IDataView data, string labelColumn, string dataset)
@@ -367,12 +389,20 @@ public sealed class SavedModel : IDisposable
         return loader.Load(csvPath);
     }
 
+    /// <summary>Releases the model's session and temp folder; evaluating afterwards throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _owned?.Dispose();
         // ML.NET's transformers keep their copies of the model in the context's temp folder until it goes.
         (_mlnet?.Model as IDisposable)?.Dispose();
         _mlnet?.Scope.Dispose();
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed) throw new ObjectDisposedException(nameof(SavedModel), $"{Path}: the model has been disposed.");
     }
 
     private static string FirstLine(string message) =>
