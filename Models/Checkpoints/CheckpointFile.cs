@@ -79,6 +79,7 @@ public static class CheckpointFile
     /// <exception cref="InvalidDataException">Not a checkpoint, an unknown version, truncated or corrupt; the message names the file.</exception>
     public static CheckpointContent Load(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint file.", path);
         using var stream = File.OpenRead(path);
         Span<byte> magic = stackalloc byte[8];

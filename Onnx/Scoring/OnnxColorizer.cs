@@ -19,6 +19,7 @@ public static class OnnxColorizer
     /// <exception cref="InvalidDataException">The file holds a model that is not a colorizer; the message says what it holds.</exception>
     public static (Colorizer Colorizer, OnnxScorer? Scorer) Open(string path, OnnxScorerOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         Span<byte> head = stackalloc byte[8];
         using (var f = File.OpenRead(path)) head = head[..f.ReadAtLeast(head, 8, throwOnEndOfStream: false)];

@@ -1,3 +1,4 @@
+using NeuralPipelines.Data.IO;
 using NeuralPipelines.Data.Images;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Tensors;
@@ -45,6 +46,7 @@ public sealed class Colorizer : IDisposable
     /// <summary>The colour version of <paramref name="photo"/> (its colours, if any, are ignored: only its lightness is read).</summary>
     public RgbImage Colorize(RgbImage photo)
     {
+        ArgumentNullException.ThrowIfNull(photo);
         int h = photo.Height, w = photo.Width, p = h * w;
         // Full-resolution L from the photo itself.
         var full = new float[3 * p];
@@ -68,8 +70,14 @@ public sealed class Colorizer : IDisposable
     /// <summary>Reads a photo file (PNG, JPEG, BMP; any size up to <paramref name="maxPixels"/>), colorizes it at its own
     /// resolution and writes the result to <paramref name="outputPng"/> as PNG, whole or not at all.</summary>
     /// <exception cref="InvalidDataException">The photo is not a readable image or is too large; the message names it, and nothing is written.</exception>
+    /// <exception cref="ArgumentException"><paramref name="outputPng"/> is the photo itself (its own path, a link to it): nothing is written.</exception>
     public RgbImage ColorizeFile(string photoPath, string outputPng, long maxPixels = ImageFile.DefaultMaxPixels)
     {
+        ArgumentNullException.ThrowIfNull(photoPath);
+        ArgumentNullException.ThrowIfNull(outputPng);
+        // The write is atomic, so it would replace the photo whole: refused, as np colorize refuses it.
+        if (File.Exists(outputPng) && SameFile.Equal(photoPath, outputPng))
+            throw new ArgumentException($"{outputPng} is the photo being colorized ({photoPath}); writing it would destroy the photo. Nothing was written.");
         var result = Colorize(ImageFile.Read(photoPath, maxPixels));
         ImageWriter.WritePng(outputPng, result);
         return result;

@@ -50,4 +50,33 @@ public sealed class ColorizerFileTests
         Assert.StartsWith(temp.File("broken.png"), e.Message);
         Assert.False(File.Exists(temp.File("broken-out.png")));
     }
+
+    [Fact]
+    public void The_output_may_not_be_the_photo_itself()
+    {
+        using var temp = new TempFolder();
+        var photo = temp.File("photo.png");
+        // Written anew rather than copied: a copy keeps the shipped file's read-only mode, which is refused for another reason.
+        File.WriteAllBytes(photo, File.ReadAllBytes(TinyColorizer.TestPhotos(1)[0]));
+        var before = File.ReadAllBytes(photo);
+        File.CreateSymbolicLink(temp.File("link.png"), photo);
+        using var colorizer = new Colorizer(TinyColorizer.Model);
+        foreach (var output in new[] { photo, temp.File("link.png"), Path.Combine(temp.Path, ".", "photo.png") })
+        {
+            var e = Assert.Throws<ArgumentException>(() => colorizer.ColorizeFile(photo, output));
+            Assert.Contains("would destroy the photo", e.Message);
+        }
+        Assert.Equal(before, File.ReadAllBytes(photo));
+    }
+
+    [Fact]
+    public void Null_arguments_are_refused_by_name()
+    {
+        using var colorizer = new Colorizer(TinyColorizer.Model);
+        Assert.Equal("photo", Assert.Throws<ArgumentNullException>(() => colorizer.Colorize(null!)).ParamName);
+        Assert.Equal("photoPath", Assert.Throws<ArgumentNullException>(() => colorizer.ColorizeFile(null!, "x.png")).ParamName);
+        Assert.Equal("path", Assert.Throws<ArgumentNullException>(() => OnnxColorizer.Load(null!)).ParamName);
+        Assert.Equal("path", Assert.Throws<ArgumentNullException>(() => OnnxScorer.Load(null!)).ParamName);
+        Assert.Equal("path", Assert.Throws<ArgumentNullException>(() => NeuralPipelines.Models.Checkpoints.ClassifierCheckpoint.Load(null!)).ParamName);
+    }
 }
