@@ -13,6 +13,7 @@ public static class CsvReader
 {
     public static CsvTable Read(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         CheckExists(path);
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return Parse(reader, path);

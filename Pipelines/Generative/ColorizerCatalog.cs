@@ -20,6 +20,7 @@ public static class ColorizerCatalog
     public static IEstimator<ITransformer> ColorizeImages(this TransformsCatalog catalog, string outputColumnName, string inputColumnName,
         string colorizerPath, int? gpuDeviceId = null)
     {
+        ArgumentNullException.ThrowIfNull(colorizerPath);
         if (!File.Exists(colorizerPath)) throw new FileNotFoundException($"{colorizerPath}: no such model file.", colorizerPath);
         var bytes = File.ReadAllBytes(colorizerPath);
         if (CheckpointFile.StartsWithMagic(bytes)) return catalog.ColorizeImages(ColorizerCheckpoint.Load(colorizerPath), outputColumnName, inputColumnName, gpuDeviceId);

@@ -17,6 +17,7 @@ public static class GeneratorCatalog
     public static IEstimator<ITransformer> GenerateImages(this TransformsCatalog catalog, GenerativeModel model,
         string imageColumnName = "Image", string noiseColumnName = "Noise", int? gpuDeviceId = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var sampler = model.Sampler();
         var card = ModelCard.FromGenerator(model);
         var onnx = OnnxExporter.ExportBytes(sampler, card);
@@ -35,6 +36,8 @@ public static class GeneratorCatalog
     /// <paramref name="seed"/> exactly as <c>np sample --seed</c> draws them, in a column named <paramref name="columnName"/>.</summary>
     public static IDataView Noise(MLContext ml, GenerativeModel model, int count, int seed, string columnName = "Noise")
     {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(model);
         var z = model.NoiseFor(count, seed);
         var rows = Enumerable.Range(0, count).Select(i => new NoiseRow { Values = z.Span.Slice(i * model.NoiseSize, model.NoiseSize).ToArray() }).ToArray();
         var definition = SchemaDefinition.Create(typeof(NoiseRow));

@@ -13,6 +13,8 @@ public static class ImageDataView
 {
     public static IDataView Create(MLContext ml, LabelledImages images, string featureColumnName = "Features", string labelColumnName = "Label")
     {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(images);
         // The vector size must be part of the schema (ONNX models need a fixed width), and a row class cannot know it at
         // compile time: a schema definition fixes the size, the key's range and the column names at run time.
         var definition = SchemaDefinition.Create(typeof(ImageRow));

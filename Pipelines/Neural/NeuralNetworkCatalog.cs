@@ -8,7 +8,7 @@ namespace NeuralPipelines.Pipelines.Neural;
 public static class NeuralNetworkCatalog
 {
     public static NeuralNetworkTrainer NeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, NeuralNetworkOptions options) =>
-        new(new MLContext(seed: options.Seed), options);
+        new(new MLContext(seed: (options ?? throw new ArgumentNullException(nameof(options))).Seed), options);
 
     /// <summary>Trains <paramref name="architecture"/> ("mlp" or a zoo name) on a vector column of pixels and a class label.
     /// A training setting left null takes the architecture's recipe value (see <see cref="NeuralNetworkOptions"/>).</summary>
