@@ -86,13 +86,13 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
             // Any failure: this also runs on the watcher's timer thread, where an exception would end the process.
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                Log($"np: {Path} changed but could not be loaded ({e.Message}); the previous model keeps serving.");
+                Log($"{Path} changed but could not be loaded ({e.Message}); the previous model keeps serving.");
                 return false;
             }
             var previous = Interlocked.Exchange(ref _current, next);
             Interlocked.Increment(ref _generation);
             previous.Release();
-            Log($"np: reloaded {Path} (generation {Generation}, {next.Backend}).");
+            Log($"reloaded {Path} (generation {Generation}, {next.Backend}).");
             return true;
         }
     }

@@ -223,7 +223,7 @@ public sealed unsafe class OnnxScorer : IDisposable
             var session = new InferenceSession(model, cpu);
             if (reason is not null)
                 (options.Log ?? Console.Error.WriteLine)(
-                    $"np: ONNX Runtime's CUDA execution provider could not be loaded ({reason}); scoring {source} on the CPU with {options.IntraOpNumThreads} threads.");
+                    $"ONNX Runtime's CUDA execution provider could not be loaded ({reason}); scoring {source} on the CPU with {options.IntraOpNumThreads} threads.");
             return (session, "CPU", reason);
         }
         catch (OnnxRuntimeException e)

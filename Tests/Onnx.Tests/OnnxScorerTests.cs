@@ -25,6 +25,8 @@ public sealed class OnnxScorerTests
         var line = Assert.Single(log);
         Assert.Contains("CUDA", line);
         Assert.Contains(scorer.FallbackReason!, line);
+        // The scorer runs inside the user's app, not inside np: the line carries no "np:" prefix.
+        Assert.StartsWith("ONNX Runtime's CUDA", line);
         Assert.DoesNotContain('\n', line);
         scorer.Score(TestModels.RandomRows(5, 16, 1), 5);
         Assert.Single(log);

@@ -171,6 +171,8 @@ public sealed class ModelPoolTests(ITestOutputHelper output)
         File.WriteAllBytes(zip, [0x50, 0x4B, 1, 2, 3]);
         Assert.False(pool.ReloadIfChanged());
         Assert.Contains(logged, l => l.Contains("could not be loaded") && l.Contains(zip));
+        // The pool runs inside the user's app, not inside np: its lines carry no "np:" prefix.
+        Assert.All(logged, l => Assert.DoesNotContain("np:", l));
         Assert.Equal(after[5].Score, pool.Predict(flowers[5]).Score);
     }
 
