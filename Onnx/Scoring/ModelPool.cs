@@ -164,6 +164,9 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
             featureColumn = _options.FeatureColumnName;
             var card = OnnxModelInfo.Card(onnx, Path)
                 ?? throw new InvalidDataException($"{Path}: an ONNX model without a NeuralPipelines card; the pool serves models exported by NeuralPipelines or ML.NET zips.");
+            // A colorizer or a generator has no class probabilities to serve; said by name rather than by a missing output.
+            if (card.Colorizer is not null || card.Generator is not null)
+                throw new InvalidDataException($"{Path}: the ONNX model is a {(card.Colorizer is not null ? "colorizer" : "generator")} ({card.Architecture}); the pool serves classifiers.");
             // The same ML.NET pipeline the network's zip holds, so both paths answer alike.
             var empty = EmptyFeatureView.Create(ml, featureColumn, card.InputLength);
             model = OnnxModelEstimators.Create(ml, onnx, featureColumn).Fit(empty);

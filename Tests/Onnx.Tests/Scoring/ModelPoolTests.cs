@@ -177,6 +177,17 @@ public sealed class ModelPoolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_colorizer_is_refused_naming_the_file_and_what_it_is()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("colorizer.onnx");
+        File.WriteAllBytes(onnx, TinyColorizer.Onnx);
+        var e = Assert.Throws<InvalidDataException>(() => new ModelPool<IrisFlowers.Flower, Prediction>(onnx, Quiet));
+        Assert.StartsWith(onnx, e.Message);
+        Assert.Contains("colorizer", e.Message);
+    }
+
+    [Fact]
     public void The_container_hands_out_one_pool_over_the_onnx_file_and_disposes_it()
     {
         using var temp = new TempFolder();
