@@ -30,7 +30,15 @@ public static class NeuralTrainingData
             {
                 row++;
                 getFeatures(ref buffer);
-                foreach (float v in buffer.DenseValues()) pixels.Add(v);
+                int slot = 0;
+                foreach (float v in buffer.DenseValues())
+                {
+                    // Caught here, by row and slot: training would only say later that the cost became NaN, and blame the learning rate.
+                    if (!float.IsFinite(v))
+                        throw new ArgumentException($"Row {row}: the feature column '{featureColumn}' holds {v} in slot {slot}; the neural network trains on finite numbers only.");
+                    pixels.Add(v);
+                    slot++;
+                }
                 labels.Add(getLabel(row));
             }
         }

@@ -197,6 +197,20 @@ public sealed class NeuralNetworkTrainerTests
     }
 
     [Fact]
+    public void A_feature_that_is_not_a_number_is_refused_naming_its_row_and_slot()
+    {
+        var ml = new MLContext(1);
+        var rows = Enumerable.Range(0, 20).Select(i => new FloatRow { Features = new float[5], Label = i % 2 }).ToArray();
+        rows[6].Features[3] = float.NaN;
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var e = Assert.Throws<ArgumentException>(() =>
+            ml.MulticlassClassification.Trainers.NeuralNetwork(new NeuralNetworkOptions { HiddenLayers = [4], Epochs = 1, BatchSize = 5 }).Fit(data));
+        Assert.StartsWith("Row 7:", e.Message);
+        Assert.Contains("'Features'", e.Message);
+        Assert.Contains("slot 3", e.Message);
+    }
+
+    [Fact]
     public void A_text_label_is_refused_with_a_hint()
     {
         var ml = new MLContext(1);
@@ -231,6 +245,12 @@ public sealed class NeuralNetworkTrainerTests
             ml.MulticlassClassification.Trainers.NeuralNetwork(new NeuralNetworkOptions { InputShape = [1, 32, 32] }).Fit(data));
         Assert.Contains("[1×32×32]", e.Message);
         Assert.Contains("784", e.Message);
+    }
+
+    private sealed class FloatRow
+    {
+        [VectorType(5)] public float[] Features { get; set; } = [];
+        public int Label { get; set; }
     }
 
     private sealed class DoubleRow
