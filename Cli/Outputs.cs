@@ -7,7 +7,7 @@ namespace NeuralPipelines.Cli;
 /// <summary>What every command does with its output paths before any work starts (so a mistake costs nothing): refuse an
 /// output that is an input or another output, a read-only file without --force, a folder that takes no new file, an existing model that the output would
 /// replace with something of another kind without --force, a folder, block device or socket, a missing folder, and "-"
-/// where the output is not text or stdout already carries --json. The writes themselves go
+/// where the output is not text (a binary file, or a folder of files) or stdout already carries --json. The writes themselves go
 /// through <see cref="AtomicFile"/> / <see cref="OutputTransaction"/>; see docs/RELIABILITY.md.</summary>
 public static class Outputs
 {
@@ -21,12 +21,15 @@ public static class Outputs
     {
         foreach (var o in outputs.Where(o => o.Path == Stdout))
         {
-            if (!o.Writes.Text) throw new ArgumentException($"{o.Option} -: only text outputs can go to stdout; give a file name.");
+            // A folder named "-" would be made and filled where the user asked for stdout.
+            if (!o.Writes.Text) throw new ArgumentException($"{o.Option} -: only text outputs can go to stdout; give a {(o.Writes.IsFolder ? "folder" : "file")} name.");
             if (json) throw new ArgumentException($"{o.Option} -: stdout already carries the --json object; give a file name or leave out --json.");
         }
-        SameFile.EnsureOutputsDistinct(inputs, outputs.Select(o => (o.Option, o.Path)));
+        // A folder may be an input folder too (np colorize into the photos' own folder); its files are declared and checked.
+        var files = outputs.Where(o => !o.Writes.IsFolder).ToArray();
+        SameFile.EnsureOutputsDistinct(inputs, files.Select(o => (o.Option, o.Path)));
         var probed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var o in outputs.Where(o => o.Path is not null && o.Path != Stdout))
+        foreach (var o in files.Where(o => o.Path is not null && o.Path != Stdout))
         {
             try
             {

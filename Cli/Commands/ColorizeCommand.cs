@@ -46,8 +46,8 @@ public sealed class ColorizeCommand : ICliCommand
             // A photo colorized into its own folder would replace itself: refused, with every other clash, before any work.
             using var outputs = Directory.Exists(target)
                 ? Outputs.Check(parse.GetValue(force), asJson, files.Select(f => ("--input", (string?)f)).Append(("--model", parse.GetValue(model))),
-                    [.. files.Select(f => new OutputOption("--out", Destination(f), OutputContent.Png))])
-                : Outputs.Check(parse.GetValue(force), asJson, [], []);
+                    [.. files.Select(f => new OutputOption("--out", Destination(f), OutputContent.Png)), new OutputOption("--out", target, OutputContent.Folder)])
+                : Outputs.Check(parse.GetValue(force), asJson, [], new OutputOption("--out", target, OutputContent.Folder));
             var (colorizer, scorer) = OnnxColorizer.Open(parse.GetValue(model)!);
             using var _ = scorer;
             var console = context.Console(asJson);

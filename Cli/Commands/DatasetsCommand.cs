@@ -28,7 +28,8 @@ public sealed class DatasetsCommand : ICliCommand
     private static Command List(CliContext context)
     {
         var json = CliContext.JsonOption();
-        var command = new Command("list", "List the datasets np knows by name: where each was found on this machine, or where a fetch would put it.") { json };
+        var command = new Command("list", "List the image datasets np knows by name: where each was found on this machine, or where a fetch would put it. " +
+            $"The shipped tables ({TabularOptions.ShippedTableNames}) are always there: np datasets info NAME describes one.") { json };
         context.SetAction(command, parse =>
         {
             var catalog = new DatasetCatalog();

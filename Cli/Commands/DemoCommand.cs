@@ -41,7 +41,7 @@ public sealed class DemoCommand : ICliCommand
             var given = parse.GetValue(output)!;
             var folder = Path.GetFullPath(given);
             if (File.Exists(folder)) throw new ArgumentException($"--out {given}: a file, not a folder; --out takes a folder (created if missing).");
-            using var outputs = CheckOutputs(folder, parse.GetValue(force), asJson);
+            using var outputs = CheckOutputs(given, folder, parse.GetValue(force), asJson);
             var console = context.Console(asJson);
             var demo = new DemoContext(folder, console, Steps.SelectMany(s => s.Files).Select(f => f.Name).ToHashSet());
             var total = Stopwatch.StartNew();
@@ -72,12 +72,13 @@ public sealed class DemoCommand : ICliCommand
     /// <summary>Every step's files, checked before step 1 (a read-only file, a model of another kind, a folder in their
     /// place), so that the demo never stops halfway with the first steps' files already rewritten. A folder the demo
     /// created for a run refused here is taken away again.</summary>
-    private static IDisposable CheckOutputs(string folder, bool force, bool json)
+    private static IDisposable CheckOutputs(string given, string folder, bool force, bool json)
     {
         var created = Outputs.CreateFolder("--out", folder);
         try
         {
-            return Outputs.Check(force, json, [], [.. Steps.SelectMany(s => s.Files).Select(f => new OutputOption("--out", Path.Combine(folder, f.Name), f.Writes))]);
+            return Outputs.Check(force, json, [], [.. Steps.SelectMany(s => s.Files).Select(f => new OutputOption("--out", Path.Combine(folder, f.Name), f.Writes)),
+                new OutputOption("--out", given, OutputContent.Folder)]);
         }
         catch
         {

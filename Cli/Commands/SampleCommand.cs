@@ -42,7 +42,8 @@ public sealed class SampleCommand : ICliCommand
             string[] stale = grid ? [] : SampleFolder.Stale(target, n);
             var files = grid ? [new OutputOption("--out", target, OutputContent.Png)]
                 : Enumerable.Range(1, n).Select(i => SampleFolder.FileFor(target, i)).Concat(stale).Select(f => new OutputOption("--out", f, OutputContent.Png)).ToArray();
-            using var outputs = Outputs.Check(parse.GetValue(force), parse.GetValue(json), [("--model", source)], grid || Directory.Exists(target) ? files : []);
+            using var outputs = Outputs.Check(parse.GetValue(force), parse.GetValue(json), [("--model", source)],
+                grid ? files : [.. Directory.Exists(target) ? files : [], new OutputOption("--out", target, OutputContent.Folder)]);
             var how = sampling.Read(parse);
             var (pixels, shape, kind, drew, rejected) = GeneratorFile.Draw(source, n, s, how);
             var written = new List<string>();

@@ -8,17 +8,21 @@ public static class Excerpt
 {
     public const int MaxLength = 200;
 
-    /// <summary><paramref name="text"/> as one line of at most <see cref="MaxLength"/> characters (line breaks and other
-    /// control characters become spaces), followed by "… (N more characters)" when it was cut.</summary>
+    /// <summary><paramref name="text"/> as one line (line breaks and other control characters become spaces): its first
+    /// <see cref="MaxLength"/> characters followed by "… (N more characters)" when it is longer, except that a rest no longer
+    /// than that marker is quoted whole, since cutting it would lengthen the line and hide the end of a message for nothing.</summary>
     public static string Of(string text, int maxLength = MaxLength)
     {
         int keep = Math.Min(text.Length, maxLength);
         // Never cut a surrogate pair in half.
         if (keep < text.Length && keep > 0 && char.IsHighSurrogate(text[keep - 1])) keep--;
+        if (text.Length - keep <= Marker(text.Length - keep).Length) keep = text.Length;
         var head = string.Create(keep, text, (span, t) =>
         {
             for (int i = 0; i < span.Length; i++) span[i] = char.IsControl(t[i]) ? ' ' : t[i];
         });
-        return keep == text.Length ? head : $"{head}… ({text.Length - keep:N0} more characters)";
+        return keep == text.Length ? head : head + Marker(text.Length - keep);
     }
+
+    private static string Marker(int cut) => $"… ({cut:N0} more characters)";
 }

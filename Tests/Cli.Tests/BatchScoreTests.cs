@@ -75,8 +75,11 @@ public class BatchScoreTests(TrainedMlp model) : IClassFixture<TrainedMlp>
     {
         using var dir = new TempFolder();
         var images = WriteDigits(dir.File("images"), 40);
+        var text = File.ReadAllText(RepositoryFile(example));
+        // np refuses an output in a missing folder, so the example must make out/ itself (the Kubernetes one did not: audit F3).
+        Assert.Matches(@"mkdir -p (/scoring/)?out\b", text[..text.IndexOf("np score --model", StringComparison.Ordinal)]);
         Directory.CreateDirectory(dir.File("out"));
-        var words = ExampleCommand(File.ReadAllText(RepositoryFile(example)));
+        var words = ExampleCommand(text);
         Assert.Contains("--shard", words);
         // The examples' files live under /scoring/ (Kubernetes) or the working directory (Slurm); here both are the temp folder.
         File.Copy(model.Onnx, dir.File("lenet5.onnx"));

@@ -229,6 +229,17 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
     }
 
     [Fact]
+    public void A_dash_is_refused_for_a_folder_of_outputs_before_any_work_and_no_folder_named_dash_is_made()
+    {
+        // Each used to make a folder named "-" and fill it, exit 0 (audit F1); refused before the model is even opened.
+        var photo = Directory.GetFiles(Path.Combine(NeuralPipelines.Data.ShippedData.Photos, "test"), "*.png")[0];
+        Refused(["sample", "--model", made.Checkpoint, "--out", "-"], "--out -: only text outputs can go to stdout; give a folder name");
+        Refused(["colorize", "--model", made.Onnx, "--input", photo, "--out", "-"], "--out -: only text outputs can go to stdout; give a folder name");
+        Refused(["demo", "--out", "-"], "--out -: only text outputs can go to stdout; give a folder name");
+        Assert.False(Directory.Exists("-"));
+    }
+
+    [Fact]
     public void Np_train_refuses_to_start_over_an_existing_checkpoint_unless_resumed_or_forced_and_never_leaves_untrained_weights()
     {
         using var temp = new TempFolder();

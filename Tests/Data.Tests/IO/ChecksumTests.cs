@@ -41,5 +41,10 @@ public class ChecksumTests
         Assert.StartsWith(new string('x', 200) + "…", e);
         Assert.EndsWith("(299,800 more characters)", e);
         Assert.True(e.Length < 240);
+        // A rest shorter than the marker is quoted: "…lengt… (2 more characters)" said less in more (audit F6).
+        var message = new string('m', 198) + "length";
+        Assert.Equal(message, Excerpt.Of(message));
+        var longer = new string('m', 200) + new string('z', 40);
+        Assert.Equal(new string('m', 200) + "… (40 more characters)", Excerpt.Of(longer));
     }
 }
