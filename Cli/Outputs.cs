@@ -6,8 +6,8 @@ namespace NeuralPipelines.Cli;
 
 /// <summary>What every command does with its output paths before any work starts (so a mistake costs nothing): refuse an
 /// output that is an input or another output, a read-only file without --force, a folder that takes no new file, an existing model that the output would
-/// replace with something of another kind without --force, a folder, block device or socket, a missing folder, and "-"
-/// where the output is not text or stdout already carries --json. The writes themselves go
+/// replace with something of another kind without --force, a folder, block device or socket, a missing folder, "-"
+/// where the output is not text or stdout already carries --json, and np's own stdout pipe by another name (/dev/stdout). The writes themselves go
 /// through <see cref="AtomicFile"/> / <see cref="OutputTransaction"/>; see docs/RELIABILITY.md.</summary>
 public static class Outputs
 {
@@ -31,6 +31,7 @@ public static class Outputs
             try
             {
                 var target = OutputTarget.Resolve(o.Path!, force);
+                RefuseOwnStdout(o, target);
                 if (!force) RefuseReplacingAModel(o, target);
                 // Once per folder: np colorize and np sample write many files into one.
                 if (!target.InPlace && probed.Add(target.Folder)) target.ProbeFolder();
@@ -38,6 +39,19 @@ public static class Outputs
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ArgumentException($"{o.Option} {e.Message}", e); }
         }
         return OutputPolicy.Forcing(force);
+    }
+
+    // np prints its summary lines on stdout: an output written in place into the same pipe (/dev/stdout, /dev/fd/1) would
+    // get them mixed into it (an ONNX model followed by "mlp → /dev/stdout …"). "-" is the one spelling of stdout, for text
+    // outputs, and moves the summary to stderr. A terminal or /dev/null as both is harmless (nothing there is read back),
+    // and a regular file is replaced by rename, so the summary goes to the old file, not into the output.
+    private static void RefuseOwnStdout(OutputOption o, OutputTarget target)
+    {
+        if (target.Existing is not { Kind: FileKind.Fifo } existing || FileIdentity.OfStandardOutput() is not { Inode: not 0 } stdout
+            || !existing.SameFileAs(stdout)) return;
+        throw new ArgumentException(o.Writes.Text
+            ? $"{o.Option} {o.Path}: np's standard output, where its summary lines go too; give - to write there (the summary then goes to stderr), or a file name. Nothing was done."
+            : $"{o.Option} {o.Path}: np's standard output, where its summary lines go too, so they would be mixed into {o.Writes.Name}; give a file name (or another pipe, such as >(gzip > x.gz)). Nothing was done.");
     }
 
     // A model is work that may have taken hours; a CSV or a report written over it by a slip of the command line would

@@ -228,6 +228,27 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Refused(["regress", "--data", "diabetes", "--out", folder], "a folder, not a file");
     }
 
+    [LinuxFact("a child np whose stdout is a pipe, named by /dev/stdout")]
+    public void An_output_that_is_nps_own_stdout_pipe_is_refused_so_the_summary_lines_cannot_be_mixed_into_it()
+    {
+        // The child's stdout is a pipe: /dev/stdout is that pipe, written in place. It used to get the ONNX model followed
+        // by "m → /dev/stdout (… bytes …)", and the CSV followed by "scored … rows …; wrote /dev/stdout", exit 0.
+        foreach (var (args, words) in new[]
+        {
+            (new[] { "export", "--model", made.Checkpoint, "--out", "/dev/stdout" }, "so they would be mixed into an ONNX model"),
+            (new[] { "score", "--model", made.Zip, "--data", "diabetes", "--output", "/dev/stdout" }, "give - to write there"),
+            (new[] { "validate", "--model", made.Onnx, "--limit", "50", "--report", "/dev/stdout" }, "give - to write there"),
+        })
+        {
+            var (code, stdout, stderr) = FreshProcess(args);
+            Assert.True(code == 1, $"np {string.Join(' ', args)} exited {code}: {stderr}");
+            Assert.Equal("", stdout);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains($"{args[^2]} /dev/stdout: np's standard output, where its summary lines go too", line);
+            Assert.Contains(words, line);
+        }
+    }
+
     [Fact]
     public void Np_train_refuses_to_start_over_an_existing_checkpoint_unless_resumed_or_forced_and_never_leaves_untrained_weights()
     {
