@@ -26,6 +26,7 @@ public static class Outputs
         }
         SameFile.EnsureOutputsDistinct(inputs, outputs.Select(o => (o.Option, o.Path)));
         var probed = new HashSet<string>(StringComparer.Ordinal);
+        (OutputOption Option, OutputTarget Target)? claimed = null;
         foreach (var o in outputs.Where(o => o.Path is not null && o.Path != Stdout))
         {
             try
@@ -35,10 +36,28 @@ public static class Outputs
                 if (!force) RefuseReplacingAModel(o, target);
                 // Once per folder: np colorize and np sample write many files into one.
                 if (!target.InPlace && probed.Add(target.Folder)) target.ProbeFolder();
+                if (claimed is null && !target.InPlace) claimed = (o, target);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ArgumentException($"{o.Option} {e.Message}", e); }
         }
-        return OutputPolicy.Forcing(force);
+        // The run's first file output stands for all of them (np colorize may write thousands): a second run given it
+        // while this one works is refused rather than interleaving its saves with this run's.
+        OutputLock? claim = null;
+        if (claimed is var (option, first))
+        {
+            try { claim = OutputLock.Acquire(first); }
+            catch (IOException e) { throw new ArgumentException($"{option.Option} {e.Message}", e); }
+        }
+        return new Scope(OutputPolicy.Forcing(force), claim);
+    }
+
+    private sealed class Scope(IDisposable forcing, OutputLock? claim) : IDisposable
+    {
+        public void Dispose()
+        {
+            claim?.Dispose();
+            forcing.Dispose();
+        }
     }
 
     // np prints its summary lines on stdout: an output written in place into the same pipe (/dev/stdout, /dev/fd/1) would

@@ -250,6 +250,28 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
     }
 
     [Fact]
+    public void A_second_run_given_an_output_another_run_is_writing_is_refused_naming_that_process()
+    {
+        using var temp = new TempFolder();
+        var onnx = Copy(made.Onnx, temp, "m.onnx");
+        var before = File.ReadAllBytes(onnx);
+        // Another run holding m.onnx (through a symlink, so that two spellings of one output meet at one claim). Two np train
+        // runs given one --out used to both go ahead, interleave their epochs' saves and both report the file as theirs.
+        var alias = temp.File("alias.onnx");
+        File.CreateSymbolicLink(alias, onnx);
+        using (OutputLock.Acquire(OutputTarget.Resolve(alias, force: false)))
+        {
+            var line = Refused(["export", "--model", made.Checkpoint, "--out", onnx], $"--out {onnx}: another process", "is writing this output now");
+            if (OperatingSystem.IsLinux()) Assert.Contains($"(PID {Environment.ProcessId})", line);
+            Refused(["train", "mlp", "--layers", "784,16,10", "--epochs", "1", "--train-limit", "100", "--no-train-eval", "--force", "--out", onnx], "is writing this output now");
+            Assert.Equal(before, File.ReadAllBytes(onnx));
+        }
+        // The claim ended: the next run goes ahead and leaves no lock file behind.
+        Ok("export", "--model", made.Checkpoint, "--out", onnx);
+        Assert.Empty(Directory.GetFiles(temp.Path, ".*np-lock"));
+    }
+
+    [Fact]
     public void Np_train_refuses_to_start_over_an_existing_checkpoint_unless_resumed_or_forced_and_never_leaves_untrained_weights()
     {
         using var temp = new TempFolder();
