@@ -3,14 +3,15 @@ namespace NeuralPipelines.Data.IO;
 /// <summary>An exclusive claim on an output for the length of a run, so that two runs given the same output at once do not
 /// both go ahead: each file would still be whole (the writer renames), but their saves would interleave (np train rewrites
 /// its checkpoint every epoch) and both would report the file as theirs. The claim is an advisory lock (flock, through
-/// <see cref="FileShare.None"/>) on the empty file ".NAME.np-lock" beside the output's real path. The file is deleted when the claim ends; one a killed run left is locked and reused by
-/// the next run that writes that output, and deleted by it (the kernel drops a dead process's lock).</summary>
+/// <see cref="FileShare.None"/>) on the empty file ".NAME.np-lock" beside the output's real path. The file is deleted when the claim ends,
+/// and on SIGINT, SIGTERM and SIGHUP with the temp files (<see cref="TempFiles.Track"/>); one a SIGKILL left is locked and
+/// reused by the next run that writes that output, and deleted by it (the kernel drops a dead process's lock).</summary>
 public sealed class OutputLock : IDisposable
 {
-    private readonly string path;
+    private readonly IDisposable tracked;
     private readonly FileStream stream;
 
-    private OutputLock(string path, FileStream stream) { this.path = path; this.stream = stream; }
+    private OutputLock(IDisposable tracked, FileStream stream) { this.tracked = tracked; this.stream = stream; }
 
     /// <summary>The lock file of <paramref name="target"/>: beside the file the output really is (symlinks resolved), so
     /// that two spellings of one output meet at one lock.</summary>
@@ -39,7 +40,7 @@ public sealed class OutputLock : IDisposable
             // run goes on without it rather than fail on a file the user never asked for.
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
             if (!StillAt(stream, file)) { stream.Dispose(); continue; }
-            return new OutputLock(file, stream);
+            return new OutputLock(TempFiles.Track(file), stream);
         }
         throw new IOException($"{target.Given}: other runs keep claiming and releasing this output; wait for them to end or give another path. Nothing was done.");
     }
@@ -74,8 +75,7 @@ public sealed class OutputLock : IDisposable
     /// <summary>Ends the claim: the file is deleted while still locked, so no run can lock it after it leaves the path.</summary>
     public void Dispose()
     {
-        try { File.Delete(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        tracked.Dispose(); // deletes the file
         stream.Dispose();
     }
 }
