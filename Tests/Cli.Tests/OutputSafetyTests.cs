@@ -271,6 +271,45 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Assert.Empty(Directory.GetFiles(temp.Path, ".*np-lock"));
     }
 
+    /// <summary>np in a child under a file-size limit of 1 KB (<c>ulimit -f 1</c>, SIGXFSZ ignored), so that its first
+    /// output larger than that fails with EFBIG, as a FAT32 stick does past 4 GB.</summary>
+    private static (int Code, string Out, string Err) UnderFileSizeLimit(params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The runtime's W^X double mapping sizes a memory file past the limit: it would not start.
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        foreach (var a in (string[])["-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\"", "dotnet", Path.Combine(AppContext.BaseDirectory, "np.dll"), .. args])
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(120_000), "np did not finish within 2 minutes");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [LinuxFact("ulimit -f through bash")]
+    public void A_write_past_the_file_size_limit_names_the_output_and_leaves_no_empty_folder_of_the_runs_making()
+    {
+        using var temp = new TempFolder();
+        var generator = temp.File("g.ckpt");
+        Ok("train", "gmmn", "--epochs", "1", "--batch-size", "100", "--train-limit", "200", "--out", generator);
+        // EFBIG used to surface as "Specified file length was too large for the file system. (Parameter 'value')",
+        // naming no file, and np sample and np demo left the empty folder they had made for the run.
+        foreach (var (args, file) in new[]
+        {
+            (new[] { "sample", "--model", generator, "--count", "2", "--out", temp.File("samples") }, Path.Combine(temp.File("samples"), "sample-0001.png")),
+            (new[] { "demo", "--out", temp.File("demo") }, Path.Combine(temp.File("demo"), "diabetes-closed-form.zip")),
+        })
+        {
+            var (code, _, stderr) = UnderFileSizeLimit(args);
+            Assert.True(code == 1, $"np {args[0]} exited {code}: {stderr}");
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains($"{file}: the file grew past what the file system or this process's file-size limit (ulimit -f) allows; nothing was written.", line);
+            Assert.False(Directory.Exists(args[^1]), $"np {args[0]} left its empty folder {args[^1]}");
+        }
+        Assert.Equal(["g.ckpt", "g.curves.png", "g.samples.png"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Np_train_refuses_to_start_over_an_existing_checkpoint_unless_resumed_or_forced_and_never_leaves_untrained_weights()
     {
