@@ -72,9 +72,11 @@ public sealed class OutputLock : IDisposable
         return "";
     }
 
-    /// <summary>Ends the claim: the file is deleted while still locked, so no run can lock it after it leaves the path.</summary>
+    /// <summary>Ends the claim: the file is deleted while still locked, so no run can lock it after it leaves the path.
+    /// (Windows refuses to delete a file held open without sharing: there it is closed first.)</summary>
     public void Dispose()
     {
+        if (OperatingSystem.IsWindows()) stream.Dispose();
         tracked.Dispose(); // deletes the file
         stream.Dispose();
     }
