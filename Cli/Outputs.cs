@@ -6,8 +6,9 @@ namespace NeuralPipelines.Cli;
 
 /// <summary>What every command does with its output paths before any work starts (so a mistake costs nothing): refuse an
 /// output that is an input or another output, a read-only file without --force, a folder that takes no new file, an existing model that the output would
-/// replace with something of another kind without --force, a folder, block device or socket, a missing folder, and "-"
-/// where the output is not text (a binary file, or a folder of files) or stdout already carries --json. The writes themselves go
+/// replace with something of another kind without --force, a folder, block device or socket, a missing folder, "-"
+/// where the output is not text (a binary file, or a folder of files) or stdout already carries --json, and np's own stdout
+/// pipe by another name (/dev/stdout). The writes themselves go
 /// through <see cref="AtomicFile"/> / <see cref="OutputTransaction"/>; see docs/RELIABILITY.md.</summary>
 public static class Outputs
 {
@@ -29,18 +30,51 @@ public static class Outputs
         var files = outputs.Where(o => !o.Writes.IsFolder).ToArray();
         SameFile.EnsureOutputsDistinct(inputs, files.Select(o => (o.Option, o.Path)));
         var probed = new HashSet<string>(StringComparer.Ordinal);
+        (OutputOption Option, OutputTarget Target)? claimed = null;
         foreach (var o in files.Where(o => o.Path is not null && o.Path != Stdout))
         {
             try
             {
                 var target = OutputTarget.Resolve(o.Path!, force);
+                RefuseOwnStdout(o, target);
                 if (!force) RefuseReplacingAModel(o, target);
                 // Once per folder: np colorize and np sample write many files into one.
                 if (!target.InPlace && probed.Add(target.Folder)) target.ProbeFolder();
+                if (claimed is null && !target.InPlace) claimed = (o, target);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ArgumentException($"{o.Option} {e.Message}", e); }
         }
-        return OutputPolicy.Forcing(force);
+        // The run's first file output stands for all of them (np colorize may write thousands): a second run given it
+        // while this one works is refused rather than interleaving its saves with this run's.
+        OutputLock? claim = null;
+        if (claimed is var (option, first))
+        {
+            try { claim = OutputLock.Acquire(first); }
+            catch (IOException e) { throw new ArgumentException($"{option.Option} {e.Message}", e); }
+        }
+        return new Scope(OutputPolicy.Forcing(force), claim);
+    }
+
+    private sealed class Scope(IDisposable forcing, OutputLock? claim) : IDisposable
+    {
+        public void Dispose()
+        {
+            claim?.Dispose();
+            forcing.Dispose();
+        }
+    }
+
+    // np prints its summary lines on stdout: an output written in place into the same pipe (/dev/stdout, /dev/fd/1) would
+    // get them mixed into it (an ONNX model followed by "mlp → /dev/stdout …"). "-" is the one spelling of stdout, for text
+    // outputs, and moves the summary to stderr. A terminal or /dev/null as both is harmless (nothing there is read back),
+    // and a regular file is replaced by rename, so the summary goes to the old file, not into the output.
+    private static void RefuseOwnStdout(OutputOption o, OutputTarget target)
+    {
+        if (target.Existing is not { Kind: FileKind.Fifo } existing || FileIdentity.OfStandardOutput() is not { Inode: not 0 } stdout
+            || !existing.SameFileAs(stdout)) return;
+        throw new ArgumentException(o.Writes.Text
+            ? $"{o.Option} {o.Path}: np's standard output, where its summary lines go too; give - to write there (the summary then goes to stderr), or a file name. Nothing was done."
+            : $"{o.Option} {o.Path}: np's standard output, where its summary lines go too, so they would be mixed into {o.Writes.Name}; give a file name (or another pipe, such as >(gzip > x.gz)). Nothing was done.");
     }
 
     // A model is work that may have taken hours; a CSV or a report written over it by a slip of the command line would

@@ -8,6 +8,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        RuntimePipes.RemoveOnSignal(Path.GetTempPath());
         using var scratch = ProcessScratch.Enter();
         return Run(args, Console.Out, Console.Error);
     }

@@ -71,19 +71,29 @@ public sealed class DemoCommand : ICliCommand
 
     /// <summary>Every step's files, checked before step 1 (a read-only file, a model of another kind, a folder in their
     /// place), so that the demo never stops halfway with the first steps' files already rewritten. A folder the demo
-    /// created for a run refused here is taken away again.</summary>
+    /// created is taken away again if the run ends with it empty: refused here, or failed before its first file.</summary>
     private static IDisposable CheckOutputs(string given, string folder, bool force, bool json)
     {
         var created = Outputs.CreateFolder("--out", folder);
         try
         {
-            return Outputs.Check(force, json, [], [.. Steps.SelectMany(s => s.Files).Select(f => new OutputOption("--out", Path.Combine(folder, f.Name), f.Writes)),
-                new OutputOption("--out", given, OutputContent.Folder)]);
+            return new RunFolder(Outputs.Check(force, json, [], [.. Steps.SelectMany(s => s.Files).Select(f => new OutputOption("--out", Path.Combine(folder, f.Name), f.Writes)),
+                new OutputOption("--out", given, OutputContent.Folder)]), created);
         }
         catch
         {
             created.RemoveIfEmpty();
             throw;
+        }
+    }
+
+    // The checked outputs' scope first (it holds a lock file in the folder), then the folder if the run left it empty.
+    private sealed class RunFolder(IDisposable outputs, NeuralPipelines.Data.IO.CreatedFolder created) : IDisposable
+    {
+        public void Dispose()
+        {
+            outputs.Dispose();
+            created.RemoveIfEmpty();
         }
     }
 }

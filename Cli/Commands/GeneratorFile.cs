@@ -77,7 +77,7 @@ internal static class GeneratorFile
             throw new ArgumentException($"--rejection must lie strictly between 0 and 1 (a percentile such as 0.95), got {r.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         var head = new byte[8];
         using (var f = File.OpenRead(path)) f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (CheckpointFile.StartsWithMagic(head))
+        if (CheckpointFile.IsMeantAsCheckpoint(path, head))
         {
             var content = CheckpointFile.Load(path);
             if (!GenerativeCheckpoint.IsGenerative(content.Kind))

@@ -54,13 +54,21 @@ public sealed class SampleCommand : ICliCommand
             }
             else
             {
-                Directory.CreateDirectory(target);
+                var folder = Outputs.CreateFolder("--out", target);
                 int per = shape.Aggregate(1, (a, b) => a * b);
-                for (int i = 0; i < n; i++)
+                try
                 {
-                    string file = SampleFolder.FileFor(target, i + 1);
-                    ImageWriter.WritePng(file, pixels.AsSpan(i * per, per), shape[0], shape[1], shape[2]);
-                    written.Add(file);
+                    for (int i = 0; i < n; i++)
+                    {
+                        string file = SampleFolder.FileFor(target, i + 1);
+                        ImageWriter.WritePng(file, pixels.AsSpan(i * per, per), shape[0], shape[1], shape[2]);
+                        written.Add(file);
+                    }
+                }
+                finally
+                {
+                    // A run that wrote nothing (the first write failed) leaves no empty folder of its own making, as np colorize.
+                    folder.RemoveIfEmpty();
                 }
                 // Checked with the new files above: a read-only one stopped the run unless --force.
                 foreach (var old in stale.Where(f => FileIdentity.Of(f)?.Kind == FileKind.Regular)) File.Delete(old);

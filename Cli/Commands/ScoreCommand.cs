@@ -133,9 +133,10 @@ public sealed class ScoreCommand : ICliCommand
         if (part != Shard.All) throw new ArgumentException($"--shard {part}: {modelPath} is an ML.NET pipeline zip, which is scored whole; --shard applies to ONNX models.");
         if (device == ScoringDevice.Cuda) throw new ArgumentException($"--device cuda: {modelPath} is an ML.NET pipeline zip, which runs on the CPU.");
         if (PredictionFormats.ForPath(outputPath) != PredictionFormat.Csv) throw new ArgumentException($"--output {outputPath}: an ML.NET pipeline's predictions are written as CSV.");
-        var table = CsvReader.Read(TabularOptions.ResolvePath(data));
+        // The model first: a damaged zip is named as such, not blamed on a --data that only the ONNX path reads (mnist).
         var pipeline = ModelFile.Load(new MLContext(seed: 1), modelPath, out _);
         using var loaded = pipeline as IDisposable;
+        var table = CsvReader.Read(TabularOptions.ResolvePath(data));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var rows = TabularScorer.Score(pipeline, table, modelPath, write => Outputs.WriteText(context, outputPath, write));
         var seconds = clock.Elapsed.TotalSeconds;

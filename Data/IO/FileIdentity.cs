@@ -9,6 +9,10 @@ public sealed record FileIdentity(FileKind Kind, int Mode, ulong Device, ulong I
 
     public bool SameFileAs(FileIdentity other) => Device == other.Device && Inode == other.Inode;
 
+    /// <summary>The identity of this process's standard output (a pipe, a file, a terminal), or null where it cannot be told.</summary>
+    public static FileIdentity? OfStandardOutput() =>
+        OperatingSystem.IsLinux() ? Of("/proc/self/fd/1") : OperatingSystem.IsWindows() ? null : Of("/dev/stdout");
+
     /// <summary>The identity of an existing path (following symlinks), or null when it does not exist. Where the C library
     /// has no statx (not Linux), the kind comes from .NET and the identity is unknown (device and inode 0).</summary>
     public static FileIdentity? Of(string path)

@@ -115,6 +115,10 @@ public sealed class OutputTransaction : IDisposable
             new UnauthorizedAccessException($"{target.Given}: cannot write in the folder {target.Folder} (permission denied); nothing was written.", e),
         IOException when e.Message.Contains(temp) =>
             new IOException($"{target.Given}: {e.Message.Replace($" : '{temp}'", "").Replace(temp, target.Path)}; nothing was written.", e),
+        // .NET reports EFBIG from a write as this, naming neither the file nor the cause ("Specified file length was too
+        // large for the file system. (Parameter 'value')"): a file past FAT32's 4 GB or the process's ulimit -f.
+        ArgumentOutOfRangeException { ParamName: "value" } =>
+            new IOException($"{target.Given}: the file grew past what the file system or this process's file-size limit (ulimit -f) allows; nothing was written.", e),
         _ => e,
     };
 }

@@ -45,6 +45,12 @@ public static class CheckpointFile
     /// <summary>Whether a file's first bytes are a checkpoint's.</summary>
     public static bool StartsWithMagic(ReadOnlySpan<byte> head) => head.StartsWith(Magic);
 
+    /// <summary>Whether a model file that may be a checkpoint or an ONNX model is to be read as a checkpoint: its first
+    /// bytes say so, or its name does (.ckpt). By the bytes alone, an empty or damaged m.ckpt was read as ONNX and refused
+    /// as "not a readable ONNX model (No graph was found in the protobuf.)"; read as a checkpoint, it is named as one.</summary>
+    public static bool IsMeantAsCheckpoint(string path, ReadOnlySpan<byte> head) =>
+        StartsWithMagic(head) || path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase);
+
     public static void Save(string path, CheckpointContent content)
     {
         var tensors = Tensors(content, Version);

@@ -57,7 +57,9 @@ public sealed class Dense : Layer
 
     public override int[] OutputShape(ReadOnlySpan<int> inputShape)
     {
-        int n = 1;
+        // Int128: a shape read from a damaged file ([1, 1000000, 1000000]) overflows an int, and the message printed a
+        // negative count (audit G6).
+        Int128 n = 1;
         foreach (int d in inputShape) n *= d;
         if (n != Inputs)
             throw new ArgumentException($"Dense expects {Inputs} inputs per example but got shape {Tensor.ShapeText(inputShape)} ({n} values).");

@@ -88,6 +88,9 @@ public class ClassicBadInputTests
         var notModel = dir.Write("notes.zip", "these are not the weights you are looking for");
         var output = dir.File("predictions.csv");
         ClassicCli.AssertFailsWithOneLine("score", ["score", "--model", notModel, "--data", "diabetes", "--output", output], "notes.zip", "not an ML.NET model");
+        // Data that only an ONNX model reads (an image dataset): the model is still the one named, not "mnist: no such file".
+        var empty = dir.Write("empty.zip", "");
+        ClassicCli.AssertFailsWithOneLine("score", ["score", "--model", empty, "--data", "mnist", "--output", output], "empty.zip", "not an ML.NET model");
         Assert.Empty(Directory.GetFiles(dir.Path, "*.csv*"));
         Assert.Empty(Directory.GetFiles(dir.Path, ".*"));
     }

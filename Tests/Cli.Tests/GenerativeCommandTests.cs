@@ -105,6 +105,12 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
         Assert.Equal(0, Np("export", "--model", ckpt, "--out", onnx).Code);
         AssertRefused(Np("sample", "--model", ckpt, "--out", folder.File("x.png")), "holds a classifier model, not a generator", folder.File("x.png"));
         AssertRefused(Np("sample", "--model", onnx, "--out", folder.File("y.png")), "not a generator", folder.File("y.png"));
+        // An empty checkpoint is named as a checkpoint, not "not a readable ONNX model" (np colorize alike).
+        File.WriteAllBytes(folder.File("empty.ckpt"), []);
+        AssertRefused(Np("sample", "--model", folder.File("empty.ckpt"), "--out", folder.File("z.png")), "not a NeuralPipelines checkpoint", folder.File("z.png"));
+        AssertFailsWithOneLine("colorize", ["colorize", "--model", folder.File("empty.ckpt"), "--input", Path.Combine(NeuralPipelines.Data.ShippedData.Photos, "test", "00000.png"), "--out", folder.File("c")],
+            "empty.ckpt: not a NeuralPipelines checkpoint");
+        Assert.False(Directory.Exists(folder.File("c")));
     }
 
     [Theory]

@@ -228,6 +228,88 @@ public sealed class OutputSafetyTests(OutputSafetyFixture made) : IClassFixture<
         Refused(["regress", "--data", "diabetes", "--out", folder], "a folder, not a file");
     }
 
+    [LinuxFact("a child np whose stdout is a pipe, named by /dev/stdout")]
+    public void An_output_that_is_nps_own_stdout_pipe_is_refused_so_the_summary_lines_cannot_be_mixed_into_it()
+    {
+        // The child's stdout is a pipe: /dev/stdout is that pipe, written in place. It used to get the ONNX model followed
+        // by "m → /dev/stdout (… bytes …)", and the CSV followed by "scored … rows …; wrote /dev/stdout", exit 0.
+        foreach (var (args, words) in new[]
+        {
+            (new[] { "export", "--model", made.Checkpoint, "--out", "/dev/stdout" }, "so they would be mixed into an ONNX model"),
+            (new[] { "score", "--model", made.Zip, "--data", "diabetes", "--output", "/dev/stdout" }, "give - to write there"),
+            (new[] { "validate", "--model", made.Onnx, "--limit", "50", "--report", "/dev/stdout" }, "give - to write there"),
+        })
+        {
+            var (code, stdout, stderr) = FreshProcess(args);
+            Assert.True(code == 1, $"np {string.Join(' ', args)} exited {code}: {stderr}");
+            Assert.Equal("", stdout);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains($"{args[^2]} /dev/stdout: np's standard output, where its summary lines go too", line);
+            Assert.Contains(words, line);
+        }
+    }
+
+    [Fact]
+    public void A_second_run_given_an_output_another_run_is_writing_is_refused_naming_that_process()
+    {
+        using var temp = new TempFolder();
+        var onnx = Copy(made.Onnx, temp, "m.onnx");
+        var before = File.ReadAllBytes(onnx);
+        // Another run holding m.onnx (through a symlink, so that two spellings of one output meet at one claim). Two np train
+        // runs given one --out used to both go ahead, interleave their epochs' saves and both report the file as theirs.
+        var alias = temp.File("alias.onnx");
+        File.CreateSymbolicLink(alias, onnx);
+        using (OutputLock.Acquire(OutputTarget.Resolve(alias, force: false)))
+        {
+            var line = Refused(["export", "--model", made.Checkpoint, "--out", onnx], $"--out {onnx}: another process", "is writing this output now");
+            if (OperatingSystem.IsLinux()) Assert.Contains($"(PID {Environment.ProcessId})", line);
+            Refused(["train", "mlp", "--layers", "784,16,10", "--epochs", "1", "--train-limit", "100", "--no-train-eval", "--force", "--out", onnx], "is writing this output now");
+            Assert.Equal(before, File.ReadAllBytes(onnx));
+        }
+        // The claim ended: the next run goes ahead and leaves no lock file behind.
+        Ok("export", "--model", made.Checkpoint, "--out", onnx);
+        Assert.Empty(Directory.GetFiles(temp.Path, ".*np-lock"));
+    }
+
+    /// <summary>np in a child under a file-size limit of 1 KB (<c>ulimit -f 1</c>, SIGXFSZ ignored), so that its first
+    /// output larger than that fails with EFBIG, as a FAT32 stick does past 4 GB.</summary>
+    private static (int Code, string Out, string Err) UnderFileSizeLimit(params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The runtime's W^X double mapping sizes a memory file past the limit: it would not start.
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        foreach (var a in (string[])["-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\"", "dotnet", Path.Combine(AppContext.BaseDirectory, "np.dll"), .. args])
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(120_000), "np did not finish within 2 minutes");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [LinuxFact("ulimit -f through bash")]
+    public void A_write_past_the_file_size_limit_names_the_output_and_leaves_no_empty_folder_of_the_runs_making()
+    {
+        using var temp = new TempFolder();
+        var generator = temp.File("g.ckpt");
+        Ok("train", "gmmn", "--epochs", "1", "--batch-size", "100", "--train-limit", "200", "--out", generator);
+        // EFBIG used to surface as "Specified file length was too large for the file system. (Parameter 'value')",
+        // naming no file, and np sample and np demo left the empty folder they had made for the run.
+        foreach (var (args, file) in new[]
+        {
+            (new[] { "sample", "--model", generator, "--count", "2", "--out", temp.File("samples") }, Path.Combine(temp.File("samples"), "sample-0001.png")),
+            (new[] { "demo", "--out", temp.File("demo") }, Path.Combine(temp.File("demo"), "diabetes-closed-form.zip")),
+        })
+        {
+            var (code, _, stderr) = UnderFileSizeLimit(args);
+            Assert.True(code == 1, $"np {args[0]} exited {code}: {stderr}");
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains($"{file}: the file grew past what the file system or this process's file-size limit (ulimit -f) allows; nothing was written.", line);
+            Assert.False(Directory.Exists(args[^1]), $"np {args[0]} left its empty folder {args[^1]}");
+        }
+        Assert.Equal(["g.ckpt", "g.curves.png", "g.samples.png"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void A_dash_is_refused_for_a_folder_of_outputs_before_any_work_and_no_folder_named_dash_is_made()
     {

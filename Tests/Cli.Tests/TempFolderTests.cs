@@ -9,7 +9,7 @@ public sealed class TempFolderTests
 {
     /// <summary>What is left in <paramref name="folder"/> besides what np does not write: ONNX Runtime's session id
     /// (<c>.ses</c>, one file it reuses) and the .NET runtime's debugger and diagnostics pipes, which the runtime removes
-    /// at a normal exit and leaves when a signal ends the process.</summary>
+    /// at a normal exit and SIGKILL leaves (SIGTERM no longer does: see the test below).</summary>
     private static string[] LeftIn(string folder) =>
         Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, f))
@@ -70,6 +70,35 @@ public sealed class TempFolderTests
         var next = ClassicCli.FreshProcess(environment, "datasets", "list");
         Assert.True(next.Code == 0, next.Err);
         AssertNothingLeftIn(temp);
+    }
+
+    /// <summary>SIGTERM used to end np without the runtime's clean-up once np's writer had its signal handler, leaving the
+    /// runtime's debugger pipes and diagnostics socket in the temp folder for good, one set per run (RuntimePipes).</summary>
+    [SignalFact("TERM")]
+    public void Sigterm_during_a_write_leaves_none_of_the_runtimes_pipes_in_the_temp_folder()
+    {
+        using var work = new TempFolder();
+        var (temp, environment) = EmptyTemp(work);
+        var checkpoint = work.File("m.ckpt");
+        var train = ClassicCli.FreshProcess(environment, "train", "mlp", "--layers", "784,16,10", "--epochs", "1", "--train-limit", "200", "--no-train-eval", "--out", checkpoint);
+        Assert.True(train.Code == 0, train.Err);
+        // np export blocked on a FIFO it writes in place, after staging its ONNX file: the writer's handler is in place.
+        var fifo = work.File("blocked.zip");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!) mkfifo.WaitForExit();
+        using var export = ClassicCli.StartInNewProcess(environment, "export", "--model", checkpoint, "--out", work.File("m.onnx"), "--mlnet", fifo);
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (Directory.GetFiles(work.Path, ".*.tmp").Length == 0 && !export.HasExited && clock.Elapsed < TimeSpan.FromSeconds(90)) Thread.Sleep(50);
+            Assert.True(Directory.GetFileSystemEntries(temp, "dotnet-diagnostic-*").Length == 1, "the runtime made no diagnostics socket to look for");
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", export.Id.ToString()])!) kill.WaitForExit();
+            Assert.True(export.WaitForExit(30_000), "np export did not end after SIGTERM");
+            Assert.Equal(143, export.ExitCode);
+            var left = Directory.GetFileSystemEntries(temp).Select(Path.GetFileName)
+                .Where(f => f!.StartsWith("clr-debug-pipe-", StringComparison.Ordinal) || f.StartsWith("dotnet-diagnostic-", StringComparison.Ordinal));
+            Assert.True(!left.Any(), $"np export (PID {export.Id}) left {string.Join(", ", left)}");
+        }
+        finally { if (!export.HasExited) export.Kill(); }
     }
 
     /// <summary>A gone process's folder is deleted only once untouched for a while: in a temp folder shared between PID

@@ -106,15 +106,17 @@ public sealed class KilledProcessTests(OutputSafetyFixture models, ITestOutputHe
                 {
                     Assert.True(code is 143 or 0, $"np {command} exited {code} after SIGTERM at {delay.TotalSeconds:F2} s; its stderr:\n{errors}");
                     Assert.Empty(Directory.GetFiles(temp.Path, ".*.tmp"));
+                    Assert.Empty(Directory.GetFiles(temp.Path, ".*.np-lock"));
                 }
                 // A child can end on its own between the wait timing out and the signal arriving: then it exits 0, and a
                 // run that says it succeeded must have left the new outputs.
                 else Assert.True(code is 137 or 0, $"np {command} exited {code} after SIGKILL; its stderr:\n{errors}");
                 Assert.True(code != 0 || !old[0], $"np {command} exited 0 after SIG{signal} at {delay.TotalSeconds:F2} s but left the old outputs");
-                // Nothing but the outputs, whole side outputs, and (after SIGKILL) the temp files the next run cleans.
+                // Nothing but the outputs, whole side outputs, and (after SIGKILL) the temp files the next run cleans and the
+                // run's empty lock file, which the next run of that output reuses and deletes.
                 foreach (var f in Directory.GetFiles(temp.Path))
                 {
-                    if (outputs.Contains(f) || Path.GetFileName(f).EndsWith(".tmp")) continue;
+                    if (outputs.Contains(f) || Path.GetFileName(f).EndsWith(".tmp") || Path.GetFileName(f).EndsWith(".np-lock")) continue;
                     Assert.True(sideOutputs?.Contains(Path.GetFileName(f)) == true, $"unexpected file {f}");
                     // A PNG ends with its IEND chunk: a half-written one does not. A checkpoint beside (the best epoch so far) loads.
                     if (f.EndsWith(".ckpt")) complete([f]);

@@ -31,6 +31,13 @@ public class DenseTests
         Assert.Equal(net.ParameterCount(), rebuilt.ParameterCount());
     }
 
+    [Fact]
+    public void A_shape_of_more_values_than_an_int_holds_is_refused_with_its_true_count()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Dense(784, 10).OutputShape([1, 1_000_000, 1_000_000]));
+        Assert.Contains("(1000000000000 values)", e.Message);
+    }
+
     [Theory]
     [InlineData("x12")]
     [InlineData("99999999999")] // overflows an int: still reported as the unreadable argument
