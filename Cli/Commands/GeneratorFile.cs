@@ -26,7 +26,7 @@ internal static class GeneratorFile
     {
         Description = "Draw the normal noise truncated to |z_i| <= T (components outside are drawn again: BigGAN's truncation trick), " +
                       "trading variety for fidelity; the same seed and T give the same images from a checkpoint and its ONNX export. " +
-                      "Absent: the untruncated normal. A generator of uniform noise (gmmn, gmmn-ae) refuses it.",
+                      $"T at least {NoiseSampler.MinTruncation.ToString(System.Globalization.CultureInfo.InvariantCulture)}; absent: the untruncated normal. A generator of uniform noise (gmmn, gmmn-ae) refuses it.",
     };
 
     /// <summary><c>--component-sd S</c>, shared by np sample and np evaluate-generator.</summary>
