@@ -32,6 +32,9 @@ public sealed record ColorizerOptions(
         if (!Sizes.Contains(Size)) throw new ArgumentException($"The colorizer's image size must be {SizesText}, got {Size}.");
         if (Ngf <= 0 || Ndf <= 0) throw new ArgumentException($"--ngf and --ndf must be positive, got {Ngf} and {Ndf}.");
         if (NLayers is < 1 or > 5) throw new ArgumentException($"--n-layers must be 1 to 5, got {NLayers}.");
+        // Only the l1+gan loss builds the PatchGAN; past its depth for the size the first step failed inside a convolution.
+        if (Loss == ColorizerLoss.L1Gan && NLayers > PatchGan.MaxLayers(Size))
+            throw new ArgumentException($"--n-layers {NLayers}: a PatchGAN on {Size}×{Size} photos is at most {PatchGan.MaxLayers(Size)} layers deep (each halves the side), got {NLayers}.");
         EpochCount.Check(Epochs);
         if (BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {BatchSize}.");
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"--lr must be a positive number, got {LearningRate}.");
