@@ -107,6 +107,22 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
         AssertRefused(Np("sample", "--model", onnx, "--out", folder.File("y.png")), "not a generator", folder.File("y.png"));
     }
 
+    /// <summary>Audit H8: resuming a checkpoint as another kind said "The checkpoint holds a gmmn model, not gan." without
+    /// naming the file, and a colorizer resumed as a gan was called "not a classifier".</summary>
+    [Fact]
+    public void Resuming_a_checkpoint_as_another_kind_names_the_file_and_both_kinds()
+    {
+        using var folder = new TempFolder();
+        var ckpt = _trained.Checkpoint;
+        var before = File.ReadAllBytes(ckpt);
+        AssertFailsWithOneLine("train", ["train", "gan", "--resume", ckpt, "--epochs", "3", "--train-limit", "1000"], $"{ckpt}: the checkpoint holds a gmmn model, not gan.");
+        AssertFailsWithOneLine("train", ["train", "mlp", "--resume", ckpt, "--epochs", "3", "--train-limit", "1000"], $"{ckpt}: the checkpoint holds a gmmn model, not mlp.");
+        var colorizer = folder.File("c.ckpt");
+        Succeeds("train", "colorize", "--size", "32", "--ngf", "2", "--ndf", "2", "--epochs", "1", "--train-limit", "4", "--out", colorizer);
+        AssertFailsWithOneLine("train", ["train", "gan", "--resume", colorizer, "--epochs", "2"], $"{colorizer}: the checkpoint holds a colorizer model, not gan.");
+        Assert.Equal(before, File.ReadAllBytes(ckpt));
+    }
+
     [Theory]
     [InlineData("0", "--count must be positive, got 0")]
     [InlineData("-3", "--count must be positive, got -3")]

@@ -50,4 +50,30 @@ public sealed class TrainingOptionRangeTests
         AssertFailsWithOneLine("train colorize", ["train", "colorize", "--size", "32", "--ngf", "2", option, value, "--epochs", "1", "--out", temp.File("c.ckpt")], words);
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }
+
+    /// <summary>Audit H2: a GAN with --batch-size 1 (or one image) printed its header and failed in the first step inside
+    /// a batch-norm layer, naming no option.</summary>
+    [Theory]
+    [InlineData("--batch-size", "1", "--batch-size 1: a GAN trains on batches of at least 2 images")]
+    [InlineData("--train-limit", "1", "at least 2 training images")]
+    public void A_gan_with_batches_of_one_image_is_refused_before_training(string option, string value, string words)
+    {
+        using var temp = new TempFolder();
+        string[] run = ["train", "gan", "--epochs", "1", "--features", "2", "--out", temp.File("g.ckpt")];
+        string[] limit = option == "--train-limit" ? [] : ["--train-limit", "64"];
+        AssertFailsWithOneLine("train", [.. run, .. limit, option, value], words);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    /// <summary>Audit H5 and H7: --n-layers deeper than the photo size allows failed in the first step inside a
+    /// convolution, and --train-limit 0 got as far as blaming the photo folder for an empty training set.</summary>
+    [Theory]
+    [InlineData("--n-layers", "4", "--n-layers 4: a PatchGAN on 32×32 photos is at most 3 layers deep")]
+    [InlineData("--train-limit", "0", "--train-limit must be at least 1, got 0.")]
+    public void The_colorizers_depth_and_training_limit_are_checked_before_training(string option, string value, string words)
+    {
+        using var temp = new TempFolder();
+        AssertFailsWithOneLine("train colorize", ["train", "colorize", "--size", "32", "--ngf", "2", "--ndf", "2", option, value, "--epochs", "1", "--out", temp.File("c.ckpt")], words);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
 }

@@ -49,6 +49,7 @@ internal static class ColorizerTrainingRun
         context.SetAction(command, parse =>
         {
             string? resumePath = parse.GetValue(resume);
+            var limit = parse.TrainLimit(trainLimit);
             string path = parse.GetValue(output) ?? resumePath ?? "colorizer.ckpt";
             using var outputs = TrainingOutput.Check(path, resumePath, parse.GetValue(data), parse.GetValue(force), parse.GetValue(json),
                 ("contact sheet", SheetPath(path)), ("curves", TrainingCurvesPlot.PathFor(path)));
@@ -81,7 +82,7 @@ internal static class ColorizerTrainingRun
             }
             var (trainFolder, testFolder) = Folders(parse.GetValue(data)!);
             var o2 = checkpoint.Training!.Options;
-            var train = ImageFolder.Load(trainFolder, o2.Size, limit: parse.GetValue(trainLimit));
+            var train = ImageFolder.Load(trainFolder, o2.Size, limit: limit);
             var sheet = ImageFolder.Load(testFolder, o2.Size, limit: SheetPhotos);
             if (resumePath is not null) ResumeChecks.SameTrainingData(resumePath, checkpoint.Model.Metadata, train.Count, "photos");
             checkpoint.Model.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));
