@@ -123,6 +123,17 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
         Assert.Equal(before, File.ReadAllBytes(ckpt));
     }
 
+    /// <summary>Audit H6: --count 3000000 drew its noise for seconds and then failed naming a tensor shape, not the option.</summary>
+    [Fact]
+    public void More_images_than_one_draw_holds_are_refused_naming_the_count()
+    {
+        using var folder = new TempFolder();
+        foreach (var model in new[] { _trained.Checkpoint, _trained.Onnx })
+            AssertFailsWithOneLine("sample", ["sample", "--model", model, "--count", "3000000", "--out", folder.File("x.png")],
+                "--count 3000000: at most 2,739,137 images of 1×28×28 pixels fit in one draw");
+        Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
+    }
+
     [Theory]
     [InlineData("0", "--count must be positive, got 0")]
     [InlineData("-3", "--count must be positive, got -3")]
