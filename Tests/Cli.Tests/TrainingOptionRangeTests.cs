@@ -76,4 +76,15 @@ public sealed class TrainingOptionRangeTests
         AssertFailsWithOneLine("train colorize", ["train", "colorize", "--size", "32", "--ngf", "2", "--ndf", "2", option, value, "--epochs", "1", "--out", temp.File("c.ckpt")], words);
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }
+
+    /// <summary>Audit H9: a GAN's --batch-size 0 was reported as "Batch size must be positive, got 0 (auto-encoder 100)".</summary>
+    [Fact]
+    public void A_gans_batch_size_of_0_is_named_without_an_auto_encoder()
+    {
+        using var temp = new TempFolder();
+        var line = AssertFailsWithOneLine("train", ["train", "gan", "--batch-size", "0", "--epochs", "1", "--train-limit", "64", "--out", temp.File("g.ckpt")],
+            "--batch-size must be positive, got 0.");
+        Assert.DoesNotContain("auto-encoder", line);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
 }

@@ -120,7 +120,9 @@ public sealed record GenerativeOptions
     {
         EpochCount.Check(Epochs);
         if (AutoencoderEpochs < 0) throw new ArgumentException($"--autoencoder-epochs must be ≥ 0, got {AutoencoderEpochs}.");
-        if (BatchSize <= 0 || AutoencoderBatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize} (auto-encoder {AutoencoderBatchSize}).");
+        // Each named alone: a GAN's --batch-size 0 was reported with the batch of an auto-encoder it does not have.
+        if (BatchSize <= 0) throw new ArgumentException($"--batch-size must be positive, got {BatchSize}.");
+        if (AutoencoderBatchSize <= 0) throw new ArgumentException($"The auto-encoder's batch size must be positive, got {AutoencoderBatchSize}.");
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate) || !(AutoencoderLearningRate > 0))
             throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
         if (!(Beta1 is >= 0f and < 1f)) throw new ArgumentException($"Adam's β₁ must be in [0, 1), got {Beta1}.");
