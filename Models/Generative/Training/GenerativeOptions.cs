@@ -129,7 +129,8 @@ public sealed record GenerativeOptions
         if (!(EmaDecay is >= 0f and < 1f)) throw new ArgumentException($"The generator average's decay β must be in [0, 1) (0 keeps no average), got {EmaDecay}.");
         if (LearningRateDecayEpochs < 0 || LearningRateDecayEpochs > Epochs)
             throw new ArgumentException($"The learning-rate decay must cover between 0 and the {Epochs} epochs of training, got {LearningRateDecayEpochs}.");
-        if (LatentComponents < 0) throw new ArgumentException($"The latent mixture's component count must be ≥ 0 (0: normal noise), got {LatentComponents}.");
+        if (LatentComponents is < 0 or > LatentMixture.MaxComponents)
+            throw new ArgumentException($"The latent mixture's component count must be 0 (normal noise) to {LatentMixture.MaxComponents:N0}, got {LatentComponents}.");
         if (!(LatentSd > 0) || !float.IsFinite(LatentSd)) throw new ArgumentException($"A mixture component's σ must be a positive number, got {LatentSd}.");
         if (LatentSd != LatentMixture.TrainingSd && LatentComponents == 0)
             throw new ArgumentException($"A component σ of {LatentSd} needs a latent mixture to apply to; normal noise has no components.");
