@@ -87,4 +87,19 @@ public sealed class TrainingOptionRangeTests
         Assert.DoesNotContain("auto-encoder", line);
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }
+
+    /// <summary>Audit H6: --features, --ngf or --ndf 100000 asked for a tensor of more elements than an array holds and
+    /// failed with "Shape [...] has more than 2147483647 elements", naming no option.</summary>
+    [Theory]
+    [InlineData("gan", "--features", "100000", "--features: The DCGAN networks take 1 to 1,024 feature channels, got 100000.")]
+    [InlineData("colorize", "--ngf", "100000", "--ngf and --ndf must be 1 to 512, got 100000 and 2.")]
+    [InlineData("colorize", "--ndf", "100000", "--ngf and --ndf must be 1 to 512, got 2 and 100000.")]
+    public void A_network_width_too_large_to_build_is_refused_naming_the_option(string kind, string option, string value, string words)
+    {
+        using var temp = new TempFolder();
+        string[] run = kind == "gan" ? ["train", "gan", "--train-limit", "64"] : ["train", "colorize", "--size", "32", "--ngf", "2", "--ndf", "2"];
+        string[] args = [.. run.Where((a, i) => a != option && (i == 0 || run[i - 1] != option)), option, value, "--epochs", "1", "--out", temp.File("w.ckpt")];
+        AssertFailsWithOneLine(kind == "gan" ? "train" : "train colorize", args, words);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
 }

@@ -25,8 +25,8 @@ internal static class ColorizerTrainingRun
         var loss = new Option<string>("--loss") { Description = "l1 (the regression baseline) or l1+gan (pix2pix).", DefaultValueFactory = _ => ColorizerLosses.Name(d.Loss) };
         var data = new Option<string>("--data") { Description = "photos (the shipped 320 photos) or a folder of photos; a folder with train/ and test/ sub-folders uses both.", DefaultValueFactory = _ => "photos" };
         var size = new Option<int>("--size") { Description = $"Square size the photos are centre-cropped to ({ColorizerOptions.SizesText}).", DefaultValueFactory = _ => d.Size };
-        var ngf = new Option<int>("--ngf") { Description = "U-Net width (channels of its outermost level).", DefaultValueFactory = _ => d.Ngf };
-        var ndf = new Option<int>("--ndf") { Description = "PatchGAN width.", DefaultValueFactory = _ => d.Ndf };
+        var ngf = new Option<int>("--ngf") { Description = $"U-Net width (channels of its outermost level), 1 to {ColorizerOptions.MaxWidth}.", DefaultValueFactory = _ => d.Ngf };
+        var ndf = new Option<int>("--ndf") { Description = $"PatchGAN width, 1 to {ColorizerOptions.MaxWidth}.", DefaultValueFactory = _ => d.Ndf };
         var nLayers = new Option<int>("--n-layers") { Description = $"PatchGAN depth; receptive field {PatchGan.ReceptiveField(3)} pixels for 3, {PatchGan.ReceptiveField(2)} for 2.", DefaultValueFactory = _ => d.NLayers };
         var epochs = new Option<int?>("--epochs") { Description = $"Epochs (default {d.Epochs}); with --resume, the new total." };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => d.BatchSize };

@@ -134,7 +134,8 @@ public sealed record GenerativeOptions
         if (!(LatentSd > 0) || !float.IsFinite(LatentSd)) throw new ArgumentException($"A mixture component's σ must be a positive number, got {LatentSd}.");
         if (LatentSd != LatentMixture.TrainingSd && LatentComponents == 0)
             throw new ArgumentException($"A component σ of {LatentSd} needs a latent mixture to apply to; normal noise has no components.");
-        if (Features < 1) throw new ArgumentException($"The DCGAN networks need at least 1 feature channel, got {Features}.");
+        if (Features is < 1 or > Networks.Dcgan.MaxFeatures)
+            throw new ArgumentException($"The DCGAN networks take 1 to {Networks.Dcgan.MaxFeatures:N0} feature channels, got {Features}.");
         if (DiscriminatorLearningRate is { } dr && (!(dr > 0) || !float.IsFinite(dr)))
             throw new ArgumentException($"The discriminator's learning rate must be a positive number, got {dr}.");
         if (!(LabelSmoothing is >= 0f and < 0.5f)) throw new ArgumentException($"Label smoothing must be in [0, 0.5) (the real target 1 − s stays above ½), got {LabelSmoothing}.");
