@@ -15,7 +15,7 @@ public sealed class ColorizeCommand : ICliCommand
     public Command Create(CliContext context)
     {
         var model = new Option<string>("--model") { Description = "A colorizer: its ONNX export (np export) or the checkpoint of np train colorize.", Required = true };
-        var input = new Option<string>("--input") { Description = "A photo (PNG, JPEG, BMP) or a folder of photos; colour photos are read for their lightness only.", Required = true };
+        var input = new Option<string>("--input") { Description = "A photo (PNG, JPEG, BMP) or a folder of photos; colour photos are read for their lightness only, upright as their EXIF orientation says; a transparent PNG keeps its transparency.", Required = true };
         var output = new Option<string>("--out")
         {
             Description = "Folder for the colorized photos (NAME.png each, written whole or not at all; created if missing, and removed again " +
@@ -66,7 +66,7 @@ public sealed class ColorizeCommand : ICliCommand
                     {
                         var photo = ImageFile.Read(file, pixelLimit);
                         var result = colorizer.Colorize(photo);
-                        ImageWriter.WritePng(dest, result.Pixels, 3, result.Height, result.Width);
+                        ImageWriter.WritePng(dest, result);
                         written.Add(dest);
                         if (show is null) console.MarkupLineInterpolated($"[[{i + 1}/{files.Count}]] {file} → {dest} ({photo.Width}×{photo.Height})");
                     }

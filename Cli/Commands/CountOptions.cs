@@ -18,6 +18,15 @@ internal static class CountOptions
     /// <summary>A --batch-size of rows per scorer call: 1 to <see cref="OnnxScorerOptions.MostBatchSize"/>.</summary>
     public static int BatchRows(this ParseResult parse, Option<int> option) => parse.InRange(option, 1, OnnxScorerOptions.MostBatchSize);
 
+    /// <summary>--train-limit of np train and np train colorize: absent (all) or at least 1, checked before any data is
+    /// read (0 used to reach the colorizer's trainer, which blamed the photo folder for an empty training set).</summary>
+    public static int? TrainLimit(this ParseResult parse, Option<int?> option)
+    {
+        var value = parse.GetValue(option);
+        if (value < 1) throw new ArgumentException($"{option.Name} must be at least 1, got {value}.");
+        return value;
+    }
+
     public static int InRange(this ParseResult parse, Option<int> option, int least, int most)
     {
         var value = parse.GetValue(option);

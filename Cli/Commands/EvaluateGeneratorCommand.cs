@@ -58,7 +58,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
                 ? GeneratorEvaluator.EvaluateReal(lenet, split, sizes)
                 : GeneratorEvaluator.Evaluate(n =>
                 {
-                    var (pixels, shape, k, w, r) = GeneratorFile.Draw(generator!, n, s, how, batchSize: 500);
+                    var (pixels, shape, k, w, r) = GeneratorFile.Draw(generator!, n, s, how, batchSize: 500, countOption: "--samples");
                     kind = k; drew = w; rejected = r;
                     if (!shape.AsSpan().SequenceEqual(lenet.InputShape))
                         throw new ArgumentException($"{generator} draws images of shape [{string.Join(", ", shape)}] but {classifierPath} takes [{string.Join(", ", lenet.InputShape)}].");

@@ -26,7 +26,7 @@ internal static class GeneratorFile
     {
         Description = "Draw the normal noise truncated to |z_i| <= T (components outside are drawn again: BigGAN's truncation trick), " +
                       "trading variety for fidelity; the same seed and T give the same images from a checkpoint and its ONNX export. " +
-                      "Absent: the untruncated normal. A generator of uniform noise (gmmn, gmmn-ae) refuses it.",
+                      $"T at least {NoiseSampler.MinTruncation.ToString(System.Globalization.CultureInfo.InvariantCulture)}; absent: the untruncated normal. A generator of uniform noise (gmmn, gmmn-ae) refuses it.",
     };
 
     /// <summary><c>--component-sd S</c>, shared by np sample and np evaluate-generator.</summary>
@@ -68,8 +68,9 @@ internal static class GeneratorFile
     /// depend on it), which keeps 10,000 DCGAN samples from needing gigabytes of activations.</summary>
     /// <remarks>With a <see cref="GeneratorSampling.Rejection"/> percentile a GAN checkpoint's discriminator filters the proposals
     /// (<see cref="DiscriminatorRejection"/>), and the last element says what that cost; it is null otherwise.</remarks>
+    /// <param name="countOption">The option <paramref name="count"/> came from, named when it is more than one draw holds.</param>
     public static (float[] Pixels, int[] Shape, string Kind, string Weights, DiscriminatorRejectionReport? Rejection) Draw(string path, int count, int seed,
-        GeneratorSampling sampling, int batchSize = int.MaxValue)
+        GeneratorSampling sampling, int batchSize = int.MaxValue, string countOption = "--count")
     {
         var (weights, truncation, componentSd, rejection, statistics) = sampling;
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
@@ -83,6 +84,7 @@ internal static class GeneratorFile
             if (!GenerativeCheckpoint.IsGenerative(content.Kind))
                 throw new ArgumentException($"{path} holds a {content.Kind} model, not a generator: it must be a gan, gmmn or gmmn-ae checkpoint or its ONNX export.");
             var m = GenerativeCheckpoint.FromContent(path, content).Model;
+            CheckCount(countOption, count, m.ImageShape);
             var chosen = Choose(path, m, weights);
             if (statistics == AverageStatistics.Raw)
             {
@@ -127,6 +129,7 @@ internal static class GeneratorFile
         string held = scorer.Card?.Training?.GetValueOrDefault(ModelCard.GeneratorWeightsKey) ?? SettingNames.Name(GeneratorWeights.Raw);
         if (weights is { } asked && SettingNames.Name(asked) != held)
             throw new ArgumentException($"{path} is an ONNX export of the {held} generator only; --generator {SettingNames.Name(asked)} needs the checkpoint it was exported from.");
+        CheckCount(countOption, count, card.ImageShape);
         CheckTruncation(path, card.Noise, truncation);
         var mixture = card.Noise == NoiseKind.Mixture ? card.Mixture : null;   // other noise reads no components, stray ones included
         try { LatentMixture.CheckPairing(card.Noise, mixture, card.NoiseSize); }
@@ -144,6 +147,16 @@ internal static class GeneratorFile
     }
 
     private static string Text(float value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Refuses more images than one array of pixels holds, before any noise is drawn: --count 3000000 used to
+    /// draw its noise for seconds, then fail naming a tensor shape and no option.</summary>
+    private static void CheckCount(string countOption, int count, int[] imageShape)
+    {
+        long per = imageShape.Aggregate(1L, (a, b) => a * b);
+        long most = int.MaxValue / per;
+        if (count > most)
+            throw new ArgumentException($"{countOption} {count}: at most {most:N0} images of {string.Join('×', imageShape)} pixels fit in one draw.");
+    }
 
     /// <summary><see cref="NoiseSampler.CheckTruncation"/>, naming the file and the option.</summary>
     private static void CheckTruncation(string path, NoiseKind noise, float? truncation)

@@ -56,11 +56,15 @@ public sealed class TrainCommand : ICliCommand
         context.SetAction(command, parse =>
         {
             bool asJson = parse.GetValue(json);
-            var limit = parse.GetValue(trainLimit);
-            if (limit < 1) throw new ArgumentException($"--train-limit must be at least 1, got {limit}.");
+            var limit = parse.TrainLimit(trainLimit);
             string dataset = parse.GetValue(data)!;
             string? resumePath = parse.GetValue(resume), archName = parse.GetValue(arch);
             var content = resumePath is null ? null : CheckpointFile.Load(resumePath);
+            // A generative model named for a classifier's checkpoint (or the reverse, or a colorizer for either) is refused
+            // here, naming the file and both kinds, before either path reads it as its own kind.
+            if (content is not null && archName is not null
+                && (GenerativeCheckpoint.IsGenerative(archName.ToLowerInvariant()) != GenerativeCheckpoint.IsGenerative(content.Kind) || content.Kind == ColorizerCheckpoint.Kind))
+                throw new ArgumentException($"{resumePath}: the checkpoint holds a {content.Kind} model, not {archName}.");
             bool isGenerative = content is not null ? GenerativeCheckpoint.IsGenerative(content.Kind) : archName is not null && GenerativeCheckpoint.IsGenerative(archName.ToLowerInvariant());
             // The checkpoint path as Start/Resume will choose it, checked before the data is read or anything trained.
             string? outPath = parse.GetValue(output) ?? resumePath ?? (archName is null ? null : archName.ToLowerInvariant() + ".ckpt");
@@ -93,7 +97,8 @@ public sealed class TrainCommand : ICliCommand
                 throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --keep-epochs, --out, --data and --train-limit may be given with --resume.");
             var checkpoint = ClassifierCheckpoint.FromContent(resumePath, content);
             var (model, state) = checkpoint;
-            model.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]);
+            try { model.EnsureMatches(archName, [split.Train.Channels, split.Train.Height, split.Train.Width]); }
+            catch (ArgumentException e) { throw new ArgumentException($"{resumePath}: {e.Message}"); }
             if (state is null) throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
             ResumeChecks.SameTrainingData(resumePath, model.Metadata, split.Train.Count, "images");
             ResumeChecks.EpochsLeft(parse.GetValue(options.Epochs), parse.GetValue(options.Epochs) ?? state.Options.Epochs, state.CompletedEpochs, resumePath);
@@ -134,7 +139,7 @@ public sealed class TrainCommand : ICliCommand
             if (given.Count > 0)
                 throw new ArgumentException($"{string.Join(", ", given)}: a resumed run keeps the options saved in {resumePath}; only --epochs, --lr-decay-epochs, --ema, --keep-epochs, --out, --data and --train-limit may be given with --resume.");
             if (kindName is not null && !kindName.Equals(content.Kind, StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"The checkpoint holds a {content.Kind} model, not {kindName}.");
+                throw new ArgumentException($"{resumePath}: the checkpoint holds a {content.Kind} model, not {kindName}.");
             var checkpoint = GenerativeCheckpoint.FromContent(resumePath, content);
             var state = checkpoint.Training ?? throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
             ResumeChecks.SameTrainingData(resumePath, checkpoint.Model.Metadata, train.Count, "images");

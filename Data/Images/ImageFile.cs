@@ -4,7 +4,8 @@ using SixLabors.ImageSharp.Processing;
 
 namespace NeuralPipelines.Data.Images;
 
-/// <summary>Reads one photo (PNG, JPEG, BMP; see <see cref="ImageFormats"/>) into planar RGB floats, at its own size or fitted to a square.</summary>
+/// <summary>Reads one photo (PNG, JPEG, BMP; see <see cref="ImageFormats"/>) into planar RGB floats, at its own size or fitted to a
+/// square, turned upright as its EXIF orientation says; at its own size, with its transparency (<see cref="RgbImage.Alpha"/>).</summary>
 /// <remarks>The header is read first so that an image over the pixel limit is refused before its pixels are decoded
 /// (a 20,000 × 20,000 JPEG decodes into 1.6 GB). Every failure is an <see cref="InvalidDataException"/> that names the file.
 /// Grey and palette images are read as RGB (equal channels): a grey photo is a valid input to colorize.</remarks>
@@ -22,15 +23,32 @@ public static class ImageFile
     /// <exception cref="InvalidDataException">Not an image, corrupt or truncated, or over <paramref name="maxPixels"/>; names the file.</exception>
     public static RgbImage Read(string path, long maxPixels = DefaultMaxPixels)
     {
-        using var image = Decode(path, maxPixels);
-        return ToPlanar(image);
+        using var rgba = Upright(Decode<Rgba32>(path, maxPixels));
+        using var image = rgba.CloneAs<Rgb24>();
+        return ToPlanar(image) with { Alpha = Transparency(rgba) };
+    }
+
+    /// <summary>The opacity of each pixel, or null when every one is opaque (JPEG, BMP, most PNGs).</summary>
+    private static byte[]? Transparency(Image<Rgba32> image)
+    {
+        var alpha = new byte[image.Width * image.Height];
+        bool any = false;
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (int x = 0; x < row.Length; x++) any |= (alpha[y * row.Length + x] = row[x].A) != 255;
+            }
+        });
+        return any ? alpha : null;
     }
 
     /// <summary>The photo fitted to <paramref name="size"/> × <paramref name="size"/> (bicubic).</summary>
     public static RgbImage ReadSquare(string path, int size, ImageFit fit = ImageFit.CenterCrop, long maxPixels = DefaultMaxPixels)
     {
         if (size <= 0) throw new ArgumentException($"The image size must be positive, got {size}.");
-        using var image = Decode(path, maxPixels);
+        using var image = Upright(Decode(path, maxPixels));
         if (image.Width != size || image.Height != size)
             image.Mutate(c => c.Resize(new ResizeOptions
             {
@@ -121,6 +139,14 @@ public static class ImageFile
             throw new InvalidDataException($"{path}: the image is {w}×{h} but the model takes {width}×{height}; allow resizing (np score --resize) or resize it first.");
         }
         image.Mutate(c => c.Resize(width, height, KnownResamplers.Bicubic));
+        return image;
+    }
+
+    /// <summary>The photo as viewers show it: a camera stores its pixels as the sensor read them and records the turn in
+    /// the EXIF orientation tag, so without this a phone photo was colorized (and written, untagged) lying on its side.</summary>
+    private static Image<TPixel> Upright<TPixel>(Image<TPixel> image) where TPixel : unmanaged, IPixel<TPixel>
+    {
+        image.Mutate(c => c.AutoOrient());
         return image;
     }
 

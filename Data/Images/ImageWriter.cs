@@ -16,8 +16,25 @@ public static class ImageWriter
         AtomicFile.Write(path, s => image.SaveAsPng(s));
     }
 
-    /// <summary>One colour picture, at its own size.</summary>
-    public static void WritePng(string path, RgbImage image) => WritePng(path, image.Pixels, 3, image.Height, image.Width);
+    /// <summary>One colour picture, at its own size, with its transparency when it has one.</summary>
+    public static void WritePng(string path, RgbImage image)
+    {
+        if (image.Alpha is not { } alpha) { WritePng(path, image.Pixels, 3, image.Height, image.Width); return; }
+        if (alpha.Length != image.PlaneLength)
+            throw new ArgumentException($"An image of {image.Height}×{image.Width} needs {image.PlaneLength} alpha values, got {alpha.Length}.");
+        using var rgb = new Image<Rgb24>(image.Width, image.Height);
+        Draw(rgb, image.Pixels, 3, image.Height, image.Width, 0, 0);
+        using var rgba = rgb.CloneAs<Rgba32>();
+        rgba.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (int x = 0; x < row.Length; x++) row[x].A = alpha[y * row.Length + x];
+            }
+        });
+        AtomicFile.Write(path, s => rgba.SaveAsPng(s));
+    }
 
     /// <summary>One grey plane (values in [0, 1]) encoded as an 8-bit greyscale PNG: lossless for pixels that came from
     /// bytes (IDX digits), so a reader that divides by 255 gets the same floats back.</summary>

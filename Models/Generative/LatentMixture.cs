@@ -21,11 +21,17 @@ public sealed record LatentMixture(int Components, float Sd, float[] Means)
     /// one those screens measured.</summary>
     public const int MeansSeed = 777;
 
+    /// <summary>The most components a mixture may have: its means travel in the checkpoint and as text in the ONNX
+    /// metadata, 64 per component, so 10,000 (a few MB, 500 times the documented 20) bounds them; --latent-mixture
+    /// 100000000 overflowed the means' array and failed naming no option.</summary>
+    public const int MaxComponents = 10_000;
+
     /// <summary>A fresh mixture of <paramref name="components"/> components over noise of <paramref name="size"/> values,
     /// μ_c ~ U(−1, 1)^size, σ = <see cref="TrainingSd"/>.</summary>
     public static LatentMixture Create(int components, int size)
     {
-        if (components < 1) throw new ArgumentException($"A latent mixture needs at least one component, got {components}.");
+        if (components is < 1 or > MaxComponents)
+            throw new ArgumentException($"A latent mixture needs 1 to {MaxComponents:N0} components, got {components}.");
         var rng = new Random(MeansSeed);
         var means = new float[components * size];
         for (int i = 0; i < means.Length; i++) means[i] = (float)(2 * rng.NextDouble() - 1);

@@ -199,4 +199,33 @@ public sealed class ColorizeCommandTests
         Assert.Contains("l1+gan", loss.Err);
         Assert.False(File.Exists(dir.File("e.ckpt")) || File.Exists(dir.File("b.ckpt")) || File.Exists(dir.File("l.ckpt")));
     }
+
+    /// <summary>Audit H3 and H4: a transparent PNG came out opaque (its hidden colours shown), and a JPEG whose EXIF says
+    /// "turn 90° clockwise" came out lying on its side.</summary>
+    [Fact]
+    public void Colorizing_keeps_a_photos_transparency_and_writes_it_upright()
+    {
+        using var dir = new TempFolder();
+        string ckpt = dir.File("c.ckpt");
+        Succeeds("train", "colorize", "--size", "32", "--ngf", "2", "--ndf", "2", "--epochs", "1", "--train-limit", "4", "--out", ckpt);
+        var photos = Directory.CreateDirectory(dir.File("in")).FullName;
+        using (var image = new Image<SixLabors.ImageSharp.PixelFormats.Rgba32>(40, 20))
+        {
+            for (int y = 0; y < 20; y++)
+                for (int x = 0; x < 40; x++) image[x, y] = new SixLabors.ImageSharp.PixelFormats.Rgba32(200, 120, 40, (byte)(x * 6));
+            image.SaveAsPng(Path.Combine(photos, "clear.png"));
+        }
+        using (var image = new Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(40, 20, new SixLabors.ImageSharp.PixelFormats.Rgb24(90, 90, 90)))
+        {
+            image.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+            image.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)6);
+            image.SaveAsJpeg(Path.Combine(photos, "turned.jpg"));
+        }
+        var outDir = dir.File("out");
+        Succeeds("colorize", "--model", ckpt, "--input", photos, "--out", outDir);
+        using (var clear = Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(Path.Combine(outDir, "clear.png")))
+            for (int x = 0; x < 40; x++) Assert.Equal((byte)(x * 6), clear[x, 10].A);
+        using var turned = Image.Load(Path.Combine(outDir, "turned.png"));
+        Assert.Equal((20, 40), (turned.Width, turned.Height));
+    }
 }

@@ -79,5 +79,10 @@ public sealed class EvaluateGeneratorCommandTests : IClassFixture<EvaluateGenera
         Refused(Np("evaluate-generator", "--classifier", _trained.LeNet), "--real");
         Refused(Np("evaluate-generator", "--model", _trained.LeNet, "--classifier", _trained.LeNet), "not a generator");
         Refused(Np("evaluate-generator", "--model", _trained.Gmmn, "--classifier", _trained.Gmmn), "not a classifier");
+        // Audit H6: 100,000,000 samples failed naming a tensor shape, not the option.
+        AssertFailsWithOneLine("evaluate-generator", ["evaluate-generator", "--model", _trained.Gmmn, "--classifier", _trained.LeNet, "--samples", "100000000"],
+            "--samples 100000000: at most 2,739,137 images of 1×28×28 pixels");
+        AssertFailsWithOneLine("evaluate-generator", ["evaluate-generator", "--model", _trained.Onnx, "--classifier", _trained.LeNet, "--samples", "100000000"],
+            "--samples 100000000: at most 2,739,137 images");
     }
 }

@@ -113,6 +113,33 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
         Assert.False(Directory.Exists(folder.File("c")));
     }
 
+    /// <summary>Audit H8: resuming a checkpoint as another kind said "The checkpoint holds a gmmn model, not gan." without
+    /// naming the file, and a colorizer resumed as a gan was called "not a classifier".</summary>
+    [Fact]
+    public void Resuming_a_checkpoint_as_another_kind_names_the_file_and_both_kinds()
+    {
+        using var folder = new TempFolder();
+        var ckpt = _trained.Checkpoint;
+        var before = File.ReadAllBytes(ckpt);
+        AssertFailsWithOneLine("train", ["train", "gan", "--resume", ckpt, "--epochs", "3", "--train-limit", "1000"], $"{ckpt}: the checkpoint holds a gmmn model, not gan.");
+        AssertFailsWithOneLine("train", ["train", "mlp", "--resume", ckpt, "--epochs", "3", "--train-limit", "1000"], $"{ckpt}: the checkpoint holds a gmmn model, not mlp.");
+        var colorizer = folder.File("c.ckpt");
+        Succeeds("train", "colorize", "--size", "32", "--ngf", "2", "--ndf", "2", "--epochs", "1", "--train-limit", "4", "--out", colorizer);
+        AssertFailsWithOneLine("train", ["train", "gan", "--resume", colorizer, "--epochs", "2"], $"{colorizer}: the checkpoint holds a colorizer model, not gan.");
+        Assert.Equal(before, File.ReadAllBytes(ckpt));
+    }
+
+    /// <summary>Audit H6: --count 3000000 drew its noise for seconds and then failed naming a tensor shape, not the option.</summary>
+    [Fact]
+    public void More_images_than_one_draw_holds_are_refused_naming_the_count()
+    {
+        using var folder = new TempFolder();
+        foreach (var model in new[] { _trained.Checkpoint, _trained.Onnx })
+            AssertFailsWithOneLine("sample", ["sample", "--model", model, "--count", "3000000", "--out", folder.File("x.png")],
+                "--count 3000000: at most 2,739,137 images of 1×28×28 pixels fit in one draw");
+        Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
+    }
+
     [Theory]
     [InlineData("0", "--count must be positive, got 0")]
     [InlineData("-3", "--count must be positive, got -3")]

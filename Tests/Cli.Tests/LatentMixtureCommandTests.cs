@@ -92,6 +92,8 @@ public sealed class LatentMixtureCommandTests : IClassFixture<LatentMixtureComma
         AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Mixed, "--truncation", "1", "--out", png], "mixed.ckpt", "--component-sd");
         AssertFailsWithOneLine("train", ["train", "gmmn", "--latent-mixture", "3", "--train-limit", "64", "--out", folder.File("g.ckpt")], "--latent-mixture", "gmmn");
         AssertFailsWithOneLine("train", ["train", "gan", "--latent-mixture", "0", "--train-limit", "64", "--out", folder.File("g.ckpt")], "--latent-mixture", "at least 1");
+        // Audit H6: 100,000,000 components overflowed the means' array after the header, naming no option.
+        AssertFailsWithOneLine("train", ["train", "gan", "--latent-mixture", "100000000", "--train-limit", "64", "--out", folder.File("g.ckpt")], "--latent-mixture", "to 10,000, got 100000000");
         AssertFailsWithOneLine("train", ["train", "mlp", "--latent-mixture", "3", "--train-limit", "64", "--out", folder.File("m.ckpt")], "--latent-mixture", "gan");
         Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
     }

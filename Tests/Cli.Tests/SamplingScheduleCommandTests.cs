@@ -138,6 +138,9 @@ public sealed class SamplingScheduleCommandTests : IClassFixture<SamplingSchedul
         AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Gmmn, "--truncation", "1", "--out", png], "gmmn.ckpt", "applies to normal noise");
         AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Gan, "--truncation", "0", "--out", png], "gan.ckpt", "positive number");
         AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Onnx, "--truncation", "-2", "--out", png], "gan.onnx", "positive number");
+        // Audit H1: --truncation 1e-30 hung, redrawing each component until it fell into [−T, T] (0.005 would finish, so a
+        // missing check fails this test rather than hanging it).
+        AssertFailsWithOneLine("sample", ["sample", "--model", _trained.Gan, "--truncation", "0.005", "--out", png], "gan.ckpt", "--truncation 0.005", "at least 0.01");
         Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
     }
 

@@ -25,8 +25,8 @@ internal static class ColorizerTrainingRun
         var loss = new Option<string>("--loss") { Description = "l1 (the regression baseline) or l1+gan (pix2pix).", DefaultValueFactory = _ => ColorizerLosses.Name(d.Loss) };
         var data = new Option<string>("--data") { Description = "photos (the shipped 320 photos) or a folder of photos; a folder with train/ and test/ sub-folders uses both.", DefaultValueFactory = _ => "photos" };
         var size = new Option<int>("--size") { Description = $"Square size the photos are centre-cropped to ({ColorizerOptions.SizesText}).", DefaultValueFactory = _ => d.Size };
-        var ngf = new Option<int>("--ngf") { Description = "U-Net width (channels of its outermost level).", DefaultValueFactory = _ => d.Ngf };
-        var ndf = new Option<int>("--ndf") { Description = "PatchGAN width.", DefaultValueFactory = _ => d.Ndf };
+        var ngf = new Option<int>("--ngf") { Description = $"U-Net width (channels of its outermost level), 1 to {ColorizerOptions.MaxWidth}.", DefaultValueFactory = _ => d.Ngf };
+        var ndf = new Option<int>("--ndf") { Description = $"PatchGAN width, 1 to {ColorizerOptions.MaxWidth}.", DefaultValueFactory = _ => d.Ndf };
         var nLayers = new Option<int>("--n-layers") { Description = $"PatchGAN depth; receptive field {PatchGan.ReceptiveField(3)} pixels for 3, {PatchGan.ReceptiveField(2)} for 2.", DefaultValueFactory = _ => d.NLayers };
         var epochs = new Option<int?>("--epochs") { Description = $"Epochs (default {d.Epochs}); with --resume, the new total." };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => d.BatchSize };
@@ -49,6 +49,7 @@ internal static class ColorizerTrainingRun
         context.SetAction(command, parse =>
         {
             string? resumePath = parse.GetValue(resume);
+            var limit = parse.TrainLimit(trainLimit);
             string path = parse.GetValue(output) ?? resumePath ?? "colorizer.ckpt";
             using var outputs = TrainingOutput.Check(path, resumePath, parse.GetValue(data), parse.GetValue(force), parse.GetValue(json),
                 ("contact sheet", SheetPath(path)), ("curves", TrainingCurvesPlot.PathFor(path)));
@@ -81,7 +82,7 @@ internal static class ColorizerTrainingRun
             }
             var (trainFolder, testFolder) = Folders(parse.GetValue(data)!);
             var o2 = checkpoint.Training!.Options;
-            var train = ImageFolder.Load(trainFolder, o2.Size, limit: parse.GetValue(trainLimit));
+            var train = ImageFolder.Load(trainFolder, o2.Size, limit: limit);
             var sheet = ImageFolder.Load(testFolder, o2.Size, limit: SheetPhotos);
             if (resumePath is not null) ResumeChecks.SameTrainingData(resumePath, checkpoint.Model.Metadata, train.Count, "photos");
             checkpoint.Model.SetMetadata("train_images", train.Count.ToString(CultureInfo.InvariantCulture));

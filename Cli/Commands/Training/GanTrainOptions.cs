@@ -9,9 +9,9 @@ namespace NeuralPipelines.Cli.Commands.Training;
 /// so a resumed run refuses them.</summary>
 internal sealed class GanTrainOptions
 {
-    public readonly Option<int?> LatentMixture = new("--latent-mixture") { Description = "gan: draw z from a mixture of K Gaussians N(μ_c, σ²I), μ_c ~ U(−1, 1)⁶⁴, stored with the model, in place of N(0, I); sampling may then narrow the components (np sample --component-sd). Absent: N(0, I)." };
+    public readonly Option<int?> LatentMixture = new("--latent-mixture") { Description = $"gan: draw z from a mixture of K Gaussians N(μ_c, σ²I), μ_c ~ U(−1, 1)⁶⁴, stored with the model, in place of N(0, I); sampling may then narrow the components (np sample --component-sd). K at most {Models.Generative.LatentMixture.MaxComponents:N0}; absent: N(0, I)." };
     public readonly Option<float?> ComponentSd = new("--component-sd") { Description = $"gan with --latent-mixture: σ of the components in training (absent: {Models.Generative.LatentMixture.TrainingSd}; at 0.5 the Fashion-MNIST GAN collapsed, docs/EXPERIMENTS.md)." };
-    public readonly Option<int?> Features = new("--features") { Description = $"gan: channels of both DCGAN networks' 14×14 layers, the 7×7 ones twice as many (absent: {Models.Generative.Networks.Dcgan.Features}, the peer's)." };
+    public readonly Option<int?> Features = new("--features") { Description = $"gan: channels of both DCGAN networks' 14×14 layers, the 7×7 ones twice as many, at most {Models.Generative.Networks.Dcgan.MaxFeatures:N0} (absent: {Models.Generative.Networks.Dcgan.Features}, the peer's)." };
     public readonly Option<float?> DiscriminatorLearningRate = new("--discriminator-lr") { Description = "gan: the discriminator's own Adam η, on the same schedule as --lr, which then sets the generator's alone (two time-scale rates, Heusel et al. 2017). Absent: the same η for both." };
     public readonly Option<float?> LabelSmoothing = new("--label-smoothing") { Description = "gan: one-sided label smoothing s in [0, 0.5): the discriminator's target for real images is 1 − s (Salimans et al. 2016). Absent: 0." };
     public readonly Option<float?> TopK = new("--top-k") { Description = "gan: the generator learns only from the share F in (0, 1] of each batch that the discriminator rates most real (Sinha et al. 2020). Absent: 1, the whole batch." };

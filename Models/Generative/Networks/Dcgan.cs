@@ -20,6 +20,10 @@ public static class Dcgan
     /// <summary>The channels of the 14×14 layers of both networks in the peer's DCGAN; its 7×7 layers have twice as many.</summary>
     public const int Features = 64;
 
+    /// <summary>The widest networks taken, 16 times the peer's: the 7×7 layer's weights are then 2048×1024×4×4 (134 MB). A
+    /// typo such as 100000 asked for a tensor of more elements than an array holds and failed naming no option.</summary>
+    public const int MaxFeatures = 1024;
+
     /// <summary>z [noise] → Dense 6272 → BatchNorm1d → ReLU → 128×7×7 → ConvT 128→64 (4, s2, p1) → BatchNorm2d → ReLU
     /// → ConvT 64→1 (4, s2, p1) → tanh: [1×28×28] in [−1, 1].</summary>
     /// <param name="features">Channels of the 14×14 layer (64); the 7×7 layer has twice as many.</param>

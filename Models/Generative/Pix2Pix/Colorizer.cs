@@ -64,7 +64,7 @@ public sealed class Colorizer : IDisposable
         for (int i = 0; i < 2 * p; i++) full[p + i] = bigChroma[i] * LabScaling.ChromaScale;
         var rgb = new float[3 * p];
         CieLab.ToSrgb(full, rgb);
-        return new RgbImage(rgb, h, w);
+        return new RgbImage(rgb, h, w) { Alpha = photo.Alpha };   // transparency is no colour: it passes through as L does
     }
 
     /// <summary>Reads a photo file (PNG, JPEG, BMP; any size up to <paramref name="maxPixels"/>), colorizes it at its own

@@ -24,14 +24,22 @@ public sealed record ColorizerOptions(
     /// that the --size help and <see cref="Validate"/> both read.</summary>
     public static readonly IReadOnlyList<int> Sizes = [32, 64, 128, 256];
 
+    /// <summary>The widest networks taken, 8 times the paper's 64: the U-Net's innermost layers are then 4096×4096×4×4
+    /// weights (1 GB). A typo such as 100000 asked for a tensor of more elements than an array holds, naming no option.</summary>
+    public const int MaxWidth = 512;
+
     /// <summary>"32, 64, 128 or 256", for help texts and errors.</summary>
     public static string SizesText => $"{string.Join(", ", Sizes.SkipLast(1))} or {Sizes[^1]}";
 
     public void Validate()
     {
         if (!Sizes.Contains(Size)) throw new ArgumentException($"The colorizer's image size must be {SizesText}, got {Size}.");
-        if (Ngf <= 0 || Ndf <= 0) throw new ArgumentException($"--ngf and --ndf must be positive, got {Ngf} and {Ndf}.");
+        if (Ngf is <= 0 or > MaxWidth || Ndf is <= 0 or > MaxWidth)
+            throw new ArgumentException($"--ngf and --ndf must be 1 to {MaxWidth}, got {Ngf} and {Ndf}.");
         if (NLayers is < 1 or > 5) throw new ArgumentException($"--n-layers must be 1 to 5, got {NLayers}.");
+        // Only the l1+gan loss builds the PatchGAN; past its depth for the size the first step failed inside a convolution.
+        if (Loss == ColorizerLoss.L1Gan && NLayers > PatchGan.MaxLayers(Size))
+            throw new ArgumentException($"--n-layers {NLayers}: a PatchGAN on {Size}×{Size} photos is at most {PatchGan.MaxLayers(Size)} layers deep (each halves the side), got {NLayers}.");
         EpochCount.Check(Epochs);
         if (BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {BatchSize}.");
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"--lr must be a positive number, got {LearningRate}.");

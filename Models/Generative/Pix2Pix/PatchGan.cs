@@ -29,6 +29,16 @@ public static class PatchGan
         return r;
     }
 
+    /// <summary>The deepest PatchGAN a <paramref name="size"/>-pixel square fits: each of the n_layers stride-2
+    /// convolutions halves the side, and the two stride-1 4×4 convolutions (padding 1) that follow need a side of 3 to
+    /// leave one logit; 3 at 32 pixels, 4 at 64, 5 at 128.</summary>
+    public static int MaxLayers(int size)
+    {
+        int n = 0;
+        while ((size >> (n + 1)) >= 3) n++;
+        return n;
+    }
+
     public static Sequential Build(int inChannels = 3, int ndf = 64, int nLayers = 3, int seed = 0)
     {
         if (inChannels <= 0 || ndf <= 0) throw new ArgumentException($"PatchGAN needs positive channel counts, got in {inChannels}, ndf {ndf}.");

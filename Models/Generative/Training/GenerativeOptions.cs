@@ -120,18 +120,22 @@ public sealed record GenerativeOptions
     {
         EpochCount.Check(Epochs);
         if (AutoencoderEpochs < 0) throw new ArgumentException($"--autoencoder-epochs must be ≥ 0, got {AutoencoderEpochs}.");
-        if (BatchSize <= 0 || AutoencoderBatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize} (auto-encoder {AutoencoderBatchSize}).");
+        // Each named alone: a GAN's --batch-size 0 was reported with the batch of an auto-encoder it does not have.
+        if (BatchSize <= 0) throw new ArgumentException($"--batch-size must be positive, got {BatchSize}.");
+        if (AutoencoderBatchSize <= 0) throw new ArgumentException($"The auto-encoder's batch size must be positive, got {AutoencoderBatchSize}.");
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate) || !(AutoencoderLearningRate > 0))
             throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
         if (!(Beta1 is >= 0f and < 1f)) throw new ArgumentException($"Adam's β₁ must be in [0, 1), got {Beta1}.");
         if (!(EmaDecay is >= 0f and < 1f)) throw new ArgumentException($"The generator average's decay β must be in [0, 1) (0 keeps no average), got {EmaDecay}.");
         if (LearningRateDecayEpochs < 0 || LearningRateDecayEpochs > Epochs)
             throw new ArgumentException($"The learning-rate decay must cover between 0 and the {Epochs} epochs of training, got {LearningRateDecayEpochs}.");
-        if (LatentComponents < 0) throw new ArgumentException($"The latent mixture's component count must be ≥ 0 (0: normal noise), got {LatentComponents}.");
+        if (LatentComponents is < 0 or > LatentMixture.MaxComponents)
+            throw new ArgumentException($"The latent mixture's component count must be 0 (normal noise) to {LatentMixture.MaxComponents:N0}, got {LatentComponents}.");
         if (!(LatentSd > 0) || !float.IsFinite(LatentSd)) throw new ArgumentException($"A mixture component's σ must be a positive number, got {LatentSd}.");
         if (LatentSd != LatentMixture.TrainingSd && LatentComponents == 0)
             throw new ArgumentException($"A component σ of {LatentSd} needs a latent mixture to apply to; normal noise has no components.");
-        if (Features < 1) throw new ArgumentException($"The DCGAN networks need at least 1 feature channel, got {Features}.");
+        if (Features is < 1 or > Networks.Dcgan.MaxFeatures)
+            throw new ArgumentException($"The DCGAN networks take 1 to {Networks.Dcgan.MaxFeatures:N0} feature channels, got {Features}.");
         if (DiscriminatorLearningRate is { } dr && (!(dr > 0) || !float.IsFinite(dr)))
             throw new ArgumentException($"The discriminator's learning rate must be a positive number, got {dr}.");
         if (!(LabelSmoothing is >= 0f and < 0.5f)) throw new ArgumentException($"Label smoothing must be in [0, 0.5) (the real target 1 − s stays above ½), got {LabelSmoothing}.");

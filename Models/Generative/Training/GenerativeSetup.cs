@@ -18,6 +18,7 @@ public static class GenerativeSetup
         int seed = options.Seed;
         if (kind != GenerativeKind.Gan && GanOnly(options) is { } given)
             throw new ArgumentException($"{given} is for the GAN; {SettingNames.Name(kind)} draws uniform noise and has no discriminator.");
+        CheckBatches(kind, options, train.Count);
         var mixture = options.LatentComponents > 0 ? LatentMixture.Create(options.LatentComponents, GanNoise).WithSd(options.LatentSd) : null;
         var model = kind switch
         {
@@ -33,6 +34,23 @@ public static class GenerativeSetup
         model.SetMetadata("seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return (model, new GenerativeTrainingState { Options = options });
     }
+
+    /// <summary>The DCGAN networks' batch norm estimates a variance from each batch, which one image cannot give: a GAN
+    /// needs batches of two or more, and so at least two images (a last batch of one is left out, <see cref="GanImagesPerEpoch"/>).
+    /// Checked before any work, where a batch of one used to fail in the first epoch's step.</summary>
+    public static void CheckBatches(GenerativeKind kind, GenerativeOptions options, int images)
+    {
+        if (kind != GenerativeKind.Gan) return;
+        if (options.BatchSize < 2)
+            throw new ArgumentException($"--batch-size {options.BatchSize}: a GAN trains on batches of at least 2 images (its batch norm estimates a variance from each batch).");
+        if (images < 2)
+            throw new ArgumentException($"A GAN needs at least 2 training images (its batch norm estimates a variance from each batch), got {images}.");
+    }
+
+    /// <summary>The images a GAN epoch of <paramref name="images"/> trains on: all of them, except that a last batch of one
+    /// (<paramref name="images"/> ≡ 1 mod <paramref name="batchSize"/>) is left out, as its batch norm cannot train on
+    /// it. The image left out is the shuffle's last, another each epoch; every other run keeps every batch it had.</summary>
+    public static int GanImagesPerEpoch(int images, int batchSize) => images > 1 && images % batchSize == 1 ? images - 1 : images;
 
     /// <summary>The first GAN-only option that differs from its default, by name, or null.</summary>
     private static string? GanOnly(GenerativeOptions o) =>

@@ -30,6 +30,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         if (train.ImageLength != pixels || train.Channels != Model.ImageShape[0])
             throw new ArgumentException($"{train.Source} has images of shape [{train.Channels}×{train.Height}×{train.Width}] but the {Model.Name} draws {Tensor.ShapeText(Model.ImageShape)}.");
         if (train.Count == 0) throw new ArgumentException($"{train.Source}: the training set is empty.");
+        GenerativeSetup.CheckBatches(Model.Kind, o, train.Count);
         var batches = new BatchAssembler(train);
         var order = new int[train.Count];
         // A model trained so far without an average (an older checkpoint) starts it from its generator as it stands.
@@ -103,8 +104,9 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             TopK = o.TopK < 1 ? new TopKSelection(o.TopK) : null,
         };
         var sums = new Dictionary<string, double> { ["d_loss"] = 0, ["g_loss"] = 0, ["d_real"] = 0, ["d_fake"] = 0 };
-        int total = Count(order.Length, o.BatchSize);
-        int count = Batches(order.Length, o.BatchSize, (b, start, n) =>
+        int images = GenerativeSetup.GanImagesPerEpoch(order.Length, o.BatchSize);
+        int total = Count(images, o.BatchSize);
+        int count = Batches(images, o.BatchSize, (b, start, n) =>
         {
             batches.Fill(order, start, n, null);
             step.LearningRate = o.LearningRateAt(epoch, b, total);

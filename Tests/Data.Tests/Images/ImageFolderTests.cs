@@ -43,6 +43,30 @@ public class ImageFolderTests
         Assert.Equal(photo.Pixels, set.Image(0).ToArray());
     }
 
+    /// <summary>Audit H3: a JPEG whose EXIF orientation says "turn 90° clockwise" (as phones write them) was read as stored,
+    /// so np colorize wrote it lying on its side.</summary>
+    [Fact]
+    public void A_photo_is_read_upright_as_its_exif_orientation_says()
+    {
+        using var dir = new TempFolder();
+        // Stored 60 wide × 20 high, left half red, right half blue; turned 90° clockwise it is 20 × 60, red above blue.
+        using (var image = new Image<Rgb24>(60, 20))
+        {
+            for (int y = 0; y < 20; y++)
+                for (int x = 0; x < 60; x++) image[x, y] = x < 30 ? new Rgb24(255, 0, 0) : new Rgb24(0, 0, 255);
+            image.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+            image.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)6);
+            image.SaveAsJpeg(dir.File("turned.jpg"));
+        }
+        var photo = ImageFile.Read(dir.File("turned.jpg"));
+        Assert.Equal((60, 20), (photo.Height, photo.Width));
+        Assert.True(photo.Plane(0)[5 * 20 + 10] > 0.8f && photo.Plane(2)[5 * 20 + 10] < 0.2f, "top is red");
+        Assert.True(photo.Plane(2)[55 * 20 + 10] > 0.8f && photo.Plane(0)[55 * 20 + 10] < 0.2f, "bottom is blue");
+        var square = ImageFile.ReadSquare(dir.File("turned.jpg"), 16);
+        Assert.True(square.Plane(0)[2 * 16 + 8] > 0.8f, "the square's top is red");
+        Assert.True(square.Plane(2)[13 * 16 + 8] > 0.8f, "the square's bottom is blue");
+    }
+
     [Fact]
     public void A_grey_image_reads_as_equal_channels()
     {

@@ -10,6 +10,27 @@ namespace NeuralPipelines.Models.Tests.Generative;
 
 public class Pix2PixNetworkTests(ITestOutputHelper output)
 {
+    /// <summary>Audit H5: --n-layers 4 at 32×32 (5 at 64×64) passed the options' check and failed in the first step
+    /// inside a convolution; the deepest PatchGAN a size takes is now known, and the options refuse a deeper one.</summary>
+    [Theory]
+    [InlineData(32, 3)]
+    [InlineData(64, 4)]
+    [InlineData(128, 5)]
+    public void The_deepest_patchgan_a_size_takes_gives_logits_and_one_more_layer_does_not(int size, int deepest)
+    {
+        Assert.Equal(deepest, PatchGan.MaxLayers(size));
+        Assert.All(PatchGan.Build(ndf: 1, nLayers: deepest).OutputShape([3, size, size]).Skip(1), side => Assert.True(side >= 1));
+        Assert.ThrowsAny<ArgumentException>(() => PatchGan.Build(ndf: 1, nLayers: deepest + 1).OutputShape([3, size, size]));
+        if (deepest < 5)
+        {
+            var e = Assert.Throws<ArgumentException>(() => new ColorizerOptions(Size: size, NLayers: deepest + 1).Validate());
+            Assert.Contains($"--n-layers {deepest + 1}", e.Message);
+            Assert.Contains($"at most {deepest}", e.Message);
+            new ColorizerOptions(Loss: ColorizerLoss.L1, Size: size, NLayers: deepest + 1).Validate(); // no PatchGAN is built for l1
+        }
+        new ColorizerOptions(Size: size, NLayers: deepest).Validate();
+    }
+
     // The libtorch peer's counts (run.sh pix2pix prints G + D): the reference implementation's networks at 64×64.
     [Theory]
     [InlineData(64, 29_240_002L, 2_765_633L)]

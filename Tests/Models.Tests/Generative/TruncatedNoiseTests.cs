@@ -49,6 +49,17 @@ public class TruncatedNoiseTests
     public void A_truncation_that_is_not_positive_is_refused(float t, string expected) =>
         Assert.Contains(expected, Assert.Throws<ArgumentException>(() => NoiseSampler.For(NoiseKind.Normal, 8, 2, 1, t)).Message);
 
+    /// <summary>Audit H1: --truncation 1e-30 hung np sample, redrawing each component until it fell into [−t, t].</summary>
+    [Theory]
+    [InlineData(0.005f)]
+    [InlineData(1e-6f)]
+    public void A_truncation_below_the_least_is_refused(float t) =>
+        Assert.Contains("must be at least 0.01", Assert.Throws<ArgumentException>(() => NoiseSampler.For(NoiseKind.Normal, 8, 2, 1, t)).Message);
+
+    [Fact]
+    public void The_least_truncation_draws_inside_it() =>
+        Assert.All(NoiseSampler.For(NoiseKind.Normal, 64, 10, 1, NoiseSampler.MinTruncation).Span.ToArray(), v => Assert.InRange(Math.Abs(v), 0f, NoiseSampler.MinTruncation));
+
     [Fact]
     public void Uniform_noise_refuses_truncation() =>
         Assert.Contains("applies to normal noise", Assert.Throws<ArgumentException>(() => NoiseSampler.For(NoiseKind.Uniform, 10, 2, 1, 1f)).Message);
