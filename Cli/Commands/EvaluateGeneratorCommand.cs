@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using NeuralPipelines.Data.Catalog;
-using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Generative.Evaluation;
 using NeuralPipelines.Models.Settings;
 using Spectre.Console;
@@ -18,7 +17,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
     public Command Create(CliContext context)
     {
         var model = new Option<string?>("--model") { Description = "The generator: a gan, gmmn or gmmn-ae checkpoint, or its ONNX export." };
-        var classifier = new Option<string>("--classifier") { Description = "A classifier checkpoint trained on the same data (np train lenet5 --data …): its classes, confidence and 84 penultimate features judge the samples.", Required = true };
+        var classifier = new Option<string>("--classifier") { Description = "A LeNet-5 checkpoint trained on the same data (np train lenet5 --data …): its classes, confidence and 84 penultimate features judge the samples; any other classifier is refused.", Required = true };
         var data = new Option<string>("--data") { Description = "Dataset whose test split the samples are compared with: mnist (the shipped split), fashion-mnist or a folder of IDX files.", DefaultValueFactory = _ => "mnist" };
         var real = new Option<bool>("--real") { Description = "Evaluate real training images in place of samples (the floor/ceiling row); no --model." };
         var samples = new Option<int>("--samples") { Description = "Samples drawn (or real images taken) for the classifier and the Parzen window; MMD² takes the first 2,000 of them.", DefaultValueFactory = _ => 10_000 };
@@ -27,7 +26,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
         var json = CliContext.JsonOption();
         var command = new Command("evaluate-generator",
             "Measure a generator against a dataset's test split: MMD² (σ = 2 … 80) of 2,000 samples and 2,000 test images; over 10,000 samples, " +
-            "the classifier's share of each class (most ÷ least), its mean top-class confidence and the Fréchet distance of its penultimate features " +
+            "the LeNet-5's share of each class (most ÷ least), its mean top-class confidence and the Fréchet distance of its penultimate features " +
             "to the test set's (LeNet FID); the Parzen-window log-likelihood of the test images under the samples (σ chosen on the last 1,000 training images). " +
             "A checkpoint that keeps a moving average of its generator is measured through it unless --generator raw.");
         foreach (var o in new Option[] { model, classifier, data, real, samples, seed }.Concat(sampling.All).Append(json)) command.Options.Add(o);
@@ -39,7 +38,7 @@ public sealed class EvaluateGeneratorCommand : ICliCommand
                 throw new ArgumentException(isReal ? "--real evaluates training images; give it without --model." : "Give --model GENERATOR (checkpoint or ONNX), or --real for real training images.");
             if (isReal) sampling.Refuse(parse, "--real measures training images");
             string classifierPath = parse.GetValue(classifier)!, dataset = parse.GetValue(data)!;
-            var lenet = ClassifierCheckpoint.Load(classifierPath).Model;
+            var lenet = LeNetJudge.Load(classifierPath);
             var split = new DatasetCatalog().LoadImages(dataset);
             if (lenet.Metadata.TryGetValue("dataset", out var trainedOn) && !trainedOn.Equals(split.Name, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"{classifierPath} was trained on {trainedOn}, not {split.Name}: the classifier must know the data the samples are compared with.");

@@ -14,6 +14,9 @@ public sealed class LeNet5 : IZooArchitecture
 {
     public string Name => "lenet5";
 
+    /// <summary>Units of the last hidden layer: the features "LeNet FID" is the Fréchet distance of.</summary>
+    public const int PenultimateUnits = 84;
+
     public string Description => "LeNet-5 (LeCun 1998) with ReLU and max pooling: conv5×5-6, pool, conv5×5-16, pool, FC 120-84; ~62k parameters.";
 
     public Layer Build(ZooOptions o)
@@ -30,10 +33,10 @@ public sealed class LeNet5 : IZooArchitecture
         var layers = new List<Layer>(features)
         {
             new Dense(ZooInput.Features(features, o), 120, Initializer.He, rng), new ReLU(),
-            new Dense(120, 84, Initializer.He, rng), new ReLU(),
+            new Dense(120, PenultimateUnits, Initializer.He, rng), new ReLU(),
         };
         if (o.Dropout > 0) layers.Add(new Dropout(o.Dropout, o.Seed));
-        layers.Add(new Dense(84, o.Classes, Initializer.Xavier, rng));
+        layers.Add(new Dense(PenultimateUnits, o.Classes, Initializer.Xavier, rng));
         return ZooInput.Finish(new Sequential(layers));
     }
 }

@@ -12,13 +12,14 @@ public sealed class EvaluateGeneratorCommandTests : IClassFixture<EvaluateGenera
 
     public EvaluateGeneratorCommandTests(Trained trained) => _trained = trained;
 
-    /// <summary>A GMMN after one short epoch, its ONNX export, and a LeNet-5 after one epoch on 1,000 digits.</summary>
+    /// <summary>A GMMN after one short epoch, its ONNX export, and a LeNet-5 and an MLP after one epoch on 1,000 digits.</summary>
     public sealed class Trained : IDisposable
     {
         public readonly TempFolder Folder = new();
         public string Gmmn => Folder.File("gmmn.ckpt");
         public string Onnx => Folder.File("gmmn.onnx");
         public string LeNet => Folder.File("lenet5.ckpt");
+        public string Mlp => Folder.File("mlp.ckpt");
 
         public Trained()
         {
@@ -27,6 +28,7 @@ public sealed class EvaluateGeneratorCommandTests : IClassFixture<EvaluateGenera
                 new[] { "train", "gmmn", "--epochs", "1", "--batch-size", "500", "--train-limit", "1000", "--out", Gmmn },
                 ["export", "--model", Gmmn, "--out", Onnx],
                 ["train", "lenet5", "--epochs", "1", "--train-limit", "1000", "--out", LeNet],
+                ["train", "mlp", "--epochs", "1", "--train-limit", "1000", "--no-train-eval", "--out", Mlp],
             })
             {
                 var r = Np(args);
@@ -84,5 +86,18 @@ public sealed class EvaluateGeneratorCommandTests : IClassFixture<EvaluateGenera
             "--samples 100000000: at most 2,739,137 images of 1×28×28 pixels");
         AssertFailsWithOneLine("evaluate-generator", ["evaluate-generator", "--model", _trained.Onnx, "--classifier", _trained.LeNet, "--samples", "100000000"],
             "--samples 100000000: at most 2,739,137 images");
+    }
+
+    /// <summary>Audit H10: an MLP was accepted and the Fréchet distance of its 100 hidden units reported as "LeNet FID" (the
+    /// lenet_fid key), not comparable with the documented figures. Any classifier but a LeNet-5, and any other checkpoint,
+    /// is refused before a sample is drawn: 100,000,000 samples would be refused by the draw, naming --samples.</summary>
+    [Fact]
+    public void A_classifier_other_than_lenet5_is_refused_naming_the_file_before_any_sampling()
+    {
+        AssertFailsWithOneLine("evaluate-generator", ["evaluate-generator", "--model", _trained.Gmmn, "--classifier", _trained.Mlp, "--samples", "100000000"],
+            $"{_trained.Mlp} is a classifier of architecture mlp, not a LeNet-5", "np train lenet5 --data");
+        AssertFailsWithOneLine("evaluate-generator", ["evaluate-generator", "--real", "--classifier", _trained.Mlp], _trained.Mlp, "not a LeNet-5");
+        AssertFailsWithOneLine("evaluate-generator", ["evaluate-generator", "--model", _trained.Gmmn, "--classifier", _trained.Gmmn],
+            $"{_trained.Gmmn} holds a gmmn model, not a classifier", "np train lenet5 --data");
     }
 }

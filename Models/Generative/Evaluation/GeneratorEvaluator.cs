@@ -12,8 +12,11 @@ namespace NeuralPipelines.Models.Generative.Evaluation;
 public static class GeneratorEvaluator
 {
     /// <summary>Evaluates the images <paramref name="draw"/> returns (count → count·784 pixels in [0, 1]).</summary>
+    /// <exception cref="ArgumentException"><paramref name="classifier"/> is not a LeNet-5 (<see cref="LeNetJudge"/>); nothing is drawn.</exception>
     public static GeneratorReport Evaluate(Func<int, float[]> draw, ClassifierModel classifier, TrainTestSplit split, GeneratorEvaluationSizes? sizes = null)
     {
+        // Checked before drawing: the samples of a large generator take a while, and a wrong judge makes them worthless.
+        LeNetJudge.Ensure(classifier, "The classifier");
         sizes ??= new GeneratorEvaluationSizes();
         int count = Math.Max(sizes.Samples, sizes.MmdSamples);
         var pixels = draw(count);
@@ -26,6 +29,7 @@ public static class GeneratorEvaluator
     /// leaving out the held-out images that choose the Parzen σ.</summary>
     public static GeneratorReport EvaluateReal(ClassifierModel classifier, TrainTestSplit split, GeneratorEvaluationSizes? sizes = null)
     {
+        LeNetJudge.Ensure(classifier, "The classifier");
         sizes ??= new GeneratorEvaluationSizes();
         var train = split.Train;
         int available = train.Count - HeldOut(train, sizes);
