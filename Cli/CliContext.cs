@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using NeuralPipelines.Data.IO;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli;
@@ -83,6 +84,8 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
                 ? $"out of memory{on} ({message}); a file may declare sizes it does not hold, or the job needs a smaller batch."
                 : $"arithmetic overflow{on} ({message}); a file may declare sizes or values out of range.";
         }
+        // The library names a read-only output in its callers' terms; here the way past it is an option.
+        if (e is ReadOnlyOutputException || e.InnerException is ReadOnlyOutputException) message += " Give --force to replace it.";
         return message;
     }
 

@@ -31,8 +31,7 @@ public sealed record OutputTarget(string Given, string Path, FileIdentity? Exist
             case FileKind.Regular:
                 var real = Posix.RealPath(full) ?? (new FileInfo(full).LinkTarget is null ? full : File.ResolveLinkTarget(full, returnFinalTarget: true)!.FullName);
                 if (!force && (existing.ReadOnly || !Posix.CanWrite(real)))
-                    throw new UnauthorizedAccessException(
-                        $"{path}: the file is read-only (mode {Convert.ToString(existing.Mode & 0x1ff, 8)}); nothing was written. Give --force to replace it.");
+                    throw new ReadOnlyOutputException(path, existing.Mode);
                 return new OutputTarget(path, real, existing);
             case FileKind.CharacterDevice or FileKind.Fifo:
                 return new OutputTarget(path, full, existing);
