@@ -19,7 +19,8 @@ public sealed class SampleCommand : ICliCommand
         var output = new Option<string>("--out")
         {
             Description = "A .png file (all images in one grid) or a folder (one PNG per image, sample-0001.png …; an earlier run's sample files " +
-                          "there are replaced, and those numbered above --count removed). Another name with an extension (x.jpg) is refused unless it " +
+                          "there are replaced, and those numbered above --count removed, only once every new image is written, so a failed or " +
+                          "interrupted run leaves the old set; other files there are never touched). Another name with an extension (x.jpg) is refused unless it " +
                           "is an existing folder; end it with / for a new folder.",
             Required = true,
         };
@@ -55,23 +56,12 @@ public sealed class SampleCommand : ICliCommand
             else
             {
                 var folder = Outputs.CreateFolder("--out", target);
-                int per = shape.Aggregate(1, (a, b) => a * b);
-                try
-                {
-                    for (int i = 0; i < n; i++)
-                    {
-                        string file = SampleFolder.FileFor(target, i + 1);
-                        ImageWriter.WritePng(file, pixels.AsSpan(i * per, per), shape[0], shape[1], shape[2]);
-                        written.Add(file);
-                    }
-                }
+                try { written.AddRange(SampleFolder.Write(target, pixels, n, shape[0], shape[1], shape[2])); }
                 finally
                 {
-                    // A run that wrote nothing (the first write failed) leaves no empty folder of its own making, as np colorize.
+                    // A run that wrote nothing leaves no empty folder of its own making, as np colorize.
                     folder.RemoveIfEmpty();
                 }
-                // Checked with the new files above: a read-only one stopped the run unless --force.
-                foreach (var old in stale.Where(f => FileIdentity.Of(f)?.Kind == FileKind.Regular)) File.Delete(old);
             }
             var console = context.Console(parse.GetValue(json));
             console.MarkupLineInterpolated($"{n} {kind} samples ({drew} generator, seed {s}{how.Describe(rejected)}, {shape[0]}×{shape[1]}×{shape[2]}) → {target}");

@@ -4,14 +4,52 @@ namespace NeuralPipelines.Data.IO;
 /// given the old file's permissions), and <see cref="Commit"/> renames them all into place and fsyncs their folders. If
 /// one rename fails, the ones before it are undone (the old files come back from hard-linked copies), so several files
 /// written together (an ONNX model and its ML.NET zip) appear together or not at all. A character device or FIFO is
-/// written in place at commit, before the renames (it cannot be undone; if it fails, no file has changed). Disposing without committing deletes every temp file.</summary>
+/// written in place at commit, before the renames (it cannot be undone; if it fails, no file has changed). Disposing without committing deletes every temp file.
+/// Made with a folder (<see cref="OutputTransaction(string, string)"/>), the files going into that folder are staged in
+/// one hidden folder inside it instead, removed with the transaction.</summary>
 public sealed class OutputTransaction : IDisposable
 {
     private sealed record Staged(OutputTarget Target, string? Temp, IDisposable? Tracker, Func<Stream, Task> Write);
 
     private readonly List<Staged> staged = [];
     private readonly List<IDisposable> trackers = [];
+    private readonly HashSet<string> cleaned = [];
+    private readonly string? stagedFolder, purpose;
+    private string? staging;
+    private IDisposable? stagingTracker;
     private bool committed;
+
+    public OutputTransaction() { }
+
+    /// <summary>A transaction that stages the files it writes into <paramref name="folder"/> in one hidden folder there
+    /// (<see cref="TempFiles.StagingFolderFor"/>, named after <paramref name="purpose"/>): a run of thousands of files (np
+    /// sample's folder) shows no temp file among its outputs while it runs, and a signal or the next run removes one
+    /// folder. It is inside <paramref name="folder"/>, so on its filesystem, and each rename into place is atomic. Files
+    /// elsewhere (a symlink's target in another folder) are staged beside their target as usual.</summary>
+    public OutputTransaction(string folder, string purpose)
+    {
+        stagedFolder = Path.GetFullPath(folder);
+        this.purpose = purpose;
+    }
+
+    // A hidden folder of many files is listed once per transaction, not once per file (5,000 samples: 5,000 listings).
+    private void CleanStale(string folder)
+    {
+        if (cleaned.Add(folder)) TempFiles.CleanStale(folder);
+    }
+
+    private string TempNameFor(OutputTarget target)
+    {
+        if (stagedFolder is null || Path.GetFullPath(target.Folder) != stagedFolder) return TempFiles.NameFor(target.Path);
+        if (staging is null)
+        {
+            var folder = TempFiles.StagingFolderFor(stagedFolder, purpose!);
+            stagingTracker = TempFiles.TrackFolder(folder);
+            Directory.CreateDirectory(folder);
+            staging = folder;
+        }
+        return TempFiles.NameFor(Path.Combine(staging, Path.GetFileName(target.Path)));
+    }
 
     /// <summary>Checks <paramref name="path"/> (see <see cref="OutputTarget.Resolve"/>) and writes its temporary file now.
     /// An exception from <paramref name="write"/> leaves nothing behind.</summary>
@@ -32,8 +70,8 @@ public sealed class OutputTransaction : IDisposable
             staged.Add(new Staged(target, null, null, write));
             return;
         }
-        TempFiles.CleanStale(target.Folder);
-        var temp = TempFiles.NameFor(target.Path);
+        CleanStale(target.Folder);
+        var temp = TempNameFor(target);
         var tracker = TempFiles.Track(temp);
         trackers.Add(tracker);
         try
@@ -106,6 +144,7 @@ public sealed class OutputTransaction : IDisposable
     public void Dispose()
     {
         foreach (var t in trackers) t.Dispose();
+        stagingTracker?.Dispose();
     }
 
     // The temp file's name means nothing to the user: messages name the output as given.

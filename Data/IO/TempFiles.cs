@@ -6,10 +6,12 @@ namespace NeuralPipelines.Data.IO;
 
 /// <summary>The temporary files the writer makes beside its outputs: their name pattern, the ones this process has open
 /// (deleted on SIGINT, SIGTERM and SIGHUP before the process ends) and the stale ones a killed run left behind (deleted
-/// on the next write to their folder).</summary>
+/// on the next write to their folder); and the staging folders (<see cref="StagingFolderFor"/>) several outputs of one
+/// folder are written into first, kept the same way.</summary>
 public static partial class TempFiles
 {
     private static readonly ConcurrentDictionary<string, byte> Live = new();
+    private static readonly ConcurrentDictionary<string, byte> LiveFolders = new();
     private static readonly object SignalLock = new();
     private static List<PosixSignalRegistration>? signals;
 
@@ -31,6 +33,39 @@ public static partial class TempFiles
         return m.Success && int.TryParse(m.Groups[1].Value, out var pid) ? pid : null;
     }
 
+    /// <summary>".np-PURPOSE-PID-GUID": a hidden folder inside <paramref name="parent"/> (so on its filesystem, and a
+    /// rename out of it is atomic) where a run stages the outputs it will move into <paramref name="parent"/>.</summary>
+    public static string StagingFolderFor(string parent, string purpose) =>
+        Path.Combine(parent, $".np-{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+    [GeneratedRegex(@"^\.np-[a-z]+-(\d+)-[0-9a-f]{32}$")]
+    private static partial Regex FolderPattern();
+
+    /// <summary>The process id in a staging folder's name, or null when the name is not one of ours.</summary>
+    public static int? OwnerOfFolder(string folderName)
+    {
+        var m = FolderPattern().Match(folderName);
+        return m.Success && int.TryParse(m.Groups[1].Value, out var pid) ? pid : null;
+    }
+
+    /// <summary>Remembers a staging folder until the returned handle is disposed, which deletes it and what it holds; a
+    /// signal meanwhile deletes it too.</summary>
+    public static IDisposable TrackFolder(string path)
+    {
+        EnsureSignalHandlers();
+        LiveFolders[path] = 0;
+        return new TrackedFolder(path);
+    }
+
+    private sealed class TrackedFolder(string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            LiveFolders.TryRemove(path, out _);
+            TryDeleteFolder(path);
+        }
+    }
+
     /// <summary>Remembers a temp file until the returned handle is disposed; a signal meanwhile deletes it.</summary>
     public static IDisposable Track(string path)
     {
@@ -48,14 +83,16 @@ public static partial class TempFiles
         }
     }
 
-    /// <summary>Deletes the temp files this process has open (what a signal does before the process ends).</summary>
+    /// <summary>Deletes the temp files and staging folders this process has open (what a signal does before the process ends).</summary>
     public static void DeleteLive()
     {
         foreach (var path in Live.Keys) TryDelete(path);
+        foreach (var path in LiveFolders.Keys) TryDeleteFolder(path);
     }
 
-    /// <summary>Deletes temp files in <paramref name="folder"/> whose process is gone: a run killed by SIGKILL or a power
-    /// cut could not clean up after itself. Files of live processes (this one included) are left alone. Returns how many.</summary>
+    /// <summary>Deletes temp files and staging folders in <paramref name="folder"/> whose process is gone: a run killed by
+    /// SIGKILL or a power cut could not clean up after itself. Those of live processes (this one included) are left alone.
+    /// Returns how many.</summary>
     public static int CleanStale(string folder)
     {
         int removed = 0;
@@ -66,6 +103,15 @@ public static partial class TempFiles
         {
             if (OwnerOf(Path.GetFileName(path)) is not int pid || IsRunning(pid) || Live.ContainsKey(path)) continue;
             if (TryDelete(path)) removed++;
+        }
+        IEnumerable<string> folders;
+        try { folders = Directory.EnumerateDirectories(folder, ".np-*"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return removed; }
+        foreach (var path in folders)
+        {
+            if (OwnerOfFolder(Path.GetFileName(path)) is not int pid || IsRunning(pid) || LiveFolders.ContainsKey(path)) continue;
+            TryDeleteFolder(path);
+            if (!Directory.Exists(path)) removed++;
         }
         return removed;
     }
@@ -102,7 +148,7 @@ public static partial class TempFiles
     // where np export exited 134 after SIGTERM; not reproduced in 300 tries).
     private static void OnSignal(PosixSignalContext context)
     {
-        if (Live.IsEmpty) return; // nothing of ours to clean: the runtime's usual handling
+        if (Live.IsEmpty && LiveFolders.IsEmpty) return; // nothing of ours to clean: the runtime's usual handling
         DeleteLive();
     }
 

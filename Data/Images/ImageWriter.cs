@@ -16,6 +16,15 @@ public static class ImageWriter
         AtomicFile.Write(path, s => image.SaveAsPng(s));
     }
 
+    /// <summary><see cref="WritePng(string, ReadOnlySpan{float}, int, int, int)"/> into a stream: one file of several
+    /// written together (<see cref="SampleFolder"/>).</summary>
+    public static void SavePng(Stream stream, ReadOnlySpan<float> pixels, int channels, int height, int width)
+    {
+        using var image = new Image<Rgb24>(width, height);
+        Draw(image, pixels, channels, height, width, 0, 0);
+        image.SaveAsPng(stream);
+    }
+
     /// <summary>One colour picture, at its own size, with its transparency when it has one.</summary>
     public static void WritePng(string path, RgbImage image)
     {

@@ -185,6 +185,51 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
         Assert.True(File.Exists(Path.Combine(folder.File("run.v2"), "sample-0002.png")));
     }
 
+    /// <summary>Audit H11: np sample killed partway through a folder left the new run's first images among the old run's
+    /// last. A FIFO nobody reads among the old samples holds the run where every new image is staged and none is moved in
+    /// yet (a FIFO is written in place, before the renames): SIGTERM there removes the staging folder, SIGKILL leaves it
+    /// for the next run, and either way the old set is as it was. The next run, of fewer images, leaves exactly its own.</summary>
+    [LinuxFact("a FIFO to hold np sample, and signals")]
+    public void A_sample_run_killed_before_its_images_are_moved_in_leaves_the_old_set_and_the_next_run_exactly_its_own()
+    {
+        using var folder = new TempFolder();
+        var each = folder.File("each");
+        Assert.Equal(0, Np("sample", "--model", _trained.Checkpoint, "--count", "5", "--seed", "1", "--out", each).Code);
+        var notes = Path.Combine(each, "notes.txt");
+        File.WriteAllText(notes, "mine");
+        var fifo = Path.Combine(each, "sample-0003.png");
+        File.Delete(fifo);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!) mkfifo.WaitForExit();
+        var old = Directory.GetFiles(each).Where(f => f != fifo).ToDictionary(f => f, File.ReadAllBytes);
+        string[] Staging() => Directory.GetDirectories(each, ".np-sample-*");
+
+        foreach (var (signal, exitCode) in new[] { ("TERM", 143), ("KILL", 137) })
+        {
+            using var process = StartInNewProcess("sample", "--model", _trained.Checkpoint, "--count", "6", "--seed", "2", "--out", each);
+            try
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (!(Staging() is [var s] && Directory.GetFiles(s).Length == 5) && !process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(90)) Thread.Sleep(50);
+                if (process.HasExited) Assert.Fail($"np sample ended before the FIFO: {process.StandardError.ReadToEnd()}");
+                Assert.True(Staging() is [var staged] && Directory.GetFiles(staged).Length == 5, "np sample staged no 5 images");
+                using (var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", process.Id.ToString()])!) kill.WaitForExit();
+                Assert.True(process.WaitForExit(30_000), $"np sample did not end after SIG{signal}");
+                Assert.Equal(exitCode, process.ExitCode);
+            }
+            finally { if (!process.HasExited) process.Kill(); }
+            foreach (var (file, bytes) in old) Assert.Equal(bytes, File.ReadAllBytes(file));
+            Assert.False(File.Exists(Path.Combine(each, "sample-0006.png")));
+            Assert.Equal(signal == "TERM" ? 0 : 1, Staging().Length);
+        }
+
+        File.Delete(fifo);
+        var (code, _, stderr) = Np("sample", "--model", _trained.Checkpoint, "--count", "2", "--seed", "2", "--out", each);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["notes.txt", "sample-0001.png", "sample-0002.png"], Directory.GetFileSystemEntries(each).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("mine", File.ReadAllText(notes));
+        Assert.NotEqual(old[Path.Combine(each, "sample-0001.png")], File.ReadAllBytes(Path.Combine(each, "sample-0001.png")));
+    }
+
     [Fact]
     public void A_generator_onnx_whose_input_is_not_its_noise_vector_is_refused()
     {

@@ -142,6 +142,44 @@ public class OutputTransactionTests
         Assert.True(File.Exists(unrelated));
     }
 
+    /// <summary>Audit H11: the files of a folder (np sample's) are staged in one hidden folder inside it; a write that fails
+    /// leaves the old files and no staging folder, and a staging folder a killed run left is removed by the next write.</summary>
+    [LinuxFact("/proc to tell a live process from a gone one")]
+    public void Files_staged_in_a_folder_inside_theirs_leave_the_old_files_on_failure_and_no_staging_folder()
+    {
+        using var folder = new TempFolder();
+        string a = folder.Write("sample-0001.png", "old 1"), b = folder.Write("sample-0002.png", "old 2");
+        using (var t = new OutputTransaction(folder.Path, "sample"))
+        {
+            t.Add(a, s => s.Write("new 1"u8));
+            var staging = Assert.Single(Directory.GetDirectories(folder.Path));
+            Assert.StartsWith(".np-sample-", Path.GetFileName(staging));
+            Assert.Single(Directory.GetFiles(staging));
+            Assert.Empty(Temps(folder.Path));
+            Assert.Throws<InvalidDataException>(() => t.Add(b, _ => throw new InvalidDataException("no image")));
+        }
+        Assert.Equal(("old 1", "old 2"), (File.ReadAllText(a), File.ReadAllText(b)));
+        Assert.Empty(Directory.GetDirectories(folder.Path));
+        Assert.Empty(Temps(folder.Path));
+
+        using var gone = Process.Start("true")!;
+        gone.WaitForExit();
+        var stale = folder.File($".np-sample-{gone.Id}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(stale);
+        File.WriteAllText(Path.Combine(stale, $".sample-0001.png.np-{gone.Id}-{Guid.NewGuid():N}.tmp"), "left by a killed run");
+        var live = folder.File($".np-sample-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(live);
+        using (var t = new OutputTransaction(folder.Path, "sample"))
+        {
+            t.Add(a, s => s.Write("new 1"u8));
+            t.Add(b, s => s.Write("new 2"u8));
+            t.Commit();
+        }
+        Assert.Equal(("new 1", "new 2"), (File.ReadAllText(a), File.ReadAllText(b)));
+        Assert.Equal([live], Directory.GetDirectories(folder.Path));
+        Assert.Empty(Temps(folder.Path));
+    }
+
     [Fact]
     public void Several_files_appear_together_or_not_at_all()
     {
