@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using NeuralPipelines.Data.IO;
+using NeuralPipelines.Models.Training;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli;
@@ -73,7 +74,8 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
     {
         // Wrapper exceptions (reflection, aggregate) carry the useful message inside.
         while (e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException is not null) e = e.InnerException!;
-        string message = e.Message.ReplaceLineEndings(" ");
+        // Options checked by the libraries name the property a caller set; here the user gave an option.
+        string message = (e is OptionRangeException range ? range.CommandLineMessage : e.Message).ReplaceLineEndings(" ");
         // Readers name their file when they run out of memory or overflow; anywhere else, .NET's bare "Insufficient memory"
         // or "Arithmetic operation resulted in an overflow." is given the files of the command line it happened on.
         if (e is OutOfMemoryException or OverflowException && !Files(parse).Any(message.Contains))

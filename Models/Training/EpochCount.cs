@@ -8,6 +8,6 @@ public static class EpochCount
     /// <exception cref="ArgumentException">Fewer than one epoch.</exception>
     public static void Check(int epochs)
     {
-        if (epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {epochs}.");
+        if (epochs < 1) throw new OptionRangeException("Epochs", "--epochs", $"must be at least 1, got {epochs}.");
     }
 }

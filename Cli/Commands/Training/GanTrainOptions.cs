@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NeuralPipelines.Models.Generative;
 using NeuralPipelines.Models.Generative.Training;
+using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Cli.Commands.Training;
 
@@ -47,6 +48,7 @@ internal sealed class GanTrainOptions
         if (parse.GetValue(option) is not T value) return o;
         var changed = with(o, value);
         try { changed.Validate(); }
+        catch (OptionRangeException) { throw; }   // names its own option
         catch (ArgumentException e) { throw new ArgumentException($"{option.Name}: {e.Message}"); }
         return changed;
     }

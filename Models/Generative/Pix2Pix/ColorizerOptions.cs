@@ -35,18 +35,18 @@ public sealed record ColorizerOptions(
     {
         if (!Sizes.Contains(Size)) throw new ArgumentException($"The colorizer's image size must be {SizesText}, got {Size}.");
         if (Ngf is <= 0 or > MaxWidth || Ndf is <= 0 or > MaxWidth)
-            throw new ArgumentException($"--ngf and --ndf must be 1 to {MaxWidth}, got {Ngf} and {Ndf}.");
-        if (NLayers is < 1 or > 5) throw new ArgumentException($"--n-layers must be 1 to 5, got {NLayers}.");
+            throw new OptionRangeException("Ngf and Ndf", "--ngf and --ndf", $"must be 1 to {MaxWidth}, got {Ngf} and {Ndf}.");
+        if (NLayers is < 1 or > 5) throw new OptionRangeException("NLayers", "--n-layers", $"must be 1 to 5, got {NLayers}.");
         // Only the l1+gan loss builds the PatchGAN; past its depth for the size the first step failed inside a convolution.
         if (Loss == ColorizerLoss.L1Gan && NLayers > PatchGan.MaxLayers(Size))
-            throw new ArgumentException($"--n-layers {NLayers}: a PatchGAN on {Size}×{Size} photos is at most {PatchGan.MaxLayers(Size)} layers deep (each halves the side), got {NLayers}.");
+            throw new OptionRangeException("NLayers", "--n-layers", $"{NLayers}: a PatchGAN on {Size}×{Size} photos is at most {PatchGan.MaxLayers(Size)} layers deep (each halves the side), got {NLayers}.");
         EpochCount.Check(Epochs);
-        if (BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {BatchSize}.");
-        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"--lr must be a positive number, got {LearningRate}.");
-        if (!(Lambda >= 0) || !float.IsFinite(Lambda)) throw new ArgumentException($"--lambda must be a finite number ≥ 0, got {Lambda}.");
+        if (BatchSize < 1) throw new OptionRangeException("BatchSize", "--batch-size", $"must be ≥ 1, got {BatchSize}.");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new OptionRangeException("LearningRate", "--lr", $"must be a positive number, got {LearningRate}.");
+        if (!(Lambda >= 0) || !float.IsFinite(Lambda)) throw new OptionRangeException("Lambda", "--lambda", $"must be a finite number ≥ 0, got {Lambda}.");
         if (LearningRateDecayEpochs < 0 || LearningRateDecayEpochs > Epochs)
-            throw new ArgumentException($"--lr-decay-epochs must be between 0 and the {Epochs} epochs of training, got {LearningRateDecayEpochs}.");
-        if (Pad < 0 || Pad >= Size / 2) throw new ArgumentException($"--pad must be in 0..{Size / 2 - 1}, got {Pad}.");
+            throw new OptionRangeException("LearningRateDecayEpochs", "--lr-decay-epochs", $"must be between 0 and the {Epochs} epochs of training, got {LearningRateDecayEpochs}.");
+        if (Pad < 0 || Pad >= Size / 2) throw new OptionRangeException("Pad", "--pad", $"must be in 0..{Size / 2 - 1}, got {Pad}.");
     }
 
     public string Describe() =>

@@ -119,9 +119,9 @@ public sealed record GenerativeOptions
     public void Validate()
     {
         EpochCount.Check(Epochs);
-        if (AutoencoderEpochs < 0) throw new ArgumentException($"--autoencoder-epochs must be ≥ 0, got {AutoencoderEpochs}.");
+        if (AutoencoderEpochs < 0) throw new OptionRangeException("AutoencoderEpochs", "--autoencoder-epochs", $"must be ≥ 0, got {AutoencoderEpochs}.");
         // Each named alone: a GAN's --batch-size 0 was reported with the batch of an auto-encoder it does not have.
-        if (BatchSize <= 0) throw new ArgumentException($"--batch-size must be positive, got {BatchSize}.");
+        if (BatchSize <= 0) throw new OptionRangeException("BatchSize", "--batch-size", $"must be positive, got {BatchSize}.");
         if (AutoencoderBatchSize <= 0) throw new ArgumentException($"The auto-encoder's batch size must be positive, got {AutoencoderBatchSize}.");
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate) || !(AutoencoderLearningRate > 0))
             throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");

@@ -2,6 +2,7 @@ using NeuralPipelines.Data.Datasets;
 using NeuralPipelines.Models.Generative.Networks;
 using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Settings;
+using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Models.Generative.Training;
 
@@ -42,7 +43,7 @@ public static class GenerativeSetup
     {
         if (kind != GenerativeKind.Gan) return;
         if (options.BatchSize < 2)
-            throw new ArgumentException($"--batch-size {options.BatchSize}: a GAN trains on batches of at least 2 images (its batch norm estimates a variance from each batch).");
+            throw new OptionRangeException("BatchSize", "--batch-size", $"{options.BatchSize}: a GAN trains on batches of at least 2 images (its batch norm estimates a variance from each batch).");
         if (images < 2)
             throw new ArgumentException($"A GAN needs at least 2 training images (its batch norm estimates a variance from each batch), got {images}.");
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using NeuralPipelines.Data.Images;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Generative.Pix2Pix;
+using NeuralPipelines.Models.Training;
 using NeuralPipelines.Tests;
 
 namespace NeuralPipelines.Models.Tests.Generative;
@@ -74,8 +75,12 @@ public class ColorizerDecayTests
     [Theory]
     [InlineData(-1)]
     [InlineData(3)]
-    public void A_decay_longer_than_the_training_or_negative_is_refused(int k) =>
-        Assert.Contains("--lr-decay-epochs must be between 0 and the 2 epochs", Assert.Throws<ArgumentException>(Tiny(2, k).Validate).Message);
+    public void A_decay_longer_than_the_training_or_negative_is_refused(int k)
+    {
+        var e = Assert.Throws<OptionRangeException>(Tiny(2, k).Validate);
+        Assert.StartsWith("LearningRateDecayEpochs must be between 0 and the 2 epochs", e.Message);   // the property a caller set
+        Assert.StartsWith("--lr-decay-epochs must be between 0 and the 2 epochs", e.CommandLineMessage);
+    }
 
     private static float[] Train(ColorizerOptions options, out float[] afterFirstEpoch)
     {

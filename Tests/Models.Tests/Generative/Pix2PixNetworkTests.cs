@@ -4,6 +4,7 @@ using NeuralPipelines.Models.Layers;
 using NeuralPipelines.Models.Layers.Conv;
 using NeuralPipelines.Models.Tensors;
 using NeuralPipelines.Models.Tests.Gradients;
+using NeuralPipelines.Models.Training;
 using Xunit.Abstractions;
 
 namespace NeuralPipelines.Models.Tests.Generative;
@@ -23,8 +24,9 @@ public class Pix2PixNetworkTests(ITestOutputHelper output)
         Assert.ThrowsAny<ArgumentException>(() => PatchGan.Build(ndf: 1, nLayers: deepest + 1).OutputShape([3, size, size]));
         if (deepest < 5)
         {
-            var e = Assert.Throws<ArgumentException>(() => new ColorizerOptions(Size: size, NLayers: deepest + 1).Validate());
-            Assert.Contains($"--n-layers {deepest + 1}", e.Message);
+            var e = Assert.Throws<OptionRangeException>(() => new ColorizerOptions(Size: size, NLayers: deepest + 1).Validate());
+            Assert.StartsWith($"NLayers {deepest + 1}:", e.Message);
+            Assert.StartsWith($"--n-layers {deepest + 1}:", e.CommandLineMessage);
             Assert.Contains($"at most {deepest}", e.Message);
             new ColorizerOptions(Loss: ColorizerLoss.L1, Size: size, NLayers: deepest + 1).Validate(); // no PatchGAN is built for l1
         }
