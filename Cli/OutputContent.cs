@@ -19,6 +19,7 @@ public sealed record OutputContent(string Name, ModelFileKind Model = ModelFileK
     public static OutputContent JsonLines { get; } = new("JSON Lines", Text: true);
     public static OutputContent Json { get; } = new("JSON", Text: true);
     public static OutputContent Png { get; } = new("a PNG image");
+    public static OutputContent TritonConfig { get; } = new("a Triton model configuration");
     public static OutputContent Folder { get; } = new("a folder of files", IsFolder: true);
 
     /// <summary>How messages name an existing model of <paramref name="kind"/>, after "an existing".</summary>

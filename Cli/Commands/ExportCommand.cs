@@ -63,6 +63,9 @@ public sealed class ExportCommand : ICliCommand
                 try { TritonRepository.CheckName(name); }
                 catch (ArgumentException e) { throw new ArgumentException($"--triton-name: {e.Message}{(parse.GetValue(tritonName) is null ? " (the default is the architecture; give --triton-name)" : "")}", e); }
             }
+            // The entry's files are known once the name is (it may come from the checkpoint); checked like --out before the
+            // export's work, where an existing entry's files are (a new entry's folders hold nothing to lose).
+            using var entry = repository is null ? null : Outputs.Check(parse.GetValue(force), asJson, [("--model", source)], TritonOutputs(repository, name));
             var onnx = OnnxExporter.Export(network, card);
             var bytes = onnx.ToByteArray();
             var parity = ExportParity.Check(network, card, bytes, batch: 3, seed: parse.GetValue(seed));
@@ -123,6 +126,13 @@ public sealed class ExportCommand : ICliCommand
     }
 
     /// <summary>The network to export and its card: a classifier as trained, or a generator's sampler (noise → pixels).</summary>
+    private static OutputOption[] TritonOutputs(string repository, string name)
+    {
+        var (model, config) = TritonRepository.Files(repository, name);
+        return [.. new[] { new OutputOption("--triton", model, OutputContent.Onnx), new OutputOption("--triton", config, OutputContent.TritonConfig) }
+            .Where(o => Directory.Exists(Path.GetDirectoryName(o.Path)))];
+    }
+
     private static (Layer Network, ModelCard Card) Exportable(string path, Models.Generative.GeneratorWeights? weights)
     {
         var content = CheckpointFile.Load(path);

@@ -22,15 +22,14 @@ public static class TritonRepository
         try { model = global::Onnx.ModelProto.Parser.ParseFrom(onnx); }
         catch (InvalidProtocolBufferException e) { throw new InvalidDataException($"not an ONNX model ({e.Message}).", e); }
         var config = TritonModelConfig.FromOnnx(model, name, maxBatchSize);
-        var modelFolder = Path.Combine(Path.GetFullPath(repository), name);
-        var versionFolder = Path.Combine(modelFolder, Version);
-        var made = CreatedFolder.Create(versionFolder);
+        var (modelFile, configFile) = Files(repository, name);
+        var made = CreatedFolder.Create(Path.GetDirectoryName(modelFile)!);
         try
         {
             using var files = new OutputTransaction();
             alongside?.Invoke(files);
-            files.Add(Path.Combine(versionFolder, ModelFileName), s => s.Write(onnx));
-            files.Add(Path.Combine(modelFolder, ConfigFileName), s => s.Write(Encoding.UTF8.GetBytes(config.ToText())));
+            files.Add(modelFile, s => s.Write(onnx));
+            files.Add(configFile, s => s.Write(Encoding.UTF8.GetBytes(config.ToText())));
             files.Commit();
         }
         catch
@@ -40,6 +39,14 @@ public static class TritonRepository
             throw;
         }
         return config;
+    }
+
+    /// <summary>The two files of <paramref name="name"/>'s entry in <paramref name="repository"/>: DIR/NAME/1/model.onnx
+    /// and DIR/NAME/config.pbtxt.</summary>
+    public static (string Model, string Config) Files(string repository, string name)
+    {
+        var modelFolder = Path.Combine(Path.GetFullPath(repository), name);
+        return (Path.Combine(modelFolder, Version, ModelFileName), Path.Combine(modelFolder, ConfigFileName));
     }
 
     /// <summary>A model name is a folder name and a URL segment in Triton: letters, digits, '_', '-' and '.'.</summary>

@@ -62,4 +62,30 @@ public sealed class ExportTritonCommandTests
         File.WriteAllText(temp.File("plain"), "");
         AssertFailsWithOneLine("export", ["export", "--model", ckpt, "--triton", temp.File("plain")], "a file, not a folder");
     }
+
+    /// <summary>An existing entry's files were checked only when written, after the export's work, and not as --out is:
+    /// now a read-only model.onnx is refused before any work (and replaced with --force), a folder in config.pbtxt's place
+    /// too, each in one line naming it.</summary>
+    [Fact]
+    public void An_existing_entrys_files_are_checked_as_outputs_before_any_work()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var temp = new TempFolder();
+        var ckpt = ExportCommandTests.Train(temp);
+        var repository = temp.File("repo");
+        Assert.Equal(0, Np("export", "--model", ckpt, "--triton", repository, "--triton-name", "digits").Code);
+        var model = Path.Combine(repository, "digits", "1", "model.onnx");
+        File.WriteAllText(model, "an older version");
+        File.SetUnixFileMode(model, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        AssertFailsWithOneLine("export", ["export", "--model", ckpt, "--triton", repository, "--triton-name", "digits"], $"--triton {model}: the file is read-only", "--force");
+        Assert.Equal("an older version", File.ReadAllText(model));
+
+        Assert.Equal(0, Np("export", "--model", ckpt, "--triton", repository, "--triton-name", "digits", "--force").Code);
+        Assert.NotEqual("an older version", File.ReadAllText(model));
+
+        var config = Path.Combine(repository, "digits", "config.pbtxt");
+        File.Delete(config);
+        Directory.CreateDirectory(config);
+        AssertFailsWithOneLine("export", ["export", "--model", ckpt, "--triton", repository, "--triton-name", "digits", "--force"], $"--triton {config}: a folder, not a file");
+    }
 }
