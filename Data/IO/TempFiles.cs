@@ -27,9 +27,12 @@ public static partial class TempFiles
     private static partial Regex Pattern();
 
     /// <summary>The process id in a temp file's name, or null when the name is not one of ours.</summary>
-    public static int? OwnerOf(string fileName)
+    public static int? OwnerOf(string fileName) => Owner(Pattern(), fileName);
+
+    // The process id a name of one of ours carries in its first group.
+    private static int? Owner(Regex pattern, string name)
     {
-        var m = Pattern().Match(fileName);
+        var m = pattern.Match(name);
         return m.Success && int.TryParse(m.Groups[1].Value, out var pid) ? pid : null;
     }
 
@@ -42,11 +45,7 @@ public static partial class TempFiles
     private static partial Regex FolderPattern();
 
     /// <summary>The process id in a staging folder's name, or null when the name is not one of ours.</summary>
-    public static int? OwnerOfFolder(string folderName)
-    {
-        var m = FolderPattern().Match(folderName);
-        return m.Success && int.TryParse(m.Groups[1].Value, out var pid) ? pid : null;
-    }
+    public static int? OwnerOfFolder(string folderName) => Owner(FolderPattern(), folderName);
 
     /// <summary>Remembers a staging folder until the returned handle is disposed, which deletes it and what it holds; a
     /// signal meanwhile deletes it too.</summary>

@@ -11,8 +11,7 @@ public static class ImageWriter
     /// <summary>One image of shape [<paramref name="channels"/>, <paramref name="height"/>, <paramref name="width"/>].</summary>
     public static void WritePng(string path, ReadOnlySpan<float> pixels, int channels, int height, int width)
     {
-        using var image = new Image<Rgb24>(width, height);
-        Draw(image, pixels, channels, height, width, 0, 0);
+        using var image = Picture(pixels, channels, height, width);
         AtomicFile.Write(path, s => image.SaveAsPng(s));
     }
 
@@ -20,8 +19,7 @@ public static class ImageWriter
     /// written together (<see cref="SampleFolder"/>).</summary>
     public static void SavePng(Stream stream, ReadOnlySpan<float> pixels, int channels, int height, int width)
     {
-        using var image = new Image<Rgb24>(width, height);
-        Draw(image, pixels, channels, height, width, 0, 0);
+        using var image = Picture(pixels, channels, height, width);
         image.SaveAsPng(stream);
     }
 
@@ -31,8 +29,7 @@ public static class ImageWriter
         if (image.Alpha is not { } alpha) { WritePng(path, image.Pixels, 3, image.Height, image.Width); return; }
         if (alpha.Length != image.PlaneLength)
             throw new ArgumentException($"An image of {image.Height}×{image.Width} needs {image.PlaneLength} alpha values, got {alpha.Length}.");
-        using var rgb = new Image<Rgb24>(image.Width, image.Height);
-        Draw(rgb, image.Pixels, 3, image.Height, image.Width, 0, 0);
+        using var rgb = Picture(image.Pixels, 3, image.Height, image.Width);
         using var rgba = rgb.CloneAs<Rgba32>();
         rgba.ProcessPixelRows(rows =>
         {
@@ -72,6 +69,15 @@ public static class ImageWriter
         for (int i = 0; i < count; i++)
             Draw(image, images.Slice(i * per, per), channels, height, width, 1 + (i % cols) * (width + 1), 1 + (i / cols) * (height + 1));
         AtomicFile.Write(path, s => image.SaveAsPng(s));
+    }
+
+    // One image at its own size: what each one-image writer encodes.
+    private static Image<Rgb24> Picture(ReadOnlySpan<float> pixels, int channels, int height, int width)
+    {
+        var image = new Image<Rgb24>(width, height);
+        try { Draw(image, pixels, channels, height, width, 0, 0); }
+        catch { image.Dispose(); throw; }
+        return image;
     }
 
     private static void Draw(Image<Rgb24> image, ReadOnlySpan<float> pixels, int channels, int height, int width, int left, int top)
