@@ -76,9 +76,7 @@ internal static class GeneratorFile
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
         if (rejection is { } r && !(r > 0 && r < 1))
             throw new ArgumentException($"--rejection must lie strictly between 0 and 1 (a percentile such as 0.95), got {r.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
-        var head = new byte[8];
-        using (var f = File.OpenRead(path)) f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (CheckpointFile.IsMeantAsCheckpoint(path, head))
+        if (CheckpointFile.IsMeantAsCheckpoint(path))
         {
             var content = CheckpointFile.Load(path);
             if (!GenerativeCheckpoint.IsGenerative(content.Kind))

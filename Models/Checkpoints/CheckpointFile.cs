@@ -51,6 +51,20 @@ public static class CheckpointFile
     public static bool IsMeantAsCheckpoint(string path, ReadOnlySpan<byte> head) =>
         StartsWithMagic(head) || path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary><see cref="IsMeantAsCheckpoint(string, ReadOnlySpan{byte})"/> on the file's own first bytes (by its name
+    /// alone when it does not exist, so that the caller's "no such checkpoint" names it as one).</summary>
+    public static bool IsMeantAsCheckpoint(string path)
+    {
+        Span<byte> head = stackalloc byte[8];
+        int read = 0;
+        if (File.Exists(path))
+        {
+            using var f = File.OpenRead(path);
+            read = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        return IsMeantAsCheckpoint(path, head[..read]);
+    }
+
     public static void Save(string path, CheckpointContent content)
     {
         var tensors = Tensors(content, Version);

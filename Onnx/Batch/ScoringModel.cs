@@ -7,7 +7,7 @@ using NeuralPipelines.Onnx.Scoring;
 namespace NeuralPipelines.Onnx.Batch;
 
 /// <summary>Opens what <c>np score --model</c> names as an <see cref="OnnxScorer"/>: an ONNX file, an ML.NET zip with our
-/// ONNX model inside, or a classifier checkpoint (exported to ONNX in memory, as <c>np export</c> would write it).</summary>
+/// ONNX model inside, or a classifier checkpoint, told by its first bytes or its .ckpt name (exported to ONNX in memory, as <c>np export</c> would write it).</summary>
 public static class ScoringModel
 {
     /// <summary>True when <paramref name="path"/> is an ML.NET zip without a NeuralPipelines network inside: a pipeline of
@@ -30,7 +30,7 @@ public static class ScoringModel
             // with the reason), not also logged here.
             Log = _ => { },
         };
-        var scorer = IsCheckpoint(path) ? FromCheckpoint(path, options) : OnnxScorer.Load(path, options);
+        var scorer = CheckpointFile.IsMeantAsCheckpoint(path) ? FromCheckpoint(path, options) : OnnxScorer.Load(path, options);
         if (device == ScoringDevice.Cuda && scorer.ExecutionProvider != "CUDA")
         {
             var reason = scorer.FallbackReason;
@@ -40,8 +40,6 @@ public static class ScoringModel
         }
         return scorer;
     }
-
-    private static bool IsCheckpoint(string path) => path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase);
 
     private static OnnxScorer FromCheckpoint(string path, OnnxScorerOptions options)
     {

@@ -21,9 +21,7 @@ public static class OnnxColorizer
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
-        Span<byte> head = stackalloc byte[8];
-        using (var f = File.OpenRead(path)) head = head[..f.ReadAtLeast(head, 8, throwOnEndOfStream: false)];
-        if (CheckpointFile.IsMeantAsCheckpoint(path, head)) return (new Colorizer(ColorizerCheckpoint.Load(path).Model), null);
+        if (CheckpointFile.IsMeantAsCheckpoint(path)) return (new Colorizer(ColorizerCheckpoint.Load(path).Model), null);
 
         var scorer = OnnxScorer.Load(path, options);
         try
