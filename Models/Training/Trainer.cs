@@ -39,9 +39,9 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
         var network = model.Network;
         var loss = LossFunctions.Create(model.Cost);
         var parameters = network.AllParameters().ToArray();
-        state.Optimizer ??= Optimizer.Create(o.Optimizer, parameters);
+        var optimizer = state.OptimizerFor(parameters);
         var regularizer = o.L2 > 0 || o.L1 > 0 ? new Regularizer(o.L2, o.L1, data.Train.Count) : null;
-        var step = new TrainingStep(network, loss, state.Optimizer, regularizer);
+        var step = new TrainingStep(network, loss, optimizer, regularizer);
         var batches = new BatchAssembler(data.Train, model.Normalization, o.Augmentation);
         var stochastic = StochasticLayers(network);
         int n = data.Train.Count, batchCount = (n + o.BatchSize - 1) / o.BatchSize;
