@@ -24,8 +24,15 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
     public TrainingState State { get; } = state;
 
     /// <summary>Trains up to the options' epoch count.</summary>
+    /// <param name="cancellation">Looked at before every mini-batch, so a cancelled run stops after the step in progress.</param>
     /// <exception cref="TrainingDivergedException">The cost became NaN or infinite; the last state given to
     /// <see cref="TrainingCallbacks.Save"/> is the last good one.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled. The network then holds part of
+    /// an epoch's updates while the state still counts the epochs before it: resume from the last
+    /// <see cref="TrainingCallbacks.Save"/>, not from the objects in memory.</exception>
+    /// <exception cref="ArgumentException">Options out of range, or data that does not fit the model (image shape, labels,
+    /// an empty split); the message names them.</exception>
+    /// <exception cref="InvalidOperationException">The state's optimiser belongs to another network (<see cref="TrainingState.OptimizerFor"/>).</exception>
     public TrainingResult Fit(TrainTestSplit data, TrainingCallbacks? callbacks = null, CancellationToken cancellation = default)
     {
         var (model, state) = (Model, State);
@@ -63,6 +70,8 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
             double costSum = 0; int correct = 0;
             for (int b = 0; b < batchCount; b++)
             {
+                // Per batch, not per epoch: a zoo network's epoch on Fashion-MNIST runs for minutes.
+                cancellation.ThrowIfCancellationRequested();
                 int start = b * o.BatchSize, count = Math.Min(o.BatchSize, n - start);
                 batches.Fill(order, start, count, augmentationRng);
                 double cost;
