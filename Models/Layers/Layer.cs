@@ -7,6 +7,11 @@ namespace NeuralPipelines.Models.Layers;
 /// Tensors are batched: axis 0 is the mini-batch. <see cref="Forward"/> keeps what <see cref="Backward"/> needs;
 /// <see cref="Backward"/> takes ∂C/∂output, adds ∂C/∂θ into each <see cref="Parameter.Gradient"/> and returns ∂C/∂input.
 /// Returned tensors are owned by the layer and reused on the next call: copy them if you need them longer.
+/// <para>Not thread-safe, for inference too: every call writes the layer's own buffers, so two threads predicting with one
+/// network read each other's numbers. Use one network per thread, or export it (NeuralPipelines.Onnx) and score through
+/// <c>OnnxScorer</c>, which any number of threads may share. A <see cref="Sequential"/> refuses a call that overlaps another
+/// with <see cref="InvalidOperationException"/>; a caller still reading an output after another thread's call has returned
+/// is not detected.</para>
 /// </remarks>
 public abstract class Layer
 {

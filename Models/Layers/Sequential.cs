@@ -10,6 +10,8 @@ namespace NeuralPipelines.Models.Layers;
 public sealed class Sequential : Layer, IAddsInputGradient
 {
     private readonly Layer[] _layers;
+    // 1 while a public Forward or Backward runs: a second call meanwhile comes from another thread (see Layer's remarks).
+    private int _running;
 
     public Sequential(params Layer[] layers) => _layers = layers;
 
@@ -65,7 +67,22 @@ public sealed class Sequential : Layer, IAddsInputGradient
         return shape;
     }
 
-    public override Tensor Forward(Tensor x, bool training) => ForwardFrom(0, x, training);
+    public override Tensor Forward(Tensor x, bool training)
+    {
+        Enter(nameof(Forward));
+        try { return ForwardFrom(0, x, training); }
+        finally { Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>Refuses a call that overlaps another on this network: its layers would overwrite each other's buffers and
+    /// both callers would read wrong numbers, without an error (audit O2).</summary>
+    private void Enter(string pass)
+    {
+        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+            throw new InvalidOperationException($"Sequential.{pass} was called while another Forward or Backward of this network was running: " +
+                                                "a network reuses its buffers from call to call, so it serves one thread at a time. Give each thread its own " +
+                                                "network, or export it and score through OnnxScorer, which is thread-safe.");
+    }
 
     /// <summary>Layers <paramref name="first"/> … on; the ones before have run elsewhere (a U-Net level's first
     /// activation, fused into the concatenation that feeds it: <see cref="Conv.UNetSkipBlock"/>).</summary>
@@ -77,7 +94,12 @@ public sealed class Sequential : Layer, IAddsInputGradient
         return x;
     }
 
-    public override Tensor Backward(Tensor dy) => BackwardFrom(_layers.Length - 1, dy);
+    public override Tensor Backward(Tensor dy)
+    {
+        Enter(nameof(Backward));
+        try { return BackwardFrom(_layers.Length - 1, dy); }
+        finally { Volatile.Write(ref _running, 0); }
+    }
 
     bool IAddsInputGradient.AddsInputGradient => _layers.Length > 0 && _layers[0] is IAddsInputGradient { AddsInputGradient: true };
 
