@@ -39,8 +39,19 @@ public sealed class Tensor
 
     public Span<float> Span => Data.AsSpan(0, Length);
 
-    /// <summary>Elements per item of the leading (batch) axis.</summary>
-    public int ItemLength => _shape.Length == 0 || _shape[0] == 0 ? 0 : Length / _shape[0];
+    /// <summary>Elements per item of the leading (batch) axis: the product of the other axes, so an empty batch [0×1×28×28]
+    /// still has items of 784 (as Length / N it read 0, and Flatten turned the batch into [0×0], a shape no layer named).</summary>
+    public int ItemLength
+    {
+        get
+        {
+            if (_shape.Length == 0) return 0;
+            if (_shape[0] != 0) return Length / _shape[0];
+            int n = 1;
+            for (int i = 1; i < _shape.Length; i++) n *= _shape[i];
+            return n;
+        }
+    }
 
     public float this[int i] { get => Data[i]; set => Data[i] = value; }
 
