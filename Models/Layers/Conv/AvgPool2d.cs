@@ -18,9 +18,10 @@ public sealed class AvgPool2d : Layer
     public AvgPool2d((int H, int W) kernel, (int H, int W)? stride = null, (int H, int W)? padding = null, bool countIncludePad = false)
     {
         Kernel = kernel; Stride = stride ?? kernel; Padding = padding ?? (0, 0); CountIncludePad = countIncludePad;
+        // Signs first: a negative kernel was otherwise blamed on its padding ("padding 0×0 must be at most half the kernel -2×-2").
+        Geometry(1, Kernel.H, Kernel.W).Validate("AvgPool2d");
         if (Padding.H * 2 > Kernel.H || Padding.W * 2 > Kernel.W)
             throw new ArgumentException($"AvgPool2d: padding {Padding.H}×{Padding.W} must be at most half the kernel {Kernel.H}×{Kernel.W}.");
-        Geometry(1, Kernel.H, Kernel.W).Validate("AvgPool2d");
     }
 
     public AvgPool2d(int kernel, int? stride = null, int padding = 0, bool countIncludePad = false)

@@ -17,9 +17,10 @@ public sealed class MaxPool2d : Layer
     public MaxPool2d((int H, int W) kernel, (int H, int W)? stride = null, (int H, int W)? padding = null)
     {
         Kernel = kernel; Stride = stride ?? kernel; Padding = padding ?? (0, 0);
+        // Signs first: a negative kernel was otherwise blamed on its padding ("padding 0×0 must be at most half the kernel -2×-2").
+        Geometry(1, Kernel.H, Kernel.W).Validate("MaxPool2d");
         if (Padding.H * 2 > Kernel.H || Padding.W * 2 > Kernel.W)
             throw new ArgumentException($"MaxPool2d: padding {Padding.H}×{Padding.W} must be at most half the kernel {Kernel.H}×{Kernel.W}, or a window could hold only padding.");
-        Geometry(1, Kernel.H, Kernel.W).Validate("MaxPool2d");
     }
 
     public MaxPool2d(int kernel, int? stride = null, int padding = 0)

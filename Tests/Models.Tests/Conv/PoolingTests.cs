@@ -83,4 +83,16 @@ public class PoolingTests
         var e = Assert.Throws<ArgumentException>(() => new MaxPool2d(2).Forward(new Tensor(4, 10), false));
         Assert.Contains("[4×10]", e.Message);
     }
+
+    /// <summary>Audit O8: MaxPool2d(-2) said "padding 0×0 must be at most half the kernel -2×-2".</summary>
+    [Fact]
+    public void A_negative_pooling_kernel_is_named_as_the_kernel_not_the_padding()
+    {
+        var max = Assert.Throws<ArgumentException>(() => new MaxPool2d(-2));
+        Assert.Contains("kernel -2×-2", max.Message);
+        Assert.Contains("must be positive", max.Message);
+        var avg = Assert.Throws<ArgumentException>(() => new AvgPool2d(-3));
+        Assert.Contains("must be positive", avg.Message);
+        Assert.Contains("at most half", Assert.Throws<ArgumentException>(() => new MaxPool2d(2, padding: 2)).Message);
+    }
 }
