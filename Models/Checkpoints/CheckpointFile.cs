@@ -96,6 +96,7 @@ public static class CheckpointFile
         });
     }
 
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>; the message names it.</exception>
     /// <exception cref="InvalidDataException">Not a checkpoint, an unknown version, truncated or corrupt; the message names the file.</exception>
     public static CheckpointContent Load(string path)
     {

@@ -28,6 +28,7 @@ public sealed record ClassifierCheckpoint(ClassifierModel Model, TrainingState? 
         CheckpointFile.Save(path, content);
     }
 
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">Not a classifier checkpoint (the message says what it holds instead), or unreadable.</exception>
     public static ClassifierCheckpoint Load(string path) => FromContent(path, CheckpointFile.Load(path));
 

@@ -12,6 +12,8 @@ public sealed class Dense : Layer
     private readonly Parameter[] _parameters;
     private Tensor? _input, _output, _inputGradient;
 
+    /// <param name="rng">Draws the initial weights. Without one the layer draws from a new <c>Random(0)</c> (the trainer's seed
+    /// does not reach it), so two layers of one shape start with equal weights: pass one <c>Random(seed)</c> to every layer.</param>
     public Dense(int inputs, int outputs, Initializer init = Initializer.Scaled, Random? rng = null)
     {
         if (inputs <= 0 || outputs <= 0) throw new ArgumentException($"Dense needs positive sizes, got {inputs}→{outputs}.");

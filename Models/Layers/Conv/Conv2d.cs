@@ -26,6 +26,8 @@ public sealed class Conv2d : Layer, IAddsInputGradient
     // The last input, which Backward reads for ∂C/∂w (the caller keeps it unchanged until then, as every layer's input).
     private Tensor? _input;
 
+    /// <param name="rng">Draws the initial weights. Without one the layer draws from a new <c>Random(0)</c> (the trainer's seed
+    /// does not reach it), so two layers of one shape start with equal weights: pass one <c>Random(seed)</c> to every layer.</param>
     public Conv2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
     {
@@ -44,6 +46,8 @@ public sealed class Conv2d : Layer, IAddsInputGradient
         _parameters = _bias is null ? [_weight] : [_weight, _bias];
     }
 
+    /// <param name="rng">Draws the initial weights. Without one the layer draws from a new <c>Random(0)</c> (the trainer's seed
+    /// does not reach it), so two layers of one shape start with equal weights: pass one <c>Random(seed)</c> to every layer.</param>
     public Conv2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, int dilation = 1,
         bool bias = true, Initializer init = Initializer.He, Random? rng = null)
         : this(inChannels, outChannels, (kernel, kernel), (stride, stride), (padding, padding), (dilation, dilation), bias, init, rng) { }

@@ -28,6 +28,8 @@ public sealed class ConvTranspose2d : Layer
     // The last input, for ∂C/∂w (the caller keeps it unchanged until Backward, as every layer's input).
     private Tensor? _input;
 
+    /// <param name="rng">Draws the initial weights. Without one the layer draws from a new <c>Random(0)</c> (the trainer's seed
+    /// does not reach it), so two layers of one shape start with equal weights: pass one <c>Random(seed)</c> to every layer.</param>
     public ConvTranspose2d(int inChannels, int outChannels, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) outputPadding, (int H, int W) dilation, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
     {
@@ -47,6 +49,8 @@ public sealed class ConvTranspose2d : Layer
         _parameters = _bias is null ? [_weight] : [_weight, _bias];
     }
 
+    /// <param name="rng">Draws the initial weights. Without one the layer draws from a new <c>Random(0)</c> (the trainer's seed
+    /// does not reach it), so two layers of one shape start with equal weights: pass one <c>Random(seed)</c> to every layer.</param>
     public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride = 1, int padding = 0, int outputPadding = 0,
         int dilation = 1, bool bias = true, Initializer init = Initializer.He, Random? rng = null)
         : this(inChannels, outChannels, (kernel, kernel), (stride, stride), (padding, padding), (outputPadding, outputPadding),
