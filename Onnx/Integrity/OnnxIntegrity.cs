@@ -7,7 +7,8 @@ namespace NeuralPipelines.Onnx.Integrity;
 
 /// <summary>The checks every loader of ONNX bytes runs before handing them to ONNX Runtime or reading their card: the
 /// bytes parse, the recorded checksum matches (<see cref="OnnxChecksum"/>), every initializer holds exactly the values its
-/// dimensions declare (none in another file: <see cref="ExternalData"/>), and the weights of a model we wrote are finite.</summary>
+/// dimensions declare (none in another file: <see cref="ExternalData"/>), no input or output axis exceeds an int
+/// (<see cref="DeclaredDims"/>), and the weights of a model we wrote are finite.</summary>
 /// <remarks>ONNX Runtime sizes its buffers from an initializer's dims; a file whose dims claim more than its raw bytes
 /// hold would be allocated (or misread) from the claim. Protobuf itself already refuses a length prefix longer than the
 /// file, so after parsing, every byte an initializer holds is really there, and comparing it with the dims bounds memory
@@ -25,6 +26,7 @@ public static class OnnxIntegrity
         catch (InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}: not an ONNX model ({Excerpt.Of(e.Message)}).", e); }
         bool ours = OnnxChecksum.Verify(model, source) || model.MetadataProps.Any(p => p.Key == "input_shape");
         ExternalData.Refuse(model, source);
+        DeclaredDims.Check(model, source);
         if (model.Graph is null) return model;
         foreach (var tensor in model.Graph.Initializer) CheckInitializer(tensor, ours, source);
         return model;
