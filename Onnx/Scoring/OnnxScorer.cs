@@ -84,7 +84,7 @@ public sealed unsafe class OnnxScorer : IDisposable
         // Neutral words: the path may be meant as an ONNX file, an ML.NET zip or (through ScoringModel) a checkpoint.
         if (Directory.Exists(path)) throw new FileNotFoundException($"{path}: is a folder, not a model file.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
-        if (!MlNet.MlNetZip.LooksLikeZip(path)) return new OnnxScorer(File.ReadAllBytes(path), options, path);
+        if (!MlNet.MlNetZip.LooksLikeZip(path)) return new OnnxScorer(Integrity.OnnxFileBytes.Read(path), options, path);
         var models = MlNet.MlNetZip.OnnxModels(path);
         var onnx = MlNet.MlNetZip.NeuralPipelinesOnnx(path) ?? (models.Count == 1 ? models[0] : null)
             ?? throw new InvalidDataException(models.Count == 0

@@ -126,6 +126,18 @@ public sealed class OnnxScorerTests
     }
 
     [Fact]
+    public void A_file_over_protobufs_2_gb_is_refused_with_its_name_before_it_is_read()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("big.onnx");
+        using (var f = File.Create(path)) f.SetLength(3L << 30); // sparse: takes no disk
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(path, new OnnxScorerOptions { PreferCuda = false }));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.Equal($"{path}: 3,221,225,472 bytes, more than the 2,147,483,647 an ONNX model file can hold (protobuf's limit); it is not an ONNX model.", e.Message);
+    }
+
+    [Fact]
     public void A_disposed_scorer_refuses_to_score_instead_of_crashing_the_process()
     {
         var (_, _, onnx) = TestModels.SmallMlp();
