@@ -152,6 +152,33 @@ public sealed class ExportValidateCommandTests
         Assert.False(File.Exists(report));
     }
 
+    /// <summary>Audit M9: --limit 0 was refused by the library as "The limit on test images", naming no option.</summary>
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public void A_limit_below_one_is_refused_naming_the_option(string limit)
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("untrained.onnx");
+        File.WriteAllBytes(onnx, DigitsOnnx([1, 28, 28]));
+        AssertFailsWithOneLine("validate", ["validate", "--model", onnx, "--limit", limit], $"--limit must be at least 1, got {limit}.");
+    }
+
+    /// <summary>Audit M10: a class with no image among those scored has no recall; --json wrote the string "NaN" among numbers.</summary>
+    [Fact]
+    public void A_class_absent_from_the_scored_images_has_a_null_recall_in_json()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("untrained.onnx");
+        File.WriteAllBytes(onnx, DigitsOnnx([1, 28, 28]));
+        var (code, stdout, err) = Np("validate", "--model", onnx, "--limit", "3", "--json");
+        Assert.True(code == 0, err);
+        var recall = System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("recall").EnumerateObject().Select(p => p.Value.ValueKind).ToArray();
+        Assert.Equal(10, recall.Length);
+        Assert.Contains(System.Text.Json.JsonValueKind.Null, recall); // three images cannot cover ten classes
+        Assert.All(recall, k => Assert.True(k is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.Null, $"{k}"));
+    }
+
     private sealed class DoubleRow
     {
         [VectorType(784)] public double[] Features { get; set; } = [];
