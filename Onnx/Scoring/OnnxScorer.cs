@@ -262,6 +262,9 @@ public sealed unsafe class OnnxScorer : IDisposable
             InterOpNumThreads = o.InterOpNumThreads,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // ONNX Runtime's warnings (an old opset, a declared shape it corrects) went to stderr as coloured multi-line
+            // text beside our one line; its errors still reach the caller as exceptions, which name the model.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         if (!o.AllowSpinning)
         {
