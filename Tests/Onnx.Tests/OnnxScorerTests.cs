@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using global::Onnx;
 using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Onnx.Integrity;
 using NeuralPipelines.Onnx.Scoring;
 using NeuralPipelines.Onnx.Tests.Support;
 
@@ -135,6 +136,19 @@ public sealed class OnnxScorerTests
         var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(path, new OnnxScorerOptions { PreferCuda = false }));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
         Assert.Equal($"{path}: 3,221,225,472 bytes, more than the 2,147,483,647 an ONNX model file can hold (protobuf's limit); it is not an ONNX model.", e.Message);
+    }
+
+    [Fact]
+    public void A_large_file_that_is_not_onnx_is_refused_without_being_read()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("zeros.onnx");
+        using (var f = File.Create(path)) f.SetLength(OnnxFileBytes.WalkedFirstAbove + 1); // sparse zeros
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(path, new OnnxScorerOptions { PreferCuda = false }));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.StartsWith($"{path}: not an ONNX model (", e.Message);
+        Assert.EndsWith("it was not read).", e.Message);
     }
 
     [Fact]
