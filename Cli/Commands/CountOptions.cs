@@ -20,7 +20,10 @@ internal static class CountOptions
 
     /// <summary>--train-limit of np train and np train colorize: absent (all) or at least 1, checked before any data is
     /// read (0 used to reach the colorizer's trainer, which blamed the photo folder for an empty training set).</summary>
-    public static int? TrainLimit(this ParseResult parse, Option<int?> option)
+    public static int? TrainLimit(this ParseResult parse, Option<int?> option) => parse.AtLeastOne(option);
+
+    /// <summary>An optional count of rows (np validate's --limit): absent (all) or at least 1, checked before any work.</summary>
+    public static int? AtLeastOne(this ParseResult parse, Option<int?> option)
     {
         var value = parse.GetValue(option);
         if (value < 1) throw new ArgumentException($"{option.Name} must be at least 1, got {value}.");

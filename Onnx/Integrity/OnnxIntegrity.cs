@@ -7,7 +7,8 @@ namespace NeuralPipelines.Onnx.Integrity;
 
 /// <summary>The checks every loader of ONNX bytes runs before handing them to ONNX Runtime or reading their card: the
 /// bytes parse, the recorded checksum matches (<see cref="OnnxChecksum"/>), every initializer holds exactly the values its
-/// dimensions declare, and the weights of a model we wrote are finite.</summary>
+/// dimensions declare (none in another file: <see cref="ExternalData"/>), no input or output axis exceeds an int
+/// (<see cref="DeclaredDims"/>), and the weights of a model we wrote are finite.</summary>
 /// <remarks>ONNX Runtime sizes its buffers from an initializer's dims; a file whose dims claim more than its raw bytes
 /// hold would be allocated (or misread) from the claim. Protobuf itself already refuses a length prefix longer than the
 /// file, so after parsing, every byte an initializer holds is really there, and comparing it with the dims bounds memory
@@ -24,6 +25,8 @@ public static class OnnxIntegrity
         try { model = ModelProto.Parser.ParseFrom(onnx); }
         catch (InvalidProtocolBufferException e) { throw new InvalidDataException($"{source}: not an ONNX model ({Excerpt.Of(e.Message)}).", e); }
         bool ours = OnnxChecksum.Verify(model, source) || model.MetadataProps.Any(p => p.Key == "input_shape");
+        ExternalData.Refuse(model, source);
+        DeclaredDims.Check(model, source);
         if (model.Graph is null) return model;
         foreach (var tensor in model.Graph.Initializer) CheckInitializer(tensor, ours, source);
         return model;
@@ -35,8 +38,6 @@ public static class OnnxIntegrity
 
     private static void CheckInitializer(TensorProto t, bool finite, string source)
     {
-        // External data lives in another file that ONNX Runtime opens itself; only in-file tensors are sized here.
-        if (t.DataLocation == TensorProto.Types.DataLocation.External) return;
         string name = Excerpt.Of(t.Name, 80);
         long count = 1;
         foreach (long d in t.Dims)

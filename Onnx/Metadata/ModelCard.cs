@@ -191,6 +191,21 @@ public sealed record ModelCard
             try { return SettingNames.Parse<T>(text, key); }
             catch (ArgumentException e) { throw new FormatException($"{source}: the ONNX metadata entry '{key}': {Excerpt.Of(e.Message)}", e); }
         }
+        // Labels name classes: ML.NET's key values, the recall of np validate and a served prediction are looked up by
+        // them, so a missing or repeated one (a hand-edited card) is refused here rather than crashing each of those.
+        string[]? Labels()
+        {
+            var labels = Parse<string[]>("class_labels");
+            if (labels is null) return null;
+            var first = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int c = 0; c < labels.Length; c++)
+            {
+                if (labels[c] is null) throw new FormatException($"{source}: the ONNX metadata entry 'class_labels' has no label for class {c}.");
+                if (!first.TryAdd(labels[c], c))
+                    throw new FormatException($"{source}: the ONNX metadata entry 'class_labels' names '{Excerpt.Of(labels[c], 80)}' for classes {first[labels[c]]} and {c}; a label names one class.");
+            }
+            return labels;
+        }
         int[] shape;
         try { shape = Get("input_shape").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); }
         catch (FormatException) { throw new FormatException($"{source}: the ONNX metadata entry 'input_shape' ('{Excerpt.Of(p["input_shape"])}') is not a list of sizes."); }
@@ -202,7 +217,7 @@ public sealed record ModelCard
             OutputActivation = p.TryGetValue("output_activation", out var act) ? Setting<OutputActivation>(act, "output_activation") : OutputActivation.Softmax,
             Cost = p.TryGetValue("cost", out var cost) ? Setting<CostKind>(cost, "cost") : null,
             Training = Parse<Dictionary<string, string>>("training"),
-            ClassLabels = Parse<string[]>("class_labels"),
+            ClassLabels = Labels(),
             Metrics = Parse<Dictionary<string, double>>("metrics"),
             Seed = p.TryGetValue("seed", out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : null,
             ProjectVersion = p.TryGetValue("project_version", out var v) ? v : "unknown",

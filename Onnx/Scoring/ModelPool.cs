@@ -160,7 +160,7 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
         }
         else
         {
-            onnx = File.ReadAllBytes(Path);
+            onnx = Integrity.OnnxFileBytes.Read(Path);
             featureColumn = _options.FeatureColumnName;
             var card = OnnxModelInfo.Card(onnx, Path)
                 ?? throw new InvalidDataException($"{Path}: an ONNX model without a NeuralPipelines card; the pool serves models exported by NeuralPipelines or ML.NET zips.");

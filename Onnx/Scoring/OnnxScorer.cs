@@ -42,7 +42,7 @@ public sealed unsafe class OnnxScorer : IDisposable
             if (dims.Length < 2 || dims[1..].Any(d => d <= 0))
                 throw new InvalidDataException($"{source}: input '{inputName}' has shape [{string.Join(",", dims)}]; the scorer needs a batch axis followed by fixed sizes.");
             InputShape = dims[1..].ToArray();
-            InputLength = InputShape.Aggregate(1, (a, b) => a * b);
+            InputLength = ValuesPerRow(InputShape, "input", inputName, source);
             _inputNames = [inputName];
             _inputDims = [0, .. InputShape.Select(d => (long)d)];
 
@@ -50,10 +50,13 @@ public sealed unsafe class OnnxScorer : IDisposable
                 ?? (_session.OutputMetadata.ContainsKey(ModelCard.ProbabilitiesName) ? ModelCard.ProbabilitiesName : _session.OutputMetadata.Keys.First());
             if (!_session.OutputMetadata.TryGetValue(OutputName, out var output))
                 throw new InvalidDataException($"{source}: there is no output '{OutputName}'; the model's outputs are {string.Join(", ", _session.OutputMetadata.Keys)}.");
+            // Checked here, not at the first batch, where ONNX Runtime's refusal would not name the file.
+            if (output.ElementDataType != TensorElementType.Float)
+                throw new InvalidDataException($"{source}: output '{OutputName}' holds {output.ElementDataType}, the scorer reads float32.");
             var outDims = output.Dimensions;
             if (outDims.Length < 2 || outDims[1..].Any(d => d <= 0))
                 throw new InvalidDataException($"{source}: output '{OutputName}' has shape [{string.Join(",", outDims)}]; the scorer needs a batch axis followed by fixed sizes.");
-            OutputLength = outDims[1..].Aggregate(1, (a, b) => a * b);
+            OutputLength = ValuesPerRow(outDims[1..], "output", OutputName, source);
             _outputDims = outDims[1..].Select(d => (long)d).ToArray();
             _outputNames = [OutputName];
             // A batch's inputs, and its outputs, are each one array (a chunk of BatchScorer's, a request's rows).
@@ -81,7 +84,7 @@ public sealed unsafe class OnnxScorer : IDisposable
         // Neutral words: the path may be meant as an ONNX file, an ML.NET zip or (through ScoringModel) a checkpoint.
         if (Directory.Exists(path)) throw new FileNotFoundException($"{path}: is a folder, not a model file.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
-        if (!MlNet.MlNetZip.LooksLikeZip(path)) return new OnnxScorer(File.ReadAllBytes(path), options, path);
+        if (!MlNet.MlNetZip.LooksLikeZip(path)) return new OnnxScorer(Integrity.OnnxFileBytes.Read(path), options, path);
         var models = MlNet.MlNetZip.OnnxModels(path);
         var onnx = MlNet.MlNetZip.NeuralPipelinesOnnx(path) ?? (models.Count == 1 ? models[0] : null)
             ?? throw new InvalidDataException(models.Count == 0
@@ -112,6 +115,19 @@ public sealed unsafe class OnnxScorer : IDisposable
 
     /// <summary>The NeuralPipelines model card, when the model carries one.</summary>
     public ModelCard? Card { get; }
+
+    /// <summary>The product of a row's sizes, refused when it overflows an int (it would wrap to a wrong, small length).</summary>
+    private static int ValuesPerRow(int[] sizes, string kind, string name, string source)
+    {
+        long values = 1;
+        foreach (int d in sizes)
+        {
+            values *= d;
+            if (values > int.MaxValue)
+                throw new InvalidDataException($"{source}: {kind} '{name}' has shape [{string.Join(",", sizes)}] per row, more than {int.MaxValue:N0} values; the scorer cannot hold one row.");
+        }
+        return (int)values;
+    }
 
     /// <summary>Scores <paramref name="count"/> rows laid out one after another; returns count × <see cref="OutputLength"/> values.</summary>
     public float[] Score(ReadOnlySpan<float> rows, int count)
@@ -155,7 +171,12 @@ public sealed unsafe class OnnxScorer : IDisposable
                     (IntPtr)(input + (long)start * InputLength), (long)n * InputLength * sizeof(float));
                 using var y = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, [n, .. _outputDims],
                     (IntPtr)(result + (long)start * OutputLength), (long)n * OutputLength * sizeof(float));
-                _session.Run(_runOptions, _inputNames, [x], _outputNames, [y]);
+                try { _session.Run(_runOptions, _inputNames, [x], _outputNames, [y]); }
+                catch (OnnxRuntimeException e)
+                {
+                    // ONNX Runtime's words name neither the model nor the batch; a caller scoring many files needs both.
+                    throw new InvalidDataException($"{Source}: ONNX Runtime could not score rows {start} to {start + n - 1} ({FirstLine(e.Message)}).", e);
+                }
             }
         }
     }
@@ -241,6 +262,9 @@ public sealed unsafe class OnnxScorer : IDisposable
             InterOpNumThreads = o.InterOpNumThreads,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // ONNX Runtime's warnings (an old opset, a declared shape it corrects) went to stderr as coloured multi-line
+            // text beside our one line; its errors still reach the caller as exceptions, which name the model.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         if (!o.AllowSpinning)
         {

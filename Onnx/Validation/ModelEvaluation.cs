@@ -1,4 +1,5 @@
 using System.Globalization;
+using NeuralPipelines.Data.IO;
 
 namespace NeuralPipelines.Onnx.Validation;
 
@@ -58,7 +59,7 @@ public sealed record ModelEvaluation
         if (failing.Length > 0)
             throw new ModelValidationException(
                 $"{Model}: on {Dataset}, {failing.Length} class(es) have recall below {Pct(minimum)}: " +
-                string.Join(", ", failing.Select(c => $"{ClassLabels[c]} {Pct(recall[c])}")) + ".");
+                string.Join(", ", failing.Select(c => $"{Label(c)} {Pct(recall[c])}")) + ".");
         return this;
     }
 
@@ -66,6 +67,8 @@ public sealed record ModelEvaluation
     /// (a saved model that no longer does what it did when it was trained: wrong preprocessing, corrupted weights).</summary>
     public ModelEvaluation AssertMatchesRecordedAccuracy(double tolerance)
     {
+        // A negative or NaN tolerance fails every model, and the failure would read as the model's fault.
+        RequireFraction(tolerance, "The tolerance");
         if (RecordedAccuracy is not double recorded)
             throw new ModelValidationException($"{Model}: the model records no training-time test accuracy to compare with.");
         if (!(Math.Abs(Accuracy - recorded) <= tolerance))
@@ -78,8 +81,12 @@ public sealed record ModelEvaluation
     {
         var recall = Recall;
         int worst = Enumerable.Range(0, recall.Count).Where(c => !double.IsNaN(recall[c])).OrderBy(c => recall[c]).FirstOrDefault();
-        return recall.Count == 0 ? "none" : $"{ClassLabels[worst]} at {Pct(recall[worst])} recall";
+        return recall.Count == 0 ? "none" : $"{Label(worst)} at {Pct(recall[worst])} recall";
     }
+
+    // Class labels come from the model file: a message quotes them as one short line, so a label holding escape
+    // sequences or a megabyte of text cannot repaint the terminal or flood a test log.
+    private string Label(int c) => Excerpt.Of(ClassLabels[c], 80);
 
     private static string Pct(double v) => (100 * v).ToString("F2", CultureInfo.InvariantCulture) + "%";
 }

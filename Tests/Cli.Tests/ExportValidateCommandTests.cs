@@ -152,6 +152,64 @@ public sealed class ExportValidateCommandTests
         Assert.False(File.Exists(report));
     }
 
+    /// <summary>Audit M9: --limit 0 was refused by the library as "The limit on test images", naming no option.</summary>
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public void A_limit_below_one_is_refused_naming_the_option(string limit)
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("untrained.onnx");
+        File.WriteAllBytes(onnx, DigitsOnnx([1, 28, 28]));
+        AssertFailsWithOneLine("validate", ["validate", "--model", onnx, "--limit", limit], $"--limit must be at least 1, got {limit}.");
+    }
+
+    /// <summary>Audit M10: a class with no image among those scored has no recall; --json wrote the string "NaN" among numbers.</summary>
+    [Fact]
+    public void A_class_absent_from_the_scored_images_has_a_null_recall_in_json()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("untrained.onnx");
+        File.WriteAllBytes(onnx, DigitsOnnx([1, 28, 28]));
+        var (code, stdout, err) = Np("validate", "--model", onnx, "--limit", "3", "--json");
+        Assert.True(code == 0, err);
+        var recall = System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("recall").EnumerateObject().Select(p => p.Value.ValueKind).ToArray();
+        Assert.Equal(10, recall.Length);
+        Assert.Contains(System.Text.Json.JsonValueKind.Null, recall); // three images cannot cover ten classes
+        Assert.All(recall, k => Assert.True(k is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.Null, $"{k}"));
+    }
+
+    /// <summary>Audit M6: ONNX Runtime wrote its own coloured warnings to stderr (here: "only *guarantees* support for
+    /// models stamped with opset version 7 or above", twice more for its transpose optimizer) beside np's output.</summary>
+    [Fact]
+    public void Onnx_runtimes_warnings_do_not_reach_stderr()
+    {
+        using var temp = new TempFolder();
+        var onnx = temp.File("opset1.onnx");
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(DigitsOnnx([1, 28, 28]));
+        // A foreign graph ONNX Runtime still runs at opset 1: Flatten, 784 scores per image.
+        var graph = new global::Onnx.GraphProto { Name = "g" };
+        graph.Input.Add(model.Graph.Input[0]);
+        var output = model.Graph.Input[0].Clone();
+        output.Name = "scores";
+        output.Type.TensorType.Shape.Dim.RemoveAt(3);
+        output.Type.TensorType.Shape.Dim.RemoveAt(2);
+        output.Type.TensorType.Shape.Dim[1].DimValue = 784;
+        graph.Output.Add(output);
+        var flatten = new global::Onnx.NodeProto { OpType = "Flatten", Name = "f" };
+        flatten.Input.Add(model.Graph.Input[0].Name);
+        flatten.Output.Add("scores");
+        graph.Node.Add(flatten);
+        var old = new global::Onnx.ModelProto { IrVersion = 3, Graph = graph };
+        old.OpsetImport.Add(new global::Onnx.OperatorSetIdProto { Domain = "", Version = 1 });
+        File.WriteAllBytes(onnx, Google.Protobuf.MessageExtensions.ToByteArray(old));
+        // Native stderr: only a child process shows it.
+        var (code, stdout, err) = FreshProcess("validate", "--model", onnx, "--limit", "5");
+        Assert.True(code == 0, err);
+        Assert.Contains("accuracy", stdout);
+        Assert.Equal("", err);
+    }
+
     private sealed class DoubleRow
     {
         [VectorType(784)] public double[] Features { get; set; } = [];

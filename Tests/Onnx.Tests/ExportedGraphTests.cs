@@ -54,6 +54,19 @@ public sealed class ExportedGraphTests
         Assert.Equal(6, model.Graph.Initializer.Count);
     }
 
+    [Theory]
+    [InlineData("[\"cat\",\"dog\",\"cat\"]", "names 'cat' for classes 0 and 2; a label names one class.")]
+    [InlineData("[\"cat\",null,\"bird\"]", "has no label for class 1.")]
+    public void A_card_whose_class_labels_repeat_or_lack_one_is_refused_naming_the_file(string labels, string message)
+    {
+        // A repeated label crashed np validate ("An item with the same key has already been added"), naming no file.
+        var (net, card) = Mlp();
+        var props = ModelProto.Parser.ParseFrom(OnnxExporter.ExportBytes(net, card)).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        props["class_labels"] = labels;
+        var e = Assert.Throws<FormatException>(() => ModelCard.FromProperties(props, "m.onnx"));
+        Assert.Equal($"m.onnx: the ONNX metadata entry 'class_labels' {message}", e.Message);
+    }
+
     [Fact]
     public void Metadata_props_carry_the_model_card_and_read_back()
     {

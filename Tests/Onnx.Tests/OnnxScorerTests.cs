@@ -1,4 +1,7 @@
+using Google.Protobuf;
+using global::Onnx;
 using NeuralPipelines.Models.Tensors;
+using NeuralPipelines.Onnx.Integrity;
 using NeuralPipelines.Onnx.Scoring;
 using NeuralPipelines.Onnx.Tests.Support;
 
@@ -124,6 +127,31 @@ public sealed class OnnxScorerTests
     }
 
     [Fact]
+    public void A_file_over_protobufs_2_gb_is_refused_with_its_name_before_it_is_read()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("big.onnx");
+        using (var f = File.Create(path)) f.SetLength(3L << 30); // sparse: takes no disk
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(path, new OnnxScorerOptions { PreferCuda = false }));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.Equal($"{path}: 3,221,225,472 bytes, more than the 2,147,483,647 an ONNX model file can hold (protobuf's limit); it is not an ONNX model.", e.Message);
+    }
+
+    [Fact]
+    public void A_large_file_that_is_not_onnx_is_refused_without_being_read()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("zeros.onnx");
+        using (var f = File.Create(path)) f.SetLength(OnnxFileBytes.WalkedFirstAbove + 1); // sparse zeros
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(path, new OnnxScorerOptions { PreferCuda = false }));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.StartsWith($"{path}: not an ONNX model (", e.Message);
+        Assert.EndsWith("it was not read).", e.Message);
+    }
+
+    [Fact]
     public void A_disposed_scorer_refuses_to_score_instead_of_crashing_the_process()
     {
         var (_, _, onnx) = TestModels.SmallMlp();
@@ -168,5 +196,79 @@ public sealed class OnnxScorerTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => scorer.Score(new float[16], -1));
         Assert.Equal("count", e.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => scorer.Score(new float[16], -1, new float[3]));
+    }
+
+    /// <summary>A foreign model (no card, no checksum): input 'input' [batch, ..inputDims] → Flatten (or Reshape to
+    /// <paramref name="reshape"/>) → Cast(outputType) → output 'probabilities' declared [batch, ..outputDims].</summary>
+    private static byte[] Foreign(long[] inputDims, long[] outputDims, TensorProto.Types.DataType outputType = TensorProto.Types.DataType.Float, long[]? reshape = null)
+    {
+        static ValueInfoProto Value(string name, TensorProto.Types.DataType type, long[] dims)
+        {
+            var shape = new TensorShapeProto();
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+            foreach (long d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
+        }
+        var graph = new GraphProto { Name = "g" };
+        graph.Input.Add(Value("input", TensorProto.Types.DataType.Float, inputDims));
+        graph.Output.Add(Value("probabilities", outputType, outputDims));
+        var flatten = new NodeProto { OpType = reshape is null ? "Flatten" : "Reshape", Name = "f" };
+        flatten.Input.Add("input");
+        flatten.Output.Add("flat");
+        if (reshape is null) flatten.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        else
+        {
+            var shape = new TensorProto { Name = "shape", DataType = (int)TensorProto.Types.DataType.Int64 };
+            shape.Dims.Add(reshape.Length);
+            shape.Int64Data.Add(reshape);
+            graph.Initializer.Add(shape);
+            flatten.Input.Add("shape");
+        }
+        var cast = new NodeProto { OpType = "Cast", Name = "c" };
+        cast.Input.Add("flat");
+        cast.Output.Add("probabilities");
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)outputType });
+        graph.Node.Add(flatten);
+        graph.Node.Add(cast);
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+        return model.ToByteArray();
+    }
+
+    [Theory]
+    [InlineData(TensorProto.Types.DataType.Double)]
+    [InlineData(TensorProto.Types.DataType.String)]
+    public void An_output_that_is_not_float32_is_refused_when_opened_naming_the_file(TensorProto.Types.DataType type)
+    {
+        // ONNX Runtime refused it only at the first batch, in words that named neither the file nor the output.
+        var e = Assert.Throws<InvalidDataException>(() => new OnnxScorer(Foreign([1, 4, 4], [16], type), new OnnxScorerOptions { PreferCuda = false }, "m.onnx"));
+        Assert.Equal($"m.onnx: output 'probabilities' holds {type}, the scorer reads float32.", e.Message);
+    }
+
+    [Theory]
+    [InlineData(4_294_967_324L, 2)] // 2^32 + 28: ONNX Runtime's .NET API reports it as 28
+    [InlineData(1L << 40, 2)]       // reported as 0
+    public void An_axis_beyond_an_int_is_refused_naming_the_file_and_the_declared_size(long size, int axis)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => new OnnxScorer(Foreign([1, size, 28], [28]), new OnnxScorerOptions { PreferCuda = false }, "m.onnx"));
+        Assert.StartsWith($"m.onnx: input 'input' declares {size:N0} on axis {axis},", e.Message);
+    }
+
+    [Fact]
+    public void A_row_of_more_values_than_an_int_is_refused_rather_than_wrapped()
+    {
+        // 65,537² = 2^32 + 2·65,536 + 1 wrapped to 131,073 values per row.
+        var e = Assert.Throws<InvalidDataException>(() => new OnnxScorer(Foreign([1, 65_537, 65_537], [16]), new OnnxScorerOptions { PreferCuda = false }, "m.onnx"));
+        Assert.StartsWith("m.onnx: input 'input' has shape [1,65537,65537] per row, more than", e.Message);
+    }
+
+    [Fact]
+    public void A_batch_that_onnx_runtime_refuses_names_the_model_and_the_rows()
+    {
+        // Rows of 16 values reshaped to rows of 3: two rows (32 values) do not divide, which ONNX Runtime finds when it runs.
+        using var scorer = new OnnxScorer(Foreign([1, 4, 4], [3], reshape: [-1, 3]), new OnnxScorerOptions { PreferCuda = false, IntraOpNumThreads = 1 }, "m.onnx");
+        var e = Assert.Throws<InvalidDataException>(() => scorer.Score(new float[2 * 16], 2));
+        Assert.StartsWith("m.onnx: ONNX Runtime could not score rows 0 to 1 (", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 }

@@ -29,10 +29,11 @@ public sealed class ValidateCommand : ICliCommand
         {
             bool asJson = parse.GetValue(json);
             if (parse.GetValue(minAccuracy) is double gate) ModelEvaluation.RequireFraction(gate, "--min-accuracy");
+            int? imageLimit = parse.AtLeastOne(limit);
             string? reportPath = parse.GetValue(report);
             using var outputs = Outputs.Check(parse.GetValue(force), asJson, [("--model", parse.GetValue(model)), ("--data", parse.GetValue(data))], new OutputOption("--report", reportPath, OutputContent.Json));
             using var saved = SavedModel.Load(parse.GetValue(model)!);
-            var evaluation = saved.Evaluate(parse.GetValue(data)!, parse.GetValue(limit));
+            var evaluation = saved.Evaluate(parse.GetValue(data)!, imageLimit);
             if (parse.GetValue(minAccuracy) is double min) evaluation.AssertAccuracyAtLeast(min);
             var result = new
             {
@@ -43,7 +44,8 @@ public sealed class ValidateCommand : ICliCommand
                 Accuracy = evaluation.Accuracy,
                 RecordedAccuracy = evaluation.RecordedAccuracy,
                 LogLoss = evaluation.LogLoss,
-                Recall = evaluation.ClassLabels.Zip(evaluation.Recall).ToDictionary(p => p.First, p => p.Second),
+                // A class with no image among those scored has no recall: null, not the string "NaN" among numbers.
+                Recall = evaluation.ClassLabels.Zip(evaluation.Recall).ToDictionary(p => p.First, p => double.IsNaN(p.Second) ? (double?)null : p.Second),
                 ImagesPerSecond = evaluation.RowsPerSecond,
                 Confusion = evaluation.Confusion,
             };

@@ -95,6 +95,41 @@ public class OnnxIntegrityTests
     }
 
     [Theory]
+    [InlineData("initializer")]
+    [InlineData("constant")]
+    public void A_tensor_kept_in_an_external_file_is_refused_naming_the_model_and_no_file_is_read(string where)
+    {
+        // ONNX Runtime, handed bytes, would resolve 'weights.bin' against the process's current folder, whatever
+        // folder the model is in, and allocate whatever the tensor declares.
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var model = Parse(onnx);
+        var w = model.Graph.Initializer.First(i => i.Dims.Count == 2);
+        var external = w.Clone();
+        external.RawData = ByteString.Empty;
+        external.DataLocation = TensorProto.Types.DataLocation.External;
+        external.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "weights.bin" });
+        model.Graph.Initializer.Remove(w);
+        if (where == "initializer") model.Graph.Initializer.Add(external);
+        else
+        {
+            var constant = new NodeProto { OpType = "Constant", Name = "c" };
+            constant.Output.Add(w.Name);
+            constant.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = external });
+            model.Graph.Node.Insert(0, constant);
+        }
+        OnnxChecksum.Stamp(model);
+
+        using var folder = new TempFolder();
+        File.WriteAllBytes(folder.File("weights.bin"), w.RawData.ToByteArray()); // beside the model: still refused
+        var path = folder.File("m.onnx");
+        File.WriteAllBytes(path, model.ToByteArray());
+        var e = Assert.Throws<InvalidDataException>(() => OnnxScorer.Load(path, Quiet).Dispose());
+        Assert.StartsWith($"{path}: tensor '{w.Name}' keeps its values in an external file ('weights.bin')", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+        Assert.Contains("external file", Assert.Throws<InvalidDataException>(() => OnnxIntegrity.Check(model.ToByteArray(), "m.onnx")).Message);
+    }
+
+    [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.NegativeInfinity)]
     public void A_non_finite_weight_is_refused_in_our_models_and_left_to_the_author_in_foreign_ones(float value)

@@ -49,4 +49,32 @@ public sealed class AccuracyGateTests
         var e = Assert.Throws<ModelValidationException>(() => Untrained.Value.AssertEveryClassRecallAtLeast(0.5));
         Assert.Contains("recall below 50", e.Message);
     }
+
+    private static ModelEvaluation TwoClasses(params string[] labels) => new()
+    {
+        Model = "m.onnx", Dataset = "d", Count = 4, Correct = 1, ClassLabels = labels,
+        Confusion = [[1, 1], [2, 0]], RecordedAccuracy = 0.25,
+    };
+
+    [Fact]
+    public void Class_labels_from_the_model_file_reach_a_message_as_one_short_line()
+    {
+        var hostile = TwoClasses("\u001b[31mzero\r\u001b[2K", new string('L', 1 << 20));
+        foreach (Action gate in new Action[] { () => hostile.AssertAccuracyAtLeast(0.9), () => hostile.AssertEveryClassRecallAtLeast(0.9) })
+        {
+            var message = Assert.Throws<ModelValidationException>(gate).Message;
+            Assert.DoesNotContain(message, char.IsControl);
+            Assert.True(message.Length < 1000, $"{message.Length} characters");
+        }
+        Assert.Contains(" [31mzero  [2K 50.00%", Assert.Throws<ModelValidationException>(() => hostile.AssertEveryClassRecallAtLeast(0.9)).Message);
+    }
+
+    [Theory]
+    [InlineData(-0.01)]
+    [InlineData(double.NaN)]
+    public void A_tolerance_that_is_not_a_fraction_is_refused_as_an_argument_not_blamed_on_the_model(double tolerance)
+    {
+        var e = Assert.Throws<ArgumentException>(() => TwoClasses("a", "b").AssertMatchesRecordedAccuracy(tolerance));
+        Assert.StartsWith("The tolerance", e.Message);
+    }
 }
