@@ -101,6 +101,7 @@ public sealed class TrainCommand : ICliCommand
             catch (ArgumentException e) { throw new ArgumentException($"{resumePath}: {e.Message}"); }
             if (state is null) throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
             ResumeChecks.SameTrainingData(resumePath, model.Metadata, split.Train.Count, "images");
+            ResumeChecks.NotStoppedEarly(resumePath, state.StopReason);
             ResumeChecks.EpochsLeft(parse.GetValue(options.Epochs), parse.GetValue(options.Epochs) ?? state.Options.Epochs, state.CompletedEpochs, resumePath);
             state.Options = state.Options with { Epochs = parse.GetValue(options.Epochs) ?? state.Options.Epochs };
             return (checkpoint, parse.GetValue(output) ?? resumePath);
