@@ -79,6 +79,7 @@ public sealed class TrainCommand : ICliCommand
                 return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson, resumePath, generative.Note, copies);
             }
             if (parse.GetResult(ema) is { Implicit: false }) throw new ArgumentException("--ema: only generative models (gan, gmmn, gmmn-ae) keep a moving average of a generator.");
+            if (parse.GetResult(autoencoderEpochs) is { Implicit: false }) throw new ArgumentException("--autoencoder-epochs: only gmmn-ae trains an auto-encoder.");
             gan.RefuseFor(parse, "a classifier has no generator's noise, discriminator or adversarial game");
             if (parse.GetResult(lrDecay) is { Implicit: false }) throw new ArgumentException("--lr-decay-epochs: only generative models (gan, gmmn, gmmn-ae) take it; a classifier's recipe sets its own schedule (--schedule).");
             var run = resumePath is not null
