@@ -62,7 +62,7 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
     }
 
     // A subcommand's errors read "np datasets fetch: error: ..." rather than "np fetch: ...".
-    private static string FullName(Command command)
+    internal static string FullName(Command command)
     {
         var names = new List<string> { command.Name };
         for (var parent = Parent(command); parent is not null; parent = Parent(parent)) names.Insert(0, parent.Name);

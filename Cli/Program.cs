@@ -21,6 +21,11 @@ public static class Program
         foreach (var command in Discover().OrderBy(c => c.Name))
             root.Subcommands.Add(command.Create(context));
         var parse = root.Parse(args);
+        if (ParseErrorLine.For(parse) is { } line)
+        {
+            stderr.WriteLine(line);
+            return 1;
+        }
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
         return parse.Invoke(config);
     }

@@ -79,6 +79,7 @@ public sealed class TrainCommand : ICliCommand
                 return GenerativeTrainingRun.Run(context, generative.Checkpoint, generative.Path, split.Train, asJson, resumePath, generative.Note, copies);
             }
             if (parse.GetResult(ema) is { Implicit: false }) throw new ArgumentException("--ema: only generative models (gan, gmmn, gmmn-ae) keep a moving average of a generator.");
+            if (parse.GetResult(autoencoderEpochs) is { Implicit: false }) throw new ArgumentException("--autoencoder-epochs: only gmmn-ae trains an auto-encoder.");
             gan.RefuseFor(parse, "a classifier has no generator's noise, discriminator or adversarial game");
             if (parse.GetResult(lrDecay) is { Implicit: false }) throw new ArgumentException("--lr-decay-epochs: only generative models (gan, gmmn, gmmn-ae) take it; a classifier's recipe sets its own schedule (--schedule).");
             var run = resumePath is not null
@@ -101,6 +102,7 @@ public sealed class TrainCommand : ICliCommand
             catch (ArgumentException e) { throw new ArgumentException($"{resumePath}: {e.Message}"); }
             if (state is null) throw new ArgumentException($"{resumePath} holds a model without training state; it cannot be resumed.");
             ResumeChecks.SameTrainingData(resumePath, model.Metadata, split.Train.Count, "images");
+            ResumeChecks.NotStoppedEarly(resumePath, state.StopReason);
             ResumeChecks.EpochsLeft(parse.GetValue(options.Epochs), parse.GetValue(options.Epochs) ?? state.Options.Epochs, state.CompletedEpochs, resumePath);
             state.Options = state.Options with { Epochs = parse.GetValue(options.Epochs) ?? state.Options.Epochs };
             return (checkpoint, parse.GetValue(output) ?? resumePath);

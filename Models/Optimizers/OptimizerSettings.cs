@@ -1,4 +1,5 @@
 using NeuralPipelines.Models.Settings;
+using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Models.Optimizers;
 
@@ -22,7 +23,7 @@ public sealed record OptimizerSettings(OptimizerKind Kind = OptimizerKind.Sgd, f
         switch (kind)
         {
             case OptimizerKind.Sgd:
-                if (!(Momentum >= 0f && Momentum < 1f)) throw new ArgumentException($"SGD momentum must be in [0, 1), got {Momentum}.");
+                if (!(Momentum >= 0f && Momentum < 1f)) throw new OptionRangeException(nameof(Momentum), "--momentum", $"(SGD) must be in [0, 1), got {Momentum}.");
                 break;
             case OptimizerKind.Adam:
                 if (!(Beta1 is >= 0f and < 1f) || !(Beta2 is >= 0f and < 1f) || !(Epsilon > 0f))

@@ -28,8 +28,11 @@ public sealed record LearningRateSchedule(ScheduleKind Kind = ScheduleKind.Const
             case "cosine" when parts.Length == 1: return new(ScheduleKind.Cosine);
             case "step" when parts.Length == 1: return new(ScheduleKind.Step);
             case "step" when parts.Length == 3 && int.TryParse(parts[1], ci, out int every) && every > 0
-                                               && float.TryParse(parts[2], ci, out float factor) && factor > 0:
+                                               && float.TryParse(parts[2], ci, out float factor) && factor > 0 && float.IsFinite(factor):
                 return new(ScheduleKind.Step, every, factor);
+            // A known kind with numbers out of range was called "unknown".
+            case "step" when parts.Length == 3:
+                throw new FormatException($"Learning-rate schedule '{text}': in step:EVERY:FACTOR, EVERY must be a whole number ≥ 1 and FACTOR a finite number > 0.");
             default:
                 throw new FormatException($"Unknown learning-rate schedule '{text}': use constant, cosine, step or step:EVERY:FACTOR.");
         }

@@ -51,7 +51,7 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
         var step = new TrainingStep(network, loss, optimizer, regularizer);
         var batches = new BatchAssembler(data.Train, model.Normalization, o.Augmentation);
         var stochastic = StochasticLayers(network);
-        int n = data.Train.Count, batchCount = (n + o.BatchSize - 1) / o.BatchSize;
+        int n = data.Train.Count, batchCount = BatchCount.Of(n, o.BatchSize);
         var order = new int[n];
         model.SetMetadata("trainer_version", typeof(Trainer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
         model.SetMetadata("seed", o.Seed.ToString(CultureInfo.InvariantCulture));

@@ -28,12 +28,13 @@ public sealed record TrainerOptions
     public void Validate()
     {
         EpochCount.Check(Epochs);
-        if (BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {BatchSize}.");
-        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
+        // Each names the property an app set and the option np's user gave (OptionRangeException), not a description of it.
+        if (BatchSize <= 0) throw new OptionRangeException(nameof(BatchSize), "--batch-size", $"must be positive, got {BatchSize}.");
+        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new OptionRangeException(nameof(LearningRate), "--lr", $"must be a positive number, got {LearningRate}.");
         // Written so that NaN fails too (every comparison with NaN is false): a NaN λ was saved in the checkpoint as "NaN".
-        if (!(L2 >= 0 && L1 >= 0) || !float.IsFinite(L2) || !float.IsFinite(L1))
-            throw new ArgumentException($"Regularisation λ must be a finite number ≥ 0 (L2 {L2}, L1 {L1}).");
-        if (Patience < 0) throw new ArgumentException($"Patience must be ≥ 0, got {Patience}.");
+        if (!(L2 >= 0) || !float.IsFinite(L2)) throw new OptionRangeException(nameof(L2), "--l2", $"(regularisation λ) must be a finite number ≥ 0, got {L2}.");
+        if (!(L1 >= 0) || !float.IsFinite(L1)) throw new OptionRangeException(nameof(L1), "--l1", $"(regularisation λ) must be a finite number ≥ 0, got {L1}.");
+        if (Patience < 0) throw new OptionRangeException(nameof(Patience), "--patience", $"must be ≥ 0, got {Patience}.");
         Optimizer.Validate();
         Schedule.RateAt(LearningRate, 0, Math.Max(1, Epochs));
     }

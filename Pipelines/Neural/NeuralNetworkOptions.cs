@@ -13,10 +13,10 @@ public sealed record NeuralNetworkOptions
     /// <summary>"mlp" or a model-zoo name (lenet5, alexnet, vgg, googlenet, resnet...).</summary>
     public string Architecture { get; init; } = "mlp";
 
-    /// <summary>Hidden layer sizes of the MLP (ignored by zoo networks). Null: the recipe's ([100]).</summary>
+    /// <summary>Hidden layer sizes of the MLP (a zoo network, which builds its own layers, refuses it). Null: the recipe's ([100]).</summary>
     public int[]? HiddenLayers { get; init; }
 
-    /// <summary>Hidden activation of the MLP: sigmoid, tanh, relu, leaky-relu. Null: the recipe's (relu).</summary>
+    /// <summary>Hidden activation of the MLP: sigmoid, tanh, relu, leaky-relu (a zoo network refuses it). Null: the recipe's (relu).</summary>
     public string? Activation { get; init; }
 
     /// <summary>Cost: log-likelihood (softmax outputs), cross-entropy (sigmoid outputs) or quadratic. Null: the recipe's (log-likelihood).</summary>

@@ -116,10 +116,19 @@ public class TrainCommandTests
     [InlineData("mlp --data /no/such/folder", "/no/such/folder")]
     [InlineData("mlp --augment zoom=3", "Unknown augmentation 'zoom'")]
     [InlineData("mlp --optimizer rmsprop", "Unknown optimizer 'rmsprop'")]
-    [InlineData("mlp --lr -1", "Learning rate must be a positive number")]
-    [InlineData("mlp --batch-size 0", "Batch size must be positive")]
+    [InlineData("mlp --lr -1", "--lr must be a positive number, got -1.")]
+    [InlineData("mlp --batch-size 0", "--batch-size must be positive, got 0.")]
     [InlineData("mlp --schedule exponential", "Unknown learning-rate schedule 'exponential'")]
-    [InlineData("mlp --momentum 1.5", "SGD momentum must be in [0, 1)")]
+    [InlineData("mlp --momentum 1.5", "--momentum (SGD) must be in [0, 1), got 1.5.")]
+    // Audit L6: each of these named a description ("Patience", "Layer sizes", "Shape [...]") rather than the option.
+    [InlineData("mlp --patience -1", "--patience must be ≥ 0, got -1.")]
+    [InlineData("mlp --layers 784,0,10", "--layers sizes must be positive, got 784,0,10.")]
+    [InlineData("mlp --layers 784,100000000,10", "--layers 784,100000000,10: 784×100,000,000 weights between two layers are more than one array holds")]
+    [InlineData("mlp --schedule step:0:0.5", "'step:0:0.5': in step:EVERY:FACTOR, EVERY must be a whole number ≥ 1")]
+    // Audit L5: options of another kind of model were silently ignored.
+    [InlineData("lenet5 --layers 784,10", "--layers is an MLP option; lenet5 builds its own layers, so it cannot take it.")]
+    [InlineData("resnet --activation sigmoid --init normal", "--activation, --init are MLP options; resnet builds its own layers")]
+    [InlineData("mlp --autoencoder-epochs 4", "--autoencoder-epochs: only gmmn-ae trains an auto-encoder.")]
     [InlineData("mlp --train-limit 0", "--train-limit must be at least 1")]
     [InlineData("mlp --train-limit -5", "--train-limit must be at least 1, got -5")]
     public void Bad_options_fail_with_one_clear_line(string args, string expected)

@@ -25,11 +25,11 @@ public sealed class TrainingOptionRangeTests
     /// <summary>Audit L2: NaN for --l2, --l1 and --dropout was taken and saved in the checkpoint as "NaN", as --lr NaN is not;
     /// ∞ is no value for them either, nor for the colorizer's --lr and --lambda, nor for an augmentation's parts.</summary>
     [Theory]
-    [InlineData("--l2", "NaN", "Regularisation λ must be a finite number ≥ 0")]
-    [InlineData("--l2", "Infinity", "Regularisation λ must be a finite number ≥ 0")]
-    [InlineData("--l1", "NaN", "Regularisation λ must be a finite number ≥ 0")]
-    [InlineData("--dropout", "NaN", "Dropout rate must be in [0, 1), got NaN")]
-    [InlineData("--dropout", "-0.5", "Dropout rate must be in [0, 1), got -0.5")]
+    [InlineData("--l2", "NaN", "--l2 (regularisation λ) must be a finite number ≥ 0, got NaN.")]
+    [InlineData("--l2", "Infinity", "--l2 (regularisation λ) must be a finite number ≥ 0")]
+    [InlineData("--l1", "NaN", "--l1 (regularisation λ) must be a finite number ≥ 0, got NaN.")]
+    [InlineData("--dropout", "NaN", "--dropout must be in [0, 1), got NaN")]
+    [InlineData("--dropout", "-0.5", "--dropout must be in [0, 1), got -0.5")]
     [InlineData("--augment", "rotate=NaN", "is out of range")]
     [InlineData("--augment", "blur=NaN", "is out of range")]
     public void Non_finite_values_of_a_classifiers_options_are_refused(string option, string value, string words)

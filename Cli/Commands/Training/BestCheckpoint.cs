@@ -11,7 +11,8 @@ namespace NeuralPipelines.Cli.Commands.Training;
 /// saved at --out; when that epoch is not better than the best so far and --out holds the best, --out is first copied to
 /// NAME.best.ckpt. So at any moment --out is the latest epoch, and NAME.best.ckpt, when present, a better earlier one.
 /// When training diverges, the two trade places: --out gets the best state and NAME.last.ckpt the last good one, and the
-/// one error line names both files and their epochs. A healthy run deletes NAME.best.ckpt at the end.
+/// one error line names both files and their epochs. A healthy run deletes NAME.best.ckpt at the end, unless it stopped
+/// early: then NAME.best.ckpt is the best epoch the stop names, kept.
 /// Every copy goes through the atomic writer, so a crash between steps leaves whole files only.
 /// </remarks>
 public sealed class BestCheckpoint
@@ -79,13 +80,33 @@ public sealed class BestCheckpoint
         saved = m.Epoch;
     };
 
-    public T Guard<T>(Func<T> train)
+    /// <summary>After a run that stopped early (<see cref="Guard"/>'s <c>stoppedEarly</c>), the file holding its best epoch
+    /// when that is not --out; null otherwise.</summary>
+    public string? KeptBest => keptBest?.File;
+
+    /// <summary>What <see cref="KeptBest"/> holds, for the stop line: "the best epoch (1, test accuracy 15.75 %) is kept in
+    /// m.best.ckpt"; null when nothing was kept.</summary>
+    public string? KeptBestText => keptBest is { } k ? $"the best epoch ({k.Merit.Epoch}, {k.Merit.Text}) is kept in {k.File}" : null;
+
+    private (string File, EpochMerit Merit)? keptBest;
+
+    /// <param name="train">Runs the training.</param>
+    /// <param name="stoppedEarly">Whether the finished run stopped early (a classifier's --patience): then its best epoch,
+    /// which early stopping names, is kept beside --out instead of deleted.</param>
+    public T Guard<T>(Func<T> train, Func<T, bool>? stoppedEarly = null)
     {
         T result;
         try { result = train(); }
         catch (TrainingDivergedException e)
         {
             throw new TrainingDivergedException($"{e.Message} {Keep()}", e.GoodEpochs);
+        }
+        // Early stopping is the run's own verdict that an earlier epoch was better: deleting that epoch's copy left the
+        // best it named nowhere (audit L4). --out stays the latest epoch, as for every finished run.
+        if (stoppedEarly?.Invoke(result) == true && best is { } b && b.File != path)
+        {
+            keptBest = b;
+            return result;
         }
         // A healthy run's --out is its latest epoch, as it always was; the best-so-far copy was only insurance.
         Delete(BestPathFor(path));

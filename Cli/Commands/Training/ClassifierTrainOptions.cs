@@ -33,7 +33,7 @@ internal sealed class ClassifierTrainOptions
         Description = "Augment training images each epoch: 'standard' (±10° rotation, 1-pixel shifts, 20% blurred; the value when the flag is bare), e.g. rotate=15,shift=2,blur=0.5, or 'none' to turn the recipe's off.",
         Arity = ArgumentArity.ZeroOrOne,
     };
-    public readonly Option<int?> Patience = new("--patience") { Description = "Early stopping: stop after this many epochs without a better test accuracy (0 = off)." };
+    public readonly Option<int?> Patience = new("--patience") { Description = "Early stopping: stop after this many epochs without a better test accuracy (0 = off); --out keeps the last epoch, NAME.best.ckpt the best." };
     public readonly Option<bool> Normalize = new("--normalize") { Description = "Standardise pixels by the training set's per-channel mean and deviation (saved in the checkpoint)." };
     public readonly Option<int> Seed = new("--seed") { Description = "Seed for initial weights, shuffling, dropout and augmentation.", DefaultValueFactory = _ => 1 };
     public readonly Option<bool> NoTrainEval = new("--no-train-eval") { Description = "Skip measuring the whole training set after each epoch (faster; train figures become running averages)." };

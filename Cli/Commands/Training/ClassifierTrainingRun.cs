@@ -40,7 +40,7 @@ internal static class ClassifierTrainingRun
                 {
                     Batch = new SyncProgress<BatchProgress>(b => show($"epoch {b.Epoch}/{b.Epochs}  cost {b.Loss:F4}", (double)b.Batch / b.Batches)),
                 }))
-                : trainer.Fit(split, callbacks));
+                : trainer.Fit(split, callbacks), r => r.StopReason is not null);
 
         string? plot = null;
         if (result.History.Count > 0)
@@ -48,7 +48,7 @@ internal static class ClassifierTrainingRun
             plot = TrainingCurvesPlot.PathFor(path);
             TrainingCurvesPlot.Write(plot, result.History, $"{model.Architecture} {SettingNames.Name(model.Cost)}");
         }
-        if (result.StopReason is not null) console.MarkupLineInterpolated($"[yellow]{result.StopReason}[/]");
+        if (result.StopReason is not null) console.MarkupLineInterpolated($"[yellow]{result.StopReason}{(kept.KeptBestText is { } k ? $"; {k}" : "")}[/]");
         console.MarkupLineInterpolated($"test accuracy [bold]{100 * result.TestAccuracy:F2}%[/], {result.TrainSeconds:F1}s training, {result.ImagesPerSecond:N0} images/s; checkpoint {path}{(plot is null ? "" : $", curves {plot}")}");
         if (asJson)
             context.WriteJson(new
@@ -62,6 +62,7 @@ internal static class ClassifierTrainingRun
                 ImagesPerSecond = result.ImagesPerSecond,
                 Epochs = state.CompletedEpochs,
                 StopReason = result.StopReason,
+                BestCheckpoint = kept.KeptBest,
                 Checkpoint = path,
                 Curves = plot,
                 PerEpoch = result.History,

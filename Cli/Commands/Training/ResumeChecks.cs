@@ -15,6 +15,15 @@ internal static class ResumeChecks
             throw new ArgumentException($"{resumePath} was trained on {trained} {items} but --data/--train-limit give {count}; resume with the same training data.");
     }
 
+    /// <summary>Refuses to resume a classifier whose run stopped early (--patience): the trainer goes no further once a run
+    /// has stopped, so the resumed run printed "epochs 3..5", trained nothing and named a checkpoint it never wrote (audit L3).</summary>
+    public static void NotStoppedEarly(string resumePath, string? stopReason)
+    {
+        if (stopReason is null) return;
+        throw new ArgumentException($"{resumePath} stopped early ({stopReason}), so a resumed run would train nothing; " +
+            "start a new run with a larger --patience (0: no early stop), or resume from an epoch kept before the stop (--keep-epochs).");
+    }
+
     /// <summary>Refuses a resumed run with no epoch left: <paramref name="total"/> (the new total, <paramref name="given"/> on the
     /// command line or the checkpoint's own) no more than the <paramref name="completed"/> epochs already trained. Such a run
     /// would print "epochs 3..2", train nothing and rewrite the curves as if it had.</summary>

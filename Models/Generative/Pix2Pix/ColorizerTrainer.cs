@@ -65,7 +65,7 @@ public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingStat
             var clock = Stopwatch.StartNew();
             var sums = new Dictionary<string, double> { ["l1"] = 0 };
             if (d is not null) { sums["d_loss"] = 0; sums["g_gan"] = 0; sums["d_real"] = 0; sums["d_fake"] = 0; }
-            int batches = (order.Length + o.BatchSize - 1) / o.BatchSize;
+            int batches = BatchCount.Of(order.Length, o.BatchSize);
             for (int b = 0; b < batches; b++)
             {
                 int start = b * o.BatchSize, n = Math.Min(o.BatchSize, order.Length - start);

@@ -123,8 +123,11 @@ public sealed record GenerativeOptions
         // Each named alone: a GAN's --batch-size 0 was reported with the batch of an auto-encoder it does not have.
         if (BatchSize <= 0) throw new OptionRangeException("BatchSize", "--batch-size", $"must be positive, got {BatchSize}.");
         if (AutoencoderBatchSize <= 0) throw new ArgumentException($"The auto-encoder's batch size must be positive, got {AutoencoderBatchSize}.");
-        if (!(LearningRate > 0) || !float.IsFinite(LearningRate) || !(AutoencoderLearningRate > 0))
-            throw new ArgumentException($"Learning rate must be a positive number, got {LearningRate}.");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate))
+            throw new OptionRangeException(nameof(LearningRate), "--lr", $"must be a positive number, got {LearningRate}.");
+        // No option sets it, so it is named as the property alone.
+        if (!(AutoencoderLearningRate > 0) || !float.IsFinite(AutoencoderLearningRate))
+            throw new ArgumentException($"AutoencoderLearningRate must be a positive number, got {AutoencoderLearningRate}.");
         if (!(Beta1 is >= 0f and < 1f)) throw new ArgumentException($"Adam's β₁ must be in [0, 1), got {Beta1}.");
         if (!(EmaDecay is >= 0f and < 1f)) throw new ArgumentException($"The generator average's decay β must be in [0, 1) (0 keeps no average), got {EmaDecay}.");
         if (LearningRateDecayEpochs < 0 || LearningRateDecayEpochs > Epochs)

@@ -186,7 +186,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         return optimizer;
     }
 
-    private static int Count(int n, int batch) => (n + batch - 1) / batch;
+    private static int Count(int n, int batch) => BatchCount.Of(n, batch);
 
     private static int Batches(int n, int batch, Action<int, int, int> run)
     {

@@ -18,11 +18,13 @@ public static class ClassifierSetup
         float dropout = choices.Dropout ?? recipe.Dropout;
         // Checked here, not only by the Dropout layer: a rate that adds no layer (0, or NaN, which is not > 0) would
         // otherwise pass unseen into the checkpoint's recipe.
-        if (!(dropout >= 0f && dropout < 1f)) throw new ArgumentException($"Dropout rate must be in [0, 1), got {dropout}.");
+        if (!(dropout >= 0f && dropout < 1f)) throw new OptionRangeException("Dropout", "--dropout", $"must be in [0, 1), got {dropout}.");
         bool isMlp = architecture.Equals("mlp", StringComparison.OrdinalIgnoreCase);
+        if (!isMlp) RefuseMlpOnlyChoices(architecture, choices);
         Layer network;
         if (isMlp)
         {
+            CheckHiddenSizes(train.ImageLength, choices.Hidden, train.Classes);
             var shape = recipe.Mlp ?? TrainingRecipes.Mlp.Mlp!;
             string activation = choices.Activation ?? shape.Activation;
             // The recipe's initialisation belongs to its activation; another activation takes the one that suits it.
@@ -38,6 +40,32 @@ public static class ClassifierSetup
             classLabels, cost, normalization);
         model.SetMetadata("recipe", recipe.Name);
         return (model, new TrainingState { Options = Options(recipe, choices) });
+    }
+
+    /// <summary>A zoo network has its own layers, activations and initialisation: a choice of them was silently ignored
+    /// (audit L5), which is worse than refusing it.</summary>
+    private static void RefuseMlpOnlyChoices(string architecture, TrainingChoices c)
+    {
+        var given = new List<(string Property, string Option)>();
+        if (c.Hidden is not null) given.Add(("Hidden", "--layers"));
+        if (c.Activation is not null) given.Add(("Activation", "--activation"));
+        if (c.Init is not null) given.Add(("Init", "--init"));
+        if (given.Count > 0)
+            throw new OptionRangeException(string.Join(", ", given.Select(g => g.Property)), string.Join(", ", given.Select(g => g.Option)),
+                $"{(given.Count == 1 ? "is an MLP option" : "are MLP options")}; {architecture} builds its own layers, so it cannot take {(given.Count == 1 ? "it" : "them")}.");
+    }
+
+    /// <summary>Hidden sizes must be positive, and each layer's weights must fit in one array: a size of 100,000,000 was
+    /// refused deep in the tensor code as "Shape [100000000×784] has more than 2147483647 elements", naming no option.</summary>
+    private static void CheckHiddenSizes(int inputs, int[]? hidden, int classes)
+    {
+        if (hidden is null) return;
+        int[] sizes = [inputs, .. hidden, classes];
+        string text = string.Join(",", sizes);
+        if (hidden.Any(s => s <= 0)) throw new OptionRangeException("Hidden", "--layers", $"sizes must be positive, got {text}.");
+        for (int i = 1; i < sizes.Length; i++)
+            if ((long)sizes[i - 1] * sizes[i] > Array.MaxLength)
+                throw new OptionRangeException("Hidden", "--layers", $"{text}: {sizes[i - 1]:N0}×{sizes[i]:N0} weights between two layers are more than one array holds ({Array.MaxLength:N0}).");
     }
 
     /// <summary>The recipe's trainer options with each chosen value in place of its own.</summary>

@@ -1,5 +1,6 @@
 using NeuralPipelines.Models.Generative.Pix2Pix;
 using NeuralPipelines.Models.Generative.Training;
+using NeuralPipelines.Models.Optimizers;
 using NeuralPipelines.Models.Training;
 
 namespace NeuralPipelines.Models.Tests.Training;
@@ -15,6 +16,14 @@ public sealed class OptionRangeTests
         Assert.Equal("Epochs must be at least 1, got 0.", e.Message);
         Assert.Equal("--epochs must be at least 1, got 0.", e.CommandLineMessage);
         Assert.Equal(("Epochs", "--epochs"), (e.Property, e.Option));
+
+        // Audit L6: these said "Batch size", "Regularisation λ (L2 -1, L1 0)", naming neither the property nor the option.
+        e = Assert.Throws<OptionRangeException>(() => new TrainerOptions { BatchSize = 0 }.Validate());
+        Assert.Equal(("BatchSize must be positive, got 0.", "--batch-size must be positive, got 0."), (e.Message, e.CommandLineMessage));
+        e = Assert.Throws<OptionRangeException>(() => new TrainerOptions { L1 = -1 }.Validate());
+        Assert.Equal(("L1 (regularisation λ) must be a finite number ≥ 0, got -1.", "--l1 (regularisation λ) must be a finite number ≥ 0, got -1."), (e.Message, e.CommandLineMessage));
+        e = Assert.Throws<OptionRangeException>(() => new TrainerOptions { Optimizer = new(OptimizerKind.Sgd, 1f) }.Validate());
+        Assert.Equal("--momentum (SGD) must be in [0, 1), got 1.", e.CommandLineMessage);
 
         e = Assert.Throws<OptionRangeException>(() => new ColorizerOptions(Lambda: -1f).Validate());
         Assert.Equal("Lambda must be a finite number ≥ 0, got -1.", e.Message);
