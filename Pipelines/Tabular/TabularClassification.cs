@@ -43,6 +43,8 @@ public static class TabularClassification
     /// <param name="classes">The label values of the whole dataset, so train and test subsets agree on the classes.</param>
     public static ClassificationRun Train(MLContext ml, TabularDataset train, ClassificationTrainer trainer, double[] classes)
     {
+        // ML.NET fits one class without a word (a "multiclass" model of one class, or a binary one that never saw the other).
+        train.RequireTwoClasses();
         var kind = classes.Length == 2 ? LabelKind.Binary : LabelKind.Multiclass;
         var view = train.ToDataView(kind, classes);
         var pipeline = Pipeline(ml, train, kind, trainer).Fit(view);
