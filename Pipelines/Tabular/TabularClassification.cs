@@ -56,6 +56,12 @@ public static class TabularClassification
         var scored = run.Pipeline.Transform(data.ToDataView(run.Kind, run.Classes));
         if (run.Kind == LabelKind.Binary)
         {
+            // ML.NET's binary evaluator stops at the AUC ("no positive class ... (Parameter 'PosSample')") without naming
+            // the data; a stratified split puts a class of one row into the training rows only, so it does happen.
+            if (data.Classes is [var only])
+                throw new InvalidOperationException($"{data.Source}: the {data.Count} rows evaluated all have the label '{data.LabelName}' = " +
+                    $"{only.ToString(System.Globalization.CultureInfo.InvariantCulture)}; binary figures (AUC) need rows of both classes, " +
+                    "and a class with a single row cannot be in both the training and the test rows.");
             var m = ml.BinaryClassification.Evaluate(scored, data.LabelName);
             var c = m.ConfusionMatrix;
             // ML.NET lists the positive class first; ours are in label order [negative, positive].

@@ -77,6 +77,19 @@ public class TabularClassificationTests
         Assert.Contains(data.Source, e.Message);
     }
 
+    /// <summary>Audit K4: ML.NET's evaluator said only "AUC is not defined when there is no positive class in the data
+    /// (Parameter 'PosSample')", naming neither the data nor the cause.</summary>
+    [Fact]
+    public void Evaluating_rows_of_one_binary_class_names_the_data_and_the_value()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.BreastCancer;
+        var run = TabularClassification.Train(ml, data, ClassificationTrainer.Lbfgs, data.Classes);
+        var malignant = data.Subset(Enumerable.Range(0, data.Count).Where(i => data.Labels[i] == 0).ToArray());
+        var e = Assert.Throws<InvalidOperationException>(() => TabularClassification.Evaluate(ml, run, malignant));
+        Assert.Contains($"{data.Source}: the {malignant.Count} rows evaluated all have the label 'target' = 0", e.Message);
+    }
+
     [Fact]
     public void Breast_cancer_logistic_regression_reaches_95_percent_on_fixed_stratified_splits()
     {
