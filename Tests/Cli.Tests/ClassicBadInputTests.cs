@@ -125,4 +125,15 @@ public class ClassicBadInputTests
     {
         ClassicCli.AssertFailsWithOneLine("classify", ["classify", "--data", "iris", "--test-fraction", "1.5"], "--test-fraction", "1.5");
     }
+
+    /// <summary>Audit K7: np regress named the C# parameters ("(Parameter 'epochs') Actual value was 0.") instead of its options.</summary>
+    [Theory]
+    [InlineData("gd", "--epochs", "0", "--epochs must be at least 1, got 0.")]
+    [InlineData("gd", "--learning-rate", "-1", "--learning-rate must be a positive number, got -1.")]
+    [InlineData("ridge", "--lambda", "-1", "--lambda must be a finite number ≥ 0, got -1.")]
+    public void A_regression_option_out_of_range_is_named_as_the_option(string method, string option, string value, string line)
+    {
+        var error = ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", "diabetes", "--method", method, option, value], line);
+        Assert.DoesNotContain("Parameter", error);
+    }
 }
