@@ -50,6 +50,11 @@ public sealed record ModelCard
     /// <summary>For an exported colorizer: its size and how its tensors hold Lab; null for anything else.</summary>
     public ColorizerCard? Colorizer { get; init; }
 
+    /// <summary>What the model reads and writes, in words, when it is not the exported network's ONNX interface
+    /// (<see cref="InputName"/> in; <see cref="ScoresName"/>, <see cref="ProbabilitiesName"/>, <see cref="PredictedClassName"/>
+    /// out): an ML.NET pipeline of ML.NET's own trainers reads named columns and writes its own. Null: the network's.</summary>
+    public ModelInterface? Interface { get; init; }
+
     /// <summary>The NeuralPipelines version that produced the model (the assembly version by default).</summary>
     public string ProjectVersion { get; init; } = DefaultVersion;
 
@@ -154,6 +159,11 @@ public sealed record ModelCard
             ["output_activation"] = SettingNames.Name(OutputActivation),
             ["project_version"] = ProjectVersion,
         };
+        if (Interface is not null)
+        {
+            p["input_name"] = Interface.Inputs;
+            p["outputs"] = Interface.Outputs;
+        }
         if (Normalization is not null) p["normalization"] = JsonSerializer.Serialize(Normalization, Json);
         if (ClassLabels is not null) p["class_labels"] = JsonSerializer.Serialize(ClassLabels, Json);
         if (Metrics is not null) p["metrics"] = JsonSerializer.Serialize(Metrics, Json);

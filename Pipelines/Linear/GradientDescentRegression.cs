@@ -1,3 +1,6 @@
+using System.Globalization;
+using NeuralPipelines.Models.Training;
+
 namespace NeuralPipelines.Pipelines.Linear;
 
 /// <summary>Linear regression by plain full-batch gradient descent on standardised features: the iterative twin of
@@ -18,8 +21,10 @@ public static class GradientDescentRegression
         var d = featureNames.Count;
         if (n == 0) throw new ArgumentException("Gradient descent needs at least one row.");
         if (n != labels.Count) throw new ArgumentException($"{n} rows but {labels.Count} labels.");
-        if (!(learningRate > 0) || double.IsInfinity(learningRate)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive number.");
-        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Gradient descent needs at least one epoch.");
+        // Named as an app sets them (GradientDescentTrainer.Options) and as np regress's user does (--learning-rate, --epochs).
+        if (!(learningRate > 0) || double.IsInfinity(learningRate))
+            throw new OptionRangeException("LearningRate", "--learning-rate", $"must be a positive number, got {learningRate.ToString(CultureInfo.InvariantCulture)}.");
+        if (epochs < 1) throw new OptionRangeException("Epochs", "--epochs", $"must be at least 1, got {epochs.ToString(CultureInfo.InvariantCulture)}.");
 
         var (mean, sd) = Standardisation(rows, d);
         var z = new double[n * d];

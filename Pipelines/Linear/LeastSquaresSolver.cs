@@ -1,3 +1,6 @@
+using System.Globalization;
+using NeuralPipelines.Models.Training;
+
 namespace NeuralPipelines.Pipelines.Linear;
 
 /// <summary>Linear regression in closed form: minimises ‖y − b − Xw‖² + λ‖w‖² by Householder QR in double precision.</summary>
@@ -33,7 +36,9 @@ public static class LeastSquaresSolver
         var d = featureNames.Count;
         if (n != labels.Count) throw new ArgumentException($"{n} rows but {labels.Count} labels.");
         if (n == 0) throw new ArgumentException("Least squares needs at least one row.");
-        if (!(lambda >= 0) || double.IsInfinity(lambda)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "λ must be a finite number ≥ 0.");
+        // Named as an app sets it (LeastSquaresTrainer.Options.L2Regularization) and as np regress's user does (--lambda).
+        if (!(lambda >= 0) || double.IsInfinity(lambda))
+            throw new OptionRangeException("L2Regularization", "--lambda", $"must be a finite number ≥ 0, got {lambda.ToString(CultureInfo.InvariantCulture)}.");
         if (rows.Any(r => r.Length != d)) throw new ArgumentException($"Every row must have {d} features.");
 
         var mean = new double[d];

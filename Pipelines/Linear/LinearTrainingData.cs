@@ -39,14 +39,20 @@ internal static class LinearTrainingData
             var row = new double[vector.Size];
             var k = 0;
             foreach (var v in buffer.DenseValues()) row[k++] = v;
-            if (!float.IsFinite(y) || row.Any(v => !double.IsFinite(v)))
-                throw new ArgumentException($"Row {rows.Count + 1} has a missing or non-finite value; linear regression needs every feature and label.");
+            // Named by row, column and value, as the neural network's reader does: "a missing value" left the user to search.
+            var bad = Array.FindIndex(row, v => !double.IsFinite(v));
+            if (bad >= 0)
+                throw new ArgumentException($"Row {rows.Count + 1}: the feature column '{featureColumnName}' holds {Text(row[bad])} in slot {bad} ('{names[bad]}'); linear regression needs a finite value in every feature.");
+            if (!float.IsFinite(y))
+                throw new ArgumentException($"Row {rows.Count + 1}: the label column '{labelColumnName}' holds {Text(y)}; linear regression needs a finite label in every row.");
             rows.Add(row);
             labels.Add(y);
         }
         if (rows.Count == 0) throw new ArgumentException("The training data has no rows.");
         return (rows.ToArray(), labels.ToArray(), names);
     }
+
+    private static string Text(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static DataViewSchema.Column Find(DataViewSchema schema, string name, string role) =>
         schema.GetColumnOrNull(name)

@@ -44,6 +44,9 @@ public static class NeuralTrainingData
         }
         if (labels.Count == 0) throw new ArgumentException("The training data has no rows.");
         string[] classNames = ClassNames(label, labels.Max() + 1);
+        // Our trainer would fit a one-class network without a word, and it answers that class for every input.
+        if (labels.Distinct().Count() < 2)
+            throw new ArgumentException($"The label column '{labelColumn}' holds one class only ('{classNames[labels[0]]}' in all {labels.Count} rows); a classifier needs rows of at least two.");
         var images = new LabelledImages($"IDataView column '{featureColumn}'", pixels.ToArray(), labels.ToArray(), shape[0], shape[1], shape[2], classNames.Length);
         return (images, classNames);
     }

@@ -18,8 +18,13 @@ public static class TabularCard
             [$"{evaluatedOn}_log_loss"] = figures.LogLoss,
         };
         if (figures.Auc is double auc) metrics[$"{evaluatedOn}_auc"] = auc;
+        var classLabels = run.Classes.Select(c => c.ToString("R", CultureInfo.InvariantCulture)).ToArray();
+        // The columns TabularClassification.Pipeline writes: ML.NET's binary trainers, or its multiclass ones + MapKeyToValue.
+        var outputs = run.Kind == LabelKind.Binary
+            ? $"Score: the raw score; Probability: the probability of class {classLabels[^1]}; PredictedLabel: true for class {classLabels[^1]}, false for {classLabels[0]}"
+            : "Score: the probability of each class, in class_labels order; PredictedLabel: the predicted class as a key; PredictedClass: the predicted class value";
         return Card($"{(run.Kind == LabelKind.Binary ? "logistic-regression" : "maximum-entropy")} ({run.Trainer.ToString().ToLowerInvariant()})",
-            train, metrics, run.Classes.Select(c => c.ToString("R", CultureInfo.InvariantCulture)).ToArray());
+            train, metrics, classLabels, outputs);
     }
 
     public static ModelCard Regression(RegressionRun run, TabularDataset train, RegressionFigures figures, string evaluatedOn = "test") =>
@@ -28,11 +33,13 @@ public static class TabularCard
             [$"{evaluatedOn}_r_squared"] = figures.RSquared,
             [$"{evaluatedOn}_rmse"] = figures.Rmse,
             [$"{evaluatedOn}_mae"] = figures.Mae,
-        }, null);
+        }, null, $"Score: the predicted '{train.LabelName}'");
 
-    private static ModelCard Card(string architecture, TabularDataset train, Dictionary<string, double> metrics, string[]? classes) => new()
+    private static ModelCard Card(string architecture, TabularDataset train, Dictionary<string, double> metrics, string[]? classes, string outputs) => new()
     {
         Architecture = architecture,
+        // The pipeline reads the CSV's columns by name (Concatenate), not the exported network's "input" tensor.
+        Interface = new ModelInterface(string.Join(", ", train.FeatureNames), outputs),
         InputShape = [train.FeatureNames.Count],
         // The pipeline standardises its own features (NormalizeMeanVariance inside the zip), so the card records none.
         OutputActivation = classes is null ? Models.Losses.OutputActivation.None : Models.Losses.OutputActivation.Softmax,

@@ -43,6 +43,8 @@ public static class TabularClassification
     /// <param name="classes">The label values of the whole dataset, so train and test subsets agree on the classes.</param>
     public static ClassificationRun Train(MLContext ml, TabularDataset train, ClassificationTrainer trainer, double[] classes)
     {
+        // ML.NET fits one class without a word (a "multiclass" model of one class, or a binary one that never saw the other).
+        train.RequireTwoClasses();
         var kind = classes.Length == 2 ? LabelKind.Binary : LabelKind.Multiclass;
         var view = train.ToDataView(kind, classes);
         var pipeline = Pipeline(ml, train, kind, trainer).Fit(view);
@@ -54,6 +56,12 @@ public static class TabularClassification
         var scored = run.Pipeline.Transform(data.ToDataView(run.Kind, run.Classes));
         if (run.Kind == LabelKind.Binary)
         {
+            // ML.NET's binary evaluator stops at the AUC ("no positive class ... (Parameter 'PosSample')") without naming
+            // the data; a stratified split puts a class of one row into the training rows only, so it does happen.
+            if (data.Classes is [var only])
+                throw new InvalidOperationException($"{data.Source}: the {data.Count} rows evaluated all have the label '{data.LabelName}' = " +
+                    $"{only.ToString(System.Globalization.CultureInfo.InvariantCulture)}; binary figures (AUC) need rows of both classes, " +
+                    "and a class with a single row cannot be in both the training and the test rows.");
             var m = ml.BinaryClassification.Evaluate(scored, data.LabelName);
             var c = m.ConfusionMatrix;
             // ML.NET lists the positive class first; ours are in label order [negative, positive].

@@ -66,13 +66,17 @@ public sealed class TabularDataset
     public LabelKind InferLabelKind()
     {
         if (WhyNotClasses() is not null) return LabelKind.Regression;
+        RequireTwoClasses();
+        return Classes.Length == 2 ? LabelKind.Binary : LabelKind.Multiclass;
+    }
+
+    /// <summary>Throws unless the label takes at least two values: a classifier fitted to one class answers it for every row.</summary>
+    public void RequireTwoClasses()
+    {
         var classes = Classes;
-        return classes.Length switch
-        {
-            <= 1 => throw new InvalidOperationException($"{Source}: the label '{LabelName}' takes a single value ({classes.FirstOrDefault()}); there is nothing to learn."),
-            2 => LabelKind.Binary,
-            _ => LabelKind.Multiclass,
-        };
+        if (classes.Length < 2)
+            throw new InvalidOperationException($"{Source}: the label '{LabelName}' takes a single value " +
+                $"({classes.FirstOrDefault().ToString(System.Globalization.CultureInfo.InvariantCulture)}); there is nothing to learn.");
     }
 
     /// <summary>Why the label is not read as classes, in words that name the cause (fractions, too many values, too few rows

@@ -62,6 +62,19 @@ public class ClassicBadInputTests
         ClassicCli.AssertFailsWithOneLine("classify", ["classify", "--data", fractions], "fractions.csv: ", "holds fractions (such as 0.5)", "np regress");
     }
 
+    /// <summary>Audit K4: the stratified split keeps a class of one row out of the test rows, and ML.NET's evaluator then
+    /// failed with its own words about 'PosSample'.</summary>
+    [Fact]
+    public void A_binary_class_of_one_row_is_named_with_the_file_and_writes_no_model()
+    {
+        using var dir = new TempFolder();
+        var csv = dir.Write("rare.csv", "a,b,y\n1,2,0\n2,4,0\n7,1,0\n1,2,0\n5,0,0\n3,3,1\n");
+        var model = dir.File("rare.zip");
+        ClassicCli.AssertFailsWithOneLine("classify", ["classify", "--data", csv, "--out", model], "rare.csv: ", "all have the label 'y' = 0",
+            "a class with a single row");
+        Assert.False(File.Exists(model));
+    }
+
     [Fact]
     public void A_test_fraction_that_leaves_one_training_row_says_so_rather_than_blaming_the_columns()
     {
@@ -111,5 +124,16 @@ public class ClassicBadInputTests
     public void A_bad_test_fraction_fails_before_any_work()
     {
         ClassicCli.AssertFailsWithOneLine("classify", ["classify", "--data", "iris", "--test-fraction", "1.5"], "--test-fraction", "1.5");
+    }
+
+    /// <summary>Audit K7: np regress named the C# parameters ("(Parameter 'epochs') Actual value was 0.") instead of its options.</summary>
+    [Theory]
+    [InlineData("gd", "--epochs", "0", "--epochs must be at least 1, got 0.")]
+    [InlineData("gd", "--learning-rate", "-1", "--learning-rate must be a positive number, got -1.")]
+    [InlineData("ridge", "--lambda", "-1", "--lambda must be a finite number ≥ 0, got -1.")]
+    public void A_regression_option_out_of_range_is_named_as_the_option(string method, string option, string value, string line)
+    {
+        var error = ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", "diabetes", "--method", method, option, value], line);
+        Assert.DoesNotContain("Parameter", error);
     }
 }

@@ -210,6 +210,24 @@ public sealed class NeuralNetworkTrainerTests
         Assert.Contains("slot 3", e.Message);
     }
 
+    /// <summary>Audit K3: a label of one class trained a network that answers that class for every input, without a word;
+    /// a key with room for more classes than the rows hold is refused too.</summary>
+    [Fact]
+    public void A_label_of_one_class_is_refused_naming_the_column_and_the_class()
+    {
+        var ml = new MLContext(1);
+        var rows = Enumerable.Range(0, 20).Select(i => new FloatRow { Features = Enumerable.Range(0, 5).Select(j => (float)(i * j % 7)).ToArray(), Label = 3 }).ToArray();
+        var options = new NeuralNetworkOptions { HiddenLayers = [4], Epochs = 1, BatchSize = 5 };
+        var e = Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.NeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(rows)));
+        Assert.Contains("'Label' holds one class only ('3' in all 20 rows)", e.Message);
+
+        var cats = ml.Data.LoadFromEnumerable(rows.Select(r => new TextLabelRow { Features = r.Features, Label = "cat" }));
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label", keyData: ml.Data.LoadFromEnumerable(new[] { new TextLabel { Label = "cat" }, new TextLabel { Label = "dog" } }))
+            .Fit(cats).Transform(cats);
+        e = Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.NeuralNetwork(options).Fit(keyed));
+        Assert.Contains("'Label' holds one class only ('cat' in all 20 rows)", e.Message);
+    }
+
     [Fact]
     public void A_text_label_is_refused_with_a_hint()
     {
@@ -251,6 +269,11 @@ public sealed class NeuralNetworkTrainerTests
     {
         [VectorType(5)] public float[] Features { get; set; } = [];
         public int Label { get; set; }
+    }
+
+    private sealed class TextLabel
+    {
+        public string Label { get; set; } = "";
     }
 
     private sealed class DoubleRow

@@ -61,6 +61,35 @@ public class TabularClassificationTests
     public void The_gate_refuses_the_same_trainer_on_shuffled_labels(string data, ClassificationTrainer trainer) =>
         Gates[(data, trainer)].Refuses(Accuracy(data, trainer, shuffled: true), "shuffled training labels");
 
+    /// <summary>Audit K3: ML.NET fitted training rows of one class without a word, into a model that answers that class
+    /// for every row; whether the caller's class list names one class or both.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Training_rows_of_one_class_are_refused_naming_the_label_and_its_value(int classesNamed)
+    {
+        var data = TestData.BreastCancer;
+        var benign = data.Subset(Enumerable.Range(0, data.Count).Where(i => data.Labels[i] == 1).ToArray());
+        double[] classes = classesNamed == 1 ? benign.Classes : data.Classes;
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            TabularClassification.Train(new MLContext(seed: 1), benign, ClassificationTrainer.Lbfgs, classes));
+        Assert.Contains("the label 'target' takes a single value (1)", e.Message);
+        Assert.Contains(data.Source, e.Message);
+    }
+
+    /// <summary>Audit K4: ML.NET's evaluator said only "AUC is not defined when there is no positive class in the data
+    /// (Parameter 'PosSample')", naming neither the data nor the cause.</summary>
+    [Fact]
+    public void Evaluating_rows_of_one_binary_class_names_the_data_and_the_value()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.BreastCancer;
+        var run = TabularClassification.Train(ml, data, ClassificationTrainer.Lbfgs, data.Classes);
+        var malignant = data.Subset(Enumerable.Range(0, data.Count).Where(i => data.Labels[i] == 0).ToArray());
+        var e = Assert.Throws<InvalidOperationException>(() => TabularClassification.Evaluate(ml, run, malignant));
+        Assert.Contains($"{data.Source}: the {malignant.Count} rows evaluated all have the label 'target' = 0", e.Message);
+    }
+
     [Fact]
     public void Breast_cancer_logistic_regression_reaches_95_percent_on_fixed_stratified_splits()
     {

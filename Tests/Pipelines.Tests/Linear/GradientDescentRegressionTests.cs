@@ -25,6 +25,24 @@ public class GradientDescentRegressionTests
         Assert.Equal(minimum, result.EpochLosses[^1], minimum * 1e-5);
     }
 
+    /// <summary>Audit K7: these said "(Parameter 'epochs') Actual value was 0." to np's users, who set --epochs; an app
+    /// sets the options' properties, and np prints the option (<see cref="Models.Training.OptionRangeException.CommandLineMessage"/>).</summary>
+    [Fact]
+    public void Options_out_of_range_name_the_property_for_an_app_and_the_option_for_np()
+    {
+        var data = TestData.Diabetes;
+        var epochs = Assert.Throws<Models.Training.OptionRangeException>(() =>
+            GradientDescentRegression.Fit(data.Rows, data.Labels, data.FeatureNames, learningRate: 0.3, epochs: 0));
+        Assert.Equal(("Epochs must be at least 1, got 0.", "--epochs must be at least 1, got 0."), (epochs.Message, epochs.CommandLineMessage));
+        var rate = Assert.Throws<Models.Training.OptionRangeException>(() =>
+            GradientDescentRegression.Fit(data.Rows, data.Labels, data.FeatureNames, learningRate: -1, epochs: 10));
+        Assert.Equal("--learning-rate must be a positive number, got -1.", rate.CommandLineMessage);
+        var lambda = Assert.Throws<Models.Training.OptionRangeException>(() =>
+            LeastSquaresSolver.Solve(data.Rows, data.Labels, data.FeatureNames, lambda: double.NaN));
+        Assert.Equal(("L2Regularization must be a finite number ≥ 0, got NaN.", "--lambda must be a finite number ≥ 0, got NaN."),
+            (lambda.Message, lambda.CommandLineMessage));
+    }
+
     [Fact]
     public void Too_large_a_learning_rate_is_reported_as_divergence_with_the_bound()
     {

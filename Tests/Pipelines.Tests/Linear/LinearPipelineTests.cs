@@ -92,6 +92,24 @@ public class LinearPipelineTests
         Assert.Equal(0.517748, RegressionFigures.RSquaredOf(diabetes.Labels, ScoredColumns.Read(model.Transform(data), "Score")), 1e-4);
     }
 
+    /// <summary>Audit K8: "Row 3 has a missing or non-finite value" named neither the column nor the value.</summary>
+    [Fact]
+    public void A_non_finite_feature_or_label_is_named_with_its_row_column_and_value()
+    {
+        var ml = new MLContext(seed: 1);
+        ColumnarDataView Data(float a3, float y3) => new([
+            new DataColumn("a", new float[] { 1, 2, a3, 4, 5 }),
+            new DataColumn("b", new float[] { 2, 1, 6, 3, 10 }),
+            new DataColumn("y", new float[] { 1, 3, y3, 5, 4 }),
+        ]);
+        var pipeline = ml.Transforms.Concatenate("Features", "b", "a").Append(ml.Regression.Trainers.LeastSquares(labelColumnName: "y"));
+        var e = Assert.Throws<ArgumentException>(() => pipeline.Fit(Data(float.NaN, 2)));
+        Assert.StartsWith("Row 3: the feature column 'Features' holds NaN in slot 1 ('a')", e.Message);
+        var gd = ml.Transforms.Concatenate("Features", "b", "a").Append(ml.Regression.Trainers.GradientDescent(labelColumnName: "y"));
+        e = Assert.Throws<ArgumentException>(() => gd.Fit(Data(3, float.PositiveInfinity)));
+        Assert.StartsWith("Row 3: the label column 'y' holds Infinity;", e.Message);
+    }
+
     [Fact]
     public void A_collinear_feature_fails_the_fit_with_its_name()
     {

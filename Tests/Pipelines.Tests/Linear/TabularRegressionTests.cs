@@ -23,6 +23,29 @@ public class TabularRegressionTests
         Assert.InRange(figures.RSquared, 0.2, 0.5178);
     }
 
+    /// <summary>Audit K5: the card in np regress/classify zips said "input_name": "input" and listed the network outputs
+    /// scores, probabilities and predicted_class, none of which a tabular pipeline has.</summary>
+    [Fact]
+    public void The_model_card_names_the_pipelines_own_columns_not_a_networks_tensors()
+    {
+        var ml = new MLContext(seed: 1);
+        var diabetes = TestData.Diabetes;
+        var run = TabularRegression.Train(ml, diabetes, new RegressionSettings());
+        var regression = TabularCard.Regression(run, diabetes, TabularRegression.Evaluate(run, diabetes).Figures).ToProperties();
+        Assert.Equal("age, sex, bmi, bp, s1, s2, s3, s4, s5, s6", regression["input_name"]);
+        Assert.Equal("Score: the predicted 'target'", regression["outputs"]);
+
+        var iris = TestData.Iris;
+        var classified = TabularClassification.Train(ml, iris, ClassificationTrainer.Lbfgs, iris.Classes);
+        var classification = TabularCard.Classification(classified, iris, TabularClassification.Evaluate(ml, classified, iris)).ToProperties();
+        Assert.Contains("PredictedClass", classification["outputs"]);
+        Assert.DoesNotContain("predicted_class", classification["outputs"]);
+        var cancer = TestData.BreastCancer;
+        var binary = TabularClassification.Train(ml, cancer, ClassificationTrainer.Lbfgs, cancer.Classes);
+        Assert.Contains("Probability: the probability of class 1",
+            TabularCard.Classification(binary, cancer, TabularClassification.Evaluate(ml, binary, cancer)).ToProperties()["outputs"]);
+    }
+
     [Fact]
     public void Ridge_and_closed_form_through_the_tabular_entry_point()
     {
