@@ -16,6 +16,7 @@ public static class Program
     /// <summary>Runs one command line with the given streams (tests call this in-process).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        using var invariant = NumberCulture.UseInvariant();
         var context = new CliContext(stdout, stderr);
         var root = new RootCommand("np: train, evaluate, export and score machine-learning models in .NET (NeuralPipelines).");
         foreach (var command in Discover().OrderBy(c => c.Name))
