@@ -133,13 +133,22 @@ public sealed class DatasetsCommand : ICliCommand
         return new CsvInfo(location.Name, "csv", location.Path, table.ColumnNames.Count, [.. table.ColumnNames], table.RowCount);
     }
 
+    // A list in the text view stops after this many items: a CSV of 20,000 columns took five minutes to lay out as one
+    // wrapped cell (and 200,000 never finished). --json lists every item.
+    private const int ListedItems = 50;
+
     private static string Format(object? value) => value switch
     {
         null => "",
         string s => s,
-        System.Collections.IEnumerable e => string.Join(", ", e.Cast<object>()),
+        System.Collections.IEnumerable e => Shortened(e.Cast<object>().ToList()),
         _ => value.ToString() ?? "",
     };
+
+    private static string Shortened(List<object> items) =>
+        items.Count <= ListedItems
+            ? string.Join(", ", items)
+            : $"{string.Join(", ", items.Take(ListedItems))}, … ({items.Count - ListedItems:N0} more; --json lists all)";
 
     private sealed record ListedDataset(string Name, string Summary, bool Present, string? Origin, string? Path, string? WouldDownloadTo, string? Url);
 
