@@ -69,9 +69,19 @@ public sealed class DatasetsCommand : ICliCommand
             bool asJson = parse.GetValue(json);
             var catalog = new DatasetCatalog();
             var requested = parse.GetValue(name)!;
-            var known = catalog.Lookup(requested)
-                ?? throw new ArgumentException($"Unknown dataset '{requested}': fetch knows {string.Join(", ", catalog.KnownNames)}.");
             var folder = parse.GetValue(to);
+            // A shipped table is already here (it was called unknown); it has no download to put elsewhere.
+            if (NeuralPipelines.Data.ShippedData.Tables.ContainsKey(requested))
+            {
+                var table = catalog.ResolveLocal(requested);
+                if (folder is not null)
+                    throw new ArgumentException($"--to {folder}: {requested} is a table shipped with np ({table.Path}); there is nothing to download.");
+                if (asJson) context.WriteJson(new { name = table.Name, path = table.Path, origin = table.Origin.ToString(), downloaded = false });
+                else context.Out.WriteLine($"{table.Name} is a table shipped with np: {table.Path}; nothing to download.");
+                return 0;
+            }
+            var known = catalog.Lookup(requested)
+                ?? throw new ArgumentException($"Unknown dataset '{requested}': fetch knows {string.Join(", ", catalog.KnownNames)}; the tables {TabularOptions.ShippedTableNames} are shipped with np.");
             var existing = folder is null ? catalog.FindLocal(known) : null;
             var location = existing ?? DownloadProgressBar.Run(context.Console(asJson), progress =>
                 folder is null

@@ -70,6 +70,17 @@ public class DatasetsCommandTests
     }
 
     [Fact]
+    public void Fetch_of_a_shipped_table_says_where_it_is()
+    {
+        // It said "Unknown dataset 'iris'", though info, regress and score know the name.
+        var (code, stdout, stderr) = Np("datasets", "fetch", "iris", "--json");
+        Assert.True(code == 0, stderr);
+        var fetched = JsonDocument.Parse(stdout).RootElement;
+        Assert.EndsWith("iris.csv", fetched.GetProperty("path").GetString());
+        Assert.False(fetched.GetProperty("downloaded").GetBoolean());
+    }
+
+    [Fact]
     public void Info_knows_the_shipped_tables_by_the_names_regress_and_classify_take()
     {
         var (code, stdout, stderr) = Np("datasets", "info", "iris", "--json");
