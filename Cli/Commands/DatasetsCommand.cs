@@ -69,9 +69,19 @@ public sealed class DatasetsCommand : ICliCommand
             bool asJson = parse.GetValue(json);
             var catalog = new DatasetCatalog();
             var requested = parse.GetValue(name)!;
-            var known = catalog.Lookup(requested)
-                ?? throw new ArgumentException($"Unknown dataset '{requested}': fetch knows {string.Join(", ", catalog.KnownNames)}.");
             var folder = parse.GetValue(to);
+            // A shipped table is already here (it was called unknown); it has no download to put elsewhere.
+            if (NeuralPipelines.Data.ShippedData.Tables.ContainsKey(requested))
+            {
+                var table = catalog.ResolveLocal(requested);
+                if (folder is not null)
+                    throw new ArgumentException($"--to {folder}: {requested} is a table shipped with np ({table.Path}); there is nothing to download.");
+                if (asJson) context.WriteJson(new { name = table.Name, path = table.Path, origin = table.Origin.ToString(), downloaded = false });
+                else context.Out.WriteLine($"{table.Name} is a table shipped with np: {table.Path}; nothing to download.");
+                return 0;
+            }
+            var known = catalog.Lookup(requested)
+                ?? throw new ArgumentException($"Unknown dataset '{requested}': fetch knows {string.Join(", ", catalog.KnownNames)}; the tables {TabularOptions.ShippedTableNames} are shipped with np.");
             var existing = folder is null ? catalog.FindLocal(known) : null;
             var location = existing ?? DownloadProgressBar.Run(context.Console(asJson), progress =>
                 folder is null
@@ -133,13 +143,22 @@ public sealed class DatasetsCommand : ICliCommand
         return new CsvInfo(location.Name, "csv", location.Path, table.ColumnNames.Count, [.. table.ColumnNames], table.RowCount);
     }
 
+    // A list in the text view stops after this many items: a CSV of 20,000 columns took five minutes to lay out as one
+    // wrapped cell (and 200,000 never finished). --json lists every item.
+    private const int ListedItems = 50;
+
     private static string Format(object? value) => value switch
     {
         null => "",
         string s => s,
-        System.Collections.IEnumerable e => string.Join(", ", e.Cast<object>()),
+        System.Collections.IEnumerable e => Shortened(e.Cast<object>().ToList()),
         _ => value.ToString() ?? "",
     };
+
+    private static string Shortened(List<object> items) =>
+        items.Count <= ListedItems
+            ? string.Join(", ", items)
+            : $"{string.Join(", ", items.Take(ListedItems))}, … ({items.Count - ListedItems:N0} more; --json lists all)";
 
     private sealed record ListedDataset(string Name, string Summary, bool Present, string? Origin, string? Path, string? WouldDownloadTo, string? Url);
 

@@ -6,7 +6,7 @@ namespace NeuralPipelines.Data.Csv;
 
 /// <summary>Reads a CSV file with a header row and numeric cells into a <see cref="CsvTable"/>.</summary>
 /// <remarks>Comma-separated, numbers in the invariant culture ("1.5", "2e-3"), optional double quotes around a cell
-/// (a quoted cell may hold commas; "" is a quote). Blank lines are skipped. Everything else that is wrong stops the
+/// (a quoted cell may hold commas, but not a line break; "" is a quote). Blank lines are skipped. Everything else that is wrong stops the
 /// read with a <see cref="CsvFormatException"/> that names the file, the line and the column, so a user can go
 /// straight to the cell: a ragged row, an empty or non-numeric cell, NaN or infinity, an empty file.</remarks>
 public static class CsvReader
@@ -122,7 +122,9 @@ public static class CsvReader
             else cell.Append(ch);
         }
         if (quoted)
-            throw new CsvFormatException($"{source}: line {lineNumber}: a double quote opens a cell that never closes.", source, lineNumber);
+            // Rows are read a line at a time (the streaming reader cuts lines before parsing them), so a quote that closes
+            // on a later line is refused as well; the message must not claim the quote never closes.
+            throw new CsvFormatException($"{source}: line {lineNumber}: a double quote opens a cell that does not close on this line (a quoted cell may not hold a line break).", source, lineNumber);
         cells.Add(cell.ToString());
         return cells;
     }

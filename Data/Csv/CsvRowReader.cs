@@ -211,9 +211,12 @@ public sealed class CsvRowReader : IDisposable
             int comma = rest.IndexOf(',');
             var cell = comma < 0 ? rest : rest[..comma];
             if (c >= ColumnCount) throw Ragged(line, number);
+            // Whatever the two quick parses do not take goes to the whole-file reader's parser, and its value is kept: it
+            // also reads a number padded with a space double.TryParse does not skip (a no-break space), and it names the
+            // fault of a cell it refuses (empty, not a number, not finite, beyond float32).
             if (!TryParseShort(cell, out var value)
-                && (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value)))
-                CsvReader.ParseNumber(cell.ToString(), Source, number, c, Header.ColumnNames[c]); // throws the whole-file reader's message
+                && (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value) || Math.Abs(value) > float.MaxValue))
+                value = CsvReader.ParseNumber(cell.ToString(), Source, number, c, Header.ColumnNames[c]);
             cells[c++] = value;
             if (comma < 0) break;
             rest = rest[(comma + 1)..];

@@ -11,6 +11,10 @@ public static class IdxImageFolder
     /// <summary>True when the folder holds all four files (raw or .gz).</summary>
     public static bool Holds(string folder) => Directory.Exists(folder) && Stems.All(s => Find(folder, s) is not null);
 
+    /// <summary>True when the folder holds any of the four files: it is meant as an IDX folder, so one that lacks a file is
+    /// refused by <see cref="Files"/> naming it, rather than read as a folder of images that holds none.</summary>
+    public static bool HoldsAny(string folder) => Directory.Exists(folder) && Stems.Any(s => Find(folder, s) is not null);
+
     /// <summary>The four files' paths in <see cref="Stems"/> order; an error naming the folder and what is missing otherwise.</summary>
     public static string[] Files(string folder)
     {

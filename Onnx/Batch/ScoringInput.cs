@@ -36,7 +36,7 @@ public static class ScoringInput
                 : new IdxRows(location.Path, options.Split, inputShape, model);
         }
         if (Directory.Exists(data))
-            return IdxImageFolder.Holds(data)
+            return IdxImageFolder.HoldsAny(data)
                 ? new IdxRows(data, options.Split, inputShape, model)
                 : new ImageRows(data, inputShape, model, options.Resize, options.Threads, options.MaxPixels);
         if (File.Exists(data))

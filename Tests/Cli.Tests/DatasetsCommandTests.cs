@@ -55,6 +55,32 @@ public class DatasetsCommandTests
     }
 
     [Fact]
+    public void Info_of_a_wide_csv_lists_the_first_columns_and_counts_the_rest()
+    {
+        // 20,000 column names laid out as one wrapped cell took five minutes; the text view now stops at the first few.
+        using var temp = new TempFolder();
+        const int columns = 2_000;
+        var csv = temp.Write("wide.csv", string.Join(",", Enumerable.Range(0, columns).Select(c => $"c{c}")) + "\n" +
+            string.Join(",", Enumerable.Repeat("0.5", columns)) + "\n");
+        var (code, stdout, stderr) = Np("datasets", "info", csv);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("c49, … (1,950 more; --json lists all)", stdout);
+        Assert.DoesNotContain($"c{columns - 1}", stdout);
+        Assert.Contains("2000", stdout);
+    }
+
+    [Fact]
+    public void Fetch_of_a_shipped_table_says_where_it_is()
+    {
+        // It said "Unknown dataset 'iris'", though info, regress and score know the name.
+        var (code, stdout, stderr) = Np("datasets", "fetch", "iris", "--json");
+        Assert.True(code == 0, stderr);
+        var fetched = JsonDocument.Parse(stdout).RootElement;
+        Assert.EndsWith("iris.csv", fetched.GetProperty("path").GetString());
+        Assert.False(fetched.GetProperty("downloaded").GetBoolean());
+    }
+
+    [Fact]
     public void Info_knows_the_shipped_tables_by_the_names_regress_and_classify_take()
     {
         var (code, stdout, stderr) = Np("datasets", "info", "iris", "--json");

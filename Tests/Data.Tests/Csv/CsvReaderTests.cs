@@ -54,7 +54,8 @@ public class CsvReaderTests
     [InlineData("1,,3", "the cell is empty")]
     [InlineData("1,NaN,3", "'NaN' is not a finite number")]
     [InlineData("1,1e999,3", "is not a finite number")]
-    [InlineData("1,\"2,3", "never closes")]
+    [InlineData("1,\"2,3", "does not close on this line")]
+    [InlineData("1,\"2\n\",3", "a quoted cell may not hold a line break")]
     [InlineData("1,1e39,3", "'1e39' is beyond the range of a 32-bit float")]
     [InlineData("1,2,-4e38", "column 3 'c': '-4e38' is beyond the range of a 32-bit float")]
     public void Empty_non_finite_and_unclosed_cells_are_refused(string row, string expected)

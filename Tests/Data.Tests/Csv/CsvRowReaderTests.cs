@@ -44,6 +44,33 @@ public class CsvRowReaderTests
         Assert.Equal(3, streamed.Line);
     }
 
+    [Theory]
+    [InlineData("\u00a00.5")]
+    [InlineData("0.5\u00a0")]
+    [InlineData("\u20030.5")]
+    public void A_cell_padded_with_a_non_ascii_space_is_read_as_the_whole_file_reader_reads_it(string cell)
+    {
+        // It was read as 0: the whole-file parser, which trims any white space, was asked only for its error.
+        using var dir = new TempFolder();
+        var path = dir.Write("t.csv", $"a,b\n1,{cell}\n");
+        Assert.Equal(0.5, CsvReader.Read(path).Column("b")[0]);
+        using var reader = CsvRowReader.Open(path);
+        var cells = new double[2];
+        Assert.True(reader.Read(cells));
+        Assert.Equal(0.5, cells[1]);
+    }
+
+    [Fact]
+    public void A_cell_beyond_float32_is_refused_with_the_whole_file_readers_message()
+    {
+        using var dir = new TempFolder();
+        var path = dir.Write("t.csv", "a,b\n1,1e39\n");
+        var whole = Assert.Throws<CsvFormatException>(() => CsvReader.Read(path));
+        using var reader = CsvRowReader.Open(path);
+        var streamed = Assert.Throws<CsvFormatException>(() => reader.Read(new double[2]));
+        Assert.Equal(whole.Message, streamed.Message);
+    }
+
     [Fact]
     public void Skip_passes_rows_without_parsing_them_and_blank_lines_are_not_rows()
     {

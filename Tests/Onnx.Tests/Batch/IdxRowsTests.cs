@@ -39,6 +39,17 @@ public class IdxRowsTests
     }
 
     [Fact]
+    public void A_folder_missing_one_IDX_file_is_refused_naming_it_not_taken_for_an_image_folder()
+    {
+        // It was read as a folder of images: "holds no images (.png, .jpg, .jpeg, .bmp)", naming no IDX file.
+        using var temp = new TempFolder();
+        var folder = Copy(temp, (_, bytes) => bytes);
+        File.Delete(Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"));
+        var error = Assert.Throws<FileNotFoundException>(() => ScoringInput.Open(folder, [1, 28, 28], "mlp"));
+        Assert.Contains("missing IDX file t10k-labels-idx1-ubyte", error.Message);
+    }
+
+    [Fact]
     public void An_unpacked_IDX_folder_scores_byte_for_byte_as_the_gzip_one()
     {
         using var scorer = BatchModels.Mnist();
