@@ -59,7 +59,7 @@ public static class IdxImageFolder
         float scale = images.Type == IdxType.UnsignedByte ? 1f / 255f : 1f;
         var y = labels.ToInts(labelsPath);
         if (y.Length > 0 && y.Min() < 0) throw new InvalidDataException($"{labelsPath}: negative label {y.Min()}.");
-        int classes = y.Length == 0 ? 10 : Math.Max(10, y.Max() + 1);
+        int classes = ClassCount(y, labelsPath);
         var pixels = images.ToFloats(scale);
         // The reader refused NaN and ±∞; a float64 pixel beyond float32's range becomes ∞ only here, and a finite but absurd
         // one (1e30) is no pixel either: both are named here, before any training is blamed for them.
@@ -70,6 +70,22 @@ public static class IdxImageFolder
             throw new InvalidDataException($"{imagesPath}: image {bad / per:N0}, pixel {bad % per:N0} (row {bad % per / images.Dimensions[2]}, column {bad % images.Dimensions[2]}) {PixelBound.Describe(images[bad])}.");
         }
         return new LabelledImages(imagesPath, pixels, y, 1, images.Dimensions[1], images.Dimensions[2], classes, labelsPath);
+    }
+
+    /// <summary>The number of classes the labels number: at least 10 (MNIST's kin), more when a label says so.</summary>
+    /// <remarks>A label is a class number, so a dataset of K classes uses 0..K−1 and a model gets one output per class. One
+    /// stray byte (MNIST labels with a 200 among the digits) would otherwise make a 201-class model that trains and scores
+    /// as if nothing were wrong. Labels past 9 are taken as classes while at least half of the classes they make have an
+    /// example (a subset of a 47-class EMNIST may lack a few); beyond that the largest label is named with its item.</remarks>
+    private static int ClassCount(int[] y, string labelsPath)
+    {
+        if (y.Length == 0) return 10;
+        int largest = y.Max(), classes = Math.Max(10, largest + 1);
+        if (classes == 10) return classes;
+        int present = y.Distinct().Count();
+        if (2 * present < classes)
+            throw new InvalidDataException($"{labelsPath}: label {largest} (item {Array.IndexOf(y, largest):N0}) would make {classes} classes, but only {present} of them have an example; labels are class numbers 0..K−1.");
+        return classes;
     }
 
     /// <summary>Refuses an images file of signed bytes (IDX type 0x09), the one element type that is on no pixel scale: its

@@ -202,6 +202,28 @@ public class IdxBadInputTests
         Assert.Contains(labels, e.Message);
     }
 
+    /// <summary>One stray label byte among digits made a model of that many classes, trained and scored without a word
+    /// (audit N7); labels that number their classes densely, beyond ten too, still load.</summary>
+    [Fact]
+    public void A_stray_label_far_past_the_others_is_refused_naming_it_and_its_item()
+    {
+        using var tmp = new TempFolder();
+        var images = tmp.File("images.gz");
+        var labels = tmp.File("labels.gz");
+        IdxWriter.Write(images, IdxArray.FromBytes([40, 3, 2], new byte[240]));
+        var digits = Enumerable.Range(0, 40).Select(i => (byte)(i % 10)).ToArray();
+        digits[17] = 200;
+        IdxWriter.Write(labels, IdxArray.FromBytes([40], digits));
+        var e = Assert.Throws<InvalidDataException>(() => IdxImageFolder.LoadPair(images, labels));
+        Assert.Contains(labels, e.Message);
+        Assert.Contains("label 200 (item 17)", e.Message);
+
+        // 20 classes, one missing: a dataset of more than ten classes, not a stray byte.
+        var twenty = Enumerable.Range(0, 40).Select(i => (byte)(i % 20 == 13 ? 12 : i % 20)).ToArray();
+        IdxWriter.Write(labels, IdxArray.FromBytes([40], twenty));
+        Assert.Equal(20, IdxImageFolder.LoadPair(images, labels).Classes);
+    }
+
     /// <summary>NaN and ±∞ in a float IDX file are refused where they are, not blamed epochs later on the learning rate.</summary>
     [Theory]
     [InlineData(IdxType.Float32, double.NaN, "is NaN")]
