@@ -2,6 +2,7 @@ using Microsoft.ML;
 using NeuralPipelines.Models.Checkpoints;
 using NeuralPipelines.Models.Generative.Pix2Pix;
 using NeuralPipelines.Onnx.Export;
+using NeuralPipelines.Onnx.Integrity;
 using NeuralPipelines.Onnx.Metadata;
 using NeuralPipelines.Onnx.MlNet;
 using NeuralPipelines.Onnx.Scoring;
@@ -22,9 +23,11 @@ public static class ColorizerCatalog
     {
         ArgumentNullException.ThrowIfNull(colorizerPath);
         if (!File.Exists(colorizerPath)) throw new FileNotFoundException($"{colorizerPath}: no such model file.", colorizerPath);
-        var bytes = File.ReadAllBytes(colorizerPath);
-        if (CheckpointFile.StartsWithMagic(bytes)) return catalog.ColorizeImages(ColorizerCheckpoint.Load(colorizerPath), outputColumnName, inputColumnName, gpuDeviceId);
-        return Create(bytes, colorizerPath, outputColumnName, inputColumnName, gpuDeviceId);
+        // Told apart as np colorize tells them (a checkpoint by its name or its first bytes); an ONNX file is read through
+        // OnnxFileBytes, which refuses one past protobuf's 2 GB naming it, and walks a large one before reading it whole.
+        if (CheckpointFile.IsMeantAsCheckpoint(colorizerPath))
+            return catalog.ColorizeImages(ColorizerCheckpoint.Load(colorizerPath), outputColumnName, inputColumnName, gpuDeviceId);
+        return Create(OnnxFileBytes.Read(colorizerPath), colorizerPath, outputColumnName, inputColumnName, gpuDeviceId);
     }
 
     /// <summary>The estimator over a colorizer's ONNX export held in memory.</summary>

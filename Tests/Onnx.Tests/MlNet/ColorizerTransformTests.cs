@@ -110,5 +110,18 @@ public sealed class ColorizerTransformTests(ITestOutputHelper output)
         var e = Assert.Throws<InvalidDataException>(() => ml.Transforms.ColorizeImages("Colorized", "Image", mlp));
         Assert.StartsWith($"{mlp}: the ONNX model is a ", e.Message);
         Assert.Contains("not a colorizer", e.Message);
+
+        // A file no ONNX model can be (past protobuf's 2 GB) is refused naming it before it is read: it was read whole,
+        // and .NET's refusal named no file.
+        var huge = temp.File("huge.onnx");
+        using (var f = File.Create(huge)) f.SetLength(3L << 30); // sparse: takes no disk
+        e = Assert.Throws<InvalidDataException>(() => ml.Transforms.ColorizeImages("Colorized", "Image", huge));
+        Assert.StartsWith($"{huge}: ", e.Message);
+        Assert.Contains("protobuf's limit", e.Message);
+
+        // A checkpoint under another name is still taken as one, as np colorize takes it.
+        var renamed = temp.File("colorizer.model");
+        File.Copy(checkpoint, renamed);
+        Assert.Equal(fromCheckpoint.Length, Colorize(renamed).Length);
     }
 }
