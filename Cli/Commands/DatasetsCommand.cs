@@ -2,7 +2,9 @@ using System.CommandLine;
 using NeuralPipelines.Cli.Commands.Classic;
 using NeuralPipelines.Data.Catalog;
 using NeuralPipelines.Data.Csv;
+using NeuralPipelines.Data;
 using NeuralPipelines.Data.Datasets;
+using NeuralPipelines.Data.Images;
 using Spectre.Console;
 
 namespace NeuralPipelines.Cli.Commands;
@@ -17,7 +19,8 @@ public sealed class DatasetsCommand : ICliCommand
         var command = new Command(Name,
             "Find, download and describe datasets. Names: mnist (10,000 digits shipped with np), fashion-mnist " +
             "(looked for in $NP_DATA_DIR/fashion-mnist, the per-user cache, /usr/share/datasets/fashion-mnist; otherwise " +
-            $"downloaded from its public location into the cache, each file's SHA-256 checked); the shipped tables {TabularOptions.ShippedTableNames}. Anywhere a dataset is " +
+            $"downloaded from its public location into the cache, each file's SHA-256 checked); the shipped tables {TabularOptions.ShippedTableNames}; " +
+            $"the shipped photos for colorization ({PhotoNames}). Anywhere a dataset is " +
             "expected you may also give a folder holding MNIST-style IDX files or a .csv file with a header row.");
         command.Subcommands.Add(List(context));
         command.Subcommands.Add(Fetch(context));
@@ -40,6 +43,12 @@ public sealed class DatasetsCommand : ICliCommand
                     found is null && k.Download is not null ? catalog.Paths.CacheFolder(k.Name) : null,
                     k.Download?.BaseUrl());
             }).ToList();
+            // The shipped photo sets are image datasets np knows by name too (np train colorize --data photos).
+            foreach (var (photoName, summary) in ShippedPhotos)
+            {
+                var path = ShippedData.PhotoFolderPath(photoName);
+                rows.Add(new ListedDataset(photoName, summary, true, DatasetOrigin.Shipped.ToString(), path, null, null));
+            }
             if (parse.GetValue(json))
             {
                 context.WriteJson(new { datasets = rows, cache = catalog.Paths.CacheRoot, data_dir = catalog.Paths.DataDirectory });
@@ -80,8 +89,17 @@ public sealed class DatasetsCommand : ICliCommand
                 else context.Out.WriteLine($"{table.Name} is a table shipped with np: {table.Path}; nothing to download.");
                 return 0;
             }
+            if (ShippedData.PhotoFolders.ContainsKey(requested))
+            {
+                var path = ShippedData.PhotoFolderPath(requested)!;
+                if (folder is not null)
+                    throw new ArgumentException($"--to {folder}: {requested} is a photo set shipped with np ({path}); there is nothing to download.");
+                if (asJson) context.WriteJson(new { name = requested.ToLowerInvariant(), path, origin = DatasetOrigin.Shipped.ToString(), downloaded = false });
+                else context.Out.WriteLine($"{requested.ToLowerInvariant()} is a photo set shipped with np: {path}; nothing to download.");
+                return 0;
+            }
             var known = catalog.Lookup(requested)
-                ?? throw new ArgumentException($"Unknown dataset '{requested}': fetch knows {string.Join(", ", catalog.KnownNames)}; the tables {TabularOptions.ShippedTableNames} are shipped with np.");
+                ?? throw new ArgumentException($"Unknown dataset '{requested}': fetch knows {string.Join(", ", catalog.KnownNames)}; the tables {TabularOptions.ShippedTableNames} and the photos {PhotoNames} are shipped with np.");
             var existing = folder is null ? catalog.FindLocal(known) : null;
             var location = existing ?? DownloadProgressBar.Run(context.Console(asJson), progress =>
                 folder is null
@@ -101,14 +119,17 @@ public sealed class DatasetsCommand : ICliCommand
     private static Command Info(CliContext context)
     {
         var json = CliContext.JsonOption();
-        var target = new Argument<string>("dataset") { Description = $"A dataset name (mnist, fashion-mnist, or a shipped table: {TabularOptions.ShippedTableNames}), a folder of IDX files, or a .csv file." };
-        var command = new Command("info", "Describe a dataset: for images the train/test counts, image shape and classes (reading and checking every file); " +
+        var target = new Argument<string>("dataset") { Description = $"A dataset name (mnist, fashion-mnist, a shipped table: {TabularOptions.ShippedTableNames}, or the shipped photos: {PhotoNames}), a folder of IDX files, a folder of photos, or a .csv file." };
+        var command = new Command("info", "Describe a dataset: for IDX images the train/test counts, image shape and classes (reading and checking every file); " +
+            "for a folder of photos (PNG, JPEG, BMP; flat, with train/ and test/, or one sub-folder per class) the images in each split, their sizes and formats (from every file's header); " +
             "for a CSV file its columns and rows. Does not download: use `np datasets fetch` first.") { target, json };
         context.SetAction(command, parse =>
         {
             var catalog = new DatasetCatalog();
-            var location = catalog.ResolveLocal(parse.GetValue(target)!);
-            object info = location.Kind == DatasetKind.IdxImages ? DescribeImages(catalog, location) : DescribeCsv(location);
+            var requested = parse.GetValue(target)!;
+            object info = PhotoFolder(requested) is { } photos ? DescribePhotos(photos.Name, photos.Path, photos.Origin)
+                : catalog.ResolveLocal(requested) is var location && location.Kind == DatasetKind.IdxImages ? DescribeImages(catalog, location)
+                : DescribeCsv(location);
             if (parse.GetValue(json)) { context.WriteJson(info); return 0; }
             var console = context.Console(json: false);
             var grid = new Grid().AddColumn().AddColumn();
@@ -118,6 +139,28 @@ public sealed class DatasetsCommand : ICliCommand
             return 0;
         });
         return command;
+    }
+
+    private static readonly (string Name, string Summary)[] ShippedPhotos =
+        [("photos", "320 colour photographs, 64×64 crops, shipped with np for colorization (256 train / 64 test; attribution in photos.csv)")];
+
+    private static string PhotoNames => string.Join(", ", ShippedData.PhotoFolders.Keys);
+
+    /// <summary>A shipped photo set by name, or a folder that holds images and no IDX file; null for anything else, which
+    /// the dataset catalog resolves (and names when it cannot).</summary>
+    private static (string Name, string Path, DatasetOrigin Origin)? PhotoFolder(string requested)
+    {
+        if (ShippedData.PhotoFolderPath(requested) is { } shipped) return (requested.ToLowerInvariant(), shipped, DatasetOrigin.Shipped);
+        if (!Directory.Exists(requested) || IdxImageFolder.HoldsAny(requested)) return null;
+        bool holdsImages = Directory.EnumerateFiles(requested, "*", SearchOption.AllDirectories).Any(ImageFile.HasImageExtension);
+        return holdsImages ? (Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(requested))), requested, DatasetOrigin.Path) : null;
+    }
+
+    private static PhotoDatasetInfo DescribePhotos(string name, string path, DatasetOrigin origin)
+    {
+        var summary = ImageFolderSummary.Of(path);
+        return new PhotoDatasetInfo(name, "images", path, origin.ToString(), summary.Splits.Values.Sum(), summary.Splits,
+            summary.Sizes, summary.Formats, summary.ClassNames);
     }
 
     private static ImageDatasetInfo DescribeImages(DatasetCatalog catalog, DatasetLocation location)
@@ -151,6 +194,7 @@ public sealed class DatasetsCommand : ICliCommand
     {
         null => "",
         string s => s,
+        IReadOnlyDictionary<string, int> counts => string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value:N0}")),
         System.Collections.IEnumerable e => Shortened(e.Cast<object>().ToList()),
         _ => value.ToString() ?? "",
     };
@@ -164,6 +208,9 @@ public sealed class DatasetsCommand : ICliCommand
 
     private sealed record ImageDatasetInfo(string Name, string Kind, string Path, string Origin, int Train, int Test,
         int[] ImageShape, int Classes, IReadOnlyList<string>? ClassNames, int[] TrainLabelCounts, int[] TestLabelCounts);
+
+    private sealed record PhotoDatasetInfo(string Name, string Kind, string Path, string Origin, int Images,
+        IReadOnlyDictionary<string, int> Splits, IReadOnlyList<string> Sizes, IReadOnlyList<string> Formats, IReadOnlyList<string>? ClassNames);
 
     private sealed record CsvInfo(string Name, string Kind, string Path, int ColumnCount, string[] Columns, long Rows);
 }

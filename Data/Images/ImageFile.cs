@@ -152,21 +152,51 @@ public static class ImageFile
 
     private static Image<Rgb24> Decode(string path, long maxPixels) => Decode<Rgb24>(path, maxPixels);
 
-    private static Image<TPixel> Decode<TPixel>(string path, long maxPixels) where TPixel : unmanaged, IPixel<TPixel>
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such image file.", path);
-        try
+    /// <summary>The image's size and format from its header alone, its pixels not decoded (what <c>np datasets info</c>
+    /// reports of a folder of photos).</summary>
+    /// <exception cref="InvalidDataException">Not an image this reader knows, or a header that does not parse; names the file.</exception>
+    public static ImageHeader Header(string path) =>
+        Guarded(path, () =>
+        {
+            using var stream = Open(path);
+            var (info, format) = Identify(stream, path, DefaultMaxPixels);
+            return new ImageHeader(info.Width, info.Height, format.Name);
+        });
+
+    private static Image<TPixel> Decode<TPixel>(string path, long maxPixels) where TPixel : unmanaged, IPixel<TPixel> =>
+        Guarded(path, () =>
         {
             // One open for both the header and the pixels: a folder of 100,000 small images pays for each open.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 14);
-            var info = Image.Identify(ImageFormats.Configuration, stream)
-                ?? throw new InvalidDataException($"{path}: not an image this reader knows (PNG, JPEG or BMP).");
-            long pixels = (long)info.Width * info.Height;
-            if (pixels > maxPixels)
-                throw new InvalidDataException($"{path}: {info.Width}×{info.Height} is {pixels:N0} pixels, over the limit of {maxPixels:N0}; shrink it first.");
-            if (pixels == 0) throw new InvalidDataException($"{path}: the image is empty (0 pixels).");
+            using var stream = Open(path);
+            Identify(stream, path, maxPixels);
             stream.Position = 0;
             return Image.Load<TPixel>(ImageFormats.Configuration, stream);
+        });
+
+    private static FileStream Open(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such image file.", path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 14);
+    }
+
+    /// <summary>The header, refused when it is no image or its pixel count is 0 or over <paramref name="maxPixels"/>.</summary>
+    private static (IImageInfo Info, SixLabors.ImageSharp.Formats.IImageFormat Format) Identify(Stream stream, string path, long maxPixels)
+    {
+        var info = Image.Identify(ImageFormats.Configuration, stream, out var format)
+            ?? throw new InvalidDataException($"{path}: not an image this reader knows (PNG, JPEG or BMP).");
+        long pixels = (long)info.Width * info.Height;
+        if (pixels > maxPixels)
+            throw new InvalidDataException($"{path}: {info.Width}×{info.Height} is {pixels:N0} pixels, over the limit of {maxPixels:N0}; shrink it first.");
+        if (pixels == 0) throw new InvalidDataException($"{path}: the image is empty (0 pixels).");
+        return (info, format);
+    }
+
+    /// <summary>Runs <paramref name="read"/>, turning whatever the decoder throws on a bad file into that file's error.</summary>
+    private static T Guarded<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException)
         {

@@ -81,6 +81,54 @@ public class DatasetsCommandTests
     }
 
     [Fact]
+    public void The_shipped_photos_are_listed_described_and_fetched_by_the_name_train_colorize_takes()
+    {
+        // np train colorize --data photos took the name, but np datasets called it unknown (audit N6).
+        var (code, stdout, stderr) = Np("datasets", "info", "photos", "--json");
+        Assert.True(code == 0, stderr);
+        var info = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(320, info.GetProperty("images").GetInt32());
+        Assert.Equal(256, info.GetProperty("splits").GetProperty("train").GetInt32());
+        Assert.Equal(64, info.GetProperty("splits").GetProperty("test").GetInt32());
+        Assert.Equal(["64×64 (320)"], info.GetProperty("sizes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["PNG (320)"], info.GetProperty("formats").EnumerateArray().Select(e => e.GetString()));
+
+        (code, stdout, stderr) = Np("datasets", "fetch", "photos", "--json");
+        Assert.True(code == 0, stderr);
+        Assert.False(JsonDocument.Parse(stdout).RootElement.GetProperty("downloaded").GetBoolean());
+
+        (code, stdout, _) = Np("datasets", "list", "--json");
+        var listed = JsonDocument.Parse(stdout).RootElement.GetProperty("datasets").EnumerateArray()
+            .Single(d => d.GetProperty("name").GetString() == "photos");
+        Assert.Equal("Shipped", listed.GetProperty("origin").GetString());
+        Assert.Equal(info.GetProperty("path").GetString(), listed.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public void Info_of_a_folder_of_photos_by_class_counts_them_and_names_a_file_that_is_no_image()
+    {
+        using var tmp = new TempFolder();
+        var shipped = Directory.GetFiles(System.IO.Path.Combine(ShippedDataPath("photos-64-small"), "test"), "*.png").Order().ToArray();
+        foreach (var (cls, files) in new[] { ("cats", shipped[..3]), ("dogs", shipped[3..5]) })
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(tmp.Path, cls));
+            foreach (var f in files) File.Copy(f, System.IO.Path.Combine(tmp.Path, cls, System.IO.Path.GetFileName(f)));
+        }
+        var bad = tmp.Write(System.IO.Path.Combine("dogs", "broken.jpg"), "not a jpeg");
+        var (code, stdout, stderr) = Np("datasets", "info", tmp.Path);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        AssertOneErrorLine(stderr, bad);
+
+        File.Delete(bad);
+        (code, stdout, stderr) = Np("datasets", "info", tmp.Path, "--json");
+        Assert.True(code == 0, stderr);
+        var info = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(5, info.GetProperty("splits").GetProperty("all").GetInt32());
+        Assert.Equal(["cats", "dogs"], info.GetProperty("class_names").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public void Info_knows_the_shipped_tables_by_the_names_regress_and_classify_take()
     {
         var (code, stdout, stderr) = Np("datasets", "info", "iris", "--json");
