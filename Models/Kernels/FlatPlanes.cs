@@ -111,7 +111,9 @@ internal readonly struct FlatPlanes
                     if (inside) ShortRows.Copy(x + ((long)c * g.Height + row) * g.Width, padded + g.PadW, copy);
                     // A row's last vector may write past its end into the next row of the same plane, which is written
                     // after it; the plane's last row is written exactly, so no write crosses into a plane already dealt.
-                    bool exact = r == Height - 1;
+                    // Rows narrower than a vector are written exactly too: their vector would reach past the next row,
+                    // through the plane's end into the next plane, already dealt.
+                    bool exact = r == Height - 1 || Width < DealLanes;
                     if (inside && vector)
                     {
                         DealTwo(padded, Reads(a, 0) ? phaseRow + r * Width : null, Reads(a, 1) ? phaseRow + Plane + r * Width : null, Width, exact);

@@ -70,8 +70,12 @@ public static unsafe class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, bool accumulate = false) =>
         Compute(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, mayUseTeam: false);
 
-    /// <summary>Floats <see cref="PackWhole"/> writes for an op(A) of <paramref name="m"/> × <paramref name="k"/>.</summary>
-    internal static int PackedWholeLength(int m, int k) => GemmBlocking.RoundUp(m, GemmBlocking.MR) * k;
+    /// <summary>Floats <see cref="PackWhole"/> writes for an op(A) of <paramref name="m"/> × <paramref name="k"/>: its
+    /// slivers, and the two floats that the last 8-wide transpose of a full sliver stores past them (as the GEMM's own
+    /// buffers leave room for; callers size their arrays by this).</summary>
+    internal static int PackedWholeLength(int m, int k) => GemmBlocking.RoundUp(m, GemmBlocking.MR) * k + PackOverrun;
+
+    private const int PackOverrun = 2;
 
     /// <summary>Packs op(A) [m × k] whole, k step by k step (<see cref="GemmDriver.StepDepth"/>), into the panels every
     /// block of <see cref="GemmDriver.Block"/> would pack: for a caller that multiplies the same A by several B

@@ -30,6 +30,33 @@ public class FlatPlanesTests
     [WidthFact(SimdPath.Vector256)] public void Vector256_deals_the_twins_floats() => Matches(SimdPath.Vector256);
     [WidthFact(SimdPath.Vector512)] public void Vector512_deals_the_twins_floats() => Matches(SimdPath.Vector512);
 
+    [WidthFact(SimdPath.Vector256)] public void Vector256_stride_2_rows_narrower_than_a_vector_stay_in_their_plane() => NarrowRowsStayInTheirPlane(SimdPath.Vector256);
+    [WidthFact(SimdPath.Vector512)] public void Vector512_stride_2_rows_narrower_than_a_vector_stay_in_their_plane() => NarrowRowsStayInTheirPlane(SimdPath.Vector512);
+
+    /// <summary>Found by the kernel fuzz (<c>KernelFuzzTests</c>): a 3×3 stride-2 kernel with padding 1 on a 3×1 image
+    /// deals rows two floats wide, and the eight-float store of the even phase's first row reached through its plane's end
+    /// into the odd phase's rows, dealt just before, so ∂C/∂w of <see cref="DirectConv2dWeightGradient"/> (which its
+    /// <c>Suits</c> declines there, but is meant to be right on any geometry) came out wrong.</summary>
+    private static unsafe void NarrowRowsStayInTheirPlane(SimdPath width)
+    {
+        using var _ = SimdWidth.Use(width);
+        var g = new Im2ColGeometry(1, 3, 1, 3, 3, 2, 2, 1, 1);
+        var layout = new FlatPlanes(g);
+        Assert.True(layout.Width < 8);
+        float[] x = [1f, 2f, 3f], expected = new float[layout.ChannelLength], actual = Enumerable.Repeat(float.NaN, layout.ChannelLength + 8).ToArray();
+        fixed (float* px = x) fixed (float* pe = expected) fixed (float* pa = actual)
+        {
+            layout.FillReference(px, pe);
+            layout.Fill(px, pa);
+        }
+        Compare(g, layout, width, expected, actual, "rows of two");
+        var s = new ConvolutionGeometry(1, 1, g);
+        float[] dy = [0.5f, -1f], w0 = new float[9], dw = new float[9];
+        DirectConv2dReference.WeightGradient(x, dy, 1, g, 1, w0);
+        DirectConv2dWeightGradient.Accumulate(x, dy, 1, g, 1, dw, new float[DirectConv2dWeightGradient.WorkspaceLength(g, 1, 1)]);
+        Assert.Equal(w0, dw);
+    }
+
     [Fact]
     public void A_1x1_stride_2_kernel_reads_one_phase_and_a_3x3_all_four()
     {

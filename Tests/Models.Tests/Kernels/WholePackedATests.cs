@@ -40,6 +40,28 @@ public unsafe class WholePackedATests
             }
     }
 
+    /// <summary>Found by the kernel fuzz (<c>KernelFuzzTests</c>): with full six-row slivers and a last k step a multiple of
+    /// eight, the last 8-wide transpose of the last sliver stored two floats past <see cref="Gemm.PackedWholeLength"/>, and
+    /// <see cref="Im2ColChunks"/> packs its weights into an array of exactly that length (a layer of 96 output channels
+    /// over 1,024 taps wrote past the array's end into the managed heap).</summary>
+    [Theory]
+    [InlineData(12, 48)]     // one k step, two slivers
+    [InlineData(96, 1024)]   // 96 output channels over 1,024 taps: four k steps
+    [InlineData(6, 8)]       // one sliver, one transpose
+    public void Packing_full_slivers_writes_nothing_past_the_packed_length(int m, int k)
+    {
+        var a = GradientCheck.Random(new Random(m + k), m * k).Data;
+        foreach (var width in SimdWidth.AvailablePaths)
+            using (SimdWidth.Use(width))
+            {
+                int length = Gemm.PackedWholeLength(m, k);
+                var packed = Enumerable.Repeat(-7f, length + 16).ToArray();
+                fixed (float* pa = a, pp = packed) Gemm.PackWhole(false, m, k, pa, k, pp);
+                for (int i = length; i < packed.Length; i++)
+                    Assert.True(packed[i] == -7f, $"{width}: wrote {packed[i]} {i - length + 1} floats past the {length} it asked for");
+            }
+    }
+
     public static TheoryData<int[]> Convolutions => new()
     {
         // C, H, W, kH, kW, stride, pad, out channels, batch

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using NeuralPipelines.Models.Kernels;
+using Xunit.Abstractions;
+
+namespace NeuralPipelines.Models.Tests.Kernels.Fuzz;
+
+/// <summary>A seeded differential fuzz of the SIMD kernels on random odd shapes: every route at every width this machine
+/// has (512, 256, scalar), one thread and two, against the plain definitions, with sentinels around every buffer.</summary>
+/// <remarks>
+/// <para>By default each test draws a fixed handful of cases from seed 1 (a few seconds each on two cores). A longer hunt:
+/// <c>NP_FUZZ_CASES=2000 dotnet test Tests/Models.Tests -c Release --filter KernelFuzzTests</c> draws that many cases per
+/// test and allows larger shapes; <c>NP_FUZZ_SEED</c> moves the first seed, <c>NP_FUZZ_ROUTE</c> keeps the routes whose
+/// name contains it. A failure names the case's seed (which also draws its switches), so
+/// <c>NP_FUZZ_SEED=&lt;seed&gt; NP_FUZZ_CASES=1</c> reruns it alone.</para>
+/// <para>What must hold: each result within k·u·Σ|terms| of the definition (k the reduction's length, u ≈ 2⁻²⁴, plus a
+/// floor), no float written outside the output's span or into an input, the same bits on two threads as on one, and for the
+/// GEMM and each convolution kernel's output the same bits at every width (∂C/∂w and ∂C/∂x are not promised across
+/// widths). The convolution's chooser may take another kernel at another width (the direct kernels start their sums from
+/// the bias, the GEMM adds it last), so its output's bits across widths are written to the test's output, not required.</para>
+/// </remarks>
+[Collection(nameof(GemmThreadsCollection))]
+public class KernelFuzzTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Convolution_routes_match_the_definitions_on_random_shapes()
+    {
+        int cases = FuzzRun.Cases(fast: 80);
+        long maxWork = FuzzRun.Long ? 4_000_000 : 600_000;
+        var tally = new FuzzRunner.Tally();
+        var clock = Stopwatch.StartNew();
+        using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
+            for (int i = 0; i < cases; i++)
+            {
+                int seed = FuzzRun.FirstSeed + i;
+                var rng = new Random(seed);
+                var p = new ConvolutionFuzz.Problem(ConvolutionFuzz.Shape(rng, maxWork), rng);
+                var g = p.G;
+                // The reductions' lengths: taps per output, positions per weight (and the start), output taps per pixel.
+                double[] tolerances =
+                [
+                    Bound(g.Rows + 1), Bound(p.S.Columns + 1), Bound(p.S.OutChannels * g.KernelH * g.KernelW), Bound(p.S.OutChannels * g.KernelH * g.KernelW + 1),
+                    Bound(p.S.Columns + 1),
+                ];
+                using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
+                int before = tally.Failures.Count;
+                FuzzRunner.Run($"seed {seed}, {p}, {switches.Description}", ConvolutionFuzz.Routes(p), p.Twin, p.Scale, tolerances, tally,
+                    sameAcrossWidths: new HashSet<int> { ConvolutionFuzz.Forward });
+                if (tally.Failures.Count > before + 5) break;
+            }
+        Report(cases, clock, tally);
+    }
+
+    [Fact]
+    public void Matrix_products_match_the_definition_on_random_shapes()
+    {
+        int cases = FuzzRun.Cases(fast: 200);
+        long maxWork = FuzzRun.Long ? 12_000_000 : 1_500_000;
+        var tally = new FuzzRunner.Tally();
+        var clock = Stopwatch.StartNew();
+        using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
+            for (int i = 0; i < cases; i++)
+            {
+                int seed = FuzzRun.FirstSeed + i;
+                var rng = new Random(seed);
+                var p = new GemmFuzz.Problem(rng, maxWork);
+                using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
+                double tolerance = Bound(p.K + 1);
+                int before = tally.Failures.Count;
+                FuzzRunner.Run($"seed {seed}, {p}, {switches.Description}", GemmFuzz.Routes(p), p.Twin, p.Scale, [tolerance, tolerance, tolerance], tally,
+                    sameAcrossWidths: new HashSet<int> { 0, 1, 2 });
+                if (tally.Failures.Count > before + 5) break;
+            }
+        Report(cases, clock, tally);
+    }
+
+    [Fact]
+    public void Elementwise_kernels_match_their_twins_on_random_lengths()
+    {
+        int cases = FuzzRun.Cases(fast: 90);
+        var tally = new FuzzRunner.Tally();
+        var clock = Stopwatch.StartNew();
+        using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
+            for (int i = 0; i < cases; i++)
+            {
+                int seed = FuzzRun.FirstSeed + i;
+                var rng = new Random(seed);
+                var f = ElementwiseFuzz.Random(rng);
+                using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
+                int before = tally.Failures.Count;
+                FuzzRunner.Run($"seed {seed}, {f.Name}, {switches.Description}", f.Routes, [.. f.Twin], [.. f.Scale], [.. f.Tolerances], tally);
+                if (tally.Failures.Count > before + 5) break;
+            }
+        Report(cases, clock, tally);
+    }
+
+    /// <summary>k·u for a reduction of k terms (u = 2⁻²⁴), and a floor of a few ulps.</summary>
+    internal static double Bound(long k) => 4e-7 + k * 6e-8;
+
+    private void Report(int cases, Stopwatch clock, FuzzRunner.Tally tally)
+    {
+        output.WriteLine($"{cases} cases in {clock.Elapsed.TotalSeconds:F1} s; runs per route and width:{Environment.NewLine}{tally.Summary()}");
+        output.WriteLine($"{tally.Notes.Count} notes (allowed): " + string.Join(", ", tally.NoteCounts.Select(n => $"{n.Key} ×{n.Value}")));
+        output.WriteLine(string.Join(Environment.NewLine, tally.Notes.Take(20)));
+        Assert.True(tally.Failures.Count == 0, $"{tally.Failures.Count} failures:{Environment.NewLine}{string.Join(Environment.NewLine, tally.Failures.Take(20))}");
+    }
+}
