@@ -21,11 +21,13 @@ public enum SimdPath
 /// <c>scalar</c>) asks for a narrower one: CI can then run every path a machine has. A request wider than the hardware is
 /// capped at what it has (a machine without AVX-512 runs <c>NP_SIMD=512</c> at 256 bits), never an error: the variable
 /// says "at most". Tests switch in process with <see cref="Use"/>, which every kernel reads on each call, so a switch
-/// takes effect at the next call. The GEMM and the convolutions' forward passes give the same bits at every width (each
-/// output element is one fused multiply-add chain in a fixed order), so a switch made while other threads compute changes
-/// their speed, not their results. A convolution's parameter gradients do not: ∂C/∂w and ∂C/∂b sum over the batch in
-/// lanes as wide as the path (audit L2: LeNet-5's first two layers differ in the last bits between scalar and 256), so a
-/// CNN's training is the same bits on any thread count but not across widths.
+/// takes effect at the next call. The GEMM and each convolution kernel give the same bits at every width (each output
+/// element is one fused multiply-add chain in a fixed order). A convolution as <c>Convolution</c> runs it does not: the
+/// route it takes depends on the width, and the routes sum in different orders (the direct kernels from the bias, the
+/// GEMM adding it last, channels-last tap by tap; the kernel fuzz found most outputs of ResNet-8's and the DCGAN's layers
+/// differing in the last bits between 256 and 512), and ∂C/∂w and ∂C/∂b sum over the batch in lanes as wide as the path
+/// (audit L2). So a switch made while other threads compute may change their last bits, and a CNN's results are the same
+/// bits on any thread count but not across widths.
 /// </remarks>
 public static class SimdWidth
 {
