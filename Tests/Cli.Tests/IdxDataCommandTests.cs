@@ -10,9 +10,9 @@ public sealed class IdxDataCommandTests(OutputSafetyFixture made) : IClassFixtur
 {
     /// <summary>A copy of the shipped MNIST folder whose file <paramref name="stem"/> is rewritten raw by <paramref name="change"/>
     /// (the bytes after decompression, IDX header first).</summary>
-    private static string CopyOfMnist(TempFolder temp, string stem, Action<byte[]> change)
+    private static string CopyOfMnist(TempFolder temp, string stem, Action<byte[]> change, string name = "idx")
     {
-        var folder = Directory.CreateDirectory(temp.File("idx")).FullName;
+        var folder = Directory.CreateDirectory(temp.File(name)).FullName;
         foreach (var file in Directory.GetFiles(NeuralPipelines.Data.ShippedData.Mnist, "*.gz"))
             if (Path.GetFileName(file) != stem + ".gz") File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         using var raw = new MemoryStream();
@@ -52,8 +52,16 @@ public sealed class IdxDataCommandTests(OutputSafetyFixture made) : IClassFixtur
         using var temp = new TempFolder();
         var data = CopyOfMnist(temp, "t10k-labels-idx1-ubyte", b => b[8 + 92] = 200); // after the header: magic number and count
         string labels = Path.Combine(data, "t10k-labels-idx1-ubyte");
-        var eval = AssertFailsWithOneLine("eval", ["eval", "--model", made.Checkpoint, "--data", data], $"{labels}: image 92 has label 200");
-        var validate = AssertFailsWithOneLine("validate", ["validate", "--model", made.Onnx, "--data", data], $"{labels}: image 92 has label 200");
+        // A label that far past the others is refused as the dataset is read (audit N7), before any model sees it.
+        var eval = AssertFailsWithOneLine("eval", ["eval", "--model", made.Checkpoint, "--data", data], $"{labels}: label 200 (item 92)");
+        var validate = AssertFailsWithOneLine("validate", ["validate", "--model", made.Onnx, "--data", data], $"{labels}: label 200 (item 92)");
+        foreach (var line in new[] { eval, validate }) Assert.DoesNotContain("images-idx3", line);
+
+        // A label one past the model's classes is a dataset of eleven classes: the model refuses it, naming the same file.
+        data = CopyOfMnist(temp, "t10k-labels-idx1-ubyte", b => b[8 + 92] = 10, "eleven");
+        labels = Path.Combine(data, "t10k-labels-idx1-ubyte");
+        eval = AssertFailsWithOneLine("eval", ["eval", "--model", made.Checkpoint, "--data", data], $"{labels}: image 92 has label 10");
+        validate = AssertFailsWithOneLine("validate", ["validate", "--model", made.Onnx, "--data", data], $"{labels}: image 92 has label 10");
         foreach (var line in new[] { eval, validate }) Assert.DoesNotContain("images-idx3", line);
     }
 }
