@@ -65,6 +65,10 @@ public sealed class TrainCommand : ICliCommand
             if (content is not null && archName is not null
                 && (GenerativeCheckpoint.IsGenerative(archName.ToLowerInvariant()) != GenerativeCheckpoint.IsGenerative(content.Kind) || content.Kind == ColorizerCheckpoint.Kind))
                 throw new ArgumentException($"{resumePath}: the checkpoint holds a {content.Kind} model, not {archName}.");
+            // np train --resume takes a gan or gmmn checkpoint as it is, so a colorizer's owner tries it too; "not a
+            // classifier" said what it was not, not where it resumes.
+            if (content?.Kind == ColorizerCheckpoint.Kind)
+                throw new ArgumentException($"{resumePath}: the checkpoint holds a colorizer; resume it with np train colorize --resume {resumePath}.");
             bool isGenerative = content is not null ? GenerativeCheckpoint.IsGenerative(content.Kind) : archName is not null && GenerativeCheckpoint.IsGenerative(archName.ToLowerInvariant());
             // The checkpoint path as Start/Resume will choose it, checked before the data is read or anything trained.
             string? outPath = parse.GetValue(output) ?? resumePath ?? (archName is null ? null : archName.ToLowerInvariant() + ".ckpt");

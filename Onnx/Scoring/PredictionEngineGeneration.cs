@@ -20,8 +20,25 @@ internal sealed class PredictionEngineGeneration<TIn, TOut> : PoolGeneration<TIn
         _scope = scope;
         _model = model;
         _input = TypedColumns.Sized<TIn>(inputSchema);
+        RefuseUnwrittenOutputs();
         // One engine now, so a model that cannot read TIn fails when the pool opens, not at the first request.
         _engines.Add(NewEngine());
+    }
+
+    /// <summary>A PredictionEngine leaves a member of <typeparamref name="TOut"/> that the model writes no column for at its
+    /// default, without a word: a network zip of the first np (its class in an Int64 PredictedClass) read into today's
+    /// uint PredictedLabel answered 0, "no class", for every row. Such a member is refused when the pool opens.</summary>
+    private void RefuseUnwrittenOutputs()
+    {
+        var output = _model.GetOutputSchema(_scope.Context.Data.LoadFromEnumerable(Array.Empty<TIn>(), _input).Schema);
+        var missing = TypedColumns.Of(typeof(TOut)).Keys.Where(name => output.GetColumnOrNull(name) is null).ToArray();
+        if (missing.Length == 0) return;
+        string written = string.Join(", ", output.Where(c => !c.IsHidden).Select(c => c.Name));
+        string older = missing.Contains(OnnxModelColumns.PredictedLabel) && output.GetColumnOrNull("PredictedClass") is not null
+            ? "; a network zip from before PredictedLabel existed holds its class in PredictedClass (long[]): read that, or export the checkpoint again"
+            : "";
+        throw new InvalidOperationException(
+            $"it writes no column {string.Join(", ", missing)} for {typeof(TOut).Name} to read, which would stay at its default; its columns: {written}{older}");
     }
 
     public override string Backend => "prediction-engine";

@@ -114,7 +114,8 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
     }
 
     /// <summary>Audit H8: resuming a checkpoint as another kind said "The checkpoint holds a gmmn model, not gan." without
-    /// naming the file, and a colorizer resumed as a gan was called "not a classifier".</summary>
+    /// naming the file, and a colorizer resumed as a gan was called "not a classifier"; so was a colorizer given to np train
+    /// --resume alone, which takes a gan's checkpoint as it is, without a word on np train colorize --resume.</summary>
     [Fact]
     public void Resuming_a_checkpoint_as_another_kind_names_the_file_and_both_kinds()
     {
@@ -126,6 +127,7 @@ public sealed class GenerativeCommandTests : IClassFixture<GenerativeCommandTest
         var colorizer = folder.File("c.ckpt");
         Succeeds("train", "colorize", "--size", "32", "--ngf", "2", "--ndf", "2", "--epochs", "1", "--train-limit", "4", "--out", colorizer);
         AssertFailsWithOneLine("train", ["train", "gan", "--resume", colorizer, "--epochs", "2"], $"{colorizer}: the checkpoint holds a colorizer model, not gan.");
+        AssertFailsWithOneLine("train", ["train", "--resume", colorizer, "--epochs", "2"], $"{colorizer}: the checkpoint holds a colorizer; resume it with np train colorize --resume {colorizer}.");
         Assert.Equal(before, File.ReadAllBytes(ckpt));
     }
 

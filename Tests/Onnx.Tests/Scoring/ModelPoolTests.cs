@@ -176,6 +176,32 @@ public sealed class ModelPoolTests(ITestOutputHelper output)
         Assert.Equal(after[5].Score, pool.Predict(flowers[5]).Score);
     }
 
+    public sealed class ClassIndexPrediction
+    {
+        public float[] Score { get; set; } = [];
+        public long[] PredictedClass { get; set; } = [];
+    }
+
+    /// <summary>A network zip of the first np (Tests/Cli.Tests/Compatibility/1c7fe1e/mlp.zip) has no PredictedLabel: its
+    /// class is the Int64 PredictedClass of that day. ML.NET's engine left a PredictedLabel it was asked for at 0, so every
+    /// prediction came back as "no class" without a word; the pool now refuses such a class, naming the file and the
+    /// column, and still serves one that reads PredictedClass.</summary>
+    [Fact]
+    public void A_prediction_member_the_model_does_not_write_is_refused_rather_than_left_at_zero()
+    {
+        var zip = Path.Combine(Repository.Root, "Tests", "Cli.Tests", "Compatibility", "1c7fe1e", "mlp.zip");
+        var e = Assert.Throws<InvalidDataException>(() => new ModelPool<MnistRows.Row, MnistRows.Prediction>(zip, Quiet));
+        Assert.StartsWith(zip, e.Message);
+        Assert.Contains("PredictedLabel", e.Message);
+        Assert.Contains("PredictedClass", e.Message);
+
+        var rows = MnistRows.Rows(MnistRows.Test(20));
+        using var pool = new ModelPool<MnistRows.Row, ClassIndexPrediction>(zip, Quiet);
+        using var scorer = OnnxScorer.Load(Path.Combine(Path.GetDirectoryName(zip)!, "mlp.onnx"), Quiet.Scorer);
+        var expected = scorer.Predict(rows.SelectMany(r => r.Features).ToArray(), rows.Length);
+        Assert.Equal(expected, pool.Predict(rows).Select(p => (int)p.PredictedClass[0]));
+    }
+
     [Fact]
     public void A_colorizer_is_refused_naming_the_file_and_what_it_is()
     {
