@@ -7,7 +7,7 @@ namespace NeuralPipelines.Models.Tests.Kernels.Fuzz;
 /// gradient, mean with and without the padding counted, the 2×2 kernel), ReLU and its mask, leaky ReLU, the residual
 /// junction; on lengths and planes that leave ragged tails at every width. Each route runs the kernel and keeps one of
 /// its outputs (all of them guarded).</summary>
-public sealed class ElementwiseFuzz
+public sealed partial class ElementwiseFuzz
 {
     public string Name { get; }
     public List<FuzzRoute> Routes { get; } = [];

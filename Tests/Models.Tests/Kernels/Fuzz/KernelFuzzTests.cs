@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using NeuralPipelines.Models.Kernels;
+using NeuralPipelines.Models.Layers;
+using NeuralPipelines.Models.Layers.Conv;
 using Xunit.Abstractions;
 
 namespace NeuralPipelines.Models.Tests.Kernels.Fuzz;
@@ -91,6 +93,109 @@ public class KernelFuzzTests(ITestOutputHelper output)
                 if (tally.Failures.Count > before + 5) break;
             }
         Report(cases, clock, tally);
+    }
+
+    [Fact]
+    public void Fused_optimiser_and_layout_kernels_match_their_twins_on_random_shapes()
+    {
+        int cases = FuzzRun.Cases(fast: 200);
+        var tally = new FuzzRunner.Tally();
+        var clock = Stopwatch.StartNew();
+        using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
+            for (int i = 0; i < cases; i++)
+            {
+                int seed = FuzzRun.FirstSeed + i;
+                var rng = new Random(seed);
+                var f = ElementwiseFuzz.RandomMore(rng);
+                using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
+                int before = tally.Failures.Count;
+                FuzzRunner.Run($"seed {seed}, {f.Name}, {switches.Description}", f.Routes, [.. f.Twin], [.. f.Scale], [.. f.Tolerances], tally);
+                if (tally.Failures.Count > before + 5) break;
+            }
+        Report(cases, clock, tally);
+    }
+
+    /// <summary>Whole layers through a training step's forward and backward: at each width against the scalar run, within
+    /// k·u of each tensor's largest value (k the longest reduction a value passes through, times a margin for what a batch
+    /// norm's 1/σ and the layers after it make of a last-bit difference); on two threads the same bits as on one; and with
+    /// the activations run apart (no fusion into the batch norms or the U-Net's join) the same bits as fused.</summary>
+    [Fact]
+    public void Whole_layers_agree_across_widths_and_threads_on_random_shapes()
+    {
+        int cases = FuzzRun.Cases(fast: 150);
+        var failures = new List<string>();
+        double worst = 0;
+        string worstCase = "";
+        var clock = Stopwatch.StartNew();
+        var widths = SimdWidth.AvailablePaths.OrderBy(w => w == SimdPath.Scalar ? 0 : 1).ToArray();
+        using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
+            for (int i = 0; i < cases && failures.Count < 20; i++)
+            {
+                int seed = FuzzRun.FirstSeed + i;
+                var rng = new Random(seed);
+                var layer = LayerFuzz.Random(rng);
+                using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
+                (string Name, float[] Values)[]? scalar = null;
+                foreach (var width in widths)
+                {
+                    string where = $"seed {seed}, {layer.Name}, {switches.Description} at {width}";
+                    try
+                    {
+                        using var _ = SimdWidth.Use(width);
+                        var one = OnThreads(1, layer);
+                        if (Bits(one, OnThreads(2, layer)) is { } two) failures.Add($"{where}: two threads differ from one at {two}");
+                        if (Bits(one, Apart(layer)) is { } apart) failures.Add($"{where}: apart differs from fused at {apart}");
+                        if (scalar is null) { scalar = one; continue; }
+                        // One scale for the whole step, its largest value: a gradient that cancels to rounding noise (a
+                        // bias before a training-mode batch norm, whose ∂C/∂b is 0 in exact arithmetic) is judged by the
+                        // size of the terms it summed, not by its own.
+                        double scale = Math.Max(1e-3, scalar.Max(t => t.Values.Length == 0 ? 0 : t.Values.Max(v => Math.Abs(v))));
+                        double bound = 16 * Bound(layer.Reduction) * scale;
+                        for (int t = 0; t < one.Length; t++)
+                        {
+                            float[] a = scalar[t].Values, b = one[t].Values;
+                            for (int e = 0; e < a.Length; e++)
+                            {
+                                double error = Math.Abs(a[e] - b[e]);
+                                if (error / bound > worst) (worst, worstCase) = (error / bound, $"{where}, {one[t].Name}[{e}]");
+                                if (!(error <= bound)) { failures.Add($"{where}: {one[t].Name}[{e}] = {b[e]:R}, scalar {a[e]:R} (bound {bound:G3})"); break; }
+                            }
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        failures.Add($"{where} threw {e.GetType().Name}: {e.Message}{Environment.NewLine}{e.StackTrace}");
+                    }
+                }
+            }
+        output.WriteLine($"{cases} cases in {clock.Elapsed.TotalSeconds:F1} s; the largest difference from the scalar run was {worst:G3} of its bound ({worstCase})");
+        Assert.True(failures.Count == 0, $"{failures.Count} failures:{Environment.NewLine}{string.Join(Environment.NewLine, failures.Take(20))}");
+
+        static (string Name, float[] Values)[] OnThreads(int threads, LayerFuzz layer)
+        {
+            using var settings = new KernelSettingsScope(parallelThreshold: threads == 1 ? long.MaxValue : 1, loopThreads: threads);
+            return layer.Run();
+        }
+
+        static (string Name, float[] Values)[] Apart(LayerFuzz layer)
+        {
+            var (sequential, skip) = (Sequential.FusesActivation, UNetSkipBlock.FusesSkipActivation);
+            try
+            {
+                (Sequential.FusesActivation, UNetSkipBlock.FusesSkipActivation) = (false, false);
+                return OnThreads(1, layer);
+            }
+            finally { (Sequential.FusesActivation, UNetSkipBlock.FusesSkipActivation) = (sequential, skip); }
+        }
+
+        static string? Bits((string Name, float[] Values)[] a, (string Name, float[] Values)[] b)
+        {
+            for (int t = 0; t < a.Length; t++)
+                for (int e = 0; e < a[t].Values.Length; e++)
+                    if (BitConverter.SingleToInt32Bits(a[t].Values[e]) != BitConverter.SingleToInt32Bits(b[t].Values[e]))
+                        return $"{a[t].Name}[{e}]: {b[t].Values[e]:R} against {a[t].Values[e]:R}";
+            return null;
+        }
     }
 
     /// <summary>k·u for a reduction of k terms (u = 2⁻²⁴), and a floor of a few ulps.</summary>
