@@ -9,6 +9,8 @@ public static class Program
     public static int Main(string[] args)
     {
         RuntimePipes.RemoveOnSignal(Path.GetTempPath());
+        // np's signals end it once the temp files are deleted: no temp file may be made after that (see the property).
+        NeuralPipelines.Data.IO.TempFiles.SignalsEndTheProcess = true;
         using var scratch = ProcessScratch.Enter();
         return Run(args, Console.Out, Console.Error);
     }

@@ -56,7 +56,7 @@ public sealed record OutputTarget(string Given, string Path, FileIdentity? Exist
         try
         {
             using (TempFiles.Track(probe))
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) TempFiles.Created(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

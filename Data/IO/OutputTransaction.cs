@@ -46,6 +46,7 @@ public sealed class OutputTransaction : IDisposable
             var folder = TempFiles.StagingFolderFor(stagedFolder, purpose!);
             stagingTracker = TempFiles.TrackFolder(folder);
             Directory.CreateDirectory(folder);
+            TempFiles.Created(folder);
             staging = folder;
         }
         return TempFiles.NameFor(Path.Combine(staging, Path.GetFileName(target.Path)));
@@ -78,6 +79,7 @@ public sealed class OutputTransaction : IDisposable
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
+                TempFiles.Created(temp);
                 await write(stream).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
@@ -116,6 +118,7 @@ public sealed class OutputTransaction : IDisposable
                     backup = TempFiles.NameFor(s.Target.Path, ".old");
                     backups.Add(TempFiles.Track(backup));
                     if (!Posix.Link(s.Target.Path, backup)) backup = null;
+                    else TempFiles.Created(backup);
                 }
                 try { File.Move(s.Temp!, s.Target.Path, overwrite: true); }
                 catch (Exception e) { throw Named(e, s.Temp!, s.Target); }

@@ -53,6 +53,7 @@ public static partial class TempFiles
     {
         EnsureSignalHandlers();
         LiveFolders[path] = 0;
+        if (Ending) { LiveFolders.TryRemove(path, out _); TryDeleteFolder(path); WaitForTheEnd(); }
         return new TrackedFolder(path);
     }
 
@@ -65,13 +66,55 @@ public static partial class TempFiles
         }
     }
 
-    /// <summary>Remembers a temp file until the returned handle is disposed; a signal meanwhile deletes it.</summary>
+    /// <summary>Remembers a temp file until the returned handle is disposed; a signal meanwhile deletes it. Call
+    /// <see cref="Created"/> once the file exists.</summary>
     public static IDisposable Track(string path)
     {
         EnsureSignalHandlers();
         Live[path] = 0;
+        // Past a signal's clean-up: the file is not to be made, and one made before its tracking (a claim's lock file) goes.
+        if (Ending) { Live.TryRemove(path, out _); TryDelete(path); WaitForTheEnd(); }
         return new Tracked(path);
     }
+
+    /// <summary>Whether SIGINT, SIGTERM and SIGHUP end this process once its temp files are deleted, as they do np's (the
+    /// runtime's default action follows the clean-up). Then the command's thread, which runs on until the runtime ends the
+    /// process, must make no temp file after the clean-up: one made then was left behind (a SIGTERM during np train's
+    /// save). So once a signal has cleaned up, <see cref="Track"/> and <see cref="Created"/> wait for the end instead.
+    /// Off by default: a host that handles the signal itself (ASP.NET Core's graceful shutdown cancels SIGTERM) may go on
+    /// writing files after it.</summary>
+    public static bool SignalsEndTheProcess { get; set; }
+
+    // 1 once a signal's clean-up has run in a process whose signals end it (SignalsEndTheProcess).
+    private static int ending;
+
+    private static bool Ending => Volatile.Read(ref ending) == 1;
+
+    /// <summary>What the command's thread does once the process is ending: waits for the runtime to end it. Tests replace it.</summary>
+    internal static Action WaitForTheEnd { get; set; } = () => Thread.Sleep(Timeout.Infinite);
+
+    /// <summary>Says that a tracked temp file or folder now exists. A signal's clean-up that ran between its
+    /// <see cref="Track"/> and its creation found nothing to delete; then it is deleted here, and the thread waits for the end.</summary>
+    public static void Created(string path)
+    {
+        if (!Ending) return;
+        TryDelete(path);
+        TryDeleteFolder(path);
+        WaitForTheEnd();
+    }
+
+    /// <summary>What a signal does: deletes the live temp files and folders and, where the signal ends the process, marks
+    /// it as ending first (so a file tracked or created from then on is not made, see <see cref="Created"/>).</summary>
+    internal static void CleanUpForSignal()
+    {
+        // Marked before the files are listed: a Track that adds its path after the listing reads the mark (both sides
+        // go through a full fence: this exchange, the dictionary's lock), so no file escapes both.
+        if (SignalsEndTheProcess) Interlocked.Exchange(ref ending, 1);
+        DeleteLive();
+    }
+
+    /// <summary>Clears the ending mark (tests that call <see cref="CleanUpForSignal"/> in a process that goes on).</summary>
+    internal static void ForgetEnding() => Interlocked.Exchange(ref ending, 0);
 
     private sealed class Tracked(string path) : IDisposable
     {
@@ -145,11 +188,7 @@ public static partial class TempFiles
     // Environment.Exit, which runs exit() on the signal's thread while the command's thread goes on: a command returning
     // from Main at that moment exits too, and two exits at once can abort the process (the likeliest reading of one CI run
     // where np export exited 134 after SIGTERM; not reproduced in 300 tries).
-    private static void OnSignal(PosixSignalContext context)
-    {
-        if (Live.IsEmpty && LiveFolders.IsEmpty) return; // nothing of ours to clean: the runtime's usual handling
-        DeleteLive();
-    }
+    private static void OnSignal(PosixSignalContext context) => CleanUpForSignal();
 
     private static void EnsureSignalHandlers()
     {
