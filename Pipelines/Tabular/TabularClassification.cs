@@ -45,6 +45,7 @@ public static class TabularClassification
     {
         // ML.NET fits one class without a word (a "multiclass" model of one class, or a binary one that never saw the other).
         train.RequireTwoClasses();
+        train.RequireVaryingFeature();
         var kind = classes.Length == 2 ? LabelKind.Binary : LabelKind.Multiclass;
         var view = train.ToDataView(kind, classes);
         var pipeline = Pipeline(ml, train, kind, trainer).Fit(view);

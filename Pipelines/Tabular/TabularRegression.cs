@@ -37,6 +37,7 @@ public static class TabularRegression
 
     public static RegressionRun Train(MLContext ml, TabularDataset train, RegressionSettings settings)
     {
+        train.RequireVaryingFeature();
         var view = train.ToDataView(LabelKind.Regression);
         ITransformer pipeline;
         // The solver knows columns, not files: the message gains the table the columns came from.

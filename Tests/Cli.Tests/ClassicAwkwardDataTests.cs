@@ -22,4 +22,18 @@ public class ClassicAwkwardDataTests
         var csv = dir.Write("ten.csv", "a,b,y\n" + string.Concat(Enumerable.Range(0, 10).Select(i => $"{i},{(i * 7) % 5},{2 * i + (i * 7) % 5 + 0.1 * (i % 3)}\n")));
         ClassicCli.AssertFailsWithOneLine("regress", ["regress", "--data", csv, "--test-fraction", "0.1"], "ten.csv", "the 1 test row", "R² is undefined");
     }
+
+    /// <summary>S3: every feature constant gave a model that answers one class for every row (exit 0, accuracy 0.5), and
+    /// regression by SDCA failed with ML.NET's "Cannot initialize linear predictor with non-finite bias", naming nothing.</summary>
+    [Theory]
+    [InlineData("classify", "lbfgs")]
+    [InlineData("regress", "sdca")]
+    [InlineData("regress", "ridge")]
+    public void Features_that_never_vary_are_refused_naming_the_file(string command, string method)
+    {
+        using var dir = new TempFolder();
+        var csv = dir.Write("flat.csv", "a,b,label\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"1,2,{i % 2}\n")));
+        ClassicCli.AssertFailsWithOneLine(command, [command, "--data", csv, command == "classify" ? "--trainer" : "--method", method],
+            "flat.csv", "every one of the 2 feature columns holds a single value");
+    }
 }
