@@ -45,6 +45,7 @@ public static class TabularClassification
     {
         // ML.NET fits one class without a word (a "multiclass" model of one class, or a binary one that never saw the other).
         train.RequireTwoClasses();
+        train.RequireVaryingFeature();
         var kind = classes.Length == 2 ? LabelKind.Binary : LabelKind.Multiclass;
         var view = train.ToDataView(kind, classes);
         var pipeline = Pipeline(ml, train, kind, trainer).Fit(view);
@@ -67,7 +68,9 @@ public static class TabularClassification
             // ML.NET lists the positive class first; ours are in label order [negative, positive].
             int Count(int truth, int predicted) => (int)c.Counts[truth][predicted];
             int[][] matrix = [[Count(1, 1), Count(1, 0)], [Count(0, 1), Count(0, 0)]];
-            return new ClassificationFigures(LabelKind.Binary, m.Accuracy, m.LogLoss, m.AreaUnderRocCurve, m.F1Score, null, run.Classes, matrix, data.Count);
+            // ML.NET's binary log-loss is in bits (log₂), its multiclass one in nats; ours is in nats for both, as
+            // SavedModel's, scikit-learn's and the cost of our trainer are: a model that says 0.5 for every row scores ln 2.
+            return new ClassificationFigures(LabelKind.Binary, m.Accuracy, m.LogLoss * Math.Log(2), m.AreaUnderRocCurve, m.F1Score, null, run.Classes, matrix, data.Count);
         }
         var mm = ml.MulticlassClassification.Evaluate(scored, data.LabelName);
         var counts = mm.ConfusionMatrix.Counts.Select(r => r.Select(v => (int)v).ToArray()).ToArray();

@@ -79,6 +79,16 @@ public sealed class TabularDataset
                 $"({classes.FirstOrDefault().ToString(System.Globalization.CultureInfo.InvariantCulture)}); there is nothing to learn.");
     }
 
+    /// <summary>Throws unless some feature column takes two values: a model of columns that never vary gives every row the
+    /// same prediction (ML.NET fits one without a word, or SDCA fails on a "non-finite bias" naming nothing).</summary>
+    public void RequireVaryingFeature()
+    {
+        if (Enumerable.Range(0, FeatureNames.Count).Any(c => Rows.Any(r => r[c] != Rows[0][c]))) return;
+        var columns = FeatureNames.Count == 1 ? $"the only feature column '{FeatureNames[0]}'" : $"every one of the {FeatureNames.Count} feature columns";
+        throw new InvalidOperationException($"{Source}: {columns} holds a single value in all {Count} training row{(Count == 1 ? "" : "s")}; " +
+            "a model of them could only make the same prediction for every row.");
+    }
+
     /// <summary>Why the label is not read as classes, in words that name the cause (fractions, too many values, too few rows
     /// per value); null when it is. The one place for the rule, so a refusal cannot blame the wrong one.</summary>
     public string? WhyNotClasses()

@@ -37,6 +37,7 @@ public static class TabularRegression
 
     public static RegressionRun Train(MLContext ml, TabularDataset train, RegressionSettings settings)
     {
+        train.RequireVaryingFeature();
         var view = train.ToDataView(LabelKind.Regression);
         ITransformer pipeline;
         // The solver knows columns, not files: the message gains the table the columns came from.
@@ -47,9 +48,23 @@ public static class TabularRegression
         {
             LinearRegressionTransformer ours => new RegressionRun(pipeline, view.Schema, ours.Model, settings) { GradientDescent = ours.GradientDescent },
             RegressionPredictionTransformer<LinearRegressionModelParameters> mlnet =>
-                new RegressionRun(pipeline, view.Schema, RawScale(pipeline, mlnet.Model, train.FeatureNames), settings),
+                Converged(new RegressionRun(pipeline, view.Schema, RawScale(pipeline, mlnet.Model, train.FeatureNames), settings), train),
             _ => throw new InvalidOperationException($"Unexpected last transformer {last.GetType().Name}."),
         };
+    }
+
+    /// <summary>A linear fit with an intercept is never worse than the mean on its own training rows, so a training R² below 0
+    /// means ML.NET's iterative trainer did not converge (its SDCA on 40 rows gave R² −7217 and coefficients 100 times the
+    /// truth): the run is refused rather than reported as a model.</summary>
+    private static RegressionRun Converged(RegressionRun run, TabularDataset train)
+    {
+        var scores = ScoredColumns.Read(run.Pipeline.Transform(train.ToDataView(LabelKind.Regression)), "Score");
+        var rSquared = RegressionFigures.RSquaredOf(train.Labels, scores);
+        if (rSquared < 0)
+            throw new InvalidOperationException($"{train.Source}: ML.NET's {run.Settings.Method} trainer did not converge on these {train.Count} " +
+                $"training rows: its fit is worse than predicting their mean (training R² {rSquared.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}). " +
+                "Use closed-form or ridge regression, or give it more rows.");
+        return run;
     }
 
     /// <summary>Predictions of the fitted pipeline on <paramref name="data"/>, and R², RMSE, MAE against its labels.</summary>

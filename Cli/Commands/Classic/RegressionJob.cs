@@ -31,6 +31,14 @@ internal static class RegressionJob
             if (settings.Method == RegressionMethod.ClosedForm) fix += " or use --method ridge";
             throw new ArgumentException($"{data.Source}: {left}; --method {methodName} needs at least {needed} for {data.FeatureNames.Count} feature column{(data.FeatureNames.Count == 1 ? "" : "s")}. {char.ToUpperInvariant(fix[0])}{fix[1..]}.");
         }
+        // R² divides by the labels' spread: labels that never vary leave nothing to explain, and it would print NaN or -∞.
+        if (train.Labels.Distinct().Count() < 2)
+            throw new ArgumentException($"{data.Source}: the label '{data.LabelName}' is {Figures.G(train.Labels[0])} in every " +
+                $"{(testFraction > 0 ? "training " : "")}row; there is nothing to regress.");
+        if (testFraction > 0 && test.Labels.Distinct().Count() < 2)
+            throw new ArgumentException($"{data.Source}: the {test.Count} test row{(test.Count == 1 ? "" : "s")} left by --test-fraction " +
+                $"{testFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} all have '{data.LabelName}' = {Figures.G(test.Labels[0])}, " +
+                "so R² is undefined on them. Raise --test-fraction, or use 0 to report on the training rows.");
         var run = TabularRegression.Train(ml, train, settings);
         var (_, figures) = TabularRegression.Evaluate(run, test);
 

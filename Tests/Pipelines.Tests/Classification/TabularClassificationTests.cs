@@ -90,6 +90,21 @@ public class TabularClassificationTests
         Assert.Contains($"{data.Source}: the {malignant.Count} rows evaluated all have the label 'target' = 0", e.Message);
     }
 
+    /// <summary>Audit S2: the binary log-loss was ML.NET's, in bits (log₂), while the multiclass one and SavedModel's are in
+    /// nats; a model that said 0.5 for every row reported 1, not ln 2.</summary>
+    [Fact]
+    public void Binary_log_loss_is_the_mean_negative_natural_log_of_the_true_class_probability()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TestData.BreastCancer;
+        var (train, test) = data.Split(0.2, 1, stratify: true);
+        var run = TabularClassification.Train(ml, train, ClassificationTrainer.Lbfgs, data.Classes);
+        var figures = TabularClassification.Evaluate(ml, run, test);
+        var p = run.Pipeline.Transform(test.ToDataView(LabelKind.Binary, data.Classes)).GetColumn<float>("Probability").ToArray();
+        var expected = -Enumerable.Range(0, test.Count).Average(i => Math.Log(test.Labels[i] == data.Classes[1] ? p[i] : 1 - p[i]));
+        Assert.Equal(expected, figures.LogLoss, 1e-4);
+    }
+
     [Fact]
     public void Breast_cancer_logistic_regression_reaches_95_percent_on_fixed_stratified_splits()
     {
