@@ -53,8 +53,8 @@ public sealed class ScoreCommand : ICliCommand
         var command = new Command("score",
             "Score data with a saved model and write one line of predictions per row. ONNX models (file, zip with ONNX inside, " +
             "checkpoint) stream the input in chunks (reading, scoring and writing overlap) and write row, item, label, predicted_class, " +
-            "predicted_label and score_k; ML.NET pipelines of ML.NET's own trainers write the input columns plus Score, Probability, " +
-            "PredictedLabel or PredictedClass.\n" +
+            "predicted_label and score_k; ML.NET pipelines of ML.NET's own trainers write the input columns plus Score, Probability (binary), " +
+            "and for a classifier PredictedClass (the class value; a binary model's PredictedLabel is 0 or 1).\n" +
             "Examples: np score --model lenet5.onnx --data mnist --output preds.csv\n" +
             "          np score --model m.onnx --data photos/ --output preds.jsonl --resize --on-error skip --shard 0/4\n" +
             "          np score --model diabetes.zip --data diabetes --output predictions.csv");

@@ -21,7 +21,7 @@ public static class TabularCard
         var classLabels = run.Classes.Select(c => c.ToString("R", CultureInfo.InvariantCulture)).ToArray();
         // The columns TabularClassification.Pipeline writes: ML.NET's binary trainers, or its multiclass ones + MapKeyToValue.
         var outputs = run.Kind == LabelKind.Binary
-            ? $"Score: the raw score; Probability: the probability of class {classLabels[^1]}; PredictedLabel: true for class {classLabels[^1]}, false for {classLabels[0]}"
+            ? $"Score: the raw score; Probability: the probability of class {classLabels[^1]}; PredictedLabel: true for class {classLabels[^1]}, false for {classLabels[0]}; PredictedClass: the predicted class value"
             : "Score: the probability of each class, in class_labels order; PredictedLabel: the predicted class as a key; PredictedClass: the predicted class value";
         return Card($"{(run.Kind == LabelKind.Binary ? "logistic-regression" : "maximum-entropy")} ({run.Trainer.ToString().ToLowerInvariant()})",
             train, metrics, classLabels, outputs);

@@ -5,11 +5,16 @@ namespace NeuralPipelines.Pipelines.Tabular;
 
 /// <summary>Logistic regression on a CSV table as the ML.NET pipeline a user would write:
 /// Concatenate(feature columns) → NormalizeMeanVariance → binary or multiclass trainer.</summary>
-/// <remarks>Binary labels become booleans (true = the larger label value); multiclass labels arrive as keys whose
-/// values are the CSV's class values, and a final MapKeyToValue writes them out as <c>PredictedClass</c>.</remarks>
+/// <remarks>Binary labels become booleans (true = the larger label value), and a final MapValue writes the predicted
+/// boolean out as its class value; multiclass labels arrive as keys whose values are the CSV's class values, and a final
+/// MapKeyToValue writes them out. Either way <c>PredictedClass</c> holds the class as the CSV wrote it (a binary model's
+/// PredictedLabel is only true or false: labels 3 and 7 came out of np score as 0 and 1).</remarks>
 public static class TabularClassification
 {
-    public static IEstimator<ITransformer> Pipeline(MLContext ml, TabularDataset data, LabelKind kind, ClassificationTrainer trainer)
+    /// <param name="classes">The label values, smallest first (<see cref="Train"/>'s): a binary pipeline maps its boolean
+    /// prediction back to them; null leaves a binary pipeline without <c>PredictedClass</c>.</param>
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, TabularDataset data, LabelKind kind, ClassificationTrainer trainer,
+        double[]? classes = null)
     {
         var label = data.LabelName;
         var features = ml.Transforms.Concatenate("Features", [.. data.FeatureNames])
@@ -17,7 +22,7 @@ public static class TabularClassification
         if (kind == LabelKind.Binary)
         {
             var binary = ml.BinaryClassification.Trainers;
-            return trainer switch
+            IEstimator<ITransformer> fitted = trainer switch
             {
                 // Plain L2 (ridge) logistic regression: ML.NET's default adds an L1 term as well, which on breast cancer's 30
                 // strongly correlated columns and ~450 rows zeroes useful features (94.7% → 95.6% on the seed-1 split, and
@@ -27,6 +32,10 @@ public static class TabularClassification
                 ClassificationTrainer.Sgd => features.Append(binary.SgdCalibrated(label)),
                 _ => throw new ArgumentOutOfRangeException(nameof(trainer), trainer, "Unknown trainer."),
             };
+            if (classes is null) return fitted;
+            if (classes.Length != 2) throw new ArgumentException($"A binary pipeline maps its prediction to two classes, not {classes.Length}.", nameof(classes));
+            KeyValuePair<bool, float>[] values = [new(false, (float)classes[0]), new(true, (float)classes[1])];
+            return fitted.Append(ml.Transforms.Conversion.MapValue("PredictedClass", values, "PredictedLabel"));
         }
         if (kind != LabelKind.Multiclass) throw new ArgumentException($"Classification needs a binary or multiclass label, not {kind}.");
         var multi = ml.MulticlassClassification.Trainers;
@@ -48,7 +57,7 @@ public static class TabularClassification
         train.RequireVaryingFeature();
         var kind = classes.Length == 2 ? LabelKind.Binary : LabelKind.Multiclass;
         var view = train.ToDataView(kind, classes);
-        var pipeline = Pipeline(ml, train, kind, trainer).Fit(view);
+        var pipeline = Pipeline(ml, train, kind, trainer, classes).Fit(view);
         return new ClassificationRun(pipeline, view.Schema, kind, classes, trainer);
     }
 

@@ -10,7 +10,8 @@ namespace NeuralPipelines.Pipelines.Tabular;
 /// <summary>Scores a CSV table with a loaded pipeline and writes the input columns plus the prediction columns as CSV.</summary>
 /// <remarks>Every CSV column goes in as a float column under its own name, so a pipeline that starts with
 /// <c>Concatenate</c> over named columns finds them whatever their order; a label column may be present or not.
-/// The output gets each new scalar column (Score, Probability, PredictedLabel as 0/1, PredictedClass) and each
+/// The output gets each new scalar column (Score, Probability, PredictedLabel as 0/1 for a binary model, PredictedClass:
+/// the class value) and each
 /// new vector column slot by slot (a multiclass Score becomes Score_0 … Score_k−1).</remarks>
 public static class TabularScorer
 {
