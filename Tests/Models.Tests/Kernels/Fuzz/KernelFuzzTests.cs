@@ -76,29 +76,15 @@ public class KernelFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Elementwise_kernels_match_their_twins_on_random_lengths()
-    {
-        int cases = FuzzRun.Cases(fast: 90);
-        var tally = new FuzzRunner.Tally();
-        var clock = Stopwatch.StartNew();
-        using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
-            for (int i = 0; i < cases; i++)
-            {
-                int seed = FuzzRun.FirstSeed + i;
-                var rng = new Random(seed);
-                var f = ElementwiseFuzz.Random(rng);
-                using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
-                int before = tally.Failures.Count;
-                FuzzRunner.Run($"seed {seed}, {f.Name}, {switches.Description}", f.Routes, [.. f.Twin], [.. f.Scale], [.. f.Tolerances], tally);
-                if (tally.Failures.Count > before + 5) break;
-            }
-        Report(cases, clock, tally);
-    }
+    public void Elementwise_kernels_match_their_twins_on_random_lengths() => RunElementwise(fast: 90, ElementwiseFuzz.Random);
 
     [Fact]
-    public void Fused_optimiser_and_layout_kernels_match_their_twins_on_random_shapes()
+    public void Fused_optimiser_and_layout_kernels_match_their_twins_on_random_shapes() => RunElementwise(fast: 200, ElementwiseFuzz.RandomMore);
+
+    /// <summary>Draws <paramref name="fast"/> cases (or NP_FUZZ_CASES) with <paramref name="draw"/>, each against its twin.</summary>
+    private void RunElementwise(int fast, Func<Random, ElementwiseFuzz> draw)
     {
-        int cases = FuzzRun.Cases(fast: 200);
+        int cases = FuzzRun.Cases(fast);
         var tally = new FuzzRunner.Tally();
         var clock = Stopwatch.StartNew();
         using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
@@ -106,7 +92,7 @@ public class KernelFuzzTests(ITestOutputHelper output)
             {
                 int seed = FuzzRun.FirstSeed + i;
                 var rng = new Random(seed);
-                var f = ElementwiseFuzz.RandomMore(rng);
+                var f = draw(rng);
                 using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
                 int before = tally.Failures.Count;
                 FuzzRunner.Run($"seed {seed}, {f.Name}, {switches.Description}", f.Routes, [.. f.Twin], [.. f.Scale], [.. f.Tolerances], tally);
