@@ -26,65 +26,53 @@ public class KernelFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Convolution_routes_match_the_definitions_on_random_shapes()
     {
-        int cases = FuzzRun.Cases(fast: 80);
         long maxWork = FuzzRun.Long ? 4_000_000 : 600_000;
-        var tally = new FuzzRunner.Tally();
-        var clock = Stopwatch.StartNew();
-        using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
-            for (int i = 0; i < cases; i++)
-            {
-                int seed = FuzzRun.FirstSeed + i;
-                var rng = new Random(seed);
-                var p = new ConvolutionFuzz.Problem(ConvolutionFuzz.Shape(rng, maxWork), rng);
-                var g = p.G;
-                // The reductions' lengths: taps per output, positions per weight (and the start), output taps per pixel.
-                double[] tolerances =
-                [
-                    Bound(g.Rows + 1), Bound(p.S.Columns + 1), Bound(p.S.OutChannels * g.KernelH * g.KernelW), Bound(p.S.OutChannels * g.KernelH * g.KernelW + 1),
-                    Bound(p.S.Columns + 1),
-                ];
-                using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
-                int before = tally.Failures.Count;
-                FuzzRunner.Run($"seed {seed}, {p}, {switches.Description}", ConvolutionFuzz.Routes(p), p.Twin, p.Scale, tolerances, tally,
-                    sameAcrossWidths: new HashSet<int> { ConvolutionFuzz.Forward });
-                if (tally.Failures.Count > before + 5) break;
-            }
-        Report(cases, clock, tally);
+        Drive(FuzzRun.Cases(fast: 80), rng =>
+        {
+            var p = new ConvolutionFuzz.Problem(ConvolutionFuzz.Shape(rng, maxWork), rng);
+            var g = p.G;
+            // The reductions' lengths: taps per output, positions per weight (and the start), output taps per pixel.
+            double[] tolerances =
+            [
+                Bound(g.Rows + 1), Bound(p.S.Columns + 1), Bound(p.S.OutChannels * g.KernelH * g.KernelW), Bound(p.S.OutChannels * g.KernelH * g.KernelW + 1),
+                Bound(p.S.Columns + 1),
+            ];
+            return new DrawnCase(p.ToString(), (label, tally) => FuzzRunner.Run(label, ConvolutionFuzz.Routes(p), p.Twin, p.Scale, tolerances, tally,
+                sameAcrossWidths: new HashSet<int> { ConvolutionFuzz.Forward }));
+        });
     }
 
     [Fact]
     public void Matrix_products_match_the_definition_on_random_shapes()
     {
-        int cases = FuzzRun.Cases(fast: 200);
         long maxWork = FuzzRun.Long ? 12_000_000 : 1_500_000;
-        var tally = new FuzzRunner.Tally();
-        var clock = Stopwatch.StartNew();
-        using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
-            for (int i = 0; i < cases; i++)
-            {
-                int seed = FuzzRun.FirstSeed + i;
-                var rng = new Random(seed);
-                var p = new GemmFuzz.Problem(rng, maxWork);
-                using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
-                double tolerance = Bound(p.K + 1);
-                int before = tally.Failures.Count;
-                FuzzRunner.Run($"seed {seed}, {p}, {switches.Description}", GemmFuzz.Routes(p), p.Twin, p.Scale, [tolerance, tolerance, tolerance], tally,
-                    sameAcrossWidths: new HashSet<int> { 0, 1, 2 });
-                if (tally.Failures.Count > before + 5) break;
-            }
-        Report(cases, clock, tally);
+        Drive(FuzzRun.Cases(fast: 200), rng =>
+        {
+            var p = new GemmFuzz.Problem(rng, maxWork);
+            double tolerance = Bound(p.K + 1);
+            return new DrawnCase(p.ToString(), (label, tally) => FuzzRunner.Run(label, GemmFuzz.Routes(p), p.Twin, p.Scale, [tolerance, tolerance, tolerance], tally,
+                sameAcrossWidths: new HashSet<int> { 0, 1, 2 }));
+        });
     }
 
     [Fact]
-    public void Elementwise_kernels_match_their_twins_on_random_lengths() => RunElementwise(fast: 90, ElementwiseFuzz.Random);
+    public void Elementwise_kernels_match_their_twins_on_random_lengths() => Drive(FuzzRun.Cases(fast: 90), rng => Elementwise(ElementwiseFuzz.Random(rng)));
 
     [Fact]
-    public void Fused_optimiser_and_layout_kernels_match_their_twins_on_random_shapes() => RunElementwise(fast: 200, ElementwiseFuzz.RandomMore);
+    public void Fused_optimiser_and_layout_kernels_match_their_twins_on_random_shapes() =>
+        Drive(FuzzRun.Cases(fast: 200), rng => Elementwise(ElementwiseFuzz.RandomMore(rng)));
 
-    /// <summary>Draws <paramref name="fast"/> cases (or NP_FUZZ_CASES) with <paramref name="draw"/>, each against its twin.</summary>
-    private void RunElementwise(int fast, Func<Random, ElementwiseFuzz> draw)
+    private static DrawnCase Elementwise(ElementwiseFuzz f) =>
+        new(f.Name, (label, tally) => FuzzRunner.Run(label, f.Routes, [.. f.Twin], [.. f.Scale], [.. f.Tolerances], tally));
+
+    /// <summary>A drawn case: its name, and how it runs given its label (seed, case, switches) and the tally.</summary>
+    private readonly record struct DrawnCase(string Name, Action<string, FuzzRunner.Tally> Run);
+
+    /// <summary>Runs <paramref name="cases"/> seeds: each draws its case with <paramref name="draw"/>, then its route switches,
+    /// from the seed's one stream (so a seed names the same case and switches every time), and runs it; a seed that fails
+    /// more than five ways ends the run.</summary>
+    private void Drive(int cases, Func<Random, DrawnCase> draw)
     {
-        int cases = FuzzRun.Cases(fast);
         var tally = new FuzzRunner.Tally();
         var clock = Stopwatch.StartNew();
         using (new KernelSettingsScope(threads: 2, adaptToLoad: false))
@@ -92,10 +80,10 @@ public class KernelFuzzTests(ITestOutputHelper output)
             {
                 int seed = FuzzRun.FirstSeed + i;
                 var rng = new Random(seed);
-                var f = draw(rng);
+                var drawn = draw(rng);
                 using var switches = new KernelSwitches(rng, offChance: seed % 2 == 0 ? 0 : 0.25);
                 int before = tally.Failures.Count;
-                FuzzRunner.Run($"seed {seed}, {f.Name}, {switches.Description}", f.Routes, [.. f.Twin], [.. f.Scale], [.. f.Tolerances], tally);
+                drawn.Run($"seed {seed}, {drawn.Name}, {switches.Description}", tally);
                 if (tally.Failures.Count > before + 5) break;
             }
         Report(cases, clock, tally);
