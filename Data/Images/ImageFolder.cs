@@ -26,14 +26,7 @@ public static class ImageFolder
         if (limit is int l) files = files.Take(Math.Max(l, 0)).ToArray();
         int length = 3 * size * size;
         var pixels = new float[files.Count * length];
-        var errors = new Exception?[files.Count];
-        Parallel.For(0, files.Count, i =>
-        {
-            try { ImageFile.ReadSquare(files[i], size, fit, maxPixels).Pixels.CopyTo(pixels.AsSpan(i * length, length)); }
-            catch (Exception e) when (e is InvalidDataException or IOException) { errors[i] = e; }
-        });
-        // The first bad file by name, not by which thread failed first, so the message is the same on every run.
-        if (errors.FirstOrDefault(e => e is not null) is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        ImageReads.Each(files.Count, i => ImageFile.ReadSquare(files[i], size, fit, maxPixels).Pixels.CopyTo(pixels.AsSpan(i * length, length)));
         return new PhotoSet(folder, pixels, size, files);
     }
 }

@@ -27,14 +27,7 @@ public sealed record ImageFolderSummary(IReadOnlyDictionary<string, int> Splits,
 
         var entries = splits.Values.SelectMany(e => e).ToArray();
         var headers = new ImageHeader[entries.Length];
-        var errors = new Exception?[entries.Length];
-        Parallel.For(0, entries.Length, i =>
-        {
-            try { headers[i] = ImageFile.Header(entries[i].Path); }
-            catch (Exception e) when (e is InvalidDataException or IOException) { errors[i] = e; }
-        });
-        // The first bad file in name order, so the message is the same on every run.
-        if (errors.FirstOrDefault(e => e is not null) is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        ImageReads.Each(entries.Length, i => headers[i] = ImageFile.Header(entries[i].Path));
 
         static IReadOnlyList<string> Counted(IEnumerable<string> values) =>
             values.GroupBy(v => v).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
