@@ -36,6 +36,8 @@ public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingStat
 
     [ThreadStatic] private static float[]? t_scratch;
 
+    /// <param name="cancellation">Looked at before every mini-batch, so a cancelled run stops after the step in progress
+    /// (<see cref="OperationCanceledException"/>); the last state given to the Save callback is the one to resume from.</param>
     public IReadOnlyList<ColorizerEpochReport> Fit(PhotoSet train, ColorizerCallbacks? callbacks = null, CancellationToken cancellation = default)
     {
         var o = State.Options;
@@ -68,6 +70,8 @@ public sealed class ColorizerTrainer(ColorizerModel model, ColorizerTrainingStat
             int batches = BatchCount.Of(order.Length, o.BatchSize);
             for (int b = 0; b < batches; b++)
             {
+                // Per batch, as in Trainer: an epoch over a folder of photos runs for minutes.
+                cancellation.ThrowIfCancellationRequested();
                 int start = b * o.BatchSize, n = Math.Min(o.BatchSize, order.Length - start);
                 l = Tensor.Ensure(ref l, n, 1, s, s);
                 ab = Tensor.Ensure(ref ab, n, 2, s, s);

@@ -22,6 +22,8 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
     public GenerativeModel Model { get; } = model;
     public GenerativeTrainingState State { get; } = state;
 
+    /// <param name="cancellation">Looked at before every mini-batch, so a cancelled run stops after the step in progress
+    /// (<see cref="OperationCanceledException"/>); the last state given to the Save callback is the one to resume from.</param>
     public IReadOnlyList<GenerativeEpochReport> Fit(LabelledImages train, GenerativeCallbacks? callbacks = null, CancellationToken cancellation = default)
     {
         var o = State.Options;
@@ -47,9 +49,9 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
             bool autoencoder = Model.Kind == GenerativeKind.GmmnAe && epoch < o.AutoencoderEpochs;
             var (phase, losses) = Model.Kind switch
             {
-                GenerativeKind.Gan => ("gan", GanEpoch(batches, order, epoch, noise.Next(), average, callbacks)),
-                _ when autoencoder => ("autoencoder", AutoencoderEpoch(batches, order, epoch, callbacks)),
-                _ => ("gmmn", MmdEpoch(batches, order, epoch, noise, average, callbacks)),
+                GenerativeKind.Gan => ("gan", GanEpoch(batches, order, epoch, noise.Next(), average, callbacks, cancellation)),
+                _ when autoencoder => ("autoencoder", AutoencoderEpoch(batches, order, epoch, callbacks, cancellation)),
+                _ => ("gmmn", MmdEpoch(batches, order, epoch, noise, average, callbacks, cancellation)),
             };
             // Seeded by the epoch as the rest, and written over whole, so a resumed run measures the same statistics.
             if (average is not null)
@@ -93,7 +95,8 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
     /// <summary>min over l of softplus(l) + softplus(−l): C_D's fake half plus C_G for one image, at l = 0.</summary>
     public static readonly double GanLeastCost = 2 * Math.Log(2);
 
-    private Dictionary<string, double> GanEpoch(BatchAssembler batches, int[] order, int epoch, int noiseSeed, GeneratorAverage? average, GenerativeCallbacks? callbacks)
+    private Dictionary<string, double> GanEpoch(BatchAssembler batches, int[] order, int epoch, int noiseSeed, GeneratorAverage? average, GenerativeCallbacks? callbacks,
+        CancellationToken cancellation)
     {
         var o = State.Options;
         var g = Optimizer("generator", Model.Generator, o.Beta1);
@@ -106,7 +109,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         var sums = new Dictionary<string, double> { ["d_loss"] = 0, ["g_loss"] = 0, ["d_real"] = 0, ["d_fake"] = 0 };
         int images = GenerativeSetup.GanImagesPerEpoch(order.Length, o.BatchSize);
         int total = Count(images, o.BatchSize);
-        int count = Batches(images, o.BatchSize, (b, start, n) =>
+        int count = Batches(images, o.BatchSize, cancellation, (b, start, n) =>
         {
             batches.Fill(order, start, n, null);
             step.LearningRate = o.LearningRateAt(epoch, b, total);
@@ -124,13 +127,13 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
     }
 
     /// <summary>One epoch of the auto-encoder on the quadratic reconstruction cost (its decoder ends in a sigmoid).</summary>
-    private Dictionary<string, double> AutoencoderEpoch(BatchAssembler batches, int[] order, int epoch, GenerativeCallbacks? callbacks)
+    private Dictionary<string, double> AutoencoderEpoch(BatchAssembler batches, int[] order, int epoch, GenerativeCallbacks? callbacks, CancellationToken cancellation)
     {
         var o = State.Options;
         var ae = Model.Autoencoder!;
         var step = new TrainingStep(ae, new QuadraticCost(), Optimizer("autoencoder", ae, 0.9f), regularizer: null);
         double sum = 0;
-        int count = Batches(order.Length, o.AutoencoderBatchSize, (b, start, n) =>
+        int count = Batches(order.Length, o.AutoencoderBatchSize, cancellation, (b, start, n) =>
         {
             batches.Fill(order, start, n, null);
             var x = batches.Images.View(n, batches.Images.ItemLength);
@@ -145,7 +148,8 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
     }
 
     /// <summary>One epoch of moment matching: C = √MMD²(G(z), real), on pixels (GMMN) or on the encoder's codes (GMMN+AE).</summary>
-    private Dictionary<string, double> MmdEpoch(BatchAssembler batches, int[] order, int epoch, Random noise, GeneratorAverage? average, GenerativeCallbacks? callbacks)
+    private Dictionary<string, double> MmdEpoch(BatchAssembler batches, int[] order, int epoch, Random noise, GeneratorAverage? average, GenerativeCallbacks? callbacks,
+        CancellationToken cancellation)
     {
         var o = State.Options;
         var g = Model.Generator;
@@ -155,7 +159,7 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
         Tensor? z = null, gradient = null;
         double sum = 0;
         int total = Count(order.Length, o.BatchSize);
-        int count = Batches(order.Length, o.BatchSize, (b, start, n) =>
+        int count = Batches(order.Length, o.BatchSize, cancellation, (b, start, n) =>
         {
             batches.Fill(order, start, n, null);
             var real = batches.Images.View(n, batches.Images.ItemLength);
@@ -188,10 +192,15 @@ public sealed class GenerativeTrainer(GenerativeModel model, GenerativeTrainingS
 
     private static int Count(int n, int batch) => BatchCount.Of(n, batch);
 
-    private static int Batches(int n, int batch, Action<int, int, int> run)
+    // The token is looked at before every batch, not only between epochs: a host that cancels should not wait out an epoch.
+    private static int Batches(int n, int batch, CancellationToken cancellation, Action<int, int, int> run)
     {
         int count = Count(n, batch);
-        for (int b = 0; b < count; b++) run(b, b * batch, Math.Min(batch, n - b * batch));
+        for (int b = 0; b < count; b++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            run(b, b * batch, Math.Min(batch, n - b * batch));
+        }
         return count;
     }
 
