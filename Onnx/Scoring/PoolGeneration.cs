@@ -37,12 +37,18 @@ internal abstract class PoolGeneration<TIn, TOut> where TIn : class where TOut :
     protected abstract void DisposeModel();
 }
 
-/// <summary>What identifies one version of a file: its length and last write time.</summary>
-internal readonly record struct FileStamp(long Length, DateTime LastWriteUtc)
+/// <summary>What identifies one version of a file: its identity (device and inode), length and last write time.</summary>
+/// <remarks>The identity is what tells a model renamed into place (the way to replace one) from the file it replaced: a
+/// retrained network of the same architecture has the same length, and a copy that keeps timestamps (rsync -a, cp -p, tar,
+/// a reproducible build's fixed times) or two saves in one clock tick have the same time. Where the system gives no
+/// identity (not Linux) it is 0 and length and time decide, as before.</remarks>
+internal readonly record struct FileStamp(long Length, DateTime LastWriteUtc, ulong Device, ulong Inode)
 {
     public static FileStamp Of(string path)
     {
         var info = new FileInfo(path);
-        return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc) : default;
+        if (!info.Exists) return default;
+        var identity = NeuralPipelines.Data.IO.FileIdentity.Of(path);
+        return new FileStamp(info.Length, info.LastWriteTimeUtc, identity?.Device ?? 0, identity?.Inode ?? 0);
     }
 }

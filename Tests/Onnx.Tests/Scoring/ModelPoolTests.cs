@@ -176,6 +176,39 @@ public sealed class ModelPoolTests(ITestOutputHelper output)
         Assert.Equal(after[5].Score, pool.Predict(flowers[5]).Score);
     }
 
+    public sealed class SixteenValues
+    {
+        [VectorType(16)] public float[] Features { get; set; } = [];
+    }
+
+    /// <summary>A model renamed into place over the served one is a new file (a new inode) even when its length and
+    /// modification time are the old one's: a retrained network of the same architecture has the same length, and
+    /// deployment tools that keep timestamps (rsync -a, cp -p, tar, a reproducible build's fixed times) or a clock tick
+    /// shared by two saves give the same time. The pool compared only length and time, so it kept serving the old model.</summary>
+    [Fact]
+    public void A_model_renamed_into_place_with_the_old_ones_length_and_time_is_reloaded()
+    {
+        using var temp = new TempFolder();
+        var served = temp.File("served.onnx");
+        File.WriteAllBytes(served, TestModels.SmallMlp(seed: 1).Onnx);
+        var row = new SixteenValues { Features = TestModels.RandomRows(1, 16, 3) };
+        using var pool = new ModelPool<SixteenValues, Prediction>(served, Quiet);
+        var before = pool.Predict(row).Score;
+
+        var retrained = TestModels.SmallMlp(seed: 2).Onnx;
+        Assert.Equal(new FileInfo(served).Length, retrained.Length);
+        var staged = temp.File("staged.onnx");
+        File.WriteAllBytes(staged, retrained);
+        File.SetLastWriteTimeUtc(staged, File.GetLastWriteTimeUtc(served));
+        File.Move(staged, served, overwrite: true);
+
+        Assert.True(pool.ReloadIfChanged());
+        Assert.Equal(1, pool.Generation);
+        using var scorer = new OnnxScorer(retrained, Quiet.Scorer);
+        Assert.NotEqual(before, pool.Predict(row).Score);
+        Assert.Equal(scorer.Score(row.Features, 1), pool.Predict(row).Score);
+    }
+
     public sealed class ClassIndexPrediction
     {
         public float[] Score { get; set; } = [];
