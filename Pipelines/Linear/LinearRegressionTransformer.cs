@@ -12,6 +12,10 @@ namespace NeuralPipelines.Pipelines.Linear;
 /// identically (the same ONNX graph runs in both). The double coefficients are in the ONNX metadata.</remarks>
 public sealed class LinearRegressionTransformer : ITransformer, IDisposable
 {
+    // Set once by Dispose. ML.NET would run the released session and fail with a NullReferenceException from inside ONNX
+    // Runtime, so scoring after it is refused by name; the schema and the saved bytes need no session.
+    private int _disposed;
+
     internal LinearRegressionTransformer(OnnxTransformer scorer, LinearModel model, GradientDescentResult? gradientDescent)
     {
         Scorer = scorer;
@@ -32,14 +36,30 @@ public sealed class LinearRegressionTransformer : ITransformer, IDisposable
 
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Scorer.GetOutputSchema(inputSchema);
 
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)Scorer).GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ThrowIfDisposed();
+        return ((ITransformer)Scorer).GetRowToRowMapper(inputSchema);
+    }
 
-    public IDataView Transform(IDataView input) => Scorer.Transform(input);
+    public IDataView Transform(IDataView input)
+    {
+        ThrowIfDisposed();
+        return Scorer.Transform(input);
+    }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Scorer).Save(ctx);
 
-    /// <summary>Frees the ONNX Runtime session of the scoring transformer (a chain holding this disposes it with itself).</summary>
-    public void Dispose() => Scorer.Dispose();
+    /// <summary>Frees the ONNX Runtime session of the scoring transformer (a chain holding this disposes it with itself);
+    /// Transform and new PredictionEngines afterwards throw <see cref="ObjectDisposedException"/> (an engine made before holds
+    /// ML.NET's mapper over the session and must be dropped first). Calling it again does nothing.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) Scorer.Dispose();
+    }
+
+    private void ThrowIfDisposed() =>
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     /// <summary>Wraps a fitted model as an ML.NET transformer reading <paramref name="featureColumnName"/> and writing <paramref name="scoreColumnName"/>.</summary>
     public static LinearRegressionTransformer Create(MLContext ml, LinearModel model, IDataView data,

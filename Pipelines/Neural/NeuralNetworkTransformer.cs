@@ -16,6 +16,10 @@ namespace NeuralPipelines.Pipelines.Neural;
 /// </remarks>
 public sealed class NeuralNetworkTransformer : ITransformer, IDisposable
 {
+    // Set once by Dispose. ML.NET would run the released session and fail with a NullReferenceException from inside ONNX
+    // Runtime, so scoring after it is refused by name; the schema and the saved bytes need no session.
+    private int _disposed;
+
     internal NeuralNetworkTransformer(ITransformer scorer, ClassifierModel model, ModelCard card, byte[] onnx, TrainingResult? training)
     {
         Scorer = scorer;
@@ -46,12 +50,28 @@ public sealed class NeuralNetworkTransformer : ITransformer, IDisposable
 
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Scorer.GetOutputSchema(inputSchema);
 
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Scorer.GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ThrowIfDisposed();
+        return Scorer.GetRowToRowMapper(inputSchema);
+    }
 
-    public IDataView Transform(IDataView input) => Scorer.Transform(input);
+    public IDataView Transform(IDataView input)
+    {
+        ThrowIfDisposed();
+        return Scorer.Transform(input);
+    }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Scorer).Save(ctx);
 
-    /// <summary>Frees the ONNX Runtime session of the scoring transformer (a chain holding this disposes it with itself).</summary>
-    public void Dispose() => (Scorer as IDisposable)?.Dispose();
+    /// <summary>Frees the ONNX Runtime session of the scoring transformer (a chain holding this disposes it with itself);
+    /// Transform and new PredictionEngines afterwards throw <see cref="ObjectDisposedException"/> (an engine made before holds
+    /// ML.NET's mapper over the session and must be dropped first). Calling it again does nothing.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) (Scorer as IDisposable)?.Dispose();
+    }
+
+    private void ThrowIfDisposed() =>
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 }
