@@ -68,6 +68,9 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
     public TOut[] Predict(IReadOnlyList<TIn> examples)
     {
         ArgumentNullException.ThrowIfNull(examples);
+        // Checked here for both paths, which would otherwise fail deep inside reflection or ML.NET without the index.
+        for (int i = 0; i < examples.Count; i++)
+            if (examples[i] is null) throw new ArgumentNullException(nameof(examples), $"{Path}: example {i} of {examples.Count} is null.");
         var model = Acquire();
         try { return model.Predict(examples); }
         finally { model.Release(); }

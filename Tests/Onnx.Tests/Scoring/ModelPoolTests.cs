@@ -176,6 +176,22 @@ public sealed class ModelPoolTests(ITestOutputHelper output)
         Assert.Equal(after[5].Score, pool.Predict(flowers[5]).Score);
     }
 
+    /// <summary>A null example in a list is refused by its index on both paths, as a null single example is by name: the ONNX
+    /// Runtime path threw reflection's TargetException ("Non-static method requires a target") and the engine path a
+    /// NullReferenceException from inside ML.NET, neither saying which example of the request was missing.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_null_example_in_a_list_is_refused_naming_its_index(bool onnxRuntime)
+    {
+        using var temp = new TempFolder();
+        var zip = SaveIrisNetwork(temp);
+        using var pool = new ModelPool<IrisFlowers.Flower, Prediction>(zip, Quiet with { PreferOnnxRuntime = onnxRuntime });
+        var flowers = IrisFlowers.All();
+        var e = Assert.Throws<ArgumentNullException>(() => pool.Predict([flowers[0], null!, flowers[2]]));
+        Assert.Contains("example 1", e.Message);
+    }
+
     public sealed class SixteenValues
     {
         [VectorType(16)] public float[] Features { get; set; } = [];
