@@ -57,6 +57,10 @@ public sealed record NeuralNetworkOptions
     /// <summary>Per-epoch figures as training goes.</summary>
     public IProgress<EpochReport>? Progress { get; init; }
 
+    /// <summary>Stops <c>Fit</c> after the mini-batch in progress with <see cref="OperationCanceledException"/>: ML.NET's
+    /// <c>Fit</c> takes no token, and a host must be able to stop minutes of training.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>ML.NET's device for the fitted transformer's ONNX scoring: null for the CPU, a CUDA device id otherwise
     /// (ML.NET falls back to the CPU when CUDA cannot be used).</summary>
     public int? GpuDeviceId { get; init; }

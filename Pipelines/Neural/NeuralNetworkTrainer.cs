@@ -23,7 +23,7 @@ public sealed class NeuralNetworkTrainer(MLContext ml, NeuralNetworkOptions opti
         var split = Split(images, o.ValidationFraction, o.Seed);
         var (model, state) = ClassifierSetup.Start(o.Architecture, split.Train, o.Recipe, o.ToChoices(), classLabels);
         model.SetMetadata("dataset", $"IDataView ({split.Train.Count} training rows, {split.Test.Count} held out)");
-        var result = new Trainer(model, state).Fit(split, new TrainingCallbacks { Epoch = o.Progress });
+        var result = new Trainer(model, state).Fit(split, new TrainingCallbacks { Epoch = o.Progress }, o.Cancellation);
 
         var card = ModelCard.FromModel(model, state);
         var onnx = OnnxExporter.ExportBytes(model.Network, card);
