@@ -225,6 +225,58 @@ public sealed class ModelPoolTests(ITestOutputHelper output)
         Assert.Equal(scorer.Score(row.Features, 1), pool.Predict(row).Score);
     }
 
+    /// <summary>A release layout (models/current → releases/v1, the way Capistrano-style deploys and Kubernetes' mounted
+    /// volumes swap a version in) changes the served file by re-pointing a link above it. The file-system watcher watches the
+    /// folder the link pointed to when the pool opened, which nothing ever changes again, so the pool kept serving v1 for
+    /// good. The pool now also looks at the file's identity every <see cref="ModelPoolOptions.PollInterval"/>.</summary>
+    [LinuxFact("mv -T to rename a link to a folder over another")]
+    public void A_model_swapped_in_by_re_pointing_a_folder_link_is_reloaded()
+    {
+        using var temp = new TempFolder();
+        foreach (var (version, seed) in new[] { ("v1", 1), ("v2", 2) })
+        {
+            Directory.CreateDirectory(temp.File(version));
+            File.WriteAllBytes(Path.Combine(temp.File(version), "model.onnx"), TestModels.SmallMlp(seed).Onnx);
+        }
+        var current = temp.File("current");
+        Directory.CreateSymbolicLink(current, temp.File("v1"));
+        var row = new SixteenValues { Features = TestModels.RandomRows(1, 16, 3) };
+        using var pool = new ModelPool<SixteenValues, Prediction>(Path.Combine(current, "model.onnx"),
+            Quiet with { WatchForChanges = true, PollInterval = TimeSpan.FromMilliseconds(100) });
+
+        // ln -sfn: a new link renamed over the old one (File.Move refuses a link to a folder).
+        Directory.CreateSymbolicLink(temp.File("next"), temp.File("v2"));
+        using (var mv = Process.Start("mv", ["-T", temp.File("next"), current])) mv.WaitForExit();
+        Assert.Equal(temp.File("v2"), new DirectoryInfo(current).LinkTarget);
+
+        var clock = Stopwatch.StartNew();
+        while (pool.Generation == 0 && clock.Elapsed < TimeSpan.FromSeconds(4)) Thread.Sleep(20);
+        Assert.Equal(1, pool.Generation);
+        using var v2 = new OnnxScorer(TestModels.SmallMlp(2).Onnx, Quiet.Scorer);
+        Assert.Equal(v2.Score(row.Features, 1), pool.Predict(row).Score);
+    }
+
+    /// <summary>A file that does not load is reported once, not at every look: polling would otherwise repeat the same
+    /// line every interval for as long as the broken file stays.</summary>
+    [Fact]
+    public void A_broken_file_is_reported_once_until_it_changes_again()
+    {
+        using var temp = new TempFolder();
+        var served = temp.File("served.onnx");
+        File.WriteAllBytes(served, TestModels.SmallMlp(seed: 1).Onnx);
+        var logged = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var pool = new ModelPool<SixteenValues, Prediction>(served, Quiet with { Log = logged.Enqueue });
+        File.WriteAllBytes(served, [1, 2, 3]);
+        Assert.False(pool.ReloadIfChanged());
+        Assert.False(pool.ReloadIfChanged());
+        Assert.Single(logged);
+        File.WriteAllBytes(served, [1, 2, 3, 4]);
+        Assert.False(pool.ReloadIfChanged());
+        Assert.Equal(2, logged.Count);
+        File.WriteAllBytes(served, TestModels.SmallMlp(seed: 2).Onnx);
+        Assert.True(pool.ReloadIfChanged());
+    }
+
     public sealed class ClassIndexPrediction
     {
         public float[] Score { get; set; } = [];
