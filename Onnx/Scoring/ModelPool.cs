@@ -219,7 +219,8 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
             model = OnnxModelEstimators.Create(ml, onnx, featureColumn).Fit(empty);
             schema = empty.Schema;
         }
-        if (onnx is not null)
+        // The bare ONNX file's bytes are read either way (they build the pipeline); the option decides the path for both kinds.
+        if (onnx is not null && _options.PreferOnnxRuntime)
         {
             var fast = OnnxRuntimeGeneration<TIn, TOut>.TryCreate(onnx, featureColumn, _options.Scorer, stamp, Path, out _);
             if (fast is not null && AgreesWithPipeline(fast, ml, model, schema, featureColumn))

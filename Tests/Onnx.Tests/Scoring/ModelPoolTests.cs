@@ -192,6 +192,24 @@ public sealed class ModelPoolTests(ITestOutputHelper output)
         Assert.Contains("example 1", e.Message);
     }
 
+    /// <summary><see cref="ModelPoolOptions.PreferOnnxRuntime"/> false means PredictionEngines for an ONNX file too, as its
+    /// documentation says ("false always uses ML.NET PredictionEngines"): only a zip honoured it, and an ONNX file was served
+    /// through the shared session whatever the option said.</summary>
+    [Fact]
+    public void Declining_onnx_runtime_serves_an_onnx_file_through_prediction_engines()
+    {
+        using var temp = new TempFolder();
+        var (pipeline, _, _) = IrisFlowers.Trained.Value;
+        var onnx = temp.File("iris.onnx");
+        File.WriteAllBytes(onnx, IrisFlowers.Network(pipeline).OnnxModel);
+        var flower = IrisFlowers.All()[7];
+        using var engines = new ModelPool<IrisFlowers.Flower, Prediction>(onnx, Quiet with { PreferOnnxRuntime = false });
+        using var session = new ModelPool<IrisFlowers.Flower, Prediction>(onnx, Quiet);
+        Assert.Equal("prediction-engine", engines.Backend);
+        Assert.Equal("onnx-runtime", session.Backend);
+        Assert.Equal(session.Predict(flower).PredictedLabel, engines.Predict(flower).PredictedLabel);
+    }
+
     public sealed class SixteenValues
     {
         [VectorType(16)] public float[] Features { get; set; } = [];
