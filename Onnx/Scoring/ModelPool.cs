@@ -231,7 +231,7 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
             }
             fast?.Release();
         }
-        try { return new PredictionEngineGeneration<TIn, TOut>(scope, model, schema, stamp); }
+        try { return new PredictionEngineGeneration<TIn, TOut>(scope, model, schema, stamp, Path); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             throw new InvalidDataException($"{Path}: the model cannot score {typeof(TIn).Name} into {typeof(TOut).Name} ({e.Message.ReplaceLineEndings(" ")}).", e);

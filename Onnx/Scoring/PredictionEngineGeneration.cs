@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using NeuralPipelines.Onnx.MlNet;
 
 namespace NeuralPipelines.Onnx.Scoring;
@@ -13,13 +15,23 @@ internal sealed class PredictionEngineGeneration<TIn, TOut> : PoolGeneration<TIn
     private readonly ITransformer _model;
     private readonly Microsoft.ML.Data.SchemaDefinition _input;
     private readonly ConcurrentBag<PredictionEngine<TIn, TOut>> _engines = [];
+    private readonly string _source;
+    // The input's vector columns of a known size. An example's vector of another length (or none) is refused by name here:
+    // the engine's own refusal comes from deep inside ONNX Runtime or ML.NET and names neither the model nor the column.
+    private readonly (MemberInfo Member, string Column, int Size)[] _vectors;
 
     /// <param name="scope">The context the model was loaded with: this generation owns it and disposes it after the model.</param>
-    public PredictionEngineGeneration(ScopedMLContext scope, ITransformer model, DataViewSchema inputSchema, FileStamp stamp) : base(stamp)
+    public PredictionEngineGeneration(ScopedMLContext scope, ITransformer model, DataViewSchema inputSchema, FileStamp stamp, string source) : base(stamp)
     {
         _scope = scope;
         _model = model;
+        _source = source;
         _input = TypedColumns.Sized<TIn>(inputSchema);
+        var members = TypedColumns.Of(typeof(TIn));
+        _vectors = _input
+            .Where(c => c.ColumnType is VectorDataViewType { Size: > 0 } && members.TryGetValue(c.ColumnName, out var m) && TypedColumns.TypeOf(m).IsArray)
+            .Select(c => (members[c.ColumnName], c.ColumnName, ((VectorDataViewType)c.ColumnType).Size))
+            .ToArray();
         RefuseUnwrittenOutputs();
         // One engine now, so a model that cannot read TIn fails when the pool opens, not at the first request.
         _engines.Add(NewEngine());
@@ -43,8 +55,20 @@ internal sealed class PredictionEngineGeneration<TIn, TOut> : PoolGeneration<TIn
 
     public override string Backend => "prediction-engine";
 
+    private void CheckVectors(TIn example, int index)
+    {
+        foreach (var (member, column, size) in _vectors)
+        {
+            if (TypedColumns.Get(member, example) is not Array vector)
+                throw new ArgumentException($"{_source}: example {index} has no {column} vector.");
+            if (vector.Length != size)
+                throw new ArgumentException($"{_source} reads {size} values per example but example {index} has {vector.Length} in {column}.");
+        }
+    }
+
     public override TOut Predict(TIn example)
     {
+        CheckVectors(example, 0);
         var engine = _engines.TryTake(out var e) ? e : NewEngine();
         try { return engine.Predict(example); }
         finally { _engines.Add(engine); }
@@ -52,6 +76,7 @@ internal sealed class PredictionEngineGeneration<TIn, TOut> : PoolGeneration<TIn
 
     public override TOut[] Predict(IReadOnlyList<TIn> examples)
     {
+        for (int i = 0; i < examples.Count; i++) CheckVectors(examples[i], i);
         var engine = _engines.TryTake(out var e) ? e : NewEngine();
         try { return examples.Select(engine.Predict).ToArray(); }
         finally { _engines.Add(engine); }

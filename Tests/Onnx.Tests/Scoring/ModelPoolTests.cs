@@ -192,6 +192,29 @@ public sealed class ModelPoolTests(ITestOutputHelper output)
         Assert.Contains("example 1", e.Message);
     }
 
+    /// <summary>A feature vector of the wrong length, or none, is refused naming the file, the column, the example and both
+    /// lengths on both paths: the engine path said only "Length of memory (3) must match product of dimensions (4)", from
+    /// inside ONNX Runtime, which a host logging it cannot trace to a model or a request.</summary>
+    [Theory]
+    [InlineData(true, 3)]
+    [InlineData(false, 3)]
+    [InlineData(false, 5)]
+    [InlineData(false, -1)]
+    public void A_feature_vector_of_the_wrong_length_is_refused_naming_the_model_and_the_example(bool onnxRuntime, int length)
+    {
+        using var temp = new TempFolder();
+        var zip = SaveIrisNetwork(temp);
+        using var pool = new ModelPool<IrisFlowers.Flower, Prediction>(zip, Quiet with { PreferOnnxRuntime = onnxRuntime });
+        var flowers = IrisFlowers.All();
+        var bad = new IrisFlowers.Flower { Features = length < 0 ? null! : new float[length] };
+        var e = Assert.Throws<ArgumentException>(() => pool.Predict([flowers[0], bad]));
+        Assert.StartsWith(zip, e.Message);
+        Assert.Contains("example 1", e.Message);
+        Assert.Contains("Features", e.Message);
+        if (length >= 0) Assert.Contains($"has {length}", e.Message);
+        Assert.Throws<ArgumentException>(() => pool.Predict(bad));
+    }
+
     /// <summary><see cref="ModelPoolOptions.PreferOnnxRuntime"/> false means PredictionEngines for an ONNX file too, as its
     /// documentation says ("false always uses ML.NET PredictionEngines"): only a zip honoured it, and an ONNX file was served
     /// through the shared session whatever the option said.</summary>
