@@ -17,10 +17,8 @@ namespace NeuralPipelines.Onnx.Scoring;
 public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() where TOut : class, new()
 {
     private readonly ModelPoolOptions _options;
-    private readonly object _reloadGate = new(), _timerGate = new();
-    private bool _timerStopped, _eventSeen;
-    private readonly FileSystemWatcher? _watcher;
-    private readonly Timer? _settle;
+    private readonly object _reloadGate = new();
+    private readonly FileChangeWatch? _watch;
     private PoolGeneration<TIn, TOut> _current;
     // The version of the file that last failed to load: it is reported once, not at every poll, until the file changes.
     private FileStamp? _failed;
@@ -36,55 +34,16 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
         if (!File.Exists(Path)) throw new FileNotFoundException($"{Path}: no such model file.", Path);
         _current = Open();
         if (!_options.WatchForChanges) return;
-        try
-        {
-            // A rewrite raises several events (create, write, rename); the reload waits for them to settle. The same one-shot
-            // timer also polls (see ModelPoolOptions.PollInterval), re-armed after each look so that looks never pile up;
-            // it is armed only once the watcher runs, so a pool whose constructor fails leaves nothing polling.
-            _settle = new Timer(_ => Look(), null, Timeout.Infinite, Timeout.Infinite);
-            _watcher = new FileSystemWatcher(System.IO.Path.GetDirectoryName(Path)!, System.IO.Path.GetFileName(Path))
-            {
-                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
-            };
-            FileSystemEventHandler changed = (_, _) => Soon();
-            _watcher.Changed += changed;
-            _watcher.Created += changed;
-            _watcher.Renamed += (_, e) => { if (e.FullPath == Path) Soon(); };
-            _watcher.EnableRaisingEvents = true;
-            _settle.Change(Poll, Timeout.InfiniteTimeSpan);
-        }
+        try { _watch = new FileChangeWatch(Path, _options.PollInterval, () => ReloadIfChanged()); }
         catch
         {
-            Dispose();
+            // The watcher could not start (inotify's limit on watches, say): the model opened above is not left behind.
+            _current.Release();
             throw;
         }
     }
 
     public string Path { get; }
-
-    private TimeSpan Poll => _options.PollInterval > TimeSpan.Zero ? _options.PollInterval : Timeout.InfiniteTimeSpan;
-
-    // Under a gate of their own (a reload holds _reloadGate for as long as a model takes to open, and the watcher's thread
-    // should not wait for it), so that a watcher event or a finished look never re-arms the timer after Dispose.
-    // An event during a look keeps its short wait rather than the poll's.
-    private void Soon()
-    {
-        lock (_timerGate)
-        {
-            if (_timerStopped) return;
-            _eventSeen = true;
-            _settle!.Change(Settle, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private void Look()
-    {
-        lock (_timerGate) _eventSeen = false;
-        ReloadIfChanged();
-        lock (_timerGate) if (!_timerStopped) _settle!.Change(_eventSeen ? Settle : Poll, Timeout.InfiniteTimeSpan);
-    }
-
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
 
     /// <summary>"onnx-runtime" or "prediction-engine": how the current model is scored.</summary>
     public string Backend => Volatile.Read(ref _current).Backend;
@@ -146,12 +105,7 @@ public sealed class ModelPool<TIn, TOut> : IDisposable where TIn : class, new() 
         {
             if (_disposed) return;
             _disposed = true;
-            _watcher?.Dispose();
-            lock (_timerGate)
-            {
-                _timerStopped = true;
-                _settle?.Dispose();
-            }
+            _watch?.Dispose();
             _current.Release();
         }
     }
