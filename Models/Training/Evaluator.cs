@@ -10,8 +10,9 @@ public static class Evaluator
 {
     /// <param name="outputs">Called with each batch's output [count × classes] and the index of its first image, for a
     /// caller that reads more from the same pass (np eval's confidence).</param>
+    /// <param name="cancellation">Looked at before every batch: a zoo network's pass over a test split takes seconds to minutes.</param>
     public static Evaluation Evaluate(Layer network, Loss loss, LabelledImages data, Normalization? normalization = null, int batchSize = 250,
-        Action<Tensor, int>? outputs = null)
+        Action<Tensor, int>? outputs = null, CancellationToken cancellation = default)
     {
         // Accuracy over no images would print "0.00 % (0/0)" and pass for a result.
         if (data.Count == 0) throw new ArgumentException($"{data.Source}: the set to evaluate is empty.");
@@ -23,6 +24,7 @@ public static class Evaluator
         int correct = 0;
         for (int start = 0; start < data.Count; start += batchSize)
         {
+            cancellation.ThrowIfCancellationRequested();
             int count = Math.Min(batchSize, data.Count - start);
             batches.FillSequential(start, count);
             var output = network.Forward(batches.Images, training: false);

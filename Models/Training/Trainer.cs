@@ -24,7 +24,8 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
     public TrainingState State { get; } = state;
 
     /// <summary>Trains up to the options' epoch count.</summary>
-    /// <param name="cancellation">Looked at before every mini-batch, so a cancelled run stops after the step in progress.</param>
+    /// <param name="cancellation">Looked at before every mini-batch and every batch of the epoch's evaluation, so a cancelled
+    /// run stops after the step in progress, without evaluating or saving a last epoch.</param>
     /// <exception cref="TrainingDivergedException">The cost became NaN or infinite; the last state given to
     /// <see cref="TrainingCallbacks.Save"/> is the last good one.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled. The network then holds part of
@@ -85,11 +86,13 @@ public sealed class Trainer(ClassifierModel model, TrainingState state)
             double seconds = clock.Elapsed.TotalSeconds;
 
             var evalClock = Stopwatch.StartNew();
-            var test = Evaluator.Evaluate(network, loss, data.Test, model.Normalization);
+            // The token reaches the evaluation too: cancelled during the last batch, the run stops here, before the epoch
+            // is evaluated, saved or reported.
+            var test = Evaluator.Evaluate(network, loss, data.Test, model.Normalization, cancellation: cancellation);
             double trainLoss = costSum / n, trainAccuracy = (double)correct / n;
             if (o.EvaluateTrainingSet)
             {
-                var train = Evaluator.Evaluate(network, loss, data.Train, model.Normalization);
+                var train = Evaluator.Evaluate(network, loss, data.Train, model.Normalization, cancellation: cancellation);
                 trainLoss = train.Loss; trainAccuracy = train.Accuracy;
             }
             evalClock.Stop();
