@@ -12,9 +12,26 @@ namespace NeuralPipelines.Pipelines.Neural;
 /// <summary>ML.NET estimator that trains an MLP or a model-zoo network with our trainer on an image-vector column and a
 /// class label, exports it to ONNX and returns a <see cref="NeuralNetworkTransformer"/>.</summary>
 /// <remarks>Written as <c>mlContext.MulticlassClassification.Trainers.NeuralNetwork(...)</c>.</remarks>
-public sealed class NeuralNetworkTrainer(MLContext ml, NeuralNetworkOptions options) : IEstimator<NeuralNetworkTransformer>
+public sealed class NeuralNetworkTrainer : IEstimator<NeuralNetworkTransformer>
 {
-    public NeuralNetworkOptions Options { get; } = options;
+    // Null for the catalog's trainer, whose scorer then gets a scoped context of its own (see the internal constructor).
+    private readonly MLContext? _ml;
+
+    /// <param name="ml">The context the fitted scorer is built with; ML.NET keeps the copy of the model that scorer needs in
+    /// its <c>TempFilePath</c> (a <see cref="ScopedMLContext"/> removes it).</param>
+    public NeuralNetworkTrainer(MLContext ml, NeuralNetworkOptions options)
+    {
+        _ml = ml ?? throw new ArgumentNullException(nameof(ml));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <summary>The catalog's trainer. ML.NET keeps a catalog's context internal, so no caller's context (scoped or not)
+    /// reaches it; each fitted network gets a <see cref="ScopedMLContext"/> of its own, removed when it is disposed.
+    /// Otherwise ML.NET's copy of the model stayed in the temp folder for good, one per fit (per fold, in a cross-validation).</summary>
+    internal NeuralNetworkTrainer(NeuralNetworkOptions options) =>
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+
+    public NeuralNetworkOptions Options { get; }
 
     public NeuralNetworkTransformer Fit(IDataView input)
     {
@@ -30,8 +47,17 @@ public sealed class NeuralNetworkTrainer(MLContext ml, NeuralNetworkOptions opti
         var parity = ExportParity.Check(model.Network, card, onnx);
         if (!parity.Passed)
             throw new InvalidOperationException($"The exported {o.Architecture} model differs from the trained network by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}).");
-        var scorer = OnnxModelEstimators.Create(ml, onnx, o.FeatureColumnName, o.GpuDeviceId, card.ClassLabels).Fit(input);
-        return new NeuralNetworkTransformer(scorer, model, card, onnx, result);
+        var scope = _ml is null ? new ScopedMLContext(o.Seed) : null;
+        try
+        {
+            var scorer = OnnxModelEstimators.Create(scope?.Context ?? _ml!, onnx, o.FeatureColumnName, o.GpuDeviceId, card.ClassLabels).Fit(input);
+            return new NeuralNetworkTransformer(scorer, model, card, onnx, result, owned: scope);
+        }
+        catch
+        {
+            scope?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The columns the fitted transformer adds, worked out with a one-weight stand-in model (ML.NET's

@@ -20,8 +20,13 @@ public sealed class NeuralNetworkTransformer : ITransformer, IDisposable
     // Runtime, so scoring after it is refused by name; the schema and the saved bytes need no session.
     private int _disposed;
 
-    internal NeuralNetworkTransformer(ITransformer scorer, ClassifierModel model, ModelCard card, byte[] onnx, TrainingResult? training)
+    // What the scorer was built with and must outlive it (the catalog trainer's scoped context), disposed after it.
+    private readonly IDisposable? _owned;
+
+    internal NeuralNetworkTransformer(ITransformer scorer, ClassifierModel model, ModelCard card, byte[] onnx, TrainingResult? training,
+        IDisposable? owned = null)
     {
+        _owned = owned;
         Scorer = scorer;
         Model = model;
         Card = card;
@@ -69,7 +74,9 @@ public sealed class NeuralNetworkTransformer : ITransformer, IDisposable
     /// ML.NET's mapper over the session and must be dropped first). Calling it again does nothing.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) (Scorer as IDisposable)?.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        (Scorer as IDisposable)?.Dispose();
+        _owned?.Dispose();
     }
 
     private void ThrowIfDisposed() =>
