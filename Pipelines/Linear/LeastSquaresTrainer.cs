@@ -5,7 +5,9 @@ namespace NeuralPipelines.Pipelines.Linear;
 /// <summary>ML.NET estimator for closed-form (optionally ridge) linear regression by <see cref="LeastSquaresSolver"/>.</summary>
 /// <remarks>Written as <c>mlContext.Regression.Trainers.LeastSquares()</c>. Managed code only: ML.NET's own
 /// <c>Ols</c> trainer needs Intel MKL, which is not available here.</remarks>
-public sealed class LeastSquaresTrainer(MLContext ml, LeastSquaresTrainer.Options options) : IEstimator<LinearRegressionTransformer>
+/// <param name="ml">The context the fitted scorer is built with; null (the catalog's choice, whose context ML.NET keeps
+/// internal) gives each fitted model a scoped context of its own, removed when the model is disposed.</param>
+public sealed class LeastSquaresTrainer(MLContext? ml, LeastSquaresTrainer.Options options) : IEstimator<LinearRegressionTransformer>
 {
     public sealed record Options
     {
@@ -27,7 +29,7 @@ public sealed class LeastSquaresTrainer(MLContext ml, LeastSquaresTrainer.Option
         var (rows, labels, names) = LinearTrainingData.Read(input, Settings.FeatureColumnName, Settings.LabelColumnName);
         var model = LeastSquaresSolver.Solve(rows, labels, names, Settings.L2Regularization, Settings.RankDeficiencyFallback,
             LeastSquaresSolver.FloatRankTolerance);
-        return LinearRegressionTransformer.Create(ml, model, input, Settings.FeatureColumnName, Settings.ScoreColumnName);
+        return LinearRegressionTransformer.Build(ml, model, input, Settings.FeatureColumnName, Settings.ScoreColumnName);
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>

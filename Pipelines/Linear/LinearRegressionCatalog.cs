@@ -4,14 +4,15 @@ namespace NeuralPipelines.Pipelines.Linear;
 
 /// <summary>Our linear regression trainers as catalog extensions, beside ML.NET's own:
 /// <c>mlContext.Regression.Trainers.LeastSquares()</c>, <c>mlContext.Regression.Trainers.GradientDescent()</c>.</summary>
-/// <remarks>ML.NET's catalogs keep their environment internal, so the fitted ONNX scorer gets a context of its own;
-/// it draws no random numbers and logs nothing, so nothing observable depends on which context that is.</remarks>
+/// <remarks>ML.NET's catalogs keep their environment internal, so the fitted ONNX scorer gets a context of its own, scoped to
+/// the fitted model (disposing it removes ML.NET's copy of the model from the temp folder); it draws no random numbers and
+/// logs nothing, so nothing observable depends on which context that is.</remarks>
 public static class LinearRegressionCatalog
 {
     /// <summary>Closed-form least squares (ridge when <paramref name="l2Regularization"/> &gt; 0), solved by QR in double precision.</summary>
     public static LeastSquaresTrainer LeastSquares(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", double l2Regularization = 0, double? rankDeficiencyFallback = null) =>
-        new(OwnContext(), new LeastSquaresTrainer.Options
+        new(null, new LeastSquaresTrainer.Options
         {
             LabelColumnName = labelColumnName,
             FeatureColumnName = featureColumnName,
@@ -23,7 +24,7 @@ public static class LinearRegressionCatalog
     public static GradientDescentTrainer GradientDescent(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", double learningRate = 0.3, int epochs = 3000,
         IProgress<EpochLoss>? progress = null) =>
-        new(OwnContext(), new GradientDescentTrainer.Options
+        new(null, new GradientDescentTrainer.Options
         {
             LabelColumnName = labelColumnName,
             FeatureColumnName = featureColumnName,
@@ -31,6 +32,4 @@ public static class LinearRegressionCatalog
             Epochs = epochs,
             Progress = progress,
         });
-
-    private static MLContext OwnContext() => new(seed: 0);
 }

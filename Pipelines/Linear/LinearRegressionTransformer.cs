@@ -15,6 +15,8 @@ public sealed class LinearRegressionTransformer : ITransformer, IDisposable
     // Set once by Dispose. ML.NET would run the released session and fail with a NullReferenceException from inside ONNX
     // Runtime, so scoring after it is refused by name; the schema and the saved bytes need no session.
     private int _disposed;
+    // The catalog trainers' scoped context, which ML.NET's copy of the model lives in: disposed after the scorer.
+    private IDisposable? _owned;
 
     internal LinearRegressionTransformer(OnnxTransformer scorer, LinearModel model, GradientDescentResult? gradientDescent)
     {
@@ -55,11 +57,34 @@ public sealed class LinearRegressionTransformer : ITransformer, IDisposable
     /// ML.NET's mapper over the session and must be dropped first). Calling it again does nothing.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) Scorer.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Scorer.Dispose();
+        _owned?.Dispose();
     }
 
     private void ThrowIfDisposed() =>
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary><see cref="Create"/> with <paramref name="ml"/>, or, when it is null (the catalog's trainers, whose context
+    /// ML.NET keeps internal), with a <see cref="ScopedMLContext"/> the transformer owns, so that disposing it removes
+    /// ML.NET's copy of the model from the temp folder.</summary>
+    internal static LinearRegressionTransformer Build(MLContext? ml, LinearModel model, IDataView data,
+        string featureColumnName, string scoreColumnName, GradientDescentResult? gradientDescent = null)
+    {
+        if (ml is not null) return Create(ml, model, data, featureColumnName, scoreColumnName, gradientDescent);
+        var scope = new ScopedMLContext(seed: 0);
+        try
+        {
+            var transformer = Create(scope.Context, model, data, featureColumnName, scoreColumnName, gradientDescent);
+            transformer._owned = scope;
+            return transformer;
+        }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Wraps a fitted model as an ML.NET transformer reading <paramref name="featureColumnName"/> and writing <paramref name="scoreColumnName"/>.</summary>
     public static LinearRegressionTransformer Create(MLContext ml, LinearModel model, IDataView data,
