@@ -19,7 +19,9 @@ internal static class ColorizerTrainingRun
 
     public static string SheetPath(string checkpointPath) => Path.ChangeExtension(checkpointPath, ".sheet.png");
 
-    public static Command Create(CliContext context)
+    /// <param name="architecture">np train's own argument: System.CommandLine lets it stand before the subcommand
+    /// (np train lenet5 colorize), and its help shows it there, so a value given is refused rather than ignored.</param>
+    public static Command Create(CliContext context, Argument<string?> architecture)
     {
         var d = new ColorizerOptions();
         var loss = new Option<string>("--loss") { Description = "l1 (the regression baseline) or l1+gan (pix2pix).", DefaultValueFactory = _ => ColorizerLosses.Name(d.Loss) };
@@ -48,6 +50,8 @@ internal static class ColorizerTrainingRun
             command.Options.Add(o);
         context.SetAction(command, parse =>
         {
+            if (parse.GetValue(architecture) is { } named)
+                throw new ArgumentException($"np train colorize trains a pix2pix colorizer and takes no architecture; '{named}' was given before it (np train {named} … trains that network instead).");
             string? resumePath = parse.GetValue(resume);
             var limit = parse.TrainLimit(trainLimit);
             string path = parse.GetValue(output) ?? resumePath ?? "colorizer.ckpt";
