@@ -54,6 +54,19 @@ public partial class DocumentedCommandLineTests
     }
 
     [Fact]
+    public void Every_command_is_in_the_readmes_tour_and_in_the_tools_package_readme()
+    {
+        var commands = Root().Subcommands.Select(c => c.Name).ToArray();
+        var tour = File.ReadAllLines(Path.Combine(Repository.Root, "README.md")).Where(l => l.StartsWith("| `np "))
+            .SelectMany(l => CodeSpan().Matches(l.Split(" | ")[0]).Select(m => m.Groups[1].Value.Split(' ')[1])).ToHashSet();
+        var missing = commands.Where(c => !tour.Contains(c)).ToArray();
+        Assert.True(missing.Length == 0, $"README's command table has no row for: {string.Join(", ", missing)}");
+        var tool = File.ReadAllText(Path.Combine(Repository.Root, "docs/packages/np.md"));
+        missing = commands.Where(c => !tool.Contains($"`{c}`") && !tool.Contains($"np {c}")).ToArray();
+        Assert.True(missing.Length == 0, $"docs/packages/np.md does not name: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
     public void Every_option_and_argument_of_every_command_is_explained_in_its_help()
     {
         var missing = new List<string>();
