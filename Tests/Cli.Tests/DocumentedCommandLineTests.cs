@@ -54,6 +54,27 @@ public partial class DocumentedCommandLineTests
     }
 
     [Fact]
+    public void Every_example_in_the_help_parses()
+    {
+        var root = Root();
+        var failures = new List<string>();
+        int examples = 0;
+        void Walk(Command command)
+        {
+            foreach (Match example in HelpExample().Matches(command.Description ?? ""))
+            {
+                examples++;
+                var parse = root.Parse(Tokens(example.Value.Trim()));
+                if (parse.Errors.Count > 0) failures.Add($"np {FullName(command)} --help: {example.Value.Trim()}\n    {string.Join(" ", parse.Errors.Select(e => e.Message))}");
+            }
+            foreach (var sub in command.Subcommands) Walk(sub);
+        }
+        foreach (var command in root.Subcommands) Walk(command);
+        Assert.True(examples >= 5, $"only {examples} examples found in the help texts");
+        Assert.True(failures.Count == 0, "examples in --help that np does not take:\n" + string.Join('\n', failures));
+    }
+
+    [Fact]
     public void Every_command_is_in_the_readmes_tour_and_in_the_tools_package_readme()
     {
         var commands = Root().Subcommands.Select(c => c.Name).ToArray();
@@ -144,6 +165,10 @@ public partial class DocumentedCommandLineTests
     private static string[] Tokens(string line) =>
         line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(t => t.Trim('[', ']')).Where(t => t.Length > 0 && t != "…" && t != "...").ToArray();
+
+    /// <summary>An example command line in a help text: "np CMD --option …" to the end of its line.</summary>
+    [GeneratedRegex(@"(?<=: |^\s*)np [a-z][^\n]* --[^\n]*$", RegexOptions.Multiline)]
+    private static partial Regex HelpExample();
 
     [GeneratedRegex(@"`(np [^`]+)`")]
     private static partial Regex CodeSpan();
