@@ -52,7 +52,13 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
     {
         command.SetAction(parse =>
         {
-            try { return body(parse); }
+            try
+            {
+                // NP_SIMD is the process's: refused before any work, not at the first kernel call (which np demo met
+                // after four steps and their files, np train after its header line).
+                _ = NeuralPipelines.Models.Kernels.SimdWidth.FromEnvironment;
+                return body(parse);
+            }
             catch (Exception e)
             {
                 Error.WriteLine($"np {FullName(command)}: error: {Describe(e, parse)}");

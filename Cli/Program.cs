@@ -20,10 +20,7 @@ public static class Program
     {
         using var culture = CommandLineCulture.Enter();
         var context = new CliContext(stdout, stderr);
-        var root = new RootCommand("np: train, evaluate, export and score machine-learning models in .NET (NeuralPipelines).");
-        foreach (var command in Discover().OrderBy(c => c.Name))
-            root.Subcommands.Add(command.Create(context));
-        var parse = root.Parse(args);
+        var parse = Root(context).Parse(args);
         if (ParseErrorLine.For(parse) is { } line)
         {
             stderr.WriteLine(line);
@@ -31,6 +28,16 @@ public static class Program
         }
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
         return parse.Invoke(config);
+    }
+
+    /// <summary>Every command, with its options, as the command line and its help see them (tests read the documents
+    /// against it).</summary>
+    public static RootCommand Root(CliContext context)
+    {
+        var root = new RootCommand("np: train, evaluate, export and score machine-learning models in .NET (NeuralPipelines).");
+        foreach (var command in Discover().OrderBy(c => c.Name))
+            root.Subcommands.Add(command.Create(context));
+        return root;
     }
 
     private static IEnumerable<ICliCommand> Discover() =>

@@ -25,7 +25,7 @@ internal static class GeneratorFile
     public static Option<float?> TruncationOption() => new("--truncation")
     {
         Description = "Draw the normal noise truncated to |z_i| <= T (components outside are drawn again: BigGAN's truncation trick), " +
-                      "trading variety for fidelity; the same seed and T give the same images from a checkpoint and its ONNX export. " +
+                      "trading variety for fidelity; the same seed and T draw the same noise, and the same images to within one level of a pixel, from a checkpoint and its ONNX export. " +
                       $"T at least {NoiseSampler.MinTruncation.ToString(System.Globalization.CultureInfo.InvariantCulture)}; absent: the untruncated normal. A generator of uniform noise (gmmn, gmmn-ae) refuses it.",
     };
 
@@ -34,7 +34,7 @@ internal static class GeneratorFile
     {
         Description = "A generator trained on a mixture of Gaussians (np train gan --latent-mixture K) draws from its components with spread S " +
                       "in place of the σ it was trained with (1): below it, samples come from nearer each component's mean (truncation within a " +
-                      "component), trading variety for fidelity; the same seed and S give the same images from a checkpoint and its ONNX export. " +
+                      "component), trading variety for fidelity; the same seed and S draw the same noise, and the same images to within one level of a pixel, from a checkpoint and its ONNX export. " +
                       "Absent: the training σ. Other generators refuse it.",
     };
 

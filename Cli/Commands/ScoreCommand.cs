@@ -41,7 +41,7 @@ public sealed class ScoreCommand : ICliCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per ONNX Runtime call.", DefaultValueFactory = _ => defaults.BatchSize };
         var device = new Option<string>("--device") { Description = "auto (CUDA when ONNX Runtime can load it, else CPU), cpu, or cuda (fail if there is no GPU).", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-        var threads = new Option<int>("--threads") { Description = "Threads for ONNX Runtime (on the CPU, that many batches parsed and scored at once, one thread each: a CSV is parsed on them) and for decoding images.", DefaultValueFactory = _ => defaults.IntraOpNumThreads };
+        var threads = new Option<int>("--threads") { Description = "Threads for ONNX Runtime (on the CPU, that many batches parsed and scored at once, one thread each: a CSV is parsed on them) and for decoding images; by default one per core of this machine.", DefaultValueFactory = _ => defaults.IntraOpNumThreads };
         var shard = new Option<string>("--shard") { Description = "Score only part i of n (0-based): the rows whose index mod n is i. n processes with 0/n … (n−1)/n cover the input once.", DefaultValueFactory = _ => "0/1" };
         var onError = new Option<string>("--on-error") { Description = "An unreadable image: stop (exit non-zero naming it; nothing written) or skip (leave it out and list it).", DefaultValueFactory = _ => "stop" };
         onError.AcceptOnlyFromAmong("stop", "skip");

@@ -16,7 +16,7 @@ public sealed class ServeCommand : ICliCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen; port 0 picks a free port (printed at start).", DefaultValueFactory = _ => defaults.Urls };
         var device = new Option<string>("--device") { Description = "auto (CUDA when it loads, else the CPU), cpu, or cuda (fail without it).", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per scorer call.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per scorer call; by default one per core of this machine.", DefaultValueFactory = _ => new NeuralPipelines.Onnx.Scoring.OnnxScorerOptions().IntraOpNumThreads };
         var batch = new Option<int>("--batch-size") { Description = "Rows scored together at most: concurrent requests are gathered up to it, and a larger request is scored in batches of it.", DefaultValueFactory = _ => defaults.MaxBatchRows };
         var wait = new Option<double>("--max-wait-ms") { Description = "How long a batch waits for requests still being read.", DefaultValueFactory = _ => defaults.MaxBatchWait.TotalMilliseconds };
         var queue = new Option<int>("--queue-capacity") { Description = "Requests waiting at most; beyond it the answer is 503 at once.", DefaultValueFactory = _ => defaults.QueueCapacity };

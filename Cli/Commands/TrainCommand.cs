@@ -50,7 +50,7 @@ public sealed class TrainCommand : ICliCommand
             "\n  each epoch writes NAME.samples.png (64 samples from fixed noise) beside the checkpoint.");
         command.Arguments.Add(arch);
         // np train colorize has options of its own (--loss, --ngf, ...), so it is a subcommand rather than an architecture.
-        command.Subcommands.Add(ColorizerTrainingRun.Create(context));
+        command.Subcommands.Add(ColorizerTrainingRun.Create(context, arch));
         foreach (var o in options.All.Concat([autoencoderEpochs, ema, lrDecay]).Concat(gan.All).Concat([ data, trainLimit, output, resume, keepEpochs, force, json])) command.Options.Add(o);
 
         context.SetAction(command, parse =>

@@ -244,7 +244,7 @@ public sealed unsafe class OnnxScorer : IDisposable
             var session = new InferenceSession(model, cpu);
             if (reason is not null)
                 (options.Log ?? Console.Error.WriteLine)(
-                    $"ONNX Runtime's CUDA execution provider could not be loaded ({reason}); scoring {source} on the CPU with {options.IntraOpNumThreads} threads.");
+                    $"ONNX Runtime's CUDA execution provider could not be loaded ({reason}); scoring {source} on the CPU with {options.IntraOpNumThreads} thread{(options.IntraOpNumThreads == 1 ? "" : "s")}.");
             return (session, "CPU", reason);
         }
         catch (OnnxRuntimeException e)

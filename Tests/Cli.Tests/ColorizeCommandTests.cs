@@ -105,6 +105,22 @@ public sealed class ColorizeCommandTests
         Assert.False(report.RootElement.GetProperty("per_epoch")[0].GetProperty("losses").TryGetProperty("d_loss", out _));
     }
 
+    /// <summary>np train colorize --help shows "np train [&lt;architecture&gt;] colorize" (np train's argument, which
+    /// System.CommandLine lets stand before the subcommand): np train lenet5 colorize trained a colorizer and dropped the
+    /// architecture without a word. It is refused, before any work.</summary>
+    [Fact]
+    public void An_architecture_before_colorize_is_refused_not_ignored()
+    {
+        using var dir = new TempFolder();
+        var (code, stdout, stderr) = Np("train", "lenet5", "colorize", "--loss", "l1", "--size", "32", "--ngf", "2", "--epochs", "1",
+            "--train-limit", "8", "--out", dir.File("c.ckpt"));
+        Assert.Equal((1, ""), (code, stdout));
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("np train colorize: error: ", line);
+        Assert.Contains("'lenet5'", line);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
     /// <summary>Audit M2 and L8: a.png and a.bmp would both become a.png (one result lost), a pixel limit of 0 refuses
     /// every photo, and a run that wrote nothing used to leave its empty --out folder behind.</summary>
     [Fact]

@@ -100,6 +100,9 @@ public sealed class ExportCommandTests
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("np export: error: ", line);
         Assert.Contains(broken, line);
+        // docs/ONNX.md quotes this line: the checksum is what finds a cut after the header.
+        Assert.Contains("the checkpoint is damaged: its CRC-32C is", line);
+        Assert.Contains("(a changed or truncated file; restore it from a copy or train again)", line);
         Assert.False(File.Exists(onnx));
         Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
     }

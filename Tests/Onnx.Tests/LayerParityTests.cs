@@ -67,6 +67,22 @@ public sealed class LayerParityTests
         public override LayerSpec Spec => new("planted");
     }
 
+    /// <summary>docs/ONNX.md's layer table names every exportable layer type, and its count of parity cases is this
+    /// test's (ScaleShift and UNetSkipBlock had been added without a row, and two cases to a count of 29).</summary>
+    [Fact]
+    public void The_onnx_document_lists_every_exportable_layer_and_counts_the_cases()
+    {
+        var doc = File.ReadAllLines(NeuralPipelines.Tests.Repository.Doc("ONNX.md"));
+        int header = Array.FindIndex(doc, l => l.StartsWith("| layer | ONNX |"));
+        Assert.True(header >= 0, "docs/ONNX.md has no '| layer | ONNX |' table");
+        var named = doc.Skip(header + 2).TakeWhile(l => l.StartsWith('|'))
+            .SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l.Split('|')[1], @"\w+").Select(m => m.Value)).ToHashSet();
+        var missing = LayerExporters.SupportedLayerTypes.Select(t => t.Name).Where(n => !named.Contains(n)).ToArray();
+        Assert.True(missing.Length == 0, $"docs/ONNX.md's layer table has no row for: {string.Join(", ", missing)}.");
+        Assert.Contains($"LayerParityTests` builds one tiny random network per layer type and", string.Join(' ', doc));
+        Assert.Contains($"option ({LayerCases.Names.Count()} cases:", string.Join(' ', doc));
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Forward_pass_and_onnx_runtime_agree(string name)

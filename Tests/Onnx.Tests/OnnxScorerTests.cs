@@ -30,6 +30,7 @@ public sealed class OnnxScorerTests
         Assert.Contains(scorer.FallbackReason!, line);
         // The scorer runs inside the user's app, not inside np: the line carries no "np:" prefix.
         Assert.StartsWith("ONNX Runtime's CUDA", line);
+        Assert.EndsWith("on the CPU with 1 thread.", line);   // not "1 threads"
         Assert.DoesNotContain('\n', line);
         scorer.Score(TestModels.RandomRows(5, 16, 1), 5);
         Assert.Single(log);

@@ -20,4 +20,20 @@ public sealed class ServingOptionsTests
     [InlineData("http://*:5000;https://+:5001/api")]
     [InlineData("http://unix:/tmp/np.sock")]
     public void Addresses_kestrel_takes_pass(string urls) => new ServingOptions { Urls = urls }.Validate();
+
+    /// <summary>The README's "Serving over HTTP" gives np serve's defaults and limits; each is read from here, the one
+    /// place they live (the limits of rows and pixels per request were in no document).</summary>
+    [Fact]
+    public void The_readme_quotes_the_defaults_and_limits()
+    {
+        var d = new ServingOptions();
+        var readme = string.Join(' ', File.ReadAllLines(Path.Combine(NeuralPipelines.Tests.Repository.Root, "README.md")).Select(l => l.Trim()));
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Contains($"(`--queue-capacity`, default {d.QueueCapacity.ToString("N0", c)} requests)", readme);
+        Assert.Contains($"up to `--batch-size` rows (default {d.MaxBatchRows};", readme);
+        Assert.Contains($"`--max-wait-ms` (default {d.MaxBatchWait.TotalMilliseconds.ToString(c)})", readme);
+        Assert.Contains($"more than {d.MaxRowsPerRequest.ToString("N0", c)} rows or images in one request", readme);
+        Assert.Contains($"one of more than {d.MaxImagePixels.ToString("N0", c)} pixels", readme);
+        Assert.Contains($"`--max-body-bytes` (default {d.MaxBodyBytes.ToString("N0", c)} bytes)", readme);
+    }
 }

@@ -19,7 +19,9 @@ internal static class ColorizerTrainingRun
 
     public static string SheetPath(string checkpointPath) => Path.ChangeExtension(checkpointPath, ".sheet.png");
 
-    public static Command Create(CliContext context)
+    /// <param name="architecture">np train's own argument: System.CommandLine lets it stand before the subcommand
+    /// (np train lenet5 colorize), and its help shows it there, so a value given is refused rather than ignored.</param>
+    public static Command Create(CliContext context, Argument<string?> architecture)
     {
         var d = new ColorizerOptions();
         var loss = new Option<string>("--loss") { Description = "l1 (the regression baseline) or l1+gan (pix2pix).", DefaultValueFactory = _ => ColorizerLosses.Name(d.Loss) };
@@ -29,13 +31,13 @@ internal static class ColorizerTrainingRun
         var ndf = new Option<int>("--ndf") { Description = $"PatchGAN width, 1 to {ColorizerOptions.MaxWidth}.", DefaultValueFactory = _ => d.Ndf };
         var nLayers = new Option<int>("--n-layers") { Description = $"PatchGAN depth; receptive field {PatchGan.ReceptiveField(3)} pixels for 3, {PatchGan.ReceptiveField(2)} for 2.", DefaultValueFactory = _ => d.NLayers };
         var epochs = new Option<int?>("--epochs") { Description = $"Epochs (default {d.Epochs}); with --resume, the new total." };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => d.BatchSize };
+        var batch = new Option<int>("--batch-size") { Description = "Photos per Adam step (mini-batch size).", DefaultValueFactory = _ => d.BatchSize };
         var lr = new Option<float>("--lr") { Description = "Adam learning rate for both networks.", DefaultValueFactory = _ => d.LearningRate };
         var lrDecay = DecayOption.Create("", "the default");
         var lambda = new Option<float>("--lambda") { Description = "Weight λ of the L1 term (the default is the paper's). Larger trades colour for PSNR: at 64×64, 1000 gave 1.6 dB below L1 alone at 0.87× the photos' colourfulness (docs/EXPERIMENTS.md).", DefaultValueFactory = _ => d.Lambda };
         var pad = new Option<int>("--pad") { Description = "Augmentation: random crops of the photo padded by this many reflected pixels (0 = none).", DefaultValueFactory = _ => d.Pad };
         var noFlip = new Option<bool>("--no-flip") { Description = "Do not mirror photos at random." };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => d.Seed };
+        var seed = new Option<int>("--seed") { Description = "Seed for both networks' initial weights, the order of the photos, the crops and flips, and dropout.", DefaultValueFactory = _ => d.Seed };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training photos (quick runs)." };
         var output = new Option<string?>("--out") { Description = "Checkpoint path, rewritten after every epoch (default colorizer.ckpt); NAME.sheet.png and NAME.curves.png go beside it." };
         var resume = new Option<string?>("--resume") { Description = "Continue from this colorizer checkpoint with its saved options; only --epochs, --lr-decay-epochs, --keep-epochs, --out, --data and --train-limit apply." };
@@ -48,6 +50,8 @@ internal static class ColorizerTrainingRun
             command.Options.Add(o);
         context.SetAction(command, parse =>
         {
+            if (parse.GetValue(architecture) is { } named)
+                throw new ArgumentException($"np train colorize trains a pix2pix colorizer and takes no architecture; '{named}' was given before it (np train {named} … trains that network instead).");
             string? resumePath = parse.GetValue(resume);
             var limit = parse.TrainLimit(trainLimit);
             string path = parse.GetValue(output) ?? resumePath ?? "colorizer.ckpt";

@@ -13,7 +13,8 @@ public class ColumnFreeTapsTests
     private static readonly Im2ColGeometry Window = new(32, 32, 32, 4, 4, 2, 2, 1, 1);
     private const int Batch = 16, OutChannels = 4;
 
-    [Fact]
+    // Routes chosen beside the direct kernels: where they never run (NP_SIMD=scalar, no AVX2/FMA) there is no choice to check.
+    [Avx2Fact]
     public void The_512_tap_layers_products_leave_the_whole_batch_columns()
     {
         var s = new ConvolutionGeometry(Batch, OutChannels, Window);

@@ -36,7 +36,11 @@ public class GemmScheduleTests
                 Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n, accumulate: true);
             return c;
         }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var one = Run(1);
+        // "Late" must outlast the whole product on one thread: 100 ms does at the vector widths, but not on the scalar
+        // twins (NP_SIMD=scalar), where the 300×1100×600 product takes longer and a partner 100 ms late still found work.
+        double late = Math.Max(100, 3 * clock.Elapsed.TotalMilliseconds);
         using var settings = new KernelSettingsScope(parallelThreshold: 1);
         try
         {
@@ -44,7 +48,7 @@ public class GemmScheduleTests
             // the partner's core can itself be held for 100 ms (one CI run on 2026-12-02 saw it); the claim is that the
             // partner works while the caller sleeps, not how soon it is scheduled.
             bool partnerWorked = false;
-            foreach (var (partner, caller) in new[] { (0.0, 0.0), (0.3, 0.0), (0.0, 0.3), (100.0, 0.0), (0.0, 100.0), (0.0, 1000.0) })
+            foreach (var (partner, caller) in new[] { (0.0, 0.0), (0.3, 0.0), (0.0, 0.3), (late, 0.0), (0.0, 100.0), (0.0, 1000.0) })
             {
                 if (caller == 1000 && partnerWorked) break;
                 GemmTeam.PartnerDelay = TimeSpan.FromMilliseconds(partner);
@@ -56,8 +60,8 @@ public class GemmScheduleTests
                 Assert.Equal(calls + 1, Gemm.TeamCalls);
                 Assert.Equal(pieces ? 1 : 0, after.PieceCalls - before.PieceCalls);
                 Assert.True(one.AsSpan().SequenceEqual(two), $"{m}×{n}×{k}, partner {partner} ms late, caller {caller} ms: bits differ from one thread");
-                // A partner 100 ms late finds the product done; a late caller finds the partner has taken items.
-                if (partner == 100) Assert.Equal(after.Items - before.Items, after.CallerItems - before.CallerItems);
+                // A partner that late finds the product done; a late caller finds the partner has taken items.
+                if (partner == late) Assert.Equal(after.Items - before.Items, after.CallerItems - before.CallerItems);
                 if (caller >= 100) partnerWorked = after.CallerItems - before.CallerItems < after.Items - before.Items;
             }
             Assert.True(partnerWorked, "the partner took no item while the caller slept, 100 ms or 1 s");
