@@ -35,6 +35,25 @@ public class ImageTreeTests
         Assert.Contains("1 sub-folders", e.Message);
     }
 
+    /// <summary>Audit C2: hidden entries were listed like any other, so a tree copied from a Mac (an AppleDouble "._a.png"
+    /// beside each image, which is no image) stopped np score at the first, and a Jupyter ".ipynb_checkpoints" folder was
+    /// scored as a class of its own.</summary>
+    [Fact]
+    public void Hidden_files_and_folders_are_not_listed()
+    {
+        using var dir = new TempFolder();
+        using (var image = new Image<Rgb24>(4, 4))
+        {
+            image.SaveAsPng(Path.Combine(Directory.CreateDirectory(dir.File("cat")).FullName, "a.png"));
+            image.SaveAsPng(Path.Combine(Directory.CreateDirectory(dir.File(".ipynb_checkpoints")).FullName, "b.png"));
+        }
+        dir.Write("cat/._a.png", "Mac resource fork, not an image");
+        dir.Write("._top.png", "Mac resource fork, not an image");
+        var entries = ImageTree.List(dir.Path);
+        Assert.Equal(["cat/a.png"], entries.Select(e => e.RelativePath));
+        Assert.Equal(["a.png"], ImageTree.List(dir.File("cat")).Select(e => e.RelativePath));
+    }
+
     [Theory]
     [InlineData("gif")]
     [InlineData("tiff")]
