@@ -20,31 +20,39 @@ public static class TabularScorer
         Score(model, table, modelPath, write => AtomicFile.Write(outputPath, write));
 
     /// <summary>Scores and hands the CSV writing to <paramref name="output"/> (a file, stdout, a transaction).</summary>
-    public static int Score(ITransformer model, CsvTable table, string modelPath, Action<Action<Stream>> output)
+    public static int Score(ITransformer model, CsvTable table, string modelPath, Action<Action<Stream>> output) =>
+        Score(model, [table], modelPath, output);
+
+    /// <summary>Scores a table that comes in blocks of rows (<see cref="CsvBlocks"/>), each written before the next is asked
+    /// for, so a file of any length is scored in the memory of a block; the blocks share the first one's columns.</summary>
+    /// <remarks>The first block is transformed before <paramref name="output"/> is called, so a CSV that does not fit the
+    /// model is refused before anything is written.</remarks>
+    public static int Score(ITransformer model, IEnumerable<CsvTable> blocks, string modelPath, Action<Action<Stream>> output)
     {
-        var columns = table.ColumnNames.Select(n => new DataColumn(n, table.Column(n).Select(v => (float)v).ToArray())).ToArray();
-        var input = new ColumnarDataView(columns);
-        DataViewSchema outputSchema;
-        try { outputSchema = model.GetOutputSchema(input.Schema); }
+        using var walk = blocks.GetEnumerator();
+        if (!walk.MoveNext()) throw new ArgumentException("A table to score needs at least one block (an empty one carries its columns).", nameof(blocks));
+        var block = walk.Current;
+        var input = View(block);
+        try { model.GetOutputSchema(input.Schema); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
         {
-            throw new InvalidDataException($"{table.Source} does not fit the model {modelPath}: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new InvalidDataException($"{block.Source} does not fit the model {modelPath}: {e.Message.ReplaceLineEndings(" ")}", e);
         }
         var scored = model.Transform(input);
+        // Columns by index: every block's transform has the first one's schema.
         var outputs = scored.Schema
             .Where(c => !c.IsHidden && input.Schema.GetColumnOrNull(c.Name) is null && c.Name != "Features")
             .Where(c => Writable(c.Type))
+            .Select(c => c.Index)
             .ToArray();
         if (outputs.Length == 0) throw new InvalidDataException($"{modelPath}: the model adds no numeric prediction column to write.");
 
-        var header = new List<string>(table.ColumnNames);
-        var writers = new List<Func<DataViewRowCursor, Action<List<string>>>>();
-        foreach (var column in outputs)
+        var header = new List<string>(block.ColumnNames);
+        foreach (var column in outputs.Select(i => scored.Schema[i]))
         {
             var width = column.Type is VectorDataViewType v ? v.Size : 1;
             if (width == 1) header.Add(column.Name);
             else for (var k = 0; k < width; k++) header.Add($"{column.Name}_{k}");
-            writers.Add(cursor => Writer(cursor, column));
         }
 
         var rows = 0;
@@ -52,19 +60,39 @@ public static class TabularScorer
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
             writer.WriteLine(string.Join(',', header.Select(Quote)));
-            using var cursor = scored.GetRowCursor(outputs);
-            var append = writers.Select(w => w(cursor)).ToArray();
-            var cells = new List<string>();
-            while (cursor.MoveNext())
+            while (true)
             {
-                cells.Clear();
-                foreach (var name in table.ColumnNames) cells.Add(Format(table.Column(name)[rows]));
-                foreach (var a in append) a(cells);
-                writer.WriteLine(string.Join(',', cells));
-                rows++;
+                rows += WriteRows(writer, block, scored, outputs);
+                writer.Flush();
+                if (!walk.MoveNext()) break;
+                block = walk.Current;
+                scored = model.Transform(View(block));
             }
         });
         return rows;
+    }
+
+    // Every CSV column as a float column under its own name.
+    private static ColumnarDataView View(CsvTable table) =>
+        new(table.ColumnNames.Select(n => new DataColumn(n, table.Column(n).Select(v => (float)v).ToArray())).ToArray());
+
+    private static int WriteRows(StreamWriter writer, CsvTable table, IDataView scored, int[] outputs)
+    {
+        var columns = outputs.Select(i => scored.Schema[i]).ToArray();
+        using var cursor = scored.GetRowCursor(columns);
+        var append = columns.Select(c => Writer(cursor, c)).ToArray();
+        var inputs = table.ColumnNames.Select(table.Column).ToArray();
+        var cells = new List<string>();
+        var row = 0;
+        while (cursor.MoveNext())
+        {
+            cells.Clear();
+            foreach (var values in inputs) cells.Add(Format(values[row]));
+            foreach (var a in append) a(cells);
+            writer.WriteLine(string.Join(',', cells));
+            row++;
+        }
+        return row;
     }
 
     private static bool Writable(DataViewType type) => type switch
