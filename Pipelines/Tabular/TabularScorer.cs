@@ -56,13 +56,14 @@ public static class TabularScorer
         }
 
         var rows = 0;
+        var place = new RowPlace(block.Source, modelPath);
         output(stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
             writer.WriteLine(string.Join(',', header.Select(Quote)));
             while (true)
             {
-                rows += WriteRows(writer, block, scored, outputs);
+                rows += WriteRows(writer, block, scored, outputs, place);
                 writer.Flush();
                 if (!walk.MoveNext()) break;
                 block = walk.Current;
@@ -76,11 +77,11 @@ public static class TabularScorer
     private static ColumnarDataView View(CsvTable table) =>
         new(table.ColumnNames.Select(n => new DataColumn(n, table.Column(n).Select(v => (float)v).ToArray())).ToArray());
 
-    private static int WriteRows(StreamWriter writer, CsvTable table, IDataView scored, int[] outputs)
+    private static int WriteRows(StreamWriter writer, CsvTable table, IDataView scored, int[] outputs, RowPlace place)
     {
         var columns = outputs.Select(i => scored.Schema[i]).ToArray();
         using var cursor = scored.GetRowCursor(columns);
-        var append = columns.Select(c => Writer(cursor, c)).ToArray();
+        var append = columns.Select(c => Writer(cursor, c, place)).ToArray();
         var inputs = table.ColumnNames.Select(table.Column).ToArray();
         var cells = new List<string>();
         var row = 0;
@@ -91,8 +92,22 @@ public static class TabularScorer
             foreach (var a in append) a(cells);
             writer.WriteLine(string.Join(',', cells));
             row++;
+            place.Row++;
         }
         return row;
+    }
+
+    /// <summary>The row being written, to name it when its score is not finite: a row near float32's limits (3e38) can make
+    /// a finite model answer ±∞ or NaN, which written out reads as a prediction (a NaN probability still picks a class).
+    /// The ONNX route refuses them the same way (<see cref="NeuralPipelines.Onnx.Integrity.FiniteScores"/>).</summary>
+    private sealed class RowPlace(string data, string model)
+    {
+        public long Row;
+
+        public T Finite<T>(T value, string column) where T : System.Numerics.IFloatingPointIeee754<T> =>
+            T.IsFinite(value) ? value : throw new InvalidDataException(
+                $"{data}: row {Row:N0}: {model} answers {(T.IsNaN(value) ? "NaN" : T.IsPositive(value) ? "+∞" : "-∞")} for {column} " +
+                "(its arithmetic overflowed; are the inputs on the scale the model was trained on?).");
     }
 
     private static bool Writable(DataViewType type) => type switch
@@ -101,7 +116,7 @@ public static class TabularScorer
         _ => type == NumberDataViewType.Single || type == NumberDataViewType.Double || type == BooleanDataViewType.Instance,
     };
 
-    private static Action<List<string>> Writer(DataViewRowCursor cursor, DataViewSchema.Column column)
+    private static Action<List<string>> Writer(DataViewRowCursor cursor, DataViewSchema.Column column, RowPlace place)
     {
         switch (column.Type)
         {
@@ -109,25 +124,25 @@ public static class TabularScorer
             {
                 var get = cursor.GetGetter<VBuffer<float>>(column);
                 VBuffer<float> value = default;
-                return cells => { get(ref value); foreach (var x in value.DenseValues()) cells.Add(Format(x)); };
+                return cells => { get(ref value); foreach (var x in value.DenseValues()) cells.Add(Format(place.Finite(x, column.Name))); };
             }
             case VectorDataViewType:
             {
                 var get = cursor.GetGetter<VBuffer<double>>(column);
                 VBuffer<double> value = default;
-                return cells => { get(ref value); foreach (var x in value.DenseValues()) cells.Add(Format(x)); };
+                return cells => { get(ref value); foreach (var x in value.DenseValues()) cells.Add(Format(place.Finite(x, column.Name))); };
             }
             case var t when t == NumberDataViewType.Single:
             {
                 var get = cursor.GetGetter<float>(column);
                 float value = 0;
-                return cells => { get(ref value); cells.Add(Format(value)); };
+                return cells => { get(ref value); cells.Add(Format(place.Finite(value, column.Name))); };
             }
             case var t when t == NumberDataViewType.Double:
             {
                 var get = cursor.GetGetter<double>(column);
                 double value = 0;
-                return cells => { get(ref value); cells.Add(Format(value)); };
+                return cells => { get(ref value); cells.Add(Format(place.Finite(value, column.Name))); };
             }
             default:
             {
