@@ -1,3 +1,4 @@
+using NeuralPipelines.Data.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -175,7 +176,11 @@ public static class ImageFile
 
     private static FileStream Open(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such image file.", path);
+        // Following links: a link to nothing is no file, and a FIFO, device or socket named like an image is no image.
+        // Opening a FIFO waits for a writer (for ever, in a batch run), and a device reads without end.
+        var kind = FileIdentity.Of(path)?.Kind;
+        if (kind is null) throw new FileNotFoundException($"{path}: no such image file.", path);
+        if (kind != FileKind.Regular) throw new InvalidDataException($"{path}: not a regular file ({kind}), so not an image.");
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 14);
     }
 
