@@ -39,21 +39,27 @@ public static class TabularScorer
             throw new InvalidDataException($"{block.Source} does not fit the model {modelPath}: {e.Message.ReplaceLineEndings(" ")}", e);
         }
         var scored = model.Transform(input);
-        // Columns by index: every block's transform has the first one's schema.
+        // Columns by index: every block's transform has the first one's schema. The model's columns are those the input
+        // has no column of that name for, or one it hides: a predictions file scored again has a Score of its own, which
+        // the model's Score hides (ML.NET may put the two anywhere in the schema, so neither name nor place alone tells).
+        var hidden = scored.Schema.Where(c => c.IsHidden).Select(c => c.Name).ToHashSet();
         var outputs = scored.Schema
-            .Where(c => !c.IsHidden && input.Schema.GetColumnOrNull(c.Name) is null && c.Name != "Features")
+            .Where(c => !c.IsHidden && (input.Schema.GetColumnOrNull(c.Name) is null || hidden.Contains(c.Name)) && c.Name != "Features")
             .Where(c => Writable(c.Type))
             .Select(c => c.Index)
             .ToArray();
         if (outputs.Length == 0) throw new InvalidDataException($"{modelPath}: the model adds no numeric prediction column to write.");
 
-        var header = new List<string>(block.ColumnNames);
+        var written = new List<string>();
         foreach (var column in outputs.Select(i => scored.Schema[i]))
         {
             var width = column.Type is VectorDataViewType v ? v.Size : 1;
-            if (width == 1) header.Add(column.Name);
-            else for (var k = 0; k < width; k++) header.Add($"{column.Name}_{k}");
+            if (width == 1) written.Add(column.Name);
+            else for (var k = 0; k < width; k++) written.Add($"{column.Name}_{k}");
         }
+        // The input's own columns, less those the model writes anew (Score_0 … of a multiclass file included).
+        var kept = Enumerable.Range(0, block.ColumnNames.Count).Where(i => !written.Contains(block.ColumnNames[i])).ToArray();
+        var header = kept.Select(i => block.ColumnNames[i]).Concat(written).ToList();
 
         var rows = 0;
         var place = new RowPlace(block.Source, modelPath);
@@ -63,7 +69,7 @@ public static class TabularScorer
             writer.WriteLine(string.Join(',', header.Select(Quote)));
             while (true)
             {
-                rows += WriteRows(writer, block, scored, outputs, place);
+                rows += WriteRows(writer, block, kept, scored, outputs, place);
                 writer.Flush();
                 if (!walk.MoveNext()) break;
                 block = walk.Current;
@@ -77,12 +83,12 @@ public static class TabularScorer
     private static ColumnarDataView View(CsvTable table) =>
         new(table.ColumnNames.Select(n => new DataColumn(n, table.Column(n).Select(v => (float)v).ToArray())).ToArray());
 
-    private static int WriteRows(StreamWriter writer, CsvTable table, IDataView scored, int[] outputs, RowPlace place)
+    private static int WriteRows(StreamWriter writer, CsvTable table, int[] kept, IDataView scored, int[] outputs, RowPlace place)
     {
         var columns = outputs.Select(i => scored.Schema[i]).ToArray();
         using var cursor = scored.GetRowCursor(columns);
         var append = columns.Select(c => Writer(cursor, c, place)).ToArray();
-        var inputs = table.ColumnNames.Select(table.Column).ToArray();
+        var inputs = kept.Select(i => table.Column(table.ColumnNames[i])).ToArray();
         var cells = new List<string>();
         var row = 0;
         while (cursor.MoveNext())
