@@ -11,8 +11,8 @@ namespace NeuralPipelines.Pipelines.Tabular;
 /// <remarks>Every CSV column goes in as a float column under its own name, so a pipeline that starts with
 /// <c>Concatenate</c> over named columns finds them whatever their order; a label column may be present or not.
 /// The output gets each new scalar column (Score, Probability, PredictedLabel as 0/1 for a binary model, PredictedClass:
-/// the class value) and each
-/// new vector column slot by slot (a multiclass Score becomes Score_0 … Score_k−1).</remarks>
+/// the class value) and each new vector column slot by slot (a multiclass Score becomes Score_0 … Score_k−1), in place of
+/// any input column of the same name (a predictions file scored again). A score that is not finite is an error.</remarks>
 public static class TabularScorer
 {
     /// <summary>Scores and writes <paramref name="outputPath"/> atomically; returns the number of rows.</summary>
