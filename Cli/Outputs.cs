@@ -5,7 +5,7 @@ using NeuralPipelines.Onnx.Integrity;
 namespace NeuralPipelines.Cli;
 
 /// <summary>What every command does with its output paths before any work starts (so a mistake costs nothing): refuse an
-/// output that is an input or another output, a read-only file without --force, a folder that takes no new file, an existing model that the output would
+/// empty path, an output that is an input or another output, a read-only file without --force, a folder that takes no new file, an existing model that the output would
 /// replace with something of another kind without --force, a folder, block device or socket, a missing folder, "-"
 /// where the output is not text (a binary file, or a folder of files) or stdout already carries --json, and np's own stdout
 /// pipe by another name (/dev/stdout). The writes themselves go
@@ -20,6 +20,9 @@ public static class Outputs
     /// files when <paramref name="force"/> is set.</summary>
     public static IDisposable Check(bool force, bool json, IEnumerable<(string Option, string? Path)> inputs, params OutputOption[] outputs)
     {
+        // An empty path is most often an unset shell variable (--output "$OUT"); .NET's own message names no option.
+        foreach (var (name, path) in inputs.Concat(outputs.Select(o => (o.Option, o.Path))))
+            if (path is "") throw new ArgumentException($"{name}: empty; give a path (is a shell variable unset?). Nothing was done.");
         foreach (var o in outputs.Where(o => o.Path == Stdout))
         {
             // A folder named "-" would be made and filled where the user asked for stdout.

@@ -77,10 +77,16 @@ public static class CsvReader
                 throw new CsvFormatException($"{source}: line {lineNumber}, column {c + 1}: the header cell is empty; every column needs a name.", source, lineNumber, $"column {c + 1}");
         // A file with no header row would lose its first row of data to the column names, without a word, and every row
         // number after it would shift; no table names all its columns with numbers.
-        if (header.All(IsNumber))
+        if (header.All(IsNumber) && !CountsFromZero(header))
             throw new CsvFormatException($"{source}: line {lineNumber}: looks like data, not a header; the CSV needs a header row naming the columns.", source, lineNumber);
         return new CsvHeader(header, lineNumber);
     }
+
+    /// <summary>Whether a row of numbers is the names pandas gives an unnamed array's columns (0, 1, …, n−1, as
+    /// <c>pd.DataFrame(x).to_csv(index=False)</c> writes them): a numpy array of pixels is written so. Ten columns at least,
+    /// because a short row that counts up from 0 could be data; a longer one is no measurement.</summary>
+    private static bool CountsFromZero(string[] header) =>
+        header.Length >= 10 && header.Select((name, i) => name == i.ToString(CultureInfo.InvariantCulture)).All(same => same);
 
     private static bool IsNumber(string cell) =>
         double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);

@@ -47,9 +47,14 @@ public sealed class CsvRowReader : IDisposable
     /// <summary>The 1-based line of the row read last.</summary>
     public int Line => _line;
 
+    /// <summary>Whether <see cref="BytesRead"/> and <see cref="Length"/> can be asked: a file, not a pipe.</summary>
+    public bool KnowsLength => _file.CanSeek;
+
     /// <summary>Bytes read from the file so far (ahead of the rows handed out by at most the reader's buffer): for progress.</summary>
+    /// <exception cref="NotSupportedException">A pipe (see <see cref="KnowsLength"/>).</exception>
     public long BytesRead => _file.Position;
 
+    /// <exception cref="NotSupportedException">A pipe (see <see cref="KnowsLength"/>).</exception>
     public long Length => _file.Length;
 
     /// <summary>Whether <see cref="Read"/> parses a row with <see cref="CsvCommaParser"/> (commas found 64 bytes at a time)

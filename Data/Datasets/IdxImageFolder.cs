@@ -12,19 +12,34 @@ public static class IdxImageFolder
     public static bool Holds(string folder) => Directory.Exists(folder) && Stems.All(s => Find(folder, s) is not null);
 
     /// <summary>True when the folder holds any of the four files: it is meant as an IDX folder, so one that lacks a file is
-    /// refused by <see cref="Files"/> naming it, rather than read as a folder of images that holds none.</summary>
+    /// refused by <see cref="Files"/> (or <see cref="SplitFiles"/>) naming it, rather than read as a folder of images that holds none.</summary>
     public static bool HoldsAny(string folder) => Directory.Exists(folder) && Stems.Any(s => Find(folder, s) is not null);
 
     /// <summary>The four files' paths in <see cref="Stems"/> order; an error naming the folder and what is missing otherwise.</summary>
-    public static string[] Files(string folder)
+    public static string[] Files(string folder) => Found(folder, Stems, $"an IDX dataset folder needs {string.Join(", ", Stems)} (each raw or .gz)");
+
+    /// <summary>The images and labels files of one split, "train" or "test" (t10k), and nothing of the other: what scoring one
+    /// split reads, so a folder sent to be scored need not carry the split it is not scored on.</summary>
+    public static (string Images, string Labels) SplitFiles(string folder, string split)
+    {
+        var stems = split switch
+        {
+            "train" => Stems.Take(2).ToArray(),
+            "test" => Stems.Skip(2).ToArray(),
+            _ => throw new ArgumentException($"--split '{split}': an IDX folder has the splits test and train."),
+        };
+        var found = Found(folder, stems, $"its {split} split needs {stems[0]} and {stems[1]} (each raw or .gz)");
+        return (found[0], found[1]);
+    }
+
+    private static string[] Found(string folder, IReadOnlyList<string> stems, string need)
     {
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException(File.Exists(folder) ? $"{folder}: is a file, not a dataset folder." : $"{folder}: no such dataset folder.");
-        var found = Stems.Select(s => Find(folder, s)).ToArray();
+        var found = stems.Select(s => Find(folder, s)).ToArray();
         if (found.All(f => f is not null)) return found!;
-        var missing = Stems.Where((_, i) => found[i] is null).ToList();
-        string need = $"an IDX dataset folder needs {string.Join(", ", Stems)} (each raw or .gz)";
-        throw new FileNotFoundException(missing.Count == Stems.Count
+        var missing = stems.Where((_, i) => found[i] is null).ToList();
+        throw new FileNotFoundException(!HoldsAny(folder)
             ? $"{folder}: holds no IDX files; {need}."
             : $"{folder}: missing IDX file{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}; {need}.");
     }

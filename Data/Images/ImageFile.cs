@@ -1,3 +1,4 @@
+using NeuralPipelines.Data.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -85,8 +86,8 @@ public static class ImageFile
 
     /// <summary>The image as a model's input: <paramref name="channels"/> planes (1: grey, 3: RGB) of
     /// <paramref name="height"/> × <paramref name="width"/>, values in [0, 1], written at <paramref name="offset"/> of
-    /// <paramref name="destination"/>. An image of another size is stretched to it (bicubic) only when
-    /// <paramref name="resize"/> is set; otherwise it is refused, so a wrong size is never silently misread.</summary>
+    /// <paramref name="destination"/>, upright as its EXIF orientation says (its size is the upright one). An image of
+    /// another size is stretched to it (bicubic) only when <paramref name="resize"/> is set; otherwise it is refused, so a wrong size is never silently misread.</summary>
     /// <exception cref="InvalidDataException">Not a PNG, JPEG or BMP, corrupt, truncated, over the pixel limit, or the wrong
     /// size without <paramref name="resize"/>; the message names the file (and both sizes).</exception>
     public static void ReadInto(string path, float[] destination, int offset, int channels, int height, int width, bool resize = false,
@@ -96,7 +97,7 @@ public static class ImageFile
         if (height <= 0 || width <= 0) throw new ArgumentException($"The image size must be positive, got {height}×{width}.");
         if (channels == 1)
         {
-            using var grey = Fitted(Decode<L8>(path, maxPixels), path, height, width, resize);
+            using var grey = Fitted(Upright(Decode<L8>(path, maxPixels)), path, height, width, resize);
             grey.ProcessPixelRows(rows =>
             {
                 for (int y = 0; y < height; y++)
@@ -107,7 +108,7 @@ public static class ImageFile
             });
             return;
         }
-        using var rgb = Fitted(Decode<Rgb24>(path, maxPixels), path, height, width, resize);
+        using var rgb = Fitted(Upright(Decode<Rgb24>(path, maxPixels)), path, height, width, resize);
         int plane = height * width;
         rgb.ProcessPixelRows(rows =>
         {
@@ -175,7 +176,11 @@ public static class ImageFile
 
     private static FileStream Open(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such image file.", path);
+        // Following links: a link to nothing is no file, and a FIFO, device or socket named like an image is no image.
+        // Opening a FIFO waits for a writer (for ever, in a batch run), and a device reads without end.
+        var kind = FileIdentity.Of(path)?.Kind;
+        if (kind is null) throw new FileNotFoundException($"{path}: no such image file.", path);
+        if (kind != FileKind.Regular) throw new InvalidDataException($"{path}: not a regular file ({kind}), so not an image.");
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 14);
     }
 

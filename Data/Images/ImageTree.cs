@@ -8,7 +8,8 @@ public sealed record ImageEntry(string Path, string RelativePath, string? Class)
 /// (the ImageNet / torchvision ImageFolder layout), never both.</summary>
 /// <remarks>Entries are sorted by relative path in ordinal order, so a tree lists the same way on every machine and the
 /// row index of an image (what <c>--shard</c> splits on) is the same in every process. Only PNG, JPEG and BMP names are
-/// listed; a mixed tree (images beside class folders) is refused, as either reading of it would drop some images.</remarks>
+/// listed, and no hidden ones (a name that starts with a dot); a mixed tree (images beside class folders) is refused, as
+/// either reading of it would drop some images.</remarks>
 public static class ImageTree
 {
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
@@ -16,9 +17,9 @@ public static class ImageTree
     public static IReadOnlyList<ImageEntry> List(string folder)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder of images.");
-        var top = Directory.EnumerateFiles(folder).Where(ImageFile.HasImageExtension).ToArray();
-        var classes = Directory.EnumerateDirectories(folder)
-            .Select(d => (Name: System.IO.Path.GetFileName(d), Files: Directory.EnumerateFiles(d).Where(ImageFile.HasImageExtension).ToArray()))
+        var top = Images(folder);
+        var classes = Directory.EnumerateDirectories(folder).Where(Visible)
+            .Select(d => (Name: System.IO.Path.GetFileName(d), Files: Images(d)))
             .Where(c => c.Files.Length > 0)
             .ToArray();
         if (top.Length > 0 && classes.Length > 0)
@@ -32,4 +33,10 @@ public static class ImageTree
             throw new InvalidDataException($"{folder}: the folder holds no images ({string.Join(", ", ImageFile.Extensions)}), neither at the top nor in class sub-folders.");
         return list;
     }
+
+    private static string[] Images(string folder) => Directory.EnumerateFiles(folder).Where(f => Visible(f) && ImageFile.HasImageExtension(f)).ToArray();
+
+    // Hidden names are not data, as ls and every file manager agree: a tree copied from a Mac holds an AppleDouble
+    // "._a.png" (no image) beside each image, and Jupyter leaves a ".ipynb_checkpoints" folder that is no class.
+    private static bool Visible(string path) => !System.IO.Path.GetFileName(path).StartsWith('.');
 }

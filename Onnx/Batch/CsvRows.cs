@@ -17,6 +17,7 @@ public sealed class CsvRows : IRowSource
     private readonly int _labelColumn;
     private readonly bool _image;
     private long _next;
+    private bool _ended;
 
     /// <exception cref="InvalidDataException">The CSV's width does not match the model's input; names both.</exception>
     public CsvRows(string path, int[] inputShape, string model)
@@ -46,7 +47,10 @@ public sealed class CsvRows : IRowSource
     public string Kind => "csv";
     public bool HasItems => false;
     public bool HasLabels => _labelColumn >= 0;
-    public double Fraction => _reader.Length == 0 ? 1 : Math.Min(1, (double)_reader.BytesRead / _reader.Length);
+    // A pipe (mkfifo in.csv; zcat big.csv.gz > in.csv) has no length or position to ask: its fraction is unknown, 0, until
+    // its end.
+    public double Fraction => _ended || _reader.KnowsLength && _reader.Length == 0 ? 1
+        : _reader.KnowsLength ? Math.Min(1, (double)_reader.BytesRead / _reader.Length) : 0;
 
     public bool Fill(RowChunk chunk, Shard shard)
     {
@@ -71,7 +75,11 @@ public sealed class CsvRows : IRowSource
         var text = chunk.Text;
         while (chunk.Count < chunk.Capacity && text.Bytes < TextBytesPerChunk)
         {
-            if (!_reader.ReadRow(out var bytes)) return false;
+            if (!_reader.ReadRow(out var bytes))
+            {
+                _ended = true;
+                return false;
+            }
             if (!shard.Contains(_next++)) continue;
             int row = chunk.Count++;
             // Text rows stand beside the chunk's rows: a chunk filled in part by another route has none to decode.

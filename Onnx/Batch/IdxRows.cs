@@ -23,13 +23,7 @@ public sealed class IdxRows : IRowSource
     /// shape that is not the model's input; names the file (and both shapes).</exception>
     public IdxRows(string folder, string split, int[] inputShape, string model)
     {
-        var files = IdxImageFolder.Files(folder);
-        var (imagesPath, labelsPath) = split switch
-        {
-            "test" => (files[2], files[3]),
-            "train" => (files[0], files[1]),
-            _ => throw new ArgumentException($"--split '{split}': an IDX folder has the splits test and train."),
-        };
+        var (imagesPath, labelsPath) = IdxImageFolder.SplitFiles(folder, split);
         var labels = IdxReader.Read(labelsPath);
         if (labels.Dimensions.Length != 1)
             throw new InvalidDataException($"{labelsPath}: expected labels of rank 1 (count), found rank {labels.Dimensions.Length} [{string.Join("×", labels.Dimensions)}].");

@@ -122,4 +122,21 @@ public class CsvReaderTests
         Assert.Equal(["1", "b", "3"], CsvReader.Parse(new StringReader("1,b,3\n4,5,6\n"), "ok.csv").ColumnNames);
         Assert.Equal(["1st", "2nd"], CsvReader.Parse(new StringReader("1st,2nd\n4,5\n"), "ok.csv").ColumnNames);
     }
+
+    /// <summary>Audit C8: the names pandas gives an unnamed array's columns (<c>pd.DataFrame(x).to_csv(index=False)</c>: 0, 1,
+    /// …, n−1) were refused as "looks like data", so a numpy array of pixels written for np score could not be scored. A row
+    /// that counts 0 to n−1 over ten or more columns is such names, not a measurement; shorter counts are still refused.</summary>
+    [Fact]
+    public void The_column_names_pandas_gives_an_unnamed_array_are_a_header()
+    {
+        using var dir = new TempFolder();
+        var names = Enumerable.Range(0, 12).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var path = dir.Write("pandas.csv", string.Join(',', names) + "\n" + string.Join(',', Enumerable.Repeat("0.5", 12)) + "\n");
+        Assert.Equal(names, CsvReader.Read(path).ColumnNames);
+        using (var rows = CsvRowReader.Open(path)) Assert.Equal(names, rows.Header.ColumnNames);
+        var shortCount = dir.Write("short.csv", "0,1,2\n4,5,6\n");
+        Assert.Throws<CsvFormatException>(() => CsvReader.Read(shortCount));
+        var notACount = dir.Write("gap.csv", string.Join(',', names.Select(n => n == "7" ? "8" : n)) + "\n" + string.Join(',', Enumerable.Repeat("1", 12)) + "\n");
+        Assert.Throws<CsvFormatException>(() => CsvReader.Read(notACount));
+    }
 }

@@ -67,6 +67,32 @@ public class ImageFolderTests
         Assert.True(square.Plane(2)[13 * 16 + 8] > 0.8f, "the square's bottom is blue");
     }
 
+    /// <summary>Audit C1: H3 turned photos upright in Read and ReadSquare but not in ReadInto, the read np score uses, so a
+    /// phone photo was scored lying on its side (and a portrait one of the model's size refused as the wrong size).</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_model_input_is_read_upright_as_its_exif_orientation_says(int channels)
+    {
+        using var dir = new TempFolder();
+        // Stored 24 wide × 16 high, left half white, right half black; turned 90° clockwise it is 16 × 24, white above black.
+        using (var image = new Image<Rgb24>(24, 16))
+        {
+            for (int y = 0; y < 16; y++)
+                for (int x = 0; x < 24; x++) image[x, y] = x < 12 ? new Rgb24(255, 255, 255) : new Rgb24(0, 0, 0);
+            image.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+            image.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)6);
+            image.SaveAsJpeg(dir.File("turned.jpg"));
+        }
+        var pixels = new float[channels * 24 * 16];
+        ImageFile.ReadInto(dir.File("turned.jpg"), pixels, 0, channels, height: 24, width: 16);
+        for (int c = 0; c < channels; c++)
+        {
+            Assert.True(pixels[c * 384 + 3 * 16 + 8] > 0.8f, "top is white");
+            Assert.True(pixels[c * 384 + 20 * 16 + 8] < 0.2f, "bottom is black");
+        }
+    }
+
     [Fact]
     public void A_grey_image_reads_as_equal_channels()
     {

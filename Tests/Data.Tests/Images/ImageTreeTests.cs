@@ -35,6 +35,48 @@ public class ImageTreeTests
         Assert.Contains("1 sub-folders", e.Message);
     }
 
+    /// <summary>Audit C2: hidden entries were listed like any other, so a tree copied from a Mac (an AppleDouble "._a.png"
+    /// beside each image, which is no image) stopped np score at the first, and a Jupyter ".ipynb_checkpoints" folder was
+    /// scored as a class of its own.</summary>
+    [Fact]
+    public void Hidden_files_and_folders_are_not_listed()
+    {
+        using var dir = new TempFolder();
+        using (var image = new Image<Rgb24>(4, 4))
+        {
+            image.SaveAsPng(Path.Combine(Directory.CreateDirectory(dir.File("cat")).FullName, "a.png"));
+            image.SaveAsPng(Path.Combine(Directory.CreateDirectory(dir.File(".ipynb_checkpoints")).FullName, "b.png"));
+        }
+        dir.Write("cat/._a.png", "Mac resource fork, not an image");
+        dir.Write("._top.png", "Mac resource fork, not an image");
+        var entries = ImageTree.List(dir.Path);
+        Assert.Equal(["cat/a.png"], entries.Select(e => e.RelativePath));
+        Assert.Equal(["a.png"], ImageTree.List(dir.File("cat")).Select(e => e.RelativePath));
+    }
+
+    /// <summary>Audit C5: a FIFO named like an image was opened as an image file, and opening a FIFO waits for a writer: np
+    /// score hung for ever at it, --on-error skip or not. A FIFO, a device (or a link to one) or a socket is refused at once.</summary>
+    [Fact]
+    public async Task A_fifo_or_a_device_named_like_an_image_is_refused_without_waiting()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempFolder();
+        var fifo = dir.File("p.png");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!) mkfifo.WaitForExit();
+        File.CreateSymbolicLink(dir.File("zero.png"), "/dev/zero");
+        foreach (var path in new[] { fifo, dir.File("zero.png") })
+        {
+            var read = Task.Run(() => ImageFile.ReadInto(path, new float[784], 0, 1, 28, 28));
+            if (await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(10))) != read)
+            {
+                using (new FileStream(fifo, FileMode.Open, FileAccess.Write)) { } // lets the stuck read go
+                Assert.Fail($"{path}: still reading after 10 s");
+            }
+            var e = await Assert.ThrowsAsync<InvalidDataException>(() => read);
+            Assert.Contains(path, e.Message);
+        }
+    }
+
     [Theory]
     [InlineData("gif")]
     [InlineData("tiff")]

@@ -38,6 +38,23 @@ public class IdxRowsTests
         return content.ToArray();
     }
 
+    /// <summary>Audit C6: scoring the test split of a folder that holds only the t10k files (what a folder sent to be scored
+    /// holds) was refused for missing train files, which it never reads; only the scored split's two files are needed.</summary>
+    [Theory]
+    [InlineData("test", "train")]
+    [InlineData("train", "t10k")]
+    public void A_split_needs_only_its_own_two_files(string split, string absent)
+    {
+        using var temp = new TempFolder();
+        var folder = Copy(temp, (_, bytes) => bytes);
+        foreach (var gone in Directory.GetFiles(folder, absent + "-*")) File.Delete(gone);
+        using (var rows = ScoringInput.Open(folder, [1, 28, 28], "mlp", new ScoringInputOptions { Split = split }))
+            Assert.Equal("idx", rows.Kind);
+        var other = split == "test" ? "train" : "test";
+        var error = Assert.Throws<FileNotFoundException>(() => ScoringInput.Open(folder, [1, 28, 28], "mlp", new ScoringInputOptions { Split = other }));
+        Assert.Contains($"missing IDX files {absent}-images-idx3-ubyte, {absent}-labels-idx1-ubyte", error.Message);
+    }
+
     [Fact]
     public void A_folder_missing_one_IDX_file_is_refused_naming_it_not_taken_for_an_image_folder()
     {
