@@ -25,7 +25,7 @@ public static class GemmSwitches
         ["channels-last-forward"] = new(on => ChannelsLastForward.Enabled = on, "forward and stride-1 ∂C/∂x channels-last by 6-pixel tiles", "by the earlier routes"),
         ["pointwise"] = new(on => PointwiseConv.Enabled = on, "strided 1×1 convolutions image by image", "by the earlier routes"),
         ["tap-rows"] = new(on => WeightGradientByTapRows.Enabled = on, "∂C/∂w of 3-wide kernels by rows of three taps, channels-last", "by the earlier routes"),
-        ["phases"] = new(on => InputGradientByPhases.Enabled = on, "stride-2 3×3 ∂C/∂x by input phases, channels-last", "by the earlier routes"),
+        ["phases"] = new(on => InputGradientByPhases.Enabled = on, "stride-2 3×3 and 4×4 ∂C/∂x by input phases, channels-last", "by the earlier routes"),
         ["grabs"] = new(on => KernelLoop.Grabs = on, "loop indices handed out in runs of 8,192 floats of work", "one index at a time"),
         ["own-b"] = new(on => GemmSchedule.ThreadsPackOwnB = on, "each thread packs its own B of a step", "each step's B packed once on the team"),
         ["ends"] = new(on => GemmSchedule.FrontAndBack = on, "row blocks from both ends", "row blocks in order"),

@@ -16,8 +16,9 @@ namespace NeuralPipelines.Models.Kernels;
 /// <item>Channels-last forward (<see cref="ChannelsLastForward"/>): the output, and ∂C/∂x of stride-1 layers, of layers
 /// with whole blocks of 16 input and 64 output channels, by tiles of six pixels × 64 channels at 512 bits; at 256 bits
 /// six pixels × 16 channels, stride 1 onto rows under 16 pixels only.</item>
-/// <item>Phases (<see cref="InputGradientByPhases"/>): ∂C/∂x of a 3×3 layer at stride 2 with padding 1 and 16 or 32 input
-/// channels (a ResNet's downsampling layer), image by image, channels-last, at 512 or 256 bits.</item>
+/// <item>Phases (<see cref="InputGradientByPhases"/>): ∂C/∂x of a 3×3 or 4×4 layer at stride 2 with padding 1 and 16, 32
+/// or 64 input channels (a ResNet's downsampling layer, the DCGAN discriminator's 64→128), image by image, channels-last,
+/// at 512 or 256 bits.</item>
 /// <item>Tap rows (<see cref="WeightGradientByTapRows"/>): ∂C/∂w of layers with kernels three taps wide and whole blocks
 /// of 16 input channels (any stride; 8 at 256 bits), from channels-last copies.</item>
 /// <item>Direct (<see cref="DirectConv2d"/>, <see cref="DirectConv2dWeightGradient"/>): layers with at most 640 taps per

@@ -37,9 +37,10 @@ public static class ConvolutionFuzz
                     if (rng.Next(3) == 0) // enough positions (512) for ∂C/∂w read in place channels-last
                         (c, o, kh, kw, h, w, batch) = (rng.Pick(16, 32), rng.Pick(16, 32, 64), rng.Pick(1, 2, 3), rng.Pick(1, 2, 3), rng.Next(8, 21), rng.Next(8, 21), rng.Next(4, 10));
                     break;
-                case 3: // a ResNet's downsampling 3×3: ∂C/∂x by phases
-                    c = rng.Pick(16, 32);
-                    (kh, kw, sh, sw, ph, pw, dh, dw) = (3, 3, 2, 2, 1, 1, 1, 1);
+                case 3: // a ResNet's downsampling 3×3 or a DCGAN discriminator's 4×4: ∂C/∂x by phases
+                    c = rng.Pick(16, 32, 64);
+                    kh = rng.Pick(3, 4);
+                    (kw, sh, sw, ph, pw, dh, dw) = (kh, 2, 2, 1, 1, 1, 1);
                     break;
                 case 4: // strided 1×1 without padding: the pointwise kernels
                     (kh, kw, ph, pw, dh, dw) = (1, 1, 0, 0, 1, 1);
