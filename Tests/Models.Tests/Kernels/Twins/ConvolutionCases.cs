@@ -120,15 +120,17 @@ public static class ConvolutionCases
         [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1, 128, 2],    // DCGAN's 64→128: 512 bits only
     ];
 
-    /// <summary>3×3 shapes at stride 2 with padding 1 and 16 or 32 input channels: the family of
+    /// <summary>3×3 and 4×4 shapes at stride 2 with padding 1 and 16, 32 or 64 input channels: the family of
     /// <see cref="InputGradientByPhases"/>.</summary>
-    public static readonly int[][] StrideTwoThreeByThree =
+    public static readonly int[][] StrideTwoByPhases =
     [
         [16, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 32, 2],     // ResNet's 16→32: 14 pixels a row and parity, groups of seven
         [32, 14, 14, 3, 3, 2, 2, 1, 1, 1, 1, 64, 3],     // its 32→64: 7 pixels a row and parity
         [16, 13, 11, 3, 3, 2, 2, 1, 1, 1, 1, 8, 2],      // odd sizes: 6 and 5 pixels a row and parity, the last row odd
         [32, 30, 27, 3, 3, 2, 2, 1, 1, 1, 1, 5, 1],      // 14 and 13 a parity: groups of seven, then of twelve and one
         [16, 2, 3, 3, 3, 2, 2, 1, 1, 1, 1, 3, 2],        // a plane smaller than the kernel
+        [64, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1, 128, 2],    // the DCGAN discriminator's 64→128 4×4: four taps, two halves of 32
+        [32, 15, 9, 4, 4, 2, 2, 1, 1, 1, 1, 6, 2],       // 4×4 on odd sizes: taps past δ's last row and column
     ];
 
     public static IEnumerable<TwinCase> Sweep(params ConvolutionRoute[] routes) => SweepOn(Shapes, routes);
