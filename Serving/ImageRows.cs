@@ -2,13 +2,15 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
 namespace NeuralPipelines.Serving;
 
-/// <summary>Turns an uploaded image into one input row of an image model ([C, H, W], C = 1 or 3): pixels scaled to
-/// [0, 1] as the exported graph expects (its normalisation is inside it), grey as luminance, colour as planar RGB.</summary>
+/// <summary>Turns an uploaded image into one input row of an image model ([C, H, W], C = 1 or 3): upright as its EXIF
+/// orientation says (as np score reads files), pixels scaled to [0, 1] as the exported graph expects (its normalisation
+/// is inside it), grey as luminance, colour as planar RGB.</summary>
 /// <remarks>Only PNG, JPEG and BMP decoders are registered, and the header is read first, so an image over the pixel
 /// limit is refused before its pixels are decoded. An image of another size is refused unless resizing was asked for:
 /// never silently misread.</remarks>
@@ -32,8 +34,10 @@ public static class ImageRows
             long pixels = (long)info.Width * info.Height;
             if (pixels == 0) throw new BadRequestException($"{name}: the image is empty (0 pixels).");
             if (pixels > maxPixels) throw new BadRequestException($"{name}: {info.Width}×{info.Height} is {pixels:N0} pixels, over the limit of {maxPixels:N0}.");
-            if ((info.Width != width || info.Height != height) && !resize)
-                throw new BadRequestException($"{name}: the image is {info.Width}×{info.Height}; the model takes {width}×{height} (start np serve with --resize-images to resize).");
+            // The size it has upright, as np score reads it: EXIF orientations 5–8 turn it a quarter.
+            var (uprightWidth, uprightHeight) = TurnsAQuarter(info) ? (info.Height, info.Width) : (info.Width, info.Height);
+            if ((uprightWidth != width || uprightHeight != height) && !resize)
+                throw new BadRequestException($"{name}: the image is {uprightWidth}×{uprightHeight}; the model takes {width}×{height} (start np serve with --resize-images to resize).");
             return channels == 1 ? Planes<L8>(bytes, width, height, resize, (p, row, i, plane) => row[i] = p.PackedValue / 255f)
                                  : Planes<Rgb24>(bytes, width, height, resize, (p, row, i, plane) =>
                                    {
@@ -53,11 +57,15 @@ public static class ImageRows
         }
     }
 
+    private static bool TurnsAQuarter(IImageInfo info) =>
+        info.Metadata.ExifProfile?.GetValue(ExifTag.Orientation)?.Value is >= 5 and <= 8;
+
     private delegate void Store<TPixel>(TPixel pixel, float[] row, int index, int plane);
 
     private static float[] Planes<TPixel>(byte[] bytes, int width, int height, bool resize, Store<TPixel> store) where TPixel : unmanaged, IPixel<TPixel>
     {
         using var image = Image.Load<TPixel>(Decoders, new MemoryStream(bytes, writable: false));
+        image.Mutate(c => c.AutoOrient());
         if (resize && (image.Width != width || image.Height != height))
             image.Mutate(c => c.Resize(new ResizeOptions { Size = new Size(width, height), Mode = ResizeMode.Stretch, Sampler = KnownResamplers.Bicubic }));
         int plane = width * height, channels = typeof(TPixel) == typeof(L8) ? 1 : 3;
