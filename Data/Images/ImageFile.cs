@@ -20,6 +20,14 @@ public static class ImageFile
 
     public static bool HasImageExtension(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
+    /// <summary>Whether a folder's listing takes this file as an image: an image extension and not hidden.</summary>
+    public static bool IsListedImage(string path) => !IsHidden(path) && HasImageExtension(path);
+
+    /// <summary>A name that starts with a dot. Hidden names are not data, as ls and every file manager agree: a folder
+    /// copied from a Mac holds an AppleDouble "._a.png" (no image) beside each image, and Jupyter leaves a
+    /// ".ipynb_checkpoints" folder that is no class.</summary>
+    public static bool IsHidden(string path) => Path.GetFileName(path).StartsWith('.');
+
     /// <summary>The photo at its own size.</summary>
     /// <exception cref="InvalidDataException">Not an image, corrupt or truncated, or over <paramref name="maxPixels"/>; names the file.</exception>
     public static RgbImage Read(string path, long maxPixels = DefaultMaxPixels)

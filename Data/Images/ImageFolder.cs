@@ -2,7 +2,8 @@ namespace NeuralPipelines.Data.Images;
 
 /// <summary>A folder of colour photos (PNG, JPEG, BMP; not its sub-folders), read into a <see cref="PhotoSet"/> of one square size.</summary>
 /// <remarks>Files are taken in ordinal name order, so the same folder gives the same set, and the same shuffle, on every
-/// machine. Photos are decoded on all cores; each lands in its own slot, so the result does not depend on the thread count.</remarks>
+/// machine; hidden ones (a name that starts with a dot, <see cref="ImageFile.IsHidden"/>) are left out, as
+/// <see cref="ImageTree"/> leaves them. Photos are decoded on all cores; each lands in its own slot, so the result does not depend on the thread count.</remarks>
 public static class ImageFolder
 {
     /// <summary>The image files in <paramref name="folder"/>, sorted.</summary>
@@ -11,7 +12,7 @@ public static class ImageFolder
     public static IReadOnlyList<string> Files(string folder)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder of images.");
-        var files = Directory.EnumerateFiles(folder).Where(ImageFile.HasImageExtension).Order(StringComparer.Ordinal).ToArray();
+        var files = Directory.EnumerateFiles(folder).Where(ImageFile.IsListedImage).Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0)
             throw new InvalidDataException($"{folder}: the folder holds no images ({string.Join(", ", ImageFile.Extensions)}).");
         return files;

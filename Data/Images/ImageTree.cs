@@ -18,7 +18,7 @@ public static class ImageTree
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder of images.");
         var top = Images(folder);
-        var classes = Directory.EnumerateDirectories(folder).Where(Visible)
+        var classes = Directory.EnumerateDirectories(folder).Where(d => !ImageFile.IsHidden(d))
             .Select(d => (Name: System.IO.Path.GetFileName(d), Files: Images(d)))
             .Where(c => c.Files.Length > 0)
             .ToArray();
@@ -34,9 +34,5 @@ public static class ImageTree
         return list;
     }
 
-    private static string[] Images(string folder) => Directory.EnumerateFiles(folder).Where(f => Visible(f) && ImageFile.HasImageExtension(f)).ToArray();
-
-    // Hidden names are not data, as ls and every file manager agree: a tree copied from a Mac holds an AppleDouble
-    // "._a.png" (no image) beside each image, and Jupyter leaves a ".ipynb_checkpoints" folder that is no class.
-    private static bool Visible(string path) => !System.IO.Path.GetFileName(path).StartsWith('.');
+    private static string[] Images(string folder) => Directory.EnumerateFiles(folder).Where(ImageFile.IsListedImage).ToArray();
 }

@@ -138,6 +138,18 @@ public class ImageFolderTests
         Assert.Throws<DirectoryNotFoundException>(() => ImageFolder.Files(dir.File("missing")));
     }
 
+    /// <summary>A photo folder copied from a Mac holds an AppleDouble "._a.png" beside each photo: np colorize and np train
+    /// colorize stopped at the first as a corrupt image (audit C2 had left them out of ImageTree only).</summary>
+    [Fact]
+    public void Hidden_files_are_not_photos()
+    {
+        using var dir = new TempFolder();
+        using (var image = new Image<Rgb24>(8, 8)) image.SaveAsPng(dir.File("a.png"));
+        dir.Write("._a.png", "AppleDouble metadata, not an image");
+        Assert.Equal([dir.File("a.png")], ImageFolder.Files(dir.Path));
+        Assert.Equal(1, ImageFolder.Load(dir.Path, 8).Count);
+    }
+
     [Fact]
     public void Resizing_planes_keeps_values_outside_zero_to_one()
     {
