@@ -8,9 +8,9 @@ namespace NeuralPipelines.Cli.Commands;
 /// guess" and an oversized batch overflowed far from the command line, where the error blamed the model file.</summary>
 internal static class CountOptions
 {
-    /// <summary>The most threads an option may ask for: far above any machine's cores, yet a typo (--threads 100000) is
-    /// refused rather than starting that many threads.</summary>
-    public const int MostThreads = 1024;
+    /// <summary>The most threads an option may ask for: the scorer's bound (a typo, --threads 100000, is refused rather
+    /// than starting that many threads).</summary>
+    public const int MostThreads = OnnxScorerOptions.MostThreads;
 
     /// <summary>--threads: 1 to <see cref="MostThreads"/>.</summary>
     public static int Threads(this ParseResult parse, Option<int> option) => parse.InRange(option, 1, MostThreads);

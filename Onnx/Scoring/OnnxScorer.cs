@@ -27,6 +27,8 @@ public sealed unsafe class OnnxScorer : IDisposable
         Options = options ?? new OnnxScorerOptions();
         if (Options.BatchSize is <= 0 or > OnnxScorerOptions.MostBatchSize)
             throw new ArgumentException($"The batch size must be 1 to {OnnxScorerOptions.MostBatchSize:N0}, got {Options.BatchSize}.");
+        if (Options.IntraOpNumThreads is <= 0 or > OnnxScorerOptions.MostThreads || Options.InterOpNumThreads is <= 0 or > OnnxScorerOptions.MostThreads)
+            throw new ArgumentException($"IntraOpNumThreads and InterOpNumThreads must be 1 to {OnnxScorerOptions.MostThreads:N0}, got {Options.IntraOpNumThreads} and {Options.InterOpNumThreads}.");
         Source = source;
         // Checksum, initializer sizes and finite weights, before ONNX Runtime sizes anything from the file.
         Integrity.OnnxIntegrity.Check(model, source);

@@ -12,6 +12,10 @@ public sealed record OnnxScorerOptions
     /// so that scoring shares the machine predictably with the caller's own threads.</summary>
     public int IntraOpNumThreads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>The most threads <see cref="IntraOpNumThreads"/> and <see cref="InterOpNumThreads"/> may ask for: far above
+    /// any machine's cores, yet a typo (100000) is refused rather than hanging ONNX Runtime while it starts that many.</summary>
+    public const int MostThreads = 1024;
+
     /// <summary>Threads across independent operators; our graphs are chains, so one is enough.</summary>
     public int InterOpNumThreads { get; init; } = 1;
 

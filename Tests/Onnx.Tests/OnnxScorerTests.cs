@@ -236,6 +236,22 @@ public sealed class OnnxScorerTests
         return model.ToByteArray();
     }
 
+    /// <summary>Audit A: IntraOpNumThreads = 100000 hung in ONNX Runtime's session creation (the CLI bounded --threads,
+    /// the library did not).</summary>
+    [Theory]
+    [InlineData(100_000, 1)]
+    [InlineData(0, 1)]
+    [InlineData(1, 5_000)]
+    public async Task Thread_counts_out_of_range_are_refused_before_onnx_runtime_starts_them(int intraOp, int interOp)
+    {
+        var (_, _, onnx) = TestModels.SmallMlp();
+        var e = await Task.Run(() => Assert.Throws<ArgumentException>(() =>
+            new OnnxScorer(onnx, new OnnxScorerOptions { PreferCuda = false, IntraOpNumThreads = intraOp, InterOpNumThreads = interOp })))
+            .WaitAsync(TimeSpan.FromSeconds(30)); // a TimeoutException if it hangs, as it did
+        Assert.Contains("1 to 1,024", e.Message);
+        Assert.Contains($"{intraOp} and {interOp}", e.Message);
+    }
+
     [Theory]
     [InlineData(TensorProto.Types.DataType.Double)]
     [InlineData(TensorProto.Types.DataType.String)]
