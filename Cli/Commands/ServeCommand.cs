@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NeuralPipelines.Onnx.Integrity;
 using NeuralPipelines.Onnx.Scoring;
 using NeuralPipelines.Serving;
 
@@ -44,6 +45,8 @@ public sealed class ServeCommand : ICliCommand
             };
             options.Validate();
             var where = parse.GetValue(device)!;
+            if (File.Exists(path) && ModelFileKinds.Of(path) == ModelFileKind.Checkpoint)
+                throw new InvalidDataException($"{path}: a training checkpoint; np serve takes an ONNX model or an ML.NET zip: export it first (np export --model {path} --out model.onnx).");
             using var scorer = OnnxScorer.Load(path, new OnnxScorerOptions
             {
                 PreferCuda = where != "cpu",

@@ -70,6 +70,8 @@ public sealed class ServeCommandTests
             "--urls http://127.0.0.1:99999: the port '99999' must be a number from 0 to 65535");
 
         var ckpt = ExportCommandTests.Train(temp);
+        // A checkpoint was called "not an ONNX model (protobuf …)"; it is named as what it is, with the command that exports it.
+        AssertFailsWithOneLine("serve", ["serve", "--model", ckpt], "mlp.ckpt: a training checkpoint", "np export --model");
         var onnx = temp.File("mlp.onnx");
         Assert.Equal(0, Np("export", "--model", ckpt, "--out", onnx).Code);
         using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
