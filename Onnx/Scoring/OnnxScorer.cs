@@ -235,9 +235,14 @@ public sealed unsafe class OnnxScorer : IDisposable
                 catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
                 {
                     reason = FirstLine(e.Message);
+                }
+                finally
+                {
+                    env.EnvLogLevel = level;
+                    // The session keeps what it needs of its options (as on the CPU below): they are freed whether or
+                    // not CUDA loaded, where only the failure freed them before and a CUDA session's waited for the finalizer.
                     cuda.Dispose();
                 }
-                finally { env.EnvLogLevel = level; }
             }
         }
         var cpu = NewOptions(options);
