@@ -26,5 +26,20 @@ public sealed class ScopedMLContext : IDisposable
 
     public MLContext Context { get; }
 
+    /// <summary>What <paramref name="create"/> builds with <paramref name="ml"/>; or, when none is given (a catalog's trainer,
+    /// whose context ML.NET keeps internal), with a new scoped context that the result is handed to own and dispose after
+    /// itself (disposed here if <paramref name="create"/> throws).</summary>
+    public static T UseOrOwn<T>(MLContext? ml, int? seed, Func<MLContext, ScopedMLContext?, T> create)
+    {
+        if (ml is not null) return create(ml, null);
+        var scope = new ScopedMLContext(seed);
+        try { return create(scope.Context, scope); }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose() => TempFiles.TryDeleteFolder(_folder);
 }

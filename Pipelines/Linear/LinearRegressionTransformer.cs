@@ -69,22 +69,13 @@ public sealed class LinearRegressionTransformer : ITransformer, IDisposable
     /// ML.NET keeps internal), with a <see cref="ScopedMLContext"/> the transformer owns, so that disposing it removes
     /// ML.NET's copy of the model from the temp folder.</summary>
     internal static LinearRegressionTransformer Build(MLContext? ml, LinearModel model, IDataView data,
-        string featureColumnName, string scoreColumnName, GradientDescentResult? gradientDescent = null)
-    {
-        if (ml is not null) return Create(ml, model, data, featureColumnName, scoreColumnName, gradientDescent);
-        var scope = new ScopedMLContext(seed: 0);
-        try
+        string featureColumnName, string scoreColumnName, GradientDescentResult? gradientDescent = null) =>
+        ScopedMLContext.UseOrOwn(ml, seed: 0, (context, scope) =>
         {
-            var transformer = Create(scope.Context, model, data, featureColumnName, scoreColumnName, gradientDescent);
+            var transformer = Create(context, model, data, featureColumnName, scoreColumnName, gradientDescent);
             transformer._owned = scope;
             return transformer;
-        }
-        catch
-        {
-            scope.Dispose();
-            throw;
-        }
-    }
+        });
 
     /// <summary>Wraps a fitted model as an ML.NET transformer reading <paramref name="featureColumnName"/> and writing <paramref name="scoreColumnName"/>.</summary>
     public static LinearRegressionTransformer Create(MLContext ml, LinearModel model, IDataView data,

@@ -47,17 +47,9 @@ public sealed class NeuralNetworkTrainer : IEstimator<NeuralNetworkTransformer>
         var parity = ExportParity.Check(model.Network, card, onnx);
         if (!parity.Passed)
             throw new InvalidOperationException($"The exported {o.Architecture} model differs from the trained network by {parity.MaxError:g3} (tolerance {ParityReport.Tolerance:g}).");
-        var scope = _ml is null ? new ScopedMLContext(o.Seed) : null;
-        try
-        {
-            var scorer = OnnxModelEstimators.Create(scope?.Context ?? _ml!, onnx, o.FeatureColumnName, o.GpuDeviceId, card.ClassLabels).Fit(input);
-            return new NeuralNetworkTransformer(scorer, model, card, onnx, result, owned: scope);
-        }
-        catch
-        {
-            scope?.Dispose();
-            throw;
-        }
+        return ScopedMLContext.UseOrOwn(_ml, o.Seed, (context, scope) =>
+            new NeuralNetworkTransformer(OnnxModelEstimators.Create(context, onnx, o.FeatureColumnName, o.GpuDeviceId, card.ClassLabels).Fit(input),
+                model, card, onnx, result, owned: scope));
     }
 
     /// <summary>The columns the fitted transformer adds, worked out with a one-weight stand-in model (ML.NET's
