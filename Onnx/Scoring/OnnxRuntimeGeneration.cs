@@ -53,10 +53,8 @@ internal sealed class OnnxRuntimeGeneration<TIn, TOut> : PoolGeneration<TIn, TOu
         var rows = new float[n * width];
         for (int i = 0; i < n; i++)
         {
-            var x = TypedColumns.Get(_features, examples[i]) as float[]
-                ?? throw new ArgumentException($"{_scorer.Source}: example {i} has no {_features.Name} vector.");
-            if (x.Length != width)
-                throw new ArgumentException($"{_scorer.Source} reads {width} values per example but example {i} has {x.Length} in {_features.Name}.");
+            // A float[] member (TryCreate checked its type).
+            var x = (float[])TypedColumns.Vector(_features, examples[i], i, width, _features.Name, _scorer.Source);
             x.CopyTo(rows, i * width);
         }
         var scores = _scorer.Score(rows, n);

@@ -16,8 +16,8 @@ internal sealed class PredictionEngineGeneration<TIn, TOut> : PoolGeneration<TIn
     private readonly Microsoft.ML.Data.SchemaDefinition _input;
     private readonly ConcurrentBag<PredictionEngine<TIn, TOut>> _engines = [];
     private readonly string _source;
-    // The input's vector columns of a known size. An example's vector of another length (or none) is refused by name here:
-    // the engine's own refusal comes from deep inside ONNX Runtime or ML.NET and names neither the model nor the column.
+    // The input's vector columns of a known size: an example's vector of another length (or none) is refused by name
+    // before the engine sees it (TypedColumns.Vector).
     private readonly (MemberInfo Member, string Column, int Size)[] _vectors;
 
     /// <param name="scope">The context the model was loaded with: this generation owns it and disposes it after the model.</param>
@@ -57,13 +57,7 @@ internal sealed class PredictionEngineGeneration<TIn, TOut> : PoolGeneration<TIn
 
     private void CheckVectors(TIn example, int index)
     {
-        foreach (var (member, column, size) in _vectors)
-        {
-            if (TypedColumns.Get(member, example) is not Array vector)
-                throw new ArgumentException($"{_source}: example {index} has no {column} vector.");
-            if (vector.Length != size)
-                throw new ArgumentException($"{_source} reads {size} values per example but example {index} has {vector.Length} in {column}.");
-        }
+        foreach (var (member, column, size) in _vectors) TypedColumns.Vector(member, example, index, size, column, _source);
     }
 
     public override TOut Predict(TIn example)

@@ -29,6 +29,19 @@ internal static class TypedColumns
 
     public static object? Get(MemberInfo member, object target) => member is FieldInfo f ? f.GetValue(target) : ((PropertyInfo)member).GetValue(target);
 
+    /// <summary>Example <paramref name="index"/>'s vector in <paramref name="member"/>, refused by name when it has none or
+    /// one of another length than the <paramref name="size"/> values <paramref name="source"/> reads per example (the
+    /// scorers' own refusals come from deep inside ONNX Runtime or ML.NET and name neither the model nor the column).</summary>
+    /// <exception cref="ArgumentException">No vector, or one of another length.</exception>
+    public static Array Vector(MemberInfo member, object example, int index, int size, string column, string source)
+    {
+        if (Get(member, example) is not Array vector)
+            throw new ArgumentException($"{source}: example {index} has no {column} vector.");
+        if (vector.Length != size)
+            throw new ArgumentException($"{source} reads {size} values per example but example {index} has {vector.Length} in {column}.");
+        return vector;
+    }
+
     public static void Set(MemberInfo member, object target, object? value)
     {
         if (member is FieldInfo f) f.SetValue(target, value);
